@@ -1,0 +1,3 @@
+module github.com/llmgw/llmgw/core/sdk
+
+go 1.26
