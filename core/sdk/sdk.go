@@ -1,0 +1,294 @@
+// Package sdk is everything a plugin author imports to write an llmgw plugin:
+// the protocol's message types, one small interface per kind (Stage, Provider,
+// Tracker), Serve for a plugin's main, and the helpers to build answers.
+//
+// A plugin's main is a few lines:
+//
+//	func main() {
+//		sdk.Serve(sdk.Plugin{
+//			Name:    "keyword-block",
+//			Version: "0.1.0",
+//			Stage:   keywordblock.New,
+//		})
+//	}
+//
+// The host starts the binary as a separate process (hashicorp/go-plugin over
+// gRPC), calls Describe, then Configure once per configured instance, then the
+// kind's calls, then Close. One process can serve several instances, each with
+// its own config; the factory is called once per instance.
+package sdk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+)
+
+// ProtocolVersion is the newest plugin protocol version this SDK speaks.
+const ProtocolVersion = 1
+
+// SupportedProtocolVersions lists every protocol version this SDK speaks.
+var SupportedProtocolVersions = []uint32{1}
+
+// Kind names, as they appear in pipeline.hcl and in Describe.
+const (
+	KindStage    = "stage"
+	KindProvider = "provider"
+	KindTracker  = "tracker"
+)
+
+// Capabilities a plugin may declare in Plugin.Capabilities.
+const (
+	// CapStageAfter asks the host to call Stage.After once a response is done.
+	CapStageAfter = "stage.after"
+	// CapProviderStream says the provider implements Stream.
+	CapProviderStream = "provider.stream"
+)
+
+// Message types of the protocol, re-exported so a plugin imports one package.
+type (
+	ChatRequest        = pb.ChatRequest
+	Message            = pb.Message
+	Usage              = pb.Usage
+	StageRequest       = pb.StageRequest
+	StageResponse      = pb.StageResponse
+	Rejection          = pb.Rejection
+	StageAfterRequest  = pb.StageAfterRequest
+	CompleteRequest    = pb.CompleteRequest
+	CompleteResponse   = pb.CompleteResponse
+	StreamChunk        = pb.StreamChunk
+	ProviderError      = pb.ProviderError
+	ErrorClass         = pb.ErrorClass
+	Event              = pb.Event
+	Attempt            = pb.Attempt
+	StageSpan          = pb.StageSpan
+	HostInfo           = pb.HostInfo
+	DescribeResponse   = pb.DescribeResponse
+	ConfigureResponse  = pb.ConfigureResponse
+	StageAction        = pb.StageResponse_Action
+)
+
+// Error classes decide whether the host's router falls back to the next provider.
+const (
+	ClassRateLimited    = pb.ErrorClass_RATE_LIMITED
+	ClassUpstream5xx    = pb.ErrorClass_UPSTREAM_5XX
+	ClassTimeout        = pb.ErrorClass_TIMEOUT
+	ClassTransport      = pb.ErrorClass_TRANSPORT
+	ClassBadRequest     = pb.ErrorClass_BAD_REQUEST
+	ClassAuth           = pb.ErrorClass_AUTH
+	ClassQuotaExhausted = pb.ErrorClass_QUOTA_EXHAUSTED
+	ClassContentFilter  = pb.ErrorClass_CONTENT_FILTER
+)
+
+// ClassName is the contract's snake_case name of an error class
+// ("rate_limited", "upstream_5xx", …).
+func ClassName(c ErrorClass) string {
+	switch c {
+	case ClassRateLimited:
+		return "rate_limited"
+	case ClassUpstream5xx:
+		return "upstream_5xx"
+	case ClassTimeout:
+		return "timeout"
+	case ClassTransport:
+		return "transport"
+	case ClassBadRequest:
+		return "bad_request"
+	case ClassAuth:
+		return "auth"
+	case ClassQuotaExhausted:
+		return "quota_exhausted"
+	case ClassContentFilter:
+		return "content_filter"
+	}
+	return "unknown"
+}
+
+// Stage checks, mutates or rejects a request before any provider is called.
+// Process must be safe for concurrent use.
+type Stage interface {
+	Process(ctx context.Context, req *StageRequest) (*StageResponse, error)
+}
+
+// StageAfter is implemented by stages that want to see the finished response
+// (declare CapStageAfter too). It runs after the client got its answer.
+type StageAfter interface {
+	After(ctx context.Context, req *StageAfterRequest) error
+}
+
+// ChunkSender sends one stream chunk to the host.
+type ChunkSender func(*StreamChunk) error
+
+// Provider serves chat completions from an upstream API. Both methods must be
+// safe for concurrent use. A failure is returned as an error made by Fail (or
+// any error, which is classed as transport / timeout).
+type Provider interface {
+	Complete(ctx context.Context, req *CompleteRequest) (*CompleteResponse, error)
+	Stream(ctx context.Context, req *CompleteRequest, send ChunkSender) error
+}
+
+// Tracker receives finished-request events. It answers with the event ids it
+// has sent or durably stored; the host re-sends the others later.
+type Tracker interface {
+	Track(ctx context.Context, events []*Event) (acked []string, err error)
+}
+
+// Closer is implemented by instances that hold resources. Close is called when
+// the host closes the instance or the process shuts down.
+type Closer interface {
+	Close() error
+}
+
+// Config is what a factory receives for one instance.
+type Config struct {
+	// InstanceID is unique within the process (the pipeline's instance name,
+	// suffixed by the pipeline generation).
+	InstanceID string
+	// Name is the instance's name in pipeline.hcl (e.g. "openrouter").
+	Name string
+	// Kind is KindStage, KindProvider or KindTracker.
+	Kind string
+	// Raw is the instance's `config = { … }` block as JSON ("{}" when absent).
+	Raw []byte
+	// Host carries facts about the pipeline (its models, the data dir).
+	Host *HostInfo
+	// Logger writes to the host's log, tagged with the instance.
+	Logger hclog.Logger
+}
+
+// Decode decodes the instance config into v strictly: an unknown field or a
+// value of the wrong type is an error naming the field.
+func (c Config) Decode(v any) error {
+	raw := c.Raw
+	if len(bytes.TrimSpace(raw)) == 0 {
+		raw = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return ConfigError("%s", describeDecodeError(err))
+	}
+	return nil
+}
+
+func describeDecodeError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q: expected %s, got %s", te.Field, te.Type.String(), te.Value)
+	}
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return "unknown field " + rest
+	}
+	return strings.TrimPrefix(msg, "json: ")
+}
+
+// configError marks an error as the user's config being wrong (the host shows
+// it with the position of the config block).
+type configError struct{ msg string }
+
+func (e *configError) Error() string { return e.msg }
+
+// ConfigError returns an error that tells the host the config is invalid.
+// Name the field in msg: `field "rpm": must be positive`.
+func ConfigError(format string, args ...any) error {
+	return &configError{msg: fmt.Sprintf(format, args...)}
+}
+
+// IsConfigError reports whether err was made by ConfigError.
+func IsConfigError(err error) bool {
+	var ce *configError
+	return errors.As(err, &ce)
+}
+
+// Duration is a time.Duration that decodes from a JSON string such as "200ms"
+// or a number of seconds.
+type Duration time.Duration
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		v, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("invalid duration %q", s)
+		}
+		*d = Duration(v)
+		return nil
+	}
+	var secs float64
+	if err := json.Unmarshal(b, &secs); err != nil {
+		return fmt.Errorf("invalid duration %s", b)
+	}
+	*d = Duration(time.Duration(secs * float64(time.Second)))
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler.
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Continue lets the request go on to the next stage.
+func Continue() *StageResponse { return &StageResponse{} }
+
+// Reject refuses the request: the client gets status with the contract's
+// error JSON {type, code, message}. category feeds the security metrics.
+func Reject(status int, errType, code, category, message string) *StageResponse {
+	return &StageResponse{
+		Action: pb.StageResponse_REJECT,
+		Reject: &Rejection{Status: int32(status), Type: errType, Code: code, Category: category, Message: message},
+	}
+}
+
+// IsReject reports whether a stage answer refuses the request.
+func IsReject(r *StageResponse) bool {
+	return r != nil && r.Action == pb.StageResponse_REJECT && r.Reject != nil
+}
+
+// Error is a classified provider failure. Make one with Fail.
+type Error struct{ PE *ProviderError }
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s", ClassName(e.PE.Class), e.PE.Message)
+}
+
+// Fail returns a provider error of the given class. status is the upstream's
+// HTTP status (0 when none); retryAfter is the upstream's Retry-After (0 when
+// none); message must be safe to show to a client (no keys, no URLs with keys).
+func Fail(class ErrorClass, status int, retryAfter time.Duration, upstreamCode, message string) error {
+	return &Error{PE: &ProviderError{
+		Class:        class,
+		Status:       int32(status),
+		Message:      message,
+		RetryAfterMs: retryAfter.Milliseconds(),
+		UpstreamCode: upstreamCode,
+	}}
+}
+
+// AsProviderError turns any error from a provider into a ProviderError:
+// a Fail error keeps its class, a deadline becomes timeout, the rest transport.
+func AsProviderError(err error) *ProviderError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.PE
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &ProviderError{Class: ClassTimeout, Message: "upstream timed out"}
+	}
+	if errors.Is(err, context.Canceled) {
+		return &ProviderError{Class: ClassTimeout, Message: "request canceled"}
+	}
+	return &ProviderError{Class: ClassTransport, Message: err.Error()}
+}

@@ -1,0 +1,97 @@
+package sdk
+
+import (
+	"os"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+)
+
+// Plugin describes a plugin binary: its name and version, and one factory per
+// kind it serves (leave the others nil).
+type Plugin struct {
+	// Name is the plugin's name, as used in pipeline.hcl's plugin block.
+	Name string
+	// Version is the plugin's own version.
+	Version string
+	// Stage builds a stage instance from its config.
+	Stage func(Config) (Stage, error)
+	// Provider builds a provider instance from its config.
+	Provider func(Config) (Provider, error)
+	// Tracker builds a tracker instance from its config.
+	Tracker func(Config) (Tracker, error)
+	// Capabilities the plugin declares, e.g. CapStageAfter.
+	Capabilities []string
+	// ConfigSchema is an optional JSON Schema of the instance config.
+	ConfigSchema string
+}
+
+// Serve runs the plugin until the host stops it. Call it from main; it does
+// not return. Logs go to stderr as JSON, which the host forwards to its log;
+// nothing may be written to stdout (it carries go-plugin's handshake).
+func Serve(p Plugin) {
+	logger := NewLogger(p.Name)
+	srv := newServer(p, logger)
+	go exitWhenOrphaned(srv, logger)
+	plugin.Serve(&plugin.ServeConfig{
+		HandshakeConfig:  Handshake,
+		VersionedPlugins: serverPluginSets(srv),
+		GRPCServer: func(opts []grpc.ServerOption) *grpc.Server {
+			return grpc.NewServer(append(opts, ServerOptions()...)...)
+		},
+		Logger: logger,
+	})
+	srv.closeAll()
+	os.Exit(0)
+}
+
+// ServerOptions are the gRPC server options every plugin runs with.
+func ServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{
+		// A generous stream window keeps long provider streams flowing
+		// without flow-control round trips.
+		grpc.InitialWindowSize(1 << 20),
+		grpc.InitialConnWindowSize(1 << 20),
+		grpc.MaxRecvMsgSize(16 << 20),
+	}
+}
+
+func serverPluginSets(srv *server) map[int]plugin.PluginSet {
+	sets := make(map[int]plugin.PluginSet, len(SupportedProtocolVersions))
+	for _, v := range SupportedProtocolVersions {
+		sets[int(v)] = plugin.PluginSet{PluginName: &grpcPlugin{srv: srv, protocol: int(v)}}
+	}
+	return sets
+}
+
+// NewLogger returns the logger a plugin should use: JSON on stderr, which the
+// host parses and re-logs with the plugin's name. LLMGW_PLUGIN_LOG_LEVEL sets
+// the level (default info).
+func NewLogger(name string) hclog.Logger {
+	level := hclog.LevelFromString(os.Getenv("LLMGW_PLUGIN_LOG_LEVEL"))
+	if level == hclog.NoLevel {
+		level = hclog.Info
+	}
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       name,
+		Level:      level,
+		Output:     os.Stderr,
+		JSONFormat: true,
+	})
+}
+
+// exitWhenOrphaned ends the process when its parent (the host) is gone, even
+// if the host was killed with SIGKILL and could not stop its plugins.
+func exitWhenOrphaned(srv *server, logger hclog.Logger) {
+	parent := os.Getppid()
+	for {
+		time.Sleep(250 * time.Millisecond)
+		if os.Getppid() != parent {
+			logger.Warn("host process is gone; exiting")
+			srv.closeAll()
+			os.Exit(0)
+		}
+	}
+}
