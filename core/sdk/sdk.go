@@ -55,25 +55,25 @@ const (
 
 // Message types of the protocol, re-exported so a plugin imports one package.
 type (
-	ChatRequest        = pb.ChatRequest
-	Message            = pb.Message
-	Usage              = pb.Usage
-	StageRequest       = pb.StageRequest
-	StageResponse      = pb.StageResponse
-	Rejection          = pb.Rejection
-	StageAfterRequest  = pb.StageAfterRequest
-	CompleteRequest    = pb.CompleteRequest
-	CompleteResponse   = pb.CompleteResponse
-	StreamChunk        = pb.StreamChunk
-	ProviderError      = pb.ProviderError
-	ErrorClass         = pb.ErrorClass
-	Event              = pb.Event
-	Attempt            = pb.Attempt
-	StageSpan          = pb.StageSpan
-	HostInfo           = pb.HostInfo
-	DescribeResponse   = pb.DescribeResponse
-	ConfigureResponse  = pb.ConfigureResponse
-	StageAction        = pb.StageResponse_Action
+	ChatRequest       = pb.ChatRequest
+	Message           = pb.Message
+	Usage             = pb.Usage
+	StageRequest      = pb.StageRequest
+	StageResponse     = pb.StageResponse
+	Rejection         = pb.Rejection
+	StageAfterRequest = pb.StageAfterRequest
+	CompleteRequest   = pb.CompleteRequest
+	CompleteResponse  = pb.CompleteResponse
+	StreamChunk       = pb.StreamChunk
+	ProviderError     = pb.ProviderError
+	ErrorClass        = pb.ErrorClass
+	Event             = pb.Event
+	Attempt           = pb.Attempt
+	StageSpan         = pb.StageSpan
+	HostInfo          = pb.HostInfo
+	DescribeResponse  = pb.DescribeResponse
+	ConfigureResponse = pb.ConfigureResponse
+	StageAction       = pb.StageResponse_Action
 )
 
 // Error classes decide whether the host's router falls back to the next provider.
