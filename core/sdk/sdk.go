@@ -141,6 +141,12 @@ type Tracker interface {
 	Track(ctx context.Context, events []*Event) (acked []string, err error)
 }
 
+// StateReporter is implemented by trackers that can say how they are doing;
+// the host shows the state in /health ("ok", "spooling", …).
+type StateReporter interface {
+	State() string
+}
+
 // Closer is implemented by instances that hold resources. Close is called when
 // the host closes the instance or the process shuts down.
 type Closer interface {

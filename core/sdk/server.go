@@ -331,5 +331,9 @@ func (ts *trackerService) Track(ctx context.Context, req *pb.TrackRequest) (*pb.
 	if err != nil && len(acked) == 0 {
 		return nil, status.Error(codes.Unavailable, fmt.Sprintf("track: %v", err))
 	}
-	return &pb.TrackResponse{AckedIds: acked}, nil
+	resp := &pb.TrackResponse{AckedIds: acked}
+	if r, ok := inst.(StateReporter); ok {
+		resp.State = r.State()
+	}
+	return resp, nil
 }

@@ -1603,8 +1603,11 @@ func (x *TrackRequest) GetEvents() []*Event {
 }
 
 type TrackResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	AckedIds      []string               `protobuf:"bytes,1,rep,name=acked_ids,json=ackedIds,proto3" json:"acked_ids,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	AckedIds []string               `protobuf:"bytes,1,rep,name=acked_ids,json=ackedIds,proto3" json:"acked_ids,omitempty"`
+	// The tracker's own state for /health: "ok", or "spooling" while its
+	// destination is unreachable and events wait on disk.
+	State         string `protobuf:"bytes,2,opt,name=state,proto3" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1644,6 +1647,13 @@ func (x *TrackResponse) GetAckedIds() []string {
 		return x.AckedIds
 	}
 	return nil
+}
+
+func (x *TrackResponse) GetState() string {
+	if x != nil {
+		return x.State
+	}
+	return ""
 }
 
 type Attempt struct {
@@ -2207,9 +2217,10 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\fTrackRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12'\n" +
-	"\x06events\x18\x02 \x03(\v2\x0f.llmgw.v1.EventR\x06events\",\n" +
+	"\x06events\x18\x02 \x03(\v2\x0f.llmgw.v1.EventR\x06events\"B\n" +
 	"\rTrackResponse\x12\x1b\n" +
-	"\tacked_ids\x18\x01 \x03(\tR\backedIds\"\xb3\x02\n" +
+	"\tacked_ids\x18\x01 \x03(\tR\backedIds\x12\x14\n" +
+	"\x05state\x18\x02 \x01(\tR\x05state\"\xb3\x02\n" +
 	"\aAttempt\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12\x1a\n" +
 	"\bprovider\x18\x02 \x01(\tR\bprovider\x12%\n" +
