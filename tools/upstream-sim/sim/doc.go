@@ -1,0 +1,100 @@
+// Package sim is a local simulator of the OpenAI (and OpenAI-compatible
+// OpenRouter and Groq) chat completions API and of the Gemini
+// generativelanguage v1beta API. It is meant for tests, demos and
+// benchmarks of llmgw: answers are synthetic, deterministic and cheap, and
+// every failure mode a gateway has to survive can be switched on, globally,
+// per upstream model or per request, in each provider's real error format.
+//
+// # Routes
+//
+// OpenAI flavour (errors {"error":{"message","type","param","code"}}):
+//
+//	POST /v1/chat/completions
+//	POST /chat/completions
+//
+// Groq flavour (OpenAI-shaped; Groq's default base URL with only the host swapped):
+//
+//	POST /openai/v1/chat/completions
+//
+// OpenRouter flavour (errors {"error":{"code":<status>,"message"}}; streams
+// start with the SSE comment ": OPENROUTER PROCESSING"):
+//
+//	POST /api/v1/chat/completions
+//
+// All of them require "Authorization: Bearer <key>" with a non-empty key
+// (a key starting with "sim-invalid" is refused too) and answer 401 otherwise.
+// "stream": true answers server-sent events "data: {chunk}\n\n": a role
+// chunk, at least three content chunks, a chunk with finish_reason and an
+// empty delta, a usage chunk with "choices":[] when
+// stream_options.include_usage is true, then "data: [DONE]".
+// max_tokens / max_completion_tokens truncate the answer (finish_reason
+// "length"); stop (string or array) cuts it.
+//
+// Gemini flavour (key in header x-goog-api-key, query ?key= or
+// Authorization: Bearer; 403
+// PERMISSION_DENIED without one, 400 INVALID_ARGUMENT "API key not valid" for
+// a key starting with "sim-invalid"; errors {"error":{"code","message","status"}}):
+//
+//	POST /v1beta/models/{model}:generateContent
+//	POST /v1beta/models/{model}:streamGenerateContent?alt=sse
+//	GET  /v1beta/models
+//	GET  /v1beta/models/{model}
+//
+// The stream sends events "data: <GenerateContentResponse>\r\n\r\n" (CRLF
+// separators, as the real service does; a parser that splits on blank lines
+// must accept both "\n\n" and "\r\n\r\n"), no [DONE]; the last event carries
+// finishReason and usageMetadata. Without alt=sse the stream is a JSON array
+// of the same responses. generationConfig.maxOutputTokens truncates
+// (finishReason "MAX_TOKENS"), stopSequences cut. The v1 paths
+// (/v1/models/{model}:generateContent) are accepted too.
+//
+// OpenAI-style model lists: GET /v1/models, /models, /api/v1/models,
+// /openai/v1/models (no key needed).
+//
+// # Answers
+//
+// The answer is "[sim <flavour> <model>] echo: <first 200 characters of the
+// last user message>", where flavour is openai, groq, openrouter or gemini.
+// One token is one whitespace-separated word: prompt tokens are the words of
+// every message (at least 1), completion tokens the words of the answer, and
+// the total is their sum.
+//
+// Prompt triggers, to exercise content filters:
+//
+//   - SIM_BLOCK_PROMPT: Gemini answers 200 with no candidates and
+//     "promptFeedback":{"blockReason":"SAFETY"}; OpenAI-compatible routes
+//     answer 400 invalid_request_error, code "content_policy_violation".
+//   - SIM_SAFETY_FINISH: Gemini answers a candidate with finishReason
+//     "SAFETY" and no content; OpenAI-compatible routes answer an empty
+//     content with finish_reason "content_filter".
+//
+// # Faults
+//
+// A fault (see [Fault]) applies to chat calls only (OpenAI-compatible
+// completions and Gemini generate/stream). The fault in force for a request
+// is, first match wins: the request header X-Sim-Fault: KIND, the per-model
+// override for the requested upstream model, the global fault (--fault).
+// The request header X-Sim-Latency: DUR likewise overrides the latency.
+//
+// # Control endpoints
+//
+// These are never faulted, never delayed and need no key.
+//
+//	GET  /sim/stats   {"requests":N,"streams":N,"in_flight":N,"by_api":{"openai":N,...},
+//	                   "by_model":{"gpt-4o":N,...},"by_path":{"/v1/chat/completions":N,...}}
+//	POST /sim/reset   zeroes every counter (faults and latency are kept); answers the zeroed stats
+//	GET  /sim/fault   {"fault":"none","models":{"gpt-4o":"500"},"latency":"0s"}
+//	POST /sim/fault   {"fault":"500"}                   global fault
+//	                  {"model":"gpt-4o","fault":"500"}  per-model override ("none" makes that model
+//	                                                    healthy even under a global fault)
+//	                  {"model":"gpt-4o","fault":"inherit"}  removes that model's override
+//	                  {"fault":"none"}                  (no model) clears the global fault and every override
+//	                  {"latency":"250ms"}               sets the global latency (may be combined)
+//	                  answers the new state, as GET does
+//	DELETE /sim/fault clears every fault (latency is kept)
+//
+// requests counts every chat call that reached the simulator, whatever its
+// outcome (401, fault, success), so a test can prove that a request never
+// reached a provider. by_model uses the upstream model named in the request
+// (the body's "model", or the Gemini path's model).
+package sim
