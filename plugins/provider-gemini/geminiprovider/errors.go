@@ -1,0 +1,239 @@
+package geminiprovider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/llmgw/llmgw/core/sdk"
+)
+
+// maxErrorBody bounds how much of an error answer is read.
+const maxErrorBody = 64 << 10
+
+// maxMessage bounds the length of an upstream message passed on to clients.
+const maxMessage = 400
+
+// statusError classifies a non-2xx answer from the API.
+func (p *Provider) statusError(resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := parseAPIError(body)
+	return p.classify(resp.StatusCode, e, retryAfter(resp.Header, e))
+}
+
+// parseAPIError reads Google's error body. It also accepts the JSON-array
+// form that a stream without alt=sse answers with. nil when the body is not
+// an error object (an HTML page from a proxy, say).
+func parseAPIError(body []byte) *apiError {
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '[' {
+		var list []errorEnvelope
+		if json.Unmarshal(body, &list) == nil && len(list) > 0 {
+			return list[0].Error
+		}
+		return nil
+	}
+	var env errorEnvelope
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	return env.Error
+}
+
+// classify turns an HTTP status and Google's error object (either may be
+// missing) into a classified provider error with a message safe to show.
+func (p *Provider) classify(httpStatus int, e *apiError, retry time.Duration) error {
+	var gStatus, msg string
+	if e != nil {
+		gStatus, msg = e.Status, e.Message
+		if httpStatus == 0 || httpStatus == http.StatusOK {
+			httpStatus = e.Code
+		}
+	}
+	msg = p.safeMessage(msg)
+	switch {
+	case msg == "" && gStatus != "":
+		msg = fmt.Sprintf("upstream answered HTTP %d %s", httpStatus, gStatus)
+	case msg == "":
+		msg = fmt.Sprintf("upstream answered HTTP %d", httpStatus)
+	}
+	return sdk.Fail(classOf(httpStatus, gStatus, e, retry), httpStatus, retry, gStatus, "gemini: "+msg)
+}
+
+// classOf decides the error class: Google's canonical status first, the HTTP
+// status when there is none.
+func classOf(httpStatus int, gStatus string, e *apiError, retry time.Duration) sdk.ErrorClass {
+	switch gStatus {
+	case "INVALID_ARGUMENT":
+		// An invalid or expired key is a 400 INVALID_ARGUMENT with an
+		// ErrorInfo reason API_KEY_*; it is this provider's credentials, not
+		// the caller's request, so the next provider may still answer.
+		if keyProblem(e) {
+			return sdk.ClassAuth
+		}
+		return sdk.ClassBadRequest
+	case "FAILED_PRECONDITION":
+		// "User location is not supported", "free tier not available in
+		// your country, enable billing": this account cannot serve, another
+		// provider can.
+		if strings.Contains(strings.ToLower(e.Message), "billing") {
+			return sdk.ClassQuotaExhausted
+		}
+		return sdk.ClassAuth
+	case "NOT_FOUND", "OUT_OF_RANGE", "UNIMPLEMENTED", "ALREADY_EXISTS":
+		return sdk.ClassBadRequest
+	case "UNAUTHENTICATED", "PERMISSION_DENIED":
+		return sdk.ClassAuth
+	case "RESOURCE_EXHAUSTED":
+		return rateClass(e, retry)
+	case "DEADLINE_EXCEEDED":
+		return sdk.ClassTimeout
+	case "INTERNAL", "UNAVAILABLE", "UNKNOWN", "ABORTED", "DATA_LOSS", "CANCELLED":
+		return sdk.ClassUpstream5xx
+	}
+	switch {
+	case httpStatus == http.StatusUnauthorized || httpStatus == http.StatusForbidden:
+		return sdk.ClassAuth
+	case httpStatus == http.StatusPaymentRequired:
+		return sdk.ClassQuotaExhausted
+	case httpStatus == http.StatusRequestTimeout || httpStatus == http.StatusGatewayTimeout:
+		return sdk.ClassTimeout
+	case httpStatus == http.StatusTooManyRequests:
+		return rateClass(e, retry)
+	case httpStatus >= 500:
+		return sdk.ClassUpstream5xx
+	case httpStatus >= 400:
+		return sdk.ClassBadRequest
+	}
+	return sdk.ClassUpstream5xx
+}
+
+// keyProblem reports whether a 400 is about the API key.
+func keyProblem(e *apiError) bool {
+	if e == nil {
+		return false
+	}
+	for _, d := range e.Details {
+		if strings.HasPrefix(d.Reason, "API_KEY_") {
+			return true
+		}
+	}
+	return strings.Contains(e.Message, "API key")
+}
+
+// rateClass tells a short-term rate limit (retry soon, or elsewhere) from an
+// exhausted quota (a daily limit, or billing: retrying will not help today).
+func rateClass(e *apiError, retry time.Duration) sdk.ErrorClass {
+	if e == nil {
+		return sdk.ClassRateLimited
+	}
+	for _, d := range e.Details {
+		for _, v := range d.Violations {
+			if strings.Contains(v.QuotaID, "PerDay") {
+				return sdk.ClassQuotaExhausted
+			}
+		}
+	}
+	if retry == 0 {
+		m := strings.ToLower(e.Message)
+		if strings.Contains(m, "billing") || strings.Contains(m, "exceeded your current quota") ||
+			strings.Contains(m, "quota exceeded") || strings.Contains(m, "credits") {
+			return sdk.ClassQuotaExhausted
+		}
+	}
+	return sdk.ClassRateLimited
+}
+
+// retryAfter reads the Retry-After header (seconds or an HTTP date), or else
+// a google.rpc.RetryInfo detail's retryDelay ("1s", "0.5s", "47.43s").
+func retryAfter(h http.Header, e *apiError) time.Duration {
+	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
+		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 && secs < 1e6 {
+			return time.Duration(secs * float64(time.Second))
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			if d := time.Until(t); d > 0 {
+				return d
+			}
+		}
+	}
+	if e == nil {
+		return 0
+	}
+	for _, d := range e.Details {
+		if !strings.HasSuffix(d.Type, "google.rpc.RetryInfo") || d.RetryDelay == "" {
+			continue
+		}
+		if v, err := time.ParseDuration(d.RetryDelay); err == nil && v > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+var (
+	// Google API keys ("AIza" + 35 characters).
+	googleKeyPattern = regexp.MustCompile(`AIza[0-9A-Za-z_\-]{20,}`)
+	// A URL's query string may carry a key (?key=…); drop it.
+	urlQueryPattern = regexp.MustCompile(`(https?://[^\s?#"']*)\?[^\s"']*`)
+	// A bare key=… parameter outside a URL.
+	keyParamPattern = regexp.MustCompile(`(?i)\bkey=[^\s&"']+`)
+)
+
+// safeMessage makes an upstream message safe to hand to a client: no API
+// key (ours, or anything shaped like a Google key), no URL query strings, one
+// line, bounded length.
+func (p *Provider) safeMessage(msg string) string {
+	if p.key != "" {
+		msg = strings.ReplaceAll(msg, p.key, "[redacted]")
+	}
+	msg = googleKeyPattern.ReplaceAllString(msg, "[redacted]")
+	msg = urlQueryPattern.ReplaceAllString(msg, "$1")
+	msg = keyParamPattern.ReplaceAllString(msg, "key=[redacted]")
+	msg = strings.Join(strings.Fields(msg), " ")
+	if len(msg) > maxMessage {
+		cut := maxMessage
+		for cut > 0 && !isRuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	return msg
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// transportError classifies a failure to get or read an answer. ctx is the
+// caller's context, callCtx the one bounded by the instance's timeout.
+func (p *Provider) transportError(ctx, callCtx context.Context, err error, what string) error {
+	if ctx.Err() != nil {
+		// The caller gave up or its deadline passed; say so as it is.
+		return ctx.Err()
+	}
+	if errors.Is(callCtx.Err(), context.DeadlineExceeded) {
+		return sdk.Fail(sdk.ClassTimeout, 0, 0, "", fmt.Sprintf("gemini: no complete answer within %s", p.timeout))
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return sdk.Fail(sdk.ClassTimeout, 0, 0, "", "gemini: upstream timed out "+what)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return sdk.Fail(sdk.ClassTransport, 0, 0, "", "gemini: upstream closed the connection "+what)
+	}
+	// *url.Error repeats the request URL; keep only what went wrong.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return sdk.Fail(sdk.ClassTransport, 0, 0, "", "gemini: "+what+": "+p.safeMessage(err.Error()))
+}

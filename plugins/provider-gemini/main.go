@@ -1,0 +1,20 @@
+// Command provider-gemini is the llmgw provider plugin for Google's native
+// Gemini API (generativelanguage v1beta). The host starts it; it is not meant
+// to be run by hand.
+package main
+
+import (
+	"github.com/llmgw/llmgw/core/sdk"
+	"github.com/llmgw/llmgw/plugins/provider-gemini/geminiprovider"
+)
+
+// Version is the plugin's version, reported in Describe.
+var Version = "0.1.0"
+
+func main() {
+	sdk.Serve(sdk.Plugin{
+		Name:     "provider-gemini",
+		Version:  Version,
+		Provider: geminiprovider.New,
+	})
+}
