@@ -1,7 +1,7 @@
 module github.com/llmgw/llmgw/plugins/guard-injection
 
-go 1.26
+go 1.26.0
 
-require github.com/llmgw/llmgw/core/sdk v0.0.0
+require golang.org/x/text v0.42.0
 
 replace github.com/llmgw/llmgw/core/sdk => ../../core/sdk

@@ -1,0 +1,147 @@
+// Package detect scores a prompt for prompt injection and jailbreaks. It
+// normalises the text first (package normalize), then combines word-level
+// rules (fuzzy override phrases in six languages, prompt leaks, persona
+// jailbreaks), markup rules (chat-template tokens, hidden HTML, exfiltration
+// links) and a compact logistic-regression model over hashed n-grams.
+package detect
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
+)
+
+// Version identifies the detector's rules and model, shown in /security-status.
+const Version = "guard-injection-detect/1"
+
+// Categories of a verdict.
+const (
+	CategoryInjection     = "injection"
+	CategoryJailbreak     = "jailbreak"
+	CategoryPromptLeak    = "prompt_leak"
+	CategoryTemplateToken = "template_token"
+	CategoryObfuscation   = "obfuscation"
+)
+
+// Verdict is the detector's judgement of one prompt.
+type Verdict struct {
+	// Score is in [0, 1]: how sure the detector is that the prompt is an attack.
+	Score float64
+	// Category names the kind of attack the highest-scoring signal belongs to;
+	// empty when nothing was seen.
+	Category string
+	// RuleScore and ModelScore are the parts Score was made of.
+	RuleScore, ModelScore float64
+}
+
+// Options tune a Detector.
+type Options struct {
+	// Model is the n-gram model; nil runs on rules alone.
+	Model *Model
+	// ModelWeight scales the model's probability before it is combined with
+	// the rules (1 = as is).
+	ModelWeight float64
+}
+
+// Detector scores prompts. It is safe for concurrent use.
+type Detector struct {
+	lex   *lexiconIndex
+	model *Model
+	mw    float64
+	pool  sync.Pool
+}
+
+type scratch struct {
+	toks  []token
+	feats []uint32
+}
+
+// New compiles a detector.
+func New(opts Options) *Detector {
+	if opts.ModelWeight == 0 {
+		opts.ModelWeight = 1
+	}
+	d := &Detector{lex: buildLexicon(), model: opts.Model, mw: opts.ModelWeight}
+	d.pool.New = func() any { return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096)} }
+	return d
+}
+
+// NewDefault returns a detector with the embedded model.
+func NewDefault() (*Detector, error) {
+	m, err := EmbeddedModel()
+	if err != nil {
+		return nil, err
+	}
+	return New(Options{Model: m}), nil
+}
+
+// Detect scores one prompt.
+func (d *Detector) Detect(raw string) Verdict {
+	sc := d.pool.Get().(*scratch)
+	defer d.pool.Put(sc)
+
+	text := normalize.Normalize(raw)
+	var h hit
+	d.scanText(text.Canonical, sc, &h)
+	for _, blob := range text.Decoded {
+		var bh hit
+		d.scanText(blob, sc, &bh)
+		if bh.score >= 0.4 {
+			h.raise(max(bh.score, 0.9), CategoryObfuscation)
+		}
+	}
+	if hasUpperDAN(raw) && hasPhrase(text.Canonical, "you are", "you're", "pretend", "act as", " mode", "jailbreak", "character",
+		"anything", "openai", "chatgpt", "persona", "stands for") {
+		h.raise(0.85, CategoryJailbreak)
+	}
+	if text.Flags&normalize.TagChars != 0 {
+		h.raise(0.8, CategoryObfuscation)
+	}
+	if h.score >= 0.4 && text.Flags&normalize.Obfuscated != 0 && h.category != CategoryObfuscation {
+		// Did undoing the obfuscation reveal the attack? Scan the text as it
+		// came (only lower-cased); if it scores lower there, the attack was hidden.
+		var plain hit
+		d.scanText(strings.ToLower(raw), sc, &plain)
+		if plain.score < h.score {
+			h.score = max(h.score, 0.9)
+			h.category = CategoryObfuscation
+		}
+	}
+
+	v := Verdict{RuleScore: h.score, Category: h.category}
+	if d.model != nil {
+		var p float64
+		p, sc.feats = d.model.Score(text.Canonical, sc.feats)
+		v.ModelScore = p
+	}
+	v.Score = v.RuleScore
+	if m := v.ModelScore * d.mw; m > v.Score {
+		v.Score = m
+		v.Category = CategoryJailbreak
+		if v.RuleScore >= 0.3 && h.category != "" {
+			v.Category = h.category
+		}
+	}
+	if v.Score < 0 {
+		v.Score = 0
+	}
+	if v.Score > 1 {
+		v.Score = 1
+	}
+	if v.Score < 0.05 {
+		v.Category = ""
+	}
+	return v
+}
+
+func (d *Detector) scanText(s string, sc *scratch, h *hit) {
+	sc.toks = d.tokenize(s, sc.toks)
+	scanTokens(s, sc.toks, h)
+	scanMarkup(s, h)
+}
+
+// Canonical exposes the normaliser's output, for tools and tests.
+func Canonical(raw string) string {
+	return strings.TrimSpace(normalize.Normalize(raw).Canonical)
+}

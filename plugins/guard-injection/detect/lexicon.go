@@ -1,0 +1,263 @@
+package detect
+
+// Word classes of the rule lexicon. A word may belong to several.
+const (
+	cVerb       uint32 = 1 << iota // ignore, disregard, forget, bypass, … (override verbs)
+	cNeg                           // not, no, never, don't
+	cFollow                        // follow, obey, listen, comply (negated: an override)
+	cQual                          // previous, prior, above, all, your, system, … (what is overridden)
+	cQualStrong                    // above, everything, foregoing: an override even without an object
+	cObj                           // instructions, rules, directives, prompt, policy, …
+	cLeakVerb                      // print, reveal, show, repeat, output, …
+	cLeakObj                       // prompt, instructions, message, configuration, …
+	cLeakQual                      // your, system, hidden, initial, original, secret, …
+	cSecret                        // password, key, secret, credentials, token
+	cPriv                          // admin, root, hacker, unrestricted, jailbroken, evil, …
+	cNoWord                        // no, without, free, sans, sin, ohne, senza, sem
+	cLimit                         // restrictions, limits, guidelines, filters, ethics, …
+	cUnbound                       // unrestricted, unfiltered, uncensored, amoral, …
+	cPersona                       // pretend, roleplay, act, simulate, imagine, character, …
+	cYou                           // you, you're, tu, du, vous, usted
+	cNow                           // now, henceforth, maintenant, jetzt, ahora, ora, agora
+	cPrivNoun                      // access, privileges, permissions, rights, control
+	cFull                          // full, unrestricted, unlimited, total, complete, root
+	cWeakVerb                      // drop, remove, disable, …: an override only of safety limits
+	cOwner                         // your, safety, ethical, openai, …: whose limits are dropped
+)
+
+// lexicon lists the words of each class. Forms in English, French, German,
+// Spanish, Italian and Portuguese, accents removed (the canonical text has none).
+var lexicon = map[uint32][]string{
+	cVerb: {
+		// English
+		"ignore", "ignores", "ignoring", "ignored", "disregard", "disregards", "disregarding", "forget", "forgets",
+		"forgetting", "skip", "neglect", "overlook", "omit", "bypass", "bypassing", "override", "overriding",
+		"overwrite", "circumvent", "unlearn",
+		// French
+		"ignorez", "ignorer", "ignore", "ignores", "oubliez", "oublie", "oublier", "oublies", "contourne", "contournez",
+		"abandonne", "abandonnez", "negligez", "neglige", "outrepasse", "outrepassez", "supprime", "supprimez",
+		// German
+		"ignoriere", "ignorieren", "ignorier", "ignoriert", "vergiss", "vergessen", "vergesst", "missachte",
+		"missachten", "umgehe", "umgehen", "verwirf", "verwerfe", "uberspringe", "losche",
+		// Spanish
+		"ignora", "ignorar", "ignoren", "olvida", "olvide", "olvidar", "olviden", "omite", "omitir", "descarta",
+		"descartar", "desobedece", "elude", "evita", "salta", "anula", "borra",
+		// Italian
+		"ignorare", "ignorate", "dimentica", "dimenticare", "dimenticate", "trascura", "trascurare", "tralascia",
+		"salta", "aggira", "scarta", "annulla", "cancella",
+		// Portuguese
+		"esqueca", "esquecer", "esquecam", "desconsidere", "desconsiderar", "despreze", "desprezar",
+		"ignorem", "descarte", "contorne", "pule", "apague",
+	},
+	cWeakVerb: {"discard", "drop", "abandon", "ditch", "erase", "delete", "remove", "scrap", "dismiss", "suspend",
+		"deactivate", "disable", "reset", "violate", "break", "evade", "lift", "turn", "switch", "shed", "lose",
+		"escape", "free", "removing", "disabling", "breaking", "dropping"},
+	cOwner: {"your", "safety", "ethical", "moral", "openai", "content", "all", "any", "those", "these",
+		"its", "security", "vos", "tes", "deine", "tus", "tue", "suas"},
+	cNeg: {"not", "no", "never", "don't", "dont", "stop", "cease", "ne", "pas", "nicht", "kein", "keine", "nunca",
+		"non", "nao", "mehr", "plus"},
+	cFollow: {"follow", "obey", "listen", "heed", "adhere", "comply", "respect", "abide", "honor", "honour",
+		"suivez", "suis", "respectez", "obeis", "obeissez", "befolge", "befolgen", "folge", "gehorche", "sigas",
+		"sigue", "seguir", "obedezcas", "obedecer", "seguire", "segui", "obbedire", "obbedisci", "siga", "obedeca"},
+	cQual: {
+		"previous", "prior", "preceding", "above", "foregoing", "earlier", "initial", "original", "all", "any",
+		"every", "your", "these", "those", "system", "safety", "content", "ethical", "moral", "openai",
+		"existing", "current", "old", "given", "default", "programmed", "built-in", "internal", "developer",
+		"anthropic", "google", "security", "pre-prompt", "other", "first", "past", "former", "provided",
+		// French
+		"precedentes", "precedents", "precedente", "precedent", "anterieures", "anterieurs", "toutes", "tous",
+		"vos", "tes", "les", "ci-dessus", "dessus", "initiales", "systeme",
+		// German
+		"bisherigen", "bisherige", "vorherigen", "vorherige", "vorigen", "obigen", "obige", "alle", "allen",
+		"deine", "deinen", "ihre", "fruheren", "fruhere", "vorangegangenen", "ursprunglichen", "system",
+		// Spanish
+		"anteriores", "anterior", "previas", "previos", "todas", "todos", "tus", "sus", "las", "iniciales",
+		"originales", "sistema",
+		// Italian
+		"precedenti", "tutte", "tutti", "tue", "le", "iniziali", "originali", "sopra",
+		// Portuguese
+		"previas", "suas", "teus", "tuas", "acima",
+	},
+	cQualStrong: {"above", "everything", "foregoing", "ci-dessus", "tout", "alles", "todo", "tutto", "tudo", "obigen"},
+	cObj: {
+		"instructions", "instruction", "directions", "directives", "directive", "rules", "rule", "guidelines",
+		"guideline", "context", "prompt", "prompts", "commands", "command", "orders", "constraints",
+		"restrictions", "programming", "policy", "policies", "filters", "filter", "training", "guardrails",
+		"limitations", "safeguards", "conditioning", "protocols", "settings", "guidance", "principles",
+		"ethics", "morals", "boundaries", "limits", "messages", "message", "everything", "conversation",
+		// French
+		"consignes", "consigne", "regles", "regle", "directives", "ordres", "instructions", "restrictions",
+		"politique", "limites",
+		// German
+		"anweisungen", "anweisung", "regeln", "instruktionen", "befehle", "vorgaben", "richtlinien", "einschrankungen",
+		"vorschriften", "grenzen",
+		// Spanish
+		"instrucciones", "reglas", "normas", "directrices", "indicaciones", "ordenes", "restricciones",
+		"politicas", "limites",
+		// Italian
+		"istruzioni", "regole", "direttive", "indicazioni", "restrizioni", "limitazioni", "politiche",
+		// Portuguese
+		"instrucoes", "regras", "diretrizes", "orientacoes", "restricoes", "politicas", "limitacoes",
+	},
+	cLeakVerb: {
+		"print", "reveal", "show", "output", "repeat", "display", "tell", "give", "leak", "dump", "disclose",
+		"write", "share", "expose", "spell", "list", "echo", "copy", "recite", "return", "provide", "send",
+		"affiche", "affichez", "afficher", "montre", "montrez", "revele", "revelez", "donne", "donnez", "ecris",
+		"zeige", "zeig", "gib", "verrate", "nenne", "drucke", "ausgeben",
+		"muestra", "muestrame", "revela", "dame", "imprime", "escribe", "dime",
+		"mostra", "mostrami", "rivela", "dammi", "stampa", "scrivi", "dimmi",
+		"mostre", "revele", "imprima", "escreva", "diga",
+	},
+	cLeakObj: {
+		"prompt", "instructions", "message", "configuration", "config", "guidelines", "rules", "initialization",
+		"pre-prompt", "preprompt", "directives", "context", "setup", "programming",
+		"consignes", "configuration", "anweisungen", "konfiguration", "systemprompt", "instrucciones",
+		"configuracion", "istruzioni", "configurazione", "instrucoes", "configuracao",
+	},
+	cLeakQual: {
+		"your", "system", "hidden", "initial", "original", "secret", "internal", "confidential", "developer",
+		"full", "exact", "entire", "complete", "whole", "starting", "pre", "first", "above", "previous",
+		"vos", "ton", "ta", "tes", "votre", "systeme", "cachee", "cache", "deine", "deinen", "geheime", "geheimen",
+		"tus", "tu", "sistema", "oculta", "oculto", "tue", "tuo", "nascosto", "nascoste", "suas", "seu", "sua",
+	},
+	cSecret: {"password", "passwords", "passphrase", "credentials", "secret", "secrets", "api", "token", "tokens",
+		"key", "keys", "schlussel", "geheimnis", "passwort", "mot", "clave", "contrasena", "chiave", "senha", "chave"},
+	cPriv: {"admin", "administrator", "root", "superuser", "hacker", "unrestricted", "unfiltered", "jailbroken",
+		"god", "sudo", "privileged", "evil", "malicious", "uncensored", "unlimited", "omnipotent", "unbound",
+		"unchained", "rogue", "developer", "sysadmin", "owner", "operator", "amoral", "unethical", "all-powerful",
+		"administrateur", "administrador", "amministratore"},
+	cNoWord: {"no", "without", "zero", "free", "sans", "sin", "ohne", "senza", "sem", "none", "any", "aucune",
+		"ninguna", "nessuna", "nenhuma", "keine"},
+	cLimit: {"restrictions", "restriction", "limits", "limitations", "guidelines", "rules", "filters", "filtering",
+		"censorship", "ethics", "morals", "morality", "boundaries", "constraints", "safeguards", "policies",
+		"principles", "limit", "filter", "guardrails", "regulations",
+		"restricciones", "limites", "regles", "reglas", "regeln", "einschrankungen", "grenzen", "regole",
+		"restrizioni", "limiti", "restricoes", "regras", "limitacoes"},
+	cUnbound: {"unrestricted", "unfiltered", "uncensored", "unlimited", "amoral", "unethical", "unbound",
+		"unchained", "unleashed", "unshackled", "lawless", "immoral", "jailbroken", "jailbreak", "unconstrained"},
+	cPersona: {"pretend", "roleplay", "role-play", "act", "acting", "simulate", "imagine", "character", "persona",
+		"embody", "behave", "become", "role", "impersonate", "personality", "mode", "play"},
+	cYou: {"you", "you're", "youre", "u", "tu", "du", "vous", "usted", "voce", "sei", "eres", "bist", "es", "you'll"},
+	cNow: {"now", "henceforth", "onwards", "onward", "maintenant", "desormais", "jetzt", "nun", "ahora", "ora",
+		"adesso", "agora"},
+	cPrivNoun: {"access", "privileges", "privilege", "permissions", "permission", "rights", "control", "powers",
+		"clearance", "authority"},
+	cFull: {"full", "unrestricted", "unlimited", "total", "complete", "root", "admin", "elevated", "absolute",
+		"superuser"},
+}
+
+// fuzzyWords are the words that also match with one typo (one insertion,
+// deletion, substitution or transposition). They are long, distinctive words
+// of the override phrases; short or common words (policy, prompt, these)
+// would match ordinary words (police, there) and are matched exactly only.
+var fuzzyWords = []string{
+	"ignore", "ignoring", "disregard", "disregarding", "bypass", "override", "overriding", "circumvent",
+	"instructions", "instruction", "directions", "directives", "guidelines", "restrictions", "programming",
+	"constraints", "limitations", "safeguards", "guardrails", "previous", "preceding", "foregoing",
+	"ignorez", "oubliez", "ignoriere", "ignorieren", "vergessen", "anweisungen", "instrucciones",
+	"istruzioni", "instrucoes", "precedentes", "anteriores", "precedenti", "bisherigen", "vorherigen",
+	"unrestricted", "unfiltered", "uncensored", "jailbroken", "administrator",
+}
+
+// lexiconIndex is the compiled lexicon: exact lookups and a delete-one index
+// for typo-tolerant lookups (a symmetric-delete scheme: two words within one
+// edit share a variant with at most one letter deleted).
+type lexiconIndex struct {
+	exact   map[string]uint32
+	words   []string
+	classes []uint32
+	deletes map[string][]uint16
+}
+
+func buildLexicon() *lexiconIndex {
+	ix := &lexiconIndex{exact: map[string]uint32{}, deletes: map[string][]uint16{}}
+	for cls, words := range lexicon {
+		for _, w := range words {
+			ix.exact[w] |= cls
+		}
+	}
+	for _, w := range fuzzyWords {
+		id := uint16(len(ix.words))
+		ix.words = append(ix.words, w)
+		ix.classes = append(ix.classes, ix.exact[w])
+		ix.deletes[w] = append(ix.deletes[w], id)
+		for i := 0; i < len(w); i++ {
+			d := w[:i] + w[i+1:]
+			ix.deletes[d] = appendUnique(ix.deletes[d], id)
+		}
+	}
+	return ix
+}
+
+func appendUnique(ids []uint16, id uint16) []uint16 {
+	for _, x := range ids {
+		if x == id {
+			return ids
+		}
+	}
+	return append(ids, id)
+}
+
+// classify returns the classes of word, tolerating one edit for long words.
+func (ix *lexiconIndex) classify(word string) uint32 {
+	if c, ok := ix.exact[word]; ok {
+		return c
+	}
+	if len(word) < 6 || len(word) > 24 {
+		return 0
+	}
+	var cls uint32
+	if ids, ok := ix.deletes[word]; ok {
+		cls |= ix.verify(word, ids)
+	}
+	var buf [24]byte
+	for i := 0; i < len(word); i++ {
+		n := copy(buf[:], word[:i])
+		n += copy(buf[n:], word[i+1:])
+		if ids, ok := ix.deletes[string(buf[:n])]; ok {
+			cls |= ix.verify(word, ids)
+		}
+	}
+	return cls
+}
+
+func (ix *lexiconIndex) verify(word string, ids []uint16) uint32 {
+	var cls uint32
+	for _, id := range ids {
+		if osaDistanceAtMost1(word, ix.words[id]) {
+			cls |= ix.classes[id]
+		}
+	}
+	return cls
+}
+
+// osaDistanceAtMost1 reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of adjacent letters. The first
+// letter must match: typos there are rare and matching them costs precision.
+func osaDistanceAtMost1(a, b string) bool {
+	if len(a) == 0 || len(b) == 0 || a[0] != b[0] {
+		return false
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	if i == la && i == lb {
+		return true
+	}
+	switch {
+	case la == lb:
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] // transposition
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}

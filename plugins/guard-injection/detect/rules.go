@@ -1,0 +1,367 @@
+package detect
+
+import (
+	"strings"
+)
+
+// token is one word of the canonical text.
+type token struct {
+	start, end int32
+	cls        uint32
+	// brk: a sentence boundary (. ! ? ; newline) lies between this token and
+	// the previous one. Rule windows do not cross it.
+	brk bool
+}
+
+// hit is a rule's finding.
+type hit struct {
+	score    float64
+	category string
+}
+
+func (h *hit) raise(score float64, category string) {
+	if score > h.score {
+		h.score, h.category = score, category
+	}
+}
+
+// tokenize splits canonical text into words and classifies each one.
+func (d *Detector) tokenize(s string, toks []token) []token {
+	toks = toks[:0]
+	brk := true
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if !isWordByte(c) {
+			if c == '.' || c == '!' || c == '?' || c == ';' || c == '\n' || c == ':' {
+				brk = true
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (isWordByte(s[j]) || (s[j] == '\'' || s[j] == '-') && j+1 < len(s) && isWordByte(s[j+1])) {
+			j++
+		}
+		w := s[i:j]
+		t := token{start: int32(i), end: int32(j), brk: brk}
+		if len(w) <= 24 {
+			t.cls = d.lex.classify(w)
+		}
+		toks = append(toks, t)
+		brk = false
+		i = j
+	}
+	return toks
+}
+
+func isWordByte(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c >= 0x80
+}
+
+// window returns the tokens after i, up to n of them, stopping at a sentence boundary.
+func window(toks []token, i, n int) []token {
+	end := i + 1
+	for end < len(toks) && end <= i+n && !toks[end].brk {
+		end++
+	}
+	return toks[i+1 : end]
+}
+
+// before returns up to n tokens before i in the same sentence.
+func before(toks []token, i, n int) []token {
+	start := i
+	for start > 0 && i-start < n && !toks[start].brk {
+		start--
+	}
+	return toks[start:i]
+}
+
+func anyClass(ts []token, cls uint32) bool {
+	for _, t := range ts {
+		if t.cls&cls != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func word(s string, t token) string { return s[t.start:t.end] }
+
+// scanTokens runs the word-level rules: overrides, prompt leaks, persona
+// jailbreaks.
+func scanTokens(s string, toks []token, h *hit) {
+	// Positions of the last persona cue and the last "no limits" cue: the two
+	// make a jailbreak when they are near each other.
+	const near = 40
+	lastPersona, lastNoLimit := -1000, -1000
+	persona := func(i int) {
+		lastPersona = i
+		if i-lastNoLimit <= near {
+			h.raise(0.9, "jailbreak")
+		}
+	}
+	noLimit := func(i int) {
+		lastNoLimit = i
+		if i-lastPersona <= near {
+			h.raise(0.9, "jailbreak")
+		}
+	}
+	sawStayInChar := false
+	for i, t := range toks {
+		c := t.cls
+		// Overrides: verb × qualifier × object ("ignore all previous instructions").
+		if c&cVerb != 0 {
+			w := window(toks, i, 7)
+			obj, qual, strong := anyClass(w, cObj), anyClass(w, cQual), anyClass(w, cQualStrong)
+			switch {
+			case obj && qual:
+				h.raise(0.95, "injection")
+			case strong:
+				h.raise(0.85, "injection")
+			case obj:
+				h.raise(0.45, "injection")
+			}
+		}
+		// "do not follow / obey your instructions", "pay no attention to".
+		if c&cNeg != 0 {
+			w := window(toks, i, 2)
+			for k, u := range w {
+				if u.cls&cFollow != 0 {
+					w2 := window(toks, i+1+k, 6)
+					if anyClass(w2, cObj) && anyClass(w2, cQual) {
+						h.raise(0.95, "injection")
+					}
+				}
+			}
+		}
+		if c&cWeakVerb != 0 {
+			w := window(toks, i, 5)
+			if anyClass(w, cOwner) && anyClass(w, cLimit) {
+				h.raise(0.9, "injection")
+			}
+		}
+		// Prompt leaks: leak verb × (your|system|hidden …) × (prompt|instructions …).
+		if c&cLeakVerb != 0 {
+			w := window(toks, i, 6)
+			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) {
+				h.raise(0.9, "prompt_leak")
+			}
+			if anyClass(w, cSecret) && (anyClass(w, cLeakQual) || anyClass(w, cQual)) {
+				h.raise(0.85, "prompt_leak")
+			}
+			if containsWord(s, w, "verbatim") || containsWord(s, w, "exactly") {
+				if anyClass(before(toks, i, 30), cLeakObj) || hasPhrase(s, "before my first", "above this", "start of the conversation", "before this conversation", "before my message") {
+					h.raise(0.85, "prompt_leak")
+				}
+			}
+		}
+		// Persona jailbreaks.
+		if c&cYou != 0 && i+1 < len(toks) {
+			// "you are now …" / "from now on you are …" with a privilege word.
+			w := window(toks, i, 9)
+			now := anyClass(w[:min(len(w), 3)], cNow) || anyClass(before(toks, i, 5), cNow) ||
+				hasPhraseAt(s, toks, i, "from this point", "from here on", "a partir de", "ab sofort", "de ahora en")
+			if now {
+				if anyClass(w, cPriv) || (anyClass(w, cFull) && anyClass(w, cPrivNoun)) {
+					h.raise(0.9, "jailbreak")
+				}
+				persona(i)
+			}
+		}
+		if c&cPersona != 0 {
+			persona(i)
+		}
+		if c&cUnbound != 0 {
+			noLimit(i)
+		}
+		if c&cNoWord != 0 && anyClass(window(toks, i, 3), cLimit) {
+			noLimit(i)
+		}
+		if c&cFull != 0 && anyClass(window(toks, i, 2), cPrivNoun) && anyClass(before(toks, i, 8), cYou) {
+			noLimit(i)
+		}
+		switch word(s, t) {
+		case "character", "role", "persona":
+			// stay / remain in character, never break character.
+			b := before(toks, i, 3)
+			for _, u := range b {
+				switch word(s, u) {
+				case "stay", "remain", "break", "breaking", "stays", "remaining", "staying", "keep":
+					sawStayInChar = true
+					persona(i)
+				}
+			}
+		case "dan":
+			if hasPhrase(s, "do anything now") {
+				h.raise(0.95, "jailbreak")
+			}
+		case "mode":
+			b := before(toks, i, 3)
+			if len(b) > 0 {
+				switch word(s, b[len(b)-1]) {
+				case "developer", "dev", "god", "jailbreak", "jailbroken", "unrestricted", "evil", "dan", "debug", "sudo", "admin", "unfiltered", "uncensored":
+					if anyWord(s, b, "enter", "enable", "activate", "activated", "in", "with", "simulate", "switch", "now", "into", "entering") ||
+						anyWord(s, window(toks, i, 3), "enabled", "activated", "output", "on") {
+						h.raise(0.9, "jailbreak")
+					}
+				}
+			}
+		}
+	}
+	if sawStayInChar {
+		h.raise(0.75, "jailbreak")
+	}
+}
+
+func containsWord(s string, ts []token, w string) bool {
+	for _, t := range ts {
+		if word(s, t) == w {
+			return true
+		}
+	}
+	return false
+}
+
+func anyWord(s string, ts []token, ws ...string) bool {
+	for _, t := range ts {
+		x := word(s, t)
+		for _, w := range ws {
+			if x == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasPhrase(s string, phrases ...string) bool {
+	for _, p := range phrases {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPhraseAt reports whether one of phrases ends within a few words before token i.
+func hasPhraseAt(s string, toks []token, i int, phrases ...string) bool {
+	b := before(toks, i, 5)
+	if len(b) == 0 {
+		return false
+	}
+	seg := s[b[0].start:toks[i].start]
+	return hasPhrase(seg, phrases...)
+}
+
+// templateTokens are chat-template markers that have no business in a user prompt.
+var templateTokens = []string{
+	"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>",
+	"<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|begin_of_text|>", "[inst]", "[/inst]",
+	"<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "### system", "###system", "### instruction",
+	"### assistant", "<|channel|>", "<|message|>",
+}
+
+// scanMarkup runs the substring rules: template tokens, hidden markup,
+// exfiltration links, fake system messages.
+func scanMarkup(s string, h *hit) {
+	if strings.Contains(s, "<|") || strings.Contains(s, "[inst") || strings.Contains(s, "[/inst") || strings.Contains(s, "<<") ||
+		strings.Contains(s, "###") || strings.Contains(s, "_of_turn>") {
+		for _, t := range templateTokens {
+			if strings.Contains(s, t) {
+				h.raise(0.95, "template_token")
+				break
+			}
+		}
+		if i := strings.Index(s, "<|"); i >= 0 {
+			if j := strings.Index(s[i:], "|>"); j > 2 && j < 32 {
+				h.raise(0.9, "template_token")
+			}
+		}
+	}
+	// Hidden HTML comments carrying instructions.
+	if i := strings.Index(s, "<!--"); i >= 0 {
+		body := s[i+4:]
+		if j := strings.Index(body, "-->"); j >= 0 {
+			body = body[:j]
+		}
+		if len(body) > 2000 {
+			body = body[:2000]
+		}
+		if hasPhrase(body, "assistant", "system", "ignore", "instruction", "prompt", "exfiltrat", "secret", "password",
+			"you must", "ai ", "model", "user", "reveal", "send") {
+			h.raise(0.9, "injection")
+		} else {
+			h.raise(0.3, "injection")
+		}
+	}
+	// Invisible text in markup.
+	if hasPhrase(s, "display:none", "display: none", "font-size:0", "font-size: 0", "visibility:hidden", "visibility: hidden",
+		"opacity:0", "opacity: 0", "color:white", "color: white", "color:#fff", "color: #fff") {
+		h.raise(0.7, "injection")
+	}
+	// Exfiltration links: a markdown image or link to an external URL with a query string.
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "](http")
+		if i < 0 {
+			break
+		}
+		i += off
+		end := strings.IndexAny(s[i:], ") \n")
+		if end < 0 {
+			end = len(s) - i
+		}
+		url := s[i+2 : i+end]
+		img := i > 0 && strings.LastIndex(s[max(0, i-200):i], "![") >= 0
+		if strings.Contains(url, "?") || strings.Contains(url, "{") || strings.Contains(url, "%7b") || strings.Contains(url, "$") {
+			if img {
+				h.raise(0.9, "injection")
+			} else {
+				h.raise(0.6, "injection")
+			}
+		}
+		off = i + 2
+	}
+	if strings.Contains(s, "<img") && strings.Contains(s, "src=") && strings.Contains(s, "?") && strings.Contains(s, "{") {
+		h.raise(0.85, "injection")
+	}
+	// Fake system messages and policy overrides.
+	if hasPhrase(s, "new system directive", "new system instruction", "new system prompt", "new system rule", "system override",
+		"new directive:", "new instructions:", "updated instructions:", "system update:", "admin override", "developer override") {
+		h.raise(0.85, "injection")
+	}
+	if hasPhrase(s, "regardless of policy", "regardless of the policy", "regardless of policies", "regardless of any policy",
+		"regardless of the rules", "regardless of rules", "regardless of your guidelines", "regardless of ethics",
+		"regardless of safety", "regardless of legality", "regardless of how unethical", "regardless of morality") {
+		h.raise(0.8, "injection")
+	}
+	if hasPhrase(s, "obey only me", "you now obey", "obey me", "only obey me", "answer without filtering", "without any filtering",
+		"without filtering", "comply with every request", "comply with all requests") {
+		h.raise(0.75, "injection")
+	}
+	if hasPhrase(s, "do anything now") {
+		h.raise(0.9, "jailbreak")
+	}
+}
+
+// hasUpperDAN reports whether raw text names "DAN" in capitals as a word.
+func hasUpperDAN(raw string) bool {
+	for off := 0; off < len(raw); {
+		i := strings.Index(raw[off:], "DAN")
+		if i < 0 {
+			return false
+		}
+		i += off
+		left := i == 0 || !isAlnumASCII(raw[i-1])
+		right := i+3 >= len(raw) || !isAlnumASCII(raw[i+3])
+		if left && right {
+			return true
+		}
+		off = i + 3
+	}
+	return false
+}
+
+func isAlnumASCII(c byte) bool {
+	return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+}
