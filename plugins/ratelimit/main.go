@@ -1,0 +1,21 @@
+// Command ratelimit is the llmgw rate-limit stage plugin: exact sliding-log
+// limits per IP, API key, header or model, in memory or shared through Redis.
+package main
+
+import (
+	"github.com/llmgw/llmgw/core/sdk"
+
+	"github.com/llmgw/llmgw/plugins/ratelimit/ratelimit"
+)
+
+// Version is the plugin's version.
+const Version = "0.1.0"
+
+func main() {
+	sdk.Serve(sdk.Plugin{
+		Name:         "ratelimit",
+		Version:      Version,
+		Stage:        ratelimit.New,
+		Capabilities: []string{sdk.CapStageAfter},
+	})
+}

@@ -1,0 +1,295 @@
+// Package ratelimit is the rate-limit stage: it keys each request by client
+// IP, API key, a header or the model, checks every configured rule at once
+// through an exact sliding-log limiter (package limiter, in memory or in a
+// shared Redis), answers 429 rate_limit_exceeded with Retry-After when a rule
+// is full, sets X-RateLimit-* on every answer, and charges token rules from
+// the provider's reported usage after the response.
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/llmgw/llmgw/core/sdk"
+
+	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
+)
+
+// Response headers set on every rate-checked answer.
+const (
+	HeaderLimit     = "X-RateLimit-Limit"
+	HeaderRemaining = "X-RateLimit-Remaining"
+	HeaderReset     = "X-RateLimit-Reset"
+)
+
+// AnnotationDegraded is set to "true" on requests let through because the
+// Redis backend could not be reached (on_redis_error = "fail_open").
+const AnnotationDegraded = "ratelimit.degraded"
+
+// AnnotationRule names the rule that refused a request.
+const AnnotationRule = "ratelimit.rule"
+
+// Stage is one configured rate-limit instance.
+type Stage struct {
+	cfg       *settings
+	backend   limiter.Backend
+	redis     *limiter.Redis
+	logger    hclog.Logger
+	hasTokens bool
+	info      map[string]string
+}
+
+// New builds a stage from its config; it is the plugin's Stage factory.
+func New(c sdk.Config) (sdk.Stage, error) { return newStage(c, nil) }
+
+// newStage builds a stage; clock (nil for time.Now) drives the memory backend.
+func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
+	cfg, err := parseConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	logger := c.Logger
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	s := &Stage{cfg: cfg, logger: logger}
+	for _, r := range cfg.rules {
+		s.hasTokens = s.hasTokens || r.kind == limiter.Tokens
+	}
+	policy := "fail_open"
+	if cfg.failClosed {
+		policy = "fail_closed"
+	}
+	s.info = map[string]string{
+		"algorithm": "sliding-log (exact: at most N in any rolling window)",
+		"rules":     s.describeRules(),
+	}
+	if len(cfg.trusted) > 0 {
+		ps := make([]string, len(cfg.trusted))
+		for i, p := range cfg.trusted {
+			ps[i] = p.String()
+		}
+		s.info["trusted_proxies"] = strings.Join(ps, ",")
+	}
+	if cfg.redisURL == "" {
+		s.backend = limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys, Clock: clock})
+		s.info["backend"] = "memory"
+		s.info["max_keys"] = strconv.Itoa(cfg.maxKeys)
+		return s, nil
+	}
+	var r *limiter.Redis // the callbacks run only after NewRedis returned
+	r, err = limiter.NewRedis(limiter.RedisOptions{
+		URL:     cfg.redisURL,
+		Prefix:  cfg.redisPrefix,
+		Timeout: cfg.redisTimeout,
+		OnDown: func(err error) {
+			logger.Warn("redis unreachable: applying on_redis_error until it is back",
+				"redis", redisAddr(r), "on_redis_error", policy, "error", err.Error())
+		},
+		OnUp: func(outage time.Duration, failed int64) {
+			logger.Info("redis is back: rate limits are exact again",
+				"redis", redisAddr(r), "outage", outage.Round(time.Millisecond).String(), "failed_calls", failed)
+		},
+	})
+	if err != nil {
+		return nil, sdk.ConfigError("field %q: %v", "redis_url", err)
+	}
+	s.backend, s.redis = r, r
+	s.info["backend"] = "redis"
+	s.info["redis"] = fmt.Sprintf("%s/%d", r.Addr(), r.DB())
+	s.info["on_redis_error"] = policy
+	if err := r.Ping(context.Background()); err == nil {
+		logger.Info("rate limits shared through redis", "redis", redisAddr(r))
+	}
+	return s, nil
+}
+
+// redisAddr is the server's host:port for log lines (nil-safe).
+func redisAddr(r *limiter.Redis) string {
+	if r == nil {
+		return ""
+	}
+	return r.Addr()
+}
+
+// Info implements the host's optional Info: non-secret settings for
+// /security-status. The Redis URL is shown as host:port/db only.
+func (s *Stage) Info() map[string]string { return s.info }
+
+// Close implements sdk.Closer.
+func (s *Stage) Close() error { return s.backend.Close() }
+
+// Process implements sdk.Stage.
+func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	var cbuf [8]limiter.Check
+	var rbuf [8]*rule
+	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), req.GetRequest().GetModel(), false)
+	if len(checks) == 0 {
+		return sdk.Continue(), nil
+	}
+	var resbuf [8]limiter.Result
+	results := resbuf[:0]
+	if len(checks) <= len(resbuf) {
+		results = resbuf[:len(checks)]
+	} else {
+		results = make([]limiter.Result, len(checks))
+	}
+	allowed, err := s.backend.Allow(ctx, checks, results)
+	if err != nil {
+		return s.unavailable(err), nil
+	}
+	if !allowed {
+		return s.reject(rules, results), nil
+	}
+	best := 0
+	for i := 1; i < len(results); i++ {
+		if tighter(rules[i], results[i], rules[best], results[best]) {
+			best = i
+		}
+	}
+	resp := sdk.Continue()
+	remaining := max(0, rules[best].limit-results[best].Used)
+	resp.ResponseHeaders = headers(rules[best].limitStr, remaining, ceilSeconds(results[best].ResetAfter))
+	return resp, nil
+}
+
+// tighter reports whether rule a (with result ra) leaves a smaller share of
+// its limit than b; on a tie, the one that frees capacity later.
+func tighter(a *rule, ra limiter.Result, b *rule, rb limiter.Result) bool {
+	fa := float64(max(0, a.limit-ra.Used)) / float64(a.limit)
+	fb := float64(max(0, b.limit-rb.Used)) / float64(b.limit)
+	if fa != fb {
+		return fa < fb
+	}
+	return ra.ResetAfter > rb.ResetAfter
+}
+
+func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageResponse {
+	worst := -1
+	for i, r := range results {
+		if !r.Allowed && (worst < 0 || r.RetryAfter > results[worst].RetryAfter) {
+			worst = i
+		}
+	}
+	if worst < 0 { // a backend refused without naming a rule: refuse on the first
+		worst = 0
+	}
+	r := rules[worst]
+	wait := max(1, ceilSeconds(results[worst].RetryAfter))
+	resp := sdk.Reject(429, "rate_limit_error", "rate_limit_exceeded", "rate_limit",
+		"rate limit exceeded for rule "+r.name+": "+r.desc)
+	resp.Reject.RetryAfterMs = wait * 1000
+	resp.ResponseHeaders = headers(r.limitStr, 0, wait)
+	resp.Annotations = map[string]string{AnnotationRule: r.name}
+	return resp
+}
+
+func (s *Stage) unavailable(err error) *sdk.StageResponse {
+	_ = err // logged once per outage by the backend's OnDown
+	if s.cfg.failClosed {
+		resp := sdk.Reject(503, "service_unavailable", "plugin_unavailable", "unavailable",
+			"rate limiting is unavailable (its Redis backend cannot be reached); try again shortly")
+		resp.Reject.RetryAfterMs = 1000
+		resp.Annotations = map[string]string{AnnotationDegraded: "true"}
+		return resp
+	}
+	resp := sdk.Continue()
+	resp.Annotations = map[string]string{AnnotationDegraded: "true"}
+	return resp
+}
+
+func headers(limit string, remaining, reset int64) map[string]string {
+	return map[string]string{
+		HeaderLimit:     limit,
+		HeaderRemaining: strconv.FormatInt(remaining, 10),
+		HeaderReset:     strconv.FormatInt(reset, 10),
+	}
+}
+
+func ceilSeconds(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return int64(math.Ceil(d.Seconds()))
+}
+
+// After implements sdk.StageAfter: it charges the response's total tokens to
+// every token rule that applies to the request.
+func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
+	if !s.hasTokens {
+		return nil
+	}
+	total := int64(req.GetUsage().GetTotalTokens())
+	if total <= 0 {
+		return nil
+	}
+	var cbuf [8]limiter.Check
+	var rbuf [8]*rule
+	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), req.GetRequest().GetModel(), true)
+	if len(checks) == 0 {
+		return nil
+	}
+	if err := s.backend.Charge(ctx, checks, total); err != nil && !errors.Is(err, limiter.ErrUnavailable) {
+		return fmt.Errorf("ratelimit: charge tokens: %w", err)
+	}
+	return nil // an outage is logged once by the backend; the tokens are lost
+}
+
+// checks builds the limiter checks of the rules that apply to a request
+// (only token rules when tokensOnly). A rule whose key is missing (no API
+// key, no such header, no model) does not apply.
+func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash string, hdrs map[string]string, model string, tokensOnly bool) ([]limiter.Check, []*rule) {
+	ipKey := ""
+	for i := range s.cfg.rules {
+		r := &s.cfg.rules[i]
+		if tokensOnly && r.kind != limiter.Tokens {
+			continue
+		}
+		var part string
+		switch r.key {
+		case keyIP:
+			if ipKey == "" {
+				if a, ok := s.clientAddr(peer, hdrs); ok {
+					ipKey = "=" + s.ipKey(a)
+				} else {
+					ipKey = "=unknown"
+				}
+			}
+			part = ipKey
+		case keyAPIKey:
+			if apiKeyHash == "" {
+				continue
+			}
+			part = keyPart(apiKeyHash)
+		case keyHeader:
+			v := hdrs[r.header]
+			if v == "" {
+				continue
+			}
+			part = keyPart(v)
+		case keyModel:
+			if model == "" {
+				continue
+			}
+			part = keyPart(model)
+		}
+		checks = append(checks, limiter.Check{Key: r.name + ":" + part, Kind: r.kind, Limit: r.limit, Window: r.window})
+		rules = append(rules, r)
+	}
+	return checks, rules
+}
+
+func (s *Stage) describeRules() string {
+	parts := make([]string, len(s.cfg.rules))
+	for i, r := range s.cfg.rules {
+		parts[i] = fmt.Sprintf("%s: %s by %s", r.name, r.desc, r.keySpec)
+	}
+	return strings.Join(parts, "; ")
+}
