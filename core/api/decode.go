@@ -1,0 +1,281 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+)
+
+// DefaultModel is the model /generate uses when the body names none.
+const DefaultModel = "smart-router"
+
+// defaultTemperature is /generate's default, as in the course.
+const defaultTemperature = 0.7
+
+// decodeError is a bad request body, already in the contract's terms.
+type decodeError struct {
+	status int
+	code   string
+	param  string
+	msg    string
+}
+
+func (e *decodeError) Error() string { return e.msg }
+
+func badRequest(code, param, format string, args ...any) *decodeError {
+	return &decodeError{status: http.StatusBadRequest, code: code, param: param, msg: fmt.Sprintf(format, args...)}
+}
+
+// readBody checks the media type and reads the body within the limit.
+func readBody(r *http.Request, limit int64) ([]byte, *decodeError) {
+	declaredJSON := true
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		declaredJSON = err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &decodeError{status: http.StatusRequestEntityTooLarge, code: "payload_too_large", msg: fmt.Sprintf("the body is larger than %d bytes", limit)}
+		}
+		return nil, badRequest("invalid_json", "", "could not read the body")
+	}
+	// A JSON object sent with another media type (curl -d sends
+	// application/x-www-form-urlencoded) is still JSON; anything else is not.
+	if !declaredJSON && !json.Valid(body) {
+		return nil, &decodeError{status: http.StatusUnsupportedMediaType, code: "unsupported_media_type", msg: "the body must be JSON (Content-Type: application/json)"}
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, badRequest("invalid_json", "", "the body is empty; send a JSON object")
+	}
+	return body, nil
+}
+
+// jsonError explains a JSON decoding error without Go internals; a value of
+// the wrong type in a known field gets that field's code.
+func jsonError(err error, fieldCodes map[string]string) *decodeError {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if code, ok := fieldCodes[field]; ok {
+			return badRequest(code, field, "%s must be a %s", field, jsonTypeName(te.Type.Kind().String()))
+		}
+		return badRequest("invalid_json", field, "%s has the wrong type (got %s)", field, te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return badRequest("invalid_json", "", "the body is not valid JSON (at byte %d)", se.Offset)
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field ") {
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return badRequest("unknown_field", field, "unknown field %q", field)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return badRequest("invalid_json", "", "the body is not valid JSON (it ends too early)")
+	}
+	return badRequest("invalid_json", "", "the body is not a valid JSON object")
+}
+
+func jsonTypeName(kind string) string {
+	switch kind {
+	case "float64", "float32", "int", "int32", "int64":
+		return "number"
+	case "bool":
+		return "boolean"
+	case "slice":
+		return "list"
+	case "struct", "map":
+		return "object"
+	}
+	return kind
+}
+
+// strictDecode decodes one JSON object, rejecting unknown fields and trailing data.
+func strictDecode(body []byte, v any, fieldCodes map[string]string) *decodeError {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, fieldCodes)
+	}
+	if dec.More() {
+		return badRequest("invalid_json", "", "the body has data after its JSON object")
+	}
+	return nil
+}
+
+// generateBody is the body of POST /generate.
+type generateBody struct {
+	Prompt      *string  `json:"prompt"`
+	Model       string   `json:"model"`
+	Temperature *float64 `json:"temperature"`
+	MaxTokens   *int32   `json:"max_tokens"`
+	System      string   `json:"system"`
+	Stream      bool     `json:"stream"`
+}
+
+var generateFieldCodes = map[string]string{
+	"temperature": "invalid_temperature",
+	"max_tokens":  "invalid_max_tokens",
+	"prompt":      "missing_field",
+}
+
+// decodeGenerate turns a /generate body into the pipeline's chat request.
+func decodeGenerate(body []byte) (*pb.ChatRequest, *decodeError) {
+	var b generateBody
+	if err := strictDecode(body, &b, generateFieldCodes); err != nil {
+		return nil, err
+	}
+	if b.Prompt == nil || strings.TrimSpace(*b.Prompt) == "" {
+		return nil, badRequest("missing_field", "prompt", "prompt is required and must not be empty")
+	}
+	req := &pb.ChatRequest{Model: b.Model, Stream: b.Stream, IncludeUsage: true}
+	if req.Model == "" {
+		req.Model = DefaultModel
+	}
+	t := defaultTemperature
+	if b.Temperature != nil {
+		t = *b.Temperature
+	}
+	req.Temperature = &t
+	if b.MaxTokens != nil {
+		req.MaxTokens = b.MaxTokens
+	}
+	if b.System != "" {
+		req.Messages = append(req.Messages, &pb.Message{Role: "system", Content: b.System})
+	}
+	req.Messages = append(req.Messages, &pb.Message{Role: "user", Content: *b.Prompt})
+	return req, nil
+}
+
+// chatBody is the body of POST /v1/chat/completions: the OpenAI fields the
+// gateway uses, plus those SDKs commonly send that it accepts and ignores.
+type chatBody struct {
+	Model               string          `json:"model"`
+	Messages            []chatMessage   `json:"messages"`
+	Temperature         *float64        `json:"temperature"`
+	TopP                *float64        `json:"top_p"`
+	MaxTokens           *int32          `json:"max_tokens"`
+	MaxCompletionTokens *int32          `json:"max_completion_tokens"`
+	Stop                json.RawMessage `json:"stop"`
+	Stream              bool            `json:"stream"`
+	StreamOptions       *struct {
+		IncludeUsage bool `json:"include_usage"`
+	} `json:"stream_options"`
+	User string `json:"user"`
+	Seed *int64 `json:"seed"`
+	N    *int   `json:"n"`
+
+	// Accepted and ignored (no effect on the answer's shape).
+	FrequencyPenalty  *float64        `json:"frequency_penalty"`
+	PresencePenalty   *float64        `json:"presence_penalty"`
+	LogitBias         json.RawMessage `json:"logit_bias"`
+	Metadata          json.RawMessage `json:"metadata"`
+	Store             *bool           `json:"store"`
+	ServiceTier       json.RawMessage `json:"service_tier"`
+	ResponseFormat    json.RawMessage `json:"response_format"`
+	ParallelToolCalls *bool           `json:"parallel_tool_calls"`
+	Logprobs          *bool           `json:"logprobs"`
+	TopLogprobs       *int            `json:"top_logprobs"`
+	Tools             json.RawMessage `json:"tools"`
+	ToolChoice        json.RawMessage `json:"tool_choice"`
+}
+
+type chatMessage struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
+	Name    string          `json:"name"`
+}
+
+var chatFieldCodes = map[string]string{
+	"temperature":           "invalid_temperature",
+	"max_tokens":            "invalid_max_tokens",
+	"max_completion_tokens": "invalid_max_tokens",
+}
+
+// decodeChat turns an OpenAI chat completions body into the pipeline's request.
+func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
+	var b chatBody
+	if err := strictDecode(body, &b, chatFieldCodes); err != nil {
+		return nil, err
+	}
+	if b.Model == "" {
+		return nil, badRequest("missing_field", "model", "model is required")
+	}
+	if len(b.Messages) == 0 {
+		return nil, badRequest("missing_field", "messages", "messages is required and must not be empty")
+	}
+	if b.N != nil && *b.N != 1 {
+		return nil, badRequest("invalid_request_error", "n", "only n = 1 is supported")
+	}
+	if len(b.Tools) > 0 && string(b.Tools) != "null" && string(b.Tools) != "[]" {
+		return nil, badRequest("unsupported_parameter", "tools", "tools are not supported by this gateway")
+	}
+	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, Stream: b.Stream, User: b.User, Seed: b.Seed}
+	req.MaxTokens = b.MaxTokens
+	if b.MaxCompletionTokens != nil {
+		req.MaxTokens = b.MaxCompletionTokens
+	}
+	if b.StreamOptions != nil {
+		req.IncludeUsage = b.StreamOptions.IncludeUsage
+	}
+	if len(b.Stop) > 0 && string(b.Stop) != "null" {
+		var one string
+		if json.Unmarshal(b.Stop, &one) == nil {
+			req.Stop = []string{one}
+		} else if json.Unmarshal(b.Stop, &req.Stop) != nil {
+			return nil, badRequest("invalid_json", "stop", "stop must be a string or a list of strings")
+		}
+	}
+	for i, m := range b.Messages {
+		switch m.Role {
+		case "system", "developer", "user", "assistant", "tool":
+		default:
+			return nil, badRequest("invalid_request_error", fmt.Sprintf("messages[%d].role", i), "role must be one of system, developer, user, assistant, tool")
+		}
+		text, err := messageText(m.Content)
+		if err != nil {
+			return nil, badRequest("invalid_request_error", fmt.Sprintf("messages[%d].content", i), "%s", err.Error())
+		}
+		role := m.Role
+		if role == "developer" {
+			role = "system"
+		}
+		req.Messages = append(req.Messages, &pb.Message{Role: role, Content: text, Name: m.Name})
+	}
+	return req, nil
+}
+
+// messageText accepts OpenAI's two content shapes: a string, or a list of
+// parts of which the text parts are used.
+func messageText(raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, nil
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(raw, &parts); err != nil {
+		return "", errors.New("content must be a string or a list of content parts")
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Type != "text" {
+			return "", fmt.Errorf("content parts of type %q are not supported (text only)", p.Type)
+		}
+		b.WriteString(p.Text)
+	}
+	return b.String(), nil
+}

@@ -1,0 +1,281 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+
+	"github.com/llmgw/llmgw/core/pipeline"
+)
+
+// usageJSON is the usage object of both routes.
+type usageJSON struct {
+	PromptTokens     int32 `json:"prompt_tokens"`
+	CompletionTokens int32 `json:"completion_tokens"`
+	TotalTokens      int32 `json:"total_tokens"`
+}
+
+func usageOf(u *pb.Usage) usageJSON {
+	if u == nil {
+		return usageJSON{}
+	}
+	return usageJSON{PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, TotalTokens: u.TotalTokens}
+}
+
+// answer is the state shared by both routes' writers: the request, where to
+// write, and the stream's framing once it started.
+type answer struct {
+	w       http.ResponseWriter
+	r       *http.Request
+	req     *pipeline.Request
+	flusher http.Flusher
+	created int64
+}
+
+// setHeaders adds what every pipeline answer carries: the stages' headers
+// (X-RateLimit-*), Server-Timing, and which model and provider served.
+func (a *answer) setHeaders(tr *pipeline.Trace, res *pipeline.Result) {
+	h := a.w.Header()
+	for k, v := range tr.Headers {
+		h.Set(k, v)
+	}
+	h.Set("Server-Timing", serverTiming(tr.Timings))
+	if res != nil {
+		h.Set("X-LLMGW-Model-Used", res.ModelUsed)
+		h.Set("X-LLMGW-Provider", res.Provider)
+	}
+}
+
+// serverTiming formats Server-Timing: one entry per stage, then the provider.
+func serverTiming(ts []pipeline.Timing) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(t.Name)
+		b.WriteString(";dur=")
+		b.WriteString(strconv.FormatFloat(float64(t.Dur.Nanoseconds())/1e6, 'f', 3, 64))
+	}
+	return b.String()
+}
+
+func (a *answer) Error(e *pipeline.Error, tr *pipeline.Trace) {
+	a.setHeaders(tr, nil)
+	writeError(a.w, a.r, e, tr)
+}
+
+// startSSE writes the event-stream headers. Streams are exempt from the
+// server's write timeout.
+func (a *answer) startSSE(tr *pipeline.Trace, res *pipeline.Result) error {
+	a.setHeaders(tr, res)
+	rc := http.NewResponseController(a.w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	h := a.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	a.w.WriteHeader(http.StatusOK)
+	f, ok := a.w.(http.Flusher)
+	if !ok {
+		return fmt.Errorf("streaming unsupported")
+	}
+	a.flusher = f
+	return nil
+}
+
+// event writes one SSE `data:` event and flushes it.
+func (a *answer) event(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return a.raw(b)
+}
+
+func (a *answer) raw(b []byte) error {
+	buf := make([]byte, 0, len(b)+8)
+	buf = append(buf, "data: "...)
+	buf = append(buf, b...)
+	buf = append(buf, '\n', '\n')
+	if _, err := a.w.Write(buf); err != nil {
+		return err
+	}
+	a.flusher.Flush()
+	return nil
+}
+
+func (a *answer) StreamFail(e *pipeline.Error, tr *pipeline.Trace) {
+	_ = a.event(errorPayload(e, a.req.ID, tr))
+}
+
+// currentAttempt is the attempt being streamed (the last one so far).
+func currentAttempt(tr *pipeline.Trace) *pipeline.Result {
+	if n := len(tr.Attempts); n > 0 {
+		at := tr.Attempts[n-1]
+		return &pipeline.Result{ModelUsed: at.Model, Provider: at.Provider, UpstreamModel: at.UpstreamModel}
+	}
+	return nil
+}
+
+// generateWriter answers POST /generate.
+type generateWriter struct{ answer }
+
+// generateJSON is a successful /generate answer.
+type generateJSON struct {
+	RequestID      string        `json:"request_id"`
+	Response       string        `json:"response"`
+	ModelUsed      string        `json:"model_used"`
+	Provider       string        `json:"provider"`
+	RequestedModel string        `json:"requested_model"`
+	Usage          usageJSON     `json:"usage"`
+	LatencyMs      float64       `json:"latency_ms"`
+	Attempts       []attemptJSON `json:"attempts"`
+	SecurityStatus string        `json:"security_status"`
+	FinishReason   string        `json:"finish_reason,omitempty"`
+	Done           bool          `json:"done,omitempty"`
+}
+
+func (g *generateWriter) body(res *pipeline.Result, tr *pipeline.Trace) generateJSON {
+	return generateJSON{
+		RequestID:      g.req.ID,
+		Response:       res.Content,
+		ModelUsed:      res.ModelUsed,
+		Provider:       res.Provider,
+		RequestedModel: g.req.Chat.Model,
+		Usage:          usageOf(res.Usage),
+		LatencyMs:      ms(time.Since(g.req.Start)),
+		Attempts:       attemptsJSON(tr.Attempts),
+		SecurityStatus: "protected",
+		FinishReason:   res.FinishReason,
+	}
+}
+
+func (g *generateWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
+	g.setHeaders(tr, res)
+	writeJSON(g.w, http.StatusOK, g.body(res, tr))
+}
+
+func (g *generateWriter) StreamStart(tr *pipeline.Trace) error {
+	return g.startSSE(tr, currentAttempt(tr))
+}
+
+func (g *generateWriter) StreamChunk(c *pb.StreamChunk) error {
+	if c.Content == "" {
+		return nil
+	}
+	return g.event(struct {
+		Response string `json:"response"`
+	}{c.Content})
+}
+
+// StreamEnd sends the whole answer's metadata as the last event (with the
+// full text), then [DONE].
+func (g *generateWriter) StreamEnd(res *pipeline.Result, tr *pipeline.Trace) error {
+	body := g.body(res, tr)
+	body.Done = true
+	if err := g.event(body); err != nil {
+		return err
+	}
+	return g.raw([]byte("[DONE]"))
+}
+
+// chatWriter answers POST /v1/chat/completions in OpenAI's shapes.
+type chatWriter struct {
+	answer
+	streamModel string
+}
+
+type chatCompletion struct {
+	ID                string       `json:"id"`
+	Object            string       `json:"object"`
+	Created           int64        `json:"created"`
+	Model             string       `json:"model"`
+	Choices           []chatChoice `json:"choices"`
+	Usage             *usageJSON   `json:"usage,omitempty"`
+	SystemFingerprint *string      `json:"system_fingerprint"`
+}
+
+type chatChoice struct {
+	Index        int          `json:"index"`
+	Message      *chatMsgJSON `json:"message,omitempty"`
+	Delta        *chatMsgJSON `json:"delta,omitempty"`
+	Logprobs     *struct{}    `json:"logprobs"`
+	FinishReason *string      `json:"finish_reason"`
+}
+
+type chatMsgJSON struct {
+	Role    string  `json:"role,omitempty"`
+	Content *string `json:"content,omitempty"`
+	Refusal *string `json:"refusal,omitempty"`
+}
+
+func (c *chatWriter) id() string { return "chatcmpl-" + c.req.ID }
+
+func (c *chatWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
+	c.setHeaders(tr, res)
+	content, finish := res.Content, orStop(res.FinishReason)
+	u := usageOf(res.Usage)
+	writeJSON(c.w, http.StatusOK, chatCompletion{
+		ID: c.id(), Object: "chat.completion", Created: c.created, Model: res.ModelUsed,
+		Choices: []chatChoice{{Index: 0, Message: &chatMsgJSON{Role: "assistant", Content: &content}, FinishReason: &finish}},
+		Usage:   &u,
+	})
+}
+
+func orStop(s string) string {
+	if s == "" {
+		return "stop"
+	}
+	return s
+}
+
+func (c *chatWriter) chunk(model string, delta *chatMsgJSON, finish *string) chatCompletion {
+	return chatCompletion{ID: c.id(), Object: "chat.completion.chunk", Created: c.created, Model: model,
+		Choices: []chatChoice{{Index: 0, Delta: delta, FinishReason: finish}}}
+}
+
+func (c *chatWriter) model(tr *pipeline.Trace) string {
+	if r := currentAttempt(tr); r != nil {
+		return r.ModelUsed
+	}
+	return c.req.Chat.Model
+}
+
+func (c *chatWriter) StreamStart(tr *pipeline.Trace) error {
+	if err := c.startSSE(tr, currentAttempt(tr)); err != nil {
+		return err
+	}
+	empty := ""
+	c.streamModel = c.model(tr)
+	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Role: "assistant", Content: &empty}, nil))
+}
+
+func (c *chatWriter) StreamChunk(ch *pb.StreamChunk) error {
+	if ch.Content == "" {
+		return nil
+	}
+	content := ch.Content
+	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Content: &content}, nil))
+}
+
+// StreamEnd sends the finish chunk, the usage chunk when the client asked for
+// it (stream_options.include_usage), then [DONE].
+func (c *chatWriter) StreamEnd(res *pipeline.Result, _ *pipeline.Trace) error {
+	finish := orStop(res.FinishReason)
+	if err := c.event(c.chunk(c.streamModel, &chatMsgJSON{}, &finish)); err != nil {
+		return err
+	}
+	if c.req.Chat.IncludeUsage {
+		u := usageOf(res.Usage)
+		if err := c.event(chatCompletion{ID: c.id(), Object: "chat.completion.chunk", Created: c.created, Model: c.streamModel, Choices: []chatChoice{}, Usage: &u}); err != nil {
+			return err
+		}
+	}
+	return c.raw([]byte("[DONE]"))
+}

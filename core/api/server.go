@@ -1,0 +1,300 @@
+// Package api is the gateway's HTTP surface on gorilla/mux: the pipeline
+// routes (/generate, /v1/chat/completions), the informational routes
+// (/models, /health, /security-*, /metrics), the admin API, request ids,
+// Server-Timing and the one error writer.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/hashicorp/go-hclog"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+
+	"github.com/llmgw/llmgw/core/config"
+	"github.com/llmgw/llmgw/core/pipeline"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	rt       *pipeline.Runtime
+	settings config.Settings
+	logger   hclog.Logger
+	started  time.Time
+
+	inflight atomic.Int64
+	streams  atomic.Int64
+}
+
+// New returns the gateway's HTTP handler.
+func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) http.Handler {
+	s := &Server{rt: rt, settings: settings, logger: logger, started: time.Now()}
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "no route "+r.Method+" "+r.URL.Path)
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fail(w, r, http.StatusMethodNotAllowed, "invalid_request_error", "method_not_allowed", "", r.Method+" is not allowed on "+r.URL.Path)
+	})
+	r.HandleFunc("/generate", s.generate).Methods(http.MethodPost)
+	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
+	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
+	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
+	r.HandleFunc("/health", s.health).Methods(http.MethodGet)
+	r.HandleFunc("/security-status", s.securityStatus).Methods(http.MethodGet)
+	r.HandleFunc("/security-metrics", s.securityMetrics).Methods(http.MethodGet)
+	r.Handle("/metrics", promhttp.HandlerFor(rt.Metrics().Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.HandleFunc("/openapi.json", serveOpenAPI).Methods(http.MethodGet)
+	r.HandleFunc("/admin/reload", s.adminReload).Methods(http.MethodPost)
+	return s.middleware(r)
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+// requestID returns the request's id (set by the middleware).
+func requestID(r *http.Request) string {
+	if id, ok := r.Context().Value(requestIDKey).(string); ok {
+		return id
+	}
+	return ""
+}
+
+// saneID accepts a client's X-Request-ID when it is a short token.
+func saneID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// timingWriter adds a Server-Timing entry to answers that have none (the
+// pipeline routes write their own, one per stage).
+type timingWriter struct {
+	http.ResponseWriter
+	start       time.Time
+	wroteHeader bool
+	status      int
+}
+
+func (t *timingWriter) WriteHeader(code int) {
+	if !t.wroteHeader {
+		t.wroteHeader = true
+		t.status = code
+		if t.Header().Get("Server-Timing") == "" {
+			t.Header().Set("Server-Timing", serverTiming([]pipeline.Timing{{Name: "total", Dur: time.Since(t.start)}}))
+		}
+	}
+	t.ResponseWriter.WriteHeader(code)
+}
+
+func (t *timingWriter) Write(b []byte) (int, error) {
+	if !t.wroteHeader {
+		t.WriteHeader(http.StatusOK)
+	}
+	return t.ResponseWriter.Write(b)
+}
+
+func (t *timingWriter) Flush() {
+	if f, ok := t.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (t *timingWriter) Unwrap() http.ResponseWriter { return t.ResponseWriter }
+
+// middleware gives every request an id (X-Request-ID, echoed), a
+// Server-Timing header and a recovery that answers JSON, never a panic page.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if !saneID(id) {
+			id = newID()
+		}
+		w.Header().Set("X-Request-ID", id)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		tw := &timingWriter{ResponseWriter: w, start: start}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("handler panic", "request_id", id, "panic", v)
+				if !tw.wroteHeader {
+					fail(tw, r, http.StatusInternalServerError, "server_error", "internal_error", "", "internal error")
+				}
+			}
+		}()
+		next.ServeHTTP(tw, r)
+		if s.logger.IsDebug() || tw.status >= 500 {
+			s.logger.Log(levelFor(tw.status), "request", "request_id", id, "method", r.Method, "path", r.URL.Path, "status", tw.status, "duration_ms", ms(time.Since(start)))
+		}
+	})
+}
+
+func levelFor(status int) hclog.Level {
+	if status >= 500 {
+		return hclog.Warn
+	}
+	return hclog.Debug
+}
+
+func (s *Server) generate(w http.ResponseWriter, r *http.Request) {
+	s.servePipeline(w, r, pipeline.RouteGenerate)
+}
+
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
+	s.servePipeline(w, r, pipeline.RouteChat)
+}
+
+// servePipeline decodes a pipeline request and hands it to the runtime with
+// the route's writer.
+func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, route string) {
+	start := time.Now()
+	if n := s.inflight.Add(1); n > int64(s.settings.MaxInflight) {
+		s.inflight.Add(-1)
+		fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many requests in flight; retry shortly")
+		return
+	}
+	defer s.inflight.Add(-1)
+	body, derr := readBody(r, s.settings.MaxBodyBytes)
+	if derr == nil {
+		var req *pipeline.Request
+		req, derr = s.decode(r, route, body, start)
+		if derr == nil {
+			if req.Chat.Stream {
+				if n := s.streams.Add(1); n > int64(s.settings.MaxStreams) {
+					s.streams.Add(-1)
+					fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many streams open; retry shortly")
+					return
+				}
+				defer s.streams.Add(-1)
+			}
+			a := answer{w: w, r: r, req: req, created: start.Unix()}
+			var pw pipeline.Writer
+			if route == pipeline.RouteChat {
+				pw = &chatWriter{answer: a}
+			} else {
+				pw = &generateWriter{answer: a}
+			}
+			s.rt.Serve(r.Context(), req, pw)
+			return
+		}
+	}
+	errType := "invalid_request_error"
+	fail(w, r, derr.status, errType, derr.code, derr.param, derr.msg)
+}
+
+func (s *Server) decode(r *http.Request, route string, body []byte, start time.Time) (*pipeline.Request, *decodeError) {
+	var (
+		chat *pb.ChatRequest
+		err  *decodeError
+	)
+	if route == pipeline.RouteChat {
+		chat, err = decodeChat(body)
+	} else {
+		chat, err = decodeGenerate(body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &pipeline.Request{
+		ID:         requestID(r),
+		Route:      route,
+		Chat:       chat,
+		ClientIP:   clientIP(r),
+		APIKeyHash: apiKeyHash(r),
+		Headers:    stageHeaders(r),
+		Start:      start,
+	}, nil
+}
+
+// clientIP is the connection's peer address; proxies' forwarding headers are
+// passed to stages, which honour them only from trusted proxies.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// apiKeyHash is the sha256 of the bearer token; the token itself never
+// leaves the host.
+func apiKeyHash(r *http.Request) string {
+	auth := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || token == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// stageHeaders are the request headers stages see: lower-cased, without
+// credentials.
+func stageHeaders(r *http.Request) map[string]string {
+	out := make(map[string]string, len(r.Header))
+	for k, v := range r.Header {
+		lk := strings.ToLower(k)
+		switch lk {
+		case "authorization", "cookie", "proxy-authorization", "x-api-key", "api-key":
+			continue
+		}
+		out[lk] = strings.Join(v, ", ")
+	}
+	return out
+}
+
+// adminAuthorized checks the admin bearer token in constant time.
+func (s *Server) adminAuthorized(r *http.Request) bool {
+	if s.settings.AdminToken == "" {
+		return false
+	}
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.settings.AdminToken)) == 1
+}
+
+func (s *Server) adminReload(w http.ResponseWriter, r *http.Request) {
+	if !s.adminAuthorized(r) {
+		msg := "a valid admin token is required (Authorization: Bearer <LLMGW_ADMIN_TOKEN>)"
+		if s.settings.AdminToken == "" {
+			msg = "the admin API is disabled; set LLMGW_ADMIN_TOKEN to enable it"
+		}
+		fail(w, r, http.StatusUnauthorized, "authentication_error", "unauthorized", "", msg)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
+	defer cancel()
+	g, err := s.rt.Load(ctx)
+	if err != nil {
+		fail(w, r, http.StatusBadRequest, "invalid_request_error", "invalid_pipeline", "", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"generation": g.ID})
+}

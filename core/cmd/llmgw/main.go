@@ -1,0 +1,42 @@
+// Command llmgw is the gateway: `llmgw serve` runs it, `llmgw validate`
+// checks a pipeline file, `llmgw plugin …` helps plugin authors.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/llmgw/llmgw/core/pipeline"
+)
+
+const usage = `usage: llmgw <command> [flags]
+
+commands:
+  serve     [--config FILE] [--listen ADDR] [--log-level LEVEL]   serve the gateway
+  validate  [--config FILE]                                       check a pipeline file and its plugins' config
+  version                                                         print the version
+
+LLMGW_CONFIG and LLMGW_LISTEN do what --config and --listen do; flags win.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var code int
+	switch os.Args[1] {
+	case "serve":
+		code = serve(os.Args[2:])
+	case "validate":
+		code = validate(os.Args[2:])
+	case "version", "--version", "-v":
+		fmt.Println("llmgw", pipeline.Version)
+	case "help", "--help", "-h":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "llmgw: unknown command %q\n\n%s", os.Args[1], usage)
+		code = 2
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,246 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/llmgw/llmgw/core/api"
+	"github.com/llmgw/llmgw/core/config"
+	"github.com/llmgw/llmgw/core/pipeline"
+)
+
+// commonFlags are the flags of serve and validate.
+type commonFlags struct {
+	fs       *flag.FlagSet
+	config   string
+	listen   string
+	logLevel string
+}
+
+func parseFlags(name string, args []string) (*commonFlags, error) {
+	f := &commonFlags{fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+	f.fs.StringVar(&f.config, "config", "", "pipeline file (default $LLMGW_CONFIG or pipeline.hcl)")
+	f.fs.StringVar(&f.listen, "listen", "", "listen address (default $LLMGW_LISTEN or the file's server.listen or 127.0.0.1:8000)")
+	f.fs.StringVar(&f.logLevel, "log-level", "", "trace, debug, info, warn or error")
+	if err := f.fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if f.config == "" {
+		f.config = os.Getenv("LLMGW_CONFIG")
+	}
+	if f.config == "" {
+		f.config = "pipeline.hcl"
+	}
+	return f, nil
+}
+
+// flagLayer is the settings layer of the flags the user set.
+func (f *commonFlags) flagLayer() map[string]any {
+	out := map[string]any{}
+	if f.listen != "" {
+		out["listen"] = f.listen
+	}
+	if f.logLevel != "" {
+		out["log_level"] = f.logLevel
+	}
+	return out
+}
+
+func newLogger(s config.Settings) hclog.Logger {
+	return hclog.New(&hclog.LoggerOptions{
+		Name:       "llmgw",
+		Level:      hclog.LevelFromString(s.LogLevel),
+		JSONFormat: s.LogFormat == "json",
+		Output:     os.Stderr,
+		TimeFormat: "2006-01-02T15:04:05.000Z07:00",
+	})
+}
+
+func serve(args []string) int {
+	f, err := parseFlags("serve", args)
+	if err != nil {
+		return 2
+	}
+	spec, err := config.LoadFile(f.config)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	settings, err := config.LoadSettings(spec.Server, os.Environ(), f.flagLayer())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	logger := newLogger(settings)
+	dataDir, err := filepath.Abs(settings.DataDir)
+	if err == nil {
+		err = os.MkdirAll(dataDir, 0o700)
+	}
+	if err != nil {
+		logger.Error("data dir unusable", "dir", settings.DataDir, "error", err)
+		return 1
+	}
+	rt := pipeline.NewRuntime(pipeline.Options{
+		Logger:       logger,
+		File:         f.config,
+		DataDir:      dataDir,
+		DrainTimeout: settings.DrainTimeout,
+		StartTimeout: settings.PluginStartTimeout,
+		TrackerQueue: settings.TrackerQueue,
+	})
+	ctx := context.Background()
+	g, err := rt.Load(ctx)
+	if err != nil {
+		rt.Shutdown(time.Second)
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", settings.Listen)
+	if err != nil {
+		logger.Error("cannot listen", "addr", settings.Listen, "error", err)
+		rt.Shutdown(5 * time.Second)
+		return 1
+	}
+	srv := &http.Server{
+		Handler:           api.New(rt, settings, logger),
+		ReadHeaderTimeout: settings.ReadHeaderTimeout,
+		ReadTimeout:       settings.ReadTimeout,
+		WriteTimeout:      settings.WriteTimeout,
+		IdleTimeout:       settings.IdleTimeout,
+		MaxHeaderBytes:    settings.MaxHeaderBytes,
+		ErrorLog:          logger.StandardLogger(&hclog.StandardLoggerOptions{InferLevels: true}),
+	}
+	logger.Info(fmt.Sprintf("llmgw serving on http://%s", ln.Addr()), "generation", g.ID, "pipeline", f.config, "models", len(g.ModelNames()), "pid", os.Getpid())
+
+	stopWatch := make(chan struct{})
+	if settings.Watch {
+		go watchFile(logger, f.config, rt, stopWatch)
+	}
+	errCh := make(chan error, 1)
+	go func() { errCh <- srv.Serve(ln) }()
+
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	for {
+		select {
+		case err := <-errCh:
+			if err != nil && !errors.Is(err, http.ErrServerClosed) {
+				logger.Error("server failed", "error", err)
+				close(stopWatch)
+				rt.Shutdown(settings.ShutdownTimeout)
+				return 1
+			}
+		case sig := <-sigs:
+			if sig == syscall.SIGHUP {
+				logger.Info("SIGHUP: reloading the pipeline")
+				_, _ = rt.Load(context.Background())
+				continue
+			}
+			logger.Info("shutting down: finishing in-flight requests", "signal", sig.String(), "deadline", settings.ShutdownTimeout)
+			close(stopWatch)
+			sctx, cancel := context.WithTimeout(context.Background(), settings.ShutdownTimeout)
+			if err := srv.Shutdown(sctx); err != nil {
+				logger.Warn("in-flight requests did not finish before the deadline", "error", err)
+			}
+			cancel()
+			rt.Shutdown(5 * time.Second)
+			logger.Info("stopped")
+			return 0
+		}
+	}
+}
+
+// watchFile reloads the pipeline when its file changes. It watches the
+// directory, so editors that save by rename or replace are followed, and
+// debounces bursts of events into one reload.
+func watchFile(logger hclog.Logger, file string, rt *pipeline.Runtime, stop <-chan struct{}) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		logger.Warn("pipeline file watch unavailable", "error", err)
+		return
+	}
+	defer w.Close()
+	abs, _ := filepath.Abs(file)
+	dir := filepath.Dir(abs)
+	if err := w.Add(dir); err != nil {
+		logger.Warn("pipeline file watch unavailable", "dir", dir, "error", err)
+		return
+	}
+	const debounce = 150 * time.Millisecond
+	var timer *time.Timer
+	fire := make(chan struct{}, 1)
+	for {
+		select {
+		case <-stop:
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			if filepath.Clean(ev.Name) != abs || ev.Op == fsnotify.Chmod {
+				continue
+			}
+			if timer == nil {
+				timer = time.AfterFunc(debounce, func() {
+					select {
+					case fire <- struct{}{}:
+					default:
+					}
+				})
+			} else {
+				timer.Reset(debounce)
+			}
+		case <-fire:
+			if _, err := os.Stat(abs); err != nil {
+				// Mid-rename: the new file will raise its own event.
+				continue
+			}
+			logger.Info("pipeline file changed: reloading", "file", file)
+			_, _ = rt.Load(context.Background())
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			logger.Warn("pipeline file watch error", "error", err)
+		}
+	}
+}
+
+func validate(args []string) int {
+	f, err := parseFlags("validate", args)
+	if err != nil {
+		return 2
+	}
+	spec, err := config.LoadFile(f.config)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	settings, err := config.LoadSettings(spec.Server, os.Environ(), f.flagLayer())
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	settings.LogLevel = "warn"
+	logger := newLogger(settings)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := pipeline.Validate(ctx, logger, f.config, settings.DataDir, settings.PluginStartTimeout); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("%s: valid (%d models, %d stages, %d trackers, %d plugins)\n", f.config, len(spec.Models), len(spec.Stages), len(spec.Trackers), len(spec.Plugins))
+	return 0
+}

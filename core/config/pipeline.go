@@ -1,0 +1,635 @@
+// Package config turns a pipeline.hcl file into a typed, checked Spec (with
+// file:line:col diagnostics) and layers the host's settings with koanf.
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// Default deadlines of CONTRACT.md.
+const (
+	DefaultFirstByteTimeout = 15 * time.Second
+	DefaultIdleTimeout      = 30 * time.Second
+	DefaultTotalTimeout     = 120 * time.Second
+	DefaultStageTimeout     = 500 * time.Millisecond
+	DefaultRestartWait      = 2 * time.Second
+)
+
+// Spec is a parsed and checked pipeline file.
+type Spec struct {
+	// File is the path the spec was read from.
+	File string
+	// Server holds the raw `server { … }` attributes, for Settings.
+	Server map[string]any
+	// ServerRanges locates each server attribute, for diagnostics.
+	ServerRanges map[string]hcl.Range
+	Plugins      map[string]*PluginSpec
+	Providers    map[string]*ProviderSpec
+	// Models in declaration order.
+	Models   []*ModelSpec
+	Stages   []*StageSpec
+	Trackers []*TrackerSpec
+}
+
+// PluginSpec is a `plugin "NAME" { … }` block: one plugin process.
+type PluginSpec struct {
+	Name string
+	// Path is absolute (resolved against the pipeline file's directory).
+	Path string
+	Args []string
+	Env  map[string]string
+	// SHA256 pins the binary's checksum; empty means "use the build's sums file".
+	SHA256 string
+	// AutoMTLS is go-plugin's automatic mutual TLS (default on).
+	AutoMTLS bool
+	// RestartWait is how long a call waits for a restarting process.
+	RestartWait time.Duration
+	Range       hcl.Range
+}
+
+// Instance is a configured use of a plugin: a provider, stage or tracker.
+type Instance struct {
+	Name   string
+	Kind   string
+	Plugin string
+	// Config is the `config = { … }` object as JSON ("{}" when absent).
+	Config []byte
+	// ConfigExpr locates the config object (nil when absent).
+	ConfigExpr hcl.Expression
+	Range      hcl.Range
+}
+
+// ProviderSpec is a `provider "NAME" { … }` block.
+type ProviderSpec struct {
+	Instance
+	// BreakerFailures opens the circuit after that many consecutive failures.
+	BreakerFailures int
+	// BreakerCooldown is how long an open circuit skips the provider.
+	BreakerCooldown time.Duration
+}
+
+// ModelSpec is a `model "NAME" { … }` block: either a direct model served by
+// one provider, or a fallback chain over other models.
+type ModelSpec struct {
+	Name     string
+	Provider string
+	Upstream string
+	Fallback []string
+	// Deadlines and retries (defaults from CONTRACT.md).
+	FirstByteTimeout time.Duration
+	IdleTimeout      time.Duration
+	TotalTimeout     time.Duration
+	Retries          int
+	RetryBackoff     time.Duration
+	Range            hcl.Range
+}
+
+// StageSpec is a `stage "NAME" { … }` block inside `pipeline`.
+type StageSpec struct {
+	Instance
+	// OnError is "fail_closed" or "fail_open".
+	OnError string
+	Timeout time.Duration
+	// Parallel stages next to each other run concurrently.
+	Parallel bool
+}
+
+// TrackerSpec is a `tracker "NAME" { … }` block inside `pipeline`.
+type TrackerSpec struct {
+	Instance
+}
+
+// IsChain reports whether the model is a fallback chain.
+func (m *ModelSpec) IsChain() bool { return len(m.Fallback) > 0 }
+
+// Model returns the model named name, or nil.
+func (s *Spec) Model(name string) *ModelSpec {
+	for _, m := range s.Models {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// ModelNames lists the models in declaration order.
+func (s *Spec) ModelNames() []string {
+	names := make([]string, len(s.Models))
+	for i, m := range s.Models {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// Diagnostics is a list of problems in a pipeline file, each with its position.
+type Diagnostics hcl.Diagnostics
+
+// Error formats every diagnostic as `file:line:col: summary: detail`.
+func (d Diagnostics) Error() string {
+	var b strings.Builder
+	for i, diag := range d {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if diag.Subject != nil {
+			fmt.Fprintf(&b, "%s:%d:%d: ", diag.Subject.Filename, diag.Subject.Start.Line, diag.Subject.Start.Column)
+		}
+		b.WriteString(diag.Summary)
+		if diag.Detail != "" {
+			b.WriteString(": ")
+			b.WriteString(diag.Detail)
+		}
+	}
+	return b.String()
+}
+
+// ErrorAt returns Diagnostics with one error at rng.
+func ErrorAt(rng hcl.Range, summary, detail string) Diagnostics {
+	return Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rng.Ptr()}}
+}
+
+// EvalContext is the evaluation context of pipeline files: env() plus a few
+// conversion functions.
+func EvalContext(lookup func(string) (string, bool)) *hcl.EvalContext {
+	return &hcl.EvalContext{
+		Functions: map[string]function.Function{
+			"env":      envFunc(lookup),
+			"tonumber": stdlib.MakeToFunc(cty.Number),
+			"tostring": stdlib.MakeToFunc(cty.String),
+			"tobool":   stdlib.MakeToFunc(cty.Bool),
+			"lower":    stdlib.LowerFunc,
+			"upper":    stdlib.UpperFunc,
+		},
+	}
+}
+
+// envFunc is env(NAME[, DEFAULT]): the variable's value, or DEFAULT (or "")
+// when it is unset or empty.
+func envFunc(lookup func(string) (string, bool)) function.Function {
+	return function.New(&function.Spec{
+		Params:   []function.Parameter{{Name: "name", Type: cty.String}},
+		VarParam: &function.Parameter{Name: "default", Type: cty.String},
+		Type:     function.StaticReturnType(cty.String),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			if len(args) > 2 {
+				return cty.NilVal, fmt.Errorf("env takes a name and at most one default")
+			}
+			if v, ok := lookup(args[0].AsString()); ok && v != "" {
+				return cty.StringVal(v), nil
+			}
+			if len(args) == 2 {
+				return args[1], nil
+			}
+			return cty.StringVal(""), nil
+		},
+	})
+}
+
+// LoadFile reads and checks a pipeline file with the process environment.
+func LoadFile(path string) (*Spec, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read pipeline: %w", err)
+	}
+	return Parse(path, src, os.LookupEnv)
+}
+
+type pluginBody struct {
+	Path        string            `hcl:"path"`
+	Args        []string          `hcl:"args,optional"`
+	Env         map[string]string `hcl:"env,optional"`
+	SHA256      string            `hcl:"sha256,optional"`
+	AutoMTLS    *bool             `hcl:"auto_mtls,optional"`
+	RestartWait string            `hcl:"restart_wait,optional"`
+}
+
+type providerBody struct {
+	Plugin          string         `hcl:"plugin"`
+	Config          hcl.Expression `hcl:"config,optional"`
+	BreakerFailures *int           `hcl:"breaker_failures,optional"`
+	BreakerCooldown string         `hcl:"breaker_cooldown,optional"`
+}
+
+type modelBody struct {
+	Provider         string   `hcl:"provider,optional"`
+	Upstream         string   `hcl:"upstream,optional"`
+	Fallback         []string `hcl:"fallback,optional"`
+	FirstByteTimeout string   `hcl:"first_byte_timeout,optional"`
+	IdleTimeout      string   `hcl:"idle_timeout,optional"`
+	TotalTimeout     string   `hcl:"total_timeout,optional"`
+	Retries          *int     `hcl:"retries,optional"`
+	RetryBackoff     string   `hcl:"retry_backoff,optional"`
+}
+
+type stageBody struct {
+	Plugin   string         `hcl:"plugin"`
+	Config   hcl.Expression `hcl:"config,optional"`
+	OnError  string         `hcl:"on_error,optional"`
+	Timeout  string         `hcl:"timeout,optional"`
+	Parallel bool           `hcl:"parallel,optional"`
+}
+
+type trackerBody struct {
+	Plugin string         `hcl:"plugin"`
+	Config hcl.Expression `hcl:"config,optional"`
+}
+
+var topSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "server"},
+		{Type: "plugin", LabelNames: []string{"name"}},
+		{Type: "provider", LabelNames: []string{"name"}},
+		{Type: "model", LabelNames: []string{"name"}},
+		{Type: "pipeline", LabelNames: []string{"name"}},
+	},
+}
+
+var pipelineSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "stage", LabelNames: []string{"name"}},
+		{Type: "tracker", LabelNames: []string{"name"}},
+	},
+}
+
+// Parse parses and checks a pipeline file's source. lookup reads environment
+// variables for env(). Every problem found is returned as Diagnostics.
+func Parse(filename string, src []byte, lookup func(string) (string, bool)) (*Spec, error) {
+	file, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, Diagnostics(diags)
+	}
+	p := &parser{
+		ctx:  EvalContext(lookup),
+		dir:  filepath.Dir(filename),
+		spec: &Spec{File: filename, Server: map[string]any{}, ServerRanges: map[string]hcl.Range{}, Plugins: map[string]*PluginSpec{}, Providers: map[string]*ProviderSpec{}},
+	}
+	content, diags := file.Body.Content(topSchema)
+	p.diags = append(p.diags, diags...)
+	if content != nil {
+		p.top(content)
+	}
+	if !p.diags.HasErrors() {
+		p.check()
+	}
+	if p.diags.HasErrors() {
+		return nil, Diagnostics(p.diags)
+	}
+	return p.spec, nil
+}
+
+type parser struct {
+	ctx   *hcl.EvalContext
+	dir   string
+	spec  *Spec
+	diags hcl.Diagnostics
+}
+
+func (p *parser) errf(rng hcl.Range, summary, format string, args ...any) {
+	p.diags = append(p.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: fmt.Sprintf(format, args...), Subject: rng.Ptr()})
+}
+
+func (p *parser) top(content *hcl.BodyContent) {
+	seen := map[string]hcl.Range{}
+	dup := func(kind, name string, rng hcl.Range) bool {
+		key := kind + "\x00" + name
+		if prev, ok := seen[key]; ok {
+			p.errf(rng, "Duplicate "+kind, "%s %q was already defined at %s", kind, name, prev.String())
+			return true
+		}
+		seen[key] = rng
+		return false
+	}
+	pipelines := 0
+	for _, b := range content.Blocks {
+		switch b.Type {
+		case "server":
+			if dup("server", "", b.DefRange) {
+				continue
+			}
+			p.server(b)
+		case "plugin":
+			if !dup("plugin", b.Labels[0], b.DefRange) {
+				p.plugin(b)
+			}
+		case "provider":
+			if !dup("provider", b.Labels[0], b.DefRange) {
+				p.provider(b)
+			}
+		case "model":
+			if !dup("model", b.Labels[0], b.DefRange) {
+				p.model(b)
+			}
+		case "pipeline":
+			pipelines++
+			if pipelines > 1 {
+				p.errf(b.DefRange, "Duplicate pipeline", "a pipeline file has one pipeline block")
+				continue
+			}
+			p.pipeline(b)
+		}
+	}
+}
+
+func (p *parser) server(b *hcl.Block) {
+	attrs, diags := b.Body.JustAttributes()
+	p.diags = append(p.diags, diags...)
+	for name, attr := range attrs {
+		if !IsSetting(name) {
+			p.errf(attr.NameRange, "Unknown server setting", "%q is not a server setting (known: %s)", name, strings.Join(SettingNames(), ", "))
+			continue
+		}
+		v, diags := attr.Expr.Value(p.ctx)
+		p.diags = append(p.diags, diags...)
+		if diags.HasErrors() {
+			continue
+		}
+		goV, err := ctyToGo(v)
+		if err != nil {
+			p.errf(attr.Expr.Range(), "Invalid server setting", "%s: %v", name, err)
+			continue
+		}
+		p.spec.Server[name] = goV
+		p.spec.ServerRanges[name] = attr.Expr.Range()
+	}
+}
+
+func (p *parser) decode(b *hcl.Block, into any) bool {
+	diags := gohcl.DecodeBody(b.Body, p.ctx, into)
+	p.diags = append(p.diags, diags...)
+	return !diags.HasErrors()
+}
+
+func (p *parser) duration(b *hcl.Block, attr, value string, def time.Duration) time.Duration {
+	if value == "" {
+		return def
+	}
+	d, err := time.ParseDuration(value)
+	if err != nil || d <= 0 {
+		p.errf(attrRange(b, attr), "Invalid duration", "%s = %q: want a positive duration such as \"250ms\" or \"15s\"", attr, value)
+		return def
+	}
+	return d
+}
+
+// attrRange locates an attribute of a block, or the block itself.
+func attrRange(b *hcl.Block, name string) hcl.Range {
+	if body, ok := b.Body.(*hclsyntax.Body); ok {
+		if a, ok := body.Attributes[name]; ok {
+			return a.Expr.Range()
+		}
+	}
+	return b.DefRange
+}
+
+func (p *parser) plugin(b *hcl.Block) {
+	var body pluginBody
+	if !p.decode(b, &body) {
+		return
+	}
+	path := body.Path
+	if path == "" {
+		p.errf(attrRange(b, "path"), "Missing plugin path", "plugin %q needs a path to its executable", b.Labels[0])
+		return
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(p.dir, path)
+	}
+	ps := &PluginSpec{
+		Name:        b.Labels[0],
+		Path:        filepath.Clean(path),
+		Args:        body.Args,
+		Env:         body.Env,
+		SHA256:      strings.ToLower(body.SHA256),
+		AutoMTLS:    body.AutoMTLS == nil || *body.AutoMTLS,
+		RestartWait: p.duration(b, "restart_wait", body.RestartWait, DefaultRestartWait),
+		Range:       b.DefRange,
+	}
+	if ps.SHA256 != "" && len(ps.SHA256) != 64 {
+		p.errf(attrRange(b, "sha256"), "Invalid checksum", "sha256 must be 64 hex digits")
+	}
+	p.spec.Plugins[ps.Name] = ps
+}
+
+func (p *parser) instance(b *hcl.Block, kind, plugin string, cfg hcl.Expression) Instance {
+	inst := Instance{Name: b.Labels[0], Kind: kind, Plugin: plugin, Config: []byte("{}"), Range: b.DefRange}
+	if cfg != nil && cfg.Range().Empty() == false && !isNullExpr(cfg) {
+		inst.ConfigExpr = cfg
+		v, diags := cfg.Value(p.ctx)
+		p.diags = append(p.diags, diags...)
+		if diags.HasErrors() {
+			return inst
+		}
+		if !v.Type().IsObjectType() && !v.Type().IsMapType() {
+			p.errf(cfg.Range(), "Invalid config", "config must be an object, like config = { key = \"value\" }")
+			return inst
+		}
+		js, err := ctyjson.Marshal(v, v.Type())
+		if err != nil {
+			p.errf(cfg.Range(), "Invalid config", "%v", err)
+			return inst
+		}
+		inst.Config = js
+	}
+	if plugin == "" {
+		p.errf(attrRange(b, "plugin"), "Missing plugin", "%s %q needs plugin = \"NAME\"", kind, inst.Name)
+	}
+	return inst
+}
+
+// isNullExpr reports whether an optional expression was left out (gohcl
+// gives a synthetic null expression).
+func isNullExpr(e hcl.Expression) bool {
+	v, diags := e.Value(nil)
+	return !diags.HasErrors() && v.IsNull()
+}
+
+func (p *parser) provider(b *hcl.Block) {
+	var body providerBody
+	if !p.decode(b, &body) {
+		return
+	}
+	ps := &ProviderSpec{
+		Instance:        p.instance(b, "provider", body.Plugin, body.Config),
+		BreakerFailures: 5,
+		BreakerCooldown: p.duration(b, "breaker_cooldown", body.BreakerCooldown, 30*time.Second),
+	}
+	if body.BreakerFailures != nil {
+		if *body.BreakerFailures < 0 {
+			p.errf(attrRange(b, "breaker_failures"), "Invalid breaker_failures", "must be 0 (off) or more")
+		}
+		ps.BreakerFailures = *body.BreakerFailures
+	}
+	p.spec.Providers[ps.Name] = ps
+}
+
+func (p *parser) model(b *hcl.Block) {
+	var body modelBody
+	if !p.decode(b, &body) {
+		return
+	}
+	m := &ModelSpec{
+		Name:             b.Labels[0],
+		Provider:         body.Provider,
+		Upstream:         body.Upstream,
+		Fallback:         body.Fallback,
+		FirstByteTimeout: p.duration(b, "first_byte_timeout", body.FirstByteTimeout, DefaultFirstByteTimeout),
+		IdleTimeout:      p.duration(b, "idle_timeout", body.IdleTimeout, DefaultIdleTimeout),
+		TotalTimeout:     p.duration(b, "total_timeout", body.TotalTimeout, DefaultTotalTimeout),
+		RetryBackoff:     p.duration(b, "retry_backoff", body.RetryBackoff, 100*time.Millisecond),
+		Range:            b.DefRange,
+	}
+	if body.Retries != nil {
+		if *body.Retries < 0 || *body.Retries > 5 {
+			p.errf(attrRange(b, "retries"), "Invalid retries", "retries must be between 0 and 5")
+		}
+		m.Retries = *body.Retries
+	}
+	switch {
+	case len(m.Fallback) > 0 && (m.Provider != "" || m.Upstream != ""):
+		p.errf(b.DefRange, "Invalid model", "model %q: use either provider/upstream or fallback, not both", m.Name)
+	case len(m.Fallback) == 0 && (m.Provider == "" || m.Upstream == ""):
+		p.errf(b.DefRange, "Invalid model", "model %q needs provider and upstream, or a fallback list", m.Name)
+	}
+	p.spec.Models = append(p.spec.Models, m)
+}
+
+func (p *parser) pipeline(b *hcl.Block) {
+	content, diags := b.Body.Content(pipelineSchema)
+	p.diags = append(p.diags, diags...)
+	if content == nil {
+		return
+	}
+	names := map[string]bool{}
+	for _, sb := range content.Blocks {
+		if names[sb.Labels[0]] {
+			p.errf(sb.DefRange, "Duplicate "+sb.Type, "%s %q is defined twice", sb.Type, sb.Labels[0])
+			continue
+		}
+		names[sb.Labels[0]] = true
+		switch sb.Type {
+		case "stage":
+			var body stageBody
+			if !p.decode(sb, &body) {
+				continue
+			}
+			st := &StageSpec{
+				Instance: p.instance(sb, "stage", body.Plugin, body.Config),
+				OnError:  body.OnError,
+				Timeout:  p.duration(sb, "timeout", body.Timeout, DefaultStageTimeout),
+				Parallel: body.Parallel,
+			}
+			switch st.OnError {
+			case "":
+				st.OnError = "fail_closed"
+			case "fail_closed", "fail_open":
+			default:
+				p.errf(attrRange(sb, "on_error"), "Invalid on_error", "on_error must be \"fail_closed\" or \"fail_open\", not %q", st.OnError)
+			}
+			p.spec.Stages = append(p.spec.Stages, st)
+		case "tracker":
+			var body trackerBody
+			if !p.decode(sb, &body) {
+				continue
+			}
+			p.spec.Trackers = append(p.spec.Trackers, &TrackerSpec{Instance: p.instance(sb, "tracker", body.Plugin, body.Config)})
+		}
+	}
+}
+
+// check resolves references between blocks.
+func (p *parser) check() {
+	s := p.spec
+	needPlugin := func(inst Instance) {
+		if _, ok := s.Plugins[inst.Plugin]; !ok {
+			p.errf(inst.Range, "Unknown plugin", "%s %q uses plugin %q, which no plugin block defines (defined: %s)", inst.Kind, inst.Name, inst.Plugin, strings.Join(sortedKeys(s.Plugins), ", "))
+		}
+	}
+	for _, name := range sortedKeys(s.Providers) {
+		needPlugin(s.Providers[name].Instance)
+	}
+	for _, st := range s.Stages {
+		needPlugin(st.Instance)
+	}
+	for _, t := range s.Trackers {
+		needPlugin(t.Instance)
+	}
+	if len(s.Models) == 0 {
+		p.errf(hcl.Range{Filename: s.File, Start: hcl.InitialPos, End: hcl.InitialPos}, "No models", "a pipeline needs at least one model block")
+	}
+	for _, m := range s.Models {
+		if !m.IsChain() {
+			if _, ok := s.Providers[m.Provider]; !ok {
+				p.errf(m.Range, "Unknown provider", "model %q uses provider %q, which no provider block defines", m.Name, m.Provider)
+			}
+			continue
+		}
+		seen := map[string]bool{}
+		for _, target := range m.Fallback {
+			t := s.Model(target)
+			switch {
+			case t == nil:
+				p.errf(m.Range, "Unknown model in fallback", "model %q falls back to %q, which no model block defines", m.Name, target)
+			case t.IsChain():
+				p.errf(m.Range, "Nested fallback", "model %q falls back to %q, which is itself a fallback chain; list direct models only", m.Name, target)
+			case seen[target]:
+				p.errf(m.Range, "Duplicate fallback", "model %q lists %q twice", m.Name, target)
+			}
+			seen[target] = true
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// ctyToGo converts a cty value to plain Go values for koanf.
+func ctyToGo(v cty.Value) (any, error) {
+	if v.IsNull() {
+		return nil, nil
+	}
+	js, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return nil, err
+	}
+	return decodeJSON(js)
+}
+
+// ConfigRange finds the best position for a plugin's complaint about its
+// config: the key the message names in quotes, else the whole config object,
+// else the block.
+func (inst *Instance) ConfigRange(message string) hcl.Range {
+	if inst.ConfigExpr == nil {
+		return inst.Range
+	}
+	if obj, ok := inst.ConfigExpr.(*hclsyntax.ObjectConsExpr); ok {
+		for _, item := range obj.Items {
+			key, diags := item.KeyExpr.Value(nil)
+			if diags.HasErrors() || key.Type() != cty.String {
+				continue
+			}
+			if strings.Contains(message, `"`+key.AsString()+`"`) {
+				return item.KeyExpr.Range()
+			}
+		}
+	}
+	return inst.ConfigExpr.Range()
+}

@@ -1,0 +1,380 @@
+// Package pipeline holds the gateway's request path: an immutable Generation
+// per loaded pipeline file (its stages, providers, models and trackers on
+// running plugin processes), the stage executor and fallback router
+// (request.go), and the Runtime that swaps generations on reload and drains
+// the old ones.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/llmgw/llmgw/core/config"
+	"github.com/llmgw/llmgw/core/pluginhost"
+	"github.com/llmgw/llmgw/core/sdk"
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+)
+
+// Generation is one loaded pipeline file. It never changes after Build; a
+// reload builds a new one and swaps it in.
+type Generation struct {
+	ID   uint64
+	Spec *config.Spec
+
+	// groups are the stages in order; stages marked parallel that stand next
+	// to each other share a group and run concurrently.
+	groups    [][]*stageInst
+	stages    []*stageInst
+	providers map[string]*providerInst
+	models    map[string]*modelRoute
+	trackers  []*trackerInst
+	procs     []*pluginhost.Process
+	host      *pluginhost.Host
+	// modelNames in declaration order.
+	modelNames []string
+
+	inflight atomic.Int64
+	mu       sync.Mutex
+	retired  bool
+	idle     chan struct{}
+}
+
+type instance struct {
+	name   string
+	plugin string
+	id     string
+	proc   *pluginhost.Process
+	info   map[string]string
+}
+
+type stageInst struct {
+	instance
+	failOpen bool
+	timeout  time.Duration
+	parallel bool
+	after    bool
+}
+
+type providerInst struct {
+	instance
+	breaker *breaker
+}
+
+type trackerInst struct {
+	instance
+}
+
+// modelRoute is a model as the router sees it: the providers to try in order.
+type modelRoute struct {
+	name    string
+	targets []*target
+	// total bounds the whole request for this model.
+	total time.Duration
+}
+
+type target struct {
+	model     string
+	provider  *providerInst
+	upstream  string
+	firstByte time.Duration
+	idle      time.Duration
+	retries   int
+	backoff   time.Duration
+}
+
+// BuildError is a failed build; Diagnostics carry file positions when the
+// problem is in the file.
+type BuildError struct {
+	Diagnostics config.Diagnostics
+	Err         error
+}
+
+func (e *BuildError) Error() string {
+	if len(e.Diagnostics) > 0 {
+		return e.Diagnostics.Error()
+	}
+	return e.Err.Error()
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// Build starts (or reuses) the plugin processes of spec, configures every
+// instance and resolves the models. On any failure everything it started is
+// released and nothing else changes.
+func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uint64, dataDir string) (g *Generation, err error) {
+	g = &Generation{
+		ID:        id,
+		Spec:      spec,
+		host:      host,
+		providers: map[string]*providerInst{},
+		models:    map[string]*modelRoute{},
+		idle:      make(chan struct{}),
+	}
+	defer func() {
+		if err != nil {
+			g.release(context.Background())
+		}
+	}()
+	procs := map[string]*pluginhost.Process{}
+	hostInfo := &pb.HostInfo{Models: spec.ModelNames(), DataDir: dataDir, Generation: id, HostVersion: Version}
+
+	use := func(inst *config.Instance) (instance, error) {
+		proc, ok := procs[inst.Plugin]
+		if !ok {
+			var err error
+			proc, err = host.Acquire(ctx, spec.Plugins[inst.Plugin])
+			if err != nil {
+				return instance{}, &BuildError{Diagnostics: config.ErrorAt(spec.Plugins[inst.Plugin].Range, "Plugin failed to start", err.Error()), Err: err}
+			}
+			procs[inst.Plugin] = proc
+			g.procs = append(g.procs, proc)
+		}
+		desc := proc.Describe()
+		if desc != nil && !contains(desc.Kinds, inst.Kind) {
+			msg := fmt.Sprintf("plugin %q serves %s, not %s", inst.Plugin, strings.Join(desc.Kinds, ", "), inst.Kind)
+			return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.Range, "Wrong plugin kind", msg)}
+		}
+		id := fmt.Sprintf("%s@%d", inst.Name, g.ID)
+		resp, err := proc.Configure(ctx, &pb.ConfigureRequest{
+			InstanceId:      id,
+			Kind:            inst.Kind,
+			ConfigJson:      inst.Config,
+			ProtocolVersion: sdk.ProtocolVersion,
+			Host:            hostInfo,
+		})
+		if err != nil {
+			msg := fmt.Sprintf("%s %q: %v", inst.Kind, inst.Name, err)
+			return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.ConfigRange(err.Error()), "Invalid plugin config", msg), Err: err}
+		}
+		return instance{name: inst.Name, plugin: inst.Plugin, id: id, proc: proc, info: resp.GetInfo()}, nil
+	}
+
+	for _, name := range sortedNames(spec.Providers) {
+		ps := spec.Providers[name]
+		inst, err := use(&ps.Instance)
+		if err != nil {
+			return nil, err
+		}
+		g.providers[name] = &providerInst{instance: inst, breaker: newBreaker(ps.BreakerFailures, ps.BreakerCooldown)}
+	}
+	for _, ss := range spec.Stages {
+		inst, err := use(&ss.Instance)
+		if err != nil {
+			return nil, err
+		}
+		desc := inst.proc.Describe()
+		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: desc != nil && contains(desc.Capabilities, sdk.CapStageAfter)}
+		g.stages = append(g.stages, st)
+		if n := len(g.groups); n > 0 && st.parallel && g.groups[n-1][0].parallel {
+			g.groups[n-1] = append(g.groups[n-1], st)
+		} else {
+			g.groups = append(g.groups, []*stageInst{st})
+		}
+	}
+	for _, ts := range spec.Trackers {
+		inst, err := use(&ts.Instance)
+		if err != nil {
+			return nil, err
+		}
+		g.trackers = append(g.trackers, &trackerInst{instance: inst})
+	}
+	for _, m := range spec.Models {
+		g.modelNames = append(g.modelNames, m.Name)
+		route := &modelRoute{name: m.Name, total: m.TotalTimeout}
+		members := []*config.ModelSpec{m}
+		if m.IsChain() {
+			members = members[:0]
+			for _, name := range m.Fallback {
+				members = append(members, spec.Model(name))
+			}
+		}
+		for _, mm := range members {
+			// A chain's own deadlines, when it sets them, win over its members'.
+			firstByte, idle := mm.FirstByteTimeout, mm.IdleTimeout
+			if m.IsChain() {
+				firstByte, idle = pick(m.FirstByteTimeout, firstByte, config.DefaultFirstByteTimeout), pick(m.IdleTimeout, idle, config.DefaultIdleTimeout)
+			}
+			route.targets = append(route.targets, &target{
+				model:     mm.Name,
+				provider:  g.providers[mm.Provider],
+				upstream:  mm.Upstream,
+				firstByte: firstByte,
+				idle:      idle,
+				retries:   mm.Retries,
+				backoff:   mm.RetryBackoff,
+			})
+		}
+		g.models[m.Name] = route
+	}
+	return g, nil
+}
+
+// pick returns the chain's value when it differs from the default, else the member's.
+func pick(chain, member, def time.Duration) time.Duration {
+	if chain != def {
+		return chain
+	}
+	return member
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// acquire marks one request in flight on g; false once g is retired.
+func (g *Generation) acquire() bool {
+	g.inflight.Add(1)
+	g.mu.Lock()
+	retired := g.retired
+	g.mu.Unlock()
+	if retired {
+		g.done()
+		return false
+	}
+	return true
+}
+
+// done marks one request finished.
+func (g *Generation) done() {
+	if g.inflight.Add(-1) == 0 {
+		g.mu.Lock()
+		if g.retired {
+			closeOnce(g.idle)
+		}
+		g.mu.Unlock()
+	}
+}
+
+func closeOnce(ch chan struct{}) {
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+}
+
+// drain waits until the in-flight requests are done or the deadline passes.
+func (g *Generation) drain(timeout time.Duration) (finished bool) {
+	g.mu.Lock()
+	g.retired = true
+	if g.inflight.Load() == 0 {
+		closeOnce(g.idle)
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.idle:
+		return true
+	case <-time.After(timeout):
+		return false
+	}
+}
+
+// release closes every instance of g and lets go of its processes.
+func (g *Generation) release(ctx context.Context) {
+	close := func(in instance) {
+		if in.proc != nil && in.id != "" {
+			in.proc.CloseInstance(ctx, in.id)
+		}
+	}
+	for _, s := range g.stages {
+		close(s.instance)
+	}
+	for _, p := range g.providers {
+		close(p.instance)
+	}
+	for _, t := range g.trackers {
+		close(t.instance)
+	}
+	for _, p := range g.procs {
+		g.host.Release(p)
+	}
+	g.procs = nil
+}
+
+// ModelNames lists the models in declaration order.
+func (g *Generation) ModelNames() []string { return g.modelNames }
+
+// HasModel reports whether the pipeline defines name.
+func (g *Generation) HasModel(name string) bool { _, ok := g.models[name]; return ok }
+
+// Plugins lists the plugin names this generation uses, with whether each is
+// required for serving (it hosts a provider or a fail-closed stage).
+func (g *Generation) Plugins() map[string]bool {
+	out := map[string]bool{}
+	for _, t := range g.trackers {
+		out[t.plugin] = out[t.plugin] || false
+	}
+	for _, s := range g.stages {
+		out[s.plugin] = out[s.plugin] || !s.failOpen
+	}
+	for _, p := range g.providers {
+		out[p.plugin] = true
+	}
+	return out
+}
+
+// InstanceInfo returns what each instance's Configure said of its settings,
+// by kind and name, for /security-status.
+func (g *Generation) InstanceInfo() map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for _, s := range g.stages {
+		out["stage."+s.name] = s.info
+	}
+	for _, p := range g.providers {
+		out["provider."+p.name] = p.info
+	}
+	for _, t := range g.trackers {
+		out["tracker."+t.name] = t.info
+	}
+	return out
+}
+
+// StageNames lists the stages with their plugins, in order.
+func (g *Generation) StageNames() [][2]string {
+	out := make([][2]string, len(g.stages))
+	for i, s := range g.stages {
+		out[i] = [2]string{s.name, s.plugin}
+	}
+	return out
+}
+
+// ModelInfo describes a model for GET /models.
+type ModelInfo struct {
+	Name          string   `json:"name"`
+	Provider      string   `json:"provider,omitempty"`
+	UpstreamModel string   `json:"upstream_model,omitempty"`
+	Fallback      []string `json:"fallback,omitempty"`
+}
+
+// Models describes every model in declaration order.
+func (g *Generation) Models() []ModelInfo {
+	out := make([]ModelInfo, 0, len(g.modelNames))
+	for _, name := range g.modelNames {
+		m := g.Spec.Model(name)
+		if m.IsChain() {
+			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback})
+			continue
+		}
+		out = append(out, ModelInfo{Name: name, Provider: m.Provider, UpstreamModel: m.Upstream})
+	}
+	return out
+}

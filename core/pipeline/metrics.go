@@ -1,0 +1,165 @@
+package pipeline
+
+import (
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the gateway's counters: the Prometheus series of /metrics and
+// the security counters of /security-metrics. One per Runtime; nothing global.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	requests       *prometheus.CounterVec
+	latency        *prometheus.HistogramVec
+	stageLatency   *prometheus.HistogramVec
+	attempts       *prometheus.CounterVec
+	attemptLatency *prometheus.HistogramVec
+	fallbacks      prometheus.Counter
+	stageErrors    *prometheus.CounterVec
+	verdicts       *prometheus.CounterVec
+	tokens         *prometheus.CounterVec
+	inflight       prometheus.Gauge
+
+	total, allowed, blocked, injections, validation, rateLimited atomic.Int64
+	catMu                                                        sync.Mutex
+	categories                                                   map[string]int64
+}
+
+// NewMetrics registers the gateway's series on a fresh registry.
+func NewMetrics() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_requests_total", Help: "Pipeline requests by route, model and status."},
+			[]string{"route", "model", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "llmgw_request_duration_seconds", Help: "Pipeline request latency.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)},
+			[]string{"route"}),
+		stageLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "llmgw_stage_duration_seconds", Help: "Latency of each stage call.", Buckets: prometheus.ExponentialBuckets(0.00005, 2, 16)},
+			[]string{"stage"}),
+		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_provider_attempts_total", Help: "Provider attempts by provider and outcome."},
+			[]string{"provider", "outcome", "error_class"}),
+		attemptLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "llmgw_provider_duration_seconds", Help: "Latency of provider attempts.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)},
+			[]string{"provider"}),
+		fallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "llmgw_fallbacks_total", Help: "Requests answered by a provider other than the first one tried."}),
+		stageErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_errors_total", Help: "Stage calls that failed (plugin down or timeout), by policy."},
+			[]string{"stage", "policy"}),
+		verdicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_verdicts_total", Help: "Stage refusals and detections by code and category."},
+			[]string{"code", "category"}),
+		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_tokens_total", Help: "Tokens reported by providers."},
+			[]string{"provider", "kind"}),
+		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
+		categories: map[string]int64{},
+	}
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.inflight,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *Metrics) requestStarted() {
+	m.total.Add(1)
+	m.inflight.Inc()
+}
+
+func (m *Metrics) stageError(stage string, failOpen bool) {
+	policy := "fail_closed"
+	if failOpen {
+		policy = "fail_open"
+	}
+	m.stageErrors.WithLabelValues(stage, policy).Inc()
+}
+
+// detection counts a stage's finding that did not block (monitor mode).
+func (m *Metrics) detection(category string) {
+	m.verdicts.WithLabelValues("detected", category).Inc()
+	m.addCategory(category)
+}
+
+func (m *Metrics) addCategory(category string) {
+	m.catMu.Lock()
+	m.categories[category]++
+	m.catMu.Unlock()
+}
+
+func (m *Metrics) requestDone(req *Request, tr *Trace, res *Result, err *Error, d time.Duration) {
+	m.inflight.Dec()
+	status := 200
+	if err != nil {
+		status = err.Status
+	}
+	m.requests.WithLabelValues(req.Route, req.Chat.GetModel(), strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(req.Route).Observe(d.Seconds())
+	for _, s := range tr.Stages {
+		m.stageLatency.WithLabelValues(s.Name).Observe(float64(s.EndUnixNano-s.StartUnixNano) / 1e9)
+	}
+	for _, a := range tr.Attempts {
+		class := ""
+		if a.Outcome == "error" {
+			class = a.ErrorCode
+		}
+		m.attempts.WithLabelValues(a.Provider, a.Outcome, class).Inc()
+		if a.Outcome != "skipped" {
+			m.attemptLatency.WithLabelValues(a.Provider).Observe(float64(a.EndUnixNano-a.StartUnixNano) / 1e9)
+		}
+	}
+	if res != nil {
+		if len(tr.Attempts) > 1 {
+			m.fallbacks.Inc()
+		}
+		if u := res.Usage; u != nil {
+			m.tokens.WithLabelValues(res.Provider, "prompt").Add(float64(u.PromptTokens))
+			m.tokens.WithLabelValues(res.Provider, "completion").Add(float64(u.CompletionTokens))
+		}
+	}
+	// A refusal by a stage (validation, injection, rate limit) is "blocked";
+	// a provider failure is neither blocked nor allowed.
+	if err != nil && err.Category != "" {
+		m.blocked.Add(1)
+		m.verdicts.WithLabelValues(err.Code, err.Category).Inc()
+		m.addCategory(err.Category)
+		switch {
+		case err.Code == "rate_limit_exceeded":
+			m.rateLimited.Add(1)
+		case err.Code == "prompt_injection_detected":
+			m.injections.Add(1)
+		case err.Category == "validation":
+			m.validation.Add(1)
+		}
+		return
+	}
+	m.allowed.Add(1)
+}
+
+// SecurityCounters is the body of GET /security-metrics.
+type SecurityCounters struct {
+	TotalRequests            int64            `json:"total_requests"`
+	AllowedRequests          int64            `json:"allowed_requests"`
+	BlockedRequests          int64            `json:"blocked_requests"`
+	PromptInjectionsDetected int64            `json:"prompt_injections_detected"`
+	ValidationErrors         int64            `json:"validation_errors"`
+	RateLimitedRequests      int64            `json:"rate_limited_requests"`
+	Categories               map[string]int64 `json:"categories"`
+}
+
+// Security returns the security counters since start.
+func (m *Metrics) Security() SecurityCounters {
+	m.catMu.Lock()
+	cats := make(map[string]int64, len(m.categories))
+	for k, v := range m.categories {
+		cats[k] = v
+	}
+	m.catMu.Unlock()
+	return SecurityCounters{
+		TotalRequests:            m.total.Load(),
+		AllowedRequests:          m.allowed.Load(),
+		BlockedRequests:          m.blocked.Load(),
+		PromptInjectionsDetected: m.injections.Load(),
+		ValidationErrors:         m.validation.Load(),
+		RateLimitedRequests:      m.rateLimited.Load(),
+		Categories:               cats,
+	}
+}

@@ -1,0 +1,642 @@
+package pipeline
+
+// The request path, in one place:
+//
+//  1. Serve takes the current Generation and holds it until the answer
+//     (stream included) is written.
+//  2. Stages run in the declared order (neighbouring `parallel` stages
+//     together); a Reject short-circuits, a stage that is down or times out
+//     follows its on_error.
+//  3. The router tries the model's providers in order: per-attempt first-byte
+//     and idle deadlines, bounded retries with backoff that honour
+//     Retry-After, a circuit breaker per provider, fallback decided by the
+//     error's class (never on bad_request).
+//  4. After the answer: stages' After hooks (token charging) and one event per
+//     request to the trackers, through a bounded queue, off the request path.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/llmgw/llmgw/core/sdk"
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+)
+
+// Routes of the pipeline.
+const (
+	RouteGenerate = "generate"
+	RouteChat     = "chat"
+)
+
+// Request is one pipeline request, already decoded from its route.
+type Request struct {
+	ID         string
+	Route      string
+	Chat       *pb.ChatRequest
+	ClientIP   string
+	APIKeyHash string
+	// Headers, lower-cased, without Authorization and Cookie.
+	Headers map[string]string
+	Start   time.Time
+}
+
+// Trace is what happened to a request, for the answer's headers, the
+// response body's attempts, metrics and trackers.
+type Trace struct {
+	Generation  uint64
+	Stages      []*pb.StageSpan
+	Attempts    []*pb.Attempt
+	Headers     map[string]string
+	Timings     []Timing
+	Annotations map[string]string
+}
+
+// Timing is one Server-Timing entry.
+type Timing struct {
+	Name string
+	Dur  time.Duration
+}
+
+// Result is a provider's successful answer.
+type Result struct {
+	ID            string
+	Content       string
+	FinishReason  string
+	Usage         *pb.Usage
+	ModelUsed     string
+	Provider      string
+	UpstreamModel string
+}
+
+// Error is a failed request as the contract shows it; the api package turns
+// it into the error JSON.
+type Error struct {
+	Status     int
+	Type       string
+	Code       string
+	Message    string
+	Param      string
+	RetryAfter time.Duration
+	// Category feeds the security metrics ("validation", "injection", …).
+	Category string
+	// WithAttempts asks for the attempts array in the body (502, 504).
+	WithAttempts bool
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Writer writes the answer of one route. The pipeline calls Error or
+// Complete for a plain answer; for a stream it calls StreamStart once the
+// first chunk is in hand (the commit point: no fallback after it), then
+// StreamChunk per chunk, then StreamEnd or StreamFail.
+type Writer interface {
+	Error(*Error, *Trace)
+	Complete(*Result, *Trace)
+	StreamStart(*Trace) error
+	StreamChunk(*pb.StreamChunk) error
+	StreamEnd(*Result, *Trace) error
+	StreamFail(*Error, *Trace)
+}
+
+// Serve runs one request through the current generation and writes its
+// answer with w.
+func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
+	g := rt.acquire()
+	if g == nil {
+		w.Error(&Error{Status: 503, Type: "service_unavailable", Code: "no_provider_configured", Message: "no pipeline is loaded"}, &Trace{})
+		return
+	}
+	defer g.done()
+	tr := &Trace{Generation: g.ID, Headers: map[string]string{}}
+	rt.metrics.requestStarted()
+
+	var (
+		res *Result
+		err *Error
+	)
+	route, ok := g.models[req.Chat.Model]
+	if err = g.runStages(ctx, req, tr, rt.metrics); err == nil && !ok {
+		err = unknownModel(req)
+	}
+	if err == nil {
+		total := route.total
+		rctx, cancel := context.WithTimeout(ctx, total)
+		if req.Chat.Stream {
+			res, err = g.stream(rctx, req, route, tr, w)
+		} else {
+			res, err = g.complete(rctx, req, route, tr)
+			if err == nil {
+				w.Complete(res, tr)
+			}
+		}
+		cancel()
+		if err != nil && !req.Chat.Stream {
+			w.Error(err, tr)
+		}
+	} else {
+		w.Error(err, tr)
+	}
+	rt.finish(g, req, tr, res, err)
+}
+
+func unknownModel(req *Request) *Error {
+	if req.Route == RouteChat {
+		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation",
+			Message: fmt.Sprintf("The model %q does not exist", req.Chat.Model)}
+	}
+	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation",
+		Message: fmt.Sprintf("unknown model %q", req.Chat.Model)}
+}
+
+// runStages runs the stages in order; the first Reject (in declared order)
+// wins.
+func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *Metrics) *Error {
+	for _, group := range g.groups {
+		sreq := &pb.StageRequest{
+			RequestId:  req.ID,
+			Route:      req.Route,
+			Request:    req.Chat,
+			ClientIp:   req.ClientIP,
+			ApiKeyHash: req.APIKeyHash,
+			Headers:    req.Headers,
+		}
+		results := make([]stageResult, len(group))
+		if len(group) == 1 {
+			results[0] = g.callStage(ctx, group[0], sreq)
+		} else {
+			var wg sync.WaitGroup
+			for i, s := range group {
+				wg.Add(1)
+				go func() { defer wg.Done(); results[i] = g.callStage(ctx, s, sreq) }()
+			}
+			wg.Wait()
+		}
+		for i, s := range group {
+			if err := applyStage(s, results[i], req, tr, m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type stageResult struct {
+	resp  *pb.StageResponse
+	err   error
+	start time.Time
+	end   time.Time
+}
+
+// callStage makes the stage's one RPC. A process that is restarting is
+// waited for (up to its restart wait); a call broken by a crash is retried
+// once on the restarted process.
+func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest) stageResult {
+	start := time.Now()
+	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request,
+		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers}
+	c, err := s.proc.Client(ctx)
+	var resp *pb.StageResponse
+	if err == nil {
+		cctx, cancel := context.WithTimeout(ctx, s.timeout)
+		resp, err = c.Stage.Process(cctx, &req)
+		cancel()
+		if err != nil && isConnectionError(err) && ctx.Err() == nil {
+			if c2, err2 := s.proc.ClientAfterFailure(ctx, c); err2 == nil && c2 != c {
+				cctx, cancel := context.WithTimeout(ctx, s.timeout)
+				resp, err = c2.Stage.Process(cctx, &req)
+				cancel()
+			} else if err2 != nil {
+				err = err2
+			}
+		}
+	}
+	return stageResult{resp: resp, err: err, start: start, end: time.Now()}
+}
+
+// isConnectionError tells a broken plugin connection from an answer.
+func isConnectionError(err error) bool {
+	switch status.Code(err) {
+	case codes.Unavailable, codes.Canceled:
+		return true
+	case codes.NotFound:
+		// A restarted process that has not been configured again yet.
+		return true
+	}
+	return false
+}
+
+// applyStage folds one stage's answer into the request; a Reject or a
+// fail-closed failure becomes the request's error.
+func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics) *Error {
+	span := &pb.StageSpan{Name: s.name, Plugin: s.plugin, StartUnixNano: r.start.UnixNano(), EndUnixNano: r.end.UnixNano()}
+	tr.Stages = append(tr.Stages, span)
+	tr.Timings = append(tr.Timings, Timing{Name: s.name, Dur: r.end.Sub(r.start)})
+	if r.err != nil {
+		span.Outcome = "error"
+		span.Code = "plugin_unavailable"
+		m.stageError(s.name, s.failOpen)
+		if s.failOpen {
+			span.Outcome = "skipped"
+			return nil
+		}
+		return &Error{Status: 503, Type: "service_unavailable", Code: "plugin_unavailable", Category: "plugin_unavailable",
+			Message: fmt.Sprintf("stage %q is unavailable", s.name)}
+	}
+	resp := r.resp
+	for k, v := range resp.ResponseHeaders {
+		tr.Headers[k] = v
+	}
+	for k, v := range resp.Annotations {
+		if tr.Annotations == nil {
+			tr.Annotations = map[string]string{}
+		}
+		tr.Annotations[k] = v
+	}
+	if resp.Category != "" {
+		m.detection(resp.Category)
+	}
+	if sdk.IsReject(resp) {
+		rj := resp.Reject
+		span.Outcome = "reject"
+		span.Code = rj.Code
+		e := &Error{
+			Status:     int(rj.Status),
+			Type:       rj.Type,
+			Code:       rj.Code,
+			Message:    rj.Message,
+			Param:      rj.Param,
+			Category:   rj.Category,
+			RetryAfter: time.Duration(rj.RetryAfterMs) * time.Millisecond,
+		}
+		if e.Status < 400 || e.Status > 599 {
+			e.Status = 400
+		}
+		if e.Type == "" {
+			e.Type = "invalid_request_error"
+		}
+		if e.Code == "" {
+			e.Code = "rejected"
+		}
+		if e.Message == "" {
+			e.Message = fmt.Sprintf("stage %q refused the request", s.name)
+		}
+		return e
+	}
+	span.Outcome = "continue"
+	if resp.Mutated != nil {
+		req.Chat = resp.Mutated
+	}
+	return nil
+}
+
+// errNoAttempt is an attempt that did not run (open circuit).
+var errNoAttempt = errors.New("skipped")
+
+// attemptError is a failed provider attempt.
+type attemptError struct {
+	pe *pb.ProviderError
+}
+
+func (e *attemptError) Error() string { return sdk.ClassName(e.pe.Class) + ": " + e.pe.Message }
+
+// complete routes a non-streaming request.
+func (g *Generation) complete(ctx context.Context, req *Request, route *modelRoute, tr *Trace) (*Result, *Error) {
+	return g.route(ctx, req, route, tr, func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, _ func()) (*Result, *pb.ProviderError) {
+		actx, cancel := context.WithTimeout(ctx, t.firstByte)
+		defer cancel()
+		resp, err := c.Provider.Complete(actx, creq)
+		if err != nil {
+			return nil, rpcToProviderError(actx, ctx, err)
+		}
+		if resp.Error != nil {
+			return nil, resp.Error
+		}
+		return &Result{ID: resp.Id, Content: resp.Content, FinishReason: resp.FinishReason, Usage: resp.Usage}, nil
+	})
+}
+
+// attemptFunc runs one attempt on one provider. commit is called by streams
+// once the first byte went to the client (no fallback after that).
+type attemptFunc func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, commit func()) (*Result, *pb.ProviderError)
+
+// route tries the model's targets in order, with retries and the breaker.
+func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute, tr *Trace, attempt attemptFunc) (*Result, *Error) {
+	providerStart := time.Now()
+	defer func() { tr.Timings = append(tr.Timings, Timing{Name: "provider", Dur: time.Since(providerStart)}) }()
+	committed := false
+	commit := func() { committed = true }
+	var lastErr *pb.ProviderError
+	for _, t := range route.targets {
+		if !t.provider.breaker.allow() {
+			tr.Attempts = append(tr.Attempts, &pb.Attempt{Model: t.model, Provider: t.provider.name, UpstreamModel: t.upstream, Outcome: "skipped", ErrorCode: "circuit_open",
+				ErrorMessage: "provider skipped: circuit open after repeated failures", StartUnixNano: time.Now().UnixNano(), EndUnixNano: time.Now().UnixNano()})
+			continue
+		}
+		for try := 0; ; try++ {
+			start := time.Now()
+			at := &pb.Attempt{Model: t.model, Provider: t.provider.name, UpstreamModel: t.upstream, StartUnixNano: start.UnixNano()}
+			tr.Attempts = append(tr.Attempts, at)
+			res, pe := g.tryOnce(ctx, req, t, attempt, commit)
+			at.EndUnixNano = time.Now().UnixNano()
+			if pe == nil {
+				t.provider.breaker.success()
+				at.Outcome = "ok"
+				at.Usage = res.Usage
+				res.ModelUsed, res.Provider, res.UpstreamModel = t.model, t.provider.name, t.upstream
+				return res, nil
+			}
+			at.Outcome = "error"
+			at.ErrorCode = sdk.ClassName(pe.Class)
+			at.ErrorMessage = pe.Message
+			lastErr = pe
+			if pe.Class == sdk.ClassBadRequest {
+				// The caller's fault: the next provider would refuse it too.
+				t.provider.breaker.success()
+				return nil, &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request",
+					Message: fmt.Sprintf("provider %q refused the request: %s", t.provider.name, pe.Message)}
+			}
+			if pe.Class != sdk.ClassContentFilter {
+				t.provider.breaker.failure()
+			}
+			if committed {
+				return nil, upstreamStreamError(pe)
+			}
+			if ctx.Err() != nil {
+				return nil, deadlineError(ctx)
+			}
+			wait, ok := retryWait(ctx, t, try, pe)
+			if !ok {
+				break
+			}
+			if !sleepCtx(ctx, wait) {
+				return nil, deadlineError(ctx)
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return nil, deadlineError(ctx)
+	}
+	msg := "every provider failed"
+	if lastErr == nil {
+		msg = "every provider is cooling down after repeated failures"
+	}
+	var parts []string
+	for _, a := range tr.Attempts {
+		parts = append(parts, fmt.Sprintf("%s: %s", a.Model, orDefault(a.ErrorCode, a.Outcome)))
+	}
+	if len(parts) > 0 {
+		msg += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return nil, &Error{Status: 502, Type: "upstream_error", Code: "all_providers_failed", Message: msg, WithAttempts: true}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// tryOnce runs one attempt; a connection broken by a plugin crash is a
+// transport failure for the router (fallback covers it).
+func (g *Generation) tryOnce(ctx context.Context, req *Request, t *target, attempt attemptFunc, commit func()) (*Result, *pb.ProviderError) {
+	c, err := t.provider.proc.Client(ctx)
+	if err != nil {
+		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin unavailable"}
+	}
+	creq := &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: req.Chat}
+	return attempt(ctx, t, c, creq, commit)
+}
+
+// retryWait decides whether to retry the same target and after how long:
+// exponential backoff with jitter, at least the upstream's Retry-After, and
+// only when the wait fits the request's deadline.
+func retryWait(ctx context.Context, t *target, try int, pe *pb.ProviderError) (time.Duration, bool) {
+	if try >= t.retries {
+		return 0, false
+	}
+	switch pe.Class {
+	case sdk.ClassRateLimited, sdk.ClassUpstream5xx, sdk.ClassTimeout, sdk.ClassTransport:
+	default:
+		return 0, false
+	}
+	wait := t.backoff << try
+	wait += time.Duration(rand.Int64N(int64(wait)/2 + 1))
+	if ra := time.Duration(pe.RetryAfterMs) * time.Millisecond; ra > wait {
+		wait = ra
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait+t.firstByte/4 {
+		return 0, false
+	}
+	return wait, true
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// rpcToProviderError classes a failed RPC: the attempt's own deadline is a
+// timeout, a broken plugin connection is transport.
+func rpcToProviderError(actx, reqCtx context.Context, err error) *pb.ProviderError {
+	if actx.Err() != nil && reqCtx.Err() == nil {
+		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "no answer before the first-byte deadline"}
+	}
+	if reqCtx.Err() != nil {
+		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "request deadline passed"}
+	}
+	return &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin call failed: " + status.Convert(err).Message()}
+}
+
+func deadlineError(ctx context.Context) *Error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		// The client went away; nobody reads this answer.
+		return &Error{Status: 499, Type: "invalid_request_error", Code: "client_closed_request", Message: "client closed the request"}
+	}
+	return &Error{Status: 504, Type: "timeout", Code: "deadline_exceeded", Message: "the request's deadline passed before a provider answered", WithAttempts: true}
+}
+
+func upstreamStreamError(pe *pb.ProviderError) *Error {
+	code := "upstream_stream_error"
+	if pe.Class == sdk.ClassTimeout {
+		code = "stream_timeout"
+	}
+	return &Error{Status: 502, Type: "upstream_error", Code: code, Message: "the provider's stream failed after it started: " + pe.Message}
+}
+
+// errFirstByte and errIdle are the causes of a stream attempt's deadline.
+var (
+	errFirstByte = errors.New("no first byte before the deadline")
+	errIdle      = errors.New("stream idle for too long")
+)
+
+// stream routes a streaming request: failures before the first chunk reaches
+// the client fall back; after it, the stream ends with an SSE error event.
+func (g *Generation) stream(ctx context.Context, req *Request, route *modelRoute, tr *Trace, w Writer) (*Result, *Error) {
+	started := false
+	res, err := g.route(ctx, req, route, tr, func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, commit func()) (*Result, *pb.ProviderError) {
+		actx, cancel := context.WithCancelCause(ctx)
+		defer cancel(nil)
+		var gotFirst atomic.Bool
+		timer := time.AfterFunc(t.firstByte, func() {
+			if gotFirst.Load() {
+				cancel(errIdle)
+			} else {
+				cancel(errFirstByte)
+			}
+		})
+		defer timer.Stop()
+		s, err := c.Provider.Stream(actx, creq)
+		if err != nil {
+			return nil, streamErr(actx, ctx, err)
+		}
+		var (
+			b     strings.Builder
+			res   = &Result{}
+			ended bool
+		)
+		for {
+			chunk, err := s.Recv()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, streamErr(actx, ctx, err)
+			}
+			if chunk.Error != nil {
+				return nil, chunk.Error
+			}
+			gotFirst.Store(true)
+			timer.Reset(t.idle)
+			if chunk.Id != "" {
+				res.ID = chunk.Id
+			}
+			if chunk.Usage != nil {
+				res.Usage = chunk.Usage
+			}
+			if chunk.FinishReason != "" {
+				res.FinishReason = chunk.FinishReason
+				ended = true
+			}
+			if chunk.Content == "" && chunk.FinishReason == "" {
+				// Role-only or usage-only chunks carry nothing for the client yet.
+				continue
+			}
+			if !started {
+				if err := w.StreamStart(tr); err != nil {
+					return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "client went away"}
+				}
+				started = true
+				commit()
+			}
+			b.WriteString(chunk.Content)
+			if err := w.StreamChunk(chunk); err != nil {
+				cancel(err)
+				return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "client went away"}
+			}
+		}
+		if !ended {
+			return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "upstream stream ended early"}
+		}
+		res.Content = b.String()
+		return res, nil
+	})
+	switch {
+	case err == nil:
+		if !started {
+			// An answer with no content at all (e.g. only a finish reason).
+			if w.StreamStart(tr) != nil {
+				return res, nil
+			}
+		}
+		_ = w.StreamEnd(res, tr)
+	case started:
+		w.StreamFail(err, tr)
+	default:
+		w.Error(err, tr)
+	}
+	return res, err
+}
+
+// streamErr classes a broken stream RPC by its cause.
+func streamErr(actx, reqCtx context.Context, err error) *pb.ProviderError {
+	switch cause := context.Cause(actx); {
+	case errors.Is(cause, errFirstByte):
+		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "no first byte before the deadline"}
+	case errors.Is(cause, errIdle):
+		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "stream stalled"}
+	}
+	if actx.Err() != nil && reqCtx.Err() == nil {
+		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "stream stalled"}
+	}
+	return rpcToProviderError(actx, reqCtx, err)
+}
+
+// finish runs after the answer is written: After hooks, metrics, trackers.
+func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, err *Error) {
+	end := time.Now()
+	rt.metrics.requestDone(req, tr, res, err, end.Sub(req.Start))
+	if err == nil && res != nil {
+		for _, s := range g.stages {
+			if !s.after {
+				continue
+			}
+			after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: req.Chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
+				Headers: req.Headers, Usage: res.Usage, Ok: true, ModelUsed: res.ModelUsed}
+			if c, e := s.proc.Client(context.Background()); e == nil {
+				ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+				_, _ = c.Stage.After(ctx, after)
+				cancel()
+			}
+		}
+	}
+	if len(g.trackers) > 0 {
+		rt.tracking.enqueue(buildEvent(req, tr, res, err, end))
+	}
+}
+
+// buildEvent is the trackers' view of a finished request.
+func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time) *pb.Event {
+	ev := &pb.Event{
+		EventId:        req.ID,
+		RequestId:      req.ID,
+		Route:          req.Route,
+		StartUnixNano:  req.Start.UnixNano(),
+		EndUnixNano:    end.UnixNano(),
+		Request:        req.Chat,
+		RequestedModel: req.Chat.GetModel(),
+		Attempts:       tr.Attempts,
+		Stages:         tr.Stages,
+		ClientKeyHash:  hashKey(req),
+		Stream:         req.Chat.GetStream(),
+		Annotations:    tr.Annotations,
+		Ok:             err == nil,
+		Status:         200,
+	}
+	if res != nil {
+		ev.ModelUsed, ev.Provider, ev.UpstreamModel = res.ModelUsed, res.Provider, res.UpstreamModel
+		ev.Response, ev.FinishReason, ev.Usage = res.Content, res.FinishReason, res.Usage
+	}
+	if err != nil {
+		ev.Status = int32(err.Status)
+		ev.ErrorCode = err.Code
+		ev.ErrorMessage = err.Message
+	}
+	return ev
+}

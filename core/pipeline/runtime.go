@@ -1,0 +1,209 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/llmgw/llmgw/core/config"
+	"github.com/llmgw/llmgw/core/pluginhost"
+)
+
+// Version is the host's version, set by the build.
+var Version = "dev"
+
+// Runtime owns the current Generation and swaps it on reload: the new one is
+// built completely (processes started or reused, every instance configured)
+// before the atomic swap; the old one drains its in-flight requests and is
+// then released.
+type Runtime struct {
+	logger  hclog.Logger
+	host    *pluginhost.Host
+	file    string
+	dataDir string
+	drain   time.Duration
+
+	current  atomic.Pointer[Generation]
+	nextID   atomic.Uint64
+	reloadMu sync.Mutex
+	draining sync.WaitGroup
+
+	metrics  *Metrics
+	tracking *tracking
+
+	statusMu   sync.Mutex
+	lastReload ReloadStatus
+}
+
+// ReloadStatus is the last reload's outcome, for /health.
+type ReloadStatus struct {
+	Generation uint64    `json:"generation"`
+	OK         bool      `json:"ok"`
+	Error      string    `json:"error,omitempty"`
+	At         time.Time `json:"at"`
+}
+
+// Options configure a Runtime.
+type Options struct {
+	Logger       hclog.Logger
+	File         string
+	DataDir      string
+	DrainTimeout time.Duration
+	StartTimeout time.Duration
+	TrackerQueue int
+}
+
+// NewRuntime returns a Runtime with no generation loaded yet.
+func NewRuntime(o Options) *Runtime {
+	rt := &Runtime{
+		logger:  o.Logger,
+		host:    pluginhost.New(o.Logger.Named("plugin"), o.StartTimeout),
+		file:    o.File,
+		dataDir: o.DataDir,
+		drain:   o.DrainTimeout,
+		metrics: NewMetrics(),
+	}
+	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
+	return rt
+}
+
+// Metrics returns the runtime's metrics.
+func (rt *Runtime) Metrics() *Metrics { return rt.metrics }
+
+// Current returns the serving generation (nil before the first load).
+func (rt *Runtime) Current() *Generation { return rt.current.Load() }
+
+// acquire takes the current generation for one request.
+func (rt *Runtime) acquire() *Generation {
+	for i := 0; i < 3; i++ {
+		g := rt.current.Load()
+		if g == nil {
+			return nil
+		}
+		if g.acquire() {
+			return g
+		}
+		// Retired between the load and the acquire: take the newer one.
+	}
+	return nil
+}
+
+// Load reads the pipeline file and, if it is valid and every plugin starts
+// and accepts its config, makes it the serving generation. A failure changes
+// nothing.
+func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
+	rt.reloadMu.Lock()
+	defer rt.reloadMu.Unlock()
+	spec, err := config.LoadFile(rt.file)
+	if err == nil {
+		var g *Generation
+		g, err = Build(ctx, rt.host, spec, rt.nextID.Add(1), rt.dataDir)
+		if err == nil {
+			old := rt.current.Swap(g)
+			rt.setStatus(ReloadStatus{Generation: g.ID, OK: true, At: time.Now()})
+			if old != nil {
+				rt.logger.Info("pipeline reloaded", "generation", g.ID, "previous", old.ID)
+				rt.draining.Add(1)
+				go rt.retire(old)
+			} else {
+				rt.logger.Info("pipeline loaded", "generation", g.ID, "file", rt.file, "models", len(g.modelNames), "stages", len(g.stages))
+			}
+			return g, nil
+		}
+	}
+	var gen uint64
+	if g := rt.current.Load(); g != nil {
+		gen = g.ID
+	}
+	rt.setStatus(ReloadStatus{Generation: gen, OK: false, Error: err.Error(), At: time.Now()})
+	rt.logger.Error("pipeline not loaded; still serving the previous one", "generation", gen, "error", err.Error())
+	return nil, err
+}
+
+// retire drains an old generation, then releases it.
+func (rt *Runtime) retire(g *Generation) {
+	defer rt.draining.Done()
+	if !g.drain(rt.drain) {
+		rt.logger.Warn("old pipeline generation still had requests at the drain deadline", "generation", g.ID, "inflight", g.inflight.Load())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	g.release(ctx)
+	rt.logger.Debug("old pipeline generation released", "generation", g.ID)
+}
+
+func (rt *Runtime) setStatus(s ReloadStatus) {
+	rt.statusMu.Lock()
+	rt.lastReload = s
+	rt.statusMu.Unlock()
+}
+
+// LastReload is the last load's outcome.
+func (rt *Runtime) LastReload() ReloadStatus {
+	rt.statusMu.Lock()
+	defer rt.statusMu.Unlock()
+	return rt.lastReload
+}
+
+// Plugins reports each plugin process.
+func (rt *Runtime) Plugins() []pluginhost.Status { return rt.host.Statuses() }
+
+// TrackerStates reports each tracker's self-reported state.
+func (rt *Runtime) TrackerStates() map[string]string { return rt.tracking.State() }
+
+// Shutdown waits for in-flight requests (up to timeout), delivers queued
+// tracking events, closes every instance and stops every plugin process.
+func (rt *Runtime) Shutdown(timeout time.Duration) {
+	deadline := time.Now().Add(timeout)
+	if g := rt.current.Load(); g != nil {
+		g.drain(time.Until(deadline))
+	}
+	rt.tracking.close(max(time.Until(deadline), 2*time.Second))
+	done := make(chan struct{})
+	go func() { rt.draining.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(max(time.Until(deadline), 0)):
+	}
+	if g := rt.current.Swap(nil); g != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		g.release(ctx)
+		cancel()
+	}
+	rt.host.Shutdown()
+}
+
+// Validate parses a pipeline file and starts its plugins to let them check
+// their config, without serving; everything started is stopped again.
+func Validate(ctx context.Context, logger hclog.Logger, file, dataDir string, startTimeout time.Duration) error {
+	spec, err := config.LoadFile(file)
+	if err != nil {
+		return err
+	}
+	host := pluginhost.New(logger, startTimeout)
+	defer host.Shutdown()
+	tmp, err := os.MkdirTemp("", "llmgw-validate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	_ = dataDir
+	g, err := Build(ctx, host, spec, 1, tmp)
+	if err != nil {
+		return err
+	}
+	g.release(ctx)
+	return nil
+}
+
+// IsBuildError reports whether err came from a pipeline that failed to load.
+func IsBuildError(err error) bool {
+	var be *BuildError
+	var d config.Diagnostics
+	return errors.As(err, &be) || errors.As(err, &d)
+}

@@ -1,0 +1,203 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/prometheus/client_golang/prometheus"
+
+	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+)
+
+// tracking hands finished-request events to the current generation's
+// trackers, off the request path: a bounded queue, batches, and every event
+// kept until its tracker acknowledges it (sent or durably spooled), so a
+// tracker that crashes and restarts gets the unacknowledged events again.
+type tracking struct {
+	logger  hclog.Logger
+	current func() *Generation
+	queue   chan *pb.Event
+
+	dropped   prometheus.Counter
+	depth     prometheus.GaugeFunc
+	unacked   atomic.Int64
+	maxUnackd int
+
+	mu      sync.Mutex
+	pending map[string][]*pb.Event // per tracker name, in order
+	states  map[string]string      // tracker's self-reported state
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+const (
+	trackBatch   = 128
+	trackLinger  = 50 * time.Millisecond
+	trackTimeout = 5 * time.Second
+)
+
+func newTracking(logger hclog.Logger, size int, current func() *Generation, reg *prometheus.Registry) *tracking {
+	t := &tracking{
+		logger:    logger,
+		current:   current,
+		queue:     make(chan *pb.Event, size),
+		maxUnackd: size * 10,
+		pending:   map[string][]*pb.Event{},
+		states:    map[string]string{},
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+		dropped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "llmgw_tracker_dropped_events_total", Help: "Events dropped because the tracker queue was full."}),
+	}
+	t.depth = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "llmgw_tracker_queue_depth", Help: "Events waiting for trackers (queued and unacknowledged)."},
+		func() float64 { return float64(len(t.queue)) + float64(t.unacked.Load()) })
+	reg.MustRegister(t.dropped, t.depth)
+	go t.run()
+	return t
+}
+
+// enqueue never blocks: a full queue drops the event and counts it.
+func (t *tracking) enqueue(ev *pb.Event) {
+	select {
+	case t.queue <- ev:
+	default:
+		t.dropped.Inc()
+	}
+}
+
+// State reports each tracker's self-reported state ("ok", "spooling", …).
+func (t *tracking) State() map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make(map[string]string, len(t.states))
+	for k, v := range t.states {
+		out[k] = v
+	}
+	return out
+}
+
+func (t *tracking) run() {
+	defer close(t.done)
+	tick := time.NewTicker(trackLinger)
+	defer tick.Stop()
+	var batch []*pb.Event
+	for {
+		select {
+		case ev := <-t.queue:
+			batch = append(batch, ev)
+			if len(batch) < trackBatch {
+				continue
+			}
+		case <-tick.C:
+		case <-t.stop:
+			// Take what is queued, then one last delivery.
+			for {
+				select {
+				case ev := <-t.queue:
+					batch = append(batch, ev)
+					continue
+				default:
+				}
+				break
+			}
+			t.deliver(batch)
+			return
+		}
+		t.deliver(batch)
+		batch = nil
+	}
+}
+
+// deliver adds batch to every tracker's pending list and sends what is
+// pending, oldest first.
+func (t *tracking) deliver(batch []*pb.Event) {
+	g := t.current()
+	if g == nil {
+		return
+	}
+	for _, tr := range g.trackers {
+		t.mu.Lock()
+		pend := append(t.pending[tr.name], batch...)
+		if over := len(pend) - t.maxUnackd; over > 0 {
+			t.logger.Error("tracker backlog full; dropping oldest events", "tracker", tr.name, "dropped", over)
+			t.dropped.Add(float64(over))
+			pend = pend[over:]
+		}
+		t.pending[tr.name] = pend
+		t.mu.Unlock()
+		if len(pend) == 0 {
+			continue
+		}
+		t.send(tr, pend)
+	}
+	var n int
+	t.mu.Lock()
+	for _, p := range t.pending {
+		n += len(p)
+	}
+	t.mu.Unlock()
+	t.unacked.Store(int64(n))
+}
+
+func (t *tracking) send(tr *trackerInst, pend []*pb.Event) {
+	acked := map[string]bool{}
+	for start := 0; start < len(pend); start += trackBatch {
+		end := min(start+trackBatch, len(pend))
+		c := tr.proc.ClientNow()
+		if c == nil {
+			break
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), trackTimeout)
+		resp, err := c.Tracker.Track(ctx, &pb.TrackRequest{InstanceId: tr.id, Events: pend[start:end]})
+		cancel()
+		if err != nil {
+			t.logger.Debug("tracker did not take events; will re-send", "tracker", tr.name, "error", err)
+			break
+		}
+		for _, id := range resp.AckedIds {
+			acked[id] = true
+		}
+		if resp.State != "" {
+			t.mu.Lock()
+			t.states[tr.name] = resp.State
+			t.mu.Unlock()
+		}
+	}
+	if len(acked) == 0 {
+		return
+	}
+	t.mu.Lock()
+	cur := t.pending[tr.name]
+	kept := cur[:0]
+	for _, ev := range cur {
+		if !acked[ev.EventId] {
+			kept = append(kept, ev)
+		}
+	}
+	t.pending[tr.name] = kept
+	t.mu.Unlock()
+}
+
+// close delivers what is queued and stops.
+func (t *tracking) close(timeout time.Duration) {
+	close(t.stop)
+	select {
+	case <-t.done:
+	case <-time.After(timeout):
+	}
+}
+
+// hashKey is the hashed client key trackers see: the API key's hash when
+// there is one, else a hash of the client IP.
+func hashKey(req *Request) string {
+	if req.APIKeyHash != "" {
+		return req.APIKeyHash
+	}
+	sum := sha256.Sum256([]byte("ip:" + req.ClientIP))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,114 @@
+# The default llmgw pipeline: the course's models behind one gateway.
+# Secrets come from the environment through env("NAME", "default").
+# Edit this file while the gateway runs: it reloads by itself.
+
+server {
+  listen = "127.0.0.1:8000"
+}
+
+plugin "provider-openai" {
+  path = "bin/plugins/provider-openai"
+}
+
+plugin "provider-gemini" {
+  path = "bin/plugins/provider-gemini"
+}
+
+plugin "guard-injection" {
+  path = "bin/plugins/guard-injection"
+}
+
+plugin "ratelimit" {
+  path = "bin/plugins/ratelimit"
+}
+
+plugin "tracker-mlflow" {
+  path = "bin/plugins/tracker-mlflow"
+}
+
+provider "openai" {
+  plugin = "provider-openai"
+  config = {
+    api_key  = env("OPENAI_API_KEY", "")
+    base_url = env("OPENAI_BASE_URL", "https://api.openai.com/v1")
+    flavor   = "openai"
+  }
+}
+
+provider "gemini" {
+  plugin = "provider-gemini"
+  config = {
+    api_key  = env("GEMINI_API_KEY", "")
+    base_url = env("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com")
+  }
+}
+
+provider "openrouter" {
+  plugin = "provider-openai"
+  config = {
+    api_key  = env("OPENROUTER_API_KEY", "")
+    base_url = env("OPENROUTER_BASE_URL", "https://openrouter.ai/api/v1")
+    flavor   = "openrouter"
+  }
+}
+
+provider "groq" {
+  plugin = "provider-openai"
+  config = {
+    api_key  = env("GROQ_API_KEY", "")
+    base_url = env("GROQ_BASE_URL", "https://api.groq.com/openai/v1")
+    flavor   = "groq"
+  }
+}
+
+model "gpt-4o-primary" {
+  provider = "openai"
+  upstream = "gpt-4o"
+}
+
+model "gemini-secondary" {
+  provider = "gemini"
+  upstream = "gemini-2.0-flash"
+}
+
+model "openrouter-fallback" {
+  provider = "openrouter"
+  upstream = "mistralai/mistral-7b-instruct"
+}
+
+model "groq-kimi-primary" {
+  provider = "groq"
+  upstream = "moonshotai/kimi-k2-instruct"
+}
+
+model "smart-router" {
+  fallback = ["gpt-4o-primary", "gemini-secondary", "openrouter-fallback"]
+}
+
+pipeline "default" {
+  stage "guard" {
+    plugin   = "guard-injection"
+    on_error = "fail_closed"
+    timeout  = "200ms"
+    parallel = true
+  }
+
+  stage "ratelimit" {
+    plugin   = "ratelimit"
+    on_error = "fail_open"
+    timeout  = "250ms"
+    parallel = true
+    config = {
+      rpm        = env("LLMGW_RATE_LIMIT_RPM", "60")
+      redis_url  = env("REDIS_URL", "")
+    }
+  }
+
+  tracker "mlflow" {
+    plugin = "tracker-mlflow"
+    config = {
+      tracking_uri    = env("MLFLOW_TRACKING_URI", "http://127.0.0.1:5000")
+      experiment_name = env("MLFLOW_EXPERIMENT_NAME", "llm-gateway")
+    }
+  }
+}
