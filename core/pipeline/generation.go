@@ -106,8 +106,8 @@ func (e *BuildError) Unwrap() error { return e.Err }
 // Build starts (or reuses) the plugin processes of spec, configures every
 // instance and resolves the models. On any failure everything it started is
 // released and nothing else changes.
-func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uint64, dataDir string) (g *Generation, err error) {
-	g = &Generation{
+func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uint64, dataDir string) (_ *Generation, err error) {
+	g := &Generation{
 		ID:        id,
 		Spec:      spec,
 		host:      host,
