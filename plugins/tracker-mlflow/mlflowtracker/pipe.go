@@ -1,0 +1,387 @@
+package mlflowtracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/llmgw/llmgw/core/sdk"
+	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowapi"
+	"github.com/llmgw/llmgw/plugins/tracker-mlflow/otlp"
+	"github.com/llmgw/llmgw/plugins/tracker-mlflow/spool"
+)
+
+// closeTimeout bounds how long Close keeps delivering spooled events.
+const closeTimeout = 3 * time.Second
+
+// maxBackoff caps the wait between attempts while MLflow is unreachable.
+const maxBackoff = 15 * time.Second
+
+// settings are the parts of an instance's config the sender uses; the newest
+// instance's settings win.
+type settings struct {
+	client             *mlflowapi.Client
+	experiment         string
+	batchSize          int
+	flushInterval      time.Duration
+	runMetricsInterval time.Duration
+}
+
+// pipes holds one pipe per spool directory in this process. Two instances
+// with the same spool (the old and the new generation during a pipeline
+// reload) must share the spool and its single sender, so the pipe is shared
+// and reference-counted across instances, like Caddy's shared resources.
+var pipes = struct {
+	sync.Mutex
+	m map[string]*pipe
+}{m: map[string]*pipe{}}
+
+// pipe is a spool and the sender that delivers it to MLflow.
+type pipe struct {
+	dir  string
+	refs int // guarded by pipes' mutex
+
+	sp    *spool.Spool
+	log   hclog.Logger
+	set   atomic.Pointer[settings]
+	stats runStats
+	start time.Time
+
+	wake    chan struct{}
+	closing chan struct{}
+	done    chan struct{}
+	ctx     context.Context // canceled when Close's grace period is over
+	cancel  context.CancelFunc
+
+	outage atomic.Bool // the last delivery failed
+	full   atomic.Bool // the spool refused events
+
+	// Owned by the sender goroutine.
+	expKey  string // tracking URI + experiment name of expID
+	expID   string
+	runID   string
+	runExp  string
+	dropped int64
+}
+
+// acquirePipe returns the pipe of dir, opening it on first use.
+func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger) (*pipe, error) {
+	pipes.Lock()
+	defer pipes.Unlock()
+	if p, ok := pipes.m[dir]; ok {
+		p.refs++
+		p.set.Store(set)
+		return p, nil
+	}
+	sp, err := spool.Open(opts)
+	if errors.Is(err, spool.ErrLocked) {
+		// Another process (an older plugin process still draining) owns
+		// the spool: write to a private overflow spool the owner adopts.
+		log.Warn("spool directory is owned by another process; using an overflow spool", "dir", dir)
+		sp, err = spool.OpenOverflow(opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &pipe{
+		dir: dir, refs: 1, sp: sp, log: log, start: time.Now(),
+		wake: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}),
+		ctx: ctx, cancel: cancel,
+	}
+	p.set.Store(set)
+	if n, err := sp.AdoptOrphans(); n > 0 || err != nil {
+		log.Info("adopted events of an earlier process's overflow spool", "events", n, "error", err)
+	}
+	if pending := sp.Pending(); pending > 0 {
+		log.Info("replaying events spooled by an earlier process", "bytes", pending)
+	}
+	pipes.m[dir] = p
+	go p.run()
+	return p, nil
+}
+
+// release drops a reference; the last one closes the pipe.
+func (p *pipe) release() error {
+	pipes.Lock()
+	p.refs--
+	last := p.refs == 0
+	if last {
+		delete(pipes.m, p.dir)
+	}
+	pipes.Unlock()
+	if !last {
+		return nil
+	}
+	close(p.closing)
+	grace := time.AfterFunc(closeTimeout, p.cancel)
+	<-p.done
+	grace.Stop()
+	p.cancel()
+	if pending := p.sp.Pending(); pending > 0 {
+		p.log.Info("events left in the spool for the next start", "bytes", pending, "dir", p.sp.Dir())
+	}
+	return p.sp.Close()
+}
+
+// track spools events durably and returns how many it took.
+func (p *pipe) track(events []*sdk.Event) (int, error) {
+	recs := make([][]byte, len(events))
+	for i, ev := range events {
+		b, err := proto.Marshal(ev)
+		if err != nil {
+			return 0, fmt.Errorf("encoding event: %w", err)
+		}
+		recs[i] = b
+	}
+	n, err := p.sp.Append(recs)
+	if n > 0 {
+		p.stats.add(events[:n])
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	}
+	switch {
+	case errors.Is(err, spool.ErrFull):
+		if p.full.CompareAndSwap(false, true) {
+			p.log.Error("spool is full: events are not acknowledged and stay with the host until MLflow takes the backlog",
+				"dir", p.sp.Dir(), "bytes", p.sp.Bytes())
+		}
+	case err == nil && p.full.CompareAndSwap(true, false):
+		p.log.Info("spool has room again", "dir", p.sp.Dir())
+	}
+	return n, err
+}
+
+func (p *pipe) isClosing() bool {
+	select {
+	case <-p.closing:
+		return true
+	default:
+		return false
+	}
+}
+
+// run is the sender: it reads the spool in order, sends batches of traces
+// and commits what MLflow took.
+func (p *pipe) run() {
+	defer close(p.done)
+	set := p.set.Load()
+	metricsTick := time.NewTicker(set.runMetricsInterval)
+	defer metricsTick.Stop()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	var (
+		batch    []spool.Record
+		deadline time.Time
+		backoff  time.Duration
+	)
+	for {
+		set = p.set.Load()
+		closing := p.isClosing()
+		if len(batch) < set.batchSize {
+			recs, err := p.sp.Read(set.batchSize - len(batch))
+			if err != nil {
+				p.log.Error("reading the spool", "error", err)
+				return
+			}
+			if len(batch) == 0 && len(recs) > 0 {
+				deadline = time.Now().Add(set.flushInterval)
+			}
+			batch = append(batch, recs...)
+		}
+		select {
+		case <-metricsTick.C:
+			p.logRunMetrics(false)
+		default:
+		}
+		ready := len(batch) >= set.batchSize || (len(batch) > 0 && (closing || !time.Now().Before(deadline)))
+		if !ready {
+			if closing {
+				p.finish()
+				return
+			}
+			wait := time.Hour
+			if len(batch) > 0 {
+				wait = time.Until(deadline)
+			}
+			resetTimer(timer, wait)
+			select {
+			case <-p.wake:
+			case <-timer.C:
+			case <-metricsTick.C:
+				p.logRunMetrics(false)
+			case <-p.closing:
+			}
+			continue
+		}
+		if err := p.deliver(batch); err != nil {
+			if closing || p.ctx.Err() != nil {
+				p.log.Warn("MLflow did not take the spooled events before shutdown; they stay in the spool", "error", err)
+				p.finish()
+				return
+			}
+			if p.outage.CompareAndSwap(false, true) {
+				p.log.Warn("MLflow is unreachable; events are spooled on disk until it answers",
+					"tracking_uri", set.client.URI(), "error", err)
+			}
+			backoff = min(max(2*backoff, 250*time.Millisecond), maxBackoff)
+			resetTimer(timer, backoff)
+			select {
+			case <-timer.C:
+			case <-metricsTick.C:
+			case <-p.closing:
+			}
+			continue
+		}
+		if err := p.sp.Commit(batch[len(batch)-1].End); err != nil {
+			p.log.Error("committing the spool cursor", "error", err)
+		}
+		batch, backoff = nil, 0
+		if p.outage.CompareAndSwap(true, false) {
+			p.log.Info("MLflow answers again; delivering the spooled events", "pending_bytes", p.sp.Pending())
+		}
+	}
+}
+
+func resetTimer(t *time.Timer, d time.Duration) {
+	t.Stop()
+	select {
+	case <-t.C:
+	default:
+	}
+	t.Reset(max(d, 0))
+}
+
+// deliver sends one batch as traces. A batch MLflow refuses as invalid is
+// retried event by event, and an event it still refuses is dropped (logged):
+// one bad event must not block the spool forever.
+func (p *pipe) deliver(batch []spool.Record) error {
+	set := p.set.Load()
+	events := make([]*sdk.Event, 0, len(batch))
+	for _, r := range batch {
+		ev := &sdk.Event{}
+		if err := proto.Unmarshal(r.Data, ev); err != nil {
+			p.log.Error("dropping an undecodable spool record", "error", err)
+			continue
+		}
+		events = append(events, ev)
+	}
+	if len(events) == 0 {
+		return nil
+	}
+	expID, err := p.experiment(set)
+	if err != nil {
+		return err
+	}
+	runID := p.ensureRun(set, expID)
+	err = p.export(set, expID, runID, events)
+	if !mlflowapi.Permanent(err) {
+		return err
+	}
+	// The experiment may have been deleted under us: look it up again.
+	p.expKey = ""
+	if expID, err = p.experiment(set); err != nil {
+		return err
+	}
+	for _, ev := range events {
+		err := p.export(set, expID, "", []*sdk.Event{ev})
+		if mlflowapi.Permanent(err) {
+			p.dropped++
+			p.log.Error("MLflow refused an event; dropping it", "event_id", ev.EventId, "request_id", ev.RequestId, "error", err, "dropped_total", p.dropped)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *pipe) export(set *settings, expID, runID string, events []*sdk.Event) error {
+	body, err := otlp.Marshal(events)
+	if err != nil {
+		return err
+	}
+	return set.client.ExportTraces(p.ctx, expID, runID, body)
+}
+
+// experiment resolves (get-or-create) the experiment's id, once per
+// tracking URI and name.
+func (p *pipe) experiment(set *settings) (string, error) {
+	key := set.client.URI() + "\x00" + set.experiment
+	if p.expKey == key {
+		return p.expID, nil
+	}
+	id, err := set.client.EnsureExperiment(p.ctx, set.experiment)
+	if err != nil {
+		return "", err
+	}
+	p.expKey, p.expID = key, id
+	return id, nil
+}
+
+// ensureRun creates this process's run in the experiment on first use. It
+// is best effort: traces flow without it.
+func (p *pipe) ensureRun(set *settings, expID string) string {
+	if p.runID != "" && p.runExp == expID {
+		return p.runID
+	}
+	host, _ := os.Hostname()
+	name := fmt.Sprintf("llmgw-%s-%s", host, p.start.Format("20060102-150405"))
+	id, err := set.client.CreateRun(p.ctx, expID, name, p.start, map[string]string{
+		"mlflow.source.name": "llmgw",
+		"mlflow.note.content": "Request metrics of one llmgw gateway process (tracker-mlflow). " +
+			"Each request is a trace in this experiment's Traces tab.",
+		"llmgw.pid": fmt.Sprint(os.Getpid()),
+	})
+	if err != nil {
+		p.log.Debug("could not create the run; retrying later", "error", err)
+		return ""
+	}
+	p.runID, p.runExp = id, expID
+	return id
+}
+
+// logRunMetrics logs the run's metrics (best effort: counters are
+// cumulative, so a missed interval only loses its latency percentiles).
+func (p *pipe) logRunMetrics(final bool) {
+	set := p.set.Load()
+	if p.runID == "" && p.stats.total() == 0 {
+		return
+	}
+	expID, err := p.experiment(set)
+	if err != nil {
+		return
+	}
+	runID := p.ensureRun(set, expID)
+	if runID == "" {
+		return
+	}
+	metrics := p.stats.snapshot(time.Now())
+	if err := set.client.LogMetrics(p.ctx, runID, metrics); err != nil {
+		p.log.Debug("could not log run metrics", "error", err)
+		return
+	}
+	if final {
+		if err := set.client.EndRun(p.ctx, runID, "FINISHED", time.Now()); err != nil {
+			p.log.Debug("could not end the run", "error", err)
+		}
+	}
+}
+
+// finish logs the last metrics and ends the run, within the grace period.
+func (p *pipe) finish() {
+	if p.outage.Load() {
+		return
+	}
+	p.logRunMetrics(true)
+}

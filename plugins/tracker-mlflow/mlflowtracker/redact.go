@@ -1,0 +1,53 @@
+package mlflowtracker
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/llmgw/llmgw/core/sdk"
+)
+
+// prepare makes an event safe to store: annotations that look like secrets
+// are dropped, and without log_prompts the texts become length + hash. It
+// runs before the event reaches the spool, so neither the disk nor MLflow
+// ever holds what must not be kept.
+func prepare(ev *sdk.Event, logPrompts bool) {
+	for k := range ev.Annotations {
+		if secretKey(k) {
+			delete(ev.Annotations, k)
+		}
+	}
+	if logPrompts {
+		return
+	}
+	if ev.Request != nil {
+		for _, m := range ev.Request.Messages {
+			m.Content = redacted(m.Content)
+		}
+	}
+	ev.Response = redacted(ev.Response)
+}
+
+// secretKey reports whether an annotation's name suggests a credential.
+func secretKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, s := range []string{"key", "token", "authorization", "secret", "password", "cookie"} {
+		if strings.Contains(k, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// redacted stands in for a text: its length and its sha256, so equal
+// prompts can still be recognised without being readable.
+func redacted(s string) string {
+	if s == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(s))
+	return fmt.Sprintf("[redacted: %d chars, sha256 %s]", utf8.RuneCountInString(s), hex.EncodeToString(sum[:]))
+}
