@@ -35,6 +35,10 @@ type Verdict struct {
 	RuleScore, ModelScore float64
 }
 
+// shortPrompt is the length (bytes of canonical text) under which the
+// model's probability is shrunk.
+const shortPrompt = 300
+
 // Options tune a Detector.
 type Options struct {
 	// Model is the n-gram model; nil runs on rules alone.
@@ -46,10 +50,11 @@ type Options struct {
 
 // Detector scores prompts. It is safe for concurrent use.
 type Detector struct {
-	lex   *lexiconIndex
-	model *Model
-	mw    float64
-	pool  sync.Pool
+	lex     *lexiconIndex
+	phrases *phraseMatcher
+	model   *Model
+	mw      float64
+	pool    sync.Pool
 }
 
 type scratch struct {
@@ -62,7 +67,7 @@ func New(opts Options) *Detector {
 	if opts.ModelWeight == 0 {
 		opts.ModelWeight = 1
 	}
-	d := &Detector{lex: buildLexicon(), model: opts.Model, mw: opts.ModelWeight}
+	d := &Detector{lex: buildLexicon(), phrases: newPhraseMatcher(phraseGroups), model: opts.Model, mw: opts.ModelWeight}
 	d.pool.New = func() any { return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096)} }
 	return d
 }
@@ -91,8 +96,7 @@ func (d *Detector) Detect(raw string) Verdict {
 			h.raise(max(bh.score, 0.9), CategoryObfuscation)
 		}
 	}
-	if hasUpperDAN(raw) && hasPhrase(text.Canonical, "you are", "you're", "pretend", "act as", " mode", "jailbreak", "character",
-		"anything", "openai", "chatgpt", "persona", "stands for") {
+	if hasUpperDAN(raw) && d.phrases.has(d.phrases.scan(text.Canonical), "dan_context") {
 		h.raise(0.85, CategoryJailbreak)
 	}
 	if text.Flags&normalize.TagChars != 0 {
@@ -113,6 +117,13 @@ func (d *Detector) Detect(raw string) Verdict {
 	if d.model != nil {
 		var p float64
 		p, sc.feats = d.model.Score(text.Canonical, sc.feats)
+		// The model learned from prompts that are mostly long; on a short
+		// prompt it sees a handful of n-grams and its probability is noisy
+		// ("developer mode" in a question about Chrome). Shrink it there and
+		// leave short prompts to the rules.
+		if n := len(text.Canonical); n < shortPrompt {
+			p *= 0.55 + 0.45*float64(n)/shortPrompt
+		}
 		v.ModelScore = p
 	}
 	v.Score = v.RuleScore
@@ -137,8 +148,9 @@ func (d *Detector) Detect(raw string) Verdict {
 
 func (d *Detector) scanText(s string, sc *scratch, h *hit) {
 	sc.toks = d.tokenize(s, sc.toks)
-	scanTokens(s, sc.toks, h)
-	scanMarkup(s, h)
+	found := d.phrases.scan(s)
+	d.scanTokens(s, sc.toks, found, h)
+	d.scanMarkup(s, found, h)
 }
 
 // Canonical exposes the normaliser's output, for tools and tests.

@@ -1,5 +1,7 @@
 package detect
 
+import "math/bits"
+
 // Word classes of the rule lexicon. A word may belong to several.
 const (
 	cVerb       uint32 = 1 << iota // ignore, disregard, forget, bypass, … (override verbs)
@@ -23,6 +25,8 @@ const (
 	cFull                          // full, unrestricted, unlimited, total, complete, root
 	cWeakVerb                      // drop, remove, disable, …: an override only of safety limits
 	cOwner                         // your, safety, ethical, openai, …: whose limits are dropped
+	cRefuse                        // refuse, decline, apologize, censor: refusal suppression when negated
+	cBound                         // bound, restricted, limited: "not bound by" is a no-limits cue
 )
 
 // lexicon lists the words of each class. Forms in English, French, German,
@@ -54,6 +58,10 @@ var lexicon = map[uint32][]string{
 		"escape", "free", "removing", "disabling", "breaking", "dropping"},
 	cOwner: {"your", "safety", "ethical", "moral", "openai", "content", "all", "any", "those", "these",
 		"its", "security", "vos", "tes", "deine", "tus", "tue", "suas"},
+	cRefuse: {"refuse", "refuses", "refusing", "decline", "declines", "declining", "apologize", "apologise",
+		"apologizing", "apologising", "censor", "censoring", "reject", "deny", "say no", "refusal", "refusals"},
+	cBound: {"bound", "restricted", "limited", "constrained", "confined", "tied", "governed", "held", "beholden",
+		"subject"},
 	cNeg: {"not", "no", "never", "don't", "dont", "stop", "cease", "ne", "pas", "nicht", "kein", "keine", "nunca",
 		"non", "nao", "mehr", "plus"},
 	cFollow: {"follow", "obey", "listen", "heed", "adhere", "comply", "respect", "abide", "honor", "honour",
@@ -130,7 +138,7 @@ var lexicon = map[uint32][]string{
 		"ninguna", "nessuna", "nenhuma", "keine"},
 	cLimit: {"restrictions", "restriction", "limits", "limitations", "guidelines", "rules", "filters", "filtering",
 		"censorship", "ethics", "morals", "morality", "boundaries", "constraints", "safeguards", "policies",
-		"principles", "limit", "filter", "guardrails", "regulations",
+		"principles", "limit", "filter", "guardrails", "regulations", "disclaimers", "confines", "censoring",
 		"restricciones", "limites", "regles", "reglas", "regeln", "einschrankungen", "grenzen", "regole",
 		"restrizioni", "limiti", "restricoes", "regras", "limitacoes"},
 	cUnbound: {"unrestricted", "unfiltered", "uncensored", "unlimited", "amoral", "unethical", "unbound",
@@ -159,43 +167,42 @@ var fuzzyWords = []string{
 	"unrestricted", "unfiltered", "uncensored", "jailbroken", "administrator",
 }
 
-// lexiconIndex is the compiled lexicon: exact lookups and a delete-one index
-// for typo-tolerant lookups (a symmetric-delete scheme: two words within one
-// edit share a variant with at most one letter deleted).
+// lexiconIndex is the compiled lexicon: exact lookups, and typo-tolerant
+// lookups of the fuzzy words grouped by first letter. A word within one edit
+// of another differs from it in at most two letters of its letter set, which
+// rules out most candidates before the edit distance is computed.
 type lexiconIndex struct {
 	exact   map[string]uint32
-	words   []string
-	classes []uint32
-	deletes map[string][]uint16
+	byFirst [256][]fuzzyWord
+}
+
+type fuzzyWord struct {
+	word    string
+	letters uint32 // bit i set when letter 'a'+i occurs
+	cls     uint32
+}
+
+func letterMask(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; 'a' <= c && c <= 'z' {
+			m |= 1 << (c - 'a')
+		}
+	}
+	return m
 }
 
 func buildLexicon() *lexiconIndex {
-	ix := &lexiconIndex{exact: map[string]uint32{}, deletes: map[string][]uint16{}}
+	ix := &lexiconIndex{exact: map[string]uint32{}}
 	for cls, words := range lexicon {
 		for _, w := range words {
 			ix.exact[w] |= cls
 		}
 	}
 	for _, w := range fuzzyWords {
-		id := uint16(len(ix.words))
-		ix.words = append(ix.words, w)
-		ix.classes = append(ix.classes, ix.exact[w])
-		ix.deletes[w] = append(ix.deletes[w], id)
-		for i := 0; i < len(w); i++ {
-			d := w[:i] + w[i+1:]
-			ix.deletes[d] = appendUnique(ix.deletes[d], id)
-		}
+		ix.byFirst[w[0]] = append(ix.byFirst[w[0]], fuzzyWord{word: w, letters: letterMask(w), cls: ix.exact[w]})
 	}
 	return ix
-}
-
-func appendUnique(ids []uint16, id uint16) []uint16 {
-	for _, x := range ids {
-		if x == id {
-			return ids
-		}
-	}
-	return append(ids, id)
 }
 
 // classify returns the classes of word, tolerating one edit for long words.
@@ -203,29 +210,24 @@ func (ix *lexiconIndex) classify(word string) uint32 {
 	if c, ok := ix.exact[word]; ok {
 		return c
 	}
-	if len(word) < 6 || len(word) > 24 {
+	if len(word) < 6 {
 		return 0
 	}
-	var cls uint32
-	if ids, ok := ix.deletes[word]; ok {
-		cls |= ix.verify(word, ids)
+	cands := ix.byFirst[word[0]]
+	if len(cands) == 0 {
+		return 0
 	}
-	var buf [24]byte
-	for i := 0; i < len(word); i++ {
-		n := copy(buf[:], word[:i])
-		n += copy(buf[n:], word[i+1:])
-		if ids, ok := ix.deletes[string(buf[:n])]; ok {
-			cls |= ix.verify(word, ids)
+	mask := letterMask(word)
+	var cls uint32
+	for _, fw := range cands {
+		if d := len(word) - len(fw.word); d > 1 || d < -1 {
+			continue
 		}
-	}
-	return cls
-}
-
-func (ix *lexiconIndex) verify(word string, ids []uint16) uint32 {
-	var cls uint32
-	for _, id := range ids {
-		if osaDistanceAtMost1(word, ix.words[id]) {
-			cls |= ix.classes[id]
+		if bits.OnesCount32(mask^fw.letters) > 2 {
+			continue
+		}
+		if osaDistanceAtMost1(word, fw.word) {
+			cls |= fw.cls
 		}
 	}
 	return cls

@@ -90,7 +90,7 @@ func word(s string, t token) string { return s[t.start:t.end] }
 
 // scanTokens runs the word-level rules: overrides, prompt leaks, persona
 // jailbreaks.
-func scanTokens(s string, toks []token, h *hit) {
+func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 	// Positions of the last persona cue and the last "no limits" cue: the two
 	// make a jailbreak when they are near each other.
 	const near = 40
@@ -135,6 +135,18 @@ func scanTokens(s string, toks []token, h *hit) {
 				}
 			}
 		}
+		// Refusal suppression: "never refuse", "do not apologize", "you cannot decline".
+		if c&cNeg != 0 && anyClass(window(toks, i, 3), cRefuse) {
+			if d.phrases.has(found, "ai_context") {
+				h.raise(0.8, "jailbreak")
+			} else {
+				h.raise(0.45, "jailbreak")
+			}
+		}
+		// "not bound by any rules", "no longer restricted by OpenAI".
+		if c&cNeg != 0 && anyClass(window(toks, i, 3), cBound) {
+			noLimit(i)
+		}
 		if c&cWeakVerb != 0 {
 			w := window(toks, i, 5)
 			if anyClass(w, cOwner) && anyClass(w, cLimit) {
@@ -151,7 +163,7 @@ func scanTokens(s string, toks []token, h *hit) {
 				h.raise(0.85, "prompt_leak")
 			}
 			if containsWord(s, w, "verbatim") || containsWord(s, w, "exactly") {
-				if anyClass(before(toks, i, 30), cLeakObj) || hasPhrase(s, "before my first", "above this", "start of the conversation", "before this conversation", "before my message") {
+				if anyClass(before(toks, i, 30), cLeakObj) || d.phrases.has(found, "leak_context") {
 					h.raise(0.85, "prompt_leak")
 				}
 			}
@@ -193,11 +205,18 @@ func scanTokens(s string, toks []token, h *hit) {
 				}
 			}
 		case "dan":
-			if hasPhrase(s, "do anything now") {
+			if d.phrases.has(found, "do_anything") {
 				h.raise(0.95, "jailbreak")
 			}
 		case "mode":
 			b := before(toks, i, 3)
+			// "stay in X mode", "while in X mode", "you are in X mode".
+			if len(b) >= 2 && word(s, b[len(b)-2]) == "in" && len(b) >= 3 {
+				switch word(s, b[len(b)-3]) {
+				case "stay", "remain", "while", "are", "you're", "staying", "remaining", "now":
+					h.raise(0.8, "jailbreak")
+				}
+			}
 			if len(b) > 0 {
 				switch word(s, b[len(b)-1]) {
 				case "developer", "dev", "god", "jailbreak", "jailbroken", "unrestricted", "evil", "dan", "debug", "sudo", "admin", "unfiltered", "uncensored":
@@ -254,28 +273,20 @@ func hasPhraseAt(s string, toks []token, i int, phrases ...string) bool {
 	return hasPhrase(seg, phrases...)
 }
 
-// templateTokens are chat-template markers that have no business in a user prompt.
-var templateTokens = []string{
-	"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>",
-	"<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|begin_of_text|>", "[inst]", "[/inst]",
-	"<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "### system", "###system", "### instruction",
-	"### assistant", "<|channel|>", "<|message|>",
-}
-
 // scanMarkup runs the substring rules: template tokens, hidden markup,
 // exfiltration links, fake system messages.
-func scanMarkup(s string, h *hit) {
+func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if strings.Contains(s, "<|") || strings.Contains(s, "[inst") || strings.Contains(s, "[/inst") || strings.Contains(s, "<<") ||
 		strings.Contains(s, "###") || strings.Contains(s, "_of_turn>") {
-		for _, t := range templateTokens {
-			if strings.Contains(s, t) {
-				h.raise(0.95, "template_token")
-				break
-			}
+		if d.phrases.has(found, "template") {
+			h.raise(0.95, "template_token")
 		}
 		if i := strings.Index(s, "<|"); i >= 0 {
 			if j := strings.Index(s[i:], "|>"); j > 2 && j < 32 {
 				h.raise(0.9, "template_token")
+			} else if j > 2 && (i == 0 || s[i-1] == '\n' || s[i-1] == ' ') {
+				// A role block fenced by "<|" … "|>" across lines.
+				h.raise(0.8, "template_token")
 			}
 		}
 	}
@@ -296,8 +307,7 @@ func scanMarkup(s string, h *hit) {
 		}
 	}
 	// Invisible text in markup.
-	if hasPhrase(s, "display:none", "display: none", "font-size:0", "font-size: 0", "visibility:hidden", "visibility: hidden",
-		"opacity:0", "opacity: 0", "color:white", "color: white", "color:#fff", "color: #fff") {
+	if d.phrases.has(found, "hidden_css") {
 		h.raise(0.7, "injection")
 	}
 	// Exfiltration links: a markdown image or link to an external URL with a query string.
@@ -326,20 +336,16 @@ func scanMarkup(s string, h *hit) {
 		h.raise(0.85, "injection")
 	}
 	// Fake system messages and policy overrides.
-	if hasPhrase(s, "new system directive", "new system instruction", "new system prompt", "new system rule", "system override",
-		"new directive:", "new instructions:", "updated instructions:", "system update:", "admin override", "developer override") {
+	if d.phrases.has(found, "fake_system") {
 		h.raise(0.85, "injection")
 	}
-	if hasPhrase(s, "regardless of policy", "regardless of the policy", "regardless of policies", "regardless of any policy",
-		"regardless of the rules", "regardless of rules", "regardless of your guidelines", "regardless of ethics",
-		"regardless of safety", "regardless of legality", "regardless of how unethical", "regardless of morality") {
+	if d.phrases.has(found, "regardless") {
 		h.raise(0.8, "injection")
 	}
-	if hasPhrase(s, "obey only me", "you now obey", "obey me", "only obey me", "answer without filtering", "without any filtering",
-		"without filtering", "comply with every request", "comply with all requests") {
+	if d.phrases.has(found, "obey_me") {
 		h.raise(0.75, "injection")
 	}
-	if hasPhrase(s, "do anything now") {
+	if d.phrases.has(found, "do_anything") {
 		h.raise(0.9, "jailbreak")
 	}
 }

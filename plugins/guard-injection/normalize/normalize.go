@@ -79,6 +79,10 @@ func normalize(s string, depth int) Text {
 	t.Flags = flags
 	if depth == 0 {
 		t.Decoded, t.Flags = decodeBlobs(pre, t.Flags)
+		if m, ok := decodeMorse(pre); ok && len(t.Decoded) < MaxBlobs {
+			t.Decoded = append(t.Decoded, normalize(m, 1).Canonical)
+			t.Flags |= Encoded
+		}
 	}
 	folded, ff := fold(pre)
 	t.Flags |= ff
@@ -100,6 +104,16 @@ func stripAndMap(s string) (string, Flags) {
 		}
 	}
 	if ascii {
+		return s, 0
+	}
+	special := false
+	for _, r := range s {
+		if (r >= 0xE0000 && r <= 0xE007F) || isInvisible(r) || isBidi(r) || (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 {
+			special = true
+			break
+		}
+	}
+	if !special {
 		return s, 0
 	}
 	var flags Flags
@@ -440,4 +454,59 @@ func readable(b []byte) bool {
 		}
 	}
 	return good*100 >= total*90 && (spaces > 0 || total < 12)
+}
+
+var morse = map[string]byte{
+	".-": 'a', "-...": 'b', "-.-.": 'c', "-..": 'd', ".": 'e', "..-.": 'f', "--.": 'g', "....": 'h', "..": 'i',
+	".---": 'j', "-.-": 'k', ".-..": 'l', "--": 'm', "-.": 'n', "---": 'o', ".--.": 'p', "--.-": 'q', ".-.": 'r',
+	"...": 's', "-": 't', "..-": 'u', "...-": 'v', ".--": 'w', "-..-": 'x', "-.--": 'y', "--..": 'z',
+	"-----": '0', ".----": '1', "..---": '2', "...--": '3', "....-": '4', ".....": '5', "-....": '6',
+	"--...": '7', "---..": '8', "----.": '9', ".-.-.-": '.', "--..--": ',', "..--..": '?', ".----.": '\'',
+}
+
+// decodeMorse decodes the longest stretch of Morse code in s (letters
+// separated by one space, words by two or more spaces or a slash).
+func decodeMorse(s string) (string, bool) {
+	if strings.Count(s, "-") < 8 || strings.Count(s, ".") < 8 {
+		return "", false
+	}
+	bestStart, bestEnd := 0, 0
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		in := i < len(s) && (s[i] == '.' || s[i] == '-' || s[i] == ' ' || s[i] == '/' || s[i] == '\n')
+		if in && start < 0 {
+			start = i
+		}
+		if !in && start >= 0 {
+			if i-start > bestEnd-bestStart {
+				bestStart, bestEnd = start, i
+			}
+			start = -1
+		}
+	}
+	if bestEnd-bestStart < 30 {
+		return "", false
+	}
+	seg := s[bestStart:bestEnd]
+	var b strings.Builder
+	letters := 0
+	for _, w := range strings.FieldsFunc(strings.ReplaceAll(seg, "/", "  "), func(r rune) bool { return r == '\n' }) {
+		spaces := 0
+		for _, code := range strings.Split(w, " ") {
+			if code == "" {
+				spaces++
+				if spaces == 1 {
+					b.WriteByte(' ')
+				}
+				continue
+			}
+			spaces = 0
+			if c, ok := morse[code]; ok {
+				b.WriteByte(c)
+				letters++
+			}
+		}
+		b.WriteByte(' ')
+	}
+	return b.String(), letters >= 10
 }

@@ -1,0 +1,298 @@
+// Command train fits the guard's n-gram model on the development data and
+// writes detect/model.bin, which the plugin embeds. It is deterministic: the
+// same data and seed give the same bytes (make guard-train).
+//
+// It also estimates how well the detector generalises: k-fold
+// cross-validation trains on k-1 folds and scores the held-out fold with the
+// full detector (rules + that fold's quantised model), then reports recall
+// and false-positive rate over all held-out predictions.
+//
+//	go run ./cmd/train -data ../../../shared/data/injection -out detect/model.bin
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
+	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
+	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
+)
+
+type example struct {
+	idx []uint32
+	val []float64
+	y   float64
+}
+
+type params struct {
+	epochs int
+	lr     float64
+	l2     float64
+	seed   uint64
+}
+
+func main() {
+	data := flag.String("data", "../../shared/data/injection", "folder holding jailbreak-dev.csv and injection-short-dev.csv")
+	out := flag.String("out", "detect/model.bin", "where to write the model")
+	report := flag.String("report", "", "also write the report to this file")
+	folds := flag.Int("folds", 5, "cross-validation folds (0 = none)")
+	missesFile := flag.String("misses", "", "write the held-out misjudged rows to this file")
+	threshold := flag.Float64("threshold", 0.4, "threshold the report measures at")
+	p := params{}
+	flag.IntVar(&p.epochs, "epochs", 30, "training epochs")
+	flag.Float64Var(&p.lr, "lr", 0.05, "AdaGrad learning rate")
+	flag.Float64Var(&p.l2, "l2", 1e-5, "L2 penalty per example")
+	flag.Uint64Var(&p.seed, "seed", 1, "random seed (shuffling and folds)")
+	flag.Parse()
+
+	rows := mustRead(filepath.Join(*data, "jailbreak-dev.csv"))
+	short := mustRead(filepath.Join(*data, "injection-short-dev.csv"))
+	exs := make([]example, len(rows))
+	for i, r := range rows {
+		exs[i] = featurize(r)
+	}
+	var w io.Writer = os.Stdout
+	if *report != "" {
+		f, err := os.Create(*report)
+		if err != nil {
+			fail(err)
+		}
+		defer f.Close()
+		w = io.MultiWriter(os.Stdout, f)
+	}
+	fmt.Fprintf(w, "training data: %s (%d rows), seed %d, %d epochs, lr %g, l2 %g, %d hash buckets\n",
+		"jailbreak-dev.csv", len(rows), p.seed, p.epochs, p.lr, p.l2, detect.NumBuckets)
+
+	if *folds > 1 {
+		crossValidate(w, rows, short, exs, *folds, p, *threshold, *missesFile)
+	}
+
+	bias, weights := train(exs, p)
+	m := detect.Quantize(bias, weights)
+	b, err := m.MarshalBinary()
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(*out, b, 0o644); err != nil {
+		fail(err)
+	}
+	d := detect.New(detect.Options{Model: m})
+	full := evaluate.Run(d, rows, *threshold, false)
+	sh := evaluate.Run(d, short, *threshold, false)
+	fmt.Fprintf(w, "full set, model trained on all rows (in-sample) at threshold %.2f: recall %.4f, FPR %.4f, precision %.4f\n",
+		*threshold, full.Recall, full.FalsePositiveRate, full.Precision)
+	fmt.Fprintf(w, "injection-short-dev.csv (never trained on): recall %.4f, FPR %.4f\n", sh.Recall, sh.FalsePositiveRate)
+	fmt.Fprintf(w, "wrote %s (%d bytes)\n", *out, len(b))
+}
+
+func mustRead(path string) []evaluate.Row {
+	f, err := os.Open(path)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	rows, _, err := evaluate.ReadCSV(f)
+	if err != nil {
+		fail(fmt.Errorf("%s: %w", path, err))
+	}
+	return rows
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "train:", err)
+	os.Exit(1)
+}
+
+// featurize turns a row into sparse feature values, exactly as Model.Score
+// sees them: counts per bucket divided by the square root of the total.
+func featurize(r evaluate.Row) example {
+	feats := detect.AppendFeatures(nil, normalize.Normalize(r.Prompt).Canonical)
+	counts := map[uint32]float64{}
+	for _, f := range feats {
+		counts[f]++
+	}
+	ex := example{}
+	if r.Injection {
+		ex.y = 1
+	}
+	keys := make([]uint32, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	norm := math.Sqrt(float64(len(feats)))
+	for _, k := range keys {
+		ex.idx = append(ex.idx, k)
+		ex.val = append(ex.val, counts[k]/norm)
+	}
+	return ex
+}
+
+// train fits logistic regression with AdaGrad, classes weighted to balance.
+func train(exs []example, p params) (float64, []float64) {
+	w := make([]float64, detect.NumBuckets)
+	g2 := make([]float64, detect.NumBuckets)
+	var bias, gb2 float64
+	pos := 0
+	for _, e := range exs {
+		if e.y == 1 {
+			pos++
+		}
+	}
+	wPos := float64(len(exs)) / (2 * float64(max(pos, 1)))
+	wNeg := float64(len(exs)) / (2 * float64(max(len(exs)-pos, 1)))
+	order := make([]int, len(exs))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(p.seed, 0x9e3779b97f4a7c15))
+	for ep := 0; ep < p.epochs; ep++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, k := range order {
+			e := exs[k]
+			z := bias
+			for j, f := range e.idx {
+				z += w[f] * e.val[j]
+			}
+			pr := 1 / (1 + math.Exp(-z))
+			cw := wNeg
+			if e.y == 1 {
+				cw = wPos
+			}
+			g := (pr - e.y) * cw
+			gb2 += g * g
+			bias -= p.lr * g / (math.Sqrt(gb2) + 1e-8)
+			for j, f := range e.idx {
+				gj := g*e.val[j] + p.l2*w[f]
+				g2[f] += gj * gj
+				w[f] -= p.lr * gj / (math.Sqrt(g2[f]) + 1e-8)
+			}
+		}
+	}
+	return bias, w
+}
+
+func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int, p params, threshold float64, misses string) {
+	// Stratified folds: shuffle each class, deal round-robin.
+	rng := rand.New(rand.NewPCG(p.seed, 42))
+	fold := make([]int, len(rows))
+	for _, label := range []bool{true, false} {
+		var idx []int
+		for i, r := range rows {
+			if r.Injection == label {
+				idx = append(idx, i)
+			}
+		}
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		for n, i := range idx {
+			fold[i] = n % k
+		}
+	}
+	rulesOnly := detect.New(detect.Options{})
+	ruleScore := make([]float64, len(rows))
+	for i, r := range rows {
+		ruleScore[i] = rulesOnly.Detect(r.Prompt).Score
+	}
+	combined := make([]float64, len(rows))
+	modelOnly := make([]float64, len(rows))
+	shortWorst := 1.0
+	for f := 0; f < k; f++ {
+		var trainSet []example
+		for i := range rows {
+			if fold[i] != f {
+				trainSet = append(trainSet, exs[i])
+			}
+		}
+		bias, weights := train(trainSet, p)
+		m := detect.Quantize(bias, weights)
+		d := detect.New(detect.Options{Model: m})
+		for i, r := range rows {
+			if fold[i] == f {
+				v := d.Detect(r.Prompt)
+				combined[i] = v.Score
+				modelOnly[i] = v.ModelScore
+			}
+		}
+		sh := evaluate.Run(d, short, threshold, false)
+		shortWorst = math.Min(shortWorst, 1-float64(sh.FalsePositives+sh.FalseNegatives)/float64(sh.N))
+	}
+	fmt.Fprintf(w, "%d-fold cross-validation, held-out predictions over all %d rows:\n", k, len(rows))
+	line := func(name string, scores []float64, t float64) {
+		tp, fp, fn, tn := confusion(rows, scores, t)
+		fmt.Fprintf(w, "  %-22s threshold %.2f: recall %.4f, FPR %.4f, precision %.4f (tp %d fp %d fn %d tn %d)\n",
+			name, t, ratio(tp, tp+fn), ratio(fp, fp+tn), ratio(tp, tp+fp), tp, fp, fn, tn)
+	}
+	line("rules only", ruleScore, threshold)
+	line("model only (held-out)", modelOnly, threshold)
+	line("rules + model", combined, threshold)
+	for _, t := range []float64{0.3, 0.4, 0.6, 0.7} {
+		line("rules + model", combined, t)
+	}
+	if misses != "" {
+		f, err := os.Create(misses)
+		if err == nil {
+			for i, r := range rows {
+				if (combined[i] >= threshold) != r.Injection {
+					fmt.Fprintf(f, "=== %v combined %.2f rule %.2f model %.2f\n%.1500s\n", r.Injection, combined[i], ruleScore[i], modelOnly[i], r.Prompt)
+				}
+			}
+			f.Close()
+		}
+	}
+	fmt.Fprintf(w, "  model-only ROC AUC (held-out): %.4f\n", auc(rows, modelOnly))
+	fmt.Fprintf(w, "  injection-short-dev.csv accuracy with each fold's model: worst %.4f\n", shortWorst)
+}
+
+func confusion(rows []evaluate.Row, scores []float64, t float64) (tp, fp, fn, tn int) {
+	for i, r := range rows {
+		flagged := scores[i] >= t
+		switch {
+		case r.Injection && flagged:
+			tp++
+		case r.Injection:
+			fn++
+		case flagged:
+			fp++
+		default:
+			tn++
+		}
+	}
+	return
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func auc(rows []evaluate.Row, scores []float64) float64 {
+	var pos, neg []float64
+	for i, r := range rows {
+		if r.Injection {
+			pos = append(pos, scores[i])
+		} else {
+			neg = append(neg, scores[i])
+		}
+	}
+	wins := 0.0
+	for _, a := range pos {
+		for _, b := range neg {
+			switch {
+			case a > b:
+				wins++
+			case a == b:
+				wins += 0.5
+			}
+		}
+	}
+	return wins / float64(len(pos)*len(neg))
+}

@@ -1,0 +1,118 @@
+package detect
+
+// phraseMatcher finds which of a fixed set of phrases occur in a text in one
+// pass: each position's next three bytes index a small table of candidate
+// phrases, which are then compared. Cost is linear in the text whatever the
+// number of phrases, with no backtracking.
+type phraseMatcher struct {
+	phrases []string
+	table   [phraseTableSize][]uint8
+	groups  map[string]phraseSet
+}
+
+const phraseTableSize = 4096
+
+// phraseSet is a set of phrase ids (up to 256 phrases).
+type phraseSet [4]uint64
+
+func (p *phraseSet) add(id int) { p[id>>6] |= 1 << (id & 63) }
+func (p phraseSet) any(q phraseSet) bool {
+	return p[0]&q[0] != 0 || p[1]&q[1] != 0 || p[2]&q[2] != 0 || p[3]&q[3] != 0
+}
+
+func trigramKey(a, b, c byte) uint32 {
+	return (uint32(a)*961 + uint32(b)*31 + uint32(c)) % phraseTableSize
+}
+
+func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
+	m := &phraseMatcher{groups: map[string]phraseSet{}}
+	ids := map[string]int{}
+	for name, list := range groups {
+		var set phraseSet
+		for _, p := range list {
+			if len(p) < 3 {
+				panic("phrase too short: " + p)
+			}
+			id, ok := ids[p]
+			if !ok {
+				id = len(m.phrases)
+				if id >= 256 {
+					panic("too many phrases")
+				}
+				ids[p] = id
+				m.phrases = append(m.phrases, p)
+				k := trigramKey(p[0], p[1], p[2])
+				m.table[k] = append(m.table[k], uint8(id))
+			}
+			set.add(id)
+		}
+		m.groups[name] = set
+	}
+	return m
+}
+
+// scan returns the set of phrases found in s.
+func (m *phraseMatcher) scan(s string) phraseSet {
+	var found phraseSet
+	for i := 0; i+3 <= len(s); i++ {
+		cands := m.table[trigramKey(s[i], s[i+1], s[i+2])]
+		for _, id := range cands {
+			p := m.phrases[id]
+			if len(p) <= len(s)-i && s[i:i+len(p)] == p {
+				found.add(int(id))
+			}
+		}
+	}
+	return found
+}
+
+// has reports whether any phrase of the named group was found.
+func (m *phraseMatcher) has(found phraseSet, group string) bool {
+	set, ok := m.groups[group]
+	if !ok {
+		panic("unknown phrase group " + group)
+	}
+	return found.any(set)
+}
+
+// phraseGroups are the fixed phrases the rules look for, by purpose.
+var phraseGroups = map[string][]string{
+	"template": {
+		"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>",
+		"<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|begin_of_text|>", "[inst]", "[/inst]",
+		"<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "### system", "###system", "### instruction",
+		"### assistant", "<|channel|>", "<|message|>",
+	},
+	"hidden_css": {
+		"display:none", "display: none", "font-size:0", "font-size: 0", "visibility:hidden", "visibility: hidden",
+		"opacity:0", "opacity: 0", "color:white", "color: white", "color:#fff", "color: #fff",
+	},
+	"fake_system": {
+		"new system directive", "new system instruction", "new system prompt", "new system rule", "system override",
+		"new directive:", "new instructions:", "updated instructions:", "system update:", "admin override",
+		"developer override",
+	},
+	"regardless": {
+		"regardless of policy", "regardless of the policy", "regardless of policies", "regardless of any policy",
+		"regardless of the rules", "regardless of rules", "regardless of your guidelines", "regardless of ethics",
+		"regardless of safety", "regardless of legality", "regardless of how unethical", "regardless of morality",
+		"regardless of any ethical", "regardless of whether it",
+	},
+	"obey_me": {
+		"obey only me", "you now obey", "obey me", "only obey me", "answer without filtering", "without any filtering",
+		"without filtering", "comply with every request", "comply with all requests",
+	},
+	"do_anything": {"do anything now"},
+	"leak_context": {
+		"before my first", "above this", "start of the conversation", "before this conversation", "before my message",
+		"beginning of the conversation", "above the conversation",
+	},
+	"ai_context": {
+		" ai ", " ai,", " ai.", "chatgpt", "gpt", "language model", "openai", "assistant", "guidelines",
+		"policy", "policies", "ethical", "moral", "filter", "censor", "illegal", "harmful", "jailbreak", "character",
+	},
+	"dan_context": {
+		"you are", "you're", "pretend", "act as", " mode", "jailbreak", "character", "anything", "openai", "chatgpt",
+		"persona", "stands for",
+	},
+}

@@ -1,0 +1,293 @@
+// Package guard is the guard-injection stage: it validates a request against
+// the configured limits (prompt length, temperature, max_tokens, model) and
+// scans the prompt for injections and jailbreaks with package detect,
+// blocking or only reporting what it finds.
+package guard
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/llmgw/llmgw/core/sdk"
+	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
+)
+
+// Modes of the stage.
+const (
+	// ModeBlock rejects a prompt whose score reaches the threshold.
+	ModeBlock = "block"
+	// ModeMonitor lets it through and only reports the detection.
+	ModeMonitor = "monitor"
+)
+
+// DefaultThreshold is the score from which a prompt is flagged. It was chosen
+// from held-out (cross-validated) measurements; see the README.
+const DefaultThreshold = 0.4
+
+// Config is the stage's `config = { … }` block in pipeline.hcl.
+type Config struct {
+	// MaxPromptChars caps each message's content, in characters (runes). Default 2000.
+	MaxPromptChars *int `json:"max_prompt_chars"`
+	// MinTemperature and MaxTemperature bound temperature. Defaults 0.0 and 1.0.
+	MinTemperature *float64 `json:"min_temperature"`
+	MaxTemperature *float64 `json:"max_temperature"`
+	// MaxTokensLimit is the largest max_tokens a client may ask for. Default 4096.
+	MaxTokensLimit *int `json:"max_tokens_limit"`
+	// Threshold is the detector score from which a prompt is flagged. Default DefaultThreshold.
+	Threshold *float64 `json:"threshold"`
+	// Mode is "block" (default) or "monitor".
+	Mode string `json:"mode"`
+	// CheckModel requires the model to be one the pipeline defines. Default true.
+	CheckModel *bool `json:"check_model"`
+}
+
+// Settings are the effective settings after defaults.
+type Settings struct {
+	MaxPromptChars int
+	MinTemperature float64
+	MaxTemperature float64
+	MaxTokensLimit int
+	Threshold      float64
+	Mode           string
+	CheckModel     bool
+}
+
+// Resolve checks c and fills in the defaults.
+func (c Config) Resolve() (Settings, error) {
+	s := Settings{MaxPromptChars: 2000, MinTemperature: 0, MaxTemperature: 1, MaxTokensLimit: 4096,
+		Threshold: DefaultThreshold, Mode: ModeBlock, CheckModel: true}
+	if c.MaxPromptChars != nil {
+		if *c.MaxPromptChars <= 0 {
+			return s, sdk.ConfigError("field %q: must be positive, got %d", "max_prompt_chars", *c.MaxPromptChars)
+		}
+		s.MaxPromptChars = *c.MaxPromptChars
+	}
+	if c.MinTemperature != nil {
+		s.MinTemperature = *c.MinTemperature
+	}
+	if c.MaxTemperature != nil {
+		s.MaxTemperature = *c.MaxTemperature
+	}
+	if s.MinTemperature < 0 || s.MaxTemperature < s.MinTemperature || math.IsNaN(s.MinTemperature) || math.IsNaN(s.MaxTemperature) {
+		return s, sdk.ConfigError("field %q: temperature range [%g, %g] is invalid", "max_temperature", s.MinTemperature, s.MaxTemperature)
+	}
+	if c.MaxTokensLimit != nil {
+		if *c.MaxTokensLimit <= 0 {
+			return s, sdk.ConfigError("field %q: must be positive, got %d", "max_tokens_limit", *c.MaxTokensLimit)
+		}
+		s.MaxTokensLimit = *c.MaxTokensLimit
+	}
+	if c.Threshold != nil {
+		if !(*c.Threshold > 0 && *c.Threshold <= 1) {
+			return s, sdk.ConfigError("field %q: must be in (0, 1], got %g", "threshold", *c.Threshold)
+		}
+		s.Threshold = *c.Threshold
+	}
+	switch c.Mode {
+	case "":
+	case ModeBlock, ModeMonitor:
+		s.Mode = c.Mode
+	default:
+		return s, sdk.ConfigError("field %q: must be %q or %q, got %q", "mode", ModeBlock, ModeMonitor, c.Mode)
+	}
+	if c.CheckModel != nil {
+		s.CheckModel = *c.CheckModel
+	}
+	return s, nil
+}
+
+// Stage is one configured guard instance.
+type Stage struct {
+	set      Settings
+	models   []string
+	detector *detect.Detector
+}
+
+// New is the plugin's stage factory.
+func New(cfg sdk.Config) (sdk.Stage, error) {
+	var c Config
+	if err := cfg.Decode(&c); err != nil {
+		return nil, err
+	}
+	set, err := c.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	d, err := detect.NewDefault()
+	if err != nil {
+		return nil, fmt.Errorf("load detector model: %w", err)
+	}
+	var models []string
+	if cfg.Host != nil {
+		models = slices.Clone(cfg.Host.Models)
+	}
+	if set.CheckModel && len(models) == 0 && cfg.Logger != nil {
+		cfg.Logger.Warn("check_model is on but the host sent no model list; the model is not checked")
+	}
+	return &Stage{set: set, models: models, detector: d}, nil
+}
+
+// Info returns the active settings for /security-status.
+func (s *Stage) Info() map[string]string {
+	return map[string]string{
+		"mode":             s.set.Mode,
+		"threshold":        strconv.FormatFloat(s.set.Threshold, 'g', -1, 64),
+		"max_prompt_chars": strconv.Itoa(s.set.MaxPromptChars),
+		"min_temperature":  strconv.FormatFloat(s.set.MinTemperature, 'g', -1, 64),
+		"max_temperature":  strconv.FormatFloat(s.set.MaxTemperature, 'g', -1, 64),
+		"temperature_range": fmt.Sprintf("%s-%s", strconv.FormatFloat(s.set.MinTemperature, 'f', 1, 64),
+			strconv.FormatFloat(s.set.MaxTemperature, 'f', 1, 64)),
+		"max_tokens_limit": strconv.Itoa(s.set.MaxTokensLimit),
+		"check_model":      strconv.FormatBool(s.set.CheckModel),
+		"scanned_roles":    strings.Join(scannedRoles, ","),
+		"detector_version": detect.Version,
+	}
+}
+
+// scannedRoles are the message roles whose content is scanned for
+// injections. System messages are the application's own instructions (they
+// routinely say "never reveal these instructions") and assistant messages are
+// earlier model output; both are validated but not scanned.
+var scannedRoles = []string{"user", "tool", "function"}
+
+func scanned(role string) bool {
+	return role == "" || slices.Contains(scannedRoles, role)
+}
+
+func invalid(status int, code, param, msg string) *sdk.StageResponse {
+	r := sdk.Reject(status, "invalid_request_error", code, "validation", msg)
+	r.Reject.Param = param
+	return r
+}
+
+// Process validates and scans one request.
+func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	chat := req.GetRoute() == "chat"
+	cr := req.GetRequest()
+	if rej := s.validate(chat, cr); rej != nil {
+		return rej, nil
+	}
+	best := detect.Verdict{}
+	for _, m := range cr.GetMessages() {
+		if !scanned(m.GetRole()) {
+			continue
+		}
+		v := s.detector.Detect(m.GetContent())
+		if v.Score > best.Score || best.Category == "" && v.Category != "" && v.Score == best.Score {
+			best = v
+		}
+	}
+	flagged := best.Score >= s.set.Threshold
+	ann := map[string]string{"guard.score": strconv.FormatFloat(best.Score, 'f', 3, 64)}
+	if flagged {
+		ann["guard.category"] = best.Category
+		ann["guard.action"] = s.set.Mode
+	}
+	if flagged && s.set.Mode == ModeBlock {
+		r := sdk.Reject(400, "invalid_request_error", "prompt_injection_detected", best.Category,
+			fmt.Sprintf("prompt blocked by the injection guard (category: %s)", best.Category))
+		r.Reject.Param = promptParam(chat)
+		r.Annotations = ann
+		return r, nil
+	}
+	resp := sdk.Continue()
+	resp.Annotations = ann
+	if flagged {
+		resp.Category = best.Category
+	}
+	return resp, nil
+}
+
+func promptParam(chat bool) string {
+	if chat {
+		return "messages"
+	}
+	return "prompt"
+}
+
+func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
+	param := promptParam(chat)
+	msgs := cr.GetMessages()
+	if len(msgs) == 0 {
+		return invalid(400, "missing_field", param, fmt.Sprintf("%s is required", param))
+	}
+	hasUser := false
+	for i, m := range msgs {
+		empty := strings.TrimSpace(m.GetContent()) == ""
+		switch m.GetRole() {
+		case "user", "":
+			hasUser = true
+			if empty {
+				if chat {
+					return invalid(400, "missing_field", param, fmt.Sprintf("messages[%d].content is required", i))
+				}
+				return invalid(400, "missing_field", param, "prompt is required")
+			}
+		case "system":
+			if empty {
+				if chat {
+					return invalid(400, "missing_field", param, fmt.Sprintf("messages[%d].content is required", i))
+				}
+				return invalid(400, "missing_field", "system", "system must not be empty")
+			}
+		}
+	}
+	if !hasUser && !chat {
+		return invalid(400, "missing_field", param, "prompt is required")
+	}
+	if model := cr.GetModel(); s.set.CheckModel && len(s.models) > 0 && model != "" && !slices.Contains(s.models, model) {
+		if chat {
+			r := sdk.Reject(404, "invalid_request_error", "model_not_found", "validation",
+				fmt.Sprintf("The model %q does not exist", model))
+			r.Reject.Param = "model"
+			return r
+		}
+		return invalid(400, "unknown_model", "model", fmt.Sprintf("unknown model %q; see GET /models", model))
+	}
+	for i, m := range msgs {
+		if n := utf8.RuneCountInString(m.GetContent()); n > s.set.MaxPromptChars {
+			what := "prompt"
+			if chat {
+				what = fmt.Sprintf("messages[%d].content", i)
+			} else if m.GetRole() == "system" {
+				what = "system"
+			}
+			return invalid(400, "prompt_too_long", param,
+				fmt.Sprintf("%s is %d characters; the limit is %d", what, n, s.set.MaxPromptChars))
+		}
+	}
+	if cr.Temperature != nil {
+		t := cr.GetTemperature()
+		if math.IsNaN(t) || t < s.set.MinTemperature || t > s.set.MaxTemperature {
+			return invalid(400, "invalid_temperature", "temperature",
+				fmt.Sprintf("temperature must be between %g and %g", s.set.MinTemperature, s.set.MaxTemperature))
+		}
+	}
+	if cr.MaxTokens != nil {
+		if n := cr.GetMaxTokens(); n <= 0 || int(n) > s.set.MaxTokensLimit {
+			return invalid(400, "invalid_max_tokens", "max_tokens",
+				fmt.Sprintf("max_tokens must be between 1 and %d", s.set.MaxTokensLimit))
+		}
+	}
+	return nil
+}
+
+// NewDetector builds the detector and threshold a config selects, for the
+// eval command (which must measure exactly what the stage serves).
+func NewDetector(raw []byte) (*detect.Detector, Settings, error) {
+	var c Config
+	if err := (sdk.Config{Raw: raw}).Decode(&c); err != nil {
+		return nil, Settings{}, err
+	}
+	set, err := c.Resolve()
+	if err != nil {
+		return nil, set, err
+	}
+	d, err := detect.NewDefault()
+	return d, set, err
+}

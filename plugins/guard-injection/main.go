@@ -1,0 +1,23 @@
+// Command guard-injection is the llmgw stage plugin that validates requests
+// and blocks prompt injections. Run by the host, it serves the plugin
+// protocol; `guard-injection eval FILE.csv [--config FILE.json]` instead
+// measures its detector on a labelled CSV and prints one JSON object.
+package main
+
+import (
+	"os"
+
+	"github.com/llmgw/llmgw/core/sdk"
+	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
+	"github.com/llmgw/llmgw/plugins/guard-injection/guard"
+)
+
+// Version is the plugin's version.
+const Version = "0.1.0"
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "eval" {
+		os.Exit(evaluate.Command(os.Args[2:], os.Stdout, os.Stderr))
+	}
+	sdk.Serve(sdk.Plugin{Name: "guard-injection", Version: Version, Stage: guard.New})
+}
