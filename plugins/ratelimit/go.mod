@@ -4,7 +4,8 @@ go 1.26.0
 
 require (
 	github.com/hashicorp/go-hclog v1.6.3
-	github.com/llmgw/llmgw/core/sdk v0.0.0-00010101000000-000000000000
+	github.com/hashicorp/go-plugin v1.8.0
+	github.com/llmgw/llmgw/core/sdk v0.0.0
 	github.com/redis/go-redis/v9 v9.23.0
 )
 
@@ -12,7 +13,6 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/fatih/color v1.13.0 // indirect
 	github.com/golang/protobuf v1.5.4 // indirect
-	github.com/hashicorp/go-plugin v1.8.0 // indirect
 	github.com/hashicorp/yamux v0.1.2 // indirect
 	github.com/mattn/go-colorable v0.1.12 // indirect
 	github.com/mattn/go-isatty v0.0.17 // indirect
