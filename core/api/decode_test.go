@@ -1,0 +1,123 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/llmgw/llmgw/core/pipeline"
+)
+
+func TestDecodeGenerate(t *testing.T) {
+	req, err := decodeGenerate([]byte(`{"prompt":"hi","system":"be brief","max_tokens":5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Model != DefaultModel || req.GetTemperature() != 0.7 || req.GetMaxTokens() != 5 || len(req.Messages) != 2 ||
+		req.Messages[0].Role != "system" || req.Messages[1].Content != "hi" {
+		t.Errorf("decoded: %v", req)
+	}
+	req, err = decodeGenerate([]byte(`{"prompt":"hi","temperature":0}`))
+	if err != nil || req.Temperature == nil || *req.Temperature != 0 {
+		t.Errorf("temperature 0 must survive: %v %v", err, req)
+	}
+	for body, code := range map[string]string{
+		`{}`:                               "missing_field",
+		`{"prompt":"  "}`:                  "missing_field",
+		`{"prompt":3}`:                     "missing_field",
+		`{"prompt":"x","temperature":"a"}`: "invalid_temperature",
+		`{"prompt":"x","max_tokens":1.5}`:  "invalid_max_tokens",
+		`{"prompt":"x","temprature":1}`:    "unknown_field",
+		`{"prompt":"x"} {"prompt":"y"}`:    "invalid_json",
+		`{"prompt":"x"`:                    "invalid_json",
+		`["prompt"]`:                       "invalid_json",
+		`{"prompt":"x","stream":"yes"}`:    "invalid_json",
+	} {
+		_, err := decodeGenerate([]byte(body))
+		if err == nil || err.code != code {
+			t.Errorf("%s: got %+v, want %s", body, err, code)
+		}
+		if err != nil && strings.Contains(err.msg, "json:") {
+			t.Errorf("%s: Go error text leaked: %q", body, err.msg)
+		}
+	}
+}
+
+func TestDecodeChat(t *testing.T) {
+	req, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"developer","content":"sys"},{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}],
+		"stream":true,"stream_options":{"include_usage":true},"stop":"END","max_completion_tokens":9,"frequency_penalty":0.1,"temperature":0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Messages[0].Role != "system" || req.Messages[1].Content != "ab" || !req.Stream || !req.IncludeUsage || req.Stop[0] != "END" ||
+		req.GetMaxTokens() != 9 || req.Temperature == nil || *req.Temperature != 0 {
+		t.Errorf("decoded: %v", req)
+	}
+	for body, code := range map[string]string{
+		`{"messages":[{"role":"user","content":"x"}]}`:                                    "missing_field",
+		`{"model":"m","messages":[]}`:                                                     "missing_field",
+		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                      "invalid_request_error",
+		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:     "invalid_request_error",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":2}`:                  "invalid_request_error",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:      "invalid_temperature",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:               "invalid_json",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`: "unsupported_parameter",
+	} {
+		_, err := decodeChat([]byte(body))
+		if err == nil || err.code != code {
+			t.Errorf("%s: got %+v, want %s", body, err, code)
+		}
+	}
+}
+
+func TestErrorJSONShape(t *testing.T) {
+	rec := httptest.NewRecorder()
+	r := httptest.NewRequest("POST", "/generate", nil)
+	tr := &pipeline.Trace{}
+	writeError(rec, r, &pipeline.Error{Status: 429, Type: "rate_limit_error", Code: "rate_limit_exceeded", Message: "slow down", RetryAfter: 1500 * time.Millisecond}, tr)
+	if rec.Code != 429 || rec.Header().Get("Retry-After") != "2" || rec.Header().Get("Content-Type") != "application/json" {
+		t.Errorf("status/headers: %d %v", rec.Code, rec.Header())
+	}
+	var body map[string]map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatal(err)
+	}
+	e := body["error"]
+	if e["code"] != "rate_limit_exceeded" || e["type"] != "rate_limit_error" || e["message"] != "slow down" {
+		t.Errorf("body: %v", e)
+	}
+	if v, ok := e["param"]; !ok || v != nil {
+		t.Errorf("param must be present and null: %v", e)
+	}
+}
+
+func TestServerTimingFormat(t *testing.T) {
+	got := serverTiming([]pipeline.Timing{{Name: "guard", Dur: 40 * time.Microsecond}, {Name: "provider", Dur: 812500 * time.Microsecond}})
+	if got != "guard;dur=0.040, provider;dur=812.500" {
+		t.Errorf("%q", got)
+	}
+}
+
+func TestReadBodyMediaTypes(t *testing.T) {
+	for ct, status := range map[string]int{"application/json": 0, "application/json; charset=utf-8": 0, "application/x-www-form-urlencoded": 0, "": 0} {
+		r := httptest.NewRequest("POST", "/generate", strings.NewReader(`{"prompt":"x"}`))
+		if ct != "" {
+			r.Header.Set("Content-Type", ct)
+		}
+		if _, err := readBody(r, 1024); err != nil && status == 0 {
+			t.Errorf("%q: refused a JSON body: %v", ct, err)
+		}
+	}
+	r := httptest.NewRequest("POST", "/generate", strings.NewReader(`prompt=x`))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if _, err := readBody(r, 1024); err == nil || err.status != http.StatusUnsupportedMediaType {
+		t.Errorf("a form body was accepted: %v", err)
+	}
+	r = httptest.NewRequest("POST", "/generate", strings.NewReader(strings.Repeat("a", 2000)))
+	if _, err := readBody(r, 1024); err == nil || err.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("over the limit: %v", err)
+	}
+}

@@ -1,0 +1,171 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const base = `
+plugin "p" {
+  path = "bin/p"
+}
+
+provider "prov" {
+  plugin = "p"
+  config = {
+    api_key = env("TEST_KEY", "none")
+    n       = 3
+    nested  = { a = [1, 2] }
+  }
+}
+
+model "m1" {
+  provider = "prov"
+  upstream = "u1"
+}
+
+model "m2" {
+  provider = "prov"
+  upstream = "u2"
+  first_byte_timeout = "2s"
+  retries = 2
+}
+
+model "chain" {
+  fallback = ["m1", "m2"]
+}
+`
+
+func lookup(env map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+}
+
+func TestParseResolvesEverything(t *testing.T) {
+	spec, err := Parse("/etc/llmgw/pipeline.hcl", []byte(base), lookup(map[string]string{"TEST_KEY": "secret"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := spec.Plugins["p"].Path; got != "/etc/llmgw/bin/p" {
+		t.Errorf("relative plugin path resolves against the file's dir: %q", got)
+	}
+	if !spec.Plugins["p"].AutoMTLS {
+		t.Error("AutoMTLS is on by default")
+	}
+	if got := string(spec.Providers["prov"].Config); got != `{"api_key":"secret","n":3,"nested":{"a":[1,2]}}` {
+		t.Errorf("config JSON: %s", got)
+	}
+	if strings.Join(spec.ModelNames(), ",") != "m1,m2,chain" {
+		t.Errorf("models keep their order: %v", spec.ModelNames())
+	}
+	m1, m2 := spec.Model("m1"), spec.Model("m2")
+	if m1.FirstByteTimeout != DefaultFirstByteTimeout || m1.IdleTimeout != DefaultIdleTimeout || m1.TotalTimeout != DefaultTotalTimeout {
+		t.Errorf("contract defaults: %+v", m1)
+	}
+	if m2.FirstByteTimeout != 2*time.Second || m2.Retries != 2 {
+		t.Errorf("per-model settings: %+v", m2)
+	}
+	if !spec.Model("chain").IsChain() {
+		t.Error("chain")
+	}
+}
+
+func TestEnvDefaultWhenUnset(t *testing.T) {
+	spec, err := Parse("p.hcl", []byte(base), lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(spec.Providers["prov"].Config), `"api_key":"none"`) {
+		t.Errorf("env default: %s", spec.Providers["prov"].Config)
+	}
+}
+
+func TestDiagnosticsCarryPositions(t *testing.T) {
+	cases := map[string]struct {
+		src, want string
+	}{
+		"syntax":           {base + "model \"x\" {\n  provider = \n}\n", "p.hcl:31:14"},
+		"unknown argument": {base + "model \"x\" {\n  provder = \"prov\"\n}\n", `Unsupported argument`},
+		"unknown block":    {base + "modle \"x\" {\n}\n", "p.hcl:30:1"},
+		"unknown plugin":   {base + "provider \"q\" {\n  plugin = \"nope\"\n}\n", `uses plugin "nope"`},
+		"unknown provider": {base + "model \"x\" {\n  provider = \"nope\"\n  upstream = \"u\"\n}\n", `provider "nope"`},
+		"nested chain":     {base + "model \"c2\" {\n  fallback = [\"chain\"]\n}\n", "itself a fallback chain"},
+		"unknown target":   {base + "model \"c2\" {\n  fallback = [\"m9\"]\n}\n", `falls back to "m9"`},
+		"duplicate model":  {base + "model \"m1\" {\n  provider = \"prov\"\n  upstream = \"u\"\n}\n", "Duplicate model"},
+		"both kinds":       {base + "model \"x\" {\n  provider = \"prov\"\n  upstream = \"u\"\n  fallback = [\"m1\"]\n}\n", "not both"},
+		"bad duration":     {base + "model \"x\" {\n  provider = \"prov\"\n  upstream = \"u\"\n  idle_timeout = \"-1s\"\n}\n", "p.hcl:33:18: Invalid duration"},
+		"bad on_error":     {base + "pipeline \"d\" {\n  stage \"s\" {\n    plugin = \"p\"\n    on_error = \"maybe\"\n  }\n}\n", "p.hcl:33:16: Invalid on_error"},
+		"unknown setting":  {"server {\n  listne = \"x\"\n}\n" + base, "p.hcl:2:3: Unknown server setting"},
+		"config not obj":   {base + "pipeline \"d\" {\n  stage \"s\" {\n    plugin = \"p\"\n    config = 3\n  }\n}\n", "config must be an object"},
+		"env arity":        {base + "provider \"q\" {\n  plugin = \"p\"\n  config = { a = env(\"A\", \"b\", \"c\") }\n}\n", "p.hcl:32:18"},
+		"no models":        {"plugin \"p\" {\n  path = \"x\"\n}\n", "No models"},
+	}
+	for name, c := range cases {
+		_, err := Parse("p.hcl", []byte(c.src), lookup(nil))
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %q does not contain %q", name, err.Error(), c.want)
+		}
+		if _, ok := err.(Diagnostics); !ok {
+			t.Errorf("%s: error is %T, want Diagnostics", name, err)
+		}
+	}
+}
+
+func TestConfigRangeFindsTheKey(t *testing.T) {
+	spec, err := Parse("p.hcl", []byte(base), lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst := spec.Providers["prov"].Instance
+	rng := inst.ConfigRange(`field "n": must be even`)
+	if rng.Start.Line != 10 || rng.Start.Column != 5 {
+		t.Errorf("key position: %v", rng)
+	}
+	if rng := inst.ConfigRange("something else"); rng.Start.Line != 8 {
+		t.Errorf("fallback to the config object: %v", rng)
+	}
+}
+
+func TestSettingsLayers(t *testing.T) {
+	s, err := LoadSettings(nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Listen != "127.0.0.1:8000" || s.MaxBodyBytes != 1<<20 {
+		t.Errorf("defaults: %+v", s)
+	}
+	file := map[string]any{"listen": "0.0.0.0:1", "read_timeout": "5s", "max_body_bytes": int64(10)}
+	env := []string{"LLMGW_LISTEN=127.0.0.1:2", "LLMGW_RATE_LIMIT_RPM=5", "LLMGW_CONFIG=x.hcl", "LLMGW_ADMIN_TOKEN=t0k", "PATH=/bin"}
+	s, err = LoadSettings(file, env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Listen != "127.0.0.1:2" || s.ReadTimeout != 5*time.Second || s.MaxBodyBytes != 10 || s.AdminToken != "t0k" {
+		t.Errorf("env over file: %+v", s)
+	}
+	s, err = LoadSettings(file, env, map[string]any{"listen": "127.0.0.1:3"})
+	if err != nil || s.Listen != "127.0.0.1:3" {
+		t.Errorf("flags over env: %v %+v", err, s)
+	}
+}
+
+func TestSettingsRejectBadValues(t *testing.T) {
+	for name, layer := range map[string]map[string]any{
+		"unknown key":  {"lisen": "x"},
+		"bad duration": {"read_timeout": "soon"},
+		"negative":     {"max_body_bytes": int64(-1)},
+		"bad format":   {"log_format": "xml"},
+		"zero timeout": {"idle_timeout": "0s"},
+	} {
+		if _, err := LoadSettings(layer, nil, nil); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if _, err := LoadSettings(nil, []string{"LLMGW_READ_TIMEOUT=nope"}, nil); err == nil {
+		t.Error("a bad env value was accepted")
+	}
+}
