@@ -138,6 +138,7 @@ func (m *Memory) Allow(_ context.Context, checks []Check, results []Result) (boo
 		r := Result{Allowed: true}
 		if e := sh.m[c.Key]; e != nil {
 			sh.touch(e)
+			e.window = w // a reload may have changed the rule's window
 			e.log.trim(now - w)
 			r.Used = e.log.sum
 			if r.Used >= c.Limit {
@@ -238,6 +239,7 @@ func (m *Memory) janitor(every time.Duration) {
 func (sh *memShard) getOrCreate(m *Memory, key string, window int64, weighted bool) *entry {
 	if e := sh.m[key]; e != nil {
 		sh.touch(e)
+		e.window = window
 		return e
 	}
 	if len(sh.m) >= m.perShard && sh.tail != nil {

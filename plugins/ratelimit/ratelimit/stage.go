@@ -38,12 +38,15 @@ const AnnotationRule = "ratelimit.rule"
 
 // Stage is one configured rate-limit instance.
 type Stage struct {
-	cfg       *settings
-	backend   limiter.Backend
-	redis     *limiter.Redis
-	logger    hclog.Logger
-	hasTokens bool
-	info      map[string]string
+	cfg     *settings
+	backend limiter.Backend
+	redis   *limiter.Redis
+	// closeBackend releases the backend: closes it, or drops this
+	// generation's reference to a memory backend shared across reloads.
+	closeBackend func() error
+	logger       hclog.Logger
+	hasTokens    bool
+	info         map[string]string
 }
 
 // New builds a stage from its config; it is the plugin's Stage factory.
@@ -79,7 +82,13 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 		s.info["trusted_proxies"] = strings.Join(ps, ",")
 	}
 	if cfg.redisURL == "" {
-		s.backend = limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys, Clock: clock})
+		if clock != nil || c.Name == "" {
+			m := limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys, Clock: clock})
+			s.backend, s.closeBackend = m, m.Close
+		} else {
+			m, release := acquireMemory(c.Name, cfg.maxKeys)
+			s.backend, s.closeBackend = m, release
+		}
 		s.info["backend"] = "memory"
 		s.info["max_keys"] = strconv.Itoa(cfg.maxKeys)
 		return s, nil
@@ -101,7 +110,7 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 	if err != nil {
 		return nil, sdk.ConfigError("field %q: %v", "redis_url", err)
 	}
-	s.backend, s.redis = r, r
+	s.backend, s.redis, s.closeBackend = r, r, r.Close
 	s.info["backend"] = "redis"
 	s.info["redis"] = fmt.Sprintf("%s/%d", r.Addr(), r.DB())
 	s.info["on_redis_error"] = policy
@@ -124,7 +133,7 @@ func redisAddr(r *limiter.Redis) string {
 func (s *Stage) Info() map[string]string { return s.info }
 
 // Close implements sdk.Closer.
-func (s *Stage) Close() error { return s.backend.Close() }
+func (s *Stage) Close() error { return s.closeBackend() }
 
 // Process implements sdk.Stage.
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {

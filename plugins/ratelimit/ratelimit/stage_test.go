@@ -321,3 +321,43 @@ func BenchmarkProcess(b *testing.B) {
 		_, _ = s.Process(context.Background(), req)
 	}
 }
+
+// TestReloadKeepsHistory is a pipeline reload: the host configures the next
+// generation of an instance, then closes the old one. Clients keep their
+// history; another instance name has its own.
+func TestReloadKeepsHistory(t *testing.T) {
+	gen := func(name, rpm string) *Stage {
+		s, err := newStage(sdk.Config{Name: name, InstanceID: name + "@x", Raw: []byte(`{"rpm":` + rpm + `}`)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	g1 := gen("rl-reload", "3")
+	for range 3 {
+		process(t, g1, fromIP("192.0.2.5"))
+	}
+	g2 := gen("rl-reload", "3")
+	if err := g1.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !sdk.IsReject(process(t, g2, fromIP("192.0.2.5"))) {
+		t.Fatal("a reload handed the client a fresh window")
+	}
+	other := gen("rl-other", "3")
+	if sdk.IsReject(process(t, other, fromIP("192.0.2.5"))) {
+		t.Fatal("another instance shares the history")
+	}
+	_ = other.Close()
+	g3 := gen("rl-reload", "4") // a raised limit applies to the kept history
+	_ = g2.Close()
+	if resp := process(t, g3, fromIP("192.0.2.5")); sdk.IsReject(resp) || resp.ResponseHeaders[HeaderRemaining] != "0" {
+		t.Fatalf("raised limit: %+v", resp)
+	}
+	_ = g3.Close()
+	g4 := gen("rl-reload", "3") // every generation closed: the state went with them
+	defer g4.Close()
+	if sdk.IsReject(process(t, g4, fromIP("192.0.2.5"))) {
+		t.Fatal("state outlived the last instance")
+	}
+}
