@@ -283,6 +283,7 @@ func TestThroughPluginProtocol(t *testing.T) {
 		t.Fatalf("bad config: %v", err)
 	}
 	id := h.MustConfigure(t, sdk.KindStage, "ratelimit", `{"rpm":"60","rules":[]}`)
+	t.Cleanup(func() { _ = h.CloseInstance(context.Background(), id) })
 	ok, limited := 0, 0
 	for range 65 {
 		resp, err := h.Process(ctx, id, &sdk.StageRequest{ClientIp: "192.0.2.1", Route: "generate", Request: &sdk.ChatRequest{Model: "smart-router"}})
