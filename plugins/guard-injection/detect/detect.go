@@ -122,7 +122,7 @@ func (d *Detector) Detect(raw string) Verdict {
 		// ("developer mode" in a question about Chrome). Shrink it there and
 		// leave short prompts to the rules.
 		if n := len(text.Canonical); n < shortPrompt {
-			p *= 0.55 + 0.45*float64(n)/shortPrompt
+			p *= 0.4 + 0.6*float64(n)/shortPrompt
 		}
 		v.ModelScore = p
 	}

@@ -103,9 +103,10 @@ var phraseGroups = map[string][]string{
 		"without filtering", "comply with every request", "comply with all requests",
 	},
 	"do_anything": {"do anything now"},
+	"given_to_you": {"you were given", "were you given", "given to you", "you received", "you were told", "were you told"},
 	"leak_context": {
 		"before my first", "above this", "start of the conversation", "before this conversation", "before my message",
-		"beginning of the conversation", "above the conversation",
+		"beginning of the conversation", "above the conversation", "start of this conversation", "beginning of this conversation",
 	},
 	"ai_context": {
 		" ai ", " ai,", " ai.", "chatgpt", "gpt", "language model", "openai", "assistant", "guidelines",

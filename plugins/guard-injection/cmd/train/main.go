@@ -232,7 +232,10 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 	line("rules only", ruleScore, threshold)
 	line("model only (held-out)", modelOnly, threshold)
 	line("rules + model", combined, threshold)
-	for _, t := range []float64{0.3, 0.4, 0.6, 0.7} {
+	for _, t := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7} {
+		if t == threshold {
+			continue
+		}
 		line("rules + model", combined, t)
 	}
 	if misses != "" {
