@@ -102,7 +102,7 @@ var phraseGroups = map[string][]string{
 		"obey only me", "you now obey", "obey me", "only obey me", "answer without filtering", "without any filtering",
 		"without filtering", "comply with every request", "comply with all requests",
 	},
-	"do_anything": {"do anything now"},
+	"do_anything":  {"do anything now"},
 	"given_to_you": {"you were given", "were you given", "given to you", "you received", "you were told", "were you told"},
 	"leak_context": {
 		"before my first", "above this", "start of the conversation", "before this conversation", "before my message",
