@@ -144,7 +144,7 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 		return sdk.Continue(), nil
 	}
 	var resbuf [8]limiter.Result
-	results := resbuf[:0]
+	var results []limiter.Result
 	if len(checks) <= len(resbuf) {
 		results = resbuf[:len(checks)]
 	} else {
