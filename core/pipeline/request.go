@@ -410,9 +410,11 @@ func orDefault(s, def string) string {
 // tryOnce runs one attempt; a connection broken by a plugin crash is a
 // transport failure for the router (fallback covers it).
 func (g *Generation) tryOnce(ctx context.Context, req *Request, t *target, attempt attemptFunc, commit func()) (*Result, *pb.ProviderError) {
-	c, err := t.provider.proc.Client(ctx)
-	if err != nil {
-		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin unavailable"}
+	// A provider whose process is restarting is just a failed attempt: the
+	// router moves on rather than wait.
+	c := t.provider.proc.ClientNow()
+	if c == nil {
+		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin unavailable (restarting)"}
 	}
 	creq := &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: req.Chat}
 	return attempt(ctx, t, c, creq, commit)

@@ -127,13 +127,15 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 	h.procs[key] = p
 	h.mu.Unlock()
 
-	if err := p.start(); err != nil {
+	c, err := p.start()
+	if err != nil {
 		h.mu.Lock()
 		delete(h.procs, key)
 		h.mu.Unlock()
 		p.state.Store(StateStopped)
 		return nil, err
 	}
+	p.publish(c)
 	go p.supervise()
 	return p, nil
 }
@@ -258,11 +260,12 @@ func (p *Process) CloseInstance(ctx context.Context, id string) {
 	}
 }
 
-// start launches the process and checks its handshake and Describe.
-func (p *Process) start() error {
+// start launches the process and checks its handshake and Describe. The
+// connection is not handed out until publish.
+func (p *Process) start() (*sdk.Client, error) {
 	sum, err := expectedChecksum(&p.spec)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cmd := exec.Command(p.spec.Path, p.spec.Args...)
 	cmd.Env = os.Environ()
@@ -292,12 +295,12 @@ func (p *Process) start() error {
 	rpc, err := pc.Client()
 	if err != nil {
 		pc.Kill()
-		return fmt.Errorf("plugin %q (%s): %s", p.Name, p.spec.Path, explainStartError(err))
+		return nil, fmt.Errorf("plugin %q (%s): %s", p.Name, p.spec.Path, explainStartError(err))
 	}
 	raw, err := rpc.Dispense(sdk.PluginName)
 	if err != nil {
 		pc.Kill()
-		return fmt.Errorf("plugin %q: %w", p.Name, err)
+		return nil, fmt.Errorf("plugin %q: %w", p.Name, err)
 	}
 	c := raw.(*sdk.Client)
 	ctx, cancel := context.WithTimeout(context.Background(), p.host.startTimeout)
@@ -305,11 +308,11 @@ func (p *Process) start() error {
 	desc, err := c.Plugin.Describe(ctx, &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
 	if err != nil {
 		pc.Kill()
-		return fmt.Errorf("plugin %q: describe: %s", p.Name, status.Convert(err).Message())
+		return nil, fmt.Errorf("plugin %q: describe: %s", p.Name, status.Convert(err).Message())
 	}
 	if !speaks(desc.ProtocolVersions, uint32(pc.NegotiatedVersion())) {
 		pc.Kill()
-		return fmt.Errorf("plugin %q speaks protocol versions %v, the host speaks %v", p.Name, desc.ProtocolVersions, sdk.SupportedProtocolVersions)
+		return nil, fmt.Errorf("plugin %q speaks protocol versions %v, the host speaks %v", p.Name, desc.ProtocolVersions, sdk.SupportedProtocolVersions)
 	}
 	pid := 0
 	if rc := pc.ReattachConfig(); rc != nil {
@@ -320,13 +323,19 @@ func (p *Process) start() error {
 	p.pid = pid
 	p.describe = desc
 	p.lastError = ""
+	p.mu.Unlock()
+	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS)
+	return c, nil
+}
+
+// publish hands out the connection and wakes callers waiting for it.
+func (p *Process) publish(c *sdk.Client) {
+	p.mu.Lock()
 	ready := p.ready
 	p.mu.Unlock()
 	p.client.Store(c)
 	p.state.Store(StateServing)
 	closeOnce(ready)
-	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS)
-	return nil
 }
 
 func speaks(versions []uint32, v uint32) bool {
@@ -432,16 +441,23 @@ func (p *Process) restartOnce() error {
 		old.Kill()
 	}
 	p.mu.Unlock()
-	if err := p.start(); err != nil {
+	c, err := p.start()
+	if err != nil {
 		return err
 	}
 	p.mu.Lock()
+	if p.stopped {
+		// Stopped while restarting: do not leave the new process behind.
+		pc := p.pc
+		p.mu.Unlock()
+		pc.Kill()
+		return nil
+	}
 	reqs := make([]*pb.ConfigureRequest, 0, len(p.instances))
 	for _, r := range p.instances {
 		reqs = append(reqs, r)
 	}
 	p.mu.Unlock()
-	c := p.client.Load()
 	for _, r := range reqs {
 		ctx, cancel := context.WithTimeout(context.Background(), p.host.startTimeout)
 		_, err := c.Plugin.Configure(ctx, r)
@@ -450,6 +466,7 @@ func (p *Process) restartOnce() error {
 			return fmt.Errorf("configure %s again: %s", r.InstanceId, status.Convert(err).Message())
 		}
 	}
+	p.publish(c)
 	return nil
 }
 
