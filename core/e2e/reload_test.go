@@ -213,7 +213,7 @@ func TestKilledPluginsAreRestartedWithoutFailedRequests(t *testing.T) {
 	g := startGateway(t, writePipeline(t, providersHCL(s)+testStageHCL("")))
 	l := startLoad(t, g.url()+"/generate", 4, map[string]any{"prompt": "survive"})
 	type plug struct {
-		Name, State string
+		Name, State   string
 		Pid, Restarts int
 	}
 	health := func() (string, []plug) {
@@ -252,7 +252,9 @@ func TestSIGTERMFinishesInFlightRequests(t *testing.T) {
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	postJSON(t, s.url()+"/sim/fault", map[string]any{"latency": "700ms"}, nil)
 	done := make(chan reply, 1)
-	go func() { done <- postJSON(t, g.url()+"/generate", map[string]any{"prompt": "finish me", "model": "gemini-secondary"}, nil) }()
+	go func() {
+		done <- postJSON(t, g.url()+"/generate", map[string]any{"prompt": "finish me", "model": "gemini-secondary"}, nil)
+	}()
 	time.Sleep(200 * time.Millisecond)
 	_ = g.cmd.Process.Signal(syscall.SIGTERM)
 	r := <-done
