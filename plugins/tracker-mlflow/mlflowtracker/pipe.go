@@ -69,6 +69,8 @@ type pipe struct {
 	runID   string
 	runExp  string
 	dropped int64
+
+	currentRun atomic.Value // string: runID, for Info and tests
 }
 
 // acquirePipe returns the pipe of dir, opening it on first use.
@@ -348,6 +350,7 @@ func (p *pipe) ensureRun(set *settings, expID string) string {
 		return ""
 	}
 	p.runID, p.runExp = id, expID
+	p.currentRun.Store(id)
 	return id
 }
 
