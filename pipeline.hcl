@@ -91,6 +91,14 @@ pipeline "default" {
     on_error = "fail_closed"
     timeout  = "200ms"
     parallel = true
+    config = {
+      max_prompt_chars = 2000
+      min_temperature  = 0.0
+      max_temperature  = 1.0
+      max_tokens_limit = 4096
+      threshold        = 0.4
+      mode             = "block"
+    }
   }
 
   stage "ratelimit" {
@@ -99,8 +107,9 @@ pipeline "default" {
     timeout  = "250ms"
     parallel = true
     config = {
-      rpm        = env("LLMGW_RATE_LIMIT_RPM", "60")
-      redis_url  = env("REDIS_URL", "")
+      rpm            = env("LLMGW_RATE_LIMIT_RPM", "60")
+      redis_url      = env("REDIS_URL", "")
+      on_redis_error = "fail_open"
     }
   }
 
