@@ -60,9 +60,20 @@ type Config struct {
 	// Headers are extra request headers (e.g. OpenRouter's X-Title).
 	Headers map[string]string `json:"headers"`
 	// Timeout bounds a whole HTTP call, streams included (default 120s).
-	Timeout *sdk.Duration `json:"timeout"`
+	Timeout *timeoutValue `json:"timeout"`
 	// Organization is sent as OpenAI-Organization when set.
 	Organization string `json:"organization"`
+}
+
+// timeoutValue is an sdk.Duration whose decoding error names the field.
+type timeoutValue struct{ D sdk.Duration }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *timeoutValue) UnmarshalJSON(b []byte) error {
+	if err := t.D.UnmarshalJSON(b); err != nil {
+		return fmt.Errorf("field %q: %v", "timeout", err)
+	}
+	return nil
 }
 
 // Provider is one configured instance. It is safe for concurrent use.
@@ -120,15 +131,15 @@ func newProvider(c sdk.Config) (*Provider, error) {
 	}
 	timeout := DefaultTimeout
 	if cfg.Timeout != nil {
-		timeout = cfg.Timeout.D()
+		timeout = cfg.Timeout.D.D()
 		if timeout <= 0 {
 			return nil, sdk.ConfigError("field %q: must be a positive duration", "timeout")
 		}
 	}
 	headers := map[string]string{}
 	if flavor == FlavorOpenRouter {
-		headers["HTTP-Referer"] = DefaultOpenRouterReferer
-		headers["X-Title"] = DefaultOpenRouterTitle
+		headers[http.CanonicalHeaderKey("HTTP-Referer")] = DefaultOpenRouterReferer
+		headers[http.CanonicalHeaderKey("X-Title")] = DefaultOpenRouterTitle
 	}
 	for k, v := range cfg.Headers {
 		if !validHeaderName(k) {
@@ -318,10 +329,10 @@ func (p *Provider) httpErrorFromAPIError(e *openai.APIError, header http.Header)
 	switch v := e.Code.(type) {
 	case string:
 		code = v
-	case int:
-		code = strconv.Itoa(v)
-	case float64:
-		code = strconv.Itoa(int(v))
+	case int: // go-openai turns a null code into 0
+		if v != 0 {
+			code = strconv.Itoa(v)
+		}
 	}
 	msg := e.Message
 	if msg == "" {
