@@ -192,3 +192,28 @@ func startRedis(t testing.TB) string {
 	})
 	return addr
 }
+
+func TestTokenLimitChargesReportedUsage(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(`{ rules = [{ name = "tpm", key = "ip", tokens = 30, window = "3s" }] }`)))
+	send := func() reply {
+		return postJSON(t, g.url()+"/generate", map[string]any{"prompt": "tokens please", "model": "gpt-4o-primary"}, nil)
+	}
+	var used float64
+	for used < 30 {
+		r := send()
+		if r.status != 200 {
+			t.Fatalf("refused before the limit (%v tokens used): %d %s", used, r.status, r.body)
+		}
+		used += r.json(t)["usage"].(map[string]any)["total_tokens"].(float64)
+		time.Sleep(50 * time.Millisecond) // the usage is charged just after the answer
+	}
+	r := send()
+	if r.status != 429 || r.errorCode(t) != "rate_limit_exceeded" {
+		t.Fatalf("after %v of 30 tokens: %d %s", used, r.status, r.body)
+	}
+	time.Sleep(3100 * time.Millisecond)
+	if r := send(); r.status != 200 {
+		t.Errorf("after the window the client must pass again: %d %s", r.status, r.body)
+	}
+}
