@@ -1,6 +1,7 @@
 package mlflowtracker
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"time"
@@ -60,7 +61,7 @@ func decodeConfig(c sdk.Config) (Config, error) {
 		RequestTimeout:     sdk.Duration(DefaultRequestTimeout),
 	}
 	if err := c.Decode(&cfg); err != nil {
-		return cfg, err
+		return cfg, nameDurationField(c.Raw, err)
 	}
 	switch {
 	case cfg.TrackingURI == "":
@@ -100,4 +101,22 @@ func decodeConfig(c sdk.Config) (Config, error) {
 	}
 	cfg.SpoolDir = abs
 	return cfg, nil
+}
+
+// nameDurationField names the field of a bad duration: the SDK's decoder
+// reports a json.Unmarshaler's error without the field it came from.
+func nameDurationField(raw []byte, err error) error {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return err
+	}
+	for _, name := range []string{"flush_interval", "run_metrics_interval", "request_timeout"} {
+		if v, ok := fields[name]; ok {
+			var d sdk.Duration
+			if derr := json.Unmarshal(v, &d); derr != nil {
+				return sdk.ConfigError("field %q: %v", name, derr)
+			}
+		}
+	}
+	return err
 }

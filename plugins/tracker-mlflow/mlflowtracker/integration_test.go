@@ -214,6 +214,24 @@ func TestTracesArriveInMLflow(t *testing.T) {
 	got := waitTraces(t, client, experiment, len(events), 30*time.Second)
 	checkTraces(t, got, events)
 	checkSpansWithPython(t, srv.URL(), got[events[1].RequestId][0].TraceID)
+	if u := got[events[0].RequestId][0].Metadata["mlflow.trace.user"]; u != events[0].ClientKeyHash {
+		t.Errorf("trace user = %q, want the client key hash", u)
+	}
+	// Request id and model used are searchable tags.
+	exp, err := client.GetExperimentByName(ctx(t), experiment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for filter, want := range map[string]int{
+		"tags.`llmgw.request_id` = '" + events[4].RequestId + "'": 1,
+		"tags.`llmgw.model_used` = 'gemini-secondary'":            3,
+		"trace.status = 'ERROR'":                                  3,
+	} {
+		found, err := client.SearchTraces(ctx(t), exp.ID, filter)
+		if err != nil || len(found) != want {
+			t.Errorf("search %s: %d traces (%v), want %d", filter, len(found), err, want)
+		}
+	}
 
 	// Replay: the same events again are upserted, not duplicated.
 	if acked, err := h.Track(ctx(t), id, mixedEventsCopy(events)); err != nil || len(acked) != len(events) {
