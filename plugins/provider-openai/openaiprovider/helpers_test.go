@@ -46,7 +46,7 @@ type upstream struct {
 	reply reply
 }
 
-func newUpstream(t *testing.T, r reply) *upstream {
+func newUpstream(t testing.TB, r reply) *upstream {
 	t.Helper()
 	u := &upstream{reply: r}
 	u.Server = httptest.NewServer(http.HandlerFunc(u.serve))
@@ -120,7 +120,7 @@ func (u *upstream) last(t *testing.T) seen {
 }
 
 // newTestProvider configures an instance named name with the JSON config.
-func newTestProvider(t *testing.T, name, configJSON string) *Provider {
+func newTestProvider(t testing.TB, name, configJSON string) *Provider {
 	t.Helper()
 	p, err := newProvider(sdk.Config{Name: name, InstanceID: name + "@1", Kind: sdk.KindProvider, Raw: []byte(configJSON)})
 	if err != nil {
