@@ -8,6 +8,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/llmgw/llmgw/core/pluginhost"
 )
 
 // Metrics are the gateway's counters: the Prometheus series of /metrics and
@@ -161,5 +163,36 @@ func (m *Metrics) Security() SecurityCounters {
 		ValidationErrors:         m.validation.Load(),
 		RateLimitedRequests:      m.rateLimited.Load(),
 		Categories:               cats,
+	}
+}
+
+// pluginCollector exports each plugin process's restarts and state.
+type pluginCollector struct {
+	statuses func() []pluginhost.Status
+	restarts *prometheus.Desc
+	up       *prometheus.Desc
+}
+
+func newPluginCollector(statuses func() []pluginhost.Status) *pluginCollector {
+	return &pluginCollector{
+		statuses: statuses,
+		restarts: prometheus.NewDesc("llmgw_plugin_restarts_total", "Restarts of each plugin process.", []string{"plugin"}, nil),
+		up:       prometheus.NewDesc("llmgw_plugin_up", "1 when the plugin process is serving.", []string{"plugin"}, nil),
+	}
+}
+
+func (c *pluginCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.restarts
+	ch <- c.up
+}
+
+func (c *pluginCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, s := range c.statuses() {
+		ch <- prometheus.MustNewConstMetric(c.restarts, prometheus.CounterValue, float64(s.Restarts), s.Name)
+		up := 0.0
+		if s.State == pluginhost.StateServing {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up, s.Name)
 	}
 }

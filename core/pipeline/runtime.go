@@ -68,6 +68,7 @@ func NewRuntime(o Options) *Runtime {
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
 	}
+	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
 	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
 	return rt
 }
