@@ -59,6 +59,10 @@ proto:
 	  proto/llmgw/v1/llmgw.proto
 	@echo "regenerated core/sdk/proto/llmgw/v1"
 
+## fuzz: every fuzz target for FUZZTIME each (default 30s)
+fuzz:
+	@bash scripts/fuzz.sh
+
 clean:
 	rm -rf bin
 

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make fuzz: run every fuzz target for FUZZTIME each (default 30s). The seed
+# corpora under testdata/fuzz also run as plain tests in make test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzztime="${FUZZTIME:-30s}"
+targets=(
+  "./core/api FuzzDecodeGenerate"
+  "./core/api FuzzDecodeChat"
+  "./core/config FuzzParse"
+  "./plugins/provider-openai/openaiprovider FuzzParseSSE"
+  "./plugins/provider-gemini/geminiprovider FuzzParseSSE"
+  "./plugins/guard-injection/detect FuzzNormalizeDetect"
+)
+i=0
+for t in "${targets[@]}"; do
+  i=$((i + 1))
+  read -r pkg name <<<"$t"
+  printf '==> [%d/%d] %s %s for %s\n' "$i" "${#targets[@]}" "$pkg" "$name" "$fuzztime"
+  go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" 2>&1 | tail -n 2
+done
