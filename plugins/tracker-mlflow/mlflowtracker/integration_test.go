@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -245,8 +246,13 @@ func TestTracesArriveInMLflow(t *testing.T) {
 	got, _ = tracesByRequest(t, client, experiment)
 	checkTraces(t, got, events)
 
-	// Closing the instance ends the run with its metrics.
+	// Traces are linked to the process's run.
 	runID := p.runIDForTest()
+	if linked, err := client.SearchTraces(ctx(t), exp.ID, "attribute.run_id = '"+runID+"'"); err != nil || len(linked) != len(events) {
+		t.Errorf("traces linked to run %s: %d (%v), want %d", runID, len(linked), err, len(events))
+	}
+
+	// Closing the instance ends the run with its metrics.
 	if err := h.CloseInstance(ctx(t), id); err != nil {
 		t.Fatal(err)
 	}
@@ -510,4 +516,32 @@ func cloneEvent(ev *sdk.Event) *sdk.Event { return proto.Clone(ev).(*sdk.Event) 
 func (p *pipe) runIDForTest() string {
 	id, _ := p.currentRun.Load().(string)
 	return id
+}
+
+// TestDeletedExperimentIsRestored: events for an experiment someone deleted
+// restore it rather than failing forever.
+func TestDeletedExperimentIsRestored(t *testing.T) {
+	srv := startMLflow(t)
+	client, _ := mlflowapi.New(srv.URL(), 5*time.Second)
+	experiment := uniqueName(t)
+	id, err := client.EnsureExperiment(ctx(t), experiment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(srv.URL()+"/api/2.0/mlflow/experiments/delete", "application/json", strings.NewReader(`{"experiment_id":"`+id+`"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("delete experiment: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	tr := newTracker(t, testConfig(srv.URL(), experiment, t.TempDir()))
+	defer tr.Close()
+	events := mixedEvents(3)
+	if _, err := tr.Track(ctx(t), events); err != nil {
+		t.Fatal(err)
+	}
+	checkTraces(t, waitTraces(t, client, experiment, 3, 30*time.Second), events)
+	exp, err := client.GetExperimentByName(ctx(t), experiment)
+	if err != nil || exp.ID != id || exp.LifecycleStage != "active" {
+		t.Fatalf("experiment after delivery: %+v %v", exp, err)
+	}
 }
