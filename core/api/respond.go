@@ -65,6 +65,12 @@ func serverTiming(ts []pipeline.Timing) string {
 	return b.String()
 }
 
+// flush sends a finished answer now: the pipeline's after-answer work (token
+// charging, tracking) must not hold it back.
+func (a *answer) flush() {
+	_ = http.NewResponseController(a.w).Flush()
+}
+
 func (a *answer) Error(e *pipeline.Error, tr *pipeline.Trace) {
 	a.setHeaders(tr, nil)
 	writeError(a.w, a.r, e, tr)
@@ -159,6 +165,7 @@ func (g *generateWriter) body(res *pipeline.Result, tr *pipeline.Trace) generate
 func (g *generateWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
 	g.setHeaders(tr, res)
 	writeJSON(g.w, http.StatusOK, g.body(res, tr))
+	g.flush()
 }
 
 func (g *generateWriter) StreamStart(tr *pipeline.Trace) error {
@@ -226,6 +233,7 @@ func (c *chatWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
 		Choices: []chatChoice{{Index: 0, Message: &chatMsgJSON{Role: "assistant", Content: &content}, FinishReason: &finish}},
 		Usage:   &u,
 	})
+	c.flush()
 }
 
 func orStop(s string) string {

@@ -87,14 +87,14 @@ func (m *Metrics) addCategory(category string) {
 	m.catMu.Unlock()
 }
 
-func (m *Metrics) requestDone(req *Request, tr *Trace, res *Result, err *Error, d time.Duration) {
+func (m *Metrics) requestDone(route, model string, tr *Trace, res *Result, err *Error, d time.Duration) {
 	m.inflight.Dec()
 	status := 200
 	if err != nil {
 		status = err.Status
 	}
-	m.requests.WithLabelValues(req.Route, req.Chat.GetModel(), strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(req.Route).Observe(d.Seconds())
+	m.requests.WithLabelValues(route, model, strconv.Itoa(status)).Inc()
+	m.latency.WithLabelValues(route).Observe(d.Seconds())
 	for _, s := range tr.Stages {
 		m.stageLatency.WithLabelValues(s.Name).Observe(float64(s.EndUnixNano-s.StartUnixNano) / 1e9)
 	}

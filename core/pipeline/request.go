@@ -593,7 +593,12 @@ func streamErr(actx, reqCtx context.Context, err error) *pb.ProviderError {
 // finish runs after the answer is written: After hooks, metrics, trackers.
 func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, err *Error) {
 	end := time.Now()
-	rt.metrics.requestDone(req, tr, res, err, end.Sub(req.Start))
+	model := req.Chat.GetModel()
+	if !g.HasModel(model) {
+		// Client-chosen names must not become metric labels.
+		model = "unknown"
+	}
+	rt.metrics.requestDone(req.Route, model, tr, res, err, end.Sub(req.Start))
 	if err == nil && res != nil {
 		for _, s := range g.stages {
 			if !s.after {
