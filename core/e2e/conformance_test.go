@@ -105,7 +105,7 @@ func TestConformanceSchemathesis(t *testing.T) {
 		"run", filepath.Join(root, "core", "api", "openapi.json"),
 		"--url", g.url(),
 		"--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
-		"--max-examples", "30",
+		"--max-examples", "50",
 		"--seed", "20260101",
 		"--workers", "2",
 		"--request-timeout", "20",
