@@ -1,0 +1,426 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_CLASS_UNSPECIFIED: _ClassVar[ErrorClass]
+    RATE_LIMITED: _ClassVar[ErrorClass]
+    UPSTREAM_5XX: _ClassVar[ErrorClass]
+    TIMEOUT: _ClassVar[ErrorClass]
+    TRANSPORT: _ClassVar[ErrorClass]
+    BAD_REQUEST: _ClassVar[ErrorClass]
+    AUTH: _ClassVar[ErrorClass]
+    QUOTA_EXHAUSTED: _ClassVar[ErrorClass]
+    CONTENT_FILTER: _ClassVar[ErrorClass]
+ERROR_CLASS_UNSPECIFIED: ErrorClass
+RATE_LIMITED: ErrorClass
+UPSTREAM_5XX: ErrorClass
+TIMEOUT: ErrorClass
+TRANSPORT: ErrorClass
+BAD_REQUEST: ErrorClass
+AUTH: ErrorClass
+QUOTA_EXHAUSTED: ErrorClass
+CONTENT_FILTER: ErrorClass
+
+class DescribeRequest(_message.Message):
+    __slots__ = ("host_protocol_versions",)
+    HOST_PROTOCOL_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    host_protocol_versions: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, host_protocol_versions: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class DescribeResponse(_message.Message):
+    __slots__ = ("name", "version", "kinds", "protocol_versions", "capabilities", "config_schema")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    KINDS_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    version: str
+    kinds: _containers.RepeatedScalarFieldContainer[str]
+    protocol_versions: _containers.RepeatedScalarFieldContainer[int]
+    capabilities: _containers.RepeatedScalarFieldContainer[str]
+    config_schema: str
+    def __init__(self, name: _Optional[str] = ..., version: _Optional[str] = ..., kinds: _Optional[_Iterable[str]] = ..., protocol_versions: _Optional[_Iterable[int]] = ..., capabilities: _Optional[_Iterable[str]] = ..., config_schema: _Optional[str] = ...) -> None: ...
+
+class ConfigureRequest(_message.Message):
+    __slots__ = ("instance_id", "kind", "config_json", "protocol_version", "host")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    HOST_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    kind: str
+    config_json: bytes
+    protocol_version: int
+    host: HostInfo
+    def __init__(self, instance_id: _Optional[str] = ..., kind: _Optional[str] = ..., config_json: _Optional[bytes] = ..., protocol_version: _Optional[int] = ..., host: _Optional[_Union[HostInfo, _Mapping]] = ...) -> None: ...
+
+class HostInfo(_message.Message):
+    __slots__ = ("models", "data_dir", "generation", "host_version")
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    DATA_DIR_FIELD_NUMBER: _ClassVar[int]
+    GENERATION_FIELD_NUMBER: _ClassVar[int]
+    HOST_VERSION_FIELD_NUMBER: _ClassVar[int]
+    models: _containers.RepeatedScalarFieldContainer[str]
+    data_dir: str
+    generation: int
+    host_version: str
+    def __init__(self, models: _Optional[_Iterable[str]] = ..., data_dir: _Optional[str] = ..., generation: _Optional[int] = ..., host_version: _Optional[str] = ...) -> None: ...
+
+class ConfigureResponse(_message.Message):
+    __slots__ = ("warnings", "info")
+    class InfoEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    INFO_FIELD_NUMBER: _ClassVar[int]
+    warnings: _containers.RepeatedScalarFieldContainer[str]
+    info: _containers.ScalarMap[str, str]
+    def __init__(self, warnings: _Optional[_Iterable[str]] = ..., info: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class CloseRequest(_message.Message):
+    __slots__ = ("instance_id",)
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    def __init__(self, instance_id: _Optional[str] = ...) -> None: ...
+
+class CloseResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Message(_message.Message):
+    __slots__ = ("role", "content", "name")
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    role: str
+    content: str
+    name: str
+    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class ChatRequest(_message.Message):
+    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
+    MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    TOP_P_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_USAGE_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    SEED_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    messages: _containers.RepeatedCompositeFieldContainer[Message]
+    temperature: float
+    max_tokens: int
+    top_p: float
+    stop: _containers.RepeatedScalarFieldContainer[str]
+    stream: bool
+    include_usage: bool
+    user: str
+    seed: int
+    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ...) -> None: ...
+
+class Usage(_message.Message):
+    __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens")
+    PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ...) -> None: ...
+
+class StageRequest(_message.Message):
+    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers")
+    class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_HASH_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    request_id: str
+    route: str
+    request: ChatRequest
+    client_ip: str
+    api_key_hash: str
+    headers: _containers.ScalarMap[str, str]
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class StageResponse(_message.Message):
+    __slots__ = ("action", "reject", "response_headers", "annotations", "mutated", "category")
+    class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        CONTINUE: _ClassVar[StageResponse.Action]
+        REJECT: _ClassVar[StageResponse.Action]
+    CONTINUE: StageResponse.Action
+    REJECT: StageResponse.Action
+    class ResponseHeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class AnnotationsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    REJECT_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_HEADERS_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    MUTATED_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    action: StageResponse.Action
+    reject: Rejection
+    response_headers: _containers.ScalarMap[str, str]
+    annotations: _containers.ScalarMap[str, str]
+    mutated: ChatRequest
+    category: str
+    def __init__(self, action: _Optional[_Union[StageResponse.Action, str]] = ..., reject: _Optional[_Union[Rejection, _Mapping]] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., mutated: _Optional[_Union[ChatRequest, _Mapping]] = ..., category: _Optional[str] = ...) -> None: ...
+
+class Rejection(_message.Message):
+    __slots__ = ("status", "type", "code", "message", "param", "category", "retry_after_ms")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    PARAM_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    RETRY_AFTER_MS_FIELD_NUMBER: _ClassVar[int]
+    status: int
+    type: str
+    code: str
+    message: str
+    param: str
+    category: str
+    retry_after_ms: int
+    def __init__(self, status: _Optional[int] = ..., type: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., category: _Optional[str] = ..., retry_after_ms: _Optional[int] = ...) -> None: ...
+
+class StageAfterRequest(_message.Message):
+    __slots__ = ("instance_id", "request_id", "request", "client_ip", "api_key_hash", "headers", "usage", "ok", "model_used")
+    class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_HASH_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    MODEL_USED_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    request_id: str
+    request: ChatRequest
+    client_ip: str
+    api_key_hash: str
+    headers: _containers.ScalarMap[str, str]
+    usage: Usage
+    ok: bool
+    model_used: str
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., model_used: _Optional[str] = ...) -> None: ...
+
+class StageAfterResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CompleteRequest(_message.Message):
+    __slots__ = ("instance_id", "request_id", "upstream_model", "request")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_MODEL_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    request_id: str
+    upstream_model: str
+    request: ChatRequest
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., upstream_model: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ...) -> None: ...
+
+class ProviderError(_message.Message):
+    __slots__ = ("status", "message", "retry_after_ms", "upstream_code")
+    CLASS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    RETRY_AFTER_MS_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_CODE_FIELD_NUMBER: _ClassVar[int]
+    status: int
+    message: str
+    retry_after_ms: int
+    upstream_code: str
+    def __init__(self, status: _Optional[int] = ..., message: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., upstream_code: _Optional[str] = ..., **kwargs) -> None: ...
+
+class CompleteResponse(_message.Message):
+    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    content: str
+    finish_reason: str
+    usage: Usage
+    model: str
+    error: ProviderError
+    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
+
+class StreamChunk(_message.Message):
+    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id")
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    content: str
+    role: str
+    finish_reason: str
+    usage: Usage
+    error: ProviderError
+    model: str
+    id: str
+    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
+
+class TrackRequest(_message.Message):
+    __slots__ = ("instance_id", "events")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    events: _containers.RepeatedCompositeFieldContainer[Event]
+    def __init__(self, instance_id: _Optional[str] = ..., events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
+
+class TrackResponse(_message.Message):
+    __slots__ = ("acked_ids", "state")
+    ACKED_IDS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    acked_ids: _containers.RepeatedScalarFieldContainer[str]
+    state: str
+    def __init__(self, acked_ids: _Optional[_Iterable[str]] = ..., state: _Optional[str] = ...) -> None: ...
+
+class Attempt(_message.Message):
+    __slots__ = ("model", "provider", "upstream_model", "outcome", "error_code", "error_message", "start_unix_nano", "end_unix_nano", "usage")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_MODEL_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    START_UNIX_NANO_FIELD_NUMBER: _ClassVar[int]
+    END_UNIX_NANO_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    provider: str
+    upstream_model: str
+    outcome: str
+    error_code: str
+    error_message: str
+    start_unix_nano: int
+    end_unix_nano: int
+    usage: Usage
+    def __init__(self, model: _Optional[str] = ..., provider: _Optional[str] = ..., upstream_model: _Optional[str] = ..., outcome: _Optional[str] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ...) -> None: ...
+
+class StageSpan(_message.Message):
+    __slots__ = ("name", "plugin", "outcome", "code", "start_unix_nano", "end_unix_nano")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PLUGIN_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    START_UNIX_NANO_FIELD_NUMBER: _ClassVar[int]
+    END_UNIX_NANO_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    plugin: str
+    outcome: str
+    code: str
+    start_unix_nano: int
+    end_unix_nano: int
+    def __init__(self, name: _Optional[str] = ..., plugin: _Optional[str] = ..., outcome: _Optional[str] = ..., code: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ("event_id", "request_id", "route", "start_unix_nano", "end_unix_nano", "request", "requested_model", "model_used", "provider", "upstream_model", "response", "finish_reason", "usage", "ok", "status", "error_code", "error_message", "attempts", "stages", "client_key_hash", "stream", "annotations")
+    class AnnotationsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_FIELD_NUMBER: _ClassVar[int]
+    START_UNIX_NANO_FIELD_NUMBER: _ClassVar[int]
+    END_UNIX_NANO_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    REQUESTED_MODEL_FIELD_NUMBER: _ClassVar[int]
+    MODEL_USED_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_MODEL_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    STAGES_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_KEY_HASH_FIELD_NUMBER: _ClassVar[int]
+    STREAM_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    event_id: str
+    request_id: str
+    route: str
+    start_unix_nano: int
+    end_unix_nano: int
+    request: ChatRequest
+    requested_model: str
+    model_used: str
+    provider: str
+    upstream_model: str
+    response: str
+    finish_reason: str
+    usage: Usage
+    ok: bool
+    status: int
+    error_code: str
+    error_message: str
+    attempts: _containers.RepeatedCompositeFieldContainer[Attempt]
+    stages: _containers.RepeatedCompositeFieldContainer[StageSpan]
+    client_key_hash: str
+    stream: bool
+    annotations: _containers.ScalarMap[str, str]
+    def __init__(self, event_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., requested_model: _Optional[str] = ..., model_used: _Optional[str] = ..., provider: _Optional[str] = ..., upstream_model: _Optional[str] = ..., response: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., status: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., stages: _Optional[_Iterable[_Union[StageSpan, _Mapping]]] = ..., client_key_hash: _Optional[str] = ..., stream: _Optional[bool] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
