@@ -104,11 +104,17 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 	if inRepo {
 		binPath = filepath.Join(repoRoot, "bin", "plugins", o.Name)
 	}
+	// The logic package's directory must not be the binary's name
+	// (`go build -o NAME .` in the module).
+	pkg := strings.ReplaceAll(o.Name, "-", "")
+	if pkg == o.Name {
+		pkg += o.Kind
+	}
 	data := scaffoldData{
 		Name:      o.Name,
 		Kind:      o.Kind,
 		Module:    o.Module,
-		Package:   strings.ReplaceAll(o.Name, "-", ""),
+		Package:   pkg,
 		SDKPath:   sdkPath,
 		GoVersion: goVersion(filepath.Join(sdkDir, "go.mod")),
 		BinPath:   binPath,
