@@ -16,6 +16,10 @@ port=${MLFLOW_PORT:-5000}
 # No usage telemetry leaves the machine; the background job runner (online
 # scoring, trace archival) is not needed for tracing and slows start-up.
 export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
+# Trace cost is computed from the model catalog bundled with MLflow: by
+# default the server fetches a newer one from GitHub on the first trace of
+# each provider, which stalls that request ~7 s when there is no internet.
+export MLFLOW_MODEL_CATALOG_URI=${MLFLOW_MODEL_CATALOG_URI-}
 export MLFLOW_SERVER_ENABLE_JOB_EXECUTION=${MLFLOW_SERVER_ENABLE_JOB_EXECUTION:-false}
 echo "mlflow: serving on http://$host:$port (data in $data; Ctrl-C stops it)"
 exec "$bin" server \

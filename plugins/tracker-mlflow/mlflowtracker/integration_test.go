@@ -321,7 +321,7 @@ print(json.dumps({"state": str(tr.info.state), "spans": [
     for s in tr.data.spans]}))
 `
 	cmd := exec.Command(filepath.Join(filepath.Dir(bin), "python"), "-c", script, uri, traceID)
-	cmd.Env = append(os.Environ(), "MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true")
+	cmd.Env = append(os.Environ(), "MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "MLFLOW_MODEL_CATALOG_URI=")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("python client: %v\n%s", err, out)

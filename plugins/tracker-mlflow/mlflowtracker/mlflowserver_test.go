@@ -136,7 +136,8 @@ func (s *mlflowServer) start() error {
 		"--artifacts-destination", filepath.Join(s.dir, "artifacts"),
 		"--host", "127.0.0.1", "--port", fmt.Sprint(s.port), "--workers", "1")
 	cmd.Env = append(os.Environ(), "MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true",
-		"MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false")
+		"MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false",
+		"MLFLOW_MODEL_CATALOG_URI=") // no fetch of the model catalog from GitHub
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	s.log = &lockedWriter{w: &bytes.Buffer{}}
 	cmd.Stdout, cmd.Stderr = s.log, s.log
