@@ -1,0 +1,496 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+)
+
+// Report is what bench/results/<date>.json holds.
+type Report struct {
+	Date     string         `json:"date"`
+	Commit   string         `json:"commit"`
+	Machine  Machine        `json:"machine"`
+	Config   RunConfig      `json:"config"`
+	MLflow   string         `json:"mlflow"`
+	Setups   []*SetupReport `json:"setups"`
+	Skipped  []Skip         `json:"skipped,omitempty"`
+	Ratios   []RatioRow     `json:"ratios"`
+	Targets  []Target       `json:"targets"`
+	Soak     *SoakReport    `json:"soak,omitempty"`
+	Duration string         `json:"duration"`
+}
+
+// Machine describes where the numbers came from.
+type Machine struct {
+	CPU        string  `json:"cpu"`
+	CPUs       int     `json:"cpus"`
+	MemTotalMB int     `json:"mem_total_mb"`
+	Kernel     string  `json:"kernel"`
+	Go         string  `json:"go"`
+	LoadAvg    string  `json:"loadavg_at_start"`
+	LoadAvgEnd string  `json:"loadavg_at_end"`
+	Steal      float64 `json:"-"`
+}
+
+// RunConfig is how the run was parameterised.
+type RunConfig struct {
+	Rounds      int    `json:"rounds"`
+	Conns       int    `json:"conns"`
+	SeqDuration string `json:"seq_duration"`
+	ConcDur     string `json:"conc_duration"`
+	TTFBDur     string `json:"ttfb_duration"`
+	Peers       bool   `json:"peers"`
+	Soak        string `json:"soak"`
+	SoakRate    int    `json:"soak_rate"`
+	Prompt      string `json:"prompt"`
+}
+
+// Skip is a setup that did not run, and why.
+type Skip struct {
+	Name   string `json:"name"`
+	Reason string `json:"reason"`
+}
+
+// SetupReport is everything measured for one setup, pooled over rounds.
+type SetupReport struct {
+	Name          string               `json:"name"`
+	Note          string               `json:"note"`
+	Seq           Regime               `json:"seq"`
+	Conc          Regime               `json:"conc"`
+	TTFB          *Regime              `json:"ttfb,omitempty"`
+	AddedP50      float64              `json:"added_p50_ms"`
+	AddedP99      float64              `json:"added_p99_ms"`
+	ServerTiming  map[string]EntryCost `json:"server_timing,omitempty"`
+	Stages        *EntryCost           `json:"guard_ratelimit,omitempty"`
+	RSSIdle       *TreeRSS             `json:"rss_idle,omitempty"`
+	RSSLoad       *TreeRSS             `json:"rss_under_load,omitempty"`
+	UpstreamCalls int                  `json:"upstream_calls"`
+	Answers       int                  `json:"answers_ok"`
+}
+
+// Regime is one load shape's pooled result.
+type Regime struct {
+	Dist        Dist              `json:"latency"`
+	Requests    int               `json:"requests"`
+	Errors      int               `json:"errors"`
+	ErrKinds    map[string]int    `json:"error_kinds,omitempty"`
+	ErrSamples  map[string]string `json:"error_samples,omitempty"`
+	RPS         float64           `json:"rps"`
+	RPSMin      float64           `json:"rps_min"`
+	RPSMax      float64           `json:"rps_max"`
+	PerRoundP50 []float64         `json:"per_round_p50_ms"`
+}
+
+// EntryCost is one Server-Timing entry's average and median.
+type EntryCost struct {
+	Mean float64 `json:"mean_ms"`
+	P50  float64 `json:"p50_ms"`
+	N    int     `json:"n"`
+}
+
+// RatioRow compares one llmgw setup with the floor and the peers.
+type RatioRow struct {
+	Setup   string             `json:"setup"`
+	Added   map[string]float64 `json:"added_p50_ratio"`  // llmgw added / other added
+	Through map[string]float64 `json:"throughput_ratio"` // llmgw rps / other rps
+}
+
+// Target is one of issue 8's targets with its verdict.
+type Target struct {
+	Name    string `json:"name"`
+	Want    string `json:"want"`
+	Got     string `json:"got"`
+	Verdict string `json:"verdict"` // PASS, MISS or N/A
+}
+
+// SoakReport is issue 10's bounded soak.
+type SoakReport struct {
+	Setup        string         `json:"setup"`
+	Duration     string         `json:"duration"`
+	Rate         int            `json:"rate"`
+	Requests     int            `json:"requests"`
+	Errors       int            `json:"errors"`
+	ErrKinds     map[string]int `json:"error_kinds,omitempty"`
+	Latency      Dist           `json:"latency"`
+	Idle         SoakPoint      `json:"idle_before"`
+	Start        SoakPoint      `json:"start"`
+	End          SoakPoint      `json:"end"`
+	IdleAfter    SoakPoint      `json:"idle_after"`
+	RSSSlopeMBPM float64        `json:"rss_slope_mb_per_min"`
+	Samples      []SoakPoint    `json:"samples"`
+	Flat         bool           `json:"flat"`
+	Verdict      string         `json:"verdict"`
+}
+
+// SoakPoint is one sample of the gateway during the soak.
+type SoakPoint struct {
+	AtSec      float64 `json:"t_s"`
+	TreeRSSMB  float64 `json:"rss_host_plugins_mb"`
+	HostRSSMB  float64 `json:"host_rss_mb"`
+	Goroutines float64 `json:"host_goroutines"`
+	Processes  int     `json:"processes"`
+}
+
+// aggregate pools the runs of one setup.
+func aggregate(s *Setup, runs []*Run) *SetupReport {
+	sr := &SetupReport{Name: s.Name, Note: s.Note, ServerTiming: map[string]EntryCost{}}
+	var seq, conc, ttfb []*Run
+	for _, r := range runs {
+		switch r.Regime {
+		case "seq":
+			seq = append(seq, r)
+		case "conc":
+			conc = append(conc, r)
+		case "ttfb":
+			ttfb = append(ttfb, r)
+		}
+		sr.UpstreamCalls += r.Upstream
+		sr.Answers += r.OK
+	}
+	sr.Seq = pool(seq, false)
+	sr.Conc = pool(conc, false)
+	if len(ttfb) > 0 {
+		t := pool(ttfb, true)
+		sr.TTFB = &t
+	}
+	timings := map[string][]float64{}
+	var stages []float64
+	for _, r := range seq {
+		for k, v := range r.Timings {
+			timings[k] = append(timings[k], v...)
+		}
+		stages = append(stages, r.Stages...)
+	}
+	for k, v := range timings {
+		d := Summarize(v)
+		sr.ServerTiming[k] = EntryCost{Mean: d.Mean, P50: d.P50, N: d.N}
+	}
+	if len(stages) > 0 {
+		d := Summarize(stages)
+		sr.Stages = &EntryCost{Mean: d.Mean, P50: d.P50, N: d.N}
+	}
+	if len(sr.ServerTiming) == 0 {
+		sr.ServerTiming = nil
+	}
+	var peak TreeRSS
+	for _, r := range conc {
+		if r.PeakRSS.TotalMB > peak.TotalMB {
+			peak = r.PeakRSS
+		}
+	}
+	if peak.TotalMB > 0 {
+		sr.RSSLoad = &peak
+	}
+	return sr
+}
+
+func pool(runs []*Run, useTTFB bool) Regime {
+	var g Regime
+	var all []float64
+	var rps []float64
+	g.ErrKinds = map[string]int{}
+	g.ErrSamples = map[string]string{}
+	for _, r := range runs {
+		g.Requests += len(r.Lat)
+		g.Errors += r.Errors
+		for k, v := range r.ErrKind {
+			g.ErrKinds[k] += v
+		}
+		for k, v := range r.ErrText {
+			if _, ok := g.ErrSamples[k]; !ok {
+				g.ErrSamples[k] = v
+			}
+		}
+		xs := r.OKLat
+		if useTTFB {
+			xs = r.TTFB
+		}
+		all = append(all, xs...)
+		c := append([]float64(nil), xs...)
+		sort.Float64s(c)
+		g.PerRoundP50 = append(g.PerRoundP50, round3(Percentile(c, 50)))
+		rps = append(rps, r.RPS())
+	}
+	g.Dist = Summarize(all)
+	if len(rps) > 0 {
+		g.RPS = math.Round(Mean(rps))
+		sort.Float64s(rps)
+		g.RPSMin, g.RPSMax = math.Round(rps[0]), math.Round(rps[len(rps)-1])
+	}
+	if len(g.ErrKinds) == 0 {
+		g.ErrKinds, g.ErrSamples = nil, nil
+	}
+	return g
+}
+
+// compare fills added latency, ratios and targets.
+func (rep *Report) compare() {
+	by := map[string]*SetupReport{}
+	for _, s := range rep.Setups {
+		by[s.Name] = s
+	}
+	direct := by["direct"]
+	for _, s := range rep.Setups {
+		if direct != nil && s.Seq.Dist.N > 0 && direct.Seq.Dist.N > 0 {
+			s.AddedP50 = round3(s.Seq.Dist.P50 - direct.Seq.Dist.P50)
+			s.AddedP99 = round3(s.Seq.Dist.P99 - direct.Seq.Dist.P99)
+		}
+	}
+	others := []string{"floor", "portkey", "litellm"}
+	for _, name := range []string{"llmgw-host", "llmgw-full"} {
+		s := by[name]
+		if s == nil {
+			continue
+		}
+		row := RatioRow{Setup: name, Added: map[string]float64{}, Through: map[string]float64{}}
+		for _, o := range others {
+			other := by[o]
+			if other == nil {
+				continue
+			}
+			// NaN (a non-positive denominator) is left out: JSON has no NaN.
+			if v := Ratio(s.AddedP50, other.AddedP50); !math.IsNaN(v) {
+				row.Added[o] = round3(v)
+			}
+			if v := Ratio(s.Conc.RPS, other.Conc.RPS); !math.IsNaN(v) {
+				row.Through[o] = round3(v)
+			}
+		}
+		rep.Ratios = append(rep.Ratios, row)
+	}
+	rep.Targets = targets(by)
+}
+
+func targets(by map[string]*SetupReport) []Target {
+	full, floor, pk := by["llmgw-full"], by["floor"], by["portkey"]
+	var ts []Target
+	na := func(name, want, why string) Target { return Target{Name: name, Want: want, Got: why, Verdict: "N/A"} }
+	verdict := func(ok bool) string {
+		if ok {
+			return "PASS"
+		}
+		return "MISS"
+	}
+	const w1 = "≤ 2 × floor's added p50"
+	const w2 = "≤ 0.4 × Portkey's added p50"
+	const w3 = "≥ 0.5 × floor's rps"
+	const w4 = "≥ 4 × Portkey's rps"
+	const w5 = "0 errors"
+	const w6 = "≤ 0.150 ms"
+	const w7 = "≤ 150 MB"
+	if full == nil {
+		for _, t := range [][2]string{{"llmgw-full added p50 vs floor (1 conn)", w1}, {"llmgw-full added p50 vs Portkey (1 conn)", w2},
+			{"llmgw-full rps vs floor (64 conns)", w3}, {"llmgw-full rps vs Portkey (64 conns)", w4}, {"llmgw-full errors (64 conns)", w5},
+			{"guard + ratelimit p50 (Server-Timing)", w6}, {"RSS host + plugins under load", w7}} {
+			ts = append(ts, na(t[0], t[1], "llmgw-full skipped"))
+		}
+		return ts
+	}
+	if floor != nil {
+		lim := 2 * floor.AddedP50
+		ts = append(ts, Target{"llmgw-full added p50 vs floor (1 conn)", w1,
+			fmt.Sprintf("%.3f ms vs %.3f ms (×%.2f)", full.AddedP50, floor.AddedP50, Ratio(full.AddedP50, floor.AddedP50)), verdict(full.AddedP50 <= lim)})
+	} else {
+		ts = append(ts, na("llmgw-full added p50 vs floor (1 conn)", w1, "floor skipped"))
+	}
+	if pk != nil {
+		ts = append(ts, Target{"llmgw-full added p50 vs Portkey (1 conn)", w2,
+			fmt.Sprintf("%.3f ms vs %.3f ms (×%.2f)", full.AddedP50, pk.AddedP50, Ratio(full.AddedP50, pk.AddedP50)), verdict(full.AddedP50 <= 0.4*pk.AddedP50)})
+	} else {
+		ts = append(ts, na("llmgw-full added p50 vs Portkey (1 conn)", w2, "Portkey skipped"))
+	}
+	if floor != nil {
+		ts = append(ts, Target{"llmgw-full rps vs floor (64 conns)", w3,
+			fmt.Sprintf("%.0f vs %.0f rps (×%.2f)", full.Conc.RPS, floor.Conc.RPS, Ratio(full.Conc.RPS, floor.Conc.RPS)), verdict(full.Conc.RPS >= 0.5*floor.Conc.RPS)})
+	} else {
+		ts = append(ts, na("llmgw-full rps vs floor (64 conns)", w3, "floor skipped"))
+	}
+	if pk != nil {
+		ts = append(ts, Target{"llmgw-full rps vs Portkey (64 conns)", w4,
+			fmt.Sprintf("%.0f vs %.0f rps (×%.2f)", full.Conc.RPS, pk.Conc.RPS, Ratio(full.Conc.RPS, pk.Conc.RPS)), verdict(full.Conc.RPS >= 4*pk.Conc.RPS)})
+	} else {
+		ts = append(ts, na("llmgw-full rps vs Portkey (64 conns)", w4, "Portkey skipped"))
+	}
+	ts = append(ts, Target{"llmgw-full errors (64 conns)", w5,
+		fmt.Sprintf("%d of %d", full.Conc.Errors, full.Conc.Requests), verdict(full.Conc.Errors == 0 && full.Conc.Requests > 0)})
+	if full.Stages != nil {
+		ts = append(ts, Target{"guard + ratelimit p50 (Server-Timing)", w6,
+			fmt.Sprintf("%.3f ms (parallel: per request the longer of the two)", full.Stages.P50), verdict(full.Stages.P50 <= 0.150)})
+	} else {
+		ts = append(ts, na("guard + ratelimit p50 (Server-Timing)", w6, "no guard/ratelimit Server-Timing entries"))
+	}
+	if full.RSSLoad != nil {
+		ts = append(ts, Target{"RSS host + plugins under load", w7,
+			fmt.Sprintf("%.1f MB (%d processes)", full.RSSLoad.TotalMB, full.RSSLoad.Procs), verdict(full.RSSLoad.TotalMB <= 150)})
+	} else {
+		ts = append(ts, na("RSS host + plugins under load", w7, "not sampled"))
+	}
+	return ts
+}
+
+func f3(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.3f", x)
+}
+
+func f2(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func errCell(g Regime) string {
+	if g.Errors == 0 {
+		return "0"
+	}
+	var ks []string
+	for k, v := range g.ErrKinds {
+		ks = append(ks, fmt.Sprintf("%s ×%d", k, v))
+	}
+	sort.Strings(ks)
+	return fmt.Sprintf("%d (%s)", g.Errors, strings.Join(ks, ", "))
+}
+
+// Markdown renders the report as the summary printed and saved next to the
+// JSON.
+func (rep *Report) Markdown() string {
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	p("# llmgw benchmark — %s\n\n", rep.Date)
+	p("- machine: %s, %d CPUs, %d MB RAM, Linux %s, %s; load average at start %s, at end %s\n", rep.Machine.CPU, rep.Machine.CPUs,
+		rep.Machine.MemTotalMB, rep.Machine.Kernel, rep.Machine.Go, rep.Machine.LoadAvg, rep.Machine.LoadAvgEnd)
+	p("- commit %s; %d rounds interleaved (every setup once per regime per round); 1 connection for %s, %d connections for %s, streaming TTFB (1 connection) for %s; took %s\n",
+		rep.Commit, rep.Config.Rounds, rep.Config.SeqDuration, rep.Config.Conns, rep.Config.ConcDur, rep.Config.TTFBDur, rep.Duration)
+	p("- upstream: bin/upstream-sim, zero latency; request: OpenAI chat completion, one short user message, max_tokens 32\n")
+	p("- MLflow: %s\n", rep.MLflow)
+	for _, s := range rep.Skipped {
+		p("- **skipped %s**: %s\n", s.Name, s.Reason)
+	}
+	p("\n## One connection (sequential) — latency of successful answers\n\n")
+	p("| setup | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, s := range rep.Setups {
+		d := s.Seq.Dist
+		p("| %s | %s | %s | %s | %s | %s | %d | %s |\n", s.Name, f3(d.P50), f3(d.P90), f3(d.P99), f3(s.AddedP50), f3(s.AddedP99), s.Seq.Requests, errCell(s.Seq))
+	}
+	p("\n## %d connections — throughput\n\n", rep.Config.Conns)
+	p("| setup | rps (mean of rounds) | min–max | p50 ms | p99 ms | requests | errors |\n|---|---:|---|---:|---:|---:|---|\n")
+	for _, s := range rep.Setups {
+		d := s.Conc.Dist
+		p("| %s | %.0f | %.0f–%.0f | %s | %s | %d | %s |\n", s.Name, s.Conc.RPS, s.Conc.RPSMin, s.Conc.RPSMax, f3(d.P50), f3(d.P99), s.Conc.Requests, errCell(s.Conc))
+	}
+	p("\n## Streaming (stream: true, 1 connection) — time to first body byte\n\n")
+	p("| setup | TTFB p50 ms | TTFB p99 ms | requests | errors |\n|---|---:|---:|---:|---|\n")
+	for _, s := range rep.Setups {
+		if s.TTFB == nil {
+			continue
+		}
+		d := s.TTFB.Dist
+		p("| %s | %s | %s | %d | %s |\n", s.Name, f3(d.P50), f3(d.P99), s.TTFB.Requests, errCell(*s.TTFB))
+	}
+	if len(rep.Ratios) > 0 {
+		p("\n## Ratios (llmgw ÷ other)\n\n")
+		cols := []string{"floor", "portkey", "litellm"}
+		p("| setup | added p50 ÷ floor | ÷ portkey | ÷ litellm | rps ÷ floor | ÷ portkey | ÷ litellm |\n|---|---:|---:|---:|---:|---:|---:|\n")
+		for _, r := range rep.Ratios {
+			p("| %s", r.Setup)
+			for _, c := range cols {
+				if v, ok := r.Added[c]; ok {
+					p(" | %s", f2(v))
+				} else {
+					p(" | —")
+				}
+			}
+			for _, c := range cols {
+				if v, ok := r.Through[c]; ok {
+					p(" | %s", f2(v))
+				} else {
+					p(" | —")
+				}
+			}
+			p(" |\n")
+		}
+	}
+	p("\n## Per-stage cost (Server-Timing, 1 connection)\n\n")
+	p("| setup | entry | mean ms | p50 ms |\n|---|---|---:|---:|\n")
+	for _, s := range rep.Setups {
+		var ks []string
+		for k := range s.ServerTiming {
+			ks = append(ks, k)
+		}
+		sort.Slice(ks, func(i, j int) bool { return timingOrder(ks[i]) < timingOrder(ks[j]) })
+		for _, k := range ks {
+			e := s.ServerTiming[k]
+			p("| %s | %s | %s | %s |\n", s.Name, k, f3(e.Mean), f3(e.P50))
+		}
+		if s.Stages != nil {
+			p("| %s | guard ‖ ratelimit (per request, the longer) | %s | %s |\n", s.Name, f3(s.Stages.Mean), f3(s.Stages.P50))
+		}
+	}
+	p("\n## Memory (RSS of the process and all its children)\n\n")
+	p("| setup | idle MB | under load MB (peak at %d conns) | processes |\n|---|---:|---:|---|\n", rep.Config.Conns)
+	for _, s := range rep.Setups {
+		if s.RSSIdle == nil && s.RSSLoad == nil {
+			continue
+		}
+		idle, load, procs := "—", "—", ""
+		if s.RSSIdle != nil {
+			idle = fmt.Sprintf("%.1f", s.RSSIdle.TotalMB)
+		}
+		if s.RSSLoad != nil {
+			load = fmt.Sprintf("%.1f", s.RSSLoad.TotalMB)
+			procs = byProcess(s.RSSLoad.ByName)
+		}
+		p("| %s | %s | %s | %s |\n", s.Name, idle, load, procs)
+	}
+	p("\n## Targets (issue 8)\n\n| target | want | got | verdict |\n|---|---|---|---|\n")
+	for _, t := range rep.Targets {
+		p("| %s | %s | %s | **%s** |\n", t.Name, t.Want, t.Got, t.Verdict)
+	}
+	if rep.Soak != nil {
+		k := rep.Soak
+		p("\n## Soak (issue 10): %s at %d rps through %s\n\n", k.Duration, k.Rate, k.Setup)
+		p("%d requests, %s errors, p50 %s ms, p99 %s ms. RSS slope over the soak: %+.2f MB/min.\n\n", k.Requests,
+			errCell(Regime{Errors: k.Errors, ErrKinds: k.ErrKinds}), f3(k.Latency.P50), f3(k.Latency.P99), k.RSSSlopeMBPM)
+		p("| point | t s | RSS host+plugins MB | host RSS MB | host goroutines |\n|---|---:|---:|---:|---:|\n")
+		for _, pt := range []struct {
+			n string
+			s SoakPoint
+		}{{"idle before", k.Idle}, {"start (under load)", k.Start}, {"end (under load)", k.End}, {"idle after", k.IdleAfter}} {
+			p("| %s | %.0f | %.1f | %.1f | %.0f |\n", pt.n, pt.s.AtSec, pt.s.TreeRSSMB, pt.s.HostRSSMB, pt.s.Goroutines)
+		}
+		p("\nVerdict: **%s**\n", k.Verdict)
+	}
+	return b.String()
+}
+
+func timingOrder(k string) int {
+	switch k {
+	case "guard":
+		return 0
+	case "ratelimit":
+		return 1
+	case "provider":
+		return 3
+	case "total":
+		return 4
+	}
+	return 2
+}
+
+func byProcess(m map[string]float64) string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	var parts []string
+	for _, k := range ks {
+		parts = append(parts, fmt.Sprintf("%s %.0f", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,412 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Setup is one thing under test: where to send the chat request, with which
+// headers and model, and which process tree to weigh.
+type Setup struct {
+	Name       string
+	Model      string
+	URL        string // full chat completions URL
+	Headers    http.Header
+	Proc       *proc  // the process tree whose RSS is reported (nil: none)
+	MetricsURL string // Prometheus endpoint of the gateway ("" when none)
+	Stream     bool   // measure streaming time-to-first-byte
+	Note       string // how it ran (shown in the report)
+	// StagesParallel: Server-Timing's guard and ratelimit ran side by side,
+	// so together they cost the longer of the two, not the sum.
+	StagesParallel bool
+}
+
+// env is what setups need to start: paths and the simulator.
+type env struct {
+	root    string // repository root
+	tmp     string // scratch directory of this run
+	simURL  string // http://127.0.0.1:PORT
+	self    string // this executable (for the floor)
+	peerDir string // bench/.peers (install cache)
+	procs   []*proc
+	log     func(format string, a ...any)
+}
+
+const simKey = "sim-bench-key"
+
+func (e *env) start(label, dir string, extraEnv []string, name string, args ...string) (*proc, error) {
+	p, err := startProc(label, dir, extraEnv, name, args...)
+	if err != nil {
+		return nil, err
+	}
+	e.procs = append(e.procs, p)
+	return p, nil
+}
+
+func (e *env) stopAll() {
+	for i := len(e.procs) - 1; i >= 0; i-- {
+		e.procs[i].stop(10 * time.Second)
+	}
+	e.procs = nil
+}
+
+func bearer() http.Header {
+	h := http.Header{}
+	h.Set("Authorization", "Bearer "+simKey)
+	h.Set("Content-Type", "application/json")
+	return h
+}
+
+func (e *env) directSetup(sim *proc) *Setup {
+	return &Setup{Name: "direct", Model: "gpt-4o", URL: e.simURL + "/v1/chat/completions", Headers: bearer(), Stream: true, Note: "client → upstream-sim"}
+}
+
+func (e *env) floorSetup() (*Setup, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.start("floor", e.root, nil, e.self, "floor", "--listen", addr, "--upstream", e.simURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHTTP("http://"+addr+"/v1/models", p, 15*time.Second); err != nil {
+		return nil, err
+	}
+	return &Setup{Name: "floor", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true,
+		Note: "net/http/httputil reverse proxy → upstream-sim"}, nil
+}
+
+// providerHCL is provider-openai pointed at the simulator, and the model the
+// benchmark asks for.
+func (e *env) providerHCL() string {
+	return fmt.Sprintf(`
+plugin "provider-openai" {
+  path = %q
+}
+
+provider "openai" {
+  plugin = "provider-openai"
+  config = {
+    api_key  = %q
+    base_url = "%s/v1"
+    flavor   = "openai"
+  }
+}
+
+model "gpt-4o-primary" {
+  provider = "openai"
+  upstream = "gpt-4o"
+}
+`, e.bin("plugins/provider-openai"), simKey, e.simURL)
+}
+
+func (e *env) bin(name string) string { return filepath.Join(e.root, "bin", name) }
+
+// startGateway writes text as the pipeline file of a fresh directory and
+// serves it.
+func (e *env) startGateway(name, text string) (*Setup, error) {
+	dir := filepath.Join(e.tmp, name)
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+		return nil, err
+	}
+	file := filepath.Join(dir, "pipeline.hcl")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.start(name, dir, []string{"LLMGW_LOG_LEVEL=warn", "LLMGW_DATA_DIR=" + filepath.Join(dir, "data"), "LLMGW_ADMIN_TOKEN="},
+		e.bin("llmgw"), "serve", "--config", file, "--listen", addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHTTP("http://"+addr+"/v1/models", p, 60*time.Second); err != nil {
+		return nil, err
+	}
+	return &Setup{Name: name, Model: "gpt-4o-primary", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p,
+		MetricsURL: "http://" + addr + "/metrics", Stream: true}, nil
+}
+
+func (e *env) hostSetup() (*Setup, error) {
+	s, err := e.startGateway("llmgw-host", e.providerHCL())
+	if err != nil {
+		return nil, err
+	}
+	s.Note = "bin/llmgw, provider-openai only, no stages or trackers"
+	return s, nil
+}
+
+// fullPlugins are the plugins of the default pipeline's shape.
+var fullPlugins = []string{"guard-injection", "ratelimit", "provider-openai", "tracker-mlflow"}
+
+// fullSetup starts the default pipeline's shape: guard-injection and
+// ratelimit (limit raised) as parallel stages, provider-openai, and
+// tracker-mlflow sending to trackingURI.
+func (e *env) fullSetup(trackingURI, trackerNote string) (*Setup, error) {
+	var missing []string
+	for _, p := range fullPlugins {
+		if _, err := os.Stat(e.bin("plugins/" + p)); err != nil {
+			missing = append(missing, "bin/plugins/"+p)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("missing plugin binaries: %s", strings.Join(missing, ", "))
+	}
+	text := e.providerHCL() + fmt.Sprintf(`
+plugin "guard-injection" {
+  path = %q
+}
+
+plugin "ratelimit" {
+  path = %q
+}
+
+plugin "tracker-mlflow" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "guard" {
+    plugin   = "guard-injection"
+    on_error = "fail_closed"
+    timeout  = "200ms"
+    parallel = true
+  }
+
+  stage "ratelimit" {
+    plugin   = "ratelimit"
+    on_error = "fail_open"
+    timeout  = "250ms"
+    parallel = true
+    config = {
+      rpm = 100000000
+    }
+  }
+
+  tracker "mlflow" {
+    plugin = "tracker-mlflow"
+    config = {
+      tracking_uri    = %q
+      experiment_name = "llmgw-bench"
+    }
+  }
+}
+`, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), e.bin("plugins/tracker-mlflow"), trackingURI)
+	s, err := e.startGateway("llmgw-full", text)
+	if err != nil {
+		return nil, err
+	}
+	s.StagesParallel = true
+	s.Note = "bin/llmgw, guard-injection ‖ ratelimit (rpm 1e8), provider-openai, tracker-mlflow → " + trackerNote
+	return s, nil
+}
+
+// startMLflow serves the repository's pinned MLflow (.venv/bin/mlflow) on a
+// free port with a scratch SQLite database. It returns the tracking URI.
+func (e *env) startMLflow() (string, error) {
+	bin := filepath.Join(e.root, ".venv", "bin", "mlflow")
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Errorf("%s is missing (make mlflow-install)", bin)
+	}
+	dir := filepath.Join(e.tmp, "mlflow")
+	if err := os.MkdirAll(filepath.Join(dir, "artifacts"), 0o755); err != nil {
+		return "", err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return "", err
+	}
+	host, port, _ := strings.Cut(addr, ":")
+	p, err := e.start("mlflow", dir, []string{"MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false"},
+		bin, "server", "--backend-store-uri", "sqlite:///"+filepath.Join(dir, "mlflow.db"),
+		"--artifacts-destination", filepath.Join(dir, "artifacts"), "--host", host, "--port", port, "--workers", "1")
+	if err != nil {
+		return "", err
+	}
+	if err := waitHTTP("http://"+addr+"/health", p, 120*time.Second); err != nil {
+		return "", err
+	}
+	return "http://" + addr, nil
+}
+
+// closedPortURI is a loopback URL nothing listens on: the tracker spools.
+func closedPortURI() string {
+	addr, err := freeAddr()
+	if err != nil {
+		return "http://127.0.0.1:9"
+	}
+	return "http://" + addr
+}
+
+// --- peers ---
+
+const portkeyVersion = "1.15.2"
+const litellmVersion = "1.108.7"
+
+// installPortkey installs @portkey-ai/gateway into bench/.peers/portkey once.
+func (e *env) installPortkey() (string, error) {
+	dir := filepath.Join(e.peerDir, "portkey")
+	entry := filepath.Join(dir, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js")
+	if _, err := os.Stat(entry); err == nil {
+		return entry, nil
+	}
+	if _, err := exec.LookPath("npm"); err != nil {
+		return "", fmt.Errorf("npm is not installed")
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		return "", fmt.Errorf("node is not installed")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	e.log("installing @portkey-ai/gateway@%s into %s (cached for the next run)", portkeyVersion, dir)
+	if err := runQuiet(5*time.Minute, dir, "npm", "install", "--prefix", dir, "--no-audit", "--no-fund", "@portkey-ai/gateway@"+portkeyVersion); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(entry); err != nil {
+		return "", fmt.Errorf("npm install left no %s", entry)
+	}
+	return entry, nil
+}
+
+// portkeySetup runs the Portkey gateway's Node server on a free loopback port
+// (a preload keeps its listener on 127.0.0.1), routed to the simulator with
+// x-portkey-provider and x-portkey-custom-host.
+func (e *env) portkeySetup() (*Setup, error) {
+	entry, err := e.installPortkey()
+	if err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	_, port, _ := strings.Cut(addr, ":")
+	preload := filepath.Join(e.root, "bench", "peers", "loopback.cjs")
+	p, err := e.start("portkey", filepath.Dir(entry), []string{"NODE_ENV=production"}, "node", "-r", preload, entry, "--port="+port, "--headless")
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHTTP("http://"+addr+"/", p, 60*time.Second); err != nil {
+		return nil, err
+	}
+	h := bearer()
+	h.Set("x-portkey-provider", "openai")
+	h.Set("x-portkey-custom-host", e.simURL+"/v1")
+	return &Setup{Name: "portkey", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: h, Proc: p, Stream: true,
+		Note: "@portkey-ai/gateway " + portkeyVersion + " (node " + nodeVersion() + "), x-portkey-custom-host → upstream-sim"}, nil
+}
+
+func nodeVersion() string {
+	out, err := exec.Command("node", "--version").Output()
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// installLiteLLM installs litellm[proxy] into bench/.peers/litellm-venv once.
+func (e *env) installLiteLLM() (string, error) {
+	venv := filepath.Join(e.peerDir, "litellm-venv")
+	bin := filepath.Join(venv, "bin", "litellm")
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		return "", fmt.Errorf("python3 is not installed")
+	}
+	e.log("installing litellm[proxy]==%s into %s (cached for the next run; takes a few minutes)", litellmVersion, venv)
+	if err := runQuiet(2*time.Minute, e.peerDir, py, "-m", "venv", venv); err != nil {
+		return "", err
+	}
+	if err := runQuiet(10*time.Minute, e.peerDir, filepath.Join(venv, "bin", "pip"), "install", "-q", "litellm[proxy]=="+litellmVersion); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Errorf("pip install left no %s", bin)
+	}
+	return bin, nil
+}
+
+// litellmSetup runs the LiteLLM proxy (one uvicorn worker) with a model
+// gpt-4o → openai/gpt-4o at the simulator.
+func (e *env) litellmSetup() (*Setup, error) {
+	bin, err := e.installLiteLLM()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(e.tmp, "litellm")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	cfg := fmt.Sprintf(`model_list:
+  - model_name: gpt-4o
+    litellm_params:
+      model: openai/gpt-4o
+      api_base: %s/v1
+      api_key: %s
+litellm_settings:
+  telemetry: false
+  drop_params: true
+`, e.simURL, simKey)
+	file := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	host, port, _ := strings.Cut(addr, ":")
+	p, err := e.start("litellm", dir, []string{"LITELLM_LOCAL_MODEL_COST_MAP=True", "LITELLM_LOG=ERROR", "LITELLM_TELEMETRY=False", "DO_NOT_TRACK=true"},
+		bin, "--config", file, "--host", host, "--port", port, "--num_workers", "1")
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHTTP("http://"+addr+"/health/liveliness", p, 180*time.Second); err != nil {
+		return nil, err
+	}
+	return &Setup{Name: "litellm", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true,
+		Note: "litellm[proxy] " + litellmInstalledVersion(bin) + ", 1 uvicorn worker, api_base → upstream-sim"}, nil
+}
+
+func litellmInstalledVersion(bin string) string {
+	pip := filepath.Join(filepath.Dir(bin), "pip")
+	out, err := exec.Command(pip, "show", "litellm").Output()
+	if err != nil {
+		return "?"
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(l, "Version: "); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "?"
+}
+
+// runQuiet runs a command, returning its output's tail on failure.
+func runQuiet(timeout time.Duration, dir, name string, args ...string) error {
+	p, err := startProc(name, dir, nil, name, args...)
+	if err != nil {
+		return err
+	}
+	select {
+	case <-p.done:
+	case <-time.After(timeout):
+		p.stop(5 * time.Second)
+		return fmt.Errorf("%s timed out after %s", name, timeout)
+	}
+	if !p.cmd.ProcessState.Success() {
+		return fmt.Errorf("%s failed: %s", name, oneLine(p.tail(500)))
+	}
+	return nil
+}

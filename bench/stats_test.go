@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestPercentileNearestRank(t *testing.T) {
+	xs := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	for _, c := range []struct{ q, want float64 }{{0, 1}, {10, 1}, {50, 5}, {51, 6}, {90, 9}, {99, 10}, {100, 10}} {
+		if got := Percentile(xs, c.q); got != c.want {
+			t.Errorf("p%v = %v, want %v", c.q, got, c.want)
+		}
+	}
+	if Percentile(nil, 50) != 0 {
+		t.Error("empty slice")
+	}
+	if got := Percentile([]float64{7}, 99); got != 7 {
+		t.Errorf("single value: %v", got)
+	}
+}
+
+func TestSummarizeSortsAndRounds(t *testing.T) {
+	d := Summarize([]float64{0.3, 0.1, 0.2, 0.4, 100})
+	if d.N != 5 || d.P50 != 0.3 || d.Max != 100 || d.P99 != 100 || d.Mean != 20.2 {
+		t.Errorf("%+v", d)
+	}
+	if (Summarize(nil) != Dist{}) {
+		t.Error("empty")
+	}
+}
+
+func TestRatio(t *testing.T) {
+	if Ratio(1, 4) != 0.25 {
+		t.Error("1/4")
+	}
+	for _, b := range []float64{0, -1, math.NaN()} {
+		if !math.IsNaN(Ratio(1, b)) {
+			t.Errorf("1/%v should be NaN", b)
+		}
+	}
+}
+
+func TestParseServerTiming(t *testing.T) {
+	got := ParseServerTiming(`guard;dur=0.123, ratelimit;desc="rl";dur=0.050,provider;dur=0.412 , total;dur=x, cache, miss;dur="1.5"`)
+	want := map[string]float64{"guard": 0.123, "ratelimit": 0.050, "provider": 0.412, "miss": 1.5}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
+	}
+	if len(ParseServerTiming("")) != 0 {
+		t.Error("empty header")
+	}
+}
+
+func TestStagesCost(t *testing.T) {
+	tm := map[string]float64{"guard": 0.1, "ratelimit": 0.3, "provider": 1}
+	if c, ok := stagesCost(tm, true); !ok || c != 0.3 {
+		t.Errorf("parallel: %v %v", c, ok)
+	}
+	if c, ok := stagesCost(tm, false); !ok || math.Abs(c-0.4) > 1e-12 {
+		t.Errorf("sequential: %v %v", c, ok)
+	}
+	if _, ok := stagesCost(map[string]float64{"provider": 1}, true); ok {
+		t.Error("no stage entries must not count")
+	}
+}
+
+func TestParseProm(t *testing.T) {
+	text := "# HELP go_goroutines x\n# TYPE go_goroutines gauge\ngo_goroutines 42\nprocess_resident_memory_bytes 2.5e+07\ngo_goroutines_other 1\nllmgw_requests_total{route=\"chat\"} 3\n"
+	g := parseProm(text, "go_goroutines", "process_resident_memory_bytes")
+	if g["go_goroutines"] != 42 || g["process_resident_memory_bytes"] != 2.5e7 || len(g) != 2 {
+		t.Errorf("%v", g)
+	}
+}
+
+func TestSlope(t *testing.T) {
+	if s := Slope([]float64{0, 1, 2, 3}, []float64{10, 12, 14, 16}); math.Abs(s-2) > 1e-12 {
+		t.Errorf("slope %v", s)
+	}
+	if Slope([]float64{1}, []float64{1}) != 0 || Slope([]float64{1, 1}, []float64{1, 2}) != 0 {
+		t.Error("degenerate")
+	}
+}
+
+func TestSoakVerdict(t *testing.T) {
+	k := &SoakReport{Idle: SoakPoint{Goroutines: 30}, Start: SoakPoint{TreeRSSMB: 120, Goroutines: 200},
+		End: SoakPoint{TreeRSSMB: 128, Goroutines: 210}, IdleAfter: SoakPoint{Goroutines: 35}}
+	if ok, v := soakVerdict(k); !ok || !strings.HasPrefix(v, "FLAT") {
+		t.Errorf("flat expected: %s", v)
+	}
+	k.End.TreeRSSMB = 140
+	if ok, v := soakVerdict(k); ok || !strings.Contains(v, "RSS grew") {
+		t.Errorf("RSS growth expected: %s", v)
+	}
+	k.End.TreeRSSMB = 120
+	k.IdleAfter.Goroutines = 100
+	if ok, v := soakVerdict(k); ok || !strings.Contains(v, "idle goroutines") {
+		t.Errorf("goroutine leak expected: %s", v)
+	}
+}
+
+// fakeSetup builds a report row from latencies (ms) and rps.
+func fakeSetup(name string, p50, rps float64) *SetupReport {
+	return &SetupReport{Name: name, Seq: Regime{Dist: Dist{N: 10, P50: p50, P99: p50 * 2}}, Conc: Regime{RPS: rps, Requests: 100}}
+}
+
+func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
+	full := fakeSetup("llmgw-full", 0.6, 3000)
+	full.Stages = &EntryCost{P50: 0.1}
+	full.RSSLoad = &TreeRSS{TotalMB: 120, Procs: 5}
+	rep := &Report{Setups: []*SetupReport{
+		fakeSetup("direct", 0.2, 10000),
+		fakeSetup("floor", 0.45, 5000),
+		fakeSetup("llmgw-host", 0.5, 4000),
+		full,
+		fakeSetup("portkey", 1.4, 700),
+	}}
+	rep.compare()
+	if full.AddedP50 != 0.4 || rep.Setups[1].AddedP50 != 0.25 {
+		t.Fatalf("added: full %v floor %v", full.AddedP50, rep.Setups[1].AddedP50)
+	}
+	var row RatioRow
+	for _, r := range rep.Ratios {
+		if r.Setup == "llmgw-full" {
+			row = r
+		}
+	}
+	if row.Added["floor"] != 1.6 || row.Added["portkey"] != round3(0.4/1.2) || row.Through["floor"] != 0.6 || row.Through["portkey"] != round3(3000.0/700) {
+		t.Errorf("ratios %+v", row)
+	}
+	if _, ok := row.Added["litellm"]; ok {
+		t.Error("a skipped peer must not get a ratio")
+	}
+	want := map[string]string{
+		"llmgw-full added p50 vs floor (1 conn)":   "PASS", // 0.4 ≤ 2×0.25
+		"llmgw-full added p50 vs Portkey (1 conn)": "PASS", // 0.4 ≤ 0.4×1.2
+		"llmgw-full rps vs floor (64 conns)":       "PASS", // 3000 ≥ 2500
+		"llmgw-full rps vs Portkey (64 conns)":     "PASS", // 3000 ≥ 2800
+		"llmgw-full errors (64 conns)":             "PASS",
+		"guard + ratelimit p50 (Server-Timing)":    "PASS",
+		"RSS host + plugins under load":            "PASS",
+	}
+	for _, tg := range rep.Targets {
+		if want[tg.Name] != tg.Verdict {
+			t.Errorf("%s: %s (%s), want %s", tg.Name, tg.Verdict, tg.Got, want[tg.Name])
+		}
+	}
+	// A miss, and the report stays encodable (no NaN) with a zero denominator.
+	rep.Setups[1].Seq.Dist.P50 = 0.2 // floor adds nothing: ratio undefined
+	full.Conc.Errors = 1
+	rep.Ratios = nil
+	rep.compare()
+	for _, tg := range rep.Targets {
+		if tg.Name == "llmgw-full added p50 vs floor (1 conn)" && tg.Verdict != "MISS" {
+			t.Errorf("expected MISS: %+v", tg)
+		}
+		if tg.Name == "llmgw-full errors (64 conns)" && tg.Verdict != "MISS" {
+			t.Errorf("expected MISS: %+v", tg)
+		}
+	}
+	if _, err := json.Marshal(rep); err != nil {
+		t.Fatalf("report not encodable: %v", err)
+	}
+	if md := rep.Markdown(); !strings.Contains(md, "| llmgw-full | 0.600 |") || !strings.Contains(md, "**MISS**") {
+		t.Errorf("markdown:\n%s", md)
+	}
+}
+
+func TestTargetsWithoutFullAreNA(t *testing.T) {
+	rep := &Report{Setups: []*SetupReport{fakeSetup("direct", 0.2, 1), fakeSetup("floor", 0.4, 1)}}
+	rep.compare()
+	if len(rep.Targets) != 7 {
+		t.Fatalf("%d targets", len(rep.Targets))
+	}
+	for _, tg := range rep.Targets {
+		if tg.Verdict != "N/A" {
+			t.Errorf("%+v", tg)
+		}
+	}
+}
