@@ -54,11 +54,12 @@ type pipe struct {
 	stats runStats
 	start time.Time
 
-	wake    chan struct{}
-	closing chan struct{}
-	done    chan struct{}
-	ctx     context.Context // canceled when Close's grace period is over
-	cancel  context.CancelFunc
+	wake     chan struct{}
+	closing  chan struct{}
+	done     chan struct{}
+	released chan struct{}   // closed once the spool is closed
+	ctx      context.Context // canceled when Close's grace period is over
+	cancel   context.CancelFunc
 
 	outage atomic.Bool // the last delivery failed
 	full   atomic.Bool // the spool refused events
@@ -77,10 +78,21 @@ type pipe struct {
 func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger) (*pipe, error) {
 	pipes.Lock()
 	defer pipes.Unlock()
-	if p, ok := pipes.m[dir]; ok {
-		p.refs++
-		p.set.Store(set)
-		return p, nil
+	for {
+		p, ok := pipes.m[dir]
+		if !ok {
+			break
+		}
+		if p.refs > 0 {
+			p.refs++
+			p.set.Store(set)
+			return p, nil
+		}
+		// The last instance is closing it: wait until the spool is
+		// released, then open it afresh.
+		pipes.Unlock()
+		<-p.released
+		pipes.Lock()
 	}
 	sp, err := spool.Open(opts)
 	if errors.Is(err, spool.ErrLocked) {
@@ -95,7 +107,7 @@ func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipe{
 		dir: dir, refs: 1, sp: sp, log: log, start: time.Now(),
-		wake: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}),
+		wake: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}), released: make(chan struct{}),
 		ctx: ctx, cancel: cancel,
 	}
 	p.set.Store(set)
@@ -115,9 +127,6 @@ func (p *pipe) release() error {
 	pipes.Lock()
 	p.refs--
 	last := p.refs == 0
-	if last {
-		delete(pipes.m, p.dir)
-	}
 	pipes.Unlock()
 	if !last {
 		return nil
@@ -130,7 +139,12 @@ func (p *pipe) release() error {
 	if pending := p.sp.Pending(); pending > 0 {
 		p.log.Info("events left in the spool for the next start", "bytes", pending, "dir", p.sp.Dir())
 	}
-	return p.sp.Close()
+	err := p.sp.Close()
+	pipes.Lock()
+	delete(pipes.m, p.dir)
+	pipes.Unlock()
+	close(p.released)
+	return err
 }
 
 // track spools events durably and returns how many it took.

@@ -1,6 +1,7 @@
 package mlflowtracker
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,6 +16,11 @@ import (
 // runs before the event reaches the spool, so neither the disk nor MLflow
 // ever holds what must not be kept.
 func prepare(ev *sdk.Event, logPrompts bool) {
+	if ev.EventId == "" {
+		// The event id is the idempotency key and names the trace; the
+		// host always sets it, but never let two events share "".
+		ev.EventId = "llmgw-noid-" + newID()
+	}
 	for k := range ev.Annotations {
 		if secretKey(k) {
 			delete(ev.Annotations, k)
@@ -50,4 +56,10 @@ func redacted(s string) string {
 	}
 	sum := sha256.Sum256([]byte(s))
 	return fmt.Sprintf("[redacted: %d chars, sha256 %s]", utf8.RuneCountInString(s), hex.EncodeToString(sum[:]))
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

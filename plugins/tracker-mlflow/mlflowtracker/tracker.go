@@ -80,15 +80,13 @@ func (t *Tracker) Track(_ context.Context, events []*sdk.Event) ([]string, error
 	if t.closed {
 		return nil, errors.New("tracker-mlflow: instance is closed")
 	}
-	for _, ev := range events {
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		ids[i] = ev.EventId
 		prepare(ev, t.cfg.LogPrompts)
 	}
 	n, err := t.p.track(events)
-	acked := make([]string, n)
-	for i, ev := range events[:n] {
-		acked[i] = ev.EventId
-	}
-	return acked, err
+	return ids[:n], err
 }
 
 // State is "spooling" while MLflow does not take events (they wait on

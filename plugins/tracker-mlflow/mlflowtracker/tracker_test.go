@@ -168,7 +168,30 @@ func TestReloadSharesTheSpool(t *testing.T) {
 	if _, err := a.Track(ctx(t), mixedEvents(1)); err == nil {
 		t.Fatal("a closed instance accepted events")
 	}
+	// The last instance closing while the next one is configured: the new
+	// one waits for the spool and opens it itself (no overflow spool).
+	c := make(chan *Tracker)
+	go func() { c <- newTracker(t, testConfig(deadURI(t), "x", dir)) }()
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
+	}
+	next := <-c
+	defer next.Close()
+	if next.p.sp.Dir() != dir {
+		t.Fatalf("next instance spools to %s, want %s", next.p.sp.Dir(), dir)
+	}
+}
+
+func TestEventWithoutIDStillTracked(t *testing.T) {
+	tr := newTracker(t, testConfig(deadURI(t), "x", t.TempDir()))
+	defer tr.Close()
+	evs := mixedEvents(2)
+	evs[0].EventId, evs[1].EventId = "", ""
+	acked, err := tr.Track(ctx(t), evs)
+	if err != nil || len(acked) != 2 || acked[0] != "" {
+		t.Fatalf("acked %q, %v", acked, err)
+	}
+	if evs[0].EventId == evs[1].EventId {
+		t.Fatal("two events without id share one trace id")
 	}
 }
