@@ -85,14 +85,6 @@ func mixedEvents(n int) []*sdk.Event {
 	return out
 }
 
-func ids(events []*sdk.Event) []string {
-	var out []string
-	for _, ev := range events {
-		out = append(out, ev.EventId)
-	}
-	return out
-}
-
 func testConfig(uri, experiment, spoolDir string) string {
 	b, _ := json.Marshal(map[string]any{
 		"tracking_uri": uri, "experiment_name": experiment, "spool_dir": spoolDir,
