@@ -13,6 +13,8 @@ if grep -q '^mlflow-install:' mk/*.mk 2>/dev/null; then
   make --no-print-directory mlflow-install
 fi
 
+make --no-print-directory conformance-deps
+
 modules=(core core/sdk tools/upstream-sim)
 for m in plugins/*/go.mod; do modules+=("$(dirname "$m")"); done
 patterns=()

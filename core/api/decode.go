@@ -66,7 +66,7 @@ func jsonError(err error, fieldCodes map[string]string) *decodeError {
 	if errors.As(err, &te) {
 		field := te.Field
 		if code, ok := fieldCodes[field]; ok {
-			return badRequest(code, field, "%s must be a %s", field, jsonTypeName(te.Type.Kind().String()))
+			return badRequest(code, field, "%s must be %s", field, article(jsonTypeName(te.Type.Kind().String())))
 		}
 		return badRequest("invalid_json", field, "%s has the wrong type (got %s)", field, te.Value)
 	}
@@ -84,10 +84,19 @@ func jsonError(err error, fieldCodes map[string]string) *decodeError {
 	return badRequest("invalid_json", "", "the body is not a valid JSON object")
 }
 
+func article(noun string) string {
+	if strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
 func jsonTypeName(kind string) string {
 	switch kind {
-	case "float64", "float32", "int", "int32", "int64":
+	case "float64", "float32":
 		return "number"
+	case "int", "int32", "int64", "uint", "uint32", "uint64":
+		return "integer"
 	case "bool":
 		return "boolean"
 	case "slice":
@@ -213,7 +222,7 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 		return nil, badRequest("missing_field", "messages", "messages is required and must not be empty")
 	}
 	if b.N != nil && *b.N != 1 {
-		return nil, badRequest("invalid_request_error", "n", "only n = 1 is supported")
+		return nil, badRequest("invalid_value", "n", "only n = 1 is supported")
 	}
 	if len(b.Tools) > 0 && string(b.Tools) != "null" && string(b.Tools) != "[]" {
 		return nil, badRequest("unsupported_parameter", "tools", "tools are not supported by this gateway")
@@ -238,11 +247,11 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 		switch m.Role {
 		case "system", "developer", "user", "assistant", "tool":
 		default:
-			return nil, badRequest("invalid_request_error", fmt.Sprintf("messages[%d].role", i), "role must be one of system, developer, user, assistant, tool")
+			return nil, badRequest("invalid_value", fmt.Sprintf("messages[%d].role", i), "role must be one of system, developer, user, assistant, tool")
 		}
 		text, err := messageText(m.Content)
 		if err != nil {
-			return nil, badRequest("invalid_request_error", fmt.Sprintf("messages[%d].content", i), "%s", err.Error())
+			return nil, badRequest("invalid_value", fmt.Sprintf("messages[%d].content", i), "%s", err.Error())
 		}
 		role := m.Role
 		if role == "developer" {

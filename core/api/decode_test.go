@@ -59,9 +59,9 @@ func TestDecodeChat(t *testing.T) {
 	for body, code := range map[string]string{
 		`{"messages":[{"role":"user","content":"x"}]}`:                                    "missing_field",
 		`{"model":"m","messages":[]}`:                                                     "missing_field",
-		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                      "invalid_request_error",
-		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:     "invalid_request_error",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":2}`:                  "invalid_request_error",
+		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                      "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:     "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":2}`:                  "invalid_value",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:      "invalid_temperature",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:               "invalid_json",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`: "unsupported_parameter",

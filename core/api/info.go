@@ -2,10 +2,13 @@ package api
 
 import (
 	_ "embed"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/gorilla/mux"
 
 	"github.com/llmgw/llmgw/core/pipeline"
 	"github.com/llmgw/llmgw/core/pluginhost"
@@ -27,26 +30,48 @@ func (s *Server) models(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"models": g.Models()})
 }
 
-func (s *Server) openAIModels(w http.ResponseWriter, r *http.Request) {
-	g := s.current(w, r)
-	if g == nil {
-		return
-	}
-	type model struct {
-		ID      string `json:"id"`
-		Object  string `json:"object"`
-		Created int64  `json:"created"`
-		OwnedBy string `json:"owned_by"`
-	}
-	data := []model{}
+// openAIModel is a model in OpenAI's list shape.
+type openAIModel struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	OwnedBy string `json:"owned_by"`
+}
+
+func (s *Server) openAIModelsOf(g *pipeline.Generation) []openAIModel {
+	data := []openAIModel{}
 	for _, m := range g.Models() {
 		owner := m.Provider
 		if owner == "" {
 			owner = "llmgw"
 		}
-		data = append(data, model{ID: m.Name, Object: "model", Created: s.started.Unix(), OwnedBy: owner})
+		data = append(data, openAIModel{ID: m.Name, Object: "model", Created: s.started.Unix(), OwnedBy: owner})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data})
+	return data
+}
+
+func (s *Server) openAIModels(w http.ResponseWriter, r *http.Request) {
+	g := s.current(w, r)
+	if g == nil {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": s.openAIModelsOf(g)})
+}
+
+// openAIModel answers GET /v1/models/{model} (the SDKs' models.retrieve).
+func (s *Server) openAIModel(w http.ResponseWriter, r *http.Request) {
+	g := s.current(w, r)
+	if g == nil {
+		return
+	}
+	name := mux.Vars(r)["model"]
+	for _, m := range s.openAIModelsOf(g) {
+		if m.ID == name {
+			writeJSON(w, http.StatusOK, m)
+			return
+		}
+	}
+	fail(w, r, http.StatusNotFound, "invalid_request_error", "model_not_found", "model", fmt.Sprintf("The model %q does not exist", name))
 }
 
 // pluginHealth is one plugin in /health.

@@ -116,8 +116,16 @@ func (a *answer) raw(b []byte) error {
 	return nil
 }
 
+// StreamFail ends a stream that failed after it started with an SSE error
+// event (`event: error`, `data: {"error":{…}}`) and no [DONE], so no client
+// mistakes it for a complete answer.
 func (a *answer) StreamFail(e *pipeline.Error, tr *pipeline.Trace) {
-	_ = a.event(errorPayload(e, a.req.ID, tr))
+	b, err := json.Marshal(errorPayload(e, a.req.ID, tr))
+	if err != nil {
+		return
+	}
+	_, _ = a.w.Write([]byte("event: error\n"))
+	_ = a.raw(b)
 }
 
 // currentAttempt is the attempt being streamed (the last one so far).

@@ -44,13 +44,15 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "no route "+r.Method+" "+r.URL.Path)
 	})
-	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fail(w, r, http.StatusMethodNotAllowed, "invalid_request_error", "method_not_allowed", "", r.Method+" is not allowed on "+r.URL.Path)
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		w.Header().Set("Allow", allowedMethods(r, req.URL.Path))
+		fail(w, req, http.StatusMethodNotAllowed, "invalid_request_error", "method_not_allowed", "", req.Method+" is not allowed on "+req.URL.Path)
 	})
 	r.HandleFunc("/generate", s.generate).Methods(http.MethodPost)
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
+	r.HandleFunc("/v1/models/{model:.+}", s.openAIModel).Methods(http.MethodGet)
 	r.HandleFunc("/health", s.health).Methods(http.MethodGet)
 	r.HandleFunc("/security-status", s.securityStatus).Methods(http.MethodGet)
 	r.HandleFunc("/security-metrics", s.securityMetrics).Methods(http.MethodGet)
@@ -58,6 +60,20 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/openapi.json", serveOpenAPI).Methods(http.MethodGet)
 	r.HandleFunc("/admin/reload", s.adminReload).Methods(http.MethodPost)
 	return s.middleware(r)
+}
+
+// allowedMethods lists the methods a path answers, for 405's Allow header.
+func allowedMethods(r *mux.Router, path string) string {
+	var methods []string
+	_ = r.Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		if tpl, err := route.GetPathTemplate(); err == nil && tpl == path {
+			if ms, err := route.GetMethods(); err == nil {
+				methods = append(methods, ms...)
+			}
+		}
+		return nil
+	})
+	return strings.Join(methods, ", ")
 }
 
 type ctxKey int

@@ -104,7 +104,7 @@ func TestConformanceSchemathesis(t *testing.T) {
 		"--config-file", filepath.Join(root, "tests", "conformance", "schemathesis.toml"),
 		"run", filepath.Join(root, "core", "api", "openapi.json"),
 		"--url", g.url(),
-		"--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance",
+		"--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,unsupported_method",
 		"--max-examples", "50",
 		"--seed", "20260101",
 		"--workers", "2",
@@ -115,8 +115,8 @@ func TestConformanceSchemathesis(t *testing.T) {
 		"--output-sanitize", "false",
 	}
 	out := runTool(t, 150*time.Second, work, []string{"NO_COLOR=1", "COLUMNS=120"}, st, args...)
-	if !strings.Contains(out, "No issues found") || !regexp.MustCompile(`Tested: 10\b`).MatchString(out) {
-		t.Fatalf("schemathesis did not test all 10 operations cleanly:\n%s", tail(out, 6000))
+	if !strings.Contains(out, "No issues found") || !regexp.MustCompile(`Tested: 11\b`).MatchString(out) {
+		t.Fatalf("schemathesis did not test all 11 operations cleanly:\n%s", tail(out, 6000))
 	}
 	t.Log(tail(out, 1500))
 }

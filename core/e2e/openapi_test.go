@@ -331,7 +331,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 
 	// Every route the host serves is in the document, and nothing else.
 	want := []string{"/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
-		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/models"}
+		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/models", "/v1/models/{model}"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documented paths %v, want %v", got, want)
@@ -425,6 +425,11 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	for _, p := range []string{"/models", "/v1/models", "/health", "/security-status", "/security-metrics", "/metrics", "/openapi.json"} {
 		add(p, "GET", p, get(t, u+p), 200, "")
 		add(p+" 405", "DELETE", p, raw("DELETE", p, "", "", nil), 405, "method_not_allowed")
+	}
+	add("one model", "GET", "/v1/models/{model}", get(t, u+"/v1/models/gpt-4o-primary"), 200, "")
+	add("one unknown model", "GET", "/v1/models/{model}", get(t, u+"/v1/models/nope"), 404, "model_not_found")
+	if r := raw("DELETE", "/generate", "", "", nil); r.header.Get("Allow") != "POST" {
+		t.Errorf("405 must say which methods are allowed: Allow %q", r.header.Get("Allow"))
 	}
 	add("no route", "GET", "/nope", get(t, u+"/nope"), 404, "not_found")
 	add("no route POST", "POST", "/v1/embeddings", raw("POST", "/v1/embeddings", "application/json", `{}`, nil), 404, "not_found")

@@ -371,7 +371,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 			if committed {
 				return nil, upstreamStreamError(pe)
 			}
-			if ctx.Err() != nil {
+			if deadlinePassed(ctx) {
 				return nil, deadlineError(ctx)
 			}
 			wait, ok := retryWait(ctx, t, try, pe)
@@ -383,7 +383,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 			}
 		}
 	}
-	if ctx.Err() != nil {
+	if deadlinePassed(ctx) {
 		return nil, deadlineError(ctx)
 	}
 	msg := "every provider failed"
@@ -464,6 +464,17 @@ func rpcToProviderError(actx, reqCtx context.Context, err error) *pb.ProviderErr
 		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "request deadline passed"}
 	}
 	return &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin call failed: " + status.Convert(err).Message()}
+}
+
+// deadlinePassed reports whether the request's deadline is (all but) over:
+// a plugin may notice the cancellation and answer a moment before the host's
+// own context reports it.
+func deadlinePassed(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) < 5*time.Millisecond
 }
 
 func deadlineError(ctx context.Context) *Error {
