@@ -20,6 +20,7 @@ $(PY_VENV)/.llmgw-sdk-installed: $(PY_SOURCES)
 	@if [ ! -x $(PY_VENV)/bin/python ]; then echo "python: creating $(PY_VENV) ($$($(PYTHON) --version))"; $(PYTHON) -m venv $(PY_VENV); fi
 	@echo "python: installing the llmgw_plugin SDK (sdk/python) and its dependencies into $(PY_VENV)"
 	@$(PY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade './$(PY_SDK)[dev]'
+	@rm -rf $(PY_SDK)/build $(PY_SDK)/*.egg-info
 	@touch $@
 	@echo "python: $(PY_VENV) ready (examples/python-plugin/keyword-block uses it)"
 

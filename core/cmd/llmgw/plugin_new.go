@@ -100,9 +100,13 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 			sdkPath = filepath.ToSlash(rel)
 		}
 	}
+	// Where the binary lands: bin/plugins/NAME via make build inside the
+	// repository (the snippet's path is then relative to the root's
+	// pipeline.hcl), else beside the module.
 	binPath := filepath.Join(dir, o.Name)
+	snippetPath := binPath
 	if inRepo {
-		binPath = filepath.Join(repoRoot, "bin", "plugins", o.Name)
+		snippetPath = "bin/plugins/" + o.Name
 	}
 	// The logic package's directory must not be the binary's name
 	// (`go build -o NAME .` in the module).
@@ -117,7 +121,7 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 		Package:   pkg,
 		SDKPath:   sdkPath,
 		GoVersion: goVersion(filepath.Join(sdkDir, "go.mod")),
-		BinPath:   binPath,
+		BinPath:   snippetPath,
 	}
 	files := []struct{ tmpl, dst string }{
 		{"common/go.mod.tmpl", "go.mod"},
@@ -165,14 +169,20 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 			rel = r
 		}
 	}
-	fmt.Fprintf(out, `
-next steps:
-  cd %s && go test ./...          # its test passes already
-  edit %s/%s.go                   # your logic
-  go build -o %s .                # the binary (inside the llmgw repo: make build puts it in bin/plugins/)
-  llmgw plugin check %s%s
-  paste pipeline.snippet.hcl into your pipeline file and run llmgw serve (or let a running gateway reload)
-`, rel, data.Package, data.Package, binPath, binPath, checkHint(o.Kind))
+	build := "go build -o " + binPath + " .   # the binary"
+	checkPath := binPath
+	if inRepo {
+		build = "make build   # (from the repository's root) → bin/plugins/" + o.Name
+		checkPath = filepath.Join(repoRoot, "bin", "plugins", o.Name)
+	}
+	fmt.Fprintf(out, "\nnext steps:\n"+
+		"  cd %s && go test ./...   # its tests pass already\n"+
+		"  edit %s/%s.go   # your logic\n"+
+		"  %s\n"+
+		"  llmgw plugin check %s%s\n"+
+		"  paste pipeline.snippet.hcl into your pipeline file; a running gateway reloads it\n"+
+		"  guide: docs/writing-plugins.md\n",
+		rel, data.Package, data.Package, build, checkPath, checkHint(o.Kind))
 	return nil
 }
 
