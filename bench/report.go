@@ -265,6 +265,13 @@ func (rep *Report) compare() {
 
 func targets(by map[string]*SetupReport) []Target {
 	full, floor, pk := by["llmgw-full"], by["floor"], by["portkey"]
+	// A setup without successful answers has nothing to compare with.
+	if floor != nil && (floor.Seq.Dist.N == 0 || floor.Conc.RPS == 0) {
+		floor = nil
+	}
+	if pk != nil && (pk.Seq.Dist.N == 0 || pk.Conc.RPS == 0) {
+		pk = nil
+	}
 	var ts []Target
 	na := func(name, want, why string) Target { return Target{Name: name, Want: want, Got: why, Verdict: "N/A"} }
 	verdict := func(ok bool) string {
@@ -337,6 +344,14 @@ func f3(x float64) string {
 	return fmt.Sprintf("%.3f", x)
 }
 
+// fd formats a percentile of d, "n/a" when d is empty (every request failed).
+func fd(d Dist, x float64) string {
+	if d.N == 0 {
+		return "n/a"
+	}
+	return f3(x)
+}
+
 func f2(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "n/a"
@@ -375,13 +390,17 @@ func (rep *Report) Markdown() string {
 	p("| setup | p50 ms | p90 ms | p99 ms | added p50 ms | added p99 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, s := range rep.Setups {
 		d := s.Seq.Dist
-		p("| %s | %s | %s | %s | %s | %s | %d | %s |\n", s.Name, f3(d.P50), f3(d.P90), f3(d.P99), f3(s.AddedP50), f3(s.AddedP99), s.Seq.Requests, errCell(s.Seq))
+		added, added99 := f3(s.AddedP50), f3(s.AddedP99)
+		if d.N == 0 {
+			added, added99 = "n/a", "n/a"
+		}
+		p("| %s | %s | %s | %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P90), fd(d, d.P99), added, added99, s.Seq.Requests, errCell(s.Seq))
 	}
 	p("\n## %d connections — throughput\n\n", rep.Config.Conns)
 	p("| setup | rps (mean of rounds) | min–max | p50 ms | p99 ms | requests | errors |\n|---|---:|---|---:|---:|---:|---|\n")
 	for _, s := range rep.Setups {
 		d := s.Conc.Dist
-		p("| %s | %.0f | %.0f–%.0f | %s | %s | %d | %s |\n", s.Name, s.Conc.RPS, s.Conc.RPSMin, s.Conc.RPSMax, f3(d.P50), f3(d.P99), s.Conc.Requests, errCell(s.Conc))
+		p("| %s | %.0f | %.0f–%.0f | %s | %s | %d | %s |\n", s.Name, s.Conc.RPS, s.Conc.RPSMin, s.Conc.RPSMax, fd(d, d.P50), fd(d, d.P99), s.Conc.Requests, errCell(s.Conc))
 	}
 	p("\n## Streaming (stream: true, 1 connection) — time to first body byte\n\n")
 	p("| setup | TTFB p50 ms | TTFB p99 ms | requests | errors |\n|---|---:|---:|---:|---|\n")
@@ -390,7 +409,7 @@ func (rep *Report) Markdown() string {
 			continue
 		}
 		d := s.TTFB.Dist
-		p("| %s | %s | %s | %d | %s |\n", s.Name, f3(d.P50), f3(d.P99), s.TTFB.Requests, errCell(*s.TTFB))
+		p("| %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P99), s.TTFB.Requests, errCell(*s.TTFB))
 	}
 	if len(rep.Ratios) > 0 {
 		p("\n## Ratios (llmgw ÷ other)\n\n")
@@ -446,6 +465,28 @@ func (rep *Report) Markdown() string {
 			procs = byProcess(s.RSSLoad.ByName)
 		}
 		p("| %s | %s | %s | %s |\n", s.Name, idle, load, procs)
+	}
+	var errs []string
+	for _, s := range rep.Setups {
+		for _, g := range []struct {
+			n string
+			r *Regime
+		}{{"1 conn", &s.Seq}, {fmt.Sprintf("%d conns", rep.Config.Conns), &s.Conc}, {"stream", s.TTFB}} {
+			if g.r == nil {
+				continue
+			}
+			var ks []string
+			for k := range g.r.ErrSamples {
+				ks = append(ks, k)
+			}
+			sort.Strings(ks)
+			for _, k := range ks {
+				errs = append(errs, fmt.Sprintf("- %s, %s, %s ×%d: `%s`\n", s.Name, g.n, k, g.r.ErrKinds[k], strings.ReplaceAll(g.r.ErrSamples[k], "`", "'")))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		p("\n## Errors (first message of each kind)\n\n%s", strings.Join(errs, ""))
 	}
 	p("\n## Targets (issue 8)\n\n| target | want | got | verdict |\n|---|---|---|---|\n")
 	for _, t := range rep.Targets {

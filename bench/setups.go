@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"os"
@@ -348,6 +350,9 @@ func (e *env) litellmSetup() (*Setup, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
+	// LiteLLM refuses to start without a master key; clients then send it
+	// as their bearer token. A fresh random one per run.
+	masterKey := "sk-bench-" + randomHex(16)
 	cfg := fmt.Sprintf(`model_list:
   - model_name: gpt-4o
     litellm_params:
@@ -357,7 +362,9 @@ func (e *env) litellmSetup() (*Setup, error) {
 litellm_settings:
   telemetry: false
   drop_params: true
-`, e.simURL, simKey)
+general_settings:
+  master_key: %s
+`, e.simURL, simKey, masterKey)
 	file := filepath.Join(dir, "config.yaml")
 	if err := os.WriteFile(file, []byte(cfg), 0o644); err != nil {
 		return nil, err
@@ -375,7 +382,9 @@ litellm_settings:
 	if err := waitHTTP("http://"+addr+"/health/liveliness", p, 180*time.Second); err != nil {
 		return nil, err
 	}
-	return &Setup{Name: "litellm", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true,
+	h := bearer()
+	h.Set("Authorization", "Bearer "+masterKey)
+	return &Setup{Name: "litellm", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: h, Proc: p, Stream: true,
 		Note: "litellm[proxy] " + litellmInstalledVersion(bin) + ", 1 uvicorn worker, api_base → upstream-sim"}, nil
 }
 
@@ -391,6 +400,12 @@ func litellmInstalledVersion(bin string) string {
 		}
 	}
 	return "?"
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // runQuiet runs a command, returning its output's tail on failure.
