@@ -354,8 +354,8 @@ func explainStartError(err error) string {
 	switch {
 	case errors.Is(err, plugin.ErrChecksumsDoNotMatch):
 		return "checksum mismatch: the binary is not the one the pipeline or build pinned (run make build, or update sha256)"
-	case strings.Contains(msg, "Incompatible API version"):
-		return fmt.Sprintf("incompatible protocol: %s (host speaks %v)", msg, sdk.SupportedProtocolVersions)
+	case strings.Contains(strings.ToLower(msg), "incompatible api version"):
+		return fmt.Sprintf("incompatible protocol: %s; this host speaks protocol versions %v", msg, sdk.SupportedProtocolVersions)
 	case errors.Is(err, os.ErrNotExist) || strings.Contains(msg, "no such file"):
 		return "executable not found (run make build)"
 	}

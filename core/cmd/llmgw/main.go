@@ -14,6 +14,8 @@ const usage = `usage: llmgw <command> [flags]
 commands:
   serve     [--config FILE] [--listen ADDR] [--log-level LEVEL]   serve the gateway
   validate  [--config FILE]                                       check a pipeline file and its plugins' config
+  plugin    new NAME --kind stage|provider|tracker [--dir DIR]    scaffold a plugin module
+  plugin    check PATH [--config [KIND=]JSON]…                    run the conformance suite on a plugin binary
   version                                                         print the version
 
 LLMGW_CONFIG and LLMGW_LISTEN do what --config and --listen do; flags win.
@@ -30,6 +32,8 @@ func main() {
 		code = serve(os.Args[2:])
 	case "validate":
 		code = validate(os.Args[2:])
+	case "plugin":
+		code = pluginMain(os.Args[2:])
 	case "version", "--version", "-v":
 		fmt.Println("llmgw", pipeline.Version)
 	case "help", "--help", "-h":
