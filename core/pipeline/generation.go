@@ -35,6 +35,8 @@ type Generation struct {
 	trackers  []*trackerInst
 	procs     []*pluginhost.Process
 	host      *pluginhost.Host
+	// hasAfter: some stage wants its After hook called.
+	hasAfter bool
 	// modelNames in declaration order.
 	modelNames []string
 
@@ -50,6 +52,8 @@ type instance struct {
 	id     string
 	proc   *pluginhost.Process
 	info   map[string]string
+	// caps are the instance's capabilities (the plugin's, or narrower).
+	caps []string
 }
 
 type stageInst struct {
@@ -151,7 +155,14 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 			msg := fmt.Sprintf("%s %q: %v", inst.Kind, inst.Name, err)
 			return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.ConfigRange(err.Error()), "Invalid plugin config", msg), Err: err}
 		}
-		return instance{name: inst.Name, plugin: inst.Plugin, id: id, proc: proc, info: resp.GetInfo()}, nil
+		caps := []string(nil)
+		if desc != nil {
+			caps = desc.Capabilities
+		}
+		if resp.GetInstanceCapabilities() {
+			caps = resp.GetCapabilities()
+		}
+		return instance{name: inst.Name, plugin: inst.Plugin, id: id, proc: proc, info: resp.GetInfo(), caps: caps}, nil
 	}
 
 	for _, name := range sortedNames(spec.Providers) {
@@ -167,9 +178,9 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 		if err != nil {
 			return nil, err
 		}
-		desc := inst.proc.Describe()
-		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: desc != nil && contains(desc.Capabilities, sdk.CapStageAfter)}
+		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: contains(inst.caps, sdk.CapStageAfter)}
 		g.stages = append(g.stages, st)
+		g.hasAfter = g.hasAfter || st.after
 		if n := len(g.groups); n > 0 && st.parallel && g.groups[n-1][0].parallel {
 			g.groups[n-1] = append(g.groups[n-1], st)
 		} else {

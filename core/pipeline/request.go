@@ -610,22 +610,35 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		model = "unknown"
 	}
 	rt.metrics.requestDone(req.Route, model, tr, res, err, end.Sub(req.Start))
-	if err == nil && res != nil {
-		for _, s := range g.stages {
-			if !s.after {
-				continue
-			}
-			after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: req.Chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
-				Headers: req.Headers, Usage: res.Usage, Ok: true, ModelUsed: res.ModelUsed}
-			if c, e := s.proc.Client(context.Background()); e == nil {
-				ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-				_, _ = c.Stage.After(ctx, after)
-				cancel()
-			}
-		}
+	if err == nil && res != nil && g.hasAfter {
+		// After hooks (token charging) run beside the connection, so a
+		// keep-alive client's next request is not held up by them.
+		g.inflight.Add(1) // the generation stays up until the hooks ran
+		go func() {
+			defer g.done()
+			g.runAfter(req, res)
+		}()
 	}
 	if len(g.trackers) > 0 {
 		rt.tracking.enqueue(buildEvent(req, tr, res, err, end))
+	}
+}
+
+// runAfter calls the After hook of the stages that asked for it.
+func (g *Generation) runAfter(req *Request, res *Result) {
+	for _, s := range g.stages {
+		if !s.after {
+			continue
+		}
+		after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: req.Chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
+			Headers: req.Headers, Usage: res.Usage, Ok: true, ModelUsed: res.ModelUsed}
+		c := s.proc.ClientNow()
+		if c == nil {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+		_, _ = c.Stage.After(ctx, after)
+		cancel()
 	}
 }
 

@@ -147,6 +147,13 @@ type StateReporter interface {
 	State() string
 }
 
+// CapabilityReporter is implemented by instances whose capabilities depend
+// on their config: a stage that needs no After call for this config returns
+// none, and the host skips the call (one RPC less per request).
+type CapabilityReporter interface {
+	Capabilities() []string
+}
+
 // Closer is implemented by instances that hold resources. Close is called when
 // the host closes the instance or the process shuts down.
 type Closer interface {

@@ -121,6 +121,10 @@ func (s *server) configure(req *pb.ConfigureRequest) (*pb.ConfigureResponse, err
 	if d, ok := inst.(interface{ Info() map[string]string }); ok {
 		resp.Info = d.Info()
 	}
+	if c, ok := inst.(CapabilityReporter); ok {
+		resp.Capabilities = c.Capabilities()
+		resp.InstanceCapabilities = true
+	}
 	s.mu.Lock()
 	old := s.takeLocked(req.InstanceId)
 	switch v := inst.(type) {

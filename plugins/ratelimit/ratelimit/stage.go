@@ -229,6 +229,15 @@ func ceilSeconds(d time.Duration) int64 {
 	return int64(math.Ceil(d.Seconds()))
 }
 
+// Capabilities implements sdk.CapabilityReporter: only an instance with
+// token rules needs the host to call After, so the others save that call.
+func (s *Stage) Capabilities() []string {
+	if s.hasTokens {
+		return []string{sdk.CapStageAfter}
+	}
+	return nil
+}
+
 // After implements sdk.StageAfter: it charges the response's total tokens to
 // every token rule that applies to the request.
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {

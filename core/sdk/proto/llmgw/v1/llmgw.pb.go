@@ -431,9 +431,15 @@ type ConfigureResponse struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Warnings []string               `protobuf:"bytes,1,rep,name=warnings,proto3" json:"warnings,omitempty"`
 	// Non-secret settings the host may show in /security-status.
-	Info          map[string]string `protobuf:"bytes,2,rep,name=info,proto3" json:"info,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Info map[string]string `protobuf:"bytes,2,rep,name=info,proto3" json:"info,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The capabilities of this instance, when they are narrower than the
+	// plugin's (e.g. a rate limiter without token rules needs no
+	// "stage.after" call). Empty: the plugin's capabilities apply.
+	Capabilities []string `protobuf:"bytes,3,rep,name=capabilities,proto3" json:"capabilities,omitempty"`
+	// True when capabilities above is authoritative (even if empty).
+	InstanceCapabilities bool `protobuf:"varint,4,opt,name=instance_capabilities,json=instanceCapabilities,proto3" json:"instance_capabilities,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *ConfigureResponse) Reset() {
@@ -478,6 +484,20 @@ func (x *ConfigureResponse) GetInfo() map[string]string {
 		return x.Info
 	}
 	return nil
+}
+
+func (x *ConfigureResponse) GetCapabilities() []string {
+	if x != nil {
+		return x.Capabilities
+	}
+	return nil
+}
+
+func (x *ConfigureResponse) GetInstanceCapabilities() bool {
+	if x != nil {
+		return x.InstanceCapabilities
+	}
+	return false
 }
 
 type CloseRequest struct {
@@ -2093,10 +2113,12 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\n" +
 	"generation\x18\x03 \x01(\x04R\n" +
 	"generation\x12!\n" +
-	"\fhost_version\x18\x04 \x01(\tR\vhostVersion\"\xa3\x01\n" +
+	"\fhost_version\x18\x04 \x01(\tR\vhostVersion\"\xfc\x01\n" +
 	"\x11ConfigureResponse\x12\x1a\n" +
 	"\bwarnings\x18\x01 \x03(\tR\bwarnings\x129\n" +
-	"\x04info\x18\x02 \x03(\v2%.llmgw.v1.ConfigureResponse.InfoEntryR\x04info\x1a7\n" +
+	"\x04info\x18\x02 \x03(\v2%.llmgw.v1.ConfigureResponse.InfoEntryR\x04info\x12\"\n" +
+	"\fcapabilities\x18\x03 \x03(\tR\fcapabilities\x123\n" +
+	"\x15instance_capabilities\x18\x04 \x01(\bR\x14instanceCapabilities\x1a7\n" +
 	"\tInfoEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"/\n" +
