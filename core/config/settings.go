@@ -54,6 +54,9 @@ type Settings struct {
 	Watch bool `koanf:"watch"`
 	// TrustedProxies may set X-Forwarded-For (CIDRs or addresses).
 	TrustedProxies []string `koanf:"trusted_proxies"`
+	// PprofListen serves net/http/pprof on this address (off when empty);
+	// bind it to loopback.
+	PprofListen string `koanf:"pprof_listen"`
 }
 
 // DefaultSettings are the settings before any layer is applied.

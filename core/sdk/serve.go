@@ -1,6 +1,8 @@
 package sdk
 
 import (
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime"
 	"time"
@@ -36,6 +38,9 @@ func Serve(p Plugin) {
 	logger := NewLogger(p.Name)
 	srv := newServer(p, logger)
 	go exitWhenOrphaned(srv, logger)
+	if addr := os.Getenv("LLMGW_PLUGIN_PPROF"); addr != "" {
+		go servePprof(logger, addr)
+	}
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: serverPluginSets(srv),
@@ -84,6 +89,21 @@ func NewLogger(name string) hclog.Logger {
 		Output:     os.Stderr,
 		JSONFormat: true,
 	})
+}
+
+// servePprof serves Go's profiler when LLMGW_PLUGIN_PPROF names an address
+// (set it in the plugin block's env to profile one plugin).
+func servePprof(logger hclog.Logger, addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	logger.Info("pprof serving", "addr", addr)
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Warn("pprof listener failed", "error", err)
+	}
 }
 
 // exitWhenOrphaned ends the process when its parent (the host) is gone, even

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -124,6 +125,9 @@ func serve(args []string) int {
 	}
 	logger.Info(fmt.Sprintf("llmgw serving on http://%s", ln.Addr()), "generation", g.ID, "pipeline", f.config, "models", len(g.ModelNames()), "pid", os.Getpid())
 
+	if settings.PprofListen != "" {
+		go servePprof(logger, settings.PprofListen)
+	}
 	stopWatch := make(chan struct{})
 	if settings.Watch {
 		go watchFile(logger, f.config, rt, stopWatch)
@@ -159,6 +163,20 @@ func serve(args []string) int {
 			logger.Info("stopped")
 			return 0
 		}
+	}
+}
+
+// servePprof serves Go's profiler on its own listener, never on the API's.
+func servePprof(logger hclog.Logger, addr string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	logger.Info("pprof serving", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		logger.Warn("pprof listener failed", "error", err)
 	}
 }
 
