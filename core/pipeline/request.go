@@ -124,9 +124,12 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 		res *Result
 		err *Error
 	)
-	route, ok := g.models[req.Chat.Model]
-	if err = g.runStages(ctx, req, tr, rt.metrics); err == nil && !ok {
-		err = unknownModel(req)
+	var route *modelRoute
+	if err = g.runStages(ctx, req, tr, rt.metrics); err == nil {
+		// Looked up after the stages, which may have changed the request.
+		if route = g.models[req.Chat.Model]; route == nil {
+			err = unknownModel(req)
+		}
 	}
 	if err == nil {
 		total := route.total

@@ -31,6 +31,8 @@ type tracking struct {
 	mu      sync.Mutex
 	pending map[string][]*pb.Event // per tracker name, in order
 	states  map[string]string      // tracker's self-reported state
+	// retryAt holds back re-sends to a tracker that just refused a batch.
+	retryAt map[string]time.Time
 
 	stop chan struct{}
 	done chan struct{}
@@ -40,6 +42,7 @@ const (
 	trackBatch   = 128
 	trackLinger  = 50 * time.Millisecond
 	trackTimeout = 5 * time.Second
+	trackRetry   = 500 * time.Millisecond
 )
 
 func newTracking(logger hclog.Logger, size int, current func() *Generation, reg *prometheus.Registry) *tracking {
@@ -50,6 +53,7 @@ func newTracking(logger hclog.Logger, size int, current func() *Generation, reg 
 		maxUnackd: size * 10,
 		pending:   map[string][]*pb.Event{},
 		states:    map[string]string{},
+		retryAt:   map[string]time.Time{},
 		stop:      make(chan struct{}),
 		done:      make(chan struct{}),
 		dropped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "llmgw_tracker_dropped_events_total", Help: "Events dropped because the tracker queue was full."}),
@@ -129,8 +133,9 @@ func (t *tracking) deliver(batch []*pb.Event) {
 			pend = pend[over:]
 		}
 		t.pending[tr.name] = pend
+		wait := time.Now().Before(t.retryAt[tr.name])
 		t.mu.Unlock()
-		if len(pend) == 0 {
+		if len(pend) == 0 || wait {
 			continue
 		}
 		t.send(tr, pend)
@@ -157,6 +162,9 @@ func (t *tracking) send(tr *trackerInst, pend []*pb.Event) {
 		cancel()
 		if err != nil {
 			t.logger.Debug("tracker did not take events; will re-send", "tracker", tr.name, "error", err)
+			t.mu.Lock()
+			t.retryAt[tr.name] = time.Now().Add(trackRetry)
+			t.mu.Unlock()
 			break
 		}
 		for _, id := range resp.AckedIds {
