@@ -31,11 +31,9 @@ mlflow_uri="${MLFLOW_TRACKING_URI:-http://127.0.0.1:5000}"
 if curl -fsS "$mlflow_uri/health" >/dev/null 2>&1; then
   say "MLflow already running: UI at $mlflow_uri"
 elif [[ -x .venv/bin/mlflow ]]; then
-  mkdir -p mlflow-data/artifacts
-  .venv/bin/mlflow server --backend-store-uri "sqlite:///$PWD/mlflow-data/mlflow.db" \
-    --artifacts-destination "$PWD/mlflow-data/artifacts" --host 127.0.0.1 --port 5000 \
-    >mlflow-data/server.log 2>&1 & pids+=($!)
-  say "MLflow starting: UI at http://127.0.0.1:5000 (log: mlflow-data/server.log)"
+  mkdir -p mlflow-data
+  sh scripts/mlflow/serve.sh "$PWD" >mlflow-data/server.log 2>&1 & pids+=($!)
+  say "MLflow starting: UI at http://127.0.0.1:5000 (log: mlflow-data/server.log); traces of this gateway are in the experiment ${MLFLOW_EXPERIMENT_NAME:-llm-gateway}"
 else
   say "MLflow not installed (make mlflow-install): the tracker spools events under ${LLMGW_DATA_DIR:-./data} until an MLflow server answers"
 fi
