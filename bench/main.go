@@ -360,12 +360,19 @@ func soak(s *Setup, d time.Duration, rate int) *SoakReport {
 	close(stop)
 	<-done
 	k.End = point(t0)
+	if n := len(k.Samples); n > 0 {
+		// The last sample taken while the load still ran: point() after the
+		// attack already sees the requests drained.
+		k.End = k.Samples[n-1]
+	}
 	k.Requests, k.Errors = len(r.Lat), r.Errors
+	k.ErrSamples = map[string]string{}
 	for kk, v := range r.ErrKind {
 		k.ErrKinds[kk] = v
+		k.ErrSamples[kk] = r.ErrText[kk]
 	}
 	if len(k.ErrKinds) == 0 {
-		k.ErrKinds = nil
+		k.ErrKinds, k.ErrSamples = nil, nil
 	}
 	k.Latency = Summarize(r.OKLat)
 	time.Sleep(3 * time.Second)

@@ -107,21 +107,22 @@ type Target struct {
 
 // SoakReport is issue 10's bounded soak.
 type SoakReport struct {
-	Setup        string         `json:"setup"`
-	Duration     string         `json:"duration"`
-	Rate         int            `json:"rate"`
-	Requests     int            `json:"requests"`
-	Errors       int            `json:"errors"`
-	ErrKinds     map[string]int `json:"error_kinds,omitempty"`
-	Latency      Dist           `json:"latency"`
-	Idle         SoakPoint      `json:"idle_before"`
-	Start        SoakPoint      `json:"start"`
-	End          SoakPoint      `json:"end"`
-	IdleAfter    SoakPoint      `json:"idle_after"`
-	RSSSlopeMBPM float64        `json:"rss_slope_mb_per_min"`
-	Samples      []SoakPoint    `json:"samples"`
-	Flat         bool           `json:"flat"`
-	Verdict      string         `json:"verdict"`
+	Setup        string            `json:"setup"`
+	Duration     string            `json:"duration"`
+	Rate         int               `json:"rate"`
+	Requests     int               `json:"requests"`
+	Errors       int               `json:"errors"`
+	ErrKinds     map[string]int    `json:"error_kinds,omitempty"`
+	ErrSamples   map[string]string `json:"error_samples,omitempty"`
+	Latency      Dist              `json:"latency"`
+	Idle         SoakPoint         `json:"idle_before"`
+	Start        SoakPoint         `json:"start"`
+	End          SoakPoint         `json:"end"`
+	IdleAfter    SoakPoint         `json:"idle_after"`
+	RSSSlopeMBPM float64           `json:"rss_slope_mb_per_min"`
+	Samples      []SoakPoint       `json:"samples"`
+	Flat         bool              `json:"flat"`
+	Verdict      string            `json:"verdict"`
 }
 
 // SoakPoint is one sample of the gateway during the soak.
@@ -497,6 +498,17 @@ func (rep *Report) Markdown() string {
 		p("\n## Soak (issue 10): %s at %d rps through %s\n\n", k.Duration, k.Rate, k.Setup)
 		p("%d requests, %s errors, p50 %s ms, p99 %s ms. RSS slope over the soak: %+.2f MB/min.\n\n", k.Requests,
 			errCell(Regime{Errors: k.Errors, ErrKinds: k.ErrKinds}), f3(k.Latency.P50), f3(k.Latency.P99), k.RSSSlopeMBPM)
+		var ks []string
+		for kk := range k.ErrSamples {
+			ks = append(ks, kk)
+		}
+		sort.Strings(ks)
+		for _, kk := range ks {
+			p("- %s: `%s`\n", kk, strings.ReplaceAll(k.ErrSamples[kk], "`", "'"))
+		}
+		if len(ks) > 0 {
+			p("\n")
+		}
 		p("| point | t s | RSS host+plugins MB | host RSS MB | host goroutines |\n|---|---:|---:|---:|---:|\n")
 		for _, pt := range []struct {
 			n string

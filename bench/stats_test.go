@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPercentileNearestRank(t *testing.T) {
@@ -183,5 +187,50 @@ func TestTargetsWithoutFullAreNA(t *testing.T) {
 		if tg.Verdict != "N/A" {
 			t.Errorf("%+v", tg)
 		}
+	}
+}
+
+func TestAttackMeasuresTTFBAndClassifies(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case strings.Contains(string(body), `"stream":true`):
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.Header().Set("Server-Timing", "guard;dur=0.2, ratelimit;dur=0.1, provider;dur=0.5")
+			w.WriteHeader(200)
+			_, _ = io.WriteString(w, "data: {}\n\n")
+			w.(http.Flusher).Flush()
+			time.Sleep(20 * time.Millisecond)
+			_, _ = io.WriteString(w, "data: [DONE]\n\n")
+		case r.Header.Get("X-Fail") != "":
+			http.Error(w, `{"error":{"message":"no"}}`, http.StatusBadGateway)
+		default:
+			w.Header().Set("Server-Timing", "guard;dur=0.2, ratelimit;dur=0.1, provider;dur=0.5")
+			_, _ = io.WriteString(w, `{"choices":[]}`)
+		}
+	}))
+	defer srv.Close()
+	s := &Setup{Name: "t", Model: "m", URL: srv.URL, Headers: http.Header{"Content-Type": {"application/json"}}, StagesParallel: true}
+	r := attack(s, "ttfb", 1, Load{Conns: 1, Duration: 150 * time.Millisecond, Stream: true})
+	if r.OK == 0 || r.Errors != 0 || len(r.TTFB) != r.OK {
+		t.Fatalf("stream run: ok %d errors %d %v ttfb %d", r.OK, r.Errors, r.ErrText, len(r.TTFB))
+	}
+	for i, ttfb := range r.TTFB {
+		// The first byte comes ~20 ms before the end of the answer.
+		if ttfb <= 0 || ttfb > r.OKLat[i]-10 {
+			t.Fatalf("ttfb %v ms vs latency %v ms", ttfb, r.OKLat[i])
+		}
+	}
+	if len(r.Stages) != r.OK || r.Stages[0] != 0.2 || r.Timings["provider"][0] != 0.5 {
+		t.Errorf("server timing: %v %v", r.Stages, r.Timings)
+	}
+	r = attack(s, "conc", 1, Load{Conns: 4, Duration: 100 * time.Millisecond})
+	if r.OK == 0 || r.Errors != 0 || r.RPS() <= 0 {
+		t.Fatalf("plain run: ok %d errors %d %v", r.OK, r.Errors, r.ErrText)
+	}
+	s.Headers.Set("X-Fail", "1")
+	r = attack(s, "seq", 1, Load{Conns: 1, Duration: 50 * time.Millisecond})
+	if r.OK != 0 || r.Errors == 0 || r.ErrKind["HTTP 502"] != r.Errors || !strings.Contains(r.ErrText["HTTP 502"], "no") {
+		t.Fatalf("failing run: ok %d errors %v %v", r.OK, r.ErrKind, r.ErrText)
 	}
 }
