@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/1"
+const Version = "guard-injection-detect/2"
 
 // Categories of a verdict.
 const (
@@ -35,9 +35,25 @@ type Verdict struct {
 	RuleScore, ModelScore float64
 }
 
-// shortPrompt is the length (bytes of canonical text) under which the
-// model's probability is shrunk.
-const shortPrompt = 300
+// The model's probability is shrunk on short prompts: below shortPrompt
+// bytes of canonical text it counts for shortFactor of itself, rising
+// linearly to full weight at fullPrompt bytes.
+const (
+	shortPrompt = 80
+	fullPrompt  = 160
+	shortFactor = 0.35
+)
+
+// shrink scales a model probability for a prompt of n canonical bytes.
+func shrink(p float64, n int) float64 {
+	switch {
+	case n < shortPrompt:
+		return p * shortFactor
+	case n < fullPrompt:
+		return p * (shortFactor + (1-shortFactor)*float64(n-shortPrompt)/(fullPrompt-shortPrompt))
+	}
+	return p
+}
 
 // Options tune a Detector.
 type Options struct {
@@ -60,6 +76,7 @@ type Detector struct {
 type scratch struct {
 	toks  []token
 	feats []uint32
+	seen  []uint64
 }
 
 // New compiles a detector.
@@ -68,7 +85,9 @@ func New(opts Options) *Detector {
 		opts.ModelWeight = 1
 	}
 	d := &Detector{lex: buildLexicon(), phrases: newPhraseMatcher(phraseGroups), model: opts.Model, mw: opts.ModelWeight}
-	d.pool.New = func() any { return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096)} }
+	d.pool.New = func() any {
+		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}
+	}
 	return d
 }
 
@@ -116,15 +135,17 @@ func (d *Detector) Detect(raw string) Verdict {
 	v := Verdict{RuleScore: h.score, Category: h.category}
 	if d.model != nil {
 		var p float64
-		p, sc.feats = d.model.Score(text.Canonical, sc.feats)
+		var distinct int
+		p, distinct, sc.feats = d.model.ScoreWith(text.Canonical, sc.feats, sc.seen)
 		// The model learned from prompts that are mostly long; on a short
 		// prompt it sees a handful of n-grams and its probability is noisy
-		// ("developer mode" in a question about Chrome). Shrink it there and
-		// leave short prompts to the rules.
-		if n := len(text.Canonical); n < shortPrompt {
-			p *= 0.4 + 0.6*float64(n)/shortPrompt
-		}
-		v.ModelScore = p
+		// ("developer mode" in a question about Chrome, "system prompt" in a
+		// question about LLMs). Shrink it there and leave short prompts to
+		// the rules. A text made of few distinct n-grams however long
+		// ("ééé…", one line pasted a hundred times) tells the model as
+		// little, and counts as short: natural text has two or more distinct
+		// features per byte.
+		v.ModelScore = shrink(p, min(len(text.Canonical), distinct/2))
 	}
 	v.Score = v.RuleScore
 	if m := v.ModelScore * d.mw; m > v.Score {

@@ -38,16 +38,23 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 	var win [5]byte
 	n := 0
 	prevSpace := true
-	var prevWord, curWord uint32 = 0, fnvOffset
+	var prev2, prevWord, curWord uint32 = 0, 0, fnvOffset
 	inWord := false
 	emitWord := func() {
 		if !inWord {
 			return
 		}
-		dst = append(dst, (curWord^0x9e3779b9)*fnvPrime&mask)
+		uni := (curWord ^ 0x9e3779b9) * fnvPrime & mask
+		dst = append(dst, uni)
 		if prevWord != 0 {
-			dst = append(dst, ((prevWord*31)^curWord^0x7f4a7c15)*fnvPrime&mask)
+			bi := ((prevWord * 31) ^ curWord ^ 0x7f4a7c15) * fnvPrime & mask
+			dst = append(dst, bi)
+			if prev2 != 0 {
+				tri := ((prev2 * 961) ^ (prevWord * 31) ^ curWord ^ 0x2545f491) * fnvPrime & mask
+				dst = append(dst, tri)
+			}
 		}
+		prev2 = prevWord
 		prevWord = curWord
 		curWord = fnvOffset
 		inWord = false
@@ -58,7 +65,7 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 		if !letter {
 			emitWord()
 			if c == '.' || c == '!' || c == '?' || c == '\n' {
-				prevWord = 0
+				prevWord, prev2 = 0, 0
 			}
 			if prevSpace {
 				continue
@@ -88,43 +95,94 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 	return dst
 }
 
+// NumLenBins is the number of prompt-length bins; each has its own learned
+// offset, so the model knows how rare attacks are among prompts of that
+// length instead of reading a handful of n-grams of a short question as
+// evidence.
+const NumLenBins = 8
+
+// LenBin returns the length bin of canonical text of n bytes: under 32, 64,
+// 128, 256, 512, 1024, 2048 bytes, or longer.
+func LenBin(n int) int {
+	b := 0
+	for lim := 32; b < NumLenBins-1 && n >= lim; lim *= 2 {
+		b++
+	}
+	return b
+}
+
 // Model is a trained logistic regression over hashed features.
 type Model struct {
-	Bias    float32
-	Scale   float32
-	Weights []int8 // NumBuckets quantised weights; weight = Scale * Weights[i]
+	Bias       float32
+	Scale      float32
+	LenWeights [NumLenBins]float32 // offset per length bin (LenBin)
+	Weights    []int8              // NumBuckets quantised weights; weight = Scale * Weights[i]
 }
 
 // Score returns the probability that canonical text s is an injection.
 // feats is scratch space, returned grown for reuse.
 func (m *Model) Score(s string, feats []uint32) (float64, []uint32) {
+	p, _, feats := m.ScoreWith(s, feats, make([]uint64, NumBuckets/64))
+	return p, feats
+}
+
+// ScoreWith is Score with caller-owned scratch: seen must hold NumBuckets/64
+// zero words and is left zeroed. It also returns the number of distinct
+// features the text has.
+//
+// A feature counts once however often it occurs (presence, not counts): the
+// feature vector is binary, divided by the square root of the number of
+// distinct features, so a long prompt repeating a phrase does not outweigh
+// everything else. Training (cmd/train) uses the same values.
+func (m *Model) ScoreWith(s string, feats []uint32, seen []uint64) (p float64, distinct int, _ []uint32) {
+	bias := float64(m.Bias) + float64(m.LenWeights[LenBin(len(s))])
 	feats = AppendFeatures(feats[:0], s)
 	if len(feats) == 0 {
-		return sigmoid(float64(m.Bias)), feats
+		return sigmoid(bias), 0, feats
 	}
 	var sum int64
 	w := m.Weights[:NumBuckets]
+	seen = seen[:NumBuckets/64]
+	uniq := 0
 	for _, f := range feats {
-		sum += int64(w[f&(NumBuckets-1)])
+		f &= NumBuckets - 1
+		bit := uint64(1) << (f & 63)
+		if seen[f>>6]&bit != 0 {
+			continue
+		}
+		seen[f>>6] |= bit
+		uniq++
+		sum += int64(w[f])
 	}
-	z := float64(m.Bias) + float64(m.Scale)*float64(sum)/math.Sqrt(float64(len(feats)))
-	return sigmoid(z), feats
+	for _, f := range feats {
+		seen[(f&(NumBuckets-1))>>6] = 0
+	}
+	z := bias + float64(m.Scale)*float64(sum)/math.Sqrt(float64(uniq))
+	return sigmoid(z), uniq, feats
 }
 
 func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
-const modelMagic = "GIW1"
+const modelMagic = "GIW2"
 
-// MarshalBinary encodes the model: magic, hash bits, scale, bias, weights.
+// headerSize is the encoded size before the bucket weights: magic, hash
+// bits, scale, bias, and the length-bin offsets.
+const headerSize = 16 + 4*NumLenBins
+
+// MarshalBinary encodes the model: magic, hash bits, scale, bias, length-bin
+// offsets (float32, little-endian), bucket weights.
 func (m *Model) MarshalBinary() ([]byte, error) {
 	if len(m.Weights) != NumBuckets {
 		return nil, fmt.Errorf("model has %d weights, want %d", len(m.Weights), NumBuckets)
 	}
-	b := make([]byte, 0, 16+NumBuckets)
+	b := make([]byte, 0, headerSize+NumBuckets)
 	b = append(b, modelMagic...)
 	b = binary.LittleEndian.AppendUint32(b, HashBits)
 	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.Scale))
 	b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.Bias))
+	for _, lw := range m.LenWeights {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(lw))
+	}
 	for _, w := range m.Weights {
 		b = append(b, byte(w))
 	}
@@ -133,31 +191,43 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes a model written by MarshalBinary.
 func (m *Model) UnmarshalBinary(b []byte) error {
-	if len(b) < 16 || string(b[:4]) != modelMagic {
+	if len(b) < headerSize || string(b[:4]) != modelMagic {
 		return errors.New("not a guard-injection model")
 	}
 	if bits := binary.LittleEndian.Uint32(b[4:]); bits != HashBits {
 		return fmt.Errorf("model has %d hash bits, want %d", bits, HashBits)
 	}
-	if len(b) != 16+NumBuckets {
-		return fmt.Errorf("model is %d bytes, want %d", len(b), 16+NumBuckets)
+	if len(b) != headerSize+NumBuckets {
+		return fmt.Errorf("model is %d bytes, want %d", len(b), headerSize+NumBuckets)
 	}
 	m.Scale = math.Float32frombits(binary.LittleEndian.Uint32(b[8:]))
 	m.Bias = math.Float32frombits(binary.LittleEndian.Uint32(b[12:]))
+	for i := range m.LenWeights {
+		m.LenWeights[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[16+4*i:]))
+	}
 	m.Weights = make([]int8, NumBuckets)
 	for i := range m.Weights {
-		m.Weights[i] = int8(b[16+i])
+		m.Weights[i] = int8(b[headerSize+i])
 	}
 	return nil
 }
 
-// Quantize turns float weights into a Model.
+// Quantize turns float weights into a Model: weights holds NumBuckets
+// bucket weights, optionally followed by NumLenBins length-bin offsets
+// (kept as float32).
 func Quantize(bias float64, weights []float64) *Model {
+	var lenW [NumLenBins]float32
+	if len(weights) == NumBuckets+NumLenBins {
+		for i := range lenW {
+			lenW[i] = float32(weights[NumBuckets+i])
+		}
+		weights = weights[:NumBuckets]
+	}
 	maxAbs := 0.0
 	for _, w := range weights {
 		maxAbs = math.Max(maxAbs, math.Abs(w))
 	}
-	m := &Model{Bias: float32(bias), Weights: make([]int8, len(weights))}
+	m := &Model{Bias: float32(bias), LenWeights: lenW, Weights: make([]int8, len(weights))}
 	if maxAbs == 0 {
 		m.Scale = 1
 		return m

@@ -119,7 +119,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 			reported := i >= 2 && word(s, toks[i-1]) == "to" && anyWord(s, toks[i-2:i-1], "me", "us", "him", "her", "them")
 			switch {
 			case obj && qual && reported:
-				h.raise(0.3, "injection")
+				h.raise(0.2, "injection") // below the default threshold: a weak signal alone
 			case obj && qual:
 				h.raise(0.95, "injection")
 			case strong:
@@ -316,7 +316,7 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 			"you must", "ai ", "model", "user", "reveal", "send") {
 			h.raise(0.9, "injection")
 		} else {
-			h.raise(0.3, "injection")
+			h.raise(0.2, "injection") // an HTML comment alone is a weak signal
 		}
 	}
 	// Invisible text in markup.
@@ -361,6 +361,72 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if d.phrases.has(found, "do_anything") {
 		h.raise(0.9, "jailbreak")
 	}
+	if hasPromptSlot(s) {
+		h.raise(0.6, "jailbreak")
+	}
+}
+
+// slotWords are the words a template's payload slot is written with:
+// "[INSERT PROMPT HERE]", "[your prompt]", "{put your prompt here}".
+var slotWords = map[string]bool{
+	"insert": true, "put": true, "enter": true, "your": true, "the": true, "a": true, "here": true, "prompt": true,
+	"first": true, "request": true, "question": true, "my": true, "type": true, "add": true, "write": true,
+}
+
+// hasPromptSlot reports a bracketed slot for a payload prompt ("[PROMPT]",
+// "[INSERT PROMPT HERE]"): shared jailbreak templates carry one where the
+// user pastes the request they want answered. A bare "{prompt}" is left
+// alone (string formatting in code).
+func hasPromptSlot(s string) bool {
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], "prompt")
+		if i < 0 {
+			return false
+		}
+		i += off
+		off = i + 6
+		open := -1
+		for j := i - 1; j >= max(0, i-24); j-- {
+			if c := s[j]; c == '[' || c == '{' {
+				open = j
+				break
+			} else if c == ']' || c == '}' || c == '\n' {
+				break
+			}
+		}
+		if open < 0 {
+			continue
+		}
+		want := byte(']')
+		if s[open] == '{' {
+			want = '}'
+		}
+		end := -1
+		for j := off; j < min(len(s), off+16); j++ {
+			if s[j] == want {
+				end = j
+				break
+			}
+		}
+		if end < 0 {
+			continue
+		}
+		inner := strings.TrimRight(s[open+1:end], "\\ ")
+		if want == '}' && inner == "prompt" {
+			continue
+		}
+		ok := true
+		for _, w := range strings.Fields(inner) {
+			if !slotWords[w] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // hasUpperDAN reports whether raw text names "DAN" in capitals as a word.

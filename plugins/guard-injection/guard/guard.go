@@ -27,7 +27,7 @@ const (
 
 // DefaultThreshold is the score from which a prompt is flagged. It was chosen
 // from held-out (cross-validated) measurements; see the README.
-const DefaultThreshold = 0.4
+const DefaultThreshold = 0.25
 
 // Config is the stage's `config = { … }` block in pipeline.hcl.
 type Config struct {

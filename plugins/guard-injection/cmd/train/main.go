@@ -22,6 +22,7 @@ import (
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
+	"github.com/llmgw/llmgw/plugins/guard-injection/guard"
 	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
 )
 
@@ -32,10 +33,12 @@ type example struct {
 }
 
 type params struct {
-	epochs int
-	lr     float64
-	l2     float64
-	seed   uint64
+	epochs  int
+	lr      float64
+	l2      float64
+	seed    uint64
+	bag     int
+	lenBins bool
 }
 
 func main() {
@@ -44,19 +47,21 @@ func main() {
 	report := flag.String("report", "", "also write the report to this file")
 	folds := flag.Int("folds", 5, "cross-validation folds (0 = none)")
 	missesFile := flag.String("misses", "", "write the held-out misjudged rows to this file")
-	threshold := flag.Float64("threshold", 0.4, "threshold the report measures at")
+	threshold := flag.Float64("threshold", guard.DefaultThreshold, "threshold the report measures at")
 	p := params{}
 	flag.IntVar(&p.epochs, "epochs", 30, "training epochs")
 	flag.Float64Var(&p.lr, "lr", 0.05, "AdaGrad learning rate")
-	flag.Float64Var(&p.l2, "l2", 1e-5, "L2 penalty per example")
+	flag.Float64Var(&p.l2, "l2", 1e-4, "L2 penalty per example")
 	flag.Uint64Var(&p.seed, "seed", 1, "random seed (shuffling and folds)")
+	flag.IntVar(&p.bag, "bag", 1, "models (seeds seed, seed+1, …) whose weights are averaged")
+	flag.BoolVar(&p.lenBins, "lenbins", true, "learn an offset per prompt-length bin")
 	flag.Parse()
 
 	rows := mustRead(filepath.Join(*data, "jailbreak-dev.csv"))
 	short := mustRead(filepath.Join(*data, "injection-short-dev.csv"))
 	exs := make([]example, len(rows))
 	for i, r := range rows {
-		exs[i] = featurize(r)
+		exs[i] = featurize(r, p.lenBins)
 	}
 	var w io.Writer = os.Stdout
 	if *report != "" {
@@ -67,8 +72,8 @@ func main() {
 		defer f.Close()
 		w = io.MultiWriter(os.Stdout, f)
 	}
-	fmt.Fprintf(w, "training data: %s (%d rows), seed %d, %d epochs, lr %g, l2 %g, %d hash buckets\n",
-		"jailbreak-dev.csv", len(rows), p.seed, p.epochs, p.lr, p.l2, detect.NumBuckets)
+	fmt.Fprintf(w, "training data: %s (%d rows), seed %d, %d epochs, lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features\n",
+		"jailbreak-dev.csv", len(rows), p.seed, p.epochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets)
 
 	if *folds > 1 {
 		crossValidate(w, rows, short, exs, *folds, p, *threshold, *missesFile)
@@ -111,14 +116,16 @@ func fail(err error) {
 }
 
 // featurize turns a row into sparse feature values, exactly as Model.Score
-// sees them: counts per bucket divided by the square root of the total.
-func featurize(r evaluate.Row) example {
-	feats := detect.AppendFeatures(nil, normalize.Normalize(r.Prompt).Canonical)
+// sees them: 1 per distinct bucket divided by the square root of their
+// number, plus (withLenBin) a 1 for the prompt's length bin, whose weight
+// sits after the NumBuckets bucket weights.
+func featurize(r evaluate.Row, withLenBin bool) (ex example) {
+	canon := normalize.Normalize(r.Prompt).Canonical
+	feats := detect.AppendFeatures(nil, canon)
 	counts := map[uint32]float64{}
 	for _, f := range feats {
 		counts[f]++
 	}
-	ex := example{}
 	if r.Injection {
 		ex.y = 1
 	}
@@ -127,18 +134,48 @@ func featurize(r evaluate.Row) example {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	norm := math.Sqrt(float64(len(feats)))
+	norm := math.Sqrt(float64(len(counts)))
+	if withLenBin {
+		defer func() {
+			ex.idx = append(ex.idx, uint32(detect.NumBuckets+detect.LenBin(len(canon))))
+			ex.val = append(ex.val, 1)
+		}()
+	}
 	for _, k := range keys {
 		ex.idx = append(ex.idx, k)
-		ex.val = append(ex.val, counts[k]/norm)
+		ex.val = append(ex.val, 1/norm)
 	}
 	return ex
 }
 
-// train fits logistic regression with AdaGrad, classes weighted to balance.
+// train fits bag logistic regressions and averages their weights (a linear
+// model's average is again one linear model, so the served cost is unchanged).
 func train(exs []example, p params) (float64, []float64) {
-	w := make([]float64, detect.NumBuckets)
-	g2 := make([]float64, detect.NumBuckets)
+	bag := p.bag
+	if bag <= 1 {
+		return train1(exs, p)
+	}
+	var bias float64
+	var w []float64
+	for b := 0; b < bag; b++ {
+		q := p
+		q.seed = p.seed + uint64(b)
+		bb, wb := train1(exs, q)
+		bias += bb / float64(bag)
+		if w == nil {
+			w = make([]float64, len(wb))
+		}
+		for i, v := range wb {
+			w[i] += v / float64(bag)
+		}
+	}
+	return bias, w
+}
+
+// train1 fits logistic regression with AdaGrad, classes weighted to balance.
+func train1(exs []example, p params) (float64, []float64) {
+	w := make([]float64, detect.NumBuckets+detect.NumLenBins)
+	g2 := make([]float64, detect.NumBuckets+detect.NumLenBins)
 	var bias, gb2 float64
 	pos := 0
 	for _, e := range exs {
@@ -202,7 +239,8 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 	}
 	combined := make([]float64, len(rows))
 	modelOnly := make([]float64, len(rows))
-	shortWorst := 1.0
+	sweep := []float64{0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5}
+	shortWrong := make([]int, len(sweep)) // worst over the folds' models
 	for f := 0; f < k; f++ {
 		var trainSet []example
 		for i := range rows {
@@ -220,23 +258,21 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 				modelOnly[i] = v.ModelScore
 			}
 		}
-		sh := evaluate.Run(d, short, threshold, false)
-		shortWorst = math.Min(shortWorst, 1-float64(sh.FalsePositives+sh.FalseNegatives)/float64(sh.N))
+		for ti, t := range sweep {
+			sh := evaluate.Run(d, short, t, false)
+			shortWrong[ti] = max(shortWrong[ti], sh.FalsePositives+sh.FalseNegatives)
+		}
 	}
 	fmt.Fprintf(w, "%d-fold cross-validation, held-out predictions over all %d rows:\n", k, len(rows))
-	line := func(name string, scores []float64, t float64) {
+	line := func(name string, scores []float64, t float64, extra string) {
 		tp, fp, fn, tn := confusion(rows, scores, t)
-		fmt.Fprintf(w, "  %-22s threshold %.2f: recall %.4f, FPR %.4f, precision %.4f (tp %d fp %d fn %d tn %d)\n",
-			name, t, ratio(tp, tp+fn), ratio(fp, fp+tn), ratio(tp, tp+fp), tp, fp, fn, tn)
+		fmt.Fprintf(w, "  %-22s threshold %.2f: recall %.4f, FPR %.4f, precision %.4f (tp %d fp %d fn %d tn %d)%s\n",
+			name, t, ratio(tp, tp+fn), ratio(fp, fp+tn), ratio(tp, tp+fp), tp, fp, fn, tn, extra)
 	}
-	line("rules only", ruleScore, threshold)
-	line("model only (held-out)", modelOnly, threshold)
-	line("rules + model", combined, threshold)
-	for _, t := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7} {
-		if t == threshold {
-			continue
-		}
-		line("rules + model", combined, t)
+	line("rules only", ruleScore, threshold, "")
+	line("model only (held-out)", modelOnly, threshold, "")
+	for ti, t := range sweep {
+		line("rules + model", combined, t, fmt.Sprintf("; injection-short-dev wrong (worst fold model): %d", shortWrong[ti]))
 	}
 	if misses != "" {
 		f, err := os.Create(misses)
@@ -250,7 +286,7 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 		}
 	}
 	fmt.Fprintf(w, "  model-only ROC AUC (held-out): %.4f\n", auc(rows, modelOnly))
-	fmt.Fprintf(w, "  injection-short-dev.csv accuracy with each fold's model: worst %.4f\n", shortWorst)
+	fmt.Fprintf(w, "  rules + model ROC AUC (held-out): %.4f\n", auc(rows, combined))
 }
 
 func confusion(rows []evaluate.Row, scores []float64, t float64) (tp, fp, fn, tn int) {
