@@ -55,6 +55,11 @@ func TestDevelopmentTargets(t *testing.T) {
 	if short["false_positives"].(float64) != 0 || short["false_negatives"].(float64) != 0 {
 		t.Errorf("injection-short-dev.csv: %v false positives, %v false negatives, want none", short["false_positives"], short["false_negatives"])
 	}
+	// Our own prompts (testdata/heldout-own.csv), never trained on: every row right.
+	own := evalJSON(t, "testdata/heldout-own.csv")
+	if own["false_positives"].(float64) != 0 || own["false_negatives"].(float64) != 0 {
+		t.Errorf("testdata/heldout-own.csv: %v false positives, %v false negatives, want none", own["false_positives"], own["false_negatives"])
+	}
 	if testing.Short() || raceEnabled {
 		return // timings under -race or -short say nothing
 	}

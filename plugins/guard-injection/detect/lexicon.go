@@ -65,6 +65,7 @@ var lexicon = map[uint32][]string{
 	cNeg: {"not", "no", "never", "don't", "dont", "stop", "cease", "ne", "pas", "nicht", "kein", "keine", "nunca",
 		"non", "nao", "mehr", "plus"},
 	cFollow: {"follow", "obey", "listen", "heed", "adhere", "comply", "respect", "abide", "honor", "honour",
+		"following", "obeying", "respecting", "heeding", "listening",
 		"suivez", "suis", "respectez", "obeis", "obeissez", "befolge", "befolgen", "folge", "gehorche", "sigas",
 		"sigue", "seguir", "obedezcas", "obedecer", "seguire", "segui", "obbedire", "obbedisci", "siga", "obedeca"},
 	cQual: {
@@ -72,6 +73,7 @@ var lexicon = map[uint32][]string{
 		"every", "your", "these", "those", "system", "safety", "content", "ethical", "moral", "openai",
 		"existing", "current", "old", "given", "default", "programmed", "built-in", "internal", "developer",
 		"anthropic", "google", "security", "pre-prompt", "other", "first", "past", "former", "provided",
+		"configured", "assigned",
 		// French
 		"precedentes", "precedents", "precedente", "precedent", "anterieures", "anterieurs", "toutes", "tous",
 		"vos", "tes", "les", "ci-dessus", "dessus", "initiales", "systeme",
@@ -114,7 +116,8 @@ var lexicon = map[uint32][]string{
 		"zeige", "zeig", "gib", "verrate", "nenne", "drucke", "ausgeben",
 		"muestra", "muestrame", "revela", "dame", "imprime", "escribe", "dime",
 		"mostra", "mostrami", "rivela", "dammi", "stampa", "scrivi", "dimmi",
-		"mostre", "revele", "imprima", "escreva", "diga",
+		"mostre", "revele", "imprima", "escreva", "diga", "recopie", "recopiez", "repete", "repetez", "wiederhole",
+		"repite", "ripeti", "repita",
 	},
 	cLeakObj: {
 		"prompt", "instructions", "message", "configuration", "config", "guidelines", "rules", "initialization",
@@ -125,7 +128,7 @@ var lexicon = map[uint32][]string{
 	cLeakQual: {
 		"your", "system", "hidden", "initial", "original", "secret", "internal", "confidential", "developer",
 		"full", "exact", "entire", "complete", "whole", "starting", "pre", "first", "above", "previous",
-		"vos", "ton", "ta", "tes", "votre", "systeme", "cachee", "cache", "deine", "deinen", "geheime", "geheimen",
+		"vos", "ton", "ta", "tes", "votre", "systeme", "cachee", "cache", "cachees", "caches", "deine", "deinen", "geheime", "geheimen",
 		"tus", "tu", "sistema", "oculta", "oculto", "tue", "tuo", "nascosto", "nascoste", "suas", "seu", "sua",
 	},
 	cSecret: {"password", "passwords", "passphrase", "credentials", "secret", "secrets", "api", "token", "tokens",

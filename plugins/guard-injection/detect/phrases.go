@@ -113,7 +113,29 @@ var phraseGroups = map[string][]string{
 		"policy", "policies", "ethical", "moral", "filter", "censor", "illegal", "harmful", "jailbreak", "character",
 	},
 	"dan_context": {
-		"you are", "you're", "pretend", "act as", " mode", "jailbreak", "character", "anything", "openai", "chatgpt",
+		"you are", "you're", "pretend", "act as", " mode", "jailbreak", "character", "do anything", "anything now",
+		"openai", "chatgpt",
 		"persona", "stands for",
+	},
+	// Override verbs of several words ("set aside every instruction").
+	"override_multi": {
+		"set aside", "put aside", "pay no attention to", "throw out", "haz caso omiso", "hagas caso omiso",
+		"no hagas caso", "ne tiens plus compte", "ne tenez plus compte", "ne tiens pas compte",
+		"ne tenez pas compte", "fais abstraction", "faites abstraction", "non tenere conto", "non tener conto",
+		"nao leve em conta", "nao considere", "hor nicht auf",
+	},
+	// Rules declared void ("the previous rules no longer apply").
+	"void": {
+		"no longer apply", "no longer applies", "no longer valid", "no longer in effect", "no longer in force",
+		"are now void", "are void", "are lifted", "ne s'appliquent plus", "ne sont plus valables",
+		"gelten nicht mehr", "ya no aplican", "ya no se aplican", "ya no son validas", "non valgono piu",
+		"non si applicano piu", "nao se aplicam mais", "nao valem mais",
+	},
+	// Where the hidden prompt sits, relative to the conversation.
+	"leak_conv": {
+		"before my first", "above my first", "preceding my first", "start of the conversation", "start of this conversation",
+		"beginning of the conversation", "beginning of this conversation", "before this conversation",
+		"before our conversation", "avant cette conversation", "avant notre conversation", "debut de la conversation",
+		"vor diesem gesprach", "antes de esta conversacion", "prima di questa conversazione", "antes desta conversa",
 	},
 }
