@@ -96,7 +96,7 @@ pipeline "default" {
       min_temperature  = 0.0
       max_temperature  = 1.0
       max_tokens_limit = 4096
-      threshold        = 0.4
+      threshold        = 0.25
       mode             = "block"
     }
   }
