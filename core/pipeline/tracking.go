@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llmgw/llmgw/core/sdk"
 	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
 )
 
@@ -34,8 +35,9 @@ type tracking struct {
 	// retryAt holds back re-sends to a tracker that just refused a batch.
 	retryAt map[string]time.Time
 
-	stop chan struct{}
-	done chan struct{}
+	stop   chan struct{}
+	stopBy time.Time // the final delivery's deadline; set before stop is closed
+	done   chan struct{}
 }
 
 const (
@@ -109,17 +111,24 @@ func (t *tracking) run() {
 				}
 				break
 			}
-			t.deliver(batch)
+			t.deliver(batch, true)
 			return
 		}
-		t.deliver(batch)
+		t.deliver(batch, false)
 		batch = nil
 	}
 }
 
 // deliver adds batch to every tracker's pending list and sends what is
 // pending, oldest first.
-func (t *tracking) deliver(batch []*pb.Event) {
+//
+// final is the last delivery before shutdown. There is no later tick to
+// re-send what a tracker did not take, so it is not held back by retryAt, and
+// a tracker whose process is down (it crashed just before and is being
+// restarted by its supervisor) is waited for, up to its restart wait: the
+// restarted process gets the events the crashed one never acknowledged
+// instead of them being lost.
+func (t *tracking) deliver(batch []*pb.Event, final bool) {
 	g := t.current()
 	if g == nil {
 		return
@@ -133,12 +142,12 @@ func (t *tracking) deliver(batch []*pb.Event) {
 			pend = pend[over:]
 		}
 		t.pending[tr.name] = pend
-		wait := time.Now().Before(t.retryAt[tr.name])
+		wait := !final && time.Now().Before(t.retryAt[tr.name])
 		t.mu.Unlock()
 		if len(pend) == 0 || wait {
 			continue
 		}
-		t.send(tr, pend)
+		t.send(tr, pend, final)
 	}
 	var n int
 	t.mu.Lock()
@@ -149,17 +158,31 @@ func (t *tracking) deliver(batch []*pb.Event) {
 	t.unacked.Store(int64(n))
 }
 
-func (t *tracking) send(tr *trackerInst, pend []*pb.Event) {
+// send offers pend to the tracker in batches. When final, a process that is
+// down, or whose call just broke, is waited for (see deliver).
+func (t *tracking) send(tr *trackerInst, pend []*pb.Event, final bool) {
+	const finalRetries = 3
 	acked := map[string]bool{}
-	for start := 0; start < len(pend); start += trackBatch {
+	var failed *sdk.Client
+	retries := 0
+	for start := 0; start < len(pend); {
 		end := min(start+trackBatch, len(pend))
 		c := tr.proc.ClientNow()
+		if final && (c == nil || c == failed) {
+			c = t.waitRestart(tr, failed)
+		}
 		if c == nil {
 			break
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), trackTimeout)
 		resp, err := c.Tracker.Track(ctx, &pb.TrackRequest{InstanceId: tr.id, Events: pend[start:end]})
 		cancel()
+		if err != nil && final && retries < finalRetries {
+			t.logger.Debug("tracker did not take events at shutdown; waiting for its process", "tracker", tr.name, "error", err)
+			failed = c
+			retries++
+			continue
+		}
 		if err != nil {
 			t.logger.Debug("tracker did not take events; will re-send", "tracker", tr.name, "error", err)
 			t.mu.Lock()
@@ -167,6 +190,7 @@ func (t *tracking) send(tr *trackerInst, pend []*pb.Event) {
 			t.mu.Unlock()
 			break
 		}
+		start = end
 		for _, id := range resp.AckedIds {
 			acked[id] = true
 		}
@@ -191,8 +215,29 @@ func (t *tracking) send(tr *trackerInst, pend []*pb.Event) {
 	t.mu.Unlock()
 }
 
-// close delivers what is queued and stops.
+// waitRestart returns a connection to tr's process other than failed (nil:
+// none in time), waiting up to the process's restart wait and the final
+// delivery's deadline. It returns nil when failed is still the connection of
+// a live process: the call failed for another reason than a crash.
+func (t *tracking) waitRestart(tr *trackerInst, failed *sdk.Client) *sdk.Client {
+	ctx, cancel := context.WithDeadline(context.Background(), t.stopBy)
+	defer cancel()
+	var c *sdk.Client
+	var err error
+	if failed == nil {
+		c, err = tr.proc.Client(ctx)
+	} else {
+		c, err = tr.proc.ClientAfterFailure(ctx, failed)
+	}
+	if err != nil || c == failed {
+		return nil
+	}
+	return c
+}
+
+// close delivers what is queued and stops, waiting at most timeout.
 func (t *tracking) close(timeout time.Duration) {
+	t.stopBy = time.Now().Add(timeout)
 	close(t.stop)
 	select {
 	case <-t.done:

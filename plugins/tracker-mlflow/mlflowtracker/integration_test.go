@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -28,7 +29,12 @@ import (
 // "fallback" (first provider failed, second answered) or "blocked" (the
 // guard rejected it).
 func makeEvent(kind string, i int) *sdk.Event {
-	t0 := time.Now().Add(-time.Second).UnixNano()
+	return makeEventAt(kind, i, time.Now().Add(-time.Second).UnixNano())
+}
+
+// makeEventAt is makeEvent with the request's start time t0 (Unix ns): the
+// same arguments give the same event.
+func makeEventAt(kind string, i int, t0 int64) *sdk.Event {
 	temp, maxTok := 0.7, int32(64)
 	ev := &sdk.Event{
 		EventId:        fmt.Sprintf("%s-%d-%d", kind, i, t0),
@@ -442,9 +448,89 @@ func TestKill9LosesNothing(t *testing.T) {
 	experiment := uniqueName(t)
 	dir := t.TempDir()
 
+	cmd, acked := startChild(t, dir, experiment)
+	_ = cmd.Process.Signal(syscall.SIGKILL)
+	_ = cmd.Wait()
+
+	tr := newTracker(t, testConfig(srv.URL(), experiment, dir))
+	defer tr.Close()
+	got := waitTraces(t, client, experiment, 15, 30*time.Second)
+	checkTraces(t, got, acked)
+}
+
+// TestKilledThenClosedProcessesAreReplayed is the gateway's crash sequence
+// on one spool directory while MLflow is down: process A acknowledges events
+// and is killed with SIGKILL; its restarted successor B (started after A
+// exited, or while A still held the directory) acknowledges more, including
+// some of A's again (the host re-sends what it saw no answer for), and is
+// closed at shutdown with everything still spooled; then C, with MLflow up,
+// delivers every event exactly once.
+func TestKilledThenClosedProcessesAreReplayed(t *testing.T) {
+	srv := startMLflow(t)
+	client, _ := mlflowapi.New(srv.URL(), 5*time.Second)
+	for _, overlap := range []bool{false, true} {
+		name := "B starts after A exited"
+		if overlap {
+			name = "B starts while A still holds the spool"
+		}
+		t.Run(name, func(t *testing.T) {
+			experiment := uniqueName(t)
+			dir := t.TempDir()
+			dead := deadURI(t)
+			a, aEvents := startChild(t, dir, experiment)
+			kill := func() {
+				_ = a.Process.Signal(syscall.SIGKILL)
+				_ = a.Wait()
+			}
+			if !overlap {
+				kill()
+			}
+			b := newTracker(t, testConfig(dead, experiment, dir))
+			if overlap != strings.Contains(b.p.sp.Dir(), "overflow-") {
+				t.Fatalf("B's spool is %s", b.p.sp.Dir())
+			}
+			if overlap {
+				kill()
+			}
+			var bEvents []*sdk.Event
+			for i := 0; i < 10; i++ {
+				bEvents = append(bEvents, makeEvent([]string{"ok", "fallback", "blocked"}[i%3], 100+i))
+			}
+			resent := aEvents[12:]
+			for _, batch := range [][]*sdk.Event{resent, bEvents[:4], bEvents[4:]} {
+				if acked, err := b.Track(ctx(t), mixedEventsCopy(batch)); err != nil || len(acked) != len(batch) {
+					t.Fatalf("B: Track: %d of %d, %v", len(acked), len(batch), err)
+				}
+			}
+			if err := b.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			c := newTracker(t, testConfig(srv.URL(), experiment, dir))
+			defer c.Close()
+			all := append(aEvents, bEvents...)
+			got := waitTraces(t, client, experiment, len(all), 60*time.Second)
+			time.Sleep(time.Second) // a late duplicate would show up now
+			got, _ = tracesByRequest(t, client, experiment)
+			checkTraces(t, got, all)
+			waitFor(t, 10*time.Second, "C's spool drained", func() (bool, string) {
+				n := c.p.sp.Pending()
+				return n == 0, fmt.Sprintf("%d bytes pending", n)
+			})
+		})
+	}
+}
+
+// startChild starts a tracker in a child process that acknowledges
+// childEvents while MLflow is unreachable and then waits to be killed. It
+// returns the process and the events it acknowledged.
+func startChild(t *testing.T, dir, experiment string) (*exec.Cmd, []*sdk.Event) {
+	t.Helper()
 	exe, _ := os.Executable()
+	t0 := time.Now().Add(-time.Second).UnixNano()
 	cmd := exec.Command(exe, "-test.run=^$")
-	cmd.Env = append(os.Environ(), childSpoolEnv+"="+dir, childURIEnv+"=http://127.0.0.1:1", childExpEnv+"="+experiment)
+	cmd.Env = append(os.Environ(), childSpoolEnv+"="+dir, childURIEnv+"=http://127.0.0.1:1", childExpEnv+"="+experiment,
+		fmt.Sprintf("%s=%d", childT0Env, t0))
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = testWriter{t}
 	if err := cmd.Start(); err != nil {
@@ -457,28 +543,32 @@ func TestKill9LosesNothing(t *testing.T) {
 	}
 	var acked []string
 	if err := json.Unmarshal([]byte(line), &acked); err != nil || len(acked) != 15 {
+		_ = cmd.Process.Kill()
 		t.Fatalf("child acked %q", line)
 	}
-	_ = cmd.Process.Signal(syscall.SIGKILL)
-	_ = cmd.Wait()
-
-	tr := newTracker(t, testConfig(srv.URL(), experiment, dir))
-	defer tr.Close()
-	got := waitTraces(t, client, experiment, 15, 30*time.Second)
-	checkTraces(t, got, childEvents())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	return cmd, childEvents(t0)
 }
 
 const (
 	childSpoolEnv = "LLMGW_TEST_CHILD_SPOOL"
 	childURIEnv   = "LLMGW_TEST_CHILD_URI"
 	childExpEnv   = "LLMGW_TEST_CHILD_EXPERIMENT"
+	childT0Env    = "LLMGW_TEST_CHILD_T0"
 )
 
-// childEvents are the events the child process tracks (deterministic ids).
-func childEvents() []*sdk.Event {
-	evs := mixedEvents(15)
-	for i, ev := range evs {
-		ev.EventId = fmt.Sprintf("child-%d", i)
+// childEvents are the events the child process tracks: the same for the
+// same t0 in both processes.
+func childEvents(t0 int64) []*sdk.Event {
+	kinds := []string{"ok", "fallback", "blocked"}
+	var evs []*sdk.Event
+	for i := 0; i < 15; i++ {
+		ev := makeEventAt(kinds[i%3], i, t0)
+		ev.EventId = fmt.Sprintf("child-%d-%d", i, t0)
+		evs = append(evs, ev)
 	}
 	return evs
 }
@@ -493,7 +583,8 @@ func runChild(dir string) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	acked, err := tr.Track(context.Background(), childEvents())
+	t0, _ := strconv.ParseInt(os.Getenv(childT0Env), 10, 64)
+	acked, err := tr.Track(context.Background(), childEvents(t0))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

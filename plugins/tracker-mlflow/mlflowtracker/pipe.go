@@ -280,14 +280,27 @@ func resetTimer(t *time.Timer, d time.Duration) {
 // deliver sends one batch as traces. A batch MLflow refuses as invalid is
 // retried event by event, and an event it still refuses is dropped (logged):
 // one bad event must not block the spool forever.
+//
+// An event can be in the spool twice (the host re-sends events whose
+// acknowledgement a crashed process never sent, and a successor may spool
+// them again). MLflow upserts traces by id across requests, but two copies
+// in one request are both ingested (the trace's token usage is summed over
+// both), so a batch carries each event id once.
 func (p *pipe) deliver(batch []spool.Record) error {
 	set := p.set.Load()
 	events := make([]*sdk.Event, 0, len(batch))
+	seen := make(map[string]bool, len(batch))
 	for _, r := range batch {
 		ev := &sdk.Event{}
 		if err := proto.Unmarshal(r.Data, ev); err != nil {
 			p.log.Error("dropping an undecodable spool record", "error", err)
 			continue
+		}
+		if ev.EventId != "" {
+			if seen[ev.EventId] {
+				continue
+			}
+			seen[ev.EventId] = true
 		}
 		events = append(events, ev)
 	}
