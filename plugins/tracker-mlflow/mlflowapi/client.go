@@ -10,9 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -64,7 +68,10 @@ type Client struct {
 	base     *url.URL
 	user     *url.Userinfo
 	http     *http.Client
+	probe    *http.Client // no keep-alive: a probe leaves no idle connection
 	redacted string
+
+	onServerClose atomic.Pointer[func()]
 }
 
 // New returns a client of the server at trackingURI (http or https; user
@@ -75,7 +82,20 @@ func New(trackingURI string, timeout time.Duration) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("tracking URI must be an http(s) URL")
 	}
-	c := &Client{base: u, user: u.User, http: &http.Client{Timeout: timeout}}
+	c := &Client{base: u, user: u.User}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &watchedConn{Conn: conn, c: c}, nil
+	}
+	c.http = &http.Client{Timeout: timeout, Transport: tr}
+	probe := http.DefaultTransport.(*http.Transport).Clone()
+	probe.DisableKeepAlives = true
+	c.probe = &http.Client{Timeout: timeout, Transport: probe}
 	clean := *u
 	clean.User = nil
 	clean.RawQuery = ""
@@ -83,6 +103,54 @@ func New(trackingURI string, timeout time.Duration) (*Client, error) {
 	c.base = &clean
 	c.redacted = clean.String()
 	return c, nil
+}
+
+// OnServerClose sets f to be called (at most once per connection, never
+// concurrently with itself for one connection) when the server closes or
+// resets a connection of this client: an idle keep-alive connection closed
+// by the server is the first sign of a server shutting down. f must not
+// block.
+func (c *Client) OnServerClose(f func()) { c.onServerClose.Store(&f) }
+
+// watchedConn reports the server's end of the connection (EOF or an error
+// other than our own close or deadline) to the client's OnServerClose.
+type watchedConn struct {
+	net.Conn
+	c    *Client
+	once sync.Once
+}
+
+func (w *watchedConn) Read(b []byte) (int, error) {
+	n, err := w.Conn.Read(b)
+	if err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, os.ErrDeadlineExceeded) {
+		if f := w.c.onServerClose.Load(); f != nil {
+			w.once.Do(*f)
+		}
+	}
+	return n, err
+}
+
+// Ping checks that the server answers its /health endpoint, on a fresh
+// connection that is closed afterwards.
+func (c *Client) Ping(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url("/health"), nil)
+	if err != nil {
+		return err
+	}
+	if c.user != nil {
+		pw, _ := c.user.Password()
+		req.SetBasicAuth(c.user.Username(), pw)
+	}
+	resp, err := c.probe.Do(req)
+	if err != nil {
+		return scrub(err)
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return &APIError{Status: resp.StatusCode, Message: "health check failed"}
+	}
+	return nil
 }
 
 // URI is the tracking URI without credentials.

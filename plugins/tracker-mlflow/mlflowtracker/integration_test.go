@@ -365,7 +365,8 @@ print(json.dumps({"state": str(tr.info.state), "spans": [
 }
 
 // TestMLflowOutageLosesNothing stops MLflow while events are tracked, then
-// restarts it: every event arrives once, and Track stays fast meanwhile.
+// restarts it: the outage is noticed at once, every event arrives once, and
+// Track stays fast meanwhile.
 func TestMLflowOutageLosesNothing(t *testing.T) {
 	srv := startMLflow(t)
 	client, _ := mlflowapi.New(srv.URL(), 5*time.Second)
@@ -378,6 +379,9 @@ func TestMLflowOutageLosesNothing(t *testing.T) {
 	waitTraces(t, client, experiment, 10, 30*time.Second)
 
 	srv.stop()
+	// MLflow closing the sender's idle connection is enough to notice it is
+	// gone: /health says "spooling" before the next delivery is even due.
+	waitFor(t, 2*time.Second, "state spooling before any event is tracked", func() (bool, string) { return tr.State() == "spooling", tr.State() })
 	downLatency := trackOneByOne(t, tr, up[10:])
 	waitFor(t, 10*time.Second, "state spooling", func() (bool, string) { return tr.State() == "spooling", tr.State() })
 	t.Logf("Track latency p50 with MLflow up: %v, down: %v", upLatency, downLatency)

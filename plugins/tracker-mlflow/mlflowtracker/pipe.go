@@ -55,6 +55,7 @@ type pipe struct {
 	start time.Time
 
 	wake     chan struct{}
+	gone     chan struct{} // MLflow closed one of our connections
 	closing  chan struct{}
 	done     chan struct{}
 	released chan struct{}   // closed once the spool is closed
@@ -85,6 +86,7 @@ func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger
 		}
 		if p.refs > 0 {
 			p.refs++
+			set.client.OnServerClose(p.serverClosed)
 			p.set.Store(set)
 			return p, nil
 		}
@@ -107,9 +109,10 @@ func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipe{
 		dir: dir, refs: 1, sp: sp, log: log, start: time.Now(),
-		wake: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}), released: make(chan struct{}),
+		wake: make(chan struct{}, 1), gone: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}), released: make(chan struct{}),
 		ctx: ctx, cancel: cancel,
 	}
+	set.client.OnServerClose(p.serverClosed)
 	p.set.Store(set)
 	if n, err := sp.AdoptOrphans(); n > 0 || err != nil {
 		log.Info("adopted events of an earlier process's overflow spool", "events", n, "error", err)
@@ -177,6 +180,35 @@ func (p *pipe) track(events []*sdk.Event) (int, error) {
 	return n, err
 }
 
+// serverClosed is called when MLflow closes one of the client's connections
+// (it is shutting down, or just ending an idle keep-alive connection): the
+// sender checks whether MLflow is still there, so that /health says
+// "spooling" as soon as it is gone rather than at the next delivery.
+func (p *pipe) serverClosed() {
+	select {
+	case p.gone <- struct{}{}:
+	default:
+	}
+}
+
+// probe checks, between deliveries, that MLflow still answers.
+func (p *pipe) probe(set *settings) {
+	if p.outage.Load() {
+		return
+	}
+	if err := set.client.Ping(p.ctx); err != nil && p.ctx.Err() == nil {
+		p.markOutage(set, err)
+	}
+}
+
+// markOutage records that MLflow did not answer, logging it once per outage.
+func (p *pipe) markOutage(set *settings, err error) {
+	if p.outage.CompareAndSwap(false, true) {
+		p.log.Warn("MLflow is unreachable; events are spooled on disk until it answers",
+			"tracking_uri", set.client.URI(), "error", err)
+	}
+}
+
 func (p *pipe) isClosing() bool {
 	select {
 	case <-p.closing:
@@ -235,6 +267,8 @@ func (p *pipe) run() {
 			case <-timer.C:
 			case <-metricsTick.C:
 				p.logRunMetrics(false)
+			case <-p.gone:
+				p.probe(set)
 			case <-p.closing:
 			}
 			continue
@@ -245,10 +279,7 @@ func (p *pipe) run() {
 				p.finish()
 				return
 			}
-			if p.outage.CompareAndSwap(false, true) {
-				p.log.Warn("MLflow is unreachable; events are spooled on disk until it answers",
-					"tracking_uri", set.client.URI(), "error", err)
-			}
+			p.markOutage(set, err)
 			backoff = min(max(2*backoff, 250*time.Millisecond), maxBackoff)
 			resetTimer(timer, backoff)
 			select {
