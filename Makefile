@@ -8,7 +8,7 @@ PROMPT  ?= What is the capital of France?
 
 # Every Go module of the workspace, and the plugins that have a main package.
 PLUGINS      := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
-MODULES      := core core/sdk $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim
+MODULES      := core core/sdk $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim bench
 PKG_PATTERNS := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 
 .PHONY: all build run test test-go test-e2e vet fmt proto bench fuzz clean \

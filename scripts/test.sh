@@ -15,7 +15,7 @@ fi
 
 make --no-print-directory conformance-deps
 
-modules=(core core/sdk tools/upstream-sim)
+modules=(core core/sdk tools/upstream-sim bench)
 for m in plugins/*/go.mod; do modules+=("$(dirname "$m")"); done
 patterns=()
 for m in "${modules[@]}"; do patterns+=("./$m/..."); done
