@@ -5,7 +5,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -37,12 +36,6 @@ type Plugin struct {
 // nothing may be written to stdout (it carries go-plugin's handshake).
 func Serve(p Plugin) {
 	logger := NewLogger(p.Name)
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// Plugins are small and many: a soft heap limit keeps each one's
-		// memory close to what it uses (GOMEMLIMIT in the plugin block's env
-		// overrides it).
-		debug.SetMemoryLimit(DefaultMemoryLimit)
-	}
 	srv := newServer(p, logger)
 	go exitWhenOrphaned(srv, logger)
 	if addr := os.Getenv("LLMGW_PLUGIN_PPROF"); addr != "" {
@@ -59,10 +52,6 @@ func Serve(p Plugin) {
 	srv.closeAll()
 	os.Exit(0)
 }
-
-// DefaultMemoryLimit is the soft Go heap limit of a plugin process unless
-// GOMEMLIMIT says otherwise.
-const DefaultMemoryLimit = 32 << 20
 
 // ServerOptions are the gRPC server options every plugin runs with.
 func ServerOptions() []grpc.ServerOption {
