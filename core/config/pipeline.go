@@ -4,9 +4,10 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -554,10 +555,10 @@ func (p *parser) check() {
 	s := p.spec
 	needPlugin := func(inst Instance) {
 		if _, ok := s.Plugins[inst.Plugin]; !ok {
-			p.errf(inst.Range, "Unknown plugin", "%s %q uses plugin %q, which no plugin block defines (defined: %s)", inst.Kind, inst.Name, inst.Plugin, strings.Join(sortedKeys(s.Plugins), ", "))
+			p.errf(inst.Range, "Unknown plugin", "%s %q uses plugin %q, which no plugin block defines (defined: %s)", inst.Kind, inst.Name, inst.Plugin, strings.Join(slices.Sorted(maps.Keys(s.Plugins)), ", "))
 		}
 	}
-	for _, name := range sortedKeys(s.Providers) {
+	for _, name := range slices.Sorted(maps.Keys(s.Providers)) {
 		needPlugin(s.Providers[name].Instance)
 	}
 	for _, st := range s.Stages {
@@ -590,15 +591,6 @@ func (p *parser) check() {
 			seen[target] = true
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // ctyToGo converts a cty value to plain Go values for koanf.

@@ -8,7 +8,8 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,7 +140,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 			g.procs = append(g.procs, proc)
 		}
 		desc := proc.Describe()
-		if desc != nil && !contains(desc.Kinds, inst.Kind) {
+		if desc != nil && !slices.Contains(desc.Kinds, inst.Kind) {
 			msg := fmt.Sprintf("plugin %q serves %s, not %s", inst.Plugin, strings.Join(desc.Kinds, ", "), inst.Kind)
 			return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.Range, "Wrong plugin kind", msg)}
 		}
@@ -165,7 +166,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 		return instance{name: inst.Name, plugin: inst.Plugin, id: id, proc: proc, info: resp.GetInfo(), caps: caps}, nil
 	}
 
-	for _, name := range sortedNames(spec.Providers) {
+	for _, name := range slices.Sorted(maps.Keys(spec.Providers)) {
 		ps := spec.Providers[name]
 		inst, err := use(&ps.Instance)
 		if err != nil {
@@ -178,7 +179,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 		if err != nil {
 			return nil, err
 		}
-		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: contains(inst.caps, sdk.CapStageAfter)}
+		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter)}
 		g.stages = append(g.stages, st)
 		g.hasAfter = g.hasAfter || st.after
 		if n := len(g.groups); n > 0 && st.parallel && g.groups[n-1][0].parallel {
@@ -231,24 +232,6 @@ func pick(chain, member, def time.Duration) time.Duration {
 		return chain
 	}
 	return member
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // acquire marks one request in flight on g; false once g is retired.

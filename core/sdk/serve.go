@@ -39,7 +39,7 @@ func Serve(p Plugin) {
 	srv := newServer(p, logger)
 	go exitWhenOrphaned(srv, logger)
 	if addr := os.Getenv("LLMGW_PLUGIN_PPROF"); addr != "" {
-		go servePprof(logger, addr)
+		go ServePprof(logger, addr)
 	}
 	plugin.Serve(&plugin.ServeConfig{
 		HandshakeConfig:  Handshake,
@@ -91,9 +91,9 @@ func NewLogger(name string) hclog.Logger {
 	})
 }
 
-// servePprof serves Go's profiler when LLMGW_PLUGIN_PPROF names an address
-// (set it in the plugin block's env to profile one plugin).
-func servePprof(logger hclog.Logger, addr string) {
+// ServePprof serves Go's profiler on its own listener at addr (the host's
+// pprof_listen, a plugin's LLMGW_PLUGIN_PPROF); it returns when that fails.
+func ServePprof(logger hclog.Logger, addr string) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)

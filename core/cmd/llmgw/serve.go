@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"github.com/llmgw/llmgw/core/api"
 	"github.com/llmgw/llmgw/core/config"
 	"github.com/llmgw/llmgw/core/pipeline"
+	"github.com/llmgw/llmgw/core/sdk"
 )
 
 // commonFlags are the flags of serve and validate.
@@ -69,20 +69,27 @@ func newLogger(s config.Settings) hclog.Logger {
 	})
 }
 
+// load parses the flags, the pipeline file and the layered settings of a
+// command; code is the exit code when it fails (ok false).
+func load(name string, args []string) (f *commonFlags, spec *config.Spec, settings config.Settings, code int, ok bool) {
+	f, err := parseFlags(name, args)
+	if err != nil {
+		return nil, nil, settings, 2, false
+	}
+	if spec, err = config.LoadFile(f.config); err == nil {
+		settings, err = config.LoadSettings(spec.Server, os.Environ(), f.flagLayer())
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return nil, nil, settings, 1, false
+	}
+	return f, spec, settings, 0, true
+}
+
 func serve(args []string) int {
-	f, err := parseFlags("serve", args)
-	if err != nil {
-		return 2
-	}
-	spec, err := config.LoadFile(f.config)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	settings, err := config.LoadSettings(spec.Server, os.Environ(), f.flagLayer())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	f, _, settings, code, ok := load("serve", args)
+	if !ok {
+		return code
 	}
 	logger := newLogger(settings)
 	dataDir, err := filepath.Abs(settings.DataDir)
@@ -126,7 +133,7 @@ func serve(args []string) int {
 	logger.Info(fmt.Sprintf("llmgw serving on http://%s", ln.Addr()), "generation", g.ID, "pipeline", f.config, "models", len(g.ModelNames()), "pid", os.Getpid())
 
 	if settings.PprofListen != "" {
-		go servePprof(logger, settings.PprofListen)
+		go sdk.ServePprof(logger, settings.PprofListen)
 	}
 	stopWatch := make(chan struct{})
 	if settings.Watch {
@@ -163,20 +170,6 @@ func serve(args []string) int {
 			logger.Info("stopped")
 			return 0
 		}
-	}
-}
-
-// servePprof serves Go's profiler on its own listener, never on the API's.
-func servePprof(logger hclog.Logger, addr string) {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	logger.Info("pprof serving", "addr", addr)
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	if err := srv.ListenAndServe(); err != nil {
-		logger.Warn("pprof listener failed", "error", err)
 	}
 }
 
@@ -237,19 +230,9 @@ func watchFile(logger hclog.Logger, file string, rt *pipeline.Runtime, stop <-ch
 }
 
 func validate(args []string) int {
-	f, err := parseFlags("validate", args)
-	if err != nil {
-		return 2
-	}
-	spec, err := config.LoadFile(f.config)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	settings, err := config.LoadSettings(spec.Server, os.Environ(), f.flagLayer())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	f, spec, settings, code, ok := load("validate", args)
+	if !ok {
+		return code
 	}
 	settings.LogLevel = "warn"
 	logger := newLogger(settings)
