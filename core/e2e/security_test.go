@@ -217,3 +217,50 @@ func TestTokenLimitChargesReportedUsage(t *testing.T) {
 		t.Errorf("after the window the client must pass again: %d %s", r.status, r.body)
 	}
 }
+
+// TestRedisOutageFollowsPolicy kills Redis under a running gateway: fail_open
+// keeps serving without hanging, fail_closed answers 503, and once Redis is
+// back on the same address the limit is exact again.
+func TestRedisOutageFollowsPolicy(t *testing.T) {
+	addr := freeAddr(t)
+	_, port, _ := strings.Cut(addr, ":")
+	startAt := func() *proc {
+		p := startProc(t, nil, "redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+		waitFor(t, "redis to listen", 10*time.Second, func() bool { return strings.Contains(p.output(), "Ready to accept connections") })
+		return p
+	}
+	redis := startAt()
+	s := startSim(t)
+	open := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(fmt.Sprintf(`{ rpm = 5, redis_url = "redis://%s/0" }`, addr))))
+	closed := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(fmt.Sprintf(`{ rpm = 1000, redis_url = "redis://%s/1", on_redis_error = "fail_closed" }`, addr))))
+	send := func(g *gateway) (reply, time.Duration) {
+		start := time.Now()
+		r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "x", "model": "gpt-4o-primary"}, nil)
+		return r, time.Since(start)
+	}
+	if r, _ := send(closed); r.status != 200 {
+		t.Fatalf("before the outage: %d %s", r.status, r.body)
+	}
+	redis.stop(5 * time.Second)
+	for i := 0; i < 8; i++ {
+		if r, d := send(open); r.status != 200 || d > time.Second {
+			t.Fatalf("fail_open during the outage: %d after %v: %s", r.status, d, r.body)
+		}
+		if r, d := send(closed); r.status != 503 || r.errorCode(t) != "plugin_unavailable" || d > time.Second {
+			t.Fatalf("fail_closed during the outage: %d after %v: %s", r.status, d, r.body)
+		}
+	}
+	startAt()
+	var codes []int
+	waitFor(t, "the limiter to use Redis again", 10*time.Second, func() bool {
+		r, _ := send(closed)
+		return r.status == 200
+	})
+	for i := 0; i < 7; i++ {
+		r, _ := send(open)
+		codes = append(codes, r.status)
+	}
+	if fmt.Sprint(codes) != "[200 200 200 200 200 429 429]" {
+		t.Errorf("after Redis came back, rpm 5 must let exactly 5 through: %v", codes)
+	}
+}
