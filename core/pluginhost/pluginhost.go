@@ -534,7 +534,8 @@ func lookupSum(sums, file string) string {
 // (the process probably died): it waits, up to the restart wait, for a
 // connection other than failed.
 func (p *Process) ClientAfterFailure(ctx context.Context, failed *sdk.Client) (*sdk.Client, error) {
-	deadline := time.Now().Add(p.spec.RestartWait)
+	start := time.Now()
+	deadline := start.Add(p.spec.RestartWait)
 	for {
 		c := p.client.Load()
 		if c != nil && c != failed {
@@ -543,7 +544,7 @@ func (p *Process) ClientAfterFailure(ctx context.Context, failed *sdk.Client) (*
 		p.mu.Lock()
 		pc := p.pc
 		p.mu.Unlock()
-		if c == failed && pc != nil && !pc.Exited() && time.Since(deadline) > -p.spec.RestartWait+200*time.Millisecond {
+		if c == failed && pc != nil && !pc.Exited() && time.Since(start) > 200*time.Millisecond {
 			// Still the same live process after a while: the failure was not
 			// a crash; let the caller see it.
 			return c, nil
