@@ -8,7 +8,7 @@ PROMPT  ?= What is the capital of France?
 
 # Every Go module of the workspace, and the plugins that have a main package.
 PLUGINS      := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
-MODULES      := core core/sdk $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim bench
+MODULES      := core sdk/go tests/e2e $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim bench
 PKG_PATTERNS := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 
 .PHONY: all build run test test-go test-e2e vet fmt proto bench fuzz clean \
@@ -48,16 +48,17 @@ vet:
 fmt:
 	@gofmt -w $(MODULES)
 
-## proto: regenerate core/sdk/proto (protoc from Debian's protobuf-compiler + protoc-gen-go[-grpc])
+## proto: regenerate sdk/go/proto (protoc from Debian's protobuf-compiler + protoc-gen-go[-grpc])
 proto:
 	@command -v protoc >/dev/null || { echo "protoc missing: apt-get install protobuf-compiler"; exit 1; }
 	@$(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 	@$(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
-	@cd core/sdk && PATH="$$($(GO) env GOPATH)/bin:$$PATH" protoc -I proto \
+	@cd sdk/go && PATH="$$($(GO) env GOPATH)/bin:$$PATH" protoc -I proto \
 	  --go_out=proto --go_opt=paths=source_relative \
 	  --go-grpc_out=proto --go-grpc_opt=paths=source_relative \
 	  proto/llmgw/v1/llmgw.proto
-	@echo "regenerated core/sdk/proto/llmgw/v1"
+	@echo "regenerated sdk/go/proto/llmgw/v1 (Go)"
+	@$(MAKE) --no-print-directory python-proto
 
 ## fuzz: every fuzz target for FUZZTIME each (default 30s)
 fuzz:

@@ -1,5 +1,5 @@
 # Conformance with real clients: the official OpenAI SDKs (Python and Node)
-# and schemathesis against a live gateway, driven by core/e2e/conformance_test.go.
+# and schemathesis against a live gateway, driven by tests/e2e/conformance_test.go.
 #
 # conformance-deps makes .venv-tests (pinned tests/conformance/requirements.txt)
 # and tests/conformance/node/node_modules (npm ci from package-lock.json). It is
@@ -28,4 +28,4 @@ $(CONFORMANCE_NODE)/node_modules/.installed: $(CONFORMANCE_NODE)/package.json $(
 
 ## conformance: only the conformance tests (clients, OpenAPI, schemathesis) through the real binaries
 conformance: build conformance-deps
-	@go test -count=1 -run 'TestOpenAPI|TestConformance' ./core/e2e/
+	@go test -count=1 -run 'TestOpenAPI|TestConformance' ./tests/e2e/

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test: unit tests (with -race) of every module, then the end-to-end tests
-# through the real binaries (core/e2e). Needs redis-server on PATH and the MLflow
+# through the real binaries (tests/e2e). Needs redis-server on PATH and the MLflow
 # virtualenv (make mlflow-install); the tests start and stop their own Redis,
 # MLflow, simulator and gateway processes on free loopback ports.
 set -euo pipefail
@@ -15,7 +15,7 @@ fi
 
 make --no-print-directory conformance-deps
 
-modules=(core core/sdk tools/upstream-sim bench)
+modules=(core sdk/go tests/e2e tools/upstream-sim bench)
 for m in plugins/*/go.mod; do modules+=("$(dirname "$m")"); done
 patterns=()
 for m in "${modules[@]}"; do patterns+=("./$m/..."); done

@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"strings"
 
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 // DefaultModel is the model /generate uses when the body names none.

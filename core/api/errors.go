@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 
 	"github.com/llmgw/llmgw/core/pipeline"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 
 	"github.com/llmgw/llmgw/core/pipeline"
 )

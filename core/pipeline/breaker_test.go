@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 func TestBreakerOpensCoolsDownAndProbesOnce(t *testing.T) {

@@ -17,8 +17,8 @@ import (
 
 	"github.com/llmgw/llmgw/core/config"
 	"github.com/llmgw/llmgw/core/pluginhost"
-	"github.com/llmgw/llmgw/core/sdk"
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 // Generation is one loaded pipeline file. It never changes after Build; a

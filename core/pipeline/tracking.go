@@ -11,8 +11,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 // tracking hands finished-request events to the current generation's

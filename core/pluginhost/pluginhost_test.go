@@ -13,15 +13,15 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/llmgw/llmgw/core/config"
-	"github.com/llmgw/llmgw/core/sdk"
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
-// buildTestPlugin builds core/e2e/testplugin (a stage) into a temp dir.
+// buildTestPlugin builds tests/e2e/testplugin (a stage) into a temp dir.
 func buildTestPlugin(tb testing.TB) string {
 	tb.Helper()
 	bin := filepath.Join(tb.TempDir(), "testplugin")
-	out, err := exec.Command("go", "build", "-o", bin, "../e2e/testplugin").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "../../tests/e2e/testplugin").CombinedOutput()
 	if err != nil {
 		tb.Fatalf("build test plugin: %v\n%s", err, out)
 	}

@@ -3,7 +3,7 @@ module github.com/llmgw/llmgw/plugins/guard-injection
 go 1.26.0
 
 require (
-	github.com/llmgw/llmgw/core/sdk v0.0.0-00010101000000-000000000000
+	github.com/llmgw/llmgw/sdk/go v0.0.0-00010101000000-000000000000
 	golang.org/x/sys v0.48.0
 	golang.org/x/text v0.42.0
 )
@@ -23,4 +23,4 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/llmgw/llmgw/core/sdk => ../../core/sdk
+replace github.com/llmgw/llmgw/sdk/go => ../../sdk/go

@@ -7,9 +7,9 @@ package main
 import (
 	"os"
 
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
 	"github.com/llmgw/llmgw/plugins/guard-injection/guard"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Version is the plugin's version.

@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/hashicorp/go-hclog v1.6.3
-	github.com/llmgw/llmgw/core/sdk v0.0.0
+	github.com/llmgw/llmgw/sdk/go v0.0.0
 )
 
 require (
@@ -23,4 +23,4 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/llmgw/llmgw/core/sdk => ../../core/sdk
+replace github.com/llmgw/llmgw/sdk/go => ../../sdk/go

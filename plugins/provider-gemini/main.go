@@ -4,8 +4,8 @@
 package main
 
 import (
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/provider-gemini/geminiprovider"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Version is the plugin's version, reported in Describe.

@@ -4,7 +4,7 @@
 package main
 
 import (
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 
 	"github.com/llmgw/llmgw/plugins/provider-openai/openaiprovider"
 )

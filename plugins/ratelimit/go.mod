@@ -5,7 +5,7 @@ go 1.26.0
 require (
 	github.com/hashicorp/go-hclog v1.6.3
 	github.com/hashicorp/go-plugin v1.8.0
-	github.com/llmgw/llmgw/core/sdk v0.0.0
+	github.com/llmgw/llmgw/sdk/go v0.0.0
 	github.com/redis/go-redis/v9 v9.23.0
 )
 
@@ -26,4 +26,4 @@ require (
 	google.golang.org/protobuf v1.36.12 // indirect
 )
 
-replace github.com/llmgw/llmgw/core/sdk => ../../core/sdk
+replace github.com/llmgw/llmgw/sdk/go => ../../sdk/go

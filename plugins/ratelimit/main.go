@@ -3,7 +3,7 @@
 package main
 
 import (
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 
 	"github.com/llmgw/llmgw/plugins/ratelimit/ratelimit"
 )

@@ -3,7 +3,7 @@ module github.com/llmgw/llmgw/plugins/tracker-mlflow
 go 1.26.0
 
 require (
-	github.com/llmgw/llmgw/core/sdk v0.0.0
+	github.com/llmgw/llmgw/sdk/go v0.0.0
 	google.golang.org/protobuf v1.36.12
 )
 
@@ -24,4 +24,4 @@ require (
 	google.golang.org/grpc v1.85.0 // indirect
 )
 
-replace github.com/llmgw/llmgw/core/sdk => ../../core/sdk
+replace github.com/llmgw/llmgw/sdk/go => ../../sdk/go

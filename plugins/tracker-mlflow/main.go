@@ -3,8 +3,8 @@
 package main
 
 import (
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowtracker"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Version is the plugin's version.

@@ -17,9 +17,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/plugincheck"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/plugincheck"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 // simPlaceholder in a --config value is replaced by the URL of an upstream

@@ -18,7 +18,7 @@ import (
 //go:embed scaffold
 var scaffoldFS embed.FS
 
-const sdkModule = "github.com/llmgw/llmgw/core/sdk"
+const sdkModule = "github.com/llmgw/llmgw/sdk/go"
 
 var pluginNameRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
@@ -33,7 +33,7 @@ func pluginNew(args []string, stdout, stderr io.Writer) int {
 	kind := fs.String("kind", "", "stage, provider or tracker (required)")
 	dir := fs.String("dir", "", "where to create the module (default plugins/NAME)")
 	module := fs.String("module", "", "Go module path (default github.com/llmgw/llmgw/plugins/NAME inside this repository, example.com/llmgw-plugins/NAME outside)")
-	sdkDir := fs.String("sdk", "", "the llmgw SDK's directory (core/sdk of a checkout; default: found from the current directory or from this executable)")
+	sdkDir := fs.String("sdk", "", "the llmgw SDK's directory (sdk/go of a checkout; default: found from the current directory or from this executable)")
 	noTidy := fs.Bool("no-tidy", false, "do not run go mod tidy")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -74,7 +74,7 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	repoRoot := filepath.Dir(filepath.Dir(sdkDir)) // …/core/sdk → …
+	repoRoot := filepath.Dir(filepath.Dir(sdkDir)) // …/sdk/go → …
 	if o.Dir == "" {
 		o.Dir = filepath.Join("plugins", o.Name)
 	}
@@ -209,7 +209,7 @@ func render(name string, data scaffoldData) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// findSDK locates core/sdk: the flag, $LLMGW_SDK_DIR, a parent of the
+// findSDK locates sdk/go: the flag, $LLMGW_SDK_DIR, a parent of the
 // current directory, or the checkout this executable was built in (bin/llmgw).
 func findSDK(flagDir string) (string, error) {
 	var candidates []string
@@ -221,7 +221,7 @@ func findSDK(flagDir string) (string, error) {
 		}
 		if wd, err := os.Getwd(); err == nil {
 			for d := wd; ; d = filepath.Dir(d) {
-				candidates = append(candidates, filepath.Join(d, "core", "sdk"))
+				candidates = append(candidates, filepath.Join(d, "sdk", "go"))
 				if d == filepath.Dir(d) {
 					break
 				}
@@ -229,7 +229,7 @@ func findSDK(flagDir string) (string, error) {
 		}
 		if exe, err := os.Executable(); err == nil {
 			if exe, err = filepath.EvalSymlinks(exe); err == nil {
-				candidates = append(candidates, filepath.Join(filepath.Dir(filepath.Dir(exe)), "core", "sdk"))
+				candidates = append(candidates, filepath.Join(filepath.Dir(filepath.Dir(exe)), "sdk", "go"))
 			}
 		}
 	}
@@ -242,7 +242,7 @@ func findSDK(flagDir string) (string, error) {
 	if flagDir != "" {
 		return "", fmt.Errorf("%s is not the llmgw SDK (no go.mod of %s)", flagDir, sdkModule)
 	}
-	return "", errors.New("cannot find the llmgw SDK (core/sdk of a checkout); run from inside the repository or pass --sdk DIR")
+	return "", errors.New("cannot find the llmgw SDK (sdk/go of a checkout); run from inside the repository or pass --sdk DIR")
 }
 
 func within(root, dir string) bool {

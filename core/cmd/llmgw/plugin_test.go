@@ -52,7 +52,7 @@ func TestScaffoldBuildsOutsideTheWorkspace(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds three modules")
 	}
-	sdkDir, err := filepath.Abs("../../sdk")
+	sdkDir, err := filepath.Abs("../../../sdk/go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestScaffoldBuildsOutsideTheWorkspace(t *testing.T) {
 				}
 			}
 			gomod, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
-			if !strings.Contains(string(gomod), "replace github.com/llmgw/llmgw/core/sdk => "+sdkDir) {
+			if !strings.Contains(string(gomod), "replace github.com/llmgw/llmgw/sdk/go => "+sdkDir) {
 				t.Errorf("go.mod lacks the replace to %s:\n%s", sdkDir, gomod)
 			}
 			for _, args := range [][]string{{"vet", "./..."}, {"test", "-count=1", "./..."}, {"build", "-o", "plugin-bin", "."}} {

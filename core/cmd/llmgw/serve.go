@@ -19,7 +19,7 @@ import (
 	"github.com/llmgw/llmgw/core/api"
 	"github.com/llmgw/llmgw/core/config"
 	"github.com/llmgw/llmgw/core/pipeline"
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // commonFlags are the flags of serve and validate.

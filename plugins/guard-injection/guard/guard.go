@@ -13,8 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Modes of the stage.

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
 	"github.com/llmgw/llmgw/plugins/guard-injection/guard"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 var models = []string{"gpt-4o-primary", "gemini-secondary", "smart-router"}

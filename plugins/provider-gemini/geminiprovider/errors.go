@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // maxErrorBody bounds how much of an error answer is read.

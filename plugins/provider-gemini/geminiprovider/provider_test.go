@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 // testKey looks like a Google key and is the one quoted by

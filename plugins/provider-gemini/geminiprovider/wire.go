@@ -3,7 +3,7 @@ package geminiprovider
 import (
 	"strings"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // The Gemini REST shapes this provider sends and reads (generativelanguage

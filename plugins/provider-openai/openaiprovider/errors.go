@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // maxMessageLen bounds the upstream text copied into an error message.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 
 	"github.com/llmgw/llmgw/plugins/provider-openai/openaiprovider"
 )

@@ -22,7 +22,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Flavors of OpenAI-compatible APIs; the flavor picks default headers.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 
 	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )

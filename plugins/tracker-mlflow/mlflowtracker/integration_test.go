@@ -19,10 +19,10 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowapi"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/otlp"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 // makeEvent builds a finished-request event of one of three kinds: "ok",

@@ -12,10 +12,10 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowapi"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/otlp"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/spool"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // closeTimeout bounds how long Close keeps delivering spooled events.

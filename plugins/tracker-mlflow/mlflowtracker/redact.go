@@ -8,7 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // prepare makes an event safe to store: annotations that look like secrets

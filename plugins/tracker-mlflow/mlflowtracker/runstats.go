@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowapi"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/otlp"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // reservoirSize bounds the latencies kept per metrics interval.

@@ -18,9 +18,9 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/llmgw/llmgw/core/sdk"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowapi"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/spool"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Tracker is one configured instance.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 func deadURI(t *testing.T) string { return fmt.Sprintf("http://127.0.0.1:%d", freePort(t)) }

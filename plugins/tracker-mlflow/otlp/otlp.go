@@ -20,7 +20,7 @@ import (
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // MLflow span attribute keys (mlflow/tracing/constant.py).

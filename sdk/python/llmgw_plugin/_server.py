@@ -30,7 +30,7 @@ from .proto import llmgw_pb2_grpc as pbg
 
 # go-plugin's core protocol version (the first field of the handshake line).
 CORE_PROTOCOL_VERSION = 1
-# The handshake's magic cookie (core/sdk/handshake.go).
+# The handshake's magic cookie (sdk/go/handshake.go).
 MAGIC_COOKIE_KEY = "LLMGW_PLUGIN"
 MAGIC_COOKIE_VALUE = "8c3f0f6e-llmgw-plugin-protocol"
 

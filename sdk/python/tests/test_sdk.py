@@ -1,5 +1,5 @@
 """Unit tests of the Python SDK (run by `make python-test` and by the Go
-end-to-end tests in core/e2e/plugins_test.go)."""
+end-to-end tests in tests/e2e/plugins_test.go)."""
 
 import base64
 import os

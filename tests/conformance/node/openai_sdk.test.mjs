@@ -1,5 +1,5 @@
 // The official openai npm package, unchanged, against the gateway at
-// LLMGW_URL (core/e2e/conformance_test.go starts it and runs `node --test`
+// LLMGW_URL (tests/e2e/conformance_test.go starts it and runs `node --test`
 // here). The pipeline's models are the course's, plus `failing` (502
 // all_providers_failed) and `cut` (a stream that stops after its first
 // chunk); the rate limit allows one request per minute per value of the
@@ -11,7 +11,7 @@ import OpenAI from 'openai';
 
 const base = process.env.LLMGW_URL;
 if (!base) {
-  throw new Error('LLMGW_URL is not set: run these tests through core/e2e (go test -run TestConformance ./core/e2e/)');
+  throw new Error('LLMGW_URL is not set: run these tests through tests/e2e (go test -run TestConformance ./tests/e2e/)');
 }
 const client = new OpenAI({
   baseURL: base.replace(/\/$/, '') + '/v1',

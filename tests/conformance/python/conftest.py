@@ -1,6 +1,6 @@
 """Fixtures of the OpenAI Python SDK conformance tests.
 
-They run against a live gateway at LLMGW_URL (core/e2e/conformance_test.go
+They run against a live gateway at LLMGW_URL (tests/e2e/conformance_test.go
 starts the simulator and a gateway with the conformance pipeline and runs
 pytest with it). The pipeline's models are the course's, plus `failing`
 (every attempt answers 500: 502 all_providers_failed) and `cut` (the stream
@@ -19,7 +19,7 @@ import pytest
 def gateway_url() -> str:
     url = os.environ.get("LLMGW_URL")
     if not url:
-        pytest.fail("LLMGW_URL is not set: run these tests through core/e2e (go test -run TestConformance ./core/e2e/)")
+        pytest.fail("LLMGW_URL is not set: run these tests through tests/e2e (go test -run TestConformance ./tests/e2e/)")
     return url.rstrip("/")
 
 

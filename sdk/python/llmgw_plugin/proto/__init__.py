@@ -1,1 +1,1 @@
-"""Generated from core/sdk/proto/llmgw/v1/llmgw.proto by make python-proto; do not edit."""
+"""Generated from sdk/go/proto/llmgw/v1/llmgw.proto by make python-proto; do not edit."""

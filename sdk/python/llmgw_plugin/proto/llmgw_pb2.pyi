@@ -77,7 +77,7 @@ class HostInfo(_message.Message):
     def __init__(self, models: _Optional[_Iterable[str]] = ..., data_dir: _Optional[str] = ..., generation: _Optional[int] = ..., host_version: _Optional[str] = ...) -> None: ...
 
 class ConfigureResponse(_message.Message):
-    __slots__ = ("warnings", "info")
+    __slots__ = ("warnings", "info", "capabilities", "instance_capabilities")
     class InfoEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -87,9 +87,13 @@ class ConfigureResponse(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     INFO_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    INSTANCE_CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
     warnings: _containers.RepeatedScalarFieldContainer[str]
     info: _containers.ScalarMap[str, str]
-    def __init__(self, warnings: _Optional[_Iterable[str]] = ..., info: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    capabilities: _containers.RepeatedScalarFieldContainer[str]
+    instance_capabilities: bool
+    def __init__(self, warnings: _Optional[_Iterable[str]] = ..., info: _Optional[_Mapping[str, str]] = ..., capabilities: _Optional[_Iterable[str]] = ..., instance_capabilities: _Optional[bool] = ...) -> None: ...
 
 class CloseRequest(_message.Message):
     __slots__ = ("instance_id",)

@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 // PluginName is the name under which the one gRPC plugin of every llmgw

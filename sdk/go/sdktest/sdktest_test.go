@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 type wordStage struct{ word string }

@@ -2313,7 +2313,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\bComplete\x12\x19.llmgw.v1.CompleteRequest\x1a\x1a.llmgw.v1.CompleteResponse\x12<\n" +
 	"\x06Stream\x12\x19.llmgw.v1.CompleteRequest\x1a\x15.llmgw.v1.StreamChunk0\x012C\n" +
 	"\aTracker\x128\n" +
-	"\x05Track\x12\x16.llmgw.v1.TrackRequest\x1a\x17.llmgw.v1.TrackResponseB8Z6github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1;llmgwv1b\x06proto3"
+	"\x05Track\x12\x16.llmgw.v1.TrackRequest\x1a\x17.llmgw.v1.TrackResponseB6Z4github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1;llmgwv1b\x06proto3"
 
 var (
 	file_llmgw_v1_llmgw_proto_rawDescOnce sync.Once

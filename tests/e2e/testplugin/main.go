@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 type stageConfig struct {

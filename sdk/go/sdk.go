@@ -29,7 +29,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 // ProtocolVersion is the newest plugin protocol version this SDK speaks.

@@ -16,8 +16,8 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc/status"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	pb "github.com/llmgw/llmgw/core/sdk/proto/llmgw/v1"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
 // Harness is a plugin served in-process and the client connected to it.

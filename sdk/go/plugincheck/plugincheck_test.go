@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmgw/llmgw/core/sdk"
-	"github.com/llmgw/llmgw/core/sdk/plugincheck"
-	"github.com/llmgw/llmgw/core/sdk/sdktest"
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/plugincheck"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 // The test binary doubles as the plugin under check: started with

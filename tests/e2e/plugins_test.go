@@ -218,7 +218,7 @@ const v99Main = `package main
 import (
 	"github.com/hashicorp/go-plugin"
 
-	"github.com/llmgw/llmgw/core/sdk"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 func main() {
