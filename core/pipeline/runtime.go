@@ -28,13 +28,19 @@ type Runtime struct {
 	dataDir string
 	drain   time.Duration
 
-	current  atomic.Pointer[Generation]
-	nextID   atomic.Uint64
+	current atomic.Pointer[Generation]
+	// lastID is the last generation number given out (under reloadMu).
+	lastID   uint64
 	reloadMu sync.Mutex
 	draining sync.WaitGroup
 
 	metrics  *Metrics
 	tracking *tracking
+
+	// stopping is cancelled when Shutdown gives up waiting for in-flight
+	// requests; Serve cancels them with errShuttingDown.
+	stopping context.Context
+	stop     context.CancelFunc
 
 	statusMu   sync.Mutex
 	lastReload ReloadStatus
@@ -68,6 +74,7 @@ func NewRuntime(o Options) *Runtime {
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
 	}
+	rt.stopping, rt.stop = context.WithCancel(context.Background())
 	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
 	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
 	return rt
@@ -103,8 +110,11 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 	spec, err := config.LoadFile(rt.file)
 	if err == nil {
 		var g *Generation
-		g, err = Build(ctx, rt.host, spec, rt.nextID.Add(1), rt.dataDir)
+		// The number is taken only by a reload that took: a failed one
+		// leaves no gap.
+		g, err = Build(ctx, rt.host, spec, rt.lastID+1, rt.dataDir, rt.current.Load())
 		if err == nil {
+			rt.lastID = g.ID
 			old := rt.current.Swap(g)
 			rt.setStatus(ReloadStatus{Generation: g.ID, OK: true, At: time.Now()})
 			if old != nil {
@@ -161,9 +171,13 @@ func (rt *Runtime) TrackerStates() map[string]string { return rt.tracking.State(
 // tracking events, closes every instance and stops every plugin process.
 func (rt *Runtime) Shutdown(timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
-	if g := rt.current.Load(); g != nil {
-		g.drain(time.Until(deadline))
+	if g := rt.current.Load(); g != nil && !g.drain(time.Until(deadline)) {
+		// Cut what is left short before its plugins stop, so it ends as the
+		// gateway's doing, not as a failure of its provider.
+		rt.stop()
+		g.drain(time.Second)
 	}
+	rt.stop()
 	rt.tracking.close(max(time.Until(deadline), 2*time.Second))
 	done := make(chan struct{})
 	go func() { rt.draining.Wait(); close(done) }()
@@ -194,7 +208,7 @@ func Validate(ctx context.Context, logger hclog.Logger, file, dataDir string, st
 	}
 	defer os.RemoveAll(tmp)
 	_ = dataDir
-	g, err := Build(ctx, host, spec, 1, tmp)
+	g, err := Build(ctx, host, spec, 1, tmp, nil)
 	if err != nil {
 		return err
 	}
