@@ -41,6 +41,8 @@ type Runtime struct {
 	// requests; Serve cancels them with errShuttingDown.
 	stopping context.Context
 	stop     context.CancelFunc
+	// shutdownOnce makes Shutdown idempotent.
+	shutdownOnce sync.Once
 
 	statusMu   sync.Mutex
 	lastReload ReloadStatus
@@ -169,7 +171,12 @@ func (rt *Runtime) TrackerStates() map[string]string { return rt.tracking.State(
 
 // Shutdown waits for in-flight requests (up to timeout), delivers queued
 // tracking events, closes every instance and stops every plugin process.
+// Only the first call does anything.
 func (rt *Runtime) Shutdown(timeout time.Duration) {
+	rt.shutdownOnce.Do(func() { rt.shutdown(timeout) })
+}
+
+func (rt *Runtime) shutdown(timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
 	if g := rt.current.Load(); g != nil && !g.drain(time.Until(deadline)) {
 		// Cut what is left short before its plugins stop, so it ends as the

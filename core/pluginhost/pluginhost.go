@@ -49,11 +49,31 @@ type Host struct {
 
 	mu    sync.Mutex
 	procs map[string]*Process
+	// attached are plugins served in this process (tests), by plugin name.
+	attached map[string]*sdk.Client
 }
 
 // New returns a Host. startTimeout bounds each plugin's handshake.
 func New(logger hclog.Logger, startTimeout time.Duration) *Host {
 	return &Host{logger: logger, startTimeout: startTimeout, procs: map[string]*Process{}}
+}
+
+// Attach makes Acquire hand out c, a plugin already served in this process
+// (tests serve one with sdk/go/sdktest), for the plugin blocks named name
+// instead of starting their binary. An attached plugin is not supervised.
+func (h *Host) Attach(name string, c *sdk.Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.attached == nil {
+		h.attached = map[string]*sdk.Client{}
+	}
+	h.attached[name] = c
+}
+
+func (h *Host) attachedClient(name string) *sdk.Client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.attached[name]
 }
 
 // Process is one supervised plugin process.
@@ -136,7 +156,9 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 		return nil, err
 	}
 	p.publish(c)
-	go p.supervise()
+	if h.attachedClient(spec.Name) == nil {
+		go p.supervise()
+	}
 	return p, nil
 }
 
@@ -263,6 +285,9 @@ func (p *Process) CloseInstance(ctx context.Context, id string) {
 // start launches the process and checks its handshake and Describe. The
 // connection is not handed out until publish.
 func (p *Process) start() (*sdk.Client, error) {
+	if c := p.host.attachedClient(p.Name); c != nil {
+		return p.startAttached(c)
+	}
 	sum, err := expectedChecksum(&p.spec)
 	if err != nil {
 		return nil, err
@@ -325,6 +350,21 @@ func (p *Process) start() (*sdk.Client, error) {
 	p.lastError = ""
 	p.mu.Unlock()
 	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS)
+	return c, nil
+}
+
+// startAttached checks an attached plugin's Describe as start does a
+// binary's.
+func (p *Process) startAttached(c *sdk.Client) (*sdk.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.host.startTimeout)
+	defer cancel()
+	desc, err := c.Plugin.Describe(ctx, &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
+	if err != nil {
+		return nil, fmt.Errorf("plugin %q: describe: %s", p.Name, status.Convert(err).Message())
+	}
+	p.mu.Lock()
+	p.describe = desc
+	p.mu.Unlock()
 	return c, nil
 }
 
