@@ -26,7 +26,7 @@ import (
 // reload builds a new one and swaps it in.
 type Generation struct {
 	ID   uint64
-	Spec *config.Spec
+	spec *config.Spec
 
 	// groups are the stages in order; stages marked parallel that stand next
 	// to each other share a group and run concurrently.
@@ -127,7 +127,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 		hostInfo: &pb.HostInfo{Models: spec.ModelNames(), DataDir: dataDir, Generation: id, HostVersion: Version},
 		g: &Generation{
 			ID:        id,
-			Spec:      spec,
+			spec:      spec,
 			host:      host,
 			providers: map[string]*providerInst{},
 			models:    map[string]*modelRoute{},
@@ -387,9 +387,9 @@ func (g *Generation) ModelNames() []string { return g.modelNames }
 // HasModel reports whether the pipeline defines name.
 func (g *Generation) HasModel(name string) bool { _, ok := g.models[name]; return ok }
 
-// Plugins lists the plugin names this generation uses, with whether each is
+// plugins lists the plugin names this generation uses, with whether each is
 // required for serving (it hosts a provider or a fail-closed stage).
-func (g *Generation) Plugins() map[string]bool {
+func (g *Generation) plugins() map[string]bool {
 	out := map[string]bool{}
 	for _, t := range g.trackers {
 		out[t.plugin] = out[t.plugin] || false
@@ -399,31 +399,6 @@ func (g *Generation) Plugins() map[string]bool {
 	}
 	for _, p := range g.providers {
 		out[p.plugin] = true
-	}
-	return out
-}
-
-// InstanceInfo returns what each instance's Configure said of its settings,
-// by kind and name, for /security-status.
-func (g *Generation) InstanceInfo() map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, s := range g.stages {
-		out["stage."+s.name] = s.info
-	}
-	for _, p := range g.providers {
-		out["provider."+p.name] = p.info
-	}
-	for _, t := range g.trackers {
-		out["tracker."+t.name] = t.info
-	}
-	return out
-}
-
-// StageNames lists the stages with their plugins, in order.
-func (g *Generation) StageNames() [][2]string {
-	out := make([][2]string, len(g.stages))
-	for i, s := range g.stages {
-		out[i] = [2]string{s.name, s.plugin}
 	}
 	return out
 }
@@ -440,7 +415,7 @@ type ModelInfo struct {
 func (g *Generation) Models() []ModelInfo {
 	out := make([]ModelInfo, 0, len(g.modelNames))
 	for _, name := range g.modelNames {
-		m := g.Spec.Model(name)
+		m := g.spec.Model(name)
 		if m.IsChain() {
 			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback})
 			continue

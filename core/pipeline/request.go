@@ -91,6 +91,9 @@ type Error struct {
 	RetryAfter time.Duration
 	// Category feeds the security metrics ("validation", "injection", …).
 	Category string
+	// Counter is the /security-metrics counter a refusal adds to, as the
+	// refusing stage declared it.
+	Counter pb.SecurityCounter
 	// WithAttempts asks for the attempts array in the body (502, 504).
 	WithAttempts bool
 }
@@ -161,10 +164,10 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 
 func unknownModel(req *Request) *Error {
 	if req.Route == RouteChat {
-		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation",
+		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation", Counter: sdk.CountValidation,
 			Message: fmt.Sprintf("The model %q does not exist", req.Chat.Model)}
 	}
-	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation",
+	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation", Counter: sdk.CountValidation,
 		Message: fmt.Sprintf("unknown model %q", req.Chat.Model)}
 }
 
@@ -286,6 +289,7 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 			Message:    rj.Message,
 			Param:      rj.Param,
 			Category:   rj.Category,
+			Counter:    rj.Counter,
 			RetryAfter: time.Duration(rj.RetryAfterMs) * time.Millisecond,
 		}
 		if e.Status < 400 || e.Status > 599 {

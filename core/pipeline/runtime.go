@@ -163,12 +163,6 @@ func (rt *Runtime) LastReload() ReloadStatus {
 	return rt.lastReload
 }
 
-// Plugins reports each plugin process.
-func (rt *Runtime) Plugins() []pluginhost.Status { return rt.host.Statuses() }
-
-// TrackerStates reports each tracker's self-reported state.
-func (rt *Runtime) TrackerStates() map[string]string { return rt.tracking.State() }
-
 // Shutdown waits for in-flight requests (up to timeout), delivers queued
 // tracking events, closes every instance and stops every plugin process.
 // Only the first call does anything.

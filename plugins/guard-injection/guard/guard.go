@@ -162,6 +162,7 @@ func scanned(role string) bool {
 func invalid(status int, code, param, msg string) *sdk.StageResponse {
 	r := sdk.Reject(status, "invalid_request_error", code, "validation", msg)
 	r.Reject.Param = param
+	r.Reject.Counter = sdk.CountValidation
 	return r
 }
 
@@ -192,6 +193,7 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 		r := sdk.Reject(400, "invalid_request_error", "prompt_injection_detected", best.Category,
 			fmt.Sprintf("prompt blocked by the injection guard (category: %s)", best.Category))
 		r.Reject.Param = promptParam(chat)
+		r.Reject.Counter = sdk.CountPromptInjection
 		r.Annotations = ann
 		return r, nil
 	}

@@ -195,6 +195,7 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 	resp := sdk.Reject(429, "rate_limit_error", "rate_limit_exceeded", "rate_limit",
 		"rate limit exceeded for rule "+r.name+": "+r.desc)
 	resp.Reject.RetryAfterMs = wait * 1000
+	resp.Reject.Counter = sdk.CountRateLimit
 	resp.ResponseHeaders = headers(r.limitStr, 0, wait)
 	resp.Annotations = map[string]string{AnnotationRule: r.name}
 	return resp

@@ -166,13 +166,31 @@ def proceed(response_headers: Optional[dict] = None, annotations: Optional[dict]
                             annotations=annotations or {}, mutated=mutated, category=category)
 
 
+# The /security-metrics counter of the documented categories (as the Go SDK's CounterFor).
+_COUNTERS = {
+    "validation": pb.SECURITY_COUNTER_VALIDATION,
+    "injection": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "jailbreak": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "prompt_leak": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "template_token": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "obfuscation": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "rate_limit": pb.SECURITY_COUNTER_RATE_LIMIT,
+}
+
+
 def reject(status: int, error_type: str, code: str, category: str, message: str,
-           param: str = "", retry_after_ms: int = 0, response_headers: Optional[dict] = None) -> pb.StageResponse:
+           param: str = "", retry_after_ms: int = 0, response_headers: Optional[dict] = None,
+           counter: Optional[int] = None) -> pb.StageResponse:
     """Refuse the request: the client gets ``status`` with the contract's error
-    JSON {type, code, message}; ``category`` feeds the security metrics."""
+    JSON {type, code, message}; ``category`` feeds the security metrics.
+    ``counter`` is the /security-metrics counter the refusal adds to
+    (``pb.SECURITY_COUNTER_*``); by default the one of the category
+    ("validation", "rate_limit", the injection categories), else none."""
+    if counter is None:
+        counter = _COUNTERS.get(category, pb.SECURITY_COUNTER_UNSPECIFIED)
     return pb.StageResponse(
         action=pb.StageResponse.REJECT,
         reject=pb.Rejection(status=status, type=error_type, code=code, category=category, message=message,
-                            param=param, retry_after_ms=retry_after_ms),
+                            param=param, retry_after_ms=retry_after_ms, counter=counter),
         response_headers=response_headers or {},
     )

@@ -46,6 +46,17 @@ class AnswersTest(unittest.TestCase):
         self.assertEqual((r.reject.status, r.reject.code, r.reject.category), (400, "blocked_keyword", "keyword"))
         self.assertEqual(proceed(response_headers={"X-A": "1"}).response_headers["X-A"], "1")
 
+    def test_reject_sets_the_security_counter(self):
+        self.assertEqual(reject(400, "invalid_request_error", "x", "keyword", "no").reject.counter,
+                         pb.SECURITY_COUNTER_UNSPECIFIED)
+        self.assertEqual(reject(400, "invalid_request_error", "x", "jailbreak", "no").reject.counter,
+                         pb.SECURITY_COUNTER_PROMPT_INJECTION)
+        self.assertEqual(reject(429, "rate_limit_error", "x", "rate_limit", "no").reject.counter,
+                         pb.SECURITY_COUNTER_RATE_LIMIT)
+        self.assertEqual(reject(400, "invalid_request_error", "x", "pii", "no",
+                                counter=pb.SECURITY_COUNTER_VALIDATION).reject.counter,
+                         pb.SECURITY_COUNTER_VALIDATION)
+
     def test_capabilities(self):
         class WithAfter(Stage):
             def process(self, request, context):

@@ -14,6 +14,7 @@ import (
 
 type stageConfig struct {
 	RejectWord string       `json:"reject_word"`
+	RejectCode string       `json:"reject_code"`
 	Sleep      sdk.Duration `json:"sleep"`
 	CrashWord  string       `json:"crash_word"`
 	Header     string       `json:"header"`
@@ -35,7 +36,11 @@ func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 			os.Exit(3)
 		}
 		if s.cfg.RejectWord != "" && strings.Contains(m.Content, s.cfg.RejectWord) {
-			return sdk.Reject(400, "invalid_request_error", "blocked_keyword", "keyword", "blocked by the test stage"), nil
+			code := s.cfg.RejectCode
+			if code == "" {
+				code = "blocked_keyword"
+			}
+			return sdk.Reject(400, "invalid_request_error", code, "keyword", "blocked by the test stage"), nil
 		}
 	}
 	resp := sdk.Continue()
