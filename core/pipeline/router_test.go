@@ -541,3 +541,14 @@ func TestEventIDsAreTheHosts(t *testing.T) {
 		t.Fatalf("the client's id is kept as the request id: %q", a.RequestId)
 	}
 }
+
+func TestChangedServerKeys(t *testing.T) {
+	a := map[string]any{"listen": "127.0.0.1:1", "max_streams": 10, "watch": true}
+	b := map[string]any{"listen": "127.0.0.1:1", "max_streams": 20, "log_level": "debug"}
+	if got := strings.Join(changedKeys(a, b), ","); got != "log_level,max_streams,watch" {
+		t.Fatalf("changed keys: %q", got)
+	}
+	if got := changedKeys(a, a); len(got) != 0 {
+		t.Fatalf("no change: %v", got)
+	}
+}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"reflect"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,9 +33,12 @@ type Runtime struct {
 
 	current atomic.Pointer[Generation]
 	// lastID is the last generation number given out (under reloadMu).
-	lastID   uint64
-	reloadMu sync.Mutex
-	draining sync.WaitGroup
+	lastID uint64
+	// serverAtStart is the first load's server block (under reloadMu): the
+	// settings are read at start, so a reload only warns of a change.
+	serverAtStart map[string]any
+	reloadMu      sync.Mutex
+	draining      sync.WaitGroup
 
 	metrics  *Metrics
 	tracking *tracking
@@ -116,6 +122,7 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 		// leaves no gap.
 		g, err = Build(ctx, rt.host, spec, rt.lastID+1, rt.dataDir, rt.current.Load())
 		if err == nil {
+			rt.noteServerChanges(spec.Server)
 			rt.lastID = g.ID
 			old := rt.current.Swap(g)
 			rt.setStatus(ReloadStatus{Generation: g.ID, OK: true, At: time.Now()})
@@ -136,6 +143,35 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 	rt.setStatus(ReloadStatus{Generation: gen, OK: false, Error: err.Error(), At: time.Now()})
 	rt.logger.Error("pipeline not loaded; still serving the previous one", "generation", gen, "error", err.Error())
 	return nil, err
+}
+
+// noteServerChanges remembers the first load's server block and warns when
+// a reload changes it: those settings are read at start only.
+func (rt *Runtime) noteServerChanges(server map[string]any) {
+	if rt.lastID == 0 {
+		rt.serverAtStart = server
+		return
+	}
+	if changed := changedKeys(rt.serverAtStart, server); len(changed) > 0 {
+		rt.logger.Warn("server {} settings changed; they are read at start only: restart the gateway to apply them", "keys", strings.Join(changed, ","))
+	}
+}
+
+// changedKeys lists the keys whose values differ between a and b, sorted.
+func changedKeys(a, b map[string]any) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !reflect.DeepEqual(v, w) {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // retire drains an old generation, then releases it.
