@@ -232,7 +232,9 @@ func (rt *Runtime) shutdown(timeout time.Duration) {
 
 // Validate parses a pipeline file and starts its plugins to let them check
 // their config, without serving; everything started is stopped again.
-func Validate(ctx context.Context, logger hclog.Logger, file, dataDir string, startTimeout time.Duration) error {
+// Plugins get a temporary data dir, so validating never touches a serving
+// gateway's state.
+func Validate(ctx context.Context, logger hclog.Logger, file string, startTimeout time.Duration) error {
 	spec, err := config.LoadFile(file)
 	if err != nil {
 		return err
@@ -244,7 +246,6 @@ func Validate(ctx context.Context, logger hclog.Logger, file, dataDir string, st
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	_ = dataDir
 	g, err := Build(ctx, host, spec, 1, tmp, nil)
 	if err != nil {
 		return err
