@@ -42,6 +42,7 @@ type step struct {
 // n-th call (0-based); it counts the calls.
 type script struct {
 	mu     sync.Mutex
+	events []*pb.Event // what the tracker received
 	calls  map[string]int
 	behave map[string]func(n int) step
 }
@@ -132,6 +133,41 @@ func (p scriptedProvider) Stream(ctx context.Context, req *sdk.CompleteRequest, 
 	return send(&sdk.StreamChunk{FinishReason: orDefault(st.finish, "stop")})
 }
 
+// recordingTracker keeps every event in the script.
+type recordingTracker struct{ s *script }
+
+func (r recordingTracker) Track(_ context.Context, events []*sdk.Event) ([]string, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		r.s.events = append(r.s.events, ev)
+		ids[i] = ev.EventId
+	}
+	return ids, nil
+}
+
+func (s *script) tracked() []*pb.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*pb.Event(nil), s.events...)
+}
+
+// blockingStage refuses a prompt containing "block", declaring the refusal
+// a prompt injection, under the code "custom" and category "odd".
+type blockingStage struct{}
+
+func (blockingStage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	for _, m := range req.Request.GetMessages() {
+		if strings.Contains(m.Content, "block") {
+			r := sdk.Reject(400, "invalid_request_error", "custom", "odd", "blocked")
+			r.Reject.Counter = sdk.CountPromptInjection
+			return r, nil
+		}
+	}
+	return sdk.Continue(), nil
+}
+
 // testRuntime is a Runtime serving a pipeline file whose plugin "fake" is
 // the scripted provider, in-process.
 type testRuntime struct {
@@ -146,7 +182,9 @@ func newTestRuntime(t *testing.T, hcl string) *testRuntime {
 	s := newScript()
 	h := sdktest.Start(t, sdk.Plugin{Name: "fake", Version: "0.0.1", Provider: func(sdk.Config) (sdk.Provider, error) {
 		return scriptedProvider{s}, nil
-	}, Capabilities: []string{sdk.CapProviderStream}})
+	}, Stage: func(sdk.Config) (sdk.Stage, error) { return blockingStage{}, nil },
+		Tracker:      func(sdk.Config) (sdk.Tracker, error) { return recordingTracker{s}, nil },
+		Capabilities: []string{sdk.CapProviderStream, sdk.CapRoleGuard}})
 	dir := t.TempDir()
 	file := filepath.Join(dir, "pipeline.hcl")
 	rt := NewRuntime(Options{Logger: hclog.NewNullLogger(), File: file, DataDir: dir, DrainTimeout: time.Second, StartTimeout: 5 * time.Second, TrackerQueue: 16})
@@ -242,6 +280,16 @@ func (rt *testRuntime) attempts(t *testing.T, model string, stream bool) (string
 	return describeAttempts(w.tr), w
 }
 
+// expect sends one request and fails the test unless its attempts are want.
+func (rt *testRuntime) expect(t *testing.T, model string, stream bool, want, why string) *recorder {
+	t.Helper()
+	got, w := rt.attempts(t, model, stream)
+	if got != want {
+		t.Fatalf("%s: attempts %q, want %q", why, got, want)
+	}
+	return w
+}
+
 func describeAttempts(tr *Trace) string {
 	if tr == nil {
 		return "<no trace>"
@@ -326,14 +374,10 @@ func TestRouterRetriesHonourRetryAfter(t *testing.T) {
 	}
 	// Retries are bounded, then the router moves on.
 	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
-	if got, _ := rt.attempts(t, "chain", false); got != "a:error:upstream_5xx a:error:upstream_5xx a:error:upstream_5xx b:ok" {
-		t.Fatalf("two retries then fall back: %q", got)
-	}
+	rt.expect(t, "chain", false, "a:error:upstream_5xx a:error:upstream_5xx a:error:upstream_5xx b:ok", "two retries then fall back")
 	// Classes that a retry cannot fix are not retried.
 	rt.script.set("a", step{err: fail(sdk.ClassAuth)})
-	if got, _ := rt.attempts(t, "chain", false); got != "a:error:auth b:ok" {
-		t.Fatalf("auth is not retried: %q", got)
-	}
+	rt.expect(t, "chain", false, "a:error:auth b:ok", "auth is not retried")
 	// A Retry-After longer than the request's deadline means moving on now.
 	rt.script.set("a", step{err: sdk.Fail(sdk.ClassRateLimited, 429, time.Hour, "", "later")})
 	start = time.Now()
@@ -354,12 +398,8 @@ func TestRouterBreakerOpensProbesAndCloses(t *testing.T) {
 	}
 	time.Sleep(120 * time.Millisecond)
 	rt.script.set("a", step{chunks: []string{"back"}})
-	if got, _ := rt.attempts(t, "chain", false); got != "a:ok" {
-		t.Fatalf("after the cool-down a probe goes through: %q", got)
-	}
-	if got, _ := rt.attempts(t, "chain", false); got != "a:ok" {
-		t.Fatalf("a successful probe closes the circuit: %q", got)
-	}
+	rt.expect(t, "chain", false, "a:ok", "after the cool-down a probe goes through")
+	rt.expect(t, "chain", false, "a:ok", "a successful probe closes the circuit")
 }
 
 func TestRouterProbeAnsweredWithContentFilterCloses(t *testing.T) {
@@ -367,12 +407,8 @@ func TestRouterProbeAnsweredWithContentFilterCloses(t *testing.T) {
 	rt.script.seq("a", step{err: fail(sdk.ClassUpstream5xx)}, step{err: fail(sdk.ClassContentFilter)}, step{chunks: []string{"ok"}})
 	rt.attempts(t, "chain", false)
 	time.Sleep(70 * time.Millisecond)
-	if got, _ := rt.attempts(t, "chain", false); got != "a:error:content_filter b:ok" {
-		t.Fatalf("probe: %q", got)
-	}
-	if got, _ := rt.attempts(t, "chain", false); got != "a:ok" {
-		t.Fatalf("a content_filter answer resolves the probe and closes the circuit: %q", got)
-	}
+	rt.expect(t, "chain", false, "a:error:content_filter b:ok", "probe")
+	rt.expect(t, "chain", false, "a:ok", "a content_filter answer resolves the probe and closes the circuit")
 }
 
 func TestRouterClientGoneNeverCountsAgainstTheProvider(t *testing.T) {
@@ -396,9 +432,7 @@ func TestRouterClientGoneNeverCountsAgainstTheProvider(t *testing.T) {
 	if rt.Current().providers["pa"].breaker.open() {
 		t.Fatal("disconnects opened the circuit")
 	}
-	if got, _ := rt.attempts(t, "chain", true); got != "a:ok" {
-		t.Fatalf("the provider still serves: %q", got)
-	}
+	rt.expect(t, "chain", true, "a:ok", "the provider still serves")
 }
 
 func TestRouterShutdownNeverCountsAgainstTheProvider(t *testing.T) {
@@ -496,9 +530,7 @@ func TestBreakerSurvivesReloadOfAnUnchangedProvider(t *testing.T) {
 	if err := rt.load(hcl + "model \"extra\" {\n  provider = \"pb\"\n  upstream = \"b\"\n}\n"); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := rt.attempts(t, "chain", false); got != "a:skipped:circuit_open b:ok" {
-		t.Fatalf("an unchanged provider keeps its open circuit across a reload: %q", got)
-	}
+	rt.expect(t, "chain", false, "a:skipped:circuit_open b:ok", "an unchanged provider keeps its open circuit across a reload")
 	// A changed provider config starts afresh.
 	changed := strings.Replace(hcl, "provider \"pa\" {\n  plugin = \"fake\"\n", "provider \"pa\" {\n  plugin = \"fake\"\n  config = { region = \"eu\" }\n", 1)
 	if err := rt.load(changed); err != nil {
@@ -550,5 +582,58 @@ func TestChangedServerKeys(t *testing.T) {
 	}
 	if got := changedKeys(a, a); len(got) != 0 {
 		t.Fatalf("no change: %v", got)
+	}
+}
+
+func TestReportsAndCountersComeFromWhatPluginsDeclare(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "")+`
+pipeline "default" {
+  stage "screen" {
+    plugin   = "fake"
+    on_error = "fail_open"
+  }
+}
+`)
+	stages := rt.Current().Stages()
+	if len(stages) != 1 || stages[0].Role != RoleGuard || stages[0].OnError != "fail_open" || stages[0].Settings == nil {
+		t.Fatalf("stages: %+v", stages)
+	}
+	h := rt.Health()
+	if !h.OK || h.Generation != 1 || len(h.Plugins) != 1 || h.Plugins[0].Name != "fake" || !h.Plugins[0].Required || h.Plugins[0].State != "serving" {
+		t.Fatalf("health: %+v", h)
+	}
+	req := &Request{ID: "r", Route: RouteChat, Start: time.Now(), Chat: &pb.ChatRequest{Model: "a", Messages: []*pb.Message{{Role: "user", Content: "please block"}}}}
+	w := &recorder{}
+	rt.Serve(context.Background(), req, w)
+	if w.err == nil || w.err.Code != "custom" {
+		t.Fatalf("the stage refuses: %+v", w.err)
+	}
+	sec := rt.Metrics().Security()
+	if sec.BlockedRequests != 1 || sec.PromptInjectionsDetected != 1 || sec.Categories["odd"] != 1 {
+		t.Fatalf("the refusal counts where the stage said: %+v", sec)
+	}
+}
+
+func TestEveryRequestIsItsOwnEvent(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "")+`
+pipeline "default" {
+  tracker "rec" {
+    plugin = "fake"
+  }
+}
+`)
+	for i := 0; i < 3; i++ {
+		rt.serve(context.Background(), "a", false, nil) // every request has the id "req-1"
+	}
+	waitUntil(t, func() bool { return len(rt.script.tracked()) == 3 })
+	ids := map[string]bool{}
+	for _, ev := range rt.script.tracked() {
+		ids[ev.EventId] = true
+		if ev.RequestId != "req-1" || !ev.Ok || ev.ModelUsed != "a" {
+			t.Fatalf("event: %+v", ev)
+		}
+	}
+	if len(ids) != 3 {
+		t.Fatalf("three requests with one request id must be three events: %d distinct ids", len(ids))
 	}
 }
