@@ -29,8 +29,9 @@ class KeywordBlock(Stage):
             text = message.content.lower()
             for word in self.words:
                 if word in text:
-                    return reject(400, "invalid_request_error", "blocked_keyword", "keyword",
-                                  "the prompt contains a blocked word")
+                    return reject(status=400, type="invalid_request_error", code="blocked_keyword",
+                                  message="the prompt contains a blocked word", param="messages",
+                                  category="keyword")
         return proceed()
 
     def info(self):
