@@ -2,7 +2,7 @@
 containing configured words with 400 blocked_keyword.
 
 The gateway starts it through the `keyword-block` launcher (see
-pipeline.hcl); run `llmgw plugin check examples/python-plugin/keyword-block
+pipeline.hcl); run `bin/llmgw plugin check examples/python-plugin/keyword-block
 --config '{"words":["forbidden-word"]}'` to check it.
 """
 

@@ -198,7 +198,7 @@ def reject(*legacy, status: int = 0, type: str = "", code: str = "", message: st
     {message, type, code, param, request_id}; ``type`` defaults to the type of
     the status (:func:`type_for_status`); ``code`` and ``category`` are lower
     snake_case and label the gateway's metrics; ``category`` groups the
-    refusal in /security-metrics. ``llmgw plugin check`` fails a rejection
+    refusal in /security-metrics. ``bin/llmgw plugin check`` fails a rejection
     that breaks these rules. The old positional form
     ``reject(status, type, code, category, message)`` still works but is
     deprecated."""
