@@ -31,6 +31,8 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
 )
 
 // What the image promises (Dockerfile) and the compose file relies on.
@@ -662,5 +664,53 @@ func TestComposeSchemaCheckCatchesAMistake(t *testing.T) {
 	}
 	if _, err := loadCompose(t, file); err == nil || !strings.Contains(err.Error(), "portz") {
 		t.Fatalf("a compose file with a misspelt key loaded: %v", err)
+	}
+}
+
+// TestDockerignoreSendsTheSourcesAndNotTheSecrets reads .dockerignore as
+// Docker does (moby/patternmatcher): the build stage gets every module of
+// go.work, the pipeline and the image script; it never gets .env (provider
+// keys), .git or local build outputs.
+func TestDockerignoreSendsTheSourcesAndNotTheSecrets(t *testing.T) {
+	f, err := os.Open(filepath.Join(root, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	patterns, err := ignorefile.ReadAll(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ignored := func(path string) bool {
+		m, err := pm.MatchesOrParentMatches(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	work, err := os.ReadFile(filepath.Join(root, "go.work"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	needed := []string{"go.work", "go.work.sum", "pipeline.hcl", "scripts/image-rootfs.sh"}
+	for _, m := range regexp.MustCompile(`(?m)^\s*(?:use\s+)?\./(\S+)\s*$`).FindAllSubmatch(work, -1) {
+		needed = append(needed, string(m[1])+"/go.mod")
+	}
+	if len(needed) < 8 {
+		t.Fatalf("found only %v in go.work", needed)
+	}
+	for _, p := range needed {
+		if ignored(p) {
+			t.Errorf(".dockerignore drops %s, which the build stage needs", p)
+		}
+	}
+	for _, p := range []string{".env", ".git/config", "bin/llmgw", ".venv/bin/python", "mlflow-data/mlflow.db", "data/tracker-mlflow/x"} {
+		if !ignored(p) {
+			t.Errorf(".dockerignore sends %s into the build context", p)
+		}
 	}
 }
