@@ -147,7 +147,7 @@ type result struct {
 	start   time.Time
 	latency time.Duration
 	status  int
-	model   string // model_used, or the streamed answer's model
+	model   string // model_used of a /generate answer ("" for a stream)
 	err     string
 }
 
@@ -312,51 +312,27 @@ func grepLines(s, sub string) string {
 // as it is declared unresponsive, and it serves again once replaced.
 func TestFrozenProviderAddsOnlyDetectionTime(t *testing.T) {
 	s := startSim(t)
-	file := writePipeline(t, fmt.Sprintf(`
-plugin "provider-openai" {
-  path = %q
-}
-
-plugin "provider-gemini" {
-  path = %q
-}
-
-# The breaker is off so that the replaced primary is tried again at once.
-provider "openai" {
-  plugin = "provider-openai"
-  config = {
-    api_key  = "sim-key-openai"
-    base_url = "%s/v1"
-  }
-  breaker_failures = 0
-}
-
-provider "gemini" {
-  plugin = "provider-gemini"
-  config = {
-    api_key  = "sim-key-gemini"
-    base_url = "%s"
-  }
-  breaker_failures = 0
-}
-
-model "gpt-4o-primary" {
+	// Models with the default 15 s first-byte deadline over the simulator's
+	// providers (whose breakers are off, so the replaced primary is tried
+	// again at once).
+	file := writePipeline(t, providersHCL(s)+`
+model "patient-primary" {
   provider = "openai"
   upstream = "gpt-4o"
 }
 
-model "gemini-secondary" {
+model "patient-secondary" {
   provider = "gemini"
   upstream = "gemini-2.0-flash"
 }
 
-model "smart-router" {
-  fallback = ["gpt-4o-primary", "gemini-secondary"]
+model "patient-router" {
+  fallback = ["patient-primary", "patient-secondary"]
 }
-`, binPath("plugins/provider-openai"), binPath("plugins/provider-gemini"), s.url(), s.url()))
+`)
 	g := startGateway(t, file)
-	stopPlain := startTimedLoad(g, 3, 50*time.Millisecond, "/generate", map[string]any{"prompt": "hello", "model": "smart-router"})
-	stopStream := startTimedLoad(g, 1, 50*time.Millisecond, "/v1/chat/completions", map[string]any{"model": "smart-router", "stream": true,
+	stopPlain := startTimedLoad(g, 3, 50*time.Millisecond, "/generate", map[string]any{"prompt": "hello", "model": "patient-router"})
+	stopStream := startTimedLoad(g, 1, 50*time.Millisecond, "/v1/chat/completions", map[string]any{"model": "patient-router", "stream": true,
 		"messages": []map[string]string{{"role": "user", "content": "hello stream"}}})
 	time.Sleep(time.Second)
 	old := pluginNow(t, g, "provider-openai").Pid
@@ -380,7 +356,7 @@ model "smart-router" {
 		case res.start.Before(frozen):
 			before++
 		case res.start.After(frozen.Add(r.serving)):
-			if res.model == "gpt-4o-primary" {
+			if res.model == "patient-primary" {
 				after++
 			}
 		}
