@@ -180,7 +180,7 @@ func newPluginCollector(statuses func() []pluginhost.Status) *pluginCollector {
 		statuses: statuses,
 		restarts: prometheus.NewDesc("llmgw_plugin_restarts_total", "Restarts of each plugin process.", []string{"plugin"}, nil),
 		up:       prometheus.NewDesc("llmgw_plugin_up", "1 when the plugin process is serving.", []string{"plugin"}, nil),
-		state:    prometheus.NewDesc("llmgw_plugin_state", "1 for the state each plugin process is in (as /health shows it), 0 for the others.", []string{"plugin", "state"}, nil),
+		state:    prometheus.NewDesc("llmgw_plugin_state", "1 for the state each plugin process is in, 0 for the others.", []string{"plugin", "state"}, nil),
 		hangs:    prometheus.NewDesc("llmgw_plugin_unresponsive_total", "Times each plugin process stopped answering its liveness checks and was replaced.", []string{"plugin"}, nil),
 	}
 }
