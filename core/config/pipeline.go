@@ -66,9 +66,9 @@ type PluginSpec struct {
 	Range            hcl.Range
 }
 
-// LivenessOver is the plugin's liveness check: its own settings over def.
-// A timeout longer than the interval is cut to the interval, so checks never
-// overlap.
+// LivenessOver is the plugin's liveness check: its own settings over def
+// (a zero interval or timeout in def means the default). A timeout longer
+// than the interval is cut to the interval, so checks never overlap.
 func (s *PluginSpec) LivenessOver(def Liveness) Liveness {
 	l := def
 	if s.LivenessInterval > 0 {
@@ -79,6 +79,12 @@ func (s *PluginSpec) LivenessOver(def Liveness) Liveness {
 	}
 	if s.LivenessMisses != nil {
 		l.Misses = *s.LivenessMisses
+	}
+	if l.Interval <= 0 {
+		l.Interval = DefaultLivenessInterval
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultLivenessTimeout
 	}
 	l.Timeout = min(l.Timeout, l.Interval)
 	return l
