@@ -56,6 +56,8 @@ type Options struct {
 	DrainTimeout time.Duration
 	StartTimeout time.Duration
 	TrackerQueue int
+	// Liveness is the plugins' liveness check (zero: config.DefaultLiveness).
+	Liveness config.Liveness
 }
 
 // NewRuntime returns a Runtime with no generation loaded yet.
@@ -67,6 +69,9 @@ func NewRuntime(o Options) *Runtime {
 		dataDir: o.DataDir,
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
+	}
+	if o.Liveness != (config.Liveness{}) {
+		rt.host.SetLiveness(o.Liveness)
 	}
 	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
 	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
