@@ -174,6 +174,8 @@ type pluginCollector struct {
 	statuses func() []pluginhost.Status
 	restarts *prometheus.Desc
 	up       *prometheus.Desc
+	state    *prometheus.Desc
+	hangs    *prometheus.Desc
 }
 
 func newPluginCollector(statuses func() []pluginhost.Status) *pluginCollector {
@@ -181,12 +183,16 @@ func newPluginCollector(statuses func() []pluginhost.Status) *pluginCollector {
 		statuses: statuses,
 		restarts: prometheus.NewDesc("llmgw_plugin_restarts_total", "Restarts of each plugin process.", []string{"plugin"}, nil),
 		up:       prometheus.NewDesc("llmgw_plugin_up", "1 when the plugin process is serving.", []string{"plugin"}, nil),
+		state:    prometheus.NewDesc("llmgw_plugin_state", "1 for the state each plugin process is in, 0 for the others.", []string{"plugin", "state"}, nil),
+		hangs:    prometheus.NewDesc("llmgw_plugin_unresponsive_total", "Times each plugin process stopped answering its liveness checks and was replaced.", []string{"plugin"}, nil),
 	}
 }
 
 func (c *pluginCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.restarts
 	ch <- c.up
+	ch <- c.state
+	ch <- c.hangs
 }
 
 func (c *pluginCollector) Collect(ch chan<- prometheus.Metric) {
@@ -197,5 +203,13 @@ func (c *pluginCollector) Collect(ch chan<- prometheus.Metric) {
 			up = 1
 		}
 		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up, s.Name)
+		for _, st := range pluginhost.States {
+			v := 0.0
+			if s.State == st {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(c.state, prometheus.GaugeValue, v, s.Name, st)
+		}
+		ch <- prometheus.MustNewConstMetric(c.hangs, prometheus.CounterValue, float64(s.Hangs), s.Name)
 	}
 }

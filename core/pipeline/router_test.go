@@ -160,9 +160,7 @@ type blockingStage struct{}
 func (blockingStage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	for _, m := range req.Request.GetMessages() {
 		if strings.Contains(m.Content, "block") {
-			r := sdk.Reject(400, "invalid_request_error", "custom", "odd", "blocked")
-			r.Reject.Counter = sdk.CountPromptInjection
-			return r, nil
+			return sdk.Rejection{Status: 400, Code: "custom", Message: "blocked", Category: "odd", Counter: sdk.CountPromptInjection}.Response(), nil
 		}
 	}
 	return sdk.Continue(), nil

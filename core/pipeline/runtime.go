@@ -70,6 +70,8 @@ type Options struct {
 	DrainTimeout time.Duration
 	StartTimeout time.Duration
 	TrackerQueue int
+	// Liveness is the plugins' liveness check (zero: config.DefaultLiveness).
+	Liveness config.Liveness
 }
 
 // NewRuntime returns a Runtime with no generation loaded yet.
@@ -83,6 +85,9 @@ func NewRuntime(o Options) *Runtime {
 		metrics: NewMetrics(),
 	}
 	rt.stopping, rt.stop = context.WithCancel(context.Background())
+	if o.Liveness != (config.Liveness{}) {
+		rt.host.SetLiveness(o.Liveness)
+	}
 	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
 	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
 	return rt

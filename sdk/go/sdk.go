@@ -66,7 +66,6 @@ type (
 	Usage             = pb.Usage
 	StageRequest      = pb.StageRequest
 	StageResponse     = pb.StageResponse
-	Rejection         = pb.Rejection
 	StageAfterRequest = pb.StageAfterRequest
 	CompleteRequest   = pb.CompleteRequest
 	CompleteResponse  = pb.CompleteResponse
@@ -271,18 +270,8 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // Continue lets the request go on to the next stage.
 func Continue() *StageResponse { return &StageResponse{} }
 
-// Reject refuses the request: the client gets status with the contract's
-// error JSON {type, code, message}. category feeds the security metrics;
-// the /security-metrics counter (Rejection.Counter) is CounterFor(category),
-// which a stage may overwrite.
-func Reject(status int, errType, code, category, message string) *StageResponse {
-	return &StageResponse{
-		Action: pb.StageResponse_REJECT,
-		Reject: &Rejection{Status: int32(status), Type: errType, Code: code, Category: category, Message: message, Counter: CounterFor(category)},
-	}
-}
-
-// CounterFor is the /security-metrics counter of the documented categories:
+// CounterFor is the /security-metrics counter of the documented categories,
+// the one a Rejection without a Counter gets:
 // "validation" counts as a validation error; "injection", "jailbreak",
 // "prompt_leak", "template_token" and "obfuscation" as a prompt injection;
 // "rate_limit" as rate limited. Any other category counts as blocked only.

@@ -107,6 +107,7 @@ func serve(args []string) int {
 		DrainTimeout: settings.DrainTimeout,
 		StartTimeout: settings.PluginStartTimeout,
 		TrackerQueue: settings.TrackerQueue,
+		Liveness:     settings.Liveness(),
 	})
 	ctx := context.Background()
 	g, err := rt.Load(ctx)
