@@ -15,7 +15,9 @@ import (
 )
 
 // Settings are the host's own settings. They are layered: defaults → the
-// pipeline file's `server { … }` block → LLMGW_* environment → flags.
+// pipeline file's `server { … }` block → LLMGW_* environment → flags. They
+// are read once, at start: a reload does not apply a changed server block
+// (the Runtime logs which keys changed).
 type Settings struct {
 	// Listen is the HTTP address (LLMGW_LISTEN, --listen).
 	Listen string `koanf:"listen"`
@@ -52,8 +54,6 @@ type Settings struct {
 	TrackerQueue int `koanf:"tracker_queue"`
 	// Watch reloads the pipeline when its file changes.
 	Watch bool `koanf:"watch"`
-	// TrustedProxies may set X-Forwarded-For (CIDRs or addresses).
-	TrustedProxies []string `koanf:"trusted_proxies"`
 	// PprofListen serves net/http/pprof on this address (off when empty);
 	// bind it to loopback.
 	PprofListen string `koanf:"pprof_listen"`

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/llmgw/llmgw/core/pluginhost"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Metrics are the gateway's counters: the Prometheus series of /metrics and
@@ -123,12 +124,14 @@ func (m *Metrics) requestDone(route, model string, tr *Trace, res *Result, err *
 		m.blocked.Add(1)
 		m.verdicts.WithLabelValues(err.Code, err.Category).Inc()
 		m.addCategory(err.Category)
-		switch {
-		case err.Code == "rate_limit_exceeded":
+		// The counter is what the refusing stage declared; the host does
+		// not guess it from the code or the plugin's name.
+		switch err.Counter {
+		case sdk.CountRateLimit:
 			m.rateLimited.Add(1)
-		case err.Code == "prompt_injection_detected":
+		case sdk.CountPromptInjection:
 			m.injections.Add(1)
-		case err.Category == "validation":
+		case sdk.CountValidation:
 			m.validation.Add(1)
 		}
 		return

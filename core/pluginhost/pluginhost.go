@@ -57,6 +57,8 @@ type Host struct {
 	mu       sync.Mutex
 	procs    map[string]*Process
 	liveness config.Liveness
+	// attached are plugins served in this process (tests), by plugin name.
+	attached map[string]*sdk.Client
 }
 
 // New returns a Host. startTimeout bounds each plugin's handshake. Its
@@ -71,6 +73,24 @@ func (h *Host) SetLiveness(l config.Liveness) {
 	h.mu.Lock()
 	h.liveness = l
 	h.mu.Unlock()
+}
+
+// Attach makes Acquire hand out c, a plugin already served in this process
+// (tests serve one with sdk/go/sdktest), for the plugin blocks named name
+// instead of starting their binary. An attached plugin is not supervised.
+func (h *Host) Attach(name string, c *sdk.Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.attached == nil {
+		h.attached = map[string]*sdk.Client{}
+	}
+	h.attached[name] = c
+}
+
+func (h *Host) attachedClient(name string) *sdk.Client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.attached[name]
 }
 
 // Process is one supervised plugin process.
@@ -164,8 +184,10 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 		return nil, err
 	}
 	p.publish(c)
-	go p.supervise()
-	go p.watch()
+	if h.attachedClient(spec.Name) == nil {
+		go p.supervise()
+		go p.watch()
+	}
 	return p, nil
 }
 
@@ -292,6 +314,9 @@ func (p *Process) CloseInstance(ctx context.Context, id string) {
 // start launches the process and checks its handshake and Describe. The
 // connection is not handed out until publish.
 func (p *Process) start() (*sdk.Client, error) {
+	if c := p.host.attachedClient(p.Name); c != nil {
+		return p.startAttached(c)
+	}
 	sum, err := expectedChecksum(&p.spec)
 	if err != nil {
 		return nil, err
@@ -355,6 +380,21 @@ func (p *Process) start() (*sdk.Client, error) {
 	p.lastError = ""
 	p.mu.Unlock()
 	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS)
+	return c, nil
+}
+
+// startAttached checks an attached plugin's Describe as start does a
+// binary's.
+func (p *Process) startAttached(c *sdk.Client) (*sdk.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.host.startTimeout)
+	defer cancel()
+	desc, err := c.Plugin.Describe(ctx, &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
+	if err != nil {
+		return nil, fmt.Errorf("plugin %q: describe: %s", p.Name, status.Convert(err).Message())
+	}
+	p.mu.Lock()
+	p.describe = desc
+	p.mu.Unlock()
 	return c, nil
 }
 

@@ -62,6 +62,11 @@ type Rejection struct {
 	// RetryAfter becomes the Retry-After header (whole seconds, rounded
 	// up); only with 429 or 503.
 	RetryAfter time.Duration
+	// Counter is the /security-metrics counter the refusal adds to besides
+	// blocked_requests and its category (CountValidation,
+	// CountPromptInjection, CountRateLimit); unset means CounterFor(Category).
+	// The host never guesses it from the code or the plugin's name.
+	Counter SecurityCounter
 }
 
 // Response returns the stage answer that refuses the request. It sends the
@@ -72,6 +77,9 @@ func (r Rejection) Response() *StageResponse {
 	if r.Type == "" {
 		r.Type = TypeForStatus(r.Status)
 	}
+	if r.Counter == pb.SecurityCounter_SECURITY_COUNTER_UNSPECIFIED {
+		r.Counter = CounterFor(r.Category)
+	}
 	return &StageResponse{Action: pb.StageResponse_REJECT, Reject: &pb.Rejection{
 		Status:       int32(r.Status),
 		Type:         r.Type,
@@ -80,6 +88,7 @@ func (r Rejection) Response() *StageResponse {
 		Param:        r.Param,
 		Category:     r.Category,
 		RetryAfterMs: r.RetryAfter.Milliseconds(),
+		Counter:      r.Counter,
 	}}
 }
 

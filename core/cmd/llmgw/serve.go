@@ -239,7 +239,7 @@ func validate(args []string) int {
 	logger := newLogger(settings)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := pipeline.Validate(ctx, logger, f.config, settings.DataDir, settings.PluginStartTimeout); err != nil {
+	if err := pipeline.Validate(ctx, logger, f.config, settings.PluginStartTimeout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

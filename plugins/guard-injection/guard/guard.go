@@ -160,7 +160,7 @@ func scanned(role string) bool {
 }
 
 func invalid(status int, code, param, msg string) *sdk.StageResponse {
-	return sdk.Rejection{Status: status, Type: sdk.TypeInvalidRequest, Code: code, Message: msg, Param: param, Category: "validation"}.Response()
+	return sdk.Rejection{Status: status, Type: sdk.TypeInvalidRequest, Code: code, Message: msg, Param: param, Category: "validation", Counter: sdk.CountValidation}.Response()
 }
 
 // Process validates and scans one request.
@@ -194,6 +194,7 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 			Message:  fmt.Sprintf("prompt blocked by the injection guard (category: %s)", best.Category),
 			Param:    promptParam(chat),
 			Category: best.Category,
+			Counter:  sdk.CountPromptInjection,
 		}.Response()
 		r.Annotations = ann
 		return r, nil

@@ -167,6 +167,18 @@ def proceed(response_headers: Optional[dict] = None, annotations: Optional[dict]
                             annotations=annotations or {}, mutated=mutated, category=category)
 
 
+# The /security-metrics counter of the documented categories (as the Go SDK's CounterFor).
+_COUNTERS = {
+    "validation": pb.SECURITY_COUNTER_VALIDATION,
+    "injection": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "jailbreak": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "prompt_leak": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "template_token": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "obfuscation": pb.SECURITY_COUNTER_PROMPT_INJECTION,
+    "rate_limit": pb.SECURITY_COUNTER_RATE_LIMIT,
+}
+
+
 def type_for_status(status: int) -> str:
     """The error type that goes with a status a stage may answer with (a 4xx
     or 503), or "" for any other status. Same rules as the Go SDK's
@@ -188,7 +200,8 @@ _LEGACY_REJECT_ORDER = ("status", "type", "code", "category", "message")
 
 
 def reject(*legacy, status: int = 0, type: str = "", code: str = "", message: str = "", param: str = "",
-           category: str = "", retry_after_ms: int = 0, response_headers: Optional[dict] = None) -> pb.StageResponse:
+           category: str = "", retry_after_ms: int = 0, response_headers: Optional[dict] = None,
+           counter: Optional[int] = None) -> pb.StageResponse:
     """Refuse the request. Every field is named, so none can be swapped::
 
         return reject(status=400, code="pii_detected", message="the prompt contains an email address",
@@ -201,16 +214,20 @@ def reject(*legacy, status: int = 0, type: str = "", code: str = "", message: st
     refusal in /security-metrics. ``bin/llmgw plugin check`` fails a rejection
     that breaks these rules. The old positional form
     ``reject(status, type, code, category, message)`` still works but is
-    deprecated."""
+    deprecated. ``counter`` is the /security-metrics counter the refusal adds to
+    (``pb.SECURITY_COUNTER_*``); by default the one of the category
+    ("validation", "rate_limit", the injection categories), else none."""
     if legacy:
         if len(legacy) != len(_LEGACY_REJECT_ORDER):
             raise TypeError("reject() takes keyword arguments: reject(status=…, code=…, message=…, category=…)")
         warnings.warn("reject(status, type, code, category, message) is deprecated; name the arguments",
                       DeprecationWarning, stacklevel=2)
         status, type, code, category, message = legacy
+    if counter is None:
+        counter = _COUNTERS.get(category, pb.SECURITY_COUNTER_UNSPECIFIED)
     return pb.StageResponse(
         action=pb.StageResponse.REJECT,
         reject=pb.Rejection(status=status, type=type or type_for_status(status), code=code, message=message,
-                            param=param, category=category, retry_after_ms=retry_after_ms),
+                            param=param, category=category, retry_after_ms=retry_after_ms, counter=counter),
         response_headers=response_headers or {},
     )

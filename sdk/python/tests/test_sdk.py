@@ -57,6 +57,17 @@ class AnswersTest(unittest.TestCase):
                           "rate_limit_error", "service_unavailable", "", ""])
         self.assertEqual(proceed(response_headers={"X-A": "1"}).response_headers["X-A"], "1")
 
+    def test_reject_sets_the_security_counter(self):
+        self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="keyword", message="no").reject.counter,
+                         pb.SECURITY_COUNTER_UNSPECIFIED)
+        self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="jailbreak", message="no").reject.counter,
+                         pb.SECURITY_COUNTER_PROMPT_INJECTION)
+        self.assertEqual(reject(status=429, type="rate_limit_error", code="x", category="rate_limit", message="no").reject.counter,
+                         pb.SECURITY_COUNTER_RATE_LIMIT)
+        self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="pii", message="no",
+                                counter=pb.SECURITY_COUNTER_VALIDATION).reject.counter,
+                         pb.SECURITY_COUNTER_VALIDATION)
+
     def test_capabilities(self):
         class WithAfter(Stage):
             def process(self, request, context):

@@ -14,6 +14,7 @@ import (
 
 type stageConfig struct {
 	RejectWord string       `json:"reject_word"`
+	RejectCode string       `json:"reject_code"`
 	Sleep      sdk.Duration `json:"sleep"`
 	CrashWord  string       `json:"crash_word"`
 	Header     string       `json:"header"`
@@ -41,7 +42,11 @@ func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 			burn(s.cfg.Burn.D())
 		}
 		if s.cfg.RejectWord != "" && strings.Contains(m.Content, s.cfg.RejectWord) {
-			return sdk.Rejection{Status: 400, Type: sdk.TypeInvalidRequest, Code: "blocked_keyword", Message: "blocked by the test stage", Category: "keyword"}.Response(), nil
+			code := s.cfg.RejectCode
+			if code == "" {
+				code = "blocked_keyword"
+			}
+			return sdk.Rejection{Status: 400, Type: sdk.TypeInvalidRequest, Code: code, Message: "blocked by the test stage", Category: "keyword"}.Response(), nil
 		}
 	}
 	resp := sdk.Continue()
