@@ -94,7 +94,7 @@ func TestErrorFaults(t *testing.T) {
 						t.Errorf("%s: body %s", name, r.body)
 					}
 				case "gemini":
-					var eb errorBody
+					var eb errBody
 					strictDecode(t, r.body, &eb)
 					if string(eb.Error.Code) != jsonInt(c.status) || eb.Error.Status != c.gStatus || eb.Error.Message == "" {
 						t.Errorf("%s: body %s", name, r.body)

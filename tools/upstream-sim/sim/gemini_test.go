@@ -95,7 +95,7 @@ func TestGeminiMaxTokensAndStop(t *testing.T) {
 func TestGeminiAuthAndValidation(t *testing.T) {
 	s, ts := newServer(t, Config{})
 	r := do(t, "POST", ts.URL+gemGenerate, nil, geminiBody("hi", ""))
-	var eb errorBody
+	var eb errBody
 	strictDecode(t, r.body, &eb)
 	if r.status != 403 || eb.Error.Status != "PERMISSION_DENIED" || string(eb.Error.Code) != "403" || eb.Error.Message == "" {
 		t.Errorf("no key: %d %s", r.status, r.body)
@@ -109,7 +109,7 @@ func TestGeminiAuthAndValidation(t *testing.T) {
 	}
 	for _, body := range []string{`{nope`, `{}`, `{"contents":[{"role":"assistant","parts":[{"text":"x"}]}]}`} {
 		r = do(t, "POST", ts.URL+gemGenerate, gkey, body)
-		var eb errorBody
+		var eb errBody
 		decode(t, r.body, &eb)
 		if r.status != 400 || eb.Error.Status != "INVALID_ARGUMENT" {
 			t.Errorf("%s: %d %s", body, r.status, r.body)

@@ -122,8 +122,8 @@ func decode(t *testing.T, b []byte, v any) {
 	}
 }
 
-// errorBody is a superset of the three providers' error formats.
-type errorBody struct {
+// errBody is a superset of the three providers' error formats.
+type errBody struct {
 	Error struct {
 		Message string          `json:"message"`
 		Type    string          `json:"type"`

@@ -176,7 +176,7 @@ func TestOpenAIMaxTokensAndStop(t *testing.T) {
 		t.Errorf("stop: %+v", resp.Choices[0])
 	}
 	r = do(t, "POST", ts.URL+"/v1/chat/completions", bearer, chatBody("gpt-4o", "x", `"max_tokens":0`))
-	var eb errorBody
+	var eb errBody
 	decode(t, r.body, &eb)
 	if r.status != 400 || eb.Error.Type != "invalid_request_error" || eb.Error.Param == nil || *eb.Error.Param != "max_tokens" {
 		t.Errorf("max_tokens 0: %d %s", r.status, r.body)
@@ -187,7 +187,7 @@ func TestOpenAIValidation(t *testing.T) {
 	_, ts := newServer(t, Config{})
 	for _, body := range []string{`{not json`, `{"messages":[{"role":"user","content":"x"}]}`, `{"model":"gpt-4o","messages":[]}`} {
 		r := do(t, "POST", ts.URL+"/v1/chat/completions", bearer, body)
-		var eb errorBody
+		var eb errBody
 		decode(t, r.body, &eb)
 		if r.status != 400 || eb.Error.Type != "invalid_request_error" || eb.Error.Message == "" {
 			t.Errorf("%s: %d %s", body, r.status, r.body)
@@ -203,7 +203,7 @@ func TestOpenAIAuth(t *testing.T) {
 		if r.status != 401 {
 			t.Fatalf("%v: status %d", h, r.status)
 		}
-		var eb errorBody
+		var eb errBody
 		strictDecode(t, r.body, &eb)
 		if !strings.HasPrefix(eb.Error.Message, "Incorrect API key provided") || eb.Error.Type != "invalid_request_error" || eb.Error.Param != nil || string(eb.Error.Code) != `"invalid_api_key"` {
 			t.Errorf("%v: %s", h, r.body)
@@ -238,7 +238,7 @@ func TestOpenAITriggers(t *testing.T) {
 		t.Errorf("safety: %d %s", r.status, r.body)
 	}
 	r = do(t, "POST", ts.URL+"/v1/chat/completions", bearer, chatBody("gpt-4o", "SIM_BLOCK_PROMPT", ""))
-	var eb errorBody
+	var eb errBody
 	decode(t, r.body, &eb)
 	if r.status != 400 || string(eb.Error.Code) != `"content_policy_violation"` {
 		t.Errorf("block: %d %s", r.status, r.body)
