@@ -87,17 +87,15 @@ var Faults = []Fault{
 	FaultTimeout, FaultStall, FaultCutStream, FaultMalformed,
 }
 
-// faultNames is the list of valid names, for error messages and flag help.
-func faultNames() string {
+// FaultNames lists the valid fault names, comma-separated, for help texts
+// and error messages.
+func FaultNames() string {
 	names := make([]string, len(Faults))
 	for i, f := range Faults {
 		names[i] = string(f)
 	}
 	return strings.Join(names, ", ")
 }
-
-// FaultNames lists the valid fault names, comma-separated, for help texts.
-func FaultNames() string { return faultNames() }
 
 // ParseFault returns the Fault named s (case-insensitive, surrounding spaces
 // ignored); the empty string is FaultNone.
@@ -111,7 +109,7 @@ func ParseFault(s string) (Fault, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("unknown fault %q (want one of %s)", s, faultNames())
+	return "", fmt.Errorf("unknown fault %q (want one of %s)", s, FaultNames())
 }
 
 // apiError describes one error answer in a provider-neutral way; writeError

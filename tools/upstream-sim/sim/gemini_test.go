@@ -13,7 +13,8 @@ type gResponse struct {
 		Content *struct {
 			Role  string `json:"role"`
 			Parts []struct {
-				Text string `json:"text"`
+				Text    string `json:"text"`
+				Thought bool   `json:"thought"`
 			} `json:"parts"`
 		} `json:"content"`
 		FinishReason  string `json:"finishReason"`
@@ -35,6 +36,7 @@ type gResponse struct {
 	UsageMetadata *struct {
 		PromptTokenCount     int `json:"promptTokenCount"`
 		CandidatesTokenCount int `json:"candidatesTokenCount"`
+		ThoughtsTokenCount   int `json:"thoughtsTokenCount"`
 		TotalTokenCount      int `json:"totalTokenCount"`
 	} `json:"usageMetadata"`
 	ModelVersion string `json:"modelVersion"`
@@ -190,7 +192,9 @@ func TestGeminiStreamSSE(t *testing.T) {
 		c := g.Candidates[0]
 		text.WriteString(c.Content.Parts[0].Text)
 		last := i == len(evs)-1
-		if last != (c.FinishReason != "") || last != (g.UsageMetadata != nil) {
+		// Every event carries the usage so far (as Gemini sends it); only
+		// the last one a finish reason.
+		if last != (c.FinishReason != "") || g.UsageMetadata == nil || g.UsageMetadata.CandidatesTokenCount != countWords(text.String()) {
 			t.Errorf("event %d finish %q usage %v", i, c.FinishReason, g.UsageMetadata)
 		}
 		if last && (c.FinishReason != "STOP" || *g.UsageMetadata != *full.UsageMetadata) {

@@ -131,9 +131,15 @@ type errBody struct {
 		Code    json.RawMessage `json:"code"`
 		Status  string          `json:"status"`
 		Details []struct {
-			Type       string `json:"@type"`
-			RetryDelay string `json:"retryDelay"`
+			Type       string            `json:"@type"`
+			RetryDelay string            `json:"retryDelay"`
+			Reason     string            `json:"reason"`
+			Domain     string            `json:"domain"`
+			Metadata   map[string]string `json:"metadata"`
+			Violations []json.RawMessage `json:"violations"`
+			Links      []json.RawMessage `json:"links"`
 		} `json:"details"`
+		Metadata map[string]json.RawMessage `json:"metadata"`
 	} `json:"error"`
 }
 
