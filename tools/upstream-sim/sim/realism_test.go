@@ -417,11 +417,11 @@ func TestPacingTokens(t *testing.T) {
 	if len(gevs) != 12 || gevs[0].at < 50*time.Millisecond || gevs[11].at < 50*time.Millisecond+11*20*time.Millisecond {
 		t.Errorf("gemini events %d, first %v", len(gevs), gevs[0].at)
 	}
-	// Per-request headers override the global pacing; 0 turns it off.
+	// Per-request headers override the global pacing (global: 50ms + 2×20ms).
 	start = time.Now()
-	r = do(t, "POST", ts.URL+"/v1/chat/completions", with(bearer, "X-Sim-Tokens", "3", "X-Sim-Token-Interval", "0s", "X-Sim-Latency", "0s"), chatBody("gpt-4o", "hi", ""))
+	r = do(t, "POST", ts.URL+"/v1/chat/completions", with(bearer, "X-Sim-Tokens", "2", "X-Sim-Token-Interval", "300ms"), chatBody("gpt-4o", "hi", ""))
 	strictDecode(t, r.body, &resp)
-	if resp.Usage.CompletionTokens != 3 || time.Since(start) > 200*time.Millisecond {
+	if resp.Usage.CompletionTokens != 2 || time.Since(start) < 650*time.Millisecond {
 		t.Errorf("header override: %d tokens after %v", resp.Usage.CompletionTokens, time.Since(start))
 	}
 	// max_tokens still cuts a paced answer.
