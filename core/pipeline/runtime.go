@@ -84,10 +84,10 @@ func NewRuntime(o Options) *Runtime {
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
 	}
-	rt.stopping, rt.stop = context.WithCancel(context.Background())
 	if o.Liveness != (config.Liveness{}) {
 		rt.host.SetLiveness(o.Liveness)
 	}
+	rt.stopping, rt.stop = context.WithCancel(context.Background())
 	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
 	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
 	return rt

@@ -64,7 +64,8 @@ type Rejection struct {
 	RetryAfter time.Duration
 	// Counter is the /security-metrics counter the refusal adds to besides
 	// blocked_requests and its category (CountValidation,
-	// CountPromptInjection, CountRateLimit); zero means CounterFor(Category).
+	// CountPromptInjection, CountRateLimit); unset means CounterFor(Category).
+	// The host never guesses it from the code or the plugin's name.
 	Counter SecurityCounter
 }
 
@@ -76,7 +77,7 @@ func (r Rejection) Response() *StageResponse {
 	if r.Type == "" {
 		r.Type = TypeForStatus(r.Status)
 	}
-	if r.Counter == 0 {
+	if r.Counter == pb.SecurityCounter_SECURITY_COUNTER_UNSPECIFIED {
 		r.Counter = CounterFor(r.Category)
 	}
 	return &StageResponse{Action: pb.StageResponse_REJECT, Reject: &pb.Rejection{

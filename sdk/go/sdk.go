@@ -270,8 +270,7 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // Continue lets the request go on to the next stage.
 func Continue() *StageResponse { return &StageResponse{} }
 
-// CounterFor is the /security-metrics counter of the documented categories,
-// the one a Rejection without a Counter gets:
+// CounterFor is the /security-metrics counter of the documented categories:
 // "validation" counts as a validation error; "injection", "jailbreak",
 // "prompt_leak", "template_token" and "obfuscation" as a prompt injection;
 // "rate_limit" as rate limited. Any other category counts as blocked only.

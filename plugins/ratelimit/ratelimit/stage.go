@@ -198,6 +198,7 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 		Code:       "rate_limit_exceeded",
 		Message:    "rate limit exceeded for rule " + r.name + ": " + r.desc,
 		Category:   "rate_limit",
+		Counter:    sdk.CountRateLimit,
 		RetryAfter: time.Duration(wait) * time.Second,
 		Counter:    sdk.CountRateLimit,
 	}.Response()

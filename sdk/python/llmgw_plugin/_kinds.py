@@ -217,7 +217,9 @@ def reject(*legacy, status: int = 0, type: str = "", code: str = "", message: st
     else none. ``bin/llmgw plugin check`` fails a rejection
     that breaks these rules. The old positional form
     ``reject(status, type, code, category, message)`` still works but is
-    deprecated."""
+    deprecated. ``counter`` is the /security-metrics counter the refusal adds to
+    (``pb.SECURITY_COUNTER_*``); by default the one of the category
+    ("validation", "rate_limit", the injection categories), else none."""
     if legacy:
         if len(legacy) != len(_LEGACY_REJECT_ORDER):
             raise TypeError("reject() takes keyword arguments: reject(status=…, code=…, message=…, category=…)")

@@ -58,12 +58,15 @@ class AnswersTest(unittest.TestCase):
         self.assertEqual(proceed(response_headers={"X-A": "1"}).response_headers["X-A"], "1")
 
     def test_reject_sets_the_security_counter(self):
-        def counter(category, **kw):
-            return reject(status=400, code="x", message="no", category=category, **kw).reject.counter
-        self.assertEqual(counter("keyword"), pb.SECURITY_COUNTER_UNSPECIFIED)
-        self.assertEqual(counter("jailbreak"), pb.SECURITY_COUNTER_PROMPT_INJECTION)
-        self.assertEqual(counter("rate_limit"), pb.SECURITY_COUNTER_RATE_LIMIT)
-        self.assertEqual(counter("pii", counter=pb.SECURITY_COUNTER_VALIDATION), pb.SECURITY_COUNTER_VALIDATION)
+        self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="keyword", message="no").reject.counter,
+                         pb.SECURITY_COUNTER_UNSPECIFIED)
+        self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="jailbreak", message="no").reject.counter,
+                         pb.SECURITY_COUNTER_PROMPT_INJECTION)
+        self.assertEqual(reject(status=429, type="rate_limit_error", code="x", category="rate_limit", message="no").reject.counter,
+                         pb.SECURITY_COUNTER_RATE_LIMIT)
+        self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="pii", message="no",
+                                counter=pb.SECURITY_COUNTER_VALIDATION).reject.counter,
+                         pb.SECURITY_COUNTER_VALIDATION)
 
     def test_capabilities(self):
         class WithAfter(Stage):
