@@ -200,7 +200,6 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 		Category:   "rate_limit",
 		Counter:    sdk.CountRateLimit,
 		RetryAfter: time.Duration(wait) * time.Second,
-		Counter:    sdk.CountRateLimit,
 	}.Response()
 	resp.ResponseHeaders = headers(r.limitStr, 0, wait)
 	resp.Annotations = map[string]string{AnnotationRule: r.name}

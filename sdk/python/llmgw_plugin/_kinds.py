@@ -211,10 +211,7 @@ def reject(*legacy, status: int = 0, type: str = "", code: str = "", message: st
     {message, type, code, param, request_id}; ``type`` defaults to the type of
     the status (:func:`type_for_status`); ``code`` and ``category`` are lower
     snake_case and label the gateway's metrics; ``category`` groups the
-    refusal in /security-metrics. ``counter`` is the /security-metrics
-    counter the refusal adds to (``pb.SECURITY_COUNTER_*``); by default the one
-    of the category ("validation", "rate_limit", the injection categories),
-    else none. ``bin/llmgw plugin check`` fails a rejection
+    refusal in /security-metrics. ``bin/llmgw plugin check`` fails a rejection
     that breaks these rules. The old positional form
     ``reject(status, type, code, category, message)`` still works but is
     deprecated. ``counter`` is the /security-metrics counter the refusal adds to
