@@ -501,7 +501,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // rpcToProviderError classes a failed RPC: the attempt's own deadline is a
 // timeout, a broken plugin connection is transport.
 func rpcToProviderError(actx, reqCtx context.Context, err error) *pb.ProviderError {
-	if actx.Err() != nil && reqCtx.Err() == nil {
+	// The deadline travels with the call, so the plugin's side may report it
+	// (DeadlineExceeded) a moment before the host's own timer fires.
+	if (actx.Err() != nil || status.Code(err) == codes.DeadlineExceeded) && reqCtx.Err() == nil {
 		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "no answer before the first-byte deadline"}
 	}
 	if reqCtx.Err() != nil {
