@@ -18,7 +18,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
-	"github.com/llmgw/llmgw/sdk/go/shared"
+	"github.com/llmgw/llmgw/sdk/go/refpool"
 
 	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )
@@ -43,7 +43,7 @@ const AnnotationRule = "ratelimit.rule"
 // client's history instead of handing everyone a fresh window. Rules are
 // keyed by name, so a renamed rule starts afresh and a changed limit or
 // window applies to the kept history at once.
-var memories shared.Pool[memoryKey, *limiter.Memory]
+var memories refpool.Pool[memoryKey, *limiter.Memory]
 
 // memoryKey names a shared memory backend: a changed max_keys gets a new one.
 type memoryKey struct {

@@ -1,4 +1,4 @@
-package shared
+package refpool
 
 import (
 	"errors"
@@ -49,6 +49,9 @@ func TestSharedUntilLastRelease(t *testing.T) {
 	if old.Value() != next.Value() || c.created.Load() != 1 {
 		t.Fatalf("two values for one key (%d created)", c.created.Load())
 	}
+	if v, ok := p.Peek("rl"); !ok || v != old.Value() {
+		t.Fatal("Peek does not see a held value")
+	}
 	if err := old.Release(); err != nil || old.Value().closed.Load() {
 		t.Fatalf("released with a handle still held: closed=%v err=%v", old.Value().closed.Load(), err)
 	}
@@ -63,6 +66,9 @@ func TestSharedUntilLastRelease(t *testing.T) {
 	}
 	if p.Len() != 0 {
 		t.Fatalf("Len = %d after the last release", p.Len())
+	}
+	if _, ok := p.Peek("rl"); ok {
+		t.Fatal("Peek sees a closed value")
 	}
 	again, _ := p.Acquire("rl", c.create)
 	if again.Value().id != 2 || again.Value().closed.Load() {

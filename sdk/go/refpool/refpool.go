@@ -1,4 +1,4 @@
-// Package shared keeps plugin state alive across a pipeline reload.
+// Package refpool keeps plugin state alive across a pipeline reload.
 //
 // A reload configures the new generation of an instance before it closes the
 // old one, so for a moment both exist. State that must carry over — a rate
@@ -8,14 +8,14 @@
 // still holds, and the old generation's Release then leaves it open. The
 // value is closed when its last handle is released.
 //
-//	var backends shared.Pool[string, *limiter.Memory]
+//	var backends refpool.Pool[string, *limiter.Memory]
 //
 //	h, err := backends.Acquire(name, func() (*limiter.Memory, error) {
 //		return limiter.NewMemory(opts), nil
 //	})
 //	// use h.Value(); in the instance's Close:
 //	return h.Release()
-package shared
+package refpool
 
 import (
 	"io"
@@ -130,6 +130,29 @@ func (p *Pool[K, V]) release(key K, e *entry[V]) error {
 	p.mu.Unlock()
 	close(e.closed)
 	return err
+}
+
+// Peek returns the value of key if a handle to it is held, without taking
+// a reference: the value may be closed as soon as its holders release it.
+// It is for reporting and tests, not for using the value.
+func (p *Pool[K, V]) Peek(key K) (V, bool) {
+	p.mu.Lock()
+	e, ok := p.entries[key]
+	ok = ok && !e.closing
+	p.mu.Unlock()
+	var zero V
+	if !ok {
+		return zero, false
+	}
+	select {
+	case <-e.ready:
+		if e.err != nil {
+			return zero, false
+		}
+		return e.value, true
+	default:
+		return zero, false // still being created
+	}
 }
 
 // Len is the number of keys with a value held, being created or being
