@@ -16,6 +16,11 @@
 // gRPC), calls Describe, then Configure once per configured instance, then the
 // kind's calls, then Close. One process can serve several instances, each with
 // its own config; the factory is called once per instance.
+//
+// Subpackages: provkit (for providers: the HTTP status and transport error to
+// class table, Retry-After, a secret redactor) with provkit/sse (the
+// server-sent event reader), refpool (state that outlives a reload), sdktest
+// (an in-process harness for tests) and plugincheck (the conformance check).
 package sdk
 
 import (
