@@ -17,3 +17,7 @@ logs:
 ## stop: stop the make run of this checkout (started in another terminal or in the background)
 stop:
 	@bash scripts/stop.sh
+
+## cover: unit + end-to-end tests with coverage (plugin processes included) → coverage/index.html, coverage/summary.txt
+cover: build
+	@bash scripts/cover.sh
