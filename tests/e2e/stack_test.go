@@ -116,6 +116,7 @@ func stackEnv(extra ...string) []string {
 // kept (the terminal a user would see).
 type stackRun struct {
 	*proc
+	err error // make's exit, once done is closed
 }
 
 func startMake(t *testing.T, dir string, env []string, target string) *stackRun {
@@ -136,7 +137,8 @@ func startMake(t *testing.T, dir string, env []string, target string) *stackRun 
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("make %s: %v", target, err)
 	}
-	go func() { _ = p.cmd.Wait(); close(p.done) }()
+	r := &stackRun{proc: p}
+	go func() { r.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() {
 		if !p.exited() {
 			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
@@ -150,7 +152,7 @@ func startMake(t *testing.T, dir string, env []string, target string) *stackRun 
 			t.Logf("--- make %s ---\n%s", target, tail(p.output(), 8000))
 		}
 	})
-	return &stackRun{p}
+	return r
 }
 
 // waitOutput waits until the output matches re, failing if make ends first.
@@ -176,7 +178,7 @@ func (r *stackRun) waitExit(t *testing.T, timeout time.Duration) error {
 	t.Helper()
 	select {
 	case <-r.done:
-		return r.cmd.Wait()
+		return r.err
 	case <-time.After(timeout):
 		t.Fatalf("make did not end within %s:\n%s", timeout, tail(r.output(), 6000))
 		return nil
@@ -436,7 +438,8 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	names := []string{"LLMGW_LISTEN", "LLMGW_CONFIG", "LLMGW_DATA_DIR", "LLMGW_ADMIN_TOKEN", "LLMGW_REQUIRE_KEYS", "SIM_LISTEN", "MLFLOW", "MLFLOW_PORT"}
-	for _, m := range regexp.MustCompile(`env\("([A-Z0-9_]+)"`).FindAllSubmatch(pipe, -1) {
+	uncommented := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAll(pipe, nil)
+	for _, m := range regexp.MustCompile(`env\("([A-Z0-9_]+)"`).FindAllSubmatch(uncommented, -1) {
 		names = append(names, string(m[1]))
 	}
 	for _, n := range names {
