@@ -19,14 +19,26 @@ present=()
 # note NAME WAS_THERE: file NAME under "installed" or "already present".
 note() { if [[ $2 == yes ]]; then present+=("$1"); else installed+=("$1"); fi; }
 
+# venv_works: python3 can make a virtualenv with pip (Debian needs python3-venv for it).
+venv_works() {
+  local tmp ok=1
+  command -v python3 >/dev/null || return 1
+  tmp=$(mktemp -d)
+  python3 -m venv "$tmp/v" >/dev/null 2>&1 && ok=0
+  rm -rf "$tmp"
+  return $ok
+}
+
 debian_packages() {
   local -a missing=()
   local cmd pkg
-  for pair in redis-server:redis-server protoc:protobuf-compiler jq:jq curl:curl podman:podman npm:npm; do
+  for pair in redis-server:redis-server protoc:protobuf-compiler jq:jq curl:curl podman:podman npm:npm python3:python3; do
     cmd=${pair%%:*} pkg=${pair#*:}
     if command -v "$cmd" >/dev/null; then present+=("$pkg"); else missing+=("$pkg"); fi
   done
-  if python3 -c 'import ensurepip, venv' 2>/dev/null; then present+=(python3-venv); else missing+=(python3-venv); fi
+  if [[ ! -x .venv/bin/python || ! -x .venv-tests/bin/python || ! -x .venv-plugins/bin/python ]] && ! venv_works; then
+    missing+=(python3-venv)
+  fi
   ((${#missing[@]})) || return 0
   local -a sudo=()
   if ((EUID != 0)); then
