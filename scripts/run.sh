@@ -225,7 +225,9 @@ banner() {
   } | tee "$data_dir/run.banner"
 }
 
-main() {
+# preflight: say what .env gave, stop here if a make run is already serving,
+# build, and check the ports and MLflow before anything starts. Sets names.
+preflight() {
   mkdir -p "$data_dir"
   if ((${#env_loaded[@]} + ${#env_kept[@]})); then
     say "loaded $env_file: ${env_loaded[*]:-no variable}${env_kept:+ (kept from the environment: ${env_kept[*]})}"
@@ -242,16 +244,21 @@ main() {
   local listen=${LLMGW_LISTEN:-$(listen_of_config)}
   check_ports "${listen:-127.0.0.1:8000}" gateway LLMGW_LISTEN
   plan_mlflow
-  local names=(gateway)
+  names=(gateway)
   synthetic=0
   if no_provider_key; then
     synthetic=1
     check_ports "$sim_listen" simulator SIM_LISTEN
     names=(simulator "${names[@]}")
   fi
-  [[ $mlflow_mode == start ]] && names=(mlflow "${names[@]}")
-  [[ $mlflow_mode == start && ! -x .venv/bin/mlflow ]] && { mkdir -p "$log_dir"; install_mlflow; }
+  if [[ $mlflow_mode == start ]]; then
+    names=(mlflow "${names[@]}")
+    [[ -x .venv/bin/mlflow ]] || { mkdir -p "$log_dir"; install_mlflow; }
+  fi
+}
 
+# launch: MLflow, the simulator, the gateway; then the banner once all answer.
+launch() {
   echo "run $$" >"$pid_file"
   trap 'on_signal SIGINT' INT
   trap 'on_signal SIGTERM' TERM
@@ -270,8 +277,11 @@ main() {
   [[ $mlflow_mode == start ]] && { wait_http mlflow "$MLFLOW_TRACKING_URI/health" 300 || exit 1; }
   say "llmgw is up"
   banner "$gw"
+}
 
-  # Run until a signal or until any service ends.
+# supervise: run until a signal (on_signal) or until any service ends, which
+# stops the others; a service stopped by a signal counts as a clean end.
+supervise() {
   local done_pid="" status=0 name
   wait -n -p done_pid "${pid_of[@]}" || status=$?
   ((stopping)) && exit 0
@@ -282,4 +292,6 @@ main() {
   case $status in 0 | 130 | 143) exit 0 ;; *) exit 1 ;; esac
 }
 
-main "$@"
+preflight
+launch
+supervise
