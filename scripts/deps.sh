@@ -81,11 +81,11 @@ python_and_npm() {
   note "MLflow $(sed -n 's/^mlflow==//p' scripts/mlflow/requirements.txt) (.venv)" "$had"
 
   had=no; make --no-print-directory -q conformance-deps 2>/dev/null && had=yes
-  make --no-print-directory conformance-deps
+  make -s --no-print-directory conformance-deps
   note "conformance clients (.venv-tests, tests/conformance/node/node_modules)" "$had"
 
   had=no; make --no-print-directory -q python-venv 2>/dev/null && had=yes
-  make --no-print-directory python-venv
+  make -s --no-print-directory python-venv
   note "Python plugin SDK (.venv-plugins)" "$had"
 }
 

@@ -155,6 +155,9 @@ func startMake(t *testing.T, dir string, env []string, target string) *stackRun 
 	return r
 }
 
+// bannerDone matches the last line of make run's banner: everything answers.
+var bannerDone = regexp.MustCompile(`stop: Ctrl-C here, or make stop\n`)
+
 // waitOutput waits until the output matches re, failing if make ends first.
 func (r *stackRun) waitOutput(t *testing.T, re *regexp.Regexp, timeout time.Duration) []string {
 	t.Helper()
@@ -297,7 +300,7 @@ func TestMakeRunWholeStack(t *testing.T) {
 	env := stackEnv("LLMGW_LISTEN="+gw, "SIM_LISTEN="+sim, "MLFLOW_PORT="+mlPort)
 
 	run := startMake(t, dir, env, "run")
-	run.waitOutput(t, regexp.MustCompile(`llmgw is up`), 8*time.Minute)
+	run.waitOutput(t, bannerDone, 8*time.Minute)
 	out := run.output()
 	if !regexp.MustCompile(`loaded \.env: LLMGW_RATE_LIMIT_RPM LLMGW_ADMIN_TOKEN\b`).MatchString(out) {
 		t.Errorf("make run does not say it loaded .env and which variables")
@@ -388,7 +391,7 @@ func TestMakeRunStopsOnCtrlCAndOnAnyService(t *testing.T) {
 	for _, how := range []string{"ctrl-c", "sigterm-gateway"} {
 		gw, sim := freeAddr(t), freeAddr(t)
 		run := startMake(t, dir, stackEnv("MLFLOW=0", "LLMGW_LISTEN="+gw, "SIM_LISTEN="+sim), "run")
-		run.waitOutput(t, regexp.MustCompile(`llmgw is up`), 5*time.Minute)
+		run.waitOutput(t, bannerDone, 5*time.Minute)
 		if !strings.Contains(run.output(), "MLflow UI  off (MLFLOW=0)") {
 			t.Errorf("%s: the banner does not say MLflow is off", how)
 		}
