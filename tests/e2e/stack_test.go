@@ -388,12 +388,32 @@ func assertNoSecret(t *testing.T, dir, secret, output string) {
 // gateway alone each stop the whole stack, with no make error line.
 func TestMakeRunStopsOnCtrlCAndOnAnyService(t *testing.T) {
 	dir := scratchRepo(t)
+	// The second round serves another file whose server block sets the port
+	// (LLMGW_CONFIG, no LLMGW_LISTEN): the banner must show that port.
+	pipe, err := os.ReadFile(filepath.Join(dir, "pipeline.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, how := range []string{"ctrl-c", "sigterm-gateway"} {
 		gw, sim := freeAddr(t), freeAddr(t)
-		run := startMake(t, dir, stackEnv("MLFLOW=0", "LLMGW_LISTEN="+gw, "SIM_LISTEN="+sim), "run")
+		env, config := stackEnv("MLFLOW=0", "LLMGW_LISTEN="+gw, "SIM_LISTEN="+sim), "pipeline.hcl"
+		if how == "sigterm-gateway" {
+			config = "other.hcl"
+			other := strings.Replace(string(pipe), `listen = "127.0.0.1:8000"`, fmt.Sprintf("listen = %q", gw), 1)
+			if other == string(pipe) {
+				t.Fatal("pipeline.hcl has no server listen line to change")
+			}
+			if err := os.WriteFile(filepath.Join(dir, config), []byte(other), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			env = stackEnv("MLFLOW=0", "LLMGW_CONFIG="+config, "SIM_LISTEN="+sim)
+		}
+		run := startMake(t, dir, env, "run")
 		run.waitOutput(t, bannerDone, 5*time.Minute)
-		if !strings.Contains(run.output(), "MLflow UI  off (MLFLOW=0)") {
-			t.Errorf("%s: the banner does not say MLflow is off", how)
+		for _, want := range []string{"MLflow UI  off (MLFLOW=0)", "gateway    http://" + gw + "  (" + config + ")"} {
+			if !strings.Contains(run.output(), want) {
+				t.Errorf("%s: the banner lacks %q", how, want)
+			}
 		}
 		if r := postJSON(t, "http://"+gw+"/generate", map[string]any{"prompt": "hi"}, nil); r.status != 200 {
 			t.Fatalf("%s: /generate %d %s", how, r.status, r.body)
