@@ -60,8 +60,8 @@ func TestDevelopmentTargets(t *testing.T) {
 	if own["false_positives"].(float64) != 0 || own["false_negatives"].(float64) != 0 {
 		t.Errorf("testdata/heldout-own.csv: %v false positives, %v false negatives, want none", own["false_positives"], own["false_negatives"])
 	}
-	if testing.Short() || raceEnabled {
-		return // timings under -race or -short say nothing
+	if testing.Short() || raceEnabled || testing.CoverMode() != "" {
+		return // timings under -race, -cover (make cover) or -short say nothing
 	}
 	// The eval command reports wall-clock percentiles, which suffer when other
 	// processes share the CPUs. The assertion uses the CPU time the detection
