@@ -4,14 +4,11 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/llmgw/llmgw/core/pipeline"
-	"github.com/llmgw/llmgw/core/pluginhost"
 )
 
 func (s *Server) current(w http.ResponseWriter, r *http.Request) *pipeline.Generation {
@@ -74,82 +71,37 @@ func (s *Server) openAIModel(w http.ResponseWriter, r *http.Request) {
 	fail(w, r, http.StatusNotFound, "invalid_request_error", "model_not_found", "model", fmt.Sprintf("The model %q does not exist", name))
 }
 
-// pluginHealth is one plugin in /health.
-type pluginHealth struct {
-	pluginhost.Status
-	Required bool `json:"required"`
-}
-
-func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	g := s.rt.Current()
+func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
+	h := s.rt.Health()
 	status, code := "ok", http.StatusOK
-	var gen uint64
-	used := map[string]bool{}
-	if g == nil {
+	if !h.OK {
 		status, code = "degraded", http.StatusServiceUnavailable
-	} else {
-		gen = g.ID
-		used = g.Plugins()
 	}
-	trackerStates := s.rt.TrackerStates()
-	trackerPlugins := map[string]bool{}
-	if g != nil {
-		for _, t := range g.Spec.Trackers {
-			if st, ok := trackerStates[t.Name]; ok && st != "" && st != "ok" {
-				trackerPlugins[t.Plugin] = true
-			}
-		}
-	}
-	plugins := []pluginHealth{}
-	for _, p := range s.rt.Plugins() {
-		required, inUse := used[p.Name]
-		if !inUse {
-			continue
-		}
-		if p.State == pluginhost.StateServing && trackerPlugins[p.Name] {
-			p.State = "spooling"
-		}
-		if required && p.State != pluginhost.StateServing {
-			status, code = "degraded", http.StatusServiceUnavailable
-		}
-		plugins = append(plugins, pluginHealth{Status: p, Required: required})
-	}
-	sort.Slice(plugins, func(i, j int) bool { return plugins[i].Name < plugins[j].Name })
 	writeJSON(w, code, map[string]any{
 		"status":      status,
-		"generation":  gen,
-		"plugins":     plugins,
-		"last_reload": s.rt.LastReload(),
+		"generation":  h.Generation,
+		"plugins":     h.Plugins,
+		"last_reload": h.LastReload,
 		"version":     pipeline.Version,
 		"uptime_s":    int64(time.Since(s.started).Seconds()),
 	})
 }
 
+// securityStatus shows the stages, and the settings of the first stage
+// whose plugin declares itself a guard or a rate limiter.
 func (s *Server) securityStatus(w http.ResponseWriter, r *http.Request) {
 	g := s.current(w, r)
 	if g == nil {
 		return
 	}
-	info := g.InstanceInfo()
-	type stage struct {
-		Name     string            `json:"name"`
-		Plugin   string            `json:"plugin"`
-		OnError  string            `json:"on_error"`
-		Settings map[string]string `json:"settings"`
-	}
-	stages := []stage{}
+	stages := g.Stages()
 	var guard, rate map[string]string
-	for _, st := range g.Spec.Stages {
-		settings := info["stage."+st.Name]
-		if settings == nil {
-			settings = map[string]string{}
-		}
-		stages = append(stages, stage{Name: st.Name, Plugin: st.Plugin, OnError: st.OnError, Settings: settings})
+	for _, st := range stages {
 		switch {
-		case strings.Contains(st.Plugin, "guard") && guard == nil:
-			guard = settings
-		case strings.Contains(st.Plugin, "ratelimit") && rate == nil:
-			rate = settings
+		case st.Role == pipeline.RoleGuard && guard == nil:
+			guard = st.Settings
+		case st.Role == pipeline.RoleRateLimit && rate == nil:
+			rate = st.Settings
 		}
 	}
 	status := "protected"

@@ -6,7 +6,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
@@ -101,12 +100,6 @@ func saneID(id string) bool {
 	return true
 }
 
-func newID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // timingWriter adds a Server-Timing entry to answers that have none (the
 // pipeline routes write their own, one per stage).
 type timingWriter struct {
@@ -150,7 +143,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		id := r.Header.Get("X-Request-ID")
 		if !saneID(id) {
-			id = newID()
+			id = pipeline.NewID()
 		}
 		w.Header().Set("X-Request-ID", id)
 		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))

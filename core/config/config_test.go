@@ -160,6 +160,9 @@ func TestSettingsRejectBadValues(t *testing.T) {
 		"negative":     {"max_body_bytes": int64(-1)},
 		"bad format":   {"log_format": "xml"},
 		"zero timeout": {"idle_timeout": "0s"},
+		// A check must be over before the next one starts.
+		"liveness timeout over interval": {"liveness_interval": "1s", "liveness_timeout": "2s"},
+		"negative liveness misses":       {"liveness_misses": -1},
 	} {
 		if _, err := LoadSettings(layer, nil, nil); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -167,5 +170,54 @@ func TestSettingsRejectBadValues(t *testing.T) {
 	}
 	if _, err := LoadSettings(nil, []string{"LLMGW_READ_TIMEOUT=nope"}, nil); err == nil {
 		t.Error("a bad env value was accepted")
+	}
+}
+
+func TestLivenessSettings(t *testing.T) {
+	s, err := LoadSettings(nil, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Liveness() != DefaultLiveness() || DefaultLiveness() != (Liveness{Interval: time.Second, Timeout: 500 * time.Millisecond, Misses: 3}) {
+		t.Errorf("defaults: %+v", s.Liveness())
+	}
+	s, err = LoadSettings(map[string]any{"liveness_interval": "2s", "liveness_misses": int64(5)}, []string{"LLMGW_LIVENESS_TIMEOUT=1s"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := s.Liveness()
+	if server != (Liveness{Interval: 2 * time.Second, Timeout: time.Second, Misses: 5}) {
+		t.Errorf("server block and env: %+v", server)
+	}
+
+	src := `
+plugin "own" {
+  path = "bin/p"
+  liveness_interval = "300ms"
+  liveness_misses   = 0
+}
+` + base
+	spec, err := Parse("p.hcl", []byte(src), lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := spec.Plugins["p"].LivenessOver(server); got != server {
+		t.Errorf("a plugin block without liveness settings takes the server's: %+v", got)
+	}
+	// The server's 1 s timeout is cut to the plugin's 300 ms interval.
+	if got := spec.Plugins["own"].LivenessOver(server); got != (Liveness{Interval: 300 * time.Millisecond, Timeout: 300 * time.Millisecond, Misses: 0}) {
+		t.Errorf("plugin block overrides: %+v", got)
+	}
+
+	for name, c := range map[string]struct{ attrs, want string }{
+		"bad interval":       {`liveness_interval = "0s"`, "p.hcl:3:23: Invalid duration"},
+		"negative misses":    {`liveness_misses = -2`, "p.hcl:3:21: Invalid liveness_misses"},
+		"timeout > interval": {"liveness_interval = \"1s\"\n  liveness_timeout = \"3s\"", "p.hcl:4:22: Invalid liveness_timeout"},
+	} {
+		src := "plugin \"own\" {\n  path = \"bin/p\"\n  " + c.attrs + "\n}\n" + base
+		_, err := Parse("p.hcl", []byte(src), lookup(nil))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
 	}
 }

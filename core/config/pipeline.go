@@ -58,7 +58,36 @@ type PluginSpec struct {
 	AutoMTLS bool
 	// RestartWait is how long a call waits for a restarting process.
 	RestartWait time.Duration
-	Range       hcl.Range
+	// LivenessInterval and LivenessTimeout override the server's liveness
+	// check when set; LivenessMisses when not nil.
+	LivenessInterval time.Duration
+	LivenessTimeout  time.Duration
+	LivenessMisses   *int
+	Range            hcl.Range
+}
+
+// LivenessOver is the plugin's liveness check: its own settings over def
+// (a zero interval or timeout in def means the default). A timeout longer
+// than the interval is cut to the interval, so checks never overlap.
+func (s *PluginSpec) LivenessOver(def Liveness) Liveness {
+	l := def
+	if s.LivenessInterval > 0 {
+		l.Interval = s.LivenessInterval
+	}
+	if s.LivenessTimeout > 0 {
+		l.Timeout = s.LivenessTimeout
+	}
+	if s.LivenessMisses != nil {
+		l.Misses = *s.LivenessMisses
+	}
+	if l.Interval <= 0 {
+		l.Interval = DefaultLivenessInterval
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultLivenessTimeout
+	}
+	l.Timeout = min(l.Timeout, l.Interval)
+	return l
 }
 
 // Instance is a configured use of a plugin: a provider, stage or tracker.
@@ -215,6 +244,10 @@ type pluginBody struct {
 	SHA256      string            `hcl:"sha256,optional"`
 	AutoMTLS    *bool             `hcl:"auto_mtls,optional"`
 	RestartWait string            `hcl:"restart_wait,optional"`
+	// Liveness check overrides (see Settings).
+	LivenessInterval string `hcl:"liveness_interval,optional"`
+	LivenessTimeout  string `hcl:"liveness_timeout,optional"`
+	LivenessMisses   *int   `hcl:"liveness_misses,optional"`
 }
 
 type providerBody struct {
@@ -416,10 +449,20 @@ func (p *parser) plugin(b *hcl.Block) {
 		SHA256:      strings.ToLower(body.SHA256),
 		AutoMTLS:    body.AutoMTLS == nil || *body.AutoMTLS,
 		RestartWait: p.duration(b, "restart_wait", body.RestartWait, DefaultRestartWait),
-		Range:       b.DefRange,
+		// Zero when absent: the server's setting applies.
+		LivenessInterval: p.duration(b, "liveness_interval", body.LivenessInterval, 0),
+		LivenessTimeout:  p.duration(b, "liveness_timeout", body.LivenessTimeout, 0),
+		LivenessMisses:   body.LivenessMisses,
+		Range:            b.DefRange,
 	}
 	if ps.SHA256 != "" && len(ps.SHA256) != 64 {
 		p.errf(attrRange(b, "sha256"), "Invalid checksum", "sha256 must be 64 hex digits")
+	}
+	if ps.LivenessMisses != nil && *ps.LivenessMisses < 0 {
+		p.errf(attrRange(b, "liveness_misses"), "Invalid liveness_misses", "liveness_misses must be 0 (checks off) or more")
+	}
+	if ps.LivenessInterval > 0 && ps.LivenessTimeout > ps.LivenessInterval {
+		p.errf(attrRange(b, "liveness_timeout"), "Invalid liveness_timeout", "liveness_timeout must not be longer than liveness_interval")
 	}
 	p.spec.Plugins[ps.Name] = ps
 }

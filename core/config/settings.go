@@ -15,7 +15,9 @@ import (
 )
 
 // Settings are the host's own settings. They are layered: defaults → the
-// pipeline file's `server { … }` block → LLMGW_* environment → flags.
+// pipeline file's `server { … }` block → LLMGW_* environment → flags. They
+// are read once, at start: a reload does not apply a changed server block
+// (the Runtime logs which keys changed).
 type Settings struct {
 	// Listen is the HTTP address (LLMGW_LISTEN, --listen).
 	Listen string `koanf:"listen"`
@@ -52,11 +54,43 @@ type Settings struct {
 	TrackerQueue int `koanf:"tracker_queue"`
 	// Watch reloads the pipeline when its file changes.
 	Watch bool `koanf:"watch"`
-	// TrustedProxies may set X-Forwarded-For (CIDRs or addresses).
-	TrustedProxies []string `koanf:"trusted_proxies"`
 	// PprofListen serves net/http/pprof on this address (off when empty);
 	// bind it to loopback.
 	PprofListen string `koanf:"pprof_listen"`
+	// LivenessInterval, LivenessTimeout and LivenessMisses are every plugin
+	// process's liveness check (see Liveness); a plugin block may override
+	// them.
+	LivenessInterval time.Duration `koanf:"liveness_interval"`
+	LivenessTimeout  time.Duration `koanf:"liveness_timeout"`
+	LivenessMisses   int           `koanf:"liveness_misses"`
+}
+
+// Liveness is how the host checks that a plugin process still answers: every
+// Interval one health check with a Timeout deadline, served by the plugin's
+// gRPC server beside its work; Misses checks in a row without an answer mark
+// the process unresponsive and it is replaced. Misses 0 turns the checks off.
+type Liveness struct {
+	Interval time.Duration
+	Timeout  time.Duration
+	Misses   int
+}
+
+// Default liveness check: a hung plugin is noticed 2.5–3.5 s after it stops
+// answering.
+const (
+	DefaultLivenessInterval = time.Second
+	DefaultLivenessTimeout  = 500 * time.Millisecond
+	DefaultLivenessMisses   = 3
+)
+
+// DefaultLiveness is the liveness check when nothing overrides it.
+func DefaultLiveness() Liveness {
+	return Liveness{Interval: DefaultLivenessInterval, Timeout: DefaultLivenessTimeout, Misses: DefaultLivenessMisses}
+}
+
+// Liveness is the server-wide liveness check of the settings.
+func (s Settings) Liveness() Liveness {
+	return Liveness{Interval: s.LivenessInterval, Timeout: s.LivenessTimeout, Misses: s.LivenessMisses}
 }
 
 // DefaultSettings are the settings before any layer is applied.
@@ -79,6 +113,9 @@ func DefaultSettings() Settings {
 		PluginStartTimeout: 10 * time.Second,
 		TrackerQueue:       10000,
 		Watch:              true,
+		LivenessInterval:   DefaultLivenessInterval,
+		LivenessTimeout:    DefaultLivenessTimeout,
+		LivenessMisses:     DefaultLivenessMisses,
 	}
 }
 
@@ -147,13 +184,20 @@ func (s Settings) validate() error {
 	if s.MaxBodyBytes <= 0 {
 		problems = append(problems, "max_body_bytes must be positive")
 	}
-	for name, d := range map[string]time.Duration{"read_header_timeout": s.ReadHeaderTimeout, "read_timeout": s.ReadTimeout, "write_timeout": s.WriteTimeout, "idle_timeout": s.IdleTimeout, "shutdown_timeout": s.ShutdownTimeout, "drain_timeout": s.DrainTimeout, "plugin_start_timeout": s.PluginStartTimeout} {
+	for name, d := range map[string]time.Duration{"read_header_timeout": s.ReadHeaderTimeout, "read_timeout": s.ReadTimeout, "write_timeout": s.WriteTimeout, "idle_timeout": s.IdleTimeout, "shutdown_timeout": s.ShutdownTimeout, "drain_timeout": s.DrainTimeout, "plugin_start_timeout": s.PluginStartTimeout,
+		"liveness_interval": s.LivenessInterval, "liveness_timeout": s.LivenessTimeout} {
 		if d <= 0 {
 			problems = append(problems, name+" must be a positive duration")
 		}
 	}
 	if s.MaxInflight <= 0 || s.MaxStreams <= 0 || s.TrackerQueue <= 0 {
 		problems = append(problems, "max_inflight, max_streams and tracker_queue must be positive")
+	}
+	if s.LivenessTimeout > s.LivenessInterval {
+		problems = append(problems, "liveness_timeout must not be longer than liveness_interval")
+	}
+	if s.LivenessMisses < 0 {
+		problems = append(problems, "liveness_misses must be 0 (checks off) or more")
 	}
 	switch s.LogFormat {
 	case "text", "json":

@@ -9,41 +9,66 @@ import (
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
+// allowed is breaker.allow without the probe flag.
+func allowed(b *breaker) bool { ok, _ := b.allow(); return ok }
+
 func TestBreakerOpensCoolsDownAndProbesOnce(t *testing.T) {
 	b := newBreaker(2, 50*time.Millisecond)
 	b.failure()
-	if !b.allow() {
+	if !allowed(b) {
 		t.Fatal("one failure must not open the circuit")
 	}
 	b.failure()
-	if b.allow() || !b.open() {
+	if allowed(b) || !b.open() {
 		t.Fatal("two failures must open it")
 	}
 	time.Sleep(60 * time.Millisecond)
-	if !b.allow() {
+	if ok, probe := b.allow(); !ok || !probe {
 		t.Fatal("after the cool-down one probe goes through")
 	}
-	if b.allow() {
+	if allowed(b) {
 		t.Fatal("only one probe at a time")
 	}
 	b.failure()
-	if b.allow() {
+	if allowed(b) {
 		t.Fatal("a failed probe opens the circuit again")
 	}
 	time.Sleep(60 * time.Millisecond)
-	if !b.allow() {
+	if !allowed(b) {
 		t.Fatal("probe")
 	}
 	b.success()
-	if !b.allow() || !b.allow() || b.open() {
+	if !allowed(b) || !allowed(b) || b.open() {
 		t.Fatal("a successful probe closes the circuit")
 	}
 	off := newBreaker(0, time.Second)
 	for i := 0; i < 10; i++ {
 		off.failure()
 	}
-	if !off.allow() {
+	if !allowed(off) {
 		t.Fatal("failures = 0 turns the breaker off")
+	}
+}
+
+func TestBreakerNeutralProbeGivesItsTurnBack(t *testing.T) {
+	b := newBreaker(1, 20*time.Millisecond)
+	b.failure()
+	time.Sleep(30 * time.Millisecond)
+	_, probe := b.allow()
+	if !probe {
+		t.Fatal("expected the probe")
+	}
+	b.neutral(probe)
+	if ok, probe := b.allow(); !ok || !probe {
+		t.Fatal("a probe cut short by its client lets the next request probe")
+	}
+	// A neutral outcome of an ordinary attempt changes nothing.
+	c := newBreaker(2, time.Minute)
+	c.failure()
+	c.neutral(false)
+	c.failure()
+	if !c.open() {
+		t.Fatal("neutral outcomes must not reset the failure count")
 	}
 }
 

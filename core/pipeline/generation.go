@@ -6,6 +6,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -25,7 +26,7 @@ import (
 // reload builds a new one and swaps it in.
 type Generation struct {
 	ID   uint64
-	Spec *config.Spec
+	spec *config.Spec
 
 	// groups are the stages in order; stages marked parallel that stand next
 	// to each other share a group and run concurrently.
@@ -55,6 +56,10 @@ type instance struct {
 	info   map[string]string
 	// caps are the instance's capabilities (the plugin's, or narrower).
 	caps []string
+	// config is the instance's config as JSON.
+	config []byte
+	// describe is what the plugin said of itself.
+	describe *pb.DescribeResponse
 }
 
 type stageInst struct {
@@ -109,75 +114,125 @@ func (e *BuildError) Error() string {
 func (e *BuildError) Unwrap() error { return e.Err }
 
 // Build starts (or reuses) the plugin processes of spec, configures every
-// instance and resolves the models. On any failure everything it started is
-// released and nothing else changes.
-func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uint64, dataDir string) (_ *Generation, err error) {
-	g := &Generation{
-		ID:        id,
-		Spec:      spec,
-		host:      host,
-		providers: map[string]*providerInst{},
-		models:    map[string]*modelRoute{},
-		idle:      make(chan struct{}),
+// instance and resolves the models. prev is the generation it replaces (nil
+// on the first load): a provider that is unchanged keeps prev's breaker, so a
+// reload does not forget an outage. On any failure everything Build started
+// is released and nothing else changes.
+func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uint64, dataDir string, prev *Generation) (_ *Generation, err error) {
+	b := &builder{
+		ctx:      ctx,
+		host:     host,
+		spec:     spec,
+		procs:    map[string]*pluginhost.Process{},
+		hostInfo: &pb.HostInfo{Models: spec.ModelNames(), DataDir: dataDir, Generation: id, HostVersion: Version},
+		g: &Generation{
+			ID:        id,
+			spec:      spec,
+			host:      host,
+			providers: map[string]*providerInst{},
+			models:    map[string]*modelRoute{},
+			idle:      make(chan struct{}),
+		},
 	}
 	defer func() {
 		if err != nil {
-			g.release(context.Background())
+			b.g.release(context.Background())
 		}
 	}()
-	procs := map[string]*pluginhost.Process{}
-	hostInfo := &pb.HostInfo{Models: spec.ModelNames(), DataDir: dataDir, Generation: id, HostVersion: Version}
-
-	use := func(inst *config.Instance) (instance, error) {
-		proc, ok := procs[inst.Plugin]
-		if !ok {
-			var err error
-			proc, err = host.Acquire(ctx, spec.Plugins[inst.Plugin])
-			if err != nil {
-				return instance{}, &BuildError{Diagnostics: config.ErrorAt(spec.Plugins[inst.Plugin].Range, "Plugin failed to start", err.Error()), Err: err}
-			}
-			procs[inst.Plugin] = proc
-			g.procs = append(g.procs, proc)
-		}
-		desc := proc.Describe()
-		if desc != nil && !slices.Contains(desc.Kinds, inst.Kind) {
-			msg := fmt.Sprintf("plugin %q serves %s, not %s", inst.Plugin, strings.Join(desc.Kinds, ", "), inst.Kind)
-			return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.Range, "Wrong plugin kind", msg)}
-		}
-		id := fmt.Sprintf("%s@%d", inst.Name, g.ID)
-		resp, err := proc.Configure(ctx, &pb.ConfigureRequest{
-			InstanceId:      id,
-			Kind:            inst.Kind,
-			ConfigJson:      inst.Config,
-			ProtocolVersion: sdk.ProtocolVersion,
-			Host:            hostInfo,
-		})
-		if err != nil {
-			msg := fmt.Sprintf("%s %q: %v", inst.Kind, inst.Name, err)
-			return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.ConfigRange(err.Error()), "Invalid plugin config", msg), Err: err}
-		}
-		caps := []string(nil)
-		if desc != nil {
-			caps = desc.Capabilities
-		}
-		if resp.GetInstanceCapabilities() {
-			caps = resp.GetCapabilities()
-		}
-		return instance{name: inst.Name, plugin: inst.Plugin, id: id, proc: proc, info: resp.GetInfo(), caps: caps}, nil
+	if err := b.buildProviders(prev); err != nil {
+		return nil, err
 	}
-
-	for _, name := range slices.Sorted(maps.Keys(spec.Providers)) {
-		ps := spec.Providers[name]
-		inst, err := use(&ps.Instance)
-		if err != nil {
-			return nil, err
-		}
-		g.providers[name] = &providerInst{instance: inst, breaker: newBreaker(ps.BreakerFailures, ps.BreakerCooldown)}
+	if err := b.buildStages(); err != nil {
+		return nil, err
 	}
-	for _, ss := range spec.Stages {
-		inst, err := use(&ss.Instance)
+	if err := b.buildTrackers(); err != nil {
+		return nil, err
+	}
+	b.buildModels()
+	return b.g, nil
+}
+
+// builder holds what Build's steps share.
+type builder struct {
+	ctx      context.Context
+	host     *pluginhost.Host
+	spec     *config.Spec
+	g        *Generation
+	procs    map[string]*pluginhost.Process
+	hostInfo *pb.HostInfo
+}
+
+// process returns the running process of a plugin, starting it on first use,
+// and checks that it serves the instance's kind.
+func (b *builder) process(inst *config.Instance) (*pluginhost.Process, error) {
+	proc, ok := b.procs[inst.Plugin]
+	if !ok {
+		var err error
+		proc, err = b.host.Acquire(b.ctx, b.spec.Plugins[inst.Plugin])
 		if err != nil {
-			return nil, err
+			return nil, &BuildError{Diagnostics: config.ErrorAt(b.spec.Plugins[inst.Plugin].Range, "Plugin failed to start", err.Error()), Err: err}
+		}
+		b.procs[inst.Plugin] = proc
+		b.g.procs = append(b.g.procs, proc)
+	}
+	if desc := proc.Describe(); desc != nil && !slices.Contains(desc.Kinds, inst.Kind) {
+		msg := fmt.Sprintf("plugin %q serves %s, not %s", inst.Plugin, strings.Join(desc.Kinds, ", "), inst.Kind)
+		return nil, &BuildError{Diagnostics: config.ErrorAt(inst.Range, "Wrong plugin kind", msg)}
+	}
+	return proc, nil
+}
+
+// use configures one instance on its plugin's process.
+func (b *builder) use(inst *config.Instance) (instance, error) {
+	proc, err := b.process(inst)
+	if err != nil {
+		return instance{}, err
+	}
+	id := fmt.Sprintf("%s@%d", inst.Name, b.g.ID)
+	resp, err := proc.Configure(b.ctx, &pb.ConfigureRequest{
+		InstanceId:      id,
+		Kind:            inst.Kind,
+		ConfigJson:      inst.Config,
+		ProtocolVersion: sdk.ProtocolVersion,
+		Host:            b.hostInfo,
+	})
+	if err != nil {
+		msg := fmt.Sprintf("%s %q: %v", inst.Kind, inst.Name, err)
+		return instance{}, &BuildError{Diagnostics: config.ErrorAt(inst.ConfigRange(err.Error()), "Invalid plugin config", msg), Err: err}
+	}
+	desc := proc.Describe()
+	caps := []string(nil)
+	if desc != nil {
+		caps = desc.Capabilities
+	}
+	if resp.GetInstanceCapabilities() {
+		caps = resp.GetCapabilities()
+	}
+	return instance{name: inst.Name, plugin: inst.Plugin, id: id, proc: proc, info: resp.GetInfo(), caps: caps, config: inst.Config, describe: desc}, nil
+}
+
+func (b *builder) buildProviders(prev *Generation) error {
+	for _, name := range slices.Sorted(maps.Keys(b.spec.Providers)) {
+		ps := b.spec.Providers[name]
+		inst, err := b.use(&ps.Instance)
+		if err != nil {
+			return err
+		}
+		br := newBreaker(ps.BreakerFailures, ps.BreakerCooldown)
+		if old := prev.provider(name); old != nil && old.unchanged(inst, ps) {
+			br = old.breaker
+		}
+		b.g.providers[name] = &providerInst{instance: inst, breaker: br}
+	}
+	return nil
+}
+
+func (b *builder) buildStages() error {
+	g := b.g
+	for _, ss := range b.spec.Stages {
+		inst, err := b.use(&ss.Instance)
+		if err != nil {
+			return err
 		}
 		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter)}
 		g.stages = append(g.stages, st)
@@ -188,21 +243,30 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 			g.groups = append(g.groups, []*stageInst{st})
 		}
 	}
-	for _, ts := range spec.Trackers {
-		inst, err := use(&ts.Instance)
+	return nil
+}
+
+func (b *builder) buildTrackers() error {
+	for _, ts := range b.spec.Trackers {
+		inst, err := b.use(&ts.Instance)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		g.trackers = append(g.trackers, &trackerInst{instance: inst})
+		b.g.trackers = append(b.g.trackers, &trackerInst{instance: inst})
 	}
-	for _, m := range spec.Models {
-		g.modelNames = append(g.modelNames, m.Name)
+	return nil
+}
+
+// buildModels resolves every model to the providers the router tries.
+func (b *builder) buildModels() {
+	for _, m := range b.spec.Models {
+		b.g.modelNames = append(b.g.modelNames, m.Name)
 		route := &modelRoute{name: m.Name, total: m.TotalTimeout}
 		members := []*config.ModelSpec{m}
 		if m.IsChain() {
 			members = members[:0]
 			for _, name := range m.Fallback {
-				members = append(members, spec.Model(name))
+				members = append(members, b.spec.Model(name))
 			}
 		}
 		for _, mm := range members {
@@ -213,7 +277,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 			}
 			route.targets = append(route.targets, &target{
 				model:     mm.Name,
-				provider:  g.providers[mm.Provider],
+				provider:  b.g.providers[mm.Provider],
 				upstream:  mm.Upstream,
 				firstByte: firstByte,
 				idle:      idle,
@@ -221,9 +285,22 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 				backoff:   mm.RetryBackoff,
 			})
 		}
-		g.models[m.Name] = route
+		b.g.models[m.Name] = route
 	}
-	return g, nil
+}
+
+// provider returns g's provider name (nil when g is nil or has none).
+func (g *Generation) provider(name string) *providerInst {
+	if g == nil {
+		return nil
+	}
+	return g.providers[name]
+}
+
+// unchanged reports whether a provider of the new generation is the same as
+// p: the same running plugin process, the same config and breaker settings.
+func (p *providerInst) unchanged(inst instance, ps *config.ProviderSpec) bool {
+	return p.proc == inst.proc && bytes.Equal(p.config, inst.config) && p.breaker.same(ps.BreakerFailures, ps.BreakerCooldown)
 }
 
 // pick returns the chain's value when it differs from the default, else the member's.
@@ -310,9 +387,9 @@ func (g *Generation) ModelNames() []string { return g.modelNames }
 // HasModel reports whether the pipeline defines name.
 func (g *Generation) HasModel(name string) bool { _, ok := g.models[name]; return ok }
 
-// Plugins lists the plugin names this generation uses, with whether each is
+// plugins lists the plugin names this generation uses, with whether each is
 // required for serving (it hosts a provider or a fail-closed stage).
-func (g *Generation) Plugins() map[string]bool {
+func (g *Generation) plugins() map[string]bool {
 	out := map[string]bool{}
 	for _, t := range g.trackers {
 		out[t.plugin] = out[t.plugin] || false
@@ -322,31 +399,6 @@ func (g *Generation) Plugins() map[string]bool {
 	}
 	for _, p := range g.providers {
 		out[p.plugin] = true
-	}
-	return out
-}
-
-// InstanceInfo returns what each instance's Configure said of its settings,
-// by kind and name, for /security-status.
-func (g *Generation) InstanceInfo() map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, s := range g.stages {
-		out["stage."+s.name] = s.info
-	}
-	for _, p := range g.providers {
-		out["provider."+p.name] = p.info
-	}
-	for _, t := range g.trackers {
-		out["tracker."+t.name] = t.info
-	}
-	return out
-}
-
-// StageNames lists the stages with their plugins, in order.
-func (g *Generation) StageNames() [][2]string {
-	out := make([][2]string, len(g.stages))
-	for i, s := range g.stages {
-		out[i] = [2]string{s.name, s.plugin}
 	}
 	return out
 }
@@ -363,7 +415,7 @@ type ModelInfo struct {
 func (g *Generation) Models() []ModelInfo {
 	out := make([]ModelInfo, 0, len(g.modelNames))
 	for _, name := range g.modelNames {
-		m := g.Spec.Model(name)
+		m := g.spec.Model(name)
 		if m.IsChain() {
 			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback})
 			continue

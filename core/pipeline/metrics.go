@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/llmgw/llmgw/core/pluginhost"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
 // Metrics are the gateway's counters: the Prometheus series of /metrics and
@@ -123,12 +124,14 @@ func (m *Metrics) requestDone(route, model string, tr *Trace, res *Result, err *
 		m.blocked.Add(1)
 		m.verdicts.WithLabelValues(err.Code, err.Category).Inc()
 		m.addCategory(err.Category)
-		switch {
-		case err.Code == "rate_limit_exceeded":
+		// The counter is what the refusing stage declared; the host does
+		// not guess it from the code or the plugin's name.
+		switch err.Counter {
+		case sdk.CountRateLimit:
 			m.rateLimited.Add(1)
-		case err.Code == "prompt_injection_detected":
+		case sdk.CountPromptInjection:
 			m.injections.Add(1)
-		case err.Category == "validation":
+		case sdk.CountValidation:
 			m.validation.Add(1)
 		}
 		return
@@ -171,6 +174,8 @@ type pluginCollector struct {
 	statuses func() []pluginhost.Status
 	restarts *prometheus.Desc
 	up       *prometheus.Desc
+	state    *prometheus.Desc
+	hangs    *prometheus.Desc
 }
 
 func newPluginCollector(statuses func() []pluginhost.Status) *pluginCollector {
@@ -178,12 +183,16 @@ func newPluginCollector(statuses func() []pluginhost.Status) *pluginCollector {
 		statuses: statuses,
 		restarts: prometheus.NewDesc("llmgw_plugin_restarts_total", "Restarts of each plugin process.", []string{"plugin"}, nil),
 		up:       prometheus.NewDesc("llmgw_plugin_up", "1 when the plugin process is serving.", []string{"plugin"}, nil),
+		state:    prometheus.NewDesc("llmgw_plugin_state", "1 for the state each plugin process is in, 0 for the others.", []string{"plugin", "state"}, nil),
+		hangs:    prometheus.NewDesc("llmgw_plugin_unresponsive_total", "Times each plugin process stopped answering its liveness checks and was replaced.", []string{"plugin"}, nil),
 	}
 }
 
 func (c *pluginCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.restarts
 	ch <- c.up
+	ch <- c.state
+	ch <- c.hangs
 }
 
 func (c *pluginCollector) Collect(ch chan<- prometheus.Metric) {
@@ -194,5 +203,13 @@ func (c *pluginCollector) Collect(ch chan<- prometheus.Metric) {
 			up = 1
 		}
 		ch <- prometheus.MustNewConstMetric(c.up, prometheus.GaugeValue, up, s.Name)
+		for _, st := range pluginhost.States {
+			v := 0.0
+			if s.State == st {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(c.state, prometheus.GaugeValue, v, s.Name, st)
+		}
+		ch <- prometheus.MustNewConstMetric(c.hangs, prometheus.CounterValue, float64(s.Hangs), s.Name)
 	}
 }

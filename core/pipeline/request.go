@@ -16,6 +16,8 @@ package pipeline
 
 import (
 	"context"
+	cryptorand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -89,6 +91,9 @@ type Error struct {
 	RetryAfter time.Duration
 	// Category feeds the security metrics ("validation", "injection", …).
 	Category string
+	// Counter is the /security-metrics counter a refusal adds to, as the
+	// refusing stage declared it.
+	Counter pb.SecurityCounter
 	// WithAttempts asks for the attempts array in the body (502, 504).
 	WithAttempts bool
 }
@@ -117,6 +122,11 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 		return
 	}
 	defer g.done()
+	// The gateway's shutdown cancels what is still running when its drain
+	// deadline passes (errShuttingDown), before the plugins stop.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer context.AfterFunc(rt.stopping, func() { cancel(errShuttingDown) })()
 	tr := &Trace{Generation: g.ID, Headers: map[string]string{}}
 	rt.metrics.requestStarted()
 
@@ -154,10 +164,10 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 
 func unknownModel(req *Request) *Error {
 	if req.Route == RouteChat {
-		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation",
+		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation", Counter: sdk.CountValidation,
 			Message: fmt.Sprintf("The model %q does not exist", req.Chat.Model)}
 	}
-	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation",
+	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation", Counter: sdk.CountValidation,
 		Message: fmt.Sprintf("unknown model %q", req.Chat.Model)}
 }
 
@@ -279,6 +289,7 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 			Message:    rj.Message,
 			Param:      rj.Param,
 			Category:   rj.Category,
+			Counter:    rj.Counter,
 			RetryAfter: time.Duration(rj.RetryAfterMs) * time.Millisecond,
 		}
 		if e.Status < 400 || e.Status > 599 {
@@ -302,15 +313,20 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 	return nil
 }
 
-// errNoAttempt is an attempt that did not run (open circuit).
-var errNoAttempt = errors.New("skipped")
+// errClientGone is the failure of an attempt whose answer could not be
+// written because the client went away. It is recognised by identity.
+var errClientGone = &pb.ProviderError{Class: sdk.ClassTransport, Message: "client went away"}
 
-// attemptError is a failed provider attempt.
-type attemptError struct {
-	pe *pb.ProviderError
+// errShuttingDown is the cancellation cause of requests still running when
+// the gateway stops.
+var errShuttingDown = errors.New("the gateway is shutting down")
+
+// notTheProvider reports whether an attempt ended because of the client or
+// the gateway (disconnect, cancellation, shutdown) rather than the provider:
+// such an attempt never counts against the provider's breaker.
+func notTheProvider(ctx context.Context, pe *pb.ProviderError) bool {
+	return pe == errClientGone || errors.Is(ctx.Err(), context.Canceled)
 }
-
-func (e *attemptError) Error() string { return sdk.ClassName(e.pe.Class) + ": " + e.pe.Message }
 
 // complete routes a non-streaming request.
 func (g *Generation) complete(ctx context.Context, req *Request, route *modelRoute, tr *Trace) (*Result, *Error) {
@@ -340,14 +356,15 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 	commit := func() { committed = true }
 	var lastErr *pb.ProviderError
 	for _, t := range route.targets {
-		if !t.provider.breaker.allow() {
+		allowed, probe := t.provider.breaker.allow()
+		if !allowed {
+			now := time.Now().UnixNano()
 			tr.Attempts = append(tr.Attempts, &pb.Attempt{Model: t.model, Provider: t.provider.name, UpstreamModel: t.upstream, Outcome: "skipped", ErrorCode: "circuit_open",
-				ErrorMessage: "provider skipped: circuit open after repeated failures", StartUnixNano: time.Now().UnixNano(), EndUnixNano: time.Now().UnixNano()})
+				ErrorMessage: "provider skipped: circuit open after repeated failures", StartUnixNano: now, EndUnixNano: now})
 			continue
 		}
 		for try := 0; ; try++ {
-			start := time.Now()
-			at := &pb.Attempt{Model: t.model, Provider: t.provider.name, UpstreamModel: t.upstream, StartUnixNano: start.UnixNano()}
+			at := &pb.Attempt{Model: t.model, Provider: t.provider.name, UpstreamModel: t.upstream, StartUnixNano: time.Now().UnixNano()}
 			tr.Attempts = append(tr.Attempts, at)
 			res, pe := g.tryOnce(ctx, req, t, attempt, commit)
 			at.EndUnixNano = time.Now().UnixNano()
@@ -361,16 +378,16 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 			at.Outcome = "error"
 			at.ErrorCode = sdk.ClassName(pe.Class)
 			at.ErrorMessage = pe.Message
+			if notTheProvider(ctx, pe) {
+				t.provider.breaker.neutral(probe)
+				at.ErrorCode, at.ErrorMessage = "client_closed_request", "the client went away or the gateway is stopping"
+				return nil, cancelledError(ctx)
+			}
 			lastErr = pe
-			if pe.Class == sdk.ClassBadRequest {
-				// The caller's fault: the next provider would refuse it too.
-				t.provider.breaker.success()
-				return nil, &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request",
-					Message: fmt.Sprintf("provider %q refused the request: %s", t.provider.name, pe.Message)}
+			if stop := recordOutcome(t.provider, pe); stop != nil {
+				return nil, stop
 			}
-			if pe.Class != sdk.ClassContentFilter {
-				t.provider.breaker.failure()
-			}
+			probe = false // resolved by recordOutcome
 			if committed {
 				return nil, upstreamStreamError(pe)
 			}
@@ -389,6 +406,30 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 	if deadlinePassed(ctx) {
 		return nil, deadlineError(ctx)
 	}
+	return nil, allFailed(tr, lastErr)
+}
+
+// recordOutcome tells the provider's breaker what a failed attempt says
+// about the provider, and returns the request's error when the failure ends
+// the request (a bad request: the next provider would refuse it too).
+func recordOutcome(p *providerInst, pe *pb.ProviderError) *Error {
+	switch pe.Class {
+	case sdk.ClassBadRequest:
+		// The caller's fault; the provider answered.
+		p.breaker.success()
+		return &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request",
+			Message: fmt.Sprintf("provider %q refused the request: %s", p.name, pe.Message)}
+	case sdk.ClassContentFilter:
+		// A judgement on the content: the provider is up.
+		p.breaker.success()
+	default:
+		p.breaker.failure()
+	}
+	return nil
+}
+
+// allFailed is the 502 after every target failed or was skipped.
+func allFailed(tr *Trace, lastErr *pb.ProviderError) *Error {
 	msg := "every provider failed"
 	if lastErr == nil {
 		msg = "every provider is cooling down after repeated failures"
@@ -400,7 +441,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 	if len(parts) > 0 {
 		msg += " (" + strings.Join(parts, ", ") + ")"
 	}
-	return nil, &Error{Status: 502, Type: "upstream_error", Code: "all_providers_failed", Message: msg, WithAttempts: true}
+	return &Error{Status: 502, Type: "upstream_error", Code: "all_providers_failed", Message: msg, WithAttempts: true}
 }
 
 func orDefault(s, def string) string {
@@ -482,10 +523,18 @@ func deadlinePassed(ctx context.Context) bool {
 
 func deadlineError(ctx context.Context) *Error {
 	if errors.Is(ctx.Err(), context.Canceled) {
-		// The client went away; nobody reads this answer.
-		return &Error{Status: 499, Type: "invalid_request_error", Code: "client_closed_request", Message: "client closed the request"}
+		return cancelledError(ctx)
 	}
 	return &Error{Status: 504, Type: "timeout", Code: "deadline_exceeded", Message: "the request's deadline passed before a provider answered", WithAttempts: true}
+}
+
+// cancelledError is the answer of a request cut short by its client (nobody
+// reads it) or by the gateway's shutdown.
+func cancelledError(ctx context.Context) *Error {
+	if errors.Is(context.Cause(ctx), errShuttingDown) {
+		return &Error{Status: 503, Type: "service_unavailable", Code: "shutting_down", Message: "the gateway is shutting down; retry shortly"}
+	}
+	return &Error{Status: 499, Type: "invalid_request_error", Code: "client_closed_request", Message: "client closed the request"}
 }
 
 func upstreamStreamError(pe *pb.ProviderError) *Error {
@@ -505,89 +554,148 @@ var (
 // stream routes a streaming request: failures before the first chunk reaches
 // the client fall back; after it, the stream ends with an SSE error event.
 func (g *Generation) stream(ctx context.Context, req *Request, route *modelRoute, tr *Trace, w Writer) (*Result, *Error) {
-	started := false
-	res, err := g.route(ctx, req, route, tr, func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, commit func()) (*Result, *pb.ProviderError) {
-		actx, cancel := context.WithCancelCause(ctx)
-		defer cancel(nil)
-		var gotFirst atomic.Bool
-		timer := time.AfterFunc(t.firstByte, func() {
-			if gotFirst.Load() {
-				cancel(errIdle)
-			} else {
-				cancel(errFirstByte)
-			}
-		})
-		defer timer.Stop()
-		s, err := c.Provider.Stream(actx, creq)
+	sr := &streamRun{w: w, tr: tr}
+	res, err := g.route(ctx, req, route, tr, sr.attempt)
+	sr.finish(res, err)
+	return res, err
+}
+
+// streamRun is the client side of one streamed request: whether its answer
+// has started (the commit point).
+type streamRun struct {
+	w       Writer
+	tr      *Trace
+	started bool
+}
+
+// attempt streams from one provider, forwarding every chunk with content;
+// the first one commits the answer to this provider.
+func (sr *streamRun) attempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, commit func()) (*Result, *pb.ProviderError) {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	dl := startStreamDeadline(t, cancel)
+	defer dl.stop()
+	s, err := c.Provider.Stream(actx, creq)
+	if err != nil {
+		return nil, streamErr(actx, ctx, err)
+	}
+	acc := &streamAccumulator{}
+	for {
+		chunk, err := s.Recv()
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
 			return nil, streamErr(actx, ctx, err)
 		}
-		var (
-			b     strings.Builder
-			res   = &Result{}
-			ended bool
-		)
-		for {
-			chunk, err := s.Recv()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, streamErr(actx, ctx, err)
-			}
-			if chunk.Error != nil {
-				return nil, chunk.Error
-			}
-			gotFirst.Store(true)
-			timer.Reset(t.idle)
-			if chunk.Id != "" {
-				res.ID = chunk.Id
-			}
-			if chunk.Usage != nil {
-				res.Usage = chunk.Usage
-			}
-			if chunk.FinishReason != "" {
-				res.FinishReason = chunk.FinishReason
-				ended = true
-			}
-			if chunk.Content == "" && chunk.FinishReason == "" {
-				// Role-only or usage-only chunks carry nothing for the client yet.
-				continue
-			}
-			if !started {
-				if err := w.StreamStart(tr); err != nil {
-					return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "client went away"}
-				}
-				started = true
-				commit()
-			}
-			b.WriteString(chunk.Content)
-			if err := w.StreamChunk(chunk); err != nil {
-				cancel(err)
-				return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "client went away"}
-			}
+		if chunk.Error != nil {
+			return nil, chunk.Error
 		}
-		if !ended {
-			return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "upstream stream ended early"}
+		dl.chunk()
+		if !acc.add(chunk) {
+			continue
 		}
-		res.Content = b.String()
-		return res, nil
-	})
+		if err := sr.forward(chunk, commit); err != nil {
+			cancel(err)
+			return nil, errClientGone
+		}
+	}
+	return acc.result()
+}
+
+// forward writes one chunk to the client, starting the answer first.
+func (sr *streamRun) forward(chunk *pb.StreamChunk, commit func()) error {
+	if !sr.started {
+		if err := sr.w.StreamStart(sr.tr); err != nil {
+			return err
+		}
+		sr.started = true
+		commit()
+	}
+	return sr.w.StreamChunk(chunk)
+}
+
+// finish ends the client's answer after the routing.
+func (sr *streamRun) finish(res *Result, err *Error) {
 	switch {
 	case err == nil:
-		if !started {
-			// An answer with no content at all (e.g. only a finish reason).
-			if w.StreamStart(tr) != nil {
-				return res, nil
-			}
+		if !sr.started && sr.w.StreamStart(sr.tr) != nil {
+			// An answer with no content at all (e.g. only a finish reason),
+			// and the client is gone.
+			return
 		}
-		_ = w.StreamEnd(res, tr)
-	case started:
-		w.StreamFail(err, tr)
+		_ = sr.w.StreamEnd(res, sr.tr)
+	case sr.started:
+		sr.w.StreamFail(err, sr.tr)
 	default:
-		w.Error(err, tr)
+		sr.w.Error(err, sr.tr)
 	}
-	return res, err
+}
+
+// streamDeadline is a stream attempt's timer: the first-byte deadline until
+// the first chunk, then the idle deadline between chunks.
+type streamDeadline struct {
+	timer    *time.Timer
+	idle     time.Duration
+	gotFirst atomic.Bool
+}
+
+func startStreamDeadline(t *target, cancel context.CancelCauseFunc) *streamDeadline {
+	d := &streamDeadline{idle: t.idle}
+	d.timer = time.AfterFunc(t.firstByte, func() {
+		if d.gotFirst.Load() {
+			cancel(errIdle)
+		} else {
+			cancel(errFirstByte)
+		}
+	})
+	return d
+}
+
+// chunk restarts the timer on the idle deadline.
+func (d *streamDeadline) chunk() {
+	d.gotFirst.Store(true)
+	d.timer.Reset(d.idle)
+}
+
+func (d *streamDeadline) stop() { d.timer.Stop() }
+
+// streamAccumulator builds the Result of a stream from its chunks.
+type streamAccumulator struct {
+	b     strings.Builder
+	res   Result
+	ended bool
+}
+
+// add folds a chunk in and reports whether it carries anything for the
+// client (role-only or usage-only chunks do not).
+func (a *streamAccumulator) add(chunk *pb.StreamChunk) bool {
+	if chunk.Id != "" {
+		a.res.ID = chunk.Id
+	}
+	if chunk.Usage != nil {
+		a.res.Usage = chunk.Usage
+	}
+	if chunk.FinishReason != "" {
+		a.res.FinishReason = chunk.FinishReason
+		a.ended = true
+	}
+	if chunk.Content == "" && chunk.FinishReason == "" {
+		return false
+	}
+	a.b.WriteString(chunk.Content)
+	return true
+}
+
+// result is the stream's Result, or a failure when it ended without a
+// finish reason.
+func (a *streamAccumulator) result() (*Result, *pb.ProviderError) {
+	if !a.ended {
+		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "upstream stream ended early"}
+	}
+	res := a.res
+	res.Content = a.b.String()
+	return &res, nil
 }
 
 // streamErr classes a broken stream RPC by its cause.
@@ -645,10 +753,19 @@ func (g *Generation) runAfter(req *Request, res *Result) {
 	}
 }
 
+// NewID returns a fresh random id (24 hex digits).
+func NewID() string {
+	var b [12]byte
+	_, _ = cryptorand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
 // buildEvent is the trackers' view of a finished request.
 func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time) *pb.Event {
 	ev := &pb.Event{
-		EventId:        req.ID,
+		// The event's identity is the host's own: a client may send one
+		// X-Request-ID many times, and trackers de-duplicate on EventId.
+		EventId:        NewID(),
 		RequestId:      req.ID,
 		Route:          req.Route,
 		StartUnixNano:  req.Start.UnixNano(),

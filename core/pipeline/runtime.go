@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"reflect"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,13 +31,24 @@ type Runtime struct {
 	dataDir string
 	drain   time.Duration
 
-	current  atomic.Pointer[Generation]
-	nextID   atomic.Uint64
-	reloadMu sync.Mutex
-	draining sync.WaitGroup
+	current atomic.Pointer[Generation]
+	// lastID is the last generation number given out (under reloadMu).
+	lastID uint64
+	// serverAtStart is the first load's server block (under reloadMu): the
+	// settings are read at start, so a reload only warns of a change.
+	serverAtStart map[string]any
+	reloadMu      sync.Mutex
+	draining      sync.WaitGroup
 
 	metrics  *Metrics
 	tracking *tracking
+
+	// stopping is cancelled when Shutdown gives up waiting for in-flight
+	// requests; Serve cancels them with errShuttingDown.
+	stopping context.Context
+	stop     context.CancelFunc
+	// shutdownOnce makes Shutdown idempotent.
+	shutdownOnce sync.Once
 
 	statusMu   sync.Mutex
 	lastReload ReloadStatus
@@ -56,6 +70,8 @@ type Options struct {
 	DrainTimeout time.Duration
 	StartTimeout time.Duration
 	TrackerQueue int
+	// Liveness is the plugins' liveness check (zero: config.DefaultLiveness).
+	Liveness config.Liveness
 }
 
 // NewRuntime returns a Runtime with no generation loaded yet.
@@ -68,6 +84,10 @@ func NewRuntime(o Options) *Runtime {
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
 	}
+	if o.Liveness != (config.Liveness{}) {
+		rt.host.SetLiveness(o.Liveness)
+	}
+	rt.stopping, rt.stop = context.WithCancel(context.Background())
 	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
 	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
 	return rt
@@ -103,8 +123,12 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 	spec, err := config.LoadFile(rt.file)
 	if err == nil {
 		var g *Generation
-		g, err = Build(ctx, rt.host, spec, rt.nextID.Add(1), rt.dataDir)
+		// The number is taken only by a reload that took: a failed one
+		// leaves no gap.
+		g, err = Build(ctx, rt.host, spec, rt.lastID+1, rt.dataDir, rt.current.Load())
 		if err == nil {
+			rt.noteServerChanges(spec.Server)
+			rt.lastID = g.ID
 			old := rt.current.Swap(g)
 			rt.setStatus(ReloadStatus{Generation: g.ID, OK: true, At: time.Now()})
 			if old != nil {
@@ -124,6 +148,35 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 	rt.setStatus(ReloadStatus{Generation: gen, OK: false, Error: err.Error(), At: time.Now()})
 	rt.logger.Error("pipeline not loaded; still serving the previous one", "generation", gen, "error", err.Error())
 	return nil, err
+}
+
+// noteServerChanges remembers the first load's server block and warns when
+// a reload changes it: those settings are read at start only.
+func (rt *Runtime) noteServerChanges(server map[string]any) {
+	if rt.lastID == 0 {
+		rt.serverAtStart = server
+		return
+	}
+	if changed := changedKeys(rt.serverAtStart, server); len(changed) > 0 {
+		rt.logger.Warn("server {} settings changed; they are read at start only: restart the gateway to apply them", "keys", strings.Join(changed, ","))
+	}
+}
+
+// changedKeys lists the keys whose values differ between a and b, sorted.
+func changedKeys(a, b map[string]any) []string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok || !reflect.DeepEqual(v, w) {
+			out = append(out, k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // retire drains an old generation, then releases it.
@@ -151,19 +204,22 @@ func (rt *Runtime) LastReload() ReloadStatus {
 	return rt.lastReload
 }
 
-// Plugins reports each plugin process.
-func (rt *Runtime) Plugins() []pluginhost.Status { return rt.host.Statuses() }
-
-// TrackerStates reports each tracker's self-reported state.
-func (rt *Runtime) TrackerStates() map[string]string { return rt.tracking.State() }
-
 // Shutdown waits for in-flight requests (up to timeout), delivers queued
 // tracking events, closes every instance and stops every plugin process.
+// Only the first call does anything.
 func (rt *Runtime) Shutdown(timeout time.Duration) {
+	rt.shutdownOnce.Do(func() { rt.shutdown(timeout) })
+}
+
+func (rt *Runtime) shutdown(timeout time.Duration) {
 	deadline := time.Now().Add(timeout)
-	if g := rt.current.Load(); g != nil {
-		g.drain(time.Until(deadline))
+	if g := rt.current.Load(); g != nil && !g.drain(time.Until(deadline)) {
+		// Cut what is left short before its plugins stop, so it ends as the
+		// gateway's doing, not as a failure of its provider.
+		rt.stop()
+		g.drain(time.Second)
 	}
+	rt.stop()
 	rt.tracking.close(max(time.Until(deadline), 2*time.Second))
 	done := make(chan struct{})
 	go func() { rt.draining.Wait(); close(done) }()
@@ -181,7 +237,9 @@ func (rt *Runtime) Shutdown(timeout time.Duration) {
 
 // Validate parses a pipeline file and starts its plugins to let them check
 // their config, without serving; everything started is stopped again.
-func Validate(ctx context.Context, logger hclog.Logger, file, dataDir string, startTimeout time.Duration) error {
+// Plugins get a temporary data dir, so validating never touches a serving
+// gateway's state.
+func Validate(ctx context.Context, logger hclog.Logger, file string, startTimeout time.Duration) error {
 	spec, err := config.LoadFile(file)
 	if err != nil {
 		return err
@@ -193,8 +251,7 @@ func Validate(ctx context.Context, logger hclog.Logger, file, dataDir string, st
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	_ = dataDir
-	g, err := Build(ctx, host, spec, 1, tmp)
+	g, err := Build(ctx, host, spec, 1, tmp, nil)
 	if err != nil {
 		return err
 	}

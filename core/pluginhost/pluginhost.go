@@ -1,7 +1,8 @@
 // Package pluginhost starts plugin processes with hashicorp/go-plugin, checks
 // them, supervises them (a process that exits is restarted with backoff and
-// its instances configured again) and shares them between pipeline
-// generations, so a reload only starts the processes that changed.
+// its instances configured again; one that stops answering its liveness
+// checks is killed and replaced the same way) and shares them between
+// pipeline generations, so a reload only starts the processes that changed.
 package pluginhost
 
 import (
@@ -36,7 +37,13 @@ const (
 	StateRestarting = "restarting"
 	StateFailed     = "failed"
 	StateStopped    = "stopped"
+	// StateUnresponsive is a process that missed its liveness checks: it is
+	// being killed and replaced.
+	StateUnresponsive = "unresponsive"
 )
+
+// States lists every state a process can be in, for metrics.
+var States = []string{StateStarting, StateServing, StateUnresponsive, StateRestarting, StateFailed, StateStopped}
 
 // ErrUnavailable is returned when a plugin process is not serving and did not
 // come back within its restart wait.
@@ -47,13 +54,43 @@ type Host struct {
 	logger       hclog.Logger
 	startTimeout time.Duration
 
-	mu    sync.Mutex
-	procs map[string]*Process
+	mu       sync.Mutex
+	procs    map[string]*Process
+	liveness config.Liveness
+	// attached are plugins served in this process (tests), by plugin name.
+	attached map[string]*sdk.Client
 }
 
-// New returns a Host. startTimeout bounds each plugin's handshake.
+// New returns a Host. startTimeout bounds each plugin's handshake. Its
+// liveness check is config.DefaultLiveness until SetLiveness.
 func New(logger hclog.Logger, startTimeout time.Duration) *Host {
-	return &Host{logger: logger, startTimeout: startTimeout, procs: map[string]*Process{}}
+	return &Host{logger: logger, startTimeout: startTimeout, procs: map[string]*Process{}, liveness: config.DefaultLiveness()}
+}
+
+// SetLiveness sets the liveness check of plugins whose block does not
+// override it (the server settings); it applies from their next Acquire.
+func (h *Host) SetLiveness(l config.Liveness) {
+	h.mu.Lock()
+	h.liveness = l
+	h.mu.Unlock()
+}
+
+// Attach makes Acquire hand out c, a plugin already served in this process
+// (tests serve one with sdk/go/sdktest), for the plugin blocks named name
+// instead of starting their binary. An attached plugin is not supervised.
+func (h *Host) Attach(name string, c *sdk.Client) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.attached == nil {
+		h.attached = map[string]*sdk.Client{}
+	}
+	h.attached[name] = c
+}
+
+func (h *Host) attachedClient(name string) *sdk.Client {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.attached[name]
 }
 
 // Process is one supervised plugin process.
@@ -64,13 +101,17 @@ type Process struct {
 	host *Host
 	log  hclog.Logger
 
-	client atomic.Pointer[sdk.Client]
-	state  atomic.Value // string
+	client   atomic.Pointer[sdk.Client]
+	state    atomic.Value // string
+	liveness atomic.Pointer[config.Liveness]
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// pc, cmd and pid are the running incarnation of the process.
 	pc        *plugin.Client
+	cmd       *exec.Cmd
 	pid       int
 	restarts  int
+	hangs     int
 	ready     chan struct{}
 	describe  *pb.DescribeResponse
 	instances map[string]*pb.ConfigureRequest
@@ -87,6 +128,9 @@ type Status struct {
 	Pid       int    `json:"pid"`
 	Restarts  int    `json:"restarts"`
 	LastError string `json:"last_error,omitempty"`
+	// Hangs counts the times the process stopped answering its liveness
+	// checks and was replaced (those replacements count in Restarts too).
+	Hangs int `json:"hangs"`
 }
 
 // processKey identifies a process: two generations with the same plugin
@@ -105,11 +149,14 @@ func processKey(s *config.PluginSpec) string {
 func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, error) {
 	key := processKey(spec)
 	h.mu.Lock()
+	liveness := spec.LivenessOver(h.liveness)
 	if p, ok := h.procs[key]; ok {
 		p.mu.Lock()
 		p.refs++
 		p.mu.Unlock()
 		h.mu.Unlock()
+		// The newest generation's liveness settings win.
+		p.liveness.Store(&liveness)
 		return p, nil
 	}
 	p := &Process{
@@ -124,6 +171,7 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 		stopCh:    make(chan struct{}),
 	}
 	p.state.Store(StateStarting)
+	p.liveness.Store(&liveness)
 	h.procs[key] = p
 	h.mu.Unlock()
 
@@ -136,7 +184,10 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 		return nil, err
 	}
 	p.publish(c)
-	go p.supervise()
+	if h.attachedClient(spec.Name) == nil {
+		go p.supervise()
+		go p.watch()
+	}
 	return p, nil
 }
 
@@ -196,7 +247,7 @@ func (h *Host) Statuses() []Status {
 func (p *Process) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Status{Name: p.Name, State: p.state.Load().(string), Pid: p.pid, Restarts: p.restarts, LastError: p.lastError}
+	return Status{Name: p.Name, State: p.state.Load().(string), Pid: p.pid, Restarts: p.restarts, Hangs: p.hangs, LastError: p.lastError}
 }
 
 // Describe is what the plugin said of itself at its last start.
@@ -263,6 +314,9 @@ func (p *Process) CloseInstance(ctx context.Context, id string) {
 // start launches the process and checks its handshake and Describe. The
 // connection is not handed out until publish.
 func (p *Process) start() (*sdk.Client, error) {
+	if c := p.host.attachedClient(p.Name); c != nil {
+		return p.startAttached(c)
+	}
 	sum, err := expectedChecksum(&p.spec)
 	if err != nil {
 		return nil, err
@@ -294,12 +348,12 @@ func (p *Process) start() (*sdk.Client, error) {
 	pc := plugin.NewClient(cfg)
 	rpc, err := pc.Client()
 	if err != nil {
-		pc.Kill()
+		end(pc, cmd)
 		return nil, fmt.Errorf("plugin %q (%s): %s", p.Name, p.spec.Path, explainStartError(err))
 	}
 	raw, err := rpc.Dispense(sdk.PluginName)
 	if err != nil {
-		pc.Kill()
+		end(pc, cmd)
 		return nil, fmt.Errorf("plugin %q: %w", p.Name, err)
 	}
 	c := raw.(*sdk.Client)
@@ -307,11 +361,11 @@ func (p *Process) start() (*sdk.Client, error) {
 	defer cancel()
 	desc, err := c.Plugin.Describe(ctx, &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
 	if err != nil {
-		pc.Kill()
+		end(pc, cmd)
 		return nil, fmt.Errorf("plugin %q: describe: %s", p.Name, status.Convert(err).Message())
 	}
 	if !speaks(desc.ProtocolVersions, uint32(pc.NegotiatedVersion())) {
-		pc.Kill()
+		end(pc, cmd)
 		return nil, fmt.Errorf("plugin %q speaks protocol versions %v, the host speaks %v", p.Name, desc.ProtocolVersions, sdk.SupportedProtocolVersions)
 	}
 	pid := 0
@@ -320,11 +374,27 @@ func (p *Process) start() (*sdk.Client, error) {
 	}
 	p.mu.Lock()
 	p.pc = pc
+	p.cmd = cmd
 	p.pid = pid
 	p.describe = desc
 	p.lastError = ""
 	p.mu.Unlock()
 	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS)
+	return c, nil
+}
+
+// startAttached checks an attached plugin's Describe as start does a
+// binary's.
+func (p *Process) startAttached(c *sdk.Client) (*sdk.Client, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), p.host.startTimeout)
+	defer cancel()
+	desc, err := c.Plugin.Describe(ctx, &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
+	if err != nil {
+		return nil, fmt.Errorf("plugin %q: describe: %s", p.Name, status.Convert(err).Message())
+	}
+	p.mu.Lock()
+	p.describe = desc
+	p.mu.Unlock()
 	return c, nil
 }
 
@@ -401,15 +471,21 @@ func (p *Process) supervise() {
 			p.mu.Unlock()
 			return
 		}
-		p.ready = make(chan struct{})
+		p.renewReadyLocked()
 		p.restarts++
 		failures := p.restarts
 		p.mu.Unlock()
 		if time.Since(started) > stableRun {
 			backoff = minBackoff
 		}
-		p.state.Store(StateRestarting)
-		p.log.Warn("plugin process exited; restarting", "restarts", failures, "backoff", backoff)
+		if p.state.Load() == StateUnresponsive {
+			// Killed by the liveness check: /health keeps saying why until
+			// the replacement serves.
+			p.log.Warn("unresponsive plugin process ended; starting its replacement", "restarts", failures, "backoff", backoff)
+		} else {
+			p.state.Store(StateRestarting)
+			p.log.Warn("plugin process exited; restarting", "restarts", failures, "backoff", backoff)
+		}
 		for {
 			select {
 			case <-p.stopCh:
@@ -448,9 +524,9 @@ func (p *Process) restartOnce() error {
 	p.mu.Lock()
 	if p.stopped {
 		// Stopped while restarting: do not leave the new process behind.
-		pc := p.pc
+		pc, cmd := p.pc, p.cmd
 		p.mu.Unlock()
-		pc.Kill()
+		end(pc, cmd)
 		return nil
 	}
 	reqs := make([]*pb.ConfigureRequest, 0, len(p.instances))
@@ -483,7 +559,7 @@ func (p *Process) stop() {
 	for id := range p.instances {
 		ids = append(ids, id)
 	}
-	pc := p.pc
+	pc, cmd := p.pc, p.cmd
 	p.mu.Unlock()
 	if c := p.client.Load(); c != nil {
 		for _, id := range ids {
@@ -495,7 +571,7 @@ func (p *Process) stop() {
 	p.client.Store(nil)
 	p.state.Store(StateStopped)
 	if pc != nil {
-		pc.Kill()
+		end(pc, cmd)
 	}
 }
 

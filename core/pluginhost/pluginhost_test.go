@@ -2,10 +2,12 @@ package pluginhost
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,13 +19,37 @@ import (
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
-// buildTestPlugin builds tests/e2e/testplugin (a stage) into a temp dir.
+var testPlugin struct {
+	once sync.Once
+	bin  []byte
+	err  error
+}
+
+// buildTestPlugin builds tests/e2e/testplugin (a stage) once per run and puts
+// a copy into a temp dir of the test's own.
 func buildTestPlugin(tb testing.TB) string {
 	tb.Helper()
+	testPlugin.once.Do(func() {
+		dir, err := os.MkdirTemp("", "pluginhost-test-")
+		if err != nil {
+			testPlugin.err = err
+			return
+		}
+		defer os.RemoveAll(dir)
+		built := filepath.Join(dir, "testplugin")
+		out, err := exec.Command("go", "build", "-o", built, "../../tests/e2e/testplugin").CombinedOutput()
+		if err != nil {
+			testPlugin.err = fmt.Errorf("%v\n%s", err, out)
+			return
+		}
+		testPlugin.bin, testPlugin.err = os.ReadFile(built)
+	})
+	if testPlugin.err != nil {
+		tb.Fatalf("build test plugin: %v", testPlugin.err)
+	}
 	bin := filepath.Join(tb.TempDir(), "testplugin")
-	out, err := exec.Command("go", "build", "-o", bin, "../../tests/e2e/testplugin").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("build test plugin: %v\n%s", err, out)
+	if err := os.WriteFile(bin, testPlugin.bin, 0o755); err != nil {
+		tb.Fatal(err)
 	}
 	return bin
 }

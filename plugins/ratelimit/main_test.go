@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/go-hclog"
@@ -41,7 +42,7 @@ func startBinary(tb testing.TB, configJSON string) (*sdk.Client, string) {
 	}
 	c := raw.(*sdk.Client)
 	d, err := c.Plugin.Describe(context.Background(), &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
-	if err != nil || d.Name != "ratelimit" || len(d.Capabilities) != 1 || d.Capabilities[0] != sdk.CapStageAfter {
+	if err != nil || d.Name != "ratelimit" || !slices.Equal(d.Capabilities, []string{sdk.CapStageAfter, sdk.CapRoleRateLimit}) {
 		tb.Fatalf("describe: %v %+v", err, d)
 	}
 	resp, err := c.Plugin.Configure(context.Background(), &pb.ConfigureRequest{

@@ -16,6 +16,11 @@
 // gRPC), calls Describe, then Configure once per configured instance, then the
 // kind's calls, then Close. One process can serve several instances, each with
 // its own config; the factory is called once per instance.
+//
+// Subpackages: provkit (for providers: the HTTP status and transport error to
+// class table, Retry-After, a secret redactor) with provkit/sse (the
+// server-sent event reader), refpool (state that outlives a reload), sdktest
+// (an in-process harness for tests) and plugincheck (the conformance check).
 package sdk
 
 import (
@@ -51,6 +56,12 @@ const (
 	CapStageAfter = "stage.after"
 	// CapProviderStream says the provider implements Stream.
 	CapProviderStream = "provider.stream"
+	// CapRoleGuard says the stage guards prompts; /security-status shows
+	// the first such stage's settings as "guard".
+	CapRoleGuard = "stage.role.guard"
+	// CapRoleRateLimit says the stage limits rates; /security-status shows
+	// the first such stage's settings as "rate_limit".
+	CapRoleRateLimit = "stage.role.rate_limit"
 )
 
 // Message types of the protocol, re-exported so a plugin imports one package.
@@ -60,7 +71,6 @@ type (
 	Usage             = pb.Usage
 	StageRequest      = pb.StageRequest
 	StageResponse     = pb.StageResponse
-	Rejection         = pb.Rejection
 	StageAfterRequest = pb.StageAfterRequest
 	CompleteRequest   = pb.CompleteRequest
 	CompleteResponse  = pb.CompleteResponse
@@ -74,6 +84,15 @@ type (
 	DescribeResponse  = pb.DescribeResponse
 	ConfigureResponse = pb.ConfigureResponse
 	StageAction       = pb.StageResponse_Action
+	SecurityCounter   = pb.SecurityCounter
+)
+
+// Counters of GET /security-metrics a rejection adds to (Rejection.Counter),
+// besides blocked_requests and its category.
+const (
+	CountValidation      = pb.SecurityCounter_SECURITY_COUNTER_VALIDATION
+	CountPromptInjection = pb.SecurityCounter_SECURITY_COUNTER_PROMPT_INJECTION
+	CountRateLimit       = pb.SecurityCounter_SECURITY_COUNTER_RATE_LIMIT
 )
 
 // Error classes decide whether the host's router falls back to the next provider.
@@ -256,13 +275,20 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // Continue lets the request go on to the next stage.
 func Continue() *StageResponse { return &StageResponse{} }
 
-// Reject refuses the request: the client gets status with the contract's
-// error JSON {type, code, message}. category feeds the security metrics.
-func Reject(status int, errType, code, category, message string) *StageResponse {
-	return &StageResponse{
-		Action: pb.StageResponse_REJECT,
-		Reject: &Rejection{Status: int32(status), Type: errType, Code: code, Category: category, Message: message},
+// CounterFor is the /security-metrics counter of the documented categories:
+// "validation" counts as a validation error; "injection", "jailbreak",
+// "prompt_leak", "template_token" and "obfuscation" as a prompt injection;
+// "rate_limit" as rate limited. Any other category counts as blocked only.
+func CounterFor(category string) SecurityCounter {
+	switch category {
+	case "validation":
+		return CountValidation
+	case "injection", "jailbreak", "prompt_leak", "template_token", "obfuscation":
+		return CountPromptInjection
+	case "rate_limit":
+		return CountRateLimit
 	}
+	return pb.SecurityCounter_SECURITY_COUNTER_UNSPECIFIED
 }
 
 // IsReject reports whether a stage answer refuses the request.

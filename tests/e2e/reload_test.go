@@ -161,15 +161,30 @@ func TestBrokenEditChangesNothing(t *testing.T) {
 	if h.Generation != 1 || h.LastReload.OK || !strings.Contains(h.LastReload.Error, "nope") || h.Status != "ok" {
 		t.Errorf("health after a failed reload: %+v", h)
 	}
+	// A file that parses but whose config a plugin refuses fails in the
+	// build, after the plugins were asked: it takes no generation number.
+	rejected := strings.Replace(providersHCL(s), `api_key  = "sim-key-openai"`, `api_key  = "sim-key-openai"
+    no_such_setting = 1`, 1)
+	if err := os.WriteFile(file, []byte(rejected), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, "POST", g.url()+"/admin/reload", nil, map[string]string{"Authorization": "Bearer s3cret"})
+	if r.status != 400 || !strings.Contains(string(r.body), "no_such_setting") {
+		t.Fatalf("a config the plugin refuses must answer 400 naming the setting: %d %s", r.status, r.body)
+	}
 	// A good edit through SIGHUP.
 	if err := os.WriteFile(file, []byte(providersHCL(s)+"\nmodel \"later\" {\n  provider = \"openai\"\n  upstream = \"gpt-4o\"\n}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	_ = g.cmd.Process.Signal(syscall.SIGHUP)
 	waitFor(t, "SIGHUP reload", 3*time.Second, func() bool { return strings.Contains(strings.Join(modelNames(t, g), ","), "later") })
+	_ = json.Unmarshal(get(t, g.url()+"/health").body, &h)
+	if h.Generation != 2 {
+		t.Errorf("failed reloads must not use up generation numbers: the second good load is generation %d, want 2", h.Generation)
+	}
 	r = do(t, "POST", g.url()+"/admin/reload", nil, map[string]string{"Authorization": "Bearer s3cret"})
-	if r.status != 200 {
-		t.Errorf("admin reload of a good file: %d %s", r.status, r.body)
+	if gen, _ := r.json(t)["generation"].(float64); r.status != 200 || gen != 3 {
+		t.Errorf("admin reload of a good file: %d %s (want generation 3)", r.status, r.body)
 	}
 }
 

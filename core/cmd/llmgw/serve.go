@@ -107,6 +107,7 @@ func serve(args []string) int {
 		DrainTimeout: settings.DrainTimeout,
 		StartTimeout: settings.PluginStartTimeout,
 		TrackerQueue: settings.TrackerQueue,
+		Liveness:     settings.Liveness(),
 	})
 	ctx := context.Background()
 	g, err := rt.Load(ctx)
@@ -238,7 +239,7 @@ func validate(args []string) int {
 	logger := newLogger(settings)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := pipeline.Validate(ctx, logger, f.config, settings.DataDir, settings.PluginStartTimeout); err != nil {
+	if err := pipeline.Validate(ctx, logger, f.config, settings.PluginStartTimeout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}

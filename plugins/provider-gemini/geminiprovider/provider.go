@@ -23,6 +23,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit"
+	"github.com/llmgw/llmgw/sdk/go/provkit/sse"
 )
 
 // Defaults of the instance config.
@@ -61,6 +63,7 @@ type Provider struct {
 	timeout time.Duration
 	client  *http.Client
 	logger  hclog.Logger
+	redact  *provkit.Redactor // applied to every upstream message
 }
 
 var apiVersionPattern = regexp.MustCompile(`^v[0-9]+[a-z0-9]*$`)
@@ -123,6 +126,7 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		timeout: timeout,
 		client:  &http.Client{Transport: newTransport()},
 		logger:  logger,
+		redact:  provkit.NewRedactor(key),
 	}, nil
 }
 
@@ -216,7 +220,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	}
 	defer resp.Body.Close()
 
-	events := newSSEReader(resp.Body, maxStreamEvent)
+	events := sse.NewReader(resp.Body, maxStreamEvent)
 	var (
 		usage   *sdk.Usage
 		sent    bool // text has gone to the client
@@ -224,10 +228,12 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	)
 	for {
 		ev, err := events.Next()
-		if err == io.EOF {
+		if err == io.EOF || err == nil && ev.Unterminated {
+			// The stream ended without an event carrying a finish reason,
+			// or inside an event: the answer was cut.
 			return sdk.Fail(sdk.ClassTransport, resp.StatusCode, 0, "", "gemini: upstream stream ended early (no finish reason)")
 		}
-		if errors.Is(err, errSSETooLarge) {
+		if errors.Is(err, sse.ErrTooLarge) {
 			return sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: stream event too large")
 		}
 		if err != nil {
@@ -314,7 +320,7 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 	}
 	resp, err := p.client.Do(hreq)
 	if err != nil {
-		return nil, p.transportError(ctx, callCtx, err, "request failed")
+		return nil, p.transportError(ctx, callCtx, err, "before answering")
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()

@@ -267,6 +267,7 @@ func TestErrorClasses(t *testing.T) {
 		{"502 html", reply{status: 502, file: "error_502_html.txt", ctype: "text/html"}, sdk.ClassUpstream5xx, 502, 0, "", "upstream answered HTTP 502"},
 		{"503", reply{status: 503, file: "error_503.json", headers: map[string]string{"Retry-After": "1"}}, sdk.ClassUpstream5xx, 503, time.Second, "UNAVAILABLE", "overloaded"},
 		{"504", reply{status: 504, file: "error_504.json"}, sdk.ClassTimeout, 504, 0, "DEADLINE_EXCEEDED", "timed out"},
+		{"504 html", reply{status: 504, file: "error_502_html.txt", ctype: "text/html"}, sdk.ClassTimeout, 504, 0, "", "upstream answered HTTP 504"},
 		{"blocked prompt", reply{file: "prompt_blocked.json"}, sdk.ClassContentFilter, 200, 0, "SAFETY", "blocked by the provider's safety filter (SAFETY)"},
 		{"safety finish", reply{file: "finish_safety.json"}, sdk.ClassContentFilter, 200, 0, "SAFETY", "blocked by the provider's safety filter (SAFETY)"},
 		{"malformed", reply{file: "malformed.json"}, sdk.ClassUpstream5xx, 200, 0, "", "malformed"},
@@ -402,6 +403,30 @@ func TestStreamSafetyAfterText(t *testing.T) {
 	}
 	if len(chunks) != 2 || chunks[1].FinishReason != "content_filter" || chunks[1].Usage.TotalTokens != 15 {
 		t.Fatalf("chunks = %+v", chunks)
+	}
+}
+
+// A stream whose last event is not followed by its blank line was cut, even
+// if that event carries the finish reason; a lone CR ends lines as well as
+// CRLF does.
+func TestStreamLineEnds(t *testing.T) {
+	data := string(readTestdata(t, "stream_success.sse"))
+	serve := func(body string) ([]*sdk.StreamChunk, error) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = io.WriteString(w, body)
+		}))
+		t.Cleanup(srv.Close)
+		return collect(t, providerFor(t, srv.URL), context.Background())
+	}
+	chunks, err := serve(strings.ReplaceAll(data, "\r\n", "\r"))
+	if err != nil || len(chunks) != 4 || chunks[3].FinishReason != "stop" {
+		t.Fatalf("lone CR: %d chunks, %v", len(chunks), err)
+	}
+	chunks, err = serve(strings.TrimSuffix(data, "\r\n\r\n"))
+	pe := providerError(t, err)
+	if pe.Class != sdk.ClassTransport || !strings.Contains(pe.Message, "ended early") || len(chunks) != 3 {
+		t.Fatalf("unterminated last event: class %s, %d chunks, %q", sdk.ClassName(pe.Class), len(chunks), pe.Message)
 	}
 }
 

@@ -4,26 +4,21 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"os"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/tools/upstream-sim/sim"
 )
 
-// TestAgainstSimulator runs the provider against a running upstream-sim
-// (tools/upstream-sim) when GEMINI_SIM_URL points at one, e.g.
-//
-//	bin/upstream-sim --listen 127.0.0.1:8081 &
-//	GEMINI_SIM_URL=http://127.0.0.1:8081 go test -run Simulator ./...
-//
-// It changes the simulator's global fault while it runs and clears it after.
+// TestAgainstSimulator runs the provider against upstream-sim
+// (tools/upstream-sim), served in-process, changing its global fault.
 func TestAgainstSimulator(t *testing.T) {
-	base := os.Getenv("GEMINI_SIM_URL")
-	if base == "" {
-		t.Skip("GEMINI_SIM_URL not set")
-	}
+	srv := httptest.NewServer(sim.New(sim.Config{}))
+	t.Cleanup(srv.Close)
+	base := srv.URL
 	setFault := func(kind string) {
 		t.Helper()
 		resp, err := http.Post(base+"/sim/fault", "application/json", strings.NewReader(`{"fault":"`+kind+`"}`))

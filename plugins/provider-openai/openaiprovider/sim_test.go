@@ -2,25 +2,22 @@ package openaiprovider
 
 import (
 	"context"
-	"os"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/tools/upstream-sim/sim"
 )
 
 // TestAgainstSimulator runs every fault of bin/upstream-sim through the
 // provider, streaming or not, on its OpenAI, OpenRouter and Groq routes.
-// It runs only when LLMGW_UPSTREAM_SIM_URL points at a running simulator:
-//
-//	bin/upstream-sim --listen 127.0.0.1:8081 &
-//	LLMGW_UPSTREAM_SIM_URL=http://127.0.0.1:8081 go test -run Simulator ./...
+// The simulator runs in-process.
 func TestAgainstSimulator(t *testing.T) {
-	base := os.Getenv("LLMGW_UPSTREAM_SIM_URL")
-	if base == "" {
-		t.Skip("LLMGW_UPSTREAM_SIM_URL is not set")
-	}
+	srv := httptest.NewServer(sim.New(sim.Config{}))
+	t.Cleanup(srv.Close)
+	base := srv.URL
 	routes := map[string]string{"openai": "/v1", "openrouter": "/api/v1", "groq": "/openai/v1"}
 	faults := []struct {
 		fault     string

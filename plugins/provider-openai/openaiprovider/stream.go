@@ -13,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit/sse"
 )
 
 // streamChunk is one "chat.completion.chunk" event, with the extras some
@@ -82,7 +83,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	}
 	resp, err := p.doer.Do(hreq)
 	if err != nil {
-		p.log.Debug("upstream stream call failed", "error", p.classify.sanitize(err.Error()))
+		p.log.Debug("upstream stream call failed", "error", p.classify.redact.Message(err.Error()))
 		return p.classify.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
@@ -100,7 +101,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 // readStream turns the upstream's SSE events into chunks.
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
 	var (
-		events    = newSSEReader(resp.Body)
+		events    = sse.NewReader(resp.Body, maxStreamEvent)
 		sentFirst bool
 		pending   *sdk.StreamChunk // the chunk with the finish_reason, held for the usage
 		done      bool
@@ -121,17 +122,22 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			break
 		}
 		if err != nil {
-			if errors.Is(err, errSSELineTooLong) {
-				return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream (line too long)")
+			if errors.Is(err, sse.ErrTooLarge) {
+				return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream (event too large)")
 			}
 			if ctx.Err() != nil {
 				return p.classify.transportError(ctx, err)
 			}
-			p.log.Debug("upstream stream read failed", "error", p.classify.sanitize(err.Error()))
+			p.log.Debug("upstream stream read failed", "error", p.classify.redact.Message(err.Error()))
 			if terr := p.classify.transportError(ctx, err); sdk.AsProviderError(terr).Class == sdk.ClassTimeout {
 				return terr
 			}
 			return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
+		}
+		if ev.Unterminated {
+			// The stream ended inside an event: whatever it holds, the
+			// answer was cut.
+			break
 		}
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
@@ -141,7 +147,7 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			done = true
 			break
 		}
-		if ev.Event == "error" {
+		if ev.Type == "error" {
 			if ue := parseErrorBody(data); ue != nil {
 				return p.classify.embeddedError(resp.StatusCode, resp.Header, ue)
 			}
@@ -149,9 +155,6 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 		}
 		var c streamChunk
 		if err := json.Unmarshal(data, &c); err != nil {
-			if ev.Unterminated {
-				return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
-			}
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream chunk")
 		}
 		if c.Error != nil {

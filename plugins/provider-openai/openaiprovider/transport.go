@@ -13,6 +13,10 @@ import (
 // maxResponseBody bounds a non-streaming answer read into memory.
 const maxResponseBody = 32 << 20
 
+// maxStreamEvent bounds one server-sent event of a streamed answer, so a
+// broken upstream cannot make the plugin buffer without limit.
+const maxStreamEvent = 8 << 20
+
 // maxErrorBody bounds an error body read for classification.
 const maxErrorBody = 64 << 10
 

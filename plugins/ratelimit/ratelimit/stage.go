@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/refpool"
 
 	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )
@@ -35,6 +36,20 @@ const AnnotationDegraded = "ratelimit.degraded"
 
 // AnnotationRule names the rule that refused a request.
 const AnnotationRule = "ratelimit.rule"
+
+// memories keeps one in-memory backend per instance name (and max_keys) for
+// as long as some generation of that instance is configured, so a pipeline
+// reload — the host configures name@N+1, then closes name@N — keeps every
+// client's history instead of handing everyone a fresh window. Rules are
+// keyed by name, so a renamed rule starts afresh and a changed limit or
+// window applies to the kept history at once.
+var memories refpool.Pool[memoryKey, *limiter.Memory]
+
+// memoryKey names a shared memory backend: a changed max_keys gets a new one.
+type memoryKey struct {
+	instance string
+	maxKeys  int
+}
 
 // Stage is one configured rate-limit instance.
 type Stage struct {
@@ -86,8 +101,13 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 			m := limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys, Clock: clock})
 			s.backend, s.closeBackend = m, m.Close
 		} else {
-			m, release := acquireMemory(c.Name, cfg.maxKeys)
-			s.backend, s.closeBackend = m, release
+			h, err := memories.Acquire(memoryKey{c.Name, cfg.maxKeys}, func() (*limiter.Memory, error) {
+				return limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys}), nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			s.backend, s.closeBackend = h.Value(), h.Release
 		}
 		s.info["backend"] = "memory"
 		s.info["max_keys"] = strconv.Itoa(cfg.maxKeys)
@@ -192,9 +212,15 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 	}
 	r := rules[worst]
 	wait := max(1, ceilSeconds(results[worst].RetryAfter))
-	resp := sdk.Reject(429, "rate_limit_error", "rate_limit_exceeded", "rate_limit",
-		"rate limit exceeded for rule "+r.name+": "+r.desc)
-	resp.Reject.RetryAfterMs = wait * 1000
+	resp := sdk.Rejection{
+		Status:     429,
+		Type:       sdk.TypeRateLimit,
+		Code:       "rate_limit_exceeded",
+		Message:    "rate limit exceeded for rule " + r.name + ": " + r.desc,
+		Category:   "rate_limit",
+		Counter:    sdk.CountRateLimit,
+		RetryAfter: time.Duration(wait) * time.Second,
+	}.Response()
 	resp.ResponseHeaders = headers(r.limitStr, 0, wait)
 	resp.Annotations = map[string]string{AnnotationRule: r.name}
 	return resp
@@ -203,9 +229,14 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 func (s *Stage) unavailable(err error) *sdk.StageResponse {
 	_ = err // logged once per outage by the backend's OnDown
 	if s.cfg.failClosed {
-		resp := sdk.Reject(503, "service_unavailable", "plugin_unavailable", "unavailable",
-			"rate limiting is unavailable (its Redis backend cannot be reached); try again shortly")
-		resp.Reject.RetryAfterMs = 1000
+		resp := sdk.Rejection{
+			Status:     503,
+			Type:       sdk.TypeServiceUnavailable,
+			Code:       "plugin_unavailable",
+			Message:    "rate limiting is unavailable (its Redis backend cannot be reached); try again shortly",
+			Category:   "unavailable",
+			RetryAfter: time.Second,
+		}.Response()
 		resp.Annotations = map[string]string{AnnotationDegraded: "true"}
 		return resp
 	}

@@ -1,6 +1,6 @@
 // Command testplugin is a plugin for the host's end-to-end tests: a stage
-// that can be told (by its config) to reject, sleep or crash, and a provider
-// that echoes. It is built by the tests, never shipped.
+// that can be told (by its config) to reject, sleep, crash or burn CPU. It is
+// built by the tests, never shipped.
 package main
 
 import (
@@ -14,10 +14,14 @@ import (
 
 type stageConfig struct {
 	RejectWord string       `json:"reject_word"`
+	RejectCode string       `json:"reject_code"`
 	Sleep      sdk.Duration `json:"sleep"`
 	CrashWord  string       `json:"crash_word"`
 	Header     string       `json:"header"`
 	Mutate     string       `json:"mutate_suffix"`
+	// BurnWord makes a request that contains it spin one CPU for Burn.
+	BurnWord string       `json:"burn_word"`
+	Burn     sdk.Duration `json:"burn"`
 }
 
 type stage struct{ cfg stageConfig }
@@ -34,8 +38,15 @@ func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 		if s.cfg.CrashWord != "" && strings.Contains(m.Content, s.cfg.CrashWord) {
 			os.Exit(3)
 		}
+		if s.cfg.BurnWord != "" && strings.Contains(m.Content, s.cfg.BurnWord) {
+			burn(s.cfg.Burn.D())
+		}
 		if s.cfg.RejectWord != "" && strings.Contains(m.Content, s.cfg.RejectWord) {
-			return sdk.Reject(400, "invalid_request_error", "blocked_keyword", "keyword", "blocked by the test stage"), nil
+			code := s.cfg.RejectCode
+			if code == "" {
+				code = "blocked_keyword"
+			}
+			return sdk.Rejection{Status: 400, Type: sdk.TypeInvalidRequest, Code: code, Message: "blocked by the test stage", Category: "keyword"}.Response(), nil
 		}
 	}
 	resp := sdk.Continue()
@@ -51,6 +62,20 @@ func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	}
 	return resp, nil
 }
+
+// burn keeps one CPU busy for d: real work, not a sleep.
+func burn(d time.Duration) {
+	end := time.Now().Add(d)
+	x := uint64(1)
+	for time.Now().Before(end) {
+		for i := 0; i < 1e5; i++ {
+			x = x*6364136223846793005 + 1442695040888963407
+		}
+	}
+	sink = x
+}
+
+var sink uint64
 
 func main() {
 	sdk.Serve(sdk.Plugin{

@@ -30,10 +30,11 @@
 // max_tokens / max_completion_tokens truncate the answer (finish_reason
 // "length"); stop (string or array) cuts it.
 //
-// Gemini flavour (key in header x-goog-api-key, query ?key= or
-// Authorization: Bearer; 403
-// PERMISSION_DENIED without one, 400 INVALID_ARGUMENT "API key not valid" for
-// a key starting with "sim-invalid"; errors {"error":{"code","message","status"}}):
+// Gemini flavour (key in header x-goog-api-key or query ?key=; 403
+// PERMISSION_DENIED without one, 401 UNAUTHENTICATED for a key sent as
+// Authorization: Bearer (the real API takes it for an OAuth token), 400
+// INVALID_ARGUMENT "API key not valid" for a key starting with "sim-invalid";
+// errors {"error":{"code","message","status","details"}}):
 //
 //	POST /v1beta/models/{model}:generateContent
 //	POST /v1beta/models/{model}:streamGenerateContent?alt=sse
@@ -42,8 +43,8 @@
 //
 // The stream sends events "data: <GenerateContentResponse>\r\n\r\n" (CRLF
 // separators, as the real service does; a parser that splits on blank lines
-// must accept both "\n\n" and "\r\n\r\n"), no [DONE]; the last event carries
-// finishReason and usageMetadata. Without alt=sse the stream is a JSON array
+// must accept both "\n\n" and "\r\n\r\n"), no [DONE]; every event carries the
+// usageMetadata counted so far, the last one finishReason. Without alt=sse the stream is a JSON array
 // of the same responses. generationConfig.maxOutputTokens truncates
 // (finishReason "MAX_TOKENS"), stopSequences cut. The v1 paths
 // (/v1/models/{model}:generateContent) are accepted too.
@@ -68,7 +69,32 @@
 //     "SAFETY" and no content; OpenAI-compatible routes answer an empty
 //     content with finish_reason "content_filter".
 //
+// # Pacing
+//
+// [Pacing] makes answers take as long as a real model's: Tokens fixes the
+// answer's length, TokenInterval the time per token (a non-streamed answer
+// is sent after latency + reasoning + tokens×interval; a stream sends one
+// token per interval after the latency), and Reasoning streams reasoning
+// deltas before the content: delta.reasoning on OpenRouter and Groq,
+// delta.reasoning_content on the OpenAI route, Gemini parts with
+// "thought": true when thinkingConfig.includeThoughts is set (otherwise the
+// model thinks in silence), counted in reasoning_tokens / thoughtsTokenCount.
+// The request headers X-Sim-Tokens, X-Sim-Token-Interval and X-Sim-Reasoning
+// override it per request. The zero Pacing answers at once.
+//
+// Each flavour carries its real API's extra fields: service_tier and
+// system_fingerprint (OpenAI, Groq), x_groq (Groq), "gen-" ids, provider,
+// native_finish_reason and a usage chunk that keeps one choice (OpenRouter),
+// and "usage": null on every chunk but the usage chunk when include_usage is
+// set.
+//
 // # Faults
+//
+// Besides the statuses 400, 402, 403, 404, 413, 429, 498, 500, 503 and 529
+// (each in the body its provider documents for it), errors inside a 200
+// answer (error-in-200), after part of a stream (midstream-error), empty
+// answers (empty-candidate, empty-stop), and broken transports (timeout,
+// stall, cut-stream, malformed); see [Fault] for each.
 //
 // A fault (see [Fault]) applies to chat calls only (OpenAI-compatible
 // completions and Gemini generate/stream). The fault in force for a request
@@ -83,13 +109,15 @@
 //	GET  /sim/stats   {"requests":N,"streams":N,"in_flight":N,"by_api":{"openai":N,...},
 //	                   "by_model":{"gpt-4o":N,...},"by_path":{"/v1/chat/completions":N,...}}
 //	POST /sim/reset   zeroes every counter (faults and latency are kept); answers the zeroed stats
-//	GET  /sim/fault   {"fault":"none","models":{"gpt-4o":"500"},"latency":"0s"}
+//	GET  /sim/fault   {"fault":"none","models":{"gpt-4o":"500"},"latency":"0s",
+//	                   "tokens":0,"token_interval":"0s","reasoning":"0s"}
 //	POST /sim/fault   {"fault":"500"}                   global fault
 //	                  {"model":"gpt-4o","fault":"500"}  per-model override ("none" makes that model
 //	                                                    healthy even under a global fault)
 //	                  {"model":"gpt-4o","fault":"inherit"}  removes that model's override
 //	                  {"fault":"none"}                  (no model) clears the global fault and every override
 //	                  {"latency":"250ms"}               sets the global latency (may be combined)
+//	                  {"tokens":400,"token_interval":"50ms","reasoning":"40s"}  sets the global pacing
 //	                  answers the new state, as GET does
 //	DELETE /sim/fault clears every fault (latency is kept)
 //

@@ -62,7 +62,8 @@ func TestErrorFaults(t *testing.T) {
 				if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 					t.Errorf("%s: Content-Type %q", name, ct)
 				}
-				if got := r.header.Get("Retry-After"); (got == "1") != c.retryAfter || (!c.retryAfter && got != "") {
+				// Gemini never sends Retry-After: the delay is in RetryInfo.
+				if got := r.header.Get("Retry-After"); (got == "1") != (c.retryAfter && rt.name != "gemini") || (!c.retryAfter && got != "") {
 					t.Errorf("%s: Retry-After %q", name, got)
 				}
 				switch rt.name {
@@ -94,13 +95,14 @@ func TestErrorFaults(t *testing.T) {
 						t.Errorf("%s: body %s", name, r.body)
 					}
 				case "gemini":
-					var eb errorBody
+					var eb errBody
 					strictDecode(t, r.body, &eb)
 					if string(eb.Error.Code) != jsonInt(c.status) || eb.Error.Status != c.gStatus || eb.Error.Message == "" {
 						t.Errorf("%s: body %s", name, r.body)
 					}
 					if c.retryAfter {
-						if len(eb.Error.Details) != 1 || eb.Error.Details[0].Type != "type.googleapis.com/google.rpc.RetryInfo" || eb.Error.Details[0].RetryDelay != "1s" {
+						d := eb.Error.Details
+						if len(d) != 3 || d[2].Type != "type.googleapis.com/google.rpc.RetryInfo" || d[2].RetryDelay != "1s" || d[0].Type != "type.googleapis.com/google.rpc.QuotaFailure" || len(d[0].Violations) != 1 {
 							t.Errorf("%s: details %s", name, r.body)
 						}
 					} else if len(eb.Error.Details) != 0 {
@@ -352,7 +354,7 @@ func TestRuntimeFaultControl(t *testing.T) {
 		t.Errorf("delete: %+v", fs)
 	}
 	r = do(t, "GET", ts.URL+"/sim/fault", nil, "")
-	if r.status != 200 || string(r.body) != `{"fault":"none","models":{},"latency":"20ms"}`+"\n" {
+	if r.status != 200 || string(r.body) != `{"fault":"none","models":{},"latency":"20ms","tokens":0,"token_interval":"0s","reasoning":"0s"}`+"\n" {
 		t.Errorf("GET: %s", r.body)
 	}
 	for _, bad := range []string{`{"fault":"explode"}`, `{"latency":"soon"}`, `{}`, `nope`} {
@@ -439,7 +441,7 @@ func TestParseFault(t *testing.T) {
 	if f, err := ParseFault(""); err != nil || f != FaultNone {
 		t.Errorf("empty: %v %v", f, err)
 	}
-	if _, err := ParseFault("404"); err == nil {
-		t.Error("404 accepted")
+	if _, err := ParseFault("418"); err == nil {
+		t.Error("418 accepted")
 	}
 }

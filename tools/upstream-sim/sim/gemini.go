@@ -16,16 +16,26 @@ type geminiRequest struct {
 		MaxOutputTokens *int     `json:"maxOutputTokens"`
 		TopP            *float64 `json:"topP"`
 		StopSequences   []string `json:"stopSequences"`
+		ThinkingConfig  *struct {
+			IncludeThoughts bool `json:"includeThoughts"`
+		} `json:"thinkingConfig"`
 	} `json:"generationConfig"`
+}
+
+// includeThoughts reports whether the request asked for thought parts.
+func (r *geminiRequest) includeThoughts() bool {
+	gc := r.GenerationConfig
+	return gc != nil && gc.ThinkingConfig != nil && gc.ThinkingConfig.IncludeThoughts
 }
 
 type geminiContent struct {
 	Role  string       `json:"role,omitempty"`
-	Parts []geminiPart `json:"parts"`
+	Parts []geminiPart `json:"parts,omitempty"`
 }
 
 type geminiPart struct {
-	Text string `json:"text"`
+	Text    string `json:"text"`
+	Thought bool   `json:"thought,omitempty"`
 }
 
 func (c *geminiContent) text() string {
@@ -68,7 +78,14 @@ type safetyRating struct {
 type geminiUsage struct {
 	PromptTokenCount     int `json:"promptTokenCount"`
 	CandidatesTokenCount int `json:"candidatesTokenCount,omitempty"`
+	ThoughtsTokenCount   int `json:"thoughtsTokenCount,omitempty"`
 	TotalTokenCount      int `json:"totalTokenCount"`
+}
+
+// makeGeminiUsage counts prompt, candidate and thought tokens; the total is
+// their sum, as Gemini reports it.
+func makeGeminiUsage(prompt, candidates, thoughts int) *geminiUsage {
+	return &geminiUsage{PromptTokenCount: prompt, CandidatesTokenCount: candidates, ThoughtsTokenCount: thoughts, TotalTokenCount: prompt + candidates + thoughts}
 }
 
 var blockedRatings = []safetyRating{{Category: "HARM_CATEGORY_DANGEROUS_CONTENT", Probability: "HIGH", Blocked: true}}
@@ -77,6 +94,19 @@ var blockedRatings = []safetyRating{{Category: "HARM_CATEGORY_DANGEROUS_CONTENT"
 const malformedGemini = `{"candidates":[{"content":{not json]` + "\n"
 
 const geminiJSON = "application/json; charset=UTF-8"
+
+// geminiAnswer is one generated Gemini answer, before it is sent.
+type geminiAnswer struct {
+	resp     geminiResponse // the whole answer, as generateContent sends it
+	model    string
+	id       string
+	prompt   string
+	promptN  int    // prompt tokens
+	content  string // "" for blocked, filtered and empty answers
+	finish   string
+	thoughts int  // thought tokens
+	include  bool // the request asked for thought parts
+}
 
 // gemini answers the Gemini routes; rest is the path after "/v1beta/models".
 func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) {
@@ -124,36 +154,21 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 	var req geminiRequest
 	bodyErr := readJSON(w, r, &req)
 	s.count(apiGemini, r.URL.Path, model, stream)
-
-	key := r.Header.Get("X-Goog-Api-Key")
-	if key == "" {
-		key = r.URL.Query().Get("key")
-	}
-	if key == "" {
-		if k, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			key = strings.TrimSpace(k)
-		}
-	}
-	switch {
-	case key == "":
-		writeError(w, apiGemini, apiError{status: http.StatusForbidden, message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", gStatus: "PERMISSION_DENIED"})
-		return
-	case strings.HasPrefix(key, invalidKeyPrefix):
-		writeError(w, apiGemini, apiError{status: http.StatusBadRequest, message: "API key not valid. Please pass a valid API key.", gStatus: "INVALID_ARGUMENT"})
+	if e, ok := geminiAuth(r); !ok {
+		writeError(w, apiGemini, e)
 		return
 	}
 
-	ctx := r.Context()
 	fault := s.faultFor(r, model)
-	lat := s.latencyFor(r)
-	if !sleep(ctx, lat) {
+	tl := newTimeline(r.Context(), s.latencyFor(r), s.pacingFor(r))
+	if !tl.wait(tl.lat) {
 		return
 	}
 	if fault == FaultTimeout || (fault == FaultStall && !stream) {
 		waitGone(r)
 		return
 	}
-	if e, ok := faultError(fault, model); ok {
+	if e, ok := faultError(fault, apiGemini, model); ok {
 		writeError(w, apiGemini, e)
 		return
 	}
@@ -166,116 +181,197 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 		writeError(w, apiGemini, e)
 		return
 	}
+	a := s.buildGemini(&req, model, fault, tl)
+	if !stream {
+		plainGemini(w, a, fault, tl)
+		return
+	}
+	streamGemini(w, r, a, fault, tl)
+}
 
-	// Build the answer.
+// geminiAuth checks the API key as the real service does: header
+// x-goog-api-key or query ?key=. A Bearer token is taken for an OAuth access
+// token, so an API key sent that way is refused with 401 UNAUTHENTICATED.
+func geminiAuth(r *http.Request) (apiError, bool) {
+	key := r.Header.Get("X-Goog-Api-Key")
+	if key == "" {
+		key = r.URL.Query().Get("key")
+	}
+	switch {
+	case key == "" && r.Header.Get("Authorization") != "":
+		return apiError{
+			status:   http.StatusUnauthorized,
+			message:  "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
+			gStatus:  "UNAUTHENTICATED",
+			gDetails: []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_TYPE_UNSUPPORTED", "metadata": map[string]string{"service": "generativelanguage.googleapis.com", "method": "google.ai.generativelanguage.v1beta.GenerativeService.GenerateContent"}}},
+		}, false
+	case key == "":
+		return apiError{status: http.StatusForbidden, message: "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.", gStatus: "PERMISSION_DENIED"}, false
+	case strings.HasPrefix(key, invalidKeyPrefix):
+		return apiError{
+			status: http.StatusBadRequest, message: "API key not valid. Please pass a valid API key.", gStatus: "INVALID_ARGUMENT",
+			gDetails: []any{map[string]any{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID", "domain": "googleapis.com", "metadata": map[string]string{"service": "generativelanguage.googleapis.com"}}},
+		}, false
+	}
+	return apiError{}, true
+}
+
+// buildGemini generates the answer to req.
+func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, tl *timeline) *geminiAnswer {
 	promptWords := 0
 	if req.SystemInstruction != nil {
 		promptWords += countWords(req.SystemInstruction.text())
 	}
-	prompt := ""
+	a := &geminiAnswer{model: model, id: s.nextID("sim"), include: req.includeThoughts()}
 	for i := range req.Contents {
 		t := req.Contents[i].text()
 		promptWords += countWords(t)
 		if req.Contents[i].Role != "model" {
-			prompt = t
+			a.prompt = t
 		}
 	}
-	promptWords = max(promptWords, 1)
-	id := s.nextID("sim")
-	resp := geminiResponse{ModelVersion: model, ResponseID: id}
-
-	var full, content, finish string
+	a.promptN = max(promptWords, 1)
+	a.resp = geminiResponse{ModelVersion: model, ResponseID: a.id}
+	resp := &a.resp
 	switch {
-	case strings.Contains(prompt, triggerBlock):
+	case strings.Contains(a.prompt, triggerBlock):
 		resp.PromptFeedback = &geminiFeedback{BlockReason: "SAFETY", SafetyRatings: blockedRatings}
-		resp.UsageMetadata = &geminiUsage{PromptTokenCount: promptWords, TotalTokenCount: promptWords}
-	case strings.Contains(prompt, triggerSafety):
+		resp.UsageMetadata = makeGeminiUsage(a.promptN, 0, 0)
+		return a
+	case strings.Contains(a.prompt, triggerSafety):
 		resp.Candidates = []geminiCandidate{{FinishReason: "SAFETY", SafetyRatings: blockedRatings}}
-		resp.UsageMetadata = &geminiUsage{PromptTokenCount: promptWords, TotalTokenCount: promptWords}
-	default:
-		limit := 0
-		var stops []string
-		if gc := req.GenerationConfig; gc != nil {
-			if gc.MaxOutputTokens != nil {
-				limit = *gc.MaxOutputTokens
-			}
-			stops = gc.StopSequences
-		}
-		full = answerText("gemini", model, prompt)
-		var cut bool
-		content, cut = shapeAnswer(full, stops, limit)
-		finish = "STOP"
-		if cut {
-			finish = "MAX_TOKENS"
-		}
-		n := countWords(content)
-		resp.UsageMetadata = &geminiUsage{PromptTokenCount: promptWords, CandidatesTokenCount: n, TotalTokenCount: promptWords + n}
-		resp.Candidates = []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: []geminiPart{{Text: content}}}, FinishReason: finish}}
+		resp.UsageMetadata = makeGeminiUsage(a.promptN, 0, 0)
+		return a
+	case fault == FaultEmptyCandidate:
+		resp.Candidates = []geminiCandidate{{FinishReason: "OTHER"}}
+		resp.UsageMetadata = makeGeminiUsage(a.promptN, 0, 0)
+		return a
+	case fault == FaultEmptyStop:
+		resp.Candidates = []geminiCandidate{{Content: &geminiContent{Role: "model"}, FinishReason: "STOP"}}
+		resp.UsageMetadata = makeGeminiUsage(a.promptN, 0, 0)
+		return a
 	}
-
-	if !stream {
-		if fault == FaultCutStream {
-			body := encodeJSON(&resp)
-			w.Header().Set("Content-Type", geminiJSON)
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write(body[:len(body)/2])
-			abort(w)
+	limit := 0
+	var stops []string
+	if gc := req.GenerationConfig; gc != nil {
+		if gc.MaxOutputTokens != nil {
+			limit = *gc.MaxOutputTokens
 		}
-		writeJSON(w, http.StatusOK, geminiJSON, &resp)
+		stops = gc.StopSequences
+	}
+	var cut bool
+	a.content, cut = shapeAnswer(fitTokens(answerText("gemini", model, a.prompt), tl.pace.Tokens), stops, limit)
+	a.finish = "STOP"
+	if cut {
+		a.finish = "MAX_TOKENS"
+	}
+	a.thoughts = tl.reasoningTokens()
+	parts := []geminiPart{{Text: a.content}}
+	if a.thoughts > 0 && a.include {
+		parts = append([]geminiPart{{Text: reasoningText(a.thoughts), Thought: true}}, parts...)
+	}
+	resp.UsageMetadata = makeGeminiUsage(a.promptN, countWords(a.content), a.thoughts)
+	resp.Candidates = []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: parts}, FinishReason: a.finish}}
+	return a
+}
+
+// plainGemini writes a generateContent answer once it is generated.
+func plainGemini(w http.ResponseWriter, a *geminiAnswer, fault Fault, tl *timeline) {
+	if fault == FaultErrorIn200 {
+		writeJSON(w, http.StatusOK, geminiJSON, errorBody(apiGemini, inBandError(fault, apiGemini)))
 		return
 	}
-
-	gs := newGeminiStream(w, r.URL.Query().Get("alt") == "sse")
-	if fault == FaultMalformed {
-		gs.raw(gs.prefix() + "{not json" + gs.sep())
-		gs.end()
+	if !tl.wait(tl.doneAt(countWords(a.content))) {
 		return
 	}
-	if fault == FaultStall || fault == FaultCutStream {
-		// The start of an answer, then nothing (stall) or a broken connection.
-		if full == "" {
-			full = answerText("gemini", model, prompt)
-		}
-		pieces := streamPieces(full)
-		gs.send(&geminiResponse{
-			Candidates:   []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: []geminiPart{{Text: pieces[0]}}}}},
-			ModelVersion: model, ResponseID: id,
-		})
-		if fault == FaultStall {
-			waitGone(r)
-			return
-		}
+	if fault == FaultMidstreamError {
+		writeJSON(w, http.StatusOK, geminiJSON, errorBody(apiGemini, inBandError(fault, apiGemini)))
+		return
+	}
+	if fault == FaultCutStream {
+		body := encodeJSON(&a.resp)
+		w.Header().Set("Content-Type", geminiJSON)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body[:len(body)/2])
 		abort(w)
 	}
-	if resp.Candidates == nil || resp.Candidates[0].Content == nil {
-		// Blocked prompt or safety stop: one event says it all.
-		gs.send(&resp)
+	writeJSON(w, http.StatusOK, geminiJSON, &a.resp)
+}
+
+// streamGemini writes a streamGenerateContent answer: thought parts (when
+// asked for) and text parts on the answer's timeline, each event with the
+// usageMetadata counted so far, the last one with finishReason.
+func streamGemini(w http.ResponseWriter, r *http.Request, a *geminiAnswer, fault Fault, tl *timeline) {
+	gs := newGeminiStream(w, r.URL.Query().Get("alt") == "sse")
+	if streamGeminiEvents(gs, r, a, fault, tl) {
 		gs.end()
-		return
 	}
-	pieces := streamPieces(content)
+}
+
+// streamGeminiEvents writes the events of streamGemini; false when the
+// client left (the stream is then not closed).
+func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, fault Fault, tl *timeline) bool {
+	switch {
+	case fault == FaultMalformed:
+		gs.raw(gs.prefix() + "{not json" + gs.sep())
+		return true
+	case fault == FaultErrorIn200:
+		gs.send(errorBody(apiGemini, inBandError(fault, apiGemini)))
+		return true
+	case fault == FaultStall || fault == FaultCutStream:
+		// The start of an answer, then nothing (stall) or a broken connection.
+		pieces := streamPieces(answerText("gemini", a.model, a.prompt))
+		gs.send(a.chunk(geminiPart{Text: pieces[0]}, 1, 0, ""))
+		if fault == FaultStall {
+			waitGone(r)
+			return false
+		}
+		abort(gs.w)
+	case a.resp.Candidates == nil || a.finish == "":
+		// Blocked prompt, safety stop or empty candidate: one event says it all.
+		gs.send(&a.resp)
+		return true
+	}
+	for i := 0; i < a.thoughts; i++ {
+		// Without includeThoughts the model thinks in silence, as Gemini does.
+		if !tl.wait(tl.reasoningAt(i)) {
+			return false
+		}
+		if a.include {
+			gs.send(a.chunk(geminiPart{Text: reasoningPiece(i), Thought: true}, 0, i+1, ""))
+		}
+	}
+	pieces := tl.pieces(a.content)
 	if len(pieces) == 0 {
 		pieces = []string{""}
 	}
-	gap := lat / 20
-	last := resp.UsageMetadata
-	chunk := geminiResponse{ModelVersion: model, ResponseID: id}
-	part := []geminiPart{{}}
-	cand := []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: part}}}
-	chunk.Candidates = cand
+	words := 0
 	for i := range pieces {
-		if i > 0 && !sleep(ctx, gap) {
-			return
+		if !tl.wait(tl.contentAt(i)) {
+			return false
 		}
-		part[0].Text = pieces[i]
+		words += countWords(pieces[i])
+		finish := ""
 		if i == len(pieces)-1 {
-			cand[0].FinishReason = finish
-			chunk.UsageMetadata = last
+			finish = a.finish
 		}
-		gs.send(&chunk)
+		gs.send(a.chunk(geminiPart{Text: pieces[i]}, words, a.thoughts, finish))
+		if fault == FaultMidstreamError && i+1 >= max(1, len(pieces)/2) {
+			gs.send(errorBody(apiGemini, inBandError(fault, apiGemini)))
+			return true
+		}
 	}
-	gs.end()
+	return true
+}
+
+// chunk is one stream event: one part and the usage so far.
+func (a *geminiAnswer) chunk(p geminiPart, words, thoughts int, finish string) *geminiResponse {
+	return &geminiResponse{
+		Candidates:    []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: []geminiPart{p}}, FinishReason: finish}},
+		UsageMetadata: makeGeminiUsage(a.promptN, words, thoughts),
+		ModelVersion:  a.model, ResponseID: a.id,
+	}
 }
 
 // validateGemini checks a decoded request; bodyErr is the decoding error.

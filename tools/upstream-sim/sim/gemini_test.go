@@ -13,7 +13,8 @@ type gResponse struct {
 		Content *struct {
 			Role  string `json:"role"`
 			Parts []struct {
-				Text string `json:"text"`
+				Text    string `json:"text"`
+				Thought bool   `json:"thought"`
 			} `json:"parts"`
 		} `json:"content"`
 		FinishReason  string `json:"finishReason"`
@@ -35,6 +36,7 @@ type gResponse struct {
 	UsageMetadata *struct {
 		PromptTokenCount     int `json:"promptTokenCount"`
 		CandidatesTokenCount int `json:"candidatesTokenCount"`
+		ThoughtsTokenCount   int `json:"thoughtsTokenCount"`
 		TotalTokenCount      int `json:"totalTokenCount"`
 	} `json:"usageMetadata"`
 	ModelVersion string `json:"modelVersion"`
@@ -95,7 +97,7 @@ func TestGeminiMaxTokensAndStop(t *testing.T) {
 func TestGeminiAuthAndValidation(t *testing.T) {
 	s, ts := newServer(t, Config{})
 	r := do(t, "POST", ts.URL+gemGenerate, nil, geminiBody("hi", ""))
-	var eb errorBody
+	var eb errBody
 	strictDecode(t, r.body, &eb)
 	if r.status != 403 || eb.Error.Status != "PERMISSION_DENIED" || string(eb.Error.Code) != "403" || eb.Error.Message == "" {
 		t.Errorf("no key: %d %s", r.status, r.body)
@@ -109,7 +111,7 @@ func TestGeminiAuthAndValidation(t *testing.T) {
 	}
 	for _, body := range []string{`{nope`, `{}`, `{"contents":[{"role":"assistant","parts":[{"text":"x"}]}]}`} {
 		r = do(t, "POST", ts.URL+gemGenerate, gkey, body)
-		var eb errorBody
+		var eb errBody
 		decode(t, r.body, &eb)
 		if r.status != 400 || eb.Error.Status != "INVALID_ARGUMENT" {
 			t.Errorf("%s: %d %s", body, r.status, r.body)
@@ -190,7 +192,9 @@ func TestGeminiStreamSSE(t *testing.T) {
 		c := g.Candidates[0]
 		text.WriteString(c.Content.Parts[0].Text)
 		last := i == len(evs)-1
-		if last != (c.FinishReason != "") || last != (g.UsageMetadata != nil) {
+		// Every event carries the usage so far (as Gemini sends it); only
+		// the last one a finish reason.
+		if last != (c.FinishReason != "") || g.UsageMetadata == nil || g.UsageMetadata.CandidatesTokenCount != countWords(text.String()) {
 			t.Errorf("event %d finish %q usage %v", i, c.FinishReason, g.UsageMetadata)
 		}
 		if last && (c.FinishReason != "STOP" || *g.UsageMetadata != *full.UsageMetadata) {

@@ -122,8 +122,8 @@ func decode(t *testing.T, b []byte, v any) {
 	}
 }
 
-// errorBody is a superset of the three providers' error formats.
-type errorBody struct {
+// errBody is a superset of the three providers' error formats.
+type errBody struct {
 	Error struct {
 		Message string          `json:"message"`
 		Type    string          `json:"type"`
@@ -131,9 +131,15 @@ type errorBody struct {
 		Code    json.RawMessage `json:"code"`
 		Status  string          `json:"status"`
 		Details []struct {
-			Type       string `json:"@type"`
-			RetryDelay string `json:"retryDelay"`
+			Type       string            `json:"@type"`
+			RetryDelay string            `json:"retryDelay"`
+			Reason     string            `json:"reason"`
+			Domain     string            `json:"domain"`
+			Metadata   map[string]string `json:"metadata"`
+			Violations []json.RawMessage `json:"violations"`
+			Links      []json.RawMessage `json:"links"`
 		} `json:"details"`
+		Metadata map[string]json.RawMessage `json:"metadata"`
 	} `json:"error"`
 }
 

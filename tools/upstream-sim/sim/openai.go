@@ -71,62 +71,128 @@ func (r *chatRequest) stops() []string {
 }
 
 type usage struct {
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
-	TotalTokens      int `json:"total_tokens"`
+	PromptTokens            int                `json:"prompt_tokens"`
+	CompletionTokens        int                `json:"completion_tokens"`
+	TotalTokens             int                `json:"total_tokens"`
+	PromptTokensDetails     *promptDetails     `json:"prompt_tokens_details,omitempty"`
+	CompletionTokensDetails *completionDetails `json:"completion_tokens_details,omitempty"`
+	// OpenRouter's usage accounting.
+	Cost        *float64     `json:"cost,omitempty"`
+	IsByok      *bool        `json:"is_byok,omitempty"`
+	CostDetails *costDetails `json:"cost_details,omitempty"`
+	// Groq's timings, in seconds.
+	QueueTime      *float64 `json:"queue_time,omitempty"`
+	PromptTime     *float64 `json:"prompt_time,omitempty"`
+	CompletionTime *float64 `json:"completion_time,omitempty"`
+	TotalTime      *float64 `json:"total_time,omitempty"`
+}
+
+type promptDetails struct {
+	CachedTokens int `json:"cached_tokens"`
+	AudioTokens  int `json:"audio_tokens"`
+}
+
+type completionDetails struct {
+	ReasoningTokens int `json:"reasoning_tokens"`
+}
+
+type costDetails struct {
+	UpstreamInferenceCost *float64 `json:"upstream_inference_cost"`
+}
+
+// xGroq is Groq's x_groq extension: the request id, and on the last chunk
+// of a stream the usage.
+type xGroq struct {
+	ID    string `json:"id"`
+	Usage *usage `json:"usage,omitempty"`
 }
 
 type chatCompletion struct {
 	ID                string       `json:"id"`
+	Provider          string       `json:"provider,omitempty"`
 	Object            string       `json:"object"`
 	Created           int64        `json:"created"`
 	Model             string       `json:"model"`
 	Choices           []chatChoice `json:"choices"`
 	Usage             usage        `json:"usage"`
-	SystemFingerprint string       `json:"system_fingerprint"`
+	ServiceTier       string       `json:"service_tier,omitempty"`
+	SystemFingerprint string       `json:"system_fingerprint,omitempty"`
+	XGroq             *xGroq       `json:"x_groq,omitempty"`
 }
 
 type chatChoice struct {
-	Index        int             `json:"index"`
-	Message      assistantMsg    `json:"message"`
-	Logprobs     json.RawMessage `json:"logprobs"`
-	FinishReason string          `json:"finish_reason"`
+	Index              int             `json:"index"`
+	Message            assistantMsg    `json:"message"`
+	Logprobs           json.RawMessage `json:"logprobs"`
+	FinishReason       string          `json:"finish_reason"`
+	NativeFinishReason string          `json:"native_finish_reason,omitempty"`
 }
 
 type assistantMsg struct {
-	Role    string  `json:"role"`
-	Content string  `json:"content"`
-	Refusal *string `json:"refusal"`
+	Role             string  `json:"role"`
+	Content          string  `json:"content"`
+	Refusal          *string `json:"refusal"`
+	Reasoning        *string `json:"reasoning,omitempty"`
+	ReasoningContent *string `json:"reasoning_content,omitempty"`
 }
 
 type chatChunk struct {
-	ID                string        `json:"id"`
-	Object            string        `json:"object"`
-	Created           int64         `json:"created"`
-	Model             string        `json:"model"`
-	SystemFingerprint string        `json:"system_fingerprint"`
-	Choices           []chunkChoice `json:"choices"`
-	Usage             *usage        `json:"usage,omitempty"`
+	ID                string          `json:"id"`
+	Provider          string          `json:"provider,omitempty"`
+	Object            string          `json:"object"`
+	Created           int64           `json:"created"`
+	Model             string          `json:"model"`
+	ServiceTier       string          `json:"service_tier,omitempty"`
+	SystemFingerprint string          `json:"system_fingerprint,omitempty"`
+	Choices           []chunkChoice   `json:"choices"`
+	Usage             json.RawMessage `json:"usage,omitempty"`
+	XGroq             *xGroq          `json:"x_groq,omitempty"`
+	Error             *orStreamError  `json:"error,omitempty"`
+}
+
+// orStreamError is the error of an OpenRouter stream event.
+type orStreamError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 type chunkChoice struct {
-	Index        int             `json:"index"`
-	Delta        chunkDelta      `json:"delta"`
-	Logprobs     json.RawMessage `json:"logprobs"`
-	FinishReason *string         `json:"finish_reason"`
+	Index              int             `json:"index"`
+	Delta              chunkDelta      `json:"delta"`
+	Logprobs           json.RawMessage `json:"logprobs"`
+	FinishReason       *string         `json:"finish_reason"`
+	NativeFinishReason json.RawMessage `json:"native_finish_reason,omitempty"`
 }
 
 type chunkDelta struct {
-	Role    string  `json:"role,omitempty"`
-	Content *string `json:"content,omitempty"`
+	Role             string          `json:"role,omitempty"`
+	Content          json.RawMessage `json:"content,omitempty"`
+	Reasoning        *string         `json:"reasoning,omitempty"`
+	ReasoningContent *string         `json:"reasoning_content,omitempty"`
 }
 
 var jsonNull = json.RawMessage("null")
+
+// jsonString is s as a JSON string.
+func jsonString(s string) json.RawMessage { return encodeJSON(s) }
 
 const fingerprint = "fp_sim0001"
 
 // malformedChat is the invalid JSON body of the malformed fault.
 const malformedChat = `{"id":"chatcmpl-sim-malformed","object":"chat.completion",choices:[{not json]` + "\n"
+
+// chatAnswer is one generated answer, before it is sent.
+type chatAnswer struct {
+	api       apiKind
+	id        string
+	created   int64
+	model     string
+	full      string // the whole answer before max_tokens and stops
+	content   string
+	finish    string
+	reasoning int // reasoning tokens
+	usage     usage
+}
 
 // chat answers the OpenAI-compatible chat completions routes.
 func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
@@ -145,17 +211,16 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 		writeError(w, api, authError(api, ok && strings.TrimSpace(key) != ""))
 		return
 	}
-	ctx := r.Context()
 	fault := s.faultFor(r, req.Model)
-	lat := s.latencyFor(r)
-	if !sleep(ctx, lat) {
+	tl := newTimeline(r.Context(), s.latencyFor(r), s.pacingFor(r))
+	if !tl.wait(tl.lat) {
 		return
 	}
 	if fault == FaultTimeout || (fault == FaultStall && !req.Stream) {
 		waitGone(r)
 		return
 	}
-	if e, ok := faultError(fault, req.Model); ok {
+	if e, ok := faultError(fault, api, req.Model); ok {
 		writeError(w, api, e)
 		return
 	}
@@ -168,8 +233,24 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 		writeError(w, api, e)
 		return
 	}
+	a, e, ok := s.buildChat(&req, api, fault, tl)
+	if !ok {
+		writeError(w, api, e)
+		return
+	}
+	w.Header().Set("X-Request-Id", "req_"+a.id[strings.IndexByte(a.id, '-')+1:])
+	if api == apiOpenRouter {
+		w.Header().Set("X-Generation-Id", a.id)
+	}
+	if req.Stream {
+		s.streamChat(w, r, &req, a, fault, tl)
+		return
+	}
+	plainChat(w, a, fault, tl)
+}
 
-	// Build the answer.
+// buildChat generates the answer to req, or the error it triggers.
+func (s *Simulator) buildChat(req *chatRequest, api apiKind, fault Fault, tl *timeline) (*chatAnswer, apiError, bool) {
 	// The prompt is the last user message (the first message when no
 	// message is the user's); every message counts towards prompt tokens.
 	pi := 0
@@ -189,8 +270,7 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 		}
 	}
 	if strings.Contains(prompt, triggerBlock) {
-		writeError(w, api, apiError{status: http.StatusBadRequest, message: "Your request was rejected as a result of our safety system. (simulated by upstream-sim trigger " + triggerBlock + ")", typ: "invalid_request_error", param: "messages", code: "content_policy_violation"})
-		return
+		return nil, apiError{status: http.StatusBadRequest, message: "Your request was rejected as a result of our safety system. (simulated by upstream-sim trigger " + triggerBlock + ")", typ: "invalid_request_error", param: "messages", code: "content_policy_violation"}, false
 	}
 	limit := 0
 	if req.MaxCompletionTokens != nil {
@@ -198,46 +278,177 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 	} else if req.MaxTokens != nil {
 		limit = *req.MaxTokens
 	}
-	full := answerText(apiNames[api], req.Model, prompt)
-	content, cut := shapeAnswer(full, req.stops(), limit)
-	finish := "stop"
+	a := &chatAnswer{api: api, model: req.Model, created: time.Now().Unix(), finish: "stop", reasoning: tl.reasoningTokens()}
+	a.full = fitTokens(answerText(apiNames[api], req.Model, prompt), tl.pace.Tokens)
+	var cut bool
+	a.content, cut = shapeAnswer(a.full, req.stops(), limit)
 	switch {
 	case strings.Contains(prompt, triggerSafety):
-		content, finish = "", "content_filter"
+		a.content, a.finish = "", "content_filter"
+	case fault == FaultEmptyCandidate || fault == FaultEmptyStop:
+		a.content = ""
 	case cut:
-		finish = "length"
+		a.finish = "length"
 	}
-	u := usage{PromptTokens: max(promptWords, 1), CompletionTokens: countWords(content)}
-	u.TotalTokens = u.PromptTokens + u.CompletionTokens
-	id := s.nextID("chatcmpl-sim")
-	created := time.Now().Unix()
-	w.Header().Set("X-Request-Id", "req_"+id[len("chatcmpl-"):])
+	if api == apiOpenRouter {
+		a.id = "gen-" + strconv.FormatInt(a.created, 10) + "-" + s.nextID("")
+	} else {
+		a.id = s.nextID("chatcmpl-sim")
+	}
+	a.usage = a.makeUsage(max(promptWords, 1), countWords(a.content))
+	return a, apiError{}, true
+}
 
-	if !req.Stream {
-		resp := chatCompletion{
-			ID: id, Object: "chat.completion", Created: created, Model: req.Model,
-			Choices: []chatChoice{{
-				Message:      assistantMsg{Role: "assistant", Content: content},
-				Logprobs:     jsonNull,
-				FinishReason: finish,
-			}},
-			Usage:             u,
-			SystemFingerprint: fingerprint,
-		}
-		if fault == FaultCutStream {
-			body := encodeJSON(&resp)
-			w.Header().Set("Content-Type", jsonType)
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write(body[:len(body)/2])
-			abort(w)
-		}
-		writeJSON(w, http.StatusOK, jsonType, &resp)
+// makeUsage is the usage object of the answer's flavour; completion tokens
+// include the reasoning tokens, as OpenAI counts them.
+func (a *chatAnswer) makeUsage(prompt, content int) usage {
+	u := usage{PromptTokens: prompt, CompletionTokens: content + a.reasoning}
+	u.TotalTokens = u.PromptTokens + u.CompletionTokens
+	switch a.api {
+	case apiGroq:
+		q, p, c := 0.01, 0.002, float64(u.CompletionTokens)/1000
+		tot := q + p + c
+		u.QueueTime, u.PromptTime, u.CompletionTime, u.TotalTime = &q, &p, &c, &tot
+	case apiOpenRouter:
+		cost := float64(u.TotalTokens) * 1e-7
+		byok := false
+		u.Cost, u.IsByok, u.CostDetails = &cost, &byok, &costDetails{}
+		fallthrough
+	default:
+		u.PromptTokensDetails = &promptDetails{}
+		u.CompletionTokensDetails = &completionDetails{ReasoningTokens: a.reasoning}
+	}
+	return u
+}
+
+// serviceTier is the service_tier the flavour reports ("" omits it).
+func (a *chatAnswer) serviceTier() string {
+	switch a.api {
+	case apiOpenAI:
+		return "default"
+	case apiGroq:
+		return "on_demand"
+	}
+	return ""
+}
+
+// fingerprint is the system_fingerprint ("" omits it: OpenRouter's answers
+// carry none).
+func (a *chatAnswer) fingerprint() string {
+	if a.api == apiOpenRouter {
+		return ""
+	}
+	return fingerprint
+}
+
+// groqID is the x_groq request id.
+func (a *chatAnswer) groqID() string { return "req_" + a.id[len("chatcmpl-"):] }
+
+// plainChat writes a non-streamed answer once it is generated.
+func plainChat(w http.ResponseWriter, a *chatAnswer, fault Fault, tl *timeline) {
+	if fault == FaultErrorIn200 {
+		writeJSON(w, http.StatusOK, jsonType, errorBody(a.api, inBandError(fault, a.api)))
 		return
 	}
+	if !tl.wait(tl.doneAt(countWords(a.content))) {
+		return
+	}
+	if fault == FaultMidstreamError {
+		writeJSON(w, http.StatusOK, jsonType, errorBody(a.api, inBandError(fault, a.api)))
+		return
+	}
+	msg := assistantMsg{Role: "assistant", Content: a.content}
+	if a.reasoning > 0 {
+		text := reasoningText(a.reasoning)
+		if a.api == apiOpenAI {
+			msg.ReasoningContent = &text
+		} else {
+			msg.Reasoning = &text
+		}
+	}
+	resp := chatCompletion{
+		ID: a.id, Object: "chat.completion", Created: a.created, Model: a.model,
+		Choices:     []chatChoice{{Message: msg, Logprobs: jsonNull, FinishReason: a.finish}},
+		Usage:       a.usage,
+		ServiceTier: a.serviceTier(), SystemFingerprint: a.fingerprint(),
+	}
+	switch a.api {
+	case apiOpenRouter:
+		resp.Provider = "OpenAI"
+		resp.Choices[0].NativeFinishReason = a.finish
+	case apiGroq:
+		resp.XGroq = &xGroq{ID: a.groqID()}
+	}
+	if fault == FaultCutStream {
+		body := encodeJSON(&resp)
+		w.Header().Set("Content-Type", jsonType)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(body[:len(body)/2])
+		abort(w)
+	}
+	writeJSON(w, http.StatusOK, jsonType, &resp)
+}
 
+// chunkWriter writes the chunks of one streamed answer.
+type chunkWriter struct {
+	sse   *sseWriter
+	a     *chatAnswer
+	usage bool // stream_options.include_usage
+}
+
+// chunk returns an envelope with one choice and the given delta.
+func (c *chunkWriter) chunk(d chunkDelta) chatChunk {
+	ch := chatChunk{
+		ID: c.a.id, Object: "chat.completion.chunk", Created: c.a.created, Model: c.a.model,
+		ServiceTier: c.a.serviceTier(), SystemFingerprint: c.a.fingerprint(),
+		Choices: []chunkChoice{{Delta: d, Logprobs: jsonNull}},
+	}
+	if c.a.api == apiOpenRouter {
+		ch.Provider = "OpenAI"
+		ch.Choices[0].NativeFinishReason = jsonNull
+	}
+	if c.usage {
+		// With include_usage every chunk but the last carries "usage": null.
+		ch.Usage = jsonNull
+	}
+	return ch
+}
+
+func (c *chunkWriter) send(ch *chatChunk) { c.sse.data(ch) }
+
+// reasoningDelta is one reasoning token in the flavour's field:
+// reasoning_content on OpenAI-style routes (as DeepSeek-style reasoning
+// servers send it), reasoning on Groq and OpenRouter.
+func (c *chunkWriter) reasoningDelta(text string) chunkDelta {
+	switch c.a.api {
+	case apiOpenAI:
+		return chunkDelta{Content: jsonNull, ReasoningContent: &text}
+	case apiOpenRouter:
+		return chunkDelta{Content: jsonString(""), Reasoning: &text}
+	}
+	return chunkDelta{Reasoning: &text}
+}
+
+// streamError sends the flavour's in-stream error event.
+func (c *chunkWriter) streamError(f Fault) {
+	e := inBandError(f, c.a.api)
+	if c.a.api != apiOpenRouter {
+		c.sse.data(errorBody(c.a.api, e))
+		return
+	}
+	ch := c.chunk(chunkDelta{Content: jsonString("")})
+	ch.Usage = nil
+	ch.Error = &orStreamError{Code: "server_error", Message: e.orMessage}
+	fin := "error"
+	ch.Choices[0].FinishReason = &fin
+	c.send(&ch)
+}
+
+// streamChat writes a streamed answer, token by token on its timeline.
+func (s *Simulator) streamChat(w http.ResponseWriter, r *http.Request, req *chatRequest, a *chatAnswer, fault Fault, tl *timeline) {
 	sse := newSSE(w)
-	if api == apiOpenRouter {
+	if a.api == apiOpenRouter {
 		sse.raw(": OPENROUTER PROCESSING\n\n")
 	}
 	if fault == FaultMalformed {
@@ -245,45 +456,74 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 		sse.raw("data: [DONE]\n\n")
 		return
 	}
-	empty := ""
-	ch := chatChunk{
-		ID: id, Object: "chat.completion.chunk", Created: created, Model: req.Model,
-		SystemFingerprint: fingerprint,
-		Choices:           []chunkChoice{{Delta: chunkDelta{Role: "assistant", Content: &empty}, Logprobs: jsonNull}},
-	}
-	sse.data(&ch)
-	ch.Choices[0].Delta.Role = ""
-	pieces := streamPieces(content)
-	if len(pieces) == 0 && (fault == FaultStall || fault == FaultCutStream) {
-		pieces = streamPieces(full)
-	}
-	gap := lat / 20
-	for i := range pieces {
-		if i > 0 && !sleep(ctx, gap) {
-			return
-		}
-		ch.Choices[0].Delta.Content = &pieces[i]
-		sse.data(&ch)
-		switch fault {
-		case FaultStall:
-			waitGone(r)
-			return
-		case FaultCutStream:
-			abort(w)
-		}
-	}
-	if !sleep(ctx, gap) {
+	cw := &chunkWriter{sse: sse, a: a, usage: req.StreamOptions != nil && req.StreamOptions.IncludeUsage}
+	if fault == FaultErrorIn200 {
+		cw.streamError(fault)
 		return
 	}
-	ch.Choices[0].Delta = chunkDelta{}
-	ch.Choices[0].FinishReason = &finish
-	sse.data(&ch)
-	if req.StreamOptions != nil && req.StreamOptions.IncludeUsage {
-		ch.Choices = []chunkChoice{}
-		ch.Usage = &u
-		sse.data(&ch)
+	ch := cw.chunk(chunkDelta{Role: "assistant", Content: jsonString("")})
+	if a.api == apiGroq {
+		ch.XGroq = &xGroq{ID: a.groqID()}
+	}
+	cw.send(&ch)
+	for i := 0; i < a.reasoning; i++ {
+		if !tl.wait(tl.reasoningAt(i)) {
+			return
+		}
+		ch = cw.chunk(cw.reasoningDelta(reasoningPiece(i)))
+		cw.send(&ch)
+	}
+	pieces := tl.pieces(a.content)
+	if len(pieces) == 0 && (fault == FaultStall || fault == FaultCutStream || fault == FaultMidstreamError) {
+		pieces = tl.pieces(a.full)
+	}
+	for i := range pieces {
+		if !tl.wait(tl.contentAt(i)) {
+			return
+		}
+		ch = cw.chunk(chunkDelta{Content: jsonString(pieces[i])})
+		cw.send(&ch)
+		switch {
+		case fault == FaultStall:
+			waitGone(r)
+			return
+		case fault == FaultCutStream:
+			abort(w)
+		case fault == FaultMidstreamError && i+1 >= max(1, len(pieces)/2):
+			cw.streamError(fault)
+			return
+		}
+	}
+	if !tl.wait(tl.contentAt(len(pieces))) {
+		return
+	}
+	ch = cw.chunk(chunkDelta{})
+	ch.Choices[0].FinishReason = &a.finish
+	if a.api == apiOpenRouter {
+		ch.Choices[0].NativeFinishReason = jsonString(a.finish)
+	}
+	if a.api == apiGroq {
+		ch.XGroq = &xGroq{ID: a.groqID(), Usage: &a.usage}
+	}
+	cw.send(&ch)
+	if cw.usage {
+		cw.sendUsage()
 	}
 	sse.raw("data: [DONE]\n\n")
+}
+
+// sendUsage sends the usage chunk: "choices":[] on OpenAI and Groq; on
+// OpenRouter one choice with an empty delta, as OpenRouter sends it.
+func (c *chunkWriter) sendUsage() {
+	var ch chatChunk
+	if c.a.api == apiOpenRouter {
+		ch = c.chunk(chunkDelta{Role: "assistant", Content: jsonString("")})
+	} else {
+		ch = c.chunk(chunkDelta{})
+		ch.Choices = []chunkChoice{}
+	}
+	ch.Usage = encodeJSON(&c.a.usage)
+	c.send(&ch)
 }
 
 // authError is the 401 of a missing (present=false) or refused key.

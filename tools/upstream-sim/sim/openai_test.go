@@ -11,46 +11,85 @@ import (
 // (openai-go / go-openai ChatCompletionResponse and stream chunks). Decoding
 // with DisallowUnknownFields proves the simulator emits exactly these fields.
 type oaUsage struct {
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
-	TotalTokens      int `json:"total_tokens"`
+	PromptTokens        int `json:"prompt_tokens"`
+	CompletionTokens    int `json:"completion_tokens"`
+	TotalTokens         int `json:"total_tokens"`
+	PromptTokensDetails *struct {
+		CachedTokens int `json:"cached_tokens"`
+		AudioTokens  int `json:"audio_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails *struct {
+		ReasoningTokens int `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+	// OpenRouter.
+	Cost        *float64 `json:"cost"`
+	IsByok      *bool    `json:"is_byok"`
+	CostDetails *struct {
+		UpstreamInferenceCost *float64 `json:"upstream_inference_cost"`
+	} `json:"cost_details"`
+	// Groq.
+	QueueTime      *float64 `json:"queue_time"`
+	PromptTime     *float64 `json:"prompt_time"`
+	CompletionTime *float64 `json:"completion_time"`
+	TotalTime      *float64 `json:"total_time"`
+}
+
+type oaXGroq struct {
+	ID    string   `json:"id"`
+	Usage *oaUsage `json:"usage"`
 }
 
 type oaResponse struct {
-	ID      string `json:"id"`
-	Object  string `json:"object"`
-	Created int64  `json:"created"`
-	Model   string `json:"model"`
-	Choices []struct {
+	ID       string `json:"id"`
+	Provider string `json:"provider"`
+	Object   string `json:"object"`
+	Created  int64  `json:"created"`
+	Model    string `json:"model"`
+	Choices  []struct {
 		Index   int `json:"index"`
 		Message struct {
-			Role    string  `json:"role"`
-			Content string  `json:"content"`
-			Refusal *string `json:"refusal"`
+			Role             string  `json:"role"`
+			Content          string  `json:"content"`
+			Refusal          *string `json:"refusal"`
+			Reasoning        *string `json:"reasoning"`
+			ReasoningContent *string `json:"reasoning_content"`
 		} `json:"message"`
-		Logprobs     *json.RawMessage `json:"logprobs"`
-		FinishReason string           `json:"finish_reason"`
+		Logprobs           *json.RawMessage `json:"logprobs"`
+		FinishReason       string           `json:"finish_reason"`
+		NativeFinishReason string           `json:"native_finish_reason"`
 	} `json:"choices"`
-	Usage             oaUsage `json:"usage"`
-	SystemFingerprint string  `json:"system_fingerprint"`
+	Usage             oaUsage  `json:"usage"`
+	ServiceTier       string   `json:"service_tier"`
+	SystemFingerprint string   `json:"system_fingerprint"`
+	XGroq             *oaXGroq `json:"x_groq"`
 }
 
 type oaChunk struct {
 	ID                string `json:"id"`
+	Provider          string `json:"provider"`
 	Object            string `json:"object"`
 	Created           int64  `json:"created"`
 	Model             string `json:"model"`
+	ServiceTier       string `json:"service_tier"`
 	SystemFingerprint string `json:"system_fingerprint"`
 	Choices           []struct {
 		Index int `json:"index"`
 		Delta struct {
-			Role    string  `json:"role"`
-			Content *string `json:"content"`
+			Role             string  `json:"role"`
+			Content          *string `json:"content"`
+			Reasoning        *string `json:"reasoning"`
+			ReasoningContent *string `json:"reasoning_content"`
 		} `json:"delta"`
-		Logprobs     *json.RawMessage `json:"logprobs"`
-		FinishReason *string          `json:"finish_reason"`
+		Logprobs           *json.RawMessage `json:"logprobs"`
+		FinishReason       *string          `json:"finish_reason"`
+		NativeFinishReason *string          `json:"native_finish_reason"`
 	} `json:"choices"`
 	Usage *oaUsage `json:"usage"`
+	XGroq *oaXGroq `json:"x_groq"`
+	Error *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
 }
 
 func strictDecode(t *testing.T, b []byte, v any) {
@@ -176,7 +215,7 @@ func TestOpenAIMaxTokensAndStop(t *testing.T) {
 		t.Errorf("stop: %+v", resp.Choices[0])
 	}
 	r = do(t, "POST", ts.URL+"/v1/chat/completions", bearer, chatBody("gpt-4o", "x", `"max_tokens":0`))
-	var eb errorBody
+	var eb errBody
 	decode(t, r.body, &eb)
 	if r.status != 400 || eb.Error.Type != "invalid_request_error" || eb.Error.Param == nil || *eb.Error.Param != "max_tokens" {
 		t.Errorf("max_tokens 0: %d %s", r.status, r.body)
@@ -187,7 +226,7 @@ func TestOpenAIValidation(t *testing.T) {
 	_, ts := newServer(t, Config{})
 	for _, body := range []string{`{not json`, `{"messages":[{"role":"user","content":"x"}]}`, `{"model":"gpt-4o","messages":[]}`} {
 		r := do(t, "POST", ts.URL+"/v1/chat/completions", bearer, body)
-		var eb errorBody
+		var eb errBody
 		decode(t, r.body, &eb)
 		if r.status != 400 || eb.Error.Type != "invalid_request_error" || eb.Error.Message == "" {
 			t.Errorf("%s: %d %s", body, r.status, r.body)
@@ -203,7 +242,7 @@ func TestOpenAIAuth(t *testing.T) {
 		if r.status != 401 {
 			t.Fatalf("%v: status %d", h, r.status)
 		}
-		var eb errorBody
+		var eb errBody
 		strictDecode(t, r.body, &eb)
 		if !strings.HasPrefix(eb.Error.Message, "Incorrect API key provided") || eb.Error.Type != "invalid_request_error" || eb.Error.Param != nil || string(eb.Error.Code) != `"invalid_api_key"` {
 			t.Errorf("%v: %s", h, r.body)
@@ -238,7 +277,7 @@ func TestOpenAITriggers(t *testing.T) {
 		t.Errorf("safety: %d %s", r.status, r.body)
 	}
 	r = do(t, "POST", ts.URL+"/v1/chat/completions", bearer, chatBody("gpt-4o", "SIM_BLOCK_PROMPT", ""))
-	var eb errorBody
+	var eb errBody
 	decode(t, r.body, &eb)
 	if r.status != 400 || string(eb.Error.Code) != `"content_policy_violation"` {
 		t.Errorf("block: %d %s", r.status, r.body)
@@ -330,7 +369,7 @@ func TestOpenAIStream(t *testing.T) {
 		}
 		last := chunks[len(chunks)-1]
 		if usage {
-			if finishAt != len(chunks)-2 || last.Choices == nil || len(last.Choices) != 0 || last.Usage == nil || *last.Usage != full.Usage {
+			if finishAt != len(chunks)-2 || last.Choices == nil || len(last.Choices) != 0 || last.Usage == nil || last.Usage.TotalTokens != full.Usage.TotalTokens || last.Usage.CompletionTokens != full.Usage.CompletionTokens {
 				t.Errorf("usage chunk: %+v (finish at %d of %d)", last, finishAt, len(chunks))
 			}
 			if !bytes.Contains(r.body, []byte(`"choices":[],"usage"`)) {

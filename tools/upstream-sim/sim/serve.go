@@ -33,6 +33,9 @@ func ListenAndServe(ctx context.Context, cfg Config, logw io.Writer) error {
 	if _, err := ParseFault(string(cfg.Fault)); err != nil {
 		return err
 	}
+	if err := cfg.Pacing.validate(); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
@@ -45,7 +48,11 @@ func ListenAndServe(ctx context.Context, cfg Config, logw io.Writer) error {
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return base },
 	}
-	fmt.Fprintf(logw, "upstream-sim listening on %s (fault=%s, latency=%s)\n", ln.Addr(), cfg.Fault, cfg.Latency)
+	fmt.Fprintf(logw, "upstream-sim listening on %s (fault=%s, latency=%s", ln.Addr(), cfg.Fault, cfg.Latency)
+	if p := cfg.Pacing; p != (Pacing{}) {
+		fmt.Fprintf(logw, ", tokens=%d, token-interval=%s, reasoning=%s", p.Tokens, p.TokenInterval, p.Reasoning)
+	}
+	fmt.Fprintln(logw, ")")
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

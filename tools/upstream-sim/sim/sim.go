@@ -23,6 +23,8 @@ type Config struct {
 	Latency time.Duration
 	// Fault is the global fault ("" is FaultNone).
 	Fault Fault
+	// Pacing is the global pacing of answers (zero: immediate).
+	Pacing Pacing
 }
 
 // DefaultAddr is the address ListenAndServe binds when Config.Addr is empty.
@@ -103,6 +105,7 @@ type Simulator struct {
 	faults  atomic.Pointer[faultState]
 	faultMu sync.Mutex // serialises writers of faults
 	latency atomic.Int64
+	pacing  atomic.Pointer[Pacing]
 
 	seq      atomic.Uint64
 	requests atomic.Int64
@@ -122,6 +125,8 @@ func New(cfg Config) *Simulator {
 	}
 	s.faults.Store(&faultState{global: f})
 	s.latency.Store(int64(cfg.Latency))
+	p := cfg.Pacing
+	s.pacing.Store(&p)
 	return s
 }
 
@@ -229,6 +234,10 @@ type FaultStatus struct {
 	Models map[string]Fault `json:"models"`
 	// Latency is the global latency, in time.Duration syntax.
 	Latency string `json:"latency"`
+	// Tokens, TokenInterval and Reasoning are the global pacing.
+	Tokens        int    `json:"tokens"`
+	TokenInterval string `json:"token_interval"`
+	Reasoning     string `json:"reasoning"`
 }
 
 // FaultStatus returns the current fault configuration.
@@ -238,7 +247,11 @@ func (s *Simulator) FaultStatus() FaultStatus {
 	for k, v := range fs.models {
 		models[k] = v
 	}
-	return FaultStatus{Fault: fs.global, Models: models, Latency: time.Duration(s.latency.Load()).String()}
+	p := s.pacing.Load()
+	return FaultStatus{
+		Fault: fs.global, Models: models, Latency: time.Duration(s.latency.Load()).String(),
+		Tokens: p.Tokens, TokenInterval: p.TokenInterval.String(), Reasoning: p.Reasoning.String(),
+	}
 }
 
 // count records one chat call.
@@ -426,9 +439,12 @@ func notAllowed(w http.ResponseWriter, api apiKind) {
 
 // faultRequest is the body of POST /sim/fault.
 type faultRequest struct {
-	Model   *string `json:"model"`
-	Fault   *string `json:"fault"`
-	Latency *string `json:"latency"`
+	Model         *string `json:"model"`
+	Fault         *string `json:"fault"`
+	Latency       *string `json:"latency"`
+	Tokens        *int    `json:"tokens"`
+	TokenInterval *string `json:"token_interval"`
+	Reasoning     *string `json:"reasoning"`
 }
 
 func (s *Simulator) faultControl(w http.ResponseWriter, r *http.Request) {
@@ -442,50 +458,70 @@ func (s *Simulator) faultControl(w http.ResponseWriter, r *http.Request) {
 			controlError(w, "body must be a JSON object such as {\"fault\":\"500\"} or {\"model\":\"gpt-4o\",\"fault\":\"500\"}")
 			return
 		}
-		if req.Fault == nil && req.Latency == nil {
-			controlError(w, "nothing to change: give \"fault\" and/or \"latency\"")
+		if msg := s.applyControl(&req); msg != "" {
+			controlError(w, msg)
 			return
-		}
-		var lat time.Duration
-		if req.Latency != nil {
-			d, err := time.ParseDuration(*req.Latency)
-			if err != nil || d < 0 {
-				controlError(w, "invalid latency "+strconv.Quote(*req.Latency)+": want a duration such as \"250ms\"")
-				return
-			}
-			lat = d
-		}
-		if req.Fault != nil {
-			model := ""
-			if req.Model != nil {
-				model = *req.Model
-			}
-			if model != "" && strings.EqualFold(strings.TrimSpace(*req.Fault), string(faultInherit)) {
-				s.ClearModelFault(model)
-			} else {
-				f, err := ParseFault(*req.Fault)
-				if err != nil {
-					controlError(w, err.Error())
-					return
-				}
-				switch {
-				case model != "":
-					s.SetModelFault(model, f)
-				case f == FaultNone:
-					s.ClearFaults()
-				default:
-					s.SetFault(f)
-				}
-			}
-		}
-		if req.Latency != nil {
-			s.SetLatency(lat)
 		}
 	default:
 		notAllowed(w, apiOpenAI)
 		return
 	}
 	writeJSON(w, http.StatusOK, jsonType, s.FaultStatus())
+}
+
+// applyControl validates a POST /sim/fault body and, when all of it is
+// valid, applies it; it returns an error message otherwise.
+func (s *Simulator) applyControl(req *faultRequest) string {
+	if req.Fault == nil && req.Latency == nil && req.Tokens == nil && req.TokenInterval == nil && req.Reasoning == nil {
+		return "nothing to change: give \"fault\", \"latency\", \"tokens\", \"token_interval\" and/or \"reasoning\""
+	}
+	lat := time.Duration(s.latency.Load())
+	pace := *s.pacing.Load()
+	for _, d := range []struct {
+		name string
+		val  *string
+		dst  *time.Duration
+	}{{"latency", req.Latency, &lat}, {"token_interval", req.TokenInterval, &pace.TokenInterval}, {"reasoning", req.Reasoning, &pace.Reasoning}} {
+		if d.val == nil {
+			continue
+		}
+		v, err := time.ParseDuration(*d.val)
+		if err != nil || v < 0 {
+			return "invalid " + d.name + " " + strconv.Quote(*d.val) + ": want a duration such as \"250ms\""
+		}
+		*d.dst = v
+	}
+	if req.Tokens != nil {
+		if *req.Tokens < 0 {
+			return "invalid tokens " + strconv.Itoa(*req.Tokens) + ": want 0 or more"
+		}
+		pace.Tokens = *req.Tokens
+	}
+	if req.Fault != nil {
+		model := ""
+		if req.Model != nil {
+			model = *req.Model
+		}
+		if model != "" && strings.EqualFold(strings.TrimSpace(*req.Fault), string(faultInherit)) {
+			s.ClearModelFault(model)
+		} else {
+			f, err := ParseFault(*req.Fault)
+			if err != nil {
+				return err.Error()
+			}
+			switch {
+			case model != "":
+				s.SetModelFault(model, f)
+			case f == FaultNone:
+				s.ClearFaults()
+			default:
+				s.SetFault(f)
+			}
+		}
+	}
+	s.SetLatency(lat)
+	s.SetPacing(pace)
+	return ""
 }
 
 func controlError(w http.ResponseWriter, msg string) {
@@ -510,8 +546,9 @@ type openRouterErrorBody struct {
 }
 
 type openRouterErrorDetail struct {
-	Code    int    `json:"code"`
-	Message string `json:"message"`
+	Code     int            `json:"code"`
+	Message  string         `json:"message"`
+	Metadata map[string]any `json:"metadata,omitempty"`
 }
 
 // geminiErrorBody is Gemini's (google.rpc.Status) error format.
@@ -520,10 +557,10 @@ type geminiErrorBody struct {
 }
 
 type geminiErrorDetail struct {
-	Code    int                 `json:"code"`
-	Message string              `json:"message"`
-	Status  string              `json:"status"`
-	Details []map[string]string `json:"details,omitempty"`
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+	Status  string `json:"status"`
+	Details []any  `json:"details,omitempty"`
 }
 
 func nullable(s string) *string {
@@ -533,11 +570,8 @@ func nullable(s string) *string {
 	return &s
 }
 
-// writeError answers e in the format of api.
-func writeError(w http.ResponseWriter, api apiKind, e apiError) {
-	if e.retry {
-		w.Header().Set("Retry-After", "1")
-	}
+// errorBody renders e in the format of api.
+func errorBody(api apiKind, e apiError) any {
 	switch api {
 	case apiGemini:
 		msg := e.gMessage
@@ -548,22 +582,37 @@ func writeError(w http.ResponseWriter, api apiKind, e apiError) {
 		if st == "" {
 			st = geminiStatus(e.status)
 		}
-		body := geminiErrorBody{Error: geminiErrorDetail{Code: e.status, Message: msg, Status: st}}
-		if e.retry {
-			body.Error.Details = []map[string]string{{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "1s"}}
-		}
-		writeJSON(w, e.status, "application/json; charset=UTF-8", body)
+		return geminiErrorBody{Error: geminiErrorDetail{Code: e.status, Message: msg, Status: st, Details: e.gDetails}}
 	case apiOpenRouter:
-		writeJSON(w, e.status, jsonType, openRouterErrorBody{Error: openRouterErrorDetail{Code: e.status, Message: e.message}})
-	default:
-		if e.retry {
-			h := w.Header()
+		msg := e.orMessage
+		if msg == "" {
+			msg = e.message
+		}
+		return openRouterErrorBody{Error: openRouterErrorDetail{Code: e.status, Message: msg, Metadata: e.orMeta}}
+	}
+	return openAIErrorBody{Error: openAIErrorDetail{Message: e.message, Type: e.typ, Param: nullable(e.param), Code: nullable(e.code)}}
+}
+
+// errorType is the Content-Type of api's error answers.
+func errorType(api apiKind) string {
+	if api == apiGemini {
+		return geminiJSON
+	}
+	return jsonType
+}
+
+// writeError answers e in the format of api.
+func writeError(w http.ResponseWriter, api apiKind, e apiError) {
+	if e.retry && api != apiGemini {
+		h := w.Header()
+		h.Set("Retry-After", "1")
+		if api != apiOpenRouter {
 			h.Set("X-Ratelimit-Limit-Requests", "3")
 			h.Set("X-Ratelimit-Remaining-Requests", "0")
 			h.Set("X-Ratelimit-Reset-Requests", "1s")
 		}
-		writeJSON(w, e.status, jsonType, openAIErrorBody{Error: openAIErrorDetail{Message: e.message, Type: e.typ, Param: nullable(e.param), Code: nullable(e.code)}})
 	}
+	writeJSON(w, e.status, errorType(api), errorBody(api, e))
 }
 
 // geminiStatus maps an HTTP status to a google.rpc.Code name.
@@ -573,6 +622,8 @@ func geminiStatus(status int) string {
 		return "INVALID_ARGUMENT"
 	case 401:
 		return "UNAUTHENTICATED"
+	case 402:
+		return "FAILED_PRECONDITION"
 	case 403:
 		return "PERMISSION_DENIED"
 	case 404:

@@ -7,6 +7,13 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class SecurityCounter(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SECURITY_COUNTER_UNSPECIFIED: _ClassVar[SecurityCounter]
+    SECURITY_COUNTER_VALIDATION: _ClassVar[SecurityCounter]
+    SECURITY_COUNTER_PROMPT_INJECTION: _ClassVar[SecurityCounter]
+    SECURITY_COUNTER_RATE_LIMIT: _ClassVar[SecurityCounter]
+
 class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ERROR_CLASS_UNSPECIFIED: _ClassVar[ErrorClass]
@@ -18,6 +25,10 @@ class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     AUTH: _ClassVar[ErrorClass]
     QUOTA_EXHAUSTED: _ClassVar[ErrorClass]
     CONTENT_FILTER: _ClassVar[ErrorClass]
+SECURITY_COUNTER_UNSPECIFIED: SecurityCounter
+SECURITY_COUNTER_VALIDATION: SecurityCounter
+SECURITY_COUNTER_PROMPT_INJECTION: SecurityCounter
+SECURITY_COUNTER_RATE_LIMIT: SecurityCounter
 ERROR_CLASS_UNSPECIFIED: ErrorClass
 RATE_LIMITED: ErrorClass
 UPSTREAM_5XX: ErrorClass
@@ -211,7 +222,7 @@ class StageResponse(_message.Message):
     def __init__(self, action: _Optional[_Union[StageResponse.Action, str]] = ..., reject: _Optional[_Union[Rejection, _Mapping]] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., mutated: _Optional[_Union[ChatRequest, _Mapping]] = ..., category: _Optional[str] = ...) -> None: ...
 
 class Rejection(_message.Message):
-    __slots__ = ("status", "type", "code", "message", "param", "category", "retry_after_ms")
+    __slots__ = ("status", "type", "code", "message", "param", "category", "retry_after_ms", "counter")
     STATUS_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
@@ -219,6 +230,7 @@ class Rejection(_message.Message):
     PARAM_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     RETRY_AFTER_MS_FIELD_NUMBER: _ClassVar[int]
+    COUNTER_FIELD_NUMBER: _ClassVar[int]
     status: int
     type: str
     code: str
@@ -226,7 +238,8 @@ class Rejection(_message.Message):
     param: str
     category: str
     retry_after_ms: int
-    def __init__(self, status: _Optional[int] = ..., type: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., category: _Optional[str] = ..., retry_after_ms: _Optional[int] = ...) -> None: ...
+    counter: SecurityCounter
+    def __init__(self, status: _Optional[int] = ..., type: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., category: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., counter: _Optional[_Union[SecurityCounter, str]] = ...) -> None: ...
 
 class StageAfterRequest(_message.Message):
     __slots__ = ("instance_id", "request_id", "request", "client_ip", "api_key_hash", "headers", "usage", "ok", "model_used")

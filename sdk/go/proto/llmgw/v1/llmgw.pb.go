@@ -32,6 +32,63 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// SecurityCounter names a counter of GET /security-metrics.
+type SecurityCounter int32
+
+const (
+	// Counted in blocked_requests and the category only.
+	SecurityCounter_SECURITY_COUNTER_UNSPECIFIED SecurityCounter = 0
+	// validation_errors: the request is malformed or not allowed.
+	SecurityCounter_SECURITY_COUNTER_VALIDATION SecurityCounter = 1
+	// prompt_injections_detected: an injection or jailbreak attempt.
+	SecurityCounter_SECURITY_COUNTER_PROMPT_INJECTION SecurityCounter = 2
+	// rate_limited_requests: a request or token limit was reached.
+	SecurityCounter_SECURITY_COUNTER_RATE_LIMIT SecurityCounter = 3
+)
+
+// Enum value maps for SecurityCounter.
+var (
+	SecurityCounter_name = map[int32]string{
+		0: "SECURITY_COUNTER_UNSPECIFIED",
+		1: "SECURITY_COUNTER_VALIDATION",
+		2: "SECURITY_COUNTER_PROMPT_INJECTION",
+		3: "SECURITY_COUNTER_RATE_LIMIT",
+	}
+	SecurityCounter_value = map[string]int32{
+		"SECURITY_COUNTER_UNSPECIFIED":      0,
+		"SECURITY_COUNTER_VALIDATION":       1,
+		"SECURITY_COUNTER_PROMPT_INJECTION": 2,
+		"SECURITY_COUNTER_RATE_LIMIT":       3,
+	}
+)
+
+func (x SecurityCounter) Enum() *SecurityCounter {
+	p := new(SecurityCounter)
+	*p = x
+	return p
+}
+
+func (x SecurityCounter) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SecurityCounter) Descriptor() protoreflect.EnumDescriptor {
+	return file_llmgw_v1_llmgw_proto_enumTypes[0].Descriptor()
+}
+
+func (SecurityCounter) Type() protoreflect.EnumType {
+	return &file_llmgw_v1_llmgw_proto_enumTypes[0]
+}
+
+func (x SecurityCounter) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SecurityCounter.Descriptor instead.
+func (SecurityCounter) EnumDescriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{0}
+}
+
 // ErrorClass decides fallback in the host's router.
 type ErrorClass int32
 
@@ -84,11 +141,11 @@ func (x ErrorClass) String() string {
 }
 
 func (ErrorClass) Descriptor() protoreflect.EnumDescriptor {
-	return file_llmgw_v1_llmgw_proto_enumTypes[0].Descriptor()
+	return file_llmgw_v1_llmgw_proto_enumTypes[1].Descriptor()
 }
 
 func (ErrorClass) Type() protoreflect.EnumType {
-	return &file_llmgw_v1_llmgw_proto_enumTypes[0]
+	return &file_llmgw_v1_llmgw_proto_enumTypes[1]
 }
 
 func (x ErrorClass) Number() protoreflect.EnumNumber {
@@ -97,7 +154,7 @@ func (x ErrorClass) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErrorClass.Descriptor instead.
 func (ErrorClass) EnumDescriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{0}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{1}
 }
 
 type StageResponse_Action int32
@@ -130,11 +187,11 @@ func (x StageResponse_Action) String() string {
 }
 
 func (StageResponse_Action) Descriptor() protoreflect.EnumDescriptor {
-	return file_llmgw_v1_llmgw_proto_enumTypes[1].Descriptor()
+	return file_llmgw_v1_llmgw_proto_enumTypes[2].Descriptor()
 }
 
 func (StageResponse_Action) Type() protoreflect.EnumType {
-	return &file_llmgw_v1_llmgw_proto_enumTypes[1]
+	return &file_llmgw_v1_llmgw_proto_enumTypes[2]
 }
 
 func (x StageResponse_Action) Number() protoreflect.EnumNumber {
@@ -198,7 +255,8 @@ type DescribeResponse struct {
 	// "stage", "provider", "tracker".
 	Kinds            []string `protobuf:"bytes,3,rep,name=kinds,proto3" json:"kinds,omitempty"`
 	ProtocolVersions []uint32 `protobuf:"varint,4,rep,packed,name=protocol_versions,json=protocolVersions,proto3" json:"protocol_versions,omitempty"`
-	// e.g. "stage.after", "provider.stream".
+	// e.g. "stage.after", "provider.stream", and a stage's role for
+	// /security-status: "stage.role.guard", "stage.role.rate_limit".
 	Capabilities []string `protobuf:"bytes,5,rep,name=capabilities,proto3" json:"capabilities,omitempty"`
 	// JSON Schema of the instance config (may be empty).
 	ConfigSchema  string `protobuf:"bytes,6,opt,name=config_schema,json=configSchema,proto3" json:"config_schema,omitempty"`
@@ -1016,7 +1074,11 @@ type Rejection struct {
 	// "prompt_leak", "template_token", "obfuscation", "rate_limit", …
 	Category string `protobuf:"bytes,6,opt,name=category,proto3" json:"category,omitempty"`
 	// Seconds the client should wait (Retry-After), 0 when none.
-	RetryAfterMs  int64 `protobuf:"varint,7,opt,name=retry_after_ms,json=retryAfterMs,proto3" json:"retry_after_ms,omitempty"`
+	RetryAfterMs int64 `protobuf:"varint,7,opt,name=retry_after_ms,json=retryAfterMs,proto3" json:"retry_after_ms,omitempty"`
+	// Which /security-metrics counter the refusal adds to, besides
+	// blocked_requests and its category. The host never guesses it from the
+	// code or the plugin's name.
+	Counter       SecurityCounter `protobuf:"varint,8,opt,name=counter,proto3,enum=llmgw.v1.SecurityCounter" json:"counter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1098,6 +1160,13 @@ func (x *Rejection) GetRetryAfterMs() int64 {
 		return x.RetryAfterMs
 	}
 	return 0
+}
+
+func (x *Rejection) GetCounter() SecurityCounter {
+	if x != nil {
+		return x.Counter
+	}
+	return SecurityCounter_SECURITY_COUNTER_UNSPECIFIED
 }
 
 type StageAfterRequest struct {
@@ -2181,7 +2250,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06Action\x12\f\n" +
 	"\bCONTINUE\x10\x00\x12\n" +
 	"\n" +
-	"\x06REJECT\x10\x01\"\xbd\x01\n" +
+	"\x06REJECT\x10\x01\"\xf2\x01\n" +
 	"\tRejection\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x12\n" +
@@ -2189,7 +2258,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\amessage\x18\x04 \x01(\tR\amessage\x12\x14\n" +
 	"\x05param\x18\x05 \x01(\tR\x05param\x12\x1a\n" +
 	"\bcategory\x18\x06 \x01(\tR\bcategory\x12$\n" +
-	"\x0eretry_after_ms\x18\a \x01(\x03R\fretryAfterMs\"\x99\x03\n" +
+	"\x0eretry_after_ms\x18\a \x01(\x03R\fretryAfterMs\x123\n" +
+	"\acounter\x18\b \x01(\x0e2\x19.llmgw.v1.SecurityCounterR\acounter\"\x99\x03\n" +
 	"\x11StageAfterRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -2290,7 +2360,12 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vannotations\x18\x16 \x03(\v2 .llmgw.v1.Event.AnnotationsEntryR\vannotations\x1a>\n" +
 	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*\xad\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*\x9c\x01\n" +
+	"\x0fSecurityCounter\x12 \n" +
+	"\x1cSECURITY_COUNTER_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bSECURITY_COUNTER_VALIDATION\x10\x01\x12%\n" +
+	"!SECURITY_COUNTER_PROMPT_INJECTION\x10\x02\x12\x1f\n" +
+	"\x1bSECURITY_COUNTER_RATE_LIMIT\x10\x03*\xad\x01\n" +
 	"\n" +
 	"ErrorClass\x12\x1b\n" +
 	"\x17ERROR_CLASS_UNSPECIFIED\x10\x00\x12\x10\n" +
@@ -2327,90 +2402,92 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 	return file_llmgw_v1_llmgw_proto_rawDescData
 }
 
-var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
-	(ErrorClass)(0),            // 0: llmgw.v1.ErrorClass
-	(StageResponse_Action)(0),  // 1: llmgw.v1.StageResponse.Action
-	(*DescribeRequest)(nil),    // 2: llmgw.v1.DescribeRequest
-	(*DescribeResponse)(nil),   // 3: llmgw.v1.DescribeResponse
-	(*ConfigureRequest)(nil),   // 4: llmgw.v1.ConfigureRequest
-	(*HostInfo)(nil),           // 5: llmgw.v1.HostInfo
-	(*ConfigureResponse)(nil),  // 6: llmgw.v1.ConfigureResponse
-	(*CloseRequest)(nil),       // 7: llmgw.v1.CloseRequest
-	(*CloseResponse)(nil),      // 8: llmgw.v1.CloseResponse
-	(*Message)(nil),            // 9: llmgw.v1.Message
-	(*ChatRequest)(nil),        // 10: llmgw.v1.ChatRequest
-	(*Usage)(nil),              // 11: llmgw.v1.Usage
-	(*StageRequest)(nil),       // 12: llmgw.v1.StageRequest
-	(*StageResponse)(nil),      // 13: llmgw.v1.StageResponse
-	(*Rejection)(nil),          // 14: llmgw.v1.Rejection
-	(*StageAfterRequest)(nil),  // 15: llmgw.v1.StageAfterRequest
-	(*StageAfterResponse)(nil), // 16: llmgw.v1.StageAfterResponse
-	(*CompleteRequest)(nil),    // 17: llmgw.v1.CompleteRequest
-	(*ProviderError)(nil),      // 18: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),   // 19: llmgw.v1.CompleteResponse
-	(*StreamChunk)(nil),        // 20: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),       // 21: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),      // 22: llmgw.v1.TrackResponse
-	(*Attempt)(nil),            // 23: llmgw.v1.Attempt
-	(*StageSpan)(nil),          // 24: llmgw.v1.StageSpan
-	(*Event)(nil),              // 25: llmgw.v1.Event
-	nil,                        // 26: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                        // 27: llmgw.v1.StageRequest.HeadersEntry
-	nil,                        // 28: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                        // 29: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                        // 30: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                        // 31: llmgw.v1.Event.AnnotationsEntry
+	(SecurityCounter)(0),       // 0: llmgw.v1.SecurityCounter
+	(ErrorClass)(0),            // 1: llmgw.v1.ErrorClass
+	(StageResponse_Action)(0),  // 2: llmgw.v1.StageResponse.Action
+	(*DescribeRequest)(nil),    // 3: llmgw.v1.DescribeRequest
+	(*DescribeResponse)(nil),   // 4: llmgw.v1.DescribeResponse
+	(*ConfigureRequest)(nil),   // 5: llmgw.v1.ConfigureRequest
+	(*HostInfo)(nil),           // 6: llmgw.v1.HostInfo
+	(*ConfigureResponse)(nil),  // 7: llmgw.v1.ConfigureResponse
+	(*CloseRequest)(nil),       // 8: llmgw.v1.CloseRequest
+	(*CloseResponse)(nil),      // 9: llmgw.v1.CloseResponse
+	(*Message)(nil),            // 10: llmgw.v1.Message
+	(*ChatRequest)(nil),        // 11: llmgw.v1.ChatRequest
+	(*Usage)(nil),              // 12: llmgw.v1.Usage
+	(*StageRequest)(nil),       // 13: llmgw.v1.StageRequest
+	(*StageResponse)(nil),      // 14: llmgw.v1.StageResponse
+	(*Rejection)(nil),          // 15: llmgw.v1.Rejection
+	(*StageAfterRequest)(nil),  // 16: llmgw.v1.StageAfterRequest
+	(*StageAfterResponse)(nil), // 17: llmgw.v1.StageAfterResponse
+	(*CompleteRequest)(nil),    // 18: llmgw.v1.CompleteRequest
+	(*ProviderError)(nil),      // 19: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),   // 20: llmgw.v1.CompleteResponse
+	(*StreamChunk)(nil),        // 21: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),       // 22: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),      // 23: llmgw.v1.TrackResponse
+	(*Attempt)(nil),            // 24: llmgw.v1.Attempt
+	(*StageSpan)(nil),          // 25: llmgw.v1.StageSpan
+	(*Event)(nil),              // 26: llmgw.v1.Event
+	nil,                        // 27: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                        // 28: llmgw.v1.StageRequest.HeadersEntry
+	nil,                        // 29: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                        // 30: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                        // 31: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                        // 32: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
-	5,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	26, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
-	9,  // 2: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	10, // 3: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	27, // 4: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
-	1,  // 5: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
-	14, // 6: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	28, // 7: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	29, // 8: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
-	10, // 9: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
-	10, // 10: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	30, // 11: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
-	11, // 12: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	10, // 13: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	0,  // 14: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	11, // 15: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	18, // 16: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	11, // 17: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	18, // 18: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	25, // 19: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	11, // 20: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	10, // 21: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	11, // 22: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	23, // 23: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	24, // 24: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	31, // 25: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	2,  // 26: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	4,  // 27: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	7,  // 28: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	12, // 29: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	15, // 30: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	17, // 31: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	17, // 32: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	21, // 33: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	3,  // 34: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	6,  // 35: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	8,  // 36: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	13, // 37: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	16, // 38: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	19, // 39: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	20, // 40: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	22, // 41: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	34, // [34:42] is the sub-list for method output_type
-	26, // [26:34] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
+	27, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	10, // 2: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
+	11, // 3: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
+	28, // 4: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	2,  // 5: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
+	15, // 6: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
+	29, // 7: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	30, // 8: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	11, // 9: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
+	0,  // 10: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
+	11, // 11: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
+	31, // 12: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	12, // 13: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
+	11, // 14: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	1,  // 15: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	12, // 16: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	19, // 17: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	12, // 18: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	19, // 19: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	26, // 20: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	12, // 21: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	11, // 22: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	12, // 23: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	24, // 24: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	25, // 25: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	32, // 26: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	3,  // 27: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 28: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 29: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	13, // 30: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	16, // 31: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	18, // 32: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	18, // 33: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	22, // 34: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 35: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 36: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 37: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	14, // 38: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	17, // 39: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	20, // 40: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	21, // 41: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	23, // 42: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	35, // [35:43] is the sub-list for method output_type
+	27, // [27:35] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -2424,7 +2501,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   4,

@@ -1,0 +1,639 @@
+package pipeline
+
+// Router tests with in-process plugins: a scripted provider served by
+// sdk/go/sdktest over real gRPC and attached to the runtime's plugin host,
+// so the whole request path (Serve, stages, route, stream, breaker) runs
+// without building a binary.
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
+)
+
+// step is how the scripted upstream answers one call.
+type step struct {
+	// delay before the answer (before the first chunk of a stream).
+	delay time.Duration
+	// err fails the call (before any chunk), e.g. sdk.Fail(…).
+	err error
+	// chunks are the answer's pieces; a plain answer joins them.
+	chunks []string
+	// gap is the pause between chunks.
+	gap time.Duration
+	// failAfter fails a stream after its chunks.
+	failAfter error
+	// finish is the finish reason ("stop" when empty).
+	finish string
+}
+
+// script is the scripted upstream: per upstream model, the answer of the
+// n-th call (0-based); it counts the calls.
+type script struct {
+	mu     sync.Mutex
+	events []*pb.Event // what the tracker received
+	calls  map[string]int
+	behave map[string]func(n int) step
+}
+
+func newScript() *script {
+	return &script{calls: map[string]int{}, behave: map[string]func(int) step{}}
+}
+
+// set makes every call of model answer st.
+func (s *script) set(model string, st step) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.behave[model] = func(int) step { return st }
+}
+
+// seq makes the n-th call of model answer steps[n] (the last one after).
+func (s *script) seq(model string, steps ...step) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.behave[model] = func(n int) step { return steps[min(n, len(steps)-1)] }
+}
+
+func (s *script) next(model string) step {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.calls[model]
+	s.calls[model]++
+	if f := s.behave[model]; f != nil {
+		return f(n)
+	}
+	return step{chunks: []string{"hello ", model}}
+}
+
+func (s *script) count(model string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls[model]
+}
+
+// scriptedProvider is a provider instance answering from a script.
+type scriptedProvider struct{ s *script }
+
+func wait(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p scriptedProvider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk.CompleteResponse, error) {
+	st := p.s.next(req.UpstreamModel)
+	if err := wait(ctx, st.delay); err != nil {
+		return nil, err
+	}
+	if st.err != nil {
+		return nil, st.err
+	}
+	text := strings.Join(st.chunks, "")
+	return &sdk.CompleteResponse{Id: "x", Content: text, FinishReason: orDefault(st.finish, "stop"), Usage: &pb.Usage{PromptTokens: 1, CompletionTokens: 1, TotalTokens: 2}}, nil
+}
+
+func (p scriptedProvider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sdk.ChunkSender) error {
+	st := p.s.next(req.UpstreamModel)
+	if err := wait(ctx, st.delay); err != nil {
+		return err
+	}
+	if st.err != nil {
+		return st.err
+	}
+	for i, c := range st.chunks {
+		if i > 0 {
+			if err := wait(ctx, st.gap); err != nil {
+				return err
+			}
+		}
+		if err := send(&sdk.StreamChunk{Content: c}); err != nil {
+			return err
+		}
+	}
+	if st.failAfter != nil {
+		return st.failAfter
+	}
+	return send(&sdk.StreamChunk{FinishReason: orDefault(st.finish, "stop")})
+}
+
+// recordingTracker keeps every event in the script.
+type recordingTracker struct{ s *script }
+
+func (r recordingTracker) Track(_ context.Context, events []*sdk.Event) ([]string, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	ids := make([]string, len(events))
+	for i, ev := range events {
+		r.s.events = append(r.s.events, ev)
+		ids[i] = ev.EventId
+	}
+	return ids, nil
+}
+
+func (s *script) tracked() []*pb.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*pb.Event(nil), s.events...)
+}
+
+// blockingStage refuses a prompt containing "block", declaring the refusal
+// a prompt injection, under the code "custom" and category "odd".
+type blockingStage struct{}
+
+func (blockingStage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	for _, m := range req.Request.GetMessages() {
+		if strings.Contains(m.Content, "block") {
+			r := sdk.Reject(400, "invalid_request_error", "custom", "odd", "blocked")
+			r.Reject.Counter = sdk.CountPromptInjection
+			return r, nil
+		}
+	}
+	return sdk.Continue(), nil
+}
+
+// testRuntime is a Runtime serving a pipeline file whose plugin "fake" is
+// the scripted provider, in-process.
+type testRuntime struct {
+	*Runtime
+	file   string
+	script *script
+}
+
+// newTestRuntime loads hcl (providers, models) with plugin "fake" attached.
+func newTestRuntime(t *testing.T, hcl string) *testRuntime {
+	t.Helper()
+	s := newScript()
+	h := sdktest.Start(t, sdk.Plugin{Name: "fake", Version: "0.0.1", Provider: func(sdk.Config) (sdk.Provider, error) {
+		return scriptedProvider{s}, nil
+	}, Stage: func(sdk.Config) (sdk.Stage, error) { return blockingStage{}, nil },
+		Tracker:      func(sdk.Config) (sdk.Tracker, error) { return recordingTracker{s}, nil },
+		Capabilities: []string{sdk.CapProviderStream, sdk.CapRoleGuard}})
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pipeline.hcl")
+	rt := NewRuntime(Options{Logger: hclog.NewNullLogger(), File: file, DataDir: dir, DrainTimeout: time.Second, StartTimeout: 5 * time.Second, TrackerQueue: 16})
+	rt.host.Attach("fake", h.Client)
+	t.Cleanup(func() { rt.Shutdown(time.Second) })
+	trt := &testRuntime{Runtime: rt, file: file, script: s}
+	if err := trt.load(hcl); err != nil {
+		t.Fatal(err)
+	}
+	return trt
+}
+
+// load writes the pipeline file and (re)loads it.
+func (rt *testRuntime) load(hcl string) error {
+	if err := os.WriteFile(rt.file, []byte("plugin \"fake\" {\n  path = \"/nonexistent/fake\"\n}\n"+hcl), 0o644); err != nil {
+		return err
+	}
+	_, err := rt.Load(context.Background())
+	return err
+}
+
+// recorder is a Writer that keeps what the client would have seen.
+type recorder struct {
+	mu       sync.Mutex
+	tr       *Trace
+	err      *Error
+	res      *Result
+	started  bool
+	chunks   []string
+	failed   *Error
+	ended    bool
+	gone     bool // the client went away: every write fails
+	goneWhen int  // with gone: writes succeed until this many chunks
+}
+
+var errGone = errors.New("client gone")
+
+func (r *recorder) Error(e *Error, tr *Trace) { r.mu.Lock(); r.err, r.tr = e, tr; r.mu.Unlock() }
+func (r *recorder) Complete(res *Result, tr *Trace) {
+	r.mu.Lock()
+	r.res, r.tr = res, tr
+	r.mu.Unlock()
+}
+func (r *recorder) StreamFail(e *Error, tr *Trace) {
+	r.mu.Lock()
+	r.failed, r.tr = e, tr
+	r.mu.Unlock()
+}
+func (r *recorder) StreamEnd(res *Result, tr *Trace) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.res, r.ended, r.tr = res, true, tr
+	return nil
+}
+
+func (r *recorder) StreamStart(tr *Trace) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.tr = tr
+	if r.gone && r.goneWhen == 0 {
+		return errGone
+	}
+	r.started = true
+	return nil
+}
+
+func (r *recorder) StreamChunk(c *pb.StreamChunk) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gone && len(r.chunks) >= r.goneWhen {
+		return errGone
+	}
+	r.chunks = append(r.chunks, c.Content)
+	return nil
+}
+
+// serve sends one request for model and returns what the client saw and
+// the trace (through a tracker-less finish).
+func (rt *testRuntime) serve(ctx context.Context, model string, stream bool, w *recorder) *recorder {
+	if w == nil {
+		w = &recorder{}
+	}
+	req := &Request{ID: "req-1", Route: RouteChat, Start: time.Now(),
+		Chat: &pb.ChatRequest{Model: model, Stream: stream, Messages: []*pb.Message{{Role: "user", Content: "hi"}}}}
+	rt.Serve(ctx, req, w)
+	return w
+}
+
+// attempts describes the last request's attempts as "model:outcome[:code]".
+func (rt *testRuntime) attempts(t *testing.T, model string, stream bool) (string, *recorder) {
+	t.Helper()
+	w := rt.serve(context.Background(), model, stream, nil)
+	return describeAttempts(w.tr), w
+}
+
+// expect sends one request and fails the test unless its attempts are want.
+func (rt *testRuntime) expect(t *testing.T, model string, stream bool, want, why string) *recorder {
+	t.Helper()
+	got, w := rt.attempts(t, model, stream)
+	if got != want {
+		t.Fatalf("%s: attempts %q, want %q", why, got, want)
+	}
+	return w
+}
+
+func describeAttempts(tr *Trace) string {
+	if tr == nil {
+		return "<no trace>"
+	}
+	var parts []string
+	for _, a := range tr.Attempts {
+		s := a.Model + ":" + a.Outcome
+		if a.ErrorCode != "" {
+			s += ":" + a.ErrorCode
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// threeProviders: models a, b, c on providers pa, pb, pc (breakers off
+// unless breaker is set), and the chain "chain" over them.
+func threeProviders(breaker string, modelExtra string) string {
+	var b strings.Builder
+	for _, m := range []string{"a", "b", "c"} {
+		b.WriteString("provider \"p" + m + "\" {\n  plugin = \"fake\"\n  " + orDefault(breaker, "breaker_failures = 0") + "\n}\n")
+		b.WriteString("model \"" + m + "\" {\n  provider = \"p" + m + "\"\n  upstream = \"" + m + "\"\n  first_byte_timeout = \"300ms\"\n  idle_timeout = \"300ms\"\n" + modelExtra + "}\n")
+	}
+	b.WriteString("model \"chain\" {\n  fallback = [\"a\", \"b\", \"c\"]\n}\n")
+	return b.String()
+}
+
+func fail(class sdk.ErrorClass) error { return sdk.Fail(class, 0, 0, "", sdk.ClassName(class)) }
+
+func TestRouterFallsBackInOrder(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", ""))
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	rt.script.set("b", step{err: fail(sdk.ClassRateLimited)})
+	got, w := rt.attempts(t, "chain", false)
+	if want := "a:error:upstream_5xx b:error:rate_limited c:ok"; got != want {
+		t.Fatalf("attempts %q, want %q", got, want)
+	}
+	if w.res == nil || w.res.ModelUsed != "c" || w.res.Provider != "pc" || w.res.Content != "hello c" {
+		t.Fatalf("answer %+v", w.res)
+	}
+	// A pinned model never falls back.
+	if got, w := rt.attempts(t, "a", false); got != "a:error:upstream_5xx" || w.err == nil || w.err.Status != 502 || !w.err.WithAttempts {
+		t.Fatalf("pinned model: %q %+v", got, w.err)
+	}
+}
+
+func TestRouterErrorClasses(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", ""))
+	for _, class := range []sdk.ErrorClass{sdk.ClassRateLimited, sdk.ClassUpstream5xx, sdk.ClassTimeout, sdk.ClassTransport, sdk.ClassAuth, sdk.ClassQuotaExhausted, sdk.ClassContentFilter} {
+		rt.script.set("a", step{err: fail(class)})
+		if got, _ := rt.attempts(t, "chain", false); got != "a:error:"+sdk.ClassName(class)+" b:ok" {
+			t.Errorf("%s must fall back: %q", sdk.ClassName(class), got)
+		}
+	}
+	// bad_request is the caller's fault: the next provider would refuse it too.
+	rt.script.set("a", step{err: fail(sdk.ClassBadRequest)})
+	before := rt.script.count("b")
+	got, w := rt.attempts(t, "chain", false)
+	if got != "a:error:bad_request" || w.err == nil || w.err.Status != 400 || w.err.Code != "upstream_bad_request" || rt.script.count("b") != before {
+		t.Fatalf("bad_request must not fall back: %q %+v", got, w.err)
+	}
+	// Every provider failing is a 502 with the attempts.
+	for _, m := range []string{"a", "b", "c"} {
+		rt.script.set(m, step{err: fail(sdk.ClassUpstream5xx)})
+	}
+	if _, w := rt.attempts(t, "chain", false); w.err == nil || w.err.Status != 502 || w.err.Code != "all_providers_failed" || !w.err.WithAttempts {
+		t.Fatalf("all failed: %+v", w.err)
+	}
+}
+
+func TestRouterRetriesHonourRetryAfter(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "  retries = 2\n  retry_backoff = \"1ms\"\n"))
+	limited := sdk.Fail(sdk.ClassRateLimited, 429, 200*time.Millisecond, "", "slow down")
+	rt.script.seq("a", step{err: limited}, step{chunks: []string{"ok"}})
+	start := time.Now()
+	got, w := rt.attempts(t, "chain", false)
+	if got != "a:error:rate_limited a:ok" || w.res == nil {
+		t.Fatalf("one retry on the same provider: %q", got)
+	}
+	if el := time.Since(start); el < 200*time.Millisecond {
+		t.Errorf("the retry came after %v, before the upstream's Retry-After (200ms)", el)
+	}
+	// Retries are bounded, then the router moves on.
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	rt.expect(t, "chain", false, "a:error:upstream_5xx a:error:upstream_5xx a:error:upstream_5xx b:ok", "two retries then fall back")
+	// Classes that a retry cannot fix are not retried.
+	rt.script.set("a", step{err: fail(sdk.ClassAuth)})
+	rt.expect(t, "chain", false, "a:error:auth b:ok", "auth is not retried")
+	// A Retry-After longer than the request's deadline means moving on now.
+	rt.script.set("a", step{err: sdk.Fail(sdk.ClassRateLimited, 429, time.Hour, "", "later")})
+	start = time.Now()
+	if got, _ := rt.attempts(t, "chain", false); got != "a:error:rate_limited b:ok" || time.Since(start) > time.Second {
+		t.Fatalf("a Retry-After past the deadline: %q after %v", got, time.Since(start))
+	}
+}
+
+func TestRouterBreakerOpensProbesAndCloses(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 2\n  breaker_cooldown = \"100ms\"", ""))
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	for i := 0; i < 2; i++ {
+		rt.attempts(t, "chain", false)
+	}
+	calls := rt.script.count("a")
+	if got, _ := rt.attempts(t, "chain", false); got != "a:skipped:circuit_open b:ok" || rt.script.count("a") != calls {
+		t.Fatalf("an open circuit skips the provider without calling it: %q", got)
+	}
+	time.Sleep(120 * time.Millisecond)
+	rt.script.set("a", step{chunks: []string{"back"}})
+	rt.expect(t, "chain", false, "a:ok", "after the cool-down a probe goes through")
+	rt.expect(t, "chain", false, "a:ok", "a successful probe closes the circuit")
+}
+
+func TestRouterProbeAnsweredWithContentFilterCloses(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 1\n  breaker_cooldown = \"50ms\"", ""))
+	rt.script.seq("a", step{err: fail(sdk.ClassUpstream5xx)}, step{err: fail(sdk.ClassContentFilter)}, step{chunks: []string{"ok"}})
+	rt.attempts(t, "chain", false)
+	time.Sleep(70 * time.Millisecond)
+	rt.expect(t, "chain", false, "a:error:content_filter b:ok", "probe")
+	rt.expect(t, "chain", false, "a:ok", "a content_filter answer resolves the probe and closes the circuit")
+}
+
+func TestRouterClientGoneNeverCountsAgainstTheProvider(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 1\n  breaker_cooldown = \"1m\"", ""))
+	// The client cancels while the provider is still thinking.
+	rt.script.set("a", step{delay: 200 * time.Millisecond, chunks: []string{"slow"}})
+	for _, stream := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(30*time.Millisecond, cancel)
+		w := rt.serve(ctx, "chain", stream, nil)
+		if w.err == nil || w.err.Status != 499 {
+			t.Fatalf("stream=%v: a cancelled request answers 499: %+v", stream, w.err)
+		}
+	}
+	// The client's connection breaks while the answer is written.
+	rt.script.set("a", step{chunks: []string{"one ", "two"}})
+	w := rt.serve(context.Background(), "chain", true, &recorder{gone: true, goneWhen: 1})
+	if w.failed == nil && w.err == nil {
+		t.Fatal("a broken client connection ends the request")
+	}
+	if rt.Current().providers["pa"].breaker.open() {
+		t.Fatal("disconnects opened the circuit")
+	}
+	rt.expect(t, "chain", true, "a:ok", "the provider still serves")
+}
+
+func TestRouterShutdownNeverCountsAgainstTheProvider(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 1\n  breaker_cooldown = \"1m\"", ""))
+	rt.script.set("a", step{delay: 5 * time.Second, chunks: []string{"slow"}})
+	g := rt.Current()
+	done := make(chan *recorder)
+	go func() { done <- rt.serve(context.Background(), "a", false, nil) }()
+	waitUntil(t, func() bool { return rt.script.count("a") == 1 })
+	rt.drain = 50 * time.Millisecond
+	rt.Shutdown(100 * time.Millisecond)
+	w := <-done
+	if w.err == nil || w.err.Status != 503 || w.err.Code != "shutting_down" {
+		t.Fatalf("a request cut short by the shutdown: %+v", w.err)
+	}
+	if b := g.providers["pa"].breaker; b.count != 0 {
+		t.Fatalf("the shutdown counted against the provider: %d failures", b.count)
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestRouterStreamCommitPoint(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", ""))
+	// Before the first chunk reached the client: fall back.
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	got, w := rt.attempts(t, "chain", true)
+	if got != "a:error:upstream_5xx b:ok" || !w.ended || strings.Join(w.chunks, "") != "hello b" {
+		t.Fatalf("before the commit point: %q %+v", got, w)
+	}
+	// After it: no fallback, the stream ends with an error event.
+	rt.script.set("a", step{chunks: []string{"partial"}, failAfter: fail(sdk.ClassUpstream5xx)})
+	calls := rt.script.count("b")
+	got, w = rt.attempts(t, "chain", true)
+	if got != "a:error:upstream_5xx" || w.failed == nil || w.failed.Code != "upstream_stream_error" || rt.script.count("b") != calls {
+		t.Fatalf("after the commit point: %q %+v", got, w.failed)
+	}
+	if strings.Join(w.chunks, "") != "partial" || w.err != nil {
+		t.Fatalf("the client keeps what it got: %+v", w)
+	}
+	// A stream that ends without a finish reason failed.
+	rt.script.set("a", step{chunks: []string{"cut"}, failAfter: errors.New("upstream hung up")})
+	if _, w := rt.attempts(t, "chain", true); w.failed == nil {
+		t.Fatalf("a cut stream after the commit point must fail the stream: %+v", w)
+	}
+}
+
+func TestRouterDeadlines(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "")+`
+model "quick" {
+  provider = "pa"
+  upstream = "q"
+  first_byte_timeout = "1s"
+  total_timeout = "100ms"
+}
+`)
+	// First byte: a slow provider is a timeout, and the router moves on.
+	rt.script.set("a", step{delay: time.Second, chunks: []string{"late"}})
+	for _, stream := range []bool{false, true} {
+		if got, _ := rt.attempts(t, "chain", stream); got != "a:error:timeout b:ok" {
+			t.Errorf("stream=%v: first-byte deadline: %q", stream, got)
+		}
+	}
+	// Idle: a stream that stalls after it started ends with stream_timeout.
+	rt.script.set("a", step{chunks: []string{"one ", "two"}, gap: time.Second})
+	if got, w := rt.attempts(t, "chain", true); got != "a:error:timeout" || w.failed == nil || w.failed.Code != "stream_timeout" {
+		t.Fatalf("idle deadline: %q %+v", got, w.failed)
+	}
+	// Total: the request's own deadline is a 504 with the attempts.
+	rt.script.set("q", step{delay: time.Second, chunks: []string{"late"}})
+	start := time.Now()
+	if _, w := rt.attempts(t, "quick", false); w.err == nil || w.err.Status != 504 || w.err.Code != "deadline_exceeded" || time.Since(start) > 500*time.Millisecond {
+		t.Fatalf("total deadline: %+v after %v", w.err, time.Since(start))
+	}
+}
+
+func TestBreakerSurvivesReloadOfAnUnchangedProvider(t *testing.T) {
+	hcl := threeProviders("breaker_failures = 1\n  breaker_cooldown = \"1m\"", "")
+	rt := newTestRuntime(t, hcl)
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	rt.attempts(t, "chain", false)
+	if !rt.Current().providers["pa"].breaker.open() {
+		t.Fatal("setup: the circuit should be open")
+	}
+	// The same file again: the outage is remembered.
+	if err := rt.load(hcl + "model \"extra\" {\n  provider = \"pb\"\n  upstream = \"b\"\n}\n"); err != nil {
+		t.Fatal(err)
+	}
+	rt.expect(t, "chain", false, "a:skipped:circuit_open b:ok", "an unchanged provider keeps its open circuit across a reload")
+	// A changed provider config starts afresh.
+	changed := strings.Replace(hcl, "provider \"pa\" {\n  plugin = \"fake\"\n", "provider \"pa\" {\n  plugin = \"fake\"\n  config = { region = \"eu\" }\n", 1)
+	if err := rt.load(changed); err != nil {
+		t.Fatal(err)
+	}
+	if rt.Current().providers["pa"].breaker.open() {
+		t.Fatal("a changed provider must start with a closed circuit")
+	}
+	// Changed breaker settings too.
+	if err := rt.load(strings.Replace(changed, "breaker_cooldown = \"1m\"", "breaker_cooldown = \"2m\"", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if rt.Current().providers["pa"].breaker == rt.Current().providers["pb"].breaker {
+		t.Fatal("breakers are per provider")
+	}
+}
+
+func TestFailedReloadUsesNoGenerationNumber(t *testing.T) {
+	hcl := threeProviders("", "")
+	rt := newTestRuntime(t, hcl)
+	if err := rt.load(hcl + "model \"broken\" {\n  provider = \"nope\"\n}\n"); err == nil {
+		t.Fatal("a broken file must not load")
+	}
+	if err := rt.load(hcl); err != nil {
+		t.Fatal(err)
+	}
+	if id := rt.Current().ID; id != 2 {
+		t.Fatalf("the second good load is generation %d, want 2", id)
+	}
+}
+
+func TestEventIDsAreTheHosts(t *testing.T) {
+	req := &Request{ID: "client-id", Route: RouteChat, Start: time.Now(), Chat: &pb.ChatRequest{Model: "m"}}
+	a := buildEvent(req, &Trace{}, nil, nil, time.Now())
+	b := buildEvent(req, &Trace{}, nil, nil, time.Now())
+	if a.EventId == b.EventId || a.EventId == "client-id" || a.EventId == "" {
+		t.Fatalf("event ids must be fresh and the host's: %q %q", a.EventId, b.EventId)
+	}
+	if a.RequestId != "client-id" || b.RequestId != "client-id" {
+		t.Fatalf("the client's id is kept as the request id: %q", a.RequestId)
+	}
+}
+
+func TestChangedServerKeys(t *testing.T) {
+	a := map[string]any{"listen": "127.0.0.1:1", "max_streams": 10, "watch": true}
+	b := map[string]any{"listen": "127.0.0.1:1", "max_streams": 20, "log_level": "debug"}
+	if got := strings.Join(changedKeys(a, b), ","); got != "log_level,max_streams,watch" {
+		t.Fatalf("changed keys: %q", got)
+	}
+	if got := changedKeys(a, a); len(got) != 0 {
+		t.Fatalf("no change: %v", got)
+	}
+}
+
+func TestReportsAndCountersComeFromWhatPluginsDeclare(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "")+`
+pipeline "default" {
+  stage "screen" {
+    plugin   = "fake"
+    on_error = "fail_open"
+  }
+}
+`)
+	stages := rt.Current().Stages()
+	if len(stages) != 1 || stages[0].Role != RoleGuard || stages[0].OnError != "fail_open" || stages[0].Settings == nil {
+		t.Fatalf("stages: %+v", stages)
+	}
+	h := rt.Health()
+	if !h.OK || h.Generation != 1 || len(h.Plugins) != 1 || h.Plugins[0].Name != "fake" || !h.Plugins[0].Required || h.Plugins[0].State != "serving" {
+		t.Fatalf("health: %+v", h)
+	}
+	req := &Request{ID: "r", Route: RouteChat, Start: time.Now(), Chat: &pb.ChatRequest{Model: "a", Messages: []*pb.Message{{Role: "user", Content: "please block"}}}}
+	w := &recorder{}
+	rt.Serve(context.Background(), req, w)
+	if w.err == nil || w.err.Code != "custom" {
+		t.Fatalf("the stage refuses: %+v", w.err)
+	}
+	sec := rt.Metrics().Security()
+	if sec.BlockedRequests != 1 || sec.PromptInjectionsDetected != 1 || sec.Categories["odd"] != 1 {
+		t.Fatalf("the refusal counts where the stage said: %+v", sec)
+	}
+}
+
+func TestEveryRequestIsItsOwnEvent(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "")+`
+pipeline "default" {
+  tracker "rec" {
+    plugin = "fake"
+  }
+}
+`)
+	for i := 0; i < 3; i++ {
+		rt.serve(context.Background(), "a", false, nil) // every request has the id "req-1"
+	}
+	waitUntil(t, func() bool { return len(rt.script.tracked()) == 3 })
+	ids := map[string]bool{}
+	for _, ev := range rt.script.tracked() {
+		ids[ev.EventId] = true
+		if ev.RequestId != "req-1" || !ev.Ok || ev.ModelUsed != "a" {
+			t.Fatalf("event: %+v", ev)
+		}
+	}
+	if len(ids) != 3 {
+		t.Fatalf("three requests with one request id must be three events: %d distinct ids", len(ids))
+	}
+}
