@@ -1,6 +1,6 @@
 # guard-injection: the detector's model and its measurements.
 GUARD_DIR  := plugins/guard-injection
-GUARD_DATA ?= $(abspath ../shared/data/injection)
+GUARD_DATA ?= $(abspath $(GUARD_DIR)/data)
 
 .PHONY: guard-train guard-eval guard-bench guard-fuzz
 

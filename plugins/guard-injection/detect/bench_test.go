@@ -14,7 +14,7 @@ func loadDev(tb testing.TB, name string) []evaluate.Row {
 	path := filepath.Join(DevDataDir, name)
 	f, err := os.Open(path)
 	if err != nil {
-		tb.Fatalf("development data %s is missing (expected the shared folder ../../../shared/data/injection next to the repository): %v", path, err)
+		tb.Fatalf("development data %s is missing (plugins/guard-injection/data is part of the repository): %v", path, err)
 	}
 	defer f.Close()
 	rows, _, err := evaluate.ReadCSV(f)
@@ -24,8 +24,8 @@ func loadDev(tb testing.TB, name string) []evaluate.Row {
 	return rows
 }
 
-// DevDataDir is the shared development data, relative to this package.
-const DevDataDir = "../../../../shared/data/injection"
+// DevDataDir is the module's development data (plugins/guard-injection/data), relative to this package.
+const DevDataDir = "../data"
 
 // BenchmarkDetect runs the served detector over every development prompt;
 // ns/op is the mean cost of one prompt.

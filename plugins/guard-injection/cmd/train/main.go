@@ -7,7 +7,7 @@
 // full detector (rules + that fold's quantised model), then reports recall
 // and false-positive rate over all held-out predictions.
 //
-//	go run ./cmd/train -data ../../../shared/data/injection -out detect/model.bin
+//	go run ./cmd/train -data data -out detect/model.bin
 package main
 
 import (
@@ -42,7 +42,7 @@ type params struct {
 }
 
 func main() {
-	data := flag.String("data", "../../shared/data/injection", "folder holding jailbreak-dev.csv and injection-short-dev.csv")
+	data := flag.String("data", "data", "folder holding jailbreak-dev.csv and injection-short-dev.csv")
 	out := flag.String("out", "detect/model.bin", "where to write the model")
 	report := flag.String("report", "", "also write the report to this file")
 	folds := flag.Int("folds", 5, "cross-validation folds (0 = none)")
