@@ -15,7 +15,7 @@ patterns=()
 for m in "${modules[@]}"; do patterns+=("./$m/..."); done
 
 say "go test -race over ${#modules[@]} modules (unit and end-to-end tests)"
-go test -race -count=1 -timeout 25m "${patterns[@]}"
+go test -race -count=1 -cover -timeout 45m "${patterns[@]}"
 
 say "short fuzz pass (FUZZTIME=${CI_FUZZTIME:-3s} per target)"
 FUZZTIME="${CI_FUZZTIME:-3s}" bash scripts/fuzz.sh
