@@ -16,6 +16,10 @@ PKG_PATTERNS := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 
 all: build
 
+# The binaries are static (no cgo): they run on any Linux, and the container
+# image (Dockerfile, FROM scratch) is made of these same files.
+build: export CGO_ENABLED := 0
+
 ## build: bin/llmgw, bin/upstream-sim and bin/plugins/<name> (+ their SHA256SUMS)
 build:
 	@mkdir -p bin/plugins

@@ -2,7 +2,7 @@
 containing configured words with 400 blocked_keyword.
 
 The gateway starts it through the `keyword-block` launcher (see
-pipeline.hcl); run `llmgw plugin check examples/python-plugin/keyword-block
+pipeline.hcl); run `bin/llmgw plugin check examples/python-plugin/keyword-block
 --config '{"words":["forbidden-word"]}'` to check it.
 """
 
@@ -29,8 +29,9 @@ class KeywordBlock(Stage):
             text = message.content.lower()
             for word in self.words:
                 if word in text:
-                    return reject(400, "invalid_request_error", "blocked_keyword", "keyword",
-                                  "the prompt contains a blocked word")
+                    return reject(status=400, type="invalid_request_error", code="blocked_keyword",
+                                  message="the prompt contains a blocked word", param="messages",
+                                  category="keyword")
         return proceed()
 
     def info(self):

@@ -60,7 +60,6 @@ type (
 	Usage             = pb.Usage
 	StageRequest      = pb.StageRequest
 	StageResponse     = pb.StageResponse
-	Rejection         = pb.Rejection
 	StageAfterRequest = pb.StageAfterRequest
 	CompleteRequest   = pb.CompleteRequest
 	CompleteResponse  = pb.CompleteResponse
@@ -255,15 +254,6 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 
 // Continue lets the request go on to the next stage.
 func Continue() *StageResponse { return &StageResponse{} }
-
-// Reject refuses the request: the client gets status with the contract's
-// error JSON {type, code, message}. category feeds the security metrics.
-func Reject(status int, errType, code, category, message string) *StageResponse {
-	return &StageResponse{
-		Action: pb.StageResponse_REJECT,
-		Reject: &Rejection{Status: int32(status), Type: errType, Code: code, Category: category, Message: message},
-	}
-}
 
 // IsReject reports whether a stage answer refuses the request.
 func IsReject(r *StageResponse) bool {

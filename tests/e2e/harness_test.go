@@ -94,12 +94,20 @@ func (p *proc) output() string {
 
 func startProc(t testing.TB, env []string, name string, args ...string) *proc {
 	t.Helper()
-	p := &proc{done: make(chan struct{})}
-	p.cmd = exec.Command(name, args...)
-	p.cmd.Env = append(os.Environ(), env...)
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Dir = root
+	return startCmd(t, cmd)
+}
+
+// startCmd starts a prepared command, keeps its output and stops it when the
+// test ends.
+func startCmd(t testing.TB, cmd *exec.Cmd) *proc {
+	t.Helper()
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	name := cmd.Path
 	p.cmd.Stdout = p
 	p.cmd.Stderr = p
-	p.cmd.Dir = root
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}

@@ -166,9 +166,10 @@ func TestPluginCheckFailsOnBrokenPlugins(t *testing.T) {
 	}
 }
 
-// TestScaffoldTutorial follows docs/writing-plugins.md: scaffold a stage
-// outside the repository, test and build it with GOWORK=off, check it, and
-// load it in a gateway with its pipeline snippet.
+// TestScaffoldTutorial follows docs/writing-plugins.md: scaffold each kind
+// outside the repository, test and build it with GOWORK=off and check it;
+// the stage goes on to the whole newcomer's path (newcomerStage: own logic,
+// loaded in a gateway, reloaded).
 func TestScaffoldTutorial(t *testing.T) {
 	cli := llmgwCLI(t)
 	for _, kind := range []string{"provider", "tracker"} {
@@ -184,32 +185,7 @@ func TestScaffoldTutorial(t *testing.T) {
 			}
 		})
 	}
-
-	dir := scaffold(t, cli, "my-stage", "stage")
-	if out, code := runCmd(t, 3*time.Minute, dir, goOffline, "go", "test", "-count=1", "./..."); code != 0 {
-		t.Fatalf("go test: exit %d\n%s", code, out)
-	}
-	bin := filepath.Join(dir, "my-stage")
-	goBuild(t, dir, bin)
-	if out, code := runCmd(t, 2*time.Minute, "", nil, cli, "plugin", "check", bin, "--config", `{"words":["forbidden-word"]}`); code != 0 {
-		t.Fatalf("plugin check: exit %d\n%s", code, out)
-	}
-	snippet, err := os.ReadFile(filepath.Join(dir, "pipeline.snippet.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := startSim(t)
-	g := startGateway(t, writePipeline(t, providersHCL(s)+string(snippet)))
-	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "please say FORBIDDEN-WORD"}, nil)
-	if r.status != 400 || r.errorCode(t) != "blocked_keyword" {
-		t.Fatalf("the scaffolded stage did not block: %d %s", r.status, r.body)
-	}
-	if n, _ := s.requests(t); n != 0 {
-		t.Fatalf("a blocked request reached the upstream (%d requests)", n)
-	}
-	if r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "What is the capital of France?"}, nil); r.status != 200 {
-		t.Fatalf("a harmless prompt: %d %s", r.status, r.body)
-	}
+	t.Run("stage", func(t *testing.T) { newcomerStage(t, cli) })
 }
 
 // v99Main is a plugin that speaks only protocol version 99.

@@ -14,6 +14,7 @@ const usage = `usage: llmgw <command> [flags]
 commands:
   serve     [--config FILE] [--listen ADDR] [--log-level LEVEL]   serve the gateway
   validate  [--config FILE]                                       check a pipeline file and its plugins' config
+  health    [--url URL] [--timeout DUR]                           exit 0 when a running gateway's /health answers 200
   plugin    new NAME --kind stage|provider|tracker [--dir DIR]    scaffold a plugin module
   plugin    check PATH [--config [KIND=]JSON]…                    run the conformance suite on a plugin binary
   version                                                         print the version
@@ -32,6 +33,8 @@ func main() {
 		code = serve(os.Args[2:])
 	case "validate":
 		code = validate(os.Args[2:])
+	case "health":
+		code = health(os.Args[2:])
 	case "plugin":
 		code = pluginMain(os.Args[2:])
 	case "version", "--version", "-v":

@@ -25,6 +25,12 @@ var pluginNameRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 // scaffoldData fills the templates under scaffold/.
 type scaffoldData struct {
 	Name, Kind, Module, Package, SDKPath, GoVersion, BinPath string
+	// InRepo is true when the module is inside the llmgw checkout (built by
+	// make build into bin/plugins).
+	InRepo bool
+	// LLMGW is the command that runs the gateway's CLI from the module's
+	// directory when it is outside the checkout (an absolute path).
+	LLMGW string
 }
 
 func pluginNew(args []string, stdout, stderr io.Writer) int {
@@ -58,63 +64,105 @@ type newOptions struct {
 	Tidy bool
 }
 
-// scaffoldPlugin writes a plugin module and makes it build.
+// scaffoldPlan is where and what scaffoldPlugin writes.
+type scaffoldPlan struct {
+	data     scaffoldData
+	dir      string // the module's directory, absolute
+	sdkDir   string // sdk/go of the checkout, absolute
+	repoRoot string // the checkout, absolute
+	cli      string // bin/llmgw of the checkout, as the user can type it from here
+	binPath  string // where the plugin binary lands
+}
+
+// scaffoldPlugin writes a plugin module, makes it build and says what to do
+// next.
 func scaffoldPlugin(o newOptions, out io.Writer) error {
+	if err := checkNewOptions(o); err != nil {
+		return err
+	}
+	plan, err := planScaffold(o)
+	if err != nil {
+		return err
+	}
+	if err := writeScaffold(plan); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "created %s module %s in %s\n", o.Kind, plan.data.Module, plan.dir)
+	if o.Tidy {
+		if err := goModTidy(plan.dir, out); err != nil {
+			fmt.Fprintf(out, "warning: go mod tidy failed (%v); run it yourself in %s\n", err, plan.dir)
+		}
+	}
+	if plan.data.InRepo {
+		addToWorkspace(plan.repoRoot, plan.dir, out)
+	}
+	printNextSteps(out, plan)
+	return nil
+}
+
+// checkNewOptions refuses a bad name or kind before anything is touched.
+func checkNewOptions(o newOptions) error {
 	if !pluginNameRE.MatchString(o.Name) {
 		return fmt.Errorf("invalid name %q: use lower-case letters, digits and dashes (e.g. keyword-block)", o.Name)
 	}
 	switch o.Kind {
 	case "stage", "provider", "tracker":
+		return nil
 	case "":
 		return errors.New("--kind is required: stage, provider or tracker")
-	default:
-		return fmt.Errorf("invalid --kind %q: stage, provider or tracker", o.Kind)
 	}
+	return fmt.Errorf("invalid --kind %q: stage, provider or tracker", o.Kind)
+}
+
+// planScaffold finds the SDK and decides the module's directory, path,
+// package and binary.
+func planScaffold(o newOptions) (*scaffoldPlan, error) {
 	sdkDir, err := findSDK(o.SDKDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	repoRoot := filepath.Dir(filepath.Dir(sdkDir)) // …/sdk/go → …
+	p := &scaffoldPlan{sdkDir: sdkDir, repoRoot: filepath.Dir(filepath.Dir(sdkDir))} // …/sdk/go → …
 	if o.Dir == "" {
 		o.Dir = filepath.Join("plugins", o.Name)
 	}
-	dir, err := filepath.Abs(o.Dir)
-	if err != nil {
-		return err
+	if p.dir, err = filepath.Abs(o.Dir); err != nil {
+		return nil, err
 	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%s already exists and is not empty", o.Dir)
+	if entries, err := os.ReadDir(p.dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("%s already exists and is not empty", o.Dir)
 	}
-	inRepo := within(repoRoot, dir)
+	inRepo := within(p.repoRoot, p.dir)
 	if o.Module == "" {
+		o.Module = "example.com/llmgw-plugins/" + o.Name
 		if inRepo {
-			rel, _ := filepath.Rel(repoRoot, dir)
+			rel, _ := filepath.Rel(p.repoRoot, p.dir)
 			o.Module = "github.com/llmgw/llmgw/" + filepath.ToSlash(rel)
-		} else {
-			o.Module = "example.com/llmgw-plugins/" + o.Name
 		}
 	}
 	sdkPath := sdkDir
 	if inRepo {
-		if rel, err := filepath.Rel(dir, sdkDir); err == nil {
+		if rel, err := filepath.Rel(p.dir, sdkDir); err == nil {
 			sdkPath = filepath.ToSlash(rel)
 		}
 	}
 	// Where the binary lands: bin/plugins/NAME via make build inside the
 	// repository (the snippet's path is then relative to the root's
 	// pipeline.hcl), else beside the module.
-	binPath := filepath.Join(dir, o.Name)
-	snippetPath := binPath
+	p.binPath = filepath.Join(p.dir, o.Name)
+	snippetPath := p.binPath
 	if inRepo {
+		p.binPath = filepath.Join(p.repoRoot, "bin", "plugins", o.Name)
 		snippetPath = "bin/plugins/" + o.Name
 	}
+	cliAbs := filepath.Join(p.repoRoot, "bin", "llmgw")
+	p.cli = fromHere(cliAbs)
 	// The logic package's directory must not be the binary's name
 	// (`go build -o NAME .` in the module).
 	pkg := strings.ReplaceAll(o.Name, "-", "")
 	if pkg == o.Name {
 		pkg += o.Kind
 	}
-	data := scaffoldData{
+	p.data = scaffoldData{
 		Name:      o.Name,
 		Kind:      o.Kind,
 		Module:    o.Module,
@@ -122,24 +170,33 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 		SDKPath:   sdkPath,
 		GoVersion: goVersion(filepath.Join(sdkDir, "go.mod")),
 		BinPath:   snippetPath,
+		InRepo:    inRepo,
+		LLMGW:     cliAbs,
 	}
+	return p, nil
+}
+
+// writeScaffold renders the templates into the module's directory, with the
+// SDK's go.sum.
+func writeScaffold(p *scaffoldPlan) error {
 	files := []struct{ tmpl, dst string }{
 		{"common/go.mod.tmpl", "go.mod"},
 		{"common/main.go.tmpl", "main.go"},
 		{"common/README.md.tmpl", "README.md"},
-		{o.Kind + "/logic.go.tmpl", filepath.Join(data.Package, data.Package+".go")},
-		{o.Kind + "/logic_test.go.tmpl", filepath.Join(data.Package, data.Package+"_test.go")},
-		{o.Kind + "/pipeline.snippet.hcl.tmpl", "pipeline.snippet.hcl"},
+		{p.data.Kind + "/logic.go.tmpl", filepath.Join(p.data.Package, p.data.Package+".go")},
+		{p.data.Kind + "/logic_test.go.tmpl", filepath.Join(p.data.Package, p.data.Package+"_test.go")},
+		{p.data.Kind + "/pipeline.snippet.hcl.tmpl", "pipeline.snippet.hcl"},
 	}
 	// Render everything first, so a failure leaves nothing behind.
 	rendered := make([][]byte, len(files))
 	for i, f := range files {
-		if rendered[i], err = render(f.tmpl, data); err != nil {
+		var err error
+		if rendered[i], err = render(f.tmpl, p.data); err != nil {
 			return err
 		}
 	}
 	for i, f := range files {
-		dst := filepath.Join(dir, f.dst)
+		dst := filepath.Join(p.dir, f.dst)
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return err
 		}
@@ -149,41 +206,41 @@ func scaffoldPlugin(o newOptions, out io.Writer) error {
 	}
 	// The SDK's go.sum covers every module the scaffold needs, so the module
 	// builds without the network.
-	if sum, err := os.ReadFile(filepath.Join(sdkDir, "go.sum")); err == nil {
-		if err := os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644); err != nil {
-			return err
-		}
+	if sum, err := os.ReadFile(filepath.Join(p.sdkDir, "go.sum")); err == nil {
+		return os.WriteFile(filepath.Join(p.dir, "go.sum"), sum, 0o644)
 	}
-	fmt.Fprintf(out, "created %s module %s in %s\n", o.Kind, o.Module, dir)
-	if o.Tidy {
-		if err := goModTidy(dir, out); err != nil {
-			fmt.Fprintf(out, "warning: go mod tidy failed (%v); run it yourself in %s\n", err, dir)
-		}
-	}
-	if inRepo {
-		addToWorkspace(repoRoot, dir, out)
-	}
-	rel := dir
-	if wd, err := os.Getwd(); err == nil {
-		if r, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(r, "..") {
-			rel = r
-		}
-	}
-	build := "go build -o " + binPath + " .   # the binary"
-	checkPath := binPath
-	if inRepo {
-		build = "make build   # (from the repository's root) → bin/plugins/" + o.Name
-		checkPath = filepath.Join(repoRoot, "bin", "plugins", o.Name)
+	return nil
+}
+
+// printNextSteps tells the user the commands that follow, each runnable
+// from the current directory.
+func printNextSteps(out io.Writer, p *scaffoldPlan) {
+	dir := fromHere(p.dir)
+	build := "(cd " + dir + " && go build -o " + p.data.Name + " .)   # the binary"
+	if p.data.InRepo {
+		build = "make build   # (from the repository's root) → bin/plugins/" + p.data.Name
 	}
 	fmt.Fprintf(out, "\nnext steps:\n"+
-		"  cd %s && go test ./...   # its tests pass already\n"+
-		"  edit %s/%s.go   # your logic\n"+
+		"  (cd %s && go test ./...)   # its tests pass already\n"+
+		"  edit %s   # your logic\n"+
 		"  %s\n"+
-		"  llmgw plugin check %s%s\n"+
-		"  paste pipeline.snippet.hcl into your pipeline file; a running gateway reloads it\n"+
-		"  guide: docs/writing-plugins.md\n",
-		rel, data.Package, data.Package, build, checkPath, checkHint(o.Kind))
-	return nil
+		"  %s plugin check %s%s\n"+
+		"  paste %s into your pipeline file; a running gateway reloads it\n"+
+		"  guide: %s\n",
+		dir, filepath.Join(dir, p.data.Package, p.data.Package+".go"), build,
+		p.cli, fromHere(p.binPath), checkHint(p.data.Kind), filepath.Join(dir, "pipeline.snippet.hcl"),
+		fromHere(filepath.Join(p.repoRoot, "docs", "writing-plugins.md")))
+}
+
+// fromHere is path relative to the current directory when it is below it
+// (as a user would type it), else absolute.
+func fromHere(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, path); err == nil && within(wd, path) {
+			return r
+		}
+	}
+	return path
 }
 
 func checkHint(kind string) string {

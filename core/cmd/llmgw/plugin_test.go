@@ -68,6 +68,16 @@ func TestScaffoldBuildsOutsideTheWorkspace(t *testing.T) {
 					t.Errorf("missing %s", f)
 				}
 			}
+			// The commands printed and written are the ones that work: the
+			// CLI is the checkout's bin/llmgw, not a bare `llmgw`.
+			cli := filepath.Join(filepath.Dir(filepath.Dir(sdkDir)), "bin", "llmgw")
+			if want := cli + " plugin check " + filepath.Join(dir, "my-"+kind); !strings.Contains(out.String(), want) {
+				t.Errorf("next steps lack %q:\n%s", want, out.String())
+			}
+			readme, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+			if want := cli + " plugin check ./my-" + kind; !strings.Contains(string(readme), want) {
+				t.Errorf("README lacks %q:\n%s", want, readme)
+			}
 			gomod, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
 			if !strings.Contains(string(gomod), "replace github.com/llmgw/llmgw/sdk/go => "+sdkDir) {
 				t.Errorf("go.mod lacks the replace to %s:\n%s", sdkDir, gomod)

@@ -160,9 +160,7 @@ func scanned(role string) bool {
 }
 
 func invalid(status int, code, param, msg string) *sdk.StageResponse {
-	r := sdk.Reject(status, "invalid_request_error", code, "validation", msg)
-	r.Reject.Param = param
-	return r
+	return sdk.Rejection{Status: status, Type: sdk.TypeInvalidRequest, Code: code, Message: msg, Param: param, Category: "validation"}.Response()
 }
 
 // Process validates and scans one request.
@@ -189,9 +187,14 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 		ann["guard.action"] = s.set.Mode
 	}
 	if flagged && s.set.Mode == ModeBlock {
-		r := sdk.Reject(400, "invalid_request_error", "prompt_injection_detected", best.Category,
-			fmt.Sprintf("prompt blocked by the injection guard (category: %s)", best.Category))
-		r.Reject.Param = promptParam(chat)
+		r := sdk.Rejection{
+			Status:   400,
+			Type:     sdk.TypeInvalidRequest,
+			Code:     "prompt_injection_detected",
+			Message:  fmt.Sprintf("prompt blocked by the injection guard (category: %s)", best.Category),
+			Param:    promptParam(chat),
+			Category: best.Category,
+		}.Response()
 		r.Annotations = ann
 		return r, nil
 	}
@@ -242,10 +245,7 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 	}
 	if model := cr.GetModel(); s.set.CheckModel && len(s.models) > 0 && model != "" && !slices.Contains(s.models, model) {
 		if chat {
-			r := sdk.Reject(404, "invalid_request_error", "model_not_found", "validation",
-				fmt.Sprintf("The model %q does not exist", model))
-			r.Reject.Param = "model"
-			return r
+			return invalid(404, "model_not_found", "model", fmt.Sprintf("The model %q does not exist", model))
 		}
 		return invalid(400, "unknown_model", "model", fmt.Sprintf("unknown model %q; see GET /models", model))
 	}

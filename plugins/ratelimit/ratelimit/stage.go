@@ -192,9 +192,14 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 	}
 	r := rules[worst]
 	wait := max(1, ceilSeconds(results[worst].RetryAfter))
-	resp := sdk.Reject(429, "rate_limit_error", "rate_limit_exceeded", "rate_limit",
-		"rate limit exceeded for rule "+r.name+": "+r.desc)
-	resp.Reject.RetryAfterMs = wait * 1000
+	resp := sdk.Rejection{
+		Status:     429,
+		Type:       sdk.TypeRateLimit,
+		Code:       "rate_limit_exceeded",
+		Message:    "rate limit exceeded for rule " + r.name + ": " + r.desc,
+		Category:   "rate_limit",
+		RetryAfter: time.Duration(wait) * time.Second,
+	}.Response()
 	resp.ResponseHeaders = headers(r.limitStr, 0, wait)
 	resp.Annotations = map[string]string{AnnotationRule: r.name}
 	return resp
@@ -203,9 +208,14 @@ func (s *Stage) reject(rules []*rule, results []limiter.Result) *sdk.StageRespon
 func (s *Stage) unavailable(err error) *sdk.StageResponse {
 	_ = err // logged once per outage by the backend's OnDown
 	if s.cfg.failClosed {
-		resp := sdk.Reject(503, "service_unavailable", "plugin_unavailable", "unavailable",
-			"rate limiting is unavailable (its Redis backend cannot be reached); try again shortly")
-		resp.Reject.RetryAfterMs = 1000
+		resp := sdk.Rejection{
+			Status:     503,
+			Type:       sdk.TypeServiceUnavailable,
+			Code:       "plugin_unavailable",
+			Message:    "rate limiting is unavailable (its Redis backend cannot be reached); try again shortly",
+			Category:   "unavailable",
+			RetryAfter: time.Second,
+		}.Response()
 		resp.Annotations = map[string]string{AnnotationDegraded: "true"}
 		return resp
 	}

@@ -419,13 +419,8 @@ func (r *runner) process(ctx context.Context, id string, i int) error {
 	if err != nil {
 		return fmt.Errorf("Process: %s", statusText(err))
 	}
-	if sdk.IsReject(resp) {
-		rej := resp.Reject
-		if rej.Status < 400 || rej.Status > 599 || rej.Code == "" || rej.Type == "" {
-			return fmt.Errorf("a rejection needs a 4xx/5xx status, a type and a code; got status %d type %q code %q", rej.Status, rej.Type, rej.Code)
-		}
-	} else if resp.Action == pb.StageResponse_REJECT {
-		return errors.New("action REJECT without a rejection")
+	if resp.Action == pb.StageResponse_REJECT {
+		return sdk.ValidateRejection(resp.Reject)
 	}
 	return nil
 }

@@ -79,10 +79,17 @@ func (h *Harness) CloseInstance(ctx context.Context, id string) error {
 	return err
 }
 
-// Process calls a stage instance.
+// Process calls a stage instance. A rejection that breaks the rules of
+// sdk.Rejection.Validate (a status a stage may not use, a type that does
+// not go with it, no category, …) comes back as an error, so the stage's
+// tests fail where the host would have to patch it up.
 func (h *Harness) Process(ctx context.Context, id string, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	req.InstanceId = id
-	return h.Stage.Process(ctx, req)
+	resp, err := h.Stage.Process(ctx, req)
+	if err == nil && resp.GetAction() == pb.StageResponse_REJECT {
+		err = sdk.ValidateRejection(resp.GetReject())
+	}
+	return resp, err
 }
 
 // After calls a stage instance's after-response hook.

@@ -15,7 +15,7 @@ type wordStage struct{ word string }
 func (w *wordStage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	for _, m := range req.Request.GetMessages() {
 		if strings.Contains(m.Content, w.word) {
-			return sdk.Reject(400, "invalid_request_error", "blocked_keyword", "keyword", "blocked"), nil
+			return sdk.Rejection{Status: 400, Type: sdk.TypeInvalidRequest, Code: "blocked_keyword", Message: "blocked", Category: "keyword"}.Response(), nil
 		}
 	}
 	return sdk.Continue(), nil
@@ -128,5 +128,25 @@ func TestDuration(t *testing.T) {
 	c = sdk.Config{Raw: []byte(`{"d":"soon"}`)}
 	if err := c.Decode(&cfg); err == nil {
 		t.Fatal("bad duration accepted")
+	}
+}
+
+// sloppyStage refuses with a rejection that breaks the rules (no category,
+// a type that does not go with its status).
+type sloppyStage struct{}
+
+func (sloppyStage) Process(context.Context, *sdk.StageRequest) (*sdk.StageResponse, error) {
+	return sdk.Rejection{Status: 400, Type: sdk.TypeRateLimit, Code: "pii_detected", Message: "m"}.Response(), nil
+}
+
+func TestHarnessFailsAnInvalidRejection(t *testing.T) {
+	h := sdktest.Start(t, sdk.Plugin{Name: "sloppy", Version: "0", Stage: func(sdk.Config) (sdk.Stage, error) { return sloppyStage{}, nil }})
+	id := h.MustConfigure(t, sdk.KindStage, "s", `{}`)
+	resp, err := h.Process(context.Background(), id, &sdk.StageRequest{Request: &sdk.ChatRequest{}})
+	if err == nil || !strings.Contains(err.Error(), `type "rate_limit_error" does not go with status 400`) {
+		t.Fatalf("an invalid rejection passed the harness: %v", err)
+	}
+	if !sdk.IsReject(resp) {
+		t.Fatalf("the answer itself must still be returned: %+v", resp)
 	}
 }

@@ -12,8 +12,8 @@ A plugin is a small class per kind and one call to :func:`serve`::
         def process(self, request, context):
             text = " ".join(m.content for m in request.request.messages).lower()
             if any(w in text for w in self.words):
-                return reject(400, "invalid_request_error", "blocked_keyword", "keyword",
-                              "the prompt contains a blocked word")
+                return reject(status=400, code="blocked_keyword", message="the prompt contains a blocked word",
+                              category="keyword")
             return proceed()
 
     if __name__ == "__main__":
@@ -43,6 +43,7 @@ from ._kinds import (
     Tracker,
     proceed,
     reject,
+    type_for_status,
 )
 from ._log import get_logger
 from ._server import serve
@@ -69,6 +70,7 @@ __all__ = [
     "proceed",
     "reject",
     "serve",
+    "type_for_status",
 ]
 
 __version__ = "0.1.0"

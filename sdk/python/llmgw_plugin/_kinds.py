@@ -1,5 +1,6 @@
 """The plugin description and the base classes of the three kinds."""
 
+import warnings
 from typing import Callable, Iterable, List, Optional, Sequence
 
 from .proto import llmgw_pb2 as pb
@@ -166,13 +167,50 @@ def proceed(response_headers: Optional[dict] = None, annotations: Optional[dict]
                             annotations=annotations or {}, mutated=mutated, category=category)
 
 
-def reject(status: int, error_type: str, code: str, category: str, message: str,
-           param: str = "", retry_after_ms: int = 0, response_headers: Optional[dict] = None) -> pb.StageResponse:
-    """Refuse the request: the client gets ``status`` with the contract's error
-    JSON {type, code, message}; ``category`` feeds the security metrics."""
+def type_for_status(status: int) -> str:
+    """The error type that goes with a status a stage may answer with (a 4xx
+    or 503), or "" for any other status. Same rules as the Go SDK's
+    ``sdk.TypeForStatus``."""
+    if status == 401:
+        return "authentication_error"
+    if status == 403:
+        return "permission_error"
+    if status == 429:
+        return "rate_limit_error"
+    if status == 503:
+        return "service_unavailable"
+    if 400 <= status <= 499:
+        return "invalid_request_error"
+    return ""
+
+
+_LEGACY_REJECT_ORDER = ("status", "type", "code", "category", "message")
+
+
+def reject(*legacy, status: int = 0, type: str = "", code: str = "", message: str = "", param: str = "",
+           category: str = "", retry_after_ms: int = 0, response_headers: Optional[dict] = None) -> pb.StageResponse:
+    """Refuse the request. Every field is named, so none can be swapped::
+
+        return reject(status=400, code="pii_detected", message="the prompt contains an email address",
+                      param="messages", category="pii")
+
+    The client gets ``status`` (a 4xx or 503) and the error JSON
+    {message, type, code, param, request_id}; ``type`` defaults to the type of
+    the status (:func:`type_for_status`); ``code`` and ``category`` are lower
+    snake_case and label the gateway's metrics; ``category`` groups the
+    refusal in /security-metrics. ``bin/llmgw plugin check`` fails a rejection
+    that breaks these rules. The old positional form
+    ``reject(status, type, code, category, message)`` still works but is
+    deprecated."""
+    if legacy:
+        if len(legacy) != len(_LEGACY_REJECT_ORDER):
+            raise TypeError("reject() takes keyword arguments: reject(status=…, code=…, message=…, category=…)")
+        warnings.warn("reject(status, type, code, category, message) is deprecated; name the arguments",
+                      DeprecationWarning, stacklevel=2)
+        status, type, code, category, message = legacy
     return pb.StageResponse(
         action=pb.StageResponse.REJECT,
-        reject=pb.Rejection(status=status, type=error_type, code=code, category=category, message=message,
-                            param=param, retry_after_ms=retry_after_ms),
+        reject=pb.Rejection(status=status, type=type or type_for_status(status), code=code, message=message,
+                            param=param, category=category, retry_after_ms=retry_after_ms),
         response_headers=response_headers or {},
     )

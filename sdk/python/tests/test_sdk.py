@@ -8,7 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from llmgw_plugin import Config, ConfigError, Plugin, Stage, pb, proceed, reject  # noqa: E402
+from llmgw_plugin import Config, ConfigError, Plugin, Stage, pb, proceed, reject, type_for_status  # noqa: E402
 from llmgw_plugin._log import get_logger  # noqa: E402
 from llmgw_plugin._mtls import make_server_cert  # noqa: E402
 
@@ -41,9 +41,20 @@ class DecodeTest(unittest.TestCase):
 
 class AnswersTest(unittest.TestCase):
     def test_reject_and_proceed(self):
-        r = reject(400, "invalid_request_error", "blocked_keyword", "keyword", "no")
+        r = reject(status=429, code="too_many_emails", message="no", param="messages", category="pii",
+                   retry_after_ms=2000)
         self.assertEqual(r.action, pb.StageResponse.REJECT)
-        self.assertEqual((r.reject.status, r.reject.code, r.reject.category), (400, "blocked_keyword", "keyword"))
+        got = (r.reject.status, r.reject.type, r.reject.code, r.reject.message, r.reject.param, r.reject.category,
+               r.reject.retry_after_ms)
+        self.assertEqual(got, (429, "rate_limit_error", "too_many_emails", "no", "messages", "pii", 2000))
+        with self.assertWarns(DeprecationWarning):
+            old = reject(400, "invalid_request_error", "blocked_keyword", "keyword", "blocked")
+        self.assertEqual((old.reject.code, old.reject.category, old.reject.message), ("blocked_keyword", "keyword", "blocked"))
+        with self.assertRaises(TypeError):
+            reject(400, "blocked_keyword")
+        self.assertEqual([type_for_status(s) for s in (400, 401, 403, 404, 429, 503, 500, 200)],
+                         ["invalid_request_error", "authentication_error", "permission_error", "invalid_request_error",
+                          "rate_limit_error", "service_unavailable", "", ""])
         self.assertEqual(proceed(response_headers={"X-A": "1"}).response_headers["X-A"], "1")
 
     def test_capabilities(self):

@@ -35,7 +35,7 @@ func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 			os.Exit(3)
 		}
 		if s.cfg.RejectWord != "" && strings.Contains(m.Content, s.cfg.RejectWord) {
-			return sdk.Reject(400, "invalid_request_error", "blocked_keyword", "keyword", "blocked by the test stage"), nil
+			return sdk.Rejection{Status: 400, Type: sdk.TypeInvalidRequest, Code: "blocked_keyword", Message: "blocked by the test stage", Category: "keyword"}.Response(), nil
 		}
 	}
 	resp := sdk.Continue()
