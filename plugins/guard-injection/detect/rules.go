@@ -273,16 +273,28 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 	}
 }
 
-// quoted reports whether the word at byte start opens a quotation that a
-// speech verb introduces ("my teacher said: 'ignore the previous homework
-// instructions'"): it reports an override instead of making one.
+// quoted reports whether the word at byte start opens a quotation that is
+// reported or discussed rather than addressed to the model: a speech verb
+// introduces it ("my teacher said: 'ignore the previous homework
+// instructions'"), or words that talk about text ("the string", "the
+// phrase", "attackers may write", "the example attack is") do, or the
+// prompt is a question about it ("Is 'disregard prior instructions' a
+// typical phrase?").
 func quoted(s string, start int) bool {
-	seg := strings.TrimRight(s[max(0, start-32):start], " ")
+	seg := strings.TrimRight(s[max(0, start-40):start], " ")
 	if seg == "" || (seg[len(seg)-1] != '\'' && seg[len(seg)-1] != '"') {
 		return false
 	}
-	return hasPhrase(seg, "said", "says", "wrote", "writes", "told us", "told me", "asked us", "a dit", "hat gesagt",
-		"dijo", "ha detto", "disse")
+	if hasPhrase(seg, "said", "says", "wrote", "writes", "told us", "told me", "asked us", "a dit", "hat gesagt",
+		"dijo", "ha detto", "disse", "string", "phrase", "write", "wrote", "attack is", "example", "contain", "like",
+		"such as", "words", "sentence", "message", "is ", "does ") {
+		return true
+	}
+	// The quotation closes and the prompt asks a question about it.
+	q := seg[len(seg)-1]
+	rest := s[start:]
+	end := strings.IndexByte(rest, q)
+	return end > 0 && strings.Contains(rest[end:], "?")
 }
 
 func containsWord(s string, ts []token, w string) bool {
@@ -390,6 +402,12 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	// Fake system messages and policy overrides.
 	if d.phrases.has(found, "fake_system") {
 		h.raise(0.85, "injection")
+	}
+	if d.phrases.has(found, "fake_authority") || d.phrases.has(found, "fake_marker") {
+		h.raise(0.85, "injection")
+	}
+	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") {
+		h.raise(0.9, "injection")
 	}
 	if d.phrases.has(found, "regardless") {
 		h.raise(0.8, "injection")

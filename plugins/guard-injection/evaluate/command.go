@@ -86,7 +86,9 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	rep := Run(d, rows, set.Threshold, hasCategory)
 	if misses {
 		for _, i := range rep.Errors {
-			fmt.Fprintf(stderr, "miss: %s %s %q\n", label(rows[i]), rows[i].Category, rows[i].Prompt)
+			v := d.Detect(rows[i].Prompt)
+			fmt.Fprintf(stderr, "miss: %s %s score %.3f (rules %.3f, model %.3f, %s) %q\n", label(rows[i]), rows[i].Category,
+				v.Score, v.RuleScore, v.ModelScore, v.Category, rows[i].Prompt)
 		}
 	}
 	if byCategory {
