@@ -83,7 +83,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eval: %s: %v\n", file, err)
 		return 1
 	}
-	rep := Run(d, rows, set.Threshold, hasCategory)
+	rep := RunFlagged(d, rows, set.Threshold, set.Flags, hasCategory)
 	if misses {
 		for _, i := range rep.Errors {
 			v := d.Detect(rows[i].Prompt)

@@ -151,10 +151,16 @@ func Families(rows []Row, flagged []bool) map[string]Family {
 
 // Run scores every row with d at threshold and measures time per prompt.
 func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Report {
+	return RunFlagged(d, rows, threshold, func(v detect.Verdict) bool { return v.Score >= threshold }, byCategory)
+}
+
+// RunFlagged is Run with the stage's own decision (per-category
+// thresholds); threshold is only reported.
+func RunFlagged(d *detect.Detector, rows []Row, threshold float64, flags func(detect.Verdict) bool, byCategory bool) Report {
 	rep := Report{N: len(rows), Threshold: threshold}
 	lat := make([]float64, len(rows))
 	catTotal, catHit := map[string]int{}, map[string]int{}
-	flags := make([]bool, len(rows))
+	marked := make([]bool, len(rows))
 	// Warm up pools and caches so the first rows do not pay for them.
 	for i := 0; i < len(rows) && i < 20; i++ {
 		d.Detect(rows[i].Prompt)
@@ -163,8 +169,8 @@ func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Rep
 		start := time.Now()
 		v := d.Detect(r.Prompt)
 		lat[i] = float64(time.Since(start).Nanoseconds()) / 1000
-		flagged := v.Score >= threshold
-		flags[i] = flagged
+		flagged := flags(v)
+		marked[i] = flagged
 		switch {
 		case r.Injection && flagged:
 			rep.TruePositives++
@@ -201,7 +207,7 @@ func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Rep
 		for c, n := range catTotal {
 			rep.RecallByCategory[c] = ratio(catHit[c], n)
 		}
-		rep.ByCategory = Families(rows, flags)
+		rep.ByCategory = Families(rows, marked)
 	}
 	return rep
 }
