@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/2"
+const Version = "guard-injection-detect/3"
 
 // Categories of a verdict.
 const (
@@ -43,6 +43,11 @@ const (
 	fullPrompt  = 160
 	shortFactor = 0.35
 )
+
+// discussedFactor scales the model's probability on a prompt whose only
+// override the rules found quoted or discussed ("my teacher said: 'ignore
+// the previous homework instructions'").
+const discussedFactor = 0.5
 
 // tinyPrompt bytes and below, the model counts for tinyFactor only: it
 // cannot flag a prompt of a few words on its own ("Your prompt here" scored
@@ -159,6 +164,11 @@ func (d *Detector) Detect(raw string) Verdict {
 		// little, and counts as short: natural text has two or more distinct
 		// features per byte.
 		v.ModelScore = shrink(p, min(len(text.Canonical), distinct/2))
+		if h.discussed && h.score < 0.3 {
+			// The rules saw the attack's words and saw that they are quoted
+			// or talked about; the n-grams see only the words.
+			v.ModelScore *= discussedFactor
+		}
 	}
 	v.Score = v.RuleScore
 	if m := v.ModelScore * d.mw; m > v.Score {

@@ -17,6 +17,9 @@ type token struct {
 type hit struct {
 	score    float64
 	category string
+	// discussed: an override was found inside a quotation that is
+	// reported or discussed, or aimed at the user's own words.
+	discussed bool
 }
 
 func (h *hit) raise(score float64, category string) {
@@ -120,8 +123,13 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 			// instructions") describes an override instead of making one.
 			reported := i >= 2 && word(s, toks[i-1]) == "to" && anyWord(s, toks[i-2:i-1], "me", "us", "him", "her", "them") ||
 				quoted(s, int(t.start))
+			// "Ignore the typo in my previous message": the user's own
+			// earlier words, not the model's instructions.
+			own := anyWord(s, w, "my", "mon", "ma", "mes", "mein", "meine", "meinen", "meiner", "mi", "mis", "mio", "mia", "meu", "minha") &&
+				!anyWord(s, w, "your", "all", "system", "tes", "vos", "tus", "deine", "tue", "suas")
 			switch {
-			case obj && qual && reported:
+			case (obj && qual || strong) && (reported || own):
+				h.discussed = true
 				h.raise(0.2, "injection") // below the default threshold: a weak signal alone
 			case obj && qual:
 				h.raise(0.95, "injection")
