@@ -190,7 +190,10 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 		// Prompt leaks: leak verb × (your|system|hidden …) × (prompt|instructions …).
 		if c&cLeakVerb != 0 {
 			w := window(toks, i, 6)
-			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) {
+			// "write a system prompt for …" makes a new one instead of
+			// asking for the model's own.
+			indefinite := len(w) > 0 && anyWord(s, w[:1], "a", "an", "un", "une", "ein", "eine", "einen", "uno", "una", "um", "uma")
+			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) && !indefinite {
 				h.raise(0.9, "prompt_leak")
 			}
 			if anyClass(w, cSecret) && (anyClass(w, cLeakQual) || anyClass(w, cQual)) {
