@@ -23,6 +23,7 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/jailbreak-dev.csv
 	bin/plugins/guard-injection eval $(GUARD_DATA)/injection-short-dev.csv
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/promptmap-eval.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:
