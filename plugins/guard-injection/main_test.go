@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
@@ -77,6 +78,19 @@ func TestEvalJSONOutput(t *testing.T) {
 	}
 	if rc := rep["recall_by_category"].(map[string]any); rc["direct"].(float64) != 1 {
 		t.Errorf("recall_by_category: %v", rc)
+	}
+	fam := rep["by_category"].(map[string]any)
+	if d := fam["direct"].(map[string]any); d["recall"].(float64) != 1 || d["n"].(float64) != 1 {
+		t.Errorf("by_category direct: %v", d)
+	}
+	if p := fam["plain"].(map[string]any); p["false_positive_rate"].(float64) != 0 || p["n"].(float64) != 2 || p["label"] != "benign" {
+		t.Errorf("by_category plain: %v", p)
+	}
+	var table, errb0 bytes.Buffer
+	if code := evaluate.Command([]string{csv, "--by", "category", "--misses"}, &table, &errb0); code != 0 ||
+		!strings.Contains(table.String(), "direct") || !strings.Contains(table.String(), "recall") ||
+		!strings.Contains(table.String(), "FPR") || errb0.Len() != 0 {
+		t.Errorf("--by category: exit %d\n%s\nstderr: %s", code, table.String(), errb0.String())
 	}
 	// Without a category column there is no recall_by_category.
 	os.WriteFile(csv, []byte("prompt,label\nhello there,benign\n"), 0o644)

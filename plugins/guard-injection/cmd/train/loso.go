@@ -54,7 +54,8 @@ const maxFPR = 0.03
 // pickThreshold chooses, among thresholdSweep, the one with the highest
 // recall whose false-positive rate is at most maxFPR (the higher threshold
 // on a tie); if none qualifies (false alarms of the rules no threshold
-// removes), the one with the highest recall minus false-positive rate.
+// removes), the one with the highest recall minus false-positive rate (the
+// higher threshold on a tie too).
 func pickThreshold(rows []evaluate.Row, scores []float64, idx []int) float64 {
 	best, bestRecall, bestFPR := -1.0, -1.0, 2.0
 	bestJ, fallback := -2.0, thresholdSweep[0]
@@ -78,7 +79,7 @@ func pickThreshold(rows []evaluate.Row, scores []float64, idx []int) float64 {
 		case fpr <= maxFPR && (bestFPR > maxFPR || rec >= bestRecall):
 			best, bestRecall, bestFPR = t, rec, fpr
 		}
-		if rec-fpr > bestJ {
+		if rec-fpr >= bestJ {
 			bestJ, fallback = rec-fpr, t
 		}
 	}
