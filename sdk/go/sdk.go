@@ -105,6 +105,9 @@ const (
 	ClassAuth           = pb.ErrorClass_AUTH
 	ClassQuotaExhausted = pb.ErrorClass_QUOTA_EXHAUSTED
 	ClassContentFilter  = pb.ErrorClass_CONTENT_FILTER
+	// ClassModelUnavailable: the provider does not serve the model; the
+	// router falls back without retrying and without a breaker failure.
+	ClassModelUnavailable = pb.ErrorClass_MODEL_UNAVAILABLE
 )
 
 // ClassName is the contract's snake_case name of an error class
@@ -127,6 +130,8 @@ func ClassName(c ErrorClass) string {
 		return "quota_exhausted"
 	case ClassContentFilter:
 		return "content_filter"
+	case ClassModelUnavailable:
+		return "model_unavailable"
 	}
 	return "unknown"
 }
