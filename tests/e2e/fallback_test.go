@@ -57,7 +57,8 @@ func postStream(t testing.TB, url string, body any) streamReply {
 // TestFallbackMatrix runs every simulator fault, streamed or not, with only
 // the primary failing and with every provider failing.
 func TestFallbackMatrix(t *testing.T) {
-	s := startSim(t)
+	// Realistic pacing: the first token after 50 ms, then one every 5 ms.
+	s := startSim(t, "--latency", "50ms", "--tokens", "20", "--token-interval", "5ms")
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	chat := g.url() + "/v1/chat/completions"
 	gen := g.url() + "/generate"
