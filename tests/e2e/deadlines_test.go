@@ -64,10 +64,13 @@ func TestLongAnswerIsNotATimeout(t *testing.T) {
 func TestReasoningKeepsStreamAlive(t *testing.T) {
 	s := startSim(t, "--latency", "50ms", "--reasoning", "4s", "--tokens", "20", "--token-interval", "20ms")
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	spec := loadSpec(t)
 	for _, model := range []string{"gpt-4o-primary", "openrouter-fallback"} {
 		s.reset(t)
-		sr := postStream(t, g.url()+"/v1/chat/completions", map[string]any{"model": model, "stream": true,
-			"messages": []map[string]string{{"role": "user", "content": "think first"}}})
+		r := postJSON(t, g.url()+"/v1/chat/completions", map[string]any{"model": model, "stream": true,
+			"messages": []map[string]string{{"role": "user", "content": "think first"}}}, nil)
+		spec.check(t, "POST", "/v1/chat/completions", r)
+		sr := streamReply{status: r.status, events: sseEvents(r.body), raw: string(r.body)}
 		if sr.status != 200 || !sr.done() || sr.errorEvent() != nil {
 			t.Fatalf("%s: status %d: %s", model, sr.status, sr.raw)
 		}
@@ -97,6 +100,21 @@ func TestReasoningKeepsStreamAlive(t *testing.T) {
 		if n, _ := s.requests(t); n != 1 {
 			t.Fatalf("%s: %d upstream calls, want 1", model, n)
 		}
+	}
+	// The plain chat answer carries the thinking in message.reasoning_content.
+	r := postJSON(t, g.url()+"/v1/chat/completions", map[string]any{"model": "gpt-4o-primary",
+		"messages": []map[string]string{{"role": "user", "content": "think first"}}}, nil)
+	spec.check(t, "POST", "/v1/chat/completions", r)
+	var cc struct {
+		Choices []struct {
+			Message struct {
+				Content          string `json:"content"`
+				ReasoningContent string `json:"reasoning_content"`
+			}
+		}
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &cc) != nil || len(cc.Choices) != 1 || cc.Choices[0].Message.ReasoningContent == "" || cc.Choices[0].Message.Content == "" {
+		t.Fatalf("plain answer: %d %s", r.status, r.body)
 	}
 }
 
