@@ -84,7 +84,11 @@ func classOf(httpStatus int, gStatus string, e *apiError, retry time.Duration) s
 			return sdk.ClassQuotaExhausted
 		}
 		return sdk.ClassAuth
-	case "NOT_FOUND", "OUT_OF_RANGE", "UNIMPLEMENTED", "ALREADY_EXISTS":
+	case "NOT_FOUND":
+		// "models/X is not found for API version v1beta": a model this
+		// provider does not serve; another may.
+		return sdk.ClassModelUnavailable
+	case "OUT_OF_RANGE", "UNIMPLEMENTED", "ALREADY_EXISTS":
 		return sdk.ClassBadRequest
 	case "UNAUTHENTICATED", "PERMISSION_DENIED":
 		return sdk.ClassAuth

@@ -199,6 +199,11 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	if text == "" && isFilterReason(reason) {
 		return nil, filtered(reason)
 	}
+	if text == "" {
+		if err := emptyAnswer(resp.StatusCode, reason); err != nil {
+			return nil, err
+		}
+	}
 	return &sdk.CompleteResponse{
 		Id:           gr.ResponseID,
 		Content:      text,
@@ -260,10 +265,18 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 		if reason != "" && text == "" && !sent && isFilterReason(reason) {
 			return filtered(reason)
 		}
-		if text == "" && reason == "" {
-			continue // a usage-only or thought-only event
+		if reason != "" && text == "" && !sent {
+			if err := emptyAnswer(resp.StatusCode, reason); err != nil {
+				return err
+			}
 		}
-		chunk := &sdk.StreamChunk{Content: text, Id: gr.ResponseID, Model: gr.ModelVersion}
+		thought := gr.thoughts()
+		if text == "" && reason == "" && thought == "" {
+			continue // a usage-only event
+		}
+		// A thought-only event still goes out: the model is at work (the
+		// host's idle deadline), and a chat client may show it.
+		chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion}
 		if !started {
 			chunk.Role = "assistant"
 			started = true

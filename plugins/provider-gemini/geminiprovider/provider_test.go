@@ -258,7 +258,11 @@ func TestErrorClasses(t *testing.T) {
 		{"400 location", reply{status: 400, file: "error_400_location.json"}, sdk.ClassAuth, 400, 0, "FAILED_PRECONDITION", "location is not supported"},
 		{"403 suspended", reply{status: 403, file: "error_403_permission_denied.json"}, sdk.ClassAuth, 403, 0, "PERMISSION_DENIED", "api_key:[redacted]"},
 		{"403 unregistered", reply{status: 403, file: "error_403_unregistered.json"}, sdk.ClassAuth, 403, 0, "PERMISSION_DENIED", "unregistered callers"},
-		{"404", reply{status: 404, file: "error_404_not_found.json"}, sdk.ClassBadRequest, 404, 0, "NOT_FOUND", "is not found"},
+		// A model this provider does not serve: fallback without retry.
+		{"404", reply{status: 404, file: "error_404_not_found.json"}, sdk.ClassModelUnavailable, 404, 0, "NOT_FOUND", "is not found"},
+		// An empty candidate is a failure another provider may not repeat.
+		{"empty candidate OTHER", reply{file: "empty_other.json"}, sdk.ClassUpstream5xx, 200, 0, "OTHER", "finished (OTHER) without any content"},
+		{"empty candidate STOP", reply{file: "empty_stop.json"}, sdk.ClassUpstream5xx, 200, 0, "STOP", "finished (STOP) without any content"},
 		{"429 retry info", reply{status: 429, file: "error_429_retryinfo.json"}, sdk.ClassRateLimited, 429, 23 * time.Second, "RESOURCE_EXHAUSTED", "exceeded your current quota"},
 		{"429 retry-after header wins", reply{status: 429, file: "error_429_retryinfo.json", headers: map[string]string{"Retry-After": "2"}}, sdk.ClassRateLimited, 429, 2 * time.Second, "RESOURCE_EXHAUSTED", ""},
 		{"429 plain", reply{status: 429, file: "error_429_plain.json"}, sdk.ClassRateLimited, 429, 0, "RESOURCE_EXHAUSTED", "Resource has been exhausted"},
@@ -377,6 +381,7 @@ func TestStreamFailures(t *testing.T) {
 		{"stream_midstream_error.sse", 1, sdk.ClassUpstream5xx, "overloaded", true},
 		{"stream_blocked.sse", 0, sdk.ClassContentFilter, "safety filter (PROHIBITED_CONTENT)", true},
 		{"stream_malformed.sse", 1, sdk.ClassUpstream5xx, "malformed", true},
+		{"stream_empty_other.sse", 0, sdk.ClassUpstream5xx, "finished (OTHER) without any content", true},
 	}
 	for _, tc := range cases {
 		rp := newReplay(t, reply{file: tc.file})
@@ -391,6 +396,21 @@ func TestStreamFailures(t *testing.T) {
 				t.Errorf("%s: a failed stream sent a finish reason", tc.file)
 			}
 		}
+	}
+}
+
+// A thought-only event is sent on as reasoning: the host's idle deadline
+// sees the model at work.
+func TestStreamThoughtsAreReasoning(t *testing.T) {
+	rp := newReplay(t, reply{file: "stream_thought_then_text.sse"})
+	p := providerFor(t, rp.srv.URL)
+	chunks, err := collect(t, p, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 2 || chunks[0].ReasoningContent != "Weighing the options" || chunks[0].Content != "" ||
+		chunks[1].Content != "Hello" || chunks[1].FinishReason != "stop" {
+		t.Fatalf("chunks: %v", chunks)
 	}
 }
 

@@ -20,6 +20,16 @@ type upstreamError struct {
 	Message json.RawMessage `json:"message"`
 	Type    string          `json:"type"`
 	Code    json.RawMessage `json:"code"`
+	// OpenRouter's 403 moderation refusal names the flagged categories.
+	Metadata *struct {
+		Reasons []string `json:"reasons"`
+	} `json:"metadata"`
+}
+
+// flagged reports an OpenRouter moderation refusal: a 403 whose metadata
+// lists the reasons the input was flagged.
+func (u *upstreamError) flagged() bool {
+	return u != nil && u.Metadata != nil && len(u.Metadata.Reasons) > 0
 }
 
 // errorEnvelope is a body, or a stream event, that may carry an error.
@@ -86,7 +96,13 @@ func (c *classifier) httpError(status int, header http.Header, body []byte) erro
 	if msg == "" {
 		msg = fmt.Sprintf("upstream returned HTTP %d", status)
 	}
-	return c.fail(classForStatus(status, code, ue.typ()), status, retryAfter(header, status), upstreamCode(code, ue.typ()), msg)
+	class := classForStatus(status, code, ue.typ())
+	if status == http.StatusForbidden && ue.flagged() {
+		// OpenRouter: "… requires moderation … Your input was flagged": a
+		// judgement on this input, never the provider's failure.
+		class, code = sdk.ClassContentFilter, "content_filter"
+	}
+	return c.fail(class, status, retryAfter(header, status), upstreamCode(code, ue.typ()), msg)
 }
 
 // embeddedError classifies an error sent inside a 200 answer (OpenRouter's
@@ -131,6 +147,10 @@ func classForStatus(status int, code, typ string) sdk.ErrorClass {
 		return sdk.ClassContentFilter
 	case status == http.StatusTooManyRequests && (code == "insufficient_quota" || typ == "insufficient_quota"):
 		return sdk.ClassQuotaExhausted
+	case status == http.StatusRequestEntityTooLarge && isRateLimitCode(code):
+		// Groq: "Request too large … on tokens per minute": over this
+		// account's per-minute budget, which another provider does not share.
+		return sdk.ClassRateLimited
 	}
 	return provkit.ClassForStatus(status)
 }
@@ -143,19 +163,25 @@ func classForCode(code, typ string) sdk.ErrorClass {
 		switch {
 		case s == "insufficient_quota":
 			return sdk.ClassQuotaExhausted
-		case s == "rate_limit_exceeded" || s == "rate_limit_error" || s == "tokens" || s == "requests":
+		case isRateLimitCode(s) || s == "tokens" || s == "requests":
 			return sdk.ClassRateLimited
 		case s == "invalid_api_key" || s == "authentication_error" || s == "permission_error":
 			return sdk.ClassAuth
 		case isContentFilterCode(s):
 			return sdk.ClassContentFilter
-		case s == "context_length_exceeded" || s == "invalid_request_error" || s == "model_not_found":
+		case s == "model_not_found":
+			return sdk.ClassModelUnavailable
+		case s == "context_length_exceeded" || s == "invalid_request_error":
 			return sdk.ClassBadRequest
 		case s == "timeout":
 			return sdk.ClassTimeout
 		}
 	}
 	return sdk.ClassUpstream5xx
+}
+
+func isRateLimitCode(code string) bool {
+	return code == "rate_limit_exceeded" || code == "rate_limit_error"
 }
 
 func isContentFilterCode(code string) bool {

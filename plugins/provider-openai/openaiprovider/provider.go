@@ -302,6 +302,9 @@ func (p *Provider) completeError(ctx context.Context, x *exchange, err error) er
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {
+	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0 && x.status == apiErr.HTTPStatusCode && parseErrorBody(x.body) != nil:
+		// The one classifier of error bodies, on the body as sent.
+		return p.classify.httpError(x.status, x.header, x.body)
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0:
 		return p.httpErrorFromAPIError(apiErr, x.header)
 	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode > 0:

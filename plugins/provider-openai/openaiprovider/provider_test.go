@@ -185,7 +185,16 @@ func TestErrorClasses(t *testing.T) {
 		{name: "openai 400", reply: reply{status: 400, file: "openai_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "empty_array", msgSubstr: "Invalid 'messages'"},
 		{name: "openai 401", reply: reply{status: 401, file: "openai_401.json"}, class: sdk.ClassAuth, status: 401, code: "invalid_api_key"},
 		{name: "openai 403", reply: reply{status: 403, body: `{"error":{"message":"Project does not have access to model gpt-4o","type":"invalid_request_error","param":null,"code":"model_not_found"}}`}, class: sdk.ClassAuth, status: 403},
-		{name: "openai 404 model", reply: reply{status: 404, file: "openai_404_model.json"}, class: sdk.ClassBadRequest, status: 404, code: "model_not_found"},
+		{name: "openai 403 region", reply: reply{status: 403, file: "openai_403_region.json"}, class: sdk.ClassAuth, status: 403, code: "unsupported_country_region_territory"},
+		// A model the provider does not serve: fallback, no retry here.
+		{name: "openai 404 model", reply: reply{status: 404, file: "openai_404_model.json"}, class: sdk.ClassModelUnavailable, status: 404, code: "model_not_found"},
+		{name: "openrouter 404 no endpoints", reply: reply{status: 404, file: "openrouter_404_no_endpoints.json"}, class: sdk.ClassModelUnavailable, status: 404, msgSubstr: "No endpoints found"},
+		// OpenRouter's moderation: the input, not the provider (never a breaker failure).
+		{name: "openrouter 403 moderation", reply: reply{status: 403, file: "openrouter_403_moderation.json"}, class: sdk.ClassContentFilter, status: 403, code: "content_filter", msgSubstr: "flagged"},
+		// Groq's per-minute token budget: another provider does not share it.
+		{name: "groq 413 tpm", reply: reply{status: 413, file: "groq_413_tpm.json"}, class: sdk.ClassRateLimited, status: 413, code: "rate_limit_exceeded", msgSubstr: "tokens per minute"},
+		{name: "413 without a rate-limit code", reply: reply{status: 413, body: `{"error":{"message":"payload too large","type":"invalid_request_error"}}`}, class: sdk.ClassBadRequest, status: 413},
+		{name: "groq 498 flex capacity", reply: reply{status: 498, file: "groq_498_capacity.json"}, class: sdk.ClassUpstream5xx, status: 498, code: "capacity_exceeded"},
 		{name: "422", reply: reply{status: 422, body: `{"detail":"bad"}`}, class: sdk.ClassBadRequest, status: 422},
 		{name: "openai 429 rate limit", reply: reply{status: 429, file: "openai_429_rate_limit.json", headers: map[string]string{"Retry-After": "2", "Retry-After-Ms": "2032", "X-Ratelimit-Reset-Tokens": "2.032s"}}, class: sdk.ClassRateLimited, status: 429, retryMs: 2032, code: "rate_limit_exceeded"},
 		{name: "429 retry-after seconds", reply: reply{status: 429, file: "openai_429_rate_limit.json", headers: map[string]string{"Retry-After": "7"}}, class: sdk.ClassRateLimited, status: 429, retryMs: 7000},

@@ -27,6 +27,12 @@ type streamChunk struct {
 		Delta struct {
 			Role    string `json:"role"`
 			Content string `json:"content"`
+			// OpenRouter and Groq stream a reasoning model's thinking as
+			// reasoning, DeepSeek-style servers as reasoning_content.
+			Reasoning        string          `json:"reasoning"`
+			ReasoningContent string          `json:"reasoning_content"`
+			Refusal          string          `json:"refusal"`
+			ToolCalls        json.RawMessage `json:"tool_calls"`
 		} `json:"delta"`
 		FinishReason *string `json:"finish_reason"`
 	} `json:"choices"`
@@ -165,9 +171,13 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			out.Usage = toUsage(c.XGroq.Usage)
 		}
 		var role, finish string
+		progress := false // a delta that is not content but shows the model at work
 		for i := range c.Choices {
 			if ch := &c.Choices[i]; ch.Index == 0 {
 				out.Content, role = ch.Delta.Content, ch.Delta.Role
+				out.ReasoningContent = ch.Delta.Reasoning + ch.Delta.ReasoningContent
+				out.Refusal = ch.Delta.Refusal
+				progress = out.ReasoningContent != "" || out.Refusal != "" || hasToolCalls(ch.Delta.ToolCalls)
 				if ch.FinishReason != nil {
 					finish = *ch.FinishReason
 				}
@@ -190,7 +200,7 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			first(out, role, c.ID, c.Model)
 			pending = out
 			continue
-		case out.Content == "" && out.Usage == nil && (role == "" || sentFirst):
+		case out.Content == "" && out.Usage == nil && !progress && (role == "" || sentFirst):
 			continue // an empty keep-alive delta
 		}
 		first(out, role, c.ID, c.Model)
@@ -208,6 +218,14 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 		return p.classify.transportError(ctx, ctx.Err())
 	}
 	return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
+}
+
+// hasToolCalls reports whether a delta's tool_calls holds anything. The
+// gateway does not forward tool calls, but a model writing one is at work:
+// the chunk keeps the host's idle deadline from firing.
+func hasToolCalls(raw json.RawMessage) bool {
+	s := string(bytes.TrimSpace(raw))
+	return s != "" && s != "null" && s != "[]"
 }
 
 // streamFromJSON handles a 2xx JSON answer to a stream request: an error

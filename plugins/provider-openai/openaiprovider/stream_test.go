@@ -235,3 +235,39 @@ func TestStreamStopsWhenTheHostFails(t *testing.T) {
 	}
 	<-aborted
 }
+
+// Reasoning and tool-call deltas carry no content but show the model at
+// work: each is sent on (so the host's idle deadline does not fire), the
+// reasoning as reasoning_content.
+func TestStreamReasoningAndToolCallsAreChunks(t *testing.T) {
+	u := newUpstream(t, reply{file: "openrouter_stream_reasoning.sse"})
+	p := newTestProvider(t, "openrouter", configFor(u, `"flavor":"openrouter"`))
+	chunks, err := collect(context.Background(), p, chatReq("openai/o3-mini"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasoning strings.Builder
+	for _, c := range chunks {
+		reasoning.WriteString(c.ReasoningContent)
+	}
+	if len(chunks) != 5 || reasoning.String() != "Think hard." || joinContent(chunks) != "Hi" || chunks[len(chunks)-1].FinishReason != "stop" {
+		t.Fatalf("chunks: %+v", chunks)
+	}
+}
+
+// A refusal is streamed as such, never as content.
+func TestStreamRefusal(t *testing.T) {
+	u := newUpstream(t, reply{file: "openai_stream_refusal.sse"})
+	p := newTestProvider(t, "openai", configFor(u, ""))
+	chunks, err := collect(context.Background(), p, chatReq("gpt-4o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refusal strings.Builder
+	for _, c := range chunks {
+		refusal.WriteString(c.Refusal)
+	}
+	if refusal.String() != "I'm sorry, I can't help with that." || joinContent(chunks) != "" {
+		t.Fatalf("chunks: %+v", chunks)
+	}
+}

@@ -15,6 +15,9 @@
 //	HTTP status or failure                    class
 //	401, 403                                  auth
 //	402                                       quota_exhausted
+//	404                                       model_unavailable
+//	413 with a rate-limit code (Groq TPM)     rate_limited (decided by the provider's body)
+//	498 (Groq flex capacity)                  upstream_5xx
 //	408, 504, 524                             timeout
 //	429                                       rate_limited
 //	any other 4xx                             bad_request
@@ -25,7 +28,10 @@
 //	DNS, refused, reset, early EOF, TLS, …    transport
 //
 // The router falls back to the next provider on every class but bad_request,
-// and retries rate_limited, upstream_5xx, timeout and transport.
+// and retries rate_limited, upstream_5xx, timeout and transport. A 404 on a
+// chat endpoint is the model (retired, unknown, no endpoint for it): another
+// provider may serve it, this one will not, so it is model_unavailable —
+// fallback without retry, and no breaker failure.
 // A 504 is a timeout, not upstream_5xx: a gateway in front of the model gave
 // up waiting, as Google's DEADLINE_EXCEEDED (which it sends with 504) says.
 package provkit
@@ -55,11 +61,19 @@ func ClassForStatus(status int) sdk.ErrorClass {
 		return sdk.ClassTimeout
 	case status == http.StatusTooManyRequests:
 		return sdk.ClassRateLimited
+	case status == http.StatusNotFound:
+		return sdk.ClassModelUnavailable
+	case status == statusGroqCapacity:
+		return sdk.ClassUpstream5xx
 	case status >= 400 && status < 500:
 		return sdk.ClassBadRequest
 	}
 	return sdk.ClassUpstream5xx
 }
+
+// statusGroqCapacity is Groq's "flex tier capacity exceeded": the provider
+// is busy, not the request wrong.
+const statusGroqCapacity = 498
 
 // statusCloudflareTimeout is Cloudflare's "a timeout occurred": the origin
 // behind it (OpenRouter, Groq, …) did not answer in time.

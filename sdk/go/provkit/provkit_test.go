@@ -20,7 +20,8 @@ import (
 
 func TestClassForStatus(t *testing.T) {
 	cases := map[int]sdk.ErrorClass{
-		400: sdk.ClassBadRequest, 404: sdk.ClassBadRequest, 409: sdk.ClassBadRequest, 413: sdk.ClassBadRequest, 422: sdk.ClassBadRequest,
+		404: sdk.ClassModelUnavailable, 498: sdk.ClassUpstream5xx,
+		400: sdk.ClassBadRequest, 409: sdk.ClassBadRequest, 413: sdk.ClassBadRequest, 422: sdk.ClassBadRequest,
 		401: sdk.ClassAuth, 403: sdk.ClassAuth,
 		402: sdk.ClassQuotaExhausted,
 		408: sdk.ClassTimeout, 504: sdk.ClassTimeout, 524: sdk.ClassTimeout,
