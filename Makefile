@@ -2,7 +2,8 @@
 SHELL   := /bin/bash
 GO      ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/llmgw/llmgw/core/pipeline.Version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X github.com/llmgw/llmgw/core/pipeline.Version=$(VERSION) -X main.commit=$(COMMIT)
 API_URL ?= http://127.0.0.1:8000
 PROMPT  ?= What is the capital of France?
 

@@ -87,6 +87,8 @@ type Status struct {
 	Pid       int    `json:"pid"`
 	Restarts  int    `json:"restarts"`
 	LastError string `json:"last_error,omitempty"`
+	// Version is what the plugin's Describe reported at its last start.
+	Version string `json:"version,omitempty"`
 }
 
 // processKey identifies a process: two generations with the same plugin
@@ -196,7 +198,11 @@ func (h *Host) Statuses() []Status {
 func (p *Process) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Status{Name: p.Name, State: p.state.Load().(string), Pid: p.pid, Restarts: p.restarts, LastError: p.lastError}
+	st := Status{Name: p.Name, State: p.state.Load().(string), Pid: p.pid, Restarts: p.restarts, LastError: p.lastError}
+	if p.describe != nil {
+		st.Version = p.describe.Version
+	}
+	return st
 }
 
 // Describe is what the plugin said of itself at its last start.

@@ -4,10 +4,19 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"runtime"
+	"strconv"
+	"strings"
 
 	"github.com/llmgw/llmgw/core/pipeline"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 )
+
+// commit is the source revision the binary was built from (make build and
+// make release set it with -ldflags "-X main.commit=…").
+var commit = "unknown"
 
 const usage = `usage: llmgw <command> [flags]
 
@@ -16,7 +25,7 @@ commands:
   validate  [--config FILE]                                       check a pipeline file and its plugins' config
   plugin    new NAME --kind stage|provider|tracker [--dir DIR]    scaffold a plugin module
   plugin    check PATH [--config [KIND=]JSON]…                    run the conformance suite on a plugin binary
-  version                                                         print the version
+  version                                                         print the version, commit, Go and protocol versions
 
 LLMGW_CONFIG and LLMGW_LISTEN do what --config and --listen do; flags win.
 `
@@ -35,7 +44,7 @@ func main() {
 	case "plugin":
 		code = pluginMain(os.Args[2:])
 	case "version", "--version", "-v":
-		fmt.Println("llmgw", pipeline.Version)
+		printVersion(os.Stdout)
 	case "help", "--help", "-h":
 		fmt.Print(usage)
 	default:
@@ -43,4 +52,17 @@ func main() {
 		code = 2
 	}
 	os.Exit(code)
+}
+
+// printVersion writes what `llmgw version` shows: enough to tell which
+// release a binary is and which plugins it can talk to.
+func printVersion(w io.Writer) {
+	fmt.Fprintf(w, "llmgw %s\n", pipeline.Version)
+	fmt.Fprintf(w, "commit:            %s\n", commit)
+	fmt.Fprintf(w, "go:                %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	protocols := make([]string, len(sdk.SupportedProtocolVersions))
+	for i, v := range sdk.SupportedProtocolVersions {
+		protocols[i] = strconv.FormatUint(uint64(v), 10)
+	}
+	fmt.Fprintf(w, "plugin protocols:  %s\n", strings.Join(protocols, ", "))
 }
