@@ -3,6 +3,7 @@
 //
 //	release sbom     -o FILE -version V -platform OS/ARCH -root DIR BIN...
 //	release notices  -o FILE BIN...
+//	release modproxy -dir DIR -module PATH -version V [-repo DIR] [-rev REV] [-subdir DIR]
 //
 // sbom writes a CycloneDX 1.5 JSON SBOM of the binaries; notices writes the
 // licence texts of every module linked into them (their MIT/BSD/Apache
@@ -22,7 +23,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: release sbom|notices [flags] BIN...")
+		fmt.Fprintln(os.Stderr, "usage: release sbom|notices|modproxy [flags] ...")
 		os.Exit(2)
 	}
 	var err error
@@ -31,8 +32,10 @@ func main() {
 		err = sbomMain(os.Args[2:])
 	case "notices":
 		err = noticesMain(os.Args[2:])
+	case "modproxy":
+		err = modproxyMain(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q (sbom, notices)", os.Args[1])
+		err = fmt.Errorf("unknown command %q (sbom, notices, modproxy)", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "release:", err)

@@ -12,21 +12,21 @@ import (
 // archive's LICENSE, not a third party's.
 const ownModulePrefix = "github.com/llmgw/llmgw/"
 
-// module is one module version linked into a release binary.
-type module struct {
+// linkedModule is one module version linked into a release binary.
+type linkedModule struct {
 	Path, Version, Sum string
 	Binaries           []string
 }
 
 // modules collects every dependency of the binaries, sorted by path, plus
 // the Go standard library ("std") each was built with.
-func modules(bins []binary) []*module {
-	byKey := map[string]*module{}
+func modules(bins []binary) []*linkedModule {
+	byKey := map[string]*linkedModule{}
 	add := func(path, version, sum, bin string) {
 		key := path + "@" + version
 		m := byKey[key]
 		if m == nil {
-			m = &module{Path: path, Version: version, Sum: sum}
+			m = &linkedModule{Path: path, Version: version, Sum: sum}
 			byKey[key] = m
 		}
 		m.Binaries = append(m.Binaries, bin)
@@ -38,7 +38,7 @@ func modules(bins []binary) []*module {
 			add(d.Path, d.Version, d.Sum, b.Name)
 		}
 	}
-	out := make([]*module, 0, len(byKey))
+	out := make([]*linkedModule, 0, len(byKey))
 	for _, m := range byKey {
 		sort.Strings(m.Binaries)
 		out = append(out, m)

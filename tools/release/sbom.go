@@ -148,7 +148,7 @@ func binaryComponent(b binary, version string) (cdxComponent, cdxDependency, err
 
 // moduleComponent is one module; the project's own modules carry the
 // release version (the build saw them as "(devel)" in the workspace).
-func moduleComponent(m *module, version string, lf *licenseFinder) (cdxComponent, error) {
+func moduleComponent(m *linkedModule, version string, lf *licenseFinder) (cdxComponent, error) {
 	c := cdxComponent{Type: "library", Name: m.Path, Version: moduleVersion(m.Path, m.Version, version)}
 	c.PURL = purl(m.Path, m.Version, version)
 	c.BOMRef = c.PURL
