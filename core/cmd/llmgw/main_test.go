@@ -25,3 +25,18 @@ func TestPrintVersion(t *testing.T) {
 		t.Errorf("llmgw version printed\n%s\nwant\n%s", got, strings.Join(want, ""))
 	}
 }
+
+func TestScaffoldRequiresTheReleasedSDK(t *testing.T) {
+	for host, want := range map[string]string{
+		"v0.2.0":            "v0.2.0",
+		"v1.4.0-rc.2":       "v1.4.0-rc.2",
+		"v0.2.0-3-gabc1234": "v0.0.0", // git describe of a development build
+		"v0.2.0-dirty":      "v0.0.0",
+		"4115ba5":           "v0.0.0",
+		"dev":               "v0.0.0",
+	} {
+		if got := sdkRequireVersion(host); got != want {
+			t.Errorf("sdkRequireVersion(%q) = %q, want %q", host, got, want)
+		}
+	}
+}
