@@ -9,7 +9,7 @@ PROMPT  ?= What is the capital of France?
 
 # Every Go module of the workspace, and the plugins that have a main package.
 PLUGINS      := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
-MODULES      := core sdk/go tests/e2e $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim bench
+MODULES      := core sdk/go tests/e2e $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim tools/release bench
 PKG_PATTERNS := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 
 .PHONY: all build run test test-go test-e2e vet fmt proto bench fuzz clean \
