@@ -1,11 +1,18 @@
 package main
 
 import (
+	"archive/tar"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -35,9 +42,9 @@ func modproxyMain(args []string) error {
 }
 
 // writeProxyVersion writes @v/list, VERSION.info, VERSION.mod and
-// VERSION.zip. The zip is made as the go command makes it from a tag
-// (golang.org/x/mod/zip.CreateFromVCS: the committed files only, plus the
-// repository's LICENSE when the module directory has none), so the go.sum
+// VERSION.zip. The zip holds what the go command puts in it when it fetches
+// the module from a tag — the committed files of the module's directory, plus
+// the repository's LICENSE when that directory has none — so the go.sum
 // hashes computed from it are the ones the checksum database will hold.
 func writeProxyVersion(dir string, m module.Version, repo, rev, subdir string) error {
 	escaped, err := module.EscapePath(m.Path)
@@ -48,18 +55,27 @@ func writeProxyVersion(dir string, m module.Version, repo, rev, subdir string) e
 	if err := os.MkdirAll(vdir, 0o755); err != nil {
 		return err
 	}
+	src, err := os.MkdirTemp("", "llmgw-modproxy-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(src)
+	moduleDir, err := exportModule(repo, rev, subdir, src)
+	if err != nil {
+		return err
+	}
 	zf, err := os.Create(filepath.Join(vdir, m.Version+".zip"))
 	if err != nil {
 		return err
 	}
-	if err := modzip.CreateFromVCS(zf, m, repo, rev, subdir); err != nil {
+	if err := modzip.CreateFromDir(zf, m, moduleDir); err != nil {
 		zf.Close()
 		return err
 	}
 	if err := zf.Close(); err != nil {
 		return err
 	}
-	gomod, err := os.ReadFile(filepath.Join(repo, filepath.FromSlash(subdir), "go.mod"))
+	gomod, err := os.ReadFile(filepath.Join(moduleDir, "go.mod"))
 	if err != nil {
 		return err
 	}
@@ -74,4 +90,70 @@ func writeProxyVersion(dir string, m module.Version, repo, rev, subdir string) e
 		}
 	}
 	return nil
+}
+
+// exportModule writes the module's committed files at rev into dst, as
+// `git archive` gives them (the way the go command and
+// golang.org/x/mod/zip.CreateFromVCS read a tag, which cannot be used
+// directly in a git worktree), adds the repository's LICENSE when the module
+// has none, and returns the module's directory under dst.
+func exportModule(repo, rev, subdir, dst string) (string, error) {
+	args := []string{"-c", "core.autocrlf=input", "-c", "core.eol=lf", "archive", "--format=tar", rev}
+	if subdir != "" {
+		args = append(args, "--", subdir)
+	}
+	cmd := exec.Command("git", args...)
+	cmd.Dir = repo
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("git archive %s %s: %v: %s", rev, subdir, err, stderr.String())
+	}
+	if err := untar(bytes.NewReader(out), dst); err != nil {
+		return "", err
+	}
+	moduleDir := filepath.Join(dst, filepath.FromSlash(subdir))
+	if _, err := os.Stat(filepath.Join(moduleDir, "LICENSE")); errors.Is(err, fs.ErrNotExist) && subdir != "" {
+		cmd := exec.Command("git", "cat-file", "blob", rev+":LICENSE")
+		cmd.Dir = repo
+		if license, err := cmd.Output(); err == nil {
+			if err := os.WriteFile(filepath.Join(moduleDir, "LICENSE"), license, 0o644); err != nil {
+				return "", err
+			}
+		}
+	}
+	return moduleDir, nil
+}
+
+// untar writes the regular files and directories of a tar stream under dst.
+func untar(r io.Reader, dst string) error {
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, filepath.FromSlash(h.Name))
+		if !strings.HasPrefix(target, filepath.Clean(dst)+string(filepath.Separator)) {
+			return fmt.Errorf("archive entry %q leaves %s", h.Name, dst)
+		}
+		switch h.Typeflag {
+		case tar.TypeDir:
+			err = os.MkdirAll(target, 0o755)
+		case tar.TypeReg:
+			if err = os.MkdirAll(filepath.Dir(target), 0o755); err == nil {
+				var b []byte
+				if b, err = io.ReadAll(tr); err == nil {
+					err = os.WriteFile(target, b, 0o644)
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
