@@ -72,7 +72,7 @@ for m in "${modules[@]}"; do
     echo "release-pin: $m/go.mod still has a local replace" >&2
     exit 1
   fi
-  (cd "$m" && go mod tidy -diff >/dev/null && go build ./...) || { echo "release-pin: $m does not build outside the workspace" >&2; exit 1; }
+  (cd "$m" && go mod tidy -diff >/dev/null && go build -o "$scratch/bin/" ./...) || { echo "release-pin: $m does not build outside the workspace" >&2; exit 1; }
 done
 echo "release-pin: ${#pinned[@]} modules now require $SDK $VERSION without a replace: ${pinned[*]}"
 echo "release-pin: all ${#modules[@]} modules are tidy and build with GOWORK=off. Next: commit, then tag (docs/releasing.md)."
