@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -31,6 +32,7 @@ LLMGW_CONFIG and LLMGW_LISTEN do what --config and --listen do; flags win.
 `
 
 func main() {
+	pipeline.Version = moduleVersion(pipeline.Version)
 	if len(os.Args) < 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
@@ -52,6 +54,19 @@ func main() {
 		code = 2
 	}
 	os.Exit(code)
+}
+
+// moduleVersion is the version a build stamped, else — for a binary built
+// by `go install …/core/cmd/llmgw@vX.Y.Z`, which stamps nothing — the
+// module version Go recorded in the binary.
+func moduleVersion(stamped string) string {
+	if stamped != "dev" {
+		return stamped
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return stamped
 }
 
 // printVersion writes what `llmgw version` shows: enough to tell which
