@@ -288,7 +288,7 @@ func TestOutOfRepoPluginAgainstTaggedSDK(t *testing.T) {
 	}
 	realCache, _ := runCmd(t, time.Minute, "", nil, "go", "env", "GOMODCACHE")
 	released := []string{
-		"GOWORK=off", "GOFLAGS=-mod=mod -modcacherw", "GOSUMDB=off",
+		"GOWORK=off", "GOFLAGS=-mod=mod -modcacherw -trimpath", "GOSUMDB=off",
 		"GOMODCACHE=" + filepath.Join(work, "modcache"), // the fake tag never enters the real cache
 		fmt.Sprintf("GOPROXY=file://%s,file://%s/cache/download,off", proxy, strings.TrimSpace(realCache)),
 	}
