@@ -2,13 +2,14 @@
 SHELL   := /bin/bash
 GO      ?= go
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -s -w -X github.com/llmgw/llmgw/core/pipeline.Version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS := -s -w -X github.com/llmgw/llmgw/core/pipeline.Version=$(VERSION) -X main.commit=$(COMMIT)
 API_URL ?= http://127.0.0.1:8000
 PROMPT  ?= What is the capital of France?
 
 # Every Go module of the workspace, and the plugins that have a main package.
 PLUGINS      := $(patsubst plugins/%/main.go,%,$(wildcard plugins/*/main.go))
-MODULES      := core sdk/go tests/e2e $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim bench
+MODULES      := core sdk/go tests/e2e $(patsubst %/go.mod,%,$(wildcard plugins/*/go.mod)) tools/upstream-sim tools/release bench
 PKG_PATTERNS := $(addsuffix /...,$(addprefix ./,$(MODULES)))
 
 .PHONY: all build run test test-go test-e2e vet fmt proto bench fuzz clean \

@@ -74,6 +74,9 @@ func TestUnresponsiveProcessIsReplaced(t *testing.T) {
 	h.SetLiveness(fastLiveness)
 	p, id := acquireStage(t, h, &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: 2 * time.Second})
 	old := p.Status().Pid
+	// The frozen process's connection, taken before the freeze: a goroutine
+	// scheduled late on a loaded machine must not pick up the replacement's.
+	c := p.ClientNow()
 	frozen := time.Now()
 	freeze(t, old)
 
@@ -83,7 +86,6 @@ func TestUnresponsiveProcessIsReplaced(t *testing.T) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		c := p.ClientNow()
 		_, err := c.Stage.Process(ctx, &pb.StageRequest{InstanceId: id, Request: &pb.ChatRequest{}})
 		inflight <- err
 	}()

@@ -131,6 +131,8 @@ type Status struct {
 	// Hangs counts the times the process stopped answering its liveness
 	// checks and was replaced (those replacements count in Restarts too).
 	Hangs int `json:"hangs"`
+	// Version is what the plugin's Describe reported at its last start.
+	Version string `json:"version,omitempty"`
 }
 
 // processKey identifies a process: two generations with the same plugin
@@ -247,7 +249,11 @@ func (h *Host) Statuses() []Status {
 func (p *Process) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return Status{Name: p.Name, State: p.state.Load().(string), Pid: p.pid, Restarts: p.restarts, Hangs: p.hangs, LastError: p.lastError}
+	st := Status{Name: p.Name, State: p.state.Load().(string), Pid: p.pid, Restarts: p.restarts, Hangs: p.hangs, LastError: p.lastError}
+	if p.describe != nil {
+		st.Version = p.describe.Version
+	}
+	return st
 }
 
 // Describe is what the plugin said of itself at its last start.

@@ -12,8 +12,8 @@ import (
 	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
-// Version is the plugin's version.
-const Version = "0.1.0"
+// Version is the plugin's version (a release sets it with -ldflags "-X main.Version=…").
+var Version = "0.1.0"
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "eval" {

@@ -8,7 +8,7 @@ import (
 	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
-// Version is the plugin's version, reported in Describe.
+// Version is the plugin's version, reported in Describe (a release sets it with -ldflags "-X main.Version=…").
 var Version = "0.1.0"
 
 func main() {

@@ -9,13 +9,13 @@ import (
 	"github.com/llmgw/llmgw/plugins/provider-openai/openaiprovider"
 )
 
-// version is the plugin's own version (set with -ldflags "-X main.version=…").
-var version = "0.2.0"
+// Version is the plugin's own version (a release sets it with -ldflags "-X main.Version=…").
+var Version = "0.2.0"
 
 func main() {
 	sdk.Serve(sdk.Plugin{
 		Name:     "provider-openai",
-		Version:  version,
+		Version:  Version,
 		Provider: openaiprovider.New,
 	})
 }

@@ -7,8 +7,8 @@ import (
 	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
-// Version is the plugin's version.
-const Version = "0.1.0"
+// Version is the plugin's version (a release sets it with -ldflags "-X main.Version=…").
+var Version = "0.1.0"
 
 func main() {
 	sdk.Serve(sdk.Plugin{Name: "tracker-mlflow", Version: Version, Tracker: mlflowtracker.New})

@@ -128,9 +128,9 @@ func TestRoutesAnswerWithTheirContractShapes(t *testing.T) {
 		Status     string `json:"status"`
 		Generation int    `json:"generation"`
 		Plugins    []struct {
-			Name, State string
-			Pid         int
-			Restarts    int
+			Name, State, Version string
+			Pid                  int
+			Restarts             int
 		} `json:"plugins"`
 	}
 	if err := json.Unmarshal(r.body, &health); err != nil || r.status != 200 || health.Status != "ok" || health.Generation != 1 || len(health.Plugins) != 3 {
@@ -138,7 +138,7 @@ func TestRoutesAnswerWithTheirContractShapes(t *testing.T) {
 	}
 	children := childPIDs(g.cmd.Process.Pid)
 	for _, p := range health.Plugins {
-		if p.State != "serving" || p.Pid <= 0 {
+		if p.State != "serving" || p.Pid <= 0 || p.Version == "" {
 			t.Errorf("plugin %s: %+v", p.Name, p)
 		}
 		found := false

@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"text/template"
+
+	"github.com/llmgw/llmgw/core/pipeline"
 )
 
 //go:embed scaffold
@@ -24,7 +26,7 @@ var pluginNameRE = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // scaffoldData fills the templates under scaffold/.
 type scaffoldData struct {
-	Name, Kind, Module, Package, SDKPath, GoVersion, BinPath string
+	Name, Kind, Module, Package, SDKPath, SDKVersion, GoVersion, BinPath string
 	// InRepo is true when the module is inside the llmgw checkout (built by
 	// make build into bin/plugins).
 	InRepo bool
@@ -172,6 +174,9 @@ func planScaffold(o newOptions) (*scaffoldPlan, error) {
 		BinPath:   snippetPath,
 		InRepo:    inRepo,
 		LLMGW:     cliAbs,
+		// The SDK at the llmgw release's own version, so that deleting the
+		// replace line builds against the tagged SDK.
+		SDKVersion: sdkRequireVersion(pipeline.Version),
 	}
 	return p, nil
 }
@@ -305,6 +310,22 @@ func findSDK(flagDir string) (string, error) {
 func within(root, dir string) bool {
 	rel, err := filepath.Rel(root, dir)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// releaseVersionRE matches a release's version (not a development build's
+// `git describe` output such as v0.2.0-3-gabc1234 or …-dirty).
+var releaseVersionRE = regexp.MustCompile(`^v\d+\.\d+\.\d+(-(alpha|beta|rc)\.\d+)?$`)
+
+// sdkRequireVersion is the SDK version a new module requires: this llmgw's
+// own version when it is a release, since every module of a release is
+// tagged with the same version (docs/releasing.md) — then deleting the
+// scaffold's replace line is all it takes to build against the published
+// SDK; else v0.0.0, reachable only through the replace.
+func sdkRequireVersion(hostVersion string) string {
+	if releaseVersionRE.MatchString(hostVersion) {
+		return hostVersion
+	}
+	return "v0.0.0"
 }
 
 func goVersion(gomod string) string {

@@ -292,8 +292,7 @@ func (s *Spool) Append(records [][]byte) (int, error) {
 			_ = s.startSegment(s.activeSeg().id + 1)
 			return 0, fmt.Errorf("spool: write: %w", err)
 		}
-		// fdatasync: the data and the new file size, not the timestamps.
-		if err := syscall.Fdatasync(int(s.active.Fd())); err != nil {
+		if err := dataSync(s.active); err != nil {
 			_ = s.startSegment(s.activeSeg().id + 1)
 			return 0, fmt.Errorf("spool: sync: %w", err)
 		}
