@@ -9,10 +9,13 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-modules=(core sdk/go tests/e2e tools/upstream-sim bench)
+modules=(core sdk/go tests/e2e tools/upstream-sim tools/release bench)
 for m in plugins/*/go.mod; do modules+=("$(dirname "$m")"); done
 patterns=()
 for m in "${modules[@]}"; do patterns+=("./$m/..."); done
+
+say "go mod tidy -diff in every module (GOWORK=off)"
+bash scripts/tidy-check.sh
 
 say "go test -race over ${#modules[@]} modules (unit and end-to-end tests)"
 go test -race -count=1 -cover -timeout 45m "${patterns[@]}"
