@@ -1,0 +1,60 @@
+package vkeys
+
+import (
+	"sync"
+)
+
+// stores keeps one open store per backend for as long as some instance uses
+// it: a pipeline reload configures name@N+1 before it closes name@N, and two
+// file stores on one file would each miss the other's writes.
+var stores = struct {
+	sync.Mutex
+	m map[string]*sharedStore
+}{m: map[string]*sharedStore{}}
+
+type sharedStore struct {
+	st   Store
+	refs int
+}
+
+// acquireStore returns the store of s's backend and its release function
+// (the last release closes it).
+func acquireStore(s settings) (Store, func() error, error) {
+	id := "file\x00" + s.dataFile
+	if s.redisURL != "" {
+		id = "redis\x00" + s.redisURL + "\x00" + s.redisPrefix
+	}
+	stores.Lock()
+	defer stores.Unlock()
+	sh := stores.m[id]
+	if sh == nil {
+		var st Store
+		var err error
+		if s.redisURL != "" {
+			st, err = openRedisStore(s.redisURL, s.redisPrefix, s.redisTimeout, s.cacheTTL)
+		} else {
+			st, err = openFileStore(s.dataFile)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		sh = &sharedStore{st: st}
+		stores.m[id] = sh
+	}
+	sh.refs++
+	var once sync.Once
+	release := func() error {
+		var err error
+		once.Do(func() {
+			stores.Lock()
+			defer stores.Unlock()
+			sh.refs--
+			if sh.refs == 0 {
+				delete(stores.m, id)
+				err = sh.st.Close()
+			}
+		})
+		return err
+	}
+	return sh.st, release, nil
+}
