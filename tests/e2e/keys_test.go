@@ -79,7 +79,9 @@ func generateWith(t testing.TB, g *gateway, model string, header map[string]stri
 	return postJSON(t, g.url()+"/generate", map[string]any{"prompt": "hello there", "model": model, "max_tokens": 20}, header)
 }
 
-func bearer(secret string) map[string]string { return map[string]string{"Authorization": "Bearer " + secret} }
+func bearer(secret string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + secret}
+}
 
 func TestVirtualKeysTwoReplicasRedis(t *testing.T) {
 	redisAddr := startRedis(t)
