@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/hashicorp/go-hclog v1.6.3
+	github.com/llmgw/llmgw/plugins/ratelimit v0.0.0
 	github.com/llmgw/llmgw/sdk/go v0.0.0
 	github.com/redis/go-redis/v9 v9.23.0
 )
@@ -27,3 +28,5 @@ require (
 )
 
 replace github.com/llmgw/llmgw/sdk/go => ../../sdk/go
+
+replace github.com/llmgw/llmgw/plugins/ratelimit => ../ratelimit

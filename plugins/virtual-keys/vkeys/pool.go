@@ -1,7 +1,10 @@
 package vkeys
 
 import (
+	"errors"
 	"sync"
+
+	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )
 
 // stores keeps one open store per backend for as long as some instance uses
@@ -14,12 +17,15 @@ var stores = struct {
 
 type sharedStore struct {
 	st   Store
+	lim  limiter.Backend
 	refs int
 }
 
-// acquireStore returns the store of s's backend and its release function
-// (the last release closes it).
-func acquireStore(s settings) (Store, func() error, error) {
+// acquireStore returns the store of s's backend, the rate limiter of the
+// keys' rpm and tpm (the ratelimit plugin's exact sliding log, in the same
+// place: Redis or memory) and their release function (the last release
+// closes them).
+func acquireStore(s settings) (Store, limiter.Backend, func() error, error) {
 	id := "file\x00" + s.dataFile
 	if s.redisURL != "" {
 		id = "redis\x00" + s.redisURL + "\x00" + s.redisPrefix
@@ -36,9 +42,19 @@ func acquireStore(s settings) (Store, func() error, error) {
 			st, err = openFileStore(s.dataFile)
 		}
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		sh = &sharedStore{st: st}
+		var lim limiter.Backend
+		if s.redisURL != "" {
+			lim, err = limiter.NewRedis(limiter.RedisOptions{URL: s.redisURL, Prefix: s.redisPrefix + "rl:", Timeout: s.redisTimeout})
+		} else {
+			lim = limiter.NewMemory(limiter.MemoryOptions{})
+		}
+		if err != nil {
+			_ = st.Close()
+			return nil, nil, nil, err
+		}
+		sh = &sharedStore{st: st, lim: lim}
 		stores.m[id] = sh
 	}
 	sh.refs++
@@ -51,10 +67,10 @@ func acquireStore(s settings) (Store, func() error, error) {
 			sh.refs--
 			if sh.refs == 0 {
 				delete(stores.m, id)
-				err = sh.st.Close()
+				err = errors.Join(sh.st.Close(), sh.lim.Close())
 			}
 		})
 		return err
 	}
-	return sh.st, release, nil
+	return sh.st, sh.lim, release, nil
 }

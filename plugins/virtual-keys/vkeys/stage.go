@@ -10,12 +10,15 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+
+	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )
 
 // Stage is one configured virtual-keys instance.
 type Stage struct {
 	cfg     settings
 	store   Store
+	limits  limiter.Backend
 	release func() error
 	models  []string
 	logger  hclog.Logger
@@ -40,7 +43,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, release, err := acquireStore(cfg)
+	st, lim, release, err := acquireStore(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("virtual-keys: open the key store: %w", err)
 	}
@@ -49,7 +52,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 		logger = hclog.NewNullLogger()
 	}
 	return &Stage{
-		cfg: cfg, store: st, release: release, models: c.Host.GetModels(), logger: logger, now: time.Now,
+		cfg: cfg, store: st, limits: lim, release: release, models: c.Host.GetModels(), logger: logger, now: time.Now,
 		failures: newFailureLimiter(cfg.failedPerMin, time.Minute),
 		pending:  map[string][]pendingReservation{},
 	}, nil
@@ -108,7 +111,54 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	if rej, err := s.reserve(ctx, req, k, now); rej != nil || err != nil {
 		return rej, err
 	}
+	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
+		s.releaseReservation(ctx, req.GetRequestId())
+		return rej, err
+	}
 	return resp, nil
+}
+
+// rateChecks are the key's own limits: rpm requests and tpm tokens in any
+// rolling minute (tokens charged after the answer).
+func rateChecks(k *Key, tokensOnly bool) []limiter.Check {
+	var cs []limiter.Check
+	if k.RPM > 0 && !tokensOnly {
+		cs = append(cs, limiter.Check{Key: "rpm:" + k.ID, Kind: limiter.Requests, Limit: k.RPM, Window: time.Minute})
+	}
+	if k.TPM > 0 {
+		cs = append(cs, limiter.Check{Key: "tpm:" + k.ID, Kind: limiter.Tokens, Limit: k.TPM, Window: time.Minute})
+	}
+	return cs
+}
+
+// limit enforces the key's rpm and tpm, or refuses with 429.
+func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.StageResponse, error) {
+	checks := rateChecks(k, false)
+	if len(checks) == 0 {
+		return nil, nil
+	}
+	results := make([]limiter.Result, len(checks))
+	ok, err := s.limits.Allow(ctx, checks, results)
+	if err != nil {
+		return nil, fmt.Errorf("virtual-keys: rate limit: %w", err)
+	}
+	if ok {
+		return nil, nil
+	}
+	var wait time.Duration
+	what := ""
+	for i, r := range results {
+		if !r.Allowed && r.RetryAfter >= wait {
+			wait, what = r.RetryAfter, fmt.Sprintf("%d %s per minute", checks[i].Limit, checks[i].Kind)
+		}
+	}
+	return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: max(wait, time.Second),
+		Message: "this key's rate limit is reached: " + what}.Response(), nil
+}
+
+// releaseReservation settles the request's first open reservation at 0.
+func (s *Stage) releaseReservation(ctx context.Context, rid string) {
+	_ = s.After(ctx, &sdk.StageAfterRequest{RequestId: rid})
 }
 
 // refuse answers 401 and counts the failure against the client's address.
@@ -152,9 +202,19 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 	return nil, nil
 }
 
-// After settles the request's reservation to what the answer cost (0 when
-// it failed or was refused by a later stage).
+// After charges the answer's tokens to the key's tpm and settles the
+// request's reservation to what the answer cost (0 when it failed or was
+// refused by a later stage).
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
+	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" {
+		if k, err := s.store.ByHash(ctx, req.GetApiKeyHash()); err == nil && k != nil {
+			if checks := rateChecks(k, true); len(checks) > 0 {
+				if err := s.limits.Charge(ctx, checks, total); err != nil {
+					s.logger.Warn("could not charge a key's tokens", "key_id", k.ID, "error", err)
+				}
+			}
+		}
+	}
 	s.mu.Lock()
 	list := s.pending[req.GetRequestId()]
 	if len(list) == 0 {

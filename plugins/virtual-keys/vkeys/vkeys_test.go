@@ -265,3 +265,40 @@ func startRedis(t *testing.T) string {
 	t.Fatal("redis-server did not listen")
 	return ""
 }
+
+func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	mk := func(body string) string {
+		resp, err := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
+		if err != nil || resp.Status != 201 {
+			t.Fatalf("create: %v %s", err, resp.GetBody())
+		}
+		var c struct{ Key string }
+		_ = json.Unmarshal(resp.Body, &c)
+		return c.Key
+	}
+	rpmKey, tpmKey := mk(`{"name":"rpm","rpm":2}`), mk(`{"name":"tpm","tpm":10}`)
+	code := func(key string) string {
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "x", ApiKeyHash: HashSecret(key), Request: &pb.ChatRequest{Model: "m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	if got := []string{code(rpmKey), code(rpmKey), code(rpmKey)}; got[0] != "" || got[1] != "" || got[2] != "rate_limit_exceeded" {
+		t.Fatalf("rpm 2: %q", got)
+	}
+	if code(tpmKey) != "" {
+		t.Fatal("tpm key refused before any tokens")
+	}
+	_ = s.After(ctx, &pb.StageAfterRequest{RequestId: "x", ApiKeyHash: HashSecret(tpmKey), Ok: true, Usage: &pb.Usage{TotalTokens: 10}})
+	if code(tpmKey) != "rate_limit_exceeded" {
+		t.Fatal("tpm 10: a key that used 10 tokens this minute must be refused")
+	}
+}
