@@ -197,6 +197,9 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		return rj.Response(), nil
 	}
 	s.mu.Lock()
+	if len(s.pending) >= 10_000 {
+		s.prunePendingLocked(now)
+	}
 	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], pendingReservation{keyID: k.ID, window: window, rid: rid, at: now})
 	s.mu.Unlock()
 	return nil, nil
@@ -236,6 +239,16 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 		return fmt.Errorf("virtual-keys: settle budget of %s: %w", p.keyID, err)
 	}
 	return nil
+}
+
+// prunePendingLocked forgets reservations whose After never came (the
+// host lost them); the store has expired them by now.
+func (s *Stage) prunePendingLocked(now time.Time) {
+	for id, list := range s.pending {
+		if now.Sub(list[0].at) > s.cfg.reservationTTL {
+			delete(s.pending, id)
+		}
+	}
 }
 
 // budgetWindow names the budget window that holds now and when it ends
