@@ -323,3 +323,43 @@ func TestProtectedModeRefusesAnonymousPublicListen(t *testing.T) {
 	p := startProc(t, []string{"LLMGW_DATA_DIR=" + t.TempDir(), "LLMGW_ALLOW_ANONYMOUS=1"}, binPath("llmgw"), "serve", "--config", file, "--listen", addr)
 	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/health", port), p)
 }
+
+func TestVirtualKeyStreamsAreSettled(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "streamer", "budget_usd": 1, "budget_period": "day"})
+	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "stream please", "model": "gpt-4o-primary", "stream": true}, bearer(secret))
+	events := sseEvents(r.body)
+	if r.status != 200 || len(events) < 2 {
+		t.Fatalf("stream: %d %s", r.status, r.body)
+	}
+	var last struct {
+		Usage struct {
+			Cost json.Number `json:"cost_usd"`
+		} `json:"usage"`
+	}
+	if err := json.Unmarshal([]byte(events[len(events)-2]), &last); err != nil || last.Usage.Cost == "" {
+		t.Fatalf("last event lacks usage.cost_usd: %v %s", err, events[len(events)-2])
+	}
+	want, _ := new(big.Rat).SetString(last.Usage.Cost.String())
+	waitFor(t, "the stream's cost to settle", 5*time.Second, func() bool {
+		got := spendOf(t, g, id)
+		return got != nil && got.Cmp(want) == 0
+	})
+	// Failed requests release their reservations: with room for one worst
+	// case ($0.0003125), three failures in a row leave it free.
+	tightID, tight := createKey(t, g, map[string]any{"name": "tight", "budget_usd": 0.0004})
+	s.fault(t, "gpt-4o", "500")
+	for i := 0; i < 3; i++ {
+		if r := generateWith(t, g, "gpt-4o-primary", bearer(tight)); r.status < 500 {
+			t.Fatalf("faulted upstream answered %d %s", r.status, r.body)
+		}
+	}
+	s.fault(t, "gpt-4o", "none")
+	waitFor(t, "the failed requests' reservations to be released", 5*time.Second, func() bool {
+		return generateWith(t, g, "gpt-4o-primary", bearer(tight)).status == 200
+	})
+	if got := spendOf(t, g, tightID); got.Sign() <= 0 {
+		t.Fatalf("the answered request was not charged: %s", got.FloatString(9))
+	}
+}
