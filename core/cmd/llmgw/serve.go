@@ -187,7 +187,7 @@ func protectedMode(listen string, keysRequired, allowAnonymous bool) string {
 		return ""
 	}
 	return fmt.Sprintf("refusing to serve on %s without virtual keys: anyone who reaches this address could spend the gateway's provider keys.\n"+
-		"Either require keys (LLMGW_REQUIRE_KEYS=1, then create them with `llmgw keys create`, see docs/keys.md),\n"+
+		"Either require keys (LLMGW_REQUIRE_KEYS=1, with the virtual-keys stage in the pipeline; create keys with `llmgw keys create`, see docs/keys.md),\n"+
 		"or accept anonymous use on purpose (LLMGW_ALLOW_ANONYMOUS=1, or allow_anonymous = true in server {}),\n"+
 		"or listen on loopback only (LLMGW_LISTEN=127.0.0.1:8000).", listen)
 }
