@@ -27,7 +27,7 @@ build:
 	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/llmgw ./core/cmd/llmgw
 	@$(GO) build -trimpath -ldflags '-s -w' -o bin/upstream-sim ./tools/upstream-sim
 	@for p in $(PLUGINS); do $(GO) build -trimpath -ldflags '-s -w' -o bin/plugins/$$p ./plugins/$$p || exit 1; done
-	@cd bin/plugins && sha256sum $(PLUGINS) > SHA256SUMS
+	@cd bin/plugins && sha256sum $(PLUGINS) > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 	@$(MAKE) --no-print-directory build-extras
 
 # Other makefiles (mk/*.mk) add to build-extras (e.g. the Python example's venv).
@@ -35,12 +35,13 @@ build:
 build-extras::
 	@true
 
-## run: serve the gateway on 127.0.0.1:8000 (the simulator stands in when no provider key is set)
-run: build
+## run: the whole stack — MLflow, the simulator when no provider key is set, the gateway (scripts/run.sh)
+# run.sh builds (make build) after checking that no make run is already serving.
+run:
 	@bash scripts/run.sh
 
-## test: everything CI runs — vet, unit tests with -race, end-to-end tests through the real binaries
-test: build vet
+## test: everything CI runs — installs what is missing (make deps), vet, unit tests with -race, end-to-end tests
+test: deps build vet
 	@bash scripts/test.sh
 
 vet:

@@ -1,12 +1,20 @@
 # guard-injection: the detector's model and its measurements.
 GUARD_DIR  := plugins/guard-injection
-GUARD_DATA ?= $(abspath ../shared/data/injection)
+GUARD_DATA ?= $(abspath $(GUARD_DIR)/data)
 
-.PHONY: guard-train guard-eval guard-bench guard-fuzz
+.PHONY: guard-train guard-train-check guard-eval guard-bench guard-fuzz
 
 ## guard-train: retrain the guard's n-gram model (deterministic, seed 1) → plugins/guard-injection/detect/model.bin
 guard-train:
 	cd $(GUARD_DIR) && $(GO) run ./cmd/train -data $(GUARD_DATA) -out detect/model.bin -report training-report.txt
+
+## guard-train-check: retrain (model only, no cross-validation) twice and require both to equal detect/model.bin byte for byte
+guard-train-check:
+	@tmp=$$(mktemp -d) && cd $(GUARD_DIR) && \
+	$(GO) run ./cmd/train -data $(GUARD_DATA) -folds 0 -loso=false -out $$tmp/a.bin >/dev/null && \
+	$(GO) run ./cmd/train -data $(GUARD_DATA) -folds 0 -loso=false -out $$tmp/b.bin >/dev/null && \
+	cmp $$tmp/a.bin $$tmp/b.bin && cmp $$tmp/a.bin detect/model.bin && echo "guard-train: byte-identical" ; \
+	rc=$$?; rm -rf $$tmp; exit $$rc
 
 ## guard-eval: score the served detector on the development CSVs
 guard-eval:
@@ -14,6 +22,8 @@ guard-eval:
 	$(GO) build -o bin/plugins/guard-injection ./$(GUARD_DIR)
 	bin/plugins/guard-injection eval $(GUARD_DATA)/jailbreak-dev.csv
 	bin/plugins/guard-injection eval $(GUARD_DATA)/injection-short-dev.csv
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/promptmap-eval.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

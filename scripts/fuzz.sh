@@ -8,8 +8,7 @@ targets=(
   "./core/api FuzzDecodeGenerate"
   "./core/api FuzzDecodeChat"
   "./core/config FuzzParse"
-  "./plugins/provider-openai/openaiprovider FuzzParseSSE"
-  "./plugins/provider-gemini/geminiprovider FuzzParseSSE"
+  "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
 )
 i=0

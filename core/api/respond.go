@@ -188,8 +188,17 @@ func (g *generateWriter) body(res *pipeline.Result, tr *pipeline.Trace) generate
 		LatencyMs:      ms(time.Since(g.req.Start)),
 		Attempts:       attemptsJSON(tr.Attempts),
 		SecurityStatus: "protected",
-		FinishReason:   res.FinishReason,
+		FinishReason:   generateFinish(res),
 	}
+}
+
+// generateFinish is /generate's finish reason: its body has no refusal
+// field, so a model's refusal shows as content_filter.
+func generateFinish(res *pipeline.Result) string {
+	if res.Refusal != "" && res.Content == "" {
+		return "content_filter"
+	}
+	return res.FinishReason
 }
 
 func (g *generateWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
@@ -250,6 +259,9 @@ type chatMsgJSON struct {
 	Role    string  `json:"role,omitempty"`
 	Content *string `json:"content,omitempty"`
 	Refusal *string `json:"refusal,omitempty"`
+	// A reasoning model's thinking, as DeepSeek-style OpenAI-compatible
+	// servers stream it.
+	ReasoningContent *string `json:"reasoning_content,omitempty"`
 }
 
 func (c *chatWriter) id() string { return "chatcmpl-" + c.req.ID }
@@ -260,8 +272,9 @@ func (c *chatWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
 	u := usageOf(res.Usage)
 	writeJSON(c.w, http.StatusOK, chatCompletion{
 		ID: c.id(), Object: "chat.completion", Created: c.created, Model: res.ModelUsed,
-		Choices: []chatChoice{{Index: 0, Message: &chatMsgJSON{Role: "assistant", Content: &content}, FinishReason: &finish}},
-		Usage:   &u,
+		Choices: []chatChoice{{Index: 0, Message: &chatMsgJSON{Role: "assistant", Content: &content, Refusal: optional(res.Refusal),
+			ReasoningContent: optional(res.Reasoning)}, FinishReason: &finish}},
+		Usage: &u,
 	})
 	c.flush()
 }
@@ -294,12 +307,22 @@ func (c *chatWriter) StreamStart(tr *pipeline.Trace) error {
 	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Role: "assistant", Content: &empty}, nil))
 }
 
+// StreamChunk sends the chunk's content, refusal and reasoning (the
+// reasoning as delta.reasoning_content).
 func (c *chatWriter) StreamChunk(ch *pb.StreamChunk) error {
-	if ch.Content == "" {
+	if ch.Content == "" && ch.Refusal == "" && ch.ReasoningContent == "" {
 		return nil
 	}
-	content := ch.Content
-	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Content: &content}, nil))
+	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Content: optional(ch.Content), Refusal: optional(ch.Refusal),
+		ReasoningContent: optional(ch.ReasoningContent)}, nil))
+}
+
+// optional is nil for an empty string, so that the field is left out.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 // StreamEnd sends the finish chunk, the usage chunk when the client asked for

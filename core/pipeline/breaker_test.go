@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -99,5 +102,19 @@ func TestRetryWait(t *testing.T) {
 	defer cancel2()
 	if _, ok := retryWait(short, tg, 0, &pb.ProviderError{Class: sdk.ClassRateLimited, RetryAfterMs: 5000}); ok {
 		t.Error("a Retry-After that does not fit the deadline means moving on")
+	}
+}
+
+func TestRPCDeadlineReportedByThePluginIsATimeout(t *testing.T) {
+	ctx := context.Background()
+	actx, cancel := context.WithTimeout(ctx, time.Hour)
+	defer cancel()
+	// The plugin's side saw the deadline first: the host's timer has not fired.
+	pe := rpcToProviderError(actx, ctx, status.Error(codes.DeadlineExceeded, "context deadline exceeded"))
+	if pe.Class != sdk.ClassTimeout {
+		t.Fatalf("class %s, want timeout", sdk.ClassName(pe.Class))
+	}
+	if pe := rpcToProviderError(actx, ctx, status.Error(codes.Unavailable, "broken pipe")); pe.Class != sdk.ClassTransport {
+		t.Fatalf("a broken connection is transport, got %s", sdk.ClassName(pe.Class))
 	}
 }

@@ -11,13 +11,10 @@ import (
 // What the informational routes report, so the api package needs neither the
 // plugin host nor the parsed pipeline file.
 
-// PluginHealth is one plugin process as GET /health shows it.
+// PluginHealth is one plugin process as GET /health shows it: the process's
+// status and whether serving needs it.
 type PluginHealth struct {
-	Name      string `json:"name"`
-	State     string `json:"state"`
-	Pid       int    `json:"pid"`
-	Restarts  int    `json:"restarts"`
-	LastError string `json:"last_error,omitempty"`
+	pluginhost.Status
 	// Required: the gateway is degraded while this plugin is not serving.
 	Required bool `json:"required"`
 }
@@ -61,7 +58,7 @@ func (rt *Runtime) Health() Health {
 		if p.State == pluginhost.StateServing && spooling[p.Name] {
 			p.State = "spooling"
 		}
-		h.Plugins = append(h.Plugins, PluginHealth{Name: p.Name, State: p.State, Pid: p.Pid, Restarts: p.Restarts, LastError: p.LastError, Required: required})
+		h.Plugins = append(h.Plugins, PluginHealth{Status: p, Required: required})
 	}
 	sort.Slice(h.Plugins, func(i, j int) bool { return h.Plugins[i].Name < h.Plugins[j].Name })
 	return h

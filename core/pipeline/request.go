@@ -83,6 +83,11 @@ type Result struct {
 	// has a price and the provider reported usage).
 	CostNanos int64
 	CostKnown bool
+	// Refusal is the model's refusal text (OpenAI's message.refusal), empty
+	// when it answered.
+	Refusal string
+	// Reasoning is a reasoning model's thinking, when the provider streamed it.
+	Reasoning string
 }
 
 // Error is a failed request as the contract shows it; the api package turns
@@ -334,19 +339,15 @@ func notTheProvider(ctx context.Context, pe *pb.ProviderError) bool {
 	return pe == errClientGone || errors.Is(ctx.Err(), context.Canceled)
 }
 
-// complete routes a non-streaming request.
+// complete routes a non-streaming request. The provider is asked for a
+// stream all the same and the plain answer is assembled here: the first-byte
+// and idle deadlines then watch the upstream's real progress, so a long answer
+// that keeps generating is never mistaken for a stalled one (and retried while
+// the abandoned call is still billed). Only the request's total deadline
+// bounds the whole answer.
 func (g *Generation) complete(ctx context.Context, req *Request, route *modelRoute, tr *Trace) (*Result, *Error) {
 	return g.route(ctx, req, route, tr, func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, _ func()) (*Result, *pb.ProviderError) {
-		actx, cancel := context.WithTimeout(ctx, t.firstByte)
-		defer cancel()
-		resp, err := c.Provider.Complete(actx, creq)
-		if err != nil {
-			return nil, rpcToProviderError(actx, ctx, err)
-		}
-		if resp.Error != nil {
-			return nil, resp.Error
-		}
-		return &Result{ID: resp.Id, Content: resp.Content, FinishReason: resp.FinishReason, Usage: resp.Usage}, nil
+		return streamAttempt(ctx, t, c, creq, nil)
 	})
 }
 
@@ -426,8 +427,9 @@ func recordOutcome(p *providerInst, pe *pb.ProviderError) *Error {
 		p.breaker.success()
 		return &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request",
 			Message: fmt.Sprintf("provider %q refused the request: %s", p.name, pe.Message)}
-	case sdk.ClassContentFilter:
-		// A judgement on the content: the provider is up.
+	case sdk.ClassContentFilter, sdk.ClassModelUnavailable:
+		// A judgement on the content, or a model this provider does not
+		// serve: the provider is up, and the next one may answer.
 		p.breaker.success()
 	default:
 		p.breaker.failure()
@@ -508,7 +510,9 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 // rpcToProviderError classes a failed RPC: the attempt's own deadline is a
 // timeout, a broken plugin connection is transport.
 func rpcToProviderError(actx, reqCtx context.Context, err error) *pb.ProviderError {
-	if actx.Err() != nil && reqCtx.Err() == nil {
+	// The deadline travels with the call, so the plugin's side may report it
+	// (DeadlineExceeded) a moment before the host's own timer fires.
+	if (actx.Err() != nil || status.Code(err) == codes.DeadlineExceeded) && reqCtx.Err() == nil {
 		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "no answer before the first-byte deadline"}
 	}
 	if reqCtx.Err() != nil {
@@ -578,6 +582,15 @@ type streamRun struct {
 // attempt streams from one provider, forwarding every chunk with content;
 // the first one commits the answer to this provider.
 func (sr *streamRun) attempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, commit func()) (*Result, *pb.ProviderError) {
+	return streamAttempt(ctx, t, c, creq, func(chunk *pb.StreamChunk) error { return sr.forward(chunk, commit) })
+}
+
+// streamAttempt makes one Stream RPC under the attempt's first-byte and idle
+// deadlines and folds its chunks into a Result. Every chunk the provider
+// sends restarts the idle timer (providers send one for reasoning, refusal
+// and tool-call deltas too, so a model that thinks is not a stalled one);
+// the chunks with something for the client go to forward, when given.
+func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, forward func(*pb.StreamChunk) error) (*Result, *pb.ProviderError) {
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	dl := startStreamDeadline(t, cancel)
@@ -599,10 +612,10 @@ func (sr *streamRun) attempt(ctx context.Context, t *target, c *sdk.Client, creq
 			return nil, chunk.Error
 		}
 		dl.chunk()
-		if !acc.add(chunk) {
+		if !acc.add(chunk) || forward == nil {
 			continue
 		}
-		if err := sr.forward(chunk, commit); err != nil {
+		if err := forward(chunk); err != nil {
 			cancel(err)
 			return nil, errClientGone
 		}
@@ -669,9 +682,9 @@ func (d *streamDeadline) stop() { d.timer.Stop() }
 
 // streamAccumulator builds the Result of a stream from its chunks.
 type streamAccumulator struct {
-	b     strings.Builder
-	res   Result
-	ended bool
+	b, refusal, reasoning strings.Builder
+	res                   Result
+	ended                 bool
 }
 
 // add folds a chunk in and reports whether it carries anything for the
@@ -687,7 +700,9 @@ func (a *streamAccumulator) add(chunk *pb.StreamChunk) bool {
 		a.res.FinishReason = chunk.FinishReason
 		a.ended = true
 	}
-	if chunk.Content == "" && chunk.FinishReason == "" {
+	a.refusal.WriteString(chunk.Refusal)
+	a.reasoning.WriteString(chunk.ReasoningContent)
+	if chunk.Content == "" && chunk.FinishReason == "" && chunk.Refusal == "" && chunk.ReasoningContent == "" {
 		return false
 	}
 	a.b.WriteString(chunk.Content)
@@ -701,7 +716,7 @@ func (a *streamAccumulator) result() (*Result, *pb.ProviderError) {
 		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "upstream stream ended early"}
 	}
 	res := a.res
-	res.Content = a.b.String()
+	res.Content, res.Refusal, res.Reasoning = a.b.String(), a.refusal.String(), a.reasoning.String()
 	return &res, nil
 }
 

@@ -36,6 +36,8 @@ type step struct {
 	failAfter error
 	// finish is the finish reason ("stop" when empty).
 	finish string
+	// reasoning chunks (reasoning_content only) come before the content.
+	reasoning []string
 }
 
 // script is the scripted upstream: per upstream model, the answer of the
@@ -117,6 +119,14 @@ func (p scriptedProvider) Stream(ctx context.Context, req *sdk.CompleteRequest, 
 	if st.err != nil {
 		return st.err
 	}
+	for _, r := range st.reasoning {
+		if err := send(&sdk.StreamChunk{ReasoningContent: r}); err != nil {
+			return err
+		}
+		if err := wait(ctx, st.gap); err != nil {
+			return err
+		}
+	}
 	for i, c := range st.chunks {
 		if i > 0 {
 			if err := wait(ctx, st.gap); err != nil {
@@ -160,9 +170,7 @@ type blockingStage struct{}
 func (blockingStage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	for _, m := range req.Request.GetMessages() {
 		if strings.Contains(m.Content, "block") {
-			r := sdk.Reject(400, "invalid_request_error", "custom", "odd", "blocked")
-			r.Reject.Counter = sdk.CountPromptInjection
-			return r, nil
+			return sdk.Rejection{Status: 400, Code: "custom", Message: "blocked", Category: "odd", Counter: sdk.CountPromptInjection}.Response(), nil
 		}
 	}
 	return sdk.Continue(), nil
@@ -515,6 +523,46 @@ model "quick" {
 	start := time.Now()
 	if _, w := rt.attempts(t, "quick", false); w.err == nil || w.err.Status != 504 || w.err.Code != "deadline_exceeded" || time.Since(start) > 500*time.Millisecond {
 		t.Fatalf("total deadline: %+v after %v", w.err, time.Since(start))
+	}
+}
+
+// A plain answer is streamed from the provider: an answer that takes longer
+// than the first-byte deadline (300ms) but keeps coming is served, with one
+// call; only silence for the idle deadline fails it, before anything was
+// committed, so it still falls back.
+func TestRouterPlainAnswerWatchesProgress(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "  retries = 2\n  retry_backoff = \"1ms\"\n"))
+	long := make([]string, 20)
+	for i := range long {
+		long[i] = "w "
+	}
+	rt.script.set("a", step{chunks: long, gap: 50 * time.Millisecond}) // 1s in all
+	for _, stream := range []bool{false, true} {
+		before := rt.script.count("a")
+		w := rt.expect(t, "chain", stream, "a:ok", "a long answer")
+		if w.res == nil || w.res.Content != strings.Repeat("w ", 20) || rt.script.count("a") != before+1 {
+			t.Fatalf("stream=%v: %+v after %d calls", stream, w.res, rt.script.count("a")-before)
+		}
+	}
+	// Reasoning chunks are progress too, and reach the Result.
+	rt.script.set("a", step{reasoning: []string{"think ", "more ", "then ", "answer"}, gap: 200 * time.Millisecond, chunks: []string{"done"}})
+	for _, stream := range []bool{false, true} {
+		w := rt.expect(t, "chain", stream, "a:ok", "reasoning for 800ms with a 300ms idle deadline")
+		if w.res.Content != "done" || w.res.Reasoning != "think more then answer" {
+			t.Fatalf("stream=%v: %+v", stream, w.res)
+		}
+	}
+	// A plain answer that stalls mid-way has committed nothing: it falls back.
+	rt.script.set("a", step{chunks: []string{"one ", "two"}, gap: time.Second})
+	rt.expect(t, "chain", false, "a:error:timeout a:error:timeout a:error:timeout b:ok", "a stalled plain answer")
+}
+
+// model_unavailable falls back without a retry and is not a breaker failure.
+func TestRouterModelUnavailable(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 1\n  breaker_cooldown = \"1m\"", "  retries = 2\n  retry_backoff = \"1ms\"\n"))
+	rt.script.set("a", step{err: fail(sdk.ClassModelUnavailable)})
+	for i := 0; i < 3; i++ {
+		rt.expect(t, "chain", false, "a:error:model_unavailable b:ok", "no retry, no open circuit")
 	}
 }
 

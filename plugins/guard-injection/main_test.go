@@ -3,21 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sort"
+	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
-	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
 )
 
-// devData is the shared development data, relative to this package.
-const devData = "../../../shared/data/injection"
+// devData is the development data kept in the module (data/README.md says where it comes from).
+const devData = "data"
 
 func evalJSON(t *testing.T, args ...string) map[string]any {
 	t.Helper()
@@ -39,7 +34,7 @@ func devFile(t *testing.T, name string) string {
 	t.Helper()
 	path := filepath.Join(devData, name)
 	if _, err := os.Stat(path); err != nil {
-		t.Fatalf("development data missing: %s (the shared folder ../shared/data/injection beside the repository is required): %v", path, err)
+		t.Fatalf("development data missing: %s (plugins/guard-injection/data is part of the repository): %v", path, err)
 	}
 	return path
 }
@@ -60,32 +55,7 @@ func TestDevelopmentTargets(t *testing.T) {
 	if own["false_positives"].(float64) != 0 || own["false_negatives"].(float64) != 0 {
 		t.Errorf("testdata/heldout-own.csv: %v false positives, %v false negatives, want none", own["false_positives"], own["false_negatives"])
 	}
-	if testing.Short() || raceEnabled {
-		return // timings under -race or -short say nothing
-	}
-	// The eval command reports wall-clock percentiles, which suffer when other
-	// processes share the CPUs. The assertion uses the CPU time the detection
-	// thread itself spent per prompt, which contention does not inflate.
-	d, err := detect.NewDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"jailbreak-dev.csv", "injection-short-dev.csv"} {
-		f, err := os.Open(devFile(t, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, _, err := evaluate.ReadCSV(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		p99 := cpuP99(t, d, rows)
-		t.Logf("%s: p99 %.1fµs of CPU per prompt", name, p99)
-		if p99 > 1000 {
-			t.Errorf("%s: p99 %.1fµs of CPU per prompt, want ≤ 1000", name, p99)
-		}
-	}
+	// Latency is measured by make guard-bench (BenchmarkDetectPercentiles), not here.
 }
 
 func TestEvalJSONOutput(t *testing.T) {
@@ -109,6 +79,19 @@ func TestEvalJSONOutput(t *testing.T) {
 	if rc := rep["recall_by_category"].(map[string]any); rc["direct"].(float64) != 1 {
 		t.Errorf("recall_by_category: %v", rc)
 	}
+	fam := rep["by_category"].(map[string]any)
+	if d := fam["direct"].(map[string]any); d["recall"].(float64) != 1 || d["n"].(float64) != 1 {
+		t.Errorf("by_category direct: %v", d)
+	}
+	if p := fam["plain"].(map[string]any); p["false_positive_rate"].(float64) != 0 || p["n"].(float64) != 2 || p["label"] != "benign" {
+		t.Errorf("by_category plain: %v", p)
+	}
+	var table, errb0 bytes.Buffer
+	if code := evaluate.Command([]string{csv, "--by", "category", "--misses"}, &table, &errb0); code != 0 ||
+		!strings.Contains(table.String(), "direct") || !strings.Contains(table.String(), "recall") ||
+		!strings.Contains(table.String(), "FPR") || errb0.Len() != 0 {
+		t.Errorf("--by category: exit %d\n%s\nstderr: %s", code, table.String(), errb0.String())
+	}
 	// Without a category column there is no recall_by_category.
 	os.WriteFile(csv, []byte("prompt,label\nhello there,benign\n"), 0o644)
 	if rep := evalJSON(t, csv); rep["recall_by_category"] != nil {
@@ -118,29 +101,4 @@ func TestEvalJSONOutput(t *testing.T) {
 	if code := evaluate.Command([]string{csv, "--config", filepath.Join(dir, "missing.json")}, &out, &errb); code == 0 {
 		t.Error("a missing config file was accepted")
 	}
-}
-
-// cpuP99 returns the 99th percentile of the thread CPU time, in µs, that
-// detecting one prompt costs.
-func cpuP99(t *testing.T, d *detect.Detector, rows []evaluate.Row) float64 {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	now := func() int64 {
-		var ts unix.Timespec
-		if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
-			t.Fatal(err)
-		}
-		return ts.Nano()
-	}
-	for _, r := range rows[:min(len(rows), 20)] {
-		d.Detect(r.Prompt)
-	}
-	costs := make([]float64, len(rows))
-	for i, r := range rows {
-		start := now()
-		d.Detect(r.Prompt)
-		costs[i] = float64(now()-start) / 1000
-	}
-	sort.Float64s(costs)
-	return costs[int(math.Ceil(0.99*float64(len(costs))))-1]
 }

@@ -2,7 +2,7 @@ package sdk
 
 import "testing"
 
-func TestRejectSetsTheSecurityCounter(t *testing.T) {
+func TestRejectionSetsTheSecurityCounter(t *testing.T) {
 	cases := map[string]SecurityCounter{
 		"validation": CountValidation,
 		"jailbreak":  CountPromptInjection,
@@ -11,8 +11,11 @@ func TestRejectSetsTheSecurityCounter(t *testing.T) {
 		"pii":        0,
 	}
 	for category, want := range cases {
-		if got := Reject(400, "invalid_request_error", "x", category, "m").Reject.Counter; got != want {
+		if got := (Rejection{Status: 400, Code: "x", Message: "m", Category: category}).Response().Reject.Counter; got != want {
 			t.Errorf("category %q: counter %v, want %v", category, got, want)
 		}
+	}
+	if got := (Rejection{Status: 400, Code: "x", Message: "m", Category: "pii", Counter: CountValidation}).Response().Reject.Counter; got != CountValidation {
+		t.Errorf("an explicit counter wins: %v", got)
 	}
 }

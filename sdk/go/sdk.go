@@ -16,6 +16,11 @@
 // gRPC), calls Describe, then Configure once per configured instance, then the
 // kind's calls, then Close. One process can serve several instances, each with
 // its own config; the factory is called once per instance.
+//
+// Subpackages: provkit (for providers: the HTTP status and transport error to
+// class table, Retry-After, a secret redactor) with provkit/sse (the
+// server-sent event reader), refpool (state that outlives a reload), sdktest
+// (an in-process harness for tests) and plugincheck (the conformance check).
 package sdk
 
 import (
@@ -105,6 +110,9 @@ const (
 	ClassAuth           = pb.ErrorClass_AUTH
 	ClassQuotaExhausted = pb.ErrorClass_QUOTA_EXHAUSTED
 	ClassContentFilter  = pb.ErrorClass_CONTENT_FILTER
+	// ClassModelUnavailable: the provider does not serve the model; the
+	// router falls back without retrying and without a breaker failure.
+	ClassModelUnavailable = pb.ErrorClass_MODEL_UNAVAILABLE
 )
 
 // ClassName is the contract's snake_case name of an error class
@@ -127,6 +135,8 @@ func ClassName(c ErrorClass) string {
 		return "quota_exhausted"
 	case ClassContentFilter:
 		return "content_filter"
+	case ClassModelUnavailable:
+		return "model_unavailable"
 	}
 	return "unknown"
 }
@@ -155,7 +165,10 @@ type ChunkSender func(*StreamChunk) error
 
 // Provider serves chat completions from an upstream API. Both methods must be
 // safe for concurrent use. A failure is returned as an error made by Fail (or
-// any error, which is classed as transport / timeout).
+// any error, which is classed as transport / timeout). The host asks for a
+// Stream for plain requests too and assembles the answer, so that its
+// first-byte and idle deadlines watch the upstream's progress: a Stream sends
+// a chunk for every sign of it (reasoning, refusal, a tool-call delta).
 type Provider interface {
 	Complete(ctx context.Context, req *CompleteRequest) (*CompleteResponse, error)
 	Stream(ctx context.Context, req *CompleteRequest, send ChunkSender) error

@@ -57,7 +57,8 @@ func postStream(t testing.TB, url string, body any) streamReply {
 // TestFallbackMatrix runs every simulator fault, streamed or not, with only
 // the primary failing and with every provider failing.
 func TestFallbackMatrix(t *testing.T) {
-	s := startSim(t)
+	// Realistic pacing: the first token after 50 ms, then one every 5 ms.
+	s := startSim(t, "--latency", "50ms", "--tokens", "20", "--token-interval", "5ms")
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	chat := g.url() + "/v1/chat/completions"
 	gen := g.url() + "/generate"
@@ -70,7 +71,8 @@ func TestFallbackMatrix(t *testing.T) {
 		code      string // error code, or the answering model when 200
 		committed bool   // stream: the answer began and must end with an error event
 	}
-	faults := []string{"400", "429", "500", "503", "timeout", "stall", "cut-stream", "malformed"}
+	faults := []string{"400", "429", "500", "503", "timeout", "stall", "cut-stream", "malformed",
+		"402", "413", "498", "error-in-200", "midstream-error"}
 	primary := map[string][2]want{ // [plain, stream]
 		"400":        {{400, "upstream_bad_request", false}, {400, "upstream_bad_request", false}},
 		"429":        {{200, "gemini-secondary", false}, {200, "gemini-secondary", false}},
@@ -80,18 +82,30 @@ func TestFallbackMatrix(t *testing.T) {
 		"stall":      {{200, "gemini-secondary", false}, {200, "stream_timeout", true}},
 		"cut-stream": {{200, "gemini-secondary", false}, {200, "upstream_stream_error", true}},
 		"malformed":  {{200, "gemini-secondary", false}, {200, "gemini-secondary", false}},
+		"402":        {{200, "gemini-secondary", false}, {200, "gemini-secondary", false}},
+		"413":        {{200, "gemini-secondary", false}, {200, "gemini-secondary", false}},
+		"498":        {{200, "gemini-secondary", false}, {200, "gemini-secondary", false}},
+		// An error inside a 200: before anything reached the client it falls
+		// back; a streamed one that already sent content ends with an error event.
+		"error-in-200":    {{200, "gemini-secondary", false}, {200, "gemini-secondary", false}},
+		"midstream-error": {{200, "gemini-secondary", false}, {200, "upstream_stream_error", true}},
 	}
 	all := map[string][2]want{
-		"400":        {{400, "upstream_bad_request", false}, {400, "upstream_bad_request", false}},
-		"429":        {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
-		"500":        {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
-		"503":        {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
-		"timeout":    {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
-		"stall":      {{502, "all_providers_failed", false}, {200, "stream_timeout", true}},
-		"cut-stream": {{502, "all_providers_failed", false}, {200, "upstream_stream_error", true}},
-		"malformed":  {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"400":             {{400, "upstream_bad_request", false}, {400, "upstream_bad_request", false}},
+		"429":             {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"500":             {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"503":             {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"timeout":         {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"stall":           {{502, "all_providers_failed", false}, {200, "stream_timeout", true}},
+		"cut-stream":      {{502, "all_providers_failed", false}, {200, "upstream_stream_error", true}},
+		"malformed":       {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"402":             {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"498":             {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"error-in-200":    {{502, "all_providers_failed", false}, {502, "all_providers_failed", false}},
+		"midstream-error": {{502, "all_providers_failed", false}, {200, "upstream_stream_error", true}},
 	}
-	wantClass := map[string]string{"429": "rate_limited", "500": "upstream_5xx", "503": "upstream_5xx", "timeout": "timeout", "stall": "timeout"}
+	wantClass := map[string]string{"429": "rate_limited", "500": "upstream_5xx", "503": "upstream_5xx", "timeout": "timeout", "stall": "timeout",
+		"402": "quota_exhausted", "413": "rate_limited", "498": "upstream_5xx", "error-in-200": "upstream_5xx", "midstream-error": "upstream_5xx"}
 
 	check := func(t *testing.T, scope, fault string, stream bool, w want) {
 		s.reset(t)
@@ -193,6 +207,9 @@ func TestFallbackMatrix(t *testing.T) {
 				s.fault(t, "gpt-4o", fault)
 				check(t, "primary", fault, stream, primary[fault][boolIndex(stream)])
 			})
+			if _, ok := all[fault]; !ok {
+				continue // Gemini's 413 is its payload limit, a bad request
+			}
 			t.Run("all-"+fault+"-"+mode, func(t *testing.T) {
 				s.fault(t, "", fault)
 				check(t, "all", fault, stream, all[fault][boolIndex(stream)])

@@ -24,6 +24,10 @@ import (
 var (
 	root          string
 	testPluginBin string
+	// binDir holds the binaries under test: the repository's bin/, or
+	// $LLMGW_E2E_BIN_DIR when set (make cover points it at binaries built
+	// with -cover, which write their coverage under $GOCOVERDIR).
+	binDir string
 )
 
 func TestMain(m *testing.M) {
@@ -38,9 +42,13 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	for _, b := range []string{"bin/llmgw", "bin/upstream-sim"} {
-		if _, err := os.Stat(filepath.Join(root, b)); err != nil {
-			fmt.Fprintf(os.Stderr, "e2e: %s is missing: run make build first\n", b)
+	binDir = os.Getenv("LLMGW_E2E_BIN_DIR")
+	if binDir == "" {
+		binDir = filepath.Join(root, "bin")
+	}
+	for _, b := range []string{"llmgw", "upstream-sim"} {
+		if _, err := os.Stat(binPath(b)); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %s is missing: run make build first\n", binPath(b))
 			os.Exit(1)
 		}
 	}
@@ -60,7 +68,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func binPath(name string) string { return filepath.Join(root, "bin", name) }
+func binPath(name string) string { return filepath.Join(binDir, name) }
 
 func freeAddr(t testing.TB) string {
 	t.Helper()

@@ -1,9 +1,16 @@
 package detect_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
@@ -14,7 +21,7 @@ func loadDev(tb testing.TB, name string) []evaluate.Row {
 	path := filepath.Join(DevDataDir, name)
 	f, err := os.Open(path)
 	if err != nil {
-		tb.Fatalf("development data %s is missing (expected the shared folder ../../../shared/data/injection next to the repository): %v", path, err)
+		tb.Fatalf("development data %s is missing (plugins/guard-injection/data is part of the repository): %v", path, err)
 	}
 	defer f.Close()
 	rows, _, err := evaluate.ReadCSV(f)
@@ -24,8 +31,8 @@ func loadDev(tb testing.TB, name string) []evaluate.Row {
 	return rows
 }
 
-// DevDataDir is the shared development data, relative to this package.
-const DevDataDir = "../../../../shared/data/injection"
+// DevDataDir is the module's development data (plugins/guard-injection/data), relative to this package.
+const DevDataDir = "../data"
 
 // BenchmarkDetect runs the served detector over every development prompt;
 // ns/op is the mean cost of one prompt.
@@ -61,4 +68,75 @@ func BenchmarkDetectLongest(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		d.Detect(longest)
 	}
+}
+
+// threadCPU is the CPU time the calling OS thread has used, in ns: unlike
+// wall-clock time it does not grow when other processes share the CPUs.
+func threadCPU(b *testing.B) int64 {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
+		b.Fatal(err)
+	}
+	return ts.Nano()
+}
+
+// BenchmarkDetectPercentiles reports the p50 and p99 thread CPU time of
+// one prompt over every development prompt of at most 2000 characters (the
+// default max_prompt_chars), the latency target (p99 ≤ 1 ms).
+func BenchmarkDetectPercentiles(b *testing.B) {
+	var prompts []string
+	for _, name := range []string{"jailbreak-dev.csv", "injection-short-dev.csv", "own-families-dev.csv"} {
+		for _, r := range loadDev(b, name) {
+			if utf8.RuneCountInString(r.Prompt) <= 2000 {
+				prompts = append(prompts, r.Prompt)
+			}
+		}
+	}
+	d, err := detect.NewDefault()
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	costs := make([]float64, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := threadCPU(b)
+		d.Detect(prompts[i%len(prompts)])
+		costs = append(costs, float64(threadCPU(b)-start)/1000)
+	}
+	b.StopTimer()
+	sort.Float64s(costs)
+	b.ReportMetric(costs[len(costs)/2], "p50-cpu-µs")
+	b.ReportMetric(costs[int(math.Ceil(0.99*float64(len(costs))))-1], "p99-cpu-µs")
+}
+
+// BenchmarkDetect30k measures a 30 000-character prompt (development
+// prompts pasted together), the long-prompt target (≤ 5 ms).
+func BenchmarkDetect30k(b *testing.B) {
+	var sb strings.Builder
+	for _, r := range loadDev(b, "jailbreak-dev.csv") {
+		if sb.Len() >= 30000 {
+			break
+		}
+		sb.WriteString(r.Prompt)
+		sb.WriteString("\n")
+	}
+	text := []rune(sb.String())[:30000]
+	prompt := string(text)
+	d, err := detect.NewDefault()
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	b.ResetTimer()
+	var cpu int64
+	for i := 0; i < b.N; i++ {
+		start := threadCPU(b)
+		d.Detect(prompt)
+		cpu += threadCPU(b) - start
+	}
+	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
 }

@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/2"
+const Version = "guard-injection-detect/3"
 
 // Categories of a verdict.
 const (
@@ -44,9 +44,24 @@ const (
 	shortFactor = 0.35
 )
 
+// discussedFactor scales the model's probability on a prompt whose only
+// override the rules found quoted or discussed ("my teacher said: 'ignore
+// the previous homework instructions'").
+const discussedFactor = 0.5
+
+// tinyPrompt bytes and below, the model counts for tinyFactor only: it
+// cannot flag a prompt of a few words on its own ("Your prompt here" scored
+// 0.31 with shortFactor), the rules must.
+const (
+	tinyPrompt = 40
+	tinyFactor = 0.2
+)
+
 // shrink scales a model probability for a prompt of n canonical bytes.
 func shrink(p float64, n int) float64 {
 	switch {
+	case n < tinyPrompt:
+		return p * tinyFactor
 	case n < shortPrompt:
 		return p * shortFactor
 	case n < fullPrompt:
@@ -106,6 +121,9 @@ func (d *Detector) Detect(raw string) Verdict {
 	defer d.pool.Put(sc)
 
 	text := normalize.Normalize(raw)
+	if isPlaceholder(text.Canonical) {
+		return Verdict{}
+	}
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
 	for _, blob := range text.Decoded {
@@ -146,6 +164,11 @@ func (d *Detector) Detect(raw string) Verdict {
 		// little, and counts as short: natural text has two or more distinct
 		// features per byte.
 		v.ModelScore = shrink(p, min(len(text.Canonical), distinct/2))
+		if h.discussed && h.score < 0.3 {
+			// The rules saw the attack's words and saw that they are quoted
+			// or talked about; the n-grams see only the words.
+			v.ModelScore *= discussedFactor
+		}
 	}
 	v.Score = v.RuleScore
 	if m := v.ModelScore * d.mw; m > v.Score {
@@ -177,4 +200,38 @@ func (d *Detector) scanText(s string, sc *scratch, h *hit) {
 // Canonical exposes the normaliser's output, for tools and tests.
 func Canonical(raw string) string {
 	return strings.TrimSpace(normalize.Normalize(raw).Canonical)
+}
+
+// placeholderWords are the words of a placeholder prompt left in a form or
+// an example ("Your prompt here", "Insert your question here", "<your
+// prompt>"); placeholderNouns, one of which it must name.
+var (
+	placeholderWords = map[string]bool{"your": true, "my": true, "the": true, "a": true, "here": true, "write": true,
+		"insert": true, "type": true, "enter": true, "put": true, "add": true, "goes": true, "go": true, "ask": true}
+	placeholderNouns = map[string]bool{"prompt": true, "question": true, "message": true, "text": true, "request": true,
+		"query": true, "input": true}
+)
+
+// isPlaceholder reports a prompt that is only a placeholder: a course or a
+// form's example text, not an instruction to the model.
+func isPlaceholder(s string) bool {
+	if len(s) > 48 {
+		return false
+	}
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\n' || r == '\t' || strings.ContainsRune("[]{}<>().,:!_-*\"'", r)
+	})
+	if len(words) == 0 || len(words) > 6 {
+		return false
+	}
+	noun := false
+	for _, w := range words {
+		switch {
+		case placeholderNouns[w]:
+			noun = true
+		case !placeholderWords[w]:
+			return false
+		}
+	}
+	return noun
 }

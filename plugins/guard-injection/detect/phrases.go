@@ -1,5 +1,7 @@
 package detect
 
+import "github.com/llmgw/llmgw/plugins/guard-injection/normalize"
+
 // phraseMatcher finds which of a fixed set of phrases occur in a text in one
 // pass: each position's next three bytes index a small table of candidate
 // phrases, which are then compared. Cost is linear in the text whatever the
@@ -30,6 +32,12 @@ func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 	for name, list := range groups {
 		var set phraseSet
 		for _, p := range list {
+			if !isASCII(p) {
+				// The text is matched after normalisation (accents and
+				// vowel signs removed, Cyrillic look-alikes folded), so the
+				// phrase must be too.
+				p = normalize.Normalize(p).Canonical
+			}
 			if len(p) < 3 {
 				panic("phrase too short: " + p)
 			}
@@ -49,6 +57,15 @@ func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 		m.groups[name] = set
 	}
 	return m
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // scan returns the set of phrases found in s.
@@ -80,8 +97,8 @@ var phraseGroups = map[string][]string{
 	"template": {
 		"<|im_start|>", "<|im_end|>", "<|system|>", "<|user|>", "<|assistant|>", "<|endoftext|>",
 		"<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<|begin_of_text|>", "[inst]", "[/inst]",
-		"<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "### system", "###system", "### instruction",
-		"### assistant", "<|channel|>", "<|message|>",
+		"<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "### system:", "### system\n", "###system:",
+		"### instruction:", "### instruction\n", "### assistant:", "### assistant\n", "<|channel|>", "<|message|>",
 	},
 	"hidden_css": {
 		"display:none", "display: none", "font-size:0", "font-size: 0", "visibility:hidden", "visibility: hidden",
@@ -116,6 +133,33 @@ var phraseGroups = map[string][]string{
 		"you are", "you're", "pretend", "act as", " mode", "jailbreak", "character", "do anything", "anything now",
 		"openai", "chatgpt",
 		"persona", "stands for",
+	},
+	// Fake authority: an instruction claiming to come from the developer,
+	// the operator or the model's vendor.
+	"fake_authority": {
+		"new instructions from", "instructions from the developer", "instruction from the developer", "message from openai",
+		"message from anthropic", "from your operator", "from the system owner", "from your developer", "developer note:",
+		"priority instruction", "supersedes all", "supersede all", "filters are off", "filters are disabled",
+		"restrictions have been lifted", "policy is disabled", "override code", "you are authorised to answer",
+		"you are authorized to answer",
+	},
+	// Fake end-of-input and role markers ("[END OF INPUT]", "</user>").
+	"fake_marker": {
+		"[end of input]", "end of user input", "[system]", "</user>", "end of document ----", "end of conversation",
+		"previous context cleared", "new instruction:", "[system](", "system: previous", "[/user]", "[end of user",
+	},
+	// Override verbs and their objects in languages the word lexicon does
+	// not cover (Russian, Chinese, Japanese, Korean, Dutch, Polish, Turkish,
+	// Arabic, Hindi, Vietnamese): a verb and an object together are an override.
+	"intl_verb": {
+		"игнорируй", "игнорируйте", "забудь", "забудьте", "忽略", "无视", "無視", "忘记", "忘掉", "忘れ", "무시",
+		"잊고", "잊어", "negeer", "vergeet", "zignoruj", "zapomnij", "yok say", "gormezden gel", "unut",
+		"تجاهل", "انس ", "अनदेखा", "भूल जाओ", "bo qua", "quen di",
+	},
+	"intl_obj": {
+		"инструкци", "правила", "ограничени", "指令", "指示", "规则", "規則", "ルール", "限制", "制限", "提示词",
+		"プロンプト", "지시", "규칙", "제한", "프롬프트", "instructies", "regels", "instrukcje", "zasady", "polecenia",
+		"talimat", "kurallar", "التعليمات", "القواعد", "निर्देश", "नियम", "huong dan", "quy tac",
 	},
 	// Override verbs of several words ("set aside every instruction").
 	"override_multi": {

@@ -17,6 +17,9 @@ type token struct {
 type hit struct {
 	score    float64
 	category string
+	// discussed: an override was found inside a quotation that is
+	// reported or discussed, or aimed at the user's own words.
+	discussed bool
 }
 
 func (h *hit) raise(score float64, category string) {
@@ -120,8 +123,13 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 			// instructions") describes an override instead of making one.
 			reported := i >= 2 && word(s, toks[i-1]) == "to" && anyWord(s, toks[i-2:i-1], "me", "us", "him", "her", "them") ||
 				quoted(s, int(t.start))
+			// "Ignore the typo in my previous message": the user's own
+			// earlier words, not the model's instructions.
+			own := anyWord(s, w, "my", "mon", "ma", "mes", "mein", "meine", "meinen", "meiner", "mi", "mis", "mio", "mia", "meu", "minha") &&
+				!anyWord(s, w, "your", "all", "system", "tes", "vos", "tus", "deine", "tue", "suas")
 			switch {
-			case obj && qual && reported:
+			case (obj && qual || strong) && (reported || own):
+				h.discussed = true
 				h.raise(0.2, "injection") // below the default threshold: a weak signal alone
 			case obj && qual:
 				h.raise(0.95, "injection")
@@ -182,7 +190,10 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 		// Prompt leaks: leak verb × (your|system|hidden …) × (prompt|instructions …).
 		if c&cLeakVerb != 0 {
 			w := window(toks, i, 6)
-			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) {
+			// "write a system prompt for …" makes a new one instead of
+			// asking for the model's own.
+			indefinite := len(w) > 0 && anyWord(s, w[:1], "a", "an", "un", "une", "ein", "eine", "einen", "uno", "una", "um", "uma")
+			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) && !indefinite {
 				h.raise(0.9, "prompt_leak")
 			}
 			if anyClass(w, cSecret) && (anyClass(w, cLeakQual) || anyClass(w, cQual)) {
@@ -273,16 +284,28 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 	}
 }
 
-// quoted reports whether the word at byte start opens a quotation that a
-// speech verb introduces ("my teacher said: 'ignore the previous homework
-// instructions'"): it reports an override instead of making one.
+// quoted reports whether the word at byte start opens a quotation that is
+// reported or discussed rather than addressed to the model: a speech verb
+// introduces it ("my teacher said: 'ignore the previous homework
+// instructions'"), or words that talk about text ("the string", "the
+// phrase", "attackers may write", "the example attack is") do, or the
+// prompt is a question about it ("Is 'disregard prior instructions' a
+// typical phrase?").
 func quoted(s string, start int) bool {
-	seg := strings.TrimRight(s[max(0, start-32):start], " ")
+	seg := strings.TrimRight(s[max(0, start-40):start], " ")
 	if seg == "" || (seg[len(seg)-1] != '\'' && seg[len(seg)-1] != '"') {
 		return false
 	}
-	return hasPhrase(seg, "said", "says", "wrote", "writes", "told us", "told me", "asked us", "a dit", "hat gesagt",
-		"dijo", "ha detto", "disse")
+	if hasPhrase(seg, "said", "says", "wrote", "writes", "told us", "told me", "asked us", "a dit", "hat gesagt",
+		"dijo", "ha detto", "disse", "string", "phrase", "write", "wrote", "attack is", "example", "contain", "like",
+		"such as", "words", "sentence", "message", "is ", "does ") {
+		return true
+	}
+	// The quotation closes and the prompt asks a question about it.
+	q := seg[len(seg)-1]
+	rest := s[start:]
+	end := strings.IndexByte(rest, q)
+	return end > 0 && strings.Contains(rest[end:], "?")
 }
 
 func containsWord(s string, ts []token, w string) bool {
@@ -390,6 +413,12 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	// Fake system messages and policy overrides.
 	if d.phrases.has(found, "fake_system") {
 		h.raise(0.85, "injection")
+	}
+	if d.phrases.has(found, "fake_authority") || d.phrases.has(found, "fake_marker") {
+		h.raise(0.85, "injection")
+	}
+	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") {
+		h.raise(0.9, "injection")
 	}
 	if d.phrases.has(found, "regardless") {
 		h.raise(0.8, "injection")

@@ -5,21 +5,36 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/guard"
 )
 
 // Usage is the eval command's synopsis.
-const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json]"
+const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json] [--by category] [--misses]"
 
 // Command runs `guard-injection eval FILE.csv [--config FILE.json]`: it
 // scores the CSV with exactly the detector and threshold the stage serves
 // under that config (no length limit: it measures detection, not
-// validation) and prints one JSON object. It returns the exit code.
+// validation) and prints one JSON object — or, with `--by category`, a
+// table of recall / false-positive rate per family. `--misses` writes the
+// misjudged rows to stderr. It returns the exit code.
 func Command(args []string, stdout, stderr io.Writer) int {
 	var file, configFile string
+	var byCategory, misses bool
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
+		case a == "--by" || a == "-by":
+			if i+1 >= len(args) || args[i+1] != "category" {
+				fmt.Fprintln(stderr, "eval: --by takes \"category\"")
+				return 2
+			}
+			byCategory = true
+			i++
+		case a == "--by=category":
+			byCategory = true
+		case a == "--misses" || a == "-misses":
+			misses = true
 		case a == "--config" || a == "-config":
 			if i+1 >= len(args) {
 				fmt.Fprintln(stderr, Usage)
@@ -68,11 +83,60 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eval: %s: %v\n", file, err)
 		return 1
 	}
-	rep := Run(d, rows, set.Threshold, hasCategory)
+	rep := RunFlagged(d, rows, set.Threshold, set.Flags, hasCategory)
+	if misses {
+		for _, i := range rep.Errors {
+			v := d.Detect(rows[i].Prompt)
+			fmt.Fprintf(stderr, "miss: %s %s score %.3f (rules %.3f, model %.3f, %s) %q\n", label(rows[i]), rows[i].Category,
+				v.Score, v.RuleScore, v.ModelScore, v.Category, rows[i].Prompt)
+		}
+	}
+	if byCategory {
+		if !hasCategory {
+			fmt.Fprintf(stderr, "eval: %s has no category column\n", file)
+			return 1
+		}
+		WriteFamilies(stdout, rep.ByCategory)
+		fmt.Fprintf(stdout, "all: recall %.3f, false-positive rate %.3f (n %d, threshold %g)\n",
+			rep.Recall, rep.FalsePositiveRate, rep.N, rep.Threshold)
+		return 0
+	}
 	enc := json.NewEncoder(stdout)
 	if err := enc.Encode(rep); err != nil {
 		fmt.Fprintf(stderr, "eval: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+func label(r Row) string {
+	if r.Injection {
+		return "injection"
+	}
+	return "benign"
+}
+
+// WriteFamilies prints one line per family, attack families first, sorted
+// by name: the family, its label, its size and its recall or false-positive rate.
+func WriteFamilies(w io.Writer, fams map[string]Family) {
+	names := make([]string, 0, len(fams))
+	for k := range fams {
+		names = append(names, k)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := fams[names[i]], fams[names[j]]
+		if a.Label != b.Label {
+			return a.Label == "injection"
+		}
+		return names[i] < names[j]
+	})
+	fmt.Fprintf(w, "%-28s %-9s %5s %8s\n", "family", "label", "n", "rate")
+	for _, k := range names {
+		f := fams[k]
+		what, v := "recall", f.Recall
+		if f.Label != "injection" {
+			what, v = "FPR", f.FalsePositiveRate
+		}
+		fmt.Fprintf(w, "%-28s %-9s %5d %8.3f %s\n", k, f.Label, f.N, *v, what)
+	}
 }

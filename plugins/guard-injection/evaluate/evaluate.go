@@ -1,5 +1,5 @@
 // Package evaluate measures a detector on a labelled CSV file (columns
-// prompt,label[,category]; label "injection" or "benign").
+// prompt,label[,category][,source]; label "injection" or "benign").
 package evaluate
 
 import (
@@ -18,11 +18,16 @@ import (
 type Row struct {
 	Prompt    string
 	Injection bool
-	Category  string
+	// Category is the row's family: an attack family for injections, a
+	// kind of look-alike for benign rows.
+	Category string
+	// Source names where the row comes from, for leave-one-source-out
+	// cross-validation; empty when the file has no source column.
+	Source string
 }
 
 // ReadCSV reads labelled rows. The header must name the prompt and label
-// columns; a category column is optional.
+// columns; category and source columns are optional.
 func ReadCSV(r io.Reader) (rows []Row, hasCategory bool, err error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -40,6 +45,7 @@ func ReadCSV(r io.Reader) (rows []Row, hasCategory bool, err error) {
 		return nil, false, fmt.Errorf("header %q: want columns prompt,label[,category]", strings.Join(header, ","))
 	}
 	ci, hasCategory := col["category"]
+	si, hasSource := col["source"]
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -62,6 +68,9 @@ func ReadCSV(r io.Reader) (rows []Row, hasCategory bool, err error) {
 		if hasCategory && ci < len(rec) {
 			row.Category = rec[ci]
 		}
+		if hasSource && si < len(rec) {
+			row.Source = rec[si]
+		}
 		rows = append(rows, row)
 	}
 	return rows, hasCategory, nil
@@ -83,15 +92,75 @@ type Report struct {
 	P99us             float64            `json:"p99_us"`
 	MaxUs             float64            `json:"max_us"`
 	RecallByCategory  map[string]float64 `json:"recall_by_category,omitempty"`
+	// ByCategory is recall (attack families) or false-positive rate (benign
+	// families) per category, filled when the rows have categories.
+	ByCategory map[string]Family `json:"by_category,omitempty"`
 	// Errors lists the misjudged rows' indices (0-based, data rows), for debugging.
 	Errors []int `json:"-"`
 }
 
+// Family is one category's share of a Report.
+type Family struct {
+	// Label is "injection" or "benign": which rate the family measures.
+	Label string `json:"label"`
+	N     int    `json:"n"`
+	// Flagged is how many of the N rows reached the threshold.
+	Flagged int `json:"flagged"`
+	// Recall (injection families) or FalsePositiveRate (benign families).
+	Recall            *float64 `json:"recall,omitempty"`
+	FalsePositiveRate *float64 `json:"false_positive_rate,omitempty"`
+}
+
+// Families groups flagged rows by category: recall for attack families,
+// false-positive rate for benign ones. A category holding both labels is
+// split into "<category>/benign" for its benign rows.
+func Families(rows []Row, flagged []bool) map[string]Family {
+	out := map[string]Family{}
+	labelOf := map[string]bool{}
+	for _, r := range rows {
+		if r.Injection {
+			labelOf[r.Category] = true
+		}
+	}
+	for i, r := range rows {
+		key, label := r.Category, "benign"
+		if r.Injection {
+			label = "injection"
+		} else if labelOf[key] {
+			key += "/benign"
+		}
+		f := out[key]
+		f.Label = label
+		f.N++
+		if flagged[i] {
+			f.Flagged++
+		}
+		out[key] = f
+	}
+	for k, f := range out {
+		v := ratio(f.Flagged, f.N)
+		if f.Label == "injection" {
+			f.Recall = &v
+		} else {
+			f.FalsePositiveRate = &v
+		}
+		out[k] = f
+	}
+	return out
+}
+
 // Run scores every row with d at threshold and measures time per prompt.
 func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Report {
+	return RunFlagged(d, rows, threshold, func(v detect.Verdict) bool { return v.Score >= threshold }, byCategory)
+}
+
+// RunFlagged is Run with the stage's own decision (per-category
+// thresholds); threshold is only reported.
+func RunFlagged(d *detect.Detector, rows []Row, threshold float64, flags func(detect.Verdict) bool, byCategory bool) Report {
 	rep := Report{N: len(rows), Threshold: threshold}
 	lat := make([]float64, len(rows))
 	catTotal, catHit := map[string]int{}, map[string]int{}
+	marked := make([]bool, len(rows))
 	// Warm up pools and caches so the first rows do not pay for them.
 	for i := 0; i < len(rows) && i < 20; i++ {
 		d.Detect(rows[i].Prompt)
@@ -100,7 +169,8 @@ func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Rep
 		start := time.Now()
 		v := d.Detect(r.Prompt)
 		lat[i] = float64(time.Since(start).Nanoseconds()) / 1000
-		flagged := v.Score >= threshold
+		flagged := flags(v)
+		marked[i] = flagged
 		switch {
 		case r.Injection && flagged:
 			rep.TruePositives++
@@ -137,6 +207,7 @@ func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Rep
 		for c, n := range catTotal {
 			rep.RecallByCategory[c] = ratio(catHit[c], n)
 		}
+		rep.ByCategory = Families(rows, marked)
 	}
 	return rep
 }

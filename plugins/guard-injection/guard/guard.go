@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,9 +22,21 @@ import (
 const (
 	// ModeBlock rejects a prompt whose score reaches the threshold.
 	ModeBlock = "block"
-	// ModeMonitor lets it through and only reports the detection.
+	// ModeFlag serves it, marks the answer with the HeaderGuard header and
+	// reports the detection (counted by the host, annotated on the trace):
+	// the way to trial a guard in production.
+	ModeFlag = "flag"
+	// ModeMonitor is the older name of ModeFlag, still accepted.
 	ModeMonitor = "monitor"
 )
+
+// HeaderGuard marks an answer served in flag mode despite a detection:
+// "flagged;category=<category>".
+const HeaderGuard = "X-LLMGW-Guard"
+
+// categories are the detector's verdict categories, the keys `thresholds` accepts.
+var categories = []string{detect.CategoryInjection, detect.CategoryJailbreak, detect.CategoryPromptLeak,
+	detect.CategoryTemplateToken, detect.CategoryObfuscation}
 
 // DefaultThreshold is the score from which a prompt is flagged. It was chosen
 // from held-out (cross-validated) measurements; see the README.
@@ -40,8 +53,16 @@ type Config struct {
 	MaxTokensLimit *int `json:"max_tokens_limit"`
 	// Threshold is the detector score from which a prompt is flagged. Default DefaultThreshold.
 	Threshold *float64 `json:"threshold"`
-	// Mode is "block" (default) or "monitor".
+	// Mode is "block" (default) or "flag" ("monitor" is accepted as flag).
 	Mode string `json:"mode"`
+	// Thresholds overrides Threshold per verdict category
+	// (injection, jailbreak, prompt_leak, template_token, obfuscation).
+	Thresholds map[string]float64 `json:"thresholds"`
+	// AllowPrompts are exact message contents never scanned (validated still).
+	AllowPrompts []string `json:"allow_prompts"`
+	// AllowPatterns are Go regular expressions (RE2); a message one matches
+	// is not scanned. Anchor them (^…$) to allow whole prompts only.
+	AllowPatterns []string `json:"allow_patterns"`
 	// CheckModel requires the model to be one the pipeline defines. Default true.
 	CheckModel *bool `json:"check_model"`
 }
@@ -53,8 +74,38 @@ type Settings struct {
 	MaxTemperature float64
 	MaxTokensLimit int
 	Threshold      float64
+	Thresholds     map[string]float64
 	Mode           string
 	CheckModel     bool
+	AllowPrompts   map[string]bool
+	AllowPatterns  []*regexp.Regexp
+}
+
+// thresholdFor is the score from which a verdict of category cat is flagged.
+func (s Settings) thresholdFor(cat string) float64 {
+	if t, ok := s.Thresholds[cat]; ok {
+		return t
+	}
+	return s.Threshold
+}
+
+// Flags reports whether the stage acts on verdict v (its score reaches its
+// category's threshold).
+func (s Settings) Flags(v detect.Verdict) bool {
+	return v.Category != "" && v.Score >= s.thresholdFor(v.Category)
+}
+
+// allowed reports whether the allow-list exempts a message from scanning.
+func (s Settings) allowed(content string) bool {
+	if s.AllowPrompts[content] {
+		return true
+	}
+	for _, re := range s.AllowPatterns {
+		if re.MatchString(content) {
+			return true
+		}
+	}
+	return false
 }
 
 // Resolve checks c and fills in the defaults.
@@ -83,22 +134,66 @@ func (c Config) Resolve() (Settings, error) {
 		s.MaxTokensLimit = *c.MaxTokensLimit
 	}
 	if c.Threshold != nil {
-		if !(*c.Threshold > 0 && *c.Threshold <= 1) {
+		if !validThreshold(*c.Threshold) {
 			return s, sdk.ConfigError("field %q: must be in (0, 1], got %g", "threshold", *c.Threshold)
 		}
 		s.Threshold = *c.Threshold
 	}
-	switch c.Mode {
-	case "":
-	case ModeBlock, ModeMonitor:
-		s.Mode = c.Mode
-	default:
-		return s, sdk.ConfigError("field %q: must be %q or %q, got %q", "mode", ModeBlock, ModeMonitor, c.Mode)
+	if err := c.resolveDetection(&s); err != nil {
+		return s, err
 	}
 	if c.CheckModel != nil {
 		s.CheckModel = *c.CheckModel
 	}
 	return s, nil
+}
+
+func validThreshold(t float64) bool { return t > 0 && t <= 1 }
+
+// resolveDetection checks and fills what decides a detection's fate: the
+// mode, the per-category thresholds and the allow-list.
+func (c Config) resolveDetection(s *Settings) error {
+	switch c.Mode {
+	case "":
+	case ModeBlock, ModeFlag:
+		s.Mode = c.Mode
+	case ModeMonitor:
+		s.Mode = ModeFlag
+	default:
+		return sdk.ConfigError("field %q: must be %q or %q, got %q", "mode", ModeBlock, ModeFlag, c.Mode)
+	}
+	for cat, t := range c.Thresholds {
+		if !slices.Contains(categories, cat) {
+			return sdk.ConfigError("field %q: unknown category %q; categories are %s", "thresholds", cat, strings.Join(categories, ", "))
+		}
+		if !validThreshold(t) {
+			return sdk.ConfigError("field %q: %s must be in (0, 1], got %g", "thresholds", cat, t)
+		}
+		if s.Thresholds == nil {
+			s.Thresholds = map[string]float64{}
+		}
+		s.Thresholds[cat] = t
+	}
+	for i, p := range c.AllowPrompts {
+		if strings.TrimSpace(p) == "" {
+			return sdk.ConfigError("field %q: entry %d is empty", "allow_prompts", i)
+		}
+		if s.AllowPrompts == nil {
+			s.AllowPrompts = map[string]bool{}
+		}
+		s.AllowPrompts[p] = true
+	}
+	for i, p := range c.AllowPatterns {
+		if p == "" {
+			return sdk.ConfigError("field %q: entry %d is empty", "allow_patterns", i)
+		}
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return sdk.ConfigError("field %q: entry %d is not a valid regular expression: %v", "allow_patterns", i, err)
+		}
+		s.AllowPatterns = append(s.AllowPatterns, re)
+	}
+	return nil
 }
 
 // Stage is one configured guard instance.
@@ -146,7 +241,20 @@ func (s *Stage) Info() map[string]string {
 		"check_model":      strconv.FormatBool(s.set.CheckModel),
 		"scanned_roles":    strings.Join(scannedRoles, ","),
 		"detector_version": detect.Version,
+		"thresholds":       formatThresholds(s.set.Thresholds),
+		"allow_list":       strconv.Itoa(len(s.set.AllowPrompts) + len(s.set.AllowPatterns)),
 	}
+}
+
+// formatThresholds writes per-category thresholds as "cat=t,…" in category order.
+func formatThresholds(m map[string]float64) string {
+	var parts []string
+	for _, c := range categories {
+		if t, ok := m[c]; ok {
+			parts = append(parts, c+"="+strconv.FormatFloat(t, 'g', -1, 64))
+		}
+	}
+	return strings.Join(parts, ",")
 }
 
 // scannedRoles are the message roles whose content is scanned for
@@ -170,23 +278,19 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	if rej := s.validate(chat, cr); rej != nil {
 		return rej, nil
 	}
-	best := detect.Verdict{}
-	for _, m := range cr.GetMessages() {
-		if !scanned(m.GetRole()) {
-			continue
-		}
-		v := s.detector.Detect(m.GetContent())
-		if v.Score > best.Score || best.Category == "" && v.Category != "" && v.Score == best.Score {
-			best = v
-		}
-	}
-	flagged := best.Score >= s.set.Threshold
+	best, flagged, allowed := s.scan(cr.GetMessages())
 	ann := map[string]string{"guard.score": strconv.FormatFloat(best.Score, 'f', 3, 64)}
-	if flagged {
-		ann["guard.category"] = best.Category
-		ann["guard.action"] = s.set.Mode
+	if allowed > 0 {
+		ann["guard.allowed"] = strconv.Itoa(allowed)
 	}
-	if flagged && s.set.Mode == ModeBlock {
+	if !flagged {
+		resp := sdk.Continue()
+		resp.Annotations = ann
+		return resp, nil
+	}
+	ann["guard.category"] = best.Category
+	ann["guard.action"] = s.set.Mode
+	if s.set.Mode == ModeBlock {
 		r := sdk.Rejection{
 			Status:   400,
 			Type:     sdk.TypeInvalidRequest,
@@ -201,10 +305,34 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	}
 	resp := sdk.Continue()
 	resp.Annotations = ann
-	if flagged {
-		resp.Category = best.Category
-	}
+	resp.Category = best.Category
+	resp.ResponseHeaders = map[string]string{HeaderGuard: "flagged;category=" + best.Category}
 	return resp, nil
+}
+
+// scan scores every scanned message the allow-list does not exempt and
+// returns the verdict that decides: the highest-scoring flagged one (each
+// against its category's threshold), else the highest-scoring one; and
+// how many messages the allow-list exempted.
+func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, allowed int) {
+	for _, m := range msgs {
+		if !scanned(m.GetRole()) {
+			continue
+		}
+		if s.set.allowed(m.GetContent()) {
+			allowed++
+			continue
+		}
+		v := s.detector.Detect(m.GetContent())
+		f := s.set.Flags(v)
+		switch {
+		case f && (!flagged || v.Score > best.Score):
+			best, flagged = v, true
+		case !flagged && (v.Score > best.Score || best.Category == "" && v.Category != "" && v.Score == best.Score):
+			best = v
+		}
+	}
+	return best, flagged, allowed
 }
 
 func promptParam(chat bool) string {

@@ -7,22 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit"
 )
 
 // maxErrorBody bounds how much of an error answer is read.
 const maxErrorBody = 64 << 10
-
-// maxMessage bounds the length of an upstream message passed on to clients.
-const maxMessage = 400
 
 // statusError classifies a non-2xx answer from the API.
 func (p *Provider) statusError(resp *http.Response) error {
@@ -60,7 +54,7 @@ func (p *Provider) classify(httpStatus int, e *apiError, retry time.Duration) er
 			httpStatus = e.Code
 		}
 	}
-	msg = p.safeMessage(msg)
+	msg = p.redact.Message(msg)
 	switch {
 	case msg == "" && gStatus != "":
 		msg = fmt.Sprintf("upstream answered HTTP %d %s", httpStatus, gStatus)
@@ -90,7 +84,11 @@ func classOf(httpStatus int, gStatus string, e *apiError, retry time.Duration) s
 			return sdk.ClassQuotaExhausted
 		}
 		return sdk.ClassAuth
-	case "NOT_FOUND", "OUT_OF_RANGE", "UNIMPLEMENTED", "ALREADY_EXISTS":
+	case "NOT_FOUND":
+		// "models/X is not found for API version v1beta": a model this
+		// provider does not serve; another may.
+		return sdk.ClassModelUnavailable
+	case "OUT_OF_RANGE", "UNIMPLEMENTED", "ALREADY_EXISTS":
 		return sdk.ClassBadRequest
 	case "UNAUTHENTICATED", "PERMISSION_DENIED":
 		return sdk.ClassAuth
@@ -101,21 +99,10 @@ func classOf(httpStatus int, gStatus string, e *apiError, retry time.Duration) s
 	case "INTERNAL", "UNAVAILABLE", "UNKNOWN", "ABORTED", "DATA_LOSS", "CANCELLED":
 		return sdk.ClassUpstream5xx
 	}
-	switch {
-	case httpStatus == http.StatusUnauthorized || httpStatus == http.StatusForbidden:
-		return sdk.ClassAuth
-	case httpStatus == http.StatusPaymentRequired:
-		return sdk.ClassQuotaExhausted
-	case httpStatus == http.StatusRequestTimeout || httpStatus == http.StatusGatewayTimeout:
-		return sdk.ClassTimeout
-	case httpStatus == http.StatusTooManyRequests:
+	if httpStatus == http.StatusTooManyRequests {
 		return rateClass(e, retry)
-	case httpStatus >= 500:
-		return sdk.ClassUpstream5xx
-	case httpStatus >= 400:
-		return sdk.ClassBadRequest
 	}
-	return sdk.ClassUpstream5xx
+	return provkit.ClassForStatus(httpStatus)
 }
 
 // keyProblem reports whether a 400 is about the API key.
@@ -157,64 +144,23 @@ func rateClass(e *apiError, retry time.Duration) sdk.ErrorClass {
 // retryAfter reads the Retry-After header (seconds or an HTTP date), or else
 // a google.rpc.RetryInfo detail's retryDelay ("1s", "0.5s", "47.43s").
 func retryAfter(h http.Header, e *apiError) time.Duration {
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil && secs > 0 && secs < 1e6 {
-			return time.Duration(secs * float64(time.Second))
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			if d := time.Until(t); d > 0 {
-				return d
-			}
-		}
-	}
-	if e == nil {
-		return 0
+	if d := provkit.RetryAfter(h, time.Now()); d > 0 || e == nil {
+		return d
 	}
 	for _, d := range e.Details {
-		if !strings.HasSuffix(d.Type, "google.rpc.RetryInfo") || d.RetryDelay == "" {
+		if !strings.HasSuffix(d.Type, "google.rpc.RetryInfo") {
 			continue
 		}
-		if v, err := time.ParseDuration(d.RetryDelay); err == nil && v > 0 {
+		if v, ok := provkit.ParseDuration(d.RetryDelay); ok && v > 0 {
 			return v
 		}
 	}
 	return 0
 }
 
-var (
-	// Google API keys ("AIza" + 35 characters).
-	googleKeyPattern = regexp.MustCompile(`AIza[0-9A-Za-z_\-]{20,}`)
-	// A URL's query string may carry a key (?key=…); drop it.
-	urlQueryPattern = regexp.MustCompile(`(https?://[^\s?#"']*)\?[^\s"']*`)
-	// A bare key=… parameter outside a URL.
-	keyParamPattern = regexp.MustCompile(`(?i)\bkey=[^\s&"']+`)
-)
-
-// safeMessage makes an upstream message safe to hand to a client: no API
-// key (ours, or anything shaped like a Google key), no URL query strings, one
-// line, bounded length.
-func (p *Provider) safeMessage(msg string) string {
-	if p.key != "" {
-		msg = strings.ReplaceAll(msg, p.key, "[redacted]")
-	}
-	msg = googleKeyPattern.ReplaceAllString(msg, "[redacted]")
-	msg = urlQueryPattern.ReplaceAllString(msg, "$1")
-	msg = keyParamPattern.ReplaceAllString(msg, "key=[redacted]")
-	msg = strings.Join(strings.Fields(msg), " ")
-	if len(msg) > maxMessage {
-		cut := maxMessage
-		for cut > 0 && !isRuneStart(msg[cut]) {
-			cut--
-		}
-		msg = msg[:cut] + "…"
-	}
-	return msg
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
 // transportError classifies a failure to get or read an answer. ctx is the
-// caller's context, callCtx the one bounded by the instance's timeout.
+// caller's context, callCtx the one bounded by the instance's timeout; what
+// says when it happened ("while streaming").
 func (p *Provider) transportError(ctx, callCtx context.Context, err error, what string) error {
 	if ctx.Err() != nil {
 		// The caller gave up or its deadline passed; say so as it is.
@@ -223,17 +169,6 @@ func (p *Provider) transportError(ctx, callCtx context.Context, err error, what 
 	if errors.Is(callCtx.Err(), context.DeadlineExceeded) {
 		return sdk.Fail(sdk.ClassTimeout, 0, 0, "", fmt.Sprintf("gemini: no complete answer within %s", p.timeout))
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return sdk.Fail(sdk.ClassTimeout, 0, 0, "", "gemini: upstream timed out "+what)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return sdk.Fail(sdk.ClassTransport, 0, 0, "", "gemini: upstream closed the connection "+what)
-	}
-	// *url.Error repeats the request URL; keep only what went wrong.
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	return sdk.Fail(sdk.ClassTransport, 0, 0, "", "gemini: "+what+": "+p.safeMessage(err.Error()))
+	class, msg := provkit.ClassifyTransport(callCtx, err)
+	return sdk.Fail(class, 0, 0, "", "gemini: "+msg+" "+what)
 }

@@ -23,6 +23,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit"
+	"github.com/llmgw/llmgw/sdk/go/provkit/sse"
 )
 
 // Defaults of the instance config.
@@ -61,6 +63,7 @@ type Provider struct {
 	timeout time.Duration
 	client  *http.Client
 	logger  hclog.Logger
+	redact  *provkit.Redactor // applied to every upstream message
 }
 
 var apiVersionPattern = regexp.MustCompile(`^v[0-9]+[a-z0-9]*$`)
@@ -123,6 +126,7 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		timeout: timeout,
 		client:  &http.Client{Transport: newTransport()},
 		logger:  logger,
+		redact:  provkit.NewRedactor(key),
 	}, nil
 }
 
@@ -195,6 +199,11 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	if text == "" && isFilterReason(reason) {
 		return nil, filtered(reason)
 	}
+	if text == "" {
+		if err := emptyAnswer(resp.StatusCode, reason); err != nil {
+			return nil, err
+		}
+	}
 	return &sdk.CompleteResponse{
 		Id:           gr.ResponseID,
 		Content:      text,
@@ -216,7 +225,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	}
 	defer resp.Body.Close()
 
-	events := newSSEReader(resp.Body, maxStreamEvent)
+	events := sse.NewReader(resp.Body, maxStreamEvent)
 	var (
 		usage   *sdk.Usage
 		sent    bool // text has gone to the client
@@ -224,10 +233,12 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	)
 	for {
 		ev, err := events.Next()
-		if err == io.EOF {
+		if err == io.EOF || err == nil && ev.Unterminated {
+			// The stream ended without an event carrying a finish reason,
+			// or inside an event: the answer was cut.
 			return sdk.Fail(sdk.ClassTransport, resp.StatusCode, 0, "", "gemini: upstream stream ended early (no finish reason)")
 		}
-		if errors.Is(err, errSSETooLarge) {
+		if errors.Is(err, sse.ErrTooLarge) {
 			return sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: stream event too large")
 		}
 		if err != nil {
@@ -254,10 +265,18 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 		if reason != "" && text == "" && !sent && isFilterReason(reason) {
 			return filtered(reason)
 		}
-		if text == "" && reason == "" {
-			continue // a usage-only or thought-only event
+		if reason != "" && text == "" && !sent {
+			if err := emptyAnswer(resp.StatusCode, reason); err != nil {
+				return err
+			}
 		}
-		chunk := &sdk.StreamChunk{Content: text, Id: gr.ResponseID, Model: gr.ModelVersion}
+		thought := gr.thoughts()
+		if text == "" && reason == "" && thought == "" {
+			continue // a usage-only event
+		}
+		// A thought-only event still goes out: the model is at work (the
+		// host's idle deadline), and a chat client may show it.
+		chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion}
 		if !started {
 			chunk.Role = "assistant"
 			started = true
@@ -314,7 +333,7 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 	}
 	resp, err := p.client.Do(hreq)
 	if err != nil {
-		return nil, p.transportError(ctx, callCtx, err, "request failed")
+		return nil, p.transportError(ctx, callCtx, err, "before answering")
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		defer resp.Body.Close()

@@ -258,7 +258,11 @@ func TestErrorClasses(t *testing.T) {
 		{"400 location", reply{status: 400, file: "error_400_location.json"}, sdk.ClassAuth, 400, 0, "FAILED_PRECONDITION", "location is not supported"},
 		{"403 suspended", reply{status: 403, file: "error_403_permission_denied.json"}, sdk.ClassAuth, 403, 0, "PERMISSION_DENIED", "api_key:[redacted]"},
 		{"403 unregistered", reply{status: 403, file: "error_403_unregistered.json"}, sdk.ClassAuth, 403, 0, "PERMISSION_DENIED", "unregistered callers"},
-		{"404", reply{status: 404, file: "error_404_not_found.json"}, sdk.ClassBadRequest, 404, 0, "NOT_FOUND", "is not found"},
+		// A model this provider does not serve: fallback without retry.
+		{"404", reply{status: 404, file: "error_404_not_found.json"}, sdk.ClassModelUnavailable, 404, 0, "NOT_FOUND", "is not found"},
+		// An empty candidate is a failure another provider may not repeat.
+		{"empty candidate OTHER", reply{file: "empty_other.json"}, sdk.ClassUpstream5xx, 200, 0, "OTHER", "finished (OTHER) without any content"},
+		{"empty candidate STOP", reply{file: "empty_stop.json"}, sdk.ClassUpstream5xx, 200, 0, "STOP", "finished (STOP) without any content"},
 		{"429 retry info", reply{status: 429, file: "error_429_retryinfo.json"}, sdk.ClassRateLimited, 429, 23 * time.Second, "RESOURCE_EXHAUSTED", "exceeded your current quota"},
 		{"429 retry-after header wins", reply{status: 429, file: "error_429_retryinfo.json", headers: map[string]string{"Retry-After": "2"}}, sdk.ClassRateLimited, 429, 2 * time.Second, "RESOURCE_EXHAUSTED", ""},
 		{"429 plain", reply{status: 429, file: "error_429_plain.json"}, sdk.ClassRateLimited, 429, 0, "RESOURCE_EXHAUSTED", "Resource has been exhausted"},
@@ -267,6 +271,7 @@ func TestErrorClasses(t *testing.T) {
 		{"502 html", reply{status: 502, file: "error_502_html.txt", ctype: "text/html"}, sdk.ClassUpstream5xx, 502, 0, "", "upstream answered HTTP 502"},
 		{"503", reply{status: 503, file: "error_503.json", headers: map[string]string{"Retry-After": "1"}}, sdk.ClassUpstream5xx, 503, time.Second, "UNAVAILABLE", "overloaded"},
 		{"504", reply{status: 504, file: "error_504.json"}, sdk.ClassTimeout, 504, 0, "DEADLINE_EXCEEDED", "timed out"},
+		{"504 html", reply{status: 504, file: "error_502_html.txt", ctype: "text/html"}, sdk.ClassTimeout, 504, 0, "", "upstream answered HTTP 504"},
 		{"blocked prompt", reply{file: "prompt_blocked.json"}, sdk.ClassContentFilter, 200, 0, "SAFETY", "blocked by the provider's safety filter (SAFETY)"},
 		{"safety finish", reply{file: "finish_safety.json"}, sdk.ClassContentFilter, 200, 0, "SAFETY", "blocked by the provider's safety filter (SAFETY)"},
 		{"malformed", reply{file: "malformed.json"}, sdk.ClassUpstream5xx, 200, 0, "", "malformed"},
@@ -376,6 +381,7 @@ func TestStreamFailures(t *testing.T) {
 		{"stream_midstream_error.sse", 1, sdk.ClassUpstream5xx, "overloaded", true},
 		{"stream_blocked.sse", 0, sdk.ClassContentFilter, "safety filter (PROHIBITED_CONTENT)", true},
 		{"stream_malformed.sse", 1, sdk.ClassUpstream5xx, "malformed", true},
+		{"stream_empty_other.sse", 0, sdk.ClassUpstream5xx, "finished (OTHER) without any content", true},
 	}
 	for _, tc := range cases {
 		rp := newReplay(t, reply{file: tc.file})
@@ -393,6 +399,21 @@ func TestStreamFailures(t *testing.T) {
 	}
 }
 
+// A thought-only event is sent on as reasoning: the host's idle deadline
+// sees the model at work.
+func TestStreamThoughtsAreReasoning(t *testing.T) {
+	rp := newReplay(t, reply{file: "stream_thought_then_text.sse"})
+	p := providerFor(t, rp.srv.URL)
+	chunks, err := collect(t, p, context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chunks) != 2 || chunks[0].ReasoningContent != "Weighing the options" || chunks[0].Content != "" ||
+		chunks[1].Content != "Hello" || chunks[1].FinishReason != "stop" {
+		t.Fatalf("chunks: %v", chunks)
+	}
+}
+
 func TestStreamSafetyAfterText(t *testing.T) {
 	rp := newReplay(t, reply{file: "stream_safety_after_text.sse"})
 	p := providerFor(t, rp.srv.URL)
@@ -402,6 +423,30 @@ func TestStreamSafetyAfterText(t *testing.T) {
 	}
 	if len(chunks) != 2 || chunks[1].FinishReason != "content_filter" || chunks[1].Usage.TotalTokens != 15 {
 		t.Fatalf("chunks = %+v", chunks)
+	}
+}
+
+// A stream whose last event is not followed by its blank line was cut, even
+// if that event carries the finish reason; a lone CR ends lines as well as
+// CRLF does.
+func TestStreamLineEnds(t *testing.T) {
+	data := string(readTestdata(t, "stream_success.sse"))
+	serve := func(body string) ([]*sdk.StreamChunk, error) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			_, _ = io.WriteString(w, body)
+		}))
+		t.Cleanup(srv.Close)
+		return collect(t, providerFor(t, srv.URL), context.Background())
+	}
+	chunks, err := serve(strings.ReplaceAll(data, "\r\n", "\r"))
+	if err != nil || len(chunks) != 4 || chunks[3].FinishReason != "stop" {
+		t.Fatalf("lone CR: %d chunks, %v", len(chunks), err)
+	}
+	chunks, err = serve(strings.TrimSuffix(data, "\r\n\r\n"))
+	pe := providerError(t, err)
+	if pe.Class != sdk.ClassTransport || !strings.Contains(pe.Message, "ended early") || len(chunks) != 3 {
+		t.Fatalf("unterminated last event: class %s, %d chunks, %q", sdk.ClassName(pe.Class), len(chunks), pe.Message)
 	}
 }
 

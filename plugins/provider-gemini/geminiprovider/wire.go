@@ -137,6 +137,32 @@ func buildRequest(req *sdk.ChatRequest) (*generateRequest, error) {
 	return out, nil
 }
 
+// thoughts concatenates the thought parts of the first candidate (sent only
+// when the request asks for thought summaries).
+func (r *generateResponse) thoughts() string {
+	if len(r.Candidates) == 0 || r.Candidates[0].Content == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range r.Candidates[0].Content.Parts {
+		if p.Thought {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
+
+// emptyAnswer is the failure of a candidate that finished with nothing to
+// say (finishReason OTHER with no parts, STOP with no content): served as a
+// success it would be an empty answer, while another provider may answer.
+// A MAX_TOKENS finish is a limit the caller chose, not a failure.
+func emptyAnswer(httpStatus int, reason string) error {
+	if reason == "MAX_TOKENS" {
+		return nil
+	}
+	return sdk.Fail(sdk.ClassUpstream5xx, httpStatus, 0, reason, "gemini: the model finished ("+reason+") without any content")
+}
+
 // text concatenates the answer parts of the first candidate, skipping
 // thoughts, and returns it with the candidate's raw finish reason.
 func (r *generateResponse) text() (string, string) {

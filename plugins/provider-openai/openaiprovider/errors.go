@@ -2,24 +2,16 @@ package openaiprovider
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit"
 )
-
-// maxMessageLen bounds the upstream text copied into an error message.
-const maxMessageLen = 300
 
 // upstreamError is the error object of an OpenAI-compatible API:
 // {"error":{"message","type","param","code"}}. OpenRouter sends code as a
@@ -28,6 +20,16 @@ type upstreamError struct {
 	Message json.RawMessage `json:"message"`
 	Type    string          `json:"type"`
 	Code    json.RawMessage `json:"code"`
+	// OpenRouter's 403 moderation refusal names the flagged categories.
+	Metadata *struct {
+		Reasons []string `json:"reasons"`
+	} `json:"metadata"`
+}
+
+// flagged reports an OpenRouter moderation refusal: a 403 whose metadata
+// lists the reasons the input was flagged.
+func (u *upstreamError) flagged() bool {
+	return u != nil && u.Metadata != nil && len(u.Metadata.Reasons) > 0
 }
 
 // errorEnvelope is a body, or a stream event, that may carry an error.
@@ -82,8 +84,8 @@ func parseErrorBody(body []byte) *upstreamError {
 // classifier turns upstream failures into classified, safe provider errors
 // for one instance.
 type classifier struct {
-	name   string // the instance name, prefixed to every message
-	apiKey string // redacted from every message
+	name   string            // the instance name, prefixed to every message
+	redact *provkit.Redactor // applied to every message
 }
 
 // httpError classifies a non-2xx answer: its status, headers and body.
@@ -94,7 +96,13 @@ func (c *classifier) httpError(status int, header http.Header, body []byte) erro
 	if msg == "" {
 		msg = fmt.Sprintf("upstream returned HTTP %d", status)
 	}
-	return c.fail(classForStatus(status, code, ue.typ()), status, retryAfter(header, status), upstreamCode(code, ue.typ()), msg)
+	class := classForStatus(status, code, ue.typ())
+	if status == http.StatusForbidden && ue.flagged() {
+		// OpenRouter: "… requires moderation … Your input was flagged": a
+		// judgement on this input, never the provider's failure.
+		class, code = sdk.ClassContentFilter, "content_filter"
+	}
+	return c.fail(class, status, retryAfter(header, status), upstreamCode(code, ue.typ()), msg)
 }
 
 // embeddedError classifies an error sent inside a 200 answer (OpenRouter's
@@ -130,28 +138,21 @@ func upstreamCode(code, typ string) string {
 	return typ
 }
 
-// classForStatus maps an HTTP status (and the upstream's code) to a class.
+// classForStatus maps an HTTP status and the upstream's code to a class:
+// what the OpenAI-style body settles (a content filter, a 429 that is an
+// exhausted quota), else the kit's status table.
 func classForStatus(status int, code, typ string) sdk.ErrorClass {
-	if isContentFilterCode(code) {
-		return sdk.ClassContentFilter
-	}
 	switch {
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		return sdk.ClassAuth
-	case status == http.StatusPaymentRequired:
+	case isContentFilterCode(code):
+		return sdk.ClassContentFilter
+	case status == http.StatusTooManyRequests && (code == "insufficient_quota" || typ == "insufficient_quota"):
 		return sdk.ClassQuotaExhausted
-	case status == http.StatusTooManyRequests:
-		if code == "insufficient_quota" || typ == "insufficient_quota" {
-			return sdk.ClassQuotaExhausted
-		}
+	case status == http.StatusRequestEntityTooLarge && isRateLimitCode(code):
+		// Groq: "Request too large … on tokens per minute": over this
+		// account's per-minute budget, which another provider does not share.
 		return sdk.ClassRateLimited
-	case status == http.StatusRequestTimeout:
-		return sdk.ClassTimeout
-	case status >= 400 && status < 500:
-		return sdk.ClassBadRequest
-	default:
-		return sdk.ClassUpstream5xx
 	}
+	return provkit.ClassForStatus(status)
 }
 
 // classForCode maps an error code without an HTTP status (a mid-stream error
@@ -162,13 +163,15 @@ func classForCode(code, typ string) sdk.ErrorClass {
 		switch {
 		case s == "insufficient_quota":
 			return sdk.ClassQuotaExhausted
-		case s == "rate_limit_exceeded" || s == "rate_limit_error" || s == "tokens" || s == "requests":
+		case isRateLimitCode(s) || s == "tokens" || s == "requests":
 			return sdk.ClassRateLimited
 		case s == "invalid_api_key" || s == "authentication_error" || s == "permission_error":
 			return sdk.ClassAuth
 		case isContentFilterCode(s):
 			return sdk.ClassContentFilter
-		case s == "context_length_exceeded" || s == "invalid_request_error" || s == "model_not_found":
+		case s == "model_not_found":
+			return sdk.ClassModelUnavailable
+		case s == "context_length_exceeded" || s == "invalid_request_error":
 			return sdk.ClassBadRequest
 		case s == "timeout":
 			return sdk.ClassTimeout
@@ -177,136 +180,31 @@ func classForCode(code, typ string) sdk.ErrorClass {
 	return sdk.ClassUpstream5xx
 }
 
+func isRateLimitCode(code string) bool {
+	return code == "rate_limit_exceeded" || code == "rate_limit_error"
+}
+
 func isContentFilterCode(code string) bool {
 	return code == "content_filter" || code == "content_policy_violation"
 }
 
-// retryAfter reads how long the upstream asks to wait: retry-after-ms
-// (OpenAI), then Retry-After (seconds or an HTTP date), then, on a 429
-// only, OpenAI's x-ratelimit-reset-requests/-tokens durations.
+// retryAfter reads how long the upstream asks to wait: Retry-After-Ms or
+// Retry-After, else, on a 429 only, when OpenAI's rate-limit windows reset.
 func retryAfter(h http.Header, status int) time.Duration {
-	if h == nil {
-		return 0
+	if d := provkit.RetryAfter(h, time.Now()); d > 0 || status != http.StatusTooManyRequests {
+		return d
 	}
-	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
-		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 && ms < 1e9 {
-			return time.Duration(ms * float64(time.Millisecond))
-		}
-	}
-	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
-		if secs, err := strconv.ParseFloat(v, 64); err == nil {
-			if secs > 0 && secs < 1e6 {
-				return time.Duration(secs * float64(time.Second))
-			}
-			return 0
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			if d := time.Until(t); d > 0 {
-				return d
-			}
-			return 0
-		}
-	}
-	if status == http.StatusTooManyRequests {
-		var longest time.Duration
-		for _, k := range []string{"X-Ratelimit-Reset-Requests", "X-Ratelimit-Reset-Tokens"} {
-			if d, err := time.ParseDuration(strings.TrimSpace(h.Get(k))); err == nil && d > longest {
-				longest = d
-			}
-		}
-		return longest
-	}
-	return 0
+	return provkit.RateLimitReset(h)
 }
 
 // fail builds a classified error with a safe message.
 func (c *classifier) fail(class sdk.ErrorClass, status int, after time.Duration, code, msg string) error {
-	return sdk.Fail(class, status, after, c.sanitize(code), c.name+": "+c.sanitize(msg))
+	return sdk.Fail(class, status, after, c.redact.Message(code), c.name+": "+c.redact.Message(msg))
 }
 
 // transportError classifies a failure to talk to the upstream at all. The
 // Go error text is not used in the message: it carries the request URL.
 func (c *classifier) transportError(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return c.fail(sdk.ClassTimeout, 0, 0, "", "upstream did not answer before the deadline")
-		}
-		return c.fail(sdk.ClassTimeout, 0, 0, "", "request canceled")
-	}
-	var netErr net.Error
-	var dnsErr *net.DNSError
-	var tlsErr *tls.CertificateVerificationError
-	var recErr tls.RecordHeaderError
-	switch {
-	case errors.As(err, &dnsErr):
-		return c.fail(sdk.ClassTransport, 0, 0, "", "cannot resolve the upstream host")
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
-		return c.fail(sdk.ClassTimeout, 0, 0, "", "upstream timed out")
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return c.fail(sdk.ClassTransport, 0, 0, "", "upstream refused the connection")
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return c.fail(sdk.ClassTransport, 0, 0, "", "upstream reset the connection")
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return c.fail(sdk.ClassTransport, 0, 0, "", "upstream closed the connection early")
-	case errors.As(err, &tlsErr), errors.As(err, &recErr):
-		return c.fail(sdk.ClassTransport, 0, 0, "", "TLS handshake with the upstream failed")
-	}
-	return c.fail(sdk.ClassTransport, 0, 0, "", "upstream request failed")
-}
-
-var (
-	bearerPattern = regexp.MustCompile(`(?i)\bbearer\s+[^\s"',]+`)
-	keyPattern    = regexp.MustCompile(`\b(sk|gsk|rk|sess)[-_][A-Za-z0-9_\-*.]{6,}`)
-	urlPattern    = regexp.MustCompile(`(?i)\bhttps?://[^\s"'<>]+`)
-)
-
-// sanitize makes upstream text safe to show: the configured key, bearer
-// tokens and key-looking strings are redacted, URLs lose their credentials
-// and query strings, and the text is bounded.
-func (c *classifier) sanitize(s string) string {
-	if s == "" {
-		return s
-	}
-	if c.apiKey != "" {
-		s = strings.ReplaceAll(s, c.apiKey, "[redacted]")
-	}
-	s = bearerPattern.ReplaceAllString(s, "Bearer [redacted]")
-	s = keyPattern.ReplaceAllString(s, "$1-[redacted]")
-	s = urlPattern.ReplaceAllStringFunc(s, safeURL)
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-	if len(s) > maxMessageLen {
-		cut := maxMessageLen
-		for cut > 0 && !isRuneStart(s[cut]) {
-			cut--
-		}
-		s = s[:cut] + "…"
-	}
-	return s
-}
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
-
-// safeURL drops a URL's user info, query and fragment.
-func safeURL(raw string) string {
-	i := strings.Index(raw, "://") + 3
-	scheme, rest := raw[:i], raw[i:]
-	if j := strings.IndexAny(rest, "?#"); j >= 0 {
-		rest = rest[:j]
-	}
-	host := rest
-	if j := strings.IndexByte(rest, '/'); j >= 0 {
-		host = rest[:j]
-	}
-	if at := strings.LastIndexByte(host, '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	return scheme + rest
+	class, msg := provkit.ClassifyTransport(ctx, err)
+	return c.fail(class, 0, 0, "", msg)
 }

@@ -23,6 +23,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit"
 )
 
 // Flavors of OpenAI-compatible APIs; the flavor picks default headers.
@@ -176,7 +177,7 @@ func newProvider(c sdk.Config) (*Provider, error) {
 		timeout:    timeout,
 		headers:    headers,
 		httpClient: newHTTPClient(timeout),
-		classify:   &classifier{name: name, apiKey: cfg.APIKey},
+		classify:   &classifier{name: name, redact: provkit.NewRedactor(cfg.APIKey)},
 		log:        logger,
 	}
 	p.doer = &doer{client: p.httpClient, headers: headers}
@@ -225,7 +226,7 @@ func (p *Provider) Info() map[string]string {
 	}
 	sort.Strings(names)
 	return map[string]string{
-		"base_url": safeURL(p.baseURL),
+		"base_url": provkit.SafeURL(p.baseURL),
 		"has_key":  strconv.FormatBool(p.hasKey),
 		"flavor":   p.flavor,
 		"timeout":  p.timeout.String(),
@@ -301,13 +302,16 @@ func (p *Provider) completeError(ctx context.Context, x *exchange, err error) er
 	var apiErr *openai.APIError
 	var reqErr *openai.RequestError
 	switch {
+	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0 && x.status == apiErr.HTTPStatusCode && parseErrorBody(x.body) != nil:
+		// The one classifier of error bodies, on the body as sent.
+		return p.classify.httpError(x.status, x.header, x.body)
 	case errors.As(err, &apiErr) && apiErr.HTTPStatusCode > 0:
 		return p.httpErrorFromAPIError(apiErr, x.header)
 	case errors.As(err, &reqErr) && reqErr.HTTPStatusCode > 0:
 		return p.classify.httpError(reqErr.HTTPStatusCode, x.header, reqErr.Body)
 	case x.status/100 == 2 && x.body != nil:
 		// The whole answer arrived but is not a completion.
-		p.log.Debug("malformed upstream answer", "error", p.classify.sanitize(err.Error()))
+		p.log.Debug("malformed upstream answer", "error", p.classify.redact.Message(err.Error()))
 		return p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", "upstream sent a malformed answer")
 	case x.status != 0 && x.status/100 != 2 && x.status < 400:
 		return p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", fmt.Sprintf("upstream answered with unexpected HTTP %d", x.status))
@@ -319,7 +323,7 @@ func (p *Provider) completeError(ctx context.Context, x *exchange, err error) er
 	if errors.Is(err, errBodyTooLarge) {
 		return p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", "upstream answer too large")
 	}
-	p.log.Debug("upstream call failed", "error", p.classify.sanitize(err.Error()))
+	p.log.Debug("upstream call failed", "error", p.classify.redact.Message(err.Error()))
 	return p.classify.transportError(ctx, err)
 }
 

@@ -185,7 +185,16 @@ func TestErrorClasses(t *testing.T) {
 		{name: "openai 400", reply: reply{status: 400, file: "openai_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "empty_array", msgSubstr: "Invalid 'messages'"},
 		{name: "openai 401", reply: reply{status: 401, file: "openai_401.json"}, class: sdk.ClassAuth, status: 401, code: "invalid_api_key"},
 		{name: "openai 403", reply: reply{status: 403, body: `{"error":{"message":"Project does not have access to model gpt-4o","type":"invalid_request_error","param":null,"code":"model_not_found"}}`}, class: sdk.ClassAuth, status: 403},
-		{name: "openai 404 model", reply: reply{status: 404, file: "openai_404_model.json"}, class: sdk.ClassBadRequest, status: 404, code: "model_not_found"},
+		{name: "openai 403 region", reply: reply{status: 403, file: "openai_403_region.json"}, class: sdk.ClassAuth, status: 403, code: "unsupported_country_region_territory"},
+		// A model the provider does not serve: fallback, no retry here.
+		{name: "openai 404 model", reply: reply{status: 404, file: "openai_404_model.json"}, class: sdk.ClassModelUnavailable, status: 404, code: "model_not_found"},
+		{name: "openrouter 404 no endpoints", reply: reply{status: 404, file: "openrouter_404_no_endpoints.json"}, class: sdk.ClassModelUnavailable, status: 404, msgSubstr: "No endpoints found"},
+		// OpenRouter's moderation: the input, not the provider (never a breaker failure).
+		{name: "openrouter 403 moderation", reply: reply{status: 403, file: "openrouter_403_moderation.json"}, class: sdk.ClassContentFilter, status: 403, code: "content_filter", msgSubstr: "flagged"},
+		// Groq's per-minute token budget: another provider does not share it.
+		{name: "groq 413 tpm", reply: reply{status: 413, file: "groq_413_tpm.json"}, class: sdk.ClassRateLimited, status: 413, code: "rate_limit_exceeded", msgSubstr: "tokens per minute"},
+		{name: "413 without a rate-limit code", reply: reply{status: 413, body: `{"error":{"message":"payload too large","type":"invalid_request_error"}}`}, class: sdk.ClassBadRequest, status: 413},
+		{name: "groq 498 flex capacity", reply: reply{status: 498, file: "groq_498_capacity.json"}, class: sdk.ClassUpstream5xx, status: 498, code: "capacity_exceeded"},
 		{name: "422", reply: reply{status: 422, body: `{"detail":"bad"}`}, class: sdk.ClassBadRequest, status: 422},
 		{name: "openai 429 rate limit", reply: reply{status: 429, file: "openai_429_rate_limit.json", headers: map[string]string{"Retry-After": "2", "Retry-After-Ms": "2032", "X-Ratelimit-Reset-Tokens": "2.032s"}}, class: sdk.ClassRateLimited, status: 429, retryMs: 2032, code: "rate_limit_exceeded"},
 		{name: "429 retry-after seconds", reply: reply{status: 429, file: "openai_429_rate_limit.json", headers: map[string]string{"Retry-After": "7"}}, class: sdk.ClassRateLimited, status: 429, retryMs: 7000},
@@ -194,6 +203,7 @@ func TestErrorClasses(t *testing.T) {
 		{name: "openai 500", reply: reply{status: 500, file: "openai_500.json"}, class: sdk.ClassUpstream5xx, status: 500, code: "server_error", msgSubstr: "The server had an error"},
 		{name: "openai 503", reply: reply{status: 503, file: "openai_503.json", headers: map[string]string{"Retry-After": "1"}}, class: sdk.ClassUpstream5xx, status: 503, retryMs: 1000},
 		{name: "proxy 502 html", reply: reply{status: 502, file: "proxy_502.html"}, class: sdk.ClassUpstream5xx, status: 502, msgSubstr: "HTTP 502"},
+		{name: "504 gateway timeout", reply: reply{status: 504, body: "<html><body>504 Gateway Time-out</body></html>", contentType: "text/html"}, class: sdk.ClassTimeout, status: 504},
 		{name: "408", reply: reply{status: 408, body: `{"error":{"code":408,"message":"Request timed out"}}`}, class: sdk.ClassTimeout, status: 408},
 		{name: "openrouter 402", reply: reply{status: 402, file: "openrouter_402.json"}, class: sdk.ClassQuotaExhausted, status: 402, code: "402", msgSubstr: "Insufficient credits"},
 		{name: "openrouter 429", reply: reply{status: 429, file: "openrouter_429.json"}, class: sdk.ClassRateLimited, status: 429, code: "429"},
@@ -448,28 +458,6 @@ func TestCancelAbortsTheUpstreamRequest(t *testing.T) {
 			t.Fatalf("chunks before cancel = %d", chunks)
 		}
 		srv.Close()
-	}
-}
-
-func TestSanitize(t *testing.T) {
-	c := &classifier{name: "x", apiKey: "my-very-secret-key"}
-	cases := map[string]string{
-		"key my-very-secret-key here":                          "key [redacted] here",
-		"Authorization: Bearer abc.def-ghi":                    "Authorization: Bearer [redacted]",
-		"see https://api.example.com/v1/x?key=AIza123&alt=sse": "see https://api.example.com/v1/x",
-		"at http://u:p@host:8080/path#frag":                    "at http://host:8080/path",
-		"token sk-proj-abcdefghijklmnop":                       "token sk-[redacted]",
-		"groq gsk_abcdefghijklmnop1234":                        "groq gsk-[redacted]",
-		"line\nbreak\x01":                                      "line break",
-	}
-	for in, want := range cases {
-		if got := c.sanitize(in); got != want {
-			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
-		}
-	}
-	long := strings.Repeat("é", 400)
-	if got := c.sanitize(long); len(got) > maxMessageLen+4 || !strings.HasSuffix(got, "…") {
-		t.Errorf("long message not bounded: %d bytes", len(got))
 	}
 }
 

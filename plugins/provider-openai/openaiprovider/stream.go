@@ -13,6 +13,7 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit/sse"
 )
 
 // streamChunk is one "chat.completion.chunk" event, with the extras some
@@ -26,6 +27,12 @@ type streamChunk struct {
 		Delta struct {
 			Role    string `json:"role"`
 			Content string `json:"content"`
+			// OpenRouter and Groq stream a reasoning model's thinking as
+			// reasoning, DeepSeek-style servers as reasoning_content.
+			Reasoning        string          `json:"reasoning"`
+			ReasoningContent string          `json:"reasoning_content"`
+			Refusal          string          `json:"refusal"`
+			ToolCalls        json.RawMessage `json:"tool_calls"`
 		} `json:"delta"`
 		FinishReason *string `json:"finish_reason"`
 	} `json:"choices"`
@@ -82,7 +89,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	}
 	resp, err := p.doer.Do(hreq)
 	if err != nil {
-		p.log.Debug("upstream stream call failed", "error", p.classify.sanitize(err.Error()))
+		p.log.Debug("upstream stream call failed", "error", p.classify.redact.Message(err.Error()))
 		return p.classify.transportError(ctx, err)
 	}
 	defer resp.Body.Close()
@@ -100,7 +107,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 // readStream turns the upstream's SSE events into chunks.
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
 	var (
-		events    = newSSEReader(resp.Body)
+		events    = sse.NewReader(resp.Body, maxStreamEvent)
 		sentFirst bool
 		pending   *sdk.StreamChunk // the chunk with the finish_reason, held for the usage
 		done      bool
@@ -121,17 +128,22 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			break
 		}
 		if err != nil {
-			if errors.Is(err, errSSELineTooLong) {
-				return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream (line too long)")
+			if errors.Is(err, sse.ErrTooLarge) {
+				return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream (event too large)")
 			}
 			if ctx.Err() != nil {
 				return p.classify.transportError(ctx, err)
 			}
-			p.log.Debug("upstream stream read failed", "error", p.classify.sanitize(err.Error()))
+			p.log.Debug("upstream stream read failed", "error", p.classify.redact.Message(err.Error()))
 			if terr := p.classify.transportError(ctx, err); sdk.AsProviderError(terr).Class == sdk.ClassTimeout {
 				return terr
 			}
 			return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
+		}
+		if ev.Unterminated {
+			// The stream ended inside an event: whatever it holds, the
+			// answer was cut.
+			break
 		}
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
@@ -141,7 +153,7 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			done = true
 			break
 		}
-		if ev.Event == "error" {
+		if ev.Type == "error" {
 			if ue := parseErrorBody(data); ue != nil {
 				return p.classify.embeddedError(resp.StatusCode, resp.Header, ue)
 			}
@@ -149,9 +161,6 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 		}
 		var c streamChunk
 		if err := json.Unmarshal(data, &c); err != nil {
-			if ev.Unterminated {
-				return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
-			}
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream chunk")
 		}
 		if c.Error != nil {
@@ -162,9 +171,13 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			out.Usage = toUsage(c.XGroq.Usage)
 		}
 		var role, finish string
+		progress := false // a delta that is not content but shows the model at work
 		for i := range c.Choices {
 			if ch := &c.Choices[i]; ch.Index == 0 {
 				out.Content, role = ch.Delta.Content, ch.Delta.Role
+				out.ReasoningContent = ch.Delta.Reasoning + ch.Delta.ReasoningContent
+				out.Refusal = ch.Delta.Refusal
+				progress = out.ReasoningContent != "" || out.Refusal != "" || hasToolCalls(ch.Delta.ToolCalls)
 				if ch.FinishReason != nil {
 					finish = *ch.FinishReason
 				}
@@ -187,7 +200,7 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			first(out, role, c.ID, c.Model)
 			pending = out
 			continue
-		case out.Content == "" && out.Usage == nil && (role == "" || sentFirst):
+		case out.Content == "" && out.Usage == nil && !progress && (role == "" || sentFirst):
 			continue // an empty keep-alive delta
 		}
 		first(out, role, c.ID, c.Model)
@@ -205,6 +218,14 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 		return p.classify.transportError(ctx, ctx.Err())
 	}
 	return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
+}
+
+// hasToolCalls reports whether a delta's tool_calls holds anything. The
+// gateway does not forward tool calls, but a model writing one is at work:
+// the chunk keeps the host's idle deadline from firing.
+func hasToolCalls(raw json.RawMessage) bool {
+	s := string(bytes.TrimSpace(raw))
+	return s != "" && s != "null" && s != "[]"
 }
 
 // streamFromJSON handles a 2xx JSON answer to a stream request: an error

@@ -110,6 +110,7 @@ func TestStreamFailures(t *testing.T) {
 	}{
 		{name: "cut after first chunk", reply: reply{file: "openai_stream_cut.sse"}, class: sdk.ClassTransport, msg: "upstream stream ended early", wantChunks: 2},
 		{name: "cut mid-line", reply: reply{file: "openai_stream_cut_midline.sse"}, class: sdk.ClassTransport, msg: "upstream stream ended early", wantChunks: 2},
+		{name: "[DONE] cut before its blank line, no finish", reply: reply{body: "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":null}]}\n\ndata: [DONE]", contentType: "text/event-stream"}, class: sdk.ClassTransport, msg: "upstream stream ended early", wantChunks: 1},
 		{name: "malformed chunk", reply: reply{file: "openai_stream_malformed.sse"}, class: sdk.ClassUpstream5xx, msg: "malformed", wantChunks: 2},
 		{name: "openrouter mid-stream error", reply: reply{file: "openrouter_stream_midstream_error.sse"}, class: sdk.ClassUpstream5xx, msg: "Provider disconnected", wantChunks: 1},
 		{name: "openai mid-stream error", reply: reply{body: "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":null}]}\n\ndata: {\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n", contentType: "text/event-stream"}, class: sdk.ClassUpstream5xx, msg: "The server had an error", wantChunks: 1},
@@ -162,6 +163,8 @@ func TestStreamEndings(t *testing.T) {
 		{name: "[DONE] without finish", body: role + hi + "data: [DONE]\n\n"},
 		{name: "[DONE] at EOF without a blank line", body: role + hi + stop + "data: [DONE]", finish: "stop"},
 		{name: "CRLF line ends", body: strings.ReplaceAll(role+hi+stop+"data: [DONE]\n\n", "\n", "\r\n"), finish: "stop"},
+		{name: "lone CR line ends", body: strings.ReplaceAll(role+hi+stop+"data: [DONE]\n\n", "\n", "\r"), finish: "stop"},
+		{name: "byte order mark", body: "\ufeff" + role + hi + stop + "data: [DONE]\n\n", finish: "stop"},
 		{name: "keep-alive deltas skipped", body: role + "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":null}]}\n\n" + hi + stop + "data: [DONE]\n\n", finish: "stop"},
 		{name: "no role from upstream", body: hi + stop + "data: [DONE]\n\n", finish: "stop"},
 	}
@@ -231,4 +234,40 @@ func TestStreamStopsWhenTheHostFails(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	<-aborted
+}
+
+// Reasoning and tool-call deltas carry no content but show the model at
+// work: each is sent on (so the host's idle deadline does not fire), the
+// reasoning as reasoning_content.
+func TestStreamReasoningAndToolCallsAreChunks(t *testing.T) {
+	u := newUpstream(t, reply{file: "openrouter_stream_reasoning.sse"})
+	p := newTestProvider(t, "openrouter", configFor(u, `"flavor":"openrouter"`))
+	chunks, err := collect(context.Background(), p, chatReq("openai/o3-mini"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reasoning strings.Builder
+	for _, c := range chunks {
+		reasoning.WriteString(c.ReasoningContent)
+	}
+	if len(chunks) != 5 || reasoning.String() != "Think hard." || joinContent(chunks) != "Hi" || chunks[len(chunks)-1].FinishReason != "stop" {
+		t.Fatalf("chunks: %+v", chunks)
+	}
+}
+
+// A refusal is streamed as such, never as content.
+func TestStreamRefusal(t *testing.T) {
+	u := newUpstream(t, reply{file: "openai_stream_refusal.sse"})
+	p := newTestProvider(t, "openai", configFor(u, ""))
+	chunks, err := collect(context.Background(), p, chatReq("gpt-4o"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refusal strings.Builder
+	for _, c := range chunks {
+		refusal.WriteString(c.Refusal)
+	}
+	if refusal.String() != "I'm sorry, I can't help with that." || joinContent(chunks) != "" {
+		t.Fatalf("chunks: %+v", chunks)
+	}
 }

@@ -13,6 +13,10 @@ import (
 // maxResponseBody bounds a non-streaming answer read into memory.
 const maxResponseBody = 32 << 20
 
+// maxStreamEvent bounds one server-sent event of a streamed answer, so a
+// broken upstream cannot make the plugin buffer without limit.
+const maxStreamEvent = 8 << 20
+
 // maxErrorBody bounds an error body read for classification.
 const maxErrorBody = 64 << 10
 
@@ -23,7 +27,7 @@ type exchange struct {
 	patch  bodyPatch
 	status int
 	header http.Header
-	body   []byte // the full body of a 2xx answer (non-streaming calls only)
+	body   []byte // the full body of a 2xx answer (non-streaming calls only), or an error body
 }
 
 type exchangeKey struct{}
@@ -78,6 +82,16 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		if len(body) > maxResponseBody {
 			return nil, errBodyTooLarge
+		}
+		x.body = body
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	} else if resp.StatusCode/100 != 2 {
+		// Keep the error body: go-openai's APIError drops what classes some
+		// of them (OpenRouter's moderation metadata).
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		_ = resp.Body.Close()
+		if err != nil {
+			return nil, err
 		}
 		x.body = body
 		resp.Body = io.NopCloser(bytes.NewReader(body))

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/refpool"
 
 	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )
@@ -35,6 +36,20 @@ const AnnotationDegraded = "ratelimit.degraded"
 
 // AnnotationRule names the rule that refused a request.
 const AnnotationRule = "ratelimit.rule"
+
+// memories keeps one in-memory backend per instance name (and max_keys) for
+// as long as some generation of that instance is configured, so a pipeline
+// reload — the host configures name@N+1, then closes name@N — keeps every
+// client's history instead of handing everyone a fresh window. Rules are
+// keyed by name, so a renamed rule starts afresh and a changed limit or
+// window applies to the kept history at once.
+var memories refpool.Pool[memoryKey, *limiter.Memory]
+
+// memoryKey names a shared memory backend: a changed max_keys gets a new one.
+type memoryKey struct {
+	instance string
+	maxKeys  int
+}
 
 // Stage is one configured rate-limit instance.
 type Stage struct {
@@ -86,8 +101,13 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 			m := limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys, Clock: clock})
 			s.backend, s.closeBackend = m, m.Close
 		} else {
-			m, release := acquireMemory(c.Name, cfg.maxKeys)
-			s.backend, s.closeBackend = m, release
+			h, err := memories.Acquire(memoryKey{c.Name, cfg.maxKeys}, func() (*limiter.Memory, error) {
+				return limiter.NewMemory(limiter.MemoryOptions{MaxKeys: cfg.maxKeys}), nil
+			})
+			if err != nil {
+				return nil, err
+			}
+			s.backend, s.closeBackend = h.Value(), h.Release
 		}
 		s.info["backend"] = "memory"
 		s.info["max_keys"] = strconv.Itoa(cfg.maxKeys)

@@ -203,7 +203,8 @@ func TestTracesArriveInMLflow(t *testing.T) {
 	client, _ := mlflowapi.New(srv.URL(), 5*time.Second)
 	h := sdktest.Start(t, sdk.Plugin{Name: "tracker-mlflow", Version: "test", Tracker: New})
 	experiment := uniqueName(t)
-	id := h.MustConfigure(t, sdk.KindTracker, "mlflow", testConfig(srv.URL(), experiment, t.TempDir()))
+	spoolDir := t.TempDir()
+	id := h.MustConfigure(t, sdk.KindTracker, "mlflow", testConfig(srv.URL(), experiment, spoolDir))
 
 	events := mixedEvents(9)
 	acked, err := h.Track(ctx(t), id, events)
@@ -236,7 +237,7 @@ func TestTracesArriveInMLflow(t *testing.T) {
 	if acked, err := h.Track(ctx(t), id, mixedEventsCopy(events)); err != nil || len(acked) != len(events) {
 		t.Fatalf("replay acked %d: %v", len(acked), err)
 	}
-	p := pipeOf(t, filepathOfSpool(t, h, id))
+	p := pipeOf(t, spoolDir)
 	waitFor(t, 20*time.Second, "replayed events to be delivered", func() (bool, string) {
 		return p.sp.Pending() == 0, fmt.Sprint(p.sp.Pending(), " bytes pending")
 	})
@@ -274,25 +275,10 @@ func mixedEventsCopy(events []*sdk.Event) []*sdk.Event {
 	return out
 }
 
-// filepathOfSpool returns the spool dir of the only pipe (the in-process
-// plugin's instance).
-func filepathOfSpool(t *testing.T, _ *sdktest.Harness, _ string) string {
-	pipes.Lock()
-	defer pipes.Unlock()
-	if len(pipes.m) != 1 {
-		t.Fatalf("%d pipes open, want 1", len(pipes.m))
-	}
-	for dir := range pipes.m {
-		return dir
-	}
-	return ""
-}
-
+// pipeOf returns the open pipe of a spool directory.
 func pipeOf(t *testing.T, dir string) *pipe {
-	pipes.Lock()
-	defer pipes.Unlock()
-	p := pipes.m[dir]
-	if p == nil {
+	p, ok := pipes.Peek(dir)
+	if !ok {
 		t.Fatalf("no pipe for %s", dir)
 	}
 	return p

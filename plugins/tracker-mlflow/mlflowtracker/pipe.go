@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/otlp"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/spool"
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/refpool"
 )
 
 // closeTimeout bounds how long Close keeps delivering spooled events.
@@ -37,30 +37,25 @@ type settings struct {
 // pipes holds one pipe per spool directory in this process. Two instances
 // with the same spool (the old and the new generation during a pipeline
 // reload) must share the spool and its single sender, so the pipe is shared
-// and reference-counted across instances, like Caddy's shared resources.
-var pipes = struct {
-	sync.Mutex
-	m map[string]*pipe
-}{m: map[string]*pipe{}}
+// and reference-counted across instances: the last instance to close it
+// closes the pipe, and an instance configured meanwhile waits for that and
+// opens the spool afresh.
+var pipes refpool.Pool[string, *pipe]
 
 // pipe is a spool and the sender that delivers it to MLflow.
 type pipe struct {
-	dir  string
-	refs int // guarded by pipes' mutex
-
 	sp    *spool.Spool
 	log   hclog.Logger
 	set   atomic.Pointer[settings]
 	stats runStats
 	start time.Time
 
-	wake     chan struct{}
-	gone     chan struct{} // MLflow closed one of our connections
-	closing  chan struct{}
-	done     chan struct{}
-	released chan struct{}   // closed once the spool is closed
-	ctx      context.Context // canceled when Close's grace period is over
-	cancel   context.CancelFunc
+	wake    chan struct{}
+	gone    chan struct{} // MLflow closed one of our connections
+	closing chan struct{}
+	done    chan struct{}
+	ctx     context.Context // canceled when Close's grace period is over
+	cancel  context.CancelFunc
 
 	outage atomic.Bool // the last delivery failed
 	full   atomic.Bool // the spool refused events
@@ -75,32 +70,28 @@ type pipe struct {
 	currentRun atomic.Value // string: runID, for Info and tests
 }
 
-// acquirePipe returns the pipe of dir, opening it on first use.
-func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger) (*pipe, error) {
-	pipes.Lock()
-	defer pipes.Unlock()
-	for {
-		p, ok := pipes.m[dir]
-		if !ok {
-			break
-		}
-		if p.refs > 0 {
-			p.refs++
-			set.client.OnServerClose(p.serverClosed)
-			p.set.Store(set)
-			return p, nil
-		}
-		// The last instance is closing it: wait until the spool is
-		// released, then open it afresh.
-		pipes.Unlock()
-		<-p.released
-		pipes.Lock()
+// acquirePipe returns a handle to the pipe of dir, opening it on first use;
+// the newest instance's settings win.
+func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger) (*refpool.Handle[string, *pipe], error) {
+	h, err := pipes.Acquire(dir, func() (*pipe, error) { return openPipe(set, opts, log) })
+	if err != nil {
+		return nil, err
 	}
+	p := h.Value()
+	if p.set.Load() != set {
+		set.client.OnServerClose(p.serverClosed)
+		p.set.Store(set)
+	}
+	return h, nil
+}
+
+// openPipe opens the spool and starts its sender.
+func openPipe(set *settings, opts spool.Options, log hclog.Logger) (*pipe, error) {
 	sp, err := spool.Open(opts)
 	if errors.Is(err, spool.ErrLocked) {
 		// Another process (an older plugin process still draining) owns
 		// the spool: write to a private overflow spool the owner adopts.
-		log.Warn("spool directory is owned by another process; using an overflow spool", "dir", dir)
+		log.Warn("spool directory is owned by another process; using an overflow spool", "dir", opts.Dir)
 		sp, err = spool.OpenOverflow(opts)
 	}
 	if err != nil {
@@ -108,8 +99,8 @@ func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &pipe{
-		dir: dir, refs: 1, sp: sp, log: log, start: time.Now(),
-		wake: make(chan struct{}, 1), gone: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}), released: make(chan struct{}),
+		sp: sp, log: log, start: time.Now(),
+		wake: make(chan struct{}, 1), gone: make(chan struct{}, 1), closing: make(chan struct{}), done: make(chan struct{}),
 		ctx: ctx, cancel: cancel,
 	}
 	set.client.OnServerClose(p.serverClosed)
@@ -120,20 +111,14 @@ func acquirePipe(dir string, set *settings, opts spool.Options, log hclog.Logger
 	if pending := sp.Pending(); pending > 0 {
 		log.Info("replaying events spooled by an earlier process", "bytes", pending)
 	}
-	pipes.m[dir] = p
 	go p.run()
 	return p, nil
 }
 
-// release drops a reference; the last one closes the pipe.
-func (p *pipe) release() error {
-	pipes.Lock()
-	p.refs--
-	last := p.refs == 0
-	pipes.Unlock()
-	if !last {
-		return nil
-	}
+// Close stops the sender once it has delivered what it can within
+// closeTimeout, and closes the spool; what is left stays there for the next
+// start. The pool calls it when the last instance on the spool closes.
+func (p *pipe) Close() error {
 	close(p.closing)
 	grace := time.AfterFunc(closeTimeout, p.cancel)
 	<-p.done
@@ -142,12 +127,7 @@ func (p *pipe) release() error {
 	if pending := p.sp.Pending(); pending > 0 {
 		p.log.Info("events left in the spool for the next start", "bytes", pending, "dir", p.sp.Dir())
 	}
-	err := p.sp.Close()
-	pipes.Lock()
-	delete(pipes.m, p.dir)
-	pipes.Unlock()
-	close(p.released)
-	return err
+	return p.sp.Close()
 }
 
 // track spools events durably and returns how many it took.

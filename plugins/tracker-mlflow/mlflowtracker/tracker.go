@@ -21,12 +21,14 @@ import (
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/mlflowapi"
 	"github.com/llmgw/llmgw/plugins/tracker-mlflow/spool"
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/refpool"
 )
 
 // Tracker is one configured instance.
 type Tracker struct {
 	cfg  Config
-	p    *pipe
+	p    *pipe                          // h's pipe
+	h    *refpool.Handle[string, *pipe] // this instance's reference to the pipe
 	info map[string]string
 
 	mu     sync.RWMutex
@@ -52,7 +54,7 @@ func New(c sdk.Config) (sdk.Tracker, error) {
 		flushInterval:      cfg.FlushInterval.D(),
 		runMetricsInterval: cfg.RunMetricsInterval.D(),
 	}
-	p, err := acquirePipe(cfg.SpoolDir, set, spool.Options{
+	h, err := acquirePipe(cfg.SpoolDir, set, spool.Options{
 		Dir:        cfg.SpoolDir,
 		MaxBytes:   cfg.SpoolMaxBytes,
 		MemRecords: cfg.QueueSize,
@@ -61,7 +63,8 @@ func New(c sdk.Config) (sdk.Tracker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tracker-mlflow: opening the spool in %s: %w", cfg.SpoolDir, err)
 	}
-	t := &Tracker{cfg: cfg, p: p}
+	p := h.Value()
+	t := &Tracker{cfg: cfg, p: p, h: h}
 	t.info = map[string]string{
 		"tracking_uri":        client.URI(),
 		"experiment":          cfg.ExperimentName,
@@ -120,5 +123,5 @@ func (t *Tracker) Close() error {
 	}
 	t.closed = true
 	t.mu.Unlock()
-	return t.p.release()
+	return t.h.Release()
 }

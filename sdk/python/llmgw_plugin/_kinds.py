@@ -32,6 +32,7 @@ class ErrorClass:
     AUTH = pb.AUTH
     QUOTA_EXHAUSTED = pb.QUOTA_EXHAUSTED
     CONTENT_FILTER = pb.CONTENT_FILTER
+    MODEL_UNAVAILABLE = pb.MODEL_UNAVAILABLE
 
 
 class ProviderFailure(Exception):

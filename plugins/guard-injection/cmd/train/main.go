@@ -7,7 +7,7 @@
 // full detector (rules + that fold's quantised model), then reports recall
 // and false-positive rate over all held-out predictions.
 //
-//	go run ./cmd/train -data ../../../shared/data/injection -out detect/model.bin
+//	go run ./cmd/train -data data -out detect/model.bin
 package main
 
 import (
@@ -17,7 +17,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
@@ -42,10 +41,11 @@ type params struct {
 }
 
 func main() {
-	data := flag.String("data", "../../shared/data/injection", "folder holding jailbreak-dev.csv and injection-short-dev.csv")
+	data := flag.String("data", "data", "folder holding the development CSVs (trainingFiles)")
 	out := flag.String("out", "detect/model.bin", "where to write the model")
 	report := flag.String("report", "", "also write the report to this file")
 	folds := flag.Int("folds", 5, "cross-validation folds (0 = none)")
+	loso := flag.Bool("loso", true, "leave-one-source-out cross-validation")
 	missesFile := flag.String("misses", "", "write the held-out misjudged rows to this file")
 	threshold := flag.Float64("threshold", guard.DefaultThreshold, "threshold the report measures at")
 	p := params{}
@@ -57,8 +57,7 @@ func main() {
 	flag.BoolVar(&p.lenBins, "lenbins", true, "learn an offset per prompt-length bin")
 	flag.Parse()
 
-	rows := mustRead(filepath.Join(*data, "jailbreak-dev.csv"))
-	short := mustRead(filepath.Join(*data, "injection-short-dev.csv"))
+	rows := loadTraining(*data)
 	exs := make([]example, len(rows))
 	for i, r := range rows {
 		exs[i] = featurize(r, p.lenBins)
@@ -72,11 +71,15 @@ func main() {
 		defer f.Close()
 		w = io.MultiWriter(os.Stdout, f)
 	}
-	fmt.Fprintf(w, "training data: %s (%d rows), seed %d, %d epochs, lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features\n",
-		"jailbreak-dev.csv", len(rows), p.seed, p.epochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets)
+	fmt.Fprintf(w, "training data: %d rows from %v, seed %d, %d epochs, lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features\n",
+		len(rows), sources(rows), p.seed, p.epochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets)
 
 	if *folds > 1 {
-		crossValidate(w, rows, short, exs, *folds, p, *threshold, *missesFile)
+		crossValidate(w, rows, exs, *folds, p, *threshold, *missesFile)
+	}
+	var losoFlags []bool
+	if *loso {
+		losoFlags = leaveOneSourceOut(w, rows, exs, p)
 	}
 
 	bias, weights := train(exs, p)
@@ -89,11 +92,16 @@ func main() {
 		fail(err)
 	}
 	d := detect.New(detect.Options{Model: m})
-	full := evaluate.Run(d, rows, *threshold, false)
-	sh := evaluate.Run(d, short, *threshold, false)
+	full := evaluate.Run(d, rows, *threshold, true)
 	fmt.Fprintf(w, "full set, model trained on all rows (in-sample) at threshold %.2f: recall %.4f, FPR %.4f, precision %.4f\n",
 		*threshold, full.Recall, full.FalsePositiveRate, full.Precision)
-	fmt.Fprintf(w, "injection-short-dev.csv (never trained on): recall %.4f, FPR %.4f\n", sh.Recall, sh.FalsePositiveRate)
+	if losoFlags != nil {
+		inSample := make([]bool, len(rows))
+		for i, r := range rows {
+			inSample[i] = d.Detect(r.Prompt).Score >= *threshold
+		}
+		familyTable(w, rows, losoFlags, inSample)
+	}
 	fmt.Fprintf(w, "wrote %s (%d bytes)\n", *out, len(b))
 }
 
@@ -216,7 +224,7 @@ func train1(exs []example, p params) (float64, []float64) {
 	return bias, w
 }
 
-func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int, p params, threshold float64, misses string) {
+func crossValidate(w io.Writer, rows []evaluate.Row, exs []example, k int, p params, threshold float64, misses string) {
 	// Stratified folds: shuffle each class, deal round-robin.
 	rng := rand.New(rand.NewPCG(p.seed, 42))
 	fold := make([]int, len(rows))
@@ -240,7 +248,6 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 	combined := make([]float64, len(rows))
 	modelOnly := make([]float64, len(rows))
 	sweep := []float64{0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5}
-	shortWrong := make([]int, len(sweep)) // worst over the folds' models
 	for f := 0; f < k; f++ {
 		var trainSet []example
 		for i := range rows {
@@ -258,10 +265,6 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 				modelOnly[i] = v.ModelScore
 			}
 		}
-		for ti, t := range sweep {
-			sh := evaluate.Run(d, short, t, false)
-			shortWrong[ti] = max(shortWrong[ti], sh.FalsePositives+sh.FalseNegatives)
-		}
 	}
 	fmt.Fprintf(w, "%d-fold cross-validation, held-out predictions over all %d rows:\n", k, len(rows))
 	line := func(name string, scores []float64, t float64, extra string) {
@@ -271,8 +274,8 @@ func crossValidate(w io.Writer, rows, short []evaluate.Row, exs []example, k int
 	}
 	line("rules only", ruleScore, threshold, "")
 	line("model only (held-out)", modelOnly, threshold, "")
-	for ti, t := range sweep {
-		line("rules + model", combined, t, fmt.Sprintf("; injection-short-dev wrong (worst fold model): %d", shortWrong[ti]))
+	for _, t := range sweep {
+		line("rules + model", combined, t, "")
 	}
 	if misses != "" {
 		f, err := os.Create(misses)

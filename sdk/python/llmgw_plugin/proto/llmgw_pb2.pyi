@@ -25,6 +25,7 @@ class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     AUTH: _ClassVar[ErrorClass]
     QUOTA_EXHAUSTED: _ClassVar[ErrorClass]
     CONTENT_FILTER: _ClassVar[ErrorClass]
+    MODEL_UNAVAILABLE: _ClassVar[ErrorClass]
 SECURITY_COUNTER_UNSPECIFIED: SecurityCounter
 SECURITY_COUNTER_VALIDATION: SecurityCounter
 SECURITY_COUNTER_PROMPT_INJECTION: SecurityCounter
@@ -38,6 +39,7 @@ BAD_REQUEST: ErrorClass
 AUTH: ErrorClass
 QUOTA_EXHAUSTED: ErrorClass
 CONTENT_FILTER: ErrorClass
+MODEL_UNAVAILABLE: ErrorClass
 
 class DescribeRequest(_message.Message):
     __slots__ = ("host_protocol_versions",)
@@ -344,7 +346,7 @@ class CompleteResponse(_message.Message):
     def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
 
 class StreamChunk(_message.Message):
-    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id")
+    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id", "reasoning_content", "refusal")
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -352,6 +354,8 @@ class StreamChunk(_message.Message):
     ERROR_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
+    REASONING_CONTENT_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
     content: str
     role: str
     finish_reason: str
@@ -359,7 +363,9 @@ class StreamChunk(_message.Message):
     error: ProviderError
     model: str
     id: str
-    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ...) -> None: ...
+    reasoning_content: str
+    refusal: str
+    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., refusal: _Optional[str] = ...) -> None: ...
 
 class TrackRequest(_message.Message):
     __slots__ = ("instance_id", "events")

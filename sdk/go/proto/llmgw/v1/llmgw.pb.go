@@ -102,6 +102,10 @@ const (
 	ErrorClass_AUTH                    ErrorClass = 6
 	ErrorClass_QUOTA_EXHAUSTED         ErrorClass = 7
 	ErrorClass_CONTENT_FILTER          ErrorClass = 8
+	// The provider does not serve the requested model (retired, unknown, no
+	// endpoint): another provider may, so the router falls back, but never
+	// retries here, and the provider itself is up (no breaker failure).
+	ErrorClass_MODEL_UNAVAILABLE ErrorClass = 9
 )
 
 // Enum value maps for ErrorClass.
@@ -116,6 +120,7 @@ var (
 		6: "AUTH",
 		7: "QUOTA_EXHAUSTED",
 		8: "CONTENT_FILTER",
+		9: "MODEL_UNAVAILABLE",
 	}
 	ErrorClass_value = map[string]int32{
 		"ERROR_CLASS_UNSPECIFIED": 0,
@@ -127,6 +132,7 @@ var (
 		"AUTH":                    6,
 		"QUOTA_EXHAUSTED":         7,
 		"CONTENT_FILTER":          8,
+		"MODEL_UNAVAILABLE":       9,
 	}
 )
 
@@ -1200,7 +1206,7 @@ type StageAfterRequest struct {
 	Ok         bool                   `protobuf:"varint,8,opt,name=ok,proto3" json:"ok,omitempty"`
 	ModelUsed  string                 `protobuf:"bytes,9,opt,name=model_used,json=modelUsed,proto3" json:"model_used,omitempty"`
 	// What the answer cost in nano-USD (1e-9 USD) from the usage the provider
-	// reported; valid when cost_known. 0 when ok is false.
+	// reported; valid when cost_known (a failed stream may have cost some).
 	CostNanos     int64 `protobuf:"varint,10,opt,name=cost_nanos,json=costNanos,proto3" json:"cost_nanos,omitempty"`
 	CostKnown     bool  `protobuf:"varint,11,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -1708,14 +1714,19 @@ func (x *CompleteResponse) GetError() *ProviderError {
 }
 
 type StreamChunk struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Content       string                 `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
-	Role          string                 `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
-	FinishReason  string                 `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3" json:"finish_reason,omitempty"`
-	Usage         *Usage                 `protobuf:"bytes,4,opt,name=usage,proto3" json:"usage,omitempty"`
-	Error         *ProviderError         `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
-	Model         string                 `protobuf:"bytes,6,opt,name=model,proto3" json:"model,omitempty"`
-	Id            string                 `protobuf:"bytes,7,opt,name=id,proto3" json:"id,omitempty"`
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Content      string                 `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
+	Role         string                 `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
+	FinishReason string                 `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3" json:"finish_reason,omitempty"`
+	Usage        *Usage                 `protobuf:"bytes,4,opt,name=usage,proto3" json:"usage,omitempty"`
+	Error        *ProviderError         `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	Model        string                 `protobuf:"bytes,6,opt,name=model,proto3" json:"model,omitempty"`
+	Id           string                 `protobuf:"bytes,7,opt,name=id,proto3" json:"id,omitempty"`
+	// A reasoning model's thinking (OpenRouter/Groq delta.reasoning,
+	// delta.reasoning_content). A chunk with only this keeps the stream alive.
+	ReasoningContent string `protobuf:"bytes,8,opt,name=reasoning_content,json=reasoningContent,proto3" json:"reasoning_content,omitempty"`
+	// The model's refusal text (OpenAI delta.refusal).
+	Refusal       string `protobuf:"bytes,9,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1795,6 +1806,20 @@ func (x *StreamChunk) GetModel() string {
 func (x *StreamChunk) GetId() string {
 	if x != nil {
 		return x.Id
+	}
+	return ""
+}
+
+func (x *StreamChunk) GetReasoningContent() string {
+	if x != nil {
+		return x.ReasoningContent
+	}
+	return ""
+}
+
+func (x *StreamChunk) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
 	}
 	return ""
 }
@@ -2474,7 +2499,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\rfinish_reason\x18\x03 \x01(\tR\ffinishReason\x12%\n" +
 	"\x05usage\x18\x04 \x01(\v2\x0f.llmgw.v1.UsageR\x05usage\x12\x14\n" +
 	"\x05model\x18\x05 \x01(\tR\x05model\x12-\n" +
-	"\x05error\x18\x06 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xdc\x01\n" +
+	"\x05error\x18\x06 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xa3\x02\n" +
 	"\vStreamChunk\x12\x18\n" +
 	"\acontent\x18\x01 \x01(\tR\acontent\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12#\n" +
@@ -2482,7 +2507,9 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05usage\x18\x04 \x01(\v2\x0f.llmgw.v1.UsageR\x05usage\x12-\n" +
 	"\x05error\x18\x05 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\x12\x14\n" +
 	"\x05model\x18\x06 \x01(\tR\x05model\x12\x0e\n" +
-	"\x02id\x18\a \x01(\tR\x02id\"X\n" +
+	"\x02id\x18\a \x01(\tR\x02id\x12+\n" +
+	"\x11reasoning_content\x18\b \x01(\tR\x10reasoningContent\x12\x18\n" +
+	"\arefusal\x18\t \x01(\tR\arefusal\"X\n" +
 	"\fTrackRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12'\n" +
@@ -2542,7 +2569,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x1cSECURITY_COUNTER_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bSECURITY_COUNTER_VALIDATION\x10\x01\x12%\n" +
 	"!SECURITY_COUNTER_PROMPT_INJECTION\x10\x02\x12\x1f\n" +
-	"\x1bSECURITY_COUNTER_RATE_LIMIT\x10\x03*\xad\x01\n" +
+	"\x1bSECURITY_COUNTER_RATE_LIMIT\x10\x03*\xc4\x01\n" +
 	"\n" +
 	"ErrorClass\x12\x1b\n" +
 	"\x17ERROR_CLASS_UNSPECIFIED\x10\x00\x12\x10\n" +
@@ -2553,7 +2580,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vBAD_REQUEST\x10\x05\x12\b\n" +
 	"\x04AUTH\x10\x06\x12\x13\n" +
 	"\x0fQUOTA_EXHAUSTED\x10\a\x12\x12\n" +
-	"\x0eCONTENT_FILTER\x10\b2\xcb\x01\n" +
+	"\x0eCONTENT_FILTER\x10\b\x12\x15\n" +
+	"\x11MODEL_UNAVAILABLE\x10\t2\xcb\x01\n" +
 	"\x06Plugin\x12A\n" +
 	"\bDescribe\x12\x19.llmgw.v1.DescribeRequest\x1a\x1a.llmgw.v1.DescribeResponse\x12D\n" +
 	"\tConfigure\x12\x1a.llmgw.v1.ConfigureRequest\x1a\x1b.llmgw.v1.ConfigureResponse\x128\n" +
