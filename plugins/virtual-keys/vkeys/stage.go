@@ -43,7 +43,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, lim, release, err := acquireStore(cfg)
+	h, err := acquireBackend(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("virtual-keys: open the key store: %w", err)
 	}
@@ -52,7 +52,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 		logger = hclog.NewNullLogger()
 	}
 	return &Stage{
-		cfg: cfg, store: st, limits: lim, release: release, models: c.Host.GetModels(), logger: logger, now: time.Now,
+		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
 		failures: newFailureLimiter(cfg.failedPerMin, time.Minute),
 		pending:  map[string][]pendingReservation{},
 	}, nil
