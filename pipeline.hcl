@@ -6,6 +6,10 @@ server {
   listen = "127.0.0.1:8000"
 }
 
+plugin "virtual-keys" {
+  path = "bin/plugins/virtual-keys"
+}
+
 plugin "provider-openai" {
   path = "bin/plugins/provider-openai"
 }
@@ -86,6 +90,19 @@ model "smart-router" {
 }
 
 pipeline "default" {
+  # Virtual keys (docs/keys.md): LLMGW_REQUIRE_KEYS=1 refuses requests without
+  # a valid key; keys live in Redis when REDIS_URL is set, else under
+  # LLMGW_DATA_DIR. Budgets need its After hook, so it runs first and alone.
+  stage "keys" {
+    plugin   = "virtual-keys"
+    on_error = "fail_closed"
+    timeout  = "500ms"
+    config = {
+      require_keys = env("LLMGW_REQUIRE_KEYS", "0")
+      redis_url    = env("REDIS_URL", "")
+    }
+  }
+
   stage "guard" {
     plugin   = "guard-injection"
     on_error = "fail_closed"

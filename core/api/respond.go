@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 
 	"github.com/llmgw/llmgw/core/pipeline"
@@ -48,7 +49,28 @@ func (a *answer) setHeaders(tr *pipeline.Trace, res *pipeline.Result) {
 	if res != nil {
 		h.Set("X-LLMGW-Model-Used", res.ModelUsed)
 		h.Set("X-LLMGW-Provider", res.Provider)
+		if res.CostKnown {
+			// Streams have sent their headers before the cost is known;
+			// their cost is in the last event (/generate) and /metrics.
+			h.Set("X-LLMGW-Cost-USD", sdk.FormatUSD(res.CostNanos))
+		}
 	}
+}
+
+// generateUsage is /generate's usage: the tokens and what they cost (null
+// when the model has no price).
+type generateUsage struct {
+	usageJSON
+	CostUSD *json.Number `json:"cost_usd"`
+}
+
+func generateUsageOf(res *pipeline.Result) generateUsage {
+	u := generateUsage{usageJSON: usageOf(res.Usage)}
+	if res.CostKnown {
+		n := json.Number(sdk.FormatUSD(res.CostNanos))
+		u.CostUSD = &n
+	}
+	return u
 }
 
 // serverTiming formats Server-Timing: one entry per stage, then the provider.
@@ -147,7 +169,7 @@ type generateJSON struct {
 	ModelUsed      string        `json:"model_used"`
 	Provider       string        `json:"provider"`
 	RequestedModel string        `json:"requested_model"`
-	Usage          usageJSON     `json:"usage"`
+	Usage          generateUsage `json:"usage"`
 	LatencyMs      float64       `json:"latency_ms"`
 	Attempts       []attemptJSON `json:"attempts"`
 	SecurityStatus string        `json:"security_status"`
@@ -162,7 +184,7 @@ func (g *generateWriter) body(res *pipeline.Result, tr *pipeline.Trace) generate
 		ModelUsed:      res.ModelUsed,
 		Provider:       res.Provider,
 		RequestedModel: g.req.Chat.Model,
-		Usage:          usageOf(res.Usage),
+		Usage:          generateUsageOf(res),
 		LatencyMs:      ms(time.Since(g.req.Start)),
 		Attempts:       attemptsJSON(tr.Attempts),
 		SecurityStatus: "protected",

@@ -58,6 +58,8 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.Handle("/metrics", promhttp.HandlerFor(rt.Metrics().Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	r.HandleFunc("/openapi.json", serveOpenAPI).Methods(http.MethodGet)
 	r.HandleFunc("/admin/reload", s.adminReload).Methods(http.MethodPost)
+	r.HandleFunc("/admin/keys", s.adminKeys).Methods(http.MethodGet, http.MethodPost)
+	r.HandleFunc("/admin/keys/{id}", s.adminKeys).Methods(http.MethodGet, http.MethodDelete)
 	return s.middleware(r)
 }
 
@@ -253,12 +255,14 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// apiKeyHash is the sha256 of the bearer token; the token itself never
-// leaves the host.
+// apiKeyHash is the sha256 of the client's key (Authorization: Bearer, else
+// x-api-key); the key itself never leaves the host.
 func apiKeyHash(r *http.Request) string {
-	auth := r.Header.Get("Authorization")
-	token, ok := strings.CutPrefix(auth, "Bearer ")
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok || token == "" {
+		token = r.Header.Get("X-Api-Key")
+	}
+	if token == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(token))

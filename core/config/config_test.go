@@ -221,3 +221,31 @@ plugin "own" {
 		}
 	}
 }
+
+func TestModelPriceOverride(t *testing.T) {
+	src := base + `
+model "priced" {
+  provider = "prov"
+  upstream = "u3"
+  price    = { input = 2.5, output = "10" }
+}
+`
+	spec, err := Parse("p.hcl", []byte(src), func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := spec.Model("priced").Price; p["input"] != "2.5" || p["output"] != "10" {
+		t.Fatalf("price = %v", p)
+	}
+	bad := base + `
+model "priced" {
+  provider = "prov"
+  upstream = "u3"
+  price    = { input = "-1", output = "1" }
+}
+`
+	_, err = Parse("p.hcl", []byte(bad), func(string) (string, bool) { return "", false })
+	if err == nil || !strings.Contains(err.Error(), "price") || !strings.Contains(err.Error(), "p.hcl:") {
+		t.Fatalf("a negative price: %v", err)
+	}
+}

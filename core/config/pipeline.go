@@ -3,6 +3,8 @@
 package config
 
 import (
+	"github.com/llmgw/llmgw/core/pricing"
+
 	"fmt"
 	"maps"
 	"os"
@@ -124,7 +126,11 @@ type ModelSpec struct {
 	TotalTimeout     time.Duration
 	Retries          int
 	RetryBackoff     time.Duration
-	Range            hcl.Range
+	// Price overrides the shipped price of the upstream model (USD per
+	// million tokens as text: input, cached_input, output,
+	// max_output_tokens); nil when not set.
+	Price map[string]string
+	Range hcl.Range
 }
 
 // StageSpec is a `stage "NAME" { … }` block inside `pipeline`.
@@ -258,14 +264,15 @@ type providerBody struct {
 }
 
 type modelBody struct {
-	Provider         string   `hcl:"provider,optional"`
-	Upstream         string   `hcl:"upstream,optional"`
-	Fallback         []string `hcl:"fallback,optional"`
-	FirstByteTimeout string   `hcl:"first_byte_timeout,optional"`
-	IdleTimeout      string   `hcl:"idle_timeout,optional"`
-	TotalTimeout     string   `hcl:"total_timeout,optional"`
-	Retries          *int     `hcl:"retries,optional"`
-	RetryBackoff     string   `hcl:"retry_backoff,optional"`
+	Provider         string            `hcl:"provider,optional"`
+	Upstream         string            `hcl:"upstream,optional"`
+	Fallback         []string          `hcl:"fallback,optional"`
+	FirstByteTimeout string            `hcl:"first_byte_timeout,optional"`
+	IdleTimeout      string            `hcl:"idle_timeout,optional"`
+	TotalTimeout     string            `hcl:"total_timeout,optional"`
+	Retries          *int              `hcl:"retries,optional"`
+	RetryBackoff     string            `hcl:"retry_backoff,optional"`
+	Price            map[string]string `hcl:"price,optional"`
 }
 
 type stageBody struct {
@@ -533,6 +540,7 @@ func (p *parser) model(b *hcl.Block) {
 		IdleTimeout:      p.duration(b, "idle_timeout", body.IdleTimeout, DefaultIdleTimeout),
 		TotalTimeout:     p.duration(b, "total_timeout", body.TotalTimeout, DefaultTotalTimeout),
 		RetryBackoff:     p.duration(b, "retry_backoff", body.RetryBackoff, 100*time.Millisecond),
+		Price:            body.Price,
 		Range:            b.DefRange,
 	}
 	if body.Retries != nil {
@@ -540,6 +548,13 @@ func (p *parser) model(b *hcl.Block) {
 			p.errf(attrRange(b, "retries"), "Invalid retries", "retries must be between 0 and 5")
 		}
 		m.Retries = *body.Retries
+	}
+	if m.Price != nil {
+		if len(m.Fallback) > 0 {
+			p.errf(attrRange(b, "price"), "Invalid price", "model %q is a fallback chain: set price on its members", m.Name)
+		} else if _, err := pricing.ParseOverride(m.Price); err != nil {
+			p.errf(attrRange(b, "price"), "Invalid price", "model %q: price: %v", m.Name, err)
+		}
 	}
 	switch {
 	case len(m.Fallback) > 0 && (m.Provider != "" || m.Upstream != ""):

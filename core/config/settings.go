@@ -42,6 +42,9 @@ type Settings struct {
 	MaxStreams int `koanf:"max_streams"`
 	// AdminToken enables POST /admin/reload (LLMGW_ADMIN_TOKEN).
 	AdminToken string `koanf:"admin_token"`
+	// AllowAnonymous lets `llmgw serve` listen on a non-loopback address
+	// although no virtual key is required (LLMGW_ALLOW_ANONYMOUS).
+	AllowAnonymous bool `koanf:"allow_anonymous"`
 	// DataDir is where the gateway and its plugins keep state (LLMGW_DATA_DIR).
 	DataDir string `koanf:"data_dir"`
 	// LogLevel is trace, debug, info, warn or error.

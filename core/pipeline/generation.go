@@ -18,6 +18,7 @@ import (
 
 	"github.com/llmgw/llmgw/core/config"
 	"github.com/llmgw/llmgw/core/pluginhost"
+	"github.com/llmgw/llmgw/core/pricing"
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -95,6 +96,8 @@ type target struct {
 	idle      time.Duration
 	retries   int
 	backoff   time.Duration
+	// price is nil when the model has none (its cost is unknown).
+	price *pricing.Price
 }
 
 // BuildError is a failed build; Diagnostics carry file positions when the
@@ -283,6 +286,7 @@ func (b *builder) buildModels() {
 				idle:      idle,
 				retries:   mm.Retries,
 				backoff:   mm.RetryBackoff,
+				price:     priceOf(mm),
 			})
 		}
 		b.g.models[m.Name] = route

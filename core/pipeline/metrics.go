@@ -27,6 +27,7 @@ type Metrics struct {
 	stageErrors    *prometheus.CounterVec
 	verdicts       *prometheus.CounterVec
 	tokens         *prometheus.CounterVec
+	cost           *prometheus.CounterVec
 	inflight       prometheus.Gauge
 
 	total, allowed, blocked, injections, validation, rateLimited atomic.Int64
@@ -55,12 +56,20 @@ func NewMetrics() *Metrics {
 			[]string{"code", "category"}),
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_tokens_total", Help: "Tokens reported by providers."},
 			[]string{"provider", "kind"}),
+		cost: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_cost_usd_total", Help: "What answers cost in USD, by pipeline model, provider and virtual key id (\"\" when anonymous)."},
+			[]string{"model", "provider", "key_id"}),
 		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
 		categories: map[string]int64{},
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.inflight,
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// costDone adds a priced answer's cost (its model label is a pipeline model
+// name, never the client's).
+func (m *Metrics) costDone(res *Result, keyID string) {
+	m.cost.WithLabelValues(res.ModelUsed, res.Provider, keyID).Add(float64(res.CostNanos) / 1e9)
 }
 
 func (m *Metrics) requestStarted() {

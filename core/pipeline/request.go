@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -78,6 +79,10 @@ type Result struct {
 	ModelUsed     string
 	Provider      string
 	UpstreamModel string
+	// CostNanos is what the answer cost in nano-USD (CostKnown: the model
+	// has a price and the provider reported usage).
+	CostNanos int64
+	CostKnown bool
 	// Refusal is the model's refusal text (OpenAI's message.refusal), empty
 	// when it answered.
 	Refusal string
@@ -188,6 +193,7 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			ApiKeyHash: req.APIKeyHash,
 			Headers:    req.Headers,
 		}
+		sreq.MaxCostNanos, sreq.CostKnown = g.worstCost(req.Chat)
 		results := make([]stageResult, len(group))
 		if len(group) == 1 {
 			results[0] = g.callStage(ctx, group[0], sreq)
@@ -221,7 +227,7 @@ type stageResult struct {
 func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest) stageResult {
 	start := time.Now()
 	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request,
-		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers}
+		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown}
 	c, err := s.proc.Client(ctx)
 	var resp *pb.StageResponse
 	if err == nil {
@@ -374,6 +380,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 				at.Outcome = "ok"
 				at.Usage = res.Usage
 				res.ModelUsed, res.Provider, res.UpstreamModel = t.model, t.provider.name, t.upstream
+				res.CostNanos, res.CostKnown = t.cost(res.Usage)
 				return res, nil
 			}
 			at.Outcome = "error"
@@ -736,13 +743,18 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		model = "unknown"
 	}
 	rt.metrics.requestDone(req.Route, model, tr, res, err, end.Sub(req.Start))
-	if err == nil && res != nil && g.hasAfter {
-		// After hooks (token charging) run beside the connection, so a
-		// keep-alive client's next request is not held up by them.
+	if res != nil && res.CostKnown {
+		rt.metrics.costDone(res, tr.Annotations["key.id"])
+	}
+	if g.hasAfter {
+		// After hooks (token charging, budget settling) run beside the
+		// connection, so a keep-alive client's next request is not held up
+		// by them. They run for failures too: a budget reservation must be
+		// released.
 		g.inflight.Add(1) // the generation stays up until the hooks ran
 		go func() {
 			defer g.done()
-			g.runAfter(req, res)
+			g.runAfter(req, res, err == nil)
 		}()
 	}
 	if len(g.trackers) > 0 {
@@ -751,13 +763,16 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 }
 
 // runAfter calls the After hook of the stages that asked for it.
-func (g *Generation) runAfter(req *Request, res *Result) {
+func (g *Generation) runAfter(req *Request, res *Result, ok bool) {
 	for _, s := range g.stages {
 		if !s.after {
 			continue
 		}
 		after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: req.Chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
-			Headers: req.Headers, Usage: res.Usage, Ok: true, ModelUsed: res.ModelUsed}
+			Headers: req.Headers, Ok: ok}
+		if res != nil {
+			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
+		}
 		c := s.proc.ClientNow()
 		if c == nil {
 			continue
@@ -798,6 +813,13 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 	if res != nil {
 		ev.ModelUsed, ev.Provider, ev.UpstreamModel = res.ModelUsed, res.Provider, res.UpstreamModel
 		ev.Response, ev.FinishReason, ev.Usage = res.Content, res.FinishReason, res.Usage
+		if res.CostKnown {
+			ev.Annotations = maps.Clone(ev.Annotations)
+			if ev.Annotations == nil {
+				ev.Annotations = map[string]string{}
+			}
+			ev.Annotations["cost_usd"] = sdk.FormatUSD(res.CostNanos)
+		}
 	}
 	if err != nil {
 		ev.Status = int32(err.Status)

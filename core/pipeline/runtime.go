@@ -138,6 +138,9 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 			} else {
 				rt.logger.Info("pipeline loaded", "generation", g.ID, "file", rt.file, "models", len(g.modelNames), "stages", len(g.stages))
 			}
+			if u := g.Unpriced(); len(u) > 0 {
+				rt.logger.Warn("models without a price are served with cost_usd null; give their model block price = { input = …, output = … } (USD per million tokens)", "models", strings.Join(u, ","))
+			}
 			return g, nil
 		}
 	}

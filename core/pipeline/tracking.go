@@ -245,11 +245,13 @@ func (t *tracking) close(timeout time.Duration) {
 	}
 }
 
-// hashKey is the hashed client key trackers see: the API key's hash when
-// there is one, else a hash of the client IP.
+// hashKey is the hashed client key trackers see: a hash of the API key's
+// hash when there is one (not the hash itself, which is what a key store
+// indexes), else a hash of the client IP.
 func hashKey(req *Request) string {
 	if req.APIKeyHash != "" {
-		return req.APIKeyHash
+		sum := sha256.Sum256([]byte("key:" + req.APIKeyHash))
+		return hex.EncodeToString(sum[:])
 	}
 	sum := sha256.Sum256([]byte("ip:" + req.ClientIP))
 	return hex.EncodeToString(sum[:])

@@ -62,6 +62,9 @@ const (
 	// CapRoleRateLimit says the stage limits rates; /security-status shows
 	// the first such stage's settings as "rate_limit".
 	CapRoleRateLimit = "stage.role.rate_limit"
+	// CapStageKeys says the stage keeps virtual keys: the host forwards
+	// /admin/keys… to the first such stage (it implements StageAdmin).
+	CapStageKeys = "stage.keys"
 )
 
 // Message types of the protocol, re-exported so a plugin imports one package.
@@ -85,6 +88,8 @@ type (
 	ConfigureResponse = pb.ConfigureResponse
 	StageAction       = pb.StageResponse_Action
 	SecurityCounter   = pb.SecurityCounter
+	AdminRequest      = pb.AdminRequest
+	AdminResponse     = pb.AdminResponse
 )
 
 // Counters of GET /security-metrics a rejection adds to (Rejection.Counter),
@@ -146,6 +151,13 @@ type Stage interface {
 // (declare CapStageAfter too). It runs after the client got its answer.
 type StageAfter interface {
 	After(ctx context.Context, req *StageAfterRequest) error
+}
+
+// StageAdmin is implemented by stages that serve admin routes (declare the
+// route's capability too, e.g. CapStageKeys). The host has already checked
+// the admin token; the stage answers with a status and a JSON body.
+type StageAdmin interface {
+	Admin(ctx context.Context, req *AdminRequest) (*AdminResponse, error)
 }
 
 // ChunkSender sends one stream chunk to the host.

@@ -286,6 +286,22 @@ func (st *stageService) After(ctx context.Context, req *pb.StageAfterRequest) (*
 	return &pb.StageAfterResponse{}, nil
 }
 
+func (st *stageService) Admin(ctx context.Context, req *pb.AdminRequest) (*pb.AdminResponse, error) {
+	inst, err := st.s.stage(req.InstanceId)
+	if err != nil {
+		return nil, err
+	}
+	a, ok := inst.(StageAdmin)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "this stage serves no admin routes")
+	}
+	resp, err := a.Admin(ctx, req)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return resp, nil
+}
+
 type providerService struct {
 	pb.UnimplementedProviderServer
 	s *server

@@ -330,7 +330,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 	spec.check(t, "GET", "/openapi.json", r)
 
 	// Every route the host serves is in the document, and nothing else.
-	want := []string{"/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
+	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
 		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/models", "/v1/models/{model}"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {

@@ -25,6 +25,7 @@ commands:
   serve     [--config FILE] [--listen ADDR] [--log-level LEVEL]   serve the gateway
   validate  [--config FILE]                                       check a pipeline file and its plugins' config
   health    [--url URL] [--timeout DUR]                           exit 0 when a running gateway's /health answers 200
+  keys      create|list|show|revoke …                             manage virtual keys through the admin API (docs/keys.md)
   plugin    new NAME --kind stage|provider|tracker [--dir DIR]    scaffold a plugin module
   plugin    check PATH [--config [KIND=]JSON]…                    run the conformance suite on a plugin binary
   version                                                         print the version, commit, Go and protocol versions
@@ -46,6 +47,8 @@ func main() {
 		code = validate(os.Args[2:])
 	case "health":
 		code = health(os.Args[2:])
+	case "keys":
+		code = keysMain(os.Args[2:])
 	case "plugin":
 		code = pluginMain(os.Args[2:])
 	case "version", "--version", "-v":

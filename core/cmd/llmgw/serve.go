@@ -116,6 +116,11 @@ func serve(args []string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if msg := protectedMode(settings.Listen, rt.KeysRequired(), settings.AllowAnonymous); msg != "" {
+		rt.Shutdown(5 * time.Second)
+		fmt.Fprintln(os.Stderr, msg)
+		return 1
+	}
 	ln, err := net.Listen("tcp", settings.Listen)
 	if err != nil {
 		logger.Error("cannot listen", "addr", settings.Listen, "error", err)
@@ -172,6 +177,32 @@ func serve(args []string) int {
 			return 0
 		}
 	}
+}
+
+// protectedMode refuses (a non-empty message) to serve anonymous use on an
+// address other machines can reach, unless the operator said so: anyone
+// who reaches the gateway would spend its provider keys.
+func protectedMode(listen string, keysRequired, allowAnonymous bool) string {
+	if keysRequired || allowAnonymous || isLoopback(listen) {
+		return ""
+	}
+	return fmt.Sprintf("refusing to serve on %s without virtual keys: anyone who reaches this address could spend the gateway's provider keys.\n"+
+		"Either require keys (LLMGW_REQUIRE_KEYS=1, with the virtual-keys stage in the pipeline; create keys with `llmgw keys create`, see docs/keys.md),\n"+
+		"or accept anonymous use on purpose (LLMGW_ALLOW_ANONYMOUS=1, or allow_anonymous = true in server {}),\n"+
+		"or listen on loopback only (LLMGW_LISTEN=127.0.0.1:8000).", listen)
+}
+
+// isLoopback reports whether a listen address only accepts local clients.
+func isLoopback(listen string) bool {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		host = listen
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // watchFile reloads the pipeline when its file changes. It watches the

@@ -49,6 +49,12 @@ const (
 	TagStream         = "llmgw.stream"
 	TagStatus         = "llmgw.status"
 	TagErrorCode      = "llmgw.error_code"
+	// TagCostUSD, TagKeyID and TagKeyName come from the gateway's
+	// annotations (cost_usd, key.id, key.name), so traces can be searched
+	// by cost and by virtual key.
+	TagCostUSD = "llmgw.cost_usd"
+	TagKeyID   = "llmgw.key_id"
+	TagKeyName = "llmgw.key_name"
 )
 
 // ServiceName is the resource's service.name.
@@ -213,6 +219,9 @@ func tags(ev *sdk.Event) [][2]string {
 		{TagStream, strconv.FormatBool(ev.Stream)},
 		{TagStatus, status},
 		{TagErrorCode, ev.ErrorCode},
+		{TagCostUSD, ev.Annotations["cost_usd"]},
+		{TagKeyID, ev.Annotations["key.id"]},
+		{TagKeyName, ev.Annotations["key.name"]},
 	}
 	kept := out[:0]
 	for _, kv := range out {

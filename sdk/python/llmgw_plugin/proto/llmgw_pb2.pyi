@@ -163,7 +163,7 @@ class Usage(_message.Message):
     def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ...) -> None: ...
 
 class StageRequest(_message.Message):
-    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers")
+    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers", "max_cost_nanos", "cost_known")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -178,6 +178,8 @@ class StageRequest(_message.Message):
     CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
     API_KEY_HASH_FIELD_NUMBER: _ClassVar[int]
     HEADERS_FIELD_NUMBER: _ClassVar[int]
+    MAX_COST_NANOS_FIELD_NUMBER: _ClassVar[int]
+    COST_KNOWN_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     request_id: str
     route: str
@@ -185,7 +187,9 @@ class StageRequest(_message.Message):
     client_ip: str
     api_key_hash: str
     headers: _containers.ScalarMap[str, str]
-    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    max_cost_nanos: int
+    cost_known: bool
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., max_cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ...) -> None: ...
 
 class StageResponse(_message.Message):
     __slots__ = ("action", "reject", "response_headers", "annotations", "mutated", "category")
@@ -244,7 +248,7 @@ class Rejection(_message.Message):
     def __init__(self, status: _Optional[int] = ..., type: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., category: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., counter: _Optional[_Union[SecurityCounter, str]] = ...) -> None: ...
 
 class StageAfterRequest(_message.Message):
-    __slots__ = ("instance_id", "request_id", "request", "client_ip", "api_key_hash", "headers", "usage", "ok", "model_used")
+    __slots__ = ("instance_id", "request_id", "request", "client_ip", "api_key_hash", "headers", "usage", "ok", "model_used", "cost_nanos", "cost_known")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -261,6 +265,8 @@ class StageAfterRequest(_message.Message):
     USAGE_FIELD_NUMBER: _ClassVar[int]
     OK_FIELD_NUMBER: _ClassVar[int]
     MODEL_USED_FIELD_NUMBER: _ClassVar[int]
+    COST_NANOS_FIELD_NUMBER: _ClassVar[int]
+    COST_KNOWN_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     request_id: str
     request: ChatRequest
@@ -270,7 +276,29 @@ class StageAfterRequest(_message.Message):
     usage: Usage
     ok: bool
     model_used: str
-    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., model_used: _Optional[str] = ...) -> None: ...
+    cost_nanos: int
+    cost_known: bool
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., model_used: _Optional[str] = ..., cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ...) -> None: ...
+
+class AdminRequest(_message.Message):
+    __slots__ = ("instance_id", "method", "path", "body")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    PATH_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    method: str
+    path: str
+    body: bytes
+    def __init__(self, instance_id: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., body: _Optional[bytes] = ...) -> None: ...
+
+class AdminResponse(_message.Message):
+    __slots__ = ("status", "body")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    BODY_FIELD_NUMBER: _ClassVar[int]
+    status: int
+    body: bytes
+    def __init__(self, status: _Optional[int] = ..., body: _Optional[bytes] = ...) -> None: ...
 
 class StageAfterResponse(_message.Message):
     __slots__ = ()

@@ -211,6 +211,11 @@ class StageStub:
                 request_serializer=llmgw_dot_v1_dot_llmgw__pb2.StageAfterRequest.SerializeToString,
                 response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.StageAfterResponse.FromString,
                 _registered_method=True)
+        self.Admin = channel.unary_unary(
+                '/llmgw.v1.Stage/Admin',
+                request_serializer=llmgw_dot_v1_dot_llmgw__pb2.AdminRequest.SerializeToString,
+                response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.AdminResponse.FromString,
+                _registered_method=True)
 
 
 class StageServicer:
@@ -232,6 +237,14 @@ class StageServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Admin(self, request, context):
+        """Admin serves the host's admin routes a stage declares a capability for
+        (e.g. "stage.keys": /admin/keys…). The host has checked the admin token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StageServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -244,6 +257,11 @@ def add_StageServicer_to_server(servicer, server):
                     servicer.After,
                     request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.StageAfterRequest.FromString,
                     response_serializer=llmgw_dot_v1_dot_llmgw__pb2.StageAfterResponse.SerializeToString,
+            ),
+            'Admin': grpc.unary_unary_rpc_method_handler(
+                    servicer.Admin,
+                    request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.AdminRequest.FromString,
+                    response_serializer=llmgw_dot_v1_dot_llmgw__pb2.AdminResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -301,6 +319,33 @@ class Stage:
             '/llmgw.v1.Stage/After',
             llmgw_dot_v1_dot_llmgw__pb2.StageAfterRequest.SerializeToString,
             llmgw_dot_v1_dot_llmgw__pb2.StageAfterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Admin(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/llmgw.v1.Stage/Admin',
+            llmgw_dot_v1_dot_llmgw__pb2.AdminRequest.SerializeToString,
+            llmgw_dot_v1_dot_llmgw__pb2.AdminResponse.FromString,
             options,
             channel_credentials,
             insecure,

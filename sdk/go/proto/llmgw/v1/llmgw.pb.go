@@ -893,7 +893,12 @@ type StageRequest struct {
 	// sha256 hex of the bearer token, empty when none (the token never crosses).
 	ApiKeyHash string `protobuf:"bytes,6,opt,name=api_key_hash,json=apiKeyHash,proto3" json:"api_key_hash,omitempty"`
 	// Request headers, lower-cased names, without Authorization and Cookie.
-	Headers       map[string]string `protobuf:"bytes,7,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Headers map[string]string `protobuf:"bytes,7,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The most this request can cost, in nano-USD (1e-9 USD): its estimated
+	// prompt tokens and max_tokens (or the model's output limit) at the
+	// dearest price among the providers it may reach. Valid when cost_known.
+	MaxCostNanos  int64 `protobuf:"varint,8,opt,name=max_cost_nanos,json=maxCostNanos,proto3" json:"max_cost_nanos,omitempty"`
+	CostKnown     bool  `protobuf:"varint,9,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -975,6 +980,20 @@ func (x *StageRequest) GetHeaders() map[string]string {
 		return x.Headers
 	}
 	return nil
+}
+
+func (x *StageRequest) GetMaxCostNanos() int64 {
+	if x != nil {
+		return x.MaxCostNanos
+	}
+	return 0
+}
+
+func (x *StageRequest) GetCostKnown() bool {
+	if x != nil {
+		return x.CostKnown
+	}
+	return false
 }
 
 type StageResponse struct {
@@ -1176,16 +1195,20 @@ func (x *Rejection) GetCounter() SecurityCounter {
 }
 
 type StageAfterRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
-	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	Request       *ChatRequest           `protobuf:"bytes,3,opt,name=request,proto3" json:"request,omitempty"`
-	ClientIp      string                 `protobuf:"bytes,4,opt,name=client_ip,json=clientIp,proto3" json:"client_ip,omitempty"`
-	ApiKeyHash    string                 `protobuf:"bytes,5,opt,name=api_key_hash,json=apiKeyHash,proto3" json:"api_key_hash,omitempty"`
-	Headers       map[string]string      `protobuf:"bytes,6,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Usage         *Usage                 `protobuf:"bytes,7,opt,name=usage,proto3" json:"usage,omitempty"`
-	Ok            bool                   `protobuf:"varint,8,opt,name=ok,proto3" json:"ok,omitempty"`
-	ModelUsed     string                 `protobuf:"bytes,9,opt,name=model_used,json=modelUsed,proto3" json:"model_used,omitempty"`
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	RequestId  string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	Request    *ChatRequest           `protobuf:"bytes,3,opt,name=request,proto3" json:"request,omitempty"`
+	ClientIp   string                 `protobuf:"bytes,4,opt,name=client_ip,json=clientIp,proto3" json:"client_ip,omitempty"`
+	ApiKeyHash string                 `protobuf:"bytes,5,opt,name=api_key_hash,json=apiKeyHash,proto3" json:"api_key_hash,omitempty"`
+	Headers    map[string]string      `protobuf:"bytes,6,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Usage      *Usage                 `protobuf:"bytes,7,opt,name=usage,proto3" json:"usage,omitempty"`
+	Ok         bool                   `protobuf:"varint,8,opt,name=ok,proto3" json:"ok,omitempty"`
+	ModelUsed  string                 `protobuf:"bytes,9,opt,name=model_used,json=modelUsed,proto3" json:"model_used,omitempty"`
+	// What the answer cost in nano-USD (1e-9 USD) from the usage the provider
+	// reported; valid when cost_known (a failed stream may have cost some).
+	CostNanos     int64 `protobuf:"varint,10,opt,name=cost_nanos,json=costNanos,proto3" json:"cost_nanos,omitempty"`
+	CostKnown     bool  `protobuf:"varint,11,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1283,6 +1306,143 @@ func (x *StageAfterRequest) GetModelUsed() string {
 	return ""
 }
 
+func (x *StageAfterRequest) GetCostNanos() int64 {
+	if x != nil {
+		return x.CostNanos
+	}
+	return 0
+}
+
+func (x *StageAfterRequest) GetCostKnown() bool {
+	if x != nil {
+		return x.CostKnown
+	}
+	return false
+}
+
+// AdminRequest is one admin HTTP request the host forwards to a stage.
+type AdminRequest struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Method     string                 `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
+	// The path below the admin route, e.g. "/admin/keys/vk_123".
+	Path          string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	Body          []byte `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdminRequest) Reset() {
+	*x = AdminRequest{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdminRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdminRequest) ProtoMessage() {}
+
+func (x *AdminRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdminRequest.ProtoReflect.Descriptor instead.
+func (*AdminRequest) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *AdminRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *AdminRequest) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *AdminRequest) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *AdminRequest) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
+// AdminResponse is the stage's JSON answer; the host writes it as is.
+type AdminResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Status        int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
+	Body          []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AdminResponse) Reset() {
+	*x = AdminResponse{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AdminResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AdminResponse) ProtoMessage() {}
+
+func (x *AdminResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AdminResponse.ProtoReflect.Descriptor instead.
+func (*AdminResponse) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *AdminResponse) GetStatus() int32 {
+	if x != nil {
+		return x.Status
+	}
+	return 0
+}
+
+func (x *AdminResponse) GetBody() []byte {
+	if x != nil {
+		return x.Body
+	}
+	return nil
+}
+
 type StageAfterResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -1291,7 +1451,7 @@ type StageAfterResponse struct {
 
 func (x *StageAfterResponse) Reset() {
 	*x = StageAfterResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1303,7 +1463,7 @@ func (x *StageAfterResponse) String() string {
 func (*StageAfterResponse) ProtoMessage() {}
 
 func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1316,7 +1476,7 @@ func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterResponse.ProtoReflect.Descriptor instead.
 func (*StageAfterResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{14}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{16}
 }
 
 type CompleteRequest struct {
@@ -1332,7 +1492,7 @@ type CompleteRequest struct {
 
 func (x *CompleteRequest) Reset() {
 	*x = CompleteRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1344,7 +1504,7 @@ func (x *CompleteRequest) String() string {
 func (*CompleteRequest) ProtoMessage() {}
 
 func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1357,7 +1517,7 @@ func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteRequest.ProtoReflect.Descriptor instead.
 func (*CompleteRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{15}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *CompleteRequest) GetInstanceId() string {
@@ -1404,7 +1564,7 @@ type ProviderError struct {
 
 func (x *ProviderError) Reset() {
 	*x = ProviderError{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1416,7 +1576,7 @@ func (x *ProviderError) String() string {
 func (*ProviderError) ProtoMessage() {}
 
 func (x *ProviderError) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1429,7 +1589,7 @@ func (x *ProviderError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderError.ProtoReflect.Descriptor instead.
 func (*ProviderError) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{16}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ProviderError) GetClass() ErrorClass {
@@ -1483,7 +1643,7 @@ type CompleteResponse struct {
 
 func (x *CompleteResponse) Reset() {
 	*x = CompleteResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1495,7 +1655,7 @@ func (x *CompleteResponse) String() string {
 func (*CompleteResponse) ProtoMessage() {}
 
 func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1508,7 +1668,7 @@ func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteResponse.ProtoReflect.Descriptor instead.
 func (*CompleteResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{17}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *CompleteResponse) GetId() string {
@@ -1573,7 +1733,7 @@ type StreamChunk struct {
 
 func (x *StreamChunk) Reset() {
 	*x = StreamChunk{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1585,7 +1745,7 @@ func (x *StreamChunk) String() string {
 func (*StreamChunk) ProtoMessage() {}
 
 func (x *StreamChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1598,7 +1758,7 @@ func (x *StreamChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChunk.ProtoReflect.Descriptor instead.
 func (*StreamChunk) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StreamChunk) GetContent() string {
@@ -1674,7 +1834,7 @@ type TrackRequest struct {
 
 func (x *TrackRequest) Reset() {
 	*x = TrackRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1686,7 +1846,7 @@ func (x *TrackRequest) String() string {
 func (*TrackRequest) ProtoMessage() {}
 
 func (x *TrackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1699,7 +1859,7 @@ func (x *TrackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackRequest.ProtoReflect.Descriptor instead.
 func (*TrackRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *TrackRequest) GetInstanceId() string {
@@ -1728,7 +1888,7 @@ type TrackResponse struct {
 
 func (x *TrackResponse) Reset() {
 	*x = TrackResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1740,7 +1900,7 @@ func (x *TrackResponse) String() string {
 func (*TrackResponse) ProtoMessage() {}
 
 func (x *TrackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1753,7 +1913,7 @@ func (x *TrackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackResponse.ProtoReflect.Descriptor instead.
 func (*TrackResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *TrackResponse) GetAckedIds() []string {
@@ -1788,7 +1948,7 @@ type Attempt struct {
 
 func (x *Attempt) Reset() {
 	*x = Attempt{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1800,7 +1960,7 @@ func (x *Attempt) String() string {
 func (*Attempt) ProtoMessage() {}
 
 func (x *Attempt) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1813,7 +1973,7 @@ func (x *Attempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attempt.ProtoReflect.Descriptor instead.
 func (*Attempt) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Attempt) GetModel() string {
@@ -1894,7 +2054,7 @@ type StageSpan struct {
 
 func (x *StageSpan) Reset() {
 	*x = StageSpan{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1906,7 +2066,7 @@ func (x *StageSpan) String() string {
 func (*StageSpan) ProtoMessage() {}
 
 func (x *StageSpan) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1919,7 +2079,7 @@ func (x *StageSpan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageSpan.ProtoReflect.Descriptor instead.
 func (*StageSpan) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StageSpan) GetName() string {
@@ -1997,7 +2157,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2009,7 +2169,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2022,7 +2182,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Event) GetEventId() string {
@@ -2244,7 +2404,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05Usage\x12#\n" +
 	"\rprompt_tokens\x18\x01 \x01(\x05R\fpromptTokens\x12+\n" +
 	"\x11completion_tokens\x18\x02 \x01(\x05R\x10completionTokens\x12!\n" +
-	"\ftotal_tokens\x18\x03 \x01(\x05R\vtotalTokens\"\xcf\x02\n" +
+	"\ftotal_tokens\x18\x03 \x01(\x05R\vtotalTokens\"\x94\x03\n" +
 	"\fStageRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -2255,7 +2415,10 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\tclient_ip\x18\x05 \x01(\tR\bclientIp\x12 \n" +
 	"\fapi_key_hash\x18\x06 \x01(\tR\n" +
 	"apiKeyHash\x12=\n" +
-	"\aheaders\x18\a \x03(\v2#.llmgw.v1.StageRequest.HeadersEntryR\aheaders\x1a:\n" +
+	"\aheaders\x18\a \x03(\v2#.llmgw.v1.StageRequest.HeadersEntryR\aheaders\x12$\n" +
+	"\x0emax_cost_nanos\x18\b \x01(\x03R\fmaxCostNanos\x12\x1d\n" +
+	"\n" +
+	"cost_known\x18\t \x01(\bR\tcostKnown\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8e\x04\n" +
@@ -2284,7 +2447,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05param\x18\x05 \x01(\tR\x05param\x12\x1a\n" +
 	"\bcategory\x18\x06 \x01(\tR\bcategory\x12$\n" +
 	"\x0eretry_after_ms\x18\a \x01(\x03R\fretryAfterMs\x123\n" +
-	"\acounter\x18\b \x01(\x0e2\x19.llmgw.v1.SecurityCounterR\acounter\"\x99\x03\n" +
+	"\acounter\x18\b \x01(\x0e2\x19.llmgw.v1.SecurityCounterR\acounter\"\xd7\x03\n" +
 	"\x11StageAfterRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -2298,10 +2461,24 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05usage\x18\a \x01(\v2\x0f.llmgw.v1.UsageR\x05usage\x12\x0e\n" +
 	"\x02ok\x18\b \x01(\bR\x02ok\x12\x1d\n" +
 	"\n" +
-	"model_used\x18\t \x01(\tR\tmodelUsed\x1a:\n" +
+	"model_used\x18\t \x01(\tR\tmodelUsed\x12\x1d\n" +
+	"\n" +
+	"cost_nanos\x18\n" +
+	" \x01(\x03R\tcostNanos\x12\x1d\n" +
+	"\n" +
+	"cost_known\x18\v \x01(\bR\tcostKnown\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"o\n" +
+	"\fAdminRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x16\n" +
+	"\x06method\x18\x02 \x01(\tR\x06method\x12\x12\n" +
+	"\x04path\x18\x03 \x01(\tR\x04path\x12\x12\n" +
+	"\x04body\x18\x04 \x01(\fR\x04body\";\n" +
+	"\rAdminResponse\x12\x16\n" +
+	"\x06status\x18\x01 \x01(\x05R\x06status\x12\x12\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\"\x14\n" +
 	"\x12StageAfterResponse\"\xa9\x01\n" +
 	"\x0fCompleteRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
@@ -2408,10 +2585,11 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06Plugin\x12A\n" +
 	"\bDescribe\x12\x19.llmgw.v1.DescribeRequest\x1a\x1a.llmgw.v1.DescribeResponse\x12D\n" +
 	"\tConfigure\x12\x1a.llmgw.v1.ConfigureRequest\x1a\x1b.llmgw.v1.ConfigureResponse\x128\n" +
-	"\x05Close\x12\x16.llmgw.v1.CloseRequest\x1a\x17.llmgw.v1.CloseResponse2\x87\x01\n" +
+	"\x05Close\x12\x16.llmgw.v1.CloseRequest\x1a\x17.llmgw.v1.CloseResponse2\xc1\x01\n" +
 	"\x05Stage\x12:\n" +
 	"\aProcess\x12\x16.llmgw.v1.StageRequest\x1a\x17.llmgw.v1.StageResponse\x12B\n" +
-	"\x05After\x12\x1b.llmgw.v1.StageAfterRequest\x1a\x1c.llmgw.v1.StageAfterResponse2\x8b\x01\n" +
+	"\x05After\x12\x1b.llmgw.v1.StageAfterRequest\x1a\x1c.llmgw.v1.StageAfterResponse\x128\n" +
+	"\x05Admin\x12\x16.llmgw.v1.AdminRequest\x1a\x17.llmgw.v1.AdminResponse2\x8b\x01\n" +
 	"\bProvider\x12A\n" +
 	"\bComplete\x12\x19.llmgw.v1.CompleteRequest\x1a\x1a.llmgw.v1.CompleteResponse\x12<\n" +
 	"\x06Stream\x12\x19.llmgw.v1.CompleteRequest\x1a\x15.llmgw.v1.StreamChunk0\x012C\n" +
@@ -2431,7 +2609,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),       // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),            // 1: llmgw.v1.ErrorClass
@@ -2450,69 +2628,73 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*StageResponse)(nil),      // 14: llmgw.v1.StageResponse
 	(*Rejection)(nil),          // 15: llmgw.v1.Rejection
 	(*StageAfterRequest)(nil),  // 16: llmgw.v1.StageAfterRequest
-	(*StageAfterResponse)(nil), // 17: llmgw.v1.StageAfterResponse
-	(*CompleteRequest)(nil),    // 18: llmgw.v1.CompleteRequest
-	(*ProviderError)(nil),      // 19: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),   // 20: llmgw.v1.CompleteResponse
-	(*StreamChunk)(nil),        // 21: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),       // 22: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),      // 23: llmgw.v1.TrackResponse
-	(*Attempt)(nil),            // 24: llmgw.v1.Attempt
-	(*StageSpan)(nil),          // 25: llmgw.v1.StageSpan
-	(*Event)(nil),              // 26: llmgw.v1.Event
-	nil,                        // 27: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                        // 28: llmgw.v1.StageRequest.HeadersEntry
-	nil,                        // 29: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                        // 30: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                        // 31: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                        // 32: llmgw.v1.Event.AnnotationsEntry
+	(*AdminRequest)(nil),       // 17: llmgw.v1.AdminRequest
+	(*AdminResponse)(nil),      // 18: llmgw.v1.AdminResponse
+	(*StageAfterResponse)(nil), // 19: llmgw.v1.StageAfterResponse
+	(*CompleteRequest)(nil),    // 20: llmgw.v1.CompleteRequest
+	(*ProviderError)(nil),      // 21: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),   // 22: llmgw.v1.CompleteResponse
+	(*StreamChunk)(nil),        // 23: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),       // 24: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),      // 25: llmgw.v1.TrackResponse
+	(*Attempt)(nil),            // 26: llmgw.v1.Attempt
+	(*StageSpan)(nil),          // 27: llmgw.v1.StageSpan
+	(*Event)(nil),              // 28: llmgw.v1.Event
+	nil,                        // 29: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                        // 30: llmgw.v1.StageRequest.HeadersEntry
+	nil,                        // 31: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                        // 32: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                        // 33: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                        // 34: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	27, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	29, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
 	10, // 2: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
 	11, // 3: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	28, // 4: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	30, // 4: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
 	2,  // 5: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
 	15, // 6: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	29, // 7: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	30, // 8: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	31, // 7: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	32, // 8: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
 	11, // 9: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
 	0,  // 10: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
 	11, // 11: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	31, // 12: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	33, // 12: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
 	12, // 13: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
 	11, // 14: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
 	1,  // 15: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
 	12, // 16: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	19, // 17: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	21, // 17: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
 	12, // 18: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	19, // 19: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	26, // 20: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	21, // 19: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	28, // 20: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
 	12, // 21: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
 	11, // 22: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
 	12, // 23: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	24, // 24: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	25, // 25: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	32, // 26: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	26, // 24: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	27, // 25: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	34, // 26: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
 	3,  // 27: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
 	5,  // 28: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
 	8,  // 29: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
 	13, // 30: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
 	16, // 31: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	18, // 32: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	18, // 33: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	22, // 34: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 35: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 36: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 37: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	14, // 38: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	17, // 39: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	20, // 40: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	21, // 41: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	23, // 42: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	35, // [35:43] is the sub-list for method output_type
-	27, // [27:35] is the sub-list for method input_type
+	17, // 32: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	20, // 33: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	20, // 34: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	24, // 35: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 36: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 37: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 38: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	14, // 39: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	19, // 40: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	18, // 41: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	22, // 42: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	23, // 43: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	25, // 44: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	36, // [36:45] is the sub-list for method output_type
+	27, // [27:36] is the sub-list for method input_type
 	27, // [27:27] is the sub-list for extension type_name
 	27, // [27:27] is the sub-list for extension extendee
 	0,  // [0:27] is the sub-list for field type_name
@@ -2530,7 +2712,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   30,
+			NumMessages:   32,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

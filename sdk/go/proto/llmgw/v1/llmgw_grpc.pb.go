@@ -224,6 +224,7 @@ var Plugin_ServiceDesc = grpc.ServiceDesc{
 const (
 	Stage_Process_FullMethodName = "/llmgw.v1.Stage/Process"
 	Stage_After_FullMethodName   = "/llmgw.v1.Stage/After"
+	Stage_Admin_FullMethodName   = "/llmgw.v1.Stage/Admin"
 )
 
 // StageClient is the client API for Stage service.
@@ -237,6 +238,9 @@ type StageClient interface {
 	// After is called once the response is finished (only for plugins that
 	// declare the capability "stage.after"), e.g. to charge token usage.
 	After(ctx context.Context, in *StageAfterRequest, opts ...grpc.CallOption) (*StageAfterResponse, error)
+	// Admin serves the host's admin routes a stage declares a capability for
+	// (e.g. "stage.keys": /admin/keys…). The host has checked the admin token.
+	Admin(ctx context.Context, in *AdminRequest, opts ...grpc.CallOption) (*AdminResponse, error)
 }
 
 type stageClient struct {
@@ -267,6 +271,16 @@ func (c *stageClient) After(ctx context.Context, in *StageAfterRequest, opts ...
 	return out, nil
 }
 
+func (c *stageClient) Admin(ctx context.Context, in *AdminRequest, opts ...grpc.CallOption) (*AdminResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AdminResponse)
+	err := c.cc.Invoke(ctx, Stage_Admin_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StageServer is the server API for Stage service.
 // All implementations must embed UnimplementedStageServer
 // for forward compatibility.
@@ -278,6 +292,9 @@ type StageServer interface {
 	// After is called once the response is finished (only for plugins that
 	// declare the capability "stage.after"), e.g. to charge token usage.
 	After(context.Context, *StageAfterRequest) (*StageAfterResponse, error)
+	// Admin serves the host's admin routes a stage declares a capability for
+	// (e.g. "stage.keys": /admin/keys…). The host has checked the admin token.
+	Admin(context.Context, *AdminRequest) (*AdminResponse, error)
 	mustEmbedUnimplementedStageServer()
 }
 
@@ -293,6 +310,9 @@ func (UnimplementedStageServer) Process(context.Context, *StageRequest) (*StageR
 }
 func (UnimplementedStageServer) After(context.Context, *StageAfterRequest) (*StageAfterResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method After not implemented")
+}
+func (UnimplementedStageServer) Admin(context.Context, *AdminRequest) (*AdminResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Admin not implemented")
 }
 func (UnimplementedStageServer) mustEmbedUnimplementedStageServer() {}
 func (UnimplementedStageServer) testEmbeddedByValue()               {}
@@ -351,6 +371,24 @@ func _Stage_After_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Stage_Admin_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AdminRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StageServer).Admin(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Stage_Admin_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StageServer).Admin(ctx, req.(*AdminRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Stage_ServiceDesc is the grpc.ServiceDesc for Stage service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -365,6 +403,10 @@ var Stage_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "After",
 			Handler:    _Stage_After_Handler,
+		},
+		{
+			MethodName: "Admin",
+			Handler:    _Stage_Admin_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

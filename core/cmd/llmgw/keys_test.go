@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
+	var got []string
+	var body map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
+		if r.Method == http.MethodPost {
+			b, _ := io.ReadAll(r.Body)
+			_ = json.Unmarshal(b, &body)
+			w.WriteHeader(201)
+			_, _ = w.Write([]byte(`{"id":"vk_1","key":"llmgw-secret"}`))
+			return
+		}
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(204)
+			return
+		}
+		if strings.HasSuffix(r.URL.Path, "/nope") {
+			w.WriteHeader(404)
+			_, _ = w.Write([]byte(`{"error":{"message":"no key \"nope\""}}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"data":[]}`))
+	}))
+	defer srv.Close()
+	env := []string{"LLMGW_ADMIN_TOKEN=tok"}
+	run := func(args ...string) (int, string, string) {
+		var out, errb bytes.Buffer
+		code := runKeys(append(args[:1:1], append([]string{"--url", srv.URL}, args[1:]...)...), env, &out, &errb)
+		return code, out.String(), errb.String()
+	}
+	if code, out, _ := run("create", "--name", "team", "--models", "a, b", "--budget-usd", "0.01", "--budget-period", "day", "--meta", "team=x"); code != 0 || !strings.Contains(out, "llmgw-secret") {
+		t.Fatalf("create: %d %s", code, out)
+	}
+	if body["name"] != "team" || body["budget_usd"] != 0.01 || body["budget_period"] != "day" || len(body["models"].([]any)) != 2 || body["metadata"].(map[string]any)["team"] != "x" {
+		t.Fatalf("create body: %v", body)
+	}
+	if code, _, _ := run("list"); code != 0 {
+		t.Fatal("list failed")
+	}
+	if code, out, _ := run("revoke", "vk_1"); code != 0 || !strings.Contains(out, "revoked") {
+		t.Fatalf("revoke: %d %s", code, out)
+	}
+	if code, _, errOut := run("show", "nope"); code != 1 || !strings.Contains(errOut, `no key "nope"`) {
+		t.Fatalf("show unknown: %d %s", code, errOut)
+	}
+	want := []string{"POST /admin/keys Bearer tok", "GET /admin/keys Bearer tok", "DELETE /admin/keys/vk_1 Bearer tok", "GET /admin/keys/nope Bearer tok"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("calls %q", got)
+	}
+	if code := runKeys([]string{"create"}, env, io.Discard, io.Discard); code != 2 {
+		t.Fatalf("create without --name: exit %d", code)
+	}
+	if code := runKeys([]string{"list", "--url", srv.URL}, nil, io.Discard, io.Discard); code != 1 {
+		t.Fatalf("without LLMGW_ADMIN_TOKEN: exit %d", code)
+	}
+}

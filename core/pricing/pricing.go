@@ -1,0 +1,148 @@
+// Package pricing turns the usage a provider reported into what the answer
+// cost, in whole nano-USD (1e-9 USD) so that sums never drift: the price
+// table shipped in prices.json (USD per million tokens, as decimal strings),
+// overridable per model in pipeline.hcl.
+package pricing
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+//go:embed prices.json
+var shipped []byte
+
+// Price is one model's price in micro-USD per million tokens (so "2.50" USD
+// per million is 2_500_000): a whole number for any price with at most six
+// decimals.
+type Price struct {
+	Input       int64
+	CachedInput int64
+	Output      int64
+	// MaxOutput bounds a request without max_tokens when reserving budget
+	// (0: DefaultMaxOutput).
+	MaxOutput int64
+}
+
+// DefaultMaxOutput is the output reserved for a request without max_tokens
+// on a model whose output limit is unknown.
+const DefaultMaxOutput = 16384
+
+// Table maps an upstream model name (e.g. "gpt-4o") to its price.
+type Table map[string]Price
+
+type rawPrice struct {
+	Input       json.Number `json:"input"`
+	CachedInput json.Number `json:"cached_input"`
+	Output      json.Number `json:"output"`
+	MaxOutput   int64       `json:"max_output_tokens"`
+}
+
+// Shipped is the table in prices.json.
+func Shipped() Table {
+	var f struct {
+		Models map[string]rawPrice `json:"models"`
+	}
+	if err := json.Unmarshal(shipped, &f); err != nil {
+		panic("pricing: prices.json: " + err.Error())
+	}
+	t := Table{}
+	for name, rp := range f.Models {
+		p, err := rp.parse()
+		if err != nil {
+			panic(fmt.Sprintf("pricing: prices.json: %s: %v", name, err))
+		}
+		t[name] = p
+	}
+	return t
+}
+
+func (rp rawPrice) parse() (Price, error) {
+	var p Price
+	var err error
+	if p.Input, err = ParseUSDPerMillion(string(rp.Input)); err != nil {
+		return p, fmt.Errorf("input: %w", err)
+	}
+	if p.Output, err = ParseUSDPerMillion(string(rp.Output)); err != nil {
+		return p, fmt.Errorf("output: %w", err)
+	}
+	if rp.CachedInput == "" {
+		p.CachedInput = p.Input
+	} else if p.CachedInput, err = ParseUSDPerMillion(string(rp.CachedInput)); err != nil {
+		return p, fmt.Errorf("cached_input: %w", err)
+	}
+	p.MaxOutput = rp.MaxOutput
+	return p, nil
+}
+
+// ParseOverride reads a model's `price = { input = …, cached_input = …,
+// output = …, max_output_tokens = … }` from pipeline.hcl (values as text).
+// input and output are required.
+func ParseOverride(m map[string]string) (Price, error) {
+	rp := rawPrice{}
+	for k, v := range m {
+		switch k {
+		case "input":
+			rp.Input = json.Number(v)
+		case "cached_input":
+			rp.CachedInput = json.Number(v)
+		case "output":
+			rp.Output = json.Number(v)
+		case "max_output_tokens":
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil || n < 0 {
+				return Price{}, fmt.Errorf("max_output_tokens: want a whole number ≥ 0, got %q", v)
+			}
+			rp.MaxOutput = n
+		default:
+			return Price{}, fmt.Errorf("unknown price field %q (want input, cached_input, output, max_output_tokens)", k)
+		}
+	}
+	if rp.Input == "" || rp.Output == "" {
+		return Price{}, fmt.Errorf("set both input and output (USD per million tokens)")
+	}
+	return rp.parse()
+}
+
+// ParseUSDPerMillion reads a decimal USD amount per million tokens ("2.50",
+// "0.075") exactly into micro-USD per million tokens.
+func ParseUSDPerMillion(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || r.Sign() < 0 {
+		return 0, fmt.Errorf("want a decimal number ≥ 0, got %q", s)
+	}
+	r.Mul(r, big.NewRat(1_000_000, 1))
+	if !r.IsInt() || !r.Num().IsInt64() || r.Num().Int64() > 1e12 {
+		return 0, fmt.Errorf("%q: at most six decimals and at most 1000000", s)
+	}
+	return r.Num().Int64(), nil
+}
+
+// Cost is what prompt and completion tokens cost at p, in nano-USD, rounded
+// up to a whole nano-USD (exact for prices with at most three decimals).
+// cached is the part of prompt billed at the cached-input price.
+func (p Price) Cost(prompt, cached, completion int64) int64 {
+	if cached > prompt {
+		cached = prompt
+	}
+	// micro-USD per million tokens × tokens = pico-USD; 1000 pico = 1 nano.
+	pico := (prompt-cached)*p.Input + cached*p.CachedInput + completion*p.Output
+	return (pico + 999) / 1000
+}
+
+// Worst is the most a request can cost: all prompt tokens at the input
+// price and maxOut output tokens (the model's limit when maxOut ≤ 0).
+func (p Price) Worst(prompt, maxOut int64) int64 {
+	if maxOut <= 0 {
+		maxOut = p.MaxOutput
+		if maxOut <= 0 {
+			maxOut = DefaultMaxOutput
+		}
+	}
+	return p.Cost(prompt, 0, maxOut)
+}

@@ -1,0 +1,242 @@
+package vkeys
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	sdk "github.com/llmgw/llmgw/sdk/go"
+)
+
+// createRequest is POST /admin/keys's body.
+type createRequest struct {
+	Name         string            `json:"name"`
+	Models       []string          `json:"models"`
+	RPM          int64             `json:"rpm"`
+	TPM          int64             `json:"tpm"`
+	BudgetUSD    *json.Number      `json:"budget_usd"`
+	BudgetPeriod string            `json:"budget_period"`
+	ExpiresAt    *time.Time        `json:"expires_at"`
+	Metadata     map[string]string `json:"metadata"`
+}
+
+// keyView is a key as the admin API shows it: never the secret nor its hash.
+type keyView struct {
+	ID             string            `json:"id"`
+	Key            string            `json:"key,omitempty"`
+	Name           string            `json:"name"`
+	Status         string            `json:"status"`
+	Models         []string          `json:"models"`
+	RPM            int64             `json:"rpm"`
+	TPM            int64             `json:"tpm"`
+	BudgetUSD      *json.Number      `json:"budget_usd"`
+	BudgetPeriod   string            `json:"budget_period,omitempty"`
+	SpendUSD       *json.Number      `json:"spend_usd,omitempty"`
+	BudgetResetsAt *time.Time        `json:"budget_resets_at,omitempty"`
+	ExpiresAt      *time.Time        `json:"expires_at"`
+	Metadata       map[string]string `json:"metadata"`
+	CreatedAt      time.Time         `json:"created_at"`
+	RevokedAt      *time.Time        `json:"revoked_at,omitempty"`
+}
+
+// adminError is an admin answer's error; the host writes it in the
+// contract's error JSON.
+type adminError struct {
+	status           int
+	typ, code, param string
+	msg              string
+}
+
+func (e *adminError) Error() string { return e.msg }
+
+func badRequest(param, format string, args ...any) *adminError {
+	return &adminError{status: 400, typ: "invalid_request_error", code: "invalid_request", param: param, msg: fmt.Sprintf(format, args...)}
+}
+
+// Admin serves /admin/keys… (the host checked the admin token).
+func (s *Stage) Admin(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminResponse, error) {
+	rest, ok := strings.CutPrefix(req.GetPath(), "/admin/keys")
+	if !ok {
+		return adminJSON(404, errorBody(&adminError{status: 404, typ: "invalid_request_error", code: "not_found", msg: "no route " + req.GetPath()}))
+	}
+	id := strings.TrimPrefix(rest, "/")
+	var (
+		status int
+		body   any
+		err    error
+	)
+	switch {
+	case id == "" && req.GetMethod() == http.MethodPost:
+		status, body, err = s.adminCreate(ctx, req.GetBody())
+	case id == "" && req.GetMethod() == http.MethodGet:
+		status, body, err = s.adminList(ctx)
+	case id != "" && req.GetMethod() == http.MethodGet:
+		status, body, err = s.adminShow(ctx, id)
+	case id != "" && req.GetMethod() == http.MethodDelete:
+		status, body, err = s.adminRevoke(ctx, id)
+	default:
+		err = &adminError{status: 405, typ: "invalid_request_error", code: "method_not_allowed", msg: req.GetMethod() + " is not allowed on " + req.GetPath()}
+	}
+	var ae *adminError
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return adminJSON(404, errorBody(&adminError{status: 404, typ: "invalid_request_error", code: "key_not_found", msg: fmt.Sprintf("no key %q", id)}))
+	case errors.As(err, &ae):
+		return adminJSON(ae.status, errorBody(ae))
+	case err != nil:
+		s.logger.Error("key store failed", "error", err)
+		return adminJSON(503, errorBody(&adminError{status: 503, typ: "service_unavailable", code: "key_store_unavailable", msg: "the key store is unavailable; retry shortly"}))
+	}
+	return adminJSON(status, body)
+}
+
+func errorBody(e *adminError) any {
+	var param any
+	if e.param != "" {
+		param = e.param
+	}
+	return map[string]any{"error": map[string]any{"message": e.msg, "type": e.typ, "code": e.code, "param": param}}
+}
+
+func adminJSON(status int, body any) (*sdk.AdminResponse, error) {
+	if body == nil {
+		return &sdk.AdminResponse{Status: int32(status)}, nil
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	return &sdk.AdminResponse{Status: int32(status), Body: b}, nil
+}
+
+func (s *Stage) adminCreate(ctx context.Context, body []byte) (int, any, error) {
+	k, err := s.validateCreate(body)
+	if err != nil {
+		return 0, nil, err
+	}
+	secret := newSecret()
+	k.ID, k.Hash, k.CreatedAt = newID(), HashSecret(secret), s.now().UTC()
+	if err := s.store.Create(ctx, k); err != nil {
+		return 0, nil, err
+	}
+	s.logger.Info("virtual key created", "key_id", k.ID, "name", k.Name)
+	v := s.view(ctx, k)
+	v.Key = secret
+	return http.StatusCreated, v, nil
+}
+
+// validateCreate decodes and checks a create body into a key (without id,
+// hash and creation time).
+func (s *Stage) validateCreate(body []byte) (*Key, error) {
+	var cr createRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(&cr); err != nil {
+		return nil, badRequest("", "invalid JSON body: %v", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	cr.Name = strings.TrimSpace(cr.Name)
+	if cr.Name == "" || len(cr.Name) > 200 {
+		return nil, badRequest("name", "name is required (at most 200 characters)")
+	}
+	for _, m := range cr.Models {
+		if len(s.models) > 0 && !slices.Contains(s.models, m) {
+			return nil, badRequest("models", "unknown model %q (the pipeline defines %s)", m, strings.Join(s.models, ", "))
+		}
+	}
+	if cr.RPM < 0 || cr.TPM < 0 {
+		return nil, badRequest("rpm", "rpm and tpm must be ≥ 0")
+	}
+	k := &Key{Name: cr.Name, Models: cr.Models, RPM: cr.RPM, TPM: cr.TPM, Metadata: cr.Metadata}
+	if cr.BudgetUSD != nil {
+		n, err := sdk.ParseUSD(cr.BudgetUSD.String())
+		if err != nil {
+			return nil, badRequest("budget_usd", "budget_usd: %v", err)
+		}
+		k.BudgetNanos = n
+		switch cr.BudgetPeriod {
+		case "":
+			k.BudgetPeriod = "total"
+		case "day", "month", "total":
+			k.BudgetPeriod = cr.BudgetPeriod
+		default:
+			return nil, badRequest("budget_period", `budget_period must be "day", "month" or "total", got %q`, cr.BudgetPeriod)
+		}
+	} else if cr.BudgetPeriod != "" {
+		return nil, badRequest("budget_usd", "budget_period without budget_usd")
+	}
+	if cr.ExpiresAt != nil {
+		if !cr.ExpiresAt.After(s.now()) {
+			return nil, badRequest("expires_at", "expires_at is in the past")
+		}
+		t := cr.ExpiresAt.UTC()
+		k.ExpiresAt = &t
+	}
+	return k, nil
+}
+
+func (s *Stage) adminList(ctx context.Context) (int, any, error) {
+	keys, err := s.store.List(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := make([]keyView, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, s.view(ctx, k))
+	}
+	return http.StatusOK, map[string]any{"object": "list", "data": out}, nil
+}
+
+func (s *Stage) adminShow(ctx context.Context, id string) (int, any, error) {
+	k, err := s.store.Get(ctx, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, s.view(ctx, k), nil
+}
+
+func (s *Stage) adminRevoke(ctx context.Context, id string) (int, any, error) {
+	if err := s.store.Revoke(ctx, id, s.now().UTC()); err != nil {
+		return 0, nil, err
+	}
+	s.logger.Info("virtual key revoked", "key_id", id)
+	return http.StatusNoContent, nil, nil
+}
+
+// view is the admin API's picture of a key, with its current spend.
+func (s *Stage) view(ctx context.Context, k *Key) keyView {
+	now := s.now()
+	v := keyView{ID: k.ID, Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, ExpiresAt: k.ExpiresAt,
+		Metadata: k.Metadata, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt, BudgetPeriod: k.BudgetPeriod, Status: "active"}
+	if v.Models == nil {
+		v.Models = []string{}
+	}
+	if v.Metadata == nil {
+		v.Metadata = map[string]string{}
+	}
+	switch {
+	case k.RevokedAt != nil:
+		v.Status = "revoked"
+	case !k.usable(now):
+		v.Status = "expired"
+	}
+	window, resets := budgetWindow(k.BudgetPeriod, now)
+	if spent, err := s.store.Spent(ctx, k.ID, window); err == nil {
+		n := json.Number(sdk.FormatUSD(spent))
+		v.SpendUSD = &n
+	}
+	if k.BudgetNanos > 0 {
+		n := json.Number(sdk.FormatUSD(k.BudgetNanos))
+		v.BudgetUSD = &n
+		if !resets.IsZero() {
+			v.BudgetResetsAt = &resets
+		}
+	}
+	return v
+}

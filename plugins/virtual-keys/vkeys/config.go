@@ -1,0 +1,128 @@
+package vkeys
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	sdk "github.com/llmgw/llmgw/sdk/go"
+)
+
+// config is the instance's `config = { … }` block.
+type config struct {
+	// RequireKeys refuses requests without a valid key (a bool or "0"/"1",
+	// so env("LLMGW_REQUIRE_KEYS", "0") works).
+	RequireKeys    flag          `json:"require_keys"`
+	RedisURL       string        `json:"redis_url"`
+	RedisKeyPrefix string        `json:"redis_key_prefix"`
+	RedisTimeout   *sdk.Duration `json:"redis_timeout"`
+	DataFile       string        `json:"data_file"`
+	CacheTTL       *sdk.Duration `json:"cache_ttl"`
+	ReservationTTL *sdk.Duration `json:"reservation_ttl"`
+	// FailedPerMinute bounds failed key checks per client IP.
+	FailedPerMinute *int `json:"failed_per_minute"`
+}
+
+// flag is a bool given as a JSON bool or a string ("1", "true", "0", "").
+type flag struct {
+	v   bool
+	bad string
+}
+
+func (f *flag) UnmarshalJSON(b []byte) error {
+	var v bool
+	if err := json.Unmarshal(b, &v); err == nil {
+		f.v = v
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		f.bad = string(b)
+		return nil
+	}
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "0", "false", "no", "off":
+	case "1", "true", "yes", "on":
+		f.v = true
+	default:
+		f.bad = s
+	}
+	return nil
+}
+
+type settings struct {
+	require        bool
+	redisURL       string
+	redisPrefix    string
+	redisTimeout   time.Duration
+	dataFile       string
+	cacheTTL       time.Duration
+	reservationTTL time.Duration
+	failedPerMin   int
+}
+
+func parseConfig(c sdk.Config) (settings, error) {
+	var raw config
+	if err := c.Decode(&raw); err != nil {
+		return settings{}, err
+	}
+	if raw.RequireKeys.bad != "" {
+		return settings{}, sdk.ConfigError(`field "require_keys": want true/false or "1"/"0", got %q`, raw.RequireKeys.bad)
+	}
+	s := settings{
+		require:        raw.RequireKeys.v,
+		redisURL:       strings.TrimSpace(raw.RedisURL),
+		redisPrefix:    raw.RedisKeyPrefix,
+		redisTimeout:   250 * time.Millisecond,
+		dataFile:       raw.DataFile,
+		cacheTTL:       500 * time.Millisecond,
+		reservationTTL: 10 * time.Minute,
+		failedPerMin:   20,
+	}
+	if s.redisPrefix == "" {
+		s.redisPrefix = "llmgw:vk:"
+	}
+	if raw.RedisTimeout != nil {
+		s.redisTimeout = raw.RedisTimeout.D()
+		if s.redisTimeout < time.Millisecond || s.redisTimeout > 5*time.Second {
+			return s, sdk.ConfigError(`field "redis_timeout": must be between 1ms and 5s`)
+		}
+	}
+	if raw.CacheTTL != nil {
+		s.cacheTTL = raw.CacheTTL.D()
+		if s.cacheTTL < 0 || s.cacheTTL > time.Second {
+			return s, sdk.ConfigError(`field "cache_ttl": must be between 0s and 1s (a revoked key must be refused everywhere within 1 s)`)
+		}
+	}
+	if raw.ReservationTTL != nil {
+		s.reservationTTL = raw.ReservationTTL.D()
+		if s.reservationTTL < time.Second {
+			return s, sdk.ConfigError(`field "reservation_ttl": must be at least 1s (longer than the longest request)`)
+		}
+	}
+	if raw.FailedPerMinute != nil {
+		if *raw.FailedPerMinute < 1 {
+			return s, sdk.ConfigError(`field "failed_per_minute": must be at least 1`)
+		}
+		s.failedPerMin = *raw.FailedPerMinute
+	}
+	if s.dataFile == "" && s.redisURL == "" {
+		dir := c.Host.GetDataDir()
+		if dir == "" {
+			dir = "data"
+		}
+		s.dataFile = filepath.Join(dir, "virtual-keys.jsonl")
+	}
+	return s, nil
+}
+
+// info is what /security-status may show (no secrets, no URL).
+func (s settings) info() map[string]string {
+	backend := "file"
+	if s.redisURL != "" {
+		backend = "redis"
+	}
+	return map[string]string{"require_keys": strconv.FormatBool(s.require), "backend": backend}
+}

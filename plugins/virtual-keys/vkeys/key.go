@@ -1,0 +1,75 @@
+// Package vkeys is the virtual-keys stage: it checks the client's key
+// (Authorization: Bearer or x-api-key, which the host passes only as its
+// sha256), the key's allowed models, expiry and budget, and serves the admin
+// API the host forwards to it.
+package vkeys
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/big"
+	"slices"
+	"time"
+)
+
+// Prefix starts every secret key, so that a leaked one is recognisable
+// (secret scanners, log review).
+const Prefix = "llmgw-"
+
+// Key is one virtual key as stored. The secret itself is never stored: Hash
+// is its sha256 (enough for a 190-bit random secret, no salt needed).
+type Key struct {
+	ID           string            `json:"id"`
+	Name         string            `json:"name"`
+	Hash         string            `json:"hash"`
+	Models       []string          `json:"models,omitempty"`
+	RPM          int64             `json:"rpm,omitempty"`
+	TPM          int64             `json:"tpm,omitempty"`
+	BudgetNanos  int64             `json:"budget_nanos,omitempty"`
+	BudgetPeriod string            `json:"budget_period,omitempty"`
+	ExpiresAt    *time.Time        `json:"expires_at,omitempty"`
+	Metadata     map[string]string `json:"metadata,omitempty"`
+	CreatedAt    time.Time         `json:"created_at"`
+	RevokedAt    *time.Time        `json:"revoked_at,omitempty"`
+}
+
+// usable reports whether the key may be used at now.
+func (k *Key) usable(now time.Time) bool {
+	return k.RevokedAt == nil && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt))
+}
+
+// allows reports whether the key may use the pipeline model.
+func (k *Key) allows(model string) bool {
+	return len(k.Models) == 0 || slices.Contains(k.Models, model)
+}
+
+const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// randomBase62 returns n characters of crypto randomness (5.95 bits each).
+func randomBase62(n int) string {
+	b := make([]byte, n)
+	max := big.NewInt(int64(len(alphabet)))
+	for i := range b {
+		v, err := rand.Int(rand.Reader, max)
+		if err != nil {
+			panic("vkeys: no randomness: " + err.Error())
+		}
+		b[i] = alphabet[v.Int64()]
+	}
+	return string(b)
+}
+
+// newSecret returns a fresh key: the prefix and 32 base62 characters
+// (190 bits).
+func newSecret() string { return Prefix + randomBase62(32) }
+
+// newID returns a fresh key id; it is not secret (logs, metrics, MLflow).
+func newID() string { return "vk_" + randomBase62(16) }
+
+// HashSecret is the sha256 hex of a secret, as the host computes it from the
+// request's credential.
+func HashSecret(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}

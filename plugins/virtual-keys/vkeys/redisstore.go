@@ -1,0 +1,205 @@
+package vkeys
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// redisStore keeps keys and spend in Redis, shared by every replica. Key
+// lookups on the request path are cached for cacheTTL (< 1 s), so a key
+// revoked through any replica is refused by all within that time.
+type redisStore struct {
+	rdb      *redis.Client
+	prefix   string
+	cacheTTL time.Duration
+
+	mu    sync.Mutex
+	cache map[string]cached
+}
+
+type cached struct {
+	key *Key // nil: no such key
+	at  time.Time
+}
+
+func openRedisStore(url, prefix string, timeout, cacheTTL time.Duration) (*redisStore, error) {
+	o, err := redis.ParseURL(url)
+	if err != nil {
+		return nil, errors.New("redis_url: " + redactURLError(err))
+	}
+	o.DialTimeout, o.ReadTimeout, o.WriteTimeout = timeout, timeout, timeout
+	return &redisStore{rdb: redis.NewClient(o), prefix: prefix, cacheTTL: cacheTTL, cache: map[string]cached{}}, nil
+}
+
+// redactURLError keeps a password in the URL out of the message.
+func redactURLError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, "redis://"); i >= 0 {
+		return msg[:i] + "(url redacted)"
+	}
+	return msg
+}
+
+func (s *redisStore) k(parts ...string) string { return s.prefix + strings.Join(parts, ":") }
+
+func (s *redisStore) Create(ctx context.Context, k *Key) error {
+	b, err := json.Marshal(k)
+	if err != nil {
+		return err
+	}
+	_, err = s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Set(ctx, s.k("key", k.ID), b, 0)
+		p.Set(ctx, s.k("hash", k.Hash), k.ID, 0)
+		p.SAdd(ctx, s.k("ids"), k.ID)
+		return nil
+	})
+	return err
+}
+
+func (s *redisStore) Get(ctx context.Context, id string) (*Key, error) {
+	b, err := s.rdb.Get(ctx, s.k("key", id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var k Key
+	if err := json.Unmarshal(b, &k); err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+func (s *redisStore) List(ctx context.Context) ([]*Key, error) {
+	ids, err := s.rdb.SMembers(ctx, s.k("ids")).Result()
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	out := make([]*Key, 0, len(ids))
+	for _, id := range ids {
+		k, err := s.Get(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (s *redisStore) Revoke(ctx context.Context, id string, at time.Time) error {
+	k, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if k.RevokedAt != nil {
+		return nil
+	}
+	k.RevokedAt = &at
+	b, err := json.Marshal(k)
+	if err != nil {
+		return err
+	}
+	if err := s.rdb.Set(ctx, s.k("key", id), b, 0).Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.cache, k.Hash)
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *redisStore) ByHash(ctx context.Context, hash string) (*Key, error) {
+	s.mu.Lock()
+	c, ok := s.cache[hash]
+	s.mu.Unlock()
+	if ok && time.Since(c.at) < s.cacheTTL {
+		return c.key, nil
+	}
+	id, err := s.rdb.Get(ctx, s.k("hash", hash)).Result()
+	var k *Key
+	switch {
+	case errors.Is(err, redis.Nil):
+		// Unknown keys are not cached: a guesser must not fill the cache.
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	if k, err = s.Get(ctx, id); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.cache) > 100_000 {
+		clear(s.cache)
+	}
+	s.cache[hash] = cached{key: k, at: time.Now()}
+	s.mu.Unlock()
+	return k, nil
+}
+
+// reserveScript: drop expired reservations, then admit the new one only if
+// spend + live reservations + amount ≤ budget. Redis's own clock decides
+// expiry, so replicas' clocks do not matter.
+var reserveScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+for _, r in ipairs(gone) do redis.call('HDEL', KEYS[2], r) end
+if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+local spent = tonumber(redis.call('GET', KEYS[1]) or '0')
+local live = 0
+for _, v in ipairs(redis.call('HVALS', KEYS[2])) do live = live + tonumber(v) end
+local amount, budget, ttl = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if spent + live + amount > budget then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], now + ttl, ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('PEXPIRE', KEYS[3], ttl)
+return 1
+`)
+
+// settleScript: drop the reservation and add the real cost.
+var settleScript = redis.NewScript(`
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+local c = tonumber(ARGV[2])
+if c > 0 then redis.call('INCRBY', KEYS[1], c) end
+return 1
+`)
+
+func (s *redisStore) budgetKeys(keyID, window string) []string {
+	return []string{s.k("spent", keyID, window), s.k("res", keyID, window), s.k("resexp", keyID, window)}
+}
+
+func (s *redisStore) Reserve(ctx context.Context, keyID, window, rid string, amount, budget int64, ttl time.Duration) (bool, error) {
+	n, err := reserveScript.Run(ctx, s.rdb, s.budgetKeys(keyID, window), rid, amount, budget, ttl.Milliseconds()).Int()
+	return n == 1, err
+}
+
+func (s *redisStore) Settle(ctx context.Context, keyID, window, rid string, cost int64) error {
+	return settleScript.Run(ctx, s.rdb, s.budgetKeys(keyID, window), rid, cost).Err()
+}
+
+func (s *redisStore) Spent(ctx context.Context, keyID, window string) (int64, error) {
+	n, err := s.rdb.Get(ctx, s.k("spent", keyID, window)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	return n, err
+}
+
+func (s *redisStore) Close() error { return s.rdb.Close() }

@@ -1,0 +1,319 @@
+package vkeys
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	sdk "github.com/llmgw/llmgw/sdk/go"
+
+	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
+)
+
+// Stage is one configured virtual-keys instance.
+type Stage struct {
+	cfg     settings
+	store   Store
+	limits  limiter.Backend
+	release func() error
+	models  []string
+	logger  hclog.Logger
+	now     func() time.Time
+
+	failures *failureLimiter
+
+	// pending maps a request id to its budget reservations, from Process
+	// to After (a list: a client may reuse its X-Request-ID).
+	mu      sync.Mutex
+	pending map[string][]pendingReservation
+}
+
+type pendingReservation struct {
+	keyID, window, rid string
+	at                 time.Time
+}
+
+// New is the plugin's stage factory.
+func New(c sdk.Config) (sdk.Stage, error) {
+	cfg, err := parseConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	h, err := acquireBackend(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("virtual-keys: open the key store: %w", err)
+	}
+	logger := c.Logger
+	if logger == nil {
+		logger = hclog.NewNullLogger()
+	}
+	return &Stage{
+		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
+		failures: newFailureLimiter(cfg.failedPerMin, time.Minute),
+		pending:  map[string][]pendingReservation{},
+	}, nil
+}
+
+// Info is shown in /security-status.
+func (s *Stage) Info() map[string]string { return s.cfg.info() }
+
+// Close releases the store.
+func (s *Stage) Close() error { return s.release() }
+
+// errInvalidKey is the one answer for a missing, unknown, revoked or expired
+// key: the client learns nothing about which.
+var errInvalidKey = sdk.Rejection{
+	Status:   401,
+	Type:     sdk.TypeAuthentication,
+	Code:     "invalid_api_key",
+	Message:  "a valid virtual key is required: send it as Authorization: Bearer <key> or x-api-key: <key>",
+	Category: "auth",
+}
+
+// Process checks the request's key, its model and its budget.
+func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	hash := req.GetApiKeyHash()
+	ip := req.GetClientIp()
+	if hash == "" {
+		if s.cfg.require {
+			return s.refuse(ip), nil
+		}
+		return sdk.Continue(), nil
+	}
+	if wait := s.failures.blocked(ip, s.now()); wait > 0 {
+		return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: wait,
+			Message: "too many requests with an invalid key from this address; retry later"}.Response(), nil
+	}
+	k, err := s.store.ByHash(ctx, hash)
+	if err != nil {
+		return nil, fmt.Errorf("virtual-keys: look the key up: %w", err)
+	}
+	now := s.now()
+	if k == nil || subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) != 1 || !k.usable(now) {
+		if k == nil && !s.cfg.require {
+			// A bearer token that is no virtual key (meant for something
+			// else): anonymous use is allowed.
+			return sdk.Continue(), nil
+		}
+		return s.refuse(ip), nil
+	}
+	model := req.GetRequest().GetModel()
+	if !k.allows(model) {
+		return sdk.Rejection{Status: 403, Code: "model_not_allowed", Param: "model", Category: "auth",
+			Message: fmt.Sprintf("this key may not use the model %q", model)}.Response(), nil
+	}
+	resp := sdk.Continue()
+	resp.Annotations = map[string]string{"key.id": k.ID, "key.name": k.Name}
+	if rej, err := s.reserve(ctx, req, k, now); rej != nil || err != nil {
+		return rej, err
+	}
+	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
+		s.releaseReservation(ctx, req.GetRequestId())
+		return rej, err
+	}
+	return resp, nil
+}
+
+// rateChecks are the key's own limits: rpm requests and tpm tokens in any
+// rolling minute (tokens charged after the answer).
+func rateChecks(k *Key, tokensOnly bool) []limiter.Check {
+	var cs []limiter.Check
+	if k.RPM > 0 && !tokensOnly {
+		cs = append(cs, limiter.Check{Key: "rpm:" + k.ID, Kind: limiter.Requests, Limit: k.RPM, Window: time.Minute})
+	}
+	if k.TPM > 0 {
+		cs = append(cs, limiter.Check{Key: "tpm:" + k.ID, Kind: limiter.Tokens, Limit: k.TPM, Window: time.Minute})
+	}
+	return cs
+}
+
+// limit enforces the key's rpm and tpm, or refuses with 429.
+func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.StageResponse, error) {
+	checks := rateChecks(k, false)
+	if len(checks) == 0 {
+		return nil, nil
+	}
+	results := make([]limiter.Result, len(checks))
+	ok, err := s.limits.Allow(ctx, checks, results)
+	if err != nil {
+		return nil, fmt.Errorf("virtual-keys: rate limit: %w", err)
+	}
+	if ok {
+		return nil, nil
+	}
+	var wait time.Duration
+	what := ""
+	for i, r := range results {
+		if !r.Allowed && r.RetryAfter >= wait {
+			wait, what = r.RetryAfter, fmt.Sprintf("%d %s per minute", checks[i].Limit, checks[i].Kind)
+		}
+	}
+	return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: max(wait, time.Second),
+		Message: "this key's rate limit is reached: " + what}.Response(), nil
+}
+
+// releaseReservation settles the request's first open reservation at 0.
+func (s *Stage) releaseReservation(ctx context.Context, rid string) {
+	_ = s.After(ctx, &sdk.StageAfterRequest{RequestId: rid})
+}
+
+// refuse answers 401 and counts the failure against the client's address.
+func (s *Stage) refuse(ip string) *sdk.StageResponse {
+	s.failures.add(ip, s.now())
+	return errInvalidKey.Response()
+}
+
+// reserve reserves the request's worst-case cost in the key's budget
+// window, or refuses with budget_exceeded.
+func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*sdk.StageResponse, error) {
+	if !req.GetCostKnown() {
+		return nil, nil
+	}
+	// A key without a budget is still accounted (its spend in total), under
+	// a budget nothing reaches.
+	budget := k.BudgetNanos
+	if budget <= 0 {
+		budget = 1 << 62
+	}
+	window, resets := budgetWindow(k.BudgetPeriod, now)
+	rid := randomBase62(16)
+	ok, err := s.store.Reserve(ctx, k.ID, window, rid, req.GetMaxCostNanos(), budget, s.cfg.reservationTTL)
+	if err != nil {
+		return nil, fmt.Errorf("virtual-keys: reserve budget: %w", err)
+	}
+	if !ok {
+		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s)", sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
+		rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
+		if resets.IsZero() {
+			rj.Message = msg + "; a total budget never resets"
+		} else {
+			rj.Message = msg + "; it resets at " + resets.UTC().Format(time.RFC3339)
+			rj.RetryAfter = resets.Sub(now)
+		}
+		return rj.Response(), nil
+	}
+	s.mu.Lock()
+	if len(s.pending) >= 10_000 {
+		s.prunePendingLocked(now)
+	}
+	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], pendingReservation{keyID: k.ID, window: window, rid: rid, at: now})
+	s.mu.Unlock()
+	return nil, nil
+}
+
+// After charges the answer's tokens to the key's tpm and settles the
+// request's reservation to what the answer cost (0 when it failed or was
+// refused by a later stage).
+func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
+	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" {
+		if k, err := s.store.ByHash(ctx, req.GetApiKeyHash()); err == nil && k != nil {
+			if checks := rateChecks(k, true); len(checks) > 0 {
+				if err := s.limits.Charge(ctx, checks, total); err != nil {
+					s.logger.Warn("could not charge a key's tokens", "key_id", k.ID, "error", err)
+				}
+			}
+		}
+	}
+	s.mu.Lock()
+	list := s.pending[req.GetRequestId()]
+	if len(list) == 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	p := list[0]
+	if len(list) == 1 {
+		delete(s.pending, req.GetRequestId())
+	} else {
+		s.pending[req.GetRequestId()] = list[1:]
+	}
+	s.mu.Unlock()
+	var cost int64
+	if req.GetCostKnown() {
+		cost = req.GetCostNanos()
+	}
+	if err := s.store.Settle(ctx, p.keyID, p.window, p.rid, cost); err != nil {
+		return fmt.Errorf("virtual-keys: settle budget of %s: %w", p.keyID, err)
+	}
+	return nil
+}
+
+// prunePendingLocked forgets reservations whose After never came (the
+// host lost them); the store has expired them by now.
+func (s *Stage) prunePendingLocked(now time.Time) {
+	for id, list := range s.pending {
+		if now.Sub(list[0].at) > s.cfg.reservationTTL {
+			delete(s.pending, id)
+		}
+	}
+}
+
+// budgetWindow names the budget window that holds now and when it ends
+// (zero for a total budget).
+func budgetWindow(period string, now time.Time) (string, time.Time) {
+	now = now.UTC()
+	switch period {
+	case "day":
+		start := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+		return "d:" + start.Format("2006-01-02"), start.AddDate(0, 0, 1)
+	case "month":
+		start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return "m:" + start.Format("2006-01"), start.AddDate(0, 1, 0)
+	}
+	return "total", time.Time{}
+}
+
+// failureLimiter counts failed key checks per client address in a rolling
+// window, so a guessing client is refused long before it can guess.
+type failureLimiter struct {
+	mu     sync.Mutex
+	limit  int
+	window time.Duration
+	seen   map[string][]time.Time
+}
+
+func newFailureLimiter(limit int, window time.Duration) *failureLimiter {
+	return &failureLimiter{limit: limit, window: window, seen: map[string][]time.Time{}}
+}
+
+func (f *failureLimiter) prune(ip string, now time.Time) []time.Time {
+	ts := f.seen[ip]
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= f.window {
+		i++
+	}
+	ts = ts[i:]
+	if len(ts) == 0 {
+		delete(f.seen, ip)
+	} else {
+		f.seen[ip] = ts
+	}
+	return ts
+}
+
+// blocked returns how long ip must wait, 0 when it may try.
+func (f *failureLimiter) blocked(ip string, now time.Time) time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ts := f.prune(ip, now)
+	if len(ts) < f.limit {
+		return 0
+	}
+	return ts[0].Add(f.window).Sub(now)
+}
+
+func (f *failureLimiter) add(ip string, now time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ts := f.prune(ip, now)
+	if len(ts) >= f.limit {
+		return
+	}
+	if len(f.seen) > 100_000 {
+		clear(f.seen) // bounded memory under a spray of addresses
+	}
+	f.seen[ip] = append(ts, now)
+}

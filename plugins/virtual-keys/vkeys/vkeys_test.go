@@ -1,0 +1,304 @@
+package vkeys
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+)
+
+func TestSecretsAreRandomPrefixedAndHashedLikeTheHost(t *testing.T) {
+	a, b := newSecret(), newSecret()
+	if a == b || !strings.HasPrefix(a, Prefix) || len(a)-len(Prefix) != 32 {
+		t.Fatalf("secrets %q %q", a, b)
+	}
+	sum := sha256.Sum256([]byte(a))
+	if HashSecret(a) != hex.EncodeToString(sum[:]) {
+		t.Fatal("HashSecret must be the host's sha256 hex of the credential")
+	}
+}
+
+func TestFileStoreReplaysAndDropsTornTail(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "keys.jsonl")
+	s, err := openFileStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	k := &Key{ID: "vk_1", Name: "one", Hash: HashSecret("llmgw-x"), CreatedAt: time.Now().UTC()}
+	if err := s.Create(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.Reserve(ctx, "vk_1", "total", "r1", 100, 1000, time.Minute); !ok {
+		t.Fatal("reserve refused")
+	}
+	if err := s.Settle(ctx, "vk_1", "total", "r1", 40); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Revoke(ctx, "vk_1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.Close()
+	// A write torn by a kill: half a line at the end.
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	_, _ = f.WriteString(`{"op":"create","key":{"id":"vk_2"`)
+	_ = f.Close()
+
+	s2, err := openFileStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	got, err := s2.ByHash(ctx, HashSecret("llmgw-x"))
+	if err != nil || got == nil || got.RevokedAt == nil {
+		t.Fatalf("replayed key = %+v, %v", got, err)
+	}
+	if n, _ := s2.Spent(ctx, "vk_1", "total"); n != 40 {
+		t.Fatalf("replayed spend = %d, want 40", n)
+	}
+	if _, err := s2.Get(ctx, "vk_2"); err != ErrNotFound {
+		t.Fatalf("torn record must be dropped, got %v", err)
+	}
+	// The file was cut back to whole lines: the next write is readable.
+	if err := s2.Create(ctx, &Key{ID: "vk_3", Hash: "h3"}); err != nil {
+		t.Fatal(err)
+	}
+	s3, err := openFileStore(path)
+	if err != nil {
+		t.Fatalf("reopen after a write behind the cut: %v", err)
+	}
+	_ = s3.Close()
+}
+
+// testBudgets runs the budget contract on a store.
+func testBudgets(t *testing.T, b Budgets, expire func(time.Duration)) {
+	ctx := context.Background()
+	// Concurrent reservations never overbook: 100 × 10 against 250.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	admitted := 0
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := b.Reserve(ctx, "k", "w", "r"+strconv.Itoa(i), 10, 250, time.Minute)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				admitted++
+				mu.Unlock()
+				if err := b.Settle(ctx, "k", "w", "r"+strconv.Itoa(i), 7); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	spent, _ := b.Spent(ctx, "k", "w")
+	if spent > 250 || spent != int64(admitted)*7 {
+		t.Fatalf("spent %d for %d admitted", spent, admitted)
+	}
+	// A crashed gateway's reservation blocks until it expires.
+	if ok, _ := b.Reserve(ctx, "c", "w", "crashed", 90, 100, 2*time.Second); !ok {
+		t.Fatal("first reservation refused")
+	}
+	if ok, _ := b.Reserve(ctx, "c", "w", "next", 20, 100, time.Minute); ok {
+		t.Fatal("reservation beyond the budget admitted")
+	}
+	expire(2 * time.Second)
+	if ok, _ := b.Reserve(ctx, "c", "w", "next", 20, 100, time.Minute); !ok {
+		t.Fatal("an expired reservation still holds the budget")
+	}
+	// Release: settling at 0 frees the reservation and spends nothing.
+	if err := b.Settle(ctx, "c", "w", "next", 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := b.Spent(ctx, "c", "w"); n != 0 {
+		t.Fatalf("released reservation spent %d", n)
+	}
+}
+
+func TestMemoryBudgets(t *testing.T) {
+	now := time.Now()
+	m := newMemBudgets(nil)
+	m.now = func() time.Time { return now }
+	testBudgets(t, m, func(d time.Duration) { now = now.Add(d) })
+}
+
+func TestRedisBudgets(t *testing.T) {
+	url := startRedis(t)
+	s, err := openRedisStore(url, "test:", time.Second, 500*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Redis's own clock decides expiry: wait it out.
+	testBudgets(t, s, func(d time.Duration) { time.Sleep(d + 50*time.Millisecond) })
+}
+
+func TestRedisStoreRevocationIsSeenWithinCacheTTL(t *testing.T) {
+	url := startRedis(t)
+	a, _ := openRedisStore(url, "t:", time.Second, 300*time.Millisecond)
+	b, _ := openRedisStore(url, "t:", time.Second, 300*time.Millisecond)
+	defer a.Close()
+	defer b.Close()
+	ctx := context.Background()
+	k := &Key{ID: "vk_r", Hash: HashSecret("llmgw-r")}
+	if err := a.Create(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := b.ByHash(ctx, k.Hash); got == nil || got.RevokedAt != nil {
+		t.Fatalf("b sees %+v", got)
+	}
+	if err := a.Revoke(ctx, k.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(350 * time.Millisecond)
+	if got, _ := b.ByHash(ctx, k.Hash); got == nil || got.RevokedAt == nil {
+		t.Fatalf("b still sees the key active after its cache TTL: %+v", got)
+	}
+}
+
+func TestStageChecksKeysModelsAndBudget(t *testing.T) {
+	dir := t.TempDir()
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":"1","failed_per_minute":100}`), Host: &pb.HostInfo{DataDir: dir, Models: []string{"m1", "m2"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	resp, err := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"n","models":["m1"],"budget_usd":0.000001,"budget_period":"day"}`)})
+	if err != nil || resp.Status != 201 {
+		t.Fatalf("create: %v %s", err, resp.GetBody())
+	}
+	var created struct{ ID, Key string }
+	_ = json.Unmarshal(resp.Body, &created)
+	process := func(key, model string, worst int64) *pb.StageResponse {
+		req := &pb.StageRequest{RequestId: "r", ClientIp: "10.0.0.1", Request: &pb.ChatRequest{Model: model}, MaxCostNanos: worst, CostKnown: true}
+		if key != "" {
+			req.ApiKeyHash = HashSecret(key)
+		}
+		r, err := s.Process(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for _, c := range []struct {
+		key, model string
+		worst      int64
+		code       string
+	}{
+		{"", "m1", 1, "invalid_api_key"},
+		{"llmgw-unknown", "m1", 1, "invalid_api_key"},
+		{created.Key, "m2", 1, "model_not_allowed"},
+		{created.Key, "m1", 1001, "budget_exceeded"},
+		{created.Key, "m1", 1000, ""},
+	} {
+		r := process(c.key, c.model, c.worst)
+		if got := r.GetReject().GetCode(); got != c.code {
+			t.Errorf("%+v: got %q", c, got)
+		}
+		if c.code == "" && r.Annotations["key.id"] != created.ID {
+			t.Errorf("annotations %v lack the key id", r.Annotations)
+		}
+		if c.code == "budget_exceeded" && !strings.Contains(r.GetReject().GetMessage(), "resets at") {
+			t.Errorf("budget message says nothing of the reset: %s", r.GetReject().GetMessage())
+		}
+	}
+	// Settle at 600 of the 1000 reserved: 400 left for the day.
+	if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "r", CostNanos: 600, CostKnown: true}); err != nil {
+		t.Fatal(err)
+	}
+	if r := process(created.Key, "m1", 401); r.GetReject().GetCode() != "budget_exceeded" {
+		t.Errorf("after settling 600 of 1000, a 401 reservation must not fit")
+	}
+	show, _ := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: "/admin/keys/" + created.ID})
+	if !strings.Contains(string(show.Body), `"spend_usd":0.0000006`) || strings.Contains(string(show.Body), created.Key) {
+		t.Errorf("show: %s", show.Body)
+	}
+	bad, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"x","models":["nope"]}`)})
+	if bad.Status != 400 {
+		t.Errorf("unknown model in a key: %d %s", bad.Status, bad.Body)
+	}
+}
+
+func startRedis(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("redis-server not found in PATH (Debian's redis-server package)")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	_ = l.Close()
+	cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	for i := 0; i < 200; i++ {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+port); err == nil {
+			_ = c.Close()
+			return "redis://127.0.0.1:" + port + "/0"
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("redis-server did not listen")
+	return ""
+}
+
+func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	mk := func(body string) string {
+		resp, err := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
+		if err != nil || resp.Status != 201 {
+			t.Fatalf("create: %v %s", err, resp.GetBody())
+		}
+		var c struct{ Key string }
+		_ = json.Unmarshal(resp.Body, &c)
+		return c.Key
+	}
+	rpmKey, tpmKey := mk(`{"name":"rpm","rpm":2}`), mk(`{"name":"tpm","tpm":10}`)
+	code := func(key string) string {
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "x", ApiKeyHash: HashSecret(key), Request: &pb.ChatRequest{Model: "m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	if got := []string{code(rpmKey), code(rpmKey), code(rpmKey)}; got[0] != "" || got[1] != "" || got[2] != "rate_limit_exceeded" {
+		t.Fatalf("rpm 2: %q", got)
+	}
+	if code(tpmKey) != "" {
+		t.Fatal("tpm key refused before any tokens")
+	}
+	_ = s.After(ctx, &pb.StageAfterRequest{RequestId: "x", ApiKeyHash: HashSecret(tpmKey), Ok: true, Usage: &pb.Usage{TotalTokens: 10}})
+	if code(tpmKey) != "rate_limit_exceeded" {
+		t.Fatal("tpm 10: a key that used 10 tokens this minute must be refused")
+	}
+}

@@ -1,0 +1,372 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const adminToken = "adm-e2e-0123456789abcdef"
+
+// keysHCL is a pipeline with the virtual-keys stage first; cfg is its
+// config block.
+func keysHCL(s *sim, cfg string) string {
+	return providersHCL(s) + fmt.Sprintf(`
+plugin "virtual-keys" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "keys" {
+    plugin   = "virtual-keys"
+    on_error = "fail_closed"
+    timeout  = "1s"
+    config   = %s
+  }
+}
+`, binPath("plugins/virtual-keys"), cfg)
+}
+
+func admin(t testing.TB, g *gateway, method, path string, body any) reply {
+	t.Helper()
+	h := map[string]string{"Authorization": "Bearer " + adminToken}
+	if body != nil {
+		return postJSON(t, g.url()+path, body, h)
+	}
+	return do(t, method, g.url()+path, nil, h)
+}
+
+// createKey creates a key and returns its id and secret.
+func createKey(t testing.TB, g *gateway, body map[string]any) (string, string) {
+	t.Helper()
+	r := admin(t, g, "POST", "/admin/keys", body)
+	if r.status != 201 {
+		t.Fatalf("create key: %d %s", r.status, r.body)
+	}
+	m := r.json(t)
+	id, _ := m["id"].(string)
+	secret, _ := m["key"].(string)
+	if !strings.HasPrefix(secret, "llmgw-") || len(secret) < 30 || id == "" {
+		t.Fatalf("create key answered %s", r.body)
+	}
+	return id, secret
+}
+
+// spendOf reads a key's spend_usd exactly (as the JSON number's text).
+func spendOf(t testing.TB, g *gateway, id string) *big.Rat {
+	t.Helper()
+	var m struct {
+		Spend json.Number `json:"spend_usd"`
+	}
+	r := admin(t, g, "GET", "/admin/keys/"+id, nil)
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("show key: %d %s", r.status, r.body)
+	}
+	v, _ := new(big.Rat).SetString(m.Spend.String())
+	return v
+}
+
+func generateWith(t testing.TB, g *gateway, model string, header map[string]string) reply {
+	t.Helper()
+	return postJSON(t, g.url()+"/generate", map[string]any{"prompt": "hello there", "model": model, "max_tokens": 20}, header)
+}
+
+func bearer(secret string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + secret}
+}
+
+func TestVirtualKeysTwoReplicasRedis(t *testing.T) {
+	redisAddr := startRedis(t)
+	s := startSim(t)
+	cfg := fmt.Sprintf(`{ require_keys = "1", redis_url = "redis://%s/0" }`, redisAddr)
+	a := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	b := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+
+	// No key, a wrong key: 401 invalid_api_key, one message for both.
+	r1 := generateWith(t, a, "gpt-4o-primary", nil)
+	r2 := generateWith(t, a, "gpt-4o-primary", bearer("llmgw-not-a-key"))
+	if r1.status != 401 || r1.errorCode(t) != "invalid_api_key" || r2.status != 401 || r2.errorCode(t) != "invalid_api_key" {
+		t.Fatalf("no key / wrong key: %d %s / %d %s", r1.status, r1.body, r2.status, r2.body)
+	}
+	if r1.json(t)["error"].(map[string]any)["message"] != r2.json(t)["error"].(map[string]any)["message"] {
+		t.Errorf("missing and unknown keys must get one message: %s / %s", r1.body, r2.body)
+	}
+	// The admin API without (or with a wrong) token: 401.
+	if r := get(t, a.url()+"/admin/keys"); r.status != 401 || r.errorCode(t) != "unauthorized" {
+		t.Fatalf("admin without token: %d %s", r.status, r.body)
+	}
+	if r := do(t, "GET", a.url()+"/admin/keys", nil, bearer("wrong")); r.status != 401 {
+		t.Fatalf("admin with a wrong token: %d %s", r.status, r.body)
+	}
+
+	id, secret := createKey(t, a, map[string]any{"name": "team-a", "models": []string{"gpt-4o-primary"}, "metadata": map[string]string{"team": "a"}})
+	// The key works on both replicas, as Bearer and as x-api-key.
+	var sum big.Rat
+	for _, c := range []struct {
+		g *gateway
+		h map[string]string
+	}{{a, bearer(secret)}, {b, bearer(secret)}, {b, map[string]string{"x-api-key": secret}}} {
+		r := generateWith(t, c.g, "gpt-4o-primary", c.h)
+		if r.status != 200 {
+			t.Fatalf("created key on %s: %d %s", c.g.addr, r.status, r.body)
+		}
+		cost := r.header.Get("X-LLMGW-Cost-USD")
+		v, ok := new(big.Rat).SetString(cost)
+		if !ok || v.Sign() <= 0 {
+			t.Fatalf("X-LLMGW-Cost-USD = %q", cost)
+		}
+		if !strings.Contains(string(r.body), `"cost_usd":`+cost+`}`) {
+			t.Errorf("usage.cost_usd is not the header's %s: %s", cost, r.body)
+		}
+		sum.Add(&sum, v)
+	}
+	// A model outside the key's list: 403.
+	if r := generateWith(t, b, "gemini-secondary", bearer(secret)); r.status != 403 || r.errorCode(t) != "model_not_allowed" {
+		t.Fatalf("model outside the list: %d %s", r.status, r.body)
+	}
+	// The key's running spend is the sum of what was answered (settled after
+	// the answer, so wait for it).
+	waitFor(t, "spend to settle", 5*time.Second, func() bool {
+		got := spendOf(t, b, id)
+		return got != nil && got.Cmp(&sum) == 0
+	})
+	list := admin(t, b, "GET", "/admin/keys", nil)
+	if list.status != 200 || !strings.Contains(string(list.body), id) || strings.Contains(string(list.body), secret) || strings.Contains(string(list.body), `"hash"`) {
+		t.Fatalf("list: %d %s", list.status, list.body)
+	}
+	if r := get(t, a.url()+"/metrics"); !strings.Contains(string(r.body), `llmgw_cost_usd_total{key_id="`+id+`",model="gpt-4o-primary",provider="openai"}`) {
+		t.Errorf("/metrics lacks the key's cost series")
+	}
+
+	// Revoked on A, refused by B within 1 s.
+	if r := admin(t, a, "DELETE", "/admin/keys/"+id, nil); r.status != 204 {
+		t.Fatalf("revoke: %d %s", r.status, r.body)
+	}
+	revoked := time.Now()
+	for generateWith(t, b, "gpt-4o-primary", bearer(secret)).status != 401 {
+		if time.Since(revoked) > time.Second {
+			t.Fatalf("replica B still accepts the key %s after its revocation on A", time.Since(revoked))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("revocation seen by the other replica after %s", time.Since(revoked).Round(time.Millisecond))
+	if r := admin(t, b, "GET", "/admin/keys/nope", nil); r.status != 404 || r.errorCode(t) != "key_not_found" {
+		t.Errorf("unknown key id: %d %s", r.status, r.body)
+	}
+
+	// No secret in any log line.
+	for _, g := range []*gateway{a, b} {
+		out := g.output()
+		if strings.Contains(out, secret) || strings.Contains(out, adminToken) || strings.Contains(out, secret[len("llmgw-"):]) {
+			t.Fatalf("a secret reached the log of %s", g.addr)
+		}
+	}
+}
+
+func TestVirtualKeyBudgetHoldsAcrossReplicas(t *testing.T) {
+	redisAddr := startRedis(t)
+	s := startSim(t)
+	cfg := fmt.Sprintf(`{ require_keys = true, redis_url = "redis://%s/0" }`, redisAddr)
+	a := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	b := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, a, map[string]any{"name": "budgeted", "budget_usd": 0.01, "budget_period": "total"})
+
+	var (
+		mu    sync.Mutex
+		sum   big.Rat
+		codes = map[int]int{}
+	)
+	for burst := 0; burst < 30; burst++ {
+		var wg sync.WaitGroup
+		for i := 0; i < 10; i++ {
+			g := a
+			if i%2 == 1 {
+				g = b
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := generateWith(t, g, "gpt-4o-primary", bearer(secret))
+				mu.Lock()
+				defer mu.Unlock()
+				codes[r.status]++
+				switch r.status {
+				case 200:
+					v, ok := new(big.Rat).SetString(r.header.Get("X-LLMGW-Cost-USD"))
+					if !ok {
+						t.Errorf("200 without a cost: %v", r.header)
+						return
+					}
+					sum.Add(&sum, v)
+				case 429:
+					if c := r.errorCode(t); c != "budget_exceeded" {
+						t.Errorf("429 %s", r.body)
+					}
+				default:
+					t.Errorf("unexpected %d %s", r.status, r.body)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	budget := big.NewRat(1, 100)
+	var spend *big.Rat
+	waitFor(t, "spend to settle", 5*time.Second, func() bool {
+		spend = spendOf(t, a, id)
+		return spend != nil && spend.Cmp(&sum) == 0
+	})
+	if spend.Cmp(budget) > 0 {
+		t.Fatalf("spend %s exceeds the budget", spend.FloatString(9))
+	}
+	// Within one request's worst case of the budget: the worst case here is
+	// the estimated prompt (≤ 45 tokens) at $2.50/M and 20 output tokens at
+	// $10/M = $0.0003125.
+	worst := big.NewRat(3125, 10_000_000)
+	if left := new(big.Rat).Sub(budget, spend); left.Cmp(worst) >= 0 {
+		t.Errorf("spend %s stops more than one worst case short of the budget", spend.FloatString(9))
+	}
+	r := generateWith(t, b, "gpt-4o-primary", bearer(secret))
+	if r.status != 429 || r.errorCode(t) != "budget_exceeded" || !strings.Contains(string(r.body), "never resets") {
+		t.Fatalf("next request: %d %s", r.status, r.body)
+	}
+	t.Logf("300 requests: %v; spend $%s of $0.01 = sum of X-LLMGW-Cost-USD", codes, spend.FloatString(9))
+}
+
+func TestVirtualKeysFileStoreSurvivesKill(t *testing.T) {
+	s := startSim(t)
+	file := writePipeline(t, keysHCL(s, `{ require_keys = true }`))
+	g := startGateway(t, file, "LLMGW_ADMIN_TOKEN="+adminToken)
+	_, secret := createKey(t, g, map[string]any{"name": "durable"})
+	revokedID, revokedSecret := createKey(t, g, map[string]any{"name": "gone"})
+	if r := admin(t, g, "DELETE", "/admin/keys/"+revokedID, nil); r.status != 204 {
+		t.Fatalf("revoke: %d", r.status)
+	}
+	_ = g.cmd.Process.Signal(syscall.SIGKILL)
+	waitFor(t, "the gateway to die", 5*time.Second, g.exited)
+	g2 := startGateway(t, file, "LLMGW_ADMIN_TOKEN="+adminToken)
+	if r := generateWith(t, g2, "gpt-4o-primary", bearer(secret)); r.status != 200 {
+		t.Fatalf("key after SIGKILL and restart: %d %s", r.status, r.body)
+	}
+	if r := generateWith(t, g2, "gpt-4o-primary", bearer(revokedSecret)); r.status != 401 {
+		t.Fatalf("revoked key after restart: %d %s", r.status, r.body)
+	}
+	if _, err := filepath.Glob(filepath.Join(filepath.Dir(file), "data", "*")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestVirtualKeysOptionalAndGuessing(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = "0", failed_per_minute = 5 }`)))
+	// Keys not required: the course's anonymous curls still work, priced.
+	r := generateWith(t, g, "gpt-4o-primary", nil)
+	if r.status != 200 || r.header.Get("X-LLMGW-Cost-USD") == "" {
+		t.Fatalf("anonymous: %d %v %s", r.status, r.header, r.body)
+	}
+	// The admin API is off without LLMGW_ADMIN_TOKEN: 404.
+	if r := do(t, "GET", g.url()+"/admin/keys", nil, bearer("x")); r.status != 404 {
+		t.Fatalf("admin API without a token configured: %d %s", r.status, r.body)
+	}
+	// A model without a price is served with cost_usd null.
+	g2 := startGateway(t, writePipeline(t, strings.Replace(keysHCL(s, `{}`), `upstream = "gemini-2.0-flash"`, `upstream = "gemini-unpriced"`, 1)))
+	r = generateWith(t, g2, "gemini-secondary", nil)
+	if r.status == 200 && (r.header.Get("X-LLMGW-Cost-USD") != "" || r.json(t)["usage"].(map[string]any)["cost_usd"] != nil) {
+		t.Errorf("unpriced model: %v %s", r.header, r.body)
+	}
+	if n := strings.Count(g2.output(), "models without a price"); n != 1 {
+		t.Errorf("want one warning about unpriced models, got %d", n)
+	}
+	_ = s
+}
+
+func TestVirtualKeysGuessingIsRateLimited(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true, failed_per_minute = 5 }`)))
+	var got []int
+	for i := 0; i < 8; i++ {
+		got = append(got, generateWith(t, g, "gpt-4o-primary", bearer(fmt.Sprintf("llmgw-guess-%d", i))).status)
+	}
+	want := []int{401, 401, 401, 401, 401, 429, 429, 429}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("guessing client: %v, want %v", got, want)
+	}
+}
+
+func TestProtectedModeRefusesAnonymousPublicListen(t *testing.T) {
+	s := startSim(t)
+	file := writePipeline(t, keysHCL(s, `{ require_keys = "0" }`))
+	l, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	_ = l.Close()
+	cmd := exec.Command(binPath("llmgw"), "serve", "--config", file, "--listen", fmt.Sprintf("0.0.0.0:%d", port))
+	cmd.Env = append(cmd.Environ(), "LLMGW_DATA_DIR="+t.TempDir(), "LLMGW_ALLOW_ANONYMOUS=", "LLMGW_REQUIRE_KEYS=")
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("serve on 0.0.0.0 without keys: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "LLMGW_REQUIRE_KEYS") || !strings.Contains(string(out), "LLMGW_ALLOW_ANONYMOUS") {
+		t.Fatalf("the refusal must name both variables:\n%s", out)
+	}
+	// Opting in serves.
+	addr := fmt.Sprintf("0.0.0.0:%d", port)
+	p := startProc(t, []string{"LLMGW_DATA_DIR=" + t.TempDir(), "LLMGW_ALLOW_ANONYMOUS=1"}, binPath("llmgw"), "serve", "--config", file, "--listen", addr)
+	waitHTTP(t, fmt.Sprintf("http://127.0.0.1:%d/health", port), p)
+}
+
+func TestVirtualKeyStreamsAreSettled(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "streamer", "budget_usd": 1, "budget_period": "day"})
+	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "stream please", "model": "gpt-4o-primary", "stream": true}, bearer(secret))
+	events := sseEvents(r.body)
+	if r.status != 200 || len(events) < 2 {
+		t.Fatalf("stream: %d %s", r.status, r.body)
+	}
+	var last struct {
+		Usage struct {
+			Cost json.Number `json:"cost_usd"`
+		} `json:"usage"`
+	}
+	if err := json.Unmarshal([]byte(events[len(events)-2]), &last); err != nil || last.Usage.Cost == "" {
+		t.Fatalf("last event lacks usage.cost_usd: %v %s", err, events[len(events)-2])
+	}
+	want, _ := new(big.Rat).SetString(last.Usage.Cost.String())
+	waitFor(t, "the stream's cost to settle", 5*time.Second, func() bool {
+		got := spendOf(t, g, id)
+		return got != nil && got.Cmp(want) == 0
+	})
+	// Failed requests release their reservations: with room for one worst
+	// case ($0.0003125), three failures in a row leave it free.
+	tightID, tight := createKey(t, g, map[string]any{"name": "tight", "budget_usd": 0.0004})
+	s.fault(t, "gpt-4o", "500")
+	for i := 0; i < 3; i++ {
+		// The release runs right after the answer, beside the connection:
+		// a request sent at once may still find the budget held.
+		var r reply
+		waitFor(t, "the previous failure's reservation to be released", 5*time.Second, func() bool {
+			r = generateWith(t, g, "gpt-4o-primary", bearer(tight))
+			return r.status != 429
+		})
+		if r.status < 500 {
+			t.Fatalf("faulted upstream answered %d %s", r.status, r.body)
+		}
+	}
+	s.fault(t, "gpt-4o", "none")
+	waitFor(t, "the failed requests' reservations to be released", 5*time.Second, func() bool {
+		return generateWith(t, g, "gpt-4o-primary", bearer(tight)).status == 200
+	})
+	waitFor(t, "the answered request to be charged", 5*time.Second, func() bool {
+		return spendOf(t, g, tightID).Sign() > 0
+	})
+}
