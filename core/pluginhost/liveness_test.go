@@ -73,10 +73,18 @@ func TestUnresponsiveProcessIsReplaced(t *testing.T) {
 	defer h.Shutdown()
 	h.SetLiveness(fastLiveness)
 	p, id := acquireStage(t, h, &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: 2 * time.Second})
-	old := p.Status().Pid
-	// The frozen process's connection, taken before the freeze: a goroutine
-	// scheduled late on a loaded machine must not pick up the replacement's.
-	c := p.ClientNow()
+	// The frozen process and its connection, read together while it serves:
+	// on a loaded machine the fast checks may already have replaced the
+	// first process, and a goroutine scheduled late must not pick up the
+	// replacement's connection.
+	var old int
+	var c *sdk.Client
+	waitUntil(t, "a serving process", 10*time.Second, func() bool {
+		st := p.Status()
+		c = p.ClientNow()
+		old = st.Pid
+		return c != nil && st.State == StateServing && p.Status().Pid == old && p.ClientNow() == c
+	})
 	frozen := time.Now()
 	freeze(t, old)
 
