@@ -16,12 +16,7 @@ import (
 // sdk.CapStageKeys owns the keys and their store), then writes its answer.
 // Without LLMGW_ADMIN_TOKEN the admin API is off and answers 404.
 func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {
-	if s.settings.AdminToken == "" {
-		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "the admin API is off; set LLMGW_ADMIN_TOKEN to enable it")
-		return
-	}
-	if !s.adminAuthorized(r) {
-		fail(w, r, http.StatusUnauthorized, "authentication_error", "unauthorized", "", "a valid admin token is required (Authorization: Bearer <LLMGW_ADMIN_TOKEN>)")
+	if !s.adminAllowed(w, r) {
 		return
 	}
 	var body []byte

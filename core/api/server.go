@@ -284,22 +284,25 @@ func stageHeaders(r *http.Request) map[string]string {
 	return out
 }
 
-// adminAuthorized checks the admin bearer token in constant time.
-func (s *Server) adminAuthorized(r *http.Request) bool {
+// adminAllowed guards every /admin route: without LLMGW_ADMIN_TOKEN the
+// admin API is off and answers 404 (as if it did not exist); otherwise the
+// bearer token must match, compared in constant time, or the answer is 401.
+// It writes the refusal and reports whether the request may go on.
+func (s *Server) adminAllowed(w http.ResponseWriter, r *http.Request) bool {
 	if s.settings.AdminToken == "" {
+		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "the admin API is off; set LLMGW_ADMIN_TOKEN to enable it")
 		return false
 	}
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.settings.AdminToken)) == 1
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.settings.AdminToken)) != 1 {
+		fail(w, r, http.StatusUnauthorized, "authentication_error", "unauthorized", "", "a valid admin token is required (Authorization: Bearer <LLMGW_ADMIN_TOKEN>)")
+		return false
+	}
+	return true
 }
 
 func (s *Server) adminReload(w http.ResponseWriter, r *http.Request) {
-	if !s.adminAuthorized(r) {
-		msg := "a valid admin token is required (Authorization: Bearer <LLMGW_ADMIN_TOKEN>)"
-		if s.settings.AdminToken == "" {
-			msg = "the admin API is disabled; set LLMGW_ADMIN_TOKEN to enable it"
-		}
-		fail(w, r, http.StatusUnauthorized, "authentication_error", "unauthorized", "", msg)
+	if !s.adminAllowed(w, r) {
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)

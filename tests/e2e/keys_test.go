@@ -271,9 +271,11 @@ func TestVirtualKeysOptionalAndGuessing(t *testing.T) {
 	if r.status != 200 || r.header.Get("X-LLMGW-Cost-USD") == "" {
 		t.Fatalf("anonymous: %d %v %s", r.status, r.header, r.body)
 	}
-	// The admin API is off without LLMGW_ADMIN_TOKEN: 404.
-	if r := do(t, "GET", g.url()+"/admin/keys", nil, bearer("x")); r.status != 404 {
-		t.Fatalf("admin API without a token configured: %d %s", r.status, r.body)
+	// The admin API is off without LLMGW_ADMIN_TOKEN: every route is 404.
+	for _, c := range []struct{ method, path string }{{"GET", "/admin/keys"}, {"POST", "/admin/reload"}} {
+		if r := do(t, c.method, g.url()+c.path, nil, bearer("x")); r.status != 404 || r.errorCode(t) != "not_found" {
+			t.Fatalf("%s %s without a token configured: %d %s", c.method, c.path, r.status, r.body)
+		}
 	}
 	// A model without a price is served with cost_usd null.
 	g2 := startGateway(t, writePipeline(t, strings.Replace(keysHCL(s, `{}`), `upstream = "gemini-2.0-flash"`, `upstream = "gemini-unpriced"`, 1)))
