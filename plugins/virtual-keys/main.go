@@ -10,8 +10,8 @@ import (
 	"github.com/llmgw/llmgw/plugins/virtual-keys/vkeys"
 )
 
-// Version is the plugin's version.
-const Version = "0.1.0"
+// Version is the plugin's version (a release sets it with -ldflags "-X main.Version=…").
+var Version = "0.1.0"
 
 func main() {
 	sdk.Serve(sdk.Plugin{

@@ -115,8 +115,34 @@ func TestConformanceSchemathesis(t *testing.T) {
 		"--output-sanitize", "false",
 	}
 	out := runTool(t, 150*time.Second, work, []string{"NO_COLOR=1", "COLUMNS=120"}, st, args...)
-	if !strings.Contains(out, "No issues found") || !regexp.MustCompile(`Tested: 11\b`).MatchString(out) {
-		t.Fatalf("schemathesis did not test all 11 operations cleanly:\n%s", tail(out, 6000))
+	if !regexp.MustCompile(`Tested: 15\b`).MatchString(out) || !schemathesisClean(out) {
+		t.Fatalf("schemathesis did not test all 15 operations cleanly:\n%s", tail(out, 6000))
 	}
 	t.Log(tail(out, 1500))
+}
+
+// schemathesisClean reports whether a schemathesis run found no issue: every
+// generated case passed, and the only warning allowed is that POST
+// /admin/keys refuses much of what is generated for it — the key store
+// checks what a schema cannot say (an expiry in the future, models the
+// pipeline defines), and those refusals are themselves checked against the
+// document.
+func schemathesisClean(out string) bool {
+	if strings.Contains(out, "No issues found") {
+		return true
+	}
+	m := regexp.MustCompile(`(\d+) generated, (\d+) passed\s`).FindStringSubmatch(out)
+	if m == nil || m[1] != m[2] {
+		return false
+	}
+	warnings, _, ok := strings.Cut(out, "SUMMARY")
+	if !ok {
+		return false
+	}
+	_, warnings, ok = strings.Cut(warnings, "WARNINGS")
+	if !ok {
+		return false
+	}
+	allowed := regexp.MustCompile(`(?s)^[=\s]*Schema validation mismatch: 1 operation [^\n]*\n\s*- POST /admin/keys\s*\n\s*💡[^\n]*[=\s]*$`)
+	return allowed.MatchString(warnings)
 }

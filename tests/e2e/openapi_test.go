@@ -257,6 +257,10 @@ func keys(m map[string]any) []string {
 // by sending two requests with a fresh bucket.
 func conformanceHCL(s *sim) string {
 	return providersHCL(s) + fmt.Sprintf(`
+plugin "virtual-keys" {
+  path = %q
+}
+
 plugin "guard-injection" {
   path = %q
 }
@@ -283,6 +287,9 @@ model "cut" {
 }
 
 pipeline "default" {
+  stage "keys" {
+    plugin = "virtual-keys"
+  }
   stage "guard" {
     plugin = "guard-injection"
   }
@@ -296,7 +303,7 @@ pipeline "default" {
     }
   }
 }
-`, binPath("plugins/guard-injection"), binPath("plugins/ratelimit"))
+`, binPath("plugins/virtual-keys"), binPath("plugins/guard-injection"), binPath("plugins/ratelimit"))
 }
 
 // conformanceAdminToken is the admin token of the conformance gateway.
@@ -306,7 +313,7 @@ const conformanceAdminToken = "conformance-admin-token"
 // a gateway serving conformanceHCL.
 func startConformance(t testing.TB) (*sim, *gateway) {
 	t.Helper()
-	for _, b := range []string{"plugins/guard-injection", "plugins/ratelimit", "plugins/provider-openai", "plugins/provider-gemini"} {
+	for _, b := range []string{"plugins/virtual-keys", "plugins/guard-injection", "plugins/ratelimit", "plugins/provider-openai", "plugins/provider-gemini"} {
 		if _, err := os.Stat(binPath(b)); err != nil {
 			t.Fatalf("bin/%s is missing: run make build first", b)
 		}
