@@ -7,8 +7,8 @@ import (
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
-	"github.com/llmgw/llmgw/sdk/go/sdktest"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
 // TestParamsRefusedBeforeAnyCall: a parameter that one provider of a chain
