@@ -186,7 +186,8 @@ type chatBody struct {
 	PresencePenalty  *float64           `json:"presence_penalty"`
 	LogitBias        map[string]float64 `json:"logit_bias"`
 	ResponseFormat   *struct {
-		Type string `json:"type"`
+		Type       string          `json:"type"`
+		JSONSchema json.RawMessage `json:"json_schema"`
 	} `json:"response_format"`
 
 	// Refused when set to anything but their default (see refuseUnsupported).

@@ -88,16 +88,16 @@ func TestDecodeChatParams(t *testing.T) {
 	}
 	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],`
 	for extra, param := range map[string]string{
-		`"n":2}`:                                    "n",
-		`"tools":[{"type":"function"}]}`:            "tools",
-		`"tool_choice":"auto"}`:                     "tool_choice",
-		`"parallel_tool_calls":false}`:              "parallel_tool_calls",
-		`"logprobs":true}`:                          "logprobs",
-		`"top_logprobs":2}`:                         "top_logprobs",
-		`"store":true}`:                             "store",
-		`"metadata":{"a":"b"}}`:                     "metadata",
-		`"service_tier":"flex"}`:                    "service_tier",
-		`"response_format":{"type":"json_schema"}}`: "response_format",
+		`"n":2}`:                         "n",
+		`"tools":[{"type":"function"}]}`: "tools",
+		`"tool_choice":"auto"}`:          "tool_choice",
+		`"parallel_tool_calls":false}`:   "parallel_tool_calls",
+		`"logprobs":true}`:               "logprobs",
+		`"top_logprobs":2}`:              "top_logprobs",
+		`"store":true}`:                  "store",
+		`"metadata":{"a":"b"}}`:          "metadata",
+		`"service_tier":"flex"}`:         "service_tier",
+		`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}}}`: "response_format",
 	} {
 		_, err := decodeChat([]byte(base + extra))
 		if err == nil || err.code != "unsupported_parameter" || err.param != param || !strings.Contains(err.msg, param) {
