@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestChatParams: seed, stop and top_p reach both wire formats under their
+// TestChatParams: seed, stop, top_p, presence_penalty and response_format
+// json_object reach both wire formats under their
 // upstream names (the simulator's last request); logit_bias on a Gemini
 // model is refused before any provider is called, and served once the
 // pipeline drops it for that model.
@@ -31,13 +32,15 @@ func TestChatParams(t *testing.T) {
 		}
 		return last.Body
 	}
-	params := map[string]any{"seed": 7, "stop": []string{"END"}, "top_p": 0.5}
+	params := map[string]any{"seed": 7, "stop": []string{"END"}, "top_p": 0.5, "presence_penalty": 0.25, "response_format": map[string]string{"type": "json_object"}}
 
 	if r := chat("gpt-4o-primary", params); r.status != 200 {
 		t.Fatalf("gpt-4o-primary: %d %s", r.status, r.body)
 	}
 	b := lastBody()
-	if stop, _ := b["stop"].([]any); b["seed"] != float64(7) || b["top_p"] != 0.5 || len(stop) != 1 || stop[0] != "END" {
+	rf, _ := b["response_format"].(map[string]any)
+	if stop, _ := b["stop"].([]any); b["seed"] != float64(7) || b["top_p"] != 0.5 || len(stop) != 1 || stop[0] != "END" ||
+		b["presence_penalty"] != 0.25 || rf["type"] != "json_object" {
 		t.Errorf("openai upstream body: %v", b)
 	}
 
@@ -45,7 +48,8 @@ func TestChatParams(t *testing.T) {
 		t.Fatalf("gemini-secondary: %d %s", r.status, r.body)
 	}
 	gc, _ := lastBody()["generationConfig"].(map[string]any)
-	if stop, _ := gc["stopSequences"].([]any); gc["seed"] != float64(7) || gc["topP"] != 0.5 || len(stop) != 1 || stop[0] != "END" {
+	if stop, _ := gc["stopSequences"].([]any); gc["seed"] != float64(7) || gc["topP"] != 0.5 || len(stop) != 1 || stop[0] != "END" ||
+		gc["presencePenalty"] != 0.25 || gc["responseMimeType"] != "application/json" {
 		t.Errorf("gemini generationConfig: %v", gc)
 	}
 
