@@ -73,6 +73,9 @@ model "gpt-4o-primary" {
 model "gemini-secondary" {
   provider = "gemini"
   upstream = "gemini-2.0-flash"
+  # Gemini has no end-user id: serve OpenAI clients that send `user` without
+  # it (here and through smart-router) instead of refusing them.
+  drop_params = ["user"]
 }
 
 model "openrouter-fallback" {

@@ -164,8 +164,9 @@ func decodeGenerate(body []byte) (*pb.ChatRequest, *decodeError) {
 	return req, nil
 }
 
-// chatBody is the body of POST /v1/chat/completions: the OpenAI fields the
-// gateway uses, plus those SDKs commonly send that it accepts and ignores.
+// chatBody is the body of POST /v1/chat/completions. Every OpenAI chat
+// parameter is either carried to the provider or refused (unsupported_parameter):
+// none is silently dropped.
 type chatBody struct {
 	Model               string          `json:"model"`
 	Messages            []chatMessage   `json:"messages"`
@@ -178,23 +179,71 @@ type chatBody struct {
 	StreamOptions       *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
-	User string `json:"user"`
-	Seed *int64 `json:"seed"`
-	N    *int   `json:"n"`
+	User             string             `json:"user"`
+	Seed             *int64             `json:"seed"`
+	N                *int               `json:"n"`
+	FrequencyPenalty *float64           `json:"frequency_penalty"`
+	PresencePenalty  *float64           `json:"presence_penalty"`
+	LogitBias        map[string]float64 `json:"logit_bias"`
+	ResponseFormat   *struct {
+		Type       string          `json:"type"`
+		JSONSchema json.RawMessage `json:"json_schema"`
+	} `json:"response_format"`
 
-	// Accepted and ignored (no effect on the answer's shape).
-	FrequencyPenalty  *float64        `json:"frequency_penalty"`
-	PresencePenalty   *float64        `json:"presence_penalty"`
-	LogitBias         json.RawMessage `json:"logit_bias"`
+	// Refused when set to anything but their default (see refuseUnsupported).
 	Metadata          json.RawMessage `json:"metadata"`
 	Store             *bool           `json:"store"`
-	ServiceTier       json.RawMessage `json:"service_tier"`
-	ResponseFormat    json.RawMessage `json:"response_format"`
+	ServiceTier       *string         `json:"service_tier"`
 	ParallelToolCalls *bool           `json:"parallel_tool_calls"`
 	Logprobs          *bool           `json:"logprobs"`
 	TopLogprobs       *int            `json:"top_logprobs"`
 	Tools             json.RawMessage `json:"tools"`
 	ToolChoice        json.RawMessage `json:"tool_choice"`
+}
+
+// isSet reports whether a raw JSON field carries a value other than null or
+// an empty list/object.
+func isSet(raw json.RawMessage) bool {
+	switch strings.TrimSpace(string(raw)) {
+	case "", "null", "[]", "{}":
+		return false
+	}
+	return true
+}
+
+func unsupported(param, what string) *decodeError {
+	return badRequest("unsupported_parameter", param, "%s is not supported by this gateway (%s)", param, what)
+}
+
+// refuseUnsupported refuses the OpenAI parameters no provider of the gateway
+// can honour yet.
+func refuseUnsupported(b *chatBody) *decodeError {
+	switch {
+	case b.N != nil && *b.N != 1:
+		return unsupported("n", "only n = 1")
+	case isSet(b.Tools):
+		return unsupported("tools", "tool calling is planned")
+	case isSet(b.ToolChoice) && string(b.ToolChoice) != `"none"`:
+		return unsupported("tool_choice", "tool calling is planned")
+	case b.ParallelToolCalls != nil:
+		return unsupported("parallel_tool_calls", "tool calling is planned")
+	case b.Logprobs != nil && *b.Logprobs:
+		return unsupported("logprobs", "log probabilities are not returned")
+	case b.TopLogprobs != nil:
+		return unsupported("top_logprobs", "log probabilities are not returned")
+	case b.Store != nil && *b.Store:
+		return unsupported("store", "the gateway stores no completions upstream")
+	case isSet(b.Metadata):
+		return unsupported("metadata", "it is only stored with store = true")
+	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "default":
+		return unsupported("service_tier", "only auto or default")
+	case b.ResponseFormat != nil && b.ResponseFormat.Type != "text" && b.ResponseFormat.Type != "json_object":
+		if b.ResponseFormat.Type == "json_schema" {
+			return unsupported("response_format", "type json_schema is planned; text and json_object are served")
+		}
+		return badRequest("invalid_value", "response_format", "response_format.type must be text, json_object or json_schema")
+	}
+	return nil
 }
 
 type chatMessage struct {
@@ -221,13 +270,14 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 	if len(b.Messages) == 0 {
 		return nil, badRequest("missing_field", "messages", "messages is required and must not be empty")
 	}
-	if b.N != nil && *b.N != 1 {
-		return nil, badRequest("invalid_value", "n", "only n = 1 is supported")
+	if err := refuseUnsupported(&b); err != nil {
+		return nil, err
 	}
-	if len(b.Tools) > 0 && string(b.Tools) != "null" && string(b.Tools) != "[]" {
-		return nil, badRequest("unsupported_parameter", "tools", "tools are not supported by this gateway")
+	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, Stream: b.Stream, User: b.User, Seed: b.Seed,
+		PresencePenalty: b.PresencePenalty, FrequencyPenalty: b.FrequencyPenalty, LogitBias: b.LogitBias}
+	if b.ResponseFormat != nil && b.ResponseFormat.Type == "json_object" {
+		req.ResponseFormat = b.ResponseFormat.Type
 	}
-	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, Stream: b.Stream, User: b.User, Seed: b.Seed}
 	req.MaxTokens = b.MaxTokens
 	if b.MaxCompletionTokens != nil {
 		req.MaxTokens = b.MaxCompletionTokens

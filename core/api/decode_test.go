@@ -57,18 +57,51 @@ func TestDecodeChat(t *testing.T) {
 		t.Errorf("decoded: %v", req)
 	}
 	for body, code := range map[string]string{
-		`{"messages":[{"role":"user","content":"x"}]}`:                                    "missing_field",
-		`{"model":"m","messages":[]}`:                                                     "missing_field",
-		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                      "invalid_value",
-		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:     "invalid_value",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":2}`:                  "invalid_value",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:      "invalid_temperature",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:               "invalid_json",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`: "unsupported_parameter",
+		`{"messages":[{"role":"user","content":"x"}]}`:                                              "missing_field",
+		`{"model":"m","messages":[]}`:                                                               "missing_field",
+		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                                "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:               "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}`: "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:                "invalid_temperature",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:                         "invalid_json",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`:           "unsupported_parameter",
 	} {
 		_, err := decodeChat([]byte(body))
 		if err == nil || err.code != code {
 			t.Errorf("%s: got %+v, want %s", body, err, code)
+		}
+	}
+}
+
+// TestDecodeChatParams: the sampling parameters are carried, and the
+// parameters no provider honours are refused with their name, never dropped.
+func TestDecodeChatParams(t *testing.T) {
+	req, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}],"seed":7,"top_p":0.5,"stop":["a","b"],
+		"presence_penalty":0.3,"frequency_penalty":-0.2,"user":"u1","logit_bias":{"50256":-100},"response_format":{"type":"json_object"},
+		"n":1,"logprobs":false,"store":false,"service_tier":"auto","tool_choice":"none"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.GetSeed() != 7 || req.GetTopP() != 0.5 || len(req.Stop) != 2 || req.GetPresencePenalty() != 0.3 || req.GetFrequencyPenalty() != -0.2 ||
+		req.User != "u1" || req.LogitBias["50256"] != -100 || req.ResponseFormat != "json_object" {
+		t.Errorf("decoded: %v", req)
+	}
+	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],`
+	for extra, param := range map[string]string{
+		`"n":2}`:                         "n",
+		`"tools":[{"type":"function"}]}`: "tools",
+		`"tool_choice":"auto"}`:          "tool_choice",
+		`"parallel_tool_calls":false}`:   "parallel_tool_calls",
+		`"logprobs":true}`:               "logprobs",
+		`"top_logprobs":2}`:              "top_logprobs",
+		`"store":true}`:                  "store",
+		`"metadata":{"a":"b"}}`:          "metadata",
+		`"service_tier":"flex"}`:         "service_tier",
+		`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}}}`: "response_format",
+	} {
+		_, err := decodeChat([]byte(base + extra))
+		if err == nil || err.code != "unsupported_parameter" || err.param != param || !strings.Contains(err.msg, param) {
+			t.Errorf("%s: got %+v, want unsupported_parameter on %s", extra, err, param)
 		}
 	}
 }

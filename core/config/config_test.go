@@ -249,3 +249,23 @@ model "priced" {
 		t.Fatalf("a negative price: %v", err)
 	}
 }
+
+func TestModelDropParams(t *testing.T) {
+	model := func(drop string) string {
+		return base + "\nmodel \"d\" {\n  provider = \"prov\"\n  upstream = \"u3\"\n  drop_params = " + drop + "\n}\n"
+	}
+	env := func(string) (string, bool) { return "", false }
+	spec, err := Parse("p.hcl", []byte(model(`["logit_bias", "user"]`)), env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := spec.Model("d").DropParams; len(d) != 2 || d[0] != "logit_bias" || d[1] != "user" {
+		t.Fatalf("drop_params = %v", d)
+	}
+	// A name the gateway cannot drop is a load error at its position, not a
+	// silently inert setting.
+	_, err = Parse("p.hcl", []byte(model(`["tools"]`)), env)
+	if err == nil || !strings.Contains(err.Error(), `"tools"`) || !strings.Contains(err.Error(), "p.hcl:") {
+		t.Fatalf("drop_params tools: %v", err)
+	}
+}

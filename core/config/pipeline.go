@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	sdk "github.com/llmgw/llmgw/sdk/go"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
@@ -130,7 +131,11 @@ type ModelSpec struct {
 	// million tokens as text: input, cached_input, output,
 	// max_output_tokens); nil when not set.
 	Price map[string]string
-	Range hcl.Range
+	// DropParams are chat parameters (sdk.ChatParams names) the gateway
+	// removes from requests for this model instead of refusing them when a
+	// provider cannot honour them: an operator's explicit choice.
+	DropParams []string
+	Range      hcl.Range
 }
 
 // StageSpec is a `stage "NAME" { … }` block inside `pipeline`.
@@ -273,6 +278,7 @@ type modelBody struct {
 	Retries          *int              `hcl:"retries,optional"`
 	RetryBackoff     string            `hcl:"retry_backoff,optional"`
 	Price            map[string]string `hcl:"price,optional"`
+	DropParams       []string          `hcl:"drop_params,optional"`
 }
 
 type stageBody struct {
@@ -541,7 +547,13 @@ func (p *parser) model(b *hcl.Block) {
 		TotalTimeout:     p.duration(b, "total_timeout", body.TotalTimeout, DefaultTotalTimeout),
 		RetryBackoff:     p.duration(b, "retry_backoff", body.RetryBackoff, 100*time.Millisecond),
 		Price:            body.Price,
+		DropParams:       body.DropParams,
 		Range:            b.DefRange,
+	}
+	for _, d := range m.DropParams {
+		if !slices.Contains(sdk.ChatParams, d) {
+			p.errf(attrRange(b, "drop_params"), "Invalid drop_params", "model %q: drop_params: %q is not a parameter the gateway can drop (one of %s)", m.Name, d, strings.Join(sdk.ChatParams, ", "))
+		}
 	}
 	if body.Retries != nil {
 		if *body.Retries < 0 || *body.Retries > 5 {

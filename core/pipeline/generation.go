@@ -98,6 +98,9 @@ type target struct {
 	backoff   time.Duration
 	// price is nil when the model has none (its cost is unknown).
 	price *pricing.Price
+	// drop are the chat parameters removed before this target is called:
+	// the requested model's drop_params and, in a chain, the member's own.
+	drop []string
 }
 
 // BuildError is a failed build; Diagnostics carry file positions when the
@@ -261,6 +264,20 @@ func (b *builder) buildTrackers() error {
 }
 
 // buildModels resolves every model to the providers the router tries.
+// dropParams is the union of a model's drop_params and, when it is reached
+// through a chain, the chain's.
+func dropParams(requested, member *config.ModelSpec) []string {
+	out := slices.Clone(member.DropParams)
+	if requested != member {
+		for _, d := range requested.DropParams {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
 func (b *builder) buildModels() {
 	for _, m := range b.spec.Models {
 		b.g.modelNames = append(b.g.modelNames, m.Name)
@@ -287,6 +304,7 @@ func (b *builder) buildModels() {
 				retries:   mm.Retries,
 				backoff:   mm.RetryBackoff,
 				price:     priceOf(mm),
+				drop:      dropParams(m, mm),
 			})
 		}
 		b.g.models[m.Name] = route

@@ -23,6 +23,7 @@ import (
 	"io"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,6 +31,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -152,6 +154,9 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 		}
 	}
 	if err == nil {
+		err = route.checkParams(req.Chat)
+	}
+	if err == nil {
 		total := route.total
 		rctx, cancel := context.WithTimeout(ctx, total)
 		if req.Chat.Stream {
@@ -170,6 +175,41 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 		w.Error(err, tr)
 	}
 	rt.finish(g, req, tr, res, err)
+}
+
+// checkParams refuses, before any provider is called, a chat parameter that
+// some provider of the model's chain did not declare (sdk.ParamCap) and the
+// pipeline does not drop for it. Any provider, not only the first: a
+// fallback would otherwise silently drop it, which the contract forbids.
+func (r *modelRoute) checkParams(chat *pb.ChatRequest) *Error {
+	for _, p := range sdk.ParamsSet(chat) {
+		for _, t := range r.targets {
+			if slices.Contains(t.drop, p) || slices.Contains(t.provider.caps, sdk.ParamCap(p)) {
+				continue
+			}
+			msg := fmt.Sprintf("%s is not supported by provider %q (plugin %s) serving model %q; the pipeline can drop it with drop_params", p, t.provider.name, t.provider.plugin, t.model)
+			return &Error{Status: 400, Type: "invalid_request_error", Code: "unsupported_parameter", Param: p, Category: "validation", Counter: sdk.CountValidation, Message: msg}
+		}
+	}
+	return nil
+}
+
+// paramsFor is the request as this target receives it: without the
+// parameters its pipeline drops.
+func (t *target) paramsFor(chat *pb.ChatRequest) *pb.ChatRequest {
+	var out *pb.ChatRequest
+	for _, p := range sdk.ParamsSet(chat) {
+		if slices.Contains(t.drop, p) {
+			if out == nil {
+				out = proto.Clone(chat).(*pb.ChatRequest)
+			}
+			sdk.DropParam(out, p)
+		}
+	}
+	if out == nil {
+		return chat
+	}
+	return out
 }
 
 func unknownModel(req *Request) *Error {
@@ -469,7 +509,7 @@ func (g *Generation) tryOnce(ctx context.Context, req *Request, t *target, attem
 	if c == nil {
 		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin unavailable (restarting)"}
 	}
-	creq := &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: req.Chat}
+	creq := &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: t.paramsFor(req.Chat)}
 	return attempt(ctx, t, c, creq, commit)
 }
 

@@ -47,6 +47,8 @@ type script struct {
 	events []*pb.Event // what the tracker received
 	calls  map[string]int
 	behave map[string]func(n int) step
+	// lastChat is the chat request the last provider call received.
+	lastChat *pb.ChatRequest
 }
 
 func newScript() *script {
@@ -100,6 +102,9 @@ func wait(ctx context.Context, d time.Duration) error {
 }
 
 func (p scriptedProvider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk.CompleteResponse, error) {
+	p.s.mu.Lock()
+	p.s.lastChat = req.Request
+	p.s.mu.Unlock()
 	st := p.s.next(req.UpstreamModel)
 	if err := wait(ctx, st.delay); err != nil {
 		return nil, err
@@ -112,6 +117,9 @@ func (p scriptedProvider) Complete(ctx context.Context, req *sdk.CompleteRequest
 }
 
 func (p scriptedProvider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sdk.ChunkSender) error {
+	p.s.mu.Lock()
+	p.s.lastChat = req.Request
+	p.s.mu.Unlock()
 	st := p.s.next(req.UpstreamModel)
 	if err := wait(ctx, st.delay); err != nil {
 		return err

@@ -13,8 +13,10 @@ var Version = "0.1.0"
 
 func main() {
 	sdk.Serve(sdk.Plugin{
-		Name:     "provider-gemini",
-		Version:  Version,
-		Provider: geminiprovider.New,
+		Name:    "provider-gemini",
+		Version: Version,
+		// The optional chat parameters it honours (the host refuses the others).
+		Capabilities: geminiprovider.Params,
+		Provider:     geminiprovider.New,
 	})
 }

@@ -14,8 +14,10 @@ var Version = "0.2.0"
 
 func main() {
 	sdk.Serve(sdk.Plugin{
-		Name:     "provider-openai",
-		Version:  Version,
-		Provider: openaiprovider.New,
+		Name:    "provider-openai",
+		Version: Version,
+		// The optional chat parameters it honours (the host refuses the others).
+		Capabilities: openaiprovider.Params,
+		Provider:     openaiprovider.New,
 	})
 }

@@ -406,13 +406,14 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	// /v1/chat/completions
 	const cc = "/v1/chat/completions"
 	post("chat", cc, chat("gpt-4o-primary", "Say hello", map[string]any{"temperature": 0, "max_tokens": 20}), nil, 200, "")
-	post("chat accepted-and-ignored fields", cc, map[string]any{
+	post("chat parameters honoured or at their defaults", cc, map[string]any{
 		"model": "smart-router", "messages": []map[string]any{{"role": "developer", "content": "Be brief."}, {"role": "user", "content": []map[string]any{{"type": "text", "text": "Say hello"}}, "name": "ann"}},
-		"temperature": 0.5, "top_p": 1, "max_completion_tokens": 40, "stop": []string{"\n\n"}, "user": "u-1", "seed": 7, "n": 1,
-		"frequency_penalty": 0, "presence_penalty": 0, "logit_bias": map[string]any{}, "metadata": map[string]any{"k": "v"}, "store": false,
-		"service_tier": "auto", "response_format": map[string]any{"type": "text"}, "parallel_tool_calls": true, "logprobs": false, "top_logprobs": nil,
+		"temperature": 0.5, "top_p": 1, "max_completion_tokens": 40, "stop": []string{"\n\n"}, "seed": 7, "n": 1,
+		"frequency_penalty": 0, "presence_penalty": 0, "logit_bias": map[string]any{}, "metadata": map[string]any{}, "store": false,
+		"service_tier": "auto", "response_format": map[string]any{"type": "json_object"}, "parallel_tool_calls": nil, "logprobs": false, "top_logprobs": nil,
 		"tools": []any{}, "tool_choice": "none",
 	}, nil, 200, "")
+	post("chat parameter a provider cannot honour", cc, chat("gemini-secondary", "x", map[string]any{"logit_bias": map[string]any{"50256": -100}}), nil, 400, "unsupported_parameter")
 	post("chat stream", cc, chat("smart-router", "stream please", map[string]any{"stream": true, "stream_options": map[string]any{"include_usage": true}}), nil, 200, "")
 	post("chat stream gemini", cc, chat("gemini-secondary", "stream please", map[string]any{"stream": true}), nil, 200, "")
 	post("chat stream cut", cc, chat("cut", "hello", map[string]any{"stream": true}), nil, 200, "*")

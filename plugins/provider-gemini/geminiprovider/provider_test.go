@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -658,5 +659,32 @@ func TestThroughSDK(t *testing.T) {
 	chunks, err = h.Stream(ctx, id, chatRequest())
 	if err != nil || len(chunks) != 3 || chunks[2].Error == nil || chunks[2].Error.Class != sdk.ClassTransport {
 		t.Fatalf("cut stream: %v %+v", err, chunks)
+	}
+}
+
+// TestSamplingParamsReachGenerationConfig: penalties and response_format
+// json_object are mapped into Gemini's generationConfig; the provider does
+// not declare logit_bias (no Gemini equivalent), so the host refuses it.
+func TestSamplingParamsReachGenerationConfig(t *testing.T) {
+	rp := newReplay(t, reply{file: "generate_success.json"})
+	p := providerFor(t, rp.srv.URL)
+	req := chatRequest()
+	pp, fp := 0.5, -0.25
+	req.Request.PresencePenalty, req.Request.FrequencyPenalty, req.Request.ResponseFormat = &pp, &fp, "json_object"
+	if _, err := p.Complete(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		GenerationConfig map[string]any `json:"generationConfig"`
+	}
+	if err := json.Unmarshal(rp.last().body, &body); err != nil {
+		t.Fatal(err)
+	}
+	gc := body.GenerationConfig
+	if gc["presencePenalty"] != 0.5 || gc["frequencyPenalty"] != -0.25 || gc["responseMimeType"] != "application/json" || gc["seed"] != float64(7) {
+		t.Errorf("generationConfig = %v", gc)
+	}
+	if slices.Contains(Params, sdk.ParamCap("logit_bias")) || !slices.Contains(Params, sdk.ParamCap("seed")) {
+		t.Errorf("declared parameters: %v", Params)
 	}
 }

@@ -30,11 +30,15 @@ type part struct {
 // generationConfig uses pointers so that a zero (temperature 0, say) is sent
 // and an absent value is left to the model's default.
 type generationConfig struct {
-	Temperature     *float64 `json:"temperature,omitempty"`
-	MaxOutputTokens *int32   `json:"maxOutputTokens,omitempty"`
-	TopP            *float64 `json:"topP,omitempty"`
-	StopSequences   []string `json:"stopSequences,omitempty"`
-	Seed            *int64   `json:"seed,omitempty"`
+	Temperature      *float64 `json:"temperature,omitempty"`
+	MaxOutputTokens  *int32   `json:"maxOutputTokens,omitempty"`
+	TopP             *float64 `json:"topP,omitempty"`
+	StopSequences    []string `json:"stopSequences,omitempty"`
+	Seed             *int64   `json:"seed,omitempty"`
+	PresencePenalty  *float64 `json:"presencePenalty,omitempty"`
+	FrequencyPenalty *float64 `json:"frequencyPenalty,omitempty"`
+	// ResponseMimeType is application/json for response_format json_object.
+	ResponseMimeType string `json:"responseMimeType,omitempty"`
 }
 
 type generateResponse struct {
@@ -125,13 +129,19 @@ func buildRequest(req *sdk.ChatRequest) (*generateRequest, error) {
 		out.SystemInstruction = &content{Parts: system}
 	}
 	gc := generationConfig{
-		Temperature:     req.Temperature,
-		MaxOutputTokens: req.MaxTokens,
-		TopP:            req.TopP,
-		StopSequences:   req.GetStop(),
-		Seed:            req.Seed,
+		Temperature:      req.Temperature,
+		MaxOutputTokens:  req.MaxTokens,
+		TopP:             req.TopP,
+		StopSequences:    req.GetStop(),
+		Seed:             req.Seed,
+		PresencePenalty:  req.PresencePenalty,
+		FrequencyPenalty: req.FrequencyPenalty,
 	}
-	if gc.Temperature != nil || gc.MaxOutputTokens != nil || gc.TopP != nil || len(gc.StopSequences) > 0 || gc.Seed != nil {
+	if req.GetResponseFormat() == "json_object" {
+		gc.ResponseMimeType = "application/json"
+	}
+	if gc.Temperature != nil || gc.MaxOutputTokens != nil || gc.TopP != nil || len(gc.StopSequences) > 0 || gc.Seed != nil ||
+		gc.PresencePenalty != nil || gc.FrequencyPenalty != nil || gc.ResponseMimeType != "" {
 		out.GenerationConfig = &gc
 	}
 	return out, nil
@@ -228,4 +238,14 @@ func isFilterReason(r string) bool {
 		return true
 	}
 	return false
+}
+
+// Params are the capabilities of the chat parameters the provider maps into
+// generationConfig; logit_bias and user have no Gemini
+// equivalent and are not declared.
+var Params = []string{
+
+	sdk.ParamCap("stop"), sdk.ParamCap("seed"), sdk.ParamCap("top_p"),
+	sdk.ParamCap("presence_penalty"), sdk.ParamCap("frequency_penalty"),
+	sdk.ParamCap("response_format"),
 }

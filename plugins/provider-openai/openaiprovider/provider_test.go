@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -488,5 +489,34 @@ func TestBodyPatch(t *testing.T) {
 	}
 	if got := string((bodyPatch{}).apply([]byte(`{"a":1}`))); got != `{"a":1}` {
 		t.Fatal(got)
+	}
+}
+
+// TestSamplingParamsArePassedThrough: every parameter the provider declares
+// reaches the upstream body under its OpenAI name.
+func TestSamplingParamsArePassedThrough(t *testing.T) {
+	u := newUpstream(t, reply{file: "openai_success.json"})
+	p := newTestProvider(t, "openai", configFor(u, ""))
+	req := chatReq("gpt-4o")
+	seed := int64(42)
+	r := req.Request
+	r.Seed, r.TopP, r.Stop, r.User = &seed, f64(0.5), []string{"END", "STOP"}, "u-1"
+	r.PresencePenalty, r.FrequencyPenalty, r.ResponseFormat = f64(0.5), f64(-0.25), "json_object"
+	r.LogitBias = map[string]float64{"50256": -100}
+	if _, err := p.Complete(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	b := u.last(t).body
+	rf, _ := b["response_format"].(map[string]any)
+	lb, _ := b["logit_bias"].(map[string]any)
+	stop, _ := b["stop"].([]any)
+	if b["seed"] != float64(42) || b["top_p"] != 0.5 || len(stop) != 2 || b["user"] != "u-1" || b["presence_penalty"] != 0.5 ||
+		b["frequency_penalty"] != -0.25 || rf["type"] != "json_object" || lb["50256"] != float64(-100) {
+		t.Errorf("upstream body: %s", u.last(t).raw)
+	}
+	for _, name := range sdk.ChatParams {
+		if !slices.Contains(Params, sdk.ParamCap(name)) {
+			t.Errorf("%s is passed through but not declared", name)
+		}
 	}
 }

@@ -87,6 +87,17 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 			out.MaxTokens = int(cr.GetMaxTokens())
 		}
 	}
+	out.PresencePenalty = float32(cr.GetPresencePenalty())
+	out.FrequencyPenalty = float32(cr.GetFrequencyPenalty())
+	if rf := cr.GetResponseFormat(); rf != "" {
+		out.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatType(rf)}
+	}
+	if lb := cr.GetLogitBias(); len(lb) > 0 {
+		out.LogitBias = make(map[string]int, len(lb))
+		for tok, v := range lb {
+			out.LogitBias[tok] = int(v)
+		}
+	}
 	if cr.Seed != nil {
 		seed := int(cr.GetSeed())
 		out.Seed = &seed
@@ -97,4 +108,16 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 		out.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
 	}
 	return out, patch
+}
+
+// Params are the capabilities of the chat parameters the provider passes
+// upstream (every one the protocol carries).
+var Params = paramCaps(sdk.ChatParams...)
+
+func paramCaps(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, sdk.ParamCap(n))
+	}
+	return out
 }

@@ -108,7 +108,10 @@
 //
 //	GET  /sim/stats   {"requests":N,"streams":N,"in_flight":N,"by_api":{"openai":N,...},
 //	                   "by_model":{"gpt-4o":N,...},"by_path":{"/v1/chat/completions":N,...}}
-//	POST /sim/reset   zeroes every counter (faults and latency are kept); answers the zeroed stats
+//	GET  /sim/last-request  {"path":"/v1/chat/completions","body":{...}}: the last chat call's
+//	                   JSON body as received (404 no_request before the first or after a reset)
+//	POST /sim/reset   zeroes every counter and forgets the last request (faults and latency
+//	                   are kept); answers the zeroed stats
 //	GET  /sim/fault   {"fault":"none","models":{"gpt-4o":"500"},"latency":"0s",
 //	                   "tokens":0,"token_interval":"0s","reasoning":"0s"}
 //	POST /sim/fault   {"fault":"500"}                   global fault

@@ -152,7 +152,8 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 	defer s.inFlight.Add(-1)
 
 	var req geminiRequest
-	bodyErr := readJSON(w, r, &req)
+	raw, bodyErr := readJSONBody(w, r, &req, true)
+	s.remember(r.URL.Path, raw)
 	s.count(apiGemini, r.URL.Path, model, stream)
 	if e, ok := geminiAuth(r); !ok {
 		writeError(w, apiGemini, e)

@@ -204,7 +204,8 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 	defer s.inFlight.Add(-1)
 
 	var req chatRequest
-	bodyErr := readJSON(w, r, &req)
+	raw, bodyErr := readJSONBody(w, r, &req, true)
+	s.remember(r.URL.Path, raw)
 	s.count(api, r.URL.Path, req.Model, req.Stream)
 
 	if key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || strings.TrimSpace(key) == "" || strings.HasPrefix(key, invalidKeyPrefix) {

@@ -78,3 +78,27 @@ func TestListenAndServeErrors(t *testing.T) {
 		t.Error("bad address accepted")
 	}
 }
+
+// TestLastRequest: GET /sim/last-request shows the last chat call's body as
+// received, for both wire formats; a reset forgets it.
+func TestLastRequest(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	if r := do(t, "GET", ts.URL+"/sim/last-request", nil, ""); r.status != 404 {
+		t.Fatalf("before any call: %d %s", r.status, r.body)
+	}
+	do(t, "POST", ts.URL+"/v1/chat/completions", bearer, chatBody("gpt-4o", "hi", `"seed":7`))
+	var last LastRequest
+	decode(t, do(t, "GET", ts.URL+"/sim/last-request", nil, "").body, &last)
+	if last.Path != "/v1/chat/completions" || !strings.Contains(string(last.Body), `"seed":7`) {
+		t.Errorf("openai: %+v", last)
+	}
+	do(t, "POST", ts.URL+"/v1beta/models/gemini-2.0-flash:generateContent", gkey, geminiBody("hi", `"generationConfig":{"topP":0.5}`))
+	decode(t, do(t, "GET", ts.URL+"/sim/last-request", nil, "").body, &last)
+	if last.Path != "/v1beta/models/gemini-2.0-flash:generateContent" || !strings.Contains(string(last.Body), `"topP":0.5`) {
+		t.Errorf("gemini: %+v", last)
+	}
+	do(t, "POST", ts.URL+"/sim/reset", nil, "")
+	if r := do(t, "GET", ts.URL+"/sim/last-request", nil, ""); r.status != 404 {
+		t.Errorf("after reset: %d", r.status)
+	}
+}

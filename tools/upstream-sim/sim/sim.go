@@ -114,6 +114,22 @@ type Simulator struct {
 	byAPI    [numAPIs]atomic.Int64
 	byModel  counterMap
 	byPath   counterMap
+	// last is the last chat call's path and JSON body (GET /sim/last-request).
+	last atomic.Pointer[LastRequest]
+}
+
+// LastRequest is the last chat call with a JSON body, as GET
+// /sim/last-request answers it: a test proves what a provider sent upstream.
+type LastRequest struct {
+	Path string          `json:"path"`
+	Body json.RawMessage `json:"body"`
+}
+
+// remember keeps a chat call's body for GET /sim/last-request.
+func (s *Simulator) remember(path string, body []byte) {
+	if body != nil {
+		s.last.Store(&LastRequest{Path: path, Body: body})
+	}
 }
 
 // New returns a Simulator configured by cfg (Addr is ignored).
@@ -224,6 +240,7 @@ func (s *Simulator) Reset() {
 	}
 	s.byModel.reset()
 	s.byPath.reset()
+	s.last.Store(nil)
 }
 
 // FaultStatus is the fault configuration, as GET /sim/fault answers it.
@@ -323,16 +340,26 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // readJSON decodes the request body into v. It reports a read error (body
 // too large, connection gone) as errRead and a decoding error as errJSON.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	_, err := readJSONBody(w, r, v, false)
+	return err
+}
+
+// readJSONBody is readJSON that, with keep, also returns a copy of a body
+// that decoded.
+func readJSONBody(w http.ResponseWriter, r *http.Request, v any, keep bool) ([]byte, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxBody)); err != nil {
-		return errRead
+		return nil, errRead
 	}
 	if err := json.Unmarshal(buf.Bytes(), v); err != nil {
-		return errJSON
+		return nil, errJSON
 	}
-	return nil
+	if !keep {
+		return nil, nil
+	}
+	return bytes.Clone(buf.Bytes()), nil
 }
 
 var (
@@ -400,6 +427,18 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeJSON(w, http.StatusOK, jsonType, s.Stats())
+		return
+	case "/sim/last-request":
+		if r.Method != http.MethodGet {
+			notAllowed(w, apiOpenAI)
+			return
+		}
+		last := s.last.Load()
+		if last == nil {
+			writeError(w, apiOpenAI, apiError{status: http.StatusNotFound, message: "No chat call since the start or the last reset.", typ: "invalid_request_error", code: "no_request"})
+			return
+		}
+		writeJSON(w, http.StatusOK, jsonType, last)
 		return
 	case "/sim/reset":
 		if r.Method != http.MethodPost {

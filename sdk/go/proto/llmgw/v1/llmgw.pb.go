@@ -708,16 +708,22 @@ func (x *Message) GetName() string {
 type ChatRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The model the client asked for (a pipeline model name).
-	Model         string     `protobuf:"bytes,1,opt,name=model,proto3" json:"model,omitempty"`
-	Messages      []*Message `protobuf:"bytes,2,rep,name=messages,proto3" json:"messages,omitempty"`
-	Temperature   *float64   `protobuf:"fixed64,3,opt,name=temperature,proto3,oneof" json:"temperature,omitempty"`
-	MaxTokens     *int32     `protobuf:"varint,4,opt,name=max_tokens,json=maxTokens,proto3,oneof" json:"max_tokens,omitempty"`
-	TopP          *float64   `protobuf:"fixed64,5,opt,name=top_p,json=topP,proto3,oneof" json:"top_p,omitempty"`
-	Stop          []string   `protobuf:"bytes,6,rep,name=stop,proto3" json:"stop,omitempty"`
-	Stream        bool       `protobuf:"varint,7,opt,name=stream,proto3" json:"stream,omitempty"`
-	IncludeUsage  bool       `protobuf:"varint,8,opt,name=include_usage,json=includeUsage,proto3" json:"include_usage,omitempty"`
-	User          string     `protobuf:"bytes,9,opt,name=user,proto3" json:"user,omitempty"`
-	Seed          *int64     `protobuf:"varint,10,opt,name=seed,proto3,oneof" json:"seed,omitempty"`
+	Model            string     `protobuf:"bytes,1,opt,name=model,proto3" json:"model,omitempty"`
+	Messages         []*Message `protobuf:"bytes,2,rep,name=messages,proto3" json:"messages,omitempty"`
+	Temperature      *float64   `protobuf:"fixed64,3,opt,name=temperature,proto3,oneof" json:"temperature,omitempty"`
+	MaxTokens        *int32     `protobuf:"varint,4,opt,name=max_tokens,json=maxTokens,proto3,oneof" json:"max_tokens,omitempty"`
+	TopP             *float64   `protobuf:"fixed64,5,opt,name=top_p,json=topP,proto3,oneof" json:"top_p,omitempty"`
+	Stop             []string   `protobuf:"bytes,6,rep,name=stop,proto3" json:"stop,omitempty"`
+	Stream           bool       `protobuf:"varint,7,opt,name=stream,proto3" json:"stream,omitempty"`
+	IncludeUsage     bool       `protobuf:"varint,8,opt,name=include_usage,json=includeUsage,proto3" json:"include_usage,omitempty"`
+	User             string     `protobuf:"bytes,9,opt,name=user,proto3" json:"user,omitempty"`
+	Seed             *int64     `protobuf:"varint,10,opt,name=seed,proto3,oneof" json:"seed,omitempty"`
+	PresencePenalty  *float64   `protobuf:"fixed64,11,opt,name=presence_penalty,json=presencePenalty,proto3,oneof" json:"presence_penalty,omitempty"`
+	FrequencyPenalty *float64   `protobuf:"fixed64,12,opt,name=frequency_penalty,json=frequencyPenalty,proto3,oneof" json:"frequency_penalty,omitempty"`
+	// "" (not set), "text" or "json_object".
+	ResponseFormat string `protobuf:"bytes,13,opt,name=response_format,json=responseFormat,proto3" json:"response_format,omitempty"`
+	// OpenAI token id (as text) to bias, -100..100.
+	LogitBias     map[string]float64 `protobuf:"bytes,14,rep,name=logit_bias,json=logitBias,proto3" json:"logit_bias,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -820,6 +826,34 @@ func (x *ChatRequest) GetSeed() int64 {
 		return *x.Seed
 	}
 	return 0
+}
+
+func (x *ChatRequest) GetPresencePenalty() float64 {
+	if x != nil && x.PresencePenalty != nil {
+		return *x.PresencePenalty
+	}
+	return 0
+}
+
+func (x *ChatRequest) GetFrequencyPenalty() float64 {
+	if x != nil && x.FrequencyPenalty != nil {
+		return *x.FrequencyPenalty
+	}
+	return 0
+}
+
+func (x *ChatRequest) GetResponseFormat() string {
+	if x != nil {
+		return x.ResponseFormat
+	}
+	return ""
+}
+
+func (x *ChatRequest) GetLogitBias() map[string]float64 {
+	if x != nil {
+		return x.LogitBias
+	}
+	return nil
 }
 
 type Usage struct {
@@ -2383,7 +2417,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04name\"\xe7\x02\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\"\xa0\x05\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
 	"\bmessages\x18\x02 \x03(\v2\x11.llmgw.v1.MessageR\bmessages\x12%\n" +
@@ -2396,11 +2430,21 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\rinclude_usage\x18\b \x01(\bR\fincludeUsage\x12\x12\n" +
 	"\x04user\x18\t \x01(\tR\x04user\x12\x17\n" +
 	"\x04seed\x18\n" +
-	" \x01(\x03H\x03R\x04seed\x88\x01\x01B\x0e\n" +
+	" \x01(\x03H\x03R\x04seed\x88\x01\x01\x12.\n" +
+	"\x10presence_penalty\x18\v \x01(\x01H\x04R\x0fpresencePenalty\x88\x01\x01\x120\n" +
+	"\x11frequency_penalty\x18\f \x01(\x01H\x05R\x10frequencyPenalty\x88\x01\x01\x12'\n" +
+	"\x0fresponse_format\x18\r \x01(\tR\x0eresponseFormat\x12C\n" +
+	"\n" +
+	"logit_bias\x18\x0e \x03(\v2$.llmgw.v1.ChatRequest.LogitBiasEntryR\tlogitBias\x1a<\n" +
+	"\x0eLogitBiasEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +
 	"\f_temperatureB\r\n" +
 	"\v_max_tokensB\b\n" +
 	"\x06_top_pB\a\n" +
-	"\x05_seed\"|\n" +
+	"\x05_seedB\x13\n" +
+	"\x11_presence_penaltyB\x14\n" +
+	"\x12_frequency_penalty\"|\n" +
 	"\x05Usage\x12#\n" +
 	"\rprompt_tokens\x18\x01 \x01(\x05R\fpromptTokens\x12+\n" +
 	"\x11completion_tokens\x18\x02 \x01(\x05R\x10completionTokens\x12!\n" +
@@ -2609,7 +2653,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 32)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),       // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),            // 1: llmgw.v1.ErrorClass
@@ -2641,63 +2685,65 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*StageSpan)(nil),          // 27: llmgw.v1.StageSpan
 	(*Event)(nil),              // 28: llmgw.v1.Event
 	nil,                        // 29: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                        // 30: llmgw.v1.StageRequest.HeadersEntry
-	nil,                        // 31: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                        // 32: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                        // 33: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                        // 34: llmgw.v1.Event.AnnotationsEntry
+	nil,                        // 30: llmgw.v1.ChatRequest.LogitBiasEntry
+	nil,                        // 31: llmgw.v1.StageRequest.HeadersEntry
+	nil,                        // 32: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                        // 33: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                        // 34: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                        // 35: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
 	29, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
 	10, // 2: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	11, // 3: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	30, // 4: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
-	2,  // 5: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
-	15, // 6: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	31, // 7: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	32, // 8: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
-	11, // 9: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
-	0,  // 10: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
-	11, // 11: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	33, // 12: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
-	12, // 13: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	11, // 14: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	1,  // 15: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	12, // 16: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	21, // 17: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	12, // 18: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	21, // 19: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	28, // 20: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	12, // 21: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	11, // 22: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	12, // 23: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	26, // 24: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	27, // 25: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	34, // 26: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	3,  // 27: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 28: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 29: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	13, // 30: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	16, // 31: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	17, // 32: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	20, // 33: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	20, // 34: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	24, // 35: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 36: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 37: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 38: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	14, // 39: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	19, // 40: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	18, // 41: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	22, // 42: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	23, // 43: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	25, // 44: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	36, // [36:45] is the sub-list for method output_type
-	27, // [27:36] is the sub-list for method input_type
-	27, // [27:27] is the sub-list for extension type_name
-	27, // [27:27] is the sub-list for extension extendee
-	0,  // [0:27] is the sub-list for field type_name
+	30, // 3: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
+	11, // 4: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
+	31, // 5: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	2,  // 6: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
+	15, // 7: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
+	32, // 8: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	33, // 9: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	11, // 10: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
+	0,  // 11: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
+	11, // 12: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
+	34, // 13: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	12, // 14: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
+	11, // 15: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	1,  // 16: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	12, // 17: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	21, // 18: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	12, // 19: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	21, // 20: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	28, // 21: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	12, // 22: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	11, // 23: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	12, // 24: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	26, // 25: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	27, // 26: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	35, // 27: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	3,  // 28: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 29: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 30: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	13, // 31: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	16, // 32: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	17, // 33: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	20, // 34: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	20, // 35: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	24, // 36: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 37: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 38: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 39: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	14, // 40: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	19, // 41: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	18, // 42: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	22, // 43: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	23, // 44: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	25, // 45: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	37, // [37:46] is the sub-list for method output_type
+	28, // [28:37] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -2712,7 +2758,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   32,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
