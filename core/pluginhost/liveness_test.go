@@ -17,9 +17,9 @@ import (
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
-// fastLiveness notices a hang in well under a second, with deadlines that
+// fastLiveness notices a hang in about a second, with deadlines that
 // still hold on a loaded machine.
-var fastLiveness = config.Liveness{Interval: 200 * time.Millisecond, Timeout: 150 * time.Millisecond, Misses: 3}
+var fastLiveness = config.Liveness{Interval: 300 * time.Millisecond, Timeout: 250 * time.Millisecond, Misses: 3}
 
 // freeze SIGSTOPs pid and makes sure the test leaves no stopped process.
 func freeze(t *testing.T, pid int) {
