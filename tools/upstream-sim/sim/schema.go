@@ -400,3 +400,25 @@ func toolResultText(flavour, model string, results []string) string {
 func jsonAnswer(text string) string {
 	return `{"answer":` + string(jsonString(text)) + `}`
 }
+
+// spacedJSON puts a space after every comma and colon outside strings, so
+// a JSON answer has words a stream can split it into.
+func spacedJSON(compact []byte) string {
+	var b strings.Builder
+	b.Grow(len(compact) + len(compact)/4)
+	inString, escaped := false, false
+	for _, c := range compact {
+		b.WriteByte(c)
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case !inString && (c == ',' || c == ':'):
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
