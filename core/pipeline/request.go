@@ -810,7 +810,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 		Route:          req.Route,
 		StartUnixNano:  req.Start.UnixNano(),
 		EndUnixNano:    end.UnixNano(),
-		Request:        req.Chat,
+		Request:        eventRequest(req.Chat),
 		RequestedModel: req.Chat.GetModel(),
 		Attempts:       tr.Attempts,
 		Stages:         tr.Stages,
