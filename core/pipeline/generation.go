@@ -38,8 +38,8 @@ type Generation struct {
 	// deploys are the balancing statistics of each direct model.
 	deploys  map[string]*deployStats
 	trackers []*trackerInst
-	procs     []*pluginhost.Process
-	host      *pluginhost.Host
+	procs    []*pluginhost.Process
+	host     *pluginhost.Host
 	// hasAfter: some stage wants its After hook called.
 	hasAfter bool
 	// modelNames in declaration order.
