@@ -160,8 +160,7 @@ func (b *balancer) appendOrder(dst []*target) []*target {
 		return b.appendRanked(dst, tick, func(t *target) float64 { return float64(t.stats.inflight.Load()) })
 	default: // least_latency
 		base := len(dst)
-		// Unmeasured targets rank first (latency 0), so each is tried early.
-		dst = b.appendRanked(dst, tick, func(t *target) float64 { return float64(t.stats.latency()) })
+		dst = b.appendRanked(dst, tick, latencyScore)
 		if n > 1 && b.explore > 0 && b.float() < b.explore {
 			// Exploration: one of the others goes first, the rest keep their rank.
 			pick := base + 1 + int(b.float()*float64(n-1))
@@ -194,4 +193,18 @@ func (b *balancer) appendRanked(dst []*target, tick uint64, score func(*target) 
 		}
 	}
 	return dst
+}
+
+// latencyScore ranks a target for least_latency: its average first-byte
+// latency. An unmeasured target ranks first, so each gets measured early,
+// but only while idle: once its first answer is on the way, a burst of
+// requests is not all sent to a target nobody has timed yet.
+func latencyScore(t *target) float64 {
+	if l := t.stats.latency(); l > 0 {
+		return float64(l)
+	}
+	if t.stats.inflight.Load() == 0 {
+		return 0
+	}
+	return math.Inf(1)
 }

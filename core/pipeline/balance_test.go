@@ -112,6 +112,11 @@ func TestLeastLatencyPrefersTheFastestAndExplores(t *testing.T) {
 	if o := orderOf(b); !strings.HasPrefix(o, "fast,") {
 		t.Fatalf("the unmeasured target goes first: %q", o)
 	}
+	b.targets[1].stats.begin()
+	if o := orderOf(b); !strings.HasSuffix(o, ",fast") {
+		t.Fatalf("an unmeasured target whose first answer is on the way goes last: %q", o)
+	}
+	b.targets[1].stats.end()
 	b.targets[1].stats.observe(50 * time.Millisecond)
 	b.float = func() float64 { return 0.99 } // no exploration
 	if o := orderOf(b); o != "fast,mid,slow" {
