@@ -55,7 +55,7 @@ type Config struct {
 	APIKey string `json:"api_key"`
 	// BaseURL is the API root, e.g. https://openrouter.ai/api/v1.
 	BaseURL string `json:"base_url"`
-	// Flavor is openai, openrouter, groq or generic; inferred from the
+	// Flavor is openai, openrouter, groq, azure or generic; inferred from the
 	// base URL's host when empty.
 	Flavor string `json:"flavor"`
 	// Headers are extra request headers (e.g. OpenRouter's X-Title).
