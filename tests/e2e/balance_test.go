@@ -86,6 +86,15 @@ func spread(t *testing.T, g *gateway, model string, n, conc int, after func(i in
 	return ok, failures, rescued
 }
 
+// split is how many chat calls each of two simulators answered, and a's
+// share of them in percent.
+func split(t *testing.T, a, b *sim) (na, nb int, share float64) {
+	t.Helper()
+	na, _ = a.requests(t)
+	nb, _ = b.requests(t)
+	return na, nb, 100 * float64(na) / float64(max(na+nb, 1))
+}
+
 // TestBalancedWeightedSplit: a 3:1 weighted model splits 400 requests
 // 75/25 between two simulators (within ±5 points).
 func TestBalancedWeightedSplit(t *testing.T) {
@@ -96,9 +105,7 @@ func TestBalancedWeightedSplit(t *testing.T) {
 	if ok != 400 {
 		t.Fatalf("%d of 400 answered; first failures: %v", ok, failures[:min(3, len(failures))])
 	}
-	e, _ := east.requests(t)
-	w, _ := west.requests(t)
-	share := 100 * float64(e) / float64(e+w)
+	e, w, share := split(t, east, west)
 	t.Logf("weighted 3:1 over 400 requests: east %d (%.1f%%), west %d (%.1f%%)", e, share, w, 100-share)
 	if e+w != 400 || share < 70 || share > 80 {
 		t.Fatalf("east %d, west %d: want 75%% ± 5 on east", e, w)
@@ -126,9 +133,7 @@ func TestBalancedLeastLatency(t *testing.T) {
 	if ok != 300 {
 		t.Fatalf("%d of 300 answered; first failures: %v", ok, failures[:min(3, len(failures))])
 	}
-	f, _ := fast.requests(t)
-	s, _ := slow.requests(t)
-	share := 100 * float64(f) / float64(f+s)
+	f, s, share := split(t, fast, slow)
 	t.Logf("least_latency over 300 requests: fast (50ms) %d (%.1f%%), slow (300ms) %d (%.1f%%)", f, share, s, 100-share)
 	if share < 85 {
 		t.Fatalf("the faster simulator got %d of %d requests; want most", f, f+s)
