@@ -201,3 +201,26 @@ func TestDeployStatsAverage(t *testing.T) {
 		t.Fatalf("after many 10ms samples: %v, in flight %d", l, s.inflight.Load())
 	}
 }
+
+// BenchmarkBalancerOrder is the cost a balanced model adds to each request:
+// ordering its targets, from many goroutines at once (no lock is shared).
+func BenchmarkBalancerOrder(b *testing.B) {
+	for _, strategy := range config.Strategies {
+		b.Run(strategy, func(b *testing.B) {
+			bal := testBalancer(strategy, nil, "a", "b", "c")
+			bal.float = rand.Float64
+			for i, t := range bal.targets {
+				t.stats.observe(time.Duration(i+1) * time.Millisecond)
+			}
+			route := &modelRoute{targets: bal.targets, steps: []routeStep{{balancer: bal}}}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if len(route.order()) != 3 {
+						b.Fatal("order lost a target")
+					}
+				}
+			})
+		})
+	}
+}
