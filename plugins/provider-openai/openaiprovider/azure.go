@@ -56,6 +56,9 @@ func newAzureSettings(cfg *Config) (*azureSettings, error) {
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, sdk.ConfigError("field %q: flavor azure needs the resource endpoint, such as https://RESOURCE.openai.azure.com", "base_url")
 	}
+	if u, err := url.Parse(azureEndpoint(strings.TrimSpace(cfg.BaseURL))); err == nil && strings.Trim(u.Path, "/") != "" {
+		return nil, sdk.ConfigError("field %q: flavor azure takes the resource endpoint without a path, such as https://RESOURCE.openai.azure.com; for Azure's v1 API (…/openai/v1, no api-version) set flavor = \"openai\"", "base_url")
+	}
 	s := &azureSettings{apiVersion: cfg.APIVersion, deployments: cfg.Deployments}
 	if s.apiVersion == "" {
 		s.apiVersion = DefaultAzureAPIVersion
@@ -103,13 +106,15 @@ func (s *azureSettings) clientConfig(apiKey, endpoint string) openai.ClientConfi
 	return oc
 }
 
-// chatURL is where a chat completion for the upstream model goes.
-func (p *Provider) chatURL(model string) string {
+// apiURL is where a call to an operation (suffix, e.g. "/chat/completions")
+// for the upstream model goes: under the base URL, or on Azure under the
+// model's deployment, with the api-version.
+func (p *Provider) apiURL(model, suffix string) string {
 	if p.azure == nil {
-		return p.baseURL + "/chat/completions"
+		return p.baseURL + suffix
 	}
 	return p.baseURL + "/openai/deployments/" + url.PathEscape(p.azure.deployment(model)) +
-		"/chat/completions?api-version=" + url.QueryEscape(p.azure.apiVersion)
+		suffix + "?api-version=" + url.QueryEscape(p.azure.apiVersion)
 }
 
 // authorize puts the instance's credentials on a request: Azure's api-key

@@ -29,6 +29,7 @@ func TestAzureConfig(t *testing.T) {
 	}
 	bad := map[string]string{
 		`{"flavor":"azure"}`: `"base_url": flavor azure needs the resource endpoint`,
+		`{"base_url":"https://contoso.openai.azure.com/openai/v1"}`:                               `for Azure's v1 API`,
 		`{"base_url":"https://contoso.openai.azure.com","api_version":"latest"}`:                  `"api_version": must be a dated version`,
 		`{"base_url":"https://contoso.openai.azure.com","deployments":{"gpt-4o":"a/b"}}`:          `"deployments": deployment of "gpt-4o" must be a deployment name`,
 		`{"base_url":"https://api.openai.com/v1","api_version":"2024-10-21"}`:                     `"api_version": applies to flavor azure only`,

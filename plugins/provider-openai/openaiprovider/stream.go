@@ -74,7 +74,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	// upstream request, not only when ctx ends.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, p.chatURL(req.GetUpstreamModel()), bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, p.apiURL(req.GetUpstreamModel(), "/chat/completions"), bytes.NewReader(body))
 	if err != nil {
 		return p.classify.fail(sdk.ClassBadRequest, 0, 0, "invalid_request", "cannot build the request")
 	}
