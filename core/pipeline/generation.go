@@ -329,15 +329,20 @@ func (b *builder) buildModels(prev *Generation) {
 		case m.IsBalanced():
 			route.steps = []routeStep{b.balanced(route, m)}
 		default:
+			balanced := false
 			for _, name := range m.Fallback {
 				mm := b.spec.Model(name)
 				if mm.IsBalanced() {
 					route.steps = append(route.steps, b.balanced(route, m, mm))
+					balanced = true
 					continue
 				}
 				t := b.target(m, mm)
 				route.targets = append(route.targets, t)
 				route.steps = append(route.steps, routeStep{target: t})
+			}
+			if !balanced {
+				route.steps = nil // a plain chain: its order is always targets'
 			}
 		}
 		b.g.models[m.Name] = route
