@@ -52,7 +52,18 @@ type Config struct {
 	APIVersion string `json:"api_version"`
 	// Timeout bounds one whole call, stream included ("120s").
 	Timeout *sdk.Duration `json:"timeout"`
+	// ImageFetch lets the plugin download https image URLs (default true);
+	// false refuses them (data: URLs still work).
+	ImageFetch *bool `json:"image_fetch"`
+	// ImageMaxBytes bounds one image, fetched or inline (default 20 MiB).
+	ImageMaxBytes *int64 `json:"image_max_bytes"`
+	// ImageFetchTimeout bounds the download of one image URL ("10s").
+	ImageFetchTimeout *sdk.Duration `json:"image_fetch_timeout"`
 }
+
+// callCacheEntries bounds the remembered thought signatures and model
+// call ids (a few KB each at most).
+const callCacheEntries = 4096
 
 // Provider is one configured Gemini instance. It is safe for concurrent use.
 type Provider struct {
@@ -64,6 +75,8 @@ type Provider struct {
 	client  *http.Client
 	logger  hclog.Logger
 	redact  *provkit.Redactor // applied to every upstream message
+	images  *imageFetcher
+	calls   *callCache // thought signatures and model-issued ids of answered calls
 }
 
 var apiVersionPattern = regexp.MustCompile(`^v[0-9]+[a-z0-9]*$`)
@@ -117,8 +130,14 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 	if key == "" {
 		logger.Warn("no api_key configured: every call to this provider fails with class auth")
 	}
+	images, err := imageConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
 	trimmed := strings.TrimRight(u.String(), "/")
 	return &Provider{
+		images:  images,
+		calls:   newCallCache(callCacheEntries),
 		key:     key,
 		base:    trimmed + "/" + version,
 		shown:   strings.TrimRight(u.Redacted(), "/"),
@@ -128,6 +147,26 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		logger:  logger,
 		redact:  provkit.NewRedactor(key),
 	}, nil
+}
+
+// imageConfig checks the image knobs and builds the fetcher.
+func imageConfig(cfg Config) (*imageFetcher, error) {
+	enabled := cfg.ImageFetch == nil || *cfg.ImageFetch
+	maxBytes := int64(DefaultImageMaxBytes)
+	if cfg.ImageMaxBytes != nil {
+		maxBytes = *cfg.ImageMaxBytes
+		if maxBytes <= 0 {
+			return nil, sdk.ConfigError(`field "image_max_bytes": must be positive, e.g. %d`, DefaultImageMaxBytes)
+		}
+	}
+	timeout := DefaultImageFetchTimeout
+	if cfg.ImageFetchTimeout != nil {
+		timeout = cfg.ImageFetchTimeout.D()
+		if timeout <= 0 {
+			return nil, sdk.ConfigError(`field "image_fetch_timeout": must be positive, e.g. "10s"`)
+		}
+	}
+	return newImageFetcher(enabled, maxBytes, timeout, publicAddress, nil), nil
 }
 
 // newTransport is the instance's one connection pool: keep-alive, HTTP/2
@@ -157,12 +196,14 @@ func (p *Provider) Info() map[string]string {
 		"api_version": p.version,
 		"has_key":     strconv.FormatBool(p.key != ""),
 		"timeout":     p.timeout.String(),
+		"image_fetch": strconv.FormatBool(p.images.enabled),
 	}
 }
 
 // Close releases the instance's idle connections.
 func (p *Provider) Close() error {
 	p.client.CloseIdleConnections()
+	p.images.client.CloseIdleConnections()
 	return nil
 }
 
@@ -196,10 +237,11 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	if len(gr.Candidates) == 0 {
 		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: answer without candidates")
 	}
-	if text == "" && isFilterReason(reason) {
+	calls := limitCalls(gr.functionCalls(), req.GetRequest(), 0)
+	if text == "" && len(calls) == 0 && isFilterReason(reason) {
 		return nil, filtered(reason)
 	}
-	if text == "" {
+	if text == "" && len(calls) == 0 {
 		if err := emptyAnswer(resp.StatusCode, reason); err != nil {
 			return nil, err
 		}
@@ -207,10 +249,36 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	return &sdk.CompleteResponse{
 		Id:           gr.ResponseID,
 		Content:      text,
-		FinishReason: finishReason(reason),
+		FinishReason: callsFinish(reason, len(calls) > 0),
 		Usage:        gr.UsageMetadata.usage(),
 		Model:        gr.ModelVersion,
+		ToolCalls:    p.toolCalls(calls, gr.ResponseID, 0),
 	}, nil
+}
+
+// limitCalls keeps the first call only when the request said
+// parallel_tool_calls false and none was sent yet (sent: the calls of the
+// answer already sent): Gemini cannot be told, so the gateway enforces it.
+func limitCalls(calls []part, req *sdk.ChatRequest, sent int) []part {
+	if req.ParallelToolCalls == nil || req.GetParallelToolCalls() {
+		return calls
+	}
+	if sent > 0 {
+		return nil
+	}
+	if len(calls) > 1 {
+		return calls[:1]
+	}
+	return calls
+}
+
+// callsFinish is the OpenAI finish reason of an answer; one with tool
+// calls that Gemini ended with STOP finished for "tool_calls".
+func callsFinish(reason string, calls bool) string {
+	if calls && reason == "STOP" {
+		return "tool_calls"
+	}
+	return finishReason(reason)
 }
 
 // Stream answers a chat request with streamGenerateContent?alt=sse, one
@@ -226,11 +294,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	defer resp.Body.Close()
 
 	events := sse.NewReader(resp.Body, maxStreamEvent)
-	var (
-		usage   *sdk.Usage
-		sent    bool // text has gone to the client
-		started bool // a chunk has gone to the client
-	)
+	st := &streamState{req: req.GetRequest()}
 	for {
 		ev, err := events.Next()
 		if err == io.EOF || err == nil && ev.Unterminated {
@@ -252,47 +316,68 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 		if err := json.Unmarshal(data, &gr); err != nil {
 			return sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: malformed stream event (invalid JSON)")
 		}
-		if gr.Error != nil {
-			return p.classify(0, gr.Error, retryAfter(http.Header{}, gr.Error))
-		}
-		if err := blocked(&gr); err != nil {
+		done, err := p.streamEvent(&gr, resp.StatusCode, st, send)
+		if err != nil || done {
 			return err
-		}
-		if gr.UsageMetadata != nil {
-			usage = gr.UsageMetadata.usage()
-		}
-		text, reason := gr.text()
-		if reason != "" && text == "" && !sent && isFilterReason(reason) {
-			return filtered(reason)
-		}
-		if reason != "" && text == "" && !sent {
-			if err := emptyAnswer(resp.StatusCode, reason); err != nil {
-				return err
-			}
-		}
-		thought := gr.thoughts()
-		if text == "" && reason == "" && thought == "" {
-			continue // a usage-only event
-		}
-		// A thought-only event still goes out: the model is at work (the
-		// host's idle deadline), and a chat client may show it.
-		chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion}
-		if !started {
-			chunk.Role = "assistant"
-			started = true
-		}
-		if reason != "" {
-			chunk.FinishReason = finishReason(reason)
-			chunk.Usage = usage
-		}
-		if err := send(chunk); err != nil {
-			return err
-		}
-		sent = sent || text != ""
-		if reason != "" {
-			return nil
 		}
 	}
+}
+
+// streamState is what a stream has sent so far.
+type streamState struct {
+	req     *sdk.ChatRequest
+	usage   *sdk.Usage
+	started bool // a chunk has gone to the client
+	sent    bool // text or a call has gone to the client
+	calls   int  // tool calls sent (the next one's index)
+}
+
+// streamEvent maps one event to at most one chunk; done at the event that
+// carries the finish reason. Gemini sends each function call whole, in one
+// event: it goes out as one tool-call delta with its index, id, name and
+// all of its arguments.
+func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState, send sdk.ChunkSender) (bool, error) {
+	if gr.Error != nil {
+		return false, p.classify(0, gr.Error, retryAfter(http.Header{}, gr.Error))
+	}
+	if err := blocked(gr); err != nil {
+		return false, err
+	}
+	if gr.UsageMetadata != nil {
+		st.usage = gr.UsageMetadata.usage()
+	}
+	text, reason := gr.text()
+	calls := limitCalls(gr.functionCalls(), st.req, st.calls)
+	if reason != "" && text == "" && len(calls) == 0 && !st.sent {
+		if isFilterReason(reason) {
+			return false, filtered(reason)
+		}
+		if err := emptyAnswer(status, reason); err != nil {
+			return false, err
+		}
+	}
+	thought := gr.thoughts()
+	if text == "" && reason == "" && thought == "" && len(calls) == 0 {
+		return false, nil // a usage-only event
+	}
+	// A thought-only event still goes out: the model is at work (the
+	// host's idle deadline), and a chat client may show it.
+	chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion,
+		ToolCalls: p.toolCalls(calls, gr.ResponseID, st.calls)}
+	if !st.started {
+		chunk.Role = "assistant"
+		st.started = true
+	}
+	st.calls += len(calls)
+	if reason != "" {
+		chunk.FinishReason = callsFinish(reason, st.calls > 0)
+		chunk.Usage = st.usage
+	}
+	if err := send(chunk); err != nil {
+		return false, err
+	}
+	st.sent = st.sent || text != "" || len(calls) > 0
+	return reason != "", nil
 }
 
 // post sends the request to model:method. ctx is the caller's context and
@@ -306,7 +391,7 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 	if model == "" {
 		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "gemini: no upstream model given")
 	}
-	gr, err := buildRequest(req.GetRequest())
+	gr, err := p.buildRequest(callCtx, req.GetRequest())
 	if err != nil {
 		return nil, err
 	}
