@@ -69,6 +69,29 @@
 //     "SAFETY" and no content; OpenAI-compatible routes answer an empty
 //     content with finish_reason "content_filter".
 //
+// # Tools and structured outputs (OpenAI wire)
+//
+// The model is a deterministic tool user. When the request offers tools:
+// tool_choice {"type":"function",…} calls that function; "required" calls
+// the offered functions the last user message names (the first tool when it
+// names none); "auto" (the default) calls the functions the message names
+// and otherwise answers in text; "none" never calls. Several named functions
+// are called in parallel unless parallel_tool_calls is false. A
+// conversation that ends with tool messages is answered in text that echoes
+// the results ("… echo: tool results: <r1>; <r2>"). Arguments are generated
+// from each function's JSON schema (types, properties, required, enum,
+// const, bounds, formats, $ref, anyOf), so they validate against it. A call
+// answers content null and finish_reason "tool_calls"; a stream sends each
+// call as a delta with its index, id, type and name (arguments ""), then its
+// arguments in three fragments, each in its own chunk.
+//
+// response_format json_schema answers a JSON value generated from the
+// schema (valid against it); json_object answers {"answer": "<the echo>"}.
+// n > 1 answers n identical choices (a stream sends each piece once per
+// choice); logprobs answers made-up log probabilities, one entry per word,
+// with top_logprobs alternatives. Faults apply to these answers as to
+// text ones.
+//
 // # Pacing
 //
 // [Pacing] makes answers take as long as a real model's: Tokens fixes the

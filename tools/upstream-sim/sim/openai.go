@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // chatRequest is the part of an OpenAI chat completions request the
@@ -20,11 +21,31 @@ type chatRequest struct {
 	StreamOptions       *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
+	Tools []struct {
+		Type     string `json:"type"`
+		Function struct {
+			Name       string          `json:"name"`
+			Parameters json.RawMessage `json:"parameters"`
+		} `json:"function"`
+	} `json:"tools"`
+	ToolChoice        json.RawMessage `json:"tool_choice"`
+	ParallelToolCalls *bool           `json:"parallel_tool_calls"`
+	ResponseFormat    *struct {
+		Type       string `json:"type"`
+		JSONSchema *struct {
+			Name   string          `json:"name"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"json_schema"`
+	} `json:"response_format"`
+	N           *int `json:"n"`
+	Logprobs    bool `json:"logprobs"`
+	TopLogprobs int  `json:"top_logprobs"`
 }
 
 type chatMessage struct {
-	Role    string          `json:"role"`
-	Content json.RawMessage `json:"content"`
+	Role       string          `json:"role"`
+	Content    json.RawMessage `json:"content"`
+	ToolCallID string          `json:"tool_call_id"`
 }
 
 // text returns the text of a message content: a string or an array of parts.
@@ -129,11 +150,12 @@ type chatChoice struct {
 }
 
 type assistantMsg struct {
-	Role             string  `json:"role"`
-	Content          string  `json:"content"`
-	Refusal          *string `json:"refusal"`
-	Reasoning        *string `json:"reasoning,omitempty"`
-	ReasoningContent *string `json:"reasoning_content,omitempty"`
+	Role             string         `json:"role"`
+	Content          *string        `json:"content"`
+	Refusal          *string        `json:"refusal"`
+	ToolCalls        []toolCallJSON `json:"tool_calls,omitempty"`
+	Reasoning        *string        `json:"reasoning,omitempty"`
+	ReasoningContent *string        `json:"reasoning_content,omitempty"`
 }
 
 type chatChunk struct {
@@ -167,8 +189,21 @@ type chunkChoice struct {
 type chunkDelta struct {
 	Role             string          `json:"role,omitempty"`
 	Content          json.RawMessage `json:"content,omitempty"`
+	ToolCalls        []toolCallJSON  `json:"tool_calls,omitempty"`
 	Reasoning        *string         `json:"reasoning,omitempty"`
 	ReasoningContent *string         `json:"reasoning_content,omitempty"`
+}
+
+// toolCallJSON is a tool call of a message, or a delta of one in a
+// stream (Index set; only the first delta has the id, type and name).
+type toolCallJSON struct {
+	Index    *int   `json:"index,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Type     string `json:"type,omitempty"`
+	Function struct {
+		Name      string `json:"name,omitempty"`
+		Arguments string `json:"arguments"`
+	} `json:"function"`
 }
 
 var jsonNull = json.RawMessage("null")
@@ -192,6 +227,16 @@ type chatAnswer struct {
 	finish    string
 	reasoning int // reasoning tokens
 	usage     usage
+	toolCalls []simToolCall
+	choices   int // n: every choice is the same answer
+	// logprobs: one entry per word, with topLogprobs alternatives.
+	logprobs    bool
+	topLogprobs int
+}
+
+// simToolCall is one tool call of an answer.
+type simToolCall struct {
+	id, name, arguments string
 }
 
 // chat answers the OpenAI-compatible chat completions routes.
@@ -252,26 +297,12 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 
 // buildChat generates the answer to req, or the error it triggers.
 func (s *Simulator) buildChat(req *chatRequest, api apiKind, fault Fault, tl *timeline) (*chatAnswer, apiError, bool) {
-	// The prompt is the last user message (the first message when no
-	// message is the user's); every message counts towards prompt tokens.
-	pi := 0
-	for i := len(req.Messages) - 1; i > 0; i-- {
-		if req.Messages[i].Role == "user" {
-			pi = i
-			break
-		}
-	}
-	promptWords := 0
-	prompt := ""
-	for i := range req.Messages {
-		t := req.Messages[i].text()
-		promptWords += countWords(t)
-		if i == pi {
-			prompt = t
-		}
-	}
+	prompt, promptWords := req.prompt()
 	if strings.Contains(prompt, triggerBlock) {
 		return nil, apiError{status: http.StatusBadRequest, message: "Your request was rejected as a result of our safety system. (simulated by upstream-sim trigger " + triggerBlock + ")", typ: "invalid_request_error", param: "messages", code: "content_policy_violation"}, false
+	}
+	if e, ok := req.validateTools(); !ok {
+		return nil, e, false
 	}
 	limit := 0
 	if req.MaxCompletionTokens != nil {
@@ -279,8 +310,20 @@ func (s *Simulator) buildChat(req *chatRequest, api apiKind, fault Fault, tl *ti
 	} else if req.MaxTokens != nil {
 		limit = *req.MaxTokens
 	}
-	a := &chatAnswer{api: api, model: req.Model, created: time.Now().Unix(), finish: "stop", reasoning: tl.reasoningTokens()}
-	a.full = fitTokens(answerText(apiNames[api], req.Model, prompt), tl.pace.Tokens)
+	a := &chatAnswer{api: api, model: req.Model, created: time.Now().Unix(), finish: "stop", reasoning: tl.reasoningTokens(),
+		choices: 1, logprobs: req.Logprobs, topLogprobs: req.TopLogprobs}
+	if req.N != nil && *req.N > 1 {
+		a.choices = *req.N
+	}
+	a.full = req.answerFull(apiNames[api], prompt, tl.pace.Tokens)
+	mode, name, parallel := req.toolChoice()
+	results, afterTool := req.toolResults()
+	for _, plan := range planToolCalls(req.toolDecls(), mode, name, parallel, afterTool, prompt) {
+		a.toolCalls = append(a.toolCalls, simToolCall{id: s.nextID("call_sim"), name: plan.Name, arguments: string(plan.Arguments)})
+	}
+	if afterTool && len(results) > 0 && req.ResponseFormat == nil {
+		a.full = toolResultText(apiNames[api], req.Model, results)
+	}
 	var cut bool
 	a.content, cut = shapeAnswer(a.full, req.stops(), limit)
 	switch {
@@ -288,6 +331,8 @@ func (s *Simulator) buildChat(req *chatRequest, api apiKind, fault Fault, tl *ti
 		a.content, a.finish = "", "content_filter"
 	case fault == FaultEmptyCandidate || fault == FaultEmptyStop:
 		a.content = ""
+	case len(a.toolCalls) > 0:
+		a.content, a.finish = "", "tool_calls"
 	case cut:
 		a.finish = "length"
 	}
@@ -296,8 +341,120 @@ func (s *Simulator) buildChat(req *chatRequest, api apiKind, fault Fault, tl *ti
 	} else {
 		a.id = s.nextID("chatcmpl-sim")
 	}
-	a.usage = a.makeUsage(max(promptWords, 1), countWords(a.content))
+	completion := countWords(a.content)
+	for _, c := range a.toolCalls {
+		completion += 1 + countWords(strings.NewReplacer(",", " ", ":", " ").Replace(c.arguments))
+	}
+	a.usage = a.makeUsage(max(promptWords, 1), completion*a.choices)
 	return a, apiError{}, true
+}
+
+// prompt is the text the answer echoes, the last user message (the first
+// message when no message is the user's), and the prompt's tokens: the
+// words of every message.
+func (req *chatRequest) prompt() (string, int) {
+	pi := 0
+	for i := len(req.Messages) - 1; i > 0; i-- {
+		if req.Messages[i].Role == "user" {
+			pi = i
+			break
+		}
+	}
+	words, prompt := 0, ""
+	for i := range req.Messages {
+		t := req.Messages[i].text()
+		words += countWords(t)
+		if i == pi {
+			prompt = t
+		}
+	}
+	return prompt, words
+}
+
+// answerFull is the whole answer before limits: the echo, or a JSON value
+// when response_format asks for one (a json_schema's value generated from
+// the schema; spaced so that a stream splits it into several deltas).
+func (req *chatRequest) answerFull(flavour, prompt string, tokens int) string {
+	text := answerText(flavour, req.Model, prompt)
+	if rf := req.ResponseFormat; rf != nil {
+		switch rf.Type {
+		case "json_schema":
+			var schema json.RawMessage
+			if rf.JSONSchema != nil {
+				schema = rf.JSONSchema.Schema
+			}
+			return spacedJSON(schemaValue(schema))
+		case "json_object":
+			return jsonAnswer(text)
+		}
+	}
+	return fitTokens(text, tokens)
+}
+
+// toolDecls are the functions the request offers.
+func (req *chatRequest) toolDecls() []toolDecl {
+	out := make([]toolDecl, 0, len(req.Tools))
+	for _, t := range req.Tools {
+		out = append(out, toolDecl{Name: t.Function.Name, Parameters: t.Function.Parameters})
+	}
+	return out
+}
+
+// toolChoice reads tool_choice ("auto" by default) and parallel_tool_calls
+// (true by default).
+func (req *chatRequest) toolChoice() (mode, name string, parallel bool) {
+	mode, parallel = toolModeAuto, req.ParallelToolCalls == nil || *req.ParallelToolCalls
+	var s string
+	if json.Unmarshal(req.ToolChoice, &s) == nil && s != "" {
+		return s, "", parallel
+	}
+	var obj struct {
+		Type     string `json:"type"`
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	}
+	if json.Unmarshal(req.ToolChoice, &obj) == nil && obj.Function.Name != "" {
+		return toolModeFunction, obj.Function.Name, parallel
+	}
+	return mode, "", parallel
+}
+
+// toolResults are the contents of the tool messages that end the
+// conversation, and whether it ends with one (the model then answers).
+func (req *chatRequest) toolResults() ([]string, bool) {
+	var out []string
+	i := len(req.Messages) - 1
+	for ; i >= 0 && req.Messages[i].Role == "tool"; i-- {
+		out = append([]string{req.Messages[i].text()}, out...)
+	}
+	return out, len(out) > 0
+}
+
+// validateTools refuses what OpenAI refuses: a tool_choice naming a
+// function that is not offered, or tool_choice without tools.
+func (req *chatRequest) validateTools() (apiError, bool) {
+	mode, name, _ := req.toolChoice()
+	bad := apiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "tool_choice", code: "invalid_value"}
+	if isJSONSet(req.ToolChoice) && len(req.Tools) == 0 && mode != toolModeNone {
+		bad.message = "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified."
+		return bad, false
+	}
+	if mode == toolModeFunction {
+		for _, t := range req.Tools {
+			if t.Function.Name == name {
+				return apiError{}, true
+			}
+		}
+		bad.message = "Invalid value for 'tool_choice': function '" + name + "' is not among the tools."
+		return bad, false
+	}
+	return apiError{}, true
+}
+
+func isJSONSet(raw json.RawMessage) bool {
+	s := strings.TrimSpace(string(raw))
+	return s != "" && s != "null"
 }
 
 // makeUsage is the usage object of the answer's flavour; completion tokens
@@ -358,7 +515,15 @@ func plainChat(w http.ResponseWriter, a *chatAnswer, fault Fault, tl *timeline) 
 		writeJSON(w, http.StatusOK, jsonType, errorBody(a.api, inBandError(fault, a.api)))
 		return
 	}
-	msg := assistantMsg{Role: "assistant", Content: a.content}
+	msg := assistantMsg{Role: "assistant", Content: &a.content}
+	if len(a.toolCalls) > 0 && a.content == "" {
+		msg.Content = nil
+	}
+	for _, c := range a.toolCalls {
+		tc := toolCallJSON{ID: c.id, Type: "function"}
+		tc.Function.Name, tc.Function.Arguments = c.name, c.arguments
+		msg.ToolCalls = append(msg.ToolCalls, tc)
+	}
 	if a.reasoning > 0 {
 		text := reasoningText(a.reasoning)
 		if a.api == apiOpenAI {
@@ -369,14 +534,19 @@ func plainChat(w http.ResponseWriter, a *chatAnswer, fault Fault, tl *timeline) 
 	}
 	resp := chatCompletion{
 		ID: a.id, Object: "chat.completion", Created: a.created, Model: a.model,
-		Choices:     []chatChoice{{Message: msg, Logprobs: jsonNull, FinishReason: a.finish}},
+		Choices:     make([]chatChoice, a.choices),
 		Usage:       a.usage,
 		ServiceTier: a.serviceTier(), SystemFingerprint: a.fingerprint(),
+	}
+	for i := range resp.Choices {
+		resp.Choices[i] = chatChoice{Index: i, Message: msg, Logprobs: a.logprobsOf(a.content), FinishReason: a.finish}
 	}
 	switch a.api {
 	case apiOpenRouter:
 		resp.Provider = "OpenAI"
-		resp.Choices[0].NativeFinishReason = a.finish
+		for i := range resp.Choices {
+			resp.Choices[i].NativeFinishReason = a.finish
+		}
 	case apiGroq:
 		resp.XGroq = &xGroq{ID: a.groqID()}
 	}
@@ -462,55 +632,153 @@ func (s *Simulator) streamChat(w http.ResponseWriter, r *http.Request, req *chat
 		cw.streamError(fault)
 		return
 	}
-	ch := cw.chunk(chunkDelta{Role: "assistant", Content: jsonString("")})
-	if a.api == apiGroq {
-		ch.XGroq = &xGroq{ID: a.groqID()}
+	role := chunkDelta{Role: "assistant", Content: jsonString("")}
+	if len(a.toolCalls) > 0 {
+		role.Content = jsonNull
 	}
-	cw.send(&ch)
+	for c := 0; c < a.choices; c++ {
+		ch := cw.chunk(role)
+		ch.Choices[0].Index = c
+		if a.api == apiGroq {
+			ch.XGroq = &xGroq{ID: a.groqID()}
+		}
+		cw.send(&ch)
+	}
 	for i := 0; i < a.reasoning; i++ {
 		if !tl.wait(tl.reasoningAt(i)) {
 			return
 		}
-		ch = cw.chunk(cw.reasoningDelta(reasoningPiece(i)))
+		ch := cw.chunk(cw.reasoningDelta(reasoningPiece(i)))
 		cw.send(&ch)
 	}
 	pieces := tl.pieces(a.content)
-	if len(pieces) == 0 && (fault == FaultStall || fault == FaultCutStream || fault == FaultMidstreamError) {
+	if len(pieces) == 0 && len(a.toolCalls) == 0 && (fault == FaultStall || fault == FaultCutStream || fault == FaultMidstreamError) {
 		pieces = tl.pieces(a.full)
 	}
-	for i := range pieces {
+	steps := a.streamSteps(pieces)
+	for i, st := range steps {
 		if !tl.wait(tl.contentAt(i)) {
 			return
 		}
-		ch = cw.chunk(chunkDelta{Content: jsonString(pieces[i])})
-		cw.send(&ch)
+		for c := 0; c < a.choices; c++ {
+			ch := cw.chunk(st.delta)
+			ch.Choices[0].Index, ch.Choices[0].Logprobs = c, st.logprobs
+			cw.send(&ch)
+		}
 		switch {
 		case fault == FaultStall:
 			waitGone(r)
 			return
 		case fault == FaultCutStream:
 			abort(w)
-		case fault == FaultMidstreamError && i+1 >= max(1, len(pieces)/2):
+		case fault == FaultMidstreamError && i+1 >= max(1, len(steps)/2):
 			cw.streamError(fault)
 			return
 		}
 	}
-	if !tl.wait(tl.contentAt(len(pieces))) {
+	if !tl.wait(tl.contentAt(len(steps))) {
 		return
 	}
-	ch = cw.chunk(chunkDelta{})
-	ch.Choices[0].FinishReason = &a.finish
-	if a.api == apiOpenRouter {
-		ch.Choices[0].NativeFinishReason = jsonString(a.finish)
+	for c := 0; c < a.choices; c++ {
+		ch := cw.chunk(chunkDelta{})
+		ch.Choices[0].Index = c
+		ch.Choices[0].FinishReason = &a.finish
+		if a.api == apiOpenRouter {
+			ch.Choices[0].NativeFinishReason = jsonString(a.finish)
+		}
+		if a.api == apiGroq && c == a.choices-1 {
+			ch.XGroq = &xGroq{ID: a.groqID(), Usage: &a.usage}
+		}
+		cw.send(&ch)
 	}
-	if a.api == apiGroq {
-		ch.XGroq = &xGroq{ID: a.groqID(), Usage: &a.usage}
-	}
-	cw.send(&ch)
 	if cw.usage {
 		cw.sendUsage()
 	}
 	sse.raw("data: [DONE]\n\n")
+}
+
+// streamStep is one delta of a streamed answer and its logprobs.
+type streamStep struct {
+	delta    chunkDelta
+	logprobs json.RawMessage
+}
+
+// streamSteps are the deltas after the role chunk: the content pieces,
+// then each tool call as OpenAI streams it: a delta with its index, id,
+// type, name and empty arguments, then the arguments in three fragments.
+func (a *chatAnswer) streamSteps(pieces []string) []streamStep {
+	steps := make([]streamStep, 0, len(pieces)+4*len(a.toolCalls))
+	for _, p := range pieces {
+		steps = append(steps, streamStep{delta: chunkDelta{Content: jsonString(p)}, logprobs: a.logprobsOf(p)})
+	}
+	for k, c := range a.toolCalls {
+		head := toolCallJSON{Index: &k, ID: c.id, Type: "function"}
+		head.Function.Name = c.name
+		steps = append(steps, streamStep{delta: chunkDelta{ToolCalls: []toolCallJSON{head}}, logprobs: jsonNull})
+		for _, frag := range splitThirds(c.arguments) {
+			d := toolCallJSON{Index: &k}
+			d.Function.Arguments = frag
+			steps = append(steps, streamStep{delta: chunkDelta{ToolCalls: []toolCallJSON{d}}, logprobs: jsonNull})
+		}
+	}
+	return steps
+}
+
+// splitThirds cuts s into up to three fragments at rune boundaries.
+func splitThirds(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		n := (len(s) + 2 - len(out)) / (3 - len(out))
+		if len(out) == 2 || n >= len(s) {
+			return append(out, s)
+		}
+		for n < len(s) && !utf8.RuneStart(s[n]) {
+			n++
+		}
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	return out
+}
+
+// logprobsOf is the logprobs object of text (null unless asked for): one
+// entry per word, with top_logprobs alternatives, values made up but fixed.
+func (a *chatAnswer) logprobsOf(text string) json.RawMessage {
+	if !a.logprobs {
+		return jsonNull
+	}
+	type alt struct {
+		Token   string  `json:"token"`
+		Logprob float64 `json:"logprob"`
+		Bytes   []int   `json:"bytes"`
+	}
+	type entry struct {
+		alt
+		TopLogprobs []alt `json:"top_logprobs"`
+	}
+	bytesOf := func(s string) []int {
+		out := make([]int, len(s))
+		for i := range len(s) {
+			out[i] = int(s[i])
+		}
+		return out
+	}
+	content := []entry{}
+	for i, w := range splitWords(text, 1) {
+		e := entry{alt: alt{Token: w, Logprob: -0.01 * float64(i%10+1), Bytes: bytesOf(w)}, TopLogprobs: []alt{}}
+		for k := 0; k < a.topLogprobs; k++ {
+			tok := w
+			if k > 0 {
+				tok = "alt" + strconv.Itoa(k)
+			}
+			e.TopLogprobs = append(e.TopLogprobs, alt{Token: tok, Logprob: e.Logprob - float64(k), Bytes: bytesOf(tok)})
+		}
+		content = append(content, e)
+	}
+	return encodeJSON(struct {
+		Content []entry         `json:"content"`
+		Refusal json.RawMessage `json:"refusal"`
+	}{content, jsonNull})
 }
 
 // sendUsage sends the usage chunk: "choices":[] on OpenAI and Groq; on
