@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -9,8 +10,10 @@ import (
 
 // geminiRequest is the part of a GenerateContentRequest the simulator reads.
 type geminiRequest struct {
-	SystemInstruction *geminiContent  `json:"systemInstruction"`
-	Contents          []geminiContent `json:"contents"`
+	SystemInstruction *geminiContent    `json:"systemInstruction"`
+	Contents          []geminiContent   `json:"contents"`
+	Tools             []geminiTool      `json:"tools"`
+	ToolConfig        *geminiToolConfig `json:"toolConfig"`
 	GenerationConfig  *struct {
 		Temperature     *float64 `json:"temperature"`
 		MaxOutputTokens *int     `json:"maxOutputTokens"`
@@ -19,6 +22,9 @@ type geminiRequest struct {
 		ThinkingConfig  *struct {
 			IncludeThoughts bool `json:"includeThoughts"`
 		} `json:"thinkingConfig"`
+		ResponseMimeType   string          `json:"responseMimeType"`
+		ResponseSchema     json.RawMessage `json:"responseSchema"`
+		ResponseJSONSchema json.RawMessage `json:"responseJsonSchema"`
 	} `json:"generationConfig"`
 }
 
@@ -34,8 +40,12 @@ type geminiContent struct {
 }
 
 type geminiPart struct {
-	Text    string `json:"text"`
-	Thought bool   `json:"thought,omitempty"`
+	Text             string                  `json:"text,omitempty"`
+	Thought          bool                    `json:"thought,omitempty"`
+	ThoughtSignature string                  `json:"thoughtSignature,omitempty"`
+	InlineData       *geminiBlob             `json:"inlineData,omitempty"`
+	FunctionCall     *geminiFunctionCall     `json:"functionCall,omitempty"`
+	FunctionResponse *geminiFunctionResponse `json:"functionResponse,omitempty"`
 }
 
 func (c *geminiContent) text() string {
@@ -104,8 +114,10 @@ type geminiAnswer struct {
 	promptN  int    // prompt tokens
 	content  string // "" for blocked, filtered and empty answers
 	finish   string
-	thoughts int  // thought tokens
-	include  bool // the request asked for thought parts
+	thoughts int          // thought tokens
+	include  bool         // the request asked for thought parts
+	full     string       // the planned answer text ("" for the echo)
+	calls    []geminiPart // the functionCall parts of the answer
 }
 
 // gemini answers the Gemini routes; rest is the path after "/v1beta/models".
@@ -182,6 +194,14 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 		writeError(w, apiGemini, e)
 		return
 	}
+	if e, ok := validateGeminiTools(&req); !ok {
+		writeError(w, apiGemini, e)
+		return
+	}
+	if e, ok := validateGeminiParts(&req, model); !ok {
+		writeError(w, apiGemini, e)
+		return
+	}
 	a := s.buildGemini(&req, model, fault, tl)
 	if !stream {
 		plainGemini(w, a, fault, tl)
@@ -227,7 +247,7 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 	for i := range req.Contents {
 		t := req.Contents[i].text()
 		promptWords += countWords(t)
-		if req.Contents[i].Role != "model" {
+		if req.Contents[i].Role != "model" && t != "" {
 			a.prompt = t
 		}
 	}
@@ -260,18 +280,27 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 		}
 		stops = gc.StopSequences
 	}
+	a.planGemini(req)
+	if a.full == "" {
+		a.full = fitTokens(answerText("gemini", model, a.prompt), tl.pace.Tokens)
+	}
 	var cut bool
-	a.content, cut = shapeAnswer(fitTokens(answerText("gemini", model, a.prompt), tl.pace.Tokens), stops, limit)
+	a.content, cut = shapeAnswer(a.full, stops, limit)
 	a.finish = "STOP"
 	if cut {
 		a.finish = "MAX_TOKENS"
 	}
 	a.thoughts = tl.reasoningTokens()
 	parts := []geminiPart{{Text: a.content}}
+	completion := countWords(a.content)
+	if len(a.calls) > 0 {
+		// A call answers with the calls only, finishing with STOP.
+		a.content, a.finish, parts, completion = "", "STOP", a.calls, a.callWords()
+	}
 	if a.thoughts > 0 && a.include {
 		parts = append([]geminiPart{{Text: reasoningText(a.thoughts), Thought: true}}, parts...)
 	}
-	resp.UsageMetadata = makeGeminiUsage(a.promptN, countWords(a.content), a.thoughts)
+	resp.UsageMetadata = makeGeminiUsage(a.promptN, completion, a.thoughts)
 	resp.Candidates = []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: parts}, FinishReason: a.finish}}
 	return a
 }
@@ -343,6 +372,9 @@ func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, faul
 			gs.send(a.chunk(geminiPart{Text: reasoningPiece(i), Thought: true}, 0, i+1, ""))
 		}
 	}
+	if len(a.calls) > 0 {
+		return streamGeminiCalls(gs, a, tl)
+	}
 	pieces := tl.pieces(a.content)
 	if len(pieces) == 0 {
 		pieces = []string{""}
@@ -362,6 +394,25 @@ func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, faul
 			gs.send(errorBody(apiGemini, inBandError(fault, apiGemini)))
 			return true
 		}
+	}
+	return true
+}
+
+// streamGeminiCalls sends each function call whole in its own event, as
+// Gemini does (it never splits a call's arguments), the last one with the
+// finish reason; false when the client left.
+func streamGeminiCalls(gs *geminiStream, a *geminiAnswer, tl *timeline) bool {
+	words := 0
+	for i, c := range a.calls {
+		if !tl.wait(tl.contentAt(i)) {
+			return false
+		}
+		words += callTokens(c)
+		finish := ""
+		if i == len(a.calls)-1 {
+			finish = a.finish
+		}
+		gs.send(a.chunk(c, words, a.thoughts, finish))
 	}
 	return true
 }
