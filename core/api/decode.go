@@ -179,26 +179,23 @@ type chatBody struct {
 	StreamOptions       *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
-	User             string             `json:"user"`
-	Seed             *int64             `json:"seed"`
-	N                *int               `json:"n"`
-	FrequencyPenalty *float64           `json:"frequency_penalty"`
-	PresencePenalty  *float64           `json:"presence_penalty"`
-	LogitBias        map[string]float64 `json:"logit_bias"`
-	ResponseFormat   *struct {
-		Type       string          `json:"type"`
-		JSONSchema json.RawMessage `json:"json_schema"`
-	} `json:"response_format"`
+	User              string             `json:"user"`
+	Seed              *int64             `json:"seed"`
+	N                 *int32             `json:"n"`
+	FrequencyPenalty  *float64           `json:"frequency_penalty"`
+	PresencePenalty   *float64           `json:"presence_penalty"`
+	LogitBias         map[string]float64 `json:"logit_bias"`
+	ResponseFormat    json.RawMessage    `json:"response_format"`
+	Tools             json.RawMessage    `json:"tools"`
+	ToolChoice        json.RawMessage    `json:"tool_choice"`
+	ParallelToolCalls *bool              `json:"parallel_tool_calls"`
+	Logprobs          *bool              `json:"logprobs"`
+	TopLogprobs       *int32             `json:"top_logprobs"`
 
 	// Refused when set to anything but their default (see refuseUnsupported).
-	Metadata          json.RawMessage `json:"metadata"`
-	Store             *bool           `json:"store"`
-	ServiceTier       *string         `json:"service_tier"`
-	ParallelToolCalls *bool           `json:"parallel_tool_calls"`
-	Logprobs          *bool           `json:"logprobs"`
-	TopLogprobs       *int            `json:"top_logprobs"`
-	Tools             json.RawMessage `json:"tools"`
-	ToolChoice        json.RawMessage `json:"tool_choice"`
+	Metadata    json.RawMessage `json:"metadata"`
+	Store       *bool           `json:"store"`
+	ServiceTier *string         `json:"service_tier"`
 }
 
 // isSet reports whether a raw JSON field carries a value other than null or
@@ -216,40 +213,17 @@ func unsupported(param, what string) *decodeError {
 }
 
 // refuseUnsupported refuses the OpenAI parameters no provider of the gateway
-// can honour yet.
+// can honour.
 func refuseUnsupported(b *chatBody) *decodeError {
 	switch {
-	case b.N != nil && *b.N != 1:
-		return unsupported("n", "only n = 1")
-	case isSet(b.Tools):
-		return unsupported("tools", "tool calling is planned")
-	case isSet(b.ToolChoice) && string(b.ToolChoice) != `"none"`:
-		return unsupported("tool_choice", "tool calling is planned")
-	case b.ParallelToolCalls != nil:
-		return unsupported("parallel_tool_calls", "tool calling is planned")
-	case b.Logprobs != nil && *b.Logprobs:
-		return unsupported("logprobs", "log probabilities are not returned")
-	case b.TopLogprobs != nil:
-		return unsupported("top_logprobs", "log probabilities are not returned")
 	case b.Store != nil && *b.Store:
 		return unsupported("store", "the gateway stores no completions upstream")
 	case isSet(b.Metadata):
 		return unsupported("metadata", "it is only stored with store = true")
 	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "default":
 		return unsupported("service_tier", "only auto or default")
-	case b.ResponseFormat != nil && b.ResponseFormat.Type != "text" && b.ResponseFormat.Type != "json_object":
-		if b.ResponseFormat.Type == "json_schema" {
-			return unsupported("response_format", "type json_schema is planned; text and json_object are served")
-		}
-		return badRequest("invalid_value", "response_format", "response_format.type must be text, json_object or json_schema")
 	}
 	return nil
-}
-
-type chatMessage struct {
-	Role    string          `json:"role"`
-	Content json.RawMessage `json:"content"`
-	Name    string          `json:"name"`
 }
 
 var chatFieldCodes = map[string]string{
@@ -275,12 +249,10 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 	}
 	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, Stream: b.Stream, User: b.User, Seed: b.Seed,
 		PresencePenalty: b.PresencePenalty, FrequencyPenalty: b.FrequencyPenalty, LogitBias: b.LogitBias}
-	if b.ResponseFormat != nil && b.ResponseFormat.Type == "json_object" {
-		req.ResponseFormat = b.ResponseFormat.Type
-	}
 	req.MaxTokens = b.MaxTokens
 	if b.MaxCompletionTokens != nil {
 		req.MaxTokens = b.MaxCompletionTokens
+		req.MaxCompletionTokens = true
 	}
 	if b.StreamOptions != nil {
 		req.IncludeUsage = b.StreamOptions.IncludeUsage
@@ -293,48 +265,34 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 			return nil, badRequest("invalid_json", "stop", "stop must be a string or a list of strings")
 		}
 	}
-	for i, m := range b.Messages {
-		switch m.Role {
-		case "system", "developer", "user", "assistant", "tool":
-		default:
-			return nil, badRequest("invalid_value", fmt.Sprintf("messages[%d].role", i), "role must be one of system, developer, user, assistant, tool")
+	steps := []func(*chatBody, *pb.ChatRequest) *decodeError{decodeMessages, decodeTools, decodeResponseFormat, decodeChoices}
+	for _, step := range steps {
+		if err := step(&b, req); err != nil {
+			return nil, err
 		}
-		text, err := messageText(m.Content)
-		if err != nil {
-			return nil, badRequest("invalid_value", fmt.Sprintf("messages[%d].content", i), "%s", err.Error())
-		}
-		role := m.Role
-		if role == "developer" {
-			role = "system"
-		}
-		req.Messages = append(req.Messages, &pb.Message{Role: role, Content: text, Name: m.Name})
 	}
 	return req, nil
 }
 
-// messageText accepts OpenAI's two content shapes: a string, or a list of
-// parts of which the text parts are used.
-func messageText(raw json.RawMessage) (string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err == nil {
-		return s, nil
-	}
-	var parts []struct {
-		Type string `json:"type"`
-		Text string `json:"text"`
-	}
-	if err := json.Unmarshal(raw, &parts); err != nil {
-		return "", errors.New("content must be a string or a list of content parts")
-	}
-	var b strings.Builder
-	for _, p := range parts {
-		if p.Type != "text" {
-			return "", fmt.Errorf("content parts of type %q are not supported (text only)", p.Type)
+// decodeChoices reads n, logprobs and top_logprobs.
+func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
+	if b.N != nil {
+		if *b.N < 1 || *b.N > maxChoices {
+			return badRequest("invalid_value", "n", "n must be between 1 and %d", maxChoices)
 		}
-		b.WriteString(p.Text)
+		if *b.N > 1 {
+			req.N = b.N
+		}
 	}
-	return b.String(), nil
+	req.Logprobs = b.Logprobs != nil && *b.Logprobs
+	if b.TopLogprobs != nil {
+		if *b.TopLogprobs < 0 || *b.TopLogprobs > maxTopLogprobs {
+			return badRequest("invalid_value", "top_logprobs", "top_logprobs must be between 0 and %d", maxTopLogprobs)
+		}
+		if !req.Logprobs {
+			return badRequest("invalid_value", "top_logprobs", "top_logprobs needs logprobs = true")
+		}
+		req.TopLogprobs = b.TopLogprobs
+	}
+	return nil
 }

@@ -60,11 +60,12 @@ func TestDecodeChat(t *testing.T) {
 		`{"messages":[{"role":"user","content":"x"}]}`:                                              "missing_field",
 		`{"model":"m","messages":[]}`:                                                               "missing_field",
 		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                                "invalid_value",
-		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:               "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:               "missing_field",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}`: "invalid_value",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:                "invalid_temperature",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:                         "invalid_json",
 		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`:           "unsupported_parameter",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":0}`:                            "invalid_value",
 	} {
 		_, err := decodeChat([]byte(body))
 		if err == nil || err.code != code {
@@ -88,16 +89,9 @@ func TestDecodeChatParams(t *testing.T) {
 	}
 	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],`
 	for extra, param := range map[string]string{
-		`"n":2}`:                         "n",
-		`"tools":[{"type":"function"}]}`: "tools",
-		`"tool_choice":"auto"}`:          "tool_choice",
-		`"parallel_tool_calls":false}`:   "parallel_tool_calls",
-		`"logprobs":true}`:               "logprobs",
-		`"top_logprobs":2}`:              "top_logprobs",
-		`"store":true}`:                  "store",
-		`"metadata":{"a":"b"}}`:          "metadata",
-		`"service_tier":"flex"}`:         "service_tier",
-		`"response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{}}}}`: "response_format",
+		`"store":true}`:          "store",
+		`"metadata":{"a":"b"}}`:  "metadata",
+		`"service_tier":"flex"}`: "service_tier",
 	} {
 		_, err := decodeChat([]byte(base + extra))
 		if err == nil || err.code != "unsupported_parameter" || err.param != param || !strings.Contains(err.msg, param) {

@@ -238,43 +238,128 @@ type chatWriter struct {
 }
 
 type chatCompletion struct {
-	ID                string       `json:"id"`
-	Object            string       `json:"object"`
-	Created           int64        `json:"created"`
-	Model             string       `json:"model"`
-	Choices           []chatChoice `json:"choices"`
-	Usage             *usageJSON   `json:"usage,omitempty"`
-	SystemFingerprint *string      `json:"system_fingerprint"`
+	ID                string         `json:"id"`
+	Object            string         `json:"object"`
+	Created           int64          `json:"created"`
+	Model             string         `json:"model"`
+	Choices           []chatChoice   `json:"choices"`
+	Usage             *chatUsageJSON `json:"usage,omitempty"`
+	SystemFingerprint *string        `json:"system_fingerprint"`
+}
+
+// chatUsageJSON is the chat answer's usage, with OpenAI's details.
+type chatUsageJSON struct {
+	usageJSON
+	PromptTokensDetails struct {
+		CachedTokens int32 `json:"cached_tokens"`
+	} `json:"prompt_tokens_details"`
+	CompletionTokensDetails struct {
+		ReasoningTokens int32 `json:"reasoning_tokens"`
+	} `json:"completion_tokens_details"`
+}
+
+func chatUsageOf(u *pb.Usage) *chatUsageJSON {
+	out := &chatUsageJSON{usageJSON: usageOf(u)}
+	out.PromptTokensDetails.CachedTokens = u.GetCachedTokens()
+	out.CompletionTokensDetails.ReasoningTokens = u.GetReasoningTokens()
+	return out
 }
 
 type chatChoice struct {
-	Index        int          `json:"index"`
-	Message      *chatMsgJSON `json:"message,omitempty"`
-	Delta        *chatMsgJSON `json:"delta,omitempty"`
-	Logprobs     *struct{}    `json:"logprobs"`
-	FinishReason *string      `json:"finish_reason"`
+	Index        int32           `json:"index"`
+	Message      *chatMsgJSON    `json:"message,omitempty"`
+	Delta        *chatDeltaJSON  `json:"delta,omitempty"`
+	Logprobs     json.RawMessage `json:"logprobs"`
+	FinishReason *string         `json:"finish_reason"`
 }
 
+// chatMsgJSON is a plain answer's message: content is null when the model
+// only called tools or refused, refusal is null when it did not refuse.
 type chatMsgJSON struct {
-	Role    string  `json:"role,omitempty"`
-	Content *string `json:"content,omitempty"`
-	Refusal *string `json:"refusal,omitempty"`
+	Role      string        `json:"role"`
+	Content   *string       `json:"content"`
+	Refusal   *string       `json:"refusal"`
+	ToolCalls []toolCallOut `json:"tool_calls,omitempty"`
 	// A reasoning model's thinking, as DeepSeek-style OpenAI-compatible
-	// servers stream it.
+	// servers return it.
 	ReasoningContent *string `json:"reasoning_content,omitempty"`
+}
+
+// chatDeltaJSON is a stream chunk's delta: only what the chunk adds.
+type chatDeltaJSON struct {
+	Role             string        `json:"role,omitempty"`
+	Content          *string       `json:"content,omitempty"`
+	Refusal          *string       `json:"refusal,omitempty"`
+	ReasoningContent *string       `json:"reasoning_content,omitempty"`
+	ToolCalls        []toolCallOut `json:"tool_calls,omitempty"`
+}
+
+// functionJSON is a tool call's function; in a delta, name only in the
+// call's first one, arguments the next fragment.
+type functionJSON struct {
+	Name      string `json:"name,omitempty"`
+	Arguments string `json:"arguments"`
+}
+
+// toolCallOut is a tool call of an answer; in a stream delta it has its
+// index, and only the call's first delta has the id, type and name.
+type toolCallOut struct {
+	Index    *int32       `json:"index,omitempty"`
+	ID       string       `json:"id,omitempty"`
+	Type     string       `json:"type,omitempty"`
+	Function functionJSON `json:"function"`
+}
+
+// toolCallsJSON turns calls into the answer's tool_calls; delta: as stream
+// deltas, with their index.
+func toolCallsJSON(calls []*pb.ToolCall, delta bool) []toolCallOut {
+	out := make([]toolCallOut, 0, len(calls))
+	for _, c := range calls {
+		t := toolCallOut{ID: c.Id, Type: c.Type, Function: functionJSON{Name: c.Name, Arguments: c.Arguments}}
+		if t.Type == "" && (c.Id != "" || !delta) {
+			t.Type = "function"
+		}
+		if delta {
+			i := c.Index
+			t.Index = &i
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// rawOrNull is a JSON text as a raw value, null when empty.
+func rawOrNull(s string) json.RawMessage {
+	if s == "" {
+		return json.RawMessage("null")
+	}
+	return json.RawMessage(s)
 }
 
 func (c *chatWriter) id() string { return "chatcmpl-" + c.req.ID }
 
+// messageChoice is one choice of a plain answer.
+func messageChoice(index int32, content, refusal, reasoning, finish, logprobs string, calls []*pb.ToolCall) chatChoice {
+	msg := &chatMsgJSON{Role: "assistant", Content: &content, Refusal: optional(refusal), ReasoningContent: optional(reasoning)}
+	if content == "" && (len(calls) > 0 || refusal != "") {
+		msg.Content = nil
+	}
+	if len(calls) > 0 {
+		msg.ToolCalls = toolCallsJSON(calls, false)
+	}
+	finish = orStop(finish)
+	return chatChoice{Index: index, Message: msg, Logprobs: rawOrNull(logprobs), FinishReason: &finish}
+}
+
 func (c *chatWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
 	c.setHeaders(tr, res)
-	content, finish := res.Content, orStop(res.FinishReason)
-	u := usageOf(res.Usage)
+	choices := []chatChoice{messageChoice(0, res.Content, res.Refusal, res.Reasoning, res.FinishReason, res.LogprobsJSON, res.ToolCalls)}
+	for _, m := range res.MoreChoices {
+		choices = append(choices, messageChoice(m.Index, m.Content, m.Refusal, "", m.FinishReason, m.LogprobsJson, m.ToolCalls))
+	}
 	writeJSON(c.w, http.StatusOK, chatCompletion{
 		ID: c.id(), Object: "chat.completion", Created: c.created, Model: res.ModelUsed,
-		Choices: []chatChoice{{Index: 0, Message: &chatMsgJSON{Role: "assistant", Content: &content, Refusal: optional(res.Refusal),
-			ReasoningContent: optional(res.Reasoning)}, FinishReason: &finish}},
-		Usage: &u,
+		Choices: choices, Usage: chatUsageOf(res.Usage),
 	})
 	c.flush()
 }
@@ -286,9 +371,12 @@ func orStop(s string) string {
 	return s
 }
 
-func (c *chatWriter) chunk(model string, delta *chatMsgJSON, finish *string) chatCompletion {
-	return chatCompletion{ID: c.id(), Object: "chat.completion.chunk", Created: c.created, Model: model,
-		Choices: []chatChoice{{Index: 0, Delta: delta, FinishReason: finish}}}
+func (c *chatWriter) chunk(index int32, delta *chatDeltaJSON, logprobs json.RawMessage, finish *string) chatCompletion {
+	if logprobs == nil {
+		logprobs = json.RawMessage("null")
+	}
+	return chatCompletion{ID: c.id(), Object: "chat.completion.chunk", Created: c.created, Model: c.streamModel,
+		Choices: []chatChoice{{Index: index, Delta: delta, Logprobs: logprobs, FinishReason: finish}}}
 }
 
 func (c *chatWriter) model(tr *pipeline.Trace) string {
@@ -298,23 +386,39 @@ func (c *chatWriter) model(tr *pipeline.Trace) string {
 	return c.req.Chat.Model
 }
 
+// choices is how many choices the answer has (n).
+func (c *chatWriter) choices() int32 { return max(1, c.req.Chat.GetN()) }
+
+// StreamStart starts the stream with each choice's role chunk.
 func (c *chatWriter) StreamStart(tr *pipeline.Trace) error {
 	if err := c.startSSE(tr, currentAttempt(tr)); err != nil {
 		return err
 	}
-	empty := ""
 	c.streamModel = c.model(tr)
-	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Role: "assistant", Content: &empty}, nil))
+	for i := range c.choices() {
+		empty := ""
+		if err := c.event(c.chunk(i, &chatDeltaJSON{Role: "assistant", Content: &empty}, nil, nil)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// StreamChunk sends the chunk's content, refusal and reasoning (the
-// reasoning as delta.reasoning_content).
+// StreamChunk sends the chunk's content, refusal, reasoning (as
+// delta.reasoning_content), tool-call deltas and logprobs, in its choice.
 func (c *chatWriter) StreamChunk(ch *pb.StreamChunk) error {
-	if ch.Content == "" && ch.Refusal == "" && ch.ReasoningContent == "" {
+	if ch.Content == "" && ch.Refusal == "" && ch.ReasoningContent == "" && len(ch.ToolCalls) == 0 && ch.LogprobsJson == "" {
 		return nil
 	}
-	return c.event(c.chunk(c.streamModel, &chatMsgJSON{Content: optional(ch.Content), Refusal: optional(ch.Refusal),
-		ReasoningContent: optional(ch.ReasoningContent)}, nil))
+	d := &chatDeltaJSON{Content: optional(ch.Content), Refusal: optional(ch.Refusal), ReasoningContent: optional(ch.ReasoningContent)}
+	if len(ch.ToolCalls) > 0 {
+		d.ToolCalls = toolCallsJSON(ch.ToolCalls, true)
+	}
+	var lp json.RawMessage
+	if ch.LogprobsJson != "" {
+		lp = json.RawMessage(ch.LogprobsJson)
+	}
+	return c.event(c.chunk(ch.ChoiceIndex, d, lp, nil))
 }
 
 // optional is nil for an empty string, so that the field is left out.
@@ -325,16 +429,23 @@ func optional(s string) *string {
 	return &s
 }
 
-// StreamEnd sends the finish chunk, the usage chunk when the client asked for
-// it (stream_options.include_usage), then [DONE].
+// StreamEnd sends each choice's finish chunk, the usage chunk when the
+// client asked for it (stream_options.include_usage), then [DONE].
 func (c *chatWriter) StreamEnd(res *pipeline.Result, _ *pipeline.Trace) error {
-	finish := orStop(res.FinishReason)
-	if err := c.event(c.chunk(c.streamModel, &chatMsgJSON{}, &finish)); err != nil {
-		return err
+	finishes := []string{orStop(res.FinishReason)}
+	for _, m := range res.MoreChoices {
+		finishes = append(finishes, orStop(m.FinishReason))
+	}
+	for len(finishes) < int(c.choices()) {
+		finishes = append(finishes, "stop")
+	}
+	for i := range finishes {
+		if err := c.event(c.chunk(int32(i), &chatDeltaJSON{}, nil, &finishes[i])); err != nil {
+			return err
+		}
 	}
 	if c.req.Chat.IncludeUsage {
-		u := usageOf(res.Usage)
-		if err := c.event(chatCompletion{ID: c.id(), Object: "chat.completion.chunk", Created: c.created, Model: c.streamModel, Choices: []chatChoice{}, Usage: &u}); err != nil {
+		if err := c.event(chatCompletion{ID: c.id(), Object: "chat.completion.chunk", Created: c.created, Model: c.streamModel, Choices: []chatChoice{}, Usage: chatUsageOf(res.Usage)}); err != nil {
 			return err
 		}
 	}

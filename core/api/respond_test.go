@@ -66,3 +66,62 @@ func TestPlainRefusal(t *testing.T) {
 		t.Errorf("chat: %s", rec.Body.String())
 	}
 }
+
+// A plain answer with only tool calls has content null, the calls with
+// their id, type and function, and the usage details.
+func TestPlainToolCallAnswer(t *testing.T) {
+	res := &pipeline.Result{FinishReason: "tool_calls", ModelUsed: "m",
+		ToolCalls:   []*pb.ToolCall{{Index: 0, Id: "call_1", Type: "function", Name: "get_weather", Arguments: `{"city":"Paris"}`}},
+		Usage:       &pb.Usage{PromptTokens: 5, CompletionTokens: 7, TotalTokens: 12, CachedTokens: 2, ReasoningTokens: 3},
+		MoreChoices: []*pb.Choice{{Index: 1, Content: "hi", FinishReason: "stop", LogprobsJson: `{"content":[],"refusal":null}`}}}
+	a, rec := testAnswer(pipeline.RouteChat, false)
+	(&chatWriter{answer: a}).Complete(res, &pipeline.Trace{Headers: map[string]string{}})
+	body := rec.Body.String()
+	for _, want := range []string{
+		`"message":{"role":"assistant","content":null,"refusal":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},"logprobs":null,"finish_reason":"tool_calls"`,
+		`{"index":1,"message":{"role":"assistant","content":"hi","refusal":null},"logprobs":{"content":[],"refusal":null},"finish_reason":"stop"}`,
+		`"prompt_tokens_details":{"cached_tokens":2},"completion_tokens_details":{"reasoning_tokens":3}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("missing %s in %s", want, body)
+		}
+	}
+}
+
+// Tool-call deltas go out as OpenAI streams them: index always, id, type
+// and name only on a call's first delta; each choice finishes on its own.
+func TestStreamToolCallDeltas(t *testing.T) {
+	a, rec := testAnswer(pipeline.RouteChat, true)
+	n := int32(2)
+	a.req.Chat.N = &n
+	c := &chatWriter{answer: a}
+	tr := &pipeline.Trace{Headers: map[string]string{}}
+	if err := c.StreamStart(tr); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []*pb.StreamChunk{
+		{ToolCalls: []*pb.ToolCall{{Index: 0, Id: "call_1", Type: "function", Name: "f"}}},
+		{ToolCalls: []*pb.ToolCall{{Index: 0, Arguments: `{"a"`}}},
+		{ChoiceIndex: 1, Content: "x", LogprobsJson: `{"content":[{"token":"x","logprob":-1}],"refusal":null}`},
+	} {
+		if err := c.StreamChunk(ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.StreamEnd(&pipeline.Result{FinishReason: "tool_calls", MoreChoices: []*pb.Choice{{Index: 1, FinishReason: "stop"}}}, tr); err != nil {
+		t.Fatal(err)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`"choices":[{"index":1,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]`,
+		`"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":""}}]}`,
+		`"delta":{"tool_calls":[{"index":0,"function":{"arguments":"{\"a\""}}]}`,
+		`{"index":1,"delta":{"content":"x"},"logprobs":{"content":[{"token":"x","logprob":-1}],"refusal":null},"finish_reason":null}`,
+		`{"index":0,"delta":{},"logprobs":null,"finish_reason":"tool_calls"}`,
+		`{"index":1,"delta":{},"logprobs":null,"finish_reason":"stop"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("missing %s in %s", want, body)
+		}
+	}
+}

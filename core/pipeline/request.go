@@ -90,6 +90,13 @@ type Result struct {
 	Refusal string
 	// Reasoning is a reasoning model's thinking, when the provider streamed it.
 	Reasoning string
+	// ToolCalls are the calls the model made, in index order.
+	ToolCalls []*pb.ToolCall
+	// LogprobsJSON is OpenAI's logprobs object of the answer, "" when not
+	// asked for.
+	LogprobsJSON string
+	// MoreChoices are choices 1…n-1 of an n > 1 answer.
+	MoreChoices []*pb.Choice
 }
 
 // Error is a failed request as the contract shows it; the api package turns
@@ -720,46 +727,6 @@ func (d *streamDeadline) chunk() {
 
 func (d *streamDeadline) stop() { d.timer.Stop() }
 
-// streamAccumulator builds the Result of a stream from its chunks.
-type streamAccumulator struct {
-	b, refusal, reasoning strings.Builder
-	res                   Result
-	ended                 bool
-}
-
-// add folds a chunk in and reports whether it carries anything for the
-// client (role-only or usage-only chunks do not).
-func (a *streamAccumulator) add(chunk *pb.StreamChunk) bool {
-	if chunk.Id != "" {
-		a.res.ID = chunk.Id
-	}
-	if chunk.Usage != nil {
-		a.res.Usage = chunk.Usage
-	}
-	if chunk.FinishReason != "" {
-		a.res.FinishReason = chunk.FinishReason
-		a.ended = true
-	}
-	a.refusal.WriteString(chunk.Refusal)
-	a.reasoning.WriteString(chunk.ReasoningContent)
-	if chunk.Content == "" && chunk.FinishReason == "" && chunk.Refusal == "" && chunk.ReasoningContent == "" {
-		return false
-	}
-	a.b.WriteString(chunk.Content)
-	return true
-}
-
-// result is the stream's Result, or a failure when it ended without a
-// finish reason.
-func (a *streamAccumulator) result() (*Result, *pb.ProviderError) {
-	if !a.ended {
-		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "upstream stream ended early"}
-	}
-	res := a.res
-	res.Content, res.Refusal, res.Reasoning = a.b.String(), a.refusal.String(), a.reasoning.String()
-	return &res, nil
-}
-
 // streamErr classes a broken stream RPC by its cause.
 func streamErr(actx, reqCtx context.Context, err error) *pb.ProviderError {
 	switch cause := context.Cause(actx); {
@@ -853,6 +820,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 	if res != nil {
 		ev.ModelUsed, ev.Provider, ev.UpstreamModel = res.ModelUsed, res.Provider, res.UpstreamModel
 		ev.Response, ev.FinishReason, ev.Usage = res.Content, res.FinishReason, res.Usage
+		ev.ToolCalls, ev.Refusal = res.ToolCalls, res.Refusal
 		if res.CostKnown {
 			ev.Annotations = maps.Clone(ev.Annotations)
 			if ev.Annotations == nil {
