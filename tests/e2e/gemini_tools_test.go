@@ -1,0 +1,247 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"image"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+// Tools, structured output and images through the gateway to Gemini
+// (gemini-secondary, provider-gemini against the simulator's Gemini wire),
+// and a fallback from OpenAI to Gemini in the middle of a tool loop.
+
+// gemWeatherTool is a strict OpenAI tool, as the SDKs send it.
+var gemWeatherTool = map[string]any{"type": "function", "function": map[string]any{
+	"name": "get_weather", "description": "Current weather in a city.", "strict": true,
+	"parameters": map[string]any{
+		"type": "object", "additionalProperties": false, "required": []string{"city", "unit"},
+		"properties": map[string]any{
+			"city": map[string]any{"type": "string"},
+			"unit": map[string]any{"type": "string", "enum": []string{"celsius", "fahrenheit"}},
+		},
+	},
+}}
+
+// gemToolCall is one tool call of a chat answer.
+type gemToolCall struct {
+	Index    *int   `json:"index"`
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Function struct {
+		Name      string `json:"name"`
+		Arguments string `json:"arguments"`
+	} `json:"function"`
+}
+
+type gemChatAnswer struct {
+	Model   string `json:"model"`
+	Choices []struct {
+		Message struct {
+			Role      string        `json:"role"`
+			Content   *string       `json:"content"`
+			ToolCalls []gemToolCall `json:"tool_calls"`
+		} `json:"message"`
+		FinishReason string `json:"finish_reason"`
+	} `json:"choices"`
+}
+
+func gemChat(t *testing.T, g *gateway, body map[string]any) gemChatAnswer {
+	t.Helper()
+	r := postJSON(t, g.url()+"/v1/chat/completions", body, nil)
+	if r.status != 200 {
+		t.Fatalf("chat: %d %s", r.status, r.body)
+	}
+	var a gemChatAnswer
+	if err := json.Unmarshal(r.body, &a); err != nil || len(a.Choices) != 1 {
+		t.Fatalf("chat answer: %v %s", err, r.body)
+	}
+	return a
+}
+
+// gemCheckWeatherCall checks a get_weather call's id and arguments.
+func gemCheckWeatherCall(t *testing.T, tc gemToolCall) {
+	t.Helper()
+	var args struct{ City, Unit string }
+	if tc.Type != "function" || tc.Function.Name != "get_weather" || !strings.HasPrefix(tc.ID, "call_") || len(tc.ID) > 40 ||
+		json.Unmarshal([]byte(tc.Function.Arguments), &args) != nil || args.City == "" || (args.Unit != "celsius" && args.Unit != "fahrenheit") {
+		t.Errorf("tool call %+v", tc)
+	}
+}
+
+func TestGeminiToolLoopThroughTheGateway(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	messages := []any{map[string]any{"role": "user", "content": "What is the weather in Paris?"}}
+	a := gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": messages,
+		"tools": []any{gemWeatherTool}, "tool_choice": map[string]any{"type": "function", "function": map[string]any{"name": "get_weather"}}})
+	c := a.Choices[0]
+	if c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 || (c.Message.Content != nil && *c.Message.Content != "") {
+		t.Fatalf("turn 1: %+v", a)
+	}
+	tc := c.Message.ToolCalls[0]
+	gemCheckWeatherCall(t, tc)
+
+	// Turn 2: the SDK echoes the assistant message and adds the result.
+	messages = append(messages,
+		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": tc.ID, "type": "function",
+			"function": map[string]any{"name": tc.Function.Name, "arguments": tc.Function.Arguments}}}},
+		map[string]any{"role": "tool", "tool_call_id": tc.ID, "content": `{"temp_c": 11, "sky": "cloudy"}`})
+	a = gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": messages, "tools": []any{gemWeatherTool}})
+	c = a.Choices[0]
+	if c.FinishReason != "stop" || len(c.Message.ToolCalls) != 0 || c.Message.Content == nil ||
+		!strings.Contains(*c.Message.Content, `tool results: {"temp_c":11,"sky":"cloudy"}`) {
+		t.Fatalf("turn 2: %+v", a)
+	}
+	if _, by := s.requests(t); by["gemini-2.0-flash"] != 2 {
+		t.Errorf("upstream calls %v", by)
+	}
+}
+
+func TestGeminiStreamedToolCallThroughTheGateway(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	sr := postStream(t, g.url()+"/v1/chat/completions", map[string]any{"model": "gemini-secondary", "stream": true,
+		"messages": []any{map[string]any{"role": "user", "content": "Weather in Rome?"}},
+		"tools":    []any{gemWeatherTool}, "tool_choice": "required"})
+	if sr.status != 200 || !sr.done() {
+		t.Fatalf("stream: %d %s", sr.status, sr.raw)
+	}
+	// Assemble the deltas as the SDKs do: by index, arguments joined.
+	calls := map[int]*gemToolCall{}
+	finish := ""
+	for _, ev := range sr.events[:len(sr.events)-1] {
+		var ch struct {
+			Choices []struct {
+				Delta struct {
+					ToolCalls []gemToolCall `json:"tool_calls"`
+				} `json:"delta"`
+				FinishReason *string `json:"finish_reason"`
+			} `json:"choices"`
+		}
+		if err := json.Unmarshal([]byte(ev), &ch); err != nil {
+			t.Fatalf("chunk %s: %v", ev, err)
+		}
+		for _, c := range ch.Choices {
+			for _, d := range c.Delta.ToolCalls {
+				if d.Index == nil {
+					t.Fatalf("a delta without index: %s", ev)
+				}
+				cur := calls[*d.Index]
+				if cur == nil {
+					cur = &gemToolCall{}
+					calls[*d.Index] = cur
+				}
+				if d.ID != "" {
+					cur.ID, cur.Type, cur.Function.Name = d.ID, d.Type, d.Function.Name
+				}
+				cur.Function.Arguments += d.Function.Arguments
+			}
+			if c.FinishReason != nil {
+				finish = *c.FinishReason
+			}
+		}
+	}
+	if len(calls) != 1 || calls[0] == nil || finish != "tool_calls" {
+		t.Fatalf("calls %v finish %q: %s", calls, finish, sr.raw)
+	}
+	gemCheckWeatherCall(t, *calls[0])
+}
+
+func TestGeminiStructuredOutputThroughTheGateway(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	// What openai-python's parse() sends for a Pydantic model.
+	schema := map[string]any{"type": "object", "additionalProperties": false, "title": "Person",
+		"required":   []string{"name", "age", "email"},
+		"properties": map[string]any{"name": map[string]any{"type": "string", "title": "Name"}, "age": map[string]any{"type": "integer", "minimum": 0},
+			"email": map[string]any{"anyOf": []any{map[string]any{"type": "string"}, map[string]any{"type": "null"}}}}}
+	a := gemChat(t, g, map[string]any{"model": "gemini-secondary",
+		"messages":        []any{map[string]any{"role": "user", "content": "Invent a person."}},
+		"response_format": map[string]any{"type": "json_schema", "json_schema": map[string]any{"name": "Person", "strict": true, "schema": schema}}})
+	var person struct {
+		Name  *string `json:"name"`
+		Age   *int    `json:"age"`
+		Email any     `json:"email"`
+	}
+	content := a.Choices[0].Message.Content
+	if content == nil || json.Unmarshal([]byte(*content), &person) != nil || person.Name == nil || person.Age == nil || *person.Age < 0 {
+		t.Fatalf("json_schema answer: %+v", a)
+	}
+	// A schema Gemini cannot express is a 400 before any call.
+	cyclic := map[string]any{"$defs": map[string]any{"Node": map[string]any{"type": "object", "properties": map[string]any{"next": map[string]any{"$ref": "#/$defs/Node"}}}}, "$ref": "#/$defs/Node"}
+	n, _ := s.requests(t)
+	r := postJSON(t, g.url()+"/v1/chat/completions", map[string]any{"model": "gemini-secondary",
+		"messages":        []any{map[string]any{"role": "user", "content": "x"}},
+		"response_format": map[string]any{"type": "json_schema", "json_schema": map[string]any{"name": "Tree", "schema": cyclic}}}, nil)
+	if r.status != 400 || !strings.Contains(string(r.body), "recursive $ref") {
+		t.Errorf("cyclic schema: %d %s", r.status, r.body)
+	}
+	if after, _ := s.requests(t); after != n {
+		t.Errorf("a schema Gemini cannot take reached the upstream")
+	}
+}
+
+func TestGeminiImageDataURLThroughTheGateway(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	var b bytes.Buffer
+	_ = png.Encode(&b, image.NewGray(image.Rect(0, 0, 3, 3)))
+	url := "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+	a := gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": []any{map[string]any{"role": "user", "content": []any{
+		map[string]any{"type": "text", "text": "What is in this picture?"},
+		map[string]any{"type": "image_url", "image_url": map[string]any{"url": url, "detail": "low"}},
+	}}}})
+	if c := a.Choices[0].Message.Content; c == nil || !strings.Contains(*c, "What is in this picture?") {
+		t.Fatalf("image answer: %+v", a)
+	}
+	if _, by := s.requests(t); by["gemini-2.0-flash"] != 1 {
+		t.Errorf("upstream calls %v", by)
+	}
+}
+
+// TestFallbackFromOpenAIToGeminiMidToolLoop: a conversation whose history
+// holds OpenAI-issued tool calls continues on Gemini when OpenAI fails with
+// 500: Gemini makes the next call, and answers after its result, on a
+// history that mixes both providers' ids.
+func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	s.fault(t, "gpt-4o", "500")
+	messages := []any{
+		map[string]any{"role": "system", "content": "You are a travel assistant."},
+		map[string]any{"role": "user", "content": "What is the weather in Paris?"},
+		// The turn OpenAI answered earlier, as the SDK echoes it.
+		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": "call_Y6qJtE5qnKs0ZRIhAbCdEf12", "type": "function",
+			"function": map[string]any{"name": "get_weather", "arguments": `{"city":"Paris","unit":"celsius"}`}}}},
+		map[string]any{"role": "tool", "tool_call_id": "call_Y6qJtE5qnKs0ZRIhAbCdEf12", "content": "11 degrees"},
+		map[string]any{"role": "assistant", "content": "It is 11 degrees in Paris."},
+		map[string]any{"role": "user", "content": "And call get_weather for Rome?"},
+	}
+	a := gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": []any{gemWeatherTool}})
+	c := a.Choices[0]
+	if c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 {
+		t.Fatalf("turn on Gemini: %+v", a)
+	}
+	tc := c.Message.ToolCalls[0]
+	gemCheckWeatherCall(t, tc)
+	if _, by := s.requests(t); by["gpt-4o"] != 1 || by["gemini-2.0-flash"] != 1 {
+		t.Errorf("upstream calls %v: OpenAI must fail first, Gemini answer", by)
+	}
+
+	messages = append(messages,
+		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": tc.ID, "type": "function",
+			"function": map[string]any{"name": tc.Function.Name, "arguments": tc.Function.Arguments}}}},
+		map[string]any{"role": "tool", "tool_call_id": tc.ID, "content": "17 degrees"})
+	a = gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": []any{gemWeatherTool}})
+	c = a.Choices[0]
+	if c.FinishReason != "stop" || c.Message.Content == nil || !strings.Contains(*c.Message.Content, `tool results: {"output":"17 degrees"}`) {
+		t.Fatalf("final answer on Gemini: %+v", a)
+	}
+	if _, by := s.requests(t); by["gpt-4o"] != 2 || by["gemini-2.0-flash"] != 2 {
+		t.Errorf("upstream calls %v", by)
+	}
+}
