@@ -156,7 +156,7 @@ func TestGeminiStructuredOutputThroughTheGateway(t *testing.T) {
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	// What openai-python's parse() sends for a Pydantic model.
 	schema := map[string]any{"type": "object", "additionalProperties": false, "title": "Person",
-		"required":   []string{"name", "age", "email"},
+		"required": []string{"name", "age", "email"},
 		"properties": map[string]any{"name": map[string]any{"type": "string", "title": "Name"}, "age": map[string]any{"type": "integer", "minimum": 0},
 			"email": map[string]any{"anyOf": []any{map[string]any{"type": "string"}, map[string]any{"type": "null"}}}}}
 	a := gemChat(t, g, map[string]any{"model": "gemini-secondary",
