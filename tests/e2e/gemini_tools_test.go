@@ -72,6 +72,16 @@ func gemCheckWeatherCall(t *testing.T, tc gemToolCall) {
 	}
 }
 
+// gemToolTurn is what an SDK appends after a call: the assistant message
+// echoed, and the tool's result.
+func gemToolTurn(tc gemToolCall, result string) []any {
+	return []any{
+		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": tc.ID, "type": "function",
+			"function": map[string]any{"name": tc.Function.Name, "arguments": tc.Function.Arguments}}}},
+		map[string]any{"role": "tool", "tool_call_id": tc.ID, "content": result},
+	}
+}
+
 func TestGeminiToolLoopThroughTheGateway(t *testing.T) {
 	s := startSim(t)
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
@@ -86,10 +96,7 @@ func TestGeminiToolLoopThroughTheGateway(t *testing.T) {
 	gemCheckWeatherCall(t, tc)
 
 	// Turn 2: the SDK echoes the assistant message and adds the result.
-	messages = append(messages,
-		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": tc.ID, "type": "function",
-			"function": map[string]any{"name": tc.Function.Name, "arguments": tc.Function.Arguments}}}},
-		map[string]any{"role": "tool", "tool_call_id": tc.ID, "content": `{"temp_c": 11, "sky": "cloudy"}`})
+	messages = append(messages, gemToolTurn(tc, `{"temp_c": 11, "sky": "cloudy"}`)...)
 	a = gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": messages, "tools": []any{gemWeatherTool}})
 	c = a.Choices[0]
 	if c.FinishReason != "stop" || len(c.Message.ToolCalls) != 0 || c.Message.Content == nil ||
@@ -232,10 +239,7 @@ func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
 		t.Errorf("upstream calls %v: OpenAI must fail first, Gemini answer", by)
 	}
 
-	messages = append(messages,
-		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": tc.ID, "type": "function",
-			"function": map[string]any{"name": tc.Function.Name, "arguments": tc.Function.Arguments}}}},
-		map[string]any{"role": "tool", "tool_call_id": tc.ID, "content": "17 degrees"})
+	messages = append(messages, gemToolTurn(tc, "17 degrees")...)
 	a = gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": []any{gemWeatherTool}})
 	c = a.Choices[0]
 	if c.FinishReason != "stop" || c.Message.Content == nil || !strings.Contains(*c.Message.Content, `tool results: {"output":"17 degrees"}`) {
