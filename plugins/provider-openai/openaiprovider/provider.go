@@ -10,6 +10,7 @@ package openaiprovider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -268,25 +269,30 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	if len(resp.Choices) == 0 {
 		return nil, p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", "upstream answer has no choices")
 	}
-	choice := resp.Choices[0]
-	finish := string(choice.FinishReason)
-	if finish == "error" {
+	out := answerOf(&resp, x.body)
+	if out.FinishReason == "error" {
 		return nil, p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", "upstream ended the generation with an error")
 	}
-	if finish == string(openai.FinishReasonContentFilter) && choice.Message.Content == "" {
+	if out.FinishReason == string(openai.FinishReasonContentFilter) && out.Content == "" {
 		return nil, p.classify.fail(sdk.ClassContentFilter, x.status, 0, "content_filter", "the upstream's content filter blocked the answer")
 	}
-	return &sdk.CompleteResponse{
-		Id:           resp.ID,
-		Content:      choice.Message.Content,
-		FinishReason: finish,
-		Model:        resp.Model,
-		Usage: &sdk.Usage{
-			PromptTokens:     int32(resp.Usage.PromptTokens),
-			CompletionTokens: int32(resp.Usage.CompletionTokens),
-			TotalTokens:      int32(resp.Usage.TotalTokens),
-		},
-	}, nil
+	return out, nil
+}
+
+// answerOf maps a whole answer from its body as sent (tool calls,
+// refusal, logprobs, every choice), or from go-openai's decoding when the
+// body was not kept.
+func answerOf(resp *openai.ChatCompletionResponse, body []byte) *sdk.CompleteResponse {
+	var w wireAnswer
+	if len(body) > 0 && json.Unmarshal(body, &w) == nil && len(w.Choices) > 0 {
+		return w.toResponse()
+	}
+	ch := resp.Choices[0]
+	finish := string(ch.FinishReason)
+	if finish == "" {
+		finish = "stop"
+	}
+	return &sdk.CompleteResponse{Id: resp.ID, Content: ch.Message.Content, Refusal: ch.Message.Refusal, FinishReason: finish, Model: resp.Model, Usage: toUsage(&resp.Usage)}
 }
 
 // parseErrorBodyIfAny finds an error object in a 2xx body cheaply.

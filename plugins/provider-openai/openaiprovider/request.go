@@ -2,6 +2,8 @@ package openaiprovider
 
 import (
 	"bytes"
+	"encoding/json"
+	"slices"
 	"strings"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -69,7 +71,7 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 		Stream:   stream,
 	}
 	for _, m := range cr.GetMessages() {
-		out.Messages = append(out.Messages, openai.ChatCompletionMessage{Role: m.GetRole(), Content: m.GetContent(), Name: m.GetName()})
+		out.Messages = append(out.Messages, toMessage(m))
 	}
 	var patch bodyPatch
 	if cr.Temperature != nil {
@@ -81,7 +83,7 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 		patch.topPZero = out.TopP == 0
 	}
 	if cr.MaxTokens != nil && cr.GetMaxTokens() > 0 {
-		if isReasoningModel(model) {
+		if cr.GetMaxCompletionTokens() || isReasoningModel(model) {
 			out.MaxCompletionTokens = int(cr.GetMaxTokens())
 		} else {
 			out.MaxTokens = int(cr.GetMaxTokens())
@@ -91,7 +93,18 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 	out.FrequencyPenalty = float32(cr.GetFrequencyPenalty())
 	if rf := cr.GetResponseFormat(); rf != "" {
 		out.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatType(rf)}
+		if js := cr.GetJsonSchema(); js != nil {
+			out.ResponseFormat.Type = openai.ChatCompletionResponseFormatTypeJSONSchema
+			out.ResponseFormat.JSONSchema = &openai.ChatCompletionResponseFormatJSONSchema{Name: js.GetName(), Description: js.GetDescription(),
+				Schema: json.RawMessage(js.GetSchemaJson()), Strict: js.GetStrict()}
+		}
 	}
+	mapTools(cr, &out)
+	if cr.N != nil && cr.GetN() > 1 {
+		out.N = int(cr.GetN())
+	}
+	out.LogProbs = cr.GetLogprobs()
+	out.TopLogProbs = int(cr.GetTopLogprobs())
 	if lb := cr.GetLogitBias(); len(lb) > 0 {
 		out.LogitBias = make(map[string]int, len(lb))
 		for tok, v := range lb {
@@ -110,9 +123,86 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 	return out, patch
 }
 
+// toMessage maps one message: its content as text or as parts (images
+// included), an assistant's tool calls and refusal, a tool message's
+// tool_call_id.
+func toMessage(m *sdk.Message) openai.ChatCompletionMessage {
+	out := openai.ChatCompletionMessage{Role: m.GetRole(), Name: m.GetName(), ToolCallID: m.GetToolCallId(), Refusal: m.GetRefusal()}
+	if parts := m.GetParts(); len(parts) > 0 {
+		out.MultiContent = make([]openai.ChatMessagePart, 0, len(parts))
+		for _, p := range parts {
+			if p.GetType() == "image_url" {
+				out.MultiContent = append(out.MultiContent, openai.ChatMessagePart{Type: openai.ChatMessagePartTypeImageURL,
+					ImageURL: &openai.ChatMessageImageURL{URL: p.GetImageUrl(), Detail: openai.ImageURLDetail(p.GetImageDetail())}})
+				continue
+			}
+			out.MultiContent = append(out.MultiContent, openai.ChatMessagePart{Type: openai.ChatMessagePartTypeText, Text: p.GetText()})
+		}
+	} else {
+		out.Content = m.GetContent()
+	}
+	for _, c := range m.GetToolCalls() {
+		out.ToolCalls = append(out.ToolCalls, openai.ToolCall{ID: c.GetId(), Type: openai.ToolTypeFunction,
+			Function: openai.FunctionCall{Name: c.GetName(), Arguments: c.GetArguments()}})
+	}
+	return out
+}
+
+// emptyParameters is the schema of a function without parameters (what
+// OpenAI assumes when parameters is left out; go-openai would send null).
+var emptyParameters = json.RawMessage(`{"type":"object","properties":{}}`)
+
+// mapTools maps tools, tool_choice and parallel_tool_calls.
+func mapTools(cr *sdk.ChatRequest, out *openai.ChatCompletionRequest) {
+	for _, t := range cr.GetTools() {
+		params := emptyParameters
+		if t.GetParametersJson() != "" {
+			params = json.RawMessage(t.GetParametersJson())
+		}
+		out.Tools = append(out.Tools, openai.Tool{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{
+			Name: t.GetName(), Description: t.GetDescription(), Strict: t.GetStrict(), Parameters: params}})
+	}
+	switch tc := cr.GetToolChoice(); tc.GetMode() {
+	case "":
+	case "function":
+		out.ToolChoice = openai.ToolChoice{Type: openai.ToolTypeFunction, Function: openai.ToolFunction{Name: tc.GetName()}}
+	default:
+		out.ToolChoice = tc.GetMode()
+	}
+	if cr.ParallelToolCalls != nil {
+		out.ParallelToolCalls = cr.GetParallelToolCalls()
+	}
+}
+
 // Params are the capabilities of the chat parameters the provider passes
-// upstream (every one the protocol carries).
+// upstream (every one the protocol carries); an instance declares those of
+// its flavor (flavorParams).
 var Params = paramCaps(sdk.ChatParams...)
+
+// unsupportedByFlavor are the parameters a flavor's API does not honour:
+// Groq answers 400 to logprobs, top_logprobs and logit_bias and accepts
+// only n = 1; OpenRouter has no n (it would answer one choice).
+var unsupportedByFlavor = map[string][]string{
+	FlavorGroq:       {"logprobs", "logit_bias", "n"},
+	FlavorOpenRouter: {"n"},
+}
+
+// flavorParams are the parameter capabilities of a flavor.
+func flavorParams(flavor string) []string {
+	var out []string
+	for _, name := range sdk.ChatParams {
+		if !slices.Contains(unsupportedByFlavor[flavor], name) {
+			out = append(out, sdk.ParamCap(name))
+		}
+	}
+	return out
+}
+
+// Capabilities implements sdk.CapabilityReporter: the host then refuses
+// (400 unsupported_parameter) what the flavor's API would refuse or drop.
+func (p *Provider) Capabilities() []string {
+	return append(flavorParams(p.flavor), sdk.CapProviderStream)
+}
 
 func paramCaps(names ...string) []string {
 	var out []string

@@ -29,29 +29,19 @@ type streamChunk struct {
 			Content string `json:"content"`
 			// OpenRouter and Groq stream a reasoning model's thinking as
 			// reasoning, DeepSeek-style servers as reasoning_content.
-			Reasoning        string          `json:"reasoning"`
-			ReasoningContent string          `json:"reasoning_content"`
-			Refusal          string          `json:"refusal"`
-			ToolCalls        json.RawMessage `json:"tool_calls"`
+			Reasoning        string         `json:"reasoning"`
+			ReasoningContent string         `json:"reasoning_content"`
+			Refusal          string         `json:"refusal"`
+			ToolCalls        []wireToolCall `json:"tool_calls"`
 		} `json:"delta"`
-		FinishReason *string `json:"finish_reason"`
+		Logprobs     json.RawMessage `json:"logprobs"`
+		FinishReason *string         `json:"finish_reason"`
 	} `json:"choices"`
 	Usage *openai.Usage `json:"usage"`
 	XGroq *struct {
 		Usage *openai.Usage `json:"usage"`
 	} `json:"x_groq"`
 	Error *upstreamError `json:"error"`
-}
-
-func toUsage(u *openai.Usage) *sdk.Usage {
-	if u == nil {
-		return nil
-	}
-	return &sdk.Usage{
-		PromptTokens:     int32(u.PromptTokens),
-		CompletionTokens: int32(u.CompletionTokens),
-		TotalTokens:      int32(u.TotalTokens),
-	}
 }
 
 // Stream asks the upstream for a streamed answer and sends one chunk per
@@ -106,39 +96,16 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 
 // readStream turns the upstream's SSE events into chunks.
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
-	var (
-		events    = sse.NewReader(resp.Body, maxStreamEvent)
-		sentFirst bool
-		pending   *sdk.StreamChunk // the chunk with the finish_reason, held for the usage
-		done      bool
-	)
-	first := func(out *sdk.StreamChunk, role, id, model string) {
-		if sentFirst {
-			return
-		}
-		if role == "" {
-			role = "assistant"
-		}
-		out.Role, out.Id, out.Model = role, id, model
-		sentFirst = true
-	}
+	events := sse.NewReader(resp.Body, maxStreamEvent)
+	st := &streamState{send: send}
+	done := false
 	for !done {
 		ev, err := events.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			if errors.Is(err, sse.ErrTooLarge) {
-				return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream (event too large)")
-			}
-			if ctx.Err() != nil {
-				return p.classify.transportError(ctx, err)
-			}
-			p.log.Debug("upstream stream read failed", "error", p.classify.redact.Message(err.Error()))
-			if terr := p.classify.transportError(ctx, err); sdk.AsProviderError(terr).Class == sdk.ClassTimeout {
-				return terr
-			}
-			return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
+			return p.streamReadError(ctx, resp, err)
 		}
 		if ev.Unterminated {
 			// The stream ended inside an event: whatever it holds, the
@@ -166,50 +133,15 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 		if c.Error != nil {
 			return p.classify.embeddedError(resp.StatusCode, resp.Header, c.Error)
 		}
-		out := &sdk.StreamChunk{Usage: toUsage(c.Usage)}
-		if out.Usage == nil && c.XGroq != nil {
-			out.Usage = toUsage(c.XGroq.Usage)
-		}
-		var role, finish string
-		progress := false // a delta that is not content but shows the model at work
-		for i := range c.Choices {
-			if ch := &c.Choices[i]; ch.Index == 0 {
-				out.Content, role = ch.Delta.Content, ch.Delta.Role
-				out.ReasoningContent = ch.Delta.Reasoning + ch.Delta.ReasoningContent
-				out.Refusal = ch.Delta.Refusal
-				progress = out.ReasoningContent != "" || out.Refusal != "" || hasToolCalls(ch.Delta.ToolCalls)
-				if ch.FinishReason != nil {
-					finish = *ch.FinishReason
-				}
-				break
-			}
-		}
-		if finish == "error" {
+		if c.hasErrorFinish() {
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream ended the generation with an error")
 		}
-		switch {
-		case pending != nil:
-			// After the finish_reason: OpenAI's usage chunk (choices: []).
-			pending.Content += out.Content
-			if out.Usage != nil {
-				pending.Usage = out.Usage
-			}
-			continue
-		case finish != "":
-			out.FinishReason = finish
-			first(out, role, c.ID, c.Model)
-			pending = out
-			continue
-		case out.Content == "" && out.Usage == nil && !progress && (role == "" || sentFirst):
-			continue // an empty keep-alive delta
-		}
-		first(out, role, c.ID, c.Model)
-		if err := send(out); err != nil {
+		if err := st.add(&c); err != nil {
 			return err
 		}
 	}
-	if pending != nil {
-		return send(pending)
+	if st.ended() {
+		return st.flush()
 	}
 	if done {
 		return nil
@@ -220,12 +152,134 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 	return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
 }
 
-// hasToolCalls reports whether a delta's tool_calls holds anything. The
-// gateway does not forward tool calls, but a model writing one is at work:
-// the chunk keeps the host's idle deadline from firing.
-func hasToolCalls(raw json.RawMessage) bool {
-	s := string(bytes.TrimSpace(raw))
-	return s != "" && s != "null" && s != "[]"
+// streamReadError classes a failed read of the upstream's stream.
+func (p *Provider) streamReadError(ctx context.Context, resp *http.Response, err error) error {
+	if errors.Is(err, sse.ErrTooLarge) {
+		return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream (event too large)")
+	}
+	if ctx.Err() != nil {
+		return p.classify.transportError(ctx, err)
+	}
+	p.log.Debug("upstream stream read failed", "error", p.classify.redact.Message(err.Error()))
+	if terr := p.classify.transportError(ctx, err); sdk.AsProviderError(terr).Class == sdk.ClassTimeout {
+		return terr
+	}
+	return p.classify.fail(sdk.ClassTransport, resp.StatusCode, 0, "", "upstream stream ended early")
+}
+
+// hasErrorFinish reports a choice that finished with "error" (OpenRouter).
+func (c *streamChunk) hasErrorFinish() bool {
+	for _, ch := range c.Choices {
+		if ch.FinishReason != nil && *ch.FinishReason == "error" {
+			return true
+		}
+	}
+	return false
+}
+
+// streamState turns upstream chunks into the host's: one per choice
+// delta, the role (and id, model) on the first, tool-call deltas
+// renumbered where needed. Each choice's finish chunk is held back until
+// the stream ends, so that the usage (which comes after it) travels on
+// the last one.
+type streamState struct {
+	send      sdk.ChunkSender
+	sentFirst bool
+	calls     callNumbering
+	pending   []*sdk.StreamChunk // the finish chunks, by arrival
+}
+
+// add handles one upstream chunk.
+func (st *streamState) add(c *streamChunk) error {
+	for i := range c.Choices {
+		out, role, progress := st.delta(c, i)
+		if prev := st.finished(out.ChoiceIndex); prev != nil {
+			// After its finish_reason (OpenRouter's usage chunk keeps one
+			// choice): folded into the held finish chunk.
+			prev.Content += out.Content
+			continue
+		}
+		if out.FinishReason != "" {
+			st.first(out, role, c.ID, c.Model)
+			st.pending = append(st.pending, out)
+			continue
+		}
+		if !progress && (role == "" || st.sentFirst) {
+			continue // an empty keep-alive delta
+		}
+		st.first(out, role, c.ID, c.Model)
+		if err := st.send(out); err != nil {
+			return err
+		}
+	}
+	usage := toUsage(c.Usage)
+	if usage == nil && c.XGroq != nil {
+		usage = toUsage(c.XGroq.Usage)
+	}
+	if usage == nil {
+		return nil
+	}
+	if len(st.pending) > 0 {
+		st.pending[len(st.pending)-1].Usage = usage
+		return nil
+	}
+	// A usage chunk before any finish: sent on its own.
+	out := &sdk.StreamChunk{Usage: usage}
+	st.first(out, "", c.ID, c.Model)
+	return st.send(out)
+}
+
+// delta maps choice i of c; progress says it carries something (content,
+// reasoning, refusal, tool calls, logprobs).
+func (st *streamState) delta(c *streamChunk, i int) (*sdk.StreamChunk, string, bool) {
+	ch := &c.Choices[i]
+	d := &ch.Delta
+	out := &sdk.StreamChunk{ChoiceIndex: int32(ch.Index), Content: d.Content, ReasoningContent: d.Reasoning + d.ReasoningContent,
+		Refusal: d.Refusal, LogprobsJson: rawJSON(ch.Logprobs)}
+	if ch.FinishReason != nil {
+		out.FinishReason = *ch.FinishReason
+	}
+	for k := range d.ToolCalls {
+		tc := &d.ToolCalls[k]
+		out.ToolCalls = append(out.ToolCalls, &sdk.ToolCall{Index: int32(st.calls.index(ch.Index, tc, k)), Id: tc.ID, Type: tc.Type,
+			Name: tc.Function.Name, Arguments: tc.Function.Arguments})
+	}
+	progress := out.Content != "" || out.ReasoningContent != "" || out.Refusal != "" || len(out.ToolCalls) > 0 || out.LogprobsJson != ""
+	return out, d.Role, progress
+}
+
+// finished is the held finish chunk of a choice, nil while it runs.
+func (st *streamState) finished(choice int32) *sdk.StreamChunk {
+	for _, p := range st.pending {
+		if p.ChoiceIndex == choice {
+			return p
+		}
+	}
+	return nil
+}
+
+// first puts the role, id and model on the stream's first chunk.
+func (st *streamState) first(out *sdk.StreamChunk, role, id, model string) {
+	if st.sentFirst {
+		return
+	}
+	if role == "" {
+		role = "assistant"
+	}
+	out.Role, out.Id, out.Model = role, id, model
+	st.sentFirst = true
+}
+
+func (st *streamState) ended() bool { return len(st.pending) > 0 }
+
+// flush sends the held finish chunks.
+func (st *streamState) flush() error {
+	for _, p := range st.pending {
+		if err := st.send(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // streamFromJSON handles a 2xx JSON answer to a stream request: an error
@@ -238,26 +292,22 @@ func (p *Provider) streamFromJSON(ctx context.Context, resp *http.Response, send
 	if ue := parseErrorBody(body); ue != nil {
 		return p.classify.embeddedError(resp.StatusCode, resp.Header, ue)
 	}
-	var full openai.ChatCompletionResponse
+	var full wireAnswer
 	if err := json.Unmarshal(body, &full); err != nil || len(full.Choices) == 0 {
 		return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed answer")
 	}
-	ch := full.Choices[0]
-	if ch.FinishReason == "error" {
+	r := full.toResponse()
+	if r.FinishReason == "error" {
 		return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream ended the generation with an error")
 	}
-	finish := string(ch.FinishReason)
-	if finish == "" {
-		finish = "stop"
+	for _, c := range r.MoreChoices {
+		if err := send(&sdk.StreamChunk{ChoiceIndex: c.Index, Content: c.Content, Refusal: c.Refusal, ToolCalls: c.ToolCalls,
+			LogprobsJson: c.LogprobsJson, FinishReason: c.FinishReason}); err != nil {
+			return err
+		}
 	}
-	return send(&sdk.StreamChunk{
-		Role:         "assistant",
-		Id:           full.ID,
-		Model:        full.Model,
-		Content:      ch.Message.Content,
-		FinishReason: finish,
-		Usage:        toUsage(&full.Usage),
-	})
+	return send(&sdk.StreamChunk{Role: "assistant", Id: r.Id, Model: r.Model, Content: r.Content, Refusal: r.Refusal, ReasoningContent: r.ReasoningContent,
+		ToolCalls: r.ToolCalls, LogprobsJson: r.LogprobsJson, FinishReason: r.FinishReason, Usage: r.Usage})
 }
 
 // String names the instance in logs.

@@ -31,10 +31,23 @@ func prepare(ev *sdk.Event, logPrompts bool) {
 	}
 	if ev.Request != nil {
 		for _, m := range ev.Request.Messages {
-			m.Content = redacted(m.Content)
+			m.Content, m.Refusal = redacted(m.Content), redacted(m.Refusal)
+			for _, p := range m.Parts {
+				p.Text, p.ImageUrl = redacted(p.Text), redacted(p.ImageUrl)
+			}
+			redactCalls(m.ToolCalls)
 		}
 	}
-	ev.Response = redacted(ev.Response)
+	ev.Response, ev.Refusal = redacted(ev.Response), redacted(ev.Refusal)
+	redactCalls(ev.ToolCalls)
+}
+
+// redactCalls hides tool-call arguments (they carry what the user said);
+// the function names stay.
+func redactCalls(calls []*sdk.ToolCall) {
+	for _, c := range calls {
+		c.Arguments = redacted(c.Arguments)
+	}
 }
 
 // secretKey reports whether an annotation's name suggests a credential.

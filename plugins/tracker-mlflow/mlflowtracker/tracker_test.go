@@ -195,3 +195,25 @@ func TestEventWithoutIDStillTracked(t *testing.T) {
 		t.Fatal("two events without id share one trace id")
 	}
 }
+
+// Without log_prompts, the texts of parts, tool calls, tool results and
+// refusals are hidden too; function names stay.
+func TestLogPromptsFalseHidesToolLoops(t *testing.T) {
+	ev := &sdk.Event{
+		Request: &sdk.ChatRequest{Messages: []*sdk.Message{
+			{Role: "user", Content: "private words", Parts: []*sdk.ContentPart{{Type: "text", Text: "private words"}, {Type: "image_url", ImageUrl: "data:image/png;base64,cHJpdmF0ZQ=="}}},
+			{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: "c1", Name: "lookup", Arguments: `{"q":"private query"}`}}, Refusal: "private refusal"},
+			{Role: "tool", ToolCallId: "c1", Content: "private result"},
+		}},
+		ToolCalls: []*sdk.ToolCall{{Id: "c2", Name: "lookup", Arguments: `{"q":"private again"}`}},
+		Refusal:   "private no",
+	}
+	prepare(ev, false)
+	b, _ := json.Marshal(ev)
+	if bytes.Contains(b, []byte("private")) || bytes.Contains(b, []byte("cHJpdmF0ZQ")) {
+		t.Fatalf("private text kept: %s", b)
+	}
+	if ev.ToolCalls[0].Name != "lookup" || ev.Request.Messages[1].ToolCalls[0].Name != "lookup" {
+		t.Errorf("function names must stay: %s", b)
+	}
+}

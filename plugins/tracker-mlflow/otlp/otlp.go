@@ -25,14 +25,19 @@ import (
 
 // MLflow span attribute keys (mlflow/tracing/constant.py).
 const (
-	AttrSpanType    = "mlflow.spanType"
-	AttrInputs      = "mlflow.spanInputs"
-	AttrOutputs     = "mlflow.spanOutputs"
-	AttrTokenUsage  = "mlflow.chat.tokenUsage"
-	AttrModel       = "mlflow.llm.model"
-	AttrProvider    = "mlflow.llm.provider"
-	TraceTagPrefix  = "mlflow.traceTag."
-	GatewayAttrBase = "llmgw."
+	AttrSpanType   = "mlflow.spanType"
+	AttrInputs     = "mlflow.spanInputs"
+	AttrOutputs    = "mlflow.spanOutputs"
+	AttrTokenUsage = "mlflow.chat.tokenUsage"
+	// AttrChatTools lists the tools offered, in OpenAI's shape; the Traces
+	// UI shows them beside the messages.
+	AttrChatTools = "mlflow.chat.tools"
+	// AttrMessageFormat picks the UI's parser of inputs and outputs.
+	AttrMessageFormat = "mlflow.message.format"
+	AttrModel         = "mlflow.llm.model"
+	AttrProvider      = "mlflow.llm.provider"
+	TraceTagPrefix    = "mlflow.traceTag."
+	GatewayAttrBase   = "llmgw."
 )
 
 // Trace tags the root span carries (as mlflow.traceTag.<key>); MLflow stores
@@ -134,7 +139,7 @@ func EventSpans(ev *sdk.Event) []*tracepb.Span {
 		jsonAttr(AttrInputs, inputs),
 	)
 	if ev.Ok {
-		root.Attributes = append(root.Attributes, jsonAttr(AttrOutputs, completion(ev.RequestId, ev.ModelUsed, ev.Response, ev.FinishReason, ev.Usage)))
+		root.Attributes = append(root.Attributes, jsonAttr(AttrOutputs, completion(ev, ev.ModelUsed, ev.Usage)))
 		root.Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_OK}
 	} else {
 		root.Attributes = append(root.Attributes, jsonAttr(AttrOutputs, errorOutput(ev.Status, ev.ErrorCode, ev.ErrorMessage)))
@@ -319,7 +324,11 @@ func attemptSpan(ev *sdk.Event, traceID, parent []byte, i int, at *sdk.Attempt) 
 			jsonAttr(GatewayAttrBase+"attempt.model", at.Model),
 			jsonAttr(GatewayAttrBase+"attempt.outcome", at.Outcome),
 			jsonAttr(GatewayAttrBase+"attempt.index", i),
+			jsonAttr(AttrMessageFormat, "openai"),
 		},
+	}
+	if tools := chatTools(ev.Request); len(tools) > 0 {
+		sp.Attributes = append(sp.Attributes, jsonAttr(AttrChatTools, tools))
 	}
 	switch at.Outcome {
 	case "ok":
@@ -327,13 +336,9 @@ func attemptSpan(ev *sdk.Event, traceID, parent []byte, i int, at *sdk.Attempt) 
 		if usage == nil || usage.TotalTokens == 0 {
 			usage = ev.Usage
 		}
-		sp.Attributes = append(sp.Attributes, jsonAttr(AttrOutputs, completion(ev.RequestId, model, ev.Response, ev.FinishReason, usage)))
+		sp.Attributes = append(sp.Attributes, jsonAttr(AttrOutputs, completion(ev, model, usage)))
 		if usage != nil {
-			sp.Attributes = append(sp.Attributes, jsonAttr(AttrTokenUsage, map[string]int32{
-				"input_tokens":  usage.PromptTokens,
-				"output_tokens": usage.CompletionTokens,
-				"total_tokens":  usage.TotalTokens,
-			}))
+			sp.Attributes = append(sp.Attributes, jsonAttr(AttrTokenUsage, tokenUsage(usage)))
 		}
 		sp.Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_OK}
 	case "skipped":
@@ -344,65 +349,6 @@ func attemptSpan(ev *sdk.Event, traceID, parent []byte, i int, at *sdk.Attempt) 
 		setError(sp, at.ErrorCode, at.ErrorMessage, at.EndUnixNano)
 	}
 	return sp
-}
-
-// requestInputs is the OpenAI-shaped request MLflow shows as chat messages.
-func requestInputs(req *sdk.ChatRequest, model string) map[string]any {
-	in := map[string]any{"model": model}
-	if req == nil {
-		in["messages"] = []any{}
-		return in
-	}
-	msgs := make([]map[string]string, 0, len(req.Messages))
-	for _, m := range req.Messages {
-		msg := map[string]string{"role": m.Role, "content": m.Content}
-		if m.Name != "" {
-			msg["name"] = m.Name
-		}
-		msgs = append(msgs, msg)
-	}
-	in["messages"] = msgs
-	if req.Temperature != nil {
-		in["temperature"] = *req.Temperature
-	}
-	if req.MaxTokens != nil {
-		in["max_tokens"] = *req.MaxTokens
-	}
-	if req.TopP != nil {
-		in["top_p"] = *req.TopP
-	}
-	if len(req.Stop) > 0 {
-		in["stop"] = req.Stop
-	}
-	if req.Stream {
-		in["stream"] = true
-	}
-	return in
-}
-
-// completion is an OpenAI chat.completion object.
-func completion(id, model, content, finish string, usage *sdk.Usage) map[string]any {
-	if finish == "" {
-		finish = "stop"
-	}
-	out := map[string]any{
-		"id":     id,
-		"object": "chat.completion",
-		"model":  model,
-		"choices": []any{map[string]any{
-			"index":         0,
-			"message":       map[string]string{"role": "assistant", "content": content},
-			"finish_reason": finish,
-		}},
-	}
-	if usage != nil {
-		out["usage"] = map[string]int32{
-			"prompt_tokens":     usage.PromptTokens,
-			"completion_tokens": usage.CompletionTokens,
-			"total_tokens":      usage.TotalTokens,
-		}
-	}
-	return out
 }
 
 func errorOutput(status int32, code, message string) map[string]any {

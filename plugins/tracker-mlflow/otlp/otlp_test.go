@@ -180,3 +180,67 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Fatalf("got %d spans", n)
 	}
 }
+
+// toolEvent is the second turn of a tool loop that ends in another call.
+func toolEvent() *sdk.Event {
+	ev := fallbackEvent()
+	ev.Route = "chat"
+	ev.Request.Tools = []*sdk.Tool{{Type: "function", Name: "get_weather", Description: "Weather of a city",
+		ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}`}}
+	ev.Request.ToolChoice = &sdk.ToolChoice{Mode: "required"}
+	ev.Request.Messages = []*sdk.Message{
+		{Role: "user", Content: "Weather in Paris? ", Parts: []*sdk.ContentPart{{Type: "text", Text: "Weather in Paris? "}, {Type: "image_url", ImageUrl: "data:image/png;base64,iVBORw0KGgo=", ImageDetail: "low"}}},
+		{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: "call_1", Type: "function", Name: "get_weather", Arguments: `{"city":"Paris"}`}}},
+		{Role: "tool", ToolCallId: "call_1", Content: `{"temp_c":11}`},
+	}
+	ev.Response, ev.FinishReason = "", "tool_calls"
+	ev.ToolCalls = []*sdk.ToolCall{{Index: 0, Id: "call_2", Type: "function", Name: "get_weather", Arguments: `{"city":"Lyon"}`}}
+	ev.Attempts[1].Usage = &sdk.Usage{PromptTokens: 30, CompletionTokens: 5, TotalTokens: 35, CachedTokens: 16}
+	return ev
+}
+
+// The CHAT_MODEL span shows the tools offered, the tool calls made and the
+// tool results in MLflow's OpenAI chat format.
+func TestChatSpanShowsToolLoop(t *testing.T) {
+	spans := EventSpans(toolEvent())
+	a := attrs(spans[len(spans)-1])
+	if a[AttrSpanType] != `"CHAT_MODEL"` || a[AttrMessageFormat] != `"openai"` {
+		t.Fatalf("span type/format: %v", a)
+	}
+	if a[AttrChatTools] != `[{"function":{"description":"Weather of a city","name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},"type":"function"}]` {
+		t.Errorf("tools: %s", a[AttrChatTools])
+	}
+	var in struct {
+		Messages []struct {
+			Role       string          `json:"role"`
+			Content    json.RawMessage `json:"content"`
+			ToolCalls  []any           `json:"tool_calls"`
+			ToolCallID string          `json:"tool_call_id"`
+		} `json:"messages"`
+		Tools      []any `json:"tools"`
+		ToolChoice any   `json:"tool_choice"`
+	}
+	if err := json.Unmarshal([]byte(a[AttrInputs]), &in); err != nil {
+		t.Fatal(err)
+	}
+	m := in.Messages
+	if len(m) != 3 || string(m[0].Content) != `[{"text":"Weather in Paris? ","type":"text"},{"image_url":{"detail":"low","url":"data:image/png;base64,[12 base64 characters]"},"type":"image_url"}]` {
+		t.Errorf("user parts: %s", m[0].Content)
+	}
+	if string(m[1].Content) != "null" || len(m[1].ToolCalls) != 1 || m[2].ToolCallID != "call_1" || string(m[2].Content) != `"{\"temp_c\":11}"` {
+		t.Errorf("tool loop messages: %+v", m)
+	}
+	if len(in.Tools) != 1 || in.ToolChoice != "required" {
+		t.Errorf("tools in inputs: %+v", in)
+	}
+	out := a[AttrOutputs]
+	for _, want := range []string{`"message":{"content":null,"role":"assistant","tool_calls":[{"function":{"arguments":"{\"city\":\"Lyon\"}","name":"get_weather"},"id":"call_2","type":"function"}]}`,
+		`"finish_reason":"tool_calls"`, `"prompt_tokens_details":{"cached_tokens":16}`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("outputs miss %s: %s", want, out)
+		}
+	}
+	if !strings.Contains(a[AttrTokenUsage], `"cache_read_input_tokens":16`) {
+		t.Errorf("token usage: %s", a[AttrTokenUsage])
+	}
+}
