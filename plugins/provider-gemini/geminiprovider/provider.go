@@ -233,27 +233,58 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	if err := blocked(&gr); err != nil {
 		return nil, err
 	}
-	text, reason := gr.text()
 	if len(gr.Candidates) == 0 {
 		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: answer without candidates")
 	}
-	calls := limitCalls(gr.functionCalls(), req.GetRequest(), 0)
-	if text == "" && len(calls) == 0 && isFilterReason(reason) {
-		return nil, filtered(reason)
-	}
-	if text == "" && len(calls) == 0 {
+	c0 := gr.first()
+	text, reason := c0.text()
+	calls := limitCalls(c0.calls(), req.GetRequest(), 0)
+	if text == "" && len(calls) == 0 && !otherContent(&gr) {
+		if isFilterReason(reason) {
+			return nil, filtered(reason)
+		}
 		if err := emptyAnswer(resp.StatusCode, reason); err != nil {
 			return nil, err
 		}
 	}
-	return &sdk.CompleteResponse{
+	out := &sdk.CompleteResponse{
 		Id:           gr.ResponseID,
 		Content:      text,
 		FinishReason: callsFinish(reason, len(calls) > 0),
 		Usage:        gr.UsageMetadata.usage(),
 		Model:        gr.ModelVersion,
 		ToolCalls:    p.toolCalls(calls, gr.ResponseID, 0),
-	}, nil
+		LogprobsJson: c0.logprobsJSON(),
+	}
+	// n > 1: the other candidates, in Gemini's order.
+	for i := 1; i < len(gr.Candidates); i++ {
+		c := &gr.Candidates[i]
+		t, r := c.text()
+		cl := limitCalls(c.calls(), req.GetRequest(), 0)
+		out.MoreChoices = append(out.MoreChoices, &sdk.Choice{Index: int32(i), Content: t, FinishReason: callsFinish(r, len(cl) > 0),
+			ToolCalls: p.toolCalls(cl, choiceSeed(gr.ResponseID, i), 0), LogprobsJson: c.logprobsJSON()})
+	}
+	return out, nil
+}
+
+// otherContent reports whether a candidate after the first has text or
+// calls (n > 1): an empty first candidate is then one choice among others,
+// not a failed answer.
+func otherContent(gr *generateResponse) bool {
+	for i := 1; i < len(gr.Candidates); i++ {
+		if t, _ := gr.Candidates[i].text(); t != "" || len(gr.Candidates[i].calls()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// choiceSeed is what the tool call ids of choice i derive from.
+func choiceSeed(responseID string, i int) string {
+	if i == 0 || responseID == "" {
+		return responseID
+	}
+	return responseID + "/" + strconv.Itoa(i)
 }
 
 // limitCalls keeps the first call only when the request said
@@ -294,9 +325,15 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	defer resp.Body.Close()
 
 	events := sse.NewReader(resp.Body, maxStreamEvent)
-	st := &streamState{req: req.GetRequest()}
+	st := newStreamState(req.GetRequest())
 	for {
 		ev, err := events.Next()
+		if err == io.EOF && st.complete() {
+			if st.usage == nil {
+				return nil
+			}
+			return send(&sdk.StreamChunk{Usage: st.usage}) // no candidate's finish carried it
+		}
 		if err == io.EOF || err == nil && ev.Unterminated {
 			// The stream ended without an event carrying a finish reason,
 			// or inside an event: the answer was cut.
@@ -325,17 +362,53 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 
 // streamState is what a stream has sent so far.
 type streamState struct {
-	req     *sdk.ChatRequest
-	usage   *sdk.Usage
-	started bool // a chunk has gone to the client
-	sent    bool // text or a call has gone to the client
-	calls   int  // tool calls sent (the next one's index)
+	req      *sdk.ChatRequest
+	want     int // choices asked for (n)
+	usage    *sdk.Usage
+	choices  map[int32]*choiceState
+	finished int // choices that have finished
 }
 
-// streamEvent maps one event to at most one chunk; done at the event that
-// carries the finish reason. Gemini sends each function call whole, in one
-// event: it goes out as one tool-call delta with its index, id, name and
-// all of its arguments.
+// choiceState is what one choice of a stream has sent.
+type choiceState struct {
+	started  bool // a chunk has gone to the client
+	sent     bool // text or a call has gone to the client
+	calls    int  // tool calls sent (the next one's index)
+	finished bool
+}
+
+func newStreamState(req *sdk.ChatRequest) *streamState {
+	return &streamState{req: req, want: int(max(req.GetN(), 1)), choices: map[int32]*choiceState{}}
+}
+
+func (st *streamState) choice(i int32) *choiceState {
+	cs := st.choices[i]
+	if cs == nil {
+		cs = &choiceState{}
+		st.choices[i] = cs
+	}
+	return cs
+}
+
+// complete reports whether a stream that ended (EOF) after this state is a
+// whole answer: with n > 1, Gemini may return fewer candidates than asked,
+// so every candidate that started has finished.
+func (st *streamState) complete() bool {
+	if st.want < 2 || st.finished == 0 {
+		return false
+	}
+	for _, cs := range st.choices {
+		if !cs.finished {
+			return false
+		}
+	}
+	return true
+}
+
+// streamEvent maps one event to chunks, one per candidate it carries; done
+// once every choice asked for has finished. Gemini sends each function call
+// whole, in one event: it goes out as one tool-call delta with its index,
+// id, name and all of its arguments.
 func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState, send sdk.ChunkSender) (bool, error) {
 	if gr.Error != nil {
 		return false, p.classify(0, gr.Error, retryAfter(http.Header{}, gr.Error))
@@ -346,38 +419,64 @@ func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState
 	if gr.UsageMetadata != nil {
 		st.usage = gr.UsageMetadata.usage()
 	}
-	text, reason := gr.text()
-	calls := limitCalls(gr.functionCalls(), st.req, st.calls)
-	if reason != "" && text == "" && len(calls) == 0 && !st.sent {
-		if isFilterReason(reason) {
-			return false, filtered(reason)
+	var chunks []*sdk.StreamChunk
+	for i := range gr.Candidates {
+		chunk, err := p.candidateChunk(gr, &gr.Candidates[i], status, st)
+		if err != nil {
+			return false, err
 		}
-		if err := emptyAnswer(status, reason); err != nil {
+		if chunk != nil {
+			chunks = append(chunks, chunk)
+		}
+	}
+	done := st.finished >= st.want
+	for i, chunk := range chunks {
+		if done && i == len(chunks)-1 {
+			chunk.Usage = st.usage
+		}
+		if err := send(chunk); err != nil {
 			return false, err
 		}
 	}
-	thought := gr.thoughts()
-	if text == "" && reason == "" && thought == "" && len(calls) == 0 {
-		return false, nil // a usage-only event
+	return done, nil
+}
+
+// candidateChunk maps one candidate of an event to a chunk (nil when it
+// carries nothing to send). A stream of one choice that finishes without
+// content is a failure, as in Complete.
+func (p *Provider) candidateChunk(gr *generateResponse, c *candidate, status int, st *streamState) (*sdk.StreamChunk, error) {
+	cs := st.choice(c.Index)
+	text, reason := c.text()
+	calls := limitCalls(c.calls(), st.req, cs.calls)
+	if reason != "" && text == "" && len(calls) == 0 && !cs.sent && st.want == 1 {
+		if isFilterReason(reason) {
+			return nil, filtered(reason)
+		}
+		if err := emptyAnswer(status, reason); err != nil {
+			return nil, err
+		}
+	}
+	thought, logprobs := c.thoughts(), c.logprobsJSON()
+	if text == "" && reason == "" && thought == "" && len(calls) == 0 && logprobs == "" {
+		return nil, nil // a usage-only event
 	}
 	// A thought-only event still goes out: the model is at work (the
 	// host's idle deadline), and a chat client may show it.
 	chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion,
-		ToolCalls: p.toolCalls(calls, gr.ResponseID, st.calls)}
-	if !st.started {
+		ChoiceIndex: c.Index, LogprobsJson: logprobs,
+		ToolCalls: p.toolCalls(calls, choiceSeed(gr.ResponseID, int(c.Index)), cs.calls)}
+	if !cs.started {
 		chunk.Role = "assistant"
-		st.started = true
+		cs.started = true
 	}
-	st.calls += len(calls)
-	if reason != "" {
-		chunk.FinishReason = callsFinish(reason, st.calls > 0)
-		chunk.Usage = st.usage
+	cs.calls += len(calls)
+	if reason != "" && !cs.finished {
+		chunk.FinishReason = callsFinish(reason, cs.calls > 0)
+		cs.finished = true
+		st.finished++
 	}
-	if err := send(chunk); err != nil {
-		return false, err
-	}
-	st.sent = st.sent || text != "" || len(calls) > 0
-	return reason != "", nil
+	cs.sent = cs.sent || text != "" || len(calls) > 0
+	return chunk, nil
 }
 
 // post sends the request to model:method. ctx is the caller's context and

@@ -209,13 +209,13 @@ func wrapResult(content string) json.RawMessage {
 	return b
 }
 
-// functionCalls returns the functionCall parts of the first candidate.
-func (r *generateResponse) functionCalls() []part {
-	if len(r.Candidates) == 0 || r.Candidates[0].Content == nil {
+// calls returns the candidate's functionCall parts.
+func (c *candidate) calls() []part {
+	if c == nil || c.Content == nil {
 		return nil
 	}
 	var out []part
-	for _, pt := range r.Candidates[0].Content.Parts {
+	for _, pt := range c.Content.Parts {
 		if pt.FunctionCall != nil {
 			out = append(out, pt)
 		}

@@ -97,6 +97,12 @@ type generationConfig struct {
 	ResponseMimeType string `json:"responseMimeType,omitempty"`
 	// ResponseSchema is the converted json_schema (see convertSchema).
 	ResponseSchema *gSchema `json:"responseSchema,omitempty"`
+	// CandidateCount is n when n > 1.
+	CandidateCount *int32 `json:"candidateCount,omitempty"`
+	// ResponseLogprobs and Logprobs (top alternatives per token) map
+	// logprobs and top_logprobs.
+	ResponseLogprobs bool   `json:"responseLogprobs,omitempty"`
+	Logprobs         *int32 `json:"logprobs,omitempty"`
 }
 
 type generateResponse struct {
@@ -112,6 +118,24 @@ type generateResponse struct {
 type candidate struct {
 	Content      *content `json:"content"`
 	FinishReason string   `json:"finishReason"`
+	// Index is the candidate's number when candidateCount > 1 (absent, so
+	// 0, for the first).
+	Index          int32           `json:"index"`
+	LogprobsResult *logprobsResult `json:"logprobsResult"`
+}
+
+// logprobsResult is a candidate's log probabilities (responseLogprobs):
+// the chosen token of every step, and the top alternatives of each.
+type logprobsResult struct {
+	TopCandidates []struct {
+		Candidates []tokenLogprob `json:"candidates"`
+	} `json:"topCandidates"`
+	ChosenCandidates []tokenLogprob `json:"chosenCandidates"`
+}
+
+type tokenLogprob struct {
+	Token          string  `json:"token"`
+	LogProbability float64 `json:"logProbability"`
 }
 
 type promptFeedback struct {
@@ -277,21 +301,27 @@ func generation(req *sdk.ChatRequest) (*generationConfig, error) {
 	case req.GetResponseFormat() == "json_object":
 		gc.ResponseMimeType = "application/json"
 	}
+	if req.GetN() > 1 {
+		gc.CandidateCount = req.N
+	}
+	if req.GetLogprobs() || req.TopLogprobs != nil {
+		gc.ResponseLogprobs, gc.Logprobs = true, req.TopLogprobs
+	}
 	if gc.Temperature == nil && gc.MaxOutputTokens == nil && gc.TopP == nil && len(gc.StopSequences) == 0 && gc.Seed == nil &&
-		gc.PresencePenalty == nil && gc.FrequencyPenalty == nil && gc.ResponseMimeType == "" {
+		gc.PresencePenalty == nil && gc.FrequencyPenalty == nil && gc.ResponseMimeType == "" && gc.CandidateCount == nil && !gc.ResponseLogprobs {
 		return nil, nil
 	}
 	return &gc, nil
 }
 
-// thoughts concatenates the thought parts of the first candidate (sent only
-// when the request asks for thought summaries).
-func (r *generateResponse) thoughts() string {
-	if len(r.Candidates) == 0 || r.Candidates[0].Content == nil {
+// thoughts concatenates the candidate's thought parts (sent only when the
+// request asks for thought summaries).
+func (c *candidate) thoughts() string {
+	if c == nil || c.Content == nil {
 		return ""
 	}
 	var b strings.Builder
-	for _, p := range r.Candidates[0].Content.Parts {
+	for _, p := range c.Content.Parts {
 		if p.Thought {
 			b.WriteString(p.Text)
 		}
@@ -310,13 +340,20 @@ func emptyAnswer(httpStatus int, reason string) error {
 	return sdk.Fail(sdk.ClassUpstream5xx, httpStatus, 0, reason, "gemini: the model finished ("+reason+") without any content")
 }
 
-// text concatenates the answer parts of the first candidate, skipping
-// thoughts, and returns it with the candidate's raw finish reason.
-func (r *generateResponse) text() (string, string) {
+// first is the first candidate, nil when there is none.
+func (r *generateResponse) first() *candidate {
 	if len(r.Candidates) == 0 {
+		return nil
+	}
+	return &r.Candidates[0]
+}
+
+// text concatenates the candidate's answer parts, skipping thoughts, and
+// returns it with the candidate's raw finish reason.
+func (c *candidate) text() (string, string) {
+	if c == nil {
 		return "", ""
 	}
-	c := r.Candidates[0]
 	if c.Content == nil {
 		return "", c.FinishReason
 	}
@@ -380,14 +417,61 @@ func isFilterReason(r string) bool {
 }
 
 // Params are the capabilities of the optional chat parameters the provider
-// honours. logit_bias and user have no Gemini equivalent; n (candidateCount)
-// and logprobs (responseLogprobs) are not mapped yet: all are left
+// honours. logit_bias and user have no Gemini equivalent: they are left
 // undeclared, so the host refuses them (400 unsupported_parameter) instead
 // of this provider dropping them silently. parallel_tool_calls is honoured
-// by keeping only the first call when it is false (Gemini cannot be told).
+// by keeping only the first call when it is false (Gemini cannot be told);
+// n is candidateCount, logprobs responseLogprobs.
 var Params = []string{
 	sdk.ParamCap("stop"), sdk.ParamCap("seed"), sdk.ParamCap("top_p"),
 	sdk.ParamCap("presence_penalty"), sdk.ParamCap("frequency_penalty"),
 	sdk.ParamCap("response_format"), sdk.ParamCap("tools"), sdk.ParamCap("parallel_tool_calls"),
-	sdk.ParamCap("json_schema"), sdk.ParamCap("images"),
+	sdk.ParamCap("json_schema"), sdk.ParamCap("images"), sdk.ParamCap("n"), sdk.ParamCap("logprobs"),
+}
+
+// openAILogprob is one entry of OpenAI's logprobs.content.
+type openAILogprob struct {
+	openAIAlternative
+	TopLogprobs []openAIAlternative `json:"top_logprobs"`
+}
+
+// openAIAlternative is a token and its log probability.
+type openAIAlternative struct {
+	Token   string  `json:"token"`
+	Logprob float64 `json:"logprob"`
+	Bytes   []int   `json:"bytes"`
+}
+
+// logprobsJSON maps the candidate's logprobsResult to OpenAI's
+// choices[].logprobs object ({"content":[…],"refusal":null}); "" when the
+// candidate has none. Step i's alternatives are topCandidates[i].
+func (c *candidate) logprobsJSON() string {
+	if c == nil || c.LogprobsResult == nil || len(c.LogprobsResult.ChosenCandidates) == 0 {
+		return ""
+	}
+	lr := c.LogprobsResult
+	content := make([]openAILogprob, len(lr.ChosenCandidates))
+	for i, t := range lr.ChosenCandidates {
+		content[i] = openAILogprob{openAIAlternative: openAIAlternative{Token: t.Token, Logprob: t.LogProbability, Bytes: tokenBytes(t.Token)},
+			TopLogprobs: []openAIAlternative{}}
+		if i < len(lr.TopCandidates) {
+			for _, alt := range lr.TopCandidates[i].Candidates {
+				content[i].TopLogprobs = append(content[i].TopLogprobs, openAIAlternative{Token: alt.Token, Logprob: alt.LogProbability, Bytes: tokenBytes(alt.Token)})
+			}
+		}
+	}
+	b, _ := json.Marshal(struct {
+		Content []openAILogprob `json:"content"`
+		Refusal *string         `json:"refusal"`
+	}{Content: content})
+	return string(b)
+}
+
+// tokenBytes is a token's UTF-8 bytes, as OpenAI lists them.
+func tokenBytes(s string) []int {
+	out := make([]int, len(s))
+	for i := range len(s) {
+		out[i] = int(s[i])
+	}
+	return out
 }
