@@ -249,3 +249,59 @@ func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
 		t.Errorf("upstream calls %v", by)
 	}
 }
+
+func TestGeminiChoicesAndLogprobsThroughTheGateway(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	body := map[string]any{"model": "gemini-secondary", "n": 2, "logprobs": true, "top_logprobs": 2,
+		"messages": []any{map[string]any{"role": "user", "content": "Two answers"}}}
+	r := postJSON(t, g.url()+"/v1/chat/completions", body, nil)
+	var a struct {
+		Choices []struct {
+			Index   int `json:"index"`
+			Message struct {
+				Content string `json:"content"`
+			} `json:"message"`
+			Logprobs struct {
+				Content []struct {
+					Token       string  `json:"token"`
+					Logprob     float64 `json:"logprob"`
+					TopLogprobs []struct {
+						Token string `json:"token"`
+					} `json:"top_logprobs"`
+				} `json:"content"`
+			} `json:"logprobs"`
+		} `json:"choices"`
+	}
+	if r.status != 200 || json.Unmarshal(r.body, &a) != nil || len(a.Choices) != 2 || a.Choices[1].Index != 1 {
+		t.Fatalf("n=2: %d %s", r.status, r.body)
+	}
+	for _, c := range a.Choices {
+		lp := c.Logprobs.Content
+		if !strings.Contains(c.Message.Content, "Two answers") || len(lp) == 0 || lp[0].Logprob >= 0 || len(lp[0].TopLogprobs) != 2 {
+			t.Errorf("choice %d: %s", c.Index, r.body)
+		}
+	}
+	// Streamed: deltas of both choices, each finished.
+	body["stream"] = true
+	sr := postStream(t, g.url()+"/v1/chat/completions", body)
+	finished := map[float64]bool{}
+	for _, ev := range sr.events {
+		var ch struct {
+			Choices []struct {
+				Index        float64 `json:"index"`
+				FinishReason *string `json:"finish_reason"`
+			} `json:"choices"`
+		}
+		if json.Unmarshal([]byte(ev), &ch) == nil {
+			for _, c := range ch.Choices {
+				if c.FinishReason != nil {
+					finished[c.Index] = true
+				}
+			}
+		}
+	}
+	if sr.status != 200 || !sr.done() || !finished[0] || !finished[1] {
+		t.Errorf("n=2 stream: %d %v %s", sr.status, finished, sr.raw)
+	}
+}

@@ -108,6 +108,28 @@ func TestToolLoopAgainstSimulator(t *testing.T) {
 		t.Errorf("json_schema: %v %+v", err, resp)
 	}
 
+	// n = 2 with log probabilities, plain and streamed.
+	req = &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
+		Messages: []*sdk.Message{{Role: "user", Content: "Two choices please"}}, N: ptr(int32(2)), Logprobs: true, TopLogprobs: ptr(int32(1)),
+	}}
+	resp, err = p.Complete(ctx, req)
+	if err != nil || len(resp.MoreChoices) != 1 || resp.MoreChoices[0].Content != resp.Content ||
+		!strings.Contains(resp.LogprobsJson, `"top_logprobs":[{"token":`) || resp.MoreChoices[0].LogprobsJson == "" {
+		t.Errorf("n=2 logprobs: %v %+v", err, resp)
+	}
+	texts := map[int32]string{}
+	finishes := 0
+	err = p.Stream(ctx, req, func(c *sdk.StreamChunk) error {
+		texts[c.ChoiceIndex] += c.Content
+		if c.FinishReason != "" {
+			finishes++
+		}
+		return nil
+	})
+	if err != nil || finishes != 2 || texts[0] == "" || texts[0] != texts[1] {
+		t.Errorf("n=2 stream: %v %q %d", err, texts, finishes)
+	}
+
 	// An image data URL reaches the model as inline data.
 	req = &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
 		Messages: []*sdk.Message{{Role: "user", Content: "Describe this image", Parts: []*sdk.ContentPart{

@@ -110,7 +110,10 @@
 // type list, an invalid function name, allowedFunctionNames without mode
 // ANY or naming an undeclared function, inlineData that is not base64 or
 // has no mimeType; and on gemini-3 models a model turn whose first
-// functionCall has no thoughtSignature.
+// functionCall has no thoughtSignature. candidateCount n (1 to 8) answers n
+// identical candidates (each stream event carries all of them, numbered);
+// responseLogprobs answers a made-up logprobsResult, one step per word with
+// `logprobs` alternatives (0 to 20).
 //
 // # Pacing
 //

@@ -23,6 +23,9 @@ type geminiRequest struct {
 			IncludeThoughts bool `json:"includeThoughts"`
 		} `json:"thinkingConfig"`
 		ResponseMimeType   string          `json:"responseMimeType"`
+		CandidateCount     *int            `json:"candidateCount"`
+		ResponseLogprobs   bool            `json:"responseLogprobs"`
+		Logprobs           *int            `json:"logprobs"`
 		ResponseSchema     json.RawMessage `json:"responseSchema"`
 		ResponseJSONSchema json.RawMessage `json:"responseJsonSchema"`
 	} `json:"generationConfig"`
@@ -68,10 +71,11 @@ type geminiResponse struct {
 }
 
 type geminiCandidate struct {
-	Content       *geminiContent `json:"content,omitempty"`
-	FinishReason  string         `json:"finishReason,omitempty"`
-	Index         int            `json:"index"`
-	SafetyRatings []safetyRating `json:"safetyRatings,omitempty"`
+	Content        *geminiContent  `json:"content,omitempty"`
+	FinishReason   string          `json:"finishReason,omitempty"`
+	Index          int             `json:"index"`
+	SafetyRatings  []safetyRating  `json:"safetyRatings,omitempty"`
+	LogprobsResult *geminiLogprobs `json:"logprobsResult,omitempty"`
 }
 
 type geminiFeedback struct {
@@ -118,6 +122,9 @@ type geminiAnswer struct {
 	include  bool         // the request asked for thought parts
 	full     string       // the planned answer text ("" for the echo)
 	calls    []geminiPart // the functionCall parts of the answer
+	n        int          // candidateCount: every candidate is the same answer
+	logprobs bool         // responseLogprobs
+	top      int          // logprobs: alternatives per token
 }
 
 // gemini answers the Gemini routes; rest is the path after "/v1beta/models".
@@ -243,7 +250,16 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 	if req.SystemInstruction != nil {
 		promptWords += countWords(req.SystemInstruction.text())
 	}
-	a := &geminiAnswer{model: model, id: s.nextID("sim"), include: req.includeThoughts()}
+	a := &geminiAnswer{model: model, id: s.nextID("sim"), include: req.includeThoughts(), n: 1}
+	if gc := req.GenerationConfig; gc != nil {
+		if gc.CandidateCount != nil && *gc.CandidateCount > 1 {
+			a.n = *gc.CandidateCount
+		}
+		a.logprobs = gc.ResponseLogprobs
+		if gc.Logprobs != nil {
+			a.top = *gc.Logprobs
+		}
+	}
 	for i := range req.Contents {
 		t := req.Contents[i].text()
 		promptWords += countWords(t)
@@ -300,8 +316,8 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 	if a.thoughts > 0 && a.include {
 		parts = append([]geminiPart{{Text: reasoningText(a.thoughts), Thought: true}}, parts...)
 	}
-	resp.UsageMetadata = makeGeminiUsage(a.promptN, completion, a.thoughts)
-	resp.Candidates = []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: parts}, FinishReason: a.finish}}
+	resp.UsageMetadata = makeGeminiUsage(a.promptN, completion*a.n, a.thoughts)
+	resp.Candidates = a.candidates(parts, a.finish)
 	return a
 }
 
@@ -420,8 +436,8 @@ func streamGeminiCalls(gs *geminiStream, a *geminiAnswer, tl *timeline) bool {
 // chunk is one stream event: one part and the usage so far.
 func (a *geminiAnswer) chunk(p geminiPart, words, thoughts int, finish string) *geminiResponse {
 	return &geminiResponse{
-		Candidates:    []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: []geminiPart{p}}, FinishReason: finish}},
-		UsageMetadata: makeGeminiUsage(a.promptN, words, thoughts),
+		Candidates:    a.candidates([]geminiPart{p}, finish),
+		UsageMetadata: makeGeminiUsage(a.promptN, words*a.n, thoughts),
 		ModelVersion:  a.model, ResponseID: a.id,
 	}
 }

@@ -163,6 +163,12 @@ func validateGeminiTools(req *geminiRequest) (apiError, bool) {
 			}
 		}
 	}
+	if gc := req.GenerationConfig; gc != nil && gc.CandidateCount != nil && (*gc.CandidateCount < 1 || *gc.CandidateCount > 8) {
+		return geminiInvalid("* GenerateContentRequest.generation_config.candidate_count: must be between 1 and 8.\n"), false
+	}
+	if gc := req.GenerationConfig; gc != nil && gc.Logprobs != nil && (!gc.ResponseLogprobs || *gc.Logprobs < 0 || *gc.Logprobs > 20) {
+		return geminiInvalid("* GenerateContentRequest.generation_config.logprobs: logprobs must be in [0, 20] and needs response_logprobs.\n"), false
+	}
 	if gc := req.GenerationConfig; gc != nil && len(gc.ResponseSchema) > 0 {
 		if gc.ResponseMimeType != "application/json" && gc.ResponseMimeType != "text/x.enum" {
 			return geminiInvalid("* GenerateContentRequest.generation_config.response_mime_type: response_schema requires response_mime_type application/json or text/x.enum.\n"), false
@@ -319,4 +325,57 @@ func (a *geminiAnswer) callWords() int {
 // callTokens counts a call as its name and the words of its arguments.
 func callTokens(c geminiPart) int {
 	return 1 + countWords(strings.NewReplacer(",", " ", ":", " ").Replace(string(c.FunctionCall.Args)))
+}
+
+// geminiLogprobs is a candidate's logprobsResult.
+type geminiLogprobs struct {
+	TopCandidates    []geminiTopCandidates `json:"topCandidates"`
+	ChosenCandidates []geminiTokenLogprob  `json:"chosenCandidates"`
+}
+
+type geminiTopCandidates struct {
+	Candidates []geminiTokenLogprob `json:"candidates"`
+}
+
+type geminiTokenLogprob struct {
+	Token          string  `json:"token"`
+	TokenID        int     `json:"tokenId"`
+	LogProbability float64 `json:"logProbability"`
+}
+
+// candidates is the answer's candidates for parts (n of them, identical,
+// numbered), each with made-up log probabilities when they were asked for:
+// one step per word of the text, with the asked number of alternatives.
+func (a *geminiAnswer) candidates(parts []geminiPart, finish string) []geminiCandidate {
+	out := make([]geminiCandidate, a.n)
+	for i := range out {
+		out[i] = geminiCandidate{Content: &geminiContent{Role: "model", Parts: parts}, FinishReason: finish, Index: i}
+		if a.logprobs {
+			out[i].LogprobsResult = a.logprobsOf(parts)
+		}
+	}
+	return out
+}
+
+func (a *geminiAnswer) logprobsOf(parts []geminiPart) *geminiLogprobs {
+	lr := &geminiLogprobs{TopCandidates: []geminiTopCandidates{}, ChosenCandidates: []geminiTokenLogprob{}}
+	for _, p := range parts {
+		if p.Thought {
+			continue
+		}
+		for i, w := range splitWords(p.Text, 1) {
+			chosen := geminiTokenLogprob{Token: w, TokenID: 1000 + i, LogProbability: -0.01 * float64(i%10+1)}
+			lr.ChosenCandidates = append(lr.ChosenCandidates, chosen)
+			top := geminiTopCandidates{Candidates: []geminiTokenLogprob{}}
+			for k := 0; k < a.top; k++ {
+				alt := chosen
+				if k > 0 {
+					alt = geminiTokenLogprob{Token: fmt.Sprintf("alt%d", k), TokenID: 2000 + k, LogProbability: chosen.LogProbability - float64(k)}
+				}
+				top.Candidates = append(top.Candidates, alt)
+			}
+			lr.TopCandidates = append(lr.TopCandidates, top)
+		}
+	}
+	return lr
 }

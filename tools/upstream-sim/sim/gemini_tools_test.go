@@ -207,3 +207,52 @@ func TestGemini3NeedsThoughtSignatures(t *testing.T) {
 		t.Errorf("gemini-2.0 unsigned: %d %s", r.status, r.body)
 	}
 }
+
+func TestGeminiCandidatesAndLogprobs(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	r := do(t, "POST", ts.URL+gemGenerate, gkey, geminiBody("two words", `"generationConfig":{"candidateCount":2,"responseLogprobs":true,"logprobs":2}`))
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	var g struct {
+		Candidates []struct {
+			Index          int `json:"index"`
+			LogprobsResult struct {
+				TopCandidates []struct {
+					Candidates []struct{ Token string } `json:"candidates"`
+				} `json:"topCandidates"`
+				ChosenCandidates []struct {
+					Token          string  `json:"token"`
+					LogProbability float64 `json:"logProbability"`
+				} `json:"chosenCandidates"`
+			} `json:"logprobsResult"`
+		} `json:"candidates"`
+	}
+	decode(t, r.body, &g)
+	if len(g.Candidates) != 2 || g.Candidates[1].Index != 1 {
+		t.Fatalf("candidates: %s", r.body)
+	}
+	lr := g.Candidates[1].LogprobsResult
+	if len(lr.ChosenCandidates) == 0 || len(lr.TopCandidates) != len(lr.ChosenCandidates) || len(lr.TopCandidates[0].Candidates) != 2 ||
+		lr.ChosenCandidates[0].LogProbability >= 0 {
+		t.Errorf("logprobs: %s", r.body)
+	}
+	// A stream carries every candidate in each event.
+	r = do(t, "POST", ts.URL+gemStream, gkey, geminiBody("two words", `"generationConfig":{"candidateCount":2}`))
+	for _, ev := range sseEvents(r.body) {
+		data, _ := dataOf(ev)
+		var e struct {
+			Candidates []struct{ Index int } `json:"candidates"`
+		}
+		decode(t, []byte(data), &e)
+		if len(e.Candidates) != 2 || e.Candidates[1].Index != 1 {
+			t.Fatalf("stream event: %s", data)
+		}
+	}
+	for _, bad := range []string{`"candidateCount":9`, `"logprobs":3`, `"responseLogprobs":true,"logprobs":21`} {
+		r = do(t, "POST", ts.URL+gemGenerate, gkey, geminiBody("x", `"generationConfig":{`+bad+`}`))
+		if r.status != 400 {
+			t.Errorf("%s: %d %s", bad, r.status, r.body)
+		}
+	}
+}
