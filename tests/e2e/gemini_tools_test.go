@@ -210,44 +210,65 @@ func TestGeminiImageDataURLThroughTheGateway(t *testing.T) {
 	}
 }
 
-// TestFallbackFromOpenAIToGeminiMidToolLoop: a conversation whose history
-// holds OpenAI-issued tool calls continues on Gemini when OpenAI fails with
-// 500: Gemini makes the next call, and answers after its result, on a
-// history that mixes both providers' ids.
+// TestFallbackFromOpenAIToGeminiMidToolLoop: a tool loop begun on OpenAI
+// continues on Gemini when OpenAI fails with 500 — Gemini reads OpenAI's
+// call and result, makes the next call itself and answers after its result
+// — and goes back to OpenAI, with Gemini's ids in the history, once OpenAI
+// answers again.
 func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
 	s := startSim(t)
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
-	s.fault(t, "gpt-4o", "500")
+	tools := []any{gemWeatherTool}
+	calls := func(want map[string]int) {
+		t.Helper()
+		if _, by := s.requests(t); by["gpt-4o"] != want["gpt-4o"] || by["gemini-2.0-flash"] != want["gemini-2.0-flash"] {
+			t.Fatalf("upstream calls %v, want %v", by, want)
+		}
+	}
 	messages := []any{
 		map[string]any{"role": "system", "content": "You are a travel assistant."},
-		map[string]any{"role": "user", "content": "What is the weather in Paris?"},
-		// The turn OpenAI answered earlier, as the SDK echoes it.
-		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": "call_Y6qJtE5qnKs0ZRIhAbCdEf12", "type": "function",
-			"function": map[string]any{"name": "get_weather", "arguments": `{"city":"Paris","unit":"celsius"}`}}}},
-		map[string]any{"role": "tool", "tool_call_id": "call_Y6qJtE5qnKs0ZRIhAbCdEf12", "content": "11 degrees"},
-		map[string]any{"role": "assistant", "content": "It is 11 degrees in Paris."},
-		map[string]any{"role": "user", "content": "And call get_weather for Rome?"},
+		map[string]any{"role": "user", "content": "Call get_weather for Paris."},
 	}
-	a := gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": []any{gemWeatherTool}})
+	// 1. OpenAI answers with a call.
+	a := gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": tools})
+	if c := a.Choices[0]; c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 {
+		t.Fatalf("turn on OpenAI: %+v", a)
+	}
+	calls(map[string]int{"gpt-4o": 1})
+	messages = append(messages, gemToolTurn(a.Choices[0].Message.ToolCalls[0], "11 degrees")...)
+	messages = append(messages, map[string]any{"role": "user", "content": "And call get_weather for Rome?"})
+
+	// 2. OpenAI fails: Gemini takes the history with OpenAI's call and
+	// makes the next call.
+	s.fault(t, "gpt-4o", "500")
+	a = gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": tools})
 	c := a.Choices[0]
 	if c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 {
 		t.Fatalf("turn on Gemini: %+v", a)
 	}
 	tc := c.Message.ToolCalls[0]
 	gemCheckWeatherCall(t, tc)
-	if _, by := s.requests(t); by["gpt-4o"] != 1 || by["gemini-2.0-flash"] != 1 {
-		t.Errorf("upstream calls %v: OpenAI must fail first, Gemini answer", by)
-	}
+	calls(map[string]int{"gpt-4o": 2, "gemini-2.0-flash": 1})
 
+	// 3. Its result: Gemini answers in text.
 	messages = append(messages, gemToolTurn(tc, "17 degrees")...)
-	a = gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": []any{gemWeatherTool}})
+	a = gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": tools})
 	c = a.Choices[0]
 	if c.FinishReason != "stop" || c.Message.Content == nil || !strings.Contains(*c.Message.Content, `tool results: {"output":"17 degrees"}`) {
 		t.Fatalf("final answer on Gemini: %+v", a)
 	}
-	if _, by := s.requests(t); by["gpt-4o"] != 2 || by["gemini-2.0-flash"] != 2 {
-		t.Errorf("upstream calls %v", by)
+	calls(map[string]int{"gpt-4o": 3, "gemini-2.0-flash": 2})
+
+	// 4. OpenAI is back and continues the conversation, Gemini's ids and
+	// all.
+	s.fault(t, "gpt-4o", "none")
+	messages = append(messages, map[string]any{"role": "assistant", "content": *c.Message.Content},
+		map[string]any{"role": "user", "content": "Now call get_weather for Oslo."})
+	a = gemChat(t, g, map[string]any{"model": "smart-router", "messages": messages, "tools": tools})
+	if c := a.Choices[0]; c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 {
+		t.Fatalf("back on OpenAI: %+v", a)
 	}
+	calls(map[string]int{"gpt-4o": 4, "gemini-2.0-flash": 2})
 }
 
 func TestGeminiChoicesAndLogprobsThroughTheGateway(t *testing.T) {

@@ -262,18 +262,18 @@ func (r *geminiRequest) toolChoice() (decls []toolDecl, mode, name string) {
 	return decls, mode, name
 }
 
-// functionResults are the functionResponse parts of the last content, as
-// JSON text, and whether the conversation ends with them (the model then
-// answers in text).
+// functionResults are the functionResponse parts that end the
+// conversation, as JSON text, and whether it ends with one (the model then
+// answers in text). A user text after the results (merged into the same
+// turn) is a new question.
 func (r *geminiRequest) functionResults() ([]string, bool) {
 	if len(r.Contents) == 0 {
 		return nil, false
 	}
+	parts := r.Contents[len(r.Contents)-1].Parts
 	var out []string
-	for _, p := range r.Contents[len(r.Contents)-1].Parts {
-		if p.FunctionResponse != nil {
-			out = append(out, string(p.FunctionResponse.Response))
-		}
+	for i := len(parts) - 1; i >= 0 && parts[i].FunctionResponse != nil; i-- {
+		out = append([]string{string(parts[i].FunctionResponse.Response)}, out...)
 	}
 	return out, len(out) > 0
 }

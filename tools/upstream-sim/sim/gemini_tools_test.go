@@ -103,6 +103,14 @@ func TestGeminiFunctionResponseAnsweredInText(t *testing.T) {
 	if len(p) != 1 || p[0].FunctionCall != nil || !strings.Contains(p[0].Text, `tool results: {"temp_c":11}`) {
 		t.Errorf("answer after a result: %s", r.body)
 	}
+	// A question after the result, in the same user turn, is answered as a
+	// new prompt (here: with a call).
+	body = strings.Replace(body, `"response":{"temp_c":11}}}]}]`, `"response":{"temp_c":11}}},{"text":"now use get_time"}]}]`, 1)
+	r = do(t, "POST", ts.URL+gemGenerate, gkey, body)
+	decode(t, r.body, &g)
+	if p := g.Candidates[0].Content.Parts; r.status != 200 || len(p) != 1 || p[0].FunctionCall == nil || p[0].FunctionCall.Name != "get_time" {
+		t.Errorf("question after a result: %d %s", r.status, r.body)
+	}
 }
 
 func TestGeminiStreamsWholeCalls(t *testing.T) {
