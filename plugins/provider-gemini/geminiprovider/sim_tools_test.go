@@ -12,15 +12,22 @@ import (
 	"github.com/llmgw/llmgw/tools/upstream-sim/sim"
 )
 
-// TestToolLoopAgainstSimulator runs tools, structured output and images
-// against upstream-sim, which refuses what the real API refuses (schema
-// keywords outside Gemini's subset, bad inline data, gemini-3 calls without
-// a signature): what the converter sends passes that check.
-func TestToolLoopAgainstSimulator(t *testing.T) {
+// The tests below run tools, structured output, choices and images against
+// upstream-sim, which refuses what the real API refuses (schema keywords
+// outside Gemini's subset, bad inline data, gemini-3 calls without a
+// signature): what the converter sends passes that check.
+
+// simProvider is a provider pointed at an in-process simulator.
+func simProvider(t *testing.T) *Provider {
+	t.Helper()
 	srv := httptest.NewServer(sim.New(sim.Config{}))
 	t.Cleanup(srv.Close)
 	b, _ := json.Marshal(map[string]string{"api_key": "sim-key", "base_url": srv.URL, "timeout": "5s"})
-	p := newTestProvider(t, string(b))
+	return newTestProvider(t, string(b))
+}
+
+func TestToolLoopAgainstSimulator(t *testing.T) {
+	p := simProvider(t)
 	ctx := context.Background()
 
 	for _, model := range []string{"gemini-2.0-flash", "gemini-3-pro-preview"} {
@@ -76,8 +83,12 @@ func TestToolLoopAgainstSimulator(t *testing.T) {
 		t.Errorf("foreign history on gemini-3: %v %+v", err, resp)
 	}
 
-	// A streamed call: one tool-call delta with the whole arguments.
-	req = &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
+}
+
+func TestStreamedCallAgainstSimulator(t *testing.T) {
+	p, ctx := simProvider(t), context.Background()
+	// One tool-call delta with the whole arguments.
+	req := &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
 		Messages:   []*sdk.Message{{Role: "user", Content: "Call get_weather please"}},
 		Tools:      []*sdk.Tool{{Type: "function", Name: "get_weather", ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}`}},
 		ToolChoice: &sdk.ToolChoice{Mode: "required"},
@@ -95,8 +106,12 @@ func TestToolLoopAgainstSimulator(t *testing.T) {
 		t.Errorf("stream: %v %+v %q", err, deltas, finish)
 	}
 
-	// Structured output: the JSON answer has the schema's keys.
-	req = &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
+}
+
+func TestStructuredOutputAgainstSimulator(t *testing.T) {
+	p, ctx := simProvider(t), context.Background()
+	// The JSON answer has the schema's keys.
+	req := &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
 		Messages:       []*sdk.Message{{Role: "user", Content: "A person, as JSON."}},
 		ResponseFormat: "json_schema",
 		JsonSchema: &sdk.JsonSchema{Name: "Person", Strict: ptr(true), SchemaJson: `{"type":"object","properties":{"name":{"type":"string"},"age":{"type":"integer","minimum":0},
@@ -108,11 +123,15 @@ func TestToolLoopAgainstSimulator(t *testing.T) {
 		t.Errorf("json_schema: %v %+v", err, resp)
 	}
 
+}
+
+func TestChoicesAndLogprobsAgainstSimulator(t *testing.T) {
+	p, ctx := simProvider(t), context.Background()
 	// n = 2 with log probabilities, plain and streamed.
-	req = &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
+	req := &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
 		Messages: []*sdk.Message{{Role: "user", Content: "Two choices please"}}, N: ptr(int32(2)), Logprobs: true, TopLogprobs: ptr(int32(1)),
 	}}
-	resp, err = p.Complete(ctx, req)
+	resp, err := p.Complete(ctx, req)
 	if err != nil || len(resp.MoreChoices) != 1 || resp.MoreChoices[0].Content != resp.Content ||
 		!strings.Contains(resp.LogprobsJson, `"top_logprobs":[{"token":`) || resp.MoreChoices[0].LogprobsJson == "" {
 		t.Errorf("n=2 logprobs: %v %+v", err, resp)
@@ -130,8 +149,12 @@ func TestToolLoopAgainstSimulator(t *testing.T) {
 		t.Errorf("n=2 stream: %v %q %d", err, texts, finishes)
 	}
 
+}
+
+func TestImageAgainstSimulator(t *testing.T) {
+	p, ctx := simProvider(t), context.Background()
 	// An image data URL reaches the model as inline data.
-	req = &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
+	req := &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
 		Messages: []*sdk.Message{{Role: "user", Content: "Describe this image", Parts: []*sdk.ContentPart{
 			{Type: "text", Text: "Describe this image"},
 			{Type: "image_url", ImageUrl: "data:image/png;base64," + base64.StdEncoding.EncodeToString(tinyPNG(t))},

@@ -197,15 +197,7 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 		_, _ = io.WriteString(w, malformedGemini)
 		return
 	}
-	if e, ok := validateGemini(&req, bodyErr); !ok {
-		writeError(w, apiGemini, e)
-		return
-	}
-	if e, ok := validateGeminiTools(&req); !ok {
-		writeError(w, apiGemini, e)
-		return
-	}
-	if e, ok := validateGeminiParts(&req, model); !ok {
+	if e, ok := validateGemini(&req, bodyErr, model); !ok {
 		writeError(w, apiGemini, e)
 		return
 	}
@@ -442,8 +434,20 @@ func (a *geminiAnswer) chunk(p geminiPart, words, thoughts int, finish string) *
 	}
 }
 
-// validateGemini checks a decoded request; bodyErr is the decoding error.
-func validateGemini(req *geminiRequest, bodyErr error) (apiError, bool) {
+// validateGemini checks a decoded request (bodyErr is the decoding error):
+// its contents, tools and parts.
+func validateGemini(req *geminiRequest, bodyErr error, model string) (apiError, bool) {
+	if e, ok := validateGeminiContents(req, bodyErr); !ok {
+		return e, false
+	}
+	if e, ok := validateGeminiTools(req); !ok {
+		return e, false
+	}
+	return validateGeminiParts(req, model)
+}
+
+// validateGeminiContents checks that there are contents, with valid roles.
+func validateGeminiContents(req *geminiRequest, bodyErr error) (apiError, bool) {
 	bad := apiError{status: http.StatusBadRequest, gStatus: "INVALID_ARGUMENT"}
 	switch {
 	case bodyErr != nil:
