@@ -218,12 +218,17 @@ func fetchError(ctx context.Context, err error) error {
 	switch {
 	case errors.Is(err, errPrivateAddress):
 		return errors.New("the image URL leads to an address that is not public (loopback, private or link-local)")
-	case ctx.Err() != nil:
+	case ctx.Err() != nil || isTimeout(err):
 		return errors.New("fetching the image URL took too long")
 	case strings.Contains(err.Error(), "redirect"):
 		return errors.New("the image URL redirects too often or away from https")
 	}
 	return errors.New("the image URL could not be fetched")
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // imageType is the MIME type sent with the data: what the bytes sniff as,

@@ -86,21 +86,33 @@ func (e *schemaError) Error() string {
 	return "at " + e.path + ": " + e.msg
 }
 
-// convertSchema converts JSON Schema text. ordering adds propertyOrdering
-// (the key order of each `properties`), which fixes the order of the keys
-// of a structured answer as the schema lists them.
-func convertSchema(text string, ordering bool) (*gSchema, error) {
+// schemaUse says what a converted schema is for.
+type schemaUse int
+
+const (
+	// forParameters: a function's parameters. The root may be an object
+	// without properties (the function then takes none).
+	forParameters schemaUse = iota
+	// forResponse: a structured answer (responseSchema). Objects get
+	// propertyOrdering (the key order of their `properties`), which fixes
+	// the order of the answer's keys as the schema lists them.
+	forResponse
+)
+
+// convertSchema converts JSON Schema text.
+func convertSchema(text string, use schemaUse) (*gSchema, error) {
 	root, err := decodeOrdered([]byte(text))
 	if err != nil {
 		return nil, &schemaError{msg: "not valid JSON"}
 	}
-	c := &schemaConv{root: root, ordering: ordering}
+	c := &schemaConv{root: root, ordering: use == forResponse, emptyRoot: use == forParameters}
 	return c.convert(root, "#", 0)
 }
 
 type schemaConv struct {
-	root     any
-	ordering bool
+	root      any
+	ordering  bool
+	emptyRoot bool // the root may be an object without properties
 	refs     []string // the $refs being expanded (cycle detection)
 	nodes    int
 }
@@ -182,7 +194,33 @@ func (c *schemaConv) object(n *object, path string, depth int) (*gSchema, error)
 			s.Type = "STRING"
 		}
 	}
-	return s, nil
+	return s, c.shape(s, path, depth)
+}
+
+// shape fits what Gemini checks beyond the keywords: properties only on
+// objects and items only on arrays ("only allowed for OBJECT type"; JSON
+// Schema ignores them elsewhere, so they go), and every object has
+// properties ("should be non-empty for OBJECT type"). A free-form object
+// (a map: additionalProperties only) has no equivalent and is an error; a
+// union of objects keeps its anyOf and loses the outer type.
+func (c *schemaConv) shape(s *gSchema, path string, depth int) error {
+	if s.Type != "" && s.Type != "OBJECT" {
+		s.Properties, s.Required, s.PropertyOrdering = nil, nil, nil
+	}
+	if s.Type != "" && s.Type != "ARRAY" {
+		s.Items = nil
+	}
+	if s.Type != "OBJECT" || len(s.Properties) > 0 {
+		return nil
+	}
+	switch {
+	case len(s.AnyOf) > 0:
+		s.Type = ""
+	case depth == 0 && c.emptyRoot:
+	default:
+		return c.fail(path, "an object without properties (a free-form map) cannot be expressed in Gemini's schema")
+	}
+	return nil
 }
 
 // annotate copies the annotations Gemini keeps (a later source wins).

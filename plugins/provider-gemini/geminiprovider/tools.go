@@ -75,7 +75,7 @@ func declaration(t *sdk.Tool) (functionDeclaration, error) {
 	if strings.TrimSpace(t.GetParametersJson()) == "" {
 		return d, nil
 	}
-	s, err := convertSchema(t.GetParametersJson(), false)
+	s, err := convertSchema(t.GetParametersJson(), forParameters)
 	if err != nil {
 		return d, badRequest("tool %q: its parameters schema cannot be converted for Gemini: %v", t.GetName(), err)
 	}

@@ -123,6 +123,7 @@ func TestToolsThatCannotBeConvertedAreRefusedBeforeTheCall(t *testing.T) {
 		"bad JSON":    {"broken", `{"type":"object",`, `not valid JSON`},
 		"bad name":    {"1st-tool", `{"type":"object"}`, `Gemini needs a function name`},
 		"unknown typ": {"odd", `{"type":"object","properties":{"a":{"type":"decimal"}}}`, `unknown type "decimal"`},
+		"free map":    {"tag", `{"type":"object","properties":{"labels":{"type":"object","additionalProperties":{"type":"string"}}}}`, `at #/properties/labels: an object without properties (a free-form map) cannot be expressed`},
 	}
 	for name, c := range cases {
 		rp := newReplay(t, reply{file: "function_call_lights.json"})
@@ -160,13 +161,22 @@ func TestSchemaConversion(t *testing.T) {
 			  "both":{"type":"OBJECT","properties":{"a":{"type":"STRING"},"b":{"type":"BOOLEAN"}},"required":["a"],"propertyOrdering":["a","b"]},"level":{"type":"INTEGER","description":"Level. One of: 1, 2, 3."},"when":{"type":"STRING","format":"date-time"}},
 			  "propertyOrdering":["n","kind","v","both","level","when"]}`,
 		},
+		// Properties on a string and items on an object are ignored by JSON
+		// Schema and refused by Gemini; a union of objects keeps only anyOf.
+		"misplaced keywords, object union": {
+			`{"type":"object","properties":{"s":{"type":"string","properties":{"x":{"type":"string"}},"required":["x"]},"o":{"type":"object","items":{"type":"string"},"properties":{"k":{"type":"integer"}}},
+			  "u":{"type":"object","anyOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"boolean"}}}]}}}`,
+			`{"type":"OBJECT","properties":{"s":{"type":"STRING"},"o":{"type":"OBJECT","properties":{"k":{"type":"INTEGER"}},"propertyOrdering":["k"]},
+			  "u":{"anyOf":[{"type":"OBJECT","properties":{"a":{"type":"STRING"}},"propertyOrdering":["a"]},{"type":"OBJECT","properties":{"b":{"type":"BOOLEAN"}},"propertyOrdering":["b"]}]}},
+			  "propertyOrdering":["s","o","u"]}`,
+		},
 		"several types": {
 			`{"type":["string","number","null"]}`,
 			`{"nullable":true,"anyOf":[{"type":"STRING"},{"type":"NUMBER"}]}`,
 		},
 	}
 	for name, c := range cases {
-		s, err := convertSchema(c.in, true)
+		s, err := convertSchema(c.in, forResponse)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -174,9 +184,17 @@ func TestSchemaConversion(t *testing.T) {
 		sameJSON(t, name, got, []byte(c.want))
 	}
 	// Property order follows the schema, not the alphabet.
-	s, err := convertSchema(`{"type":"object","properties":{"zeta":{"type":"string"},"alpha":{"type":"string"}}}`, true)
+	s, err := convertSchema(`{"type":"object","properties":{"zeta":{"type":"string"},"alpha":{"type":"string"}}}`, forResponse)
 	if err != nil || strings.Join(s.PropertyOrdering, ",") != "zeta,alpha" {
 		t.Errorf("ordering %v %v", s, err)
+	}
+	// A structured answer must be an object with properties; a function's
+	// parameters may have none.
+	if _, err := convertSchema(`{"type":"object"}`, forResponse); err == nil || !strings.Contains(err.Error(), "free-form map") {
+		t.Errorf("empty response object: %v", err)
+	}
+	if s, err := convertSchema(`{"type":"object","properties":{}}`, forParameters); err != nil || s.Type != "OBJECT" {
+		t.Errorf("empty parameters: %v %+v", err, s)
 	}
 	// A DAG of references that would expand exponentially is bounded.
 	var b strings.Builder
@@ -185,7 +203,7 @@ func TestSchemaConversion(t *testing.T) {
 		b.WriteString(`,"L` + itoa(i) + `":{"type":"object","properties":{"a":{"$ref":"#/$defs/L` + itoa(i-1) + `"},"b":{"$ref":"#/$defs/L` + itoa(i-1) + `"}}}`)
 	}
 	b.WriteString(`},"$ref":"#/$defs/L30"}`)
-	if _, err := convertSchema(b.String(), false); err == nil || !strings.Contains(err.Error(), "more than") {
+	if _, err := convertSchema(b.String(), forParameters); err == nil || !strings.Contains(err.Error(), "more than") {
 		t.Errorf("exponential schema: %v", err)
 	}
 }

@@ -290,7 +290,7 @@ func generation(req *sdk.ChatRequest) (*generationConfig, error) {
 		if strings.TrimSpace(js.GetSchemaJson()) == "" {
 			return nil, badRequest("response_format json_schema needs a schema")
 		}
-		s, err := convertSchema(js.GetSchemaJson(), true)
+		s, err := convertSchema(js.GetSchemaJson(), forResponse)
 		if err != nil {
 			return nil, badRequest("response_format json_schema %q cannot be converted for Gemini: %v", js.GetName(), err)
 		}

@@ -102,8 +102,20 @@ func checkGeminiSchema(raw json.RawMessage, at string) (apiError, bool) {
 			return geminiInvalid(fmt.Sprintf("Invalid JSON payload received. Invalid value at '%s.enum': enum values must be strings.", at)), false
 		}
 	}
+	var typ string
+	_ = json.Unmarshal(n["type"], &typ)
+	typ = strings.ToUpper(typ)
 	var props map[string]json.RawMessage
-	if p, ok := n["properties"]; ok && json.Unmarshal(p, &props) == nil {
+	_, hasProps := n["properties"]
+	_ = json.Unmarshal(n["properties"], &props)
+	_, hasAnyOf := n["anyOf"]
+	switch {
+	case typ == "OBJECT" && len(props) == 0 && !hasAnyOf:
+		return geminiInvalid(fmt.Sprintf("* GenerateContentRequest.%s.properties: should be non-empty for OBJECT type\n", at)), false
+	case typ != "OBJECT" && typ != "" && hasProps:
+		return geminiInvalid(fmt.Sprintf("* GenerateContentRequest.%s.properties: only allowed for OBJECT type\n", at)), false
+	}
+	if len(props) > 0 {
 		for _, k := range sortedRawKeys(props) {
 			if e, ok := checkGeminiSchema(props[k], at+".properties["+k+"].value"); !ok {
 				return e, false
