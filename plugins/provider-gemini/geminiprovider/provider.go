@@ -59,7 +59,18 @@ type Config struct {
 	ImageMaxBytes *int64 `json:"image_max_bytes"`
 	// ImageFetchTimeout bounds the download of one image URL ("10s").
 	ImageFetchTimeout *sdk.Duration `json:"image_fetch_timeout"`
+	// SchemaFormat is how tool parameters and json_schema reach Gemini:
+	// "openapi" (default) converts them to responseSchema/parameters,
+	// "json_schema" sends them as given in responseJsonSchema/
+	// parametersJsonSchema (newer models only).
+	SchemaFormat string `json:"schema_format"`
 }
+
+// The schema formats.
+const (
+	SchemaFormatOpenAPI    = "openapi"
+	SchemaFormatJSONSchema = "json_schema"
+)
 
 // callCacheEntries bounds the remembered thought signatures and model
 // call ids (a few KB each at most).
@@ -76,7 +87,9 @@ type Provider struct {
 	logger  hclog.Logger
 	redact  *provkit.Redactor // applied to every upstream message
 	images  *imageFetcher
-	calls   *callCache // thought signatures and model-issued ids of answered calls
+	// schemaFormat is SchemaFormatOpenAPI or SchemaFormatJSONSchema.
+	schemaFormat string
+	calls        *callCache // thought signatures and model-issued ids of answered calls
 }
 
 var apiVersionPattern = regexp.MustCompile(`^v[0-9]+[a-z0-9]*$`)
@@ -134,18 +147,27 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	schemaFormat := cfg.SchemaFormat
+	switch schemaFormat {
+	case "":
+		schemaFormat = SchemaFormatOpenAPI
+	case SchemaFormatOpenAPI, SchemaFormatJSONSchema:
+	default:
+		return nil, sdk.ConfigError(`field "schema_format": %q is not "openapi" or "json_schema"`, schemaFormat)
+	}
 	trimmed := strings.TrimRight(u.String(), "/")
 	return &Provider{
-		images:  images,
-		calls:   newCallCache(callCacheEntries),
-		key:     key,
-		base:    trimmed + "/" + version,
-		shown:   strings.TrimRight(u.Redacted(), "/"),
-		version: version,
-		timeout: timeout,
-		client:  &http.Client{Transport: newTransport()},
-		logger:  logger,
-		redact:  provkit.NewRedactor(key),
+		images:       images,
+		schemaFormat: schemaFormat,
+		calls:        newCallCache(callCacheEntries),
+		key:          key,
+		base:         trimmed + "/" + version,
+		shown:        strings.TrimRight(u.Redacted(), "/"),
+		version:      version,
+		timeout:      timeout,
+		client:       &http.Client{Transport: newTransport()},
+		logger:       logger,
+		redact:       provkit.NewRedactor(key),
 	}, nil
 }
 
@@ -192,11 +214,12 @@ func newTransport() *http.Transport {
 // Info reports the instance's non-secret settings.
 func (p *Provider) Info() map[string]string {
 	return map[string]string{
-		"base_url":    p.shown,
-		"api_version": p.version,
-		"has_key":     strconv.FormatBool(p.key != ""),
-		"timeout":     p.timeout.String(),
-		"image_fetch": strconv.FormatBool(p.images.enabled),
+		"base_url":      p.shown,
+		"api_version":   p.version,
+		"has_key":       strconv.FormatBool(p.key != ""),
+		"timeout":       p.timeout.String(),
+		"image_fetch":   strconv.FormatBool(p.images.enabled),
+		"schema_format": p.schemaFormat,
 	}
 }
 

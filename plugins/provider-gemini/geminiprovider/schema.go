@@ -86,6 +86,15 @@ func (e *schemaError) Error() string {
 	return "at " + e.path + ": " + e.msg
 }
 
+// rawSchema checks a schema sent as given: a JSON object.
+func rawSchema(text string) (json.RawMessage, error) {
+	t := strings.TrimSpace(text)
+	if !json.Valid([]byte(t)) || t[0] != '{' {
+		return nil, errors.New("must be a JSON Schema object")
+	}
+	return json.RawMessage(t), nil
+}
+
 // schemaUse says what a converted schema is for.
 type schemaUse int
 
@@ -112,9 +121,9 @@ func convertSchema(text string, use schemaUse) (*gSchema, error) {
 type schemaConv struct {
 	root      any
 	ordering  bool
-	emptyRoot bool // the root may be an object without properties
-	refs     []string // the $refs being expanded (cycle detection)
-	nodes    int
+	emptyRoot bool     // the root may be an object without properties
+	refs      []string // the $refs being expanded (cycle detection)
+	nodes     int
 }
 
 func (c *schemaConv) fail(path, format string, args ...any) error {

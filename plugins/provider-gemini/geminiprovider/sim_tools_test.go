@@ -17,12 +17,17 @@ import (
 // outside Gemini's subset, bad inline data, gemini-3 calls without a
 // signature): what the converter sends passes that check.
 
-// simProvider is a provider pointed at an in-process simulator.
-func simProvider(t *testing.T) *Provider {
+// simProvider is a provider pointed at an in-process simulator; extra
+// are more config keys and values.
+func simProvider(t *testing.T, extra ...string) *Provider {
 	t.Helper()
 	srv := httptest.NewServer(sim.New(sim.Config{}))
 	t.Cleanup(srv.Close)
-	b, _ := json.Marshal(map[string]string{"api_key": "sim-key", "base_url": srv.URL, "timeout": "5s"})
+	cfg := map[string]string{"api_key": "sim-key", "base_url": srv.URL, "timeout": "5s"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		cfg[extra[i]] = extra[i+1]
+	}
+	b, _ := json.Marshal(cfg)
 	return newTestProvider(t, string(b))
 }
 
@@ -123,6 +128,26 @@ func TestStructuredOutputAgainstSimulator(t *testing.T) {
 		t.Errorf("json_schema: %v %+v", err, resp)
 	}
 
+}
+
+// TestJSONSchemaFormatAgainstSimulator: a recursive schema, which the
+// conversion refuses, goes as given with schema_format "json_schema".
+func TestJSONSchemaFormatAgainstSimulator(t *testing.T) {
+	p, ctx := simProvider(t, "schema_format", "json_schema"), context.Background()
+	req := &sdk.CompleteRequest{UpstreamModel: "gemini-2.5-flash", Request: &sdk.ChatRequest{
+		Messages:       []*sdk.Message{{Role: "user", Content: "A tree."}},
+		ResponseFormat: "json_schema",
+		JsonSchema: &sdk.JsonSchema{Name: "Tree", SchemaJson: `{"$defs":{"Node":{"type":"object","properties":{"name":{"type":"string"},
+			"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name","children"]}},"$ref":"#/$defs/Node"}`},
+	}}
+	resp, err := p.Complete(ctx, req)
+	var tree struct {
+		Name     *string           `json:"name"`
+		Children []json.RawMessage `json:"children"`
+	}
+	if err != nil || json.Unmarshal([]byte(resp.Content), &tree) != nil || tree.Name == nil {
+		t.Errorf("tree: %v %+v", err, resp)
+	}
 }
 
 func TestChoicesAndLogprobsAgainstSimulator(t *testing.T) {

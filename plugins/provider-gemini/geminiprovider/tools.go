@@ -34,8 +34,9 @@ func badRequest(format string, args ...any) error {
 	return sdk.Fail(sdk.ClassBadRequest, 0, 0, "INVALID_ARGUMENT", "gemini: "+fmt.Sprintf(format, args...))
 }
 
-// buildTools maps tools and tool_choice.
-func buildTools(req *sdk.ChatRequest) ([]tool, *toolConfig, error) {
+// buildTools maps tools and tool_choice; raw sends the parameters' JSON
+// Schema as given (schema_format "json_schema").
+func buildTools(req *sdk.ChatRequest, raw bool) ([]tool, *toolConfig, error) {
 	choice := req.GetToolChoice()
 	if len(req.GetTools()) == 0 {
 		if m := choice.GetMode(); m == "required" || m == "function" {
@@ -46,7 +47,7 @@ func buildTools(req *sdk.ChatRequest) ([]tool, *toolConfig, error) {
 	decls := make([]functionDeclaration, 0, len(req.GetTools()))
 	seen := map[string]bool{}
 	for _, t := range req.GetTools() {
-		d, err := declaration(t)
+		d, err := declaration(t, raw)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -63,8 +64,9 @@ func buildTools(req *sdk.ChatRequest) ([]tool, *toolConfig, error) {
 	return []tool{{FunctionDeclarations: decls}}, cfg, nil
 }
 
-// declaration converts one tool; its schema goes through convertSchema.
-func declaration(t *sdk.Tool) (functionDeclaration, error) {
+// declaration converts one tool; its schema goes through convertSchema,
+// or as given into parametersJsonSchema when raw.
+func declaration(t *sdk.Tool, raw bool) (functionDeclaration, error) {
 	if typ := t.GetType(); typ != "" && typ != "function" {
 		return functionDeclaration{}, badRequest("tool %q: type %q is not supported (only function)", t.GetName(), typ)
 	}
@@ -73,6 +75,14 @@ func declaration(t *sdk.Tool) (functionDeclaration, error) {
 	}
 	d := functionDeclaration{Name: t.GetName(), Description: t.GetDescription()}
 	if strings.TrimSpace(t.GetParametersJson()) == "" {
+		return d, nil
+	}
+	if raw {
+		js, err := rawSchema(t.GetParametersJson())
+		if err != nil {
+			return d, badRequest("tool %q: parameters %v", t.GetName(), err)
+		}
+		d.ParametersJSONSchema = js
 		return d, nil
 	}
 	s, err := convertSchema(t.GetParametersJson(), forParameters)

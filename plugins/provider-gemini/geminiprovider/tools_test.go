@@ -421,3 +421,56 @@ func TestStructuredOutput(t *testing.T) {
 		t.Errorf("json_object: %s", body.GenerationConfig)
 	}
 }
+
+// TestSchemaFormatJSONSchema: with schema_format "json_schema" the schemas
+// go as given (recursion and maps included) in parametersJsonSchema and
+// responseJsonSchema, and the simulator answers from them.
+func TestSchemaFormatJSONSchema(t *testing.T) {
+	rp := newReplay(t, reply{file: "function_call_lights.json"})
+	b, _ := json.Marshal(map[string]string{"api_key": testKey, "base_url": rp.srv.URL, "schema_format": "json_schema"})
+	p := newTestProvider(t, string(b))
+	tree := `{"$defs":{"Node":{"type":"object","properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/$defs/Node"}}},"required":["name"],"additionalProperties":false}},"$ref":"#/$defs/Node"}`
+	req := lightsRequest()
+	req.Request.Tools = []*sdk.Tool{{Type: "function", Name: "save_tree", ParametersJson: `{"type":"object","properties":{"root":` + tree + `,"labels":{"type":"object","additionalProperties":{"type":"string"}}}}`}}
+	req.Request.ToolChoice = nil
+	if _, err := p.Complete(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Tools []struct {
+			FunctionDeclarations []struct {
+				Parameters           json.RawMessage `json:"parameters"`
+				ParametersJSONSchema json.RawMessage `json:"parametersJsonSchema"`
+			} `json:"functionDeclarations"`
+		} `json:"tools"`
+		GenerationConfig struct {
+			ResponseSchema     json.RawMessage `json:"responseSchema"`
+			ResponseJSONSchema json.RawMessage `json:"responseJsonSchema"`
+		} `json:"generationConfig"`
+	}
+	_ = json.Unmarshal(rp.last().body, &body)
+	d := body.Tools[0].FunctionDeclarations[0]
+	if d.Parameters != nil || !strings.Contains(string(d.ParametersJSONSchema), `"$ref":"#/$defs/Node"`) {
+		t.Errorf("declaration %s", rp.last().body)
+	}
+
+	req = chatRequest()
+	req.Request.ResponseFormat, req.Request.JsonSchema = "json_schema", &sdk.JsonSchema{Name: "Tree", SchemaJson: tree}
+	if _, err := p.Complete(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	body.GenerationConfig.ResponseJSONSchema, body.GenerationConfig.ResponseSchema = nil, nil
+	_ = json.Unmarshal(rp.last().body, &body)
+	if body.GenerationConfig.ResponseSchema != nil || string(body.GenerationConfig.ResponseJSONSchema) != tree {
+		t.Errorf("generationConfig %s", rp.last().body)
+	}
+
+	req.Request.JsonSchema.SchemaJson = `[1]`
+	_, err := p.Complete(context.Background(), req)
+	if pe := providerError(t, err); pe.Class != sdk.ClassBadRequest || !strings.Contains(pe.Message, "must be a JSON Schema object") {
+		t.Errorf("not a schema: %v", pe)
+	}
+	if _, err := New(sdk.Config{InstanceID: "g", Kind: sdk.KindProvider, Raw: []byte(`{"schema_format":"yaml"}`)}); err == nil || !strings.Contains(err.Error(), "schema_format") {
+		t.Errorf("bad schema_format: %v", err)
+	}
+}

@@ -31,6 +31,9 @@ type functionDeclaration struct {
 	// Parameters is absent for a function without arguments (Gemini
 	// refuses an OBJECT without properties there).
 	Parameters *gSchema `json:"parameters,omitempty"`
+	// ParametersJSONSchema is the JSON Schema as given (schema_format
+	// "json_schema"; exclusive with Parameters).
+	ParametersJSONSchema json.RawMessage `json:"parametersJsonSchema,omitempty"`
 }
 
 type toolConfig struct {
@@ -97,6 +100,9 @@ type generationConfig struct {
 	ResponseMimeType string `json:"responseMimeType,omitempty"`
 	// ResponseSchema is the converted json_schema (see convertSchema).
 	ResponseSchema *gSchema `json:"responseSchema,omitempty"`
+	// ResponseJSONSchema is the json_schema as given (schema_format
+	// "json_schema"; exclusive with ResponseSchema).
+	ResponseJSONSchema json.RawMessage `json:"responseJsonSchema,omitempty"`
 	// CandidateCount is n when n > 1.
 	CandidateCount *int32 `json:"candidateCount,omitempty"`
 	// ResponseLogprobs and Logprobs (top alternatives per token) map
@@ -213,10 +219,11 @@ func (p *Provider) buildRequest(ctx context.Context, req *sdk.ChatRequest) (*gen
 		out.SystemInstruction = &content{Parts: system}
 	}
 	var err error
-	if out.Tools, out.ToolConfig, err = buildTools(req); err != nil {
+	raw := p.schemaFormat == SchemaFormatJSONSchema
+	if out.Tools, out.ToolConfig, err = buildTools(req, raw); err != nil {
 		return nil, err
 	}
-	gc, err := generation(req)
+	gc, err := generation(req, raw)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +281,7 @@ func textParts(s string) []part {
 
 // generation maps the sampling parameters and response_format; nil when
 // nothing is set (the model's defaults apply).
-func generation(req *sdk.ChatRequest) (*generationConfig, error) {
+func generation(req *sdk.ChatRequest, raw bool) (*generationConfig, error) {
 	gc := generationConfig{
 		Temperature:      req.Temperature,
 		MaxOutputTokens:  req.MaxTokens,
@@ -289,6 +296,14 @@ func generation(req *sdk.ChatRequest) (*generationConfig, error) {
 		js := req.GetJsonSchema()
 		if strings.TrimSpace(js.GetSchemaJson()) == "" {
 			return nil, badRequest("response_format json_schema needs a schema")
+		}
+		if raw {
+			schema, err := rawSchema(js.GetSchemaJson())
+			if err != nil {
+				return nil, badRequest("response_format json_schema %q: %v", js.GetName(), err)
+			}
+			gc.ResponseMimeType, gc.ResponseJSONSchema = "application/json", schema
+			break
 		}
 		s, err := convertSchema(js.GetSchemaJson(), forResponse)
 		if err != nil {
