@@ -121,18 +121,22 @@ var nonPublic = []netip.Prefix{
 var geminiImageTypes = map[string]bool{"image/heic": true, "image/heif": true}
 
 // imagePart loads one image_url part (a data: URL or an https URL) as an
-// inlineData part. Its errors are the caller's (a 400 naming the part).
-func (f *imageFetcher) imagePart(ctx context.Context, raw string) (part, error) {
+// inlineData part. budget is what is left of image_max_bytes for the
+// request's images (Gemini's 20 MB limit is on the whole request, and it
+// bounds the memory one request can take); the image's size is taken from
+// it. Its errors are the caller's (a 400 naming the part).
+func (f *imageFetcher) imagePart(ctx context.Context, raw string, budget *int64) (part, error) {
 	var (
 		data     []byte
 		declared string
 		err      error
 	)
+	limit := min(f.maxBytes, *budget)
 	switch {
 	case strings.HasPrefix(strings.ToLower(raw), "data:"):
-		data, declared, err = f.decodeDataURL(raw)
+		data, declared, err = decodeDataURL(raw, limit)
 	case strings.HasPrefix(strings.ToLower(raw), "https://"):
-		data, declared, err = f.fetch(ctx, raw)
+		data, declared, err = f.fetch(ctx, raw, limit)
 	case strings.HasPrefix(strings.ToLower(raw), "http://"):
 		err = errors.New("only https image URLs are fetched")
 	default:
@@ -145,11 +149,13 @@ func (f *imageFetcher) imagePart(ctx context.Context, raw string) (part, error) 
 	if err != nil {
 		return part{}, err
 	}
+	*budget -= int64(len(data))
 	return part{InlineData: &blob{MimeType: mime, Data: base64.StdEncoding.EncodeToString(data)}}, nil
 }
 
-// decodeDataURL decodes data:[<type>][;…];base64,<data>.
-func (f *imageFetcher) decodeDataURL(raw string) ([]byte, string, error) {
+// decodeDataURL decodes data:[<type>][;…];base64,<data> of at most limit
+// bytes.
+func decodeDataURL(raw string, limit int64) ([]byte, string, error) {
 	meta, payload, ok := strings.Cut(raw[len("data:"):], ",")
 	if !ok {
 		return nil, "", errors.New("the data URL has no comma before its data")
@@ -158,8 +164,8 @@ func (f *imageFetcher) decodeDataURL(raw string) ([]byte, string, error) {
 	if len(params) < 2 || !strings.EqualFold(strings.TrimSpace(params[len(params)-1]), "base64") {
 		return nil, "", errors.New("the data URL must be base64-encoded (data:image/png;base64,…)")
 	}
-	if int64(base64.StdEncoding.DecodedLen(len(payload))) > f.maxBytes+3 {
-		return nil, "", fmt.Errorf("the image is larger than %d bytes", f.maxBytes)
+	if int64(base64.StdEncoding.DecodedLen(len(payload))) > limit+3 {
+		return nil, "", tooLarge(limit)
 	}
 	payload = strings.TrimRight(strings.TrimSpace(payload), "=")
 	data, err := base64.RawStdEncoding.DecodeString(payload)
@@ -168,14 +174,20 @@ func (f *imageFetcher) decodeDataURL(raw string) ([]byte, string, error) {
 			return nil, "", errors.New("the data URL's base64 data is invalid")
 		}
 	}
-	if int64(len(data)) > f.maxBytes {
-		return nil, "", fmt.Errorf("the image is larger than %d bytes", f.maxBytes)
+	if int64(len(data)) > limit {
+		return nil, "", tooLarge(limit)
 	}
 	return data, strings.ToLower(strings.TrimSpace(params[0])), nil
 }
 
-// fetch downloads an https image within the size and time limits.
-func (f *imageFetcher) fetch(ctx context.Context, raw string) ([]byte, string, error) {
+// tooLarge is the refusal of an image over the limit.
+func tooLarge(limit int64) error {
+	return fmt.Errorf("the image is larger than %d bytes (what is left of image_max_bytes for the request's images)", limit)
+}
+
+// fetch downloads an https image of at most limit bytes within the time
+// limit.
+func (f *imageFetcher) fetch(ctx context.Context, raw string, limit int64) ([]byte, string, error) {
 	if !f.enabled {
 		return nil, "", errors.New("image URLs are not fetched by this provider (image_fetch = false): send a data: URL")
 	}
@@ -198,15 +210,15 @@ func (f *imageFetcher) fetch(ctx context.Context, raw string) ([]byte, string, e
 	if resp.StatusCode != http.StatusOK {
 		return nil, "", fmt.Errorf("fetching the image URL answered HTTP %d", resp.StatusCode)
 	}
-	if resp.ContentLength > f.maxBytes {
-		return nil, "", fmt.Errorf("the image is larger than %d bytes", f.maxBytes)
+	if resp.ContentLength > limit {
+		return nil, "", tooLarge(limit)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		return nil, "", fetchError(ctx, err)
 	}
-	if int64(len(data)) > f.maxBytes {
-		return nil, "", fmt.Errorf("the image is larger than %d bytes", f.maxBytes)
+	if int64(len(data)) > limit {
+		return nil, "", tooLarge(limit)
 	}
 	declared, _, _ := strings.Cut(resp.Header.Get("Content-Type"), ";")
 	return data, strings.ToLower(strings.TrimSpace(declared)), nil

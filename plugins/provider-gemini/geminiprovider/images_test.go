@@ -41,12 +41,18 @@ func tlsFetcher(srv *httptest.Server, maxBytes int64, timeout time.Duration, all
 
 func allowAll(netip.AddrPort) bool { return true }
 
+// loadImage loads one image as the only one of its request.
+func loadImage(f *imageFetcher, raw string) (part, error) {
+	budget := f.maxBytes
+	return f.imagePart(context.Background(), raw, &budget)
+}
+
 func TestDataURLImagesBecomeInlineData(t *testing.T) {
 	pngBytes := tinyPNG(t)
 	b64 := base64.StdEncoding.EncodeToString(pngBytes)
 	f := newImageFetcher(true, 1<<20, time.Second, publicAddress, nil)
 	// The declared type is not trusted: the bytes are a PNG.
-	p, err := f.imagePart(context.Background(), "data:image/jpeg;base64,"+b64)
+	p, err := loadImage(f, "data:image/jpeg;base64,"+b64)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +61,7 @@ func TestDataURLImagesBecomeInlineData(t *testing.T) {
 	}
 	// URL-safe base64 without padding is normalised for Gemini.
 	raw := base64.RawURLEncoding.EncodeToString(pngBytes)
-	if p, err := f.imagePart(context.Background(), "data:image/png;base64,"+raw); err != nil || p.InlineData.Data != b64 {
+	if p, err := loadImage(f, "data:image/png;base64,"+raw); err != nil || p.InlineData.Data != b64 {
 		t.Errorf("url-safe: %v %+v", err, p.InlineData)
 	}
 	bad := map[string]string{
@@ -69,13 +75,22 @@ func TestDataURLImagesBecomeInlineData(t *testing.T) {
 		"ftp://example.com/cat.png":  "must be https:// or a data: URL",
 	}
 	for in, want := range bad {
-		if _, err := f.imagePart(context.Background(), in); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := loadImage(f, in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%.40s: %v, want %q", in, err, want)
 		}
 	}
+	// image_max_bytes bounds all of a request's images together.
+	budget := int64(len(pngBytes)*2 - 1)
+	small := newImageFetcher(true, budget, time.Second, publicAddress, nil)
+	if _, err := small.imagePart(context.Background(), "data:image/png;base64,"+b64, &budget); err != nil || budget != int64(len(pngBytes)-1) {
+		t.Fatalf("first image: %v, budget left %d", err, budget)
+	}
+	if _, err := small.imagePart(context.Background(), "data:image/png;base64,"+b64, &budget); err == nil || !strings.Contains(err.Error(), "for the request's images") {
+		t.Errorf("second image over the request's budget: %v", err)
+	}
 	// HEIC is not sniffed; the declared type is taken for it.
 	heic := append([]byte{0, 0, 0, 0x18}, []byte("ftypheic\x00\x00\x00\x00")...)
-	if p, err := f.imagePart(context.Background(), "data:image/heic;base64,"+base64.StdEncoding.EncodeToString(heic)); err != nil || p.InlineData.MimeType != "image/heic" {
+	if p, err := loadImage(f, "data:image/heic;base64,"+base64.StdEncoding.EncodeToString(heic)); err != nil || p.InlineData.MimeType != "image/heic" {
 		t.Errorf("heic: %v %+v", err, p)
 	}
 }
@@ -138,7 +153,7 @@ func TestImageFetch(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	f := tlsFetcher(srv, 1024, 300*time.Millisecond, allowAll)
-	p, err := f.imagePart(context.Background(), srv.URL+"/cat.png")
+	p, err := loadImage(f, srv.URL+"/cat.png")
 	if err != nil || p.InlineData.MimeType != "image/png" || p.InlineData.Data != base64.StdEncoding.EncodeToString(pngBytes) {
 		t.Fatalf("fetch: %v %+v", err, p.InlineData)
 	}
@@ -150,7 +165,7 @@ func TestImageFetch(t *testing.T) {
 		"/to-http":     "redirects too often or away from https",
 	}
 	for path, want := range bad {
-		_, err := f.imagePart(context.Background(), srv.URL+path)
+		_, err := loadImage(f, srv.URL+path)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", path, err, want)
 		}
@@ -160,7 +175,7 @@ func TestImageFetch(t *testing.T) {
 	}
 
 	off := newImageFetcher(false, 1024, time.Second, allowAll, nil)
-	if _, err := off.imagePart(context.Background(), srv.URL+"/cat.png"); err == nil || !strings.Contains(err.Error(), "image_fetch = false") {
+	if _, err := loadImage(off, srv.URL+"/cat.png"); err == nil || !strings.Contains(err.Error(), "image_fetch = false") {
 		t.Errorf("fetching disabled: %v", err)
 	}
 }
@@ -189,12 +204,12 @@ func TestImageFetchRefusesPrivateAddresses(t *testing.T) {
 
 	// The production policy: loopback is refused.
 	f := tlsFetcher(target, 1<<20, time.Second, publicAddress)
-	_, err := f.imagePart(context.Background(), target.URL+"/cat.png")
+	_, err := loadImage(f, target.URL+"/cat.png")
 	if err == nil || !strings.Contains(err.Error(), "not public") {
 		t.Errorf("loopback: %v", err)
 	}
 	// "localhost" resolves to loopback: refused after resolution.
-	_, err = f.imagePart(context.Background(), strings.Replace(target.URL, "127.0.0.1", "localhost", 1)+"/cat.png")
+	_, err = loadImage(f, strings.Replace(target.URL, "127.0.0.1", "localhost", 1)+"/cat.png")
 	if err == nil || !strings.Contains(err.Error(), "not public") {
 		t.Errorf("localhost: %v", err)
 	}
@@ -204,7 +219,7 @@ func TestImageFetchRefusesPrivateAddresses(t *testing.T) {
 	redirPort := netip.MustParseAddrPort(redirector.Listener.Addr().String()).Port()
 	policy := func(ap netip.AddrPort) bool { return ap.Port() == redirPort || publicAddress(ap) }
 	f = tlsFetcher(target, 1<<20, time.Second, policy)
-	_, err = f.imagePart(context.Background(), redirector.URL+"/cat.png")
+	_, err = loadImage(f, redirector.URL+"/cat.png")
 	if err == nil || !strings.Contains(err.Error(), "not public") {
 		t.Errorf("redirect to loopback: %v", err)
 	}

@@ -127,10 +127,13 @@ func callingConfig(choice *sdk.ToolChoice, names map[string]bool) (*toolConfig, 
 // call id the assistant messages carry (a tool message names only the id).
 type history struct {
 	names map[string]string
+	// imageBudget is what is left of image_max_bytes for the request's
+	// images.
+	imageBudget int64
 }
 
-func newHistory(msgs []*sdk.Message) *history {
-	h := &history{names: map[string]string{}}
+func newHistory(msgs []*sdk.Message, imageBudget int64) *history {
+	h := &history{names: map[string]string{}, imageBudget: imageBudget}
 	for _, m := range msgs {
 		for _, tc := range m.GetToolCalls() {
 			if tc.GetId() != "" {

@@ -191,7 +191,7 @@ type errorDetail struct {
 // user turn). ctx bounds the fetching of image URLs.
 func (p *Provider) buildRequest(ctx context.Context, req *sdk.ChatRequest) (*generateRequest, error) {
 	out := &generateRequest{}
-	h := newHistory(req.GetMessages())
+	h := newHistory(req.GetMessages(), p.images.maxBytes)
 	var system []part
 	for i, m := range req.GetMessages() {
 		role, parts, err := p.messageParts(ctx, h, i, m)
@@ -258,7 +258,7 @@ func (p *Provider) messageParts(ctx context.Context, h *history, i int, m *sdk.M
 		case "text":
 			parts = append(parts, textParts(cp.GetText())...)
 		case "image_url":
-			pt, err := p.images.imagePart(ctx, cp.GetImageUrl())
+			pt, err := p.images.imagePart(ctx, cp.GetImageUrl(), &h.imageBudget)
 			if err != nil {
 				return "", nil, badRequest("messages[%d].content[%d]: %v", i, j, err)
 			}
