@@ -55,7 +55,8 @@ type Config struct {
 	// ImageFetch lets the plugin download https image URLs (default true);
 	// false refuses them (data: URLs still work).
 	ImageFetch *bool `json:"image_fetch"`
-	// ImageMaxBytes bounds one image, fetched or inline (default 20 MiB).
+	// ImageMaxBytes bounds all of a request's images together, fetched or
+	// inline (default 20 MiB).
 	ImageMaxBytes *int64 `json:"image_max_bytes"`
 	// ImageFetchTimeout bounds the download of one image URL ("10s").
 	ImageFetchTimeout *sdk.Duration `json:"image_fetch_timeout"`
@@ -147,13 +148,9 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	schemaFormat := cfg.SchemaFormat
-	switch schemaFormat {
-	case "":
-		schemaFormat = SchemaFormatOpenAPI
-	case SchemaFormatOpenAPI, SchemaFormatJSONSchema:
-	default:
-		return nil, sdk.ConfigError(`field "schema_format": %q is not "openapi" or "json_schema"`, schemaFormat)
+	schemaFormat, err := schemaFormatOf(cfg)
+	if err != nil {
+		return nil, err
 	}
 	trimmed := strings.TrimRight(u.String(), "/")
 	return &Provider{
@@ -169,6 +166,17 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		logger:       logger,
 		redact:       provkit.NewRedactor(key),
 	}, nil
+}
+
+// schemaFormatOf checks schema_format ("openapi" when unset).
+func schemaFormatOf(cfg Config) (string, error) {
+	switch cfg.SchemaFormat {
+	case "":
+		return SchemaFormatOpenAPI, nil
+	case SchemaFormatOpenAPI, SchemaFormatJSONSchema:
+		return cfg.SchemaFormat, nil
+	}
+	return "", sdk.ConfigError(`field "schema_format": %q is not "openapi" or "json_schema"`, cfg.SchemaFormat)
 }
 
 // imageConfig checks the image knobs and builds the fetcher.
