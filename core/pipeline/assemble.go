@@ -2,8 +2,11 @@ package pipeline
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
+
+	"google.golang.org/protobuf/proto"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -156,4 +159,28 @@ func (l *logprobsAccumulator) json() string {
 	}
 	b, _ := json.Marshal(out)
 	return string(b)
+}
+
+// eventRequest is the request as trackers see it: an image sent inline (a
+// data URL of up to 20 MiB) is shortened to its type and size, so the
+// tracking queue and the trackers' spools never hold the image. The
+// request itself is left alone (the After hooks still read it).
+func eventRequest(chat *pb.ChatRequest) *pb.ChatRequest {
+	var out *pb.ChatRequest
+	for i, m := range chat.GetMessages() {
+		for j, p := range m.GetParts() {
+			meta, data, ok := strings.Cut(p.GetImageUrl(), ",")
+			if !ok || !strings.HasPrefix(meta, "data:") {
+				continue
+			}
+			if out == nil {
+				out = proto.Clone(chat).(*pb.ChatRequest)
+			}
+			out.Messages[i].Parts[j].ImageUrl = fmt.Sprintf("%s,[%d base64 characters]", meta, len(data))
+		}
+	}
+	if out == nil {
+		return chat
+	}
+	return out
 }

@@ -194,7 +194,10 @@ func (r *modelRoute) checkParams(chat *pb.ChatRequest) *Error {
 			if slices.Contains(t.drop, p) || slices.Contains(t.provider.caps, sdk.ParamCap(p)) {
 				continue
 			}
-			msg := fmt.Sprintf("%s is not supported by provider %q (plugin %s) serving model %q; the pipeline can drop it with drop_params", p, t.provider.name, t.provider.plugin, t.model)
+			msg := fmt.Sprintf("%s is not supported by provider %q (plugin %s) serving model %q", p, t.provider.name, t.provider.plugin, t.model)
+			if slices.Contains(sdk.DroppableParams, p) {
+				msg += "; the pipeline can drop it with drop_params"
+			}
 			return &Error{Status: 400, Type: "invalid_request_error", Code: "unsupported_parameter", Param: sdk.ParamField(p), Category: "validation", Counter: sdk.CountValidation, Message: msg}
 		}
 	}
@@ -807,7 +810,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 		Route:          req.Route,
 		StartUnixNano:  req.Start.UnixNano(),
 		EndUnixNano:    end.UnixNano(),
-		Request:        req.Chat,
+		Request:        eventRequest(req.Chat),
 		RequestedModel: req.Chat.GetModel(),
 		Attempts:       tr.Attempts,
 		Stages:         tr.Stages,

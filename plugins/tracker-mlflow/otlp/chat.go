@@ -2,8 +2,6 @@ package otlp
 
 import (
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 )
@@ -53,15 +51,15 @@ func requestInputs(req *sdk.ChatRequest, model string) map[string]any {
 	return in
 }
 
-// chatMessage is one message: its content a string, or its parts (image
-// data URLs shortened, so a trace does not carry the image).
+// chatMessage is one message: its content a string, or its parts (the
+// host has shortened image data URLs to their type and size).
 func chatMessage(m *sdk.Message) map[string]any {
 	msg := map[string]any{"role": m.Role, "content": m.Content}
 	if len(m.Parts) > 0 {
 		parts := make([]map[string]any, 0, len(m.Parts))
 		for _, p := range m.Parts {
 			if p.Type == "image_url" {
-				img := map[string]any{"url": shortURL(p.ImageUrl)}
+				img := map[string]any{"url": p.ImageUrl}
 				if p.ImageDetail != "" {
 					img["detail"] = p.ImageDetail
 				}
@@ -88,14 +86,6 @@ func chatMessage(m *sdk.Message) map[string]any {
 		msg["refusal"] = m.Refusal
 	}
 	return msg
-}
-
-// shortURL keeps an https URL and shortens a data URL to its type and size.
-func shortURL(u string) string {
-	if meta, data, ok := strings.Cut(u, ","); ok && strings.HasPrefix(meta, "data:") {
-		return fmt.Sprintf("%s,[%d base64 characters]", meta, len(data))
-	}
-	return u
 }
 
 // chatTools are the tools offered, in OpenAI's shape.

@@ -189,7 +189,7 @@ func toolEvent() *sdk.Event {
 		ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}`}}
 	ev.Request.ToolChoice = &sdk.ToolChoice{Mode: "required"}
 	ev.Request.Messages = []*sdk.Message{
-		{Role: "user", Content: "Weather in Paris? ", Parts: []*sdk.ContentPart{{Type: "text", Text: "Weather in Paris? "}, {Type: "image_url", ImageUrl: "data:image/png;base64,iVBORw0KGgo=", ImageDetail: "low"}}},
+		{Role: "user", Content: "Weather in Paris? ", Parts: []*sdk.ContentPart{{Type: "text", Text: "Weather in Paris? "}, {Type: "image_url", ImageUrl: "data:image/png;base64,[12 base64 characters]", ImageDetail: "low"}}},
 		{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: "call_1", Type: "function", Name: "get_weather", Arguments: `{"city":"Paris"}`}}},
 		{Role: "tool", ToolCallId: "call_1", Content: `{"temp_c":11}`},
 	}
