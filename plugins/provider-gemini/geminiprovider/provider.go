@@ -452,13 +452,11 @@ func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState
 	}
 	var chunks []*sdk.StreamChunk
 	for i := range gr.Candidates {
-		chunk, err := p.candidateChunk(gr, &gr.Candidates[i], status, st)
+		cc, err := p.candidateChunks(gr, &gr.Candidates[i], status, st)
 		if err != nil {
 			return false, err
 		}
-		if chunk != nil {
-			chunks = append(chunks, chunk)
-		}
+		chunks = append(chunks, cc...)
 	}
 	done := st.finished >= st.want
 	for i, chunk := range chunks {
@@ -472,10 +470,16 @@ func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState
 	return done, nil
 }
 
-// candidateChunk maps one candidate of an event to a chunk (nil when it
-// carries nothing to send). A stream of one choice that finishes without
+// candidateChunks maps one candidate of an event to its chunks (none when
+// it carries nothing to send). A stream of one choice that finishes without
 // content is a failure, as in Complete.
-func (p *Provider) candidateChunk(gr *generateResponse, c *candidate, status int, st *streamState) (*sdk.StreamChunk, error) {
+//
+// Gemini sends each function call whole. It goes out as OpenAI streams a
+// call, so that clients and SDK stream helpers see the same events from
+// both: a delta with the call's index, id, type, name and empty arguments
+// in the chunk of the event's text, then the arguments in fragments, one
+// chunk each; the finish reason is on the last chunk.
+func (p *Provider) candidateChunks(gr *generateResponse, c *candidate, status int, st *streamState) ([]*sdk.StreamChunk, error) {
 	cs := st.choice(c.Index)
 	text, reason := c.text()
 	calls := limitCalls(c.calls(), st.req, cs.calls)
@@ -494,20 +498,41 @@ func (p *Provider) candidateChunk(gr *generateResponse, c *candidate, status int
 	// A thought-only event still goes out: the model is at work (the
 	// host's idle deadline), and a chat client may show it.
 	chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion,
-		ChoiceIndex: c.Index, LogprobsJson: logprobs,
-		ToolCalls: p.toolCalls(calls, choiceSeed(gr.ResponseID, int(c.Index)), cs.calls)}
+		ChoiceIndex: c.Index, LogprobsJson: logprobs}
 	if !cs.started {
 		chunk.Role = "assistant"
 		cs.started = true
 	}
+	out := []*sdk.StreamChunk{chunk}
+	for _, tc := range p.toolCalls(calls, choiceSeed(gr.ResponseID, int(c.Index)), cs.calls) {
+		chunk.ToolCalls = append(chunk.ToolCalls, &sdk.ToolCall{Index: tc.Index, Id: tc.Id, Type: tc.Type, Name: tc.Name})
+		for _, frag := range fragments(tc.Arguments, 3) {
+			out = append(out, &sdk.StreamChunk{Id: gr.ResponseID, Model: gr.ModelVersion, ChoiceIndex: c.Index,
+				ToolCalls: []*sdk.ToolCall{{Index: tc.Index, Arguments: frag}}})
+		}
+	}
 	cs.calls += len(calls)
 	if reason != "" && !cs.finished {
-		chunk.FinishReason = callsFinish(reason, cs.calls > 0)
+		out[len(out)-1].FinishReason = callsFinish(reason, cs.calls > 0)
 		cs.finished = true
 		st.finished++
 	}
 	cs.sent = cs.sent || text != "" || len(calls) > 0
-	return chunk, nil
+	return out, nil
+}
+
+// fragments cuts s into at most n pieces of about the same length, on rune
+// boundaries (a chunk's strings must be UTF-8).
+func fragments(s string, n int) []string {
+	runes := []rune(s)
+	if len(runes) < n {
+		return []string{s}
+	}
+	out := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, string(runes[i*len(runes)/n:(i+1)*len(runes)/n]))
+	}
+	return out
 }
 
 // post sends the request to model:method. ctx is the caller's context and

@@ -91,24 +91,17 @@ func TestToolLoopAgainstSimulator(t *testing.T) {
 }
 
 func TestStreamedCallAgainstSimulator(t *testing.T) {
-	p, ctx := simProvider(t), context.Background()
-	// One tool-call delta with the whole arguments.
+	p := simProvider(t)
+	// The call as OpenAI-style deltas.
 	req := &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: &sdk.ChatRequest{
 		Messages:   []*sdk.Message{{Role: "user", Content: "Call get_weather please"}},
 		Tools:      []*sdk.Tool{{Type: "function", Name: "get_weather", ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}`}},
 		ToolChoice: &sdk.ToolChoice{Mode: "required"},
 	}}
-	var deltas []*sdk.ToolCall
-	var finish string
-	err := p.Stream(ctx, req, func(c *sdk.StreamChunk) error {
-		deltas = append(deltas, c.ToolCalls...)
-		if c.FinishReason != "" {
-			finish = c.FinishReason
-		}
-		return nil
-	})
-	if err != nil || len(deltas) != 1 || finish != "tool_calls" || !json.Valid([]byte(deltas[0].Arguments)) || deltas[0].Id == "" {
-		t.Errorf("stream: %v %+v %q", err, deltas, finish)
+	chunks := collectChunks(t, p, req)
+	calls := assembleCalls(t, chunks)
+	if len(calls) != 1 || chunks[len(chunks)-1].FinishReason != "tool_calls" || !json.Valid([]byte(calls[0].Arguments)) {
+		t.Errorf("stream: %+v", calls)
 	}
 
 }

@@ -343,45 +343,85 @@ func TestParallelToolCallsFalseKeepsTheFirstCall(t *testing.T) {
 
 	rp = newReplay(t, reply{file: "stream_function_call.sse"})
 	p = providerFor(t, rp.srv.URL)
-	var calls []*sdk.ToolCall
-	err = p.Stream(context.Background(), req, func(c *sdk.StreamChunk) error {
-		calls = append(calls, c.ToolCalls...)
-		return nil
-	})
-	if err != nil || len(calls) != 1 || calls[0].Name != "set_light_color" {
-		t.Errorf("stream: %v %+v", err, calls)
+	calls := assembleCalls(t, collectChunks(t, p, req))
+	if len(calls) != 1 || calls[0].Name != "set_light_color" || calls[0].Arguments != `{"rgb_hex":"ff0000"}` {
+		t.Errorf("stream: %+v", calls)
 	}
+}
+
+// assembleCalls joins tool-call deltas by index, as OpenAI's SDKs do, and
+// fails unless each call's first delta alone carries its id, type and name.
+func assembleCalls(t *testing.T, chunks []*sdk.StreamChunk) []*sdk.ToolCall {
+	t.Helper()
+	var out []*sdk.ToolCall
+	for _, c := range chunks {
+		for _, d := range c.ToolCalls {
+			switch {
+			case int(d.Index) == len(out):
+				if d.Id == "" || d.Type != "function" || d.Name == "" {
+					t.Fatalf("the first delta of call %d lacks id, type or name: %+v", d.Index, d)
+				}
+				out = append(out, &sdk.ToolCall{Index: d.Index, Id: d.Id, Type: d.Type, Name: d.Name, Arguments: d.Arguments})
+			case int(d.Index) < len(out) && d.Id == "" && d.Name == "":
+				out[d.Index].Arguments += d.Arguments
+			default:
+				t.Fatalf("delta out of order: %+v", d)
+			}
+		}
+	}
+	return out
+}
+
+func collectChunks(t *testing.T, p *Provider, req *sdk.CompleteRequest) []*sdk.StreamChunk {
+	t.Helper()
+	var chunks []*sdk.StreamChunk
+	if err := p.Stream(context.Background(), req, func(c *sdk.StreamChunk) error {
+		chunks = append(chunks, c)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return chunks
 }
 
 func TestStreamedFunctionCallsAreToolCallDeltas(t *testing.T) {
 	rp := newReplay(t, reply{file: "stream_function_call.sse"})
 	p := providerFor(t, rp.srv.URL)
-	var chunks []*sdk.StreamChunk
-	err := p.Stream(context.Background(), lightsRequest(), func(c *sdk.StreamChunk) error {
-		chunks = append(chunks, c)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(chunks) != 3 || chunks[0].Content != "Setting the lights." || chunks[0].Role != "assistant" {
-		t.Fatalf("chunks %+v", chunks)
+	chunks := collectChunks(t, p, lightsRequest())
+	if chunks[0].Content != "Setting the lights." || chunks[0].Role != "assistant" {
+		t.Fatalf("first chunk %+v", chunks[0])
 	}
 	var got []string
-	for _, c := range chunks {
-		for _, tc := range c.ToolCalls {
-			if tc.Id == "" || tc.Type != "function" {
-				t.Errorf("delta without id/type: %+v", tc)
-			}
-			got = append(got, itoa(int(tc.Index))+":"+tc.Name+":"+tc.Arguments)
-		}
+	for _, tc := range assembleCalls(t, chunks) {
+		got = append(got, itoa(int(tc.Index))+":"+tc.Name+":"+tc.Arguments)
 	}
 	if strings.Join(got, " ") != `0:set_light_color:{"rgb_hex":"ff0000"} 1:enable_lights:{} 2:stop_lights:{}` {
-		t.Errorf("deltas %v", got)
+		t.Errorf("calls %v", got)
 	}
-	last := chunks[2]
+	// As OpenAI streams a call: the header delta has empty arguments, the
+	// arguments follow in fragments, one chunk each.
+	var frags []string
+	for _, c := range chunks {
+		for _, d := range c.ToolCalls {
+			if d.Index == 0 {
+				frags = append(frags, d.Arguments)
+			}
+		}
+	}
+	if len(frags) != 4 || frags[0] != "" || strings.Join(frags, "") != `{"rgb_hex":"ff0000"}` {
+		t.Errorf("fragments of call 0: %q", frags)
+	}
+	for i, c := range chunks {
+		if (c.FinishReason != "") != (i == len(chunks)-1) {
+			t.Errorf("chunk %d finish %q", i, c.FinishReason)
+		}
+	}
+	last := chunks[len(chunks)-1]
 	if last.FinishReason != "tool_calls" || last.Usage == nil || last.Usage.CompletionTokens != 14 {
 		t.Errorf("last chunk %+v", last)
+	}
+	if got := fragments("añ€😀x", 3); strings.Join(got, "") != "añ€😀x" || len(got) != 3 {
+		t.Errorf("fragments on rune boundaries: %q", got)
 	}
 }
 
