@@ -10,6 +10,7 @@ targets=(
   "./core/config FuzzParse"
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
+  "./plugins/provider-gemini/geminiprovider FuzzConvertSchema"
 )
 i=0
 for t in "${targets[@]}"; do

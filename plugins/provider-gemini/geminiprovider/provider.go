@@ -52,7 +52,30 @@ type Config struct {
 	APIVersion string `json:"api_version"`
 	// Timeout bounds one whole call, stream included ("120s").
 	Timeout *sdk.Duration `json:"timeout"`
+	// ImageFetch lets the plugin download https image URLs (default true);
+	// false refuses them (data: URLs still work).
+	ImageFetch *bool `json:"image_fetch"`
+	// ImageMaxBytes bounds all of a request's images together, fetched or
+	// inline (default 20 MiB).
+	ImageMaxBytes *int64 `json:"image_max_bytes"`
+	// ImageFetchTimeout bounds the download of one image URL ("10s").
+	ImageFetchTimeout *sdk.Duration `json:"image_fetch_timeout"`
+	// SchemaFormat is how tool parameters and json_schema reach Gemini:
+	// "openapi" (default) converts them to responseSchema/parameters,
+	// "json_schema" sends them as given in responseJsonSchema/
+	// parametersJsonSchema (newer models only).
+	SchemaFormat string `json:"schema_format"`
 }
+
+// The schema formats.
+const (
+	SchemaFormatOpenAPI    = "openapi"
+	SchemaFormatJSONSchema = "json_schema"
+)
+
+// callCacheEntries bounds the remembered thought signatures and model
+// call ids (a few KB each at most).
+const callCacheEntries = 4096
 
 // Provider is one configured Gemini instance. It is safe for concurrent use.
 type Provider struct {
@@ -64,6 +87,10 @@ type Provider struct {
 	client  *http.Client
 	logger  hclog.Logger
 	redact  *provkit.Redactor // applied to every upstream message
+	images  *imageFetcher
+	// schemaFormat is SchemaFormatOpenAPI or SchemaFormatJSONSchema.
+	schemaFormat string
+	calls        *callCache // thought signatures and model-issued ids of answered calls
 }
 
 var apiVersionPattern = regexp.MustCompile(`^v[0-9]+[a-z0-9]*$`)
@@ -117,17 +144,59 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 	if key == "" {
 		logger.Warn("no api_key configured: every call to this provider fails with class auth")
 	}
+	images, err := imageConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	schemaFormat, err := schemaFormatOf(cfg)
+	if err != nil {
+		return nil, err
+	}
 	trimmed := strings.TrimRight(u.String(), "/")
 	return &Provider{
-		key:     key,
-		base:    trimmed + "/" + version,
-		shown:   strings.TrimRight(u.Redacted(), "/"),
-		version: version,
-		timeout: timeout,
-		client:  &http.Client{Transport: newTransport()},
-		logger:  logger,
-		redact:  provkit.NewRedactor(key),
+		images:       images,
+		schemaFormat: schemaFormat,
+		calls:        newCallCache(callCacheEntries),
+		key:          key,
+		base:         trimmed + "/" + version,
+		shown:        strings.TrimRight(u.Redacted(), "/"),
+		version:      version,
+		timeout:      timeout,
+		client:       &http.Client{Transport: newTransport()},
+		logger:       logger,
+		redact:       provkit.NewRedactor(key),
 	}, nil
+}
+
+// schemaFormatOf checks schema_format ("openapi" when unset).
+func schemaFormatOf(cfg Config) (string, error) {
+	switch cfg.SchemaFormat {
+	case "":
+		return SchemaFormatOpenAPI, nil
+	case SchemaFormatOpenAPI, SchemaFormatJSONSchema:
+		return cfg.SchemaFormat, nil
+	}
+	return "", sdk.ConfigError(`field "schema_format": %q is not "openapi" or "json_schema"`, cfg.SchemaFormat)
+}
+
+// imageConfig checks the image knobs and builds the fetcher.
+func imageConfig(cfg Config) (*imageFetcher, error) {
+	enabled := cfg.ImageFetch == nil || *cfg.ImageFetch
+	maxBytes := int64(DefaultImageMaxBytes)
+	if cfg.ImageMaxBytes != nil {
+		maxBytes = *cfg.ImageMaxBytes
+		if maxBytes <= 0 {
+			return nil, sdk.ConfigError(`field "image_max_bytes": must be positive, e.g. %d`, DefaultImageMaxBytes)
+		}
+	}
+	timeout := DefaultImageFetchTimeout
+	if cfg.ImageFetchTimeout != nil {
+		timeout = cfg.ImageFetchTimeout.D()
+		if timeout <= 0 {
+			return nil, sdk.ConfigError(`field "image_fetch_timeout": must be positive, e.g. "10s"`)
+		}
+	}
+	return newImageFetcher(enabled, maxBytes, timeout, publicAddress, nil), nil
 }
 
 // newTransport is the instance's one connection pool: keep-alive, HTTP/2
@@ -153,16 +222,19 @@ func newTransport() *http.Transport {
 // Info reports the instance's non-secret settings.
 func (p *Provider) Info() map[string]string {
 	return map[string]string{
-		"base_url":    p.shown,
-		"api_version": p.version,
-		"has_key":     strconv.FormatBool(p.key != ""),
-		"timeout":     p.timeout.String(),
+		"base_url":      p.shown,
+		"api_version":   p.version,
+		"has_key":       strconv.FormatBool(p.key != ""),
+		"timeout":       p.timeout.String(),
+		"image_fetch":   strconv.FormatBool(p.images.enabled),
+		"schema_format": p.schemaFormat,
 	}
 }
 
 // Close releases the instance's idle connections.
 func (p *Provider) Close() error {
 	p.client.CloseIdleConnections()
+	p.images.client.CloseIdleConnections()
 	return nil
 }
 
@@ -192,25 +264,83 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	if err := blocked(&gr); err != nil {
 		return nil, err
 	}
-	text, reason := gr.text()
 	if len(gr.Candidates) == 0 {
 		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: answer without candidates")
 	}
-	if text == "" && isFilterReason(reason) {
-		return nil, filtered(reason)
-	}
-	if text == "" {
+	c0 := gr.first()
+	text, reason := c0.text()
+	calls := limitCalls(c0.calls(), req.GetRequest(), 0)
+	if text == "" && len(calls) == 0 && !otherContent(&gr) {
+		if isFilterReason(reason) {
+			return nil, filtered(reason)
+		}
 		if err := emptyAnswer(resp.StatusCode, reason); err != nil {
 			return nil, err
 		}
 	}
-	return &sdk.CompleteResponse{
+	out := &sdk.CompleteResponse{
 		Id:           gr.ResponseID,
 		Content:      text,
-		FinishReason: finishReason(reason),
+		FinishReason: callsFinish(reason, len(calls) > 0),
 		Usage:        gr.UsageMetadata.usage(),
 		Model:        gr.ModelVersion,
-	}, nil
+		ToolCalls:    p.toolCalls(calls, gr.ResponseID, 0),
+		LogprobsJson: c0.logprobsJSON(),
+	}
+	// n > 1: the other candidates, in Gemini's order.
+	for i := 1; i < len(gr.Candidates); i++ {
+		c := &gr.Candidates[i]
+		t, r := c.text()
+		cl := limitCalls(c.calls(), req.GetRequest(), 0)
+		out.MoreChoices = append(out.MoreChoices, &sdk.Choice{Index: int32(i), Content: t, FinishReason: callsFinish(r, len(cl) > 0),
+			ToolCalls: p.toolCalls(cl, choiceSeed(gr.ResponseID, i), 0), LogprobsJson: c.logprobsJSON()})
+	}
+	return out, nil
+}
+
+// otherContent reports whether a candidate after the first has text or
+// calls (n > 1): an empty first candidate is then one choice among others,
+// not a failed answer.
+func otherContent(gr *generateResponse) bool {
+	for i := 1; i < len(gr.Candidates); i++ {
+		if t, _ := gr.Candidates[i].text(); t != "" || len(gr.Candidates[i].calls()) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// choiceSeed is what the tool call ids of choice i derive from.
+func choiceSeed(responseID string, i int) string {
+	if i == 0 || responseID == "" {
+		return responseID
+	}
+	return responseID + "/" + strconv.Itoa(i)
+}
+
+// limitCalls keeps the first call only when the request said
+// parallel_tool_calls false and none was sent yet (sent: the calls of the
+// answer already sent): Gemini cannot be told, so the gateway enforces it.
+func limitCalls(calls []part, req *sdk.ChatRequest, sent int) []part {
+	if req.ParallelToolCalls == nil || req.GetParallelToolCalls() {
+		return calls
+	}
+	if sent > 0 {
+		return nil
+	}
+	if len(calls) > 1 {
+		return calls[:1]
+	}
+	return calls
+}
+
+// callsFinish is the OpenAI finish reason of an answer; one with tool
+// calls that Gemini ended with STOP finished for "tool_calls".
+func callsFinish(reason string, calls bool) string {
+	if calls && reason == "STOP" {
+		return "tool_calls"
+	}
+	return finishReason(reason)
 }
 
 // Stream answers a chat request with streamGenerateContent?alt=sse, one
@@ -226,13 +356,15 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	defer resp.Body.Close()
 
 	events := sse.NewReader(resp.Body, maxStreamEvent)
-	var (
-		usage   *sdk.Usage
-		sent    bool // text has gone to the client
-		started bool // a chunk has gone to the client
-	)
+	st := newStreamState(req.GetRequest())
 	for {
 		ev, err := events.Next()
+		if err == io.EOF && st.complete() {
+			if st.usage == nil {
+				return nil
+			}
+			return send(&sdk.StreamChunk{Usage: st.usage}) // no candidate's finish carried it
+		}
 		if err == io.EOF || err == nil && ev.Unterminated {
 			// The stream ended without an event carrying a finish reason,
 			// or inside an event: the answer was cut.
@@ -252,47 +384,155 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 		if err := json.Unmarshal(data, &gr); err != nil {
 			return sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: malformed stream event (invalid JSON)")
 		}
-		if gr.Error != nil {
-			return p.classify(0, gr.Error, retryAfter(http.Header{}, gr.Error))
-		}
-		if err := blocked(&gr); err != nil {
+		done, err := p.streamEvent(&gr, resp.StatusCode, st, send)
+		if err != nil || done {
 			return err
-		}
-		if gr.UsageMetadata != nil {
-			usage = gr.UsageMetadata.usage()
-		}
-		text, reason := gr.text()
-		if reason != "" && text == "" && !sent && isFilterReason(reason) {
-			return filtered(reason)
-		}
-		if reason != "" && text == "" && !sent {
-			if err := emptyAnswer(resp.StatusCode, reason); err != nil {
-				return err
-			}
-		}
-		thought := gr.thoughts()
-		if text == "" && reason == "" && thought == "" {
-			continue // a usage-only event
-		}
-		// A thought-only event still goes out: the model is at work (the
-		// host's idle deadline), and a chat client may show it.
-		chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion}
-		if !started {
-			chunk.Role = "assistant"
-			started = true
-		}
-		if reason != "" {
-			chunk.FinishReason = finishReason(reason)
-			chunk.Usage = usage
-		}
-		if err := send(chunk); err != nil {
-			return err
-		}
-		sent = sent || text != ""
-		if reason != "" {
-			return nil
 		}
 	}
+}
+
+// streamState is what a stream has sent so far.
+type streamState struct {
+	req      *sdk.ChatRequest
+	want     int // choices asked for (n)
+	usage    *sdk.Usage
+	choices  map[int32]*choiceState
+	finished int // choices that have finished
+}
+
+// choiceState is what one choice of a stream has sent.
+type choiceState struct {
+	started  bool // a chunk has gone to the client
+	sent     bool // text or a call has gone to the client
+	calls    int  // tool calls sent (the next one's index)
+	finished bool
+}
+
+func newStreamState(req *sdk.ChatRequest) *streamState {
+	return &streamState{req: req, want: int(max(req.GetN(), 1)), choices: map[int32]*choiceState{}}
+}
+
+func (st *streamState) choice(i int32) *choiceState {
+	cs := st.choices[i]
+	if cs == nil {
+		cs = &choiceState{}
+		st.choices[i] = cs
+	}
+	return cs
+}
+
+// complete reports whether a stream that ended (EOF) after this state is a
+// whole answer: with n > 1, Gemini may return fewer candidates than asked,
+// so every candidate that started has finished.
+func (st *streamState) complete() bool {
+	if st.want < 2 || st.finished == 0 {
+		return false
+	}
+	for _, cs := range st.choices {
+		if !cs.finished {
+			return false
+		}
+	}
+	return true
+}
+
+// streamEvent maps one event to chunks, one per candidate it carries; done
+// once every choice asked for has finished. Gemini sends each function call
+// whole, in one event: it goes out as one tool-call delta with its index,
+// id, name and all of its arguments.
+func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState, send sdk.ChunkSender) (bool, error) {
+	if gr.Error != nil {
+		return false, p.classify(0, gr.Error, retryAfter(http.Header{}, gr.Error))
+	}
+	if err := blocked(gr); err != nil {
+		return false, err
+	}
+	if gr.UsageMetadata != nil {
+		st.usage = gr.UsageMetadata.usage()
+	}
+	var chunks []*sdk.StreamChunk
+	for i := range gr.Candidates {
+		cc, err := p.candidateChunks(gr, &gr.Candidates[i], status, st)
+		if err != nil {
+			return false, err
+		}
+		chunks = append(chunks, cc...)
+	}
+	done := st.finished >= st.want
+	for i, chunk := range chunks {
+		if done && i == len(chunks)-1 {
+			chunk.Usage = st.usage
+		}
+		if err := send(chunk); err != nil {
+			return false, err
+		}
+	}
+	return done, nil
+}
+
+// candidateChunks maps one candidate of an event to its chunks (none when
+// it carries nothing to send). A stream of one choice that finishes without
+// content is a failure, as in Complete.
+//
+// Gemini sends each function call whole. It goes out as OpenAI streams a
+// call, so that clients and SDK stream helpers see the same events from
+// both: a delta with the call's index, id, type, name and empty arguments
+// in the chunk of the event's text, then the arguments in fragments, one
+// chunk each; the finish reason is on the last chunk.
+func (p *Provider) candidateChunks(gr *generateResponse, c *candidate, status int, st *streamState) ([]*sdk.StreamChunk, error) {
+	cs := st.choice(c.Index)
+	text, reason := c.text()
+	calls := limitCalls(c.calls(), st.req, cs.calls)
+	if reason != "" && text == "" && len(calls) == 0 && !cs.sent && st.want == 1 {
+		if isFilterReason(reason) {
+			return nil, filtered(reason)
+		}
+		if err := emptyAnswer(status, reason); err != nil {
+			return nil, err
+		}
+	}
+	thought, logprobs := c.thoughts(), c.logprobsJSON()
+	if text == "" && reason == "" && thought == "" && len(calls) == 0 && logprobs == "" {
+		return nil, nil // a usage-only event
+	}
+	// A thought-only event still goes out: the model is at work (the
+	// host's idle deadline), and a chat client may show it.
+	chunk := &sdk.StreamChunk{Content: text, ReasoningContent: thought, Id: gr.ResponseID, Model: gr.ModelVersion,
+		ChoiceIndex: c.Index, LogprobsJson: logprobs}
+	if !cs.started {
+		chunk.Role = "assistant"
+		cs.started = true
+	}
+	out := []*sdk.StreamChunk{chunk}
+	for _, tc := range p.toolCalls(calls, choiceSeed(gr.ResponseID, int(c.Index)), cs.calls) {
+		chunk.ToolCalls = append(chunk.ToolCalls, &sdk.ToolCall{Index: tc.Index, Id: tc.Id, Type: tc.Type, Name: tc.Name})
+		for _, frag := range fragments(tc.Arguments, 3) {
+			out = append(out, &sdk.StreamChunk{Id: gr.ResponseID, Model: gr.ModelVersion, ChoiceIndex: c.Index,
+				ToolCalls: []*sdk.ToolCall{{Index: tc.Index, Arguments: frag}}})
+		}
+	}
+	cs.calls += len(calls)
+	if reason != "" && !cs.finished {
+		out[len(out)-1].FinishReason = callsFinish(reason, cs.calls > 0)
+		cs.finished = true
+		st.finished++
+	}
+	cs.sent = cs.sent || text != "" || len(calls) > 0
+	return out, nil
+}
+
+// fragments cuts s into at most n pieces of about the same length, on rune
+// boundaries (a chunk's strings must be UTF-8).
+func fragments(s string, n int) []string {
+	runes := []rune(s)
+	if len(runes) < n {
+		return []string{s}
+	}
+	out := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, string(runes[i*len(runes)/n:(i+1)*len(runes)/n]))
+	}
+	return out
 }
 
 // post sends the request to model:method. ctx is the caller's context and
@@ -306,7 +546,7 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 	if model == "" {
 		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "gemini: no upstream model given")
 	}
-	gr, err := buildRequest(req.GetRequest())
+	gr, err := p.buildRequest(callCtx, req.GetRequest())
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,8 @@
 package geminiprovider
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -13,7 +15,36 @@ import (
 type generateRequest struct {
 	SystemInstruction *content          `json:"systemInstruction,omitempty"`
 	Contents          []content         `json:"contents"`
+	Tools             []tool            `json:"tools,omitempty"`
+	ToolConfig        *toolConfig       `json:"toolConfig,omitempty"`
 	GenerationConfig  *generationConfig `json:"generationConfig,omitempty"`
+}
+
+// tool is one entry of `tools`; the gateway sends one with every function.
+type tool struct {
+	FunctionDeclarations []functionDeclaration `json:"functionDeclarations"`
+}
+
+type functionDeclaration struct {
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Parameters is absent for a function without arguments (Gemini
+	// refuses an OBJECT without properties there).
+	Parameters *gSchema `json:"parameters,omitempty"`
+	// ParametersJSONSchema is the JSON Schema as given (schema_format
+	// "json_schema"; exclusive with Parameters).
+	ParametersJSONSchema json.RawMessage `json:"parametersJsonSchema,omitempty"`
+}
+
+type toolConfig struct {
+	FunctionCallingConfig functionCallingConfig `json:"functionCallingConfig"`
+}
+
+// functionCallingConfig: mode AUTO, ANY (must call; allowedFunctionNames
+// narrows which) or NONE.
+type functionCallingConfig struct {
+	Mode                 string   `json:"mode"`
+	AllowedFunctionNames []string `json:"allowedFunctionNames,omitempty"`
 }
 
 type content struct {
@@ -22,9 +53,36 @@ type content struct {
 }
 
 type part struct {
-	Text string `json:"text"`
+	Text string `json:"text,omitempty"`
 	// Thought marks a thinking model's reasoning, which is not the answer.
 	Thought bool `json:"thought,omitempty"`
+	// ThoughtSignature sits beside a functionCall of a thinking model;
+	// Gemini 3 refuses a history whose calls lack it.
+	ThoughtSignature string            `json:"thoughtSignature,omitempty"`
+	InlineData       *blob             `json:"inlineData,omitempty"`
+	FunctionCall     *functionCall     `json:"functionCall,omitempty"`
+	FunctionResponse *functionResponse `json:"functionResponse,omitempty"`
+}
+
+// blob is inline media: base64 data and its MIME type.
+type blob struct {
+	MimeType string `json:"mimeType"`
+	Data     string `json:"data"`
+}
+
+// functionCall is a call the model makes. Args is a JSON object (absent
+// when the function takes none). ID is set by newer models only.
+type functionCall struct {
+	ID   string          `json:"id,omitempty"`
+	Name string          `json:"name"`
+	Args json.RawMessage `json:"args,omitempty"`
+}
+
+// functionResponse is a tool's result; Response must be a JSON object.
+type functionResponse struct {
+	ID       string          `json:"id,omitempty"`
+	Name     string          `json:"name"`
+	Response json.RawMessage `json:"response"`
 }
 
 // generationConfig uses pointers so that a zero (temperature 0, say) is sent
@@ -37,8 +95,20 @@ type generationConfig struct {
 	Seed             *int64   `json:"seed,omitempty"`
 	PresencePenalty  *float64 `json:"presencePenalty,omitempty"`
 	FrequencyPenalty *float64 `json:"frequencyPenalty,omitempty"`
-	// ResponseMimeType is application/json for response_format json_object.
+	// ResponseMimeType is application/json for response_format json_object
+	// and json_schema.
 	ResponseMimeType string `json:"responseMimeType,omitempty"`
+	// ResponseSchema is the converted json_schema (see convertSchema).
+	ResponseSchema *gSchema `json:"responseSchema,omitempty"`
+	// ResponseJSONSchema is the json_schema as given (schema_format
+	// "json_schema"; exclusive with ResponseSchema).
+	ResponseJSONSchema json.RawMessage `json:"responseJsonSchema,omitempty"`
+	// CandidateCount is n when n > 1.
+	CandidateCount *int32 `json:"candidateCount,omitempty"`
+	// ResponseLogprobs and Logprobs (top alternatives per token) map
+	// logprobs and top_logprobs.
+	ResponseLogprobs bool   `json:"responseLogprobs,omitempty"`
+	Logprobs         *int32 `json:"logprobs,omitempty"`
 }
 
 type generateResponse struct {
@@ -54,6 +124,24 @@ type generateResponse struct {
 type candidate struct {
 	Content      *content `json:"content"`
 	FinishReason string   `json:"finishReason"`
+	// Index is the candidate's number when candidateCount > 1 (absent, so
+	// 0, for the first).
+	Index          int32           `json:"index"`
+	LogprobsResult *logprobsResult `json:"logprobsResult"`
+}
+
+// logprobsResult is a candidate's log probabilities (responseLogprobs):
+// the chosen token of every step, and the top alternatives of each.
+type logprobsResult struct {
+	TopCandidates []struct {
+		Candidates []tokenLogprob `json:"candidates"`
+	} `json:"topCandidates"`
+	ChosenCandidates []tokenLogprob `json:"chosenCandidates"`
+}
+
+type tokenLogprob struct {
+	Token          string  `json:"token"`
+	LogProbability float64 `json:"logProbability"`
 }
 
 type promptFeedback struct {
@@ -62,10 +150,11 @@ type promptFeedback struct {
 }
 
 type usageMetadata struct {
-	PromptTokenCount     int32 `json:"promptTokenCount"`
-	CandidatesTokenCount int32 `json:"candidatesTokenCount"`
-	ThoughtsTokenCount   int32 `json:"thoughtsTokenCount"`
-	TotalTokenCount      int32 `json:"totalTokenCount"`
+	PromptTokenCount        int32 `json:"promptTokenCount"`
+	CandidatesTokenCount    int32 `json:"candidatesTokenCount"`
+	ThoughtsTokenCount      int32 `json:"thoughtsTokenCount"`
+	CachedContentTokenCount int32 `json:"cachedContentTokenCount"`
+	TotalTokenCount         int32 `json:"totalTokenCount"`
 }
 
 // errorEnvelope is Google's error body: {"error":{code,message,status,details}}.
@@ -96,30 +185,31 @@ type errorDetail struct {
 
 // buildRequest maps the gateway's chat request to a GenerateContentRequest.
 // System (and "developer") messages become the system instruction; the
-// assistant is Gemini's "model"; consecutive turns of one role are merged,
-// since Gemini wants user and model turns to alternate.
-func buildRequest(req *sdk.ChatRequest) (*generateRequest, error) {
+// assistant is Gemini's "model"; a tool message is a functionResponse in a
+// user turn; consecutive turns of one role are merged, since Gemini wants
+// user and model turns to alternate (and all the results of one step in one
+// user turn). ctx bounds the fetching of image URLs.
+func (p *Provider) buildRequest(ctx context.Context, req *sdk.ChatRequest) (*generateRequest, error) {
 	out := &generateRequest{}
+	h := newHistory(req.GetMessages(), p.images.maxBytes)
 	var system []part
-	for _, m := range req.GetMessages() {
-		role := "user"
-		switch strings.ToLower(m.GetRole()) {
-		case "system", "developer":
-			if m.GetContent() != "" {
-				system = append(system, part{Text: m.GetContent()})
-			}
-			continue
-		case "assistant", "model":
-			role = "model"
+	for i, m := range req.GetMessages() {
+		role, parts, err := p.messageParts(ctx, h, i, m)
+		if err != nil {
+			return nil, err
 		}
-		if m.GetContent() == "" {
-			continue // Gemini rejects a part without data
+		if role == "system" {
+			system = append(system, parts...)
+			continue
+		}
+		if len(parts) == 0 {
+			continue // Gemini rejects a content without parts
 		}
 		if n := len(out.Contents); n > 0 && out.Contents[n-1].Role == role {
-			out.Contents[n-1].Parts = append(out.Contents[n-1].Parts, part{Text: m.GetContent()})
+			out.Contents[n-1].Parts = append(out.Contents[n-1].Parts, parts...)
 			continue
 		}
-		out.Contents = append(out.Contents, content{Role: role, Parts: []part{{Text: m.GetContent()}}})
+		out.Contents = append(out.Contents, content{Role: role, Parts: parts})
 	}
 	if len(out.Contents) == 0 {
 		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "INVALID_ARGUMENT",
@@ -128,6 +218,70 @@ func buildRequest(req *sdk.ChatRequest) (*generateRequest, error) {
 	if len(system) > 0 {
 		out.SystemInstruction = &content{Parts: system}
 	}
+	var err error
+	raw := p.schemaFormat == SchemaFormatJSONSchema
+	if out.Tools, out.ToolConfig, err = buildTools(req, raw); err != nil {
+		return nil, err
+	}
+	gc, err := generation(req, raw)
+	if err != nil {
+		return nil, err
+	}
+	out.GenerationConfig = gc
+	return out, nil
+}
+
+// messageParts maps one message to its Gemini role ("system" for the
+// system instruction) and parts.
+func (p *Provider) messageParts(ctx context.Context, h *history, i int, m *sdk.Message) (string, []part, error) {
+	switch strings.ToLower(m.GetRole()) {
+	case "system", "developer":
+		return "system", textParts(m.GetContent()), nil
+	case "assistant", "model":
+		text := m.GetContent()
+		if text == "" {
+			text = m.GetRefusal()
+		}
+		parts := textParts(text)
+		calls, err := p.callParts(i, m)
+		return "model", append(parts, calls...), err
+	case "tool", "function":
+		pt, err := p.responsePart(h, i, m)
+		return "user", []part{pt}, err
+	}
+	if len(m.GetParts()) == 0 {
+		return "user", textParts(m.GetContent()), nil
+	}
+	parts := make([]part, 0, len(m.GetParts()))
+	for j, cp := range m.GetParts() {
+		switch cp.GetType() {
+		case "text":
+			parts = append(parts, textParts(cp.GetText())...)
+		case "image_url":
+			pt, err := p.images.imagePart(ctx, cp.GetImageUrl(), &h.imageBudget)
+			if err != nil {
+				return "", nil, badRequest("messages[%d].content[%d]: %v", i, j, err)
+			}
+			parts = append(parts, pt)
+		default:
+			return "", nil, badRequest("messages[%d].content[%d]: content type %q is not supported", i, j, cp.GetType())
+		}
+	}
+	return "user", parts, nil
+}
+
+// textParts is one text part, or none for an empty text (Gemini rejects a
+// part without data).
+func textParts(s string) []part {
+	if s == "" {
+		return nil
+	}
+	return []part{{Text: s}}
+}
+
+// generation maps the sampling parameters and response_format; nil when
+// nothing is set (the model's defaults apply).
+func generation(req *sdk.ChatRequest, raw bool) (*generationConfig, error) {
 	gc := generationConfig{
 		Temperature:      req.Temperature,
 		MaxOutputTokens:  req.MaxTokens,
@@ -137,24 +291,52 @@ func buildRequest(req *sdk.ChatRequest) (*generateRequest, error) {
 		PresencePenalty:  req.PresencePenalty,
 		FrequencyPenalty: req.FrequencyPenalty,
 	}
-	if req.GetResponseFormat() == "json_object" {
+	switch {
+	case req.GetResponseFormat() == "json_schema" || req.GetJsonSchema() != nil:
+		js := req.GetJsonSchema()
+		if strings.TrimSpace(js.GetSchemaJson()) == "" {
+			return nil, badRequest("response_format json_schema needs a schema")
+		}
+		if raw {
+			schema, err := rawSchema(js.GetSchemaJson())
+			if err != nil {
+				return nil, badRequest("response_format json_schema %q: %v", js.GetName(), err)
+			}
+			gc.ResponseMimeType, gc.ResponseJSONSchema = "application/json", schema
+			break
+		}
+		s, err := convertSchema(js.GetSchemaJson(), forResponse)
+		if err != nil {
+			return nil, badRequest("response_format json_schema %q cannot be converted for Gemini: %v", js.GetName(), err)
+		}
+		if s.Description == "" {
+			s.Description = js.GetDescription()
+		}
+		gc.ResponseMimeType, gc.ResponseSchema = "application/json", s
+	case req.GetResponseFormat() == "json_object":
 		gc.ResponseMimeType = "application/json"
 	}
-	if gc.Temperature != nil || gc.MaxOutputTokens != nil || gc.TopP != nil || len(gc.StopSequences) > 0 || gc.Seed != nil ||
-		gc.PresencePenalty != nil || gc.FrequencyPenalty != nil || gc.ResponseMimeType != "" {
-		out.GenerationConfig = &gc
+	if req.GetN() > 1 {
+		gc.CandidateCount = req.N
 	}
-	return out, nil
+	if req.GetLogprobs() || req.TopLogprobs != nil {
+		gc.ResponseLogprobs, gc.Logprobs = true, req.TopLogprobs
+	}
+	if gc.Temperature == nil && gc.MaxOutputTokens == nil && gc.TopP == nil && len(gc.StopSequences) == 0 && gc.Seed == nil &&
+		gc.PresencePenalty == nil && gc.FrequencyPenalty == nil && gc.ResponseMimeType == "" && gc.CandidateCount == nil && !gc.ResponseLogprobs {
+		return nil, nil
+	}
+	return &gc, nil
 }
 
-// thoughts concatenates the thought parts of the first candidate (sent only
-// when the request asks for thought summaries).
-func (r *generateResponse) thoughts() string {
-	if len(r.Candidates) == 0 || r.Candidates[0].Content == nil {
+// thoughts concatenates the candidate's thought parts (sent only when the
+// request asks for thought summaries).
+func (c *candidate) thoughts() string {
+	if c == nil || c.Content == nil {
 		return ""
 	}
 	var b strings.Builder
-	for _, p := range r.Candidates[0].Content.Parts {
+	for _, p := range c.Content.Parts {
 		if p.Thought {
 			b.WriteString(p.Text)
 		}
@@ -173,13 +355,20 @@ func emptyAnswer(httpStatus int, reason string) error {
 	return sdk.Fail(sdk.ClassUpstream5xx, httpStatus, 0, reason, "gemini: the model finished ("+reason+") without any content")
 }
 
-// text concatenates the answer parts of the first candidate, skipping
-// thoughts, and returns it with the candidate's raw finish reason.
-func (r *generateResponse) text() (string, string) {
+// first is the first candidate, nil when there is none.
+func (r *generateResponse) first() *candidate {
 	if len(r.Candidates) == 0 {
+		return nil
+	}
+	return &r.Candidates[0]
+}
+
+// text concatenates the candidate's answer parts, skipping thoughts, and
+// returns it with the candidate's raw finish reason.
+func (c *candidate) text() (string, string) {
+	if c == nil {
 		return "", ""
 	}
-	c := r.Candidates[0]
 	if c.Content == nil {
 		return "", c.FinishReason
 	}
@@ -206,6 +395,8 @@ func (u *usageMetadata) usage() *sdk.Usage {
 		PromptTokens:     u.PromptTokenCount,
 		CompletionTokens: u.CandidatesTokenCount + u.ThoughtsTokenCount,
 		TotalTokens:      u.TotalTokenCount,
+		CachedTokens:     u.CachedContentTokenCount,
+		ReasoningTokens:  u.ThoughtsTokenCount,
 	}
 	if out.TotalTokens == 0 {
 		out.TotalTokens = out.PromptTokens + out.CompletionTokens
@@ -240,12 +431,62 @@ func isFilterReason(r string) bool {
 	return false
 }
 
-// Params are the capabilities of the chat parameters the provider maps into
-// generationConfig; logit_bias and user have no Gemini
-// equivalent and are not declared.
+// Params are the capabilities of the optional chat parameters the provider
+// honours. logit_bias and user have no Gemini equivalent: they are left
+// undeclared, so the host refuses them (400 unsupported_parameter) instead
+// of this provider dropping them silently. parallel_tool_calls is honoured
+// by keeping only the first call when it is false (Gemini cannot be told);
+// n is candidateCount, logprobs responseLogprobs.
 var Params = []string{
-
 	sdk.ParamCap("stop"), sdk.ParamCap("seed"), sdk.ParamCap("top_p"),
 	sdk.ParamCap("presence_penalty"), sdk.ParamCap("frequency_penalty"),
-	sdk.ParamCap("response_format"),
+	sdk.ParamCap("response_format"), sdk.ParamCap("tools"), sdk.ParamCap("parallel_tool_calls"),
+	sdk.ParamCap("json_schema"), sdk.ParamCap("images"), sdk.ParamCap("n"), sdk.ParamCap("logprobs"),
+}
+
+// openAILogprob is one entry of OpenAI's logprobs.content.
+type openAILogprob struct {
+	openAIAlternative
+	TopLogprobs []openAIAlternative `json:"top_logprobs"`
+}
+
+// openAIAlternative is a token and its log probability.
+type openAIAlternative struct {
+	Token   string  `json:"token"`
+	Logprob float64 `json:"logprob"`
+	Bytes   []int   `json:"bytes"`
+}
+
+// logprobsJSON maps the candidate's logprobsResult to OpenAI's
+// choices[].logprobs object ({"content":[…],"refusal":null}); "" when the
+// candidate has none. Step i's alternatives are topCandidates[i].
+func (c *candidate) logprobsJSON() string {
+	if c == nil || c.LogprobsResult == nil || len(c.LogprobsResult.ChosenCandidates) == 0 {
+		return ""
+	}
+	lr := c.LogprobsResult
+	content := make([]openAILogprob, len(lr.ChosenCandidates))
+	for i, t := range lr.ChosenCandidates {
+		content[i] = openAILogprob{openAIAlternative: openAIAlternative{Token: t.Token, Logprob: t.LogProbability, Bytes: tokenBytes(t.Token)},
+			TopLogprobs: []openAIAlternative{}}
+		if i < len(lr.TopCandidates) {
+			for _, alt := range lr.TopCandidates[i].Candidates {
+				content[i].TopLogprobs = append(content[i].TopLogprobs, openAIAlternative{Token: alt.Token, Logprob: alt.LogProbability, Bytes: tokenBytes(alt.Token)})
+			}
+		}
+	}
+	b, _ := json.Marshal(struct {
+		Content []openAILogprob `json:"content"`
+		Refusal *string         `json:"refusal"`
+	}{Content: content})
+	return string(b)
+}
+
+// tokenBytes is a token's UTF-8 bytes, as OpenAI lists them.
+func tokenBytes(s string) []int {
+	out := make([]int, len(s))
+	for i := range len(s) {
+		out[i] = int(s[i])
+	}
+	return out
 }

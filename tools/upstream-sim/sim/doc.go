@@ -99,6 +99,29 @@
 // with top_logprobs alternatives. Faults apply to these answers as to
 // text ones.
 //
+// # Function calling, structured output and images (Gemini wire)
+//
+// The Gemini routes use the same deterministic plan: toolConfig mode AUTO
+// (the default) calls the declared functions the last user text names,
+// ANY calls those or the first (only allowedFunctionNames are candidates;
+// one allowed name is that function), NONE never calls. Calls are
+// functionCall parts with args generated from the declaration's parameters
+// (valid against it), the first signed with a thoughtSignature, finishReason
+// STOP; a stream sends each call whole in its own event, as Gemini does. A
+// conversation whose last turn holds functionResponse parts is answered in
+// text that echoes the responses. responseMimeType application/json answers
+// a value generated from responseSchema (or responseJsonSchema), or
+// {"answer": "<the echo>"} without a schema. The request is checked like
+// the API checks it, with its messages: a schema keyword outside Gemini's
+// subset ("Unknown name \"additionalProperties\" … Cannot find field"), a
+// type list, an invalid function name, allowedFunctionNames without mode
+// ANY or naming an undeclared function, inlineData that is not base64 or
+// has no mimeType; and on gemini-3 models a model turn whose first
+// functionCall has no thoughtSignature. candidateCount n (1 to 8) answers n
+// identical candidates (each stream event carries all of them, numbered);
+// responseLogprobs answers a made-up logprobsResult, one step per word with
+// `logprobs` alternatives (0 to 20).
+//
 // # Pacing
 //
 // [Pacing] makes answers take as long as a real model's: Tokens fixes the

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -9,8 +10,10 @@ import (
 
 // geminiRequest is the part of a GenerateContentRequest the simulator reads.
 type geminiRequest struct {
-	SystemInstruction *geminiContent  `json:"systemInstruction"`
-	Contents          []geminiContent `json:"contents"`
+	SystemInstruction *geminiContent    `json:"systemInstruction"`
+	Contents          []geminiContent   `json:"contents"`
+	Tools             []geminiTool      `json:"tools"`
+	ToolConfig        *geminiToolConfig `json:"toolConfig"`
 	GenerationConfig  *struct {
 		Temperature     *float64 `json:"temperature"`
 		MaxOutputTokens *int     `json:"maxOutputTokens"`
@@ -19,6 +22,12 @@ type geminiRequest struct {
 		ThinkingConfig  *struct {
 			IncludeThoughts bool `json:"includeThoughts"`
 		} `json:"thinkingConfig"`
+		ResponseMimeType   string          `json:"responseMimeType"`
+		CandidateCount     *int            `json:"candidateCount"`
+		ResponseLogprobs   bool            `json:"responseLogprobs"`
+		Logprobs           *int            `json:"logprobs"`
+		ResponseSchema     json.RawMessage `json:"responseSchema"`
+		ResponseJSONSchema json.RawMessage `json:"responseJsonSchema"`
 	} `json:"generationConfig"`
 }
 
@@ -34,8 +43,12 @@ type geminiContent struct {
 }
 
 type geminiPart struct {
-	Text    string `json:"text"`
-	Thought bool   `json:"thought,omitempty"`
+	Text             string                  `json:"text,omitempty"`
+	Thought          bool                    `json:"thought,omitempty"`
+	ThoughtSignature string                  `json:"thoughtSignature,omitempty"`
+	InlineData       *geminiBlob             `json:"inlineData,omitempty"`
+	FunctionCall     *geminiFunctionCall     `json:"functionCall,omitempty"`
+	FunctionResponse *geminiFunctionResponse `json:"functionResponse,omitempty"`
 }
 
 func (c *geminiContent) text() string {
@@ -58,10 +71,11 @@ type geminiResponse struct {
 }
 
 type geminiCandidate struct {
-	Content       *geminiContent `json:"content,omitempty"`
-	FinishReason  string         `json:"finishReason,omitempty"`
-	Index         int            `json:"index"`
-	SafetyRatings []safetyRating `json:"safetyRatings,omitempty"`
+	Content        *geminiContent  `json:"content,omitempty"`
+	FinishReason   string          `json:"finishReason,omitempty"`
+	Index          int             `json:"index"`
+	SafetyRatings  []safetyRating  `json:"safetyRatings,omitempty"`
+	LogprobsResult *geminiLogprobs `json:"logprobsResult,omitempty"`
 }
 
 type geminiFeedback struct {
@@ -104,8 +118,13 @@ type geminiAnswer struct {
 	promptN  int    // prompt tokens
 	content  string // "" for blocked, filtered and empty answers
 	finish   string
-	thoughts int  // thought tokens
-	include  bool // the request asked for thought parts
+	thoughts int          // thought tokens
+	include  bool         // the request asked for thought parts
+	full     string       // the planned answer text ("" for the echo)
+	calls    []geminiPart // the functionCall parts of the answer
+	n        int          // candidateCount: every candidate is the same answer
+	logprobs bool         // responseLogprobs
+	top      int          // logprobs: alternatives per token
 }
 
 // gemini answers the Gemini routes; rest is the path after "/v1beta/models".
@@ -178,7 +197,7 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 		_, _ = io.WriteString(w, malformedGemini)
 		return
 	}
-	if e, ok := validateGemini(&req, bodyErr); !ok {
+	if e, ok := validateGemini(&req, bodyErr, model); !ok {
 		writeError(w, apiGemini, e)
 		return
 	}
@@ -223,11 +242,20 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 	if req.SystemInstruction != nil {
 		promptWords += countWords(req.SystemInstruction.text())
 	}
-	a := &geminiAnswer{model: model, id: s.nextID("sim"), include: req.includeThoughts()}
+	a := &geminiAnswer{model: model, id: s.nextID("sim"), include: req.includeThoughts(), n: 1}
+	if gc := req.GenerationConfig; gc != nil {
+		if gc.CandidateCount != nil && *gc.CandidateCount > 1 {
+			a.n = *gc.CandidateCount
+		}
+		a.logprobs = gc.ResponseLogprobs
+		if gc.Logprobs != nil {
+			a.top = *gc.Logprobs
+		}
+	}
 	for i := range req.Contents {
 		t := req.Contents[i].text()
 		promptWords += countWords(t)
-		if req.Contents[i].Role != "model" {
+		if req.Contents[i].Role != "model" && t != "" {
 			a.prompt = t
 		}
 	}
@@ -260,19 +288,28 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 		}
 		stops = gc.StopSequences
 	}
+	a.planGemini(req)
+	if a.full == "" {
+		a.full = fitTokens(answerText("gemini", model, a.prompt), tl.pace.Tokens)
+	}
 	var cut bool
-	a.content, cut = shapeAnswer(fitTokens(answerText("gemini", model, a.prompt), tl.pace.Tokens), stops, limit)
+	a.content, cut = shapeAnswer(a.full, stops, limit)
 	a.finish = "STOP"
 	if cut {
 		a.finish = "MAX_TOKENS"
 	}
 	a.thoughts = tl.reasoningTokens()
 	parts := []geminiPart{{Text: a.content}}
+	completion := countWords(a.content)
+	if len(a.calls) > 0 {
+		// A call answers with the calls only, finishing with STOP.
+		a.content, a.finish, parts, completion = "", "STOP", a.calls, a.callWords()
+	}
 	if a.thoughts > 0 && a.include {
 		parts = append([]geminiPart{{Text: reasoningText(a.thoughts), Thought: true}}, parts...)
 	}
-	resp.UsageMetadata = makeGeminiUsage(a.promptN, countWords(a.content), a.thoughts)
-	resp.Candidates = []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: parts}, FinishReason: a.finish}}
+	resp.UsageMetadata = makeGeminiUsage(a.promptN, completion*a.n, a.thoughts)
+	resp.Candidates = a.candidates(parts, a.finish)
 	return a
 }
 
@@ -343,6 +380,9 @@ func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, faul
 			gs.send(a.chunk(geminiPart{Text: reasoningPiece(i), Thought: true}, 0, i+1, ""))
 		}
 	}
+	if len(a.calls) > 0 {
+		return streamGeminiCalls(gs, a, tl)
+	}
 	pieces := tl.pieces(a.content)
 	if len(pieces) == 0 {
 		pieces = []string{""}
@@ -366,17 +406,48 @@ func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, faul
 	return true
 }
 
+// streamGeminiCalls sends each function call whole in its own event, as
+// Gemini does (it never splits a call's arguments), the last one with the
+// finish reason; false when the client left.
+func streamGeminiCalls(gs *geminiStream, a *geminiAnswer, tl *timeline) bool {
+	words := 0
+	for i, c := range a.calls {
+		if !tl.wait(tl.contentAt(i)) {
+			return false
+		}
+		words += callTokens(c)
+		finish := ""
+		if i == len(a.calls)-1 {
+			finish = a.finish
+		}
+		gs.send(a.chunk(c, words, a.thoughts, finish))
+	}
+	return true
+}
+
 // chunk is one stream event: one part and the usage so far.
 func (a *geminiAnswer) chunk(p geminiPart, words, thoughts int, finish string) *geminiResponse {
 	return &geminiResponse{
-		Candidates:    []geminiCandidate{{Content: &geminiContent{Role: "model", Parts: []geminiPart{p}}, FinishReason: finish}},
-		UsageMetadata: makeGeminiUsage(a.promptN, words, thoughts),
+		Candidates:    a.candidates([]geminiPart{p}, finish),
+		UsageMetadata: makeGeminiUsage(a.promptN, words*a.n, thoughts),
 		ModelVersion:  a.model, ResponseID: a.id,
 	}
 }
 
-// validateGemini checks a decoded request; bodyErr is the decoding error.
-func validateGemini(req *geminiRequest, bodyErr error) (apiError, bool) {
+// validateGemini checks a decoded request (bodyErr is the decoding error):
+// its contents, tools and parts.
+func validateGemini(req *geminiRequest, bodyErr error, model string) (apiError, bool) {
+	if e, ok := validateGeminiContents(req, bodyErr); !ok {
+		return e, false
+	}
+	if e, ok := validateGeminiTools(req); !ok {
+		return e, false
+	}
+	return validateGeminiParts(req, model)
+}
+
+// validateGeminiContents checks that there are contents, with valid roles.
+func validateGeminiContents(req *geminiRequest, bodyErr error) (apiError, bool) {
 	bad := apiError{status: http.StatusBadRequest, gStatus: "INVALID_ARGUMENT"}
 	switch {
 	case bodyErr != nil:
