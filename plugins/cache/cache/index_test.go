@@ -70,7 +70,7 @@ func BenchmarkNearest(b *testing.B) {
 // scan keeps it among the candidates.
 func TestIndexFindsTheNeighbourAmongManyVectors(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	const dim = 768
+	const dim = 256
 	x := newIndex(100_000)
 	far := time.Now().Add(time.Hour)
 	for i := 0; i < 100_000; i++ {
