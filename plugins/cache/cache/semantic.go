@@ -220,8 +220,8 @@ func dot(a, b []float32) float32 {
 
 // rerank is how many candidates of the sign-bit scan get their exact
 // cosine. A question at the thresholds in use (cosine 0.9 and more, an
-// angle under 26°) differs from the query in a quarter of the bits a random
-// one does, so it ranks far inside the first 64.
+// angle under 26°) differs from the query in under 15% of the bits, a
+// random one in half, so it ranks far inside the first 64.
 const rerank = 64
 
 // signBits packs the signs of v, one bit per dimension.
