@@ -12,11 +12,15 @@ import (
 // Version is the plugin's version (a release sets it with -ldflags "-X main.Version=…").
 var Version = "0.1.0"
 
-func main() {
-	sdk.Serve(sdk.Plugin{
+func main() { sdk.Serve(plugin()) }
+
+// plugin is what the process serves: a stage that may answer requests
+// itself (stage.answer) and keeps answers in its After hook (stage.after).
+func plugin() sdk.Plugin {
+	return sdk.Plugin{
 		Name:         "cache",
 		Version:      Version,
 		Stage:        cache.New,
 		Capabilities: []string{sdk.CapStageAnswer, sdk.CapStageAfter},
-	})
+	}
 }
