@@ -119,9 +119,13 @@ func TestEveryAnswerChangingFieldChangesTheKey(t *testing.T) {
 		"tool_choice":     func(r *pb.ChatRequest) { r.ToolChoice = &pb.ToolChoice{Mode: "required"} },
 		"response_format": func(r *pb.ChatRequest) { r.ResponseFormat = "json_object" },
 		"json_schema":     func(r *pb.ChatRequest) { r.JsonSchema = &pb.JsonSchema{Name: "s", SchemaJson: "{}"} },
-		"image part":      func(r *pb.ChatRequest) { r.Messages[1].Parts = []*pb.ContentPart{{Type: "image_url", ImageUrl: "https://x/y.png"}} },
-		"tool call":       func(r *pb.ChatRequest) { r.Messages[1].ToolCalls = []*pb.ToolCall{{Id: "c", Name: "f", Arguments: "{}"}} },
-		"logit_bias":      func(r *pb.ChatRequest) { r.LogitBias = map[string]float64{"1": 5} },
+		"image part": func(r *pb.ChatRequest) {
+			r.Messages[1].Parts = []*pb.ContentPart{{Type: "image_url", ImageUrl: "https://x/y.png"}}
+		},
+		"tool call": func(r *pb.ChatRequest) {
+			r.Messages[1].ToolCalls = []*pb.ToolCall{{Id: "c", Name: "f", Arguments: "{}"}}
+		},
+		"logit_bias": func(r *pb.ChatRequest) { r.LogitBias = map[string]float64{"1": 5} },
 	}
 	for name, f := range change {
 		r := chatReq("q")
