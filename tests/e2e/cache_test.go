@@ -147,6 +147,8 @@ func TestCacheHitNeverReachesTheProvider(t *testing.T) {
 	slices.Sort(took)
 	if median := took[len(took)/2]; 3*median > missTook {
 		t.Errorf("a hit took %v (median), a miss %v: not 3× faster", median, missTook)
+	} else {
+		t.Logf("a hit took %v (median of 5), the miss %v", median, missTook)
 	}
 
 	// A streamed request replays the answer as SSE ending in [DONE].
@@ -317,4 +319,69 @@ func TestCacheSemanticHitAboveTheThreshold(t *testing.T) {
 	if r.header.Get("X-LLMGW-Cache") != "miss" {
 		t.Fatalf("another question: cache %q", r.header.Get("X-LLMGW-Cache"))
 	}
+}
+
+// rateCacheHCL is the rate limiter (config rateConfig) then the cache.
+func rateCacheHCL(s *sim, rateConfig string) string {
+	return providersHCL(s) + fmt.Sprintf(`
+plugin "ratelimit" {
+  path = %q
+}
+
+plugin "cache" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "ratelimit" {
+    plugin   = "ratelimit"
+    on_error = "fail_closed"
+    timeout  = "1s"
+    config   = %s
+  }
+
+  stage "cache" {
+    plugin   = "cache"
+    on_error = "fail_open"
+    timeout  = "1s"
+  }
+}
+`, binPath("plugins/ratelimit"), binPath("plugins/cache"), rateConfig)
+}
+
+func TestCacheHitsCountRequestsButNoTokens(t *testing.T) {
+	s := startSim(t)
+	body := chatBody("How many tokens does a hit cost?", false)
+	t.Run("tokens", func(t *testing.T) {
+		g := startGateway(t, writePipeline(t, rateCacheHCL(s, `{ rules = [{ name = "tpm", key = "ip", tokens = 100000, window = "1m" }] }`)))
+		miss, _ := timedChat(t, g, body, nil)
+		used := miss.json(t)["usage"].(map[string]any)["total_tokens"].(float64)
+		untilHit(t, g, body, nil)
+		time.Sleep(200 * time.Millisecond) // every After has run
+		var remaining []string
+		for range 3 {
+			r, _ := timedChat(t, g, body, nil)
+			if r.header.Get("X-LLMGW-Cache") != "hit" {
+				t.Fatalf("cache %q", r.header.Get("X-LLMGW-Cache"))
+			}
+			remaining = append(remaining, r.header.Get("X-RateLimit-Remaining"))
+			time.Sleep(100 * time.Millisecond)
+		}
+		if used <= 0 || remaining[0] == "" || remaining[0] != remaining[2] {
+			t.Fatalf("tokens remaining across hits: %v (an answer uses %v): hits were charged", remaining, used)
+		}
+	})
+	t.Run("requests", func(t *testing.T) {
+		g := startGateway(t, writePipeline(t, rateCacheHCL(s, `{ rpm = 5 }`)))
+		timedChat(t, g, body, nil)
+		time.Sleep(300 * time.Millisecond) // the answer is kept
+		for i := 2; i <= 5; i++ {
+			if r, _ := timedChat(t, g, body, nil); r.status != 200 || r.header.Get("X-LLMGW-Cache") != "hit" {
+				t.Fatalf("request %d: %d cache %q", i, r.status, r.header.Get("X-LLMGW-Cache"))
+			}
+		}
+		if r, _ := timedChat(t, g, body, nil); r.status != 429 {
+			t.Fatalf("the 6th request of 5 per minute, after 4 hits: %d %s", r.status, r.body)
+		}
+	})
 }
