@@ -240,7 +240,7 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			ClientIp:   req.ClientIP,
 			ApiKeyHash: req.APIKeyHash,
 			Headers:    req.Headers,
-			// A copy: the stages of this group add theirs to tr meanwhile.
+			// A copy: applying this group's answers adds to tr's map.
 			Annotations: maps.Clone(tr.Annotations),
 		}
 		sreq.MaxCostNanos, sreq.CostKnown = g.worstCost(req.Chat)
