@@ -26,6 +26,10 @@ plugin "ratelimit" {
   path = "bin/plugins/ratelimit"
 }
 
+plugin "cache" {
+  path = "bin/plugins/cache"
+}
+
 plugin "tracker-mlflow" {
   path = "bin/plugins/tracker-mlflow"
 }
@@ -130,6 +134,21 @@ pipeline "default" {
       rpm            = env("LLMGW_RATE_LIMIT_RPM", "60")
       redis_url      = env("REDIS_URL", "")
       on_redis_error = "fail_open"
+    }
+  }
+
+  # Response cache (plugins/cache/README.md): a repeated deterministic
+  # request (temperature 0 or a seed) is answered without a provider, per
+  # virtual key; shared by every replica through Redis when REDIS_URL is set.
+  # After the guard and the key check, so only admitted requests are served.
+  stage "cache" {
+    plugin   = "cache"
+    on_error = "fail_open"
+    timeout  = "250ms"
+    config = {
+      ttl         = "1h"
+      max_entries = 10000
+      redis_url   = env("REDIS_URL", "")
     }
   }
 

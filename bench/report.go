@@ -264,6 +264,27 @@ func (rep *Report) compare() {
 	rep.Targets = targets(by)
 }
 
+// cacheTarget is what a cache hit costs: its p50 (the cache stage's call
+// and the replay, no upstream) against the cheapest proxied answer.
+func cacheTarget(hit, host *SetupReport) Target {
+	const name, want = "cache hit p50 (1 conn)", "≤ llmgw-host's p50"
+	switch {
+	case hit == nil || hit.Seq.Dist.N == 0:
+		return Target{Name: name, Want: want, Got: "llmgw-cache-hit skipped", Verdict: "N/A"}
+	case host == nil || host.Seq.Dist.N == 0:
+		return Target{Name: name, Want: want, Got: "llmgw-host skipped", Verdict: "N/A"}
+	}
+	got := fmt.Sprintf("%.3f ms vs %.3f ms", hit.Seq.Dist.P50, host.Seq.Dist.P50)
+	if c, ok := hit.ServerTiming["cache"]; ok {
+		got += fmt.Sprintf(" (cache stage %.3f ms)", c.P50)
+	}
+	verdict := "MISS"
+	if hit.Seq.Dist.P50 <= host.Seq.Dist.P50 {
+		verdict = "PASS"
+	}
+	return Target{Name: name, Want: want, Got: got, Verdict: verdict}
+}
+
 func targets(by map[string]*SetupReport) []Target {
 	full, floor, pk := by["llmgw-full"], by["floor"], by["portkey"]
 	// A setup without successful answers has nothing to compare with.
@@ -329,6 +350,7 @@ func targets(by map[string]*SetupReport) []Target {
 	} else {
 		ts = append(ts, na("guard + ratelimit p50 (Server-Timing)", w6, "no guard/ratelimit Server-Timing entries"))
 	}
+	ts = append(ts, cacheTarget(by["llmgw-cache-hit"], by["llmgw-host"]))
 	if full.RSSLoad != nil {
 		ts = append(ts, Target{"RSS host + plugins under load", w7,
 			fmt.Sprintf("%.1f MB (%d processes)", full.RSSLoad.TotalMB, full.RSSLoad.Procs), verdict(full.RSSLoad.TotalMB <= 150)})

@@ -26,6 +26,8 @@ type Setup struct {
 	// StagesParallel: Server-Timing's guard and ratelimit ran side by side,
 	// so together they cost the longer of the two, not the sum.
 	StagesParallel bool
+	// CacheHits: the setup answers from its cache (no upstream call expected).
+	CacheHits bool
 }
 
 // env is what setups need to start: paths and the simulator.
@@ -143,6 +145,38 @@ func (e *env) hostSetup() (*Setup, error) {
 		return nil, err
 	}
 	s.Note = "bin/llmgw, provider-openai only, no stages or trackers"
+	return s, nil
+}
+
+// cacheSetup is llmgw-host with the cache stage in front of the provider,
+// every answer shared and kept: after the warm-up each request is a hit, so
+// it measures what a hit costs (the stage call and the replay), no upstream.
+func (e *env) cacheSetup() (*Setup, error) {
+	if _, err := os.Stat(e.bin("plugins/cache")); err != nil {
+		return nil, fmt.Errorf("missing plugin binary: bin/plugins/cache")
+	}
+	s, err := e.startGateway("llmgw-cache-hit", e.providerHCL()+fmt.Sprintf(`
+plugin "cache" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "cache" {
+    plugin   = "cache"
+    on_error = "fail_open"
+    timeout  = "250ms"
+    config = {
+      shared             = true
+      deterministic_only = false
+    }
+  }
+}
+`, e.bin("plugins/cache")))
+	if err != nil {
+		return nil, err
+	}
+	s.Note = "bin/llmgw, cache stage (every request a hit after the warm-up), provider-openai never called"
+	s.CacheHits = true
 	return s, nil
 }
 

@@ -119,12 +119,15 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 	full := fakeSetup("llmgw-full", 0.6, 3000)
 	full.Stages = &EntryCost{P50: 0.1}
 	full.RSSLoad = &TreeRSS{TotalMB: 120, Procs: 5}
+	hit := fakeSetup("llmgw-cache-hit", 0.3, 6000)
+	hit.ServerTiming = map[string]EntryCost{"cache": {P50: 0.08}}
 	rep := &Report{Setups: []*SetupReport{
 		fakeSetup("direct", 0.2, 10000),
 		fakeSetup("floor", 0.45, 5000),
 		fakeSetup("llmgw-host", 0.5, 4000),
 		full,
 		fakeSetup("portkey", 1.4, 700),
+		hit,
 	}}
 	rep.compare()
 	if full.AddedP50 != 0.4 || rep.Setups[1].AddedP50 != 0.25 {
@@ -150,6 +153,7 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 		"llmgw-full errors (64 conns)":             "PASS",
 		"guard + ratelimit p50 (Server-Timing)":    "PASS",
 		"RSS host + plugins under load":            "PASS",
+		"cache hit p50 (1 conn)":                   "PASS", // 0.3 ≤ 0.5
 	}
 	for _, tg := range rep.Targets {
 		if want[tg.Name] != tg.Verdict {
@@ -164,6 +168,9 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 	for _, tg := range rep.Targets {
 		if tg.Name == "llmgw-full added p50 vs floor (1 conn)" && tg.Verdict != "MISS" {
 			t.Errorf("expected MISS: %+v", tg)
+		}
+		if tg.Name == "cache hit p50 (1 conn)" && !strings.Contains(tg.Got, "cache stage 0.080 ms") {
+			t.Errorf("the cache stage's cost is not shown: %+v", tg)
 		}
 		if tg.Name == "llmgw-full errors (64 conns)" && tg.Verdict != "MISS" {
 			t.Errorf("expected MISS: %+v", tg)

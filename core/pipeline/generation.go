@@ -71,6 +71,8 @@ type stageInst struct {
 	timeout  time.Duration
 	parallel bool
 	after    bool
+	// answers: the stage may answer requests itself (sdk.CapStageAnswer).
+	answers bool
 }
 
 type providerInst struct {
@@ -274,7 +276,8 @@ func (b *builder) buildStages() error {
 		if err != nil {
 			return err
 		}
-		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter)}
+		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter),
+			answers: slices.Contains(inst.caps, sdk.CapStageAnswer)}
 		g.stages = append(g.stages, st)
 		g.hasAfter = g.hasAfter || st.after
 		if n := len(g.groups); n > 0 && st.parallel && g.groups[n-1][0].parallel {

@@ -28,6 +28,7 @@ type Metrics struct {
 	verdicts       *prometheus.CounterVec
 	tokens         *prometheus.CounterVec
 	cost           *prometheus.CounterVec
+	saved          *prometheus.CounterVec
 	inflight       prometheus.Gauge
 
 	total, allowed, blocked, injections, validation, rateLimited atomic.Int64
@@ -58,10 +59,12 @@ func NewMetrics() *Metrics {
 			[]string{"provider", "kind"}),
 		cost: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_cost_usd_total", Help: "What answers cost in USD, by pipeline model, provider and virtual key id (\"\" when anonymous)."},
 			[]string{"model", "provider", "key_id"}),
+		saved: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_cache_saved_usd_total", Help: "What answers given by a stage (a cache hit) saved in USD: what a provider would have charged, by pipeline model, stage and virtual key id."},
+			[]string{"model", "stage", "key_id"}),
 		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
 		categories: map[string]int64{},
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.inflight,
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -70,6 +73,13 @@ func NewMetrics() *Metrics {
 // name, never the client's).
 func (m *Metrics) costDone(res *Result, keyID string) {
 	m.cost.WithLabelValues(res.ModelUsed, res.Provider, keyID).Add(float64(res.CostNanos) / 1e9)
+}
+
+// answerDone adds what a stage's answer saved, when the stage knew it.
+func (m *Metrics) answerDone(tr *Trace, model string) {
+	if a := tr.answer; a != nil && a.answer.SavedCostKnown {
+		m.saved.WithLabelValues(model, tr.AnsweredBy, tr.Annotations["key.id"]).Add(float64(a.answer.SavedCostNanos) / 1e9)
+	}
 }
 
 func (m *Metrics) requestStarted() {
@@ -118,7 +128,7 @@ func (m *Metrics) requestDone(route, model string, tr *Trace, res *Result, err *
 			m.attemptLatency.WithLabelValues(a.Provider).Observe(float64(a.EndUnixNano-a.StartUnixNano) / 1e9)
 		}
 	}
-	if res != nil {
+	if res != nil && tr.AnsweredBy == "" {
 		if len(tr.Attempts) > 1 {
 			m.fallbacks.Inc()
 		}

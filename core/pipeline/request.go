@@ -65,6 +65,11 @@ type Trace struct {
 	Headers     map[string]string
 	Timings     []Timing
 	Annotations map[string]string
+	// AnsweredBy is the stage that answered the request itself (e.g. the
+	// cache), empty when a provider did.
+	AnsweredBy string
+	// answer is that stage's answer until it is served.
+	answer *stageAnswer
 }
 
 // Timing is one Server-Timing entry.
@@ -164,7 +169,9 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 	if err == nil {
 		err = route.checkParams(req.Chat)
 	}
-	if err == nil {
+	if err == nil && tr.answer != nil {
+		res, err = g.serveAnswer(ctx, req, tr, w)
+	} else if err == nil {
 		total := route.total
 		rctx, cancel := context.WithTimeout(ctx, total)
 		if req.Chat.Stream {
@@ -243,6 +250,8 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			ClientIp:   req.ClientIP,
 			ApiKeyHash: req.APIKeyHash,
 			Headers:    req.Headers,
+			// A copy: applying this group's answers adds to tr's map.
+			Annotations: maps.Clone(tr.Annotations),
 		}
 		sreq.MaxCostNanos, sreq.CostKnown = g.worstCost(req.Chat)
 		results := make([]stageResult, len(group))
@@ -259,6 +268,10 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 		for i, s := range group {
 			if err := applyStage(s, results[i], req, tr, m); err != nil {
 				return err
+			}
+			if tr.answer != nil {
+				// The first answer (in declared order) ends the stages.
+				return nil
 			}
 		}
 	}
@@ -278,7 +291,8 @@ type stageResult struct {
 func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest) stageResult {
 	start := time.Now()
 	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request,
-		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown}
+		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown,
+		Annotations: sreq.Annotations}
 	c, err := s.proc.Client(ctx)
 	var resp *pb.StageResponse
 	if err == nil {
@@ -332,10 +346,7 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 		tr.Headers[k] = v
 	}
 	for k, v := range resp.Annotations {
-		if tr.Annotations == nil {
-			tr.Annotations = map[string]string{}
-		}
-		tr.Annotations[k] = v
+		tr.annotate(k, v)
 	}
 	if resp.Category != "" {
 		m.detection(resp.Category)
@@ -367,6 +378,9 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 			e.Message = fmt.Sprintf("stage %q refused the request", s.name)
 		}
 		return e
+	}
+	if resp.Action == pb.StageResponse_ANSWER {
+		return acceptAnswer(s, r, req, tr, span, m)
 	}
 	span.Outcome = "continue"
 	if resp.Mutated != nil {
@@ -765,7 +779,10 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		model = "unknown"
 	}
 	rt.metrics.requestDone(req.Route, model, tr, res, err, end.Sub(req.Start))
-	if res != nil && res.CostKnown {
+	switch {
+	case tr.AnsweredBy != "":
+		rt.metrics.answerDone(tr, model)
+	case res != nil && res.CostKnown:
 		rt.metrics.costDone(res, tr.Annotations["key.id"])
 	}
 	if g.hasAfter {
@@ -776,7 +793,7 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		g.inflight.Add(1) // the generation stays up until the hooks ran
 		go func() {
 			defer g.done()
-			g.runAfter(req, res, err == nil)
+			g.runAfter(req, tr, res, err == nil)
 		}()
 	}
 	if len(g.trackers) > 0 {
@@ -784,14 +801,20 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 	}
 }
 
-// runAfter calls the After hook of the stages that asked for it.
-func (g *Generation) runAfter(req *Request, res *Result, ok bool) {
+// runAfter calls the After hook of the stages that asked for it. The
+// complete answer goes with a success only (never a failed or cut stream),
+// so a stage may keep it.
+func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
+	var response *pb.CompleteResponse
+	if ok && res != nil {
+		response = res.completeResponse()
+	}
 	for _, s := range g.stages {
 		if !s.after {
 			continue
 		}
 		after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: req.Chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
-			Headers: req.Headers, Ok: ok}
+			Headers: req.Headers, Ok: ok, Route: req.Route, Response: response, AnsweredBy: tr.AnsweredBy, Annotations: tr.Annotations}
 		if res != nil {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
@@ -831,6 +854,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 		Annotations:    tr.Annotations,
 		Ok:             err == nil,
 		Status:         200,
+		AnsweredBy:     tr.AnsweredBy,
 	}
 	if res != nil {
 		ev.ModelUsed, ev.Provider, ev.UpstreamModel = res.ModelUsed, res.Provider, res.UpstreamModel

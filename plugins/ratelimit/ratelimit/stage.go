@@ -272,7 +272,8 @@ func (s *Stage) Capabilities() []string {
 // After implements sdk.StageAfter: it charges the response's total tokens to
 // every token rule that applies to the request.
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
-	if !s.hasTokens {
+	// A stage's own answer (a cache hit) used no provider tokens.
+	if !s.hasTokens || req.GetAnsweredBy() != "" {
 		return nil
 	}
 	total := int64(req.GetUsage().GetTotalTokens())

@@ -243,6 +243,11 @@ func TestTokensChargedAfter(t *testing.T) {
 		t.Fatal(resp.Reject)
 	}
 	after(700)
+	// A stage's own answer (a cache hit) charges no tokens.
+	if err := s.After(context.Background(), &sdk.StageAfterRequest{ClientIp: "1.2.3.4", ApiKeyHash: key, Request: &sdk.ChatRequest{Model: "m"},
+		Usage: &sdk.Usage{TotalTokens: 999}, Ok: true, AnsweredBy: "cache"}); err != nil {
+		t.Fatal(err)
+	}
 	clock.Advance(10 * time.Second)
 	resp := process(t, s, req)
 	if sdk.IsReject(resp) || resp.ResponseHeaders[HeaderLimit] != "1000" || resp.ResponseHeaders[HeaderRemaining] != "300" {

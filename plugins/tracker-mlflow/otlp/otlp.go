@@ -60,6 +60,10 @@ const (
 	TagCostUSD = "llmgw.cost_usd"
 	TagKeyID   = "llmgw.key_id"
 	TagKeyName = "llmgw.key_name"
+	// TagAnsweredBy is the stage that answered the request itself (the
+	// cache), TagSavedUSD what that answer saved (annotation saved_usd).
+	TagAnsweredBy = "llmgw.answered_by"
+	TagSavedUSD   = "llmgw.saved_usd"
 )
 
 // ServiceName is the resource's service.name.
@@ -227,6 +231,8 @@ func tags(ev *sdk.Event) [][2]string {
 		{TagCostUSD, ev.Annotations["cost_usd"]},
 		{TagKeyID, ev.Annotations["key.id"]},
 		{TagKeyName, ev.Annotations["key.name"]},
+		{TagAnsweredBy, ev.AnsweredBy},
+		{TagSavedUSD, ev.Annotations["saved_usd"]},
 	}
 	kept := out[:0]
 	for _, kv := range out {

@@ -122,6 +122,14 @@ func TestAttributesAreJSON(t *testing.T) {
 	if root[TraceTagPrefix+TagCostUSD] != "0.000065" || root[TraceTagPrefix+TagKeyID] != "vk_1" || root[TraceTagPrefix+TagKeyName] != "team-a" {
 		t.Errorf("cost and key tags = %v", root)
 	}
+	if _, ok := root[TraceTagPrefix+TagAnsweredBy]; ok {
+		t.Errorf("a provider's answer is tagged as a stage's: %v", root)
+	}
+	hit := fallbackEvent()
+	hit.AnsweredBy, hit.Annotations = "cache", map[string]string{"cost_usd": "0", "saved_usd": "0.000065"}
+	if tags := attrs(EventSpans(hit)[0]); tags[TraceTagPrefix+TagAnsweredBy] != "cache" || tags[TraceTagPrefix+TagSavedUSD] != "0.000065" {
+		t.Errorf("cache hit tags = %v", tags)
+	}
 	if spans[0].Status.Code != tracepb.Status_STATUS_CODE_OK {
 		t.Errorf("root status = %v", spans[0].Status)
 	}

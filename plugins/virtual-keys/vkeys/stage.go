@@ -209,7 +209,8 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 // request's reservation to what the answer cost (0 when it failed or was
 // refused by a later stage).
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
-	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" {
+	// A stage's own answer (a cache hit) used no provider tokens.
+	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" && req.GetAnsweredBy() == "" {
 		if k, err := s.store.ByHash(ctx, req.GetApiKeyHash()); err == nil && k != nil {
 			if checks := rateChecks(k, true); len(checks) > 0 {
 				if err := s.limits.Charge(ctx, checks, total); err != nil {

@@ -297,6 +297,11 @@ func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
 	if code(tpmKey) != "" {
 		t.Fatal("tpm key refused before any tokens")
 	}
+	// A cache hit (a stage's own answer) charges no tokens.
+	_ = s.After(ctx, &pb.StageAfterRequest{RequestId: "x", ApiKeyHash: HashSecret(tpmKey), Ok: true, Usage: &pb.Usage{TotalTokens: 10}, AnsweredBy: "cache"})
+	if code(tpmKey) != "" {
+		t.Fatal("tpm 10: tokens of a cache hit were charged")
+	}
 	_ = s.After(ctx, &pb.StageAfterRequest{RequestId: "x", ApiKeyHash: HashSecret(tpmKey), Ok: true, Usage: &pb.Usage{TotalTokens: 10}})
 	if code(tpmKey) != "rate_limit_exceeded" {
 		t.Fatal("tpm 10: a key that used 10 tokens this minute must be refused")
