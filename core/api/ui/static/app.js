@@ -258,7 +258,7 @@ function budgetBar(k) {
   const frac = budget > 0 ? Math.min(1, spend / budget) : 1;
   const bar = el("div", {class: "bar" + (frac >= 1 ? " full" : frac >= 0.8 ? " high" : ""), "data-key": k.id, title: `${spend} of ${budget} USD`},
     el("i", {style: ""}), el("span", {}, `${fmtUSD(spend)} / ${fmtUSD(budget)}${k.budget_period ? " per " + k.budget_period : ""}`));
-  bar.firstChild.style.width = (frac * 100).toFixed(1) + "%";
+  bar.firstChild.style.width = (frac * 100).toPrecision(3) + "%";
   return bar;
 }
 
@@ -342,6 +342,7 @@ async function poll() {
     drawRecent(s.recent);
     drawFile(s.pipeline);
     document.body.dataset.updated = s.now;
+    if (!performance.getEntriesByName("llmgw-data").length) performance.mark("llmgw-data");
   } catch (e) {
     $("status").textContent = "unreachable";
     $("status").className = "pill bad";

@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The dashboard (GET /ui) is tested in a real browser: tests/ui/dashboard.test.mjs
+// drives Debian's chromium with playwright-core (make deps installs both)
+// against a gateway this test starts and sends real traffic through.
+
+// dashboardDeps finds the browser and the playwright-core package.
+func dashboardDeps(t *testing.T) (chromium string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(root, "tests", "ui", "node_modules", "playwright-core", "package.json")); err != nil {
+		t.Fatal("playwright-core is missing from tests/ui/node_modules: run `make deps` (or `make ui-deps`)")
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Fatal("chromium is not on PATH: run `make deps` (it installs Debian's chromium)")
+	return ""
+}
+
+// dashboardHCL is a pipeline with every section's source: the key stage, a
+// parallel guard and rate limiter, two providers and a fallback chain; the
+// file is not watched, so only the reload button reloads it.
+func dashboardHCL(s *sim) string {
+	return providersHCL(s) + fmt.Sprintf(`
+server {
+  watch = false
+}
+
+plugin "virtual-keys" {
+  path = %q
+}
+
+plugin "guard-injection" {
+  path = %q
+}
+
+plugin "ratelimit" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "keys" {
+    plugin = "virtual-keys"
+    config = { require_keys = "0" }
+  }
+  stage "guard" {
+    plugin   = "guard-injection"
+    parallel = true
+    config   = { mode = "block" }
+  }
+  stage "ratelimit" {
+    plugin   = "ratelimit"
+    on_error = "fail_open"
+    parallel = true
+    config   = { rpm = 100000 }
+  }
+}
+`, binPath("plugins/virtual-keys"), binPath("plugins/guard-injection"), binPath("plugins/ratelimit"))
+}
+
+func TestDashboardInBrowser(t *testing.T) {
+	chromium := dashboardDeps(t)
+	s := startSim(t)
+	file := writePipeline(t, dashboardHCL(s))
+	g := startGateway(t, file, "LLMGW_ADMIN_TOKEN="+adminToken)
+	keyID, secret := createKey(t, g, map[string]any{"name": "team-dash", "budget_usd": 0.001, "budget_period": "month"})
+
+	// Real traffic of every kind the page shows.
+	for i := 0; i < 6; i++ {
+		if r := generateWith(t, g, "gpt-4o-primary", bearer(secret)); r.status != 200 {
+			t.Fatalf("keyed request: %d %s", r.status, r.body)
+		}
+		if r := generateWith(t, g, "smart-router", nil); r.status != 200 {
+			t.Fatalf("request: %d %s", r.status, r.body)
+		}
+	}
+	for i := 0; i < 3; i++ {
+		if r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": guardAttack, "model": "smart-router"}, nil); r.status != 400 {
+			t.Fatalf("the guard let an attack through: %d %s", r.status, r.body)
+		}
+	}
+	s.fault(t, "gpt-4o", "500")
+	for i := 0; i < 2; i++ {
+		if r := generateWith(t, g, "smart-router", nil); r.status != 200 || r.header.Get("X-LLMGW-Model-Used") != "gemini-secondary" {
+			t.Fatalf("fallback: %d %s %s", r.status, r.header.Get("X-LLMGW-Model-Used"), r.body)
+		}
+	}
+	s.fault(t, "", "none")
+	if sp := spendOf(t, g, keyID); sp.Sign() <= 0 {
+		t.Fatalf("the key spent nothing (%s): the budget bar would be empty", sp.FloatString(9))
+	}
+
+	shots := filepath.Join(root, "bin", "ui-screenshots")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"LLMGW_URL=" + g.url(), "LLMGW_ADMIN_TOKEN=" + adminToken, "LLMGW_PIPELINE=" + file,
+		"LLMGW_KEY_ID=" + keyID, "CHROMIUM=" + chromium, "SCREENSHOT_DIR=" + shots, "NO_COLOR=1"}
+	out := runTool(t, 3*time.Minute, filepath.Join(root, "tests", "ui"), env, "node", "--test", "--test-reporter=tap", "dashboard.test.mjs")
+	if m := nodeSummary.FindStringSubmatch(out); m == nil || m[1] == "0" {
+		t.Fatalf("node --test ran no test:\n%s", tail(out, 4000))
+	}
+	if m := nodeFailed.FindStringSubmatch(out); m == nil || m[1] != "0" {
+		t.Fatalf("node --test reported failures:\n%s", tail(out, 8000))
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "page load:") {
+			t.Log(strings.TrimSpace(line))
+		}
+	}
+	for _, f := range []string{"signin.png", "dashboard-1400.png", "dashboard-phone.png"} {
+		if st, err := os.Stat(filepath.Join(shots, f)); err != nil || st.Size() < 1000 {
+			t.Errorf("screenshot %s missing or empty (%v)", f, err)
+		}
+	}
+}
+
+// TestDashboardOffWithoutAdminToken: without LLMGW_ADMIN_TOKEN every /ui
+// route answers 404, as the admin API does.
+func TestDashboardOffWithoutAdminToken(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	for _, c := range []struct{ method, path string }{
+		{http.MethodGet, "/ui"}, {http.MethodGet, "/ui/static/app.js"}, {http.MethodGet, "/ui/api/state"},
+		{http.MethodPost, "/ui/login"}, {http.MethodPost, "/ui/api/reload"},
+	} {
+		r := do(t, c.method, g.url()+c.path, strings.NewReader("token=x"), map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+		if r.status != http.StatusNotFound || r.errorCode(t) != "not_found" {
+			t.Errorf("%s %s without an admin token: %d %s", c.method, c.path, r.status, r.body)
+		}
+	}
+}
