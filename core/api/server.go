@@ -35,6 +35,7 @@ type Server struct {
 	inflight atomic.Int64
 	streams  atomic.Int64
 	ui       uiSessions
+	mlflow   mlflowExperiments
 }
 
 // New returns the gateway's HTTP handler.

@@ -127,6 +127,7 @@ func (s *Server) routeUI(r *mux.Router) {
 	r.HandleFunc("/ui/api/state", s.uiSigned(false, s.uiState)).Methods(http.MethodGet)
 	r.HandleFunc("/ui/api/keys", s.uiSigned(false, s.uiKeys)).Methods(http.MethodGet)
 	r.HandleFunc("/ui/api/reload", s.uiSigned(true, s.uiReload)).Methods(http.MethodPost)
+	r.HandleFunc("/ui/trace/{event}", s.uiSigned(false, s.uiTrace)).Methods(http.MethodGet)
 }
 
 // uiHeaders are the dashboard's security headers: its own scripts only, no

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -141,5 +142,74 @@ func TestDashboardOffWithoutAdminToken(t *testing.T) {
 		if r.status != http.StatusNotFound || r.errorCode(t) != "not_found" {
 			t.Errorf("%s %s without an admin token: %d %s", c.method, c.path, r.status, r.body)
 		}
+	}
+}
+
+// uiSession signs in to the dashboard over HTTP and returns the cookie.
+func uiSession(t *testing.T, g *gateway) string {
+	t.Helper()
+	noRedirect := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.PostForm(g.url()+"/ui/login", map[string][]string{"token": {adminToken}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		if c.Name == "llmgw_ui" {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatalf("sign-in answered %d without a session cookie", resp.StatusCode)
+	return ""
+}
+
+// TestDashboardLinksToMLflowTraces: a recent request's MLflow link leads
+// to the trace MLflow really holds for that request.
+func TestDashboardLinksToMLflowTraces(t *testing.T) {
+	s := startSim(t)
+	m := startMLflow(t, freeAddr(t), filepath.Join(t.TempDir(), "mlflow.db"))
+	g := startGateway(t, writePipeline(t, providersHCL(s)+trackerHCL(m, "e2e-dashboard")), "LLMGW_ADMIN_TOKEN="+adminToken)
+	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "trace me"}, nil)
+	if r.status != 200 {
+		t.Fatalf("request: %d %s", r.status, r.body)
+	}
+	reqID := r.header.Get("X-Request-ID")
+	cookie := uiSession(t, g)
+
+	var state struct {
+		MLflow *struct{ URI, Experiment string } `json:"mlflow"`
+		Recent []struct {
+			RequestID string `json:"request_id"`
+			EventID   string `json:"event_id"`
+		} `json:"recent"`
+	}
+	if err := json.Unmarshal(do(t, http.MethodGet, g.url()+"/ui/api/state", nil, map[string]string{"Cookie": cookie}).body, &state); err != nil {
+		t.Fatal(err)
+	}
+	if state.MLflow == nil || state.MLflow.URI != m.url() || state.MLflow.Experiment != "e2e-dashboard" || len(state.Recent) != 1 || state.Recent[0].RequestID != reqID || state.Recent[0].EventID == "" {
+		t.Fatalf("state: %+v", state)
+	}
+	var traced map[string]traceInfo
+	waitFor(t, "the request's trace in MLflow", 60*time.Second, func() bool {
+		traced = byRequest(t, m.traces(t, "e2e-dashboard"))
+		return traced[reqID].TraceID != ""
+	})
+	exp := get(t, m.url()+"/api/2.0/mlflow/experiments/get-by-name?experiment_name=e2e-dashboard").json(t)["experiment"].(map[string]any)["experiment_id"]
+
+	noRedirect := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodGet, g.url()+"/ui/trace/"+state.Recent[0].EventID, nil)
+	req.Header.Set("Cookie", cookie)
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want := fmt.Sprintf("%s/#/experiments/%s/traces/%s", m.url(), exp, traced[reqID].TraceID)
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
+		t.Fatalf("trace link: %d %q, want %q", resp.StatusCode, resp.Header.Get("Location"), want)
+	}
+	// Signed out, the link is refused.
+	if r := get(t, g.url()+"/ui/trace/"+state.Recent[0].EventID); r.status != http.StatusUnauthorized {
+		t.Errorf("trace link without a session: %d", r.status)
 	}
 }
