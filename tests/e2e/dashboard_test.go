@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -110,7 +111,9 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	env := []string{"LLMGW_URL=" + g.url(), "LLMGW_ADMIN_TOKEN=" + adminToken, "LLMGW_PIPELINE=" + file,
 		"LLMGW_KEY_ID=" + keyID, "CHROMIUM=" + chromium, "SCREENSHOT_DIR=" + shots, "NO_COLOR=1"}
+	stop := backgroundTraffic(g)
 	out := runTool(t, 3*time.Minute, filepath.Join(root, "tests", "ui"), env, "node", "--test", "--test-reporter=tap", "dashboard.test.mjs")
+	stop()
 	if m := nodeSummary.FindStringSubmatch(out); m == nil || m[1] == "0" {
 		t.Fatalf("node --test ran no test:\n%s", tail(out, 4000))
 	}
@@ -127,6 +130,35 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("screenshot %s missing or empty (%v)", f, err)
 		}
 	}
+}
+
+// backgroundTraffic keeps requests flowing (about 10 a second, one in ten
+// an attack the guard blocks) while the page is open, so its charts move;
+// the returned function stops it and waits.
+func backgroundTraffic(g *gateway) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c := &http.Client{Timeout: 5 * time.Second}
+		for i := 0; ; i++ {
+			select {
+			case <-done:
+				return
+			case <-time.After(100 * time.Millisecond):
+			}
+			prompt, model := "hello there", []string{"smart-router", "gpt-4o-primary", "gemini-secondary"}[i%3]
+			if i%10 == 9 {
+				prompt = guardAttack
+			}
+			body := fmt.Sprintf(`{"prompt":%q,"model":%q,"max_tokens":20}`, prompt, model)
+			if resp, err := c.Post(g.url()+"/generate", "application/json", strings.NewReader(body)); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 // TestDashboardOffWithoutAdminToken: without LLMGW_ADMIN_TOKEN every /ui

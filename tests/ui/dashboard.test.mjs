@@ -26,7 +26,7 @@ const keyID = env("LLMGW_KEY_ID");
 const shots = env("SCREENSHOT_DIR");
 
 // pollUntil retries fn until it returns a truthy value or the time is up.
-async function pollUntil(what, fn, ms = 10000) {
+async function pollUntil(what, fn, ms = 30000) {
   const end = Date.now() + ms;
   let last;
   while (Date.now() < end) {
@@ -177,7 +177,7 @@ test("sign-in, every section, kill, reload, sign-out", async (t) => {
       const pid = Number(await openai.getAttribute("data-pid"));
       const state = await openai.getAttribute("data-state");
       return pid && pid !== oldPid && state === "serving" ? pid : 0;
-    }, 20000);
+    }, 45000);
     assert.notEqual(newPid, oldPid);
     assert.match(await openai.innerText(), /restarts [1-9]/);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, "the page was reloaded");

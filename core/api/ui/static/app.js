@@ -179,8 +179,9 @@ function makeCharts() {
       {label: "blocked", stroke: "#7c3aed", width: 1},
     ]), [[], [], [], [], []], $("c-rps")),
     lat: new uPlot(chartOpts(w("c-lat"), [
-      {label: "p50", stroke: "#1f9d55", width: 1.5, spanGaps: false},
-      {label: "p99", stroke: "#d0342c", width: 1.5, spanGaps: false},
+      // Points too: a second with traffic between idle ones has no line.
+      {label: "p50", stroke: "#1f9d55", width: 1.5, points: {show: true, size: 4}},
+      {label: "p99", stroke: "#d0342c", width: 1.5, points: {show: true, size: 4}},
     ]), [[], [], []], $("c-lat")),
     cost: new uPlot(chartOpts(w("c-cost"), [
       {label: "USD/min", stroke: "#0e7490", width: 1.5, fill: "rgba(14,116,144,.08)"},
@@ -202,9 +203,20 @@ function countTable(id, counts) {
     : [el("tr", {}, el("td", {class: "muted"}, "none"), el("td", {}, ""))]));
 }
 
+// sinceStart drops the points from before the gateway started (a young
+// gateway's charts would be mostly empty time).
+function sinceStart(t, start) {
+  let i = 0;
+  while (i < t.t.length - 2 && t.t[i] + t.step_s <= start) i++;
+  if (i === 0) return t;
+  const out = {...t};
+  for (const k of ["t", "rps", "p50_ms", "p99_ms", "errors", "fallbacks", "blocked", "cost_per_min"]) out[k] = t[k].slice(i);
+  return out;
+}
+
 function drawTraffic(t) {
   const labels = {1: "1 s", 5: "5 s", 60: "1 min"};
-  $("traffic-window").textContent = `last ${Math.round(t.t.length * t.step_s / 60)} min, one point per ${labels[t.step_s] || t.step_s + " s"}`;
+  $("traffic-window").textContent = `last ${fmtDuration(t.t.length * t.step_s)}, one point per ${labels[t.step_s] || t.step_s + " s"}`;
   const n = t.rps.length;
   const tail = Math.min(n, Math.max(1, Math.round(10 / t.step_s)));
   $("t-rps").textContent = (sum(t.rps.slice(n - tail)) / tail).toFixed(1);
@@ -338,7 +350,7 @@ async function poll() {
       lastGraph = sig;
       drawGraph(s.graph, s.health);
     }
-    drawTraffic(s.traffic);
+    drawTraffic(sinceStart(s.traffic, Date.parse(s.now) / 1000 - s.uptime_s));
     drawRecent(s.recent);
     drawFile(s.pipeline);
     document.body.dataset.updated = s.now;
