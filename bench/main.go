@@ -156,6 +156,7 @@ func run(o options) error {
 	add("direct", func() (*Setup, error) { return e.directSetup(sim), nil })
 	add("floor", e.floorSetup)
 	add("llmgw-host", e.hostSetup)
+	add("llmgw-host-ui", e.uiSetup)
 	trackingURI, trackerNote := "", ""
 	if uri, err := e.startMLflow(); err == nil {
 		trackingURI, trackerNote = uri, "a real MLflow server ("+uri+", scratch SQLite)"
