@@ -134,7 +134,7 @@ func (s *Server) routeUI(r *mux.Router) {
 // framing, no referrer to other sites (a form post keeps its Origin).
 func uiHeaders(w http.ResponseWriter) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
@@ -173,7 +173,7 @@ func (s *Server) session(r *http.Request) (string, uiSession, bool) {
 
 // uiSigned serves h to signed-in browsers only (401 otherwise); with
 // mutating set it also needs the session's CSRF token in X-CSRF-Token.
-func (s *Server) uiSigned(mutating bool, h func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
+func (s *Server) uiSigned(mutating bool, h func(w http.ResponseWriter, r *http.Request, id string, sess uiSession)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if !s.uiEnabled(w, r) {
 			return
@@ -188,7 +188,7 @@ func (s *Server) uiSigned(mutating bool, h func(http.ResponseWriter, *http.Reque
 			return
 		}
 		w.Header().Set("Cache-Control", "no-store")
-		h(w, r, id)
+		h(w, r, id, sess)
 	}
 }
 
@@ -250,7 +250,7 @@ func (s *Server) uiLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/ui", http.StatusSeeOther)
 }
 
-func (s *Server) uiLogout(w http.ResponseWriter, _ *http.Request, id string) {
+func (s *Server) uiLogout(w http.ResponseWriter, _ *http.Request, id string, _ uiSession) {
 	s.ui.end(id)
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/ui", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
@@ -294,8 +294,7 @@ type uiMLflow struct {
 	Experiment string `json:"experiment"`
 }
 
-func (s *Server) uiState(w http.ResponseWriter, r *http.Request, _ string) {
-	_, sess, _ := s.session(r)
+func (s *Server) uiState(w http.ResponseWriter, r *http.Request, _ string, sess uiSession) {
 	win, ok := uiWindows[r.URL.Query().Get("window")]
 	if !ok {
 		win = uiWindows["5m"]
@@ -341,7 +340,7 @@ func (s *Server) pipelineFile() uiPipelineFile {
 
 // uiKeys lists the virtual keys through the key stage's admin API (the one
 // /admin/keys uses); without a key stage the list is empty.
-func (s *Server) uiKeys(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) uiKeys(w http.ResponseWriter, r *http.Request, _ string, _ uiSession) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	resp, err := s.rt.StageAdmin(ctx, sdk.CapStageKeys, &pb.AdminRequest{Method: http.MethodGet, Path: "/admin/keys"})
@@ -368,6 +367,6 @@ func (e *statusError) Error() string {
 }
 
 // uiReload is the reload button: POST /admin/reload's answer.
-func (s *Server) uiReload(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) uiReload(w http.ResponseWriter, r *http.Request, _ string, _ uiSession) {
 	s.reload(w, r)
 }

@@ -70,7 +70,7 @@ func (m *mlflowExperiments) id(ctx context.Context, uri, name string) (string, e
 
 // uiTrace redirects to an event's trace in the MLflow UI of the pipeline's
 // MLflow tracker.
-func (s *Server) uiTrace(w http.ResponseWriter, r *http.Request, _ string) {
+func (s *Server) uiTrace(w http.ResponseWriter, r *http.Request, _ string, _ uiSession) {
 	event := mux.Vars(r)["event"]
 	if !saneID(event) {
 		fail(w, r, http.StatusBadRequest, "invalid_request_error", "invalid_event_id", "event_id", "not an event id")

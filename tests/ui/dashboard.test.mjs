@@ -77,6 +77,8 @@ test("sign-in, every section, kill, reload, sign-out", async (t) => {
   const page = await ctx.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  // The page keeps to its Content-Security-Policy (own scripts and styles only).
+  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) errors.push(m.text()); });
 
   const started = Date.now();
   await signIn(page);

@@ -269,7 +269,7 @@ function budgetBar(k) {
   const budget = Number(k.budget_usd);
   const frac = budget > 0 ? Math.min(1, spend / budget) : 1;
   const bar = el("div", {class: "bar" + (frac >= 1 ? " full" : frac >= 0.8 ? " high" : ""), "data-key": k.id, title: `${spend} of ${budget} USD`},
-    el("i", {style: ""}), el("span", {}, `${fmtUSD(spend)} / ${fmtUSD(budget)}${k.budget_period ? " per " + k.budget_period : ""}`));
+    el("i"), el("span", {}, `${fmtUSD(spend)} / ${fmtUSD(budget)}${k.budget_period ? " per " + k.budget_period : ""}`));
   bar.firstChild.style.width = (frac * 100).toPrecision(3) + "%";
   return bar;
 }
