@@ -157,6 +157,7 @@ func run(o options) error {
 	add("floor", e.floorSetup)
 	add("llmgw-host", e.hostSetup)
 	add("llmgw-cache-hit", e.cacheSetup)
+	add("llmgw-host-ui", e.uiSetup)
 	trackingURI, trackerNote := "", ""
 	if uri, err := e.startMLflow(); err == nil {
 		trackingURI, trackerNote = uri, "a real MLflow server ("+uri+", scratch SQLite)"

@@ -240,13 +240,18 @@ func (rep *Report) compare() {
 		}
 	}
 	others := []string{"floor", "portkey", "litellm"}
-	for _, name := range []string{"llmgw-host", "llmgw-full"} {
+	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui"} {
 		s := by[name]
 		if s == nil {
 			continue
 		}
 		row := RatioRow{Setup: name, Added: map[string]float64{}, Through: map[string]float64{}}
-		for _, o := range others {
+		cmp := others
+		if name == "llmgw-host-ui" {
+			// The dashboard's cost: the same gateway without the page open.
+			cmp = append([]string{"llmgw-host"}, others...)
+		}
+		for _, o := range cmp {
 			other := by[o]
 			if other == nil {
 				continue

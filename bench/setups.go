@@ -113,8 +113,8 @@ model "gpt-4o-primary" {
 func (e *env) bin(name string) string { return filepath.Join(e.root, "bin", name) }
 
 // startGateway writes text as the pipeline file of a fresh directory and
-// serves it.
-func (e *env) startGateway(name, text string) (*Setup, error) {
+// serves it; extraEnv is added to (and overrides) its environment.
+func (e *env) startGateway(name, text string, extraEnv ...string) (*Setup, error) {
 	dir := filepath.Join(e.tmp, name)
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
 		return nil, err
@@ -127,7 +127,7 @@ func (e *env) startGateway(name, text string) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := e.start(name, dir, []string{"LLMGW_LOG_LEVEL=warn", "LLMGW_DATA_DIR=" + filepath.Join(dir, "data"), "LLMGW_ADMIN_TOKEN="},
+	p, err := e.start(name, dir, append([]string{"LLMGW_LOG_LEVEL=warn", "LLMGW_DATA_DIR=" + filepath.Join(dir, "data"), "LLMGW_ADMIN_TOKEN="}, extraEnv...),
 		e.bin("llmgw"), "serve", "--config", file, "--listen", addr)
 	if err != nil {
 		return nil, err

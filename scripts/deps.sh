@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # make deps (run by make test): install what the tests need on a fresh machine,
 # and say what was installed and what was already there.
-#   - Debian packages: redis-server, protobuf-compiler, jq, curl, podman, and
-#     python3-venv / npm when those are missing (apt-get, as root or with a
-#     password-less sudo; otherwise it names the command to run and stops);
+#   - Debian packages: redis-server, protobuf-compiler, jq, curl, podman,
+#     chromium (the dashboard's browser tests), and python3-venv / npm when
+#     those are missing (apt-get, as root or with a password-less sudo;
+#     otherwise it names the command to run and stops);
 #   - the pinned MLflow in .venv (make mlflow-install);
 #   - the conformance clients: .venv-tests and tests/conformance/node/node_modules
 #     (make conformance-deps);
+#   - playwright-core for the dashboard's browser tests: tests/ui/node_modules
+#     (make ui-deps);
 #   - the Python plugin SDK in .venv-plugins (make python-venv).
 # Each step is idempotent: a second run installs nothing.
 set -euo pipefail
@@ -32,7 +35,7 @@ venv_works() {
 debian_packages() {
   local -a missing=()
   local cmd pkg
-  for pair in redis-server:redis-server protoc:protobuf-compiler jq:jq curl:curl podman:podman npm:npm python3:python3; do
+  for pair in redis-server:redis-server protoc:protobuf-compiler jq:jq curl:curl podman:podman npm:npm python3:python3 chromium:chromium; do
     cmd=${pair%%:*} pkg=${pair#*:}
     if command -v "$cmd" >/dev/null; then present+=("$pkg"); else missing+=("$pkg"); fi
   done
@@ -83,6 +86,10 @@ python_and_npm() {
   had=no; make --no-print-directory -q conformance-deps 2>/dev/null && had=yes
   make -s --no-print-directory conformance-deps
   note "conformance clients (.venv-tests, tests/conformance/node/node_modules)" "$had"
+
+  had=no; make --no-print-directory -q ui-deps 2>/dev/null && had=yes
+  make -s --no-print-directory ui-deps
+  note "dashboard browser tests (tests/ui/node_modules: playwright-core)" "$had"
 
   had=no; make --no-print-directory -q python-venv 2>/dev/null && had=yes
   make -s --no-print-directory python-venv

@@ -72,19 +72,34 @@ func (s *Server) openAIModel(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {
+	body, code := s.healthBody()
+	writeJSON(w, code, body)
+}
+
+// healthBody is GET /health's answer (the dashboard shows it too).
+type healthBody struct {
+	Status     string                  `json:"status"`
+	Generation uint64                  `json:"generation"`
+	Plugins    []pipeline.PluginHealth `json:"plugins"`
+	LastReload pipeline.ReloadStatus   `json:"last_reload"`
+	Version    string                  `json:"version"`
+	UptimeS    int64                   `json:"uptime_s"`
+}
+
+func (s *Server) healthBody() (healthBody, int) {
 	h := s.rt.Health()
 	status, code := "ok", http.StatusOK
 	if !h.OK {
 		status, code = "degraded", http.StatusServiceUnavailable
 	}
-	writeJSON(w, code, map[string]any{
-		"status":      status,
-		"generation":  h.Generation,
-		"plugins":     h.Plugins,
-		"last_reload": h.LastReload,
-		"version":     pipeline.Version,
-		"uptime_s":    int64(time.Since(s.started).Seconds()),
-	})
+	return healthBody{
+		Status:     status,
+		Generation: h.Generation,
+		Plugins:    h.Plugins,
+		LastReload: h.LastReload,
+		Version:    pipeline.Version,
+		UptimeS:    int64(time.Since(s.started).Seconds()),
+	}, code
 }
 
 // securityStatus shows the stages, and the settings of the first stage

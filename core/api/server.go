@@ -34,6 +34,8 @@ type Server struct {
 
 	inflight atomic.Int64
 	streams  atomic.Int64
+	ui       uiSessions
+	mlflow   mlflowExperiments
 }
 
 // New returns the gateway's HTTP handler.
@@ -60,6 +62,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/admin/reload", s.adminReload).Methods(http.MethodPost)
 	r.HandleFunc("/admin/keys", s.adminKeys).Methods(http.MethodGet, http.MethodPost)
 	r.HandleFunc("/admin/keys/{id}", s.adminKeys).Methods(http.MethodGet, http.MethodDelete)
+	s.routeUI(r)
 	return s.middleware(r)
 }
 
@@ -302,9 +305,15 @@ func (s *Server) adminAllowed(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (s *Server) adminReload(w http.ResponseWriter, r *http.Request) {
-	if !s.adminAllowed(w, r) {
-		return
+	if s.adminAllowed(w, r) {
+		s.reload(w, r)
 	}
+}
+
+// reload loads the pipeline file again (POST /admin/reload, the dashboard's
+// reload button): 200 with the new generation, or 400 invalid_pipeline with
+// the file's diagnostics and nothing changed.
+func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
 	g, err := s.rt.Load(ctx)

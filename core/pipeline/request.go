@@ -796,9 +796,13 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 			g.runAfter(req, tr, res, err == nil)
 		}()
 	}
+	var eventID string
 	if len(g.trackers) > 0 {
-		rt.tracking.enqueue(buildEvent(req, tr, res, err, end))
+		ev := buildEvent(req, tr, res, err, end)
+		eventID = ev.EventId
+		rt.tracking.enqueue(ev)
 	}
+	rt.stats.record(recentOf(req, tr, res, err, end, eventID), end.Sub(req.Start), res != nil && len(tr.Attempts) > 1, res.costNanos())
 }
 
 // runAfter calls the After hook of the stages that asked for it. The

@@ -42,6 +42,7 @@ type Runtime struct {
 
 	metrics  *Metrics
 	tracking *tracking
+	stats    *Stats
 
 	// stopping is cancelled when Shutdown gives up waiting for in-flight
 	// requests; Serve cancels them with errShuttingDown.
@@ -83,6 +84,7 @@ func NewRuntime(o Options) *Runtime {
 		dataDir: o.DataDir,
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
+		stats:   newStats(),
 	}
 	if o.Liveness != (config.Liveness{}) {
 		rt.host.SetLiveness(o.Liveness)

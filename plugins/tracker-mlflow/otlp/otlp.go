@@ -69,12 +69,9 @@ const (
 // ServiceName is the resource's service.name.
 const ServiceName = "llmgw"
 
-// TraceID is the OTLP trace id of an event: the first 16 bytes of
-// sha256(event_id). MLflow names the trace "tr-" + hex(TraceID).
-func TraceID(eventID string) []byte {
-	sum := sha256.Sum256([]byte("llmgw-trace\x00" + eventID))
-	return sum[:16]
-}
+// TraceID is the OTLP trace id of an event (sdk.EventTraceID, which the
+// host's dashboard links by). MLflow names the trace "tr-" + hex(TraceID).
+func TraceID(eventID string) []byte { return sdk.EventTraceID(eventID) }
 
 // MLflowTraceID is the id MLflow gives the trace of an event.
 func MLflowTraceID(eventID string) string {
