@@ -19,6 +19,11 @@ var trainingFiles = []struct {
 	{"jailbreak-dev.csv", "llm-warden", "long-jailbreak", "warden-benign"},
 	{"injection-short-dev.csv", "own-short", "", ""},
 	{"own-families-dev.csv", "", "", ""},
+	{"awesome-prompts-dev.csv", "", "", ""},
+	{"gptfuzz-dev.csv", "", "", ""},
+	{"notinject-dev.csv", "", "", ""},
+	{"bipia-email-dev.csv", "", "", ""},
+	{"gsm8k-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
