@@ -551,8 +551,8 @@ func (p *parser) model(b *hcl.Block) {
 		Range:            b.DefRange,
 	}
 	for _, d := range m.DropParams {
-		if !slices.Contains(sdk.ChatParams, d) {
-			p.errf(attrRange(b, "drop_params"), "Invalid drop_params", "model %q: drop_params: %q is not a parameter the gateway can drop (one of %s)", m.Name, d, strings.Join(sdk.ChatParams, ", "))
+		if !slices.Contains(sdk.DroppableParams, d) {
+			p.errf(attrRange(b, "drop_params"), "Invalid drop_params", "model %q: drop_params: %q is not a parameter the gateway can drop (one of %s)", m.Name, d, strings.Join(sdk.DroppableParams, ", "))
 		}
 	}
 	if body.Retries != nil {

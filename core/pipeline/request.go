@@ -188,7 +188,7 @@ func (r *modelRoute) checkParams(chat *pb.ChatRequest) *Error {
 				continue
 			}
 			msg := fmt.Sprintf("%s is not supported by provider %q (plugin %s) serving model %q; the pipeline can drop it with drop_params", p, t.provider.name, t.provider.plugin, t.model)
-			return &Error{Status: 400, Type: "invalid_request_error", Code: "unsupported_parameter", Param: p, Category: "validation", Counter: sdk.CountValidation, Message: msg}
+			return &Error{Status: 400, Type: "invalid_request_error", Code: "unsupported_parameter", Param: sdk.ParamField(p), Category: "validation", Counter: sdk.CountValidation, Message: msg}
 		}
 	}
 	return nil

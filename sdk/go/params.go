@@ -9,25 +9,54 @@ import pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 // — which would silently ignore the field — is never sent it.
 const CapParamPrefix = "provider.param."
 
-// ParamCap is the capability that declares parameter name (an OpenAI chat
-// parameter name, e.g. "top_p").
+// ParamCap is the capability that declares parameter name (one of
+// ChatParams, e.g. "top_p").
 func ParamCap(name string) string { return CapParamPrefix + name }
 
-// ChatParams are the optional chat parameters a provider may declare.
-var ChatParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias"}
+// ChatParams are the optional chat parameters a provider may declare. Most
+// are OpenAI chat parameter names; three name a feature rather than one field:
+//   - "tools": tools, tool_choice, assistant tool_calls and tool messages;
+//   - "json_schema": response_format {"type": "json_schema"};
+//   - "images": image_url content parts.
+var ChatParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
+	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs"}
+
+// DroppableParams are the ChatParams a pipeline may drop for a model
+// (drop_params): those whose absence changes the answer's style, not its
+// meaning. Tools, structured outputs, images and n are never dropped.
+var DroppableParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
+	"parallel_tool_calls", "logprobs"}
+
+// ParamField is the request field an unsupported_parameter error names for
+// parameter name (its "param").
+func ParamField(name string) string {
+	switch name {
+	case "json_schema":
+		return "response_format"
+	case "images":
+		return "messages"
+	}
+	return name
+}
 
 // ParamsSet lists the optional parameters req sets, in ChatParams' order.
 func ParamsSet(req *pb.ChatRequest) []string {
 	var out []string
 	set := map[string]bool{
-		"stop":              len(req.GetStop()) > 0,
-		"seed":              req.Seed != nil,
-		"top_p":             req.TopP != nil,
-		"presence_penalty":  req.PresencePenalty != nil,
-		"frequency_penalty": req.FrequencyPenalty != nil,
-		"user":              req.GetUser() != "",
-		"response_format":   req.GetResponseFormat() != "" && req.GetResponseFormat() != "text",
-		"logit_bias":        len(req.GetLogitBias()) > 0,
+		"stop":                len(req.GetStop()) > 0,
+		"seed":                req.Seed != nil,
+		"top_p":               req.TopP != nil,
+		"presence_penalty":    req.PresencePenalty != nil,
+		"frequency_penalty":   req.FrequencyPenalty != nil,
+		"user":                req.GetUser() != "",
+		"response_format":     req.GetResponseFormat() == "json_object",
+		"logit_bias":          len(req.GetLogitBias()) > 0,
+		"tools":               usesTools(req),
+		"parallel_tool_calls": req.ParallelToolCalls != nil,
+		"json_schema":         req.GetResponseFormat() == "json_schema" || req.GetJsonSchema() != nil,
+		"images":              hasImages(req),
+		"n":                   req.N != nil && req.GetN() != 1,
+		"logprobs":            req.GetLogprobs() || req.TopLogprobs != nil,
 	}
 	for _, p := range ChatParams {
 		if set[p] {
@@ -37,7 +66,34 @@ func ParamsSet(req *pb.ChatRequest) []string {
 	return out
 }
 
-// DropParam clears parameter name from req (the pipeline's drop_params).
+// usesTools reports whether req offers tools, chooses one, or carries a tool
+// loop's history.
+func usesTools(req *pb.ChatRequest) bool {
+	if len(req.GetTools()) > 0 || req.GetToolChoice() != nil {
+		return true
+	}
+	for _, m := range req.GetMessages() {
+		if len(m.GetToolCalls()) > 0 || m.GetRole() == "tool" || m.GetToolCallId() != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasImages reports whether a message of req has an image part.
+func hasImages(req *pb.ChatRequest) bool {
+	for _, m := range req.GetMessages() {
+		for _, p := range m.GetParts() {
+			if p.GetType() == "image_url" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DropParam clears parameter name from req (the pipeline's drop_params; one
+// of DroppableParams, others are left alone).
 func DropParam(req *pb.ChatRequest, name string) {
 	switch name {
 	case "stop":
@@ -56,5 +112,10 @@ func DropParam(req *pb.ChatRequest, name string) {
 		req.ResponseFormat = ""
 	case "logit_bias":
 		req.LogitBias = nil
+	case "parallel_tool_calls":
+		req.ParallelToolCalls = nil
+	case "logprobs":
+		req.Logprobs = false
+		req.TopLogprobs = nil
 	}
 }

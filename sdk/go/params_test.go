@@ -13,21 +13,31 @@ import (
 func TestParamsSetAndDrop(t *testing.T) {
 	f, seed := 0.5, int64(1)
 	full := func() *pb.ChatRequest {
+		yes, n, top := true, int32(2), int32(3)
 		return &pb.ChatRequest{Stop: []string{"x"}, Seed: &seed, TopP: &f, PresencePenalty: &f, FrequencyPenalty: &f, User: "u",
-			ResponseFormat: "json_object", LogitBias: map[string]float64{"1": 1}}
+			ResponseFormat: "json_object", LogitBias: map[string]float64{"1": 1},
+			Tools: []*pb.Tool{{Type: "function", Name: "f"}}, ParallelToolCalls: &yes, JsonSchema: &pb.JsonSchema{Name: "s", SchemaJson: "{}"},
+			Messages: []*pb.Message{{Role: "user", Parts: []*pb.ContentPart{{Type: "image_url", ImageUrl: "data:image/png;base64,AA=="}}}},
+			N:        &n, Logprobs: true, TopLogprobs: &top}
 	}
 	if got := ParamsSet(full()); !slices.Equal(got, ChatParams) {
 		t.Fatalf("ParamsSet = %v, want %v", got, ChatParams)
 	}
-	for _, name := range ChatParams {
+	for _, name := range DroppableParams {
 		req := full()
 		DropParam(req, name)
 		if slices.Contains(ParamsSet(req), name) || len(ParamsSet(req)) != len(ChatParams)-1 {
 			t.Errorf("DropParam(%s) left %v", name, ParamsSet(req))
 		}
 	}
+	// A tool loop's history uses tools even when none is offered any more.
+	hist := &pb.ChatRequest{Messages: []*pb.Message{{Role: "tool", ToolCallId: "call_1", Content: "42"}}}
+	if got := ParamsSet(hist); !slices.Equal(got, []string{"tools"}) {
+		t.Errorf("a tool message: %v", got)
+	}
 	// The defaults are not parameters: response_format text, an empty stop.
-	if got := ParamsSet(&pb.ChatRequest{ResponseFormat: "text"}); len(got) != 0 {
+	one := int32(1)
+	if got := ParamsSet(&pb.ChatRequest{ResponseFormat: "text", N: &one}); len(got) != 0 {
 		t.Errorf("defaults counted as set: %v", got)
 	}
 	if ParamCap("seed") != "provider.param.seed" {

@@ -65,6 +65,16 @@ const (
 	// CapStageKeys says the stage keeps virtual keys: the host forwards
 	// /admin/keys… to the first such stage (it implements StageAdmin).
 	CapStageKeys = "stage.keys"
+	// CapProviderEmbeddings says the provider implements Embedder
+	// (POST /v1/embeddings); a model whose provider lacks it is not an
+	// embeddings model.
+	CapProviderEmbeddings = "provider.embeddings"
+	// CapProviderEmbeddingTokens says the provider accepts token-array
+	// embeddings input (EmbeddingsRequest.input_tokens).
+	CapProviderEmbeddingTokens = "provider.embeddings.tokens"
+	// CapStageAnswer says the stage may answer requests itself
+	// (StageResponse action ANSWER, e.g. a cache).
+	CapStageAnswer = "stage.answer"
 )
 
 // Message types of the protocol, re-exported so a plugin imports one package.
@@ -90,6 +100,17 @@ type (
 	SecurityCounter   = pb.SecurityCounter
 	AdminRequest      = pb.AdminRequest
 	AdminResponse     = pb.AdminResponse
+	ContentPart       = pb.ContentPart
+	ToolCall          = pb.ToolCall
+	Tool              = pb.Tool
+	ToolChoice        = pb.ToolChoice
+	JsonSchema        = pb.JsonSchema
+	Choice            = pb.Choice
+	EmbeddingsRequest = pb.EmbeddingsRequest
+	EmbedRequest      = pb.EmbedRequest
+	EmbedResponse     = pb.EmbedResponse
+	Embedding         = pb.Embedding
+	StageAnswer       = pb.StageAnswer
 )
 
 // Counters of GET /security-metrics a rejection adds to (Rejection.Counter),
@@ -172,6 +193,12 @@ type ChunkSender func(*StreamChunk) error
 type Provider interface {
 	Complete(ctx context.Context, req *CompleteRequest) (*CompleteResponse, error)
 	Stream(ctx context.Context, req *CompleteRequest, send ChunkSender) error
+}
+
+// Embedder is implemented by providers that serve embeddings (declare
+// CapProviderEmbeddings too). A failure is returned as an error made by Fail.
+type Embedder interface {
+	Embed(ctx context.Context, req *EmbedRequest) (*EmbedResponse, error)
 }
 
 // Tracker receives finished-request events. It answers with the event ids it

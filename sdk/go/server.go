@@ -337,6 +337,25 @@ func (ps *providerService) Stream(req *pb.CompleteRequest, srv grpc.ServerStream
 	return nil
 }
 
+func (ps *providerService) Embed(ctx context.Context, req *pb.EmbedRequest) (*pb.EmbedResponse, error) {
+	inst, err := ps.s.provider(req.InstanceId)
+	if err != nil {
+		return nil, err
+	}
+	e, ok := inst.(Embedder)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "this provider serves no embeddings")
+	}
+	resp, err := e.Embed(ctx, req)
+	if err != nil {
+		return &pb.EmbedResponse{Error: AsProviderError(err)}, nil
+	}
+	if resp == nil {
+		return &pb.EmbedResponse{Error: &pb.ProviderError{Class: ClassTransport, Message: "provider returned no answer"}}, nil
+	}
+	return resp, nil
+}
+
 type trackerService struct {
 	pb.UnimplementedTrackerServer
 	s *server

@@ -119,17 +119,85 @@ class CloseResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class Message(_message.Message):
-    __slots__ = ("role", "content", "name")
+    __slots__ = ("role", "content", "name", "parts", "tool_calls", "tool_call_id", "refusal")
     ROLE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALL_ID_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
     role: str
     content: str
     name: str
-    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+    parts: _containers.RepeatedCompositeFieldContainer[ContentPart]
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    tool_call_id: str
+    refusal: str
+    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., name: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[ContentPart, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., tool_call_id: _Optional[str] = ..., refusal: _Optional[str] = ...) -> None: ...
+
+class ContentPart(_message.Message):
+    __slots__ = ("type", "text", "image_url", "image_detail")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_URL_FIELD_NUMBER: _ClassVar[int]
+    IMAGE_DETAIL_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    text: str
+    image_url: str
+    image_detail: str
+    def __init__(self, type: _Optional[str] = ..., text: _Optional[str] = ..., image_url: _Optional[str] = ..., image_detail: _Optional[str] = ...) -> None: ...
+
+class ToolCall(_message.Message):
+    __slots__ = ("index", "id", "type", "name", "arguments")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ARGUMENTS_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    id: str
+    type: str
+    name: str
+    arguments: str
+    def __init__(self, index: _Optional[int] = ..., id: _Optional[str] = ..., type: _Optional[str] = ..., name: _Optional[str] = ..., arguments: _Optional[str] = ...) -> None: ...
+
+class Tool(_message.Message):
+    __slots__ = ("type", "name", "description", "parameters_json", "strict")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    PARAMETERS_JSON_FIELD_NUMBER: _ClassVar[int]
+    STRICT_FIELD_NUMBER: _ClassVar[int]
+    type: str
+    name: str
+    description: str
+    parameters_json: str
+    strict: bool
+    def __init__(self, type: _Optional[str] = ..., name: _Optional[str] = ..., description: _Optional[str] = ..., parameters_json: _Optional[str] = ..., strict: _Optional[bool] = ...) -> None: ...
+
+class ToolChoice(_message.Message):
+    __slots__ = ("mode", "name")
+    MODE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    mode: str
+    name: str
+    def __init__(self, mode: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class JsonSchema(_message.Message):
+    __slots__ = ("name", "description", "schema_json", "strict")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
+    STRICT_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    description: str
+    schema_json: str
+    strict: bool
+    def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., schema_json: _Optional[str] = ..., strict: _Optional[bool] = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed", "presence_penalty", "frequency_penalty", "response_format", "logit_bias")
+    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed", "presence_penalty", "frequency_penalty", "response_format", "logit_bias", "tools", "tool_choice", "parallel_tool_calls", "json_schema", "n", "logprobs", "top_logprobs", "max_completion_tokens")
     class LogitBiasEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -151,6 +219,14 @@ class ChatRequest(_message.Message):
     FREQUENCY_PENALTY_FIELD_NUMBER: _ClassVar[int]
     RESPONSE_FORMAT_FIELD_NUMBER: _ClassVar[int]
     LOGIT_BIAS_FIELD_NUMBER: _ClassVar[int]
+    TOOLS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CHOICE_FIELD_NUMBER: _ClassVar[int]
+    PARALLEL_TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    JSON_SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    N_FIELD_NUMBER: _ClassVar[int]
+    LOGPROBS_FIELD_NUMBER: _ClassVar[int]
+    TOP_LOGPROBS_FIELD_NUMBER: _ClassVar[int]
+    MAX_COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
     model: str
     messages: _containers.RepeatedCompositeFieldContainer[Message]
     temperature: float
@@ -165,21 +241,64 @@ class ChatRequest(_message.Message):
     frequency_penalty: float
     response_format: str
     logit_bias: _containers.ScalarMap[str, float]
-    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., frequency_penalty: _Optional[float] = ..., response_format: _Optional[str] = ..., logit_bias: _Optional[_Mapping[str, float]] = ...) -> None: ...
+    tools: _containers.RepeatedCompositeFieldContainer[Tool]
+    tool_choice: ToolChoice
+    parallel_tool_calls: bool
+    json_schema: JsonSchema
+    n: int
+    logprobs: bool
+    top_logprobs: int
+    max_completion_tokens: bool
+    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., frequency_penalty: _Optional[float] = ..., response_format: _Optional[str] = ..., logit_bias: _Optional[_Mapping[str, float]] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., json_schema: _Optional[_Union[JsonSchema, _Mapping]] = ..., n: _Optional[int] = ..., logprobs: _Optional[bool] = ..., top_logprobs: _Optional[int] = ..., max_completion_tokens: _Optional[bool] = ...) -> None: ...
+
+class EmbeddingsRequest(_message.Message):
+    __slots__ = ("model", "input", "input_tokens", "dimensions", "encoding_format", "user")
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    INPUT_FIELD_NUMBER: _ClassVar[int]
+    INPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    ENCODING_FORMAT_FIELD_NUMBER: _ClassVar[int]
+    USER_FIELD_NUMBER: _ClassVar[int]
+    model: str
+    input: _containers.RepeatedScalarFieldContainer[str]
+    input_tokens: _containers.RepeatedCompositeFieldContainer[TokenIds]
+    dimensions: int
+    encoding_format: str
+    user: str
+    def __init__(self, model: _Optional[str] = ..., input: _Optional[_Iterable[str]] = ..., input_tokens: _Optional[_Iterable[_Union[TokenIds, _Mapping]]] = ..., dimensions: _Optional[int] = ..., encoding_format: _Optional[str] = ..., user: _Optional[str] = ...) -> None: ...
+
+class TokenIds(_message.Message):
+    __slots__ = ("ids",)
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    ids: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, ids: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class Usage(_message.Message):
-    __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens")
+    __slots__ = ("prompt_tokens", "completion_tokens", "total_tokens", "cached_tokens", "reasoning_tokens", "cache_creation_tokens")
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
     TOTAL_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHED_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    REASONING_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHE_CREATION_TOKENS_FIELD_NUMBER: _ClassVar[int]
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
-    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ...) -> None: ...
+    cached_tokens: int
+    reasoning_tokens: int
+    cache_creation_tokens: int
+    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ...) -> None: ...
 
 class StageRequest(_message.Message):
-    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers", "max_cost_nanos", "cost_known")
+    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers", "max_cost_nanos", "cost_known", "embeddings", "annotations")
     class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class AnnotationsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -195,6 +314,8 @@ class StageRequest(_message.Message):
     HEADERS_FIELD_NUMBER: _ClassVar[int]
     MAX_COST_NANOS_FIELD_NUMBER: _ClassVar[int]
     COST_KNOWN_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     request_id: str
     route: str
@@ -204,16 +325,20 @@ class StageRequest(_message.Message):
     headers: _containers.ScalarMap[str, str]
     max_cost_nanos: int
     cost_known: bool
-    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., max_cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ...) -> None: ...
+    embeddings: EmbeddingsRequest
+    annotations: _containers.ScalarMap[str, str]
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., max_cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class StageResponse(_message.Message):
-    __slots__ = ("action", "reject", "response_headers", "annotations", "mutated", "category")
+    __slots__ = ("action", "reject", "response_headers", "annotations", "mutated", "category", "answer")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         CONTINUE: _ClassVar[StageResponse.Action]
         REJECT: _ClassVar[StageResponse.Action]
+        ANSWER: _ClassVar[StageResponse.Action]
     CONTINUE: StageResponse.Action
     REJECT: StageResponse.Action
+    ANSWER: StageResponse.Action
     class ResponseHeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -234,13 +359,27 @@ class StageResponse(_message.Message):
     ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
     MUTATED_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    ANSWER_FIELD_NUMBER: _ClassVar[int]
     action: StageResponse.Action
     reject: Rejection
     response_headers: _containers.ScalarMap[str, str]
     annotations: _containers.ScalarMap[str, str]
     mutated: ChatRequest
     category: str
-    def __init__(self, action: _Optional[_Union[StageResponse.Action, str]] = ..., reject: _Optional[_Union[Rejection, _Mapping]] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., mutated: _Optional[_Union[ChatRequest, _Mapping]] = ..., category: _Optional[str] = ...) -> None: ...
+    answer: StageAnswer
+    def __init__(self, action: _Optional[_Union[StageResponse.Action, str]] = ..., reject: _Optional[_Union[Rejection, _Mapping]] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., mutated: _Optional[_Union[ChatRequest, _Mapping]] = ..., category: _Optional[str] = ..., answer: _Optional[_Union[StageAnswer, _Mapping]] = ...) -> None: ...
+
+class StageAnswer(_message.Message):
+    __slots__ = ("chat", "embeddings", "saved_cost_nanos", "saved_cost_known")
+    CHAT_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
+    SAVED_COST_NANOS_FIELD_NUMBER: _ClassVar[int]
+    SAVED_COST_KNOWN_FIELD_NUMBER: _ClassVar[int]
+    chat: CompleteResponse
+    embeddings: EmbedResponse
+    saved_cost_nanos: int
+    saved_cost_known: bool
+    def __init__(self, chat: _Optional[_Union[CompleteResponse, _Mapping]] = ..., embeddings: _Optional[_Union[EmbedResponse, _Mapping]] = ..., saved_cost_nanos: _Optional[int] = ..., saved_cost_known: _Optional[bool] = ...) -> None: ...
 
 class Rejection(_message.Message):
     __slots__ = ("status", "type", "code", "message", "param", "category", "retry_after_ms", "counter")
@@ -263,8 +402,15 @@ class Rejection(_message.Message):
     def __init__(self, status: _Optional[int] = ..., type: _Optional[str] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., param: _Optional[str] = ..., category: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., counter: _Optional[_Union[SecurityCounter, str]] = ...) -> None: ...
 
 class StageAfterRequest(_message.Message):
-    __slots__ = ("instance_id", "request_id", "request", "client_ip", "api_key_hash", "headers", "usage", "ok", "model_used", "cost_nanos", "cost_known")
+    __slots__ = ("instance_id", "request_id", "request", "client_ip", "api_key_hash", "headers", "usage", "ok", "model_used", "cost_nanos", "cost_known", "route", "response", "embeddings", "embeddings_response", "answered_by", "annotations")
     class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class AnnotationsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
         VALUE_FIELD_NUMBER: _ClassVar[int]
@@ -282,6 +428,12 @@ class StageAfterRequest(_message.Message):
     MODEL_USED_FIELD_NUMBER: _ClassVar[int]
     COST_NANOS_FIELD_NUMBER: _ClassVar[int]
     COST_KNOWN_FIELD_NUMBER: _ClassVar[int]
+    ROUTE_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_RESPONSE_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_BY_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     request_id: str
     request: ChatRequest
@@ -293,7 +445,13 @@ class StageAfterRequest(_message.Message):
     model_used: str
     cost_nanos: int
     cost_known: bool
-    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., model_used: _Optional[str] = ..., cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ...) -> None: ...
+    route: str
+    response: CompleteResponse
+    embeddings: EmbeddingsRequest
+    embeddings_response: EmbedResponse
+    answered_by: str
+    annotations: _containers.ScalarMap[str, str]
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., model_used: _Optional[str] = ..., cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ..., route: _Optional[str] = ..., response: _Optional[_Union[CompleteResponse, _Mapping]] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., embeddings_response: _Optional[_Union[EmbedResponse, _Mapping]] = ..., answered_by: _Optional[str] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class AdminRequest(_message.Message):
     __slots__ = ("instance_id", "method", "path", "body")
@@ -331,6 +489,38 @@ class CompleteRequest(_message.Message):
     request: ChatRequest
     def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., upstream_model: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ...) -> None: ...
 
+class EmbedRequest(_message.Message):
+    __slots__ = ("instance_id", "request_id", "upstream_model", "request")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_MODEL_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    request_id: str
+    upstream_model: str
+    request: EmbeddingsRequest
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., upstream_model: _Optional[str] = ..., request: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ...) -> None: ...
+
+class Embedding(_message.Message):
+    __slots__ = ("index", "values")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    values: _containers.RepeatedScalarFieldContainer[float]
+    def __init__(self, index: _Optional[int] = ..., values: _Optional[_Iterable[float]] = ...) -> None: ...
+
+class EmbedResponse(_message.Message):
+    __slots__ = ("data", "usage", "model", "error")
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    data: _containers.RepeatedCompositeFieldContainer[Embedding]
+    usage: Usage
+    model: str
+    error: ProviderError
+    def __init__(self, data: _Optional[_Iterable[_Union[Embedding, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
+
 class ProviderError(_message.Message):
     __slots__ = ("status", "message", "retry_after_ms", "upstream_code")
     CLASS_FIELD_NUMBER: _ClassVar[int]
@@ -345,23 +535,49 @@ class ProviderError(_message.Message):
     def __init__(self, status: _Optional[int] = ..., message: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., upstream_code: _Optional[str] = ..., **kwargs) -> None: ...
 
 class CompleteResponse(_message.Message):
-    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error")
+    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error", "tool_calls", "refusal", "logprobs_json", "reasoning_content", "more_choices")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
     USAGE_FIELD_NUMBER: _ClassVar[int]
     MODEL_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    LOGPROBS_JSON_FIELD_NUMBER: _ClassVar[int]
+    REASONING_CONTENT_FIELD_NUMBER: _ClassVar[int]
+    MORE_CHOICES_FIELD_NUMBER: _ClassVar[int]
     id: str
     content: str
     finish_reason: str
     usage: Usage
     model: str
     error: ProviderError
-    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    refusal: str
+    logprobs_json: str
+    reasoning_content: str
+    more_choices: _containers.RepeatedCompositeFieldContainer[Choice]
+    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., more_choices: _Optional[_Iterable[_Union[Choice, _Mapping]]] = ...) -> None: ...
+
+class Choice(_message.Message):
+    __slots__ = ("index", "content", "finish_reason", "tool_calls", "refusal", "logprobs_json")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_FIELD_NUMBER: _ClassVar[int]
+    FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    LOGPROBS_JSON_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    content: str
+    finish_reason: str
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    refusal: str
+    logprobs_json: str
+    def __init__(self, index: _Optional[int] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ...) -> None: ...
 
 class StreamChunk(_message.Message):
-    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id", "reasoning_content", "refusal")
+    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id", "reasoning_content", "refusal", "tool_calls", "logprobs_json", "choice_index")
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -371,6 +587,9 @@ class StreamChunk(_message.Message):
     ID_FIELD_NUMBER: _ClassVar[int]
     REASONING_CONTENT_FIELD_NUMBER: _ClassVar[int]
     REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    LOGPROBS_JSON_FIELD_NUMBER: _ClassVar[int]
+    CHOICE_INDEX_FIELD_NUMBER: _ClassVar[int]
     content: str
     role: str
     finish_reason: str
@@ -380,7 +599,10 @@ class StreamChunk(_message.Message):
     id: str
     reasoning_content: str
     refusal: str
-    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., refusal: _Optional[str] = ...) -> None: ...
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    logprobs_json: str
+    choice_index: int
+    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., refusal: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., logprobs_json: _Optional[str] = ..., choice_index: _Optional[int] = ...) -> None: ...
 
 class TrackRequest(_message.Message):
     __slots__ = ("instance_id", "events")
@@ -437,7 +659,7 @@ class StageSpan(_message.Message):
     def __init__(self, name: _Optional[str] = ..., plugin: _Optional[str] = ..., outcome: _Optional[str] = ..., code: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("event_id", "request_id", "route", "start_unix_nano", "end_unix_nano", "request", "requested_model", "model_used", "provider", "upstream_model", "response", "finish_reason", "usage", "ok", "status", "error_code", "error_message", "attempts", "stages", "client_key_hash", "stream", "annotations")
+    __slots__ = ("event_id", "request_id", "route", "start_unix_nano", "end_unix_nano", "request", "requested_model", "model_used", "provider", "upstream_model", "response", "finish_reason", "usage", "ok", "status", "error_code", "error_message", "attempts", "stages", "client_key_hash", "stream", "annotations", "embeddings", "tool_calls", "answered_by", "embeddings_count", "embeddings_dimensions", "refusal")
     class AnnotationsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -467,6 +689,12 @@ class Event(_message.Message):
     CLIENT_KEY_HASH_FIELD_NUMBER: _ClassVar[int]
     STREAM_FIELD_NUMBER: _ClassVar[int]
     ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
+    TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
+    ANSWERED_BY_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_COUNT_FIELD_NUMBER: _ClassVar[int]
+    EMBEDDINGS_DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
+    REFUSAL_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     request_id: str
     route: str
@@ -489,4 +717,10 @@ class Event(_message.Message):
     client_key_hash: str
     stream: bool
     annotations: _containers.ScalarMap[str, str]
-    def __init__(self, event_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., requested_model: _Optional[str] = ..., model_used: _Optional[str] = ..., provider: _Optional[str] = ..., upstream_model: _Optional[str] = ..., response: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., status: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., stages: _Optional[_Iterable[_Union[StageSpan, _Mapping]]] = ..., client_key_hash: _Optional[str] = ..., stream: _Optional[bool] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    embeddings: EmbeddingsRequest
+    tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
+    answered_by: str
+    embeddings_count: int
+    embeddings_dimensions: int
+    refusal: str
+    def __init__(self, event_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., requested_model: _Optional[str] = ..., model_used: _Optional[str] = ..., provider: _Optional[str] = ..., upstream_model: _Optional[str] = ..., response: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., status: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., stages: _Optional[_Iterable[_Union[StageSpan, _Mapping]]] = ..., client_key_hash: _Optional[str] = ..., stream: _Optional[bool] = ..., annotations: _Optional[_Mapping[str, str]] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., answered_by: _Optional[str] = ..., embeddings_count: _Optional[int] = ..., embeddings_dimensions: _Optional[int] = ..., refusal: _Optional[str] = ...) -> None: ...

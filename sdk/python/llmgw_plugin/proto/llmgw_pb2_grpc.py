@@ -377,6 +377,11 @@ class ProviderStub:
                 request_serializer=llmgw_dot_v1_dot_llmgw__pb2.CompleteRequest.SerializeToString,
                 response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.StreamChunk.FromString,
                 _registered_method=True)
+        self.Embed = channel.unary_unary(
+                '/llmgw.v1.Provider/Embed',
+                request_serializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedRequest.SerializeToString,
+                response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedResponse.FromString,
+                _registered_method=True)
 
 
 class ProviderServicer:
@@ -397,6 +402,14 @@ class ProviderServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Embed(self, request, context):
+        """Embed serves POST /v1/embeddings (only for plugins that declare the
+        capability "provider.embeddings"). A failure is answered in error.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProviderServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -409,6 +422,11 @@ def add_ProviderServicer_to_server(servicer, server):
                     servicer.Stream,
                     request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.CompleteRequest.FromString,
                     response_serializer=llmgw_dot_v1_dot_llmgw__pb2.StreamChunk.SerializeToString,
+            ),
+            'Embed': grpc.unary_unary_rpc_method_handler(
+                    servicer.Embed,
+                    request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedRequest.FromString,
+                    response_serializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -466,6 +484,33 @@ class Provider:
             '/llmgw.v1.Provider/Stream',
             llmgw_dot_v1_dot_llmgw__pb2.CompleteRequest.SerializeToString,
             llmgw_dot_v1_dot_llmgw__pb2.StreamChunk.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Embed(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/llmgw.v1.Provider/Embed',
+            llmgw_dot_v1_dot_llmgw__pb2.EmbedRequest.SerializeToString,
+            llmgw_dot_v1_dot_llmgw__pb2.EmbedResponse.FromString,
             options,
             channel_credentials,
             insecure,

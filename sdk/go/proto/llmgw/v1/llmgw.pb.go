@@ -168,6 +168,10 @@ type StageResponse_Action int32
 const (
 	StageResponse_CONTINUE StageResponse_Action = 0
 	StageResponse_REJECT   StageResponse_Action = 1
+	// The stage answers the request itself (e.g. a cache hit): the host
+	// serves answer as if a provider had given it — plain or as a stream —
+	// calls no provider, and still runs the After hooks and trackers.
+	StageResponse_ANSWER StageResponse_Action = 2
 )
 
 // Enum value maps for StageResponse_Action.
@@ -175,10 +179,12 @@ var (
 	StageResponse_Action_name = map[int32]string{
 		0: "CONTINUE",
 		1: "REJECT",
+		2: "ANSWER",
 	}
 	StageResponse_Action_value = map[string]int32{
 		"CONTINUE": 0,
 		"REJECT":   1,
+		"ANSWER":   2,
 	}
 )
 
@@ -206,7 +212,7 @@ func (x StageResponse_Action) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use StageResponse_Action.Descriptor instead.
 func (StageResponse_Action) EnumDescriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{11, 0}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18, 0}
 }
 
 type DescribeRequest struct {
@@ -645,10 +651,24 @@ func (*CloseResponse) Descriptor() ([]byte, []int) {
 }
 
 type Message struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Role          string                 `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
-	Content       string                 `protobuf:"bytes,2,opt,name=content,proto3" json:"content,omitempty"`
-	Name          string                 `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "system", "user", "assistant" or "tool" ("developer" arrives as "system").
+	Role string `protobuf:"bytes,1,opt,name=role,proto3" json:"role,omitempty"`
+	// The text. When parts is set, the concatenation of its text parts (so a
+	// stage that reads only content still sees every word the model reads).
+	Content string `protobuf:"bytes,2,opt,name=content,proto3" json:"content,omitempty"`
+	Name    string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	// The content parts as the client sent them, in order (text and images);
+	// empty when the content was a string. Providers that declare
+	// "provider.param.images" use parts when set; others never receive a
+	// request with an image part.
+	Parts []*ContentPart `protobuf:"bytes,4,rep,name=parts,proto3" json:"parts,omitempty"`
+	// An assistant message's tool calls (the history of a tool loop).
+	ToolCalls []*ToolCall `protobuf:"bytes,5,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
+	// A "tool" message: the id of the call it answers.
+	ToolCallId string `protobuf:"bytes,6,opt,name=tool_call_id,json=toolCallId,proto3" json:"tool_call_id,omitempty"`
+	// An assistant message's refusal, when it refused.
+	Refusal       string `protobuf:"bytes,7,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -704,6 +724,393 @@ func (x *Message) GetName() string {
 	return ""
 }
 
+func (x *Message) GetParts() []*ContentPart {
+	if x != nil {
+		return x.Parts
+	}
+	return nil
+}
+
+func (x *Message) GetToolCalls() []*ToolCall {
+	if x != nil {
+		return x.ToolCalls
+	}
+	return nil
+}
+
+func (x *Message) GetToolCallId() string {
+	if x != nil {
+		return x.ToolCallId
+	}
+	return ""
+}
+
+func (x *Message) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
+	}
+	return ""
+}
+
+// ContentPart is one part of a message's content array.
+type ContentPart struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "text" or "image_url".
+	Type string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	Text string `protobuf:"bytes,2,opt,name=text,proto3" json:"text,omitempty"`
+	// An https URL or a data: URL (data:image/png;base64,…).
+	ImageUrl string `protobuf:"bytes,3,opt,name=image_url,json=imageUrl,proto3" json:"image_url,omitempty"`
+	// "auto", "low" or "high"; empty when not given.
+	ImageDetail   string `protobuf:"bytes,4,opt,name=image_detail,json=imageDetail,proto3" json:"image_detail,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ContentPart) Reset() {
+	*x = ContentPart{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ContentPart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ContentPart) ProtoMessage() {}
+
+func (x *ContentPart) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ContentPart.ProtoReflect.Descriptor instead.
+func (*ContentPart) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ContentPart) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *ContentPart) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *ContentPart) GetImageUrl() string {
+	if x != nil {
+		return x.ImageUrl
+	}
+	return ""
+}
+
+func (x *ContentPart) GetImageDetail() string {
+	if x != nil {
+		return x.ImageDetail
+	}
+	return ""
+}
+
+// ToolCall is a function call the model made (in an answer, or in an
+// assistant message of the history).
+type ToolCall struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Its position among the answer's tool calls: in a stream, every delta of
+	// one call carries the same index (OpenAI's delta.tool_calls[].index).
+	Index int32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// The call's id (the tool message that answers it names it). In a stream,
+	// only the first delta of a call carries id, type and name.
+	Id string `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	// "function".
+	Type string `protobuf:"bytes,3,opt,name=type,proto3" json:"type,omitempty"`
+	Name string `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
+	// The arguments as JSON text; in a stream chunk, the next fragment of it.
+	Arguments     string `protobuf:"bytes,5,opt,name=arguments,proto3" json:"arguments,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ToolCall) Reset() {
+	*x = ToolCall{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ToolCall) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ToolCall) ProtoMessage() {}
+
+func (x *ToolCall) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ToolCall.ProtoReflect.Descriptor instead.
+func (*ToolCall) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ToolCall) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *ToolCall) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ToolCall) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *ToolCall) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ToolCall) GetArguments() string {
+	if x != nil {
+		return x.Arguments
+	}
+	return ""
+}
+
+// Tool is a function the model may call.
+type Tool struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "function".
+	Type        string `protobuf:"bytes,1,opt,name=type,proto3" json:"type,omitempty"`
+	Name        string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Description string `protobuf:"bytes,3,opt,name=description,proto3" json:"description,omitempty"`
+	// The JSON Schema of the arguments, as JSON text; empty when none.
+	ParametersJson string `protobuf:"bytes,4,opt,name=parameters_json,json=parametersJson,proto3" json:"parameters_json,omitempty"`
+	Strict         *bool  `protobuf:"varint,5,opt,name=strict,proto3,oneof" json:"strict,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Tool) Reset() {
+	*x = Tool{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Tool) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Tool) ProtoMessage() {}
+
+func (x *Tool) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Tool.ProtoReflect.Descriptor instead.
+func (*Tool) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *Tool) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *Tool) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Tool) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *Tool) GetParametersJson() string {
+	if x != nil {
+		return x.ParametersJson
+	}
+	return ""
+}
+
+func (x *Tool) GetStrict() bool {
+	if x != nil && x.Strict != nil {
+		return *x.Strict
+	}
+	return false
+}
+
+// ToolChoice is OpenAI's tool_choice.
+type ToolChoice struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "none", "auto", "required", or "function" (then name is the function).
+	Mode          string `protobuf:"bytes,1,opt,name=mode,proto3" json:"mode,omitempty"`
+	Name          string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ToolChoice) Reset() {
+	*x = ToolChoice{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ToolChoice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ToolChoice) ProtoMessage() {}
+
+func (x *ToolChoice) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ToolChoice.ProtoReflect.Descriptor instead.
+func (*ToolChoice) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ToolChoice) GetMode() string {
+	if x != nil {
+		return x.Mode
+	}
+	return ""
+}
+
+func (x *ToolChoice) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// JsonSchema is response_format {"type":"json_schema","json_schema":{…}}.
+type JsonSchema struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Name        string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Description string                 `protobuf:"bytes,2,opt,name=description,proto3" json:"description,omitempty"`
+	// The schema as JSON text.
+	SchemaJson    string `protobuf:"bytes,3,opt,name=schema_json,json=schemaJson,proto3" json:"schema_json,omitempty"`
+	Strict        *bool  `protobuf:"varint,4,opt,name=strict,proto3,oneof" json:"strict,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *JsonSchema) Reset() {
+	*x = JsonSchema{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *JsonSchema) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*JsonSchema) ProtoMessage() {}
+
+func (x *JsonSchema) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use JsonSchema.ProtoReflect.Descriptor instead.
+func (*JsonSchema) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *JsonSchema) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *JsonSchema) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *JsonSchema) GetSchemaJson() string {
+	if x != nil {
+		return x.SchemaJson
+	}
+	return ""
+}
+
+func (x *JsonSchema) GetStrict() bool {
+	if x != nil && x.Strict != nil {
+		return *x.Strict
+	}
+	return false
+}
+
 // ChatRequest is the normalised request, whatever route it came from.
 type ChatRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -723,14 +1130,33 @@ type ChatRequest struct {
 	// "" (not set), "text" or "json_object".
 	ResponseFormat string `protobuf:"bytes,13,opt,name=response_format,json=responseFormat,proto3" json:"response_format,omitempty"`
 	// OpenAI token id (as text) to bias, -100..100.
-	LogitBias     map[string]float64 `protobuf:"bytes,14,rep,name=logit_bias,json=logitBias,proto3" json:"logit_bias,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	LogitBias map[string]float64 `protobuf:"bytes,14,rep,name=logit_bias,json=logitBias,proto3" json:"logit_bias,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"fixed64,2,opt,name=value"`
+	// Functions the model may call (provider.param.tools; that capability
+	// also covers tool_choice, assistant tool_calls and tool messages).
+	Tools []*Tool `protobuf:"bytes,15,rep,name=tools,proto3" json:"tools,omitempty"`
+	// Unset: the provider's default ("auto" when tools are offered).
+	ToolChoice *ToolChoice `protobuf:"bytes,16,opt,name=tool_choice,json=toolChoice,proto3" json:"tool_choice,omitempty"`
+	// provider.param.parallel_tool_calls.
+	ParallelToolCalls *bool `protobuf:"varint,17,opt,name=parallel_tool_calls,json=parallelToolCalls,proto3,oneof" json:"parallel_tool_calls,omitempty"`
+	// Set when response_format is "json_schema" (provider.param.json_schema).
+	JsonSchema *JsonSchema `protobuf:"bytes,18,opt,name=json_schema,json=jsonSchema,proto3" json:"json_schema,omitempty"`
+	// How many choices to generate (provider.param.n); unset means 1.
+	N *int32 `protobuf:"varint,19,opt,name=n,proto3,oneof" json:"n,omitempty"`
+	// Return log probabilities of the output tokens (provider.param.logprobs,
+	// which also covers top_logprobs).
+	Logprobs    bool   `protobuf:"varint,20,opt,name=logprobs,proto3" json:"logprobs,omitempty"`
+	TopLogprobs *int32 `protobuf:"varint,21,opt,name=top_logprobs,json=topLogprobs,proto3,oneof" json:"top_logprobs,omitempty"`
+	// The client named the limit max_completion_tokens rather than max_tokens
+	// (the limit itself is max_tokens): OpenAI's reasoning models accept only
+	// that name.
+	MaxCompletionTokens bool `protobuf:"varint,22,opt,name=max_completion_tokens,json=maxCompletionTokens,proto3" json:"max_completion_tokens,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *ChatRequest) Reset() {
 	*x = ChatRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -742,7 +1168,7 @@ func (x *ChatRequest) String() string {
 func (*ChatRequest) ProtoMessage() {}
 
 func (x *ChatRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -755,7 +1181,7 @@ func (x *ChatRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatRequest.ProtoReflect.Descriptor instead.
 func (*ChatRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{8}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ChatRequest) GetModel() string {
@@ -856,18 +1282,219 @@ func (x *ChatRequest) GetLogitBias() map[string]float64 {
 	return nil
 }
 
+func (x *ChatRequest) GetTools() []*Tool {
+	if x != nil {
+		return x.Tools
+	}
+	return nil
+}
+
+func (x *ChatRequest) GetToolChoice() *ToolChoice {
+	if x != nil {
+		return x.ToolChoice
+	}
+	return nil
+}
+
+func (x *ChatRequest) GetParallelToolCalls() bool {
+	if x != nil && x.ParallelToolCalls != nil {
+		return *x.ParallelToolCalls
+	}
+	return false
+}
+
+func (x *ChatRequest) GetJsonSchema() *JsonSchema {
+	if x != nil {
+		return x.JsonSchema
+	}
+	return nil
+}
+
+func (x *ChatRequest) GetN() int32 {
+	if x != nil && x.N != nil {
+		return *x.N
+	}
+	return 0
+}
+
+func (x *ChatRequest) GetLogprobs() bool {
+	if x != nil {
+		return x.Logprobs
+	}
+	return false
+}
+
+func (x *ChatRequest) GetTopLogprobs() int32 {
+	if x != nil && x.TopLogprobs != nil {
+		return *x.TopLogprobs
+	}
+	return 0
+}
+
+func (x *ChatRequest) GetMaxCompletionTokens() bool {
+	if x != nil {
+		return x.MaxCompletionTokens
+	}
+	return false
+}
+
+// EmbeddingsRequest is the normalised POST /v1/embeddings request.
+type EmbeddingsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The model the client asked for (a pipeline model name).
+	Model string `protobuf:"bytes,1,opt,name=model,proto3" json:"model,omitempty"`
+	// The texts to embed (input as a string or a list of strings).
+	Input []string `protobuf:"bytes,2,rep,name=input,proto3" json:"input,omitempty"`
+	// OpenAI's token-array input (a list of lists of token ids); exclusive
+	// with input. Only providers declaring "provider.embeddings.tokens" get it.
+	InputTokens []*TokenIds `protobuf:"bytes,3,rep,name=input_tokens,json=inputTokens,proto3" json:"input_tokens,omitempty"`
+	// Output dimensions (provider.param.dimensions); unset: the model's.
+	Dimensions *int32 `protobuf:"varint,4,opt,name=dimensions,proto3,oneof" json:"dimensions,omitempty"`
+	// "float" or "base64": the host encodes, providers always answer floats.
+	EncodingFormat string `protobuf:"bytes,5,opt,name=encoding_format,json=encodingFormat,proto3" json:"encoding_format,omitempty"`
+	User           string `protobuf:"bytes,6,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *EmbeddingsRequest) Reset() {
+	*x = EmbeddingsRequest{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EmbeddingsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EmbeddingsRequest) ProtoMessage() {}
+
+func (x *EmbeddingsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EmbeddingsRequest.ProtoReflect.Descriptor instead.
+func (*EmbeddingsRequest) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *EmbeddingsRequest) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *EmbeddingsRequest) GetInput() []string {
+	if x != nil {
+		return x.Input
+	}
+	return nil
+}
+
+func (x *EmbeddingsRequest) GetInputTokens() []*TokenIds {
+	if x != nil {
+		return x.InputTokens
+	}
+	return nil
+}
+
+func (x *EmbeddingsRequest) GetDimensions() int32 {
+	if x != nil && x.Dimensions != nil {
+		return *x.Dimensions
+	}
+	return 0
+}
+
+func (x *EmbeddingsRequest) GetEncodingFormat() string {
+	if x != nil {
+		return x.EncodingFormat
+	}
+	return ""
+}
+
+func (x *EmbeddingsRequest) GetUser() string {
+	if x != nil {
+		return x.User
+	}
+	return ""
+}
+
+type TokenIds struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Ids           []int32                `protobuf:"varint,1,rep,packed,name=ids,proto3" json:"ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TokenIds) Reset() {
+	*x = TokenIds{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TokenIds) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TokenIds) ProtoMessage() {}
+
+func (x *TokenIds) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TokenIds.ProtoReflect.Descriptor instead.
+func (*TokenIds) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *TokenIds) GetIds() []int32 {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
 type Usage struct {
 	state            protoimpl.MessageState `protogen:"open.v1"`
 	PromptTokens     int32                  `protobuf:"varint,1,opt,name=prompt_tokens,json=promptTokens,proto3" json:"prompt_tokens,omitempty"`
 	CompletionTokens int32                  `protobuf:"varint,2,opt,name=completion_tokens,json=completionTokens,proto3" json:"completion_tokens,omitempty"`
 	TotalTokens      int32                  `protobuf:"varint,3,opt,name=total_tokens,json=totalTokens,proto3" json:"total_tokens,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Prompt tokens served from the provider's prompt cache (OpenAI
+	// prompt_tokens_details.cached_tokens, Gemini cachedContentTokenCount,
+	// Anthropic cache_read_input_tokens); part of prompt_tokens.
+	CachedTokens int32 `protobuf:"varint,4,opt,name=cached_tokens,json=cachedTokens,proto3" json:"cached_tokens,omitempty"`
+	// Completion tokens spent thinking (completion_tokens_details.
+	// reasoning_tokens, Gemini thoughtsTokenCount); part of completion_tokens.
+	ReasoningTokens int32 `protobuf:"varint,5,opt,name=reasoning_tokens,json=reasoningTokens,proto3" json:"reasoning_tokens,omitempty"`
+	// Prompt tokens written to the provider's cache (Anthropic
+	// cache_creation_input_tokens); part of prompt_tokens.
+	CacheCreationTokens int32 `protobuf:"varint,6,opt,name=cache_creation_tokens,json=cacheCreationTokens,proto3" json:"cache_creation_tokens,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *Usage) Reset() {
 	*x = Usage{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -879,7 +1506,7 @@ func (x *Usage) String() string {
 func (*Usage) ProtoMessage() {}
 
 func (x *Usage) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -892,7 +1519,7 @@ func (x *Usage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Usage.ProtoReflect.Descriptor instead.
 func (*Usage) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{9}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Usage) GetPromptTokens() int32 {
@@ -916,6 +1543,27 @@ func (x *Usage) GetTotalTokens() int32 {
 	return 0
 }
 
+func (x *Usage) GetCachedTokens() int32 {
+	if x != nil {
+		return x.CachedTokens
+	}
+	return 0
+}
+
+func (x *Usage) GetReasoningTokens() int32 {
+	if x != nil {
+		return x.ReasoningTokens
+	}
+	return 0
+}
+
+func (x *Usage) GetCacheCreationTokens() int32 {
+	if x != nil {
+		return x.CacheCreationTokens
+	}
+	return 0
+}
+
 type StageRequest struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -931,15 +1579,20 @@ type StageRequest struct {
 	// The most this request can cost, in nano-USD (1e-9 USD): its estimated
 	// prompt tokens and max_tokens (or the model's output limit) at the
 	// dearest price among the providers it may reach. Valid when cost_known.
-	MaxCostNanos  int64 `protobuf:"varint,8,opt,name=max_cost_nanos,json=maxCostNanos,proto3" json:"max_cost_nanos,omitempty"`
-	CostKnown     bool  `protobuf:"varint,9,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
+	MaxCostNanos int64 `protobuf:"varint,8,opt,name=max_cost_nanos,json=maxCostNanos,proto3" json:"max_cost_nanos,omitempty"`
+	CostKnown    bool  `protobuf:"varint,9,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
+	// Set (and request unset) on the "embeddings" route.
+	Embeddings *EmbeddingsRequest `protobuf:"bytes,10,opt,name=embeddings,proto3" json:"embeddings,omitempty"`
+	// What the stages before this one annotated (e.g. "key.id" from the
+	// virtual-keys stage), so a later stage can key on it.
+	Annotations   map[string]string `protobuf:"bytes,11,rep,name=annotations,proto3" json:"annotations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StageRequest) Reset() {
 	*x = StageRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -951,7 +1604,7 @@ func (x *StageRequest) String() string {
 func (*StageRequest) ProtoMessage() {}
 
 func (x *StageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -964,7 +1617,7 @@ func (x *StageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageRequest.ProtoReflect.Descriptor instead.
 func (*StageRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{10}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *StageRequest) GetInstanceId() string {
@@ -1030,6 +1683,20 @@ func (x *StageRequest) GetCostKnown() bool {
 	return false
 }
 
+func (x *StageRequest) GetEmbeddings() *EmbeddingsRequest {
+	if x != nil {
+		return x.Embeddings
+	}
+	return nil
+}
+
+func (x *StageRequest) GetAnnotations() map[string]string {
+	if x != nil {
+		return x.Annotations
+	}
+	return nil
+}
+
 type StageResponse struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Action StageResponse_Action   `protobuf:"varint,1,opt,name=action,proto3,enum=llmgw.v1.StageResponse_Action" json:"action,omitempty"`
@@ -1043,14 +1710,16 @@ type StageResponse struct {
 	Mutated *ChatRequest `protobuf:"bytes,5,opt,name=mutated,proto3" json:"mutated,omitempty"`
 	// What the stage saw, for security metrics even when it continues
 	// (e.g. a monitor-mode detection). Empty when nothing was seen.
-	Category      string `protobuf:"bytes,6,opt,name=category,proto3" json:"category,omitempty"`
+	Category string `protobuf:"bytes,6,opt,name=category,proto3" json:"category,omitempty"`
+	// Set when action is ANSWER.
+	Answer        *StageAnswer `protobuf:"bytes,7,opt,name=answer,proto3" json:"answer,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StageResponse) Reset() {
 	*x = StageResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1062,7 +1731,7 @@ func (x *StageResponse) String() string {
 func (*StageResponse) ProtoMessage() {}
 
 func (x *StageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1075,7 +1744,7 @@ func (x *StageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageResponse.ProtoReflect.Descriptor instead.
 func (*StageResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{11}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *StageResponse) GetAction() StageResponse_Action {
@@ -1120,6 +1789,86 @@ func (x *StageResponse) GetCategory() string {
 	return ""
 }
 
+func (x *StageResponse) GetAnswer() *StageAnswer {
+	if x != nil {
+		return x.Answer
+	}
+	return nil
+}
+
+// StageAnswer is a complete answer given by a stage.
+type StageAnswer struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The chat answer (chat and generate routes).
+	Chat *CompleteResponse `protobuf:"bytes,1,opt,name=chat,proto3" json:"chat,omitempty"`
+	// The embeddings answer (embeddings route).
+	Embeddings *EmbedResponse `protobuf:"bytes,2,opt,name=embeddings,proto3" json:"embeddings,omitempty"`
+	// What the answer would have cost from a provider, in nano-USD (reported
+	// as saved), valid when saved_cost_known.
+	SavedCostNanos int64 `protobuf:"varint,3,opt,name=saved_cost_nanos,json=savedCostNanos,proto3" json:"saved_cost_nanos,omitempty"`
+	SavedCostKnown bool  `protobuf:"varint,4,opt,name=saved_cost_known,json=savedCostKnown,proto3" json:"saved_cost_known,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *StageAnswer) Reset() {
+	*x = StageAnswer{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StageAnswer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StageAnswer) ProtoMessage() {}
+
+func (x *StageAnswer) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StageAnswer.ProtoReflect.Descriptor instead.
+func (*StageAnswer) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *StageAnswer) GetChat() *CompleteResponse {
+	if x != nil {
+		return x.Chat
+	}
+	return nil
+}
+
+func (x *StageAnswer) GetEmbeddings() *EmbedResponse {
+	if x != nil {
+		return x.Embeddings
+	}
+	return nil
+}
+
+func (x *StageAnswer) GetSavedCostNanos() int64 {
+	if x != nil {
+		return x.SavedCostNanos
+	}
+	return 0
+}
+
+func (x *StageAnswer) GetSavedCostKnown() bool {
+	if x != nil {
+		return x.SavedCostKnown
+	}
+	return false
+}
+
 type Rejection struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Status int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
@@ -1144,7 +1893,7 @@ type Rejection struct {
 
 func (x *Rejection) Reset() {
 	*x = Rejection{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1905,7 @@ func (x *Rejection) String() string {
 func (*Rejection) ProtoMessage() {}
 
 func (x *Rejection) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1918,7 @@ func (x *Rejection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rejection.ProtoReflect.Descriptor instead.
 func (*Rejection) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{12}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *Rejection) GetStatus() int32 {
@@ -1241,15 +1990,27 @@ type StageAfterRequest struct {
 	ModelUsed  string                 `protobuf:"bytes,9,opt,name=model_used,json=modelUsed,proto3" json:"model_used,omitempty"`
 	// What the answer cost in nano-USD (1e-9 USD) from the usage the provider
 	// reported; valid when cost_known (a failed stream may have cost some).
-	CostNanos     int64 `protobuf:"varint,10,opt,name=cost_nanos,json=costNanos,proto3" json:"cost_nanos,omitempty"`
-	CostKnown     bool  `protobuf:"varint,11,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
+	CostNanos int64 `protobuf:"varint,10,opt,name=cost_nanos,json=costNanos,proto3" json:"cost_nanos,omitempty"`
+	CostKnown bool  `protobuf:"varint,11,opt,name=cost_known,json=costKnown,proto3" json:"cost_known,omitempty"`
+	// "generate", "chat" or "embeddings".
+	Route string `protobuf:"bytes,12,opt,name=route,proto3" json:"route,omitempty"`
+	// The complete answer when ok (a streamed answer assembled), so a stage
+	// can keep it (a cache). Unset when the request failed or was cut.
+	Response           *CompleteResponse  `protobuf:"bytes,13,opt,name=response,proto3" json:"response,omitempty"`
+	Embeddings         *EmbeddingsRequest `protobuf:"bytes,14,opt,name=embeddings,proto3" json:"embeddings,omitempty"`
+	EmbeddingsResponse *EmbedResponse     `protobuf:"bytes,15,opt,name=embeddings_response,json=embeddingsResponse,proto3" json:"embeddings_response,omitempty"`
+	// The stage instance that answered the request itself, empty when a
+	// provider did.
+	AnsweredBy string `protobuf:"bytes,16,opt,name=answered_by,json=answeredBy,proto3" json:"answered_by,omitempty"`
+	// What the earlier stages annotated (as in StageRequest.annotations).
+	Annotations   map[string]string `protobuf:"bytes,17,rep,name=annotations,proto3" json:"annotations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StageAfterRequest) Reset() {
 	*x = StageAfterRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1261,7 +2022,7 @@ func (x *StageAfterRequest) String() string {
 func (*StageAfterRequest) ProtoMessage() {}
 
 func (x *StageAfterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1274,7 +2035,7 @@ func (x *StageAfterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterRequest.ProtoReflect.Descriptor instead.
 func (*StageAfterRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{13}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *StageAfterRequest) GetInstanceId() string {
@@ -1354,6 +2115,48 @@ func (x *StageAfterRequest) GetCostKnown() bool {
 	return false
 }
 
+func (x *StageAfterRequest) GetRoute() string {
+	if x != nil {
+		return x.Route
+	}
+	return ""
+}
+
+func (x *StageAfterRequest) GetResponse() *CompleteResponse {
+	if x != nil {
+		return x.Response
+	}
+	return nil
+}
+
+func (x *StageAfterRequest) GetEmbeddings() *EmbeddingsRequest {
+	if x != nil {
+		return x.Embeddings
+	}
+	return nil
+}
+
+func (x *StageAfterRequest) GetEmbeddingsResponse() *EmbedResponse {
+	if x != nil {
+		return x.EmbeddingsResponse
+	}
+	return nil
+}
+
+func (x *StageAfterRequest) GetAnsweredBy() string {
+	if x != nil {
+		return x.AnsweredBy
+	}
+	return ""
+}
+
+func (x *StageAfterRequest) GetAnnotations() map[string]string {
+	if x != nil {
+		return x.Annotations
+	}
+	return nil
+}
+
 // AdminRequest is one admin HTTP request the host forwards to a stage.
 type AdminRequest struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
@@ -1368,7 +2171,7 @@ type AdminRequest struct {
 
 func (x *AdminRequest) Reset() {
 	*x = AdminRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1380,7 +2183,7 @@ func (x *AdminRequest) String() string {
 func (*AdminRequest) ProtoMessage() {}
 
 func (x *AdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1393,7 +2196,7 @@ func (x *AdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminRequest.ProtoReflect.Descriptor instead.
 func (*AdminRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{14}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *AdminRequest) GetInstanceId() string {
@@ -1435,7 +2238,7 @@ type AdminResponse struct {
 
 func (x *AdminResponse) Reset() {
 	*x = AdminResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1447,7 +2250,7 @@ func (x *AdminResponse) String() string {
 func (*AdminResponse) ProtoMessage() {}
 
 func (x *AdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1460,7 +2263,7 @@ func (x *AdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminResponse.ProtoReflect.Descriptor instead.
 func (*AdminResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{15}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *AdminResponse) GetStatus() int32 {
@@ -1485,7 +2288,7 @@ type StageAfterResponse struct {
 
 func (x *StageAfterResponse) Reset() {
 	*x = StageAfterResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1497,7 +2300,7 @@ func (x *StageAfterResponse) String() string {
 func (*StageAfterResponse) ProtoMessage() {}
 
 func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1510,7 +2313,7 @@ func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterResponse.ProtoReflect.Descriptor instead.
 func (*StageAfterResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{16}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
 }
 
 type CompleteRequest struct {
@@ -1526,7 +2329,7 @@ type CompleteRequest struct {
 
 func (x *CompleteRequest) Reset() {
 	*x = CompleteRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1538,7 +2341,7 @@ func (x *CompleteRequest) String() string {
 func (*CompleteRequest) ProtoMessage() {}
 
 func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1551,7 +2354,7 @@ func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteRequest.ProtoReflect.Descriptor instead.
 func (*CompleteRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{17}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *CompleteRequest) GetInstanceId() string {
@@ -1582,6 +2385,196 @@ func (x *CompleteRequest) GetRequest() *ChatRequest {
 	return nil
 }
 
+type EmbedRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	UpstreamModel string                 `protobuf:"bytes,3,opt,name=upstream_model,json=upstreamModel,proto3" json:"upstream_model,omitempty"`
+	Request       *EmbeddingsRequest     `protobuf:"bytes,4,opt,name=request,proto3" json:"request,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EmbedRequest) Reset() {
+	*x = EmbedRequest{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EmbedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EmbedRequest) ProtoMessage() {}
+
+func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EmbedRequest.ProtoReflect.Descriptor instead.
+func (*EmbedRequest) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *EmbedRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *EmbedRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *EmbedRequest) GetUpstreamModel() string {
+	if x != nil {
+		return x.UpstreamModel
+	}
+	return ""
+}
+
+func (x *EmbedRequest) GetRequest() *EmbeddingsRequest {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+type Embedding struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Index         int32                  `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	Values        []float32              `protobuf:"fixed32,2,rep,packed,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Embedding) Reset() {
+	*x = Embedding{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Embedding) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Embedding) ProtoMessage() {}
+
+func (x *Embedding) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Embedding.ProtoReflect.Descriptor instead.
+func (*Embedding) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *Embedding) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *Embedding) GetValues() []float32 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+type EmbedResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One embedding per input, in input order.
+	Data  []*Embedding `protobuf:"bytes,1,rep,name=data,proto3" json:"data,omitempty"`
+	Usage *Usage       `protobuf:"bytes,2,opt,name=usage,proto3" json:"usage,omitempty"`
+	Model string       `protobuf:"bytes,3,opt,name=model,proto3" json:"model,omitempty"`
+	// Set on failure; the other fields are then empty.
+	Error         *ProviderError `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *EmbedResponse) Reset() {
+	*x = EmbedResponse{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *EmbedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*EmbedResponse) ProtoMessage() {}
+
+func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use EmbedResponse.ProtoReflect.Descriptor instead.
+func (*EmbedResponse) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *EmbedResponse) GetData() []*Embedding {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *EmbedResponse) GetUsage() *Usage {
+	if x != nil {
+		return x.Usage
+	}
+	return nil
+}
+
+func (x *EmbedResponse) GetModel() string {
+	if x != nil {
+		return x.Model
+	}
+	return ""
+}
+
+func (x *EmbedResponse) GetError() *ProviderError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
 type ProviderError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Class ErrorClass             `protobuf:"varint,1,opt,name=class,proto3,enum=llmgw.v1.ErrorClass" json:"class,omitempty"`
@@ -1598,7 +2591,7 @@ type ProviderError struct {
 
 func (x *ProviderError) Reset() {
 	*x = ProviderError{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1610,7 +2603,7 @@ func (x *ProviderError) String() string {
 func (*ProviderError) ProtoMessage() {}
 
 func (x *ProviderError) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1623,7 +2616,7 @@ func (x *ProviderError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderError.ProtoReflect.Descriptor instead.
 func (*ProviderError) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ProviderError) GetClass() ErrorClass {
@@ -1670,14 +2663,24 @@ type CompleteResponse struct {
 	// The model the upstream says it used.
 	Model string `protobuf:"bytes,5,opt,name=model,proto3" json:"model,omitempty"`
 	// Set on failure; the other fields are then empty.
-	Error         *ProviderError `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	Error *ProviderError `protobuf:"bytes,6,opt,name=error,proto3" json:"error,omitempty"`
+	// The tool calls the model made (finish_reason "tool_calls").
+	ToolCalls []*ToolCall `protobuf:"bytes,7,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
+	// The model's refusal (OpenAI message.refusal; structured outputs).
+	Refusal string `protobuf:"bytes,8,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	// OpenAI's choices[0].logprobs object as JSON text, when requested.
+	LogprobsJson string `protobuf:"bytes,9,opt,name=logprobs_json,json=logprobsJson,proto3" json:"logprobs_json,omitempty"`
+	// A reasoning model's thinking, when the upstream returns it.
+	ReasoningContent string `protobuf:"bytes,10,opt,name=reasoning_content,json=reasoningContent,proto3" json:"reasoning_content,omitempty"`
+	// Choices 1…n-1 when n > 1 (the fields above are choice 0).
+	MoreChoices   []*Choice `protobuf:"bytes,11,rep,name=more_choices,json=moreChoices,proto3" json:"more_choices,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CompleteResponse) Reset() {
 	*x = CompleteResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1689,7 +2692,7 @@ func (x *CompleteResponse) String() string {
 func (*CompleteResponse) ProtoMessage() {}
 
 func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1702,7 +2705,7 @@ func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteResponse.ProtoReflect.Descriptor instead.
 func (*CompleteResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CompleteResponse) GetId() string {
@@ -1747,6 +2750,126 @@ func (x *CompleteResponse) GetError() *ProviderError {
 	return nil
 }
 
+func (x *CompleteResponse) GetToolCalls() []*ToolCall {
+	if x != nil {
+		return x.ToolCalls
+	}
+	return nil
+}
+
+func (x *CompleteResponse) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
+	}
+	return ""
+}
+
+func (x *CompleteResponse) GetLogprobsJson() string {
+	if x != nil {
+		return x.LogprobsJson
+	}
+	return ""
+}
+
+func (x *CompleteResponse) GetReasoningContent() string {
+	if x != nil {
+		return x.ReasoningContent
+	}
+	return ""
+}
+
+func (x *CompleteResponse) GetMoreChoices() []*Choice {
+	if x != nil {
+		return x.MoreChoices
+	}
+	return nil
+}
+
+// Choice is one more choice of an n > 1 answer.
+type Choice struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Index         int32                  `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	Content       string                 `protobuf:"bytes,2,opt,name=content,proto3" json:"content,omitempty"`
+	FinishReason  string                 `protobuf:"bytes,3,opt,name=finish_reason,json=finishReason,proto3" json:"finish_reason,omitempty"`
+	ToolCalls     []*ToolCall            `protobuf:"bytes,4,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
+	Refusal       string                 `protobuf:"bytes,5,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	LogprobsJson  string                 `protobuf:"bytes,6,opt,name=logprobs_json,json=logprobsJson,proto3" json:"logprobs_json,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Choice) Reset() {
+	*x = Choice{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Choice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Choice) ProtoMessage() {}
+
+func (x *Choice) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Choice.ProtoReflect.Descriptor instead.
+func (*Choice) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *Choice) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *Choice) GetContent() string {
+	if x != nil {
+		return x.Content
+	}
+	return ""
+}
+
+func (x *Choice) GetFinishReason() string {
+	if x != nil {
+		return x.FinishReason
+	}
+	return ""
+}
+
+func (x *Choice) GetToolCalls() []*ToolCall {
+	if x != nil {
+		return x.ToolCalls
+	}
+	return nil
+}
+
+func (x *Choice) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
+	}
+	return ""
+}
+
+func (x *Choice) GetLogprobsJson() string {
+	if x != nil {
+		return x.LogprobsJson
+	}
+	return ""
+}
+
 type StreamChunk struct {
 	state        protoimpl.MessageState `protogen:"open.v1"`
 	Content      string                 `protobuf:"bytes,1,opt,name=content,proto3" json:"content,omitempty"`
@@ -1760,14 +2883,20 @@ type StreamChunk struct {
 	// delta.reasoning_content). A chunk with only this keeps the stream alive.
 	ReasoningContent string `protobuf:"bytes,8,opt,name=reasoning_content,json=reasoningContent,proto3" json:"reasoning_content,omitempty"`
 	// The model's refusal text (OpenAI delta.refusal).
-	Refusal       string `protobuf:"bytes,9,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	Refusal string `protobuf:"bytes,9,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	// Tool-call deltas (see ToolCall.index).
+	ToolCalls []*ToolCall `protobuf:"bytes,10,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
+	// OpenAI's choices[].logprobs of this chunk as JSON text.
+	LogprobsJson string `protobuf:"bytes,11,opt,name=logprobs_json,json=logprobsJson,proto3" json:"logprobs_json,omitempty"`
+	// Which choice this chunk belongs to when n > 1 (0 otherwise).
+	ChoiceIndex   int32 `protobuf:"varint,12,opt,name=choice_index,json=choiceIndex,proto3" json:"choice_index,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StreamChunk) Reset() {
 	*x = StreamChunk{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1779,7 +2908,7 @@ func (x *StreamChunk) String() string {
 func (*StreamChunk) ProtoMessage() {}
 
 func (x *StreamChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1792,7 +2921,7 @@ func (x *StreamChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChunk.ProtoReflect.Descriptor instead.
 func (*StreamChunk) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *StreamChunk) GetContent() string {
@@ -1858,6 +2987,27 @@ func (x *StreamChunk) GetRefusal() string {
 	return ""
 }
 
+func (x *StreamChunk) GetToolCalls() []*ToolCall {
+	if x != nil {
+		return x.ToolCalls
+	}
+	return nil
+}
+
+func (x *StreamChunk) GetLogprobsJson() string {
+	if x != nil {
+		return x.LogprobsJson
+	}
+	return ""
+}
+
+func (x *StreamChunk) GetChoiceIndex() int32 {
+	if x != nil {
+		return x.ChoiceIndex
+	}
+	return 0
+}
+
 type TrackRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -1868,7 +3018,7 @@ type TrackRequest struct {
 
 func (x *TrackRequest) Reset() {
 	*x = TrackRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1880,7 +3030,7 @@ func (x *TrackRequest) String() string {
 func (*TrackRequest) ProtoMessage() {}
 
 func (x *TrackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1893,7 +3043,7 @@ func (x *TrackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackRequest.ProtoReflect.Descriptor instead.
 func (*TrackRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *TrackRequest) GetInstanceId() string {
@@ -1922,7 +3072,7 @@ type TrackResponse struct {
 
 func (x *TrackResponse) Reset() {
 	*x = TrackResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1934,7 +3084,7 @@ func (x *TrackResponse) String() string {
 func (*TrackResponse) ProtoMessage() {}
 
 func (x *TrackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1947,7 +3097,7 @@ func (x *TrackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackResponse.ProtoReflect.Descriptor instead.
 func (*TrackResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *TrackResponse) GetAckedIds() []string {
@@ -1982,7 +3132,7 @@ type Attempt struct {
 
 func (x *Attempt) Reset() {
 	*x = Attempt{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1994,7 +3144,7 @@ func (x *Attempt) String() string {
 func (*Attempt) ProtoMessage() {}
 
 func (x *Attempt) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2007,7 +3157,7 @@ func (x *Attempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attempt.ProtoReflect.Descriptor instead.
 func (*Attempt) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Attempt) GetModel() string {
@@ -2088,7 +3238,7 @@ type StageSpan struct {
 
 func (x *StageSpan) Reset() {
 	*x = StageSpan{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2100,7 +3250,7 @@ func (x *StageSpan) String() string {
 func (*StageSpan) ProtoMessage() {}
 
 func (x *StageSpan) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2113,7 +3263,7 @@ func (x *StageSpan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageSpan.ProtoReflect.Descriptor instead.
 func (*StageSpan) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *StageSpan) GetName() string {
@@ -2185,13 +3335,26 @@ type Event struct {
 	ClientKeyHash string            `protobuf:"bytes,20,opt,name=client_key_hash,json=clientKeyHash,proto3" json:"client_key_hash,omitempty"`
 	Stream        bool              `protobuf:"varint,21,opt,name=stream,proto3" json:"stream,omitempty"`
 	Annotations   map[string]string `protobuf:"bytes,22,rep,name=annotations,proto3" json:"annotations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The request on the "embeddings" route (request is then unset).
+	Embeddings *EmbeddingsRequest `protobuf:"bytes,23,opt,name=embeddings,proto3" json:"embeddings,omitempty"`
+	// The tool calls of the answer.
+	ToolCalls []*ToolCall `protobuf:"bytes,24,rep,name=tool_calls,json=toolCalls,proto3" json:"tool_calls,omitempty"`
+	// The stage instance that answered (e.g. the cache), empty when a
+	// provider did.
+	AnsweredBy string `protobuf:"bytes,25,opt,name=answered_by,json=answeredBy,proto3" json:"answered_by,omitempty"`
+	// Embeddings returned (their count and dimension; vectors are not sent
+	// to trackers).
+	EmbeddingsCount      int32 `protobuf:"varint,26,opt,name=embeddings_count,json=embeddingsCount,proto3" json:"embeddings_count,omitempty"`
+	EmbeddingsDimensions int32 `protobuf:"varint,27,opt,name=embeddings_dimensions,json=embeddingsDimensions,proto3" json:"embeddings_dimensions,omitempty"`
+	// The answer's refusal (the model declined), when it refused.
+	Refusal       string `protobuf:"bytes,28,opt,name=refusal,proto3" json:"refusal,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2203,7 +3366,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2216,7 +3379,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *Event) GetEventId() string {
@@ -2373,6 +3536,48 @@ func (x *Event) GetAnnotations() map[string]string {
 	return nil
 }
 
+func (x *Event) GetEmbeddings() *EmbeddingsRequest {
+	if x != nil {
+		return x.Embeddings
+	}
+	return nil
+}
+
+func (x *Event) GetToolCalls() []*ToolCall {
+	if x != nil {
+		return x.ToolCalls
+	}
+	return nil
+}
+
+func (x *Event) GetAnsweredBy() string {
+	if x != nil {
+		return x.AnsweredBy
+	}
+	return ""
+}
+
+func (x *Event) GetEmbeddingsCount() int32 {
+	if x != nil {
+		return x.EmbeddingsCount
+	}
+	return 0
+}
+
+func (x *Event) GetEmbeddingsDimensions() int32 {
+	if x != nil {
+		return x.EmbeddingsDimensions
+	}
+	return 0
+}
+
+func (x *Event) GetRefusal() string {
+	if x != nil {
+		return x.Refusal
+	}
+	return ""
+}
+
 var File_llmgw_v1_llmgw_proto protoreflect.FileDescriptor
 
 const file_llmgw_v1_llmgw_proto_rawDesc = "" +
@@ -2413,11 +3618,47 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\fCloseRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\"\x0f\n" +
-	"\rCloseResponse\"K\n" +
+	"\rCloseResponse\"\xe7\x01\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12\x12\n" +
-	"\x04name\x18\x03 \x01(\tR\x04name\"\xa0\x05\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\x12+\n" +
+	"\x05parts\x18\x04 \x03(\v2\x15.llmgw.v1.ContentPartR\x05parts\x121\n" +
+	"\n" +
+	"tool_calls\x18\x05 \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12 \n" +
+	"\ftool_call_id\x18\x06 \x01(\tR\n" +
+	"toolCallId\x12\x18\n" +
+	"\arefusal\x18\a \x01(\tR\arefusal\"u\n" +
+	"\vContentPart\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x12\n" +
+	"\x04text\x18\x02 \x01(\tR\x04text\x12\x1b\n" +
+	"\timage_url\x18\x03 \x01(\tR\bimageUrl\x12!\n" +
+	"\fimage_detail\x18\x04 \x01(\tR\vimageDetail\"v\n" +
+	"\bToolCall\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\x12\x12\n" +
+	"\x04type\x18\x03 \x01(\tR\x04type\x12\x12\n" +
+	"\x04name\x18\x04 \x01(\tR\x04name\x12\x1c\n" +
+	"\targuments\x18\x05 \x01(\tR\targuments\"\xa1\x01\n" +
+	"\x04Tool\x12\x12\n" +
+	"\x04type\x18\x01 \x01(\tR\x04type\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12 \n" +
+	"\vdescription\x18\x03 \x01(\tR\vdescription\x12'\n" +
+	"\x0fparameters_json\x18\x04 \x01(\tR\x0eparametersJson\x12\x1b\n" +
+	"\x06strict\x18\x05 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
+	"\a_strict\"4\n" +
+	"\n" +
+	"ToolChoice\x12\x12\n" +
+	"\x04mode\x18\x01 \x01(\tR\x04mode\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\"\x8b\x01\n" +
+	"\n" +
+	"JsonSchema\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\x12\x1f\n" +
+	"\vschema_json\x18\x03 \x01(\tR\n" +
+	"schemaJson\x12\x1b\n" +
+	"\x06strict\x18\x04 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
+	"\a_strict\"\xa3\b\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
 	"\bmessages\x18\x02 \x03(\v2\x11.llmgw.v1.MessageR\bmessages\x12%\n" +
@@ -2435,7 +3676,17 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x11frequency_penalty\x18\f \x01(\x01H\x05R\x10frequencyPenalty\x88\x01\x01\x12'\n" +
 	"\x0fresponse_format\x18\r \x01(\tR\x0eresponseFormat\x12C\n" +
 	"\n" +
-	"logit_bias\x18\x0e \x03(\v2$.llmgw.v1.ChatRequest.LogitBiasEntryR\tlogitBias\x1a<\n" +
+	"logit_bias\x18\x0e \x03(\v2$.llmgw.v1.ChatRequest.LogitBiasEntryR\tlogitBias\x12$\n" +
+	"\x05tools\x18\x0f \x03(\v2\x0e.llmgw.v1.ToolR\x05tools\x125\n" +
+	"\vtool_choice\x18\x10 \x01(\v2\x14.llmgw.v1.ToolChoiceR\n" +
+	"toolChoice\x123\n" +
+	"\x13parallel_tool_calls\x18\x11 \x01(\bH\x06R\x11parallelToolCalls\x88\x01\x01\x125\n" +
+	"\vjson_schema\x18\x12 \x01(\v2\x14.llmgw.v1.JsonSchemaR\n" +
+	"jsonSchema\x12\x11\n" +
+	"\x01n\x18\x13 \x01(\x05H\aR\x01n\x88\x01\x01\x12\x1a\n" +
+	"\blogprobs\x18\x14 \x01(\bR\blogprobs\x12&\n" +
+	"\ftop_logprobs\x18\x15 \x01(\x05H\bR\vtopLogprobs\x88\x01\x01\x122\n" +
+	"\x15max_completion_tokens\x18\x16 \x01(\bR\x13maxCompletionTokens\x1a<\n" +
 	"\x0eLogitBiasEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +
@@ -2444,11 +3695,29 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06_top_pB\a\n" +
 	"\x05_seedB\x13\n" +
 	"\x11_presence_penaltyB\x14\n" +
-	"\x12_frequency_penalty\"|\n" +
+	"\x12_frequency_penaltyB\x16\n" +
+	"\x14_parallel_tool_callsB\x04\n" +
+	"\x02_nB\x0f\n" +
+	"\r_top_logprobs\"\xe7\x01\n" +
+	"\x11EmbeddingsRequest\x12\x14\n" +
+	"\x05model\x18\x01 \x01(\tR\x05model\x12\x14\n" +
+	"\x05input\x18\x02 \x03(\tR\x05input\x125\n" +
+	"\finput_tokens\x18\x03 \x03(\v2\x12.llmgw.v1.TokenIdsR\vinputTokens\x12#\n" +
+	"\n" +
+	"dimensions\x18\x04 \x01(\x05H\x00R\n" +
+	"dimensions\x88\x01\x01\x12'\n" +
+	"\x0fencoding_format\x18\x05 \x01(\tR\x0eencodingFormat\x12\x12\n" +
+	"\x04user\x18\x06 \x01(\tR\x04userB\r\n" +
+	"\v_dimensions\"\x1c\n" +
+	"\bTokenIds\x12\x10\n" +
+	"\x03ids\x18\x01 \x03(\x05R\x03ids\"\x80\x02\n" +
 	"\x05Usage\x12#\n" +
 	"\rprompt_tokens\x18\x01 \x01(\x05R\fpromptTokens\x12+\n" +
 	"\x11completion_tokens\x18\x02 \x01(\x05R\x10completionTokens\x12!\n" +
-	"\ftotal_tokens\x18\x03 \x01(\x05R\vtotalTokens\"\x94\x03\n" +
+	"\ftotal_tokens\x18\x03 \x01(\x05R\vtotalTokens\x12#\n" +
+	"\rcached_tokens\x18\x04 \x01(\x05R\fcachedTokens\x12)\n" +
+	"\x10reasoning_tokens\x18\x05 \x01(\x05R\x0freasoningTokens\x122\n" +
+	"\x15cache_creation_tokens\x18\x06 \x01(\x05R\x13cacheCreationTokens\"\xdc\x04\n" +
 	"\fStageRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -2462,27 +3731,45 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\aheaders\x18\a \x03(\v2#.llmgw.v1.StageRequest.HeadersEntryR\aheaders\x12$\n" +
 	"\x0emax_cost_nanos\x18\b \x01(\x03R\fmaxCostNanos\x12\x1d\n" +
 	"\n" +
-	"cost_known\x18\t \x01(\bR\tcostKnown\x1a:\n" +
+	"cost_known\x18\t \x01(\bR\tcostKnown\x12;\n" +
+	"\n" +
+	"embeddings\x18\n" +
+	" \x01(\v2\x1b.llmgw.v1.EmbeddingsRequestR\n" +
+	"embeddings\x12I\n" +
+	"\vannotations\x18\v \x03(\v2'.llmgw.v1.StageRequest.AnnotationsEntryR\vannotations\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x8e\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
+	"\x10AnnotationsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc9\x04\n" +
 	"\rStageResponse\x126\n" +
 	"\x06action\x18\x01 \x01(\x0e2\x1e.llmgw.v1.StageResponse.ActionR\x06action\x12+\n" +
 	"\x06reject\x18\x02 \x01(\v2\x13.llmgw.v1.RejectionR\x06reject\x12W\n" +
 	"\x10response_headers\x18\x03 \x03(\v2,.llmgw.v1.StageResponse.ResponseHeadersEntryR\x0fresponseHeaders\x12J\n" +
 	"\vannotations\x18\x04 \x03(\v2(.llmgw.v1.StageResponse.AnnotationsEntryR\vannotations\x12/\n" +
 	"\amutated\x18\x05 \x01(\v2\x15.llmgw.v1.ChatRequestR\amutated\x12\x1a\n" +
-	"\bcategory\x18\x06 \x01(\tR\bcategory\x1aB\n" +
+	"\bcategory\x18\x06 \x01(\tR\bcategory\x12-\n" +
+	"\x06answer\x18\a \x01(\v2\x15.llmgw.v1.StageAnswerR\x06answer\x1aB\n" +
 	"\x14ResponseHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
 	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\"\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\".\n" +
 	"\x06Action\x12\f\n" +
 	"\bCONTINUE\x10\x00\x12\n" +
 	"\n" +
-	"\x06REJECT\x10\x01\"\xf2\x01\n" +
+	"\x06REJECT\x10\x01\x12\n" +
+	"\n" +
+	"\x06ANSWER\x10\x02\"\xca\x01\n" +
+	"\vStageAnswer\x12.\n" +
+	"\x04chat\x18\x01 \x01(\v2\x1a.llmgw.v1.CompleteResponseR\x04chat\x127\n" +
+	"\n" +
+	"embeddings\x18\x02 \x01(\v2\x17.llmgw.v1.EmbedResponseR\n" +
+	"embeddings\x12(\n" +
+	"\x10saved_cost_nanos\x18\x03 \x01(\x03R\x0esavedCostNanos\x12(\n" +
+	"\x10saved_cost_known\x18\x04 \x01(\bR\x0esavedCostKnown\"\xf2\x01\n" +
 	"\tRejection\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\x12\n" +
@@ -2491,7 +3778,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05param\x18\x05 \x01(\tR\x05param\x12\x1a\n" +
 	"\bcategory\x18\x06 \x01(\tR\bcategory\x12$\n" +
 	"\x0eretry_after_ms\x18\a \x01(\x03R\fretryAfterMs\x123\n" +
-	"\acounter\x18\b \x01(\x0e2\x19.llmgw.v1.SecurityCounterR\acounter\"\xd7\x03\n" +
+	"\acounter\x18\b \x01(\x0e2\x19.llmgw.v1.SecurityCounterR\acounter\"\xdd\x06\n" +
 	"\x11StageAfterRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -2510,8 +3797,20 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"cost_nanos\x18\n" +
 	" \x01(\x03R\tcostNanos\x12\x1d\n" +
 	"\n" +
-	"cost_known\x18\v \x01(\bR\tcostKnown\x1a:\n" +
+	"cost_known\x18\v \x01(\bR\tcostKnown\x12\x14\n" +
+	"\x05route\x18\f \x01(\tR\x05route\x126\n" +
+	"\bresponse\x18\r \x01(\v2\x1a.llmgw.v1.CompleteResponseR\bresponse\x12;\n" +
+	"\n" +
+	"embeddings\x18\x0e \x01(\v2\x1b.llmgw.v1.EmbeddingsRequestR\n" +
+	"embeddings\x12H\n" +
+	"\x13embeddings_response\x18\x0f \x01(\v2\x17.llmgw.v1.EmbedResponseR\x12embeddingsResponse\x12\x1f\n" +
+	"\vanswered_by\x18\x10 \x01(\tR\n" +
+	"answeredBy\x12N\n" +
+	"\vannotations\x18\x11 \x03(\v2,.llmgw.v1.StageAfterRequest.AnnotationsEntryR\vannotations\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
+	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"o\n" +
 	"\fAdminRequest\x12\x1f\n" +
@@ -2530,20 +3829,50 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12%\n" +
 	"\x0eupstream_model\x18\x03 \x01(\tR\rupstreamModel\x12/\n" +
-	"\arequest\x18\x04 \x01(\v2\x15.llmgw.v1.ChatRequestR\arequest\"\xb8\x01\n" +
+	"\arequest\x18\x04 \x01(\v2\x15.llmgw.v1.ChatRequestR\arequest\"\xac\x01\n" +
+	"\fEmbedRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\x12%\n" +
+	"\x0eupstream_model\x18\x03 \x01(\tR\rupstreamModel\x125\n" +
+	"\arequest\x18\x04 \x01(\v2\x1b.llmgw.v1.EmbeddingsRequestR\arequest\"9\n" +
+	"\tEmbedding\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\x02R\x06values\"\xa4\x01\n" +
+	"\rEmbedResponse\x12'\n" +
+	"\x04data\x18\x01 \x03(\v2\x13.llmgw.v1.EmbeddingR\x04data\x12%\n" +
+	"\x05usage\x18\x02 \x01(\v2\x0f.llmgw.v1.UsageR\x05usage\x12\x14\n" +
+	"\x05model\x18\x03 \x01(\tR\x05model\x12-\n" +
+	"\x05error\x18\x04 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xb8\x01\n" +
 	"\rProviderError\x12*\n" +
 	"\x05class\x18\x01 \x01(\x0e2\x14.llmgw.v1.ErrorClassR\x05class\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\x05R\x06status\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12$\n" +
 	"\x0eretry_after_ms\x18\x04 \x01(\x03R\fretryAfterMs\x12#\n" +
-	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xcd\x01\n" +
+	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xa1\x03\n" +
 	"\x10CompleteResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12#\n" +
 	"\rfinish_reason\x18\x03 \x01(\tR\ffinishReason\x12%\n" +
 	"\x05usage\x18\x04 \x01(\v2\x0f.llmgw.v1.UsageR\x05usage\x12\x14\n" +
 	"\x05model\x18\x05 \x01(\tR\x05model\x12-\n" +
-	"\x05error\x18\x06 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xa3\x02\n" +
+	"\x05error\x18\x06 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\x121\n" +
+	"\n" +
+	"tool_calls\x18\a \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12\x18\n" +
+	"\arefusal\x18\b \x01(\tR\arefusal\x12#\n" +
+	"\rlogprobs_json\x18\t \x01(\tR\flogprobsJson\x12+\n" +
+	"\x11reasoning_content\x18\n" +
+	" \x01(\tR\x10reasoningContent\x123\n" +
+	"\fmore_choices\x18\v \x03(\v2\x10.llmgw.v1.ChoiceR\vmoreChoices\"\xcf\x01\n" +
+	"\x06Choice\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x18\n" +
+	"\acontent\x18\x02 \x01(\tR\acontent\x12#\n" +
+	"\rfinish_reason\x18\x03 \x01(\tR\ffinishReason\x121\n" +
+	"\n" +
+	"tool_calls\x18\x04 \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12\x18\n" +
+	"\arefusal\x18\x05 \x01(\tR\arefusal\x12#\n" +
+	"\rlogprobs_json\x18\x06 \x01(\tR\flogprobsJson\"\x9e\x03\n" +
 	"\vStreamChunk\x12\x18\n" +
 	"\acontent\x18\x01 \x01(\tR\acontent\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12#\n" +
@@ -2553,7 +3882,12 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05model\x18\x06 \x01(\tR\x05model\x12\x0e\n" +
 	"\x02id\x18\a \x01(\tR\x02id\x12+\n" +
 	"\x11reasoning_content\x18\b \x01(\tR\x10reasoningContent\x12\x18\n" +
-	"\arefusal\x18\t \x01(\tR\arefusal\"X\n" +
+	"\arefusal\x18\t \x01(\tR\arefusal\x121\n" +
+	"\n" +
+	"tool_calls\x18\n" +
+	" \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12#\n" +
+	"\rlogprobs_json\x18\v \x01(\tR\flogprobsJson\x12!\n" +
+	"\fchoice_index\x18\f \x01(\x05R\vchoiceIndex\"X\n" +
 	"\fTrackRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12'\n" +
@@ -2578,7 +3912,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\aoutcome\x18\x03 \x01(\tR\aoutcome\x12\x12\n" +
 	"\x04code\x18\x04 \x01(\tR\x04code\x12&\n" +
 	"\x0fstart_unix_nano\x18\x05 \x01(\x03R\rstartUnixNano\x12\"\n" +
-	"\rend_unix_nano\x18\x06 \x01(\x03R\vendUnixNano\"\xd3\x06\n" +
+	"\rend_unix_nano\x18\x06 \x01(\x03R\vendUnixNano\"\xde\b\n" +
 	"\x05Event\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1d\n" +
 	"\n" +
@@ -2605,7 +3939,17 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06stages\x18\x13 \x03(\v2\x13.llmgw.v1.StageSpanR\x06stages\x12&\n" +
 	"\x0fclient_key_hash\x18\x14 \x01(\tR\rclientKeyHash\x12\x16\n" +
 	"\x06stream\x18\x15 \x01(\bR\x06stream\x12B\n" +
-	"\vannotations\x18\x16 \x03(\v2 .llmgw.v1.Event.AnnotationsEntryR\vannotations\x1a>\n" +
+	"\vannotations\x18\x16 \x03(\v2 .llmgw.v1.Event.AnnotationsEntryR\vannotations\x12;\n" +
+	"\n" +
+	"embeddings\x18\x17 \x01(\v2\x1b.llmgw.v1.EmbeddingsRequestR\n" +
+	"embeddings\x121\n" +
+	"\n" +
+	"tool_calls\x18\x18 \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12\x1f\n" +
+	"\vanswered_by\x18\x19 \x01(\tR\n" +
+	"answeredBy\x12)\n" +
+	"\x10embeddings_count\x18\x1a \x01(\x05R\x0fembeddingsCount\x123\n" +
+	"\x15embeddings_dimensions\x18\x1b \x01(\x05R\x14embeddingsDimensions\x12\x18\n" +
+	"\arefusal\x18\x1c \x01(\tR\arefusal\x1a>\n" +
 	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*\x9c\x01\n" +
@@ -2633,10 +3977,11 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05Stage\x12:\n" +
 	"\aProcess\x12\x16.llmgw.v1.StageRequest\x1a\x17.llmgw.v1.StageResponse\x12B\n" +
 	"\x05After\x12\x1b.llmgw.v1.StageAfterRequest\x1a\x1c.llmgw.v1.StageAfterResponse\x128\n" +
-	"\x05Admin\x12\x16.llmgw.v1.AdminRequest\x1a\x17.llmgw.v1.AdminResponse2\x8b\x01\n" +
+	"\x05Admin\x12\x16.llmgw.v1.AdminRequest\x1a\x17.llmgw.v1.AdminResponse2\xc5\x01\n" +
 	"\bProvider\x12A\n" +
 	"\bComplete\x12\x19.llmgw.v1.CompleteRequest\x1a\x1a.llmgw.v1.CompleteResponse\x12<\n" +
-	"\x06Stream\x12\x19.llmgw.v1.CompleteRequest\x1a\x15.llmgw.v1.StreamChunk0\x012C\n" +
+	"\x06Stream\x12\x19.llmgw.v1.CompleteRequest\x1a\x15.llmgw.v1.StreamChunk0\x01\x128\n" +
+	"\x05Embed\x12\x16.llmgw.v1.EmbedRequest\x1a\x17.llmgw.v1.EmbedResponse2C\n" +
 	"\aTracker\x128\n" +
 	"\x05Track\x12\x16.llmgw.v1.TrackRequest\x1a\x17.llmgw.v1.TrackResponseB6Z4github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1;llmgwv1b\x06proto3"
 
@@ -2653,7 +3998,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),       // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),            // 1: llmgw.v1.ErrorClass
@@ -2666,84 +4011,125 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*CloseRequest)(nil),       // 8: llmgw.v1.CloseRequest
 	(*CloseResponse)(nil),      // 9: llmgw.v1.CloseResponse
 	(*Message)(nil),            // 10: llmgw.v1.Message
-	(*ChatRequest)(nil),        // 11: llmgw.v1.ChatRequest
-	(*Usage)(nil),              // 12: llmgw.v1.Usage
-	(*StageRequest)(nil),       // 13: llmgw.v1.StageRequest
-	(*StageResponse)(nil),      // 14: llmgw.v1.StageResponse
-	(*Rejection)(nil),          // 15: llmgw.v1.Rejection
-	(*StageAfterRequest)(nil),  // 16: llmgw.v1.StageAfterRequest
-	(*AdminRequest)(nil),       // 17: llmgw.v1.AdminRequest
-	(*AdminResponse)(nil),      // 18: llmgw.v1.AdminResponse
-	(*StageAfterResponse)(nil), // 19: llmgw.v1.StageAfterResponse
-	(*CompleteRequest)(nil),    // 20: llmgw.v1.CompleteRequest
-	(*ProviderError)(nil),      // 21: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),   // 22: llmgw.v1.CompleteResponse
-	(*StreamChunk)(nil),        // 23: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),       // 24: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),      // 25: llmgw.v1.TrackResponse
-	(*Attempt)(nil),            // 26: llmgw.v1.Attempt
-	(*StageSpan)(nil),          // 27: llmgw.v1.StageSpan
-	(*Event)(nil),              // 28: llmgw.v1.Event
-	nil,                        // 29: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                        // 30: llmgw.v1.ChatRequest.LogitBiasEntry
-	nil,                        // 31: llmgw.v1.StageRequest.HeadersEntry
-	nil,                        // 32: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                        // 33: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                        // 34: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                        // 35: llmgw.v1.Event.AnnotationsEntry
+	(*ContentPart)(nil),        // 11: llmgw.v1.ContentPart
+	(*ToolCall)(nil),           // 12: llmgw.v1.ToolCall
+	(*Tool)(nil),               // 13: llmgw.v1.Tool
+	(*ToolChoice)(nil),         // 14: llmgw.v1.ToolChoice
+	(*JsonSchema)(nil),         // 15: llmgw.v1.JsonSchema
+	(*ChatRequest)(nil),        // 16: llmgw.v1.ChatRequest
+	(*EmbeddingsRequest)(nil),  // 17: llmgw.v1.EmbeddingsRequest
+	(*TokenIds)(nil),           // 18: llmgw.v1.TokenIds
+	(*Usage)(nil),              // 19: llmgw.v1.Usage
+	(*StageRequest)(nil),       // 20: llmgw.v1.StageRequest
+	(*StageResponse)(nil),      // 21: llmgw.v1.StageResponse
+	(*StageAnswer)(nil),        // 22: llmgw.v1.StageAnswer
+	(*Rejection)(nil),          // 23: llmgw.v1.Rejection
+	(*StageAfterRequest)(nil),  // 24: llmgw.v1.StageAfterRequest
+	(*AdminRequest)(nil),       // 25: llmgw.v1.AdminRequest
+	(*AdminResponse)(nil),      // 26: llmgw.v1.AdminResponse
+	(*StageAfterResponse)(nil), // 27: llmgw.v1.StageAfterResponse
+	(*CompleteRequest)(nil),    // 28: llmgw.v1.CompleteRequest
+	(*EmbedRequest)(nil),       // 29: llmgw.v1.EmbedRequest
+	(*Embedding)(nil),          // 30: llmgw.v1.Embedding
+	(*EmbedResponse)(nil),      // 31: llmgw.v1.EmbedResponse
+	(*ProviderError)(nil),      // 32: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),   // 33: llmgw.v1.CompleteResponse
+	(*Choice)(nil),             // 34: llmgw.v1.Choice
+	(*StreamChunk)(nil),        // 35: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),       // 36: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),      // 37: llmgw.v1.TrackResponse
+	(*Attempt)(nil),            // 38: llmgw.v1.Attempt
+	(*StageSpan)(nil),          // 39: llmgw.v1.StageSpan
+	(*Event)(nil),              // 40: llmgw.v1.Event
+	nil,                        // 41: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                        // 42: llmgw.v1.ChatRequest.LogitBiasEntry
+	nil,                        // 43: llmgw.v1.StageRequest.HeadersEntry
+	nil,                        // 44: llmgw.v1.StageRequest.AnnotationsEntry
+	nil,                        // 45: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                        // 46: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                        // 47: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                        // 48: llmgw.v1.StageAfterRequest.AnnotationsEntry
+	nil,                        // 49: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	29, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
-	10, // 2: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	30, // 3: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
-	11, // 4: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	31, // 5: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
-	2,  // 6: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
-	15, // 7: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	32, // 8: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	33, // 9: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
-	11, // 10: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
-	0,  // 11: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
-	11, // 12: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	34, // 13: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
-	12, // 14: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	11, // 15: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	1,  // 16: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	12, // 17: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	21, // 18: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	12, // 19: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	21, // 20: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	28, // 21: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	12, // 22: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	11, // 23: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	12, // 24: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	26, // 25: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	27, // 26: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	35, // 27: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	3,  // 28: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 29: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 30: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	13, // 31: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	16, // 32: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	17, // 33: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	20, // 34: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	20, // 35: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	24, // 36: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 37: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 38: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 39: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	14, // 40: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	19, // 41: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	18, // 42: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	22, // 43: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	23, // 44: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	25, // 45: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	37, // [37:46] is the sub-list for method output_type
-	28, // [28:37] is the sub-list for method input_type
-	28, // [28:28] is the sub-list for extension type_name
-	28, // [28:28] is the sub-list for extension extendee
-	0,  // [0:28] is the sub-list for field type_name
+	41, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	11, // 2: llmgw.v1.Message.parts:type_name -> llmgw.v1.ContentPart
+	12, // 3: llmgw.v1.Message.tool_calls:type_name -> llmgw.v1.ToolCall
+	10, // 4: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
+	42, // 5: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
+	13, // 6: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
+	14, // 7: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
+	15, // 8: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
+	18, // 9: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
+	16, // 10: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
+	43, // 11: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	17, // 12: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	44, // 13: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
+	2,  // 14: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
+	23, // 15: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
+	45, // 16: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	46, // 17: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	16, // 18: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
+	22, // 19: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
+	33, // 20: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
+	31, // 21: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
+	0,  // 22: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
+	16, // 23: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
+	47, // 24: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	19, // 25: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
+	33, // 26: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
+	17, // 27: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	31, // 28: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
+	48, // 29: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
+	16, // 30: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	17, // 31: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
+	30, // 32: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
+	19, // 33: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
+	32, // 34: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 35: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	19, // 36: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	32, // 37: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	12, // 38: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	34, // 39: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	12, // 40: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	19, // 41: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	32, // 42: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	12, // 43: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	40, // 44: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	19, // 45: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	16, // 46: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	19, // 47: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	38, // 48: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	39, // 49: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	49, // 50: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	17, // 51: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	12, // 52: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 53: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 54: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 55: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	20, // 56: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	24, // 57: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	25, // 58: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	28, // 59: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	28, // 60: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	29, // 61: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	36, // 62: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 63: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 64: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 65: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	21, // 66: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	27, // 67: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	26, // 68: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	33, // 69: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	35, // 70: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	31, // 71: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	37, // 72: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	63, // [63:73] is the sub-list for method output_type
+	53, // [53:63] is the sub-list for method input_type
+	53, // [53:53] is the sub-list for extension type_name
+	53, // [53:53] is the sub-list for extension extendee
+	0,  // [0:53] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -2751,14 +4137,17 @@ func file_llmgw_v1_llmgw_proto_init() {
 	if File_llmgw_v1_llmgw_proto != nil {
 		return
 	}
-	file_llmgw_v1_llmgw_proto_msgTypes[8].OneofWrappers = []any{}
+	file_llmgw_v1_llmgw_proto_msgTypes[10].OneofWrappers = []any{}
+	file_llmgw_v1_llmgw_proto_msgTypes[12].OneofWrappers = []any{}
+	file_llmgw_v1_llmgw_proto_msgTypes[13].OneofWrappers = []any{}
+	file_llmgw_v1_llmgw_proto_msgTypes[14].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   33,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

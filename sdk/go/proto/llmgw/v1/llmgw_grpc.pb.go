@@ -416,6 +416,7 @@ var Stage_ServiceDesc = grpc.ServiceDesc{
 const (
 	Provider_Complete_FullMethodName = "/llmgw.v1.Provider/Complete"
 	Provider_Stream_FullMethodName   = "/llmgw.v1.Provider/Stream"
+	Provider_Embed_FullMethodName    = "/llmgw.v1.Provider/Embed"
 )
 
 // ProviderClient is the client API for Provider service.
@@ -428,6 +429,9 @@ type ProviderClient interface {
 	// Stream sends chunks as the upstream produces them. A failure is sent as a
 	// last chunk with error set (not as a gRPC status), so its class crosses.
 	Stream(ctx context.Context, in *CompleteRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamChunk], error)
+	// Embed serves POST /v1/embeddings (only for plugins that declare the
+	// capability "provider.embeddings"). A failure is answered in error.
+	Embed(ctx context.Context, in *EmbedRequest, opts ...grpc.CallOption) (*EmbedResponse, error)
 }
 
 type providerClient struct {
@@ -467,6 +471,16 @@ func (c *providerClient) Stream(ctx context.Context, in *CompleteRequest, opts .
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Provider_StreamClient = grpc.ServerStreamingClient[StreamChunk]
 
+func (c *providerClient) Embed(ctx context.Context, in *EmbedRequest, opts ...grpc.CallOption) (*EmbedResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(EmbedResponse)
+	err := c.cc.Invoke(ctx, Provider_Embed_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProviderServer is the server API for Provider service.
 // All implementations must embed UnimplementedProviderServer
 // for forward compatibility.
@@ -477,6 +491,9 @@ type ProviderServer interface {
 	// Stream sends chunks as the upstream produces them. A failure is sent as a
 	// last chunk with error set (not as a gRPC status), so its class crosses.
 	Stream(*CompleteRequest, grpc.ServerStreamingServer[StreamChunk]) error
+	// Embed serves POST /v1/embeddings (only for plugins that declare the
+	// capability "provider.embeddings"). A failure is answered in error.
+	Embed(context.Context, *EmbedRequest) (*EmbedResponse, error)
 	mustEmbedUnimplementedProviderServer()
 }
 
@@ -492,6 +509,9 @@ func (UnimplementedProviderServer) Complete(context.Context, *CompleteRequest) (
 }
 func (UnimplementedProviderServer) Stream(*CompleteRequest, grpc.ServerStreamingServer[StreamChunk]) error {
 	return status.Error(codes.Unimplemented, "method Stream not implemented")
+}
+func (UnimplementedProviderServer) Embed(context.Context, *EmbedRequest) (*EmbedResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Embed not implemented")
 }
 func (UnimplementedProviderServer) mustEmbedUnimplementedProviderServer() {}
 func (UnimplementedProviderServer) testEmbeddedByValue()                  {}
@@ -543,6 +563,24 @@ func _Provider_Stream_Handler(srv interface{}, stream grpc.ServerStream) error {
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Provider_StreamServer = grpc.ServerStreamingServer[StreamChunk]
 
+func _Provider_Embed_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(EmbedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProviderServer).Embed(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Provider_Embed_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProviderServer).Embed(ctx, req.(*EmbedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Provider_ServiceDesc is the grpc.ServiceDesc for Provider service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -553,6 +591,10 @@ var Provider_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Complete",
 			Handler:    _Provider_Complete_Handler,
+		},
+		{
+			MethodName: "Embed",
+			Handler:    _Provider_Embed_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
