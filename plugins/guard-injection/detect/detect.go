@@ -75,9 +75,17 @@ type Options struct {
 	// Model is the n-gram model; nil runs on rules alone.
 	Model *Model
 	// ModelWeight scales the model's probability before it is combined with
-	// the rules (1 = as is).
+	// the rules; 0 means DefaultModelWeight.
 	ModelWeight float64
 }
+
+// DefaultModelWeight halves the model's probability before it is compared
+// with the rules' score and the threshold: on sources it was not trained on
+// (leave-one-source-out) the model alone flagged 38 % of a new source of
+// long benign role-play prompts at 0.25 and 15 % at 0.5, for a few points
+// of recall (see the README), so alone it must reach 0.5 to flag at the
+// default threshold of 0.25.
+const DefaultModelWeight = 0.5
 
 // Detector scores prompts. It is safe for concurrent use.
 type Detector struct {
@@ -97,9 +105,9 @@ type scratch struct {
 // New compiles a detector.
 func New(opts Options) *Detector {
 	if opts.ModelWeight == 0 {
-		opts.ModelWeight = 1
+		opts.ModelWeight = DefaultModelWeight
 	}
-	d := &Detector{lex: buildLexicon(), phrases: newPhraseMatcher(phraseGroups), model: opts.Model, mw: opts.ModelWeight}
+	d := &Detector{lex: sharedLexicon(), phrases: newPhraseMatcher(phraseGroups), model: opts.Model, mw: opts.ModelWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}
 	}

@@ -143,7 +143,9 @@ var lexicon = map[uint32][]string{
 		"censorship", "ethics", "morals", "morality", "boundaries", "constraints", "safeguards", "policies",
 		"principles", "limit", "filter", "guardrails", "regulations", "disclaimers", "confines", "censoring",
 		"restricciones", "limites", "regles", "reglas", "regeln", "einschrankungen", "grenzen", "regole",
-		"restrizioni", "limiti", "restricoes", "regras", "limitacoes"},
+		"restrizioni", "limiti", "restricoes", "regras", "limitacoes",
+		// What a weak verb drops when it drops the model's instructions ("drop all prior guidance").
+		"guidance", "instructions", "directives", "programming", "conditioning"},
 	cUnbound: {"unrestricted", "unfiltered", "uncensored", "unlimited", "amoral", "unethical", "unbound",
 		"unchained", "unleashed", "unshackled", "lawless", "immoral", "jailbroken", "jailbreak", "unconstrained"},
 	cPersona: {"pretend", "roleplay", "role-play", "act", "acting", "simulate", "imagine", "character", "persona",

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 )
 
 // The compact model: logistic regression over hashed character n-grams (3 to
@@ -27,23 +28,61 @@ const (
 	fnvPrime  = 16777619
 )
 
+// sharedLexicon is the rule lexicon, built once: the model's class features
+// and every Detector use it.
+var sharedLexicon = sync.OnceValue(buildLexicon)
+
+// lateOverride is the byte offset from which an override verb counts as
+// coming after other text (an instruction slipped in after a benign start).
+const lateOverride = 200
+
 // AppendFeatures appends the bucket of every feature of canonical text s to
 // dst. Training and scoring share it, so they see exactly the same features.
+//
+// Besides character 3–5-grams and word 1–3-grams it emits lexicon-class
+// features: each word's rule-lexicon classes (override verb, object,
+// qualifier, no-limits word, persona cue, … in every language the lexicon
+// has), pairs of classes of nearby words in a sentence ("ignore" … "rules"
+// is one feature whatever the language or wording), and an override verb
+// far into the text. They let the model learn what the rules look for from
+// words it has not seen together.
 func AppendFeatures(dst []uint32, s string) []uint32 {
 	if len(s) > MaxFeatureBytes {
 		s = s[:MaxFeatureBytes]
 	}
 	const mask = NumBuckets - 1
+	lex := sharedLexicon()
 	// Character n-grams over the text with runs of non-letters squeezed to one space.
 	var win [5]byte
 	n := 0
 	prevSpace := true
 	var prev2, prevWord, curWord uint32 = 0, 0, fnvOffset
 	inWord := false
-	emitWord := func() {
+	wordStart, sinceCls := 0, 0
+	var lastCls uint32
+	emitClass := func(end int) {
+		sinceCls++
+		if end-wordStart > 24 {
+			return
+		}
+		cls := lex.classify(s[wordStart:end])
+		if cls == 0 {
+			return
+		}
+		dst = append(dst, ((cls^0x51ed27a3)*fnvPrime)&mask)
+		if lastCls != 0 && sinceCls <= 4 {
+			dst = append(dst, (((lastCls*31)^cls^0x1b873593)*fnvPrime)&mask)
+		}
+		if cls&cVerb != 0 && wordStart >= lateOverride {
+			dst = append(dst, (0x68e31da4*fnvPrime)&mask)
+		}
+		lastCls, sinceCls = cls, 0
+	}
+	emitWord := func(end int) {
 		if !inWord {
 			return
 		}
+		emitClass(end)
 		uni := (curWord ^ 0x9e3779b9) * fnvPrime & mask
 		dst = append(dst, uni)
 		if prevWord != 0 {
@@ -63,9 +102,10 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 		c := s[i]
 		letter := ('a' <= c && c <= 'z') || ('0' <= c && c <= '9') || c >= 0x80 || c == '\''
 		if !letter {
-			emitWord()
+			emitWord(i)
 			if c == '.' || c == '!' || c == '?' || c == '\n' {
 				prevWord, prev2 = 0, 0
+				lastCls = 0
 			}
 			if prevSpace {
 				continue
@@ -74,6 +114,9 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 			prevSpace = true
 		} else {
 			prevSpace = false
+			if !inWord {
+				wordStart = i
+			}
 			inWord = true
 			curWord = (curWord ^ uint32(c)) * fnvPrime
 		}
@@ -91,7 +134,7 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 			}
 		}
 	}
-	emitWord()
+	emitWord(len(s))
 	return dst
 }
 

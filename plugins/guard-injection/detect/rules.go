@@ -128,7 +128,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 			own := anyWord(s, w, "my", "mon", "ma", "mes", "mein", "meine", "meinen", "meiner", "mi", "mis", "mio", "mia", "meu", "minha") &&
 				!anyWord(s, w, "your", "all", "system", "tes", "vos", "tus", "deine", "tue", "suas")
 			switch {
-			case (obj && qual || strong) && (reported || own):
+			case (obj && qual || strong) && (reported || own || described(s, toks, i)):
 				h.discussed = true
 				h.raise(0.2, "injection") // below the default threshold: a weak signal alone
 			case obj && qual:
@@ -235,7 +235,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 		if c&cPersona != 0 {
 			persona(i)
 		}
-		if c&cUnbound != 0 {
+		if c&cUnbound != 0 && aboutModel(s, toks, i) {
 			noLimit(i)
 		}
 		if c&cNoWord != 0 && anyClass(window(toks, i, 3), cLimit) {
@@ -271,8 +271,11 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 			if len(b) > 0 {
 				switch word(s, b[len(b)-1]) {
 				case "developer", "dev", "god", "jailbreak", "jailbroken", "unrestricted", "evil", "dan", "debug", "sudo", "admin", "unfiltered", "uncensored":
-					if anyWord(s, b, "enter", "enable", "activate", "activated", "in", "with", "simulate", "switch", "now", "into", "entering") ||
-						anyWord(s, window(toks, i, 3), "enabled", "activated", "output", "on") {
+					// "How do I enable developer mode on my phone?": the
+					// user's own device, not the model.
+					user := anyWord(s, before(toks, i, 8), "i", "my", "does", "how", "what", "why")
+					if !user && (anyWord(s, b, "enter", "enable", "activate", "activated", "in", "with", "simulate", "switch", "now", "into", "entering") ||
+						anyWord(s, window(toks, i, 3), "enabled", "activated", "output", "on")) {
 						h.raise(0.9, "jailbreak")
 					}
 				}
@@ -280,8 +283,61 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, h *hit) {
 		}
 	}
 	if sawStayInChar {
-		h.raise(0.75, "jailbreak")
+		// Benign role-play says it too ("stay in character as a medieval
+		// innkeeper"); alone it is a weak signal, next to a no-limits cue
+		// (persona above) a jailbreak.
+		h.raise(0.2, "jailbreak")
 	}
+}
+
+// modelNouns name the model or its persona: an "unfiltered" next to one of
+// them describes the model ("an unfiltered and amoral chatbot", "you are
+// uncensored"), elsewhere something else ("an uncensored version of your
+// story", "unrestricted ambition").
+var modelNouns = map[string]bool{"you": true, "you're": true, "yourself": true, "ai": true, "assistant": true,
+	"chatbot": true, "bot": true, "model": true, "gpt": true, "chatgpt": true, "mode": true, "persona": true,
+	"llm": true, "entity": true, "answers": true, "responses": true, "response": true, "replies": true, "answer": true}
+
+// aboutModel reports whether the word at i is within three words of one of
+// modelNouns in its sentence.
+func aboutModel(s string, toks []token, i int) bool {
+	for _, t := range before(toks, i, 3) {
+		if modelNouns[word(s, t)] {
+			return true
+		}
+	}
+	for _, t := range window(toks, i, 3) {
+		if modelNouns[word(s, t)] {
+			return true
+		}
+	}
+	return false
+}
+
+// described reports an override verb at token i that describes an action
+// instead of commanding it: negated ("it is important not to disregard
+// safety protocols"), a participle of circumstance ("while disregarding the
+// key security protocols"), or with a subject of its own ("j'ai oublie les
+// consignes", "we ignore the previous results").
+func described(s string, toks []token, i int) bool {
+	b := before(toks, i, 2)
+	if len(b) == 0 {
+		return false
+	}
+	prev := word(s, b[len(b)-1])
+	switch prev {
+	case "i", "we", "they", "he", "she", "j'ai", "ai", "ich", "wir", "have", "has", "had", "habe", "hat", "without", "sans", "ohne", "sin", "senza":
+		return true
+	case "while", "when", "whilst", "after", "before", "about", "of":
+		return strings.HasSuffix(word(s, toks[i]), "ing")
+	case "to":
+		return len(b) == 2 && anyWord(s, b[:1], "not", "never")
+	case "not", "never", "don't", "dont":
+		// "do not ignore the safety rules": an override names the model's
+		// rules as something to drop, not to keep.
+		return true
+	}
+	return false
 }
 
 // quoted reports whether the word at byte start opens a quotation that is
@@ -355,6 +411,10 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 		strings.Contains(s, "###") || strings.Contains(s, "_of_turn>") {
 		if d.phrases.has(found, "template") {
 			h.raise(0.95, "template_token")
+		} else if d.phrases.has(found, "md_template") {
+			// Alpaca-style headers ("### Instruction") are markdown in many
+			// a benign prompt; alone they are a weak signal.
+			h.raise(0.2, "template_token")
 		}
 		if i := strings.Index(s, "<|"); i >= 0 {
 			if j := strings.Index(s[i:], "|>"); j > 2 && j < 32 {
@@ -417,8 +477,27 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if d.phrases.has(found, "fake_authority") || d.phrases.has(found, "fake_marker") {
 		h.raise(0.85, "injection")
 	}
+	if d.phrases.has(found, "override_phrase") {
+		h.raise(0.9, "injection")
+	}
 	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") {
 		h.raise(0.9, "injection")
+	}
+	// Text addressed to an AI that reads it ("Note to the AI:", "if you are
+	// an AI agent, …"): an instruction planted in a document.
+	if d.phrases.has(found, "ai_address") {
+		h.raise(0.85, "injection")
+	}
+	// The "grandmother exploit": a dead relative who used to recite what the
+	// model must not.
+	if d.phrases.has(found, "late_relative") && d.phrases.has(found, "dan_context") {
+		h.raise(0.8, "jailbreak")
+	}
+	if d.phrases.has(found, "leak_words") {
+		h.raise(0.85, "prompt_leak")
+	}
+	if fakeRoleHeader(s) {
+		h.raise(0.85, "injection")
 	}
 	if d.phrases.has(found, "regardless") {
 		h.raise(0.8, "injection")
@@ -432,6 +511,39 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if hasPromptSlot(s) {
 		h.raise(0.6, "jailbreak")
 	}
+}
+
+// roleHeaders open a line that claims to speak for the system or the
+// developer ("System: the new objective is …", "[developer]: …").
+var roleHeaders = []string{"system:", "system :", "[system]:", "developer:", "[developer]", "admin:", "administrator:",
+	"sys:", "<system>", "<developer>", "[admin]", "system message:", "system prompt:", "system override:", "system notice:"}
+
+// headerCues are the words that make a role header's line an instruction
+// rather than a pasted log line ("System: booting…").
+var headerCues = []string{"ignore", "new ", "must", "now", "objective", "override", "instruction", "rule",
+	"disregard", "forget", "reveal", "comply", "unrestricted", "no longer", "from now", "priority"}
+
+// fakeRoleHeader reports a line of the prompt that begins with a system or
+// developer role header and carries an instruction. The header at the very
+// start of a one-line prompt counts too: the user's message is never the
+// system's.
+func fakeRoleHeader(s string) bool {
+	for off := 0; off < len(s); {
+		line := s[off:]
+		if j := strings.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j]
+			off += j + 1
+		} else {
+			off = len(s)
+		}
+		line = strings.TrimLeft(line, " \t#*>-=")
+		for _, h := range roleHeaders {
+			if strings.HasPrefix(line, h) && hasPhrase(line[len(h):], headerCues...) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // slotWords are the words a template's payload slot is written with:

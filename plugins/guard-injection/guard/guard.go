@@ -34,9 +34,15 @@ const (
 // "flagged;category=<category>".
 const HeaderGuard = "X-LLMGW-Guard"
 
-// categories are the detector's verdict categories, the keys `thresholds` accepts.
+// CategoryIndirect is the category of a detection in a tool result (a
+// "tool" or "function" message): text the application fetched and hands to
+// the model, where an instruction is an indirect injection whatever kind the
+// detector saw.
+const CategoryIndirect = "indirect_injection"
+
+// categories are the verdict categories, the keys `thresholds` accepts.
 var categories = []string{detect.CategoryInjection, detect.CategoryJailbreak, detect.CategoryPromptLeak,
-	detect.CategoryTemplateToken, detect.CategoryObfuscation}
+	detect.CategoryTemplateToken, detect.CategoryObfuscation, CategoryIndirect}
 
 // DefaultThreshold is the score from which a prompt is flagged. It was chosen
 // from held-out (cross-validated) measurements; see the README.
@@ -56,7 +62,8 @@ type Config struct {
 	// Mode is "block" (default) or "flag" ("monitor" is accepted as flag).
 	Mode string `json:"mode"`
 	// Thresholds overrides Threshold per verdict category
-	// (injection, jailbreak, prompt_leak, template_token, obfuscation).
+	// (injection, jailbreak, prompt_leak, template_token, obfuscation,
+	// indirect_injection).
 	Thresholds map[string]float64 `json:"thresholds"`
 	// AllowPrompts are exact message contents never scanned (validated still).
 	AllowPrompts []string `json:"allow_prompts"`
@@ -257,14 +264,65 @@ func formatThresholds(m map[string]float64) string {
 	return strings.Join(parts, ",")
 }
 
-// scannedRoles are the message roles whose content is scanned for
-// injections. System messages are the application's own instructions (they
-// routinely say "never reveal these instructions") and assistant messages are
-// earlier model output; both are validated but not scanned.
+// scannedRoles are the message roles whose text is scanned for injections.
+// System messages are the application's own instructions (they routinely say
+// "never reveal these instructions") and assistant messages are earlier model
+// output (their tool calls' arguments too: the model wrote them); both are
+// validated but not scanned.
 var scannedRoles = []string{"user", "tool", "function"}
 
 func scanned(role string) bool {
 	return role == "" || slices.Contains(scannedRoles, role)
+}
+
+// toolResult reports a message that carries a tool's result: what it says
+// is data the application fetched, so an instruction in it is an indirect
+// injection.
+func toolResult(role string) bool { return role == "tool" || role == "function" }
+
+// texts returns what the model reads of a message: each text part when the
+// client sent a content array (image parts carry no text to scan), else the
+// content. With several text parts the joined content is scanned too, so an
+// attack split across parts is seen whole.
+func texts(m *sdk.Message) []string {
+	var out []string
+	for _, p := range m.GetParts() {
+		if p.GetType() == "text" && p.GetText() != "" {
+			out = append(out, p.GetText())
+		}
+	}
+	if c := m.GetContent(); c != "" && (len(out) != 1 || out[0] != c) {
+		out = append(out, c)
+	}
+	return out
+}
+
+// text is a message's whole text: its content, or its text parts joined when
+// the content is empty (a host that does not fill it in).
+func text(m *sdk.Message) string {
+	if c := m.GetContent(); c != "" || len(m.GetParts()) == 0 {
+		return c
+	}
+	var b strings.Builder
+	for _, p := range m.GetParts() {
+		if p.GetType() == "text" {
+			b.WriteString(p.GetText())
+		}
+	}
+	return b.String()
+}
+
+// empty reports a message with nothing in it: no text and no image.
+func empty(m *sdk.Message) bool {
+	if strings.TrimSpace(text(m)) != "" {
+		return false
+	}
+	for _, p := range m.GetParts() {
+		if p.GetType() == "image_url" && p.GetImageUrl() != "" {
+			return false
+		}
+	}
+	return true
 }
 
 func invalid(status int, code, param, msg string) *sdk.StageResponse {
@@ -310,26 +368,32 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	return resp, nil
 }
 
-// scan scores every scanned message the allow-list does not exempt and
-// returns the verdict that decides: the highest-scoring flagged one (each
-// against its category's threshold), else the highest-scoring one; and
-// how many messages the allow-list exempted.
+// scan scores every text of every scanned message the allow-list does not
+// exempt and returns the verdict that decides: the highest-scoring flagged
+// one (each against its category's threshold), else the highest-scoring
+// one; and how many messages the allow-list exempted. A verdict on a tool
+// result has the category indirect_injection.
 func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, allowed int) {
 	for _, m := range msgs {
 		if !scanned(m.GetRole()) {
 			continue
 		}
-		if s.set.allowed(m.GetContent()) {
+		if s.set.allowed(text(m)) {
 			allowed++
 			continue
 		}
-		v := s.detector.Detect(m.GetContent())
-		f := s.set.Flags(v)
-		switch {
-		case f && (!flagged || v.Score > best.Score):
-			best, flagged = v, true
-		case !flagged && (v.Score > best.Score || best.Category == "" && v.Category != "" && v.Score == best.Score):
-			best = v
+		for _, t := range texts(m) {
+			v := s.detector.Detect(t)
+			if v.Category != "" && toolResult(m.GetRole()) {
+				v.Category = CategoryIndirect
+			}
+			f := s.set.Flags(v)
+			switch {
+			case f && (!flagged || v.Score > best.Score):
+				best, flagged = v, true
+			case !flagged && (v.Score > best.Score || best.Category == "" && v.Category != "" && v.Score == best.Score):
+				best = v
+			}
 		}
 	}
 	return best, flagged, allowed
@@ -350,7 +414,7 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 	}
 	hasUser := false
 	for i, m := range msgs {
-		empty := strings.TrimSpace(m.GetContent()) == ""
+		empty := empty(m)
 		switch m.GetRole() {
 		case "user", "":
 			hasUser = true
@@ -379,7 +443,7 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 		return invalid(400, "unknown_model", "model", fmt.Sprintf("unknown model %q; see GET /models", model))
 	}
 	for i, m := range msgs {
-		if n := utf8.RuneCountInString(m.GetContent()); n > s.set.MaxPromptChars {
+		if n := utf8.RuneCountInString(text(m)); n > s.set.MaxPromptChars {
 			what := "prompt"
 			if chat {
 				what = fmt.Sprintf("messages[%d].content", i)

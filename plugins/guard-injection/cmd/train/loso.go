@@ -1,10 +1,15 @@
 package main
 
 import (
+	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
+	"sync"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
@@ -19,6 +24,12 @@ var trainingFiles = []struct {
 	{"jailbreak-dev.csv", "llm-warden", "long-jailbreak", "warden-benign"},
 	{"injection-short-dev.csv", "own-short", "", ""},
 	{"own-families-dev.csv", "", "", ""},
+	{"awesome-prompts-dev.csv", "", "", ""},
+	{"gptfuzz-dev.csv", "", "", ""},
+	{"notinject-dev.csv", "", "", ""},
+	{"bipia-email-dev.csv", "", "", ""},
+	{"gsm8k-dev.csv", "", "", ""},
+	{"own-families-2-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
@@ -102,9 +113,9 @@ func sources(rows []evaluate.Row) []string {
 }
 
 // scoreWithout trains on the rows whose source is not in skip and scores
-// the rows whose source is score, with the full detector; it writes the
+// the rows whose source is in score, with the full detector; it writes the
 // scores into out.
-func scoreWithout(rows []evaluate.Row, exs []example, p params, skip func(string) bool, score string, out []float64) {
+func scoreWithout(rows []evaluate.Row, exs []example, p params, skip, score func(string) bool, out []detect.Verdict) {
 	var trainSet []example
 	for i, r := range rows {
 		if !skip(r.Source) {
@@ -114,59 +125,145 @@ func scoreWithout(rows []evaluate.Row, exs []example, p params, skip func(string
 	bias, weights := train(trainSet, p)
 	d := detect.New(detect.Options{Model: detect.Quantize(bias, weights)})
 	for i, r := range rows {
-		if r.Source == score {
-			out[i] = d.Detect(r.Prompt).Score
+		if score(r.Source) {
+			out[i] = d.Detect(r.Prompt)
 		}
 	}
+}
+
+// parallel runs jobs on up to GOMAXPROCS goroutines. Each job writes only
+// its own rows' scores, so the result does not depend on the order.
+func parallel(jobs []func()) {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			j()
+		}()
+	}
+	wg.Wait()
+}
+
+// losoScores scores every source with a model trained without it (outer)
+// and, for every pair of sources, each of the two with a model trained
+// without both (pair[a][i] for row i of source b, a != b: the score the
+// threshold for held-out source a is chosen on). One model per pair serves
+// both directions.
+func losoScores(rows []evaluate.Row, exs []example, p params, srcs []string, nested bool) (outer []detect.Verdict, pair map[string][]float64) {
+	outer = make([]detect.Verdict, len(rows))
+	pair = map[string][]float64{}
+	var jobs []func()
+	for k, a := range srcs {
+		jobs = append(jobs, func() {
+			scoreWithout(rows, exs, p, func(x string) bool { return x == a }, func(x string) bool { return x == a }, outer)
+		})
+		pair[a] = make([]float64, len(rows))
+		if !nested {
+			continue
+		}
+		for _, b := range srcs[:k] {
+			jobs = append(jobs, func() {
+				skip := func(x string) bool { return x == a || x == b }
+				// Rows of b go into pair[a] and rows of a into pair[b]:
+				// disjoint rows, so the two writes never overlap.
+				tmp := make([]detect.Verdict, len(rows))
+				scoreWithout(rows, exs, p, skip, skip, tmp)
+				for i, r := range rows {
+					switch r.Source {
+					case b:
+						pair[a][i] = tmp[i].Score
+					case a:
+						pair[b][i] = tmp[i].Score
+					}
+				}
+			})
+		}
+	}
+	parallel(jobs)
+	return outer, pair
 }
 
 // leaveOneSourceOut scores every source with a model trained on the other
 // sources, at a threshold chosen on those other sources alone (each scored
 // by a model trained without it: nested leave-one-source-out), and reports
-// recall and false-positive rate per source and per family. It returns
-// whether each row was flagged.
-func leaveOneSourceOut(w io.Writer, rows []evaluate.Row, exs []example, p params) []bool {
+// recall and false-positive rate per source, pooled over all held-out rows,
+// and per family. It returns whether each row was flagged. With nested
+// false the threshold is fixed (fixed), for quick experiments.
+func leaveOneSourceOut(w io.Writer, rows []evaluate.Row, exs []example, p params, nested bool, fixed float64, scoresFile string) []bool {
 	srcs := sources(rows)
 	flagged := make([]bool, len(rows))
-	fmt.Fprintf(w, "leave-one-source-out (%d sources; threshold chosen among %v on the other sources' own held-out scores: highest recall at FPR <= %.2f):\n",
-		len(srcs), thresholdSweep, maxFPR)
+	if nested {
+		fmt.Fprintf(w, "leave-one-source-out (%d sources; threshold chosen among %v on the other sources' own held-out scores: highest recall at FPR <= %.2f):\n",
+			len(srcs), thresholdSweep, maxFPR)
+	} else {
+		fmt.Fprintf(w, "leave-one-source-out (%d sources; fixed threshold %.2f, not nested):\n", len(srcs), fixed)
+	}
+	outer, pair := losoScores(rows, exs, p, srcs, nested)
+	if scoresFile != "" {
+		writeScores(scoresFile, rows, outer)
+	}
+	var all [4]int
 	for _, held := range srcs {
-		inner := make([]float64, len(rows))
-		var rest []int
-		for i, r := range rows {
-			if r.Source != held {
-				rest = append(rest, i)
+		t := fixed
+		if nested {
+			var rest []int
+			for i, r := range rows {
+				if r.Source != held {
+					rest = append(rest, i)
+				}
 			}
+			t = pickThreshold(rows, pair[held], rest)
 		}
-		for _, s := range srcs {
-			if s != held {
-				scoreWithout(rows, exs, p, func(x string) bool { return x == held || x == s }, s, inner)
-			}
-		}
-		t := pickThreshold(rows, inner, rest)
-		outer := make([]float64, len(rows))
-		scoreWithout(rows, exs, p, func(x string) bool { return x == held }, held, outer)
-		var tp, fp, fn, tn int
+		var c [4]int // tp, fp, fn, tn
 		for i, r := range rows {
 			if r.Source != held {
 				continue
 			}
-			flagged[i] = outer[i] >= t
+			flagged[i] = outer[i].Score >= t
 			switch {
 			case r.Injection && flagged[i]:
-				tp++
+				c[0]++
 			case r.Injection:
-				fn++
+				c[2]++
 			case flagged[i]:
-				fp++
+				c[1]++
 			default:
-				tn++
+				c[3]++
 			}
 		}
-		fmt.Fprintf(w, "  held out %-18s threshold %.2f: recall %s, FPR %s (injection %d, benign %d)\n",
-			held, t, rate(tp, tp+fn), rate(fp, fp+tn), tp+fn, fp+tn)
+		for k := range c {
+			all[k] += c[k]
+		}
+		fmt.Fprintf(w, "  held out %-24s threshold %.2f: recall %s, FPR %s (injection %d, benign %d)\n",
+			held, t, rate(c[0], c[0]+c[2]), rate(c[1], c[1]+c[3]), c[0]+c[2], c[1]+c[3])
 	}
+	fmt.Fprintf(w, "  pooled over every held-out row: recall %s, FPR %s (injection %d, benign %d)\n",
+		rate(all[0], all[0]+all[2]), rate(all[1], all[1]+all[3]), all[0]+all[2], all[1]+all[3])
 	return flagged
+}
+
+// writeScores writes each row's held-out verdict (rules, model, combined) as
+// CSV, for studying how rules and model should be combined.
+func writeScores(path string, rows []evaluate.Row, v []detect.Verdict) {
+	f, err := os.Create(path)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	cw := csv.NewWriter(f)
+	_ = cw.Write([]string{"source", "category", "injection", "rules", "model", "score", "length"})
+	for i, r := range rows {
+		_ = cw.Write([]string{r.Source, r.Category, strconv.FormatBool(r.Injection), strconv.FormatFloat(v[i].RuleScore, 'f', 4, 64),
+			strconv.FormatFloat(v[i].ModelScore, 'f', 4, 64), strconv.FormatFloat(v[i].Score, 'f', 4, 64), strconv.Itoa(len(r.Prompt))})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		fail(err)
+	}
 }
 
 // rate formats a/b, or "-" when b is 0.

@@ -46,7 +46,9 @@ func main() {
 	report := flag.String("report", "", "also write the report to this file")
 	folds := flag.Int("folds", 5, "cross-validation folds (0 = none)")
 	loso := flag.Bool("loso", true, "leave-one-source-out cross-validation")
+	nested := flag.Bool("nested", true, "choose each held-out source's threshold on the other sources (nested LOSO); false: use -threshold")
 	missesFile := flag.String("misses", "", "write the held-out misjudged rows to this file")
+	scoresFile := flag.String("scores", "", "write every row's leave-one-source-out rule, model and combined scores to this CSV file")
 	threshold := flag.Float64("threshold", guard.DefaultThreshold, "threshold the report measures at")
 	p := params{}
 	flag.IntVar(&p.epochs, "epochs", 30, "training epochs")
@@ -79,7 +81,7 @@ func main() {
 	}
 	var losoFlags []bool
 	if *loso {
-		losoFlags = leaveOneSourceOut(w, rows, exs, p)
+		losoFlags = leaveOneSourceOut(w, rows, exs, p, *nested, *threshold, *scoresFile)
 	}
 
 	bias, weights := train(exs, p)
