@@ -7,6 +7,7 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -86,6 +87,8 @@ type modelRoute struct {
 	targets []*target
 	// total bounds the whole request for this model.
 	total time.Duration
+	// kind is config.KindChat or config.KindEmbeddings.
+	kind string
 }
 
 type target struct {
@@ -101,6 +104,10 @@ type target struct {
 	// drop are the chat parameters removed before this target is called:
 	// the requested model's drop_params and, in a chain, the member's own.
 	drop []string
+	// dims is the vector size an embeddings target is asked for when the
+	// request names none: the chain's dimensions, else the member's (0: the
+	// upstream model's own).
+	dims int
 }
 
 // BuildError is a failed build; Diagnostics carry file positions when the
@@ -155,6 +162,9 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 		return nil, err
 	}
 	b.buildModels()
+	if err := b.checkEmbeddingModels(); err != nil {
+		return nil, err
+	}
 	return b.g, nil
 }
 
@@ -281,7 +291,7 @@ func dropParams(requested, member *config.ModelSpec) []string {
 func (b *builder) buildModels() {
 	for _, m := range b.spec.Models {
 		b.g.modelNames = append(b.g.modelNames, m.Name)
-		route := &modelRoute{name: m.Name, total: m.TotalTimeout}
+		route := &modelRoute{name: m.Name, total: m.TotalTimeout, kind: cmp.Or(m.Kind, config.KindChat)}
 		members := []*config.ModelSpec{m}
 		if m.IsChain() {
 			members = members[:0]
@@ -305,6 +315,7 @@ func (b *builder) buildModels() {
 				backoff:   mm.RetryBackoff,
 				price:     priceOf(mm),
 				drop:      dropParams(m, mm),
+				dims:      cmp.Or(m.Dimensions, mm.Dimensions),
 			})
 		}
 		b.g.models[m.Name] = route
@@ -431,6 +442,8 @@ type ModelInfo struct {
 	Provider      string   `json:"provider,omitempty"`
 	UpstreamModel string   `json:"upstream_model,omitempty"`
 	Fallback      []string `json:"fallback,omitempty"`
+	// Kind is "embeddings" for an embeddings model (empty for chat).
+	Kind string `json:"kind,omitempty"`
 }
 
 // Models describes every model in declaration order.
@@ -439,10 +452,10 @@ func (g *Generation) Models() []ModelInfo {
 	for _, name := range g.modelNames {
 		m := g.spec.Model(name)
 		if m.IsChain() {
-			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback})
+			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback, Kind: embeddingsKind(m)})
 			continue
 		}
-		out = append(out, ModelInfo{Name: name, Provider: m.Provider, UpstreamModel: m.Upstream})
+		out = append(out, ModelInfo{Name: name, Provider: m.Provider, UpstreamModel: m.Upstream, Kind: embeddingsKind(m)})
 	}
 	return out
 }

@@ -41,13 +41,17 @@ import (
 const (
 	RouteGenerate = "generate"
 	RouteChat     = "chat"
+	// RouteEmbeddings is POST /v1/embeddings (embed.go).
+	RouteEmbeddings = "embeddings"
 )
 
 // Request is one pipeline request, already decoded from its route.
 type Request struct {
-	ID         string
-	Route      string
-	Chat       *pb.ChatRequest
+	ID    string
+	Route string
+	Chat  *pb.ChatRequest
+	// Embeddings is set (and Chat nil) on the embeddings route.
+	Embeddings *pb.EmbeddingsRequest
 	ClientIP   string
 	APIKeyHash string
 	// Headers, lower-cased, without Authorization and Cookie.
@@ -90,6 +94,8 @@ type Result struct {
 	Refusal string
 	// Reasoning is a reasoning model's thinking, when the provider streamed it.
 	Reasoning string
+	// Embeddings is the answer on the embeddings route.
+	Embeddings *pb.EmbedResponse
 }
 
 // Error is a failed request as the contract shows it; the api package turns
@@ -141,6 +147,11 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 	defer context.AfterFunc(rt.stopping, func() { cancel(errShuttingDown) })()
 	tr := &Trace{Generation: g.ID, Headers: map[string]string{}}
 	rt.metrics.requestStarted()
+	if req.Route == RouteEmbeddings {
+		res, err := g.serveEmbeddings(ctx, req, tr, w, rt.metrics)
+		rt.finish(g, req, tr, res, err)
+		return
+	}
 
 	var (
 		res *Result
@@ -152,6 +163,9 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 		if route = g.models[req.Chat.Model]; route == nil {
 			err = unknownModel(req)
 		}
+	}
+	if err == nil {
+		err = route.checkKind(req)
 	}
 	if err == nil {
 		err = route.checkParams(req.Chat)
@@ -229,11 +243,12 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			RequestId:  req.ID,
 			Route:      req.Route,
 			Request:    req.Chat,
+			Embeddings: req.Embeddings,
 			ClientIp:   req.ClientIP,
 			ApiKeyHash: req.APIKeyHash,
 			Headers:    req.Headers,
 		}
-		sreq.MaxCostNanos, sreq.CostKnown = g.worstCost(req.Chat)
+		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
 		results := make([]stageResult, len(group))
 		if len(group) == 1 {
 			results[0] = g.callStage(ctx, group[0], sreq)
@@ -266,7 +281,7 @@ type stageResult struct {
 // once on the restarted process.
 func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest) stageResult {
 	start := time.Now()
-	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request,
+	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request, Embeddings: sreq.Embeddings,
 		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown}
 	c, err := s.proc.Client(ctx)
 	var resp *pb.StageResponse
@@ -358,7 +373,7 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 		return e
 	}
 	span.Outcome = "continue"
-	if resp.Mutated != nil {
+	if resp.Mutated != nil && req.Chat != nil {
 		req.Chat = resp.Mutated
 	}
 	return nil
@@ -509,7 +524,10 @@ func (g *Generation) tryOnce(ctx context.Context, req *Request, t *target, attem
 	if c == nil {
 		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin unavailable (restarting)"}
 	}
-	creq := &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: t.paramsFor(req.Chat)}
+	var creq *pb.CompleteRequest
+	if req.Chat != nil { // nil on the embeddings route
+		creq = &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: t.paramsFor(req.Chat)}
+	}
 	return attempt(ctx, t, c, creq, commit)
 }
 
@@ -777,7 +795,7 @@ func streamErr(actx, reqCtx context.Context, err error) *pb.ProviderError {
 // finish runs after the answer is written: After hooks, metrics, trackers.
 func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, err *Error) {
 	end := time.Now()
-	model := req.Chat.GetModel()
+	model := req.model()
 	if !g.HasModel(model) {
 		// Client-chosen names must not become metric labels.
 		model = "unknown"
@@ -813,6 +831,7 @@ func (g *Generation) runAfter(req *Request, res *Result, ok bool) {
 		if res != nil {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
+		embedAfter(after, req, res)
 		c := s.proc.ClientNow()
 		if c == nil {
 			continue
@@ -841,7 +860,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 		StartUnixNano:  req.Start.UnixNano(),
 		EndUnixNano:    end.UnixNano(),
 		Request:        req.Chat,
-		RequestedModel: req.Chat.GetModel(),
+		RequestedModel: req.model(),
 		Attempts:       tr.Attempts,
 		Stages:         tr.Stages,
 		ClientKeyHash:  hashKey(req),
@@ -861,6 +880,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 			ev.Annotations["cost_usd"] = sdk.FormatUSD(res.CostNanos)
 		}
 	}
+	embedEvent(ev, req, res)
 	if err != nil {
 		ev.Status = int32(err.Status)
 		ev.ErrorCode = err.Code
