@@ -35,6 +35,9 @@ func prepare(ev *sdk.Event, logPrompts bool) {
 		}
 	}
 	ev.Response = redacted(ev.Response)
+	for i, in := range ev.GetEmbeddings().GetInput() {
+		ev.Embeddings.Input[i] = redacted(in)
+	}
 }
 
 // secretKey reports whether an annotation's name suggests a credential.
