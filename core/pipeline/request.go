@@ -227,12 +227,12 @@ func (t *target) paramsFor(chat *pb.ChatRequest) *pb.ChatRequest {
 }
 
 func unknownModel(req *Request) *Error {
-	if req.Route == RouteChat {
+	if req.Route != RouteGenerate { // OpenAI's answer on its routes
 		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation", Counter: sdk.CountValidation,
-			Message: fmt.Sprintf("The model %q does not exist", req.Chat.Model)}
+			Message: fmt.Sprintf("The model %q does not exist", req.model())}
 	}
 	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation", Counter: sdk.CountValidation,
-		Message: fmt.Sprintf("unknown model %q", req.Chat.Model)}
+		Message: fmt.Sprintf("unknown model %q", req.model())}
 }
 
 // runStages runs the stages in order; the first Reject (in declared order)
