@@ -238,6 +238,8 @@ func validateOpenAIEmbed(req *openAIEmbedRequest, bodyErr error) ([]string, int,
 			}
 			ids = [][]int{flat}
 		}
+		// A failed decoding above may have filled texts partly.
+		texts = make([]string, 0, len(ids))
 		tokens := 0
 		for _, l := range ids {
 			texts = append(texts, fmt.Sprint(l))
