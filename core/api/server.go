@@ -1,5 +1,5 @@
 // Package api is the gateway's HTTP surface on gorilla/mux: the pipeline
-// routes (/generate, /v1/chat/completions), the informational routes
+// routes (/generate, /v1/chat/completions, /v1/embeddings), the informational routes
 // (/models, /health, /security-*, /metrics), the admin API, request ids,
 // Server-Timing and the one error writer.
 package api
