@@ -96,6 +96,30 @@ model "smart-router" {
   fallback = ["gpt-4o-primary", "gemini-secondary", "openrouter-fallback"]
 }
 
+# Embeddings models (POST /v1/embeddings). Both answer 1536-dimension
+# vectors (OpenAI's native size; Gemini is asked for it), so smart-embed can
+# fall back from one to the other without changing the size of the vectors a
+# client stores. A request's own `dimensions` overrides it for every member.
+model "embed-openai" {
+  kind     = "embeddings"
+  provider = "openai"
+  upstream = "text-embedding-3-small"
+}
+
+model "embed-gemini" {
+  kind        = "embeddings"
+  provider    = "gemini"
+  upstream    = "gemini-embedding-001"
+  dimensions  = 1536
+  drop_params = ["user"]
+}
+
+model "smart-embed" {
+  kind       = "embeddings"
+  fallback   = ["embed-openai", "embed-gemini"]
+  dimensions = 1536
+}
+
 pipeline "default" {
   # Virtual keys (docs/keys.md): LLMGW_REQUIRE_KEYS=1 refuses requests without
   # a valid key; keys live in Redis when REDIS_URL is set, else under

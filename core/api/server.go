@@ -1,5 +1,5 @@
 // Package api is the gateway's HTTP surface on gorilla/mux: the pipeline
-// routes (/generate, /v1/chat/completions), the informational routes
+// routes (/generate, /v1/chat/completions, /v1/embeddings), the informational routes
 // (/models, /health, /security-*, /metrics), the admin API, request ids,
 // Server-Timing and the one error writer.
 package api
@@ -51,6 +51,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	})
 	r.HandleFunc("/generate", s.generate).Methods(http.MethodPost)
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
+	r.HandleFunc("/v1/embeddings", s.embeddings).Methods(http.MethodPost)
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models/{model:.+}", s.openAIModel).Methods(http.MethodGet)
@@ -201,7 +202,7 @@ func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, route str
 		var req *pipeline.Request
 		req, derr = s.decode(r, route, body, start)
 		if derr == nil {
-			if req.Chat.Stream {
+			if req.Chat.GetStream() {
 				if n := s.streams.Add(1); n > int64(s.settings.MaxStreams) {
 					s.streams.Add(-1)
 					fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many streams open; retry shortly")
@@ -211,9 +212,12 @@ func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, route str
 			}
 			a := answer{w: w, r: r, req: req, created: start.Unix()}
 			var pw pipeline.Writer
-			if route == pipeline.RouteChat {
+			switch route {
+			case pipeline.RouteChat:
 				pw = &chatWriter{answer: a}
-			} else {
+			case pipeline.RouteEmbeddings:
+				pw = &embeddingsWriter{answer: a}
+			default:
 				pw = &generateWriter{answer: a}
 			}
 			s.rt.Serve(r.Context(), req, pw)
@@ -226,12 +230,16 @@ func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, route str
 
 func (s *Server) decode(r *http.Request, route string, body []byte, start time.Time) (*pipeline.Request, *decodeError) {
 	var (
-		chat *pb.ChatRequest
-		err  *decodeError
+		chat  *pb.ChatRequest
+		embed *pb.EmbeddingsRequest
+		err   *decodeError
 	)
-	if route == pipeline.RouteChat {
+	switch route {
+	case pipeline.RouteChat:
 		chat, err = decodeChat(body)
-	} else {
+	case pipeline.RouteEmbeddings:
+		embed, err = decodeEmbeddings(body)
+	default:
 		chat, err = decodeGenerate(body)
 	}
 	if err != nil {
@@ -241,6 +249,7 @@ func (s *Server) decode(r *http.Request, route string, body []byte, start time.T
 		ID:         requestID(r),
 		Route:      route,
 		Chat:       chat,
+		Embeddings: embed,
 		ClientIP:   clientIP(r),
 		APIKeyHash: apiKeyHash(r),
 		Headers:    stageHeaders(r),

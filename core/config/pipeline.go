@@ -166,8 +166,21 @@ type ModelSpec struct {
 	// removes from requests for this model instead of refusing them when a
 	// provider cannot honour them: an operator's explicit choice.
 	DropParams []string
+	// Kind is KindChat (default) or KindEmbeddings: the route the model
+	// serves. A chain's kind is its members'.
+	Kind string
+	// Dimensions is the vector size an embeddings model returns when the
+	// request does not ask for one (sent to the provider as its dimensions
+	// parameter); 0 leaves it to the upstream model.
+	Dimensions int
 	Range      hcl.Range
 }
+
+// Model kinds (the model block's kind).
+const (
+	KindChat       = "chat"
+	KindEmbeddings = "embeddings"
+)
 
 // StageSpec is a `stage "NAME" { … }` block inside `pipeline`.
 type StageSpec struct {
@@ -320,6 +333,8 @@ type modelBody struct {
 	RetryBackoff     string            `hcl:"retry_backoff,optional"`
 	Price            map[string]string `hcl:"price,optional"`
 	DropParams       []string          `hcl:"drop_params,optional"`
+	Kind             string            `hcl:"kind,optional"`
+	Dimensions       *int              `hcl:"dimensions,optional"`
 }
 
 type stageBody struct {
@@ -597,6 +612,7 @@ func (p *parser) model(b *hcl.Block) {
 			p.errf(attrRange(b, "drop_params"), "Invalid drop_params", "model %q: drop_params: %q is not a parameter the gateway can drop (one of %s)", m.Name, d, strings.Join(sdk.DroppableParams, ", "))
 		}
 	}
+	p.modelKind(b, m, body)
 	if body.Retries != nil {
 		if *body.Retries < 0 || *body.Retries > 5 {
 			p.errf(attrRange(b, "retries"), "Invalid retries", "retries must be between 0 and 5")
@@ -771,6 +787,7 @@ func (p *parser) checkChain(m *ModelSpec) {
 			seen[r] = name
 		}
 	}
+	p.checkChainKind(m, m.Fallback)
 }
 
 // checkTargets resolves a balanced model: its targets are direct models
@@ -790,6 +807,7 @@ func (p *parser) checkTargets(m *ModelSpec) {
 		}
 		seen[name] = true
 	}
+	p.checkChainKind(m, m.Targets)
 }
 
 // ctyToGo converts a cty value to plain Go values for koanf.

@@ -141,7 +141,7 @@ func (tr *Trace) annotate(k, v string) {
 // (StageAfterRequest.response).
 func (r *Result) completeResponse() *pb.CompleteResponse {
 	return &pb.CompleteResponse{Id: r.ID, Content: r.Content, FinishReason: r.FinishReason, Usage: r.Usage, Model: r.UpstreamModel,
-		Refusal: r.Refusal, ReasoningContent: r.Reasoning}
+		Refusal: r.Refusal, ReasoningContent: r.Reasoning, ToolCalls: r.ToolCalls, LogprobsJson: r.LogprobsJSON, MoreChoices: r.MoreChoices}
 }
 
 // acceptAnswer takes a stage's ANSWER for serving, or, when it cannot be

@@ -7,6 +7,7 @@ package pipeline
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -95,6 +96,8 @@ type modelRoute struct {
 	steps []routeStep
 	// total bounds the whole request for this model.
 	total time.Duration
+	// kind is config.KindChat or config.KindEmbeddings.
+	kind string
 }
 
 // routeStep is one member of a route: a target or a balanced model.
@@ -136,6 +139,10 @@ type target struct {
 	// stats are the direct model's in-flight count and latency, for the
 	// balancers.
 	stats *deployStats
+	// dims is the vector size an embeddings target is asked for when the
+	// request names none: the chain's dimensions, else the member's (0: the
+	// upstream model's own).
+	dims int
 }
 
 // BuildError is a failed build; Diagnostics carry file positions when the
@@ -191,6 +198,9 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 		return nil, err
 	}
 	b.buildModels(prev)
+	if err := b.checkEmbeddingModels(); err != nil {
+		return nil, err
+	}
 	return b.g, nil
 }
 
@@ -300,6 +310,17 @@ func (b *builder) buildTrackers() error {
 	return nil
 }
 
+// dimensions is the vector size asked of an embeddings target reached
+// through way: the outermost model's that sets one (0: the upstream's own).
+func dimensions(way ...*config.ModelSpec) int {
+	for _, m := range way {
+		if m.Dimensions > 0 {
+			return m.Dimensions
+		}
+	}
+	return 0
+}
+
 // dropParams is the union of the drop_params of the models on the way from
 // the requested model to a direct one (each listed once).
 func dropParams(way ...*config.ModelSpec) []string {
@@ -325,7 +346,7 @@ func (b *builder) buildModels(prev *Generation) {
 	}
 	for _, m := range b.spec.Models {
 		b.g.modelNames = append(b.g.modelNames, m.Name)
-		route := &modelRoute{name: m.Name, total: m.TotalTimeout}
+		route := &modelRoute{name: m.Name, total: m.TotalTimeout, kind: cmp.Or(m.Kind, config.KindChat)}
 		switch {
 		case m.IsDirect():
 			route.targets = []*target{b.target(m)}
@@ -384,6 +405,7 @@ func (b *builder) target(way ...*config.ModelSpec) *target {
 		price:     priceOf(mm),
 		drop:      dropParams(way...),
 		stats:     b.g.deploys[mm.Name],
+		dims:      dimensions(way...),
 	}
 }
 
@@ -520,6 +542,8 @@ type ModelInfo struct {
 	Fallback      []string `json:"fallback,omitempty"`
 	Targets       []string `json:"targets,omitempty"`
 	Strategy      string   `json:"strategy,omitempty"`
+	// Kind is "embeddings" for an embeddings model (empty for chat).
+	Kind string `json:"kind,omitempty"`
 }
 
 // Models describes every model in declaration order.
@@ -529,13 +553,13 @@ func (g *Generation) Models() []ModelInfo {
 		m := g.spec.Model(name)
 		switch {
 		case m.IsChain():
-			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback})
+			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback, Kind: embeddingsKind(m)})
 			continue
 		case m.IsBalanced():
-			out = append(out, ModelInfo{Name: name, Targets: m.Targets, Strategy: m.Strategy})
+			out = append(out, ModelInfo{Name: name, Targets: m.Targets, Strategy: m.Strategy, Kind: embeddingsKind(m)})
 			continue
 		}
-		out = append(out, ModelInfo{Name: name, Provider: m.Provider, UpstreamModel: m.Upstream})
+		out = append(out, ModelInfo{Name: name, Provider: m.Provider, UpstreamModel: m.Upstream, Kind: embeddingsKind(m)})
 	}
 	return out
 }

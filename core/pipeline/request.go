@@ -42,13 +42,17 @@ import (
 const (
 	RouteGenerate = "generate"
 	RouteChat     = "chat"
+	// RouteEmbeddings is POST /v1/embeddings (embed.go).
+	RouteEmbeddings = "embeddings"
 )
 
 // Request is one pipeline request, already decoded from its route.
 type Request struct {
-	ID         string
-	Route      string
-	Chat       *pb.ChatRequest
+	ID    string
+	Route string
+	Chat  *pb.ChatRequest
+	// Embeddings is set (and Chat nil) on the embeddings route.
+	Embeddings *pb.EmbeddingsRequest
 	ClientIP   string
 	APIKeyHash string
 	// Headers, lower-cased, without Authorization and Cookie.
@@ -103,6 +107,8 @@ type Result struct {
 	LogprobsJSON string
 	// MoreChoices are choices 1…n-1 of an n > 1 answer.
 	MoreChoices []*pb.Choice
+	// Embeddings is the answer on the embeddings route.
+	Embeddings *pb.EmbedResponse
 }
 
 // Error is a failed request as the contract shows it; the api package turns
@@ -154,6 +160,11 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 	defer context.AfterFunc(rt.stopping, func() { cancel(errShuttingDown) })()
 	tr := &Trace{Generation: g.ID, Headers: map[string]string{}}
 	rt.metrics.requestStarted()
+	if req.Route == RouteEmbeddings {
+		res, err := g.serveEmbeddings(ctx, req, tr, w, rt.metrics)
+		rt.finish(g, req, tr, res, err)
+		return
+	}
 
 	var (
 		res *Result
@@ -165,6 +176,9 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 		if route = g.models[req.Chat.Model]; route == nil {
 			err = unknownModel(req)
 		}
+	}
+	if err == nil {
+		err = route.checkKind(req)
 	}
 	if err == nil {
 		err = route.checkParams(req.Chat)
@@ -231,12 +245,12 @@ func (t *target) paramsFor(chat *pb.ChatRequest) *pb.ChatRequest {
 }
 
 func unknownModel(req *Request) *Error {
-	if req.Route == RouteChat {
+	if req.Route != RouteGenerate { // OpenAI's answer on its routes
 		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation", Counter: sdk.CountValidation,
-			Message: fmt.Sprintf("The model %q does not exist", req.Chat.Model)}
+			Message: fmt.Sprintf("The model %q does not exist", req.model())}
 	}
 	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation", Counter: sdk.CountValidation,
-		Message: fmt.Sprintf("unknown model %q", req.Chat.Model)}
+		Message: fmt.Sprintf("unknown model %q", req.model())}
 }
 
 // runStages runs the stages in order; the first Reject (in declared order)
@@ -247,13 +261,14 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			RequestId:  req.ID,
 			Route:      req.Route,
 			Request:    req.Chat,
+			Embeddings: req.Embeddings,
 			ClientIp:   req.ClientIP,
 			ApiKeyHash: req.APIKeyHash,
 			Headers:    req.Headers,
 			// A copy: applying this group's answers adds to tr's map.
 			Annotations: maps.Clone(tr.Annotations),
 		}
-		sreq.MaxCostNanos, sreq.CostKnown = g.worstCost(req.Chat)
+		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
 		results := make([]stageResult, len(group))
 		if len(group) == 1 {
 			results[0] = g.callStage(ctx, group[0], sreq)
@@ -290,7 +305,7 @@ type stageResult struct {
 // once on the restarted process.
 func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest) stageResult {
 	start := time.Now()
-	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request,
+	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request, Embeddings: sreq.Embeddings,
 		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown,
 		Annotations: sreq.Annotations}
 	c, err := s.proc.Client(ctx)
@@ -383,7 +398,7 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 		return acceptAnswer(s, r, req, tr, span, m)
 	}
 	span.Outcome = "continue"
-	if resp.Mutated != nil {
+	if resp.Mutated != nil && req.Chat != nil {
 		req.Chat = resp.Mutated
 	}
 	return nil
@@ -541,7 +556,10 @@ func (g *Generation) tryOnce(ctx context.Context, req *Request, t *target, attem
 	if c == nil {
 		return nil, &pb.ProviderError{Class: sdk.ClassTransport, Message: "provider plugin unavailable (restarting)"}
 	}
-	creq := &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: t.paramsFor(req.Chat)}
+	var creq *pb.CompleteRequest
+	if req.Chat != nil { // nil on the embeddings route
+		creq = &pb.CompleteRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: t.paramsFor(req.Chat)}
+	}
 	return attempt(ctx, t, c, creq, commit)
 }
 
@@ -773,7 +791,7 @@ func streamErr(actx, reqCtx context.Context, err error) *pb.ProviderError {
 // finish runs after the answer is written: After hooks, metrics, trackers.
 func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, err *Error) {
 	end := time.Now()
-	model := req.Chat.GetModel()
+	model := req.model()
 	if !g.HasModel(model) {
 		// Client-chosen names must not become metric labels.
 		model = "unknown"
@@ -822,6 +840,7 @@ func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
 		if res != nil {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
+		embedAfter(after, req, res)
 		c := s.proc.ClientNow()
 		if c == nil {
 			continue
@@ -850,7 +869,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 		StartUnixNano:  req.Start.UnixNano(),
 		EndUnixNano:    end.UnixNano(),
 		Request:        eventRequest(req.Chat),
-		RequestedModel: req.Chat.GetModel(),
+		RequestedModel: req.model(),
 		Attempts:       tr.Attempts,
 		Stages:         tr.Stages,
 		ClientKeyHash:  hashKey(req),
@@ -872,6 +891,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 			ev.Annotations["cost_usd"] = sdk.FormatUSD(res.CostNanos)
 		}
 	}
+	embedEvent(ev, req, res)
 	if err != nil {
 		ev.Status = int32(err.Status)
 		ev.ErrorCode = err.Code

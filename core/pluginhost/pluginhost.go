@@ -345,7 +345,9 @@ func (p *Process) start() (*sdk.Client, error) {
 		GRPCDialOptions: []grpc.DialOption{
 			grpc.WithInitialWindowSize(1 << 20),
 			grpc.WithInitialConnWindowSize(1 << 20),
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16 << 20)),
+			// An embeddings answer of 2048 inputs × 3072 dimensions is
+			// 25 MB of float32s.
+			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64 << 20)),
 		},
 	}
 	if sum != nil {

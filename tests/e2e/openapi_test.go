@@ -256,7 +256,7 @@ func keys(m map[string]any) []string {
 // minute per value of the X-Conformance-Bucket header, so a test gets a 429
 // by sending two requests with a fresh bucket.
 func conformanceHCL(s *sim) string {
-	return providersHCL(s) + fmt.Sprintf(`
+	return providersHCL(s) + embeddingsHCL() + fmt.Sprintf(`
 plugin "virtual-keys" {
   path = %q
 }
@@ -322,6 +322,7 @@ func startConformance(t testing.TB) (*sim, *gateway) {
 	s.fault(t, "gpt-4o-failing", "500")
 	s.fault(t, "gpt-4o-slow", "timeout")
 	s.fault(t, "gpt-4o-cut", "cut-stream")
+	failEmbeddings(t, s)
 	g := startGateway(t, writePipeline(t, conformanceHCL(s)), "LLMGW_ADMIN_TOKEN="+conformanceAdminToken)
 	return s, g
 }
@@ -338,7 +339,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 
 	// Every route the host serves is in the document, and nothing else.
 	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
-		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/models", "/v1/models/{model}"}
+		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/models/{model}"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documented paths %v, want %v", got, want)
@@ -448,6 +449,24 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	post("chat 502 stream", cc, chat("failing", "x", map[string]any{"stream": true}), nil, 502, "all_providers_failed")
 	post("chat 504", cc, chat("slow", "x", nil), nil, 504, "deadline_exceeded")
 
+	// /v1/embeddings
+	const em = "/v1/embeddings"
+	texts := []string{"one", "two", "three"}
+	post("embeddings", em, map[string]any{"model": "smart-embed", "input": texts, "encoding_format": "float"}, nil, 200, "")
+	post("embeddings base64", em, map[string]any{"model": "embed-gemini", "input": "one", "encoding_format": "base64", "dimensions": 256, "user": "u"}, nil, 200, "")
+	post("embeddings tokens", em, map[string]any{"model": "embed-openai", "input": [][]int{{1, 2}, {3}}}, nil, 200, "")
+	post("embeddings fallback", em, map[string]any{"model": "embed-fallback", "input": texts}, nil, 200, "")
+	post("embeddings no input", em, map[string]any{"model": "embed-openai"}, nil, 400, "missing_field")
+	post("embeddings empty input", em, map[string]any{"model": "embed-openai", "input": ""}, nil, 400, "invalid_value")
+	post("embeddings unsupported", em, map[string]any{"model": "embed-gemini-strict", "input": "x", "user": "u"}, nil, 400, "unsupported_parameter")
+	post("embeddings chat model", em, map[string]any{"model": "gpt-4o-primary", "input": "x"}, nil, 400, "wrong_model_kind")
+	post("embeddings unknown model", em, map[string]any{"model": "nope", "input": "x"}, nil, 404, "model_not_found")
+	add("embeddings 415", "POST", em, raw("POST", em, "text/plain", "hello", nil), 415, "unsupported_media_type")
+	post("embeddings 429 first", em, map[string]any{"model": "embed-openai", "input": "x"}, bucket("embeddings"), 200, "")
+	post("embeddings 429", em, map[string]any{"model": "embed-openai", "input": "x"}, bucket("embeddings"), 429, "rate_limit_exceeded")
+	post("embeddings 502", em, map[string]any{"model": "embed-failing", "input": "x"}, nil, 502, "all_providers_failed")
+	post("chat on an embeddings model", cc, chat("embed-openai", "x", nil), nil, 400, "wrong_model_kind")
+
 	// The informational routes.
 	for _, p := range []string{"/models", "/v1/models", "/health", "/security-status", "/security-metrics", "/metrics", "/openapi.json"} {
 		add(p, "GET", p, get(t, u+p), 200, "")
@@ -459,7 +478,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		t.Errorf("405 must say which methods are allowed: Allow %q", r.header.Get("Allow"))
 	}
 	add("no route", "GET", "/nope", get(t, u+"/nope"), 404, "not_found")
-	add("no route POST", "POST", "/v1/embeddings", raw("POST", "/v1/embeddings", "application/json", `{}`, nil), 404, "not_found")
+	add("no route POST", "POST", "/v1/completions", raw("POST", "/v1/completions", "application/json", `{}`, nil), 404, "not_found")
 
 	// The admin API.
 	admin := map[string]string{"Authorization": "Bearer " + conformanceAdminToken}

@@ -331,6 +331,9 @@ func invalid(status int, code, param, msg string) *sdk.StageResponse {
 
 // Process validates and scans one request.
 func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	if req.GetRoute() == routeEmbeddings {
+		return checkEmbeddings(req.GetEmbeddings()), nil
+	}
 	chat := req.GetRoute() == "chat"
 	cr := req.GetRequest()
 	if rej := s.validate(chat, cr); rej != nil {

@@ -550,7 +550,19 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(gr)
+	return p.postJSON(ctx, callCtx, req.GetUpstreamModel(), method, query, gr)
+}
+
+// postJSON sends body as JSON to model:method (see post).
+func (p *Provider) postJSON(ctx, callCtx context.Context, model, method, query string, v any) (*http.Response, error) {
+	if p.key == "" {
+		return nil, sdk.Fail(sdk.ClassAuth, 0, 0, "", "gemini: no API key configured")
+	}
+	model = strings.TrimSpace(model)
+	if model == "" {
+		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "gemini: no upstream model given")
+	}
+	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "gemini: cannot encode the request")
 	}

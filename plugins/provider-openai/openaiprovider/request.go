@@ -199,9 +199,10 @@ func flavorParams(flavor string) []string {
 }
 
 // Capabilities implements sdk.CapabilityReporter: the host then refuses
-// (400 unsupported_parameter) what the flavor's API would refuse or drop.
+// (400 unsupported_parameter) what the flavor's API would refuse or drop;
+// and embeddings where the flavor serves them.
 func (p *Provider) Capabilities() []string {
-	return append(flavorParams(p.flavor), sdk.CapProviderStream)
+	return append(append(flavorParams(p.flavor), sdk.CapProviderStream), embeddingCaps(p.flavor)...)
 }
 
 func paramCaps(names ...string) []string {

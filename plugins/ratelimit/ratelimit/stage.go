@@ -159,7 +159,7 @@ func (s *Stage) Close() error { return s.closeBackend() }
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	var cbuf [8]limiter.Check
 	var rbuf [8]*rule
-	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), req.GetRequest().GetModel(), false)
+	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.RequestModel(req), false)
 	if len(checks) == 0 {
 		return sdk.Continue(), nil
 	}
@@ -282,7 +282,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	}
 	var cbuf [8]limiter.Check
 	var rbuf [8]*rule
-	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), req.GetRequest().GetModel(), true)
+	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.AfterRequestModel(req), true)
 	if len(checks) == 0 {
 		return nil
 	}

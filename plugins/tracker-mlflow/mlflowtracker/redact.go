@@ -40,6 +40,9 @@ func prepare(ev *sdk.Event, logPrompts bool) {
 	}
 	ev.Response, ev.Refusal = redacted(ev.Response), redacted(ev.Refusal)
 	redactCalls(ev.ToolCalls)
+	for i, in := range ev.GetEmbeddings().GetInput() {
+		ev.Embeddings.Input[i] = redacted(in)
+	}
 }
 
 // redactCalls hides tool-call arguments (they carry what the user said);

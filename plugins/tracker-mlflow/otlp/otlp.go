@@ -167,6 +167,9 @@ func EventSpans(ev *sdk.Event) []*tracepb.Span {
 	for i, at := range ev.Attempts {
 		spans = append(spans, attemptSpan(ev, traceID, rootID, i, at))
 	}
+	if ev.Route == RouteEmbeddings {
+		embeddingSpans(ev, spans)
+	}
 	return spans
 }
 
@@ -176,6 +179,8 @@ func rootName(route string) string {
 		return "POST /generate"
 	case "chat":
 		return "POST /v1/chat/completions"
+	case RouteEmbeddings:
+		return "POST /v1/embeddings"
 	case "":
 		return "request"
 	}

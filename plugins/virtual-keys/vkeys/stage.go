@@ -101,7 +101,7 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 		}
 		return s.refuse(ip), nil
 	}
-	model := req.GetRequest().GetModel()
+	model := sdk.RequestModel(req)
 	if !k.allows(model) {
 		return sdk.Rejection{Status: 403, Code: "model_not_allowed", Param: "model", Category: "auth",
 			Message: fmt.Sprintf("this key may not use the model %q", model)}.Response(), nil

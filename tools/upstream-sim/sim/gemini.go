@@ -156,6 +156,9 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 	model, method := rest[:i], rest[i+1:]
 	var stream bool
 	switch method {
+	case "embedContent", "batchEmbedContents":
+		s.geminiEmbed(w, r, model, method)
+		return
 	case "generateContent":
 	case "streamGenerateContent":
 		stream = true

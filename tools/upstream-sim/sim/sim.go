@@ -416,6 +416,12 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/v1/chat/completions":
 		s.chat(w, r, apiOpenRouter)
 		return
+	case "/v1/embeddings", "/embeddings":
+		s.openAIEmbed(w, r, apiOpenAI)
+		return
+	case "/api/v1/embeddings":
+		s.openAIEmbed(w, r, apiOpenRouter)
+		return
 	case "/v1/models", "/models", "/api/v1/models", "/openai/v1/models":
 		if r.Method != http.MethodGet {
 			notAllowed(w, apiOpenAI)

@@ -1,0 +1,52 @@
+package sdk
+
+import pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+
+// EmbeddingParams are the optional embeddings parameters a provider may
+// declare with ParamCap (e.g. "provider.param.dimensions"), as ChatParams are
+// for chat. The host refuses a request that sets one a provider of its
+// model's chain did not declare (400 unsupported_parameter) before any call.
+var EmbeddingParams = []string{"dimensions", "user"}
+
+// MaxEmbeddingInputs is the most inputs one embeddings request may carry
+// (OpenAI's limit; Gemini's batchEmbedContents takes 100 per call, which its
+// provider splits).
+const MaxEmbeddingInputs = 2048
+
+// EmbeddingParamsSet lists the optional parameters req sets, in
+// EmbeddingParams' order.
+func EmbeddingParamsSet(req *pb.EmbeddingsRequest) []string {
+	var out []string
+	if req.Dimensions != nil {
+		out = append(out, "dimensions")
+	}
+	if req.GetUser() != "" {
+		out = append(out, "user")
+	}
+	return out
+}
+
+// DropEmbeddingParam clears parameter name from req (a model's drop_params;
+// only "user" may be dropped: a vector of another size is another answer).
+func DropEmbeddingParam(req *pb.EmbeddingsRequest, name string) {
+	if name == "user" {
+		req.User = ""
+	}
+}
+
+// RequestModel is the pipeline model a stage request names, on every route
+// (the chat request's model, or the embeddings request's).
+func RequestModel(req *pb.StageRequest) string {
+	if e := req.GetEmbeddings(); e != nil {
+		return e.GetModel()
+	}
+	return req.GetRequest().GetModel()
+}
+
+// AfterRequestModel is RequestModel for an After call.
+func AfterRequestModel(req *pb.StageAfterRequest) string {
+	if e := req.GetEmbeddings(); e != nil {
+		return e.GetModel()
+	}
+	return req.GetRequest().GetModel()
+}
