@@ -452,6 +452,9 @@ func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState
 	}
 	var chunks []*sdk.StreamChunk
 	for i := range gr.Candidates {
+		if int(gr.Candidates[i].Index) >= st.want {
+			continue // never more choices than asked
+		}
 		cc, err := p.candidateChunks(gr, &gr.Candidates[i], status, st)
 		if err != nil {
 			return false, err
