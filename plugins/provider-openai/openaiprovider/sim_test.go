@@ -2,6 +2,7 @@ package openaiprovider
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -12,13 +13,15 @@ import (
 )
 
 // TestAgainstSimulator runs every fault of bin/upstream-sim through the
-// provider, streaming or not, on its OpenAI, OpenRouter and Groq routes.
+// provider, streaming or not, on its OpenAI, OpenRouter, Groq and Azure routes.
 // The simulator runs in-process.
 func TestAgainstSimulator(t *testing.T) {
 	srv := httptest.NewServer(sim.New(sim.Config{}))
 	t.Cleanup(srv.Close)
 	base := srv.URL
-	routes := map[string]string{"openai": "/v1", "openrouter": "/api/v1", "groq": "/openai/v1"}
+	// Azure's base URL is the resource endpoint: the provider adds the
+	// deployment path and api-version, the simulator answers them.
+	routes := map[string]string{"openai": "/v1", "openrouter": "/api/v1", "groq": "/openai/v1", "azure": ""}
 	faults := []struct {
 		fault     string
 		class     sdk.ErrorClass // 0: success
@@ -85,6 +88,58 @@ func TestAgainstSimulator(t *testing.T) {
 						t.Errorf("message %q", pe.Message)
 					}
 				})
+			}
+		}
+	}
+}
+
+// TestToolCallsAgainstSimulator: on each flavor's route, plain and
+// streamed, the simulator's tool call reaches the host whole (deltas joined
+// by index) with arguments valid for the function.
+func TestToolCallsAgainstSimulator(t *testing.T) {
+	srv := httptest.NewServer(sim.New(sim.Config{}))
+	t.Cleanup(srv.Close)
+	routes := map[string]string{"openai": "/v1", "openrouter": "/api/v1", "groq": "/openai/v1"}
+	for flavor, path := range routes {
+		for _, stream := range []bool{false, true} {
+			p := newTestProvider(t, flavor, `{"api_key":"`+testKey+`","base_url":"`+srv.URL+path+`","flavor":"`+flavor+`"}`)
+			req := toolLoopRequest()
+			req.Request.Messages = req.Request.Messages[:1] // the question only: the model calls
+			req.Request.N, req.Request.Logprobs, req.Request.TopLogprobs = nil, false, nil
+			req.Request.ResponseFormat, req.Request.JsonSchema = "", nil
+			var calls []*sdk.ToolCall
+			var finish string
+			if stream {
+				chunks, err := collect(context.Background(), p, req)
+				if err != nil {
+					t.Fatalf("%s stream: %v", flavor, err)
+				}
+				joined := map[int32]*sdk.ToolCall{}
+				for _, c := range chunks {
+					if c.FinishReason != "" {
+						finish = c.FinishReason
+					}
+					for _, d := range c.ToolCalls {
+						if joined[d.Index] == nil {
+							joined[d.Index] = &sdk.ToolCall{Id: d.Id, Name: d.Name}
+						}
+						joined[d.Index].Arguments += d.Arguments
+					}
+				}
+				for i := range int32(len(joined)) {
+					calls = append(calls, joined[i])
+				}
+			} else {
+				resp, err := p.Complete(context.Background(), req)
+				if err != nil {
+					t.Fatalf("%s: %v", flavor, err)
+				}
+				calls, finish = resp.ToolCalls, resp.FinishReason
+			}
+			var args struct{ City string }
+			if len(calls) != 1 || calls[0].Name != "get_weather" || !strings.HasPrefix(calls[0].Id, "call_") ||
+				json.Unmarshal([]byte(calls[0].Arguments), &args) != nil || args.City == "" || finish != "tool_calls" {
+				t.Errorf("%s stream=%v: calls %v finish %q", flavor, stream, calls, finish)
 			}
 		}
 	}

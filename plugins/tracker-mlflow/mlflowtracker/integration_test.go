@@ -284,10 +284,10 @@ func pipeOf(t *testing.T, dir string) *pipe {
 	return p
 }
 
-// checkSpansWithPython reads one trace back with MLflow's own Python client
-// and checks what the UI shows: span types, chat-shaped inputs and outputs,
-// the model and provider of the attempts.
-func checkSpansWithPython(t *testing.T, uri, traceID string) {
+// readTraceWithPython reads one trace back with MLflow's own Python client:
+// each span as the UI shows it (type, inputs, outputs, model, provider,
+// token usage, tools, message format) as JSON.
+func readTraceWithPython(t *testing.T, uri, traceID string) []byte {
 	t.Helper()
 	bin, err := mlflowBinary()
 	if err != nil {
@@ -301,6 +301,7 @@ print(json.dumps({"state": str(tr.info.state), "spans": [
     {"name": s.name, "type": s.span_type, "parent": s.parent_id, "status": str(s.status.status_code),
      "inputs": s.inputs, "outputs": s.outputs, "model": s.attributes.get("mlflow.llm.model"),
      "provider": s.attributes.get("mlflow.llm.provider"), "usage": s.attributes.get("mlflow.chat.tokenUsage"),
+     "tools": s.attributes.get("mlflow.chat.tools"), "format": s.attributes.get("mlflow.message.format"),
      "events": [e.name for e in s.events]}
     for s in tr.data.spans]}))
 `
@@ -310,6 +311,14 @@ print(json.dumps({"state": str(tr.info.state), "spans": [
 	if err != nil {
 		t.Fatalf("python client: %v\n%s", err, out)
 	}
+	return out
+}
+
+// checkSpansWithPython checks what the UI shows of one trace: span types,
+// chat-shaped inputs and outputs, the model and provider of the attempts.
+func checkSpansWithPython(t *testing.T, uri, traceID string) {
+	t.Helper()
+	out := readTraceWithPython(t, uri, traceID)
 	var tr struct {
 		Spans []struct {
 			Name, Type, Parent, Status, Model, Provider string
@@ -347,6 +356,76 @@ print(json.dumps({"state": str(tr.info.state), "spans": [
 	}
 	if types["CHAIN"] != 1 || types["CHAT_MODEL"] != 2 || types["GUARDRAIL"] != 1 {
 		t.Errorf("span types %v, want 1 CHAIN, 2 CHAT_MODEL, 1 GUARDRAIL", types)
+	}
+}
+
+// TestToolLoopShowsInMLflow: MLflow's own client reads the tools offered,
+// the tool calls made and the tool result back from the CHAT_MODEL span,
+// in the OpenAI chat format the Traces UI renders.
+func TestToolLoopShowsInMLflow(t *testing.T) {
+	srv := startMLflow(t)
+	client, _ := mlflowapi.New(srv.URL(), 5*time.Second)
+	h := sdktest.Start(t, sdk.Plugin{Name: "tracker-mlflow", Version: "test", Tracker: New})
+	experiment := uniqueName(t)
+	id := h.MustConfigure(t, sdk.KindTracker, "mlflow", testConfig(srv.URL(), experiment, t.TempDir()))
+	ev := makeEvent("ok", 0)
+	ev.Route = "chat"
+	ev.Request.Tools = []*sdk.Tool{{Type: "function", Name: "get_weather", ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}}}`}}
+	ev.Request.Messages = append(ev.Request.Messages,
+		&sdk.Message{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: "call_1", Type: "function", Name: "get_weather", Arguments: `{"city":"Paris"}`}}},
+		&sdk.Message{Role: "tool", ToolCallId: "call_1", Content: "11 degrees"})
+	ev.Response, ev.FinishReason = "", "tool_calls"
+	ev.ToolCalls = []*sdk.ToolCall{{Id: "call_2", Type: "function", Name: "get_weather", Arguments: `{"city":"Lyon"}`}}
+	if acked, err := h.Track(ctx(t), id, []*sdk.Event{ev}); err != nil || len(acked) != 1 {
+		t.Fatalf("Track: %v %v", acked, err)
+	}
+	got := waitTraces(t, client, experiment, 1, 30*time.Second)
+	out := readTraceWithPython(t, srv.URL(), got[ev.RequestId][0].TraceID)
+	var tr struct {
+		Spans []struct {
+			Type   string
+			Format string
+			Tools  []struct {
+				Type     string
+				Function struct{ Name string }
+			}
+			Inputs struct {
+				Messages []struct {
+					Role       string
+					ToolCalls  []map[string]any `json:"tool_calls"`
+					ToolCallID string           `json:"tool_call_id"`
+				}
+			}
+			Outputs struct {
+				Choices []struct {
+					Message struct {
+						Content   *string
+						ToolCalls []map[string]any `json:"tool_calls"`
+					}
+					FinishReason string `json:"finish_reason"`
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(out, &tr); err != nil {
+		t.Fatalf("python client output %s: %v", out, err)
+	}
+	chat := 0
+	for _, s := range tr.Spans {
+		if s.Type != "CHAT_MODEL" {
+			continue
+		}
+		chat++
+		m := s.Inputs.Messages
+		o := s.Outputs.Choices
+		if s.Format != "openai" || len(s.Tools) != 1 || s.Tools[0].Function.Name != "get_weather" || len(m) != 4 ||
+			len(m[2].ToolCalls) != 1 || m[3].ToolCallID != "call_1" || len(o) != 1 || o[0].Message.Content != nil ||
+			len(o[0].Message.ToolCalls) != 1 || o[0].FinishReason != "tool_calls" {
+			t.Errorf("the chat span does not show the tool loop: %s", out)
+		}
+	}
+	if chat != 1 {
+		t.Errorf("%d CHAT_MODEL spans: %s", chat, out)
 	}
 }
 
