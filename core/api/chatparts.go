@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -238,7 +239,7 @@ func checkDataURL(s string) string {
 	switch {
 	case !ok || !isBase64:
 		return "a data URL must have the form data:image/png;base64,<data>"
-	case !contains(imageTypes, strings.ToLower(mediaType)):
+	case !slices.Contains(imageTypes, strings.ToLower(mediaType)):
 		return fmt.Sprintf("the image type must be one of %s (got %q)", strings.Join(imageTypes, ", "), mediaType)
 	case base64.StdEncoding.DecodedLen(len(data)) > maxImageBytes+3:
 		return fmt.Sprintf("the image is larger than %d bytes", maxImageBytes)
@@ -256,15 +257,6 @@ func checkDataURL(s string) string {
 		return fmt.Sprintf("the image is larger than %d bytes", maxImageBytes)
 	}
 	return ""
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // toolCallJSON is a tool call of an assistant message, as clients send it.

@@ -14,70 +14,40 @@ import (
 // (gemini-secondary, provider-gemini against the simulator's Gemini wire),
 // and a fallback from OpenAI to Gemini in the middle of a tool loop.
 
-// gemWeatherTool is a strict OpenAI tool, as the SDKs send it.
-var gemWeatherTool = map[string]any{"type": "function", "function": map[string]any{
-	"name": "get_weather", "description": "Current weather in a city.", "strict": true,
-	"parameters": map[string]any{
-		"type": "object", "additionalProperties": false, "required": []string{"city", "unit"},
-		"properties": map[string]any{
-			"city": map[string]any{"type": "string"},
-			"unit": map[string]any{"type": "string", "enum": []string{"celsius", "fahrenheit"}},
-		},
-	},
-}}
+// gemCall is a tool call of an answer, whole.
+type gemCall struct{ ID, Type, Name, Arguments string }
 
-// gemToolCall is one tool call of a chat answer.
-type gemToolCall struct {
-	Index    *int   `json:"index"`
-	ID       string `json:"id"`
-	Type     string `json:"type"`
-	Function struct {
-		Name      string `json:"name"`
-		Arguments string `json:"arguments"`
-	} `json:"function"`
-}
-
-type gemChatAnswer struct {
-	Model   string `json:"model"`
-	Choices []struct {
-		Message struct {
-			Role      string        `json:"role"`
-			Content   *string       `json:"content"`
-			ToolCalls []gemToolCall `json:"tool_calls"`
-		} `json:"message"`
-		FinishReason string `json:"finish_reason"`
-	} `json:"choices"`
-}
-
-func gemChat(t *testing.T, g *gateway, body map[string]any) gemChatAnswer {
+// firstCall is the first tool call of a's first choice.
+func firstCall(t *testing.T, a chatAnswer) gemCall {
 	t.Helper()
-	r := postJSON(t, g.url()+"/v1/chat/completions", body, nil)
-	if r.status != 200 {
-		t.Fatalf("chat: %d %s", r.status, r.body)
+	if len(a.Choices[0].Message.ToolCalls) == 0 {
+		t.Fatalf("no tool call in %+v", a)
 	}
-	var a gemChatAnswer
-	if err := json.Unmarshal(r.body, &a); err != nil || len(a.Choices) != 1 {
-		t.Fatalf("chat answer: %v %s", err, r.body)
-	}
-	return a
+	tc := a.Choices[0].Message.ToolCalls[0]
+	return gemCall{tc.ID, tc.Type, tc.Function.Name, tc.Function.Arguments}
+}
+
+func gemChat(t *testing.T, g *gateway, body map[string]any) chatAnswer {
+	t.Helper()
+	return decodeAnswer(t, postJSON(t, g.url()+"/v1/chat/completions", body, nil))
 }
 
 // gemCheckWeatherCall checks a get_weather call's id and arguments.
-func gemCheckWeatherCall(t *testing.T, tc gemToolCall) {
+func gemCheckWeatherCall(t *testing.T, tc gemCall) {
 	t.Helper()
 	var args struct{ City, Unit string }
-	if tc.Type != "function" || tc.Function.Name != "get_weather" || !strings.HasPrefix(tc.ID, "call_") || len(tc.ID) > 40 ||
-		json.Unmarshal([]byte(tc.Function.Arguments), &args) != nil || args.City == "" || (args.Unit != "celsius" && args.Unit != "fahrenheit") {
+	if tc.Type != "function" || tc.Name != "get_weather" || !strings.HasPrefix(tc.ID, "call_") || len(tc.ID) > 40 ||
+		json.Unmarshal([]byte(tc.Arguments), &args) != nil || args.City == "" || (args.Unit != "celsius" && args.Unit != "fahrenheit") {
 		t.Errorf("tool call %+v", tc)
 	}
 }
 
 // gemToolTurn is what an SDK appends after a call: the assistant message
 // echoed, and the tool's result.
-func gemToolTurn(tc gemToolCall, result string) []any {
+func gemToolTurn(tc gemCall, result string) []any {
 	return []any{
 		map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": tc.ID, "type": "function",
-			"function": map[string]any{"name": tc.Function.Name, "arguments": tc.Function.Arguments}}}},
+			"function": map[string]any{"name": tc.Name, "arguments": tc.Arguments}}}},
 		map[string]any{"role": "tool", "tool_call_id": tc.ID, "content": result},
 	}
 }
@@ -87,17 +57,17 @@ func TestGeminiToolLoopThroughTheGateway(t *testing.T) {
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	messages := []any{map[string]any{"role": "user", "content": "What is the weather in Paris?"}}
 	a := gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": messages,
-		"tools": []any{gemWeatherTool}, "tool_choice": map[string]any{"type": "function", "function": map[string]any{"name": "get_weather"}}})
+		"tools": []any{weatherTool}, "tool_choice": map[string]any{"type": "function", "function": map[string]any{"name": "get_weather"}}})
 	c := a.Choices[0]
 	if c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 || (c.Message.Content != nil && *c.Message.Content != "") {
 		t.Fatalf("turn 1: %+v", a)
 	}
-	tc := c.Message.ToolCalls[0]
+	tc := firstCall(t, a)
 	gemCheckWeatherCall(t, tc)
 
 	// Turn 2: the SDK echoes the assistant message and adds the result.
 	messages = append(messages, gemToolTurn(tc, `{"temp_c": 11, "sky": "cloudy"}`)...)
-	a = gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": messages, "tools": []any{gemWeatherTool}})
+	a = gemChat(t, g, map[string]any{"model": "gemini-secondary", "messages": messages, "tools": []any{weatherTool}})
 	c = a.Choices[0]
 	if c.FinishReason != "stop" || len(c.Message.ToolCalls) != 0 || c.Message.Content == nil ||
 		!strings.Contains(*c.Message.Content, `tool results: {"temp_c":11,"sky":"cloudy"}`) {
@@ -113,18 +83,26 @@ func TestGeminiStreamedToolCallThroughTheGateway(t *testing.T) {
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	sr := postStream(t, g.url()+"/v1/chat/completions", map[string]any{"model": "gemini-secondary", "stream": true,
 		"messages": []any{map[string]any{"role": "user", "content": "Weather in Rome?"}},
-		"tools":    []any{gemWeatherTool}, "tool_choice": "required"})
+		"tools":    []any{weatherTool}, "tool_choice": "required"})
 	if sr.status != 200 || !sr.done() {
 		t.Fatalf("stream: %d %s", sr.status, sr.raw)
 	}
 	// Assemble the deltas as the SDKs do: by index, arguments joined.
-	calls := map[int]*gemToolCall{}
+	calls := map[int]*gemCall{}
 	finish := ""
 	for _, ev := range sr.events[:len(sr.events)-1] {
 		var ch struct {
 			Choices []struct {
 				Delta struct {
-					ToolCalls []gemToolCall `json:"tool_calls"`
+					ToolCalls []struct {
+						Index    *int   `json:"index"`
+						ID       string `json:"id"`
+						Type     string `json:"type"`
+						Function struct {
+							Name      string `json:"name"`
+							Arguments string `json:"arguments"`
+						} `json:"function"`
+					} `json:"tool_calls"`
 				} `json:"delta"`
 				FinishReason *string `json:"finish_reason"`
 			} `json:"choices"`
@@ -139,13 +117,13 @@ func TestGeminiStreamedToolCallThroughTheGateway(t *testing.T) {
 				}
 				cur := calls[*d.Index]
 				if cur == nil {
-					cur = &gemToolCall{}
+					cur = &gemCall{}
 					calls[*d.Index] = cur
 				}
 				if d.ID != "" {
-					cur.ID, cur.Type, cur.Function.Name = d.ID, d.Type, d.Function.Name
+					cur.ID, cur.Type, cur.Name = d.ID, d.Type, d.Function.Name
 				}
-				cur.Function.Arguments += d.Function.Arguments
+				cur.Arguments += d.Function.Arguments
 			}
 			if c.FinishReason != nil {
 				finish = *c.FinishReason
@@ -218,7 +196,7 @@ func TestGeminiImageDataURLThroughTheGateway(t *testing.T) {
 func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
 	s := startSim(t)
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
-	tools := []any{gemWeatherTool}
+	tools := []any{weatherTool}
 	calls := func(want map[string]int) {
 		t.Helper()
 		if _, by := s.requests(t); by["gpt-4o"] != want["gpt-4o"] || by["gemini-2.0-flash"] != want["gemini-2.0-flash"] {
@@ -235,7 +213,7 @@ func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
 		t.Fatalf("turn on OpenAI: %+v", a)
 	}
 	calls(map[string]int{"gpt-4o": 1})
-	messages = append(messages, gemToolTurn(a.Choices[0].Message.ToolCalls[0], "11 degrees")...)
+	messages = append(messages, gemToolTurn(firstCall(t, a), "11 degrees")...)
 	messages = append(messages, map[string]any{"role": "user", "content": "And call get_weather for Rome?"})
 
 	// 2. OpenAI fails: Gemini takes the history with OpenAI's call and
@@ -246,7 +224,7 @@ func TestFallbackFromOpenAIToGeminiMidToolLoop(t *testing.T) {
 	if c.FinishReason != "tool_calls" || len(c.Message.ToolCalls) != 1 {
 		t.Fatalf("turn on Gemini: %+v", a)
 	}
-	tc := c.Message.ToolCalls[0]
+	tc := firstCall(t, a)
 	gemCheckWeatherCall(t, tc)
 	calls(map[string]int{"gpt-4o": 2, "gemini-2.0-flash": 1})
 

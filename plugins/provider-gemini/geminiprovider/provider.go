@@ -287,8 +287,8 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 		ToolCalls:    p.toolCalls(calls, gr.ResponseID, 0),
 		LogprobsJson: c0.logprobsJSON(),
 	}
-	// n > 1: the other candidates, in Gemini's order.
-	for i := 1; i < len(gr.Candidates); i++ {
+	// n > 1: the other candidates, in Gemini's order (never more than asked).
+	for i := 1; i < len(gr.Candidates) && i < int(req.GetRequest().GetN()); i++ {
 		c := &gr.Candidates[i]
 		t, r := c.text()
 		cl := limitCalls(c.calls(), req.GetRequest(), 0)
@@ -452,6 +452,9 @@ func (p *Provider) streamEvent(gr *generateResponse, status int, st *streamState
 	}
 	var chunks []*sdk.StreamChunk
 	for i := range gr.Candidates {
+		if int(gr.Candidates[i].Index) >= st.want {
+			continue // never more choices than asked
+		}
 		cc, err := p.candidateChunks(gr, &gr.Candidates[i], status, st)
 		if err != nil {
 			return false, err

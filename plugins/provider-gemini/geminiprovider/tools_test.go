@@ -514,3 +514,28 @@ func TestSchemaFormatJSONSchema(t *testing.T) {
 		t.Errorf("bad schema_format: %v", err)
 	}
 }
+
+// TestModelIssuedCallIDsAreEchoed: a newer model's own functionCall.id is
+// the tool call's id, and the next turn sends it back on the call and on
+// its result (with the call's signature).
+func TestModelIssuedCallIDsAreEchoed(t *testing.T) {
+	rp := newReplay(t, reply{file: "function_call_with_id.json"})
+	p := providerFor(t, rp.srv.URL)
+	resp, err := p.Complete(context.Background(), lightsRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.ToolCalls) != 1 || resp.ToolCalls[0].Id != "fc_2pQ9vKx1" {
+		t.Fatalf("answer %+v", resp)
+	}
+	next := lightsRequest()
+	next.Request.Messages = append(next.Request.Messages, &sdk.Message{Role: "assistant", ToolCalls: resp.ToolCalls},
+		&sdk.Message{Role: "tool", ToolCallId: "fc_2pQ9vKx1", Content: "ok"})
+	gr, err := p.buildRequest(context.Background(), next.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(gr.Contents[1:])
+	sameJSON(t, "history", got, []byte(`[{"role":"model","parts":[{"functionCall":{"id":"fc_2pQ9vKx1","name":"set_light_color","args":{"rgb_hex":"00ff00"}},"thoughtSignature":"EqQBCqEBAdHtim9sig"}]},
+		{"role":"user","parts":[{"functionResponse":{"id":"fc_2pQ9vKx1","name":"set_light_color","response":{"output":"ok"}}}]}]`))
+}

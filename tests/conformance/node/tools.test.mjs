@@ -16,9 +16,9 @@ if (!base || !sim) {
 const client = new OpenAI({ baseURL: base.replace(/\/$/, '') + '/v1', apiKey: 'sk-conformance-node', maxRetries: 0, timeout: 30_000 });
 
 // The models whose every provider serves tools, structured outputs and
-// images; smart-router and gemini-secondary join once provider-gemini
-// declares those capabilities.
-const TOOL_MODELS = ['gpt-4o-primary'];
+// images: OpenAI, Gemini (provider-gemini maps them to its own wire), and
+// the chain of both.
+const TOOL_MODELS = ['gpt-4o-primary', 'gemini-secondary', 'smart-router'];
 
 const weatherTool = {
   type: 'function',

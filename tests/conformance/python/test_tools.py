@@ -19,9 +19,9 @@ import pytest
 from pydantic import BaseModel
 
 # The models whose every provider serves tools, structured outputs and
-# images. smart-router and gemini-secondary join once provider-gemini
-# declares those capabilities.
-TOOL_MODELS = ["gpt-4o-primary"]
+# images: OpenAI, Gemini (provider-gemini maps them to its own wire), and
+# the chain of both.
+TOOL_MODELS = ["gpt-4o-primary", "gemini-secondary", "smart-router"]
 
 WEATHER_TOOL = {
     "type": "function",

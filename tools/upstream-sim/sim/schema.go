@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -129,7 +130,7 @@ func (g *schemaGen) object(b *bytes.Buffer, n map[string]json.RawMessage, depth 
 	b.WriteByte('{')
 	first := true
 	for _, k := range objectKeys(n["properties"]) {
-		if depth >= maxSchemaDepth && !contains(required, k) {
+		if depth >= maxSchemaDepth && !slices.Contains(required, k) {
 			continue
 		}
 		if !first {
@@ -296,15 +297,6 @@ func intField(n map[string]json.RawMessage, k string) (int, bool) {
 		return i, err == nil
 	}
 	return int(f), ok
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // objectKeys lists a JSON object's keys in document order.
