@@ -112,7 +112,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	env := []string{"LLMGW_URL=" + g.url(), "LLMGW_ADMIN_TOKEN=" + adminToken, "LLMGW_PIPELINE=" + file,
 		"LLMGW_KEY_ID=" + keyID, "CHROMIUM=" + chromium, "SCREENSHOT_DIR=" + shots, "NO_COLOR=1"}
 	stop := backgroundTraffic(g)
-	out := runTool(t, 3*time.Minute, filepath.Join(root, "tests", "ui"), env, "node", "--test", "--test-reporter=tap", "dashboard.test.mjs")
+	out := runTool(t, 6*time.Minute, filepath.Join(root, "tests", "ui"), env, "node", "--test", "--test-reporter=tap", "dashboard.test.mjs")
 	stop()
 	if m := nodeSummary.FindStringSubmatch(out); m == nil || m[1] == "0" {
 		t.Fatalf("node --test ran no test:\n%s", tail(out, 4000))

@@ -59,6 +59,9 @@ function fmtDuration(s) {
   const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
   return d ? `${d}d ${h}h` : h ? `${h}h ${m}m` : m ? `${m}m ${s % 60}s` : `${s}s`;
 }
+// One formatter for every time shown: Date.toLocaleTimeString builds a new
+// one per call, which costs milliseconds each (300 rows: most of a second).
+const timeFmt = new Intl.DateTimeFormat(undefined, {hour: "2-digit", minute: "2-digit", second: "2-digit"});
 function sum(a) { return a.reduce((x, y) => x + (y || 0), 0); }
 
 // --- the pipeline picture -------------------------------------------------
@@ -139,6 +142,9 @@ function drawEdges(graph) {
   svg.setAttribute("width", box.scrollWidth);
   svg.setAttribute("height", box.scrollHeight);
   const find = (kind, name) => box.querySelector(`.node[data-kind="${kind}"][data-name="${CSS.escape(name)}"]`);
+  // Every position is read before any path is added: adding one would make
+  // the next read lay the page out again.
+  const paths = [];
   for (const m of graph.models) {
     const from = find("model", m.name);
     for (const t of m.targets) {
@@ -151,9 +157,10 @@ function drawEdges(graph) {
       const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
       path.setAttribute("d", `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`);
       if (m.chain) path.setAttribute("class", "chain");
-      svg.append(path);
+      paths.push(path);
     }
   }
+  svg.append(...paths);
 }
 
 // --- traffic --------------------------------------------------------------
@@ -244,10 +251,15 @@ function traceLink(r) {
   return el("a", {href: `/ui/trace/${encodeURIComponent(r.event_id)}`, target: "_blank", rel: "noopener noreferrer"}, "MLflow");
 }
 
+let lastRecent = "";
 function drawRecent(recent) {
+  // Redrawn only when a request finished since the last poll.
+  const sig = recent.length + (recent.length ? recent[0].request_id + recent[0].time : "") + (mlflow ? "m" : "");
+  if (sig === lastRecent) return;
+  lastRecent = sig;
   $("recent-count").textContent = `(${recent.length})`;
   $("recent-rows").replaceChildren(...recent.map((r) => el("tr", {class: r.status >= 400 ? "err" : "", "data-request-id": r.request_id},
-    el("td", {}, new Date(r.time).toLocaleTimeString()),
+    el("td", {}, timeFmt.format(new Date(r.time))),
     el("td", {}, r.key_id || "–"),
     el("td", {}, r.model),
     el("td", {}, r.model_used || "–"),
