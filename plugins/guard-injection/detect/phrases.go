@@ -162,6 +162,8 @@ var phraseGroups = map[string][]string{
 		"[end of input]", "end of user input", "[system]", "</user>", "end of document ----", "end of conversation",
 		"previous context cleared", "new instruction:", "[system](", "system: previous", "[/user]", "[end of user",
 		"input ends here", "user input ends", "end of user message", "[end of prompt]", "end of prompt ---", "---end",
+		"end user data ===", "=== end of", "end of user data", "<admin>", "</context>\n<", "assistant instructions:",
+		"instructions for the assistant:",
 		"end of instructions", "</user_input>", "<system>", "</system>",
 		"<|system|>", "new objective:", "[admin]",
 	},
@@ -179,7 +181,7 @@ var phraseGroups = map[string][]string{
 		"nevsimej si", "yok say", "gormezden gel", "unut", "تجاهل", "انس ", "نادیده بگیر", "فراموش کن", "نظرانداز",
 		"نظر انداز", "بھول جاؤ", "अनदेखा", "भूल जाओ", "नजरअंदाज", "উপেক্ষা", "ভুলে যাও", "bo qua", "quen di",
 		"เพิกเฉย", "ไม่ต้องสนใจ", "ละเว้น", "ลืม", "abaikan", "lupakan", "hiraukan", "huwag pansinin", "kalimutan",
-		"puuza", "sahau", "ignorera", "glom", "strunta i", "bortse fran", "ignorer", "glem ", "se bort fra",
+		"puuza", "sahau", "ignorera", "nie sluchaj", "nie stosuj sie", "ignoriere deine", "vergiss deine", "glom", "strunta i", "bortse fran", "ignorer", "glem ", "se bort fra",
 		"unohda", "ohita", "jata huomiotta", "sivuuta", "ignorati", "ignora toate", "uita ", "uitati",
 		"hagyd figyelmen kivul", "hagyja figyelmen kivul", "felejtsd el", "ne vedd figyelembe", "αγνοησε", "αγνοηστε",
 		"ξεχασε", "ξεχαστε", "התעלם", "שכח", "תשכח",
@@ -191,7 +193,7 @@ var phraseGroups = map[string][]string{
 		"pokyny", "instrukce", "pravidla", "pokynov", "instrukcie", "talimat", "kurallar", "التعليمات", "القواعد",
 		"تعليمات", "الأوامر", "دستورالعمل", "دستورات", "قوانین", "ہدایات", "قواعد", "निर्देश", "नियम", "নির্দেশ",
 		"নিয়ম", "huong dan", "quy tac", "chi dan", "คำสั่ง", "คำแนะนำ", "ข้อกำหนด", "instruksi", "arahan", "aturan",
-		"perintah", "tagubilin", "panuto", "mga utos", "maagizo", "maelekezo", "sheria", "instruktioner",
+		"perintah", "tagubilin", "panuto", "aufgabe", "polecen", "mga utos", "maagizo", "maelekezo", "sheria", "instruktioner",
 		"instruksjoner", "instruktionerne", "instruksjonene", "regler", "anvisningar", "direktiv", "ohjeet",
 		"ohjeita", "ohjeesi", "saannot", "saantoja", "instructiunile", "instructiuni", "regulile", "utasitas",
 		"szabaly", "οδηγιες", "κανονες", "εντολες", "הוראות", "הנחיות", "כללים",
@@ -204,7 +206,7 @@ var phraseGroups = map[string][]string{
 		"attention, ai", "attention language model", "attention llm", "ai screening tools", "ai reviewers:",
 		"ai agents:", "dear ai,", "instructions for the ai:", "instruction for the ai:", "message to the ai:",
 		"important instruction for the ai", "note pour l'ia", "hinweis an die ki", "hinweis fur die ki", "nota para la ia",
-		"nota per l'ia", "to the ai model:",
+		"nota per l'ia", "to the ai model:", "ki-assistent:", "ai assistant:", "ai-assistent:", "assistant ia :",
 	},
 	"late_relative": {
 		"my late grandmother", "my late grandma", "my late grandfather", "my late grandpa", "my deceased grandmother",
@@ -220,6 +222,7 @@ var phraseGroups = map[string][]string{
 		"your developer tell you", "your developers tell you", "you were instructed to", "instructions you were initialised",
 		"instructions you were initialized", "what you were told before", "told you before i", "tell you before i",
 		"your initial prompt", "your original prompt", "your hidden prompt", "your system message",
+		"your initial instructions", "your original instructions", "your hidden instructions", "your system instructions",
 	},
 	// Whole override phrases that name no instruction word ("forget what
 	// you were told", "wipe your memory").
@@ -232,7 +235,11 @@ var phraseGroups = map[string][]string{
 		"discard your prior programming", "discard your previous programming", "your only job now is",
 		"no longer have to follow", "don't have to follow your", "do not have to follow your", "no longer need to follow",
 		"escaped its developers", "escaped your developers", "free to say anything", "forget your programming",
-		"forget your training", "ignore your training", "ignore your programming",
+		"forget your training", "ignore your training", "ignore your programming", "on hold and answer",
+		"stop obeying", "quit following", "stop listening to your", "was a test, so", "instead of answering",
+		"your job changed", "your job has changed", "your task has changed", "your role has changed",
+		"you were configured with", "you were set up with", "the setup message", "granted an exemption",
+		"without content checks", "without safety checks", "must now email", "must now send", "must now forward",
 	},
 	// Override verbs of several words ("set aside every instruction").
 	"override_multi": {

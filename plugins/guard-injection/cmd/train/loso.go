@@ -168,6 +168,10 @@ func losoScores(rows []evaluate.Row, exs []example, p params, srcs []string, nes
 		for _, b := range srcs[:k] {
 			jobs = append(jobs, func() {
 				skip := func(x string) bool { return x == a || x == b }
+				// These models only choose thresholds; fewer epochs keep the
+				// S·(S−1)/2 of them affordable.
+				p := p
+				p.epochs = p.innerEpochs
 				// Rows of b go into pair[a] and rows of a into pair[b]:
 				// disjoint rows, so the two writes never overlap.
 				tmp := make([]detect.Verdict, len(rows))

@@ -32,12 +32,15 @@ type example struct {
 }
 
 type params struct {
-	epochs  int
-	lr      float64
-	l2      float64
-	seed    uint64
-	bag     int
-	lenBins bool
+	epochs int
+	// innerEpochs trains the nested leave-one-source-out models, which only
+	// choose thresholds.
+	innerEpochs int
+	lr          float64
+	l2          float64
+	seed        uint64
+	bag         int
+	lenBins     bool
 }
 
 func main() {
@@ -52,6 +55,7 @@ func main() {
 	threshold := flag.Float64("threshold", guard.DefaultThreshold, "threshold the report measures at")
 	p := params{}
 	flag.IntVar(&p.epochs, "epochs", 30, "training epochs")
+	flag.IntVar(&p.innerEpochs, "inner-epochs", 10, "training epochs of the nested leave-one-source-out models that choose thresholds")
 	flag.Float64Var(&p.lr, "lr", 0.05, "AdaGrad learning rate")
 	flag.Float64Var(&p.l2, "l2", 1e-4, "L2 penalty per example")
 	flag.Uint64Var(&p.seed, "seed", 1, "random seed (shuffling and folds)")
@@ -73,8 +77,8 @@ func main() {
 		defer f.Close()
 		w = io.MultiWriter(os.Stdout, f)
 	}
-	fmt.Fprintf(w, "training data: %d rows from %v, seed %d, %d epochs, lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features\n",
-		len(rows), sources(rows), p.seed, p.epochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets)
+	fmt.Fprintf(w, "training data: %d rows from %v, seed %d, %d epochs (%d for the nested threshold models), lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features, model weight %g\n",
+		len(rows), sources(rows), p.seed, p.epochs, p.innerEpochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets, detect.DefaultModelWeight)
 
 	if *folds > 1 {
 		crossValidate(w, rows, exs, *folds, p, *threshold, *missesFile)
