@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/hashicorp/go-hclog v1.6.3
 	github.com/llmgw/llmgw/sdk/go v0.0.0
+	github.com/llmgw/llmgw/tools/upstream-sim v0.0.0-00010101000000-000000000000
 )
 
 require (

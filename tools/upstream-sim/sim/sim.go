@@ -50,10 +50,11 @@ const (
 	apiGroq
 	apiOpenRouter
 	apiGemini
+	apiAnthropic
 	numAPIs
 )
 
-var apiNames = [numAPIs]string{"openai", "groq", "openrouter", "gemini"}
+var apiNames = [numAPIs]string{"openai", "groq", "openrouter", "gemini", "anthropic"}
 
 // faultState is an immutable snapshot of the fault configuration.
 type faultState struct {
@@ -414,6 +415,9 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/v1/chat/completions":
 		s.chat(w, r, apiOpenRouter)
 		return
+	case "/v1/messages":
+		s.anthropic(w, r)
+		return
 	case "/v1/models", "/models", "/api/v1/models", "/openai/v1/models":
 		if r.Method != http.MethodGet {
 			notAllowed(w, apiOpenAI)
@@ -628,6 +632,8 @@ func errorBody(api apiKind, e apiError) any {
 			msg = e.message
 		}
 		return openRouterErrorBody{Error: openRouterErrorDetail{Code: e.status, Message: msg, Metadata: e.orMeta}}
+	case apiAnthropic:
+		return anthropicErrorBody{Type: "error", Error: anthropicErrorDetail{Type: anthropicErrorType(e.status), Message: e.message}, RequestID: "req_sim"}
 	}
 	return openAIErrorBody{Error: openAIErrorDetail{Message: e.message, Type: e.typ, Param: nullable(e.param), Code: nullable(e.code)}}
 }
@@ -645,7 +651,7 @@ func writeError(w http.ResponseWriter, api apiKind, e apiError) {
 	if e.retry && api != apiGemini {
 		h := w.Header()
 		h.Set("Retry-After", "1")
-		if api != apiOpenRouter {
+		if api != apiOpenRouter && api != apiAnthropic {
 			h.Set("X-Ratelimit-Limit-Requests", "3")
 			h.Set("X-Ratelimit-Remaining-Requests", "0")
 			h.Set("X-Ratelimit-Reset-Requests", "1s")
