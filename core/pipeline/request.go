@@ -90,6 +90,9 @@ type Result struct {
 	Refusal string
 	// Reasoning is a reasoning model's thinking, when the provider streamed it.
 	Reasoning string
+	// ToolCalls are the tool calls the model made, each whole (its stream
+	// deltas joined by index).
+	ToolCalls []*pb.ToolCall
 }
 
 // Error is a failed request as the contract shows it; the api package turns
@@ -725,6 +728,7 @@ type streamAccumulator struct {
 	b, refusal, reasoning strings.Builder
 	res                   Result
 	ended                 bool
+	calls                 map[int32]*pb.ToolCall // by ToolCall.Index
 }
 
 // add folds a chunk in and reports whether it carries anything for the
@@ -742,11 +746,38 @@ func (a *streamAccumulator) add(chunk *pb.StreamChunk) bool {
 	}
 	a.refusal.WriteString(chunk.Refusal)
 	a.reasoning.WriteString(chunk.ReasoningContent)
-	if chunk.Content == "" && chunk.FinishReason == "" && chunk.Refusal == "" && chunk.ReasoningContent == "" {
+	a.addToolCalls(chunk.ToolCalls)
+	if chunk.Content == "" && chunk.FinishReason == "" && chunk.Refusal == "" && chunk.ReasoningContent == "" && len(chunk.ToolCalls) == 0 {
 		return false
 	}
 	a.b.WriteString(chunk.Content)
 	return true
+}
+
+// addToolCalls joins tool-call deltas: the first delta of a call (by index)
+// brings its id, type and name, every delta a fragment of the arguments.
+func (a *streamAccumulator) addToolCalls(deltas []*pb.ToolCall) {
+	for _, d := range deltas {
+		if a.calls == nil {
+			a.calls = map[int32]*pb.ToolCall{}
+		}
+		c := a.calls[d.Index]
+		if c == nil {
+			c = &pb.ToolCall{Index: d.Index}
+			a.calls[d.Index] = c
+			a.res.ToolCalls = append(a.res.ToolCalls, c)
+		}
+		if d.Id != "" {
+			c.Id = d.Id
+		}
+		if d.Type != "" {
+			c.Type = d.Type
+		}
+		if d.Name != "" {
+			c.Name = d.Name
+		}
+		c.Arguments += d.Arguments
+	}
 }
 
 // result is the stream's Result, or a failure when it ended without a
@@ -853,6 +884,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 	if res != nil {
 		ev.ModelUsed, ev.Provider, ev.UpstreamModel = res.ModelUsed, res.Provider, res.UpstreamModel
 		ev.Response, ev.FinishReason, ev.Usage = res.Content, res.FinishReason, res.Usage
+		ev.ToolCalls = res.ToolCalls
 		if res.CostKnown {
 			ev.Annotations = maps.Clone(ev.Annotations)
 			if ev.Annotations == nil {
