@@ -80,7 +80,7 @@ func TestMessagesAnswer(t *testing.T) {
 	a, rec := testAnswer(pipeline.RouteChat, false)
 	res := &pipeline.Result{Content: "Let me check.", FinishReason: "tool_calls", ModelUsed: "claude-sonnet",
 		ToolCalls: []*pb.ToolCall{{Id: "toolu_1", Type: "function", Name: "get_weather", Arguments: `{"city":"Paris"}`}, {Id: "toolu_2", Name: "f", Arguments: "not json"}},
-		Usage: &pb.Usage{PromptTokens: 2160, CompletionTokens: 9, TotalTokens: 2169, CachedTokens: 2048, CacheCreationTokens: 100}}
+		Usage:     &pb.Usage{PromptTokens: 2160, CompletionTokens: 9, TotalTokens: 2169, CachedTokens: 2048, CacheCreationTokens: 100}}
 	newMessagesWriter(a).Complete(res, &pipeline.Trace{Headers: map[string]string{}})
 	want := `{"id":"msg_r1","type":"message","role":"assistant","model":"claude-sonnet","content":[` +
 		`{"type":"text","text":"Let me check."},{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}},{"type":"tool_use","id":"toolu_2","name":"f","input":{}}],` +
