@@ -3,9 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 
@@ -78,14 +76,7 @@ func anthropicError(e *pipeline.Error, requestID string) anthropicErrorBody {
 
 // writeAnthropicError is writeError in Anthropic's shape.
 func writeAnthropicError(w http.ResponseWriter, r *http.Request, e *pipeline.Error) {
-	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
-	}
-	status := e.Status
-	if status == 499 {
-		status = http.StatusBadRequest // the client is gone; nothing will read this
-	}
-	writeJSON(w, status, anthropicError(e, requestID(r)))
+	writeErrorBody(w, e, anthropicError(e, requestID(r)))
 }
 
 // failAnthropic is fail for the /v1/messages route: host-side refusals

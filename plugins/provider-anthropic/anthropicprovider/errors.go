@@ -3,7 +3,6 @@ package anthropicprovider
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -104,17 +103,8 @@ func statusOf(typ string) int {
 // statusOverloaded is Anthropic's "the API is temporarily overloaded".
 const statusOverloaded = 529
 
-// transportError classifies a failure to get or read an answer. ctx is the
-// caller's context, callCtx the one bounded by the instance's timeout; what
-// says when it happened ("while streaming").
+// transportError classifies a failure to get or read an answer (see
+// provkit.CallFailure); what says when it happened ("while streaming").
 func (p *Provider) transportError(ctx, callCtx context.Context, err error, what string) error {
-	if ctx.Err() != nil {
-		// The caller gave up or its deadline passed; say so as it is.
-		return ctx.Err()
-	}
-	if errors.Is(callCtx.Err(), context.DeadlineExceeded) {
-		return sdk.Fail(sdk.ClassTimeout, 0, 0, "", fmt.Sprintf("anthropic: no complete answer within %s", p.timeout))
-	}
-	class, msg := provkit.ClassifyTransport(callCtx, err)
-	return sdk.Fail(class, 0, 0, "", "anthropic: "+msg+" "+what)
+	return provkit.CallFailure(ctx, callCtx, err, p.timeout, "anthropic: ", what)
 }

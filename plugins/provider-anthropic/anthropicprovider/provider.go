@@ -13,7 +13,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -143,30 +142,10 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		version:   version,
 		maxTokens: maxTokens,
 		timeout:   timeout,
-		client:    &http.Client{Transport: newTransport()},
+		client:    &http.Client{Transport: provkit.NewTransport(), CheckRedirect: provkit.NoRedirect},
 		logger:    logger,
 		redact:    provkit.NewRedactor(key),
 	}, nil
-}
-
-// newTransport is the instance's one connection pool: keep-alive, HTTP/2
-// when the server offers it, and enough idle connections per host for a busy
-// gateway. It has no overall timeout: streams are bounded by the call's
-// context instead.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   10 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
 }
 
 // Info reports the instance's non-secret settings.
