@@ -32,10 +32,17 @@ type messagesBody struct {
 		UserID *string `json:"user_id"`
 	} `json:"metadata"`
 
-	// Refused when set (see refuseAnthropic).
-	TopK        *int            `json:"top_k"`
-	Thinking    json.RawMessage `json:"thinking"`
-	ServiceTier *string         `json:"service_tier"`
+	// Refused when set (see checkMessagesBody).
+	TopK         *int            `json:"top_k"`
+	Thinking     json.RawMessage `json:"thinking"`
+	OutputConfig *struct {
+		Effort *string         `json:"effort"`
+		Format json.RawMessage `json:"format"`
+	} `json:"output_config"`
+	// Accepted, no effect: the tier and automatic prompt caching are the
+	// upstream account's business, not a request's meaning.
+	ServiceTier  *string         `json:"service_tier"`
+	CacheControl json.RawMessage `json:"cache_control"`
 }
 
 type anthMessage struct {
@@ -143,6 +150,8 @@ func checkMessagesBody(b *messagesBody) *decodeError {
 		return unsupported("top_k", "no provider of the gateway takes it; use temperature or top_p")
 	case isSet(b.Thinking) && !strings.Contains(string(b.Thinking), `"disabled"`):
 		return unsupported("thinking", "extended thinking is not requested through the gateway")
+	case b.OutputConfig != nil && isSet(b.OutputConfig.Format):
+		return unsupported("output_config.format", "structured outputs are not served on this route")
 	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "standard_only":
 		return badRequest("invalid_value", "service_tier", "service_tier must be auto or standard_only")
 	}

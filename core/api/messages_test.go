@@ -62,6 +62,7 @@ func TestDecodeMessagesRefusals(t *testing.T) {
 		{`{"model":"m","max_tokens":10,"top_k":5,` + msg + `}`, "top_k"},
 		{`{"model":"m","max_tokens":10,"thinking":{"type":"enabled","budget_tokens":2000},` + msg + `}`, "thinking"},
 		{`{"model":"m","max_tokens":10,"container":"x",` + msg + `}`, "container"},
+		{`{"model":"m","max_tokens":10,"output_config":{"format":{"type":"json_schema","schema":{}}},` + msg + `}`, "output_config.format"},
 		{`{"model":"m","max_tokens":10,"messages":[{"role":"system","content":"x"}]}`, "messages[0].role"},
 		{`{"model":"m","max_tokens":10,"messages":[{"role":"user","content":[{"type":"document","source":{}}]}]}`, "messages[0].content[0].type"},
 		{`{"model":"m","max_tokens":10,"messages":[{"role":"assistant","content":[{"type":"image","source":{}}]}]}`, "messages[0].content[0].type"},

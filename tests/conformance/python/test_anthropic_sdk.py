@@ -33,7 +33,8 @@ MODELS = [
 
 @pytest.mark.parametrize("model,served_by,prefix", MODELS)
 def test_message(claude, model, served_by, prefix):
-    msg = claude.messages.create(model=model, max_tokens=100, system="Be brief.", messages=USER, temperature=0.2)
+    # temperature is no longer a parameter of the SDK's create (2.x); the API and the gateway still take it.
+    msg = claude.messages.create(model=model, max_tokens=100, system="Be brief.", messages=USER, extra_body={"temperature": 0.2})
     assert isinstance(msg, anthropic.types.Message)
     assert msg.id.startswith("msg_")
     assert msg.type == "message" and msg.role == "assistant"
@@ -59,9 +60,10 @@ def test_stream(claude, model, served_by, prefix):
 
 
 def test_stream_event_sequence(claude):
+    # The SDK drops ping events; the gateway sends one after message_start.
     events = [e.type for e in claude.messages.create(model="claude-sonnet", max_tokens=100, messages=USER, stream=True)]
-    assert events[:3] == ["message_start", "ping", "content_block_start"]
-    assert set(events[3:-3]) == {"content_block_delta"}
+    assert events[:2] == ["message_start", "content_block_start"]
+    assert set(events[2:-3]) == {"content_block_delta"}
     assert events[-3:] == ["content_block_stop", "message_delta", "message_stop"]
 
 
@@ -111,9 +113,24 @@ def test_unknown_model_is_not_found(claude):
 
 def test_bad_request(claude):
     with pytest.raises(anthropic.BadRequestError) as info:
-        claude.messages.create(model="claude-sonnet", max_tokens=10, messages=USER, temperature=1.5)
+        claude.messages.create(model="claude-sonnet", max_tokens=10, messages=USER, extra_body={"temperature": 1.5})
     assert info.value.body["error"]["type"] == "invalid_request_error"
     assert "temperature" in info.value.body["error"]["message"]
+
+
+def test_newer_request_fields(claude):
+    # Automatic prompt caching (top-level cache_control) and effort are hints the gateway accepts.
+    msg = claude.messages.create(
+        model="gemini-secondary", max_tokens=50, messages=USER,
+        cache_control={"type": "ephemeral"}, output_config={"effort": "low"}, service_tier="auto",
+    )
+    assert msg.content[0].text
+    with pytest.raises(anthropic.BadRequestError) as info:
+        claude.messages.create(
+            model="claude-sonnet", max_tokens=50, messages=USER,
+            output_config={"format": {"type": "json_schema", "schema": {"type": "object"}}},
+        )
+    assert "output_config" in info.value.body["error"]["message"]
 
 
 def test_rate_limited(claude, bucket):
