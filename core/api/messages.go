@@ -170,7 +170,7 @@ func systemText(raw json.RawMessage) (string, *decodeError) {
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return s, nil
+		return blankAsNone(s), nil
 	}
 	var blocks []anthBlock
 	if json.Unmarshal(raw, &blocks) != nil {
@@ -183,7 +183,16 @@ func systemText(raw json.RawMessage) (string, *decodeError) {
 		}
 		texts = append(texts, *bl.Text)
 	}
-	return strings.Join(texts, "\n"), nil
+	return blankAsNone(strings.Join(texts, "\n")), nil
+}
+
+// blankAsNone is "" for a text of only white space: a blank system prompt
+// is no system prompt.
+func blankAsNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
 }
 
 // contentBlocks reads a message content: a string (one text block) or a
