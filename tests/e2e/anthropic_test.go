@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // anthropicHCL adds the Anthropic provider on the simulator, the model
@@ -316,4 +317,37 @@ func TestOpenAPIMessagesMatchTheDocument(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestMessagesRouteVirtualKeys: the Anthropic SDKs send the key as
+// x-api-key; on /v1/messages a virtual key works there, its model list and
+// spend apply, and the refusals are Anthropic's authentication_error and
+// permission_error.
+func TestMessagesRouteVirtualKeys(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)+anthropicHCL(s)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "claude-only", "models": []string{"claude-sonnet"}})
+	body := func(model string) map[string]any {
+		return map[string]any{"model": model, "max_tokens": 20, "messages": []map[string]any{{"role": "user", "content": "hello"}}}
+	}
+	errType := func(r reply) string {
+		var e struct {
+			Type  string                `json:"type"`
+			Error struct{ Type string } `json:"error"`
+		}
+		_ = json.Unmarshal(r.body, &e)
+		return e.Type + "/" + e.Error.Type
+	}
+	r := postJSON(t, g.url()+"/v1/messages", body("claude-sonnet"), map[string]string{"x-api-key": secret, "anthropic-version": "2023-06-01"})
+	if r.status != 200 || r.header.Get("X-LLMGW-Cost-USD") == "" {
+		t.Fatalf("with the key as x-api-key: %d %s", r.status, r.body)
+	}
+	if r := postJSON(t, g.url()+"/v1/messages", body("claude-sonnet"), nil); r.status != 401 || errType(r) != "error/authentication_error" {
+		t.Fatalf("without a key: %d %s", r.status, r.body)
+	}
+	if r := postJSON(t, g.url()+"/v1/messages", body("gpt-4o-primary"), map[string]string{"x-api-key": secret}); r.status != 403 || errType(r) != "error/permission_error" {
+		t.Fatalf("a model the key may not use: %d %s", r.status, r.body)
+	}
+	// The answer was charged to the key.
+	waitFor(t, "the key's spend", 5*time.Second, func() bool { return spendOf(t, g, id).Sign() > 0 })
 }
