@@ -276,7 +276,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 		return err
 	}
 	defer resp.Body.Close()
-	st := &streamState{p: p, send: send, status: resp.StatusCode, tools: map[int]int32{}}
+	st := &streamState{p: p, send: send, status: resp.StatusCode, tools: map[int]int32{}, argsSent: map[int32]bool{}}
 	return st.read(ctx, callCtx, resp.Body)
 }
 

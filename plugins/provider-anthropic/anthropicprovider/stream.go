@@ -45,7 +45,6 @@ type streamState struct {
 // bounded by the instance timeout.
 func (s *streamState) read(ctx, callCtx context.Context, body io.Reader) error {
 	events := sse.NewReader(body, maxStreamEvent)
-	s.argsSent = map[int32]bool{}
 	for {
 		ev, err := events.Next()
 		if err == io.EOF || err == nil && ev.Unterminated {

@@ -497,9 +497,12 @@ func streamAnthropic(w http.ResponseWriter, r *http.Request, a *anthropicAnswer,
 	if a.tool != nil {
 		st.send("content_block_start", map[string]any{"type": "content_block_start", "index": index,
 			"content_block": map[string]any{"type": "tool_use", "id": a.tool.ID, "name": a.tool.Name, "input": map[string]any{}}})
-		for _, frag := range append([]string{""}, splitJSON(string(a.tool.Input))...) {
+		for i, frag := range append([]string{""}, splitJSON(string(a.tool.Input))...) {
 			st.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": index,
 				"delta": map[string]string{"type": "input_json_delta", "partial_json": frag}})
+			if i == 1 && !streamFault(st, r, fault) {
+				return
+			}
 		}
 		st.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 	}
@@ -520,18 +523,28 @@ func streamAnthropicText(st anthropicStream, r *http.Request, a *anthropicAnswer
 			return false
 		}
 		st.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": 0, "delta": map[string]string{"type": "text_delta", "text": p}})
-		switch {
-		case fault == FaultStall:
-			waitGone(r)
-			return false
-		case fault == FaultCutStream:
-			abort(st.sse.w)
-		case fault == FaultMidstreamError && i+1 >= max(1, len(pieces)/2):
-			st.send("error", errorBody(apiAnthropic, apiError{status: 529, message: "Overloaded" + simNote + string(fault) + ")"}))
+		if (fault != FaultMidstreamError || i+1 >= max(1, len(pieces)/2)) && !streamFault(st, r, fault) {
 			return false
 		}
 	}
 	st.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
+	return true
+}
+
+// streamFault breaks a started stream as fault says: silence until the
+// client leaves (stall), a cut connection (cut-stream), or an overloaded
+// error event (midstream-error). It reports whether the stream goes on.
+func streamFault(st anthropicStream, r *http.Request, fault Fault) bool {
+	switch fault {
+	case FaultStall:
+		waitGone(r)
+		return false
+	case FaultCutStream:
+		abort(st.sse.w)
+	case FaultMidstreamError:
+		st.send("error", errorBody(apiAnthropic, apiError{status: 529, message: "Overloaded" + simNote + string(fault) + ")"}))
+		return false
+	}
 	return true
 }
 

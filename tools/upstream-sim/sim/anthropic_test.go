@@ -184,6 +184,12 @@ func TestAnthropicFaultsAndAuth(t *testing.T) {
 	if !strings.HasPrefix(last, "event: error\n") || !strings.Contains(last, `"overloaded_error"`) {
 		t.Fatalf("midstream: %q", last)
 	}
+	// A tool call's stream breaks too.
+	r = do(t, "POST", ts.URL+"/v1/messages", with(akey, "X-Sim-Fault", "midstream-error"), anthropicBody("Weather?", weatherTool+`,"tool_choice":{"type":"any"},"stream":true`))
+	evs = sseEvents(r.body)
+	if last := evs[len(evs)-1]; !strings.HasPrefix(last, "event: error\n") || strings.Contains(string(r.body), "message_stop") {
+		t.Fatalf("tool stream midstream: %q", r.body)
+	}
 	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("SIM_SAFETY_FINISH", ""))
 	var m aMessage
 	if decode(t, r.body, &m); m.StopReason != "refusal" || len(m.Content) != 0 {
