@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -92,16 +91,9 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
-	base := strings.TrimSpace(cfg.BaseURL)
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, sdk.ConfigError(`field "base_url": must be an http(s) URL such as %q`, DefaultBaseURL)
-	}
-	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, sdk.ConfigError(`field "base_url": must not carry a query or fragment`)
+	u, err := provkit.BaseURL(cfg.BaseURL, DefaultBaseURL)
+	if err != nil {
+		return nil, err
 	}
 	version := strings.TrimSpace(cfg.Version)
 	if version == "" {
@@ -117,17 +109,14 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		}
 		maxTokens = *cfg.MaxTokens
 	}
-	timeout := DefaultTimeout
-	if cfg.Timeout != nil {
-		timeout = cfg.Timeout.D()
-		if timeout <= 0 {
-			return nil, sdk.ConfigError(`field "timeout": must be positive, e.g. "120s"`)
-		}
+	timeout, err := provkit.Timeout(cfg.Timeout, DefaultTimeout)
+	if err != nil {
+		return nil, err
 	}
-	if strings.ContainsAny(cfg.APIKey, "\r\n\x00") {
-		return nil, sdk.ConfigError(`field "api_key": must be a single line`)
+	key, err := provkit.APIKey(cfg.APIKey)
+	if err != nil {
+		return nil, err
 	}
-	key := strings.TrimSpace(cfg.APIKey)
 	if key == "" {
 		logger.Warn("no api_key configured: every call to this provider fails with class auth")
 	}
