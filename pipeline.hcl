@@ -18,6 +18,10 @@ plugin "provider-gemini" {
   path = "bin/plugins/provider-gemini"
 }
 
+plugin "provider-anthropic" {
+  path = "bin/plugins/provider-anthropic"
+}
+
 plugin "guard-injection" {
   path = "bin/plugins/guard-injection"
 }
@@ -48,6 +52,16 @@ provider "gemini" {
   config = {
     api_key  = env("GEMINI_API_KEY", "")
     base_url = env("GEMINI_BASE_URL", "https://generativelanguage.googleapis.com")
+  }
+}
+
+# Anthropic's Messages API. Requests without max_tokens get 4096 (the API
+# requires one); set max_tokens here to change that default.
+provider "anthropic" {
+  plugin = "provider-anthropic"
+  config = {
+    api_key  = env("ANTHROPIC_API_KEY", "")
+    base_url = env("ANTHROPIC_BASE_URL", "https://api.anthropic.com")
   }
 }
 
@@ -90,6 +104,11 @@ model "openrouter-fallback" {
 model "groq-kimi-primary" {
   provider = "groq"
   upstream = "moonshotai/kimi-k2-instruct"
+}
+
+model "claude-sonnet" {
+  provider = "anthropic"
+  upstream = "claude-sonnet-4-5"
 }
 
 model "smart-router" {

@@ -22,7 +22,7 @@ import (
 )
 
 func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
-	s.servePipeline(w, r, pipeline.RouteEmbeddings)
+	s.servePipeline(w, r, embeddingsRoute)
 }
 
 // embeddingsBody is the body of POST /v1/embeddings.

@@ -65,8 +65,14 @@ func errorPayload(e *pipeline.Error, requestID string, tr *pipeline.Trace) error
 	return body
 }
 
-// writeError is the one place an error answer is written.
+// writeError writes e in the contract's error JSON.
 func writeError(w http.ResponseWriter, r *http.Request, e *pipeline.Error, tr *pipeline.Trace) {
+	writeErrorBody(w, e, errorPayload(e, requestID(r), tr))
+}
+
+// writeErrorBody is the one place an error answer is written: Retry-After,
+// the status, and body, the route's error JSON for e.
+func writeErrorBody(w http.ResponseWriter, e *pipeline.Error, body any) {
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
 	}
@@ -75,7 +81,7 @@ func writeError(w http.ResponseWriter, r *http.Request, e *pipeline.Error, tr *p
 		// The client is gone; nothing will read this.
 		status = http.StatusBadRequest
 	}
-	writeJSON(w, status, errorPayload(e, requestID(r), tr))
+	writeJSON(w, status, body)
 }
 
 // fail writes a host-side error (decode errors, routing errors, admin).

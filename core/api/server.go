@@ -52,6 +52,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/generate", s.generate).Methods(http.MethodPost)
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
 	r.HandleFunc("/v1/embeddings", s.embeddings).Methods(http.MethodPost)
+	r.HandleFunc("/v1/messages", s.messages).Methods(http.MethodPost)
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models/{model:.+}", s.openAIModel).Methods(http.MethodGet)
@@ -180,81 +181,90 @@ func levelFor(status int) hclog.Level {
 }
 
 func (s *Server) generate(w http.ResponseWriter, r *http.Request) {
-	s.servePipeline(w, r, pipeline.RouteGenerate)
+	s.servePipeline(w, r, generateRoute)
 }
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
-	s.servePipeline(w, r, pipeline.RouteChat)
+	s.servePipeline(w, r, chatRoute)
 }
+
+func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
+	s.servePipeline(w, r, messagesRoute)
+}
+
+// httpRoute is how one HTTP route of the pipeline speaks: the pipeline route
+// its requests run as, how its body decodes, the writer of its answers and
+// how it refuses a request before the pipeline.
+type httpRoute struct {
+	route  string
+	decode func([]byte) (*pb.ChatRequest, *decodeError)
+	// decodeEmbeddings decodes instead of decode on an embeddings route.
+	decodeEmbeddings func([]byte) (*pb.EmbeddingsRequest, *decodeError)
+	writer           func(answer) pipeline.Writer
+	fail             func(w http.ResponseWriter, r *http.Request, status int, errType, code, param, message string)
+}
+
+var (
+	generateRoute = httpRoute{route: pipeline.RouteGenerate, decode: decodeGenerate, fail: fail,
+		writer: func(a answer) pipeline.Writer { return &generateWriter{answer: a} }}
+	chatRoute = httpRoute{route: pipeline.RouteChat, decode: decodeChat, fail: fail,
+		writer: func(a answer) pipeline.Writer { return &chatWriter{answer: a} }}
+	// /v1/messages runs as a chat request (stages see route "chat"), in
+	// Anthropic's shapes.
+	messagesRoute   = httpRoute{route: pipeline.RouteChat, decode: decodeAnthropicMessages, fail: failAnthropic, writer: newMessagesWriter}
+	embeddingsRoute = httpRoute{route: pipeline.RouteEmbeddings, decodeEmbeddings: decodeEmbeddings, fail: fail,
+		writer: func(a answer) pipeline.Writer { return &embeddingsWriter{answer: a} }}
+)
 
 // servePipeline decodes a pipeline request and hands it to the runtime with
 // the route's writer.
-func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, route string) {
+func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, hr httpRoute) {
 	start := time.Now()
 	if n := s.inflight.Add(1); n > int64(s.settings.MaxInflight) {
 		s.inflight.Add(-1)
-		fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many requests in flight; retry shortly")
+		hr.fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many requests in flight; retry shortly")
 		return
 	}
 	defer s.inflight.Add(-1)
 	body, derr := readBody(r, s.settings.MaxBodyBytes)
 	if derr == nil {
 		var req *pipeline.Request
-		req, derr = s.decode(r, route, body, start)
+		req, derr = s.decode(r, hr, body, start)
 		if derr == nil {
 			if req.Chat.GetStream() {
 				if n := s.streams.Add(1); n > int64(s.settings.MaxStreams) {
 					s.streams.Add(-1)
-					fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many streams open; retry shortly")
+					hr.fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many streams open; retry shortly")
 					return
 				}
 				defer s.streams.Add(-1)
 			}
-			a := answer{w: w, r: r, req: req, created: start.Unix()}
-			var pw pipeline.Writer
-			switch route {
-			case pipeline.RouteChat:
-				pw = &chatWriter{answer: a}
-			case pipeline.RouteEmbeddings:
-				pw = &embeddingsWriter{answer: a}
-			default:
-				pw = &generateWriter{answer: a}
-			}
-			s.rt.Serve(r.Context(), req, pw)
+			s.rt.Serve(r.Context(), req, hr.writer(answer{w: w, r: r, req: req, created: start.Unix()}))
 			return
 		}
 	}
-	errType := "invalid_request_error"
-	fail(w, r, derr.status, errType, derr.code, derr.param, derr.msg)
+	hr.fail(w, r, derr.status, "invalid_request_error", derr.code, derr.param, derr.msg)
 }
 
-func (s *Server) decode(r *http.Request, route string, body []byte, start time.Time) (*pipeline.Request, *decodeError) {
-	var (
-		chat  *pb.ChatRequest
-		embed *pb.EmbeddingsRequest
-		err   *decodeError
-	)
-	switch route {
-	case pipeline.RouteChat:
-		chat, err = decodeChat(body)
-	case pipeline.RouteEmbeddings:
-		embed, err = decodeEmbeddings(body)
-	default:
-		chat, err = decodeGenerate(body)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &pipeline.Request{
+func (s *Server) decode(r *http.Request, hr httpRoute, body []byte, start time.Time) (*pipeline.Request, *decodeError) {
+	req := &pipeline.Request{
 		ID:         requestID(r),
-		Route:      route,
-		Chat:       chat,
-		Embeddings: embed,
+		Route:      hr.route,
 		ClientIP:   clientIP(r),
 		APIKeyHash: apiKeyHash(r),
 		Headers:    stageHeaders(r),
 		Start:      start,
-	}, nil
+	}
+	var err *decodeError
+	if hr.decodeEmbeddings != nil {
+		req.Embeddings, err = hr.decodeEmbeddings(body)
+	} else {
+		req.Chat, err = hr.decode(body)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return req, nil
 }
 
 // clientIP is the connection's peer address; proxies' forwarding headers are

@@ -256,7 +256,7 @@ func keys(m map[string]any) []string {
 // minute per value of the X-Conformance-Bucket header, so a test gets a 429
 // by sending two requests with a fresh bucket.
 func conformanceHCL(s *sim) string {
-	return providersHCL(s) + embeddingsHCL() + fmt.Sprintf(`
+	return providersHCL(s) + embeddingsHCL() + anthropicHCL(s) + fmt.Sprintf(`
 plugin "virtual-keys" {
   path = %q
 }
@@ -313,7 +313,7 @@ const conformanceAdminToken = "conformance-admin-token"
 // a gateway serving conformanceHCL.
 func startConformance(t testing.TB) (*sim, *gateway) {
 	t.Helper()
-	for _, b := range []string{"plugins/virtual-keys", "plugins/guard-injection", "plugins/ratelimit", "plugins/provider-openai", "plugins/provider-gemini"} {
+	for _, b := range []string{"plugins/virtual-keys", "plugins/guard-injection", "plugins/ratelimit", "plugins/provider-openai", "plugins/provider-gemini", "plugins/provider-anthropic"} {
 		if _, err := os.Stat(binPath(b)); err != nil {
 			t.Fatalf("bin/%s is missing: run make build first", b)
 		}
@@ -339,7 +339,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 
 	// Every route the host serves is in the document, and nothing else.
 	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
-		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/models/{model}"}
+		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/models", "/v1/models/{model}"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documented paths %v, want %v", got, want)

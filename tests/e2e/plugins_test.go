@@ -82,7 +82,7 @@ func pluginCheckConfig(name string, s *sim) string {
 	switch name {
 	case "provider-openai":
 		return fmt.Sprintf(`{"api_key":"k","base_url":"%s/v1"}`, s.url())
-	case "provider-gemini":
+	case "provider-gemini", "provider-anthropic":
 		return fmt.Sprintf(`{"api_key":"k","base_url":"%s"}`, s.url())
 	case "tracker-mlflow":
 		// MLflow unreachable: the tracker must still acknowledge by spooling.

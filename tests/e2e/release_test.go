@@ -64,7 +64,7 @@ func TestReleaseIsReproducibleAndServes(t *testing.T) {
 	dir := t.TempDir()
 	unpack(t, filepath.Join(first, name+".tar.gz"), dir)
 	top := filepath.Join(dir, name)
-	for _, f := range []string{"bin/llmgw", "bin/upstream-sim", "bin/plugins/provider-openai", "bin/plugins/provider-gemini",
+	for _, f := range []string{"bin/llmgw", "bin/upstream-sim", "bin/plugins/provider-openai", "bin/plugins/provider-gemini", "bin/plugins/provider-anthropic",
 		"bin/plugins/guard-injection", "bin/plugins/ratelimit", "bin/plugins/tracker-mlflow", "bin/plugins/SHA256SUMS",
 		"pipeline.hcl", "LICENSE", "NOTICE", "THIRD_PARTY_NOTICES", "README.md", "docs/releasing.md"} {
 		if _, err := os.Stat(filepath.Join(top, f)); err != nil {

@@ -1,6 +1,6 @@
 // Package sim is a local simulator of the OpenAI (and OpenAI-compatible
-// OpenRouter and Groq) chat completions API and of the Gemini
-// generativelanguage v1beta API. It is meant for tests, demos and
+// OpenRouter and Groq) chat completions API, of the Gemini
+// generativelanguage v1beta API and of Anthropic's Messages API. It is meant for tests, demos and
 // benchmarks of llmgw: answers are synthetic, deterministic and cheap, and
 // every failure mode a gateway has to survive can be switched on, globally,
 // per upstream model or per request, in each provider's real error format.
@@ -55,6 +55,20 @@
 // of the same responses. generationConfig.maxOutputTokens truncates
 // (finishReason "MAX_TOKENS"), stopSequences cut. The v1 paths
 // (/v1/models/{model}:generateContent) are accepted too.
+//
+// Anthropic flavour (key in x-api-key or Authorization: Bearer, and an
+// anthropic-version header; errors {"type":"error","error":{"type","message"}}
+// with Anthropic's type per status, 529 overloaded_error):
+//
+//	POST /v1/messages
+//
+// The request is checked as strictly as the real API (required max_tokens,
+// alternating roles starting with the user, every tool_use answered by a
+// tool_result in the next message). "stream": true answers Anthropic's
+// event sequence (message_start, content_block_start, ping,
+// content_block_delta…, content_block_stop, message_delta, message_stop).
+// With tools and tool_choice any or tool the answer is a tool_use block;
+// after tool results, a text that echoes them.
 //
 // OpenAI-style model lists: GET /v1/models, /models, /api/v1/models,
 // /openai/v1/models (no key needed).

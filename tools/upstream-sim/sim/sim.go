@@ -51,10 +51,11 @@ const (
 	apiOpenRouter
 	apiGemini
 	apiAzure
+	apiAnthropic
 	numAPIs
 )
 
-var apiNames = [numAPIs]string{"openai", "groq", "openrouter", "gemini", "azure"}
+var apiNames = [numAPIs]string{"openai", "groq", "openrouter", "gemini", "azure", "anthropic"}
 
 // faultState is an immutable snapshot of the fault configuration.
 type faultState struct {
@@ -421,6 +422,8 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/api/v1/embeddings":
 		s.openAIEmbed(w, r, apiOpenRouter)
+	case "/v1/messages":
+		s.anthropic(w, r)
 		return
 	case "/v1/models", "/models", "/api/v1/models", "/openai/v1/models":
 		if r.Method != http.MethodGet {
@@ -642,6 +645,8 @@ func errorBody(api apiKind, e apiError) any {
 			msg = e.message
 		}
 		return openRouterErrorBody{Error: openRouterErrorDetail{Code: e.status, Message: msg, Metadata: e.orMeta}}
+	case apiAnthropic:
+		return anthropicErrorBody{Type: "error", Error: anthropicErrorDetail{Type: anthropicErrorType(e.status), Message: e.message}, RequestID: "req_sim"}
 	}
 	return openAIErrorBody{Error: openAIErrorDetail{Message: e.message, Type: e.typ, Param: nullable(e.param), Code: nullable(e.code)}}
 }
@@ -659,7 +664,7 @@ func writeError(w http.ResponseWriter, api apiKind, e apiError) {
 	if e.retry && api != apiGemini {
 		h := w.Header()
 		h.Set("Retry-After", "1")
-		if api != apiOpenRouter {
+		if api != apiOpenRouter && api != apiAnthropic {
 			h.Set("X-Ratelimit-Limit-Requests", "3")
 			h.Set("X-Ratelimit-Remaining-Requests", "0")
 			h.Set("X-Ratelimit-Reset-Requests", "1s")

@@ -1,0 +1,198 @@
+package sim
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var akey = map[string]string{"x-api-key": "sk-ant-test", "anthropic-version": "2023-06-01", "Content-Type": "application/json"}
+
+const anthropicWeatherTool = `"tools":[{"name":"get_weather","description":"Weather","input_schema":{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}}}}]`
+
+func anthropicBody(prompt, extra string) string {
+	b, _ := json.Marshal(prompt)
+	if extra != "" {
+		extra = "," + extra
+	}
+	return `{"model":"claude-sonnet-4-5","max_tokens":256,"system":"You are terse.","messages":[{"role":"user","content":` + string(b) + `}]` + extra + `}`
+}
+
+type aMessage struct {
+	ID         string `json:"id"`
+	Type       string `json:"type"`
+	Role       string `json:"role"`
+	Model      string `json:"model"`
+	StopReason string `json:"stop_reason"`
+	Content    []struct {
+		Type  string          `json:"type"`
+		Text  string          `json:"text"`
+		ID    string          `json:"id"`
+		Name  string          `json:"name"`
+		Input json.RawMessage `json:"input"`
+	} `json:"content"`
+	StopSequence *string `json:"stop_sequence"`
+	Usage        struct {
+		InputTokens  int `json:"input_tokens"`
+		OutputTokens int `json:"output_tokens"`
+	} `json:"usage"`
+}
+
+type aError struct {
+	Type  string `json:"type"`
+	Error struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+func TestAnthropicMessage(t *testing.T) {
+	s, ts := newServer(t, Config{})
+	r := do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("What is the capital of France?", ""))
+	var m aMessage
+	decode(t, r.body, &m)
+	if r.status != 200 || m.Type != "message" || m.Role != "assistant" || !strings.HasPrefix(m.ID, "msg_") || m.StopReason != "end_turn" ||
+		len(m.Content) != 1 || m.Content[0].Text != "[sim anthropic claude-sonnet-4-5] echo: What is the capital of France?" {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	// system (3 words) + prompt (6 words); the answer's words.
+	if m.Usage.InputTokens != 9 || m.Usage.OutputTokens != 10 {
+		t.Fatalf("usage %+v", m.Usage)
+	}
+	if st := s.Stats(); st.ByAPI["anthropic"] != 1 || st.ByPath["/v1/messages"] != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("one two three four five", `"max_tokens":3,"stop_sequences":["zzz"]`))
+	decode(t, r.body, &m)
+	if m.StopReason != "max_tokens" || m.Usage.OutputTokens != 3 {
+		t.Fatalf("max_tokens: %s", r.body)
+	}
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("alpha END beta", `"stop_sequences":["END"]`))
+	decode(t, r.body, &m)
+	if m.StopReason != "stop_sequence" || m.StopSequence == nil || *m.StopSequence != "END" || strings.Contains(m.Content[0].Text, "END") {
+		t.Fatalf("stop_sequence: %s", r.body)
+	}
+}
+
+func TestAnthropicToolLoop(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	r := do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("Weather in Paris?", anthropicWeatherTool+`,"tool_choice":{"type":"any"}`))
+	var m aMessage
+	decode(t, r.body, &m)
+	if m.StopReason != "tool_use" || len(m.Content) != 1 || m.Content[0].Type != "tool_use" || m.Content[0].Name != "get_weather" ||
+		string(m.Content[0].Input) != `{"city":"sim city","days":1}` || !strings.HasPrefix(m.Content[0].ID, "toolu_") {
+		t.Fatalf("tool_use: %s", r.body)
+	}
+	// auto answers text.
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("Weather in Paris?", anthropicWeatherTool+`,"tool_choice":{"type":"auto"}`))
+	if decode(t, r.body, &m); m.StopReason != "end_turn" {
+		t.Fatalf("auto: %s", r.body)
+	}
+	// The result comes back: a final text.
+	id := "toolu_1"
+	loop := `{"model":"claude-sonnet-4-5","max_tokens":256,` + anthropicWeatherTool + `,"tool_choice":{"type":"any"},"messages":[` +
+		`{"role":"user","content":"Weather in Paris?"},` +
+		`{"role":"assistant","content":[{"type":"tool_use","id":"` + id + `","name":"get_weather","input":{"city":"Paris"}}]},` +
+		`{"role":"user","content":[{"type":"tool_result","tool_use_id":"` + id + `","content":"11 degrees"}]}]}`
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, loop)
+	decode(t, r.body, &m)
+	if m.StopReason != "end_turn" || m.Content[0].Text != "[sim anthropic claude-sonnet-4-5] tool results: 11 degrees" {
+		t.Fatalf("after the result: %s", r.body)
+	}
+	// A tool_use without its result, and same-role neighbours, are refused.
+	for _, bad := range []string{
+		strings.Replace(loop, `"tool_use_id":"`+id, `"tool_use_id":"other`, 1),
+		anthropicBody("x", `"messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}]`),
+		anthropicBody("x", `"messages":[{"role":"assistant","content":"a"}]`),
+		`{"model":"m","messages":[{"role":"user","content":"a"}]}`,
+	} {
+		r = do(t, "POST", ts.URL+"/v1/messages", akey, bad)
+		var e aError
+		if decode(t, r.body, &e); r.status != 400 || e.Type != "error" || e.Error.Type != "invalid_request_error" {
+			t.Errorf("%s: %d %s", bad, r.status, r.body)
+		}
+	}
+}
+
+func TestAnthropicStream(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	r := do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("Weather in Paris?", anthropicWeatherTool+`,"tool_choice":{"type":"tool","name":"get_weather"},"stream":true`))
+	var types []string
+	var args strings.Builder
+	for _, ev := range sseEvents(r.body) {
+		name, data, ok := strings.Cut(ev, "\n")
+		if !ok || !strings.HasPrefix(name, "event: ") {
+			t.Fatalf("event without a name: %q", ev)
+		}
+		payload, _ := dataOf(data)
+		var e struct {
+			Type  string `json:"type"`
+			Delta struct {
+				PartialJSON string `json:"partial_json"`
+			} `json:"delta"`
+		}
+		decode(t, []byte(payload), &e)
+		if e.Type != strings.TrimPrefix(name, "event: ") {
+			t.Fatalf("event %s carries type %s", name, e.Type)
+		}
+		types = append(types, e.Type)
+		args.WriteString(e.Delta.PartialJSON)
+	}
+	want := "message_start ping content_block_start content_block_delta content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop"
+	if strings.Join(types, " ") != want || args.String() != `{"city":"sim city","days":1}` {
+		t.Fatalf("events %v, args %q", types, args.String())
+	}
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("hello there", `"stream":true`))
+	types = types[:0]
+	for _, ev := range sseEvents(r.body) {
+		name, _, _ := strings.Cut(ev, "\n")
+		types = append(types, strings.TrimPrefix(name, "event: "))
+	}
+	if types[0] != "message_start" || types[1] != "content_block_start" || types[2] != "ping" || types[len(types)-1] != "message_stop" || types[len(types)-2] != "message_delta" {
+		t.Fatalf("text stream: %v", types)
+	}
+}
+
+func TestAnthropicFaultsAndAuth(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	for fault, want := range map[string]struct {
+		status int
+		typ    string
+	}{"529": {529, "overloaded_error"}, "429": {429, "rate_limit_error"}, "500": {500, "api_error"}, "400": {400, "invalid_request_error"},
+		"401-missing": {401, "authentication_error"}, "404": {404, "not_found_error"}, "403": {403, "permission_error"}} {
+		h := with(akey, "X-Sim-Fault", fault)
+		if fault == "401-missing" {
+			h = with(akey, "x-api-key", "")
+		}
+		r := do(t, "POST", ts.URL+"/v1/messages", h, anthropicBody("hi", ""))
+		var e aError
+		decode(t, r.body, &e)
+		if r.status != want.status || e.Type != "error" || e.Error.Type != want.typ || e.Error.Message == "" {
+			t.Errorf("%s: %d %s", fault, r.status, r.body)
+		}
+		if fault == "429" && r.header.Get("Retry-After") != "1" {
+			t.Errorf("429 without Retry-After")
+		}
+	}
+	r := do(t, "POST", ts.URL+"/v1/messages", with(akey, "anthropic-version", ""), anthropicBody("hi", ""))
+	if r.status != 400 || !strings.Contains(string(r.body), "anthropic-version") {
+		t.Fatalf("no version: %d %s", r.status, r.body)
+	}
+	r = do(t, "POST", ts.URL+"/v1/messages", with(akey, "X-Sim-Fault", "midstream-error"), anthropicBody("one two three four five six seven", `"stream":true`))
+	evs := sseEvents(r.body)
+	last := evs[len(evs)-1]
+	if !strings.HasPrefix(last, "event: error\n") || !strings.Contains(last, `"overloaded_error"`) {
+		t.Fatalf("midstream: %q", last)
+	}
+	// A tool call's stream breaks too.
+	r = do(t, "POST", ts.URL+"/v1/messages", with(akey, "X-Sim-Fault", "midstream-error"), anthropicBody("Weather?", anthropicWeatherTool+`,"tool_choice":{"type":"any"},"stream":true`))
+	evs = sseEvents(r.body)
+	if last := evs[len(evs)-1]; !strings.HasPrefix(last, "event: error\n") || strings.Contains(string(r.body), "message_stop") {
+		t.Fatalf("tool stream midstream: %q", r.body)
+	}
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("SIM_SAFETY_FINISH", ""))
+	var m aMessage
+	if decode(t, r.body, &m); m.StopReason != "refusal" || len(m.Content) != 0 {
+		t.Fatalf("refusal: %s", r.body)
+	}
+}
