@@ -242,8 +242,9 @@ pipeline "default" {
 }
 
 // TestEmbeddingsCountAgainstTokenLimits: a token rate limit counts the
-// input tokens of embeddings the provider reported; once the window's sum
-// reaches the limit, the next request is refused with 429.
+// input tokens of embeddings the provider reported, and refuses with 429 the
+// request whose estimated input (about four characters a token) would take
+// the window over the limit.
 func TestEmbeddingsCountAgainstTokenLimits(t *testing.T) {
 	s := startSim(t)
 	g := startGateway(t, writePipeline(t, providersHCL(s)+embeddingsHCL()+fmt.Sprintf(`
@@ -269,7 +270,9 @@ pipeline "default" {
 			if r.errorCode(t) != "rate_limit_exceeded" || r.header.Get("Retry-After") == "" {
 				t.Fatalf("429 without its code or Retry-After: %s", r.body)
 			}
-			if charged < 40 || charged-15 >= 40 {
+			// Its 15 tokens are known before: refused exactly when they
+			// would take the window over 40.
+			if charged+15 <= 40 || charged > 40 {
 				t.Fatalf("refused after %d tokens with a limit of 40", charged)
 			}
 			return
