@@ -831,7 +831,7 @@ func (g *Generation) runAfter(req *Request, res *Result, ok bool) {
 		if res != nil {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
-		embedAfter(after, req, res)
+		embedAfter(after, req, res, s)
 		c := s.proc.ClientNow()
 		if c == nil {
 			continue
