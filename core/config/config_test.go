@@ -81,9 +81,7 @@ func TestEnvDefaultWhenUnset(t *testing.T) {
 }
 
 func TestDiagnosticsCarryPositions(t *testing.T) {
-	cases := map[string]struct {
-		src, want string
-	}{
+	cases := map[string]diagnosticCase{
 		"syntax":           {base + "model \"x\" {\n  provider = \n}\n", "p.hcl:31:14"},
 		"unknown argument": {base + "model \"x\" {\n  provder = \"prov\"\n}\n", `Unsupported argument`},
 		"unknown block":    {base + "modle \"x\" {\n}\n", "p.hcl:30:1"},
@@ -92,7 +90,7 @@ func TestDiagnosticsCarryPositions(t *testing.T) {
 		"nested chain":     {base + "model \"c2\" {\n  fallback = [\"chain\"]\n}\n", "itself a fallback chain"},
 		"unknown target":   {base + "model \"c2\" {\n  fallback = [\"m9\"]\n}\n", `falls back to "m9"`},
 		"duplicate model":  {base + "model \"m1\" {\n  provider = \"prov\"\n  upstream = \"u\"\n}\n", "Duplicate model"},
-		"both kinds":       {base + "model \"x\" {\n  provider = \"prov\"\n  upstream = \"u\"\n  fallback = [\"m1\"]\n}\n", "not both"},
+		"both kinds":       {base + "model \"x\" {\n  provider = \"prov\"\n  upstream = \"u\"\n  fallback = [\"m1\"]\n}\n", "not several"},
 		"bad duration":     {base + "model \"x\" {\n  provider = \"prov\"\n  upstream = \"u\"\n  idle_timeout = \"-1s\"\n}\n", "p.hcl:33:18: Invalid duration"},
 		"bad on_error":     {base + "pipeline \"d\" {\n  stage \"s\" {\n    plugin = \"p\"\n    on_error = \"maybe\"\n  }\n}\n", "p.hcl:33:16: Invalid on_error"},
 		"unknown setting":  {"server {\n  listne = \"x\"\n}\n" + base, "p.hcl:2:3: Unknown server setting"},
@@ -100,6 +98,17 @@ func TestDiagnosticsCarryPositions(t *testing.T) {
 		"env arity":        {base + "provider \"q\" {\n  plugin = \"p\"\n  config = { a = env(\"A\", \"b\", \"c\") }\n}\n", "p.hcl:32:18"},
 		"no models":        {"plugin \"p\" {\n  path = \"x\"\n}\n", "No models"},
 	}
+	expectDiagnostics(t, cases)
+}
+
+// diagnosticCase is a pipeline file that must be refused with want in the
+// error.
+type diagnosticCase = struct{ src, want string }
+
+// expectDiagnostics parses each case's file and checks it is refused with
+// Diagnostics that contain its want.
+func expectDiagnostics(t *testing.T, cases map[string]diagnosticCase) {
+	t.Helper()
 	for name, c := range cases {
 		_, err := Parse("p.hcl", []byte(c.src), lookup(nil))
 		if err == nil {
@@ -268,4 +277,66 @@ func TestModelDropParams(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"tools"`) || !strings.Contains(err.Error(), "p.hcl:") {
 		t.Fatalf("drop_params tools: %v", err)
 	}
+}
+
+// balanced is base plus a weighted model over m1 and m2 and a chain that
+// names it.
+const balanced = base + `
+model "pool" {
+  targets  = ["m1", "m2"]
+  strategy = "weighted"
+  weights  = [3, 1]
+}
+
+model "pool-then-chain" {
+  fallback = ["pool"]
+}
+`
+
+func TestParseBalancedModels(t *testing.T) {
+	spec, err := Parse("p.hcl", []byte(balanced), lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := spec.Model("pool")
+	if !pool.IsBalanced() || pool.IsDirect() || pool.IsChain() || pool.Strategy != StrategyWeighted || len(pool.Weights) != 2 || pool.Weights[0] != 3 {
+		t.Errorf("pool: %+v", pool)
+	}
+	if pool.TargetsRange.Start.Line != 32 || pool.TargetsRange.Start.Column != 14 {
+		t.Errorf("targets range: %v", pool.TargetsRange)
+	}
+	src := base + "model \"ll\" {\n  targets = [\"m1\", \"m2\"]\n  strategy = \"least_latency\"\n}\nmodel \"def\" {\n  targets = [\"m1\"]\n}\n"
+	spec, err = Parse("p.hcl", []byte(src), lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ll := spec.Model("ll"); ll.Explore != DefaultExplore {
+		t.Errorf("explore default: %v", ll.Explore)
+	}
+	if d := spec.Model("def"); d.Strategy != StrategyWeighted || d.Weights != nil {
+		t.Errorf("strategy default: %+v", d)
+	}
+}
+
+func TestBalancingDiagnostics(t *testing.T) {
+	model := func(body string) string { return base + "model \"b\" {\n" + body + "}\n" }
+	cases := map[string]diagnosticCase{
+		"bad strategy":      {model("  targets = [\"m1\"]\n  strategy = \"random\"\n"), `p.hcl:32:14: Invalid strategy: model "b": strategy must be one of weighted, round_robin, least_latency, least_busy, not "random"`},
+		"weights count":     {model("  targets = [\"m1\", \"m2\"]\n  weights = [1]\n"), "p.hcl:32:13: Invalid weights: model \"b\": 1 weights for 2 targets"},
+		"weight zero":       {model("  targets = [\"m1\", \"m2\"]\n  weights = [1, 0]\n"), "p.hcl:32:13: Invalid weights"},
+		"weights not wtd":   {model("  targets = [\"m1\", \"m2\"]\n  strategy = \"round_robin\"\n  weights = [1, 2]\n"), "p.hcl:33:13: Invalid weights: model \"b\": weights apply to strategy \"weighted\" only"},
+		"explore range":     {model("  targets = [\"m1\"]\n  strategy = \"least_latency\"\n  explore = 0.9\n"), "p.hcl:33:13: Invalid explore"},
+		"explore not ll":    {model("  targets = [\"m1\"]\n  explore = 0.1\n"), "p.hcl:32:13: Invalid explore"},
+		"strategy alone":    {model("  provider = \"prov\"\n  upstream = \"u\"\n  strategy = \"weighted\"\n"), "p.hcl:33:14: Invalid strategy: model \"b\": strategy applies to a model with targets only"},
+		"unknown target":    {model("  targets = [\"m1\", \"m9\"]\n"), `p.hcl:31:13: Unknown model in targets: model "b" balances over "m9"`},
+		"chain target":      {model("  targets = [\"chain\"]\n"), "p.hcl:31:13: Nested targets"},
+		"balanced target":   {balanced + "model \"b\" {\n  targets = [\"pool\"]\n}\n", "Nested targets"},
+		"duplicate target":  {model("  targets = [\"m1\", \"m1\"]\n"), `p.hcl:31:13: Duplicate target: model "b" lists "m1" twice`},
+		"targets and prov":  {model("  targets = [\"m1\"]\n  provider = \"prov\"\n  upstream = \"u\"\n"), "not several"},
+		"targets and chain": {model("  targets = [\"m1\"]\n  fallback = [\"m2\"]\n"), "not several"},
+		"price on pool":     {model("  targets = [\"m1\"]\n  price = { input = \"1\", output = \"2\" }\n"), "Invalid price"},
+		"chain reaches twice": {balanced + "model \"c3\" {\n  fallback = [\"pool\", \"m2\"]\n}\n",
+			`Duplicate fallback: model "c3" reaches "m2" twice (through "pool" and "m2")`},
+	}
+	expectDiagnostics(t, cases)
 }

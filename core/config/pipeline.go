@@ -114,13 +114,44 @@ type ProviderSpec struct {
 	BreakerCooldown time.Duration
 }
 
-// ModelSpec is a `model "NAME" { … }` block: either a direct model served by
-// one provider, or a fallback chain over other models.
+// Balancing strategies of a model with targets.
+const (
+	// StrategyWeighted sends each target its weight's share of the requests
+	// (a smooth weighted round robin: exact shares, no bursts).
+	StrategyWeighted = "weighted"
+	// StrategyRoundRobin takes the targets in turn.
+	StrategyRoundRobin = "round_robin"
+	// StrategyLeastLatency prefers the target with the lowest recent
+	// first-byte latency and sends a share of the requests (Explore) to
+	// another one to keep measuring it.
+	StrategyLeastLatency = "least_latency"
+	// StrategyLeastBusy prefers the target with the fewest requests in flight.
+	StrategyLeastBusy = "least_busy"
+)
+
+// Strategies lists the balancing strategies.
+var Strategies = []string{StrategyWeighted, StrategyRoundRobin, StrategyLeastLatency, StrategyLeastBusy}
+
+// DefaultExplore is the share of least_latency requests sent to a target
+// other than the fastest, so a target that got faster is noticed.
+const DefaultExplore = 0.05
+
+// ModelSpec is a `model "NAME" { … }` block: a direct model served by one
+// provider, a fallback chain over other models, or a balanced model that
+// spreads its requests over targets (other models) with a strategy.
 type ModelSpec struct {
 	Name     string
 	Provider string
 	Upstream string
 	Fallback []string
+	// Targets are the models a balanced model spreads its requests over,
+	// with Strategy (one of Strategies), Weights (weighted: one per target)
+	// and Explore (least_latency).
+	Targets      []string
+	Strategy     string
+	Weights      []int
+	Explore      float64
+	TargetsRange hcl.Range
 	// Deadlines and retries (defaults from CONTRACT.md).
 	FirstByteTimeout time.Duration
 	IdleTimeout      time.Duration
@@ -168,6 +199,12 @@ type TrackerSpec struct {
 
 // IsChain reports whether the model is a fallback chain.
 func (m *ModelSpec) IsChain() bool { return len(m.Fallback) > 0 }
+
+// IsBalanced reports whether the model spreads its requests over targets.
+func (m *ModelSpec) IsBalanced() bool { return len(m.Targets) > 0 }
+
+// IsDirect reports whether the model is served by one provider.
+func (m *ModelSpec) IsDirect() bool { return !m.IsChain() && !m.IsBalanced() }
 
 // Model returns the model named name, or nil.
 func (s *Spec) Model(name string) *ModelSpec {
@@ -285,6 +322,10 @@ type modelBody struct {
 	Provider         string            `hcl:"provider,optional"`
 	Upstream         string            `hcl:"upstream,optional"`
 	Fallback         []string          `hcl:"fallback,optional"`
+	Targets          []string          `hcl:"targets,optional"`
+	Strategy         string            `hcl:"strategy,optional"`
+	Weights          []int             `hcl:"weights,optional"`
+	Explore          *float64          `hcl:"explore,optional"`
 	FirstByteTimeout string            `hcl:"first_byte_timeout,optional"`
 	IdleTimeout      string            `hcl:"idle_timeout,optional"`
 	TotalTimeout     string            `hcl:"total_timeout,optional"`
@@ -557,6 +598,7 @@ func (p *parser) model(b *hcl.Block) {
 		Provider:         body.Provider,
 		Upstream:         body.Upstream,
 		Fallback:         body.Fallback,
+		Targets:          body.Targets,
 		FirstByteTimeout: p.duration(b, "first_byte_timeout", body.FirstByteTimeout, DefaultFirstByteTimeout),
 		IdleTimeout:      p.duration(b, "idle_timeout", body.IdleTimeout, DefaultIdleTimeout),
 		TotalTimeout:     p.duration(b, "total_timeout", body.TotalTimeout, DefaultTotalTimeout),
@@ -578,20 +620,67 @@ func (p *parser) model(b *hcl.Block) {
 		m.Retries = *body.Retries
 	}
 	if m.Price != nil {
-		if len(m.Fallback) > 0 {
-			p.errf(attrRange(b, "price"), "Invalid price", "model %q is a fallback chain: set price on its members", m.Name)
+		if !m.IsDirect() {
+			p.errf(attrRange(b, "price"), "Invalid price", "model %q is a fallback chain or balanced: set price on its members", m.Name)
 		} else if _, err := pricing.ParseOverride(m.Price); err != nil {
 			p.errf(attrRange(b, "price"), "Invalid price", "model %q: price: %v", m.Name, err)
 		}
 	}
-	switch {
-	case len(m.Fallback) > 0 && (m.Provider != "" || m.Upstream != ""):
-		p.errf(b.DefRange, "Invalid model", "model %q: use either provider/upstream or fallback, not both", m.Name)
-	case len(m.Fallback) == 0 && (m.Provider == "" || m.Upstream == ""):
-		p.errf(b.DefRange, "Invalid model", "model %q needs provider and upstream, or a fallback list", m.Name)
+	kinds := 0
+	for _, set := range []bool{m.Provider != "" || m.Upstream != "", len(m.Fallback) > 0, len(m.Targets) > 0} {
+		if set {
+			kinds++
+		}
 	}
+	switch {
+	case kinds > 1:
+		p.errf(b.DefRange, "Invalid model", "model %q: use one of provider/upstream, fallback or targets, not several", m.Name)
+	case m.IsDirect() && (m.Provider == "" || m.Upstream == ""):
+		p.errf(b.DefRange, "Invalid model", "model %q needs provider and upstream, a fallback list or a targets list", m.Name)
+	}
+	p.balancing(b, m, &body)
 	p.spec.Models = append(p.spec.Models, m)
 }
+
+// balancing reads a balanced model's targets, strategy, weights and explore.
+func (p *parser) balancing(b *hcl.Block, m *ModelSpec, body *modelBody) {
+	m.Strategy, m.Weights, m.Explore = body.Strategy, body.Weights, DefaultExplore
+	m.TargetsRange = attrRange(b, "targets")
+	if !m.IsBalanced() {
+		for _, attr := range []string{"strategy", "weights", "explore"} {
+			if attrRange(b, attr) != b.DefRange {
+				p.errf(attrRange(b, attr), "Invalid "+attr, "model %q: %s applies to a model with targets only", m.Name, attr)
+			}
+		}
+		return
+	}
+	if m.Strategy == "" {
+		m.Strategy = StrategyWeighted
+	}
+	if !slices.Contains(Strategies, m.Strategy) {
+		p.errf(attrRange(b, "strategy"), "Invalid strategy", "model %q: strategy must be one of %s, not %q", m.Name, strings.Join(Strategies, ", "), m.Strategy)
+	}
+	switch {
+	case m.Weights != nil && m.Strategy != StrategyWeighted:
+		p.errf(attrRange(b, "weights"), "Invalid weights", "model %q: weights apply to strategy \"weighted\" only", m.Name)
+	case m.Weights != nil && len(m.Weights) != len(m.Targets):
+		p.errf(attrRange(b, "weights"), "Invalid weights", "model %q: %d weights for %d targets; give one weight per target", m.Name, len(m.Weights), len(m.Targets))
+	case m.Weights != nil && slices.ContainsFunc(m.Weights, func(w int) bool { return w < 1 || w > MaxWeight }):
+		p.errf(attrRange(b, "weights"), "Invalid weights", "model %q: each weight must be between 1 and %d", m.Name, MaxWeight)
+	}
+	if body.Explore != nil {
+		m.Explore = *body.Explore
+		if m.Strategy != StrategyLeastLatency {
+			p.errf(attrRange(b, "explore"), "Invalid explore", "model %q: explore applies to strategy \"least_latency\" only", m.Name)
+		} else if m.Explore < 0 || m.Explore > 0.5 {
+			p.errf(attrRange(b, "explore"), "Invalid explore", "model %q: explore is a share of requests between 0 and 0.5", m.Name)
+		}
+	}
+}
+
+// MaxWeight bounds a target's weight (the weighted schedule has as many
+// slots as the weights add up to).
+const MaxWeight = 1000
 
 func (p *parser) pipeline(b *hcl.Block) {
 	content, diags := b.Body.Content(pipelineSchema)
@@ -657,26 +746,68 @@ func (p *parser) check() {
 		p.errf(hcl.Range{Filename: s.File, Start: hcl.InitialPos, End: hcl.InitialPos}, "No models", "a pipeline needs at least one model block")
 	}
 	for _, m := range s.Models {
-		if !m.IsChain() {
+		switch {
+		case m.IsDirect():
 			if _, ok := s.Providers[m.Provider]; !ok {
 				p.errf(m.Range, "Unknown provider", "model %q uses provider %q, which no provider block defines", m.Name, m.Provider)
 			}
+		case m.IsChain():
+			p.checkChain(m)
+		case m.IsBalanced():
+			p.checkTargets(m)
+		}
+	}
+	if !p.diags.HasErrors() {
+		p.checkKinds()
+	}
+}
+
+// checkChain resolves a fallback chain: its members are direct or balanced
+// models, and no direct model is reached twice.
+func (p *parser) checkChain(m *ModelSpec) {
+	seen := map[string]string{}
+	for _, name := range m.Fallback {
+		t := p.spec.Model(name)
+		switch {
+		case t == nil:
+			p.errf(m.Range, "Unknown model in fallback", "model %q falls back to %q, which no model block defines", m.Name, name)
+			continue
+		case t.IsChain():
+			p.errf(m.Range, "Nested fallback", "model %q falls back to %q, which is itself a fallback chain; list direct or balanced models only", m.Name, name)
 			continue
 		}
-		seen := map[string]bool{}
-		for _, target := range m.Fallback {
-			t := s.Model(target)
-			switch {
-			case t == nil:
-				p.errf(m.Range, "Unknown model in fallback", "model %q falls back to %q, which no model block defines", m.Name, target)
-			case t.IsChain():
-				p.errf(m.Range, "Nested fallback", "model %q falls back to %q, which is itself a fallback chain; list direct models only", m.Name, target)
-			case seen[target]:
-				p.errf(m.Range, "Duplicate fallback", "model %q lists %q twice", m.Name, target)
-			}
-			seen[target] = true
+		reached := []string{name}
+		if t.IsBalanced() {
+			reached = t.Targets
 		}
-		p.checkChainKind(m)
+		for _, r := range reached {
+			switch via, dup := seen[r]; {
+			case dup && via == name:
+				p.errf(m.Range, "Duplicate fallback", "model %q lists %q twice", m.Name, name)
+			case dup:
+				p.errf(m.Range, "Duplicate fallback", "model %q reaches %q twice (through %q and %q)", m.Name, r, via, name)
+			}
+			seen[r] = name
+		}
+	}
+}
+
+// checkTargets resolves a balanced model: its targets are direct models
+// (deployments), each listed once. A chain may name a balanced model, not
+// the reverse, so every request's order is flat: fallback → balanced → direct.
+func (p *parser) checkTargets(m *ModelSpec) {
+	seen := map[string]bool{}
+	for _, name := range m.Targets {
+		t := p.spec.Model(name)
+		switch {
+		case t == nil:
+			p.errf(m.TargetsRange, "Unknown model in targets", "model %q balances over %q, which no model block defines", m.Name, name)
+		case !t.IsDirect():
+			p.errf(m.TargetsRange, "Nested targets", "model %q balances over %q, which is a fallback chain or balanced model; targets must be direct models (a fallback chain may list a balanced model instead)", m.Name, name)
+		case seen[name]:
+			p.errf(m.TargetsRange, "Duplicate target", "model %q lists %q twice", m.Name, name)
+		}
+		seen[name] = true
 	}
 }
 

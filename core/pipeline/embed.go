@@ -265,6 +265,17 @@ func (b *builder) checkEmbeddingModels() error {
 	return nil
 }
 
+// wayDims is the vector size asked of a direct model reached through way
+// (the requested model first): the first dimensions set on the way.
+func wayDims(way ...*config.ModelSpec) int {
+	for _, m := range way {
+		if m.Dimensions > 0 {
+			return m.Dimensions
+		}
+	}
+	return 0
+}
+
 // embeddingsKind is the kind /models shows for m ("" for chat).
 func embeddingsKind(m *config.ModelSpec) string {
 	if m.Kind == config.KindEmbeddings {

@@ -36,9 +36,11 @@ type Generation struct {
 	stages    []*stageInst
 	providers map[string]*providerInst
 	models    map[string]*modelRoute
-	trackers  []*trackerInst
-	procs     []*pluginhost.Process
-	host      *pluginhost.Host
+	// deploys are the balancing statistics of each direct model.
+	deploys  map[string]*deployStats
+	trackers []*trackerInst
+	procs    []*pluginhost.Process
+	host     *pluginhost.Host
 	// hasAfter: some stage wants its After hook called.
 	hasAfter bool
 	// modelNames in declaration order.
@@ -83,12 +85,39 @@ type trackerInst struct {
 
 // modelRoute is a model as the router sees it: the providers to try in order.
 type modelRoute struct {
-	name    string
+	name string
+	// targets are every target the model may reach, in declaration order.
 	targets []*target
+	// steps are what the router tries in turn: a target, or a balanced
+	// model whose balancer orders its own targets per request. nil when
+	// the order is always targets'.
+	steps []routeStep
 	// total bounds the whole request for this model.
 	total time.Duration
 	// kind is config.KindChat or config.KindEmbeddings.
 	kind string
+}
+
+// routeStep is one member of a route: a target or a balanced model.
+type routeStep struct {
+	target   *target
+	balancer *balancer
+}
+
+// order is the targets in the order this request tries them.
+func (r *modelRoute) order() []*target {
+	if r.steps == nil {
+		return r.targets
+	}
+	out := make([]*target, 0, len(r.targets))
+	for _, s := range r.steps {
+		if s.balancer != nil {
+			out = s.balancer.appendOrder(out)
+		} else {
+			out = append(out, s.target)
+		}
+	}
+	return out
 }
 
 type target struct {
@@ -102,11 +131,16 @@ type target struct {
 	// price is nil when the model has none (its cost is unknown).
 	price *pricing.Price
 	// drop are the chat parameters removed before this target is called:
-	// the requested model's drop_params and, in a chain, the member's own.
+	// the requested model's drop_params and, in a chain or balanced model,
+	// the member's own.
 	drop []string
+	// stats are the direct model's in-flight count and latency, for the
+	// balancers.
+	stats *deployStats
 	// dims is the vector size an embeddings target is asked for when the
-	// request names none: the chain's dimensions, else the member's (0: the
-	// upstream model's own).
+	// request names none: the first dimensions on the way from the
+	// requested model (a chain's, a balanced model's, the member's own; 0:
+	// the upstream model's own size).
 	dims int
 }
 
@@ -144,6 +178,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 			host:      host,
 			providers: map[string]*providerInst{},
 			models:    map[string]*modelRoute{},
+			deploys:   map[string]*deployStats{},
 			idle:      make(chan struct{}),
 		},
 	}
@@ -161,7 +196,7 @@ func Build(ctx context.Context, host *pluginhost.Host, spec *config.Spec, id uin
 	if err := b.buildTrackers(); err != nil {
 		return nil, err
 	}
-	b.buildModels()
+	b.buildModels(prev)
 	if err := b.checkEmbeddingModels(); err != nil {
 		return nil, err
 	}
@@ -273,13 +308,12 @@ func (b *builder) buildTrackers() error {
 	return nil
 }
 
-// buildModels resolves every model to the providers the router tries.
-// dropParams is the union of a model's drop_params and, when it is reached
-// through a chain, the chain's.
-func dropParams(requested, member *config.ModelSpec) []string {
-	out := slices.Clone(member.DropParams)
-	if requested != member {
-		for _, d := range requested.DropParams {
+// dropParams is the union of the drop_params of the models on the way from
+// the requested model to a direct one (each listed once).
+func dropParams(way ...*config.ModelSpec) []string {
+	var out []string
+	for _, m := range way {
+		for _, d := range m.DropParams {
 			if !slices.Contains(out, d) {
 				out = append(out, d)
 			}
@@ -288,38 +322,89 @@ func dropParams(requested, member *config.ModelSpec) []string {
 	return out
 }
 
-func (b *builder) buildModels() {
+// buildModels resolves every model to the targets the router tries: a
+// direct model is one target; a chain lists its members' targets in order,
+// a balanced member as one step whose balancer orders its targets.
+func (b *builder) buildModels(prev *Generation) {
+	for _, m := range b.spec.Models {
+		if m.IsDirect() {
+			b.g.deploys[m.Name] = prev.deployStats(m)
+		}
+	}
 	for _, m := range b.spec.Models {
 		b.g.modelNames = append(b.g.modelNames, m.Name)
 		route := &modelRoute{name: m.Name, total: m.TotalTimeout, kind: cmp.Or(m.Kind, config.KindChat)}
-		members := []*config.ModelSpec{m}
-		if m.IsChain() {
-			members = members[:0]
+		switch {
+		case m.IsDirect():
+			route.targets = []*target{b.target(m)}
+		case m.IsBalanced():
+			route.steps = []routeStep{b.balanced(route, m)}
+		default:
+			balanced := false
 			for _, name := range m.Fallback {
-				members = append(members, b.spec.Model(name))
+				mm := b.spec.Model(name)
+				if mm.IsBalanced() {
+					route.steps = append(route.steps, b.balanced(route, m, mm))
+					balanced = true
+					continue
+				}
+				t := b.target(m, mm)
+				route.targets = append(route.targets, t)
+				route.steps = append(route.steps, routeStep{target: t})
 			}
-		}
-		for _, mm := range members {
-			// A chain's own deadlines, when it sets them, win over its members'.
-			firstByte, idle := mm.FirstByteTimeout, mm.IdleTimeout
-			if m.IsChain() {
-				firstByte, idle = pick(m.FirstByteTimeout, firstByte, config.DefaultFirstByteTimeout), pick(m.IdleTimeout, idle, config.DefaultIdleTimeout)
+			if !balanced {
+				route.steps = nil // a plain chain: its order is always targets'
 			}
-			route.targets = append(route.targets, &target{
-				model:     mm.Name,
-				provider:  b.g.providers[mm.Provider],
-				upstream:  mm.Upstream,
-				firstByte: firstByte,
-				idle:      idle,
-				retries:   mm.Retries,
-				backoff:   mm.RetryBackoff,
-				price:     priceOf(mm),
-				drop:      dropParams(m, mm),
-				dims:      cmp.Or(m.Dimensions, mm.Dimensions),
-			})
 		}
 		b.g.models[m.Name] = route
 	}
+}
+
+// balanced adds the targets of the balanced model way[len(way)-1] (reached
+// through way) to route, and returns its step.
+func (b *builder) balanced(route *modelRoute, way ...*config.ModelSpec) routeStep {
+	bm := way[len(way)-1]
+	var targets []*target
+	for _, name := range bm.Targets {
+		targets = append(targets, b.target(append(slices.Clone(way), b.spec.Model(name))...))
+	}
+	route.targets = append(route.targets, targets...)
+	return routeStep{balancer: newBalancer(bm, targets)}
+}
+
+// target is the direct model way[len(way)-1] as reached from way[0] through
+// the models between: the outermost model's deadlines, when it sets them,
+// win over the inner ones', and the drop_params of all of them apply.
+func (b *builder) target(way ...*config.ModelSpec) *target {
+	mm := way[len(way)-1]
+	firstByte, idle := mm.FirstByteTimeout, mm.IdleTimeout
+	for i := len(way) - 2; i >= 0; i-- {
+		firstByte, idle = pick(way[i].FirstByteTimeout, firstByte, config.DefaultFirstByteTimeout), pick(way[i].IdleTimeout, idle, config.DefaultIdleTimeout)
+	}
+	return &target{
+		model:     mm.Name,
+		provider:  b.g.providers[mm.Provider],
+		upstream:  mm.Upstream,
+		firstByte: firstByte,
+		idle:      idle,
+		retries:   mm.Retries,
+		backoff:   mm.RetryBackoff,
+		price:     priceOf(mm),
+		drop:      dropParams(way...),
+		stats:     b.g.deploys[mm.Name],
+		dims:      wayDims(way...),
+	}
+}
+
+// deployStats returns g's statistics of the direct model m when m still
+// runs on the same provider and upstream, else fresh ones.
+func (g *Generation) deployStats(m *config.ModelSpec) *deployStats {
+	if g != nil {
+		if s := g.deploys[m.Name]; s != nil && s.provider == m.Provider && s.upstream == m.Upstream {
+			return s
+		}
+	}
+	return &deployStats{provider: m.Provider, upstream: m.Upstream}
 }
 
 // provider returns g's provider name (nil when g is nil or has none).
@@ -442,6 +527,8 @@ type ModelInfo struct {
 	Provider      string   `json:"provider,omitempty"`
 	UpstreamModel string   `json:"upstream_model,omitempty"`
 	Fallback      []string `json:"fallback,omitempty"`
+	Targets       []string `json:"targets,omitempty"`
+	Strategy      string   `json:"strategy,omitempty"`
 	// Kind is "embeddings" for an embeddings model (empty for chat).
 	Kind string `json:"kind,omitempty"`
 }
@@ -451,8 +538,12 @@ func (g *Generation) Models() []ModelInfo {
 	out := make([]ModelInfo, 0, len(g.modelNames))
 	for _, name := range g.modelNames {
 		m := g.spec.Model(name)
-		if m.IsChain() {
+		switch {
+		case m.IsChain():
 			out = append(out, ModelInfo{Name: name, Fallback: m.Fallback, Kind: embeddingsKind(m)})
+			continue
+		case m.IsBalanced():
+			out = append(out, ModelInfo{Name: name, Targets: m.Targets, Strategy: m.Strategy, Kind: embeddingsKind(m)})
 			continue
 		}
 		out = append(out, ModelInfo{Name: name, Provider: m.Provider, UpstreamModel: m.Upstream, Kind: embeddingsKind(m)})

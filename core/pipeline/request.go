@@ -7,7 +7,8 @@ package pipeline
 //  2. Stages run in the declared order (neighbouring `parallel` stages
 //     together); a Reject short-circuits, a stage that is down or times out
 //     follows its on_error.
-//  3. The router tries the model's providers in order: per-attempt first-byte
+//  3. The router tries the model's providers in order (a balanced model's
+//     strategy orders its targets per request, balance.go): per-attempt first-byte
 //     and idle deadlines, bounded retries with backoff that honour
 //     Retry-After, a circuit breaker per provider, fallback decided by the
 //     error's class (never on bad_request).
@@ -417,7 +418,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 	committed := false
 	commit := func() { committed = true }
 	var lastErr *pb.ProviderError
-	for _, t := range route.targets {
+	for _, t := range route.order() {
 		allowed, probe := t.provider.breaker.allow()
 		if !allowed {
 			now := time.Now().UnixNano()
@@ -428,7 +429,9 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 		for try := 0; ; try++ {
 			at := &pb.Attempt{Model: t.model, Provider: t.provider.name, UpstreamModel: t.upstream, StartUnixNano: time.Now().UnixNano()}
 			tr.Attempts = append(tr.Attempts, at)
+			t.stats.begin()
 			res, pe := g.tryOnce(ctx, req, t, attempt, commit)
+			t.stats.end()
 			at.EndUnixNano = time.Now().UnixNano()
 			if pe == nil {
 				t.provider.breaker.success()
@@ -447,7 +450,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 				return nil, cancelledError(ctx)
 			}
 			lastErr = pe
-			if stop := recordOutcome(t.provider, pe); stop != nil {
+			if stop := recordOutcome(t, pe); stop != nil {
 				return nil, stop
 			}
 			probe = false // resolved by recordOutcome
@@ -474,8 +477,12 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 
 // recordOutcome tells the provider's breaker what a failed attempt says
 // about the provider, and returns the request's error when the failure ends
-// the request (a bad request: the next provider would refuse it too).
-func recordOutcome(p *providerInst, pe *pb.ProviderError) *Error {
+// the request (a bad request: the next provider would refuse it too). A
+// failure that is the provider's doing also counts, for least_latency, as an
+// answer as slow as the first-byte deadline: a target that fails fast must
+// not look like the fastest.
+func recordOutcome(t *target, pe *pb.ProviderError) *Error {
+	p := t.provider
 	switch pe.Class {
 	case sdk.ClassBadRequest:
 		// The caller's fault; the provider answered.
@@ -488,6 +495,7 @@ func recordOutcome(p *providerInst, pe *pb.ProviderError) *Error {
 		p.breaker.success()
 	default:
 		p.breaker.failure()
+		t.stats.observe(t.firstByte)
 	}
 	return nil
 }
@@ -649,6 +657,7 @@ func (sr *streamRun) attempt(ctx context.Context, t *target, c *sdk.Client, creq
 // and tool-call deltas too, so a model that thinks is not a stalled one);
 // the chunks with something for the client go to forward, when given.
 func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, forward func(*pb.StreamChunk) error) (*Result, *pb.ProviderError) {
+	start := time.Now()
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	dl := startStreamDeadline(t, cancel)
@@ -658,7 +667,7 @@ func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Compl
 		return nil, streamErr(actx, ctx, err)
 	}
 	acc := &streamAccumulator{}
-	for {
+	for first := true; ; first = false {
 		chunk, err := s.Recv()
 		if err == io.EOF {
 			break
@@ -668,6 +677,9 @@ func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Compl
 		}
 		if chunk.Error != nil {
 			return nil, chunk.Error
+		}
+		if first {
+			t.stats.observe(time.Since(start))
 		}
 		dl.chunk()
 		if !acc.add(chunk) || forward == nil {

@@ -693,3 +693,78 @@ pipeline "default" {
 		t.Fatalf("three requests with one request id must be three events: %d distinct ids", len(ids))
 	}
 }
+
+// TestRouterBalancedModelComposesWithFallback: a weighted model's first
+// choice follows the weights; a failing or circuit-open target passes the
+// request to the next choice; a chain that names the balanced model falls
+// back past all of its targets.
+func TestRouterBalancedModelComposesWithFallback(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 1\n  breaker_cooldown = \"1h\"", "")+
+		"model \"pool\" {\n  targets = [\"a\", \"b\"]\n  weights = [3, 1]\n}\nmodel \"pool-or-c\" {\n  fallback = [\"pool\", \"c\"]\n}\n")
+	var got []string
+	for range 4 {
+		s, _ := rt.attempts(t, "pool", false)
+		got = append(got, s)
+	}
+	if want := "a:ok a:ok b:ok a:ok"; strings.Join(got, " ") != want {
+		t.Fatalf("3:1 first choices %q, want %q", strings.Join(got, " "), want)
+	}
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	w := rt.expect(t, "pool", false, "a:error:upstream_5xx b:ok", "a failing target passes the request to the next choice")
+	if w.res == nil || w.res.ModelUsed != "b" {
+		t.Fatalf("answer %+v", w.res)
+	}
+	rt.expect(t, "pool", true, "a:skipped:circuit_open b:ok", "an open circuit is skipped, streamed too")
+	rt.expect(t, "pool", false, "b:ok", "b's turn in the schedule")
+	rt.script.set("b", step{err: fail(sdk.ClassTimeout)})
+	rt.expect(t, "pool-or-c", false, "a:skipped:circuit_open b:error:timeout c:ok", "the chain falls back past the balanced model")
+	if _, w := rt.attempts(t, "pool", false); w.err == nil || w.err.Status != 502 || w.err.Code != "all_providers_failed" {
+		t.Fatalf("every target down: %+v", w.err)
+	}
+	var info ModelInfo
+	for _, m := range rt.Current().Models() {
+		if m.Name == "pool" {
+			info = m
+		}
+	}
+	if strings.Join(info.Targets, ",") != "a,b" || info.Strategy != "weighted" {
+		t.Fatalf("GET /models shows the targets: %+v", info)
+	}
+}
+
+// TestRouterLeastBusyCountsRequestsInFlight: while a slow request holds
+// one target, the next goes to the idle one.
+func TestRouterLeastBusyCountsRequestsInFlight(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", "")+"model \"busy\" {\n  targets = [\"a\", \"b\"]\n  strategy = \"least_busy\"\n}\n")
+	rt.script.set("a", step{delay: 200 * time.Millisecond, chunks: []string{"slow"}})
+	done := make(chan string)
+	go func() { s, _ := rt.attempts(t, "busy", false); done <- s }()
+	waitUntil(t, func() bool { return rt.script.count("a") == 1 })
+	for range 3 {
+		rt.expect(t, "busy", false, "b:ok", "a is busy")
+	}
+	if s := <-done; s != "a:ok" {
+		t.Fatalf("the slow request: %q", s)
+	}
+}
+
+// TestBalancingStatsSurviveReload: a reload that keeps a deployment keeps
+// what the balancer learnt of it.
+func TestBalancingStatsSurviveReload(t *testing.T) {
+	pipeline := threeProviders("", "") + "model \"ll\" {\n  targets = [\"a\", \"b\"]\n  strategy = \"least_latency\"\n}\n"
+	rt := newTestRuntime(t, pipeline)
+	before := rt.Current().deploys["a"]
+	before.observe(time.Second)
+	if err := rt.load(pipeline + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	if after := rt.Current().deploys["a"]; after != before || after.latency() != time.Second {
+		t.Fatalf("the statistics of an unchanged deployment must carry over")
+	}
+	if err := rt.load(strings.Replace(pipeline, "upstream = \"a\"", "upstream = \"a2\"", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if rt.Current().deploys["a"].latency() != 0 {
+		t.Fatalf("a deployment moved to another upstream starts afresh")
+	}
+}

@@ -94,6 +94,9 @@ func (c *classifier) httpError(status int, header http.Header, body []byte) erro
 	code, _ := ue.code()
 	msg := ue.message()
 	if msg == "" {
+		msg = bareErrorMessage(body)
+	}
+	if msg == "" {
 		msg = fmt.Sprintf("upstream returned HTTP %d", status)
 	}
 	class := classForStatus(status, code, ue.typ())

@@ -32,6 +32,7 @@ type reply struct {
 
 // seen is one request the fake upstream received.
 type seen struct {
+	url    string // path and query
 	header http.Header
 	body   map[string]any
 	raw    string
@@ -59,7 +60,7 @@ func (u *upstream) serve(w http.ResponseWriter, r *http.Request) {
 	var body map[string]any
 	_ = json.Unmarshal(raw, &body)
 	u.mu.Lock()
-	u.reqs = append(u.reqs, seen{header: r.Header.Clone(), body: body, raw: string(raw)})
+	u.reqs = append(u.reqs, seen{url: r.URL.RequestURI(), header: r.Header.Clone(), body: body, raw: string(raw)})
 	rep := u.reply
 	u.mu.Unlock()
 

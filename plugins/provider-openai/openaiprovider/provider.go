@@ -55,7 +55,7 @@ type Config struct {
 	APIKey string `json:"api_key"`
 	// BaseURL is the API root, e.g. https://openrouter.ai/api/v1.
 	BaseURL string `json:"base_url"`
-	// Flavor is openai, openrouter, groq or generic; inferred from the
+	// Flavor is openai, openrouter, groq, azure or generic; inferred from the
 	// base URL's host when empty.
 	Flavor string `json:"flavor"`
 	// Headers are extra request headers (e.g. OpenRouter's X-Title).
@@ -64,6 +64,12 @@ type Config struct {
 	Timeout *timeoutValue `json:"timeout"`
 	// Organization is sent as OpenAI-Organization when set.
 	Organization string `json:"organization"`
+	// APIVersion is Azure's api-version (flavor azure; default
+	// DefaultAzureAPIVersion).
+	APIVersion string `json:"api_version"`
+	// Deployments maps upstream model names to Azure deployment names
+	// (flavor azure); a model not listed is its own deployment name.
+	Deployments map[string]string `json:"deployments"`
 }
 
 // timeoutValue is an sdk.Duration whose decoding error names the field.
@@ -88,6 +94,8 @@ type Provider struct {
 	org     string
 	timeout time.Duration
 	headers map[string]string
+	// azure is set for flavor azure.
+	azure *azureSettings
 
 	httpClient *http.Client
 	doer       *doer
@@ -126,9 +134,19 @@ func newProvider(c sdk.Config) (*Provider, error) {
 	switch flavor {
 	case "":
 		flavor = inferFlavor(u.Hostname())
-	case FlavorOpenAI, FlavorOpenRouter, FlavorGroq, FlavorGeneric:
+	case FlavorOpenAI, FlavorOpenRouter, FlavorGroq, FlavorGeneric, FlavorAzure:
 	default:
-		return nil, sdk.ConfigError("field %q: must be one of openai, openrouter, groq, generic; got %q", "flavor", flavor)
+		return nil, sdk.ConfigError("field %q: must be one of openai, openrouter, groq, generic, azure; got %q", "flavor", flavor)
+	}
+	if err := checkFlavorFields(&cfg, flavor); err != nil {
+		return nil, err
+	}
+	var azure *azureSettings
+	if flavor == FlavorAzure {
+		if azure, err = newAzureSettings(&cfg); err != nil {
+			return nil, err
+		}
+		base = azureEndpoint(base)
 	}
 	timeout := DefaultTimeout
 	if cfg.Timeout != nil {
@@ -176,6 +194,7 @@ func newProvider(c sdk.Config) (*Provider, error) {
 		org:        cfg.Organization,
 		timeout:    timeout,
 		headers:    headers,
+		azure:      azure,
 		httpClient: newHTTPClient(timeout),
 		classify:   &classifier{name: name, redact: provkit.NewRedactor(cfg.APIKey)},
 		log:        logger,
@@ -184,6 +203,9 @@ func newProvider(c sdk.Config) (*Provider, error) {
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = p.baseURL
 	oc.OrgID = cfg.Organization
+	if azure != nil {
+		oc = azure.clientConfig(cfg.APIKey, p.baseURL)
+	}
 	oc.HTTPClient = p.doer
 	p.client = openai.NewClientWithConfig(oc)
 	return p, nil
@@ -199,6 +221,8 @@ func inferFlavor(host string) string {
 		return FlavorOpenRouter
 	case host == "api.groq.com":
 		return FlavorGroq
+	case isAzureHost(host):
+		return FlavorAzure
 	}
 	return FlavorGeneric
 }
@@ -225,13 +249,17 @@ func (p *Provider) Info() map[string]string {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	return map[string]string{
+	info := map[string]string{
 		"base_url": provkit.SafeURL(p.baseURL),
 		"has_key":  strconv.FormatBool(p.hasKey),
 		"flavor":   p.flavor,
 		"timeout":  p.timeout.String(),
 		"headers":  strings.Join(names, ","),
 	}
+	if p.azure != nil {
+		info["api_version"] = p.azure.apiVersion
+	}
+	return info
 }
 
 // Close releases the instance's idle connections.

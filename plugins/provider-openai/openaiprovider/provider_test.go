@@ -30,7 +30,7 @@ func TestConfig(t *testing.T) {
 		{name: "relative url", cfg: `{"base_url":"api.openai.com/v1"}`, wantErr: `field "base_url"`},
 		{name: "ftp url", cfg: `{"base_url":"ftp://api.openai.com/v1"}`, wantErr: `field "base_url"`},
 		{name: "query", cfg: `{"base_url":"https://x.example/v1?key=abc"}`, wantErr: `field "base_url"`},
-		{name: "bad flavor", cfg: `{"flavor":"azure"}`, wantErr: `field "flavor"`},
+		{name: "bad flavor", cfg: `{"flavor":"bedrock"}`, wantErr: `field "flavor"`},
 		{name: "bad timeout", cfg: `{"timeout":"soon"}`, wantErr: `"timeout"`},
 		{name: "zero timeout", cfg: `{"timeout":"0s"}`, wantErr: `field "timeout"`},
 		{name: "bad header name", cfg: `{"headers":{"X Title":"a"}}`, wantErr: `field "headers"`},

@@ -12,13 +12,15 @@ import (
 )
 
 // TestAgainstSimulator runs every fault of bin/upstream-sim through the
-// provider, streaming or not, on its OpenAI, OpenRouter and Groq routes.
+// provider, streaming or not, on its OpenAI, OpenRouter, Groq and Azure routes.
 // The simulator runs in-process.
 func TestAgainstSimulator(t *testing.T) {
 	srv := httptest.NewServer(sim.New(sim.Config{}))
 	t.Cleanup(srv.Close)
 	base := srv.URL
-	routes := map[string]string{"openai": "/v1", "openrouter": "/api/v1", "groq": "/openai/v1"}
+	// Azure's base URL is the resource endpoint: the provider adds the
+	// deployment path and api-version, the simulator answers them.
+	routes := map[string]string{"openai": "/v1", "openrouter": "/api/v1", "groq": "/openai/v1", "azure": ""}
 	faults := []struct {
 		fault     string
 		class     sdk.ErrorClass // 0: success

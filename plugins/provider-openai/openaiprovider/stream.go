@@ -74,19 +74,14 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	// upstream request, not only when ctx ends.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, p.baseURL+"/chat/completions", bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, p.apiURL(req.GetUpstreamModel(), "/chat/completions"), bytes.NewReader(body))
 	if err != nil {
 		return p.classify.fail(sdk.ClassBadRequest, 0, 0, "invalid_request", "cannot build the request")
 	}
 	hreq.Header.Set("Content-Type", "application/json")
 	hreq.Header.Set("Accept", "text/event-stream")
 	hreq.Header.Set("Cache-Control", "no-cache")
-	if p.apiKey != "" {
-		hreq.Header.Set("Authorization", "Bearer "+p.apiKey)
-	}
-	if p.org != "" {
-		hreq.Header.Set("OpenAI-Organization", p.org)
-	}
+	p.authorize(hreq.Header)
 	resp, err := p.doer.Do(hreq)
 	if err != nil {
 		p.log.Debug("upstream stream call failed", "error", p.classify.redact.Message(err.Error()))

@@ -21,6 +21,13 @@
 //
 //	POST /api/v1/chat/completions
 //
+// Azure OpenAI flavour (OpenAI-shaped answers with Azure's content-filter
+// annotations, errors {"error":{"code","message"}} with the status as code;
+// the deployment is the model; key in api-key or Authorization: Bearer;
+// 404 "Resource not found" without api-version):
+//
+//	POST /openai/deployments/{deployment}/chat/completions?api-version=2024-10-21
+//
 // All of them require "Authorization: Bearer <key>" with a non-empty key
 // (a key starting with "sim-invalid" is refused too) and answer 401 otherwise.
 // "stream": true answers server-sent events "data: {chunk}\n\n": a role

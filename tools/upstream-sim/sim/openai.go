@@ -118,6 +118,8 @@ type chatCompletion struct {
 	ServiceTier       string       `json:"service_tier,omitempty"`
 	SystemFingerprint string       `json:"system_fingerprint,omitempty"`
 	XGroq             *xGroq       `json:"x_groq,omitempty"`
+	// PromptFilterResults is Azure's content-filter verdict on the prompt.
+	PromptFilterResults []any `json:"prompt_filter_results,omitempty"`
 }
 
 type chatChoice struct {
@@ -126,6 +128,8 @@ type chatChoice struct {
 	Logprobs           json.RawMessage `json:"logprobs"`
 	FinishReason       string          `json:"finish_reason"`
 	NativeFinishReason string          `json:"native_finish_reason,omitempty"`
+	// ContentFilterResults is Azure's verdict on the answer.
+	ContentFilterResults map[string]any `json:"content_filter_results,omitempty"`
 }
 
 type assistantMsg struct {
@@ -205,11 +209,16 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 
 	var req chatRequest
 	raw, bodyErr := readJSONBody(w, r, &req, true)
+	key, hasKey := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if api == apiAzure {
+		req.Model = azureDeployment(r)
+		key, hasKey = azureKey(r)
+	}
 	s.remember(r.URL.Path, raw)
 	s.count(api, r.URL.Path, req.Model, req.Stream)
 
-	if key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || strings.TrimSpace(key) == "" || strings.HasPrefix(key, invalidKeyPrefix) {
-		writeError(w, api, authError(api, ok && strings.TrimSpace(key) != ""))
+	if !hasKey || strings.TrimSpace(key) == "" || strings.HasPrefix(key, invalidKeyPrefix) {
+		writeError(w, api, authError(api, hasKey && strings.TrimSpace(key) != ""))
 		return
 	}
 	fault := s.faultFor(r, req.Model)
@@ -379,6 +388,9 @@ func plainChat(w http.ResponseWriter, a *chatAnswer, fault Fault, tl *timeline) 
 		resp.Choices[0].NativeFinishReason = a.finish
 	case apiGroq:
 		resp.XGroq = &xGroq{ID: a.groqID()}
+	case apiAzure:
+		resp.PromptFilterResults = azurePromptFilter()
+		resp.Choices[0].ContentFilterResults = azureFilterResults(false)
 	}
 	if fault == FaultCutStream {
 		body := encodeJSON(&resp)
@@ -451,6 +463,9 @@ func (s *Simulator) streamChat(w http.ResponseWriter, r *http.Request, req *chat
 	sse := newSSE(w)
 	if a.api == apiOpenRouter {
 		sse.raw(": OPENROUTER PROCESSING\n\n")
+	}
+	if a.api == apiAzure {
+		sse.data(azureFirstChunk())
 	}
 	if fault == FaultMalformed {
 		sse.raw("data: {not json\n\n")

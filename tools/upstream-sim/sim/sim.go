@@ -50,10 +50,11 @@ const (
 	apiGroq
 	apiOpenRouter
 	apiGemini
+	apiAzure
 	numAPIs
 )
 
-var apiNames = [numAPIs]string{"openai", "groq", "openrouter", "gemini"}
+var apiNames = [numAPIs]string{"openai", "groq", "openrouter", "gemini", "azure"}
 
 // faultState is an immutable snapshot of the fault configuration.
 type faultState struct {
@@ -205,7 +206,8 @@ type Stats struct {
 	Streams int64 `json:"streams"`
 	// InFlight is the number of chat calls being answered right now.
 	InFlight int64 `json:"in_flight"`
-	// ByAPI breaks Requests down by flavour: openai, groq, openrouter, gemini.
+	// ByAPI breaks Requests down by flavour: openai, groq, openrouter,
+	// gemini, azure.
 	ByAPI map[string]int64 `json:"by_api"`
 	// ByModel breaks Requests down by the upstream model requested.
 	ByModel map[string]int64 `json:"by_model"`
@@ -458,6 +460,10 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.faultControl(w, r)
 		return
 	}
+	if rest, ok := strings.CutPrefix(p, azurePrefix); ok {
+		s.azureChat(w, r, rest)
+		return
+	}
 	if rest, ok := strings.CutPrefix(p, "/v1beta/models"); ok {
 		s.gemini(w, r, rest)
 		return
@@ -628,6 +634,8 @@ func errorBody(api apiKind, e apiError) any {
 			st = geminiStatus(e.status)
 		}
 		return geminiErrorBody{Error: geminiErrorDetail{Code: e.status, Message: msg, Status: st, Details: e.gDetails}}
+	case apiAzure:
+		return azureError(e)
 	case apiOpenRouter:
 		msg := e.orMessage
 		if msg == "" {
