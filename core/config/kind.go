@@ -15,7 +15,7 @@ func (p *parser) modelKind(b *hcl.Block, m *ModelSpec, body modelBody) {
 	case "":
 		if m.IsDirect() {
 			m.Kind = KindChat
-		} // a chain or balanced model without kind takes its members' (checkChainKind)
+		} // a chain or balanced model without kind takes its members' (checkGroupKind)
 	case KindChat:
 		m.Kind = KindChat
 	case KindEmbeddings:
@@ -35,26 +35,36 @@ func (p *parser) modelKind(b *hcl.Block, m *ModelSpec, body modelBody) {
 	}
 }
 
-// checkChainKind checks a fallback chain or a balanced model against its
-// members: they serve its kind, and an embeddings chain returns one vector
-// size whichever member answers, so that a fallback never changes the size
-// of the vectors a client stores. That size is the chain's dimensions (sent
-// to every member), else its members' equal dimensions.
-func (p *parser) checkChainKind(m *ModelSpec, members []string) {
+// checkKinds resolves the kind of every fallback chain and balanced model
+// from its members and checks them; balanced models first, since a chain may
+// name one.
+func (p *parser) checkKinds() {
+	for _, m := range p.spec.Models {
+		if m.IsBalanced() {
+			p.checkGroupKind(m, m.Targets)
+		}
+	}
+	for _, m := range p.spec.Models {
+		if m.IsChain() {
+			p.checkGroupKind(m, m.Fallback)
+		}
+	}
+}
+
+// checkGroupKind checks a chain or balanced model against its members: they
+// serve its kind, and an embeddings group returns one vector size whichever
+// member answers, so that a fallback or a balancing choice never changes the
+// size of the vectors a client stores. That size is the group's dimensions
+// (sent to every member), else its members' equal dimensions.
+func (p *parser) checkGroupKind(m *ModelSpec, members []string) {
 	dims := map[int][]string{}
 	for _, name := range members {
 		t := p.spec.Model(name)
-		if t == nil || t.IsChain() || (m.IsBalanced() && t.IsBalanced()) {
-			continue // reported already
-		}
-		if t.Kind == "" && t.IsBalanced() {
-			p.checkChainKind(t, t.Targets) // a chain member: resolve its kind first
-		}
 		if m.Kind == "" {
 			m.Kind = t.Kind
 		}
 		if t.Kind != m.Kind {
-			p.errf(m.Range, "Mixed model kinds", "model %q (kind %q) falls back to %q, which is a %s model; a chain's members serve its kind", m.Name, m.Kind, name, t.Kind)
+			p.errf(m.Range, "Mixed model kinds", "model %q (kind %q) reaches %q, which is a %s model; a chain's or balanced model's members serve its kind", m.Name, m.Kind, name, t.Kind)
 			return
 		}
 		dims[t.Dimensions] = append(dims[t.Dimensions], name)
@@ -73,7 +83,7 @@ func (p *parser) checkChainKind(m *ModelSpec, members []string) {
 		return // every member sets the same size
 	}
 	p.errf(m.Range, "Vector size may change on fallback",
-		"embeddings chain %q: its members do not all set the same dimensions (%s); set dimensions on the chain (e.g. dimensions = 1536) so that every member returns vectors of one size", m.Name, describeDims(dims))
+		"embeddings model %q: its members do not all set the same dimensions (%s); set dimensions on it (e.g. dimensions = 1536) so that every member returns vectors of one size", m.Name, describeDims(dims))
 }
 
 // describeDims lists which members set which dimensions, smallest first.

@@ -70,6 +70,39 @@ model "chain" {
 `), lookup(nil)); err != nil {
 		t.Errorf("members of one size: %v", err)
 	}
+	// A balanced model takes its targets' kind; a chain may name it.
+	spec, err = Parse("p.hcl", []byte(embedBase+`
+model "e3" {
+  kind       = "embeddings"
+  provider   = "prov"
+  upstream   = "u3"
+  dimensions = 768
+}
+
+model "spread" {
+  targets  = ["e2", "e3"]
+  strategy = "round_robin"
+}
+
+model "chain" {
+  fallback = ["spread", "e1"]
+  dimensions = 256
+}
+`), lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if spec.Model("spread").Kind != KindEmbeddings || spec.Model("chain").Kind != KindEmbeddings {
+		t.Errorf("kinds %q %q", spec.Model("spread").Kind, spec.Model("chain").Kind)
+	}
+	if _, err := Parse("p.hcl", []byte(embedBase+`
+model "spread" {
+  targets  = ["e1", "e2"]
+  strategy = "round_robin"
+}
+`), lookup(nil)); err == nil || !strings.Contains(err.Error(), `Vector size may change on fallback: embeddings model "spread"`) {
+		t.Errorf("balanced targets of two sizes: %v", err)
+	}
 }
 
 func TestModelKindErrors(t *testing.T) {
@@ -92,12 +125,12 @@ model "x" {
 model "x" {
   fallback = ["e1", "chat"]
 }
-`, `p.hcl:28:1: Mixed model kinds: model "x" (kind "embeddings") falls back to "chat"`},
+`, `p.hcl:28:1: Mixed model kinds: model "x" (kind "embeddings") reaches "chat"`},
 		{"sizes that differ", `
 model "x" {
   fallback = ["e1", "e2"]
 }
-`, `p.hcl:28:1: Vector size may change on fallback: embeddings chain "x": its members do not all set the same dimensions (no dimensions: e1; dimensions = 768: e2)`},
+`, `p.hcl:28:1: Vector size may change on fallback: embeddings model "x": its members do not all set the same dimensions (no dimensions: e1; dimensions = 768: e2)`},
 		{"bad size", `
 model "x" {
   kind       = "embeddings"

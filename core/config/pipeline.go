@@ -757,6 +757,9 @@ func (p *parser) check() {
 			p.checkTargets(m)
 		}
 	}
+	if !p.diags.HasErrors() {
+		p.checkKinds()
+	}
 }
 
 // checkChain resolves a fallback chain: its members are direct or balanced
@@ -787,7 +790,6 @@ func (p *parser) checkChain(m *ModelSpec) {
 			seen[r] = name
 		}
 	}
-	p.checkChainKind(m, m.Fallback)
 }
 
 // checkTargets resolves a balanced model: its targets are direct models
@@ -807,7 +809,6 @@ func (p *parser) checkTargets(m *ModelSpec) {
 		}
 		seen[name] = true
 	}
-	p.checkChainKind(m, m.Targets)
 }
 
 // ctyToGo converts a cty value to plain Go values for koanf.

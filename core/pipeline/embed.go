@@ -207,14 +207,17 @@ func (g *Generation) requestWorstCost(req *Request) (int64, bool) {
 	return worst, known
 }
 
-// embedAfter gives the After hooks the embeddings request and answer.
-func embedAfter(after *pb.StageAfterRequest, req *Request, res *Result) {
+// embedAfter gives an After hook the embeddings request, and the answer's
+// vectors only to a stage that may answer requests itself (a cache keeps
+// them): they can be megabytes, and token charging or budgets need only the
+// usage.
+func embedAfter(after *pb.StageAfterRequest, req *Request, res *Result, s *stageInst) {
 	if req.Embeddings == nil {
 		return
 	}
 	after.Route = req.Route
 	after.Embeddings = req.Embeddings
-	if res != nil {
+	if res != nil && slices.Contains(s.caps, sdk.CapStageAnswer) {
 		after.EmbeddingsResponse = res.Embeddings
 	}
 }
@@ -260,6 +263,17 @@ func (b *builder) checkEmbeddingModels() error {
 		}
 	}
 	return nil
+}
+
+// wayDims is the vector size asked of a direct model reached through way
+// (the requested model first): the first dimensions set on the way.
+func wayDims(way ...*config.ModelSpec) int {
+	for _, m := range way {
+		if m.Dimensions > 0 {
+			return m.Dimensions
+		}
+	}
+	return 0
 }
 
 // embeddingsKind is the kind /models shows for m ("" for chat).

@@ -308,3 +308,25 @@ model "e" {
 		t.Fatalf("dimensions on a provider without them: %v", err)
 	}
 }
+
+// After hooks get the embeddings request and usage; only a stage that may
+// answer requests itself (a cache) gets the vectors.
+func TestEmbedAfterSendsVectorsOnlyToAnsweringStages(t *testing.T) {
+	req := &Request{Route: RouteEmbeddings, Embeddings: &pb.EmbeddingsRequest{Model: "e", Input: []string{"x"}}}
+	res := &Result{Embeddings: &pb.EmbedResponse{Data: []*pb.Embedding{{Values: []float32{1}}}}}
+	for _, c := range []struct {
+		caps    []string
+		vectors bool
+	}{{nil, false}, {[]string{sdk.CapStageAfter}, false}, {[]string{sdk.CapStageAfter, sdk.CapStageAnswer}, true}} {
+		after := &pb.StageAfterRequest{}
+		embedAfter(after, req, res, &stageInst{instance: instance{caps: c.caps}})
+		if after.Route != RouteEmbeddings || after.Embeddings.GetModel() != "e" || (after.EmbeddingsResponse != nil) != c.vectors {
+			t.Errorf("caps %v: %v", c.caps, after)
+		}
+	}
+	after := &pb.StageAfterRequest{}
+	embedAfter(after, &Request{Route: RouteChat, Chat: &pb.ChatRequest{}}, res, &stageInst{})
+	if after.Route != "" || after.Embeddings != nil {
+		t.Errorf("a chat request: %v", after)
+	}
+}

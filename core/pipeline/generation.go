@@ -140,8 +140,9 @@ type target struct {
 	// balancers.
 	stats *deployStats
 	// dims is the vector size an embeddings target is asked for when the
-	// request names none: the chain's dimensions, else the member's (0: the
-	// upstream model's own).
+	// request names none: the first dimensions on the way from the
+	// requested model (a chain's, a balanced model's, the member's own; 0:
+	// the upstream model's own size).
 	dims int
 }
 
@@ -310,17 +311,6 @@ func (b *builder) buildTrackers() error {
 	return nil
 }
 
-// dimensions is the vector size asked of an embeddings target reached
-// through way: the outermost model's that sets one (0: the upstream's own).
-func dimensions(way ...*config.ModelSpec) int {
-	for _, m := range way {
-		if m.Dimensions > 0 {
-			return m.Dimensions
-		}
-	}
-	return 0
-}
-
 // dropParams is the union of the drop_params of the models on the way from
 // the requested model to a direct one (each listed once).
 func dropParams(way ...*config.ModelSpec) []string {
@@ -405,7 +395,7 @@ func (b *builder) target(way ...*config.ModelSpec) *target {
 		price:     priceOf(mm),
 		drop:      dropParams(way...),
 		stats:     b.g.deploys[mm.Name],
-		dims:      dimensions(way...),
+		dims:      wayDims(way...),
 	}
 }
 

@@ -840,7 +840,7 @@ func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
 		if res != nil {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
-		embedAfter(after, req, res)
+		embedAfter(after, req, res, s)
 		c := s.proc.ClientNow()
 		if c == nil {
 			continue

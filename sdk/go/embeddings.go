@@ -1,6 +1,10 @@
 package sdk
 
-import pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+import (
+	"unicode/utf8"
+
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+)
 
 // EmbeddingParams are the optional embeddings parameters a provider may
 // declare with ParamCap (e.g. "provider.param.dimensions"), as ChatParams are
@@ -49,4 +53,32 @@ func AfterRequestModel(req *pb.StageAfterRequest) string {
 		return e.GetModel()
 	}
 	return req.GetRequest().GetModel()
+}
+
+// charsPerToken is the usual rule of thumb for English text with OpenAI's
+// and Google's tokenizers: a token is about four characters.
+const charsPerToken = 4
+
+// EstimateTextTokens estimates the tokens of s (about four characters a
+// token, at least one for a non-empty text): for providers that report no
+// counts and for limits that must judge a request before it is sent.
+func EstimateTextTokens(s string) int {
+	n := utf8.RuneCountInString(s)
+	if n == 0 {
+		return 0
+	}
+	return (n + charsPerToken - 1) / charsPerToken
+}
+
+// EstimateEmbeddingTokens estimates the input tokens of an embeddings
+// request: token-id inputs count exactly, texts by EstimateTextTokens.
+func EstimateEmbeddingTokens(req *pb.EmbeddingsRequest) int64 {
+	var n int64
+	for _, s := range req.GetInput() {
+		n += int64(EstimateTextTokens(s))
+	}
+	for _, ids := range req.GetInputTokens() {
+		n += int64(len(ids.GetIds()))
+	}
+	return n
 }

@@ -114,7 +114,7 @@ func TestConformanceSchemathesis(t *testing.T) {
 		"-H", "Authorization: Bearer " + conformanceAdminToken,
 		"--output-sanitize", "false",
 	}
-	out := runTool(t, 150*time.Second, work, []string{"NO_COLOR=1", "COLUMNS=120"}, st, args...)
+	out := runTool(t, 300*time.Second, work, []string{"NO_COLOR=1", "COLUMNS=120"}, st, args...)
 	if !regexp.MustCompile(`Tested: 16\b`).MatchString(out) || !schemathesisClean(out) {
 		t.Fatalf("schemathesis did not test all 16 operations cleanly:\n%s", tail(out, 6000))
 	}

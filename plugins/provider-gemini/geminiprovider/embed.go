@@ -33,11 +33,6 @@ const maxBatch = 100
 // batchParallel bounds the batches of one Embed call in flight at once.
 const batchParallel = 4
 
-// charsPerToken is Google's rule of thumb for Gemini models ("a token is
-// about four characters"), used to estimate the tokens of an answer whose
-// usage Google did not report.
-const charsPerToken = 4
-
 type embedContentRequest struct {
 	Model                string  `json:"model"`
 	Content              content `json:"content"`
@@ -108,7 +103,7 @@ func (p *Provider) Embed(ctx context.Context, req *sdk.EmbedRequest) (*sdk.Embed
 
 // embedBatch embeds one batch into data (whose first input has index
 // offset) and returns its input tokens: Google's count when it reports one,
-// else an estimate.
+// else an estimate (Google's rule of thumb: about four characters a token).
 func (p *Provider) embedBatch(ctx context.Context, model, path string, inputs []string, dims *int32, data []*sdk.Embedding, offset int) (int32, error) {
 	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
@@ -146,7 +141,7 @@ func (p *Provider) embedBatch(ctx context.Context, model, path string, inputs []
 	}
 	var tokens int32
 	for _, text := range inputs {
-		tokens += int32((len([]rune(text)) + charsPerToken - 1) / charsPerToken)
+		tokens += int32(sdk.EstimateTextTokens(text))
 	}
 	return tokens, nil
 }

@@ -2,8 +2,6 @@ package openaiprovider
 
 import (
 	"context"
-	"fmt"
-	"net/http"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -58,14 +56,8 @@ func (p *Provider) Embed(ctx context.Context, req *sdk.EmbedRequest) (*sdk.Embed
 	}
 	x := &exchange{}
 	resp, err := p.client.CreateEmbeddings(withExchange(ctx, x), oreq)
-	if err != nil {
-		return nil, p.completeError(ctx, x, err)
-	}
-	if x.status != 0 && x.status != http.StatusOK {
-		return nil, p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", fmt.Sprintf("upstream answered with unexpected HTTP %d", x.status))
-	}
-	if ue := parseErrorBodyIfAny(x.body); ue != nil {
-		return nil, p.classify.embeddedError(x.status, x.header, ue)
+	if err := p.exchangeError(ctx, x, err); err != nil {
+		return nil, err
 	}
 	out := &sdk.EmbedResponse{
 		Model: string(resp.Model),

@@ -285,14 +285,8 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 	oreq, patch := buildRequest(req, false)
 	x := &exchange{patch: patch}
 	resp, err := p.client.CreateChatCompletion(withExchange(ctx, x), oreq)
-	if err != nil {
-		return nil, p.completeError(ctx, x, err)
-	}
-	if x.status != 0 && x.status != http.StatusOK {
-		return nil, p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", fmt.Sprintf("upstream answered with unexpected HTTP %d", x.status))
-	}
-	if ue := parseErrorBodyIfAny(x.body); ue != nil {
-		return nil, p.classify.embeddedError(x.status, x.header, ue)
+	if err := p.exchangeError(ctx, x, err); err != nil {
+		return nil, err
 	}
 	if len(resp.Choices) == 0 {
 		return nil, p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", "upstream answer has no choices")
@@ -321,6 +315,22 @@ func answerOf(resp *openai.ChatCompletionResponse, body []byte) *sdk.CompleteRes
 		finish = "stop"
 	}
 	return &sdk.CompleteResponse{Id: resp.ID, Content: ch.Message.Content, Refusal: ch.Message.Refusal, FinishReason: finish, Model: resp.Model, Usage: toUsage(&resp.Usage)}
+}
+
+// exchangeError classifies a failed non-streaming call (err from go-openai)
+// or a 200 that is not an answer: another 2xx status, or an error object in
+// the body. nil when the answer is good.
+func (p *Provider) exchangeError(ctx context.Context, x *exchange, err error) error {
+	if err != nil {
+		return p.completeError(ctx, x, err)
+	}
+	if x.status != 0 && x.status != http.StatusOK {
+		return p.classify.fail(sdk.ClassUpstream5xx, x.status, 0, "", fmt.Sprintf("upstream answered with unexpected HTTP %d", x.status))
+	}
+	if ue := parseErrorBodyIfAny(x.body); ue != nil {
+		return p.classify.embeddedError(x.status, x.header, ue)
+	}
+	return nil
 }
 
 // parseErrorBodyIfAny finds an error object in a 2xx body cheaply.

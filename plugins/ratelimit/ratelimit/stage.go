@@ -170,6 +170,10 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	} else {
 		results = make([]limiter.Result, len(checks))
 	}
+	if e := req.GetEmbeddings(); e != nil {
+		// Its tokens are known before the call: refuse what would go over.
+		checks = limiter.WithExpected(checks, sdk.EstimateEmbeddingTokens(e))
+	}
 	allowed, err := s.backend.Allow(ctx, checks, results)
 	if err != nil {
 		return s.unavailable(err), nil

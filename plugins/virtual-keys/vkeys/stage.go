@@ -138,7 +138,12 @@ func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.
 		return nil, nil
 	}
 	results := make([]limiter.Result, len(checks))
-	ok, err := s.limits.Allow(ctx, checks, results)
+	allow := checks
+	if e := req.GetEmbeddings(); e != nil {
+		// Its tokens are known before the call: refuse what would go over.
+		allow = limiter.WithExpected(checks, sdk.EstimateEmbeddingTokens(e))
+	}
+	ok, err := s.limits.Allow(ctx, allow, results)
 	if err != nil {
 		return nil, fmt.Errorf("virtual-keys: rate limit: %w", err)
 	}
