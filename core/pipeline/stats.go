@@ -46,10 +46,12 @@ type statSlot struct {
 	mu                  sync.Mutex
 	requests, fallbacks atomic.Int64
 	errors, blocked     atomic.Int64
-	costNanos           atomic.Int64
-	lat                 [latBuckets]atomic.Int64
-	byCode              [maxLabels + 1]atomic.Int64
-	byCategory          [maxLabels + 1]atomic.Int64
+	// answered counts requests a stage answered itself (cache hits).
+	answered   atomic.Int64
+	costNanos  atomic.Int64
+	lat        [latBuckets]atomic.Int64
+	byCode     [maxLabels + 1]atomic.Int64
+	byCategory [maxLabels + 1]atomic.Int64
 }
 
 // RecentRequest is one finished request as the dashboard lists it: what was
@@ -58,19 +60,22 @@ type RecentRequest struct {
 	Time time.Time `json:"time"`
 	// RequestID is the X-Request-ID; EventID the trackers' event id (empty
 	// when the pipeline has no tracker).
-	RequestID string  `json:"request_id"`
-	EventID   string  `json:"event_id,omitempty"`
-	Route     string  `json:"route"`
-	KeyID     string  `json:"key_id,omitempty"`
-	Model     string  `json:"model"`
-	ModelUsed string  `json:"model_used,omitempty"`
-	Provider  string  `json:"provider,omitempty"`
-	Attempts  int     `json:"attempts"`
-	Stream    bool    `json:"stream"`
-	Status    int     `json:"status"`
-	Code      string  `json:"code,omitempty"`
-	Category  string  `json:"category,omitempty"`
-	LatencyMS float64 `json:"latency_ms"`
+	RequestID string `json:"request_id"`
+	EventID   string `json:"event_id,omitempty"`
+	Route     string `json:"route"`
+	KeyID     string `json:"key_id,omitempty"`
+	Model     string `json:"model"`
+	ModelUsed string `json:"model_used,omitempty"`
+	Provider  string `json:"provider,omitempty"`
+	// AnsweredBy is the stage that answered the request itself (a cache
+	// hit), empty when a provider did.
+	AnsweredBy string  `json:"answered_by,omitempty"`
+	Attempts   int     `json:"attempts"`
+	Stream     bool    `json:"stream"`
+	Status     int     `json:"status"`
+	Code       string  `json:"code,omitempty"`
+	Category   string  `json:"category,omitempty"`
+	LatencyMS  float64 `json:"latency_ms"`
 	// CostUSD is null when the answer's cost is unknown.
 	CostUSD *float64 `json:"cost_usd"`
 }
@@ -89,6 +94,9 @@ func (s *Stats) record(r *RecentRequest, d time.Duration, fallback bool, costNan
 	slot.lat[latBucket(d)].Add(1)
 	if fallback {
 		slot.fallbacks.Add(1)
+	}
+	if r.AnsweredBy != "" {
+		slot.answered.Add(1)
 	}
 	if costNanos > 0 {
 		slot.costNanos.Add(costNanos)
@@ -115,6 +123,7 @@ func (sl *statSlot) reset(sec int64) {
 	sl.fallbacks.Store(0)
 	sl.errors.Store(0)
 	sl.blocked.Store(0)
+	sl.answered.Store(0)
 	sl.costNanos.Store(0)
 	for i := range sl.lat {
 		sl.lat[i].Store(0)
@@ -190,22 +199,25 @@ type Series struct {
 	Errors   []float64  `json:"errors"`
 	Fallback []float64  `json:"fallbacks"`
 	Blocked  []float64  `json:"blocked"`
+	// Answered counts the requests a stage answered itself (cache hits).
+	Answered []float64 `json:"answered"`
 	// CostPerMin is USD per minute over each point.
 	CostPerMin []float64 `json:"cost_per_min"`
 	// Totals over the whole window.
-	Total      int64            `json:"total"`
-	ErrorCodes map[string]int64 `json:"errors_by_code"`
-	Categories map[string]int64 `json:"blocked_by_category"`
-	CostUSD    float64          `json:"cost_usd"`
-	P50All     *float64         `json:"p50_all_ms"`
-	P99All     *float64         `json:"p99_all_ms"`
+	Total       int64            `json:"total"`
+	AnsweredAll int64            `json:"answered_total"`
+	ErrorCodes  map[string]int64 `json:"errors_by_code"`
+	Categories  map[string]int64 `json:"blocked_by_category"`
+	CostUSD     float64          `json:"cost_usd"`
+	P50All      *float64         `json:"p50_all_ms"`
+	P99All      *float64         `json:"p99_all_ms"`
 }
 
 // point is the sum of some seconds.
 type point struct {
-	requests, fallbacks, errors, blocked, cost int64
-	lat                                        [latBuckets]int64
-	byCode, byCategory                         [maxLabels + 1]int64
+	requests, fallbacks, errors, blocked, answered, cost int64
+	lat                                                  [latBuckets]int64
+	byCode, byCategory                                   [maxLabels + 1]int64
 }
 
 func (p *point) add(q *point) {
@@ -213,6 +225,7 @@ func (p *point) add(q *point) {
 	p.fallbacks += q.fallbacks
 	p.errors += q.errors
 	p.blocked += q.blocked
+	p.answered += q.answered
 	p.cost += q.cost
 	for i := range p.lat {
 		p.lat[i] += q.lat[i]
@@ -233,6 +246,7 @@ func (s *Stats) second(sec int64, p *point) {
 	p.fallbacks += sl.fallbacks.Load()
 	p.errors += sl.errors.Load()
 	p.blocked += sl.blocked.Load()
+	p.answered += sl.answered.Load()
 	p.cost += sl.costNanos.Load()
 	for i := range sl.lat {
 		p.lat[i] += sl.lat[i].Load()
@@ -288,9 +302,10 @@ func (s *Stats) Series(now time.Time, points int, step int64) Series {
 		out.Errors = append(out.Errors, float64(p.errors))
 		out.Fallback = append(out.Fallback, float64(p.fallbacks))
 		out.Blocked = append(out.Blocked, float64(p.blocked))
+		out.Answered = append(out.Answered, float64(p.answered))
 		out.CostPerMin = append(out.CostPerMin, float64(p.cost)/1e9*60/sec)
 	}
-	out.Total, out.CostUSD = all.requests, float64(all.cost)/1e9
+	out.Total, out.AnsweredAll, out.CostUSD = all.requests, all.answered, float64(all.cost)/1e9
 	out.P50All, out.P99All = percentile(&all.lat, 0.50), percentile(&all.lat, 0.99)
 	for i, c := range all.byCode {
 		if c > 0 {
@@ -321,16 +336,17 @@ func (s *Stats) Recent(n int) []*RecentRequest {
 // recentOf is the dashboard's line for a finished request.
 func recentOf(req *Request, tr *Trace, res *Result, err *Error, end time.Time, eventID string) *RecentRequest {
 	r := &RecentRequest{
-		Time:      end,
-		RequestID: req.ID,
-		EventID:   eventID,
-		Route:     req.Route,
-		KeyID:     tr.Annotations["key.id"],
-		Model:     clip(req.Chat.GetModel(), maxModelChars),
-		Attempts:  len(tr.Attempts),
-		Stream:    req.Chat.GetStream(),
-		Status:    200,
-		LatencyMS: math.Round(float64(end.Sub(req.Start))/1e3) / 1e3,
+		Time:       end,
+		RequestID:  req.ID,
+		EventID:    eventID,
+		Route:      req.Route,
+		KeyID:      tr.Annotations["key.id"],
+		Model:      clip(req.model(), maxModelChars),
+		AnsweredBy: tr.AnsweredBy,
+		Attempts:   len(tr.Attempts),
+		Stream:     req.Chat.GetStream(),
+		Status:     200,
+		LatencyMS:  math.Round(float64(end.Sub(req.Start))/1e3) / 1e3,
 	}
 	if res != nil {
 		r.ModelUsed, r.Provider = res.ModelUsed, res.Provider

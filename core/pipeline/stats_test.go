@@ -90,13 +90,20 @@ func TestStatsSeriesSteps(t *testing.T) {
 	for sec := 0; sec < 120; sec++ {
 		at := base.Add(time.Duration(sec) * time.Second)
 		for i := 0; i <= sec%3; i++ {
-			s.record(&RecentRequest{Time: at, Status: 200}, time.Duration(sec+1)*time.Millisecond, false, 1e6)
+			r := &RecentRequest{Time: at, Status: 200}
+			if i == 1 { // one in the seconds with two or three requests: a cache hit
+				r.AnsweredBy = "cache"
+			}
+			s.record(r, time.Duration(sec+1)*time.Millisecond, false, 1e6)
 		}
 	}
 	now := base.Add(120 * time.Second)
 	per := s.Series(now, 120, 1)
 	if len(per.Time) != 120 || per.Time[0] != base.Unix() || per.Requests[0] != 1 || per.Requests[2] != 3 || per.Total != 240 {
 		t.Fatalf("per second: %d points from %d, %v…, total %d", len(per.Time), per.Time[0], per.Requests[:3], per.Total)
+	}
+	if per.AnsweredAll != 80 || per.Answered[0] != 0 || per.Answered[1] != 1 {
+		t.Errorf("answered by a stage: %d in all, %v…", per.AnsweredAll, per.Answered[:3])
 	}
 	minute := s.Series(now, 2, 60)
 	if minute.Total != 240 || minute.Requests[0] != 2 || math.Abs(minute.CostPerMin[0]-0.12) > 1e-9 {

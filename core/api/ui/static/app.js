@@ -217,7 +217,7 @@ function sinceStart(t, start) {
   while (i < t.t.length - 2 && t.t[i] + t.step_s <= start) i++;
   if (i === 0) return t;
   const out = {...t};
-  for (const k of ["t", "rps", "p50_ms", "p99_ms", "errors", "fallbacks", "blocked", "cost_per_min"]) out[k] = t[k].slice(i);
+  for (const k of ["t", "rps", "p50_ms", "p99_ms", "errors", "fallbacks", "blocked", "answered", "cost_per_min"]) out[k] = t[k].slice(i);
   return out;
 }
 
@@ -233,6 +233,9 @@ function drawTraffic(t) {
   $("t-errors").textContent = sum(t.errors);
   $("t-fallbacks").textContent = sum(t.fallbacks);
   $("t-blocked").textContent = sum(t.blocked);
+  // Requests a stage answered itself (the cache), as a share of all.
+  const hits = sum(t.answered), all = sum(t.rps) * t.step_s;
+  $("t-cache").textContent = all > 0 ? `${hits} (${(100 * hits / all).toFixed(0)} %)` : "0";
   $("t-cost").textContent = fmtUSD(t.cost_usd / Math.max(1, t.t.length * t.step_s / 60));
   countTable("errors-by-code", t.errors_by_code);
   countTable("blocked-by-category", t.blocked_by_category);
