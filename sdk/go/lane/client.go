@@ -236,7 +236,12 @@ func decodeAnswer(f Frame, resp proto.Message) error {
 		}
 		return nil
 	case TypeError:
-		return status.Error(codes.Code(f.Aux), string(f.Body))
+		code := codes.Code(f.Aux)
+		if code == codes.OK {
+			// An error frame must carry an error; never let it read as success.
+			code = codes.Unknown
+		}
+		return status.Error(code, string(f.Body))
 	}
 	return status.Error(codes.Internal, "plugin fast lane: answer ended without a message")
 }
@@ -261,7 +266,7 @@ type stageClient struct {
 }
 
 func (s *stageClient) Process(ctx context.Context, in *pb.StageRequest, opts ...grpc.CallOption) (*pb.StageResponse, error) {
-	if s.c.Broken() {
+	if s.c.Broken() && s.StageClient != nil {
 		return s.StageClient.Process(ctx, in, opts...)
 	}
 	resp := &pb.StageResponse{}
@@ -272,7 +277,7 @@ func (s *stageClient) Process(ctx context.Context, in *pb.StageRequest, opts ...
 }
 
 func (s *stageClient) After(ctx context.Context, in *pb.StageAfterRequest, opts ...grpc.CallOption) (*pb.StageAfterResponse, error) {
-	if s.c.Broken() {
+	if s.c.Broken() && s.StageClient != nil {
 		return s.StageClient.After(ctx, in, opts...)
 	}
 	resp := &pb.StageAfterResponse{}
@@ -288,7 +293,7 @@ type providerClient struct {
 }
 
 func (p *providerClient) Complete(ctx context.Context, in *pb.CompleteRequest, opts ...grpc.CallOption) (*pb.CompleteResponse, error) {
-	if p.c.Broken() {
+	if p.c.Broken() && p.ProviderClient != nil {
 		return p.ProviderClient.Complete(ctx, in, opts...)
 	}
 	resp := &pb.CompleteResponse{}
@@ -299,7 +304,7 @@ func (p *providerClient) Complete(ctx context.Context, in *pb.CompleteRequest, o
 }
 
 func (p *providerClient) Stream(ctx context.Context, in *pb.CompleteRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[pb.StreamChunk], error) {
-	if p.c.Broken() {
+	if p.c.Broken() && p.ProviderClient != nil {
 		return p.ProviderClient.Stream(ctx, in, opts...)
 	}
 	cl, err := p.c.start(ctx, MethodProviderStream, in)
