@@ -223,7 +223,26 @@ func (c *Client) unary(ctx context.Context, method byte, req, resp proto.Message
 		return err
 	}
 	defer f.Release()
+	if f.Type == TypeError {
+		if err := contextEnded(ctx); err != nil {
+			return err
+		}
+	}
 	return decodeAnswer(f, resp)
+}
+
+// contextEnded is the caller's context's own error once it is done or past
+// its deadline: the plugin, which got the same deadline, may report it a
+// moment before the host's timer fires, and the caller must see
+// Canceled/DeadlineExceeded as it does on gRPC, not the plugin's wording.
+func contextEnded(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return status.FromContextError(err).Err()
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return status.Error(codes.DeadlineExceeded, context.DeadlineExceeded.Error())
+	}
+	return nil
 }
 
 // decodeAnswer turns a data frame into resp and an error frame into its
@@ -349,7 +368,10 @@ func (s *stream) Recv() (*pb.StreamChunk, error) {
 		s.finish(io.EOF)
 		return nil, io.EOF
 	default:
-		err := decodeAnswer(f, nil)
+		err := contextEnded(s.ctx)
+		if err == nil {
+			err = decodeAnswer(f, nil)
+		}
 		s.finish(err)
 		return nil, err
 	}
