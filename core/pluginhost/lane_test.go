@@ -121,3 +121,34 @@ func syscallKill(pid int) error {
 	}
 	return proc.Kill()
 }
+
+// TestLaneUnderConcurrency: 64 callers at once on one plugin process, as
+// the benchmark's 64 connections, get every answer (no call lost, crossed
+// or failed by the multiplexing).
+func TestLaneUnderConcurrency(t *testing.T) {
+	bin := buildTestPlugin(t)
+	h := quietHost()
+	defer h.Shutdown()
+	p, id := acquireStage(t, h, &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: time.Second})
+	c, _ := p.Client(context.Background())
+	if c.LaneName() != "fast" {
+		t.Fatalf("lane %q", c.LaneName())
+	}
+	const callers, calls = 64, 40
+	errs := make(chan error, callers*calls)
+	for i := 0; i < callers; i++ {
+		go func() {
+			for j := 0; j < calls; j++ {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				_, err := c.Stage.Process(ctx, &pb.StageRequest{InstanceId: id, Request: &pb.ChatRequest{Messages: []*pb.Message{{Role: "user", Content: "hi"}}}})
+				cancel()
+				errs <- err
+			}
+		}()
+	}
+	for i := 0; i < callers*calls; i++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+}
