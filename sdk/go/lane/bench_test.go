@@ -128,7 +128,7 @@ func BenchmarkGoroutineHandoff(b *testing.B) {
 // size sent and echoed over a unix socket: the syscalls and wake-ups of the
 // hop, without protobuf, HTTP/2 or TLS.
 func BenchmarkRawFrameUnix(b *testing.B) {
-	a, c := benchSocketPair(b)
+	a, c := socketPair(b)
 	go func() {
 		buf := make([]byte, 64<<10)
 		for {
@@ -273,22 +273,4 @@ func selfSigned(b *testing.B) tls.Certificate {
 		b.Fatal(err)
 	}
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
-}
-
-func benchSocketPair(b *testing.B) (net.Conn, net.Conn) {
-	dir := b.TempDir()
-	l, err := net.Listen("unix", dir+"/s")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
-	acc := make(chan net.Conn, 1)
-	go func() { c, _ := l.Accept(); acc <- c }()
-	a, err := net.Dial("unix", dir+"/s")
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := <-acc
-	b.Cleanup(func() { a.Close(); c.Close() })
-	return a, c
 }

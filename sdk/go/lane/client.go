@@ -285,25 +285,13 @@ type stageClient struct {
 }
 
 func (s *stageClient) Process(ctx context.Context, in *pb.StageRequest, opts ...grpc.CallOption) (*pb.StageResponse, error) {
-	if s.c.Broken() && s.StageClient != nil {
-		return s.StageClient.Process(ctx, in, opts...)
-	}
-	resp := &pb.StageResponse{}
-	if err := s.c.unary(ctx, MethodStageProcess, in, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return unaryOr(s.c, ctx, MethodStageProcess, in, &pb.StageResponse{}, s.StageClient != nil,
+		func() (*pb.StageResponse, error) { return s.StageClient.Process(ctx, in, opts...) })
 }
 
 func (s *stageClient) After(ctx context.Context, in *pb.StageAfterRequest, opts ...grpc.CallOption) (*pb.StageAfterResponse, error) {
-	if s.c.Broken() && s.StageClient != nil {
-		return s.StageClient.After(ctx, in, opts...)
-	}
-	resp := &pb.StageAfterResponse{}
-	if err := s.c.unary(ctx, MethodStageAfter, in, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return unaryOr(s.c, ctx, MethodStageAfter, in, &pb.StageAfterResponse{}, s.StageClient != nil,
+		func() (*pb.StageAfterResponse, error) { return s.StageClient.After(ctx, in, opts...) })
 }
 
 type providerClient struct {
@@ -312,12 +300,19 @@ type providerClient struct {
 }
 
 func (p *providerClient) Complete(ctx context.Context, in *pb.CompleteRequest, opts ...grpc.CallOption) (*pb.CompleteResponse, error) {
-	if p.c.Broken() && p.ProviderClient != nil {
-		return p.ProviderClient.Complete(ctx, in, opts...)
+	return unaryOr(p.c, ctx, MethodProviderComplete, in, &pb.CompleteResponse{}, p.ProviderClient != nil,
+		func() (*pb.CompleteResponse, error) { return p.ProviderClient.Complete(ctx, in, opts...) })
+}
+
+// unaryOr makes a unary call on the lane into resp, or on gRPC (fallback)
+// once the lane is broken and a gRPC client is there.
+func unaryOr[T proto.Message](c *Client, ctx context.Context, method byte, in proto.Message, resp T, hasFallback bool, fallback func() (T, error)) (T, error) {
+	if hasFallback && c.Broken() {
+		return fallback()
 	}
-	resp := &pb.CompleteResponse{}
-	if err := p.c.unary(ctx, MethodProviderComplete, in, resp); err != nil {
-		return nil, err
+	if err := c.unary(ctx, method, in, resp); err != nil {
+		var zero T
+		return zero, err
 	}
 	return resp, nil
 }

@@ -237,18 +237,8 @@ func TestStream(t *testing.T) {
 // TestPeerDyingMidCall: a plugin whose connection breaks during a call fails
 // that call and every later one with Unavailable, like a broken gRPC conn.
 func TestPeerDyingMidCall(t *testing.T) {
-	a, b := socketPair(t)
-	c := NewClient(a)
-	got := make(chan error, 1)
-	go func() {
-		_, err := c.StageClient(nil).Process(context.Background(), &pb.StageRequest{RequestId: "r"})
-		got <- err
-	}()
-	// The "plugin" reads the call, then dies.
-	f, err := ReadFrame(b)
-	if err != nil || f.Type != TypeCall {
-		t.Fatalf("frame %v %v", f, err)
-	}
+	b, c, got := pendingCall(t)
+	// The "plugin" read the call; now it dies.
 	b.Close()
 	select {
 	case err := <-got:
@@ -273,16 +263,7 @@ func TestMalformedFrameBreaksTheLane(t *testing.T) {
 		"bad proto":    {0, 0, 0, 9, TypeData, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff},
 	} {
 		t.Run(name, func(t *testing.T) {
-			a, b := socketPair(t)
-			c := NewClient(a)
-			got := make(chan error, 1)
-			go func() {
-				_, err := c.StageClient(nil).Process(context.Background(), &pb.StageRequest{RequestId: "r"})
-				got <- err
-			}()
-			if _, err := ReadFrame(b); err != nil {
-				t.Fatal(err)
-			}
+			b, _, got := pendingCall(t)
 			_, _ = b.Write(garbage)
 			select {
 			case err := <-got:
@@ -332,8 +313,26 @@ func TestPeerCredentialsChecked(t *testing.T) {
 	}
 }
 
+// pendingCall starts a Stage.Process call on a client whose other end, b,
+// plays the plugin and has read the call frame; got receives the call's
+// error.
+func pendingCall(t *testing.T) (b net.Conn, c *Client, got chan error) {
+	t.Helper()
+	a, b := socketPair(t)
+	c = NewClient(a)
+	got = make(chan error, 1)
+	go func() {
+		_, err := c.StageClient(nil).Process(context.Background(), &pb.StageRequest{RequestId: "r"})
+		got <- err
+	}()
+	if f, err := ReadFrame(b); err != nil || f.Type != TypeCall {
+		t.Fatalf("frame %v %v", f, err)
+	}
+	return b, c, got
+}
+
 // socketPair is a connected pair of unix sockets.
-func socketPair(t *testing.T) (*net.UnixConn, *net.UnixConn) {
+func socketPair(t testing.TB) (net.Conn, net.Conn) {
 	t.Helper()
 	dir := t.TempDir()
 	l, err := net.Listen("unix", dir+"/s")
@@ -349,7 +348,7 @@ func socketPair(t *testing.T) (*net.UnixConn, *net.UnixConn) {
 	}
 	b := <-acc
 	t.Cleanup(func() { a.Close(); b.Close() })
-	return a.(*net.UnixConn), b.(*net.UnixConn)
+	return a, b
 }
 
 // FuzzReadFrame: no input makes the decoder panic or accept a frame that
