@@ -10,6 +10,8 @@ targets=(
   "./core/config FuzzParse"
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
+  "./sdk/go/lane FuzzReadFrame"
+  "./sdk/go/lane FuzzClientInput"
 )
 i=0
 for t in "${targets[@]}"; do
