@@ -14,8 +14,9 @@
 //	body           (call: timeout int64 nanoseconds, then the request;
 //	                data: one message; error: the status message)
 //
-// A peer that sends a malformed frame loses the connection; it never
-// panics the other side.
+// Before the first frame, the plugin sends one byte, 'L', once it has
+// accepted the host's credentials. A peer that sends a malformed frame loses
+// the connection; it never panics the other side.
 package lane
 
 import (

@@ -4,14 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // SocketName is the lane's socket inside the private directory the host
 // gives the plugin.
 const SocketName = "lane.sock"
+
+// hello is the byte a plugin sends once it has accepted the host's
+// credentials: without it the host never counts a lane as set up, so a
+// refused connection means gRPC, not a failed first call.
+const hello = 'L'
+
+// helloTimeout bounds the wait for hello when the caller's context has no
+// deadline.
+const helloTimeout = 5 * time.Second
 
 // Listen opens the lane's socket in dir, a directory the host created for
 // this plugin: it must be owned by this user and closed to everyone else
@@ -44,6 +55,10 @@ func Serve(l net.Listener, h Handler, wantPid int, reject func(error)) error {
 			_ = conn.Close()
 			continue
 		}
+		if _, err := conn.Write([]byte{hello}); err != nil {
+			_ = conn.Close()
+			continue
+		}
 		go func() { _ = ServeConn(conn, h) }()
 	}
 }
@@ -58,6 +73,10 @@ func Dial(ctx context.Context, dir string, pid int) (*Client, error) {
 		return nil, err
 	}
 	if err := checkPeer(conn, pid); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	if err := awaitHello(ctx, conn); err != nil {
 		_ = conn.Close()
 		return nil, err
 	}
@@ -99,4 +118,21 @@ func checkPrivateDir(dir string) error {
 		return fmt.Errorf("lane: %s belongs to uid %d", dir, uid)
 	}
 	return nil
+}
+
+// awaitHello waits for the plugin's acceptance of this connection.
+func awaitHello(ctx context.Context, conn net.Conn) error {
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(helloTimeout)
+	}
+	_ = conn.SetReadDeadline(dl)
+	var b [1]byte
+	if _, err := io.ReadFull(conn, b[:]); err != nil {
+		return fmt.Errorf("lane: the plugin did not accept the connection: %w", err)
+	}
+	if b[0] != hello {
+		return fmt.Errorf("lane: the plugin answered %q, not the lane's hello", b[0])
+	}
+	return conn.SetReadDeadline(time.Time{})
 }
