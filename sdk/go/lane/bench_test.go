@@ -19,7 +19,6 @@ import (
 	"io"
 	"math/big"
 	"net"
-	"os"
 	"runtime"
 	"syscall"
 	"testing"
@@ -199,22 +198,7 @@ func BenchmarkStageCall(b *testing.B) {
 }
 
 func laneStage(b *testing.B) pb.StageClient {
-	dir, err := os.MkdirTemp("", "lane-bench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { os.RemoveAll(dir) })
-	l, err := Listen(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { l.Close() })
-	go func() { _ = Serve(l, noopStage{}, os.Getpid(), nil) }()
-	c, err := Dial(context.Background(), dir, os.Getpid())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.Close() })
+	c := pair(b, noopStage{})
 	return c.StageClient(nil)
 }
 

@@ -74,7 +74,7 @@ func (h *testHandler) Stream(ctx context.Context, req *pb.CompleteRequest, send 
 }
 
 // pair serves h on a lane in a private directory and dials it.
-func pair(t *testing.T, h Handler) (*Client, net.Listener) {
+func pair(t testing.TB, h Handler) *Client {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "lane-test-")
 	if err != nil {
@@ -92,11 +92,11 @@ func pair(t *testing.T, h Handler) (*Client, net.Listener) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return c, l
+	return c
 }
 
 func TestUnaryCallsAndErrors(t *testing.T) {
-	c, _ := pair(t, &testHandler{})
+	c := pair(t, &testHandler{})
 	stage := c.StageClient(nil)
 	ctx := context.Background()
 	for _, id := range []string{"r1", "r2"} {
@@ -129,7 +129,7 @@ func TestUnaryCallsAndErrors(t *testing.T) {
 }
 
 func TestConcurrentCallsAreMultiplexed(t *testing.T) {
-	c, _ := pair(t, &testHandler{})
+	c := pair(t, &testHandler{})
 	stage := c.StageClient(nil)
 	errs := make(chan error, 200)
 	for i := 0; i < 200; i++ {
@@ -151,7 +151,7 @@ func TestConcurrentCallsAreMultiplexed(t *testing.T) {
 
 func TestCancellationAndDeadlineCross(t *testing.T) {
 	h := &testHandler{cancelled: make(chan error, 1), deadline: make(chan time.Duration, 1)}
-	c, _ := pair(t, h)
+	c := pair(t, h)
 	stage := c.StageClient(nil)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -186,7 +186,7 @@ func TestCancellationAndDeadlineCross(t *testing.T) {
 
 func TestStream(t *testing.T) {
 	h := &testHandler{cancelled: make(chan error, 1)}
-	c, _ := pair(t, h)
+	c := pair(t, h)
 	prov := c.ProviderClient(nil)
 	read := func(model string) (string, *pb.ProviderError, error) {
 		s, err := prov.Stream(context.Background(), &pb.CompleteRequest{UpstreamModel: model})
