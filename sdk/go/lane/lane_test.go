@@ -57,6 +57,15 @@ func (h *testHandler) Complete(_ context.Context, req *pb.CompleteRequest) (*pb.
 }
 
 func (h *testHandler) Stream(ctx context.Context, req *pb.CompleteRequest, send func(*pb.StreamChunk) error) error {
+	if req.UpstreamModel == "wait" {
+		// One chunk, then wait for the host to cancel.
+		if err := send(&pb.StreamChunk{Content: "a"}); err != nil {
+			return err
+		}
+		<-ctx.Done()
+		h.cancelled <- ctx.Err()
+		return ctx.Err()
+	}
 	for _, w := range []string{"a", "b", "c"} {
 		if err := send(&pb.StreamChunk{Content: w}); err != nil {
 			return err
@@ -64,11 +73,6 @@ func (h *testHandler) Stream(ctx context.Context, req *pb.CompleteRequest, send 
 	}
 	if req.UpstreamModel == "fail" {
 		return send(&pb.StreamChunk{Error: &pb.ProviderError{Class: pb.ErrorClass_RATE_LIMITED, Message: "slow down"}})
-	}
-	if req.UpstreamModel == "wait" {
-		<-ctx.Done()
-		h.cancelled <- ctx.Err()
-		return ctx.Err()
 	}
 	return nil
 }

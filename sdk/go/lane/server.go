@@ -47,7 +47,6 @@ func ServeConn(conn net.Conn, h Handler) error {
 		switch f.Type {
 		case TypeCall:
 			if err := s.call(f); err != nil {
-				f.Release()
 				return err
 			}
 		case TypeCancel:
@@ -70,10 +69,11 @@ type serverConn struct {
 }
 
 // call starts one call in its own goroutine (calls run concurrently, as on
-// gRPC). The goroutine owns the frame.
+// gRPC). The goroutine owns the frame; call releases it on its error paths.
 func (s *serverConn) call(f Frame) error {
 	timeout, body, err := CallTimeout(f.Body)
 	if err != nil {
+		f.Release()
 		return err
 	}
 	if f.Aux < MethodStageProcess || f.Aux > MethodProviderStream {
@@ -83,7 +83,8 @@ func (s *serverConn) call(f Frame) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, time.Duration(timeout))
+		// The host's deadline, as gRPC carries it: relative, from receipt.
+		ctx, cancel = context.WithTimeout(context.Background(), time.Duration(timeout))
 	}
 	s.mu.Lock()
 	if old := s.calls[f.ID]; old != nil {
