@@ -81,10 +81,15 @@ func (s *serverConn) call(f Frame) error {
 		f.Release()
 		return s.w.writeRaw(TypeError, byte(codes.Unimplemented), f.ID, []byte("method not served on the fast lane"))
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	var (
+		ctx    context.Context
+		cancel context.CancelFunc
+	)
 	if timeout > 0 {
 		// The host's deadline, as gRPC carries it: relative, from receipt.
 		ctx, cancel = context.WithTimeout(context.Background(), time.Duration(timeout))
+	} else {
+		ctx, cancel = context.WithCancel(context.Background())
 	}
 	s.mu.Lock()
 	if old := s.calls[f.ID]; old != nil {
