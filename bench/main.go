@@ -44,6 +44,12 @@ type options struct {
 	soak     time.Duration
 	soakRate int
 	warmup   time.Duration
+	// grpcLane adds llmgw-full-grpc: llmgw-full with the request path on
+	// gRPC (LLMGW_PLUGIN_LANE=grpc), the before of issue 21's fast lane.
+	grpcLane bool
+	// profile is a directory for CPU profiles of host and plugins, taken
+	// during the first round's many-connection run of each llmgw-full setup.
+	profile string
 }
 
 func runMain(args []string) int {
@@ -60,6 +66,8 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.soak, "soak", 3*time.Minute, "soak duration through llmgw-full (0 disables)")
 	fs.IntVar(&o.soakRate, "soak-rate", 300, "soak request rate per second")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per setup before measuring")
+	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
+	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups (first round, many connections) into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -168,7 +176,14 @@ func run(o options) error {
 		rep.MLflow = "not started (" + err.Error() + "); tracker-mlflow pointed at a closed port and spooled"
 	}
 	logf("MLflow: %s", rep.MLflow)
-	add("llmgw-full", func() (*Setup, error) { return e.fullSetup(trackingURI, trackerNote) })
+	add("llmgw-full", func() (*Setup, error) {
+		return e.fullSetup("llmgw-full", "fast", o.profile != "", trackingURI, trackerNote)
+	})
+	if o.grpcLane {
+		add("llmgw-full-grpc", func() (*Setup, error) {
+			return e.fullSetup("llmgw-full-grpc", "grpc", o.profile != "", trackingURI, trackerNote)
+		})
+	}
 	if o.peers {
 		add("portkey", e.portkeySetup)
 		add("litellm", e.litellmSetup)
@@ -214,7 +229,14 @@ func run(o options) error {
 				if g.name == "conc" && s.Proc != nil {
 					sampler = sampleRSS(s.Proc.pid(), 200*time.Millisecond)
 				}
+				var prof *profiler
+				if g.name == "conc" && r == 1 && o.profile != "" && len(s.Pprof) > 0 {
+					prof = startProfiles(o.profile, s, g.load.Duration)
+				}
 				res := attack(s, g.name, r, g.load)
+				if prof != nil {
+					prof.wait()
+				}
 				if sampler != nil {
 					res.PeakRSS = sampler.finish()
 				}

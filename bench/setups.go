@@ -28,6 +28,9 @@ type Setup struct {
 	StagesParallel bool
 	// CacheHits: the setup answers from its cache (no upstream call expected).
 	CacheHits bool
+	// Pprof maps a process (host, or a plugin's name) to its pprof address,
+	// when -profile asked for CPU profiles.
+	Pprof map[string]string
 }
 
 // env is what setups need to start: paths and the simulator.
@@ -185,8 +188,11 @@ var fullPlugins = []string{"guard-injection", "ratelimit", "provider-openai", "t
 
 // fullSetup starts the default pipeline's shape: guard-injection and
 // ratelimit (limit raised) as parallel stages, provider-openai, and
-// tracker-mlflow sending to trackingURI.
-func (e *env) fullSetup(trackingURI, trackerNote string) (*Setup, error) {
+// tracker-mlflow sending to trackingURI. lane is "fast" (Go plugins on the
+// fast lane, the default) or "grpc" (LLMGW_PLUGIN_LANE=grpc: the request
+// path on gRPC, as before issue 21); profile gives every process a pprof
+// listener.
+func (e *env) fullSetup(name, lane string, profile bool, trackingURI, trackerNote string) (*Setup, error) {
 	var missing []string
 	for _, p := range fullPlugins {
 		if _, err := os.Stat(e.bin("plugins/" + p)); err != nil {
@@ -196,17 +202,34 @@ func (e *env) fullSetup(trackingURI, trackerNote string) (*Setup, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("missing plugin binaries: %s", strings.Join(missing, ", "))
 	}
+	var extraEnv []string
+	if lane == "grpc" {
+		extraEnv = append(extraEnv, "LLMGW_PLUGIN_LANE=grpc")
+	}
+	pprof := map[string]string{}
+	pluginEnv := map[string]string{}
+	if profile {
+		for _, who := range append([]string{"host"}, fullPlugins...) {
+			addr, err := freeAddr()
+			if err != nil {
+				return nil, err
+			}
+			pprof[who] = addr
+			pluginEnv[who] = fmt.Sprintf("\n  env = { LLMGW_PLUGIN_PPROF = %q }", addr)
+		}
+		extraEnv = append(extraEnv, "LLMGW_PPROF_LISTEN="+pprof["host"])
+	}
 	text := e.providerHCL() + fmt.Sprintf(`
 plugin "guard-injection" {
-  path = %q
+  path = %q`+pluginEnv["guard-injection"]+`
 }
 
 plugin "ratelimit" {
-  path = %q
+  path = %q`+pluginEnv["ratelimit"]+`
 }
 
 plugin "tracker-mlflow" {
-  path = %q
+  path = %q`+pluginEnv["tracker-mlflow"]+`
 }
 
 pipeline "default" {
@@ -236,12 +259,20 @@ pipeline "default" {
   }
 }
 `, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), e.bin("plugins/tracker-mlflow"), trackingURI)
-	s, err := e.startGateway("llmgw-full", text)
+	if profile {
+		// The provider's plugin block is providerHCL's: add its env there.
+		text = strings.Replace(text, fmt.Sprintf("path = %q", e.bin("plugins/provider-openai")),
+			fmt.Sprintf("path = %q", e.bin("plugins/provider-openai"))+pluginEnv["provider-openai"], 1)
+	}
+	s, err := e.startGateway(name, text, extraEnv...)
 	if err != nil {
 		return nil, err
 	}
 	s.StagesParallel = true
-	s.Note = "bin/llmgw, guard-injection ‖ ratelimit (rpm 1e8), provider-openai, tracker-mlflow → " + trackerNote
+	if profile {
+		s.Pprof = pprof
+	}
+	s.Note = "bin/llmgw (request path on the " + lane + " lane), guard-injection ‖ ratelimit (rpm 1e8), provider-openai, tracker-mlflow → " + trackerNote
 	return s, nil
 }
 

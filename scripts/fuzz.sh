@@ -11,6 +11,8 @@ targets=(
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
   "./plugins/provider-gemini/geminiprovider FuzzConvertSchema"
+  "./sdk/go/lane FuzzReadFrame"
+  "./sdk/go/lane FuzzClientInput"
 )
 i=0
 for t in "${targets[@]}"; do

@@ -112,7 +112,7 @@ func (p *Process) replaceUnresponsive(c *sdk.Client, misses int, l config.Livene
 		"missed", misses, "interval", l.Interval, "timeout", l.Timeout)
 	// Closing the connection fails every call in flight on it now, instead
 	// of at each call's own deadline.
-	_ = c.Conn.Close()
+	closeClient(c)
 	terminate(pc, cmd, killGrace)
 }
 

@@ -119,6 +119,8 @@ type Process struct {
 	stopped   bool
 	stopCh    chan struct{}
 	lastError string
+	// laneDir is the private directory of the plugin's fast-lane socket.
+	laneDir string
 }
 
 // Status is what /health shows of a process.
@@ -183,6 +185,7 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 		delete(h.procs, key)
 		h.mu.Unlock()
 		p.state.Store(StateStopped)
+		p.removeLaneDirectory()
 		return nil, err
 	}
 	p.publish(c)
@@ -332,6 +335,10 @@ func (p *Process) start() (*sdk.Client, error) {
 	for k, v := range p.spec.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
+	laneDir := p.laneDirectory()
+	if laneDir != "" {
+		cmd.Env = append(cmd.Env, sdk.LaneDirEnv+"="+laneDir)
+	}
 	setParentDeathSignal(cmd)
 	cfg := &plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
@@ -380,6 +387,7 @@ func (p *Process) start() (*sdk.Client, error) {
 	if rc := pc.ReattachConfig(); rc != nil {
 		pid = rc.Pid
 	}
+	c = p.dialLane(c, desc, laneDir, pid)
 	p.mu.Lock()
 	p.pc = pc
 	p.cmd = cmd
@@ -387,7 +395,7 @@ func (p *Process) start() (*sdk.Client, error) {
 	p.describe = desc
 	p.lastError = ""
 	p.mu.Unlock()
-	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS)
+	p.log.Info("plugin started", "pid", pid, "version", desc.Version, "kinds", strings.Join(desc.Kinds, ","), "protocol", pc.NegotiatedVersion(), "mtls", p.spec.AutoMTLS, "lane", c.LaneName())
 	return c, nil
 }
 
@@ -581,6 +589,7 @@ func (p *Process) stop() {
 	if pc != nil {
 		end(pc, cmd)
 	}
+	p.removeLaneDirectory()
 }
 
 // expectedChecksum is the sha256 the binary must have: the pipeline's pin,

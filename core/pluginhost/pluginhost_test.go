@@ -129,15 +129,21 @@ func TestChecksumIsEnforced(t *testing.T) {
 }
 
 // BenchmarkStageRoundTrip is one stage call to a plugin process as the host
-// makes it (gRPC over a unix socket), with and without AutoMTLS.
+// makes it: gRPC over a unix socket with and without AutoMTLS, and the fast
+// lane (package sdk/go/lane).
 func BenchmarkStageRoundTrip(b *testing.B) {
 	bin := buildTestPlugin(b)
 	req := &pb.StageRequest{Route: "generate", ClientIp: "127.0.0.1", Request: &pb.ChatRequest{Model: "smart-router",
 		Messages: []*pb.Message{{Role: "user", Content: strings.Repeat("What is the capital of France? ", 15)}}},
 		Headers: map[string]string{"content-type": "application/json", "user-agent": "bench"}}
-	for _, mtls := range []bool{true, false} {
-		name := map[bool]string{true: "mtls", false: "plaintext"}[mtls]
+	for _, v := range []struct {
+		name string
+		mtls bool
+		lane string
+	}{{"mtls", true, "grpc"}, {"plaintext", false, "grpc"}, {"lane", true, ""}} {
+		name, mtls := v.name, v.mtls
 		b.Run(name, func(b *testing.B) {
+			b.Setenv(sdk.LaneEnv, v.lane)
 			h := quietHost()
 			defer h.Shutdown()
 			p, id := acquireStage(b, h, &config.PluginSpec{Name: "tp-" + name, Path: bin, AutoMTLS: mtls, RestartWait: time.Second})

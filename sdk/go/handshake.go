@@ -6,6 +6,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
 
+	"github.com/llmgw/llmgw/sdk/go/lane"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
@@ -32,6 +33,17 @@ type Client struct {
 	Tracker  pb.TrackerClient
 	// Protocol is the protocol version negotiated at the handshake.
 	Protocol int
+	// Lane is the fast-lane connection carrying Stage and Provider's
+	// request-path calls, nil when everything goes over gRPC.
+	Lane *lane.Client
+}
+
+// LaneName says which lane carries the request path: "fast" or "grpc".
+func (c *Client) LaneName() string {
+	if c.Lane != nil && !c.Lane.Broken() {
+		return "fast"
+	}
+	return "grpc"
 }
 
 // NewClient wraps an established connection to a plugin.

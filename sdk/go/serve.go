@@ -38,6 +38,7 @@ func Serve(p Plugin) {
 	logger := NewLogger(p.Name)
 	srv := newServer(p, logger)
 	go exitWhenOrphaned(srv, logger)
+	srv.serveLane(logger)
 	if addr := os.Getenv("LLMGW_PLUGIN_PPROF"); addr != "" {
 		go ServePprof(logger, addr)
 	}

@@ -20,6 +20,9 @@ type server struct {
 	p      Plugin
 	logger hclog.Logger
 
+	// lane is set when the fast lane is listening (Describe offers it).
+	lane bool
+
 	mu        sync.RWMutex
 	stages    map[string]Stage
 	providers map[string]Provider
@@ -64,6 +67,9 @@ func (s *server) describe() *pb.DescribeResponse {
 	caps := append([]string(nil), s.p.Capabilities...)
 	if s.p.Provider != nil {
 		caps = append(caps, CapProviderStream)
+	}
+	if s.lane {
+		caps = append(caps, CapLane)
 	}
 	sort.Strings(caps)
 	return &pb.DescribeResponse{
@@ -323,16 +329,22 @@ func (ps *providerService) Complete(ctx context.Context, req *pb.CompleteRequest
 }
 
 func (ps *providerService) Stream(req *pb.CompleteRequest, srv grpc.ServerStreamingServer[pb.StreamChunk]) error {
+	return ps.stream(srv.Context(), req, srv.Send)
+}
+
+// stream serves one Stream call on either lane: a provider failure is a last
+// chunk with error set, so its class crosses.
+func (ps *providerService) stream(ctx context.Context, req *pb.CompleteRequest, send func(*pb.StreamChunk) error) error {
 	inst, err := ps.s.provider(req.InstanceId)
 	if err != nil {
 		return err
 	}
-	err = inst.Stream(srv.Context(), req, srv.Send)
+	err = inst.Stream(ctx, req, send)
 	if err != nil {
-		if srv.Context().Err() != nil {
-			return srv.Context().Err()
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		return srv.Send(&pb.StreamChunk{Error: AsProviderError(err)})
+		return send(&pb.StreamChunk{Error: AsProviderError(err)})
 	}
 	return nil
 }

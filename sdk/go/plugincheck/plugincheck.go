@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
@@ -105,6 +107,15 @@ func Run(ctx context.Context, o Options) *Result {
 	}
 	cmd := exec.Command(o.Path, o.Args...)
 	cmd.Env = append(os.Environ(), o.Env...)
+	laneDir := ""
+	if sdk.LaneWanted() {
+		// Offer the fast lane as the host does, so its checks run on both lanes.
+		if dir, err := os.MkdirTemp("", "llmgw-lane-"); err == nil {
+			laneDir = dir
+			defer os.RemoveAll(dir)
+			cmd.Env = append(cmd.Env, sdk.LaneDirEnv+"="+dir)
+		}
+	}
 	pc := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  sdk.Handshake,
 		VersionedPlugins: sdk.PluginSets(),
@@ -149,6 +160,7 @@ func Run(ctx context.Context, o Options) *Result {
 	copts := o.Conformance
 	copts.Protocol = proto
 	sdktest.RunConformance(ctx, client, copts, report)
+	fastLane(ctx, client, laneDir, pid, copts, report)
 
 	shutdown(ctx, pc, client.Conn, o.ShutdownTimeout, report)
 	return res
@@ -269,4 +281,36 @@ func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// fastLane runs the conformance checks again with the request path on the
+// fast lane, when the plugin offered it (Go plugins do; Python ones serve
+// gRPC only, which is fine).
+func fastLane(ctx context.Context, client *sdk.Client, dir string, pid int, copts sdktest.ConformanceOptions, report func(sdktest.CheckResult)) {
+	const name = "fast lane: offered at the handshake, peer credentials checked"
+	if dir == "" {
+		return
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	desc, err := client.Plugin.Describe(cctx, &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
+	if err != nil {
+		report(sdktest.CheckResult{Name: name, Detail: "describe: " + err.Error()})
+		return
+	}
+	if !slices.Contains(desc.Capabilities, sdk.CapLane) {
+		report(sdktest.CheckResult{Name: "fast lane: not offered (the request path stays on gRPC)", Passed: true})
+		return
+	}
+	lc, err := sdk.DialLane(cctx, client, desc, dir, pid)
+	if err != nil {
+		report(sdktest.CheckResult{Name: name, Detail: err.Error()})
+		return
+	}
+	defer lc.Lane.Close()
+	report(sdktest.CheckResult{Name: name, Passed: true})
+	sdktest.RunConformance(ctx, lc, copts, func(c sdktest.CheckResult) {
+		c.Name = "fast lane: " + c.Name
+		report(c)
+	})
 }

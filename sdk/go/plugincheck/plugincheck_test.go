@@ -67,10 +67,20 @@ func TestGoodPluginPasses(t *testing.T) {
 	if !res.OK() {
 		t.Fatalf("a good plugin failed:\n%s", out)
 	}
-	for _, want := range []string{"PASS  handshake", "PASS  gRPC health", "magic cookie", "exits after GRPCController.Shutdown", "0 failed"} {
+	for _, want := range []string{"PASS  handshake", "PASS  gRPC health", "magic cookie", "exits after GRPCController.Shutdown", "0 failed",
+		"PASS  fast lane: offered at the handshake", "PASS  fast lane: stage: Process answers within its timeout"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestGRPCOnlySwitch: LLMGW_PLUGIN_LANE=grpc keeps the checks on gRPC.
+func TestGRPCOnlySwitch(t *testing.T) {
+	t.Setenv(sdk.LaneEnv, "grpc")
+	res, out := check(t, "good")
+	if !res.OK() || strings.Contains(out, "fast lane") {
+		t.Fatalf("with the lane switched off:\n%s", out)
 	}
 }
 
@@ -83,6 +93,10 @@ func TestBrokenPluginsFail(t *testing.T) {
 			res, out := check(t, name)
 			if res.OK() || !strings.Contains(out, want) {
 				t.Fatalf("want %q:\n%s", want, out)
+			}
+			// The same check fails on the fast lane too.
+			if onLane := "FAIL  fast lane: " + strings.TrimPrefix(want, "FAIL  "); !strings.Contains(out, onLane) {
+				t.Fatalf("want %q:\n%s", onLane, out)
 			}
 			if !strings.Contains(out, "FAIL  "+func() string { exe, _ := os.Executable(); return exe }()) {
 				t.Fatalf("no failing summary line:\n%s", out)

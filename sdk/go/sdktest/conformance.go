@@ -369,7 +369,9 @@ func (r *runner) concurrently(ctx context.Context, name string, timeout time.Dur
 			if err == nil && took > timeout {
 				err = fmt.Errorf("answered after %s, over the %s timeout", took.Round(time.Millisecond), timeout)
 			}
-			if err != nil && cctx.Err() != nil {
+			// The plugin's side may report the deadline (the status, or an
+			// RST_STREAM) a moment before this side's timer fires.
+			if err != nil && (cctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded) {
 				err = fmt.Errorf("no answer within %s: %v", timeout, err)
 			}
 			errs[i] = err

@@ -22,6 +22,9 @@ from pydantic import BaseModel
 # images: OpenAI, Gemini (provider-gemini maps them to its own wire), and
 # the chain of both.
 TOOL_MODELS = ["gpt-4o-primary", "gemini-secondary", "smart-router"]
+# provider-anthropic maps tools and images too, not structured outputs
+# (Anthropic has no response format: the gateway refuses json_schema there).
+TOOL_AND_IMAGE_MODELS = TOOL_MODELS + ["claude-sonnet"]
 
 WEATHER_TOOL = {
     "type": "function",
@@ -63,7 +66,7 @@ def sim_requests() -> int:
         return json.load(r)["requests"]
 
 
-@pytest.mark.parametrize("model", TOOL_MODELS)
+@pytest.mark.parametrize("model", TOOL_AND_IMAGE_MODELS)
 def test_two_turn_tool_loop(client, model):
     first = client.chat.completions.create(model=model, messages=QUESTION, tools=[WEATHER_TOOL], tool_choice="required")
     choice = first.choices[0]
@@ -83,7 +86,7 @@ def test_two_turn_tool_loop(client, model):
     assert second.choices[0].message.tool_calls is None
 
 
-@pytest.mark.parametrize("model", TOOL_MODELS)
+@pytest.mark.parametrize("model", TOOL_AND_IMAGE_MODELS)
 def test_streamed_tool_call_assembled(client, model):
     """The SDK's stream helper joins the tool-call deltas into the call."""
     with client.chat.completions.stream(
@@ -122,7 +125,7 @@ def test_parse_tool_arguments(client, model):
     assert isinstance(parsed, GetWeather)
 
 
-@pytest.mark.parametrize("model", TOOL_MODELS)
+@pytest.mark.parametrize("model", TOOL_AND_IMAGE_MODELS)
 def test_image_data_url(client, model):
     png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32).decode()
     resp = client.chat.completions.create(

@@ -1,0 +1,190 @@
+package lane
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+)
+
+// Handler is what a plugin serves on the lane. Errors are gRPC status
+// errors (as the gRPC services return them); a provider failure is a last
+// chunk with error set, sent by the handler itself.
+type Handler interface {
+	Process(ctx context.Context, req *pb.StageRequest) (*pb.StageResponse, error)
+	After(ctx context.Context, req *pb.StageAfterRequest) (*pb.StageAfterResponse, error)
+	Complete(ctx context.Context, req *pb.CompleteRequest) (*pb.CompleteResponse, error)
+	Stream(ctx context.Context, req *pb.CompleteRequest, send func(*pb.StreamChunk) error) error
+}
+
+func newBufReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 64<<10) }
+
+// ServeConn serves calls from one authenticated host connection until it
+// closes or sends a malformed frame; every call still running then has its
+// context cancelled.
+func ServeConn(conn net.Conn, h Handler) error {
+	s := &serverConn{conn: conn, w: newWriter(conn), h: h, calls: map[uint32]context.CancelFunc{}}
+	defer s.cancelAll()
+	defer conn.Close()
+	br := newBufReader(conn)
+	for {
+		f, err := ReadFrame(br)
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		switch f.Type {
+		case TypeCall:
+			if err := s.call(f); err != nil {
+				return err
+			}
+		case TypeCancel:
+			s.cancel(f.ID)
+			f.Release()
+		default:
+			f.Release()
+			return errors.New("lane: host sent a plugin-only frame")
+		}
+	}
+}
+
+type serverConn struct {
+	conn net.Conn
+	w    *writer
+	h    Handler
+
+	mu    sync.Mutex
+	calls map[uint32]context.CancelFunc
+}
+
+// call starts one call in its own goroutine (calls run concurrently, as on
+// gRPC). The goroutine owns the frame; call releases it on its error paths.
+func (s *serverConn) call(f Frame) error {
+	timeout, body, err := CallTimeout(f.Body)
+	if err != nil {
+		f.Release()
+		return err
+	}
+	if f.Aux < MethodStageProcess || f.Aux > MethodProviderStream {
+		// An unknown method is the caller's problem, not the connection's.
+		f.Release()
+		return s.w.writeRaw(TypeError, byte(codes.Unimplemented), f.ID, []byte("method not served on the fast lane"))
+	}
+	var (
+		ctx    context.Context
+		cancel context.CancelFunc
+	)
+	if timeout > 0 {
+		// The host's deadline, as gRPC carries it: relative, from receipt.
+		ctx, cancel = context.WithTimeout(context.Background(), time.Duration(timeout))
+	} else {
+		ctx, cancel = context.WithCancel(context.Background())
+	}
+	s.mu.Lock()
+	if old := s.calls[f.ID]; old != nil {
+		old()
+	}
+	s.calls[f.ID] = cancel
+	s.mu.Unlock()
+	go s.run(ctx, f, body)
+	return nil
+}
+
+func (s *serverConn) cancel(id uint32) {
+	s.mu.Lock()
+	c := s.calls[id]
+	delete(s.calls, id)
+	s.mu.Unlock()
+	if c != nil {
+		c()
+	}
+}
+
+func (s *serverConn) cancelAll() {
+	s.mu.Lock()
+	calls := s.calls
+	s.calls = map[uint32]context.CancelFunc{}
+	s.mu.Unlock()
+	for _, c := range calls {
+		c()
+	}
+}
+
+// run decodes the request, calls the handler and sends the answer.
+func (s *serverConn) run(ctx context.Context, f Frame, body []byte) {
+	id := f.ID
+	defer s.cancel(id)
+	var (
+		resp proto.Message
+		err  error
+	)
+	switch f.Aux {
+	case MethodStageProcess:
+		req := &pb.StageRequest{}
+		if err = unmarshal(body, req, &f); err == nil {
+			resp, err = nilSafe(s.h.Process(ctx, req))
+		}
+	case MethodStageAfter:
+		req := &pb.StageAfterRequest{}
+		if err = unmarshal(body, req, &f); err == nil {
+			resp, err = nilSafe(s.h.After(ctx, req))
+		}
+	case MethodProviderComplete:
+		req := &pb.CompleteRequest{}
+		if err = unmarshal(body, req, &f); err == nil {
+			resp, err = nilSafe(s.h.Complete(ctx, req))
+		}
+	case MethodProviderStream:
+		req := &pb.CompleteRequest{}
+		if err = unmarshal(body, req, &f); err == nil {
+			err = s.h.Stream(ctx, req, func(c *pb.StreamChunk) error {
+				if err := ctx.Err(); err != nil {
+					return status.FromContextError(err).Err()
+				}
+				return s.w.writeMsg(TypeData, 0, id, nil, c)
+			})
+		}
+		if err == nil {
+			_ = s.w.writeRaw(TypeEnd, 0, id, nil)
+			return
+		}
+	}
+	if err != nil {
+		st := status.Convert(err)
+		_ = s.w.writeRaw(TypeError, byte(st.Code()), id, []byte(st.Message()))
+		return
+	}
+	_ = s.w.writeMsg(TypeData, 0, id, nil, resp)
+}
+
+// unmarshal decodes the request and releases the frame's buffer.
+func unmarshal(body []byte, m proto.Message, f *Frame) error {
+	err := proto.Unmarshal(body, m)
+	f.Release()
+	if err != nil {
+		return status.Error(codes.InvalidArgument, "bad request: "+err.Error())
+	}
+	return nil
+}
+
+// nilSafe turns a typed answer into a proto.Message, refusing a nil one.
+func nilSafe[T proto.Message](resp T, err error) (proto.Message, error) {
+	if err != nil {
+		return nil, err
+	}
+	if any(resp) == nil || !resp.ProtoReflect().IsValid() {
+		return nil, status.Error(codes.Internal, "plugin returned no answer")
+	}
+	return resp, nil
+}
