@@ -48,16 +48,16 @@ const (
 
 // Request is one pipeline request, already decoded from its route.
 type Request struct {
-	ID    string
-	Route string
-	Chat  *pb.ChatRequest
-	// Embeddings is set (and Chat nil) on the embeddings route.
-	Embeddings *pb.EmbeddingsRequest
+	ID         string
+	Route      string
+	Chat       *pb.ChatRequest
 	ClientIP   string
 	APIKeyHash string
 	// Headers, lower-cased, without Authorization and Cookie.
 	Headers map[string]string
 	Start   time.Time
+	// Embeddings is set (and Chat nil) on the embeddings route.
+	Embeddings *pb.EmbeddingsRequest
 }
 
 // Trace is what happened to a request, for the answer's headers, the
