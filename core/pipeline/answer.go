@@ -9,6 +9,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -30,19 +31,31 @@ type stageAnswer struct {
 // checkAnswer says why a stage's ANSWER cannot be served ("" when it can):
 // the stage must have declared sdk.CapStageAnswer (older plugins never
 // answer), and the answer must suit the route and be complete.
-func checkAnswer(s *stageInst, route string, a *pb.StageAnswer) string {
+func checkAnswer(s *stageInst, req *Request, a *pb.StageAnswer) string {
 	if !s.answers {
 		return fmt.Sprintf("stage %q answered the request but its plugin does not declare %q", s.name, sdk.CapStageAnswer)
 	}
 	if a == nil {
 		return fmt.Sprintf("stage %q answered with nothing", s.name)
 	}
-	switch route {
+	switch req.Route {
+	case RouteEmbeddings:
+		e := a.GetEmbeddings()
+		switch {
+		case e == nil || a.Chat != nil:
+			return fmt.Sprintf("stage %q did not answer with an embeddings answer on the embeddings route", s.name)
+		case e.Error != nil:
+			return fmt.Sprintf("stage %q answered with a failure", s.name)
+		}
+		if pe := checkEmbedAnswer(e, req.Embeddings); pe != nil {
+			return fmt.Sprintf("stage %q: %s", s.name, strings.TrimPrefix(pe.Message, "provider answered "))
+		}
+		return ""
 	case RouteChat, RouteGenerate:
 		c := a.GetChat()
 		switch {
 		case c == nil || a.Embeddings != nil:
-			return fmt.Sprintf("stage %q did not answer with a chat answer on the %s route", s.name, route)
+			return fmt.Sprintf("stage %q did not answer with a chat answer on the %s route", s.name, req.Route)
 		case c.Error != nil:
 			return fmt.Sprintf("stage %q answered with a failure", s.name)
 		case c.FinishReason == "":
@@ -52,9 +65,7 @@ func checkAnswer(s *stageInst, route string, a *pb.StageAnswer) string {
 		}
 		return ""
 	}
-	// Routes without stage answers so far (each route that takes one adds
-	// its case above).
-	return fmt.Sprintf("stage %q answered on the %s route, which takes no stage answer", s.name, route)
+	return fmt.Sprintf("stage %q answered on the %s route, which takes no stage answer", s.name, req.Route)
 }
 
 // invalidAnswer is the request's error when a fail-closed stage answered
@@ -81,6 +92,22 @@ func answerChunks(c *pb.CompleteResponse) []*pb.StreamChunk {
 		out = append(out, &pb.StreamChunk{Id: c.Id, Model: c.Model, ToolCalls: c.ToolCalls, LogprobsJson: c.LogprobsJson})
 	}
 	return append(out, &pb.StreamChunk{Id: c.Id, Model: c.Model, FinishReason: c.FinishReason, Usage: c.Usage})
+}
+
+// serveEmbeddingsAnswer writes a stage's embeddings answer and records it
+// as the request's one attempt, as serveAnswer does for chat.
+func serveEmbeddingsAnswer(req *Request, tr *Trace, w Writer) *Result {
+	a := tr.answer
+	e := a.answer.GetEmbeddings()
+	tr.Attempts = append(tr.Attempts, &pb.Attempt{Model: req.model(), Provider: a.stage, UpstreamModel: e.Model, Outcome: "ok",
+		StartUnixNano: a.start.UnixNano(), EndUnixNano: a.end.UnixNano(), Usage: e.Usage})
+	tr.AnsweredBy = a.stage
+	if a.answer.SavedCostKnown {
+		tr.annotate(AnnotationSavedUSD, sdk.FormatUSD(a.answer.SavedCostNanos))
+	}
+	res := &Result{Embeddings: e, Usage: e.GetUsage(), ModelUsed: req.model(), Provider: a.stage, UpstreamModel: e.Model, CostKnown: true}
+	w.Complete(res, tr)
+	return res
 }
 
 // serveAnswer writes a stage's answer, plain or replayed as a stream, and
@@ -147,7 +174,7 @@ func (r *Result) completeResponse() *pb.CompleteResponse {
 // acceptAnswer takes a stage's ANSWER for serving, or, when it cannot be
 // served, treats it as the stage's failure (its on_error decides).
 func acceptAnswer(s *stageInst, r stageResult, req *Request, tr *Trace, span *pb.StageSpan, m *Metrics) *Error {
-	if msg := checkAnswer(s, req.Route, r.resp.Answer); msg != "" {
+	if msg := checkAnswer(s, req, r.resp.Answer); msg != "" {
 		span.Outcome, span.Code = "error", "invalid_answer"
 		m.stageError(s.name, s.failOpen)
 		if s.failOpen {

@@ -218,14 +218,25 @@ func TestInvalidStageAnswers(t *testing.T) {
 func TestStageAnswerOnlyOnRoutesThatTakeOne(t *testing.T) {
 	s := &stageInst{instance: instance{name: "c"}, answers: true}
 	chat := &pb.StageAnswer{Chat: &pb.CompleteResponse{Content: "x", FinishReason: "stop"}}
-	if msg := checkAnswer(s, RouteGenerate, chat); msg != "" {
+	if msg := checkAnswer(s, &Request{Route: RouteGenerate}, chat); msg != "" {
 		t.Fatalf("a chat answer on /generate: %s", msg)
 	}
-	emb := &pb.StageAnswer{Embeddings: &pb.EmbedResponse{}}
-	if msg := checkAnswer(s, RouteChat, emb); !strings.Contains(msg, "chat answer") {
+	emb := &pb.StageAnswer{Embeddings: &pb.EmbedResponse{Data: []*pb.Embedding{{Index: 0, Values: []float32{0.6, 0.8}}}}}
+	if msg := checkAnswer(s, &Request{Route: RouteChat}, emb); !strings.Contains(msg, "chat answer") {
 		t.Fatalf("an embeddings answer on the chat route: %q", msg)
 	}
-	if msg := checkAnswer(s, "embeddings", chat); !strings.Contains(msg, "takes no stage answer") {
+	one := &Request{Route: RouteEmbeddings, Embeddings: &pb.EmbeddingsRequest{Model: "e", Input: []string{"a"}}}
+	if msg := checkAnswer(s, one, emb); msg != "" {
+		t.Fatalf("an embeddings answer on the embeddings route: %s", msg)
+	}
+	if msg := checkAnswer(s, one, chat); !strings.Contains(msg, "embeddings answer") {
+		t.Fatalf("a chat answer on the embeddings route: %q", msg)
+	}
+	two := &Request{Route: RouteEmbeddings, Embeddings: &pb.EmbeddingsRequest{Model: "e", Input: []string{"a", "b"}}}
+	if msg := checkAnswer(s, two, emb); !strings.Contains(msg, "1 vectors for 2 inputs") {
+		t.Fatalf("one vector for two inputs: %q", msg)
+	}
+	if msg := checkAnswer(s, &Request{Route: "other"}, chat); !strings.Contains(msg, "takes no stage answer") {
 		t.Fatalf("a chat answer on another route: %q", msg)
 	}
 }

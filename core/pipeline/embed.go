@@ -48,6 +48,9 @@ func (g *Generation) serveEmbeddings(ctx context.Context, req *Request, tr *Trac
 		w.Error(err, tr)
 		return nil, err
 	}
+	if tr.answer != nil {
+		return serveEmbeddingsAnswer(req, tr, w), nil
+	}
 	rctx, cancel := context.WithTimeout(ctx, route.total)
 	defer cancel()
 	res, err := g.route(rctx, req, route, tr, func(ctx context.Context, t *target, c *sdk.Client, _ *pb.CompleteRequest, _ func()) (*Result, *pb.ProviderError) {
