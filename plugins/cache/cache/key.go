@@ -42,7 +42,7 @@ func normalised(req *pb.ChatRequest) *pb.ChatRequest {
 // that changes the answer: model, messages with their parts and tool calls,
 // tools, tool_choice, response format and schema, sampling parameters).
 // Deterministic marshalling orders map entries (logit_bias).
-func hashKey(ns string, req *pb.ChatRequest) string {
+func hashKey(ns string, req proto.Message) string {
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(req)
 	if err != nil {
 		return ""
@@ -54,6 +54,15 @@ func hashKey(ns string, req *pb.ChatRequest) string {
 	h.Write([]byte{0})
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// embeddingsKey is the key of an embeddings answer: its model, inputs and
+// dimensions (the encoding is the host's business, and the end-user id
+// changes nothing), apart from every chat key.
+func embeddingsKey(ns string, e *pb.EmbeddingsRequest) string {
+	n := proto.Clone(e).(*pb.EmbeddingsRequest)
+	n.EncodingFormat, n.User = "", ""
+	return hashKey("embeddings\x00"+ns, n)
 }
 
 // exactKey is the key of the request's answer.

@@ -49,8 +49,10 @@ type Stage struct {
 
 // entry is one cached answer as it is stored.
 type entry struct {
-	// Response is the pb.CompleteResponse, marshalled.
-	Response []byte `json:"r"`
+	// Response is the pb.CompleteResponse, marshalled (a chat answer).
+	Response []byte `json:"r,omitempty"`
+	// Embeddings is the pb.EmbedResponse, marshalled (an embeddings answer).
+	Embeddings []byte `json:"e,omitempty"`
 	// CostNanos is what the answer cost from the provider (the saving of
 	// each hit), valid when CostKnown.
 	CostNanos int64 `json:"c"`
@@ -103,9 +105,19 @@ type decision struct {
 
 // decide says whether a request is cached: a chat request for a cached
 // model, deterministic unless configured otherwise, with one choice and no
-// log probabilities (the answer kept has neither), as Cache-Control allows.
-func (s *Stage) decide(route string, req *pb.ChatRequest, headers, annotations map[string]string, apiKeyHash string) decision {
-	if req == nil || route == "embeddings" || len(req.Messages) == 0 {
+// log probabilities (the answer kept has neither), or an embeddings request
+// for a cached model (embeddings are deterministic), as Cache-Control allows.
+func (s *Stage) decide(sreq *sdk.StageRequest) decision {
+	if e := sreq.GetEmbeddings(); e != nil {
+		if len(s.cfg.models) > 0 && !slices.Contains(s.cfg.models, e.Model) {
+			return decision{}
+		}
+		noCache, noStore := cacheControl(sreq.Headers)
+		ns := namespace(s.cfg.shared, sreq.Annotations, sreq.ApiKeyHash)
+		return decision{key: embeddingsKey(ns, e), ns: ns, lookup: !noCache, store: !noStore}
+	}
+	req, headers, annotations, apiKeyHash := sreq.Request, sreq.Headers, sreq.Annotations, sreq.ApiKeyHash
+	if req == nil || len(req.Messages) == 0 {
 		return decision{}
 	}
 	if len(s.cfg.models) > 0 && !slices.Contains(s.cfg.models, req.Model) {
@@ -121,7 +133,7 @@ func (s *Stage) decide(route string, req *pb.ChatRequest, headers, annotations m
 
 // Process answers from the cache when it can.
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
-	d := s.decide(req.Route, req.Request, req.Headers, req.Annotations, req.ApiKeyHash)
+	d := s.decide(req)
 	status := "bypass"
 	if d.key != "" && d.lookup {
 		status = "miss"
@@ -142,7 +154,7 @@ func (s *Stage) lookup(ctx context.Context, d decision, req *pb.ChatRequest) *sd
 	if e := s.load(ctx, d.key); e != nil {
 		return hit(e, nil)
 	}
-	if s.semantic == nil || !slices.Contains(s.semantic.cfg.models, req.Model) {
+	if req == nil || s.semantic == nil || !slices.Contains(s.semantic.cfg.models, req.Model) {
 		return nil
 	}
 	group, question, ok := semanticGroup(d.ns, req)
@@ -170,7 +182,7 @@ func hit(e *cached, similarity *float32) *sdk.StageResponse {
 		Action:          pb.StageResponse_ANSWER,
 		ResponseHeaders: map[string]string{HeaderCache: "hit"},
 		Annotations:     map[string]string{annotationStatus: "hit"},
-		Answer:          &pb.StageAnswer{Chat: e.response, SavedCostNanos: e.CostNanos, SavedCostKnown: e.CostKnown},
+		Answer:          &pb.StageAnswer{Chat: e.response, Embeddings: e.embeddings, SavedCostNanos: e.CostNanos, SavedCostKnown: e.CostKnown},
 	}
 	if similarity != nil {
 		v := strconv.FormatFloat(float64(*similarity), 'f', 4, 32)
@@ -183,7 +195,8 @@ func hit(e *cached, similarity *float32) *sdk.StageResponse {
 // cached is a decoded entry.
 type cached struct {
 	entry
-	response *pb.CompleteResponse
+	response   *pb.CompleteResponse
+	embeddings *pb.EmbedResponse
 }
 
 // load reads and decodes one entry; a store failure is a miss (the request
@@ -197,6 +210,13 @@ func (s *Stage) load(ctx context.Context, key string) *cached {
 	var c cached
 	if json.Unmarshal(b, &c.entry) != nil {
 		return nil
+	}
+	if c.Embeddings != nil {
+		c.embeddings = &pb.EmbedResponse{}
+		if proto.Unmarshal(c.Embeddings, c.embeddings) != nil {
+			return nil
+		}
+		return &c
 	}
 	c.response = &pb.CompleteResponse{}
 	if proto.Unmarshal(c.Response, c.response) != nil {
@@ -220,11 +240,20 @@ func (s *Stage) noteStore(err error) {
 // cut stream, never an answer the cache gave itself).
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	key := req.Annotations[annotationKey]
-	r := req.Response
-	if key == "" || !req.Ok || r == nil || req.AnsweredBy != "" || !complete(r) {
+	if key == "" || !req.Ok || req.AnsweredBy != "" {
 		return nil
 	}
-	b, err := encode(r, req.CostNanos, req.CostKnown)
+	var e entry
+	switch r, er := req.Response, req.EmbeddingsResponse; {
+	case er != nil && er.Error == nil && len(er.Data) > 0:
+		e.Embeddings, _ = proto.Marshal(er)
+	case r != nil && complete(r):
+		e.Response, _ = proto.Marshal(r)
+	default:
+		return nil
+	}
+	e.CostNanos, e.CostKnown = req.CostNanos, req.CostKnown
+	b, err := json.Marshal(e)
 	if err != nil || len(b) > s.cfg.maxEntryBytes {
 		return nil
 	}
@@ -233,7 +262,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	if err != nil {
 		return fmt.Errorf("cache: store an answer: %w", err)
 	}
-	if s.semantic != nil && slices.Contains(s.semantic.cfg.models, req.Request.GetModel()) {
+	if s.semantic != nil && req.Request != nil && slices.Contains(s.semantic.cfg.models, req.Request.GetModel()) {
 		s.remember(ctx, req, key)
 	}
 	return nil
@@ -244,14 +273,6 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 func complete(r *pb.CompleteResponse) bool {
 	return r.FinishReason != "" && r.Error == nil && len(r.MoreChoices) == 0 &&
 		(r.FinishReason != "tool_calls" || len(r.ToolCalls) > 0)
-}
-
-func encode(r *pb.CompleteResponse, cost int64, known bool) ([]byte, error) {
-	rb, err := proto.Marshal(r)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(entry{Response: rb, CostNanos: cost, CostKnown: known})
 }
 
 // remember indexes a stored answer's question for semantic lookups.

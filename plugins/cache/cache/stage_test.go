@@ -228,3 +228,61 @@ func TestSemanticHitAboveTheThresholdOnly(t *testing.T) {
 		t.Fatal("another system prompt got a semantic hit")
 	}
 }
+
+// embedTrip runs Process for an embeddings request and, when it did not
+// answer, After with a provider's vectors (one per input).
+func embedTrip(t *testing.T, s *Stage, e *pb.EmbeddingsRequest, annotations map[string]string, value float32) *sdk.StageResponse {
+	t.Helper()
+	resp, err := s.Process(context.Background(), &sdk.StageRequest{Route: "embeddings", Embeddings: e, Annotations: annotations})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Action == pb.StageResponse_ANSWER {
+		return resp
+	}
+	all := map[string]string{}
+	for k, v := range annotations {
+		all[k] = v
+	}
+	for k, v := range resp.Annotations {
+		all[k] = v
+	}
+	out := &pb.EmbedResponse{Model: "text-embedding-3-small", Usage: &pb.Usage{PromptTokens: 4, TotalTokens: 4}}
+	for i := range e.Input {
+		out.Data = append(out.Data, &pb.Embedding{Index: int32(i), Values: []float32{value, 1 - value}})
+	}
+	if err := s.After(context.Background(), &sdk.StageAfterRequest{Route: "embeddings", Embeddings: e, Ok: true, Annotations: all,
+		CostNanos: 80, CostKnown: true, EmbeddingsResponse: out}); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestEmbeddingsAreCached: an embeddings answer is kept and answered again
+// — whatever encoding the client asks for — per key, never across keys or
+// inputs.
+func TestEmbeddingsAreCached(t *testing.T) {
+	s := newStage(t, `{}`)
+	keyA := map[string]string{"key.id": "vk_a"}
+	req := func(format string, input ...string) *pb.EmbeddingsRequest {
+		return &pb.EmbeddingsRequest{Model: "m", Input: input, EncodingFormat: format}
+	}
+	if r := embedTrip(t, s, req("float", "a", "b"), keyA, 0.25); r.Action == pb.StageResponse_ANSWER || r.ResponseHeaders[HeaderCache] != "miss" {
+		t.Fatalf("first: %+v", r)
+	}
+	r := embedTrip(t, s, req("base64", "a", "b"), keyA, 0.9)
+	if r.Action != pb.StageResponse_ANSWER || r.Answer.Chat != nil || len(r.Answer.Embeddings.GetData()) != 2 ||
+		r.Answer.Embeddings.Data[1].Values[0] != 0.25 || r.Answer.SavedCostNanos != 80 {
+		t.Fatalf("second: %+v", r)
+	}
+	if r := embedTrip(t, s, req("float", "a", "b"), map[string]string{"key.id": "vk_b"}, 0.5); r.Action == pb.StageResponse_ANSWER {
+		t.Fatal("key b got key a's vectors")
+	}
+	if r := embedTrip(t, s, req("float", "a", "c"), keyA, 0.5); r.Action == pb.StageResponse_ANSWER {
+		t.Fatal("other inputs got the cached vectors")
+	}
+	// A chat request with the same words is another entry.
+	if r := roundTrip(t, s, chatReq("a"), nil, keyA, "x"); r.Action == pb.StageResponse_ANSWER {
+		t.Fatal("a chat request hit an embeddings entry")
+	}
+}
