@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/3"
+const Version = "guard-injection-detect/4"
 
 // Categories of a verdict.
 const (

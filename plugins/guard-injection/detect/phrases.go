@@ -223,6 +223,8 @@ var phraseGroups = map[string][]string{
 		"instructions you were initialized", "what you were told before", "told you before i", "tell you before i",
 		"your initial prompt", "your original prompt", "your hidden prompt", "your system message",
 		"your initial instructions", "your original instructions", "your hidden instructions", "your system instructions",
+		"your system prompt", "verbatim from your prompt", "instructions your operator gave", "instructions your developer gave",
+		"instructions your developers gave",
 	},
 	// Whole override phrases that name no instruction word ("forget what
 	// you were told", "wipe your memory").
@@ -240,6 +242,7 @@ var phraseGroups = map[string][]string{
 		"your job changed", "your job has changed", "your task has changed", "your role has changed",
 		"you were configured with", "you were set up with", "the setup message", "granted an exemption",
 		"without content checks", "without safety checks", "must now email", "must now send", "must now forward",
+		"attention to what the developers told you", "attention to what your developers told you",
 	},
 	// Override verbs of several words ("set aside every instruction").
 	"override_multi": {
