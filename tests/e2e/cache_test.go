@@ -385,3 +385,34 @@ func TestCacheHitsCountRequestsButNoTokens(t *testing.T) {
 		}
 	})
 }
+
+// TestCacheAnswersEmbeddings: a repeated embeddings request is answered by
+// the cache — the same vectors, in whichever encoding the client asks — and
+// never reaches the provider.
+func TestCacheAnswersEmbeddings(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, cacheHCL(s, false, `{ ttl = "1m" }`)+embeddingsHCL()))
+	body := func(format string) map[string]any {
+		return map[string]any{"model": "embed-openai", "input": threeTexts, "encoding_format": format}
+	}
+	first, firstAnswer := embed(t, g, body("float"))
+	if first.header.Get("X-LLMGW-Cache") != "miss" {
+		t.Fatalf("first request: cache %q", first.header.Get("X-LLMGW-Cache"))
+	}
+	want := firstAnswer.vectors(t)
+	var r reply
+	var a embeddingsAnswer
+	waitFor(t, "the vectors to be cached", 5*time.Second, func() bool {
+		r, a = embed(t, g, body("base64"))
+		return r.header.Get("X-LLMGW-Cache") == "hit"
+	})
+	before, _ := s.requests(t)
+	r, a = embed(t, g, body("base64"))
+	got := a.vectors(t)
+	if r.header.Get("X-LLMGW-Cache") != "hit" || r.header.Get("X-LLMGW-Cost-USD") != "0" || len(got) != 3 || !slices.Equal(got[2], want[2]) {
+		t.Fatalf("hit: cache %q cost %q, %d vectors", r.header.Get("X-LLMGW-Cache"), r.header.Get("X-LLMGW-Cost-USD"), len(got))
+	}
+	if after, _ := s.requests(t); after != before {
+		t.Fatalf("a hit reached the provider: %d calls before, %d after", before, after)
+	}
+}
