@@ -173,7 +173,7 @@ func TestMessagesRouteWithTools(t *testing.T) {
 		t.Fatalf("tool_use: %d %s", r.status, r.body)
 	}
 	tu := msg.Content[len(msg.Content)-1]
-	if tu.Type != "tool_use" || tu.Name != "get_weather" || string(tu.Input) != `{"city":"sim city"}` || !strings.HasPrefix(msg.ID, "msg_") {
+	if tu.Type != "tool_use" || tu.Name != "get_weather" || string(tu.Input) != `{"city":"sim-city"}` || !strings.HasPrefix(msg.ID, "msg_") {
 		t.Fatalf("tool_use block: %s", r.body)
 	}
 
@@ -208,7 +208,7 @@ func TestMessagesRouteWithTools(t *testing.T) {
 		args.WriteString(ev.Delta.PartialJSON)
 	}
 	want := "message_start ping content_block_start content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop"
-	if strings.Join(names, " ") != want || args.String() != `{"city":"sim city"}` {
+	if strings.Join(names, " ") != want || args.String() != `{"city":"sim-city"}` {
 		t.Fatalf("stream events %v, arguments %q", names, args.String())
 	}
 }
@@ -226,8 +226,9 @@ func TestMessagesRouteErrors(t *testing.T) {
 		{`{"model":"claude-sonnet","messages":[{"role":"user","content":"hi"}]}`, 400, "invalid_request_error"},
 		{`{"model":"claude-sonnet","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"top_k":3}`, 400, "invalid_request_error"},
 		{`{"model":"claude-sonnet",`, 400, "invalid_request_error"},
-		// The provider of gemini-secondary takes no tools: refused before any call.
-		{`{"model":"gemini-secondary","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":{"type":"object"}}]}`, 400, "invalid_request_error"},
+		// The provider of gemini-secondary has no end-user id (metadata.user_id
+		// is OpenAI's user): refused before any call.
+		{`{"model":"gemini-secondary","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"u-1"}}`, 400, "invalid_request_error"},
 	} {
 		r := do(t, "POST", g.url()+"/v1/messages", strings.NewReader(c.body), map[string]string{"Content-Type": "application/json"})
 		var e struct {

@@ -49,7 +49,7 @@ func TestAgainstSimulator(t *testing.T) {
 	for _, c := range calls {
 		args.WriteString(c.Arguments)
 	}
-	if args.String() != `{"city":"sim city"}` {
+	if args.String() != `{"city":"sim-city"}` {
 		t.Fatalf("arguments %q", args.String())
 	}
 	req.Request.Messages = append(req.Request.Messages,

@@ -80,7 +80,7 @@ def test_tool_use_loop(claude):
     )
     assert msg.stop_reason == "tool_use"
     call = msg.content[-1]
-    assert call.type == "tool_use" and call.name == "get_weather" and call.input == {"city": "sim city"}
+    assert call.type == "tool_use" and call.name == "get_weather" and call.input == {"city": "sim-city"}
     final = claude.messages.create(
         model="claude-sonnet", max_tokens=200, tools=[WEATHER],
         messages=[
@@ -100,7 +100,7 @@ def test_tool_use_stream(claude):
     ) as stream:
         final = stream.get_final_message()
     assert final.stop_reason == "tool_use"
-    assert final.content[-1].type == "tool_use" and final.content[-1].input == {"city": "sim city"}
+    assert final.content[-1].type == "tool_use" and final.content[-1].input == {"city": "sim-city"}
 
 
 def test_unknown_model_is_not_found(claude):

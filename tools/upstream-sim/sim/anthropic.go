@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -356,8 +355,9 @@ func (r *anthropicRequest) wantsTool() bool {
 	return len(r.Tools) > 0 && r.ToolChoice != nil && (r.ToolChoice.Type == "any" || r.ToolChoice.Type == "tool")
 }
 
-// toolUse is the forced call: the named tool (or the first), with an
-// argument for every property of its schema.
+// toolUse is the forced call: the named tool (or the first), with
+// arguments valid against its schema (the generator both other wire formats
+// use).
 func (s *Simulator) toolUse(req *anthropicRequest) *anthropicBlock {
 	name := req.Tools[0].Name
 	schema := req.Tools[0].InputSchema
@@ -369,47 +369,9 @@ func (s *Simulator) toolUse(req *anthropicRequest) *anthropicBlock {
 			}
 		}
 	}
-	return &anthropicBlock{Type: "tool_use", ID: s.nextID("toolu_sim"), Name: name, Input: simArguments(schema)}
+	return &anthropicBlock{Type: "tool_use", ID: s.nextID("toolu_sim"), Name: name, Input: schemaValue(schema)}
 }
 
-// simArguments is a deterministic argument object for a JSON schema: each
-// property gets a value of its type, in name order.
-func simArguments(schema json.RawMessage) json.RawMessage {
-	var sc struct {
-		Properties map[string]struct {
-			Type string `json:"type"`
-		} `json:"properties"`
-	}
-	_ = json.Unmarshal(schema, &sc)
-	names := make([]string, 0, len(sc.Properties))
-	for n := range sc.Properties {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, n := range names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(strconv.Quote(n))
-		b.WriteByte(':')
-		switch sc.Properties[n].Type {
-		case "number", "integer":
-			b.WriteString("1")
-		case "boolean":
-			b.WriteString("true")
-		case "array":
-			b.WriteString("[]")
-		case "object":
-			b.WriteString("{}")
-		default:
-			b.WriteString(strconv.Quote("sim " + n))
-		}
-	}
-	b.WriteByte('}')
-	return json.RawMessage(b.String())
-}
 
 // toolWords counts the tool call's arguments as output tokens.
 func (a *anthropicAnswer) toolWords() int {

@@ -80,7 +80,7 @@ func TestAnthropicToolLoop(t *testing.T) {
 	var m aMessage
 	decode(t, r.body, &m)
 	if m.StopReason != "tool_use" || len(m.Content) != 1 || m.Content[0].Type != "tool_use" || m.Content[0].Name != "get_weather" ||
-		string(m.Content[0].Input) != `{"city":"sim city","days":1}` || !strings.HasPrefix(m.Content[0].ID, "toolu_") {
+		string(m.Content[0].Input) != `{"city":"sim-city","days":1}` || !strings.HasPrefix(m.Content[0].ID, "toolu_") {
 		t.Fatalf("tool_use: %s", r.body)
 	}
 	// auto answers text.
@@ -139,7 +139,7 @@ func TestAnthropicStream(t *testing.T) {
 		args.WriteString(e.Delta.PartialJSON)
 	}
 	want := "message_start ping content_block_start content_block_delta content_block_delta content_block_delta content_block_delta content_block_stop message_delta message_stop"
-	if strings.Join(types, " ") != want || args.String() != `{"city":"sim city","days":1}` {
+	if strings.Join(types, " ") != want || args.String() != `{"city":"sim-city","days":1}` {
 		t.Fatalf("events %v, args %q", types, args.String())
 	}
 	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("hello there", `"stream":true`))
