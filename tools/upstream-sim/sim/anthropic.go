@@ -372,7 +372,6 @@ func (s *Simulator) toolUse(req *anthropicRequest) *anthropicBlock {
 	return &anthropicBlock{Type: "tool_use", ID: s.nextID("toolu_sim"), Name: name, Input: schemaValue(schema)}
 }
 
-
 // toolWords counts the tool call's arguments as output tokens.
 func (a *anthropicAnswer) toolWords() int {
 	if a.tool == nil {
