@@ -79,6 +79,9 @@ type stageInst struct {
 type providerInst struct {
 	instance
 	breaker *breaker
+	// assembles: the plugin assembles plain answers itself
+	// (sdk.CapProviderAssemble), so the host asks it for one Complete.
+	assembles bool
 }
 
 type trackerInst struct {
@@ -275,7 +278,7 @@ func (b *builder) buildProviders(prev *Generation) error {
 		if old := prev.provider(name); old != nil && old.unchanged(inst, ps) {
 			br = old.breaker
 		}
-		b.g.providers[name] = &providerInst{instance: inst, breaker: br}
+		b.g.providers[name] = &providerInst{instance: inst, breaker: br, assembles: slices.Contains(inst.caps, sdk.CapProviderAssemble)}
 	}
 	return nil
 }

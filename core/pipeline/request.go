@@ -27,7 +27,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -419,16 +418,46 @@ func notTheProvider(ctx context.Context, pe *pb.ProviderError) bool {
 	return pe == errClientGone || errors.Is(ctx.Err(), context.Canceled)
 }
 
-// complete routes a non-streaming request. The provider is asked for a
-// stream all the same and the plain answer is assembled here: the first-byte
-// and idle deadlines then watch the upstream's real progress, so a long answer
-// that keeps generating is never mistaken for a stalled one (and retried while
-// the abandoned call is still billed). Only the request's total deadline
-// bounds the whole answer.
+// complete routes a non-streaming request. The upstream is streamed all the
+// same, under the first-byte and idle deadlines, so that they watch its real
+// progress: a long answer that keeps generating is never mistaken for a
+// stalled one (and retried while the abandoned call is still billed). Only
+// the request's total deadline bounds the whole answer. A provider that
+// declares sdk.CapProviderAssemble (every Go plugin) streams and assembles
+// in its own process and answers once; for the others the host streams and
+// assembles.
 func (g *Generation) complete(ctx context.Context, req *Request, route *modelRoute, tr *Trace) (*Result, *Error) {
 	return g.route(ctx, req, route, tr, func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, _ func()) (*Result, *pb.ProviderError) {
+		if t.provider.assembles {
+			return assembledAttempt(ctx, t, c, creq)
+		}
 		return streamAttempt(ctx, t, c, creq, nil)
 	})
+}
+
+// assembledAttempt makes one Complete RPC that asks the plugin to stream
+// from the upstream under the attempt's deadlines and assemble the answer
+// (one reply, not a frame per upstream event). The plugin classes a missed
+// deadline as streamAttempt does; the request's context bounds the call.
+func assembledAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest) (*Result, *pb.ProviderError) {
+	creq.Assemble = &pb.AssembleDeadlines{FirstByteMs: t.firstByte.Milliseconds(), IdleMs: t.idle.Milliseconds()}
+	resp, err := c.Provider.Complete(ctx, creq)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded:
+		// The plugin got the request's deadline and may report it a moment
+		// before the host's own timer fires.
+		return nil, &pb.ProviderError{Class: sdk.ClassTimeout, Message: "request deadline passed"}
+	default:
+		return nil, rpcToProviderError(ctx, ctx, err)
+	}
+	if resp.Error != nil {
+		return nil, resp.Error
+	}
+	if resp.FirstChunkNanos > 0 {
+		t.stats.observe(time.Duration(resp.FirstChunkNanos))
+	}
+	return resultOf(resp), nil
 }
 
 // attemptFunc runs one attempt on one provider. commit is called by streams
@@ -646,12 +675,6 @@ func upstreamStreamError(pe *pb.ProviderError) *Error {
 	return &Error{Status: 502, Type: "upstream_error", Code: code, Message: "the provider's stream failed after it started: " + pe.Message}
 }
 
-// errFirstByte and errIdle are the causes of a stream attempt's deadline.
-var (
-	errFirstByte = errors.New("no first byte before the deadline")
-	errIdle      = errors.New("stream idle for too long")
-)
-
 // stream routes a streaming request: failures before the first chunk reaches
 // the client fall back; after it, the stream ends with an SSE error event.
 func (g *Generation) stream(ctx context.Context, req *Request, route *modelRoute, tr *Trace, w Writer) (*Result, *Error) {
@@ -684,8 +707,8 @@ func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Compl
 	start := time.Now()
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	dl := startStreamDeadline(t, cancel)
-	defer dl.stop()
+	dl := sdk.StartProgressDeadline(t.firstByte, t.idle, cancel)
+	defer dl.Stop()
 	s, err := c.Provider.Stream(actx, creq)
 	if err != nil {
 		return nil, streamErr(actx, ctx, err)
@@ -705,7 +728,7 @@ func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Compl
 		if first {
 			t.stats.observe(time.Since(start))
 		}
-		dl.chunk()
+		dl.Chunk()
 		if !acc.add(chunk) || forward == nil {
 			continue
 		}
@@ -746,41 +769,10 @@ func (sr *streamRun) finish(res *Result, err *Error) {
 	}
 }
 
-// streamDeadline is a stream attempt's timer: the first-byte deadline until
-// the first chunk, then the idle deadline between chunks.
-type streamDeadline struct {
-	timer    *time.Timer
-	idle     time.Duration
-	gotFirst atomic.Bool
-}
-
-func startStreamDeadline(t *target, cancel context.CancelCauseFunc) *streamDeadline {
-	d := &streamDeadline{idle: t.idle}
-	d.timer = time.AfterFunc(t.firstByte, func() {
-		if d.gotFirst.Load() {
-			cancel(errIdle)
-		} else {
-			cancel(errFirstByte)
-		}
-	})
-	return d
-}
-
-// chunk restarts the timer on the idle deadline.
-func (d *streamDeadline) chunk() {
-	d.gotFirst.Store(true)
-	d.timer.Reset(d.idle)
-}
-
-func (d *streamDeadline) stop() { d.timer.Stop() }
-
 // streamErr classes a broken stream RPC by its cause.
 func streamErr(actx, reqCtx context.Context, err error) *pb.ProviderError {
-	switch cause := context.Cause(actx); {
-	case errors.Is(cause, errFirstByte):
-		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "no first byte before the deadline"}
-	case errors.Is(cause, errIdle):
-		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "stream stalled"}
+	if pe := sdk.DeadlineError(actx); pe != nil {
+		return pe
 	}
 	if actx.Err() != nil && reqCtx.Err() == nil {
 		return &pb.ProviderError{Class: sdk.ClassTimeout, Message: "stream stalled"}

@@ -8,6 +8,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-hclog"
+	"google.golang.org/grpc"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -49,6 +51,8 @@ type script struct {
 	behave map[string]func(n int) step
 	// lastChat is the chat request the last provider call received.
 	lastChat *pb.ChatRequest
+	// rpcs are the provider RPCs the host made (rpcRecorder).
+	rpcs []string
 }
 
 func newScript() *script {
@@ -84,6 +88,43 @@ func (s *script) count(model string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[model]
+}
+
+// rpcRecorder is the provider client the host calls: it keeps which RPC
+// each call was ("complete", "assemble 300/300" with its deadlines in ms, or
+// "stream").
+type rpcRecorder struct {
+	pb.ProviderClient
+	s *script
+}
+
+func (r rpcRecorder) Complete(ctx context.Context, in *pb.CompleteRequest, opts ...grpc.CallOption) (*pb.CompleteResponse, error) {
+	rpc := "complete"
+	if a := in.Assemble; a != nil {
+		rpc = fmt.Sprintf("assemble %d/%d", a.FirstByteMs, a.IdleMs)
+	}
+	r.s.record(rpc)
+	return r.ProviderClient.Complete(ctx, in, opts...)
+}
+
+func (r rpcRecorder) Stream(ctx context.Context, in *pb.CompleteRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[pb.StreamChunk], error) {
+	r.s.record("stream")
+	return r.ProviderClient.Stream(ctx, in, opts...)
+}
+
+func (s *script) record(rpc string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rpcs = append(s.rpcs, rpc)
+}
+
+// takeRPCs returns the RPCs recorded since the last call.
+func (s *script) takeRPCs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.rpcs
+	s.rpcs = nil
+	return out
 }
 
 // scriptedProvider is a provider instance answering from a script.
@@ -204,7 +245,9 @@ func newTestRuntime(t *testing.T, hcl string) *testRuntime {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "pipeline.hcl")
 	rt := NewRuntime(Options{Logger: hclog.NewNullLogger(), File: file, DataDir: dir, DrainTimeout: time.Second, StartTimeout: 5 * time.Second, TrackerQueue: 16})
-	rt.host.Attach("fake", h.Client)
+	client := *h.Client
+	client.Provider = rpcRecorder{ProviderClient: h.Client.Provider, s: s}
+	rt.host.Attach("fake", &client)
 	t.Cleanup(func() { rt.Shutdown(time.Second) })
 	trt := &testRuntime{Runtime: rt, file: file, script: s}
 	if err := trt.load(hcl); err != nil {
@@ -521,6 +564,11 @@ model "quick" {
 			t.Errorf("stream=%v: first-byte deadline: %q", stream, got)
 		}
 	}
+	rt.setAssembles(false)
+	if got, _ := rt.attempts(t, "chain", false); got != "a:error:timeout b:ok" {
+		t.Errorf("first-byte deadline, assembled by the host: %q", got)
+	}
+	rt.setAssembles(true)
 	// Idle: a stream that stalls after it started ends with stream_timeout.
 	rt.script.set("a", step{chunks: []string{"one ", "two"}, gap: time.Second})
 	if got, w := rt.attempts(t, "chain", true); got != "a:error:timeout" || w.failed == nil || w.failed.Code != "stream_timeout" {
@@ -534,12 +582,23 @@ model "quick" {
 	}
 }
 
-// A plain answer is streamed from the provider: an answer that takes longer
+// A plain answer is streamed from the upstream: an answer that takes longer
 // than the first-byte deadline (300ms) but keeps coming is served, with one
 // call; only silence for the idle deadline fails it, before anything was
-// committed, so it still falls back.
+// committed, so it still falls back. Alike whether the plugin assembles the
+// answer (a Go plugin) or the host does (a plugin without
+// provider.assemble).
 func TestRouterPlainAnswerWatchesProgress(t *testing.T) {
 	rt := newTestRuntime(t, threeProviders("", "  retries = 2\n  retry_backoff = \"1ms\"\n"))
+	for _, assembles := range []bool{true, false} {
+		t.Run(fmt.Sprintf("assembles=%v", assembles), func(t *testing.T) {
+			rt.setAssembles(assembles)
+			plainAnswerWatchesProgress(t, rt)
+		})
+	}
+}
+
+func plainAnswerWatchesProgress(t *testing.T, rt *testRuntime) {
 	long := make([]string, 20)
 	for i := range long {
 		long[i] = "w "
@@ -563,6 +622,45 @@ func TestRouterPlainAnswerWatchesProgress(t *testing.T) {
 	// A plain answer that stalls mid-way has committed nothing: it falls back.
 	rt.script.set("a", step{chunks: []string{"one ", "two"}, gap: time.Second})
 	rt.expect(t, "chain", false, "a:error:timeout a:error:timeout a:error:timeout b:ok", "a stalled plain answer")
+}
+
+// setAssembles makes the loaded providers assemble plain answers in the
+// plugin (as every Go plugin declares) or not (as a plugin without
+// provider.assemble, e.g. a Python one).
+func (rt *testRuntime) setAssembles(on bool) {
+	for _, p := range rt.Current().providers {
+		p.assembles = on
+	}
+}
+
+// A plain answer from a Go plugin is one Complete RPC carrying the model's
+// deadlines, assembled in the plugin exactly as the host assembles a stream
+// (tool calls, refusal, reasoning, usage); a streamed one is a Stream RPC;
+// without provider.assemble the host streams the plain answer too.
+func TestRouterPlainAnswerIsOneAssembledCall(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", ""))
+	rt.script.set("a", step{reasoning: []string{"hm"}, chunks: []string{"hel", "lo"}, finish: "length"})
+	rt.script.takeRPCs()
+	w := rt.expect(t, "a", false, "a:ok", "plain")
+	if got := rt.script.takeRPCs(); len(got) != 1 || got[0] != "assemble 300/300" {
+		t.Fatalf("a plain answer's RPCs: %v", got)
+	}
+	plugin := w.res
+	if plugin.Content != "hello" || plugin.Reasoning != "hm" || plugin.FinishReason != "length" || plugin.Provider != "pa" || plugin.UpstreamModel != "a" {
+		t.Fatalf("assembled in the plugin: %+v", plugin)
+	}
+	rt.expect(t, "a", true, "a:ok", "streamed")
+	if got := rt.script.takeRPCs(); len(got) != 1 || got[0] != "stream" {
+		t.Fatalf("a streamed answer's RPCs: %v", got)
+	}
+	rt.setAssembles(false)
+	host := rt.expect(t, "a", false, "a:ok", "plain, assembled by the host").res
+	if got := rt.script.takeRPCs(); len(got) != 1 || got[0] != "stream" {
+		t.Fatalf("a plain answer from a plugin that does not assemble: %v", got)
+	}
+	if plugin.Content != host.Content || plugin.Reasoning != host.Reasoning || plugin.FinishReason != host.FinishReason || plugin.ID != host.ID {
+		t.Fatalf("the plugin's %+v and the host's %+v assembly differ", plugin, host)
+	}
 }
 
 // model_unavailable falls back without a retry and is not a breaker failure.

@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -66,7 +67,7 @@ func (s *server) describe() *pb.DescribeResponse {
 	}
 	caps := append([]string(nil), s.p.Capabilities...)
 	if s.p.Provider != nil {
-		caps = append(caps, CapProviderStream)
+		caps = append(caps, CapProviderStream, CapProviderAssemble)
 	}
 	if s.lane {
 		caps = append(caps, CapLane)
@@ -130,6 +131,10 @@ func (s *server) configure(req *pb.ConfigureRequest) (*pb.ConfigureResponse, err
 	if c, ok := inst.(CapabilityReporter); ok {
 		resp.Capabilities = c.Capabilities()
 		resp.InstanceCapabilities = true
+		if _, ok := inst.(Provider); ok && !slices.Contains(resp.Capabilities, CapProviderAssemble) {
+			// The SDK assembles, whatever the instance declares.
+			resp.Capabilities = append(resp.Capabilities, CapProviderAssemble)
+		}
 	}
 	s.mu.Lock()
 	old := s.takeLocked(req.InstanceId)
@@ -317,6 +322,9 @@ func (ps *providerService) Complete(ctx context.Context, req *pb.CompleteRequest
 	inst, err := ps.s.provider(req.InstanceId)
 	if err != nil {
 		return nil, err
+	}
+	if req.Assemble != nil {
+		return assemble(ctx, inst, req)
 	}
 	resp, err := inst.Complete(ctx, req)
 	if err != nil {

@@ -478,16 +478,26 @@ class StageAfterResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class CompleteRequest(_message.Message):
-    __slots__ = ("instance_id", "request_id", "upstream_model", "request")
+    __slots__ = ("instance_id", "request_id", "upstream_model", "request", "assemble")
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     UPSTREAM_MODEL_FIELD_NUMBER: _ClassVar[int]
     REQUEST_FIELD_NUMBER: _ClassVar[int]
+    ASSEMBLE_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     request_id: str
     upstream_model: str
     request: ChatRequest
-    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., upstream_model: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ...) -> None: ...
+    assemble: AssembleDeadlines
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., upstream_model: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., assemble: _Optional[_Union[AssembleDeadlines, _Mapping]] = ...) -> None: ...
+
+class AssembleDeadlines(_message.Message):
+    __slots__ = ("first_byte_ms", "idle_ms")
+    FIRST_BYTE_MS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_MS_FIELD_NUMBER: _ClassVar[int]
+    first_byte_ms: int
+    idle_ms: int
+    def __init__(self, first_byte_ms: _Optional[int] = ..., idle_ms: _Optional[int] = ...) -> None: ...
 
 class EmbedRequest(_message.Message):
     __slots__ = ("instance_id", "request_id", "upstream_model", "request")
@@ -535,7 +545,7 @@ class ProviderError(_message.Message):
     def __init__(self, status: _Optional[int] = ..., message: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., upstream_code: _Optional[str] = ..., **kwargs) -> None: ...
 
 class CompleteResponse(_message.Message):
-    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error", "tool_calls", "refusal", "logprobs_json", "reasoning_content", "more_choices")
+    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error", "tool_calls", "refusal", "logprobs_json", "reasoning_content", "more_choices", "first_chunk_nanos")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -547,6 +557,7 @@ class CompleteResponse(_message.Message):
     LOGPROBS_JSON_FIELD_NUMBER: _ClassVar[int]
     REASONING_CONTENT_FIELD_NUMBER: _ClassVar[int]
     MORE_CHOICES_FIELD_NUMBER: _ClassVar[int]
+    FIRST_CHUNK_NANOS_FIELD_NUMBER: _ClassVar[int]
     id: str
     content: str
     finish_reason: str
@@ -558,7 +569,8 @@ class CompleteResponse(_message.Message):
     logprobs_json: str
     reasoning_content: str
     more_choices: _containers.RepeatedCompositeFieldContainer[Choice]
-    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., more_choices: _Optional[_Iterable[_Union[Choice, _Mapping]]] = ...) -> None: ...
+    first_chunk_nanos: int
+    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., more_choices: _Optional[_Iterable[_Union[Choice, _Mapping]]] = ..., first_chunk_nanos: _Optional[int] = ...) -> None: ...
 
 class Choice(_message.Message):
     __slots__ = ("index", "content", "finish_reason", "tool_calls", "refusal", "logprobs_json")

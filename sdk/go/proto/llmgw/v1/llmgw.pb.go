@@ -2323,6 +2323,12 @@ type CompleteRequest struct {
 	// The upstream model name, e.g. "gpt-4o".
 	UpstreamModel string       `protobuf:"bytes,3,opt,name=upstream_model,json=upstreamModel,proto3" json:"upstream_model,omitempty"`
 	Request       *ChatRequest `protobuf:"bytes,4,opt,name=request,proto3" json:"request,omitempty"`
+	// Set by the host on Complete for a plain (non-streamed) answer when the
+	// provider declares "provider.assemble": the plugin streams from the
+	// upstream under these deadlines and answers Complete once, with the
+	// answer assembled from the chunks (no frame per upstream event). Unset,
+	// Complete is the provider's own plain call.
+	Assemble      *AssembleDeadlines `protobuf:"bytes,40,opt,name=assemble,proto3" json:"assemble,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2385,6 +2391,69 @@ func (x *CompleteRequest) GetRequest() *ChatRequest {
 	return nil
 }
 
+func (x *CompleteRequest) GetAssemble() *AssembleDeadlines {
+	if x != nil {
+		return x.Assemble
+	}
+	return nil
+}
+
+// AssembleDeadlines are an assembled plain answer's progress deadlines, the
+// ones the host applies to a stream: a timeout when no chunk came within
+// first_byte_ms of the call, then when none came for idle_ms. Every chunk
+// (content, reasoning, refusal, tool-call delta, even role-only) is progress.
+type AssembleDeadlines struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	FirstByteMs   int64                  `protobuf:"varint,1,opt,name=first_byte_ms,json=firstByteMs,proto3" json:"first_byte_ms,omitempty"`
+	IdleMs        int64                  `protobuf:"varint,2,opt,name=idle_ms,json=idleMs,proto3" json:"idle_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AssembleDeadlines) Reset() {
+	*x = AssembleDeadlines{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AssembleDeadlines) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AssembleDeadlines) ProtoMessage() {}
+
+func (x *AssembleDeadlines) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AssembleDeadlines.ProtoReflect.Descriptor instead.
+func (*AssembleDeadlines) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *AssembleDeadlines) GetFirstByteMs() int64 {
+	if x != nil {
+		return x.FirstByteMs
+	}
+	return 0
+}
+
+func (x *AssembleDeadlines) GetIdleMs() int64 {
+	if x != nil {
+		return x.IdleMs
+	}
+	return 0
+}
+
 type EmbedRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -2397,7 +2466,7 @@ type EmbedRequest struct {
 
 func (x *EmbedRequest) Reset() {
 	*x = EmbedRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2409,7 +2478,7 @@ func (x *EmbedRequest) String() string {
 func (*EmbedRequest) ProtoMessage() {}
 
 func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2422,7 +2491,7 @@ func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbedRequest.ProtoReflect.Descriptor instead.
 func (*EmbedRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *EmbedRequest) GetInstanceId() string {
@@ -2463,7 +2532,7 @@ type Embedding struct {
 
 func (x *Embedding) Reset() {
 	*x = Embedding{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2475,7 +2544,7 @@ func (x *Embedding) String() string {
 func (*Embedding) ProtoMessage() {}
 
 func (x *Embedding) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2488,7 +2557,7 @@ func (x *Embedding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Embedding.ProtoReflect.Descriptor instead.
 func (*Embedding) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *Embedding) GetIndex() int32 {
@@ -2519,7 +2588,7 @@ type EmbedResponse struct {
 
 func (x *EmbedResponse) Reset() {
 	*x = EmbedResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2531,7 +2600,7 @@ func (x *EmbedResponse) String() string {
 func (*EmbedResponse) ProtoMessage() {}
 
 func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2544,7 +2613,7 @@ func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbedResponse.ProtoReflect.Descriptor instead.
 func (*EmbedResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *EmbedResponse) GetData() []*Embedding {
@@ -2591,7 +2660,7 @@ type ProviderError struct {
 
 func (x *ProviderError) Reset() {
 	*x = ProviderError{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2603,7 +2672,7 @@ func (x *ProviderError) String() string {
 func (*ProviderError) ProtoMessage() {}
 
 func (x *ProviderError) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2616,7 +2685,7 @@ func (x *ProviderError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderError.ProtoReflect.Descriptor instead.
 func (*ProviderError) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ProviderError) GetClass() ErrorClass {
@@ -2673,14 +2742,18 @@ type CompleteResponse struct {
 	// A reasoning model's thinking, when the upstream returns it.
 	ReasoningContent string `protobuf:"bytes,10,opt,name=reasoning_content,json=reasoningContent,proto3" json:"reasoning_content,omitempty"`
 	// Choices 1…n-1 when n > 1 (the fields above are choice 0).
-	MoreChoices   []*Choice `protobuf:"bytes,11,rep,name=more_choices,json=moreChoices,proto3" json:"more_choices,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MoreChoices []*Choice `protobuf:"bytes,11,rep,name=more_choices,json=moreChoices,proto3" json:"more_choices,omitempty"`
+	// An assembled answer (CompleteRequest.assemble): nanoseconds from the
+	// call's start to the upstream's first chunk, for the host's latency
+	// statistics.
+	FirstChunkNanos int64 `protobuf:"varint,40,opt,name=first_chunk_nanos,json=firstChunkNanos,proto3" json:"first_chunk_nanos,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *CompleteResponse) Reset() {
 	*x = CompleteResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2692,7 +2765,7 @@ func (x *CompleteResponse) String() string {
 func (*CompleteResponse) ProtoMessage() {}
 
 func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2705,7 +2778,7 @@ func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteResponse.ProtoReflect.Descriptor instead.
 func (*CompleteResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *CompleteResponse) GetId() string {
@@ -2785,6 +2858,13 @@ func (x *CompleteResponse) GetMoreChoices() []*Choice {
 	return nil
 }
 
+func (x *CompleteResponse) GetFirstChunkNanos() int64 {
+	if x != nil {
+		return x.FirstChunkNanos
+	}
+	return 0
+}
+
 // Choice is one more choice of an n > 1 answer.
 type Choice struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -2800,7 +2880,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2812,7 +2892,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2825,7 +2905,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Choice) GetIndex() int32 {
@@ -2896,7 +2976,7 @@ type StreamChunk struct {
 
 func (x *StreamChunk) Reset() {
 	*x = StreamChunk{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2908,7 +2988,7 @@ func (x *StreamChunk) String() string {
 func (*StreamChunk) ProtoMessage() {}
 
 func (x *StreamChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2921,7 +3001,7 @@ func (x *StreamChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChunk.ProtoReflect.Descriptor instead.
 func (*StreamChunk) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *StreamChunk) GetContent() string {
@@ -3018,7 +3098,7 @@ type TrackRequest struct {
 
 func (x *TrackRequest) Reset() {
 	*x = TrackRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3030,7 +3110,7 @@ func (x *TrackRequest) String() string {
 func (*TrackRequest) ProtoMessage() {}
 
 func (x *TrackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3043,7 +3123,7 @@ func (x *TrackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackRequest.ProtoReflect.Descriptor instead.
 func (*TrackRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *TrackRequest) GetInstanceId() string {
@@ -3072,7 +3152,7 @@ type TrackResponse struct {
 
 func (x *TrackResponse) Reset() {
 	*x = TrackResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3084,7 +3164,7 @@ func (x *TrackResponse) String() string {
 func (*TrackResponse) ProtoMessage() {}
 
 func (x *TrackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3097,7 +3177,7 @@ func (x *TrackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackResponse.ProtoReflect.Descriptor instead.
 func (*TrackResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *TrackResponse) GetAckedIds() []string {
@@ -3132,7 +3212,7 @@ type Attempt struct {
 
 func (x *Attempt) Reset() {
 	*x = Attempt{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3144,7 +3224,7 @@ func (x *Attempt) String() string {
 func (*Attempt) ProtoMessage() {}
 
 func (x *Attempt) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3157,7 +3237,7 @@ func (x *Attempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attempt.ProtoReflect.Descriptor instead.
 func (*Attempt) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Attempt) GetModel() string {
@@ -3238,7 +3318,7 @@ type StageSpan struct {
 
 func (x *StageSpan) Reset() {
 	*x = StageSpan{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3250,7 +3330,7 @@ func (x *StageSpan) String() string {
 func (*StageSpan) ProtoMessage() {}
 
 func (x *StageSpan) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3263,7 +3343,7 @@ func (x *StageSpan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageSpan.ProtoReflect.Descriptor instead.
 func (*StageSpan) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StageSpan) GetName() string {
@@ -3354,7 +3434,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3366,7 +3446,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3379,7 +3459,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *Event) GetEventId() string {
@@ -3822,14 +3902,18 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\rAdminResponse\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x12\x12\n" +
 	"\x04body\x18\x02 \x01(\fR\x04body\"\x14\n" +
-	"\x12StageAfterResponse\"\xa9\x01\n" +
+	"\x12StageAfterResponse\"\xe2\x01\n" +
 	"\x0fCompleteRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x02 \x01(\tR\trequestId\x12%\n" +
 	"\x0eupstream_model\x18\x03 \x01(\tR\rupstreamModel\x12/\n" +
-	"\arequest\x18\x04 \x01(\v2\x15.llmgw.v1.ChatRequestR\arequest\"\xac\x01\n" +
+	"\arequest\x18\x04 \x01(\v2\x15.llmgw.v1.ChatRequestR\arequest\x127\n" +
+	"\bassemble\x18( \x01(\v2\x1b.llmgw.v1.AssembleDeadlinesR\bassemble\"P\n" +
+	"\x11AssembleDeadlines\x12\"\n" +
+	"\rfirst_byte_ms\x18\x01 \x01(\x03R\vfirstByteMs\x12\x17\n" +
+	"\aidle_ms\x18\x02 \x01(\x03R\x06idleMs\"\xac\x01\n" +
 	"\fEmbedRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -3850,7 +3934,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06status\x18\x02 \x01(\x05R\x06status\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12$\n" +
 	"\x0eretry_after_ms\x18\x04 \x01(\x03R\fretryAfterMs\x12#\n" +
-	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xa1\x03\n" +
+	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xcd\x03\n" +
 	"\x10CompleteResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12#\n" +
@@ -3864,7 +3948,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\rlogprobs_json\x18\t \x01(\tR\flogprobsJson\x12+\n" +
 	"\x11reasoning_content\x18\n" +
 	" \x01(\tR\x10reasoningContent\x123\n" +
-	"\fmore_choices\x18\v \x03(\v2\x10.llmgw.v1.ChoiceR\vmoreChoices\"\xcf\x01\n" +
+	"\fmore_choices\x18\v \x03(\v2\x10.llmgw.v1.ChoiceR\vmoreChoices\x12*\n" +
+	"\x11first_chunk_nanos\x18( \x01(\x03R\x0ffirstChunkNanos\"\xcf\x01\n" +
 	"\x06Choice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12#\n" +
@@ -3998,7 +4083,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),       // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),            // 1: llmgw.v1.ErrorClass
@@ -4029,107 +4114,109 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*AdminResponse)(nil),      // 26: llmgw.v1.AdminResponse
 	(*StageAfterResponse)(nil), // 27: llmgw.v1.StageAfterResponse
 	(*CompleteRequest)(nil),    // 28: llmgw.v1.CompleteRequest
-	(*EmbedRequest)(nil),       // 29: llmgw.v1.EmbedRequest
-	(*Embedding)(nil),          // 30: llmgw.v1.Embedding
-	(*EmbedResponse)(nil),      // 31: llmgw.v1.EmbedResponse
-	(*ProviderError)(nil),      // 32: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),   // 33: llmgw.v1.CompleteResponse
-	(*Choice)(nil),             // 34: llmgw.v1.Choice
-	(*StreamChunk)(nil),        // 35: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),       // 36: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),      // 37: llmgw.v1.TrackResponse
-	(*Attempt)(nil),            // 38: llmgw.v1.Attempt
-	(*StageSpan)(nil),          // 39: llmgw.v1.StageSpan
-	(*Event)(nil),              // 40: llmgw.v1.Event
-	nil,                        // 41: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                        // 42: llmgw.v1.ChatRequest.LogitBiasEntry
-	nil,                        // 43: llmgw.v1.StageRequest.HeadersEntry
-	nil,                        // 44: llmgw.v1.StageRequest.AnnotationsEntry
-	nil,                        // 45: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                        // 46: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                        // 47: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                        // 48: llmgw.v1.StageAfterRequest.AnnotationsEntry
-	nil,                        // 49: llmgw.v1.Event.AnnotationsEntry
+	(*AssembleDeadlines)(nil),  // 29: llmgw.v1.AssembleDeadlines
+	(*EmbedRequest)(nil),       // 30: llmgw.v1.EmbedRequest
+	(*Embedding)(nil),          // 31: llmgw.v1.Embedding
+	(*EmbedResponse)(nil),      // 32: llmgw.v1.EmbedResponse
+	(*ProviderError)(nil),      // 33: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),   // 34: llmgw.v1.CompleteResponse
+	(*Choice)(nil),             // 35: llmgw.v1.Choice
+	(*StreamChunk)(nil),        // 36: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),       // 37: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),      // 38: llmgw.v1.TrackResponse
+	(*Attempt)(nil),            // 39: llmgw.v1.Attempt
+	(*StageSpan)(nil),          // 40: llmgw.v1.StageSpan
+	(*Event)(nil),              // 41: llmgw.v1.Event
+	nil,                        // 42: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                        // 43: llmgw.v1.ChatRequest.LogitBiasEntry
+	nil,                        // 44: llmgw.v1.StageRequest.HeadersEntry
+	nil,                        // 45: llmgw.v1.StageRequest.AnnotationsEntry
+	nil,                        // 46: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                        // 47: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                        // 48: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                        // 49: llmgw.v1.StageAfterRequest.AnnotationsEntry
+	nil,                        // 50: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	41, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	42, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
 	11, // 2: llmgw.v1.Message.parts:type_name -> llmgw.v1.ContentPart
 	12, // 3: llmgw.v1.Message.tool_calls:type_name -> llmgw.v1.ToolCall
 	10, // 4: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	42, // 5: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
+	43, // 5: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
 	13, // 6: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
 	14, // 7: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
 	15, // 8: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
 	18, // 9: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
 	16, // 10: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	43, // 11: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	44, // 11: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
 	17, // 12: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	44, // 13: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
+	45, // 13: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
 	2,  // 14: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
 	23, // 15: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	45, // 16: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	46, // 17: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	46, // 16: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	47, // 17: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
 	16, // 18: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
 	22, // 19: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
-	33, // 20: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
-	31, // 21: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
+	34, // 20: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
+	32, // 21: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
 	0,  // 22: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
 	16, // 23: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	47, // 24: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	48, // 24: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
 	19, // 25: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	33, // 26: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
+	34, // 26: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
 	17, // 27: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	31, // 28: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
-	48, // 29: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
+	32, // 28: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
+	49, // 29: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
 	16, // 30: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	17, // 31: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
-	30, // 32: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
-	19, // 33: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
-	32, // 34: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
-	1,  // 35: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	19, // 36: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	32, // 37: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	12, // 38: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
-	34, // 39: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
-	12, // 40: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
-	19, // 41: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	32, // 42: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	12, // 43: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
-	40, // 44: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	19, // 45: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	16, // 46: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	19, // 47: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	38, // 48: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	39, // 49: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	49, // 50: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	17, // 51: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	12, // 52: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
-	3,  // 53: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 54: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 55: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	20, // 56: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	24, // 57: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	25, // 58: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	28, // 59: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	28, // 60: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	29, // 61: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
-	36, // 62: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 63: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 64: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 65: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	21, // 66: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	27, // 67: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	26, // 68: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	33, // 69: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	35, // 70: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	31, // 71: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
-	37, // 72: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	63, // [63:73] is the sub-list for method output_type
-	53, // [53:63] is the sub-list for method input_type
-	53, // [53:53] is the sub-list for extension type_name
-	53, // [53:53] is the sub-list for extension extendee
-	0,  // [0:53] is the sub-list for field type_name
+	29, // 31: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
+	17, // 32: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
+	31, // 33: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
+	19, // 34: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
+	33, // 35: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 36: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	19, // 37: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	33, // 38: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	12, // 39: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	35, // 40: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	12, // 41: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	19, // 42: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	33, // 43: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	12, // 44: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	41, // 45: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	19, // 46: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	16, // 47: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	19, // 48: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	39, // 49: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	40, // 50: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	50, // 51: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	17, // 52: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	12, // 53: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 54: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 55: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 56: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	20, // 57: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	24, // 58: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	25, // 59: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	28, // 60: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	28, // 61: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	30, // 62: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	37, // 63: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 64: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 65: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 66: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	21, // 67: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	27, // 68: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	26, // 69: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	34, // 70: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	36, // 71: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	32, // 72: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	38, // 73: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	64, // [64:74] is the sub-list for method output_type
+	54, // [54:64] is the sub-list for method input_type
+	54, // [54:54] is the sub-list for extension type_name
+	54, // [54:54] is the sub-list for extension extendee
+	0,  // [0:54] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -4147,7 +4234,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   47,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
