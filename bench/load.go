@@ -48,6 +48,10 @@ type Run struct {
 	Stages   []float64
 	Upstream int     // chat calls the simulator counted during the run
 	PeakRSS  TreeRSS // of the setup's process tree, when sampled
+	// CPU is the CPU time the run cost, by process: the setup's process
+	// tree by command name, and the simulator as "upstream-sim" (measured
+	// in the many-connection regime only).
+	CPU map[string]time.Duration
 }
 
 // RPS is successful answers per second of wall time.

@@ -47,6 +47,10 @@ type options struct {
 	// grpcLane adds llmgw-full-grpc: llmgw-full with the request path on
 	// gRPC (LLMGW_PLUGIN_LANE=grpc), the before of issue 21's fast lane.
 	grpcLane bool
+	// baselineProvider adds llmgw-host-baseline: llmgw-host with this
+	// provider-openai binary (e.g. one built from main), the before of a
+	// provider or SDK change in the same interleaved run.
+	baselineProvider string
 	// profile is a directory for CPU profiles of host and plugins, taken
 	// during the first round's many-connection run of each llmgw-full setup.
 	profile string
@@ -66,6 +70,7 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.soak, "soak", 3*time.Minute, "soak duration through llmgw-full (0 disables)")
 	fs.IntVar(&o.soakRate, "soak-rate", 300, "soak request rate per second")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per setup before measuring")
+	fs.StringVar(&o.baselineProvider, "baseline-provider", "", "also measure llmgw-host-baseline: llmgw-host with this provider-openai binary (e.g. built from main) instead of bin/plugins/provider-openai")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
 	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups (first round, many connections) into this directory")
 	if err := fs.Parse(args); err != nil {
@@ -164,6 +169,9 @@ func run(o options) error {
 	add("direct", func() (*Setup, error) { return e.directSetup(sim), nil })
 	add("floor", e.floorSetup)
 	add("llmgw-host", e.hostSetup)
+	if o.baselineProvider != "" {
+		add("llmgw-host-baseline", func() (*Setup, error) { return e.baselineSetup(o.baselineProvider) })
+	}
 	add("llmgw-cache-hit", e.cacheSetup)
 	add("llmgw-host-ui", e.uiSetup)
 	trackingURI, trackerNote := "", ""
@@ -233,7 +241,14 @@ func run(o options) error {
 				if g.name == "conc" && r == 1 && o.profile != "" && len(s.Pprof) > 0 {
 					prof = startProfiles(o.profile, s, g.load.Duration)
 				}
+				var cpu map[string]time.Duration
+				if g.name == "conc" {
+					cpu = runCPU(s, sim)
+				}
 				res := attack(s, g.name, r, g.load)
+				if cpu != nil {
+					res.CPU = cpuSince(cpu, runCPU(s, sim))
+				}
 				if prof != nil {
 					prof.wait()
 				}

@@ -153,18 +153,46 @@ func descendants(pid int) []int {
 	return out
 }
 
-func ppid(pid int) int {
+// treeCPU is the CPU time (user + system) each process of pid's tree has
+// used so far, keyed by command name.
+func treeCPU(pid int) map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, p := range descendants(pid) {
+		out[comm(p)] += procCPU(p)
+	}
+	return out
+}
+
+// procCPU is a process's utime + stime from /proc/<pid>/stat (USER_HZ, 100
+// a second on Linux); 0 when gone.
+func procCPU(pid int) time.Duration {
+	f := statFields(pid)
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * (time.Second / 100)
+}
+
+// statFields are the fields of /proc/<pid>/stat after the command name
+// (state, ppid, …), nil when the process is gone.
+func statFields(pid int) []string {
 	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
 	if err != nil {
-		return 0
+		return nil
 	}
 	// comm may contain spaces and parentheses: fields start after the last ')'.
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return 0
+		return nil
 	}
-	f := strings.Fields(s[i+1:])
+	return strings.Fields(s[i+1:])
+}
+
+func ppid(pid int) int {
+	f := statFields(pid)
 	if len(f) < 2 {
 		return 0
 	}

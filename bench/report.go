@@ -68,6 +68,9 @@ type SetupReport struct {
 	RSSLoad       *TreeRSS             `json:"rss_under_load,omitempty"`
 	UpstreamCalls int                  `json:"upstream_calls"`
 	Answers       int                  `json:"answers_ok"`
+	// CPUPerAnswer is the CPU (µs) one successful answer cost at many
+	// connections, by process (the simulator as "upstream-sim").
+	CPUPerAnswer map[string]float64 `json:"cpu_us_per_answer,omitempty"`
 }
 
 // Regime is one load shape's pooled result.
@@ -175,6 +178,7 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 	if len(sr.ServerTiming) == 0 {
 		sr.ServerTiming = nil
 	}
+	sr.CPUPerAnswer = cpuPerAnswer(conc)
 	var peak TreeRSS
 	for _, r := range conc {
 		if r.PeakRSS.TotalMB > peak.TotalMB {
@@ -481,6 +485,7 @@ func (rep *Report) Markdown() string {
 			p("| %s | guard ‖ ratelimit (per request, the longer) | %s | %s |\n", s.Name, f3(s.Stages.Mean), f3(s.Stages.P50))
 		}
 	}
+	cpuTable(p, rep.Setups, rep.Config.Conns)
 	p("\n## Memory (RSS of the process and all its children)\n\n")
 	p("| setup | idle MB | under load MB (peak at %d conns) | processes |\n|---|---:|---:|---|\n", rep.Config.Conns)
 	for _, s := range rep.Setups {

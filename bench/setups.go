@@ -91,7 +91,10 @@ func (e *env) floorSetup() (*Setup, error) {
 
 // providerHCL is provider-openai pointed at the simulator, and the model the
 // benchmark asks for.
-func (e *env) providerHCL() string {
+func (e *env) providerHCL() string { return e.providerHCLWith(e.bin("plugins/provider-openai")) }
+
+// providerHCLWith is providerHCL with the provider-openai binary at path.
+func (e *env) providerHCLWith(path string) string {
 	return fmt.Sprintf(`
 plugin "provider-openai" {
   path = %q
@@ -110,7 +113,7 @@ model "gpt-4o-primary" {
   provider = "openai"
   upstream = "gpt-4o"
 }
-`, e.bin("plugins/provider-openai"), simKey, e.simURL)
+`, path, simKey, e.simURL)
 }
 
 func (e *env) bin(name string) string { return filepath.Join(e.root, "bin", name) }
@@ -148,6 +151,23 @@ func (e *env) hostSetup() (*Setup, error) {
 		return nil, err
 	}
 	s.Note = "bin/llmgw, provider-openai only, no stages or trackers"
+	return s, nil
+}
+
+// baselineSetup is llmgw-host with another provider-openai binary.
+func (e *env) baselineSetup(path string) (*Setup, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("baseline provider: %w", err)
+	}
+	s, err := e.startGateway("llmgw-host-baseline", e.providerHCLWith(abs))
+	if err != nil {
+		return nil, err
+	}
+	s.Note = "bin/llmgw, provider-openai from " + abs + ", no stages or trackers"
 	return s, nil
 }
 

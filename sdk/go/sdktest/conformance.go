@@ -274,8 +274,15 @@ func (r *runner) kind(ctx context.Context, kind string, desc *pb.DescribeRespons
 		}
 	case sdk.KindProvider:
 		r.concurrently(ctx, prefix+"Complete answers within its timeout under concurrency", r.o.ProviderTimeout, func(cctx context.Context, i int) error {
-			return r.complete(cctx, id, i)
+			return r.complete(cctx, id, i, nil)
 		})
+		if slices.Contains(desc.Capabilities, sdk.CapProviderAssemble) {
+			// What a host sends for a plain answer to such a plugin.
+			deadlines := &pb.AssembleDeadlines{FirstByteMs: r.o.ProviderTimeout.Milliseconds(), IdleMs: r.o.ProviderTimeout.Milliseconds()}
+			r.concurrently(ctx, prefix+"Complete with assemble answers within its timeout under concurrency", r.o.ProviderTimeout, func(cctx context.Context, i int) error {
+				return r.complete(cctx, id, i, deadlines)
+			})
+		}
 		r.concurrently(ctx, prefix+"Stream answers within its timeout under concurrency", r.o.ProviderTimeout, func(cctx context.Context, i int) error {
 			return r.stream(cctx, id, i)
 		})
@@ -434,8 +441,11 @@ func classified(pe *pb.ProviderError) error {
 	return nil
 }
 
-func (r *runner) complete(ctx context.Context, id string, i int) error {
-	resp, err := r.c.Provider.Complete(ctx, &pb.CompleteRequest{InstanceId: id, RequestId: fmt.Sprintf("conformance-%d", i), UpstreamModel: r.o.UpstreamModel, Request: benignRequest("conformance-model")})
+// complete makes one Complete call, assembled from a stream by the plugin
+// when assemble is set.
+func (r *runner) complete(ctx context.Context, id string, i int, assemble *pb.AssembleDeadlines) error {
+	resp, err := r.c.Provider.Complete(ctx, &pb.CompleteRequest{InstanceId: id, RequestId: fmt.Sprintf("conformance-%d", i), UpstreamModel: r.o.UpstreamModel, Request: benignRequest("conformance-model"),
+		Assemble: assemble})
 	if err != nil {
 		return fmt.Errorf("Complete: %s (a failure must come back as CompleteResponse.error)", statusText(err))
 	}
