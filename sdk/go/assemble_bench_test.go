@@ -15,7 +15,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/llmgw/llmgw/sdk/go/internal/cpubench"
 	"github.com/llmgw/llmgw/sdk/go/lane"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -71,7 +71,7 @@ func BenchmarkPlainAnswer(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/%d-events/host-assembles", tr.name, n), func(b *testing.B) {
 				c := tr.dial(b, s)
 				b.ReportAllocs()
-				defer cpuPerOp(b)()
+				defer cpubench.PerOp(b)()
 				for b.Loop() {
 					hostAssembles(b, c, req)
 				}
@@ -81,7 +81,7 @@ func BenchmarkPlainAnswer(b *testing.B) {
 				areq := &pb.CompleteRequest{InstanceId: req.InstanceId, UpstreamModel: req.UpstreamModel, Request: req.Request,
 					Assemble: &pb.AssembleDeadlines{FirstByteMs: 15000, IdleMs: 30000}}
 				b.ReportAllocs()
-				defer cpuPerOp(b)()
+				defer cpubench.PerOp(b)()
 				for b.Loop() {
 					resp, err := c.Complete(context.Background(), areq)
 					if err != nil || resp.Error != nil || resp.FinishReason != "stop" {
@@ -160,19 +160,4 @@ func grpcProvider(b *testing.B, s *server) pb.ProviderClient {
 	}
 	b.Cleanup(func() { conn.Close() })
 	return pb.NewProviderClient(conn)
-}
-
-// cpuPerOp reports the process's CPU time (user + system, both ends of the
-// hop) per operation as "cpu-ns/op", as sdk/go/lane's benchmarks do.
-func cpuPerOp(b *testing.B) func() {
-	start := cpuNow()
-	return func() {
-		b.ReportMetric(float64(cpuNow()-start)/float64(b.N), "cpu-ns/op")
-	}
-}
-
-func cpuNow() int64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }

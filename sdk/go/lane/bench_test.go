@@ -20,7 +20,6 @@ import (
 	"math/big"
 	"net"
 	"runtime"
-	"syscall"
 	"testing"
 	"time"
 
@@ -29,25 +28,9 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/llmgw/llmgw/sdk/go/internal/cpubench"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
-
-// cpuPerOp reports the process's CPU time (user + system, both ends of the
-// hop run in this process) per operation as "cpu-ns/op": on a shared,
-// loaded machine it moves far less than wall time. Call the result after
-// the loop.
-func cpuPerOp(b *testing.B) func() {
-	start := cpuNow()
-	return func() {
-		b.ReportMetric(float64(cpuNow()-start)/float64(b.N), "cpu-ns/op")
-	}
-}
-
-func cpuNow() int64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Utime.Nano() + ru.Stime.Nano()
-}
 
 // typicalStageRequest is what the host sends a guard or rate-limit stage for
 // the benchmark's chat request (one short user message, max_tokens 32).
@@ -95,7 +78,7 @@ func (noopStage) Stream(context.Context, *pb.CompleteRequest, func(*pb.StreamChu
 func BenchmarkProtobuf(b *testing.B) {
 	req := typicalStageRequest()
 	b.ReportAllocs()
-	defer cpuPerOp(b)()
+	defer cpubench.PerOp(b)()
 	for b.Loop() {
 		rb, _ := proto.Marshal(req)
 		var r pb.StageRequest
@@ -115,7 +98,7 @@ func BenchmarkGoroutineHandoff(b *testing.B) {
 			pong <- struct{}{}
 		}
 	}()
-	defer cpuPerOp(b)()
+	defer cpubench.PerOp(b)()
 	for b.Loop() {
 		ping <- struct{}{}
 		<-pong
@@ -147,7 +130,7 @@ func BenchmarkRawFrameUnix(b *testing.B) {
 	frame := make([]byte, 4+len(size))
 	binary.BigEndian.PutUint32(frame, uint32(len(size)))
 	in := make([]byte, len(frame))
-	defer cpuPerOp(b)()
+	defer cpubench.PerOp(b)()
 	for b.Loop() {
 		if _, err := a.Write(frame); err != nil {
 			b.Fatal(err)
@@ -173,7 +156,7 @@ func BenchmarkStageCall(b *testing.B) {
 		b.Run(tr.name+"/seq", func(b *testing.B) {
 			c := tr.dial(b)
 			b.ReportAllocs()
-			defer cpuPerOp(b)()
+			defer cpubench.PerOp(b)()
 			for b.Loop() {
 				if _, err := c.Process(context.Background(), req); err != nil {
 					b.Fatal(err)
@@ -185,7 +168,7 @@ func BenchmarkStageCall(b *testing.B) {
 			b.ReportAllocs()
 			// 64 callers in all, as the benchmark's 64 connections.
 			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
-			defer cpuPerOp(b)()
+			defer cpubench.PerOp(b)()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := c.Process(context.Background(), req); err != nil {
