@@ -117,16 +117,16 @@ func words(n int, w string) []*pb.StreamChunk {
 // host classes a stalled stream.
 func TestAssembleWatchesProgress(t *testing.T) {
 	ctx := context.Background()
-	long := append(words(10, "w "), &pb.StreamChunk{FinishReason: "stop", Usage: &pb.Usage{CompletionTokens: 10}})
-	resp, err := assemble(ctx, pacedProvider{chunks: long, gap: 20 * time.Millisecond}, assembleReq(100*time.Millisecond, 100*time.Millisecond))
-	if err != nil || resp.Error != nil || resp.Content != strings.Repeat("w ", 10) || resp.FinishReason != "stop" || resp.Usage.GetCompletionTokens() != 10 {
-		t.Fatalf("a 200ms answer with a 100ms first-byte deadline: %v %v", resp, err)
+	long := append(words(12, "w "), &pb.StreamChunk{FinishReason: "stop", Usage: &pb.Usage{CompletionTokens: 12}})
+	resp, err := assemble(ctx, pacedProvider{chunks: long, gap: 25 * time.Millisecond}, assembleReq(150*time.Millisecond, 150*time.Millisecond))
+	if err != nil || resp.Error != nil || resp.Content != strings.Repeat("w ", 12) || resp.FinishReason != "stop" || resp.Usage.GetCompletionTokens() != 12 {
+		t.Fatalf("a 325ms answer with a 150ms first-byte deadline: %v %v", resp, err)
 	}
-	if resp.FirstChunkNanos < int64(20*time.Millisecond) || resp.FirstChunkNanos > int64(time.Second) {
-		t.Errorf("first chunk after %v, want about 20ms", time.Duration(resp.FirstChunkNanos))
+	if resp.FirstChunkNanos < int64(25*time.Millisecond) || resp.FirstChunkNanos > int64(time.Second) {
+		t.Errorf("first chunk after %v, want about 25ms", time.Duration(resp.FirstChunkNanos))
 	}
 	thinking := []*pb.StreamChunk{{Role: "assistant"}, {ReasoningContent: "hm "}, {ReasoningContent: "so"}, {ReasoningContent: "."}, {Content: "yes"}, {FinishReason: "stop"}}
-	resp, _ = assemble(ctx, pacedProvider{chunks: thinking, gap: 40 * time.Millisecond}, assembleReq(60*time.Millisecond, 60*time.Millisecond))
+	resp, _ = assemble(ctx, pacedProvider{chunks: thinking, gap: 50 * time.Millisecond}, assembleReq(200*time.Millisecond, 200*time.Millisecond))
 	if resp.GetError() != nil || resp.Content != "yes" || resp.ReasoningContent != "hm so." {
 		t.Fatalf("reasoning is progress: %v", resp)
 	}
