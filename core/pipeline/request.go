@@ -259,18 +259,22 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 	headers, headersOK := mapWire(stageHeadersField, req.Headers)
 	for _, group := range g.groups {
 		sreq := &pb.StageRequest{
-			RequestId:  req.ID,
-			Route:      req.Route,
-			Request:    req.Chat,
-			Embeddings: req.Embeddings,
-			ClientIp:   req.ClientIP,
-			ApiKeyHash: req.APIKeyHash,
-			Headers:    req.Headers,
-			// A copy: applying this group's answers adds to tr's map.
-			Annotations: maps.Clone(tr.Annotations),
+			RequestId:   req.ID,
+			Route:       req.Route,
+			Request:     req.Chat,
+			Embeddings:  req.Embeddings,
+			ClientIp:    req.ClientIP,
+			ApiKeyHash:  req.APIKeyHash,
+			Headers:     req.Headers,
+			Annotations: tr.Annotations,
 		}
 		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
 		wire := stageWire(sreq, headers, headersOK)
+		if wire == nil {
+			// A copy: applying this group's answers adds to tr's map (the
+			// wire holds them encoded already).
+			sreq.Annotations = maps.Clone(tr.Annotations)
+		}
 		results := make([]stageResult, len(group))
 		if len(group) == 1 {
 			results[0] = g.callStage(ctx, group[0], sreq, wire)
