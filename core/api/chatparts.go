@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -34,7 +35,7 @@ var imageTypes = []string{"image/png", "image/jpeg", "image/gif", "image/webp"}
 // chatMessage is one message of a chat body.
 type chatMessage struct {
 	Role       string          `json:"role"`
-	Content    json.RawMessage `json:"content"`
+	Content    messageContent  `json:"content"`
 	Name       string          `json:"name"`
 	ToolCalls  json.RawMessage `json:"tool_calls"`
 	ToolCallID string          `json:"tool_call_id"`
@@ -46,6 +47,41 @@ type chatMessage struct {
 	// Refused when set (the gateway speaks tool_calls, and no audio).
 	FunctionCall json.RawMessage `json:"function_call"`
 	Audio        json.RawMessage `json:"audio"`
+}
+
+// messageContent is a message's content as the body's decoder meets it. A
+// JSON string (nearly every message) becomes text there, once; anything
+// else is kept raw for decodeContent, which explains what is wrong with it.
+// Before, every content was copied raw and then parsed again twice
+// (validated, then decoded).
+type messageContent struct {
+	text   string
+	isText bool
+	raw    json.RawMessage
+}
+
+func (c *messageContent) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] != '"' {
+		c.raw = append(json.RawMessage(nil), b...)
+		return nil
+	}
+	c.isText = true
+	if s, ok := plainJSONString(b); ok {
+		c.text = s
+		return nil
+	}
+	return json.Unmarshal(b, &c.text)
+}
+
+// plainJSONString is the text of a JSON string literal that the body's
+// decoder has already checked, when it needs no unescaping: no backslash and
+// valid UTF-8 (json.Unmarshal would replace invalid bytes with U+FFFD).
+func plainJSONString(b []byte) (string, bool) {
+	inner := b[1 : len(b)-1]
+	if bytes.IndexByte(inner, '\\') >= 0 || !utf8.Valid(inner) {
+		return "", false
+	}
+	return string(inner), true
 }
 
 // decodeField decodes one nested value strictly; its errors name param.
@@ -94,7 +130,9 @@ func decodeMessage(at string, m *chatMessage, callIDs map[string]bool) (*pb.Mess
 		return nil, unsupported(at+".audio", "audio is not served")
 	}
 	msg := &pb.Message{Role: role, Name: m.Name}
-	if err := decodeContent(at, m.Content, msg); err != nil {
+	if m.Content.isText {
+		msg.Content = m.Content.text
+	} else if err := decodeContent(at, m.Content.raw, msg); err != nil {
 		return nil, err
 	}
 	if m.Refusal != nil && *m.Refusal != "" {

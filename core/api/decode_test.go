@@ -148,3 +148,30 @@ func TestReadBodyMediaTypes(t *testing.T) {
 		t.Errorf("over the limit: %v", err)
 	}
 }
+
+// A string content is taken as decoded by the body's one pass; it must be
+// exactly what a full JSON decode gives: escapes resolved, invalid UTF-8
+// replaced, and a non-string still refused or read as parts.
+func TestChatContentStringShortcut(t *testing.T) {
+	for _, raw := range []string{`"plain text"`, `"with \"quotes\" and \\ and \u00e9 \ud83d\ude00"`, "\"bad \xff utf8\"", `""`, `"日本語"`} {
+		body := []byte(`{"model":"m","messages":[{"role":"user","content":` + raw + `}]}`)
+		req, derr := decodeChat(body)
+		if derr != nil {
+			t.Fatalf("%s: %v", raw, derr)
+		}
+		var want string
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatal(err)
+		}
+		if got := req.Messages[0].Content; got != want {
+			t.Errorf("%s: content %q, want %q", raw, got, want)
+		}
+	}
+	req, derr := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]}`))
+	if derr != nil || req.Messages[0].Content != "ab" || len(req.Messages[0].Parts) != 2 {
+		t.Fatalf("parts: %v %v", req, derr)
+	}
+	if _, derr := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":5}]}`)); derr == nil || derr.param != "messages[0].content" {
+		t.Fatalf("number content: %v", derr)
+	}
+}

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -89,14 +91,44 @@ func fail(w http.ResponseWriter, r *http.Request, status int, errType, code, par
 	writeError(w, r, &pipeline.Error{Status: status, Type: errType, Code: code, Param: param, Message: message}, nil)
 }
 
+// jsonOut is a reusable encoding buffer of writeJSON: an answer is encoded
+// once, straight into it, and written from it (json.Marshal would copy it
+// out, and the newline another time).
+type jsonOut struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonOuts = sync.Pool{New: func() any {
+	o := &jsonOut{}
+	o.enc = json.NewEncoder(&o.buf)
+	return o
+}}
+
+// maxPooledJSON bounds the buffers kept for reuse: a rare huge answer's is
+// let go rather than held by the pool.
+const maxPooledJSON = 64 << 10
+
+// writeJSON writes v as the JSON answer with status, with its length (a
+// plain answer goes out in one piece, never chunked).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	o := jsonOuts.Get().(*jsonOut)
+	defer func() {
+		if o.buf.Cap() <= maxPooledJSON {
+			o.buf.Reset()
+			jsonOuts.Put(o)
+		}
+	}()
+	b := internalErrorJSON
+	if err := o.enc.Encode(v); err == nil {
+		b = o.buf.Bytes() // Encode ends it with a newline, as before
+	} else {
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":{"message":"internal error","type":"server_error","code":"internal_error","param":null,"request_id":""}}`)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(b)
 }
+
+var internalErrorJSON = []byte(`{"error":{"message":"internal error","type":"server_error","code":"internal_error","param":null,"request_id":""}}` + "\n")

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -42,19 +45,50 @@ type answer struct {
 // (X-RateLimit-*), Server-Timing, and which model and provider served.
 func (a *answer) setHeaders(tr *pipeline.Trace, res *pipeline.Result) {
 	h := a.w.Header()
-	for k, v := range tr.Headers {
-		h.Set(k, v)
+	// The values share one backing array, and the names are canonical
+	// already (cached for the stages' own): per header, no allocation
+	// where http.Header.Set makes one or two.
+	vals := make([]string, 0, len(tr.Headers)+4)
+	set := func(k, v string) {
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
 	}
-	h.Set("Server-Timing", serverTiming(tr.Timings))
+	for k, v := range tr.Headers {
+		set(canonicalHeader(k), v)
+	}
+	set("Server-Timing", serverTiming(tr.Timings))
 	if res != nil {
-		h.Set("X-LLMGW-Model-Used", res.ModelUsed)
-		h.Set("X-LLMGW-Provider", res.Provider)
+		set("X-Llmgw-Model-Used", res.ModelUsed)
+		set("X-Llmgw-Provider", res.Provider)
 		if res.CostKnown {
 			// Streams have sent their headers before the cost is known;
 			// their cost is in the last event (/generate) and /metrics.
-			h.Set("X-LLMGW-Cost-USD", sdk.FormatUSD(res.CostNanos))
+			set("X-Llmgw-Cost-Usd", sdk.FormatUSD(res.CostNanos))
 		}
 	}
+}
+
+// canonicalNames caches the canonical form of the header names stages set
+// (X-RateLimit-Limit → X-Ratelimit-Limit), which would otherwise be built
+// again for every answer. Stages set a handful of names; the cache stops
+// growing at maxCanonicalNames so an odd stage cannot make it grow forever.
+var (
+	canonicalNames    sync.Map // name → canonical name
+	canonicalCount    atomic.Int32
+	maxCanonicalNames = int32(256)
+)
+
+func canonicalHeader(k string) string {
+	if c, ok := canonicalNames.Load(k); ok {
+		return c.(string)
+	}
+	c := textproto.CanonicalMIMEHeaderKey(k)
+	if canonicalCount.Load() < maxCanonicalNames {
+		if _, loaded := canonicalNames.LoadOrStore(k, c); !loaded {
+			canonicalCount.Add(1)
+		}
+	}
+	return c
 }
 
 // generateUsage is /generate's usage: the tokens and what they cost (null
@@ -76,6 +110,7 @@ func generateUsageOf(res *pipeline.Result) generateUsage {
 // serverTiming formats Server-Timing: one entry per stage, then the provider.
 func serverTiming(ts []pipeline.Timing) string {
 	var b strings.Builder
+	b.Grow(len(ts) * 24) // "name;dur=0.123, "
 	for i, t := range ts {
 		if i > 0 {
 			b.WriteString(", ")

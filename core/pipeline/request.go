@@ -255,27 +255,33 @@ func unknownModel(req *Request) *Error {
 // runStages runs the stages in order; the first Reject (in declared order)
 // wins.
 func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *Metrics) *Error {
+	headers, headersOK := mapWire(stageHeadersField, req.Headers)
 	for _, group := range g.groups {
 		sreq := &pb.StageRequest{
-			RequestId:  req.ID,
-			Route:      req.Route,
-			Request:    req.Chat,
-			Embeddings: req.Embeddings,
-			ClientIp:   req.ClientIP,
-			ApiKeyHash: req.APIKeyHash,
-			Headers:    req.Headers,
-			// A copy: applying this group's answers adds to tr's map.
-			Annotations: maps.Clone(tr.Annotations),
+			RequestId:   req.ID,
+			Route:       req.Route,
+			Request:     req.Chat,
+			Embeddings:  req.Embeddings,
+			ClientIp:    req.ClientIP,
+			ApiKeyHash:  req.APIKeyHash,
+			Headers:     req.Headers,
+			Annotations: tr.Annotations,
 		}
 		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
+		wire := stageWire(sreq, headers, headersOK)
+		if wire == nil {
+			// A copy: applying this group's answers adds to tr's map (the
+			// wire holds them encoded already).
+			sreq.Annotations = maps.Clone(tr.Annotations)
+		}
 		results := make([]stageResult, len(group))
 		if len(group) == 1 {
-			results[0] = g.callStage(ctx, group[0], sreq)
+			results[0] = g.callStage(ctx, group[0], sreq, wire)
 		} else {
 			var wg sync.WaitGroup
 			for i, s := range group {
 				wg.Add(1)
-				go func() { defer wg.Done(); results[i] = g.callStage(ctx, s, sreq) }()
+				go func() { defer wg.Done(); results[i] = g.callStage(ctx, s, sreq, wire) }()
 			}
 			wg.Wait()
 		}
@@ -302,21 +308,19 @@ type stageResult struct {
 // callStage makes the stage's one RPC. A process that is restarting is
 // waited for (up to its restart wait); a call broken by a crash is retried
 // once on the restarted process.
-func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest) stageResult {
+func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest, wire []byte) stageResult {
 	start := time.Now()
-	req := pb.StageRequest{InstanceId: s.id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request, Embeddings: sreq.Embeddings,
-		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown,
-		Annotations: sreq.Annotations}
+	req := stageRequestFor(s.id, sreq, wire)
 	c, err := s.proc.Client(ctx)
 	var resp *pb.StageResponse
 	if err == nil {
 		cctx, cancel := context.WithTimeout(ctx, s.timeout)
-		resp, err = c.Stage.Process(cctx, &req)
+		resp, err = c.Stage.Process(cctx, req)
 		cancel()
 		if err != nil && isConnectionError(err) && ctx.Err() == nil {
 			if c2, err2 := s.proc.ClientAfterFailure(ctx, c); err2 == nil && c2 != c {
 				cctx, cancel := context.WithTimeout(ctx, s.timeout)
-				resp, err = c2.Stage.Process(cctx, &req)
+				resp, err = c2.Stage.Process(cctx, req)
 				cancel()
 			} else if err2 != nil {
 				err = err2

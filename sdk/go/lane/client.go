@@ -250,7 +250,13 @@ func contextEnded(ctx context.Context) error {
 func decodeAnswer(f Frame, resp proto.Message) error {
 	switch f.Type {
 	case TypeData:
-		if err := proto.Unmarshal(f.Body, resp); err != nil {
+		var err error
+		if sr, ok := resp.(*pb.StageResponse); ok {
+			err = decodeStageResponse(f.Body, sr)
+		} else {
+			err = proto.Unmarshal(f.Body, resp)
+		}
+		if err != nil {
 			return status.Error(codes.Internal, "plugin fast lane: bad answer: "+err.Error())
 		}
 		return nil
