@@ -157,6 +157,7 @@ func (d *Detector) Detect(raw string) Verdict {
 			h.category = CategoryObfuscation
 		}
 	}
+	d.discount(text.Canonical, sc, &h)
 
 	v := Verdict{RuleScore: h.score, Category: h.category}
 	if d.model != nil {
@@ -203,6 +204,8 @@ func (d *Detector) scanText(s string, sc *scratch, h *hit) {
 	found := d.phrases.scan(s)
 	d.scanTokens(s, sc.toks, found, h)
 	d.scanMarkup(s, found, h)
+	d.scanDocument(s, found, false, h)
+	d.grantsPowers(found, h)
 }
 
 // Canonical exposes the normaliser's output, for tools and tests.
