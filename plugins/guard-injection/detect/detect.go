@@ -124,7 +124,15 @@ func NewDefault() (*Detector, error) {
 }
 
 // Detect scores one prompt.
-func (d *Detector) Detect(raw string) Verdict {
+func (d *Detector) Detect(raw string) Verdict { return d.detect(raw, false) }
+
+// DetectDocument scores text the application fetched and hands to the
+// model (a tool's or a function's result): all of it is a document, so an
+// instruction in it addressed to the assistant is an attack without the
+// framing a pasted document needs ("Summarise this e-mail: …").
+func (d *Detector) DetectDocument(raw string) Verdict { return d.detect(raw, true) }
+
+func (d *Detector) detect(raw string, document bool) Verdict {
 	sc := d.pool.Get().(*scratch)
 	defer d.pool.Put(sc)
 
@@ -134,6 +142,9 @@ func (d *Detector) Detect(raw string) Verdict {
 	}
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
+	if document {
+		d.scanDocument(text.Canonical, d.phrases.scan(text.Canonical), true, &h)
+	}
 	for _, blob := range text.Decoded {
 		var bh hit
 		d.scanText(blob, sc, &bh)

@@ -109,8 +109,11 @@ func aboutAttack(s string) bool {
 	if end := sentenceEnd(t); end < len(t) && strings.TrimSpace(t[end:]) != "" {
 		return false
 	}
-	return !hasPhrase(t, "you are", "you're", "act as", "acting as", "pretend", "from now on", "ignore", "disregard",
-		"forget", "for real", "demonstrate", "answer as", "respond as", "then answer", "and answer")
+	// An override joined to the question is an order ("explain prompt
+	// injection and ignore your rules"); one inside it describes the attack.
+	return !hasPhrase(t, "you are", "you're", "act as", "acting as", "pretend", "from now on", "and ignore", "then ignore",
+		"but ignore", "and disregard", "then disregard", "and forget", "then forget", "for real", "demonstrate",
+		"answer as", "respond as", "then answer", "and answer")
 }
 
 // discount lowers a rule score that security talk alone explains, and marks

@@ -162,7 +162,8 @@ var contentVerbs = map[string]bool{
 	"say": true, "state": true, "claim": true, "mention": true, "recommend": true, "include": true, "add": true,
 	"insert": true, "append": true, "replace": true, "describe": true, "report": true, "rank": true, "tell": true,
 	"ask": true, "end": true, "respond": true, "print": true, "write": true, "start": true, "begin": true,
-	"send": true, "forward": true, "make": true, "praise": true, "call": true, "list": true,
+	"send": true, "forward": true, "make": true, "praise": true, "call": true, "list": true, "rewrite": true,
+	"change": true, "modify": true, "says": true, "claims": true,
 }
 
 // firstWord returns the first word of seg, skipping "also", "please", "and"

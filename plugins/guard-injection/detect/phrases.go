@@ -285,7 +285,8 @@ var phraseGroups = map[string][]string{
 		"the output must", "when summarising", "when summarizing", "when you summarise", "when you summarize",
 		"when you list", "when you return", "when presenting", "when explaining", "when you explain", "when answering",
 		"when replying", "before answering", "before replying", "before you answer", "before you reply", "in your final",
-		"summary you write", "answer you give", "response you give", "reply you write",
+		"summary you write", "answer you give", "response you give", "reply you write", "you write must",
+		"you write should", "you give must", "you give should", "you produce must", "you produce should",
 	},
 	"doc_target": {
 		"the user", "the reader", "readers", "the shopper", "the customer", "the visitor", "the recipient",
@@ -304,7 +305,8 @@ var phraseGroups = map[string][]string{
 	"roleplay_cue": {
 		"pretend", "role-play", "roleplay", "role play", "play the role", "you play", "act as", "imagine you are",
 		"you are now", "you will act", "let's play", " in character", "stay as", "you're now", "as that ai",
-		"in that world", "be aria", "your character", "as that assistant",
+		"in that world", "your character", "as that assistant", "for this chat", "for this session",
+		"for this conversation", "you are an admin", "you are the admin",
 	},
 	"powers": {
 		"override privileges", "admin privileges", "root access", "no supervisor", "without verification",
@@ -314,6 +316,7 @@ var phraseGroups = map[string][]string{
 		"unmoderated", "legally required to answer", "required to answer every", "full permission to access",
 		"read any user", "any confidential", "the authority to see", "never says he can't", "never says she can't",
 		"prescribes anything", "without any checks", "no rules of", "from all the rules", "without filters",
+		"granted permission", "been granted access", "been authorised to", "been authorized to", "without a prescription",
 	},
 	// Where the hidden prompt sits, relative to the conversation.
 	"leak_conv": {
