@@ -241,4 +241,7 @@ func (d *Detector) grantsPowers(found phraseSet, h *hit) {
 	if d.phrases.has(found, "roleplay_cue") && d.phrases.has(found, "powers") {
 		h.raise(0.85, CategoryJailbreak)
 	}
+	if d.phrases.has(found, "freed") && d.phrases.has(found, "ai_context") {
+		h.raise(0.85, CategoryJailbreak)
+	}
 }

@@ -318,6 +318,17 @@ var phraseGroups = map[string][]string{
 		"prescribes anything", "without any checks", "no rules of", "from all the rules", "without filters",
 		"granted permission", "been granted access", "been authorised to", "been authorized to", "without a prescription",
 	},
+	// A persona freed of its rules in words the lexicon does not pair up
+	// ("has broken free of the typical confines of AI", "built without
+	// ethical and moral values").
+	"freed": {
+		"broken free of", "broke free of", "break free of", "broken free from", "broke free from", "break free from",
+		"break through the restrictions", "broke through the restrictions", "do not have to abide", "does not have to abide",
+		"doesn't have to abide", "don't have to abide", "not bound to abide", "built without ethic", "without ethical and moral",
+		"without any ethical", "without moral", "devoid of any ethic", "devoid of ethic", "does not follow traditional",
+		"regardless of ethical", "regardless of legal", "regardless of moral", "no ethical or moral", "free from all restrictions",
+		"free of all restrictions", "free from any restrictions", "escaped the confines", "beyond the confines of",
+	},
 	// Where the hidden prompt sits, relative to the conversation.
 	"leak_conv": {
 		"before my first", "above my first", "preceding my first", "start of the conversation", "start of this conversation",
