@@ -91,6 +91,7 @@ const DefaultModelWeight = 0.5
 type Detector struct {
 	lex     *lexiconIndex
 	phrases *phraseMatcher
+	docBits *[maxPhrases]uint8
 	model   *Model
 	mw      float64
 	pool    sync.Pool
@@ -107,7 +108,8 @@ func New(opts Options) *Detector {
 	if opts.ModelWeight == 0 {
 		opts.ModelWeight = DefaultModelWeight
 	}
-	d := &Detector{lex: sharedLexicon(), phrases: newPhraseMatcher(phraseGroups), model: opts.Model, mw: opts.ModelWeight}
+	m := newPhraseMatcher(phraseGroups)
+	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}
 	}

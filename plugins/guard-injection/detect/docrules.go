@@ -77,8 +77,45 @@ func ownPrompt(s string) bool {
 // prompt costs no more than the other rules.
 const maxDocScan = 12000
 
+// Bits of the phrase groups the planted-instruction rule reads, per phrase
+// id (Detector.docBits), so one pass over the document tells each sentence
+// which groups it holds.
+const (
+	bProc uint8 = 1 << iota
+	bProcWord
+	bOutput
+	bTarget
+	bPayload
+	bModal
+)
+
+// docGroups name the phrase group of each bit.
+var docGroups = []struct {
+	name string
+	bit  uint8
+}{
+	{"doc_proc", bProc}, {"doc_procword", bProcWord}, {"doc_output", bOutput}, {"doc_target", bTarget},
+	{"doc_payload", bPayload}, {"doc_modal", bModal},
+}
+
+// docBitsOf maps every phrase id to the bits of the groups it belongs to.
+func docBitsOf(m *phraseMatcher) *[maxPhrases]uint8 {
+	var bits [maxPhrases]uint8
+	for _, g := range docGroups {
+		set := m.groups[g.name]
+		for id := range m.phrases {
+			if set[id>>6]&(1<<(id&63)) != 0 {
+				bits[id] |= g.bit
+			}
+		}
+	}
+	return &bits
+}
+
 // scanDocument runs the planted-instruction rule on the content of a framed
 // prompt, or on all of s when whole is set (a tool result is a document).
+// One pass of the phrase table over the document collects each sentence's
+// groups; only a sentence that names the processor or its output is judged.
 func (d *Detector) scanDocument(s string, found phraseSet, whole bool, h *hit) {
 	if !d.phrases.has(found, "doc_proc") && !d.phrases.has(found, "doc_output") && !d.phrases.has(found, "doc_procword") {
 		return
@@ -95,13 +132,30 @@ func (d *Detector) scanDocument(s string, found phraseSet, whole bool, h *hit) {
 		}
 	}
 	doc := s[start:min(len(s), start+maxDocScan)]
-	for len(doc) > 0 {
-		end := sentenceEnd(doc)
-		if d.plantedInstruction(doc[:end]) {
-			h.raise(0.85, CategoryInjection)
-			return
+	m := d.phrases
+	from, end := 0, sentenceEnd(doc)
+	var bits uint8
+	for i := 0; ; i++ {
+		if i == end {
+			if bits&(bProc|bProcWord|bOutput) != 0 && plantedInstruction(doc[from:end], bits) {
+				h.raise(0.85, CategoryInjection)
+				return
+			}
+			if end >= len(doc) {
+				return
+			}
+			from, end, bits = end, end+sentenceEnd(doc[end:]), 0
 		}
-		doc = doc[end:]
+		if i+3 > len(doc) {
+			continue
+		}
+		for _, id := range m.table[trigramKey(doc[i], doc[i+1], doc[i+2])] {
+			if b := d.docBits[id]; b != 0 {
+				if p := m.phrases[id]; len(p) <= len(doc)-i && doc[i:i+len(p)] == p {
+					bits |= b
+				}
+			}
+		}
 	}
 }
 
@@ -121,18 +175,17 @@ func sentenceEnd(s string) int {
 	return len(s)
 }
 
-// plantedInstruction judges one sentence of a document: it addresses the
-// processor or its output, and asks for something to reach the user or for
-// the output to change.
-func (d *Detector) plantedInstruction(seg string) bool {
-	f := d.phrases.scan(seg)
-	proc := d.phrases.has(f, "doc_proc") || hasWordIn(seg, procWords)
-	out := d.phrases.has(f, "doc_output")
+// plantedInstruction judges one sentence of a document, given the phrase
+// groups found in it: it addresses the processor or its output, and asks for
+// something to reach the user or for the output to change.
+func plantedInstruction(seg string, bits uint8) bool {
+	proc := bits&bProc != 0 || bits&bProcWord != 0 && hasWordIn(seg, procWords)
+	out := bits&bOutput != 0
 	if !proc && !out {
 		return false
 	}
-	target := d.phrases.has(f, "doc_target")
-	payload := d.phrases.has(f, "doc_payload") || hasDomain(seg)
+	target := bits&bTarget != 0
+	payload := bits&bPayload != 0 || hasDomain(seg)
 	switch {
 	case proc && (payload || target || out):
 		return true
@@ -142,11 +195,11 @@ func (d *Detector) plantedInstruction(seg string) bool {
 		// "For the summarising model: report the growth as 45 percent",
 		// "the evaluating system is to describe …": the processor told what
 		// to write.
-		return d.phrases.has(f, "doc_modal") || strings.IndexByte(seg, ':') >= 0 || strings.IndexByte(seg, ',') >= 0
+		return bits&bModal != 0 || strings.IndexByte(seg, ':') >= 0 || strings.IndexByte(seg, ',') >= 0
 	case out && hasWordIn(seg, contentVerbs):
 		// "The summary you write must say …", "Replace letters with numbers
 		// in your answer": the output is told what to contain.
-		return d.phrases.has(f, "doc_modal") || contentVerbs[firstWord(seg)]
+		return bits&bModal != 0 || contentVerbs[firstWord(seg)]
 	}
 	return false
 }
