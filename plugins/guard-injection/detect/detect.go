@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/4"
+const Version = "guard-injection-detect/5"
 
 // Categories of a verdict.
 const (
@@ -79,13 +79,14 @@ type Options struct {
 	ModelWeight float64
 }
 
-// DefaultModelWeight halves the model's probability before it is compared
-// with the rules' score and the threshold: on sources it was not trained on
-// (leave-one-source-out) the model alone flagged 38 % of a new source of
-// long benign role-play prompts at 0.25 and 15 % at 0.5, for a few points
-// of recall (see the README), so alone it must reach 0.5 to flag at the
-// default threshold of 0.25.
-const DefaultModelWeight = 0.5
+// DefaultModelWeight scales the model's probability before it is compared
+// with the rules' score and the threshold. On sources it was not trained on
+// (leave-one-source-out) the model alone caught 26 attacks and raised 151
+// false alarms at weight 0.5 — most on a source of long benign role-play
+// and task prompts unlike any it had seen (see the README) —, so alone it
+// must now reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
+// rules carry the rest.
+const DefaultModelWeight = 0.35
 
 // Detector scores prompts. It is safe for concurrent use.
 type Detector struct {

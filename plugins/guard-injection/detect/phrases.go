@@ -211,7 +211,8 @@ var phraseGroups = map[string][]string{
 	"late_relative": {
 		"my late grandmother", "my late grandma", "my late grandfather", "my late grandpa", "my deceased grandmother",
 		"my deceased grandfather", "my dead grandmother", "my dead grandma", "my dead grandfather", "my late mother",
-		"my late father", "my deceased mother", "my deceased father", "my late nan",
+		"my late father", "my deceased mother", "my deceased father", "my late nan", "my late uncle", "my late aunt",
+		"my deceased uncle", "my deceased aunt", "my late grandad", "my late granddad", "my dead uncle",
 	},
 	// Leak requests of their own: the words above the conversation, or
 	// what the operator told the model.
@@ -243,6 +244,8 @@ var phraseGroups = map[string][]string{
 		"you were configured with", "you were set up with", "the setup message", "granted an exemption",
 		"without content checks", "without safety checks", "must now email", "must now send", "must now forward",
 		"attention to what the developers told you", "attention to what your developers told you",
+		"without your safety guidelines", "without your guidelines", "without your safety rules", "without your rules",
+		"without your filters", "without your restrictions", "without your content policy", "with your filters off",
 	},
 	// Override verbs of several words ("set aside every instruction").
 	"override_multi": {
