@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/4"
+const Version = "guard-injection-detect/5"
 
 // Categories of a verdict.
 const (
@@ -79,18 +79,20 @@ type Options struct {
 	ModelWeight float64
 }
 
-// DefaultModelWeight halves the model's probability before it is compared
-// with the rules' score and the threshold: on sources it was not trained on
-// (leave-one-source-out) the model alone flagged 38 % of a new source of
-// long benign role-play prompts at 0.25 and 15 % at 0.5, for a few points
-// of recall (see the README), so alone it must reach 0.5 to flag at the
-// default threshold of 0.25.
-const DefaultModelWeight = 0.5
+// DefaultModelWeight scales the model's probability before it is compared
+// with the rules' score and the threshold. On sources it was not trained on
+// (leave-one-source-out) the model alone caught 26 attacks and raised 151
+// false alarms at weight 0.5 — most on a source of long benign role-play
+// and task prompts unlike any it had seen (see the README) —, so alone it
+// must now reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
+// rules carry the rest.
+const DefaultModelWeight = 0.35
 
 // Detector scores prompts. It is safe for concurrent use.
 type Detector struct {
 	lex     *lexiconIndex
 	phrases *phraseMatcher
+	docBits *[maxPhrases]uint8
 	model   *Model
 	mw      float64
 	pool    sync.Pool
@@ -107,7 +109,8 @@ func New(opts Options) *Detector {
 	if opts.ModelWeight == 0 {
 		opts.ModelWeight = DefaultModelWeight
 	}
-	d := &Detector{lex: sharedLexicon(), phrases: newPhraseMatcher(phraseGroups), model: opts.Model, mw: opts.ModelWeight}
+	m := newPhraseMatcher(phraseGroups)
+	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}
 	}
@@ -124,7 +127,15 @@ func NewDefault() (*Detector, error) {
 }
 
 // Detect scores one prompt.
-func (d *Detector) Detect(raw string) Verdict {
+func (d *Detector) Detect(raw string) Verdict { return d.detect(raw, false) }
+
+// DetectDocument scores text the application fetched and hands to the
+// model (a tool's or a function's result): all of it is a document, so an
+// instruction in it addressed to the assistant is an attack without the
+// framing a pasted document needs ("Summarise this e-mail: …").
+func (d *Detector) DetectDocument(raw string) Verdict { return d.detect(raw, true) }
+
+func (d *Detector) detect(raw string, document bool) Verdict {
 	sc := d.pool.Get().(*scratch)
 	defer d.pool.Put(sc)
 
@@ -134,6 +145,9 @@ func (d *Detector) Detect(raw string) Verdict {
 	}
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
+	if document {
+		d.scanDocument(text.Canonical, d.phrases.scan(text.Canonical), true, &h)
+	}
 	for _, blob := range text.Decoded {
 		var bh hit
 		d.scanText(blob, sc, &bh)
@@ -157,6 +171,7 @@ func (d *Detector) Detect(raw string) Verdict {
 			h.category = CategoryObfuscation
 		}
 	}
+	d.discount(text.Canonical, sc, &h)
 
 	v := Verdict{RuleScore: h.score, Category: h.category}
 	if d.model != nil {
@@ -203,6 +218,8 @@ func (d *Detector) scanText(s string, sc *scratch, h *hit) {
 	found := d.phrases.scan(s)
 	d.scanTokens(s, sc.toks, found, h)
 	d.scanMarkup(s, found, h)
+	d.scanDocument(s, found, false, h)
+	d.grantsPowers(found, h)
 }
 
 // Canonical exposes the normaliser's output, for tools and tests.

@@ -211,7 +211,8 @@ var phraseGroups = map[string][]string{
 	"late_relative": {
 		"my late grandmother", "my late grandma", "my late grandfather", "my late grandpa", "my deceased grandmother",
 		"my deceased grandfather", "my dead grandmother", "my dead grandma", "my dead grandfather", "my late mother",
-		"my late father", "my deceased mother", "my deceased father", "my late nan",
+		"my late father", "my deceased mother", "my deceased father", "my late nan", "my late uncle", "my late aunt",
+		"my deceased uncle", "my deceased aunt", "my late grandad", "my late granddad", "my dead uncle",
 	},
 	// Leak requests of their own: the words above the conversation, or
 	// what the operator told the model.
@@ -243,6 +244,8 @@ var phraseGroups = map[string][]string{
 		"you were configured with", "you were set up with", "the setup message", "granted an exemption",
 		"without content checks", "without safety checks", "must now email", "must now send", "must now forward",
 		"attention to what the developers told you", "attention to what your developers told you",
+		"without your safety guidelines", "without your guidelines", "without your safety rules", "without your rules",
+		"without your filters", "without your restrictions", "without your content policy", "with your filters off",
 	},
 	// Override verbs of several words ("set aside every instruction").
 	"override_multi": {
@@ -259,6 +262,75 @@ var phraseGroups = map[string][]string{
 		"no longer matter", "do not matter", "don't matter", "does not matter", "doesn't matter", "ne s'appliquent plus", "ne sont plus valables",
 		"gelten nicht mehr", "ya no aplican", "ya no se aplican", "ya no son validas", "non valgono piu",
 		"non si applicano piu", "nao se aplicam mais", "nao valem mais",
+	},
+	// Planted instructions in documents (docrules.go): the processor
+	// addressed, its output, the user as a third person, what is to reach
+	// the user, and modal verbs of an order.
+	"doc_proc": {
+		"the model", "model:", "model,", "language model", "answering model", "summarising model", "summarizing model",
+		"agent:", "agent,", "the agent", "answering agent", "ai agent", "@ai", "ai-", "response writer", "whoever summarises",
+		"whoever summarizes", "whoever processes", "whoever reads this", "anyone summarising", "anyone summarizing",
+		"evaluating system", "automated assistant", "translator bot", "reviewer bot", "summary instruction",
+		"assistant instructions", "instructions for the assistant",
+	},
+	// Any of them may name the processor; the rule then checks the word.
+	"doc_procword": {"assistant", "chatbot", "bot", "summariser", "summarizer", "copilot", "gpt", " ai ", " ai,", " ai:", "llm"},
+	// An opening that sets the assistant up: the prompt is the user's own
+	// instructions, and its "your response", "the summary" are theirs.
+	"system_style": {
+		"you are a", "you are an", "in this task", "your task is", "your role is", "i want you to", "act as",
+		"you will receive", "you will be given", "you are given", "your job is",
+	},
+	"doc_output": {
+		"your answer", "your response", "your output", "your summary", "your translation", "your classification",
+		"your final answer", "your list", "your next step", "the summary", "a summary of this", "its summary", "its answer",
+		"its list", "its output", "its response", "its reply", "the reply to this", "the response to this", "the output should",
+		"the output must", "when summarising", "when summarizing", "when you summarise", "when you summarize",
+		"when you list", "when you return", "when presenting", "when explaining", "when you explain", "when answering",
+		"when replying", "before answering", "before replying", "before you answer", "before you reply", "in your final",
+		"summary you write", "answer you give", "response you give", "reply you write", "you write must",
+		"you write should", "you give must", "you give should", "you produce must", "you produce should",
+	},
+	"doc_target": {
+		"the user", "the reader", "readers", "the shopper", "the customer", "the visitor", "the recipient",
+		"users should", "users to", "ask them for", "tell them to",
+	},
+	"doc_payload": {
+		"http", "www.", "password", "credential", "credit card", "card number", "card details", "bank account", "iban",
+		"api key", "secret key", "access key", "ssh", "passport", "date of birth", "login", "log in", "private message",
+		"environment variable", "contacts", "admin rights", "admin access", "gift card", "wire transfer", "bitcoin",
+		"crypto", "download", "install", ".exe", ".apk", "sudo", "rm -rf", "phone number", "home address",
+		"social security", "this conversation", "chat history", "send a copy", "forward", "export", "paste",
+		"post it", "delete", "approve", "purchase", "antivirus", "discount code", "coupon", "verify them", "0900",
+	},
+	"doc_modal": {" must ", " should ", " is to ", " are to ", " has to ", " have to ", " needs to ", " need to "},
+	// Role-play set-ups and the powers they grant (grantsPowers).
+	"roleplay_cue": {
+		"pretend", "role-play", "roleplay", "role play", "play the role", "you play", "act as", "imagine you are",
+		"you are now", "you will act", "let's play", " in character", "stay as", "you're now", "as that ai",
+		"in that world", "your character", "as that assistant", "for this chat", "for this session",
+		"for this conversation", "you are an admin", "you are the admin",
+	},
+	"powers": {
+		"override privileges", "admin privileges", "root access", "no supervisor", "without verification",
+		"without checks", "before content policies", "before any content polic", "no content polic", "freed from",
+		"released from all", "no concept of harmful", "everything is allowed", "anything is allowed", "never refuse",
+		"grant any wish", "system-level instruction", "licensed by the police", "opposite rules", "would decline",
+		"unmoderated", "legally required to answer", "required to answer every", "full permission to access",
+		"read any user", "any confidential", "the authority to see", "never says he can't", "never says she can't",
+		"prescribes anything", "without any checks", "no rules of", "from all the rules", "without filters",
+		"granted permission", "been granted access", "been authorised to", "been authorized to", "without a prescription",
+	},
+	// A persona freed of its rules in words the lexicon does not pair up
+	// ("has broken free of the typical confines of AI", "built without
+	// ethical and moral values").
+	"freed": {
+		"broken free of", "broke free of", "break free of", "broken free from", "broke free from", "break free from",
+		"break through the restrictions", "broke through the restrictions", "do not have to abide", "does not have to abide",
+		"doesn't have to abide", "don't have to abide", "not bound to abide", "built without ethic", "without ethical and moral",
+		"without any ethical", "without moral", "devoid of any ethic", "devoid of ethic", "does not follow traditional",
+		"regardless of ethical", "regardless of legal", "regardless of moral", "no ethical or moral", "free from all restrictions",
+		"free of all restrictions", "free from any restrictions", "escaped the confines", "beyond the confines of",
 	},
 	// Where the hidden prompt sits, relative to the conversation.
 	"leak_conv": {

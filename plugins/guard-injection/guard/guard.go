@@ -386,7 +386,11 @@ func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, al
 			continue
 		}
 		for _, t := range texts(m) {
-			v := s.detector.Detect(t)
+			detect := s.detector.Detect
+			if toolResult(m.GetRole()) {
+				detect = s.detector.DetectDocument
+			}
+			v := detect(t)
 			if v.Category != "" && toolResult(m.GetRole()) {
 				v.Category = CategoryIndirect
 			}

@@ -30,6 +30,7 @@ var trainingFiles = []struct {
 	{"bipia-email-dev.csv", "", "", ""},
 	{"gsm8k-dev.csv", "", "", ""},
 	{"own-families-2-dev.csv", "", "", ""},
+	{"own-families-3-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
