@@ -268,12 +268,9 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			Annotations: tr.Annotations,
 		}
 		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
+		// Encoded (or, without a wire, copied per stage) before the stages
+		// run: applying their answers adds to tr's map.
 		wire := stageWire(sreq, headers, headersOK)
-		if wire == nil {
-			// A copy: applying this group's answers adds to tr's map (the
-			// wire holds them encoded already).
-			sreq.Annotations = maps.Clone(tr.Annotations)
-		}
 		results := make([]stageResult, len(group))
 		if len(group) == 1 {
 			results[0] = g.callStage(ctx, group[0], sreq, wire)

@@ -58,16 +58,20 @@ func entrySize(k, v string) int {
 }
 
 // stageWire is the wire form of a group's shared request: sreq's fields
-// but its headers, then headers (from mapWire, once per request); nil when
-// it cannot be encoded ahead (the stages then get sreq field by field).
+// but its maps, then headers (from mapWire, once per request) and the
+// annotations; nil when it cannot be encoded ahead (the stages then get
+// sreq field by field). It runs before the group's stages start: it sets
+// sreq's maps aside for the encoding, so every other field, present or
+// added later, is carried without being listed here.
 func stageWire(sreq *pb.StageRequest, headers []byte, headersOK bool) []byte {
 	annotations, ok := mapWire(stageAnnotationsField, sreq.Annotations)
 	if !headersOK || !ok {
 		return nil
 	}
-	rest := &pb.StageRequest{RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request, Embeddings: sreq.Embeddings,
-		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown}
-	b, err := proto.MarshalOptions{}.MarshalAppend(make([]byte, 0, proto.Size(rest)+len(headers)+len(annotations)), rest)
+	h, a := sreq.Headers, sreq.Annotations
+	sreq.Headers, sreq.Annotations = nil, nil
+	b, err := proto.MarshalOptions{}.MarshalAppend(make([]byte, 0, proto.Size(sreq)+len(headers)+len(annotations)), sreq)
+	sreq.Headers, sreq.Annotations = h, a
 	if err != nil {
 		return nil
 	}
@@ -75,14 +79,15 @@ func stageWire(sreq *pb.StageRequest, headers []byte, headersOK bool) []byte {
 }
 
 // stageRequestFor is the StageRequest stage instance id receives: the
-// group's shared wire behind its id, or sreq's fields when there is none.
+// group's shared wire behind its id, or a copy of sreq with its id when
+// there is none.
 func stageRequestFor(id string, sreq *pb.StageRequest, wire []byte) *pb.StageRequest {
 	if wire != nil {
 		r := &pb.StageRequest{InstanceId: id}
 		r.ProtoReflect().SetUnknown(wire)
 		return r
 	}
-	return &pb.StageRequest{InstanceId: id, RequestId: sreq.RequestId, Route: sreq.Route, Request: sreq.Request, Embeddings: sreq.Embeddings,
-		ClientIp: sreq.ClientIp, ApiKeyHash: sreq.ApiKeyHash, Headers: sreq.Headers, MaxCostNanos: sreq.MaxCostNanos, CostKnown: sreq.CostKnown,
-		Annotations: sreq.Annotations}
+	r := proto.Clone(sreq).(*pb.StageRequest)
+	r.InstanceId = id
+	return r
 }

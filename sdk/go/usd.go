@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
 )
 
@@ -12,16 +13,29 @@ import (
 // FormatUSD writes nano-USD as a decimal USD amount without trailing zeros
 // ("0.000025", "1.5", "0").
 func FormatUSD(nanos int64) string {
-	neg := nanos < 0
-	if neg {
-		nanos = -nanos
+	// By hand into a stack buffer: it runs several times per request (the
+	// answer's header, metrics, the event), where fmt cost allocations.
+	var buf [32]byte
+	b := buf[:0]
+	u := uint64(nanos)
+	if nanos < 0 {
+		b = append(b, '-')
+		u = -u
 	}
-	s := fmt.Sprintf("%d.%09d", nanos/1e9, nanos%1e9)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if neg {
-		s = "-" + s
+	b = strconv.AppendUint(b, u/1e9, 10)
+	if frac := u % 1e9; frac != 0 {
+		var digits [9]byte
+		for i := len(digits) - 1; i >= 0; i-- {
+			digits[i] = byte('0' + frac%10)
+			frac /= 10
+		}
+		n := len(digits)
+		for digits[n-1] == '0' {
+			n--
+		}
+		b = append(append(b, '.'), digits[:n]...)
 	}
-	return s
+	return string(b)
 }
 
 // ParseUSD reads a decimal USD amount ("0.01") exactly into nano-USD.
