@@ -282,3 +282,34 @@ func TestLeaseRedisExpiresWithoutRelease(t *testing.T) {
 		t.Fatalf("after the dead replica's lease and a window passed: %d admitted, want 20", n)
 	}
 }
+
+// TestLeaseReleaseFreesPermits: permits one replica holds count for the
+// other until given back, then they are the other's.
+func TestLeaseReleaseFreesPermits(t *testing.T) {
+	s1, clock := newTestStage(t, `{"rpm":60}`)
+	s2, err := newStage(sdk.Config{Raw: []byte(`{"rpm":60}`)}, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.backend = s1.backend
+	a, b := &leaseHost{st: s1, now: clock.Now}, &leaseHost{st: s2, now: clock.Now}
+	fill := func() int {
+		n := 0
+		for {
+			if ok, _ := b.request(t, fromIP("192.0.2.3")); !ok {
+				return n
+			}
+			n++
+		}
+	}
+	if ok, _ := a.request(t, fromIP("192.0.2.3")); !ok || len(a.live) != 1 || a.live[0].g.Permits != 5 {
+		t.Fatalf("replica a: admitted %v, leases %+v; want a lease of 5 (10 %% of 60, the request included)", ok, a.live)
+	}
+	if n := fill(); n != 54 {
+		t.Fatalf("replica b got %d while a holds 5, want 54", n)
+	}
+	a.releaseAll(t)
+	if n := fill(); n != 5 {
+		t.Fatalf("replica b got %d after a gave its 5 back, want 5", n)
+	}
+}
