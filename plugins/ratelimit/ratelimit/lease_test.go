@@ -49,9 +49,8 @@ func (h *leaseHost) request(t *testing.T, req *sdk.StageRequest) (bool, string) 
 	}
 	h.mu.Unlock()
 	h.calls.Add(1)
-	r := *req
-	r.AcceptsLease = true
-	resp, err := h.st.Process(context.Background(), &r)
+	req.AcceptsLease = true
+	resp, err := h.st.Process(context.Background(), req)
 	if err != nil {
 		t.Error(err)
 		return false, ""

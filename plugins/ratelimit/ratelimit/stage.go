@@ -193,8 +193,14 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	}
 	resp := sdk.Continue()
 	if lease.Permits > 0 {
-		leaseResponse(resp, lease, ttl, checks, rules[best], results[best])
-		return resp, nil
+		if ctx.Err() != nil {
+			// The host gave up on this call (its stage timeout) and will
+			// never see the lease: give the permits back now.
+			_ = s.backend.Release(context.WithoutCancel(ctx), checks, lease, lease.Permits)
+		} else {
+			leaseResponse(resp, lease, ttl, checks, rules[best], results[best])
+			return resp, nil
+		}
 	}
 	remaining := max(0, rules[best].limit-results[best].Used)
 	resp.ResponseHeaders = headers(rules[best].limitStr, remaining, ceilSeconds(results[best].ResetAfter))
