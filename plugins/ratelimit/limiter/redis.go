@@ -213,8 +213,13 @@ for i = 1, n do
   local window = tonumber(ARGV[3*i])
   if allowed == 1 and ARGV[3*i+1] == '0' then
     redis.call('ZADD', z, nows, nows .. ':' .. ARGV[1])
-    for j = 1, granted do
-      redis.call('ZADD', z, at, 'L:' .. ARGV[1] .. ':' .. j)
+    if granted > 0 then
+      local zargs = {}
+      for j = 1, granted do
+        zargs[2*j-1] = at
+        zargs[2*j] = 'L:' .. ARGV[1] .. ':' .. j
+      end
+      redis.call('ZADD', z, unpack(zargs))
     end
     redis.call('PEXPIRE', z, math.ceil((window + ttl) / 1000) + 1000)
     used[i] = used[i] + 1 + granted
@@ -233,10 +238,12 @@ return out
 // request log (KEYS in pairs as for allowScript; token keys are skipped by
 // the caller).
 var releaseScript = redis.NewScript(`
+local members = {}
+for j = 1, tonumber(ARGV[2]) do
+  members[j] = 'L:' .. ARGV[1] .. ':' .. j
+end
 for i = 1, #KEYS / 2 do
-  for j = 1, tonumber(ARGV[2]) do
-    redis.call('ZREM', KEYS[2*i-1], 'L:' .. ARGV[1] .. ':' .. j)
-  end
+  redis.call('ZREM', KEYS[2*i-1], unpack(members))
 end
 return 1
 `)

@@ -28,6 +28,7 @@ type config struct {
 	Rules          []ruleConfig  `json:"rules"`
 	Lease          *bool         `json:"lease"`
 	LeasePercent   number        `json:"lease_percent"`
+	LeaseMax       number        `json:"lease_max"`
 	LeaseTTL       *sdk.Duration `json:"lease_ttl"`
 }
 
@@ -120,6 +121,7 @@ type settings struct {
 	// lease: grant the host quota leases (README, "Quota leases").
 	lease        bool
 	leasePercent int64
+	leaseMax     int64
 	leaseTTL     time.Duration
 }
 
@@ -180,6 +182,9 @@ func parseConfig(c sdk.Config) (*settings, error) {
 	s.maxKeys = int(mk)
 	s.lease = cfg.Lease == nil || *cfg.Lease
 	if s.leasePercent, err = cfg.LeasePercent.get("lease_percent", 10, 1, 50); err != nil {
+		return nil, err
+	}
+	if s.leaseMax, err = cfg.LeaseMax.get("lease_max", 100, 1, 1000); err != nil {
 		return nil, err
 	}
 	s.leaseTTL = time.Second

@@ -57,7 +57,8 @@ func (s *Stage) leaseKeys() []string {
 }
 
 // leaseWant is how many permits beyond the request a lease may hold for
-// these rules (lease_percent of the smallest limit, the request included)
+// these rules (lease_percent of the smallest limit, the request included,
+// and at most lease_max)
 // and for how long (lease_ttl, at most a tenth of the shortest window, in
 // whole milliseconds as the host counts it); 0 when a lease would not pay
 // or the host does not serve leases.
@@ -73,6 +74,7 @@ func (s *Stage) leaseWant(req *sdk.StageRequest, rules []*rule) (int64, time.Dur
 		}
 		ttl = min(ttl, r.window/10)
 	}
+	want = min(want, s.cfg.leaseMax)
 	ttl = ttl.Truncate(time.Millisecond)
 	if want < 1 || ttl <= 0 {
 		return 0, 0

@@ -312,3 +312,26 @@ func TestLeaseReleaseFreesPermits(t *testing.T) {
 		t.Fatalf("replica b got %d after a gave its 5 back, want 5", n)
 	}
 }
+
+// TestLeaseMax: a large limit's lease stays at lease_max permits, in memory
+// and in Redis.
+func TestLeaseMax(t *testing.T) {
+	srv := redistest.Start(t)
+	mem, clock := newTestStage(t, `{"rpm":1000000}`)
+	for name, h := range map[string]*leaseHost{
+		"memory": {st: mem, now: clock.Now},
+		"redis":  {st: newRedisStage(t, `{"redis_url":"`+srv.URL()+`","redis_timeout":"5s","rpm":1000000,"lease_max":250}`, nil), now: time.Now},
+	} {
+		want := map[string]int64{"memory": 100, "redis": 250}[name]
+		if ok, _ := h.request(t, fromIP("192.0.2.4")); !ok || len(h.live) != 1 || h.live[0].g.Permits != want {
+			t.Fatalf("%s: admitted %v, leases %+v; want one of %d", name, ok, h.live, want)
+		}
+		for range want {
+			h.request(t, fromIP("192.0.2.4"))
+		}
+		if h.calls.Load() != 2 {
+			t.Fatalf("%s: %d calls for %d requests", name, h.calls.Load(), want+1)
+		}
+		h.releaseAll(t)
+	}
+}
