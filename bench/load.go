@@ -48,6 +48,9 @@ type Run struct {
 	Stages   []float64
 	Upstream int     // chat calls the simulator counted during the run
 	PeakRSS  TreeRSS // of the setup's process tree, when sampled
+	// CPUSeconds the setup's process tree used during the run (many-
+	// connection runs of setups the benchmark started).
+	CPUSeconds float64
 }
 
 // RPS is successful answers per second of wall time.

@@ -47,6 +47,9 @@ type options struct {
 	// grpcLane adds llmgw-full-grpc: llmgw-full with the request path on
 	// gRPC (LLMGW_PLUGIN_LANE=grpc), the before of issue 21's fast lane.
 	grpcLane bool
+	// noLease adds llmgw-full-nolease: llmgw-full with the rate limiter's
+	// quota leases off (every request calls the plugin, as before them).
+	noLease bool
 	// profile is a directory for CPU profiles of host and plugins, taken
 	// during the first round's many-connection run of each llmgw-full setup.
 	profile string
@@ -67,6 +70,7 @@ func runMain(args []string) int {
 	fs.IntVar(&o.soakRate, "soak-rate", 300, "soak request rate per second")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per setup before measuring")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
+	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
 	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups (first round, many connections) into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -177,11 +181,16 @@ func run(o options) error {
 	}
 	logf("MLflow: %s", rep.MLflow)
 	add("llmgw-full", func() (*Setup, error) {
-		return e.fullSetup("llmgw-full", "fast", o.profile != "", trackingURI, trackerNote)
+		return e.fullSetup("llmgw-full", "fast", true, o.profile != "", trackingURI, trackerNote)
 	})
 	if o.grpcLane {
 		add("llmgw-full-grpc", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-grpc", "grpc", o.profile != "", trackingURI, trackerNote)
+			return e.fullSetup("llmgw-full-grpc", "grpc", true, o.profile != "", trackingURI, trackerNote)
+		})
+	}
+	if o.noLease {
+		add("llmgw-full-nolease", func() (*Setup, error) {
+			return e.fullSetup("llmgw-full-nolease", "fast", false, o.profile != "", trackingURI, trackerNote)
 		})
 	}
 	if o.peers {
@@ -233,7 +242,14 @@ func run(o options) error {
 				if g.name == "conc" && r == 1 && o.profile != "" && len(s.Pprof) > 0 {
 					prof = startProfiles(o.profile, s, g.load.Duration)
 				}
+				cpu0 := 0.0
+				if g.name == "conc" && s.Proc != nil {
+					cpu0 = treeCPUSeconds(s.Proc.pid())
+				}
 				res := attack(s, g.name, r, g.load)
+				if g.name == "conc" && s.Proc != nil {
+					res.CPUSeconds = treeCPUSeconds(s.Proc.pid()) - cpu0
+				}
 				if prof != nil {
 					prof.wait()
 				}
@@ -327,6 +343,9 @@ func progress(r *Run) string {
 		fmt.Fprintf(&b, "%.0f rps  p99 %.3f ms  n=%d", r.RPS(), d.P99, len(r.Lat))
 		if r.PeakRSS.TotalMB > 0 {
 			fmt.Fprintf(&b, "  rss %.0f MB", r.PeakRSS.TotalMB)
+		}
+		if r.CPUSeconds > 0 && r.OK > 0 {
+			fmt.Fprintf(&b, "  cpu %.0f µs/req", r.CPUSeconds*1e6/float64(r.OK))
 		}
 	case "ttfb":
 		c := append([]float64(nil), r.TTFB...)

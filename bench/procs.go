@@ -260,3 +260,28 @@ func (s *rssSampler) finish() TreeRSS {
 	<-s.done
 	return s.peak
 }
+
+// treeCPUSeconds is the user+system CPU time used so far by pid and its
+// descendants (/proc/<pid>/stat, in clock ticks of 1/100 s as on every
+// Linux the benchmark runs on); 0 where /proc is missing.
+func treeCPUSeconds(pid int) float64 {
+	var ticks int64
+	for _, p := range append([]int{pid}, descendants(pid)...) {
+		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p), "stat"))
+		if err != nil {
+			continue
+		}
+		// The fields after the command (which may hold spaces) start at ")".
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			s, _ := strconv.ParseInt(f[12], 10, 64)
+			ticks += u + s
+		}
+	}
+	return float64(ticks) / 100
+}

@@ -55,19 +55,22 @@ type Skip struct {
 
 // SetupReport is everything measured for one setup, pooled over rounds.
 type SetupReport struct {
-	Name          string               `json:"name"`
-	Note          string               `json:"note"`
-	Seq           Regime               `json:"seq"`
-	Conc          Regime               `json:"conc"`
-	TTFB          *Regime              `json:"ttfb,omitempty"`
-	AddedP50      float64              `json:"added_p50_ms"`
-	AddedP99      float64              `json:"added_p99_ms"`
-	ServerTiming  map[string]EntryCost `json:"server_timing,omitempty"`
-	Stages        *EntryCost           `json:"guard_ratelimit,omitempty"`
-	RSSIdle       *TreeRSS             `json:"rss_idle,omitempty"`
-	RSSLoad       *TreeRSS             `json:"rss_under_load,omitempty"`
-	UpstreamCalls int                  `json:"upstream_calls"`
-	Answers       int                  `json:"answers_ok"`
+	Name         string               `json:"name"`
+	Note         string               `json:"note"`
+	Seq          Regime               `json:"seq"`
+	Conc         Regime               `json:"conc"`
+	TTFB         *Regime              `json:"ttfb,omitempty"`
+	AddedP50     float64              `json:"added_p50_ms"`
+	AddedP99     float64              `json:"added_p99_ms"`
+	ServerTiming map[string]EntryCost `json:"server_timing,omitempty"`
+	Stages       *EntryCost           `json:"guard_ratelimit,omitempty"`
+	RSSIdle      *TreeRSS             `json:"rss_idle,omitempty"`
+	RSSLoad      *TreeRSS             `json:"rss_under_load,omitempty"`
+	// CPUPerReqUS is the CPU time (user+system) of the setup's whole process
+	// tree per successful answer in the many-connection runs, in µs.
+	CPUPerReqUS   float64 `json:"cpu_per_request_us,omitempty"`
+	UpstreamCalls int     `json:"upstream_calls"`
+	Answers       int     `json:"answers_ok"`
 }
 
 // Regime is one load shape's pooled result.
@@ -174,6 +177,17 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 	}
 	if len(sr.ServerTiming) == 0 {
 		sr.ServerTiming = nil
+	}
+	var cpu float64
+	var answered int
+	for _, r := range conc {
+		if r.CPUSeconds > 0 {
+			cpu += r.CPUSeconds
+			answered += r.OK
+		}
+	}
+	if answered > 0 {
+		sr.CPUPerReqUS = math.Round(cpu * 1e6 / float64(answered))
 	}
 	var peak TreeRSS
 	for _, r := range conc {
@@ -479,6 +493,12 @@ func (rep *Report) Markdown() string {
 		}
 		if s.Stages != nil {
 			p("| %s | guard ‖ ratelimit (per request, the longer) | %s | %s |\n", s.Name, f3(s.Stages.Mean), f3(s.Stages.P50))
+		}
+	}
+	p("\n## CPU per request (user+system of the process and all its children, %d connections)\n\n| setup | µs per answer |\n|---|---:|\n", rep.Config.Conns)
+	for _, s := range rep.Setups {
+		if s.CPUPerReqUS > 0 {
+			p("| %s | %.0f |\n", s.Name, s.CPUPerReqUS)
 		}
 	}
 	p("\n## Memory (RSS of the process and all its children)\n\n")
