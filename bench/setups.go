@@ -259,7 +259,7 @@ pipeline "default" {
     }
   }
 }
-`, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), lease, e.bin("plugins/tracker-mlflow"), trackingURI)
+`, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), e.bin("plugins/tracker-mlflow"), lease, trackingURI)
 	if profile {
 		// The provider's plugin block is providerHCL's: add its env there.
 		text = strings.Replace(text, fmt.Sprintf("path = %q", e.bin("plugins/provider-openai")),
