@@ -84,6 +84,10 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 		s.hasTokens = s.hasTokens || r.kind == limiter.Tokens
 	}
 	s.leasing = s.leaseKeys() != nil
+	lease := "off"
+	if s.leasing {
+		lease = fmt.Sprintf("%d%% of the limit, at most %d permits, %s", cfg.leasePercent, cfg.leaseMax, cfg.leaseTTL)
+	}
 	policy := "fail_open"
 	if cfg.failClosed {
 		policy = "fail_closed"
@@ -91,6 +95,7 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 	s.info = map[string]string{
 		"algorithm": "sliding-log (exact: at most N in any rolling window)",
 		"rules":     s.describeRules(),
+		"lease":     lease,
 	}
 	if len(cfg.trusted) > 0 {
 		ps := make([]string, len(cfg.trusted))
