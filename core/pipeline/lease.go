@@ -22,8 +22,10 @@ import (
 
 const (
 	// maxLeasesPerKey bounds the leases held for one key: concurrent misses
-	// may each get one; more are given back at once.
-	maxLeasesPerKey = 4
+	// (as many as the client's connections) may each get one, and they are
+	// spent rather than given back; more are given back at once. The stage
+	// bounds what they hold (the rate limiter: half of what is left).
+	maxLeasesPerKey = 64
 	// maxLeases bounds the leases one stage holds (one per active client
 	// and second at most, with a 1 s lease).
 	maxLeases = 16384

@@ -3,6 +3,7 @@ package limiter
 import (
 	"context"
 	"hash/maphash"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -177,7 +178,8 @@ func (m *Memory) Grant(_ context.Context, checks []Check, results []Result, want
 		sh := &m.shards[idx[i]]
 		if allowed && c.Kind == Requests {
 			e := sh.getOrCreate(m, c.Key, int64(c.Window), false)
-			e.log.push(now, 1, int64(c.Window))
+			// insert, not push: other leases' entries may lie ahead of now.
+			e.log.insert(now)
 			for range lease.Permits {
 				e.log.insert(at)
 			}
@@ -437,20 +439,24 @@ func (l *eventLog) insert(t int64) {
 }
 
 // remove drops up to count unweighted events at exactly t (a lease's unused
-// permits; events at one time are interchangeable).
+// permits; events at one time are interchangeable). The log is sorted, so
+// they are found by binary search and only the events after them (other
+// leases' future entries: few) move.
 func (l *eventLog) remove(t, count int64) {
-	kept := 0
-	for i := 0; i < l.n; i++ {
-		v := l.t[l.at(i)]
-		if v == t && count > 0 {
-			count--
-			l.sum--
-			continue
-		}
-		l.t[l.at(kept)] = v
-		kept++
+	hi := sort.Search(l.n, func(i int) bool { return l.t[l.at(i)] > t })
+	lo := hi
+	for lo > 0 && int64(hi-lo) < count && l.t[l.at(lo-1)] == t {
+		lo--
 	}
-	l.n = kept
+	c := hi - lo
+	if c == 0 {
+		return
+	}
+	for i := hi; i < l.n; i++ {
+		l.t[l.at(i-c)] = l.t[l.at(i)]
+	}
+	l.n -= c
+	l.sum -= int64(c)
 	if l.n == 0 {
 		l.start, l.sum = 0, 0
 	}
