@@ -108,9 +108,22 @@ func TestGuardOnTheCourseExamples(t *testing.T) {
 	}
 }
 
+// TestRateLimitIsExact runs on both lanes (the fast lane, and gRPC as for
+// Python plugins or LLMGW_PLUGIN_LANE=grpc): quota leases ride on both.
 func TestRateLimitIsExact(t *testing.T) {
 	s := startSim(t)
-	g := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(`{ rpm = 60 }`)))
+	for _, lane := range []string{"fast", "grpc"} {
+		t.Run(lane, func(t *testing.T) {
+			var env []string
+			if lane == "grpc" {
+				env = append(env, "LLMGW_PLUGIN_LANE=grpc")
+			}
+			rateLimitIsExact(t, startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(`{ rpm = 60 }`)), env...))
+		})
+	}
+}
+
+func rateLimitIsExact(t *testing.T, g *gateway) {
 	var ok, limited int
 	for i := 0; i < 65; i++ {
 		r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "count me", "model": "gpt-4o-primary"}, nil)
