@@ -42,8 +42,10 @@ type leaseTable struct {
 	// release gives unused permits back to the stage.
 	release func(ctx context.Context, leases []*pb.ReleasedLease) error
 
-	mu      sync.Mutex
-	closed  bool
+	mu     sync.Mutex
+	closed bool
+	// closing: close is collecting the pending releases itself.
+	closing bool
 	byKey   map[string][]*lease
 	count   int
 	pending []*pb.ReleasedLease
@@ -187,8 +189,15 @@ func (t *leaseTable) queueLocked(l *lease) {
 	if l.left <= 0 {
 		return
 	}
-	t.pending = append(t.pending, &pb.ReleasedLease{Id: l.grant.Id, Unused: l.left})
+	rel := &pb.ReleasedLease{Id: l.grant.Id, Unused: l.left}
 	l.left = 0
+	if t.closed && !t.closing {
+		// A grant that arrived after close (its call was in flight): give
+		// it back on its own, best effort (the instance may be closing).
+		go t.send(context.Background(), []*pb.ReleasedLease{rel})
+		return
+	}
+	t.pending = append(t.pending, rel)
 	if t.closed || t.flushSet {
 		return
 	}
@@ -220,7 +229,7 @@ func (t *leaseTable) send(ctx context.Context, batch []*pb.ReleasedLease) {
 // be closed).
 func (t *leaseTable) close(ctx context.Context) {
 	t.mu.Lock()
-	t.closed = true
+	t.closed, t.closing = true, true
 	for _, ls := range t.byKey {
 		for _, l := range ls {
 			l.timer.Stop()
@@ -229,7 +238,7 @@ func (t *leaseTable) close(ctx context.Context) {
 	}
 	t.byKey, t.count = map[string][]*lease{}, 0
 	batch := t.pending
-	t.pending = nil
+	t.pending, t.closing = nil, false
 	t.mu.Unlock()
 	t.send(ctx, batch)
 	t.flushing.Wait()
