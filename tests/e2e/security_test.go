@@ -330,6 +330,11 @@ func TestRedisOutageFollowsPolicy(t *testing.T) {
 		r, _ := send(closed)
 		return r.status == 200
 	})
+	// Each gateway's limiter probes a dead Redis once per 250 ms: past one
+	// interval, the open gateway's next call is a probe that finds it back
+	// (the two gateways' probe times need not line up: the closed one's
+	// lease release met the outage first).
+	time.Sleep(300 * time.Millisecond)
 	for i := 0; i < 7; i++ {
 		r, _ := send(open)
 		codes = append(codes, r.status)
