@@ -65,19 +65,28 @@ func cpuTable(p func(string, ...any), setups []*SetupReport, conns int) {
 		if s.CPUPerAnswer == nil {
 			continue
 		}
-		var gw float64
 		var parts []string
 		for _, k := range slices.Sorted(maps.Keys(s.CPUPerAnswer)) {
-			if k == simName {
-				continue
+			if k != simName {
+				parts = append(parts, fmt.Sprintf("%s %.0f", k, s.CPUPerAnswer[k]))
 			}
-			gw += s.CPUPerAnswer[k]
-			parts = append(parts, fmt.Sprintf("%s %.0f", k, s.CPUPerAnswer[k]))
 		}
 		gateway := "—"
 		if len(parts) > 0 {
-			gateway = fmt.Sprintf("%.0f", gw)
+			gateway = fmt.Sprintf("%.0f", gatewayCPU(s.CPUPerAnswer))
 		}
 		p("| %s | %s | %s | %.0f |\n", s.Name, gateway, strings.Join(parts, ", "), s.CPUPerAnswer[simName])
 	}
+}
+
+// gatewayCPU is the gateway's share of a CPU-per-answer map: every process
+// but the simulator.
+func gatewayCPU(cpu map[string]float64) float64 {
+	var gw float64
+	for k, v := range cpu {
+		if k != simName {
+			gw += v
+		}
+	}
+	return gw
 }

@@ -51,6 +51,9 @@ type options struct {
 	// provider-openai binary (e.g. one built from main), the before of a
 	// provider or SDK change in the same interleaved run.
 	baselineProvider string
+	// noLease adds llmgw-full-nolease: llmgw-full with the rate limiter's
+	// quota leases off (every request calls the plugin, as before them).
+	noLease bool
 	// profile is a directory for CPU profiles of host and plugins, taken
 	// during the first round's many-connection run of each llmgw-full setup.
 	profile string
@@ -72,6 +75,7 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per setup before measuring")
 	fs.StringVar(&o.baselineProvider, "baseline-provider", "", "also measure llmgw-host-baseline: llmgw-host with this provider-openai binary (e.g. built from main) instead of bin/plugins/provider-openai")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
+	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
 	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups (first round, many connections) into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -185,11 +189,16 @@ func run(o options) error {
 	}
 	logf("MLflow: %s", rep.MLflow)
 	add("llmgw-full", func() (*Setup, error) {
-		return e.fullSetup("llmgw-full", "fast", o.profile != "", trackingURI, trackerNote)
+		return e.fullSetup("llmgw-full", "fast", true, o.profile != "", trackingURI, trackerNote)
 	})
 	if o.grpcLane {
 		add("llmgw-full-grpc", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-grpc", "grpc", o.profile != "", trackingURI, trackerNote)
+			return e.fullSetup("llmgw-full-grpc", "grpc", true, o.profile != "", trackingURI, trackerNote)
+		})
+	}
+	if o.noLease {
+		add("llmgw-full-nolease", func() (*Setup, error) {
+			return e.fullSetup("llmgw-full-nolease", "fast", false, o.profile != "", trackingURI, trackerNote)
 		})
 	}
 	if o.peers {
@@ -342,6 +351,9 @@ func progress(r *Run) string {
 		fmt.Fprintf(&b, "%.0f rps  p99 %.3f ms  n=%d", r.RPS(), d.P99, len(r.Lat))
 		if r.PeakRSS.TotalMB > 0 {
 			fmt.Fprintf(&b, "  rss %.0f MB", r.PeakRSS.TotalMB)
+		}
+		if cpu := cpuPerAnswer([]*Run{r}); cpu != nil {
+			fmt.Fprintf(&b, "  cpu %.0f µs/answer (gateway)", gatewayCPU(cpu))
 		}
 	case "ttfb":
 		c := append([]float64(nil), r.TTFB...)

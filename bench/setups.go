@@ -210,9 +210,9 @@ var fullPlugins = []string{"guard-injection", "ratelimit", "provider-openai", "t
 // ratelimit (limit raised) as parallel stages, provider-openai, and
 // tracker-mlflow sending to trackingURI. lane is "fast" (Go plugins on the
 // fast lane, the default) or "grpc" (LLMGW_PLUGIN_LANE=grpc: the request
-// path on gRPC, as before issue 21); profile gives every process a pprof
-// listener.
-func (e *env) fullSetup(name, lane string, profile bool, trackingURI, trackerNote string) (*Setup, error) {
+// path on gRPC, as before issue 21); lease false turns the rate limiter's
+// quota leases off; profile gives every process a pprof listener.
+func (e *env) fullSetup(name, lane string, lease, profile bool, trackingURI, trackerNote string) (*Setup, error) {
 	var missing []string
 	for _, p := range fullPlugins {
 		if _, err := os.Stat(e.bin("plugins/" + p)); err != nil {
@@ -266,7 +266,8 @@ pipeline "default" {
     timeout  = "250ms"
     parallel = true
     config = {
-      rpm = 100000000
+      rpm   = 100000000
+      lease = %t
     }
   }
 
@@ -278,7 +279,7 @@ pipeline "default" {
     }
   }
 }
-`, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), e.bin("plugins/tracker-mlflow"), trackingURI)
+`, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), e.bin("plugins/tracker-mlflow"), lease, trackingURI)
 	if profile {
 		// The provider's plugin block is providerHCL's: add its env there.
 		text = strings.Replace(text, fmt.Sprintf("path = %q", e.bin("plugins/provider-openai")),
@@ -292,7 +293,11 @@ pipeline "default" {
 	if profile {
 		s.Pprof = pprof
 	}
-	s.Note = "bin/llmgw (request path on the " + lane + " lane), guard-injection ‖ ratelimit (rpm 1e8), provider-openai, tracker-mlflow → " + trackerNote
+	leases := "quota leases on"
+	if !lease {
+		leases = "quota leases off"
+	}
+	s.Note = "bin/llmgw (request path on the " + lane + " lane), guard-injection ‖ ratelimit (rpm 1e8, " + leases + "), provider-openai, tracker-mlflow → " + trackerNote
 	return s, nil
 }
 

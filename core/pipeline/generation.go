@@ -74,6 +74,9 @@ type stageInst struct {
 	after    bool
 	// answers: the stage may answer requests itself (sdk.CapStageAnswer).
 	answers bool
+	// leases are the stage's quota leases; nil when it grants none
+	// (sdk.CapStageLease, lease.go).
+	leases *leaseTable
 }
 
 type providerInst struct {
@@ -291,7 +294,7 @@ func (b *builder) buildStages() error {
 			return err
 		}
 		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter),
-			answers: slices.Contains(inst.caps, sdk.CapStageAnswer)}
+			answers: slices.Contains(inst.caps, sdk.CapStageAnswer), leases: newLeaseTable(inst.caps, stageReleaser(inst))}
 		g.stages = append(g.stages, st)
 		g.hasAfter = g.hasAfter || st.after
 		if n := len(g.groups); n > 0 && st.parallel && g.groups[n-1][0].parallel {
@@ -485,6 +488,7 @@ func (g *Generation) drain(timeout time.Duration) (finished bool) {
 
 // release closes every instance of g and lets go of its processes.
 func (g *Generation) release(ctx context.Context) {
+	g.releaseLeases(ctx)
 	close := func(in instance) {
 		if in.proc != nil && in.id != "" {
 			in.proc.CloseInstance(ctx, in.id)

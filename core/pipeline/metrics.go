@@ -25,6 +25,7 @@ type Metrics struct {
 	attemptLatency *prometheus.HistogramVec
 	fallbacks      prometheus.Counter
 	stageErrors    *prometheus.CounterVec
+	leased         *prometheus.CounterVec
 	verdicts       *prometheus.CounterVec
 	tokens         *prometheus.CounterVec
 	cost           *prometheus.CounterVec
@@ -51,6 +52,8 @@ func NewMetrics() *Metrics {
 		attemptLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "llmgw_provider_duration_seconds", Help: "Latency of provider attempts.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 18)},
 			[]string{"provider"}),
 		fallbacks: prometheus.NewCounter(prometheus.CounterOpts{Name: "llmgw_fallbacks_total", Help: "Requests answered by a provider other than the first one tried."}),
+		leased: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_leased_total", Help: "Stage passes admitted from a quota lease, without a plugin call (llmgw_stage_duration_seconds counts every pass)."},
+			[]string{"stage"}),
 		stageErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_errors_total", Help: "Stage calls that failed (plugin down or timeout), by policy."},
 			[]string{"stage", "policy"}),
 		verdicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_verdicts_total", Help: "Stage refusals and detections by code and category."},
@@ -64,7 +67,7 @@ func NewMetrics() *Metrics {
 		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
 		categories: map[string]int64{},
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.inflight,
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -86,6 +89,9 @@ func (m *Metrics) requestStarted() {
 	m.total.Add(1)
 	m.inflight.Inc()
 }
+
+// stageLeased counts a stage pass served from a quota lease.
+func (m *Metrics) stageLeased(stage string) { m.leased.WithLabelValues(stage).Inc() }
 
 func (m *Metrics) stageError(stage string, failOpen bool) {
 	policy := "fail_closed"

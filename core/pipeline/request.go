@@ -300,14 +300,25 @@ type stageResult struct {
 	err   error
 	start time.Time
 	end   time.Time
+	// leased: admitted from a quota lease, without calling the stage.
+	leased bool
 }
 
-// callStage makes the stage's one RPC. A process that is restarting is
-// waited for (up to its restart wait); a call broken by a crash is retried
-// once on the restarted process.
+// callStage makes the stage's one RPC, unless a quota lease of the stage
+// admits the request. A process that is restarting is waited for (up to its
+// restart wait); a call broken by a crash is retried once on the restarted
+// process. wire is the group's request encoded once (stagewire.go).
 func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest, wire []byte) stageResult {
 	start := time.Now()
+	var leaseKey string
+	if s.leases != nil {
+		leaseKey = s.leases.key(sreq)
+		if resp, ok := s.leases.take(leaseKey, start); ok {
+			return stageResult{resp: resp, start: start, end: time.Now(), leased: true}
+		}
+	}
 	req := stageRequestFor(s.id, sreq, wire)
+	req.AcceptsLease = s.leases != nil
 	c, err := s.proc.Client(ctx)
 	var resp *pb.StageResponse
 	if err == nil {
@@ -323,6 +334,9 @@ func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.Stage
 				err = err2
 			}
 		}
+	}
+	if err == nil && s.leases != nil && resp.GetLease() != nil && resp.Action == pb.StageResponse_CONTINUE {
+		s.leases.add(leaseKey, resp.Lease, start)
 	}
 	return stageResult{resp: resp, err: err, start: start, end: time.Now()}
 }
@@ -357,6 +371,9 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 			Message: fmt.Sprintf("stage %q is unavailable", s.name)}
 	}
 	resp := r.resp
+	if r.leased {
+		m.stageLeased(s.name)
+	}
 	for k, v := range resp.ResponseHeaders {
 		tr.Headers[k] = v
 	}

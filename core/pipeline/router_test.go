@@ -234,7 +234,7 @@ type testRuntime struct {
 }
 
 // newTestRuntime loads hcl (providers, models) with plugin "fake" attached.
-func newTestRuntime(t *testing.T, hcl string) *testRuntime {
+func newTestRuntime(t testing.TB, hcl string) *testRuntime {
 	t.Helper()
 	s := newScript()
 	h := sdktest.Start(t, sdk.Plugin{Name: "fake", Version: "0.0.1", Provider: func(sdk.Config) (sdk.Provider, error) {

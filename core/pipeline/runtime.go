@@ -187,6 +187,10 @@ func changedKeys(a, b map[string]any) []string {
 // retire drains an old generation, then releases it.
 func (rt *Runtime) retire(g *Generation) {
 	defer rt.draining.Done()
+	// Its leases' permits go back at once: no new request reaches it.
+	lctx, lcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	g.releaseLeases(lctx)
+	lcancel()
 	if !g.drain(rt.drain) {
 		rt.logger.Warn("old pipeline generation still had requests at the drain deadline", "generation", g.ID, "inflight", g.inflight.Load())
 	}

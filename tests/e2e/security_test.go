@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -107,9 +108,22 @@ func TestGuardOnTheCourseExamples(t *testing.T) {
 	}
 }
 
+// TestRateLimitIsExact runs on both lanes (the fast lane, and gRPC as for
+// Python plugins or LLMGW_PLUGIN_LANE=grpc): quota leases ride on both.
 func TestRateLimitIsExact(t *testing.T) {
 	s := startSim(t)
-	g := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(`{ rpm = 60 }`)))
+	for _, lane := range []string{"fast", "grpc"} {
+		t.Run(lane, func(t *testing.T) {
+			var env []string
+			if lane == "grpc" {
+				env = append(env, "LLMGW_PLUGIN_LANE=grpc")
+			}
+			rateLimitIsExact(t, startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(`{ rpm = 60 }`)), env...))
+		})
+	}
+}
+
+func rateLimitIsExact(t *testing.T, g *gateway) {
 	var ok, limited int
 	for i := 0; i < 65; i++ {
 		r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "count me", "model": "gpt-4o-primary"}, nil)
@@ -117,6 +131,11 @@ func TestRateLimitIsExact(t *testing.T) {
 			if r.header.Get(h) == "" {
 				t.Fatalf("answer %d lacks %s", i, h)
 			}
+		}
+		// Whether the plugin or a quota lease admitted it, the client sees
+		// the same count.
+		if want := strconv.Itoa(max(0, 59-i)); r.header.Get("X-RateLimit-Remaining") != want || r.header.Get("X-RateLimit-Limit") != "60" {
+			t.Errorf("answer %d: X-RateLimit-Remaining %s, Limit %s; want %s, 60", i, r.header.Get("X-RateLimit-Remaining"), r.header.Get("X-RateLimit-Limit"), want)
 		}
 		switch r.status {
 		case 200:
@@ -145,11 +164,21 @@ func TestRateLimitIsExact(t *testing.T) {
 	if m.RateLimited != 5 {
 		t.Errorf("rate_limited_requests = %d", m.RateLimited)
 	}
-	if r := get(t, g.url()+"/metrics"); !strings.Contains(string(r.body), `llmgw_stage_verdicts_total{category="rate_limit",code="rate_limit_exceeded"} 5`) {
+	exp := string(get(t, g.url()+"/metrics").body)
+	if !strings.Contains(exp, `llmgw_stage_verdicts_total{category="rate_limit",code="rate_limit_exceeded"} 5`) {
 		t.Errorf("/metrics lacks the rate-limit verdicts")
+	}
+	// Quota leases: most of the 60 admitted requests needed no plugin call.
+	if leased := metricValue(t, exp, `llmgw_stage_leased_total{stage="ratelimit"}`); leased < 30 {
+		t.Errorf("%v of 65 requests admitted from a lease, want most of the 60 admitted", leased)
 	}
 }
 
+// TestRateLimitSharedAcrossReplicas: two gateways sharing one Redis, each
+// admitting from quota leases (the plugin's default): a concurrent burst never
+// gets more than the limit through, and over the whole test exactly the limit
+// is admitted — the permits a gateway's leases held and did not use went back
+// to Redis when the leases ended — with fewer plugin calls than requests.
 func TestRateLimitSharedAcrossReplicas(t *testing.T) {
 	redisAddr := startRedis(t)
 	s := startSim(t)
@@ -158,6 +187,12 @@ func TestRateLimitSharedAcrossReplicas(t *testing.T) {
 	b := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(cfg)))
 	var mu sync.Mutex
 	codes := map[int]int{}
+	send := func(gw *gateway) {
+		r := postJSON(t, gw.url()+"/generate", map[string]any{"prompt": "shared", "model": "gpt-4o-primary"}, nil)
+		mu.Lock()
+		codes[r.status]++
+		mu.Unlock()
+	}
 	var wg sync.WaitGroup
 	for i := 0; i < 100; i++ {
 		gw := a
@@ -165,18 +200,54 @@ func TestRateLimitSharedAcrossReplicas(t *testing.T) {
 			gw = b
 		}
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := postJSON(t, gw.url()+"/generate", map[string]any{"prompt": "shared", "model": "gpt-4o-primary"}, nil)
-			mu.Lock()
-			codes[r.status]++
-			mu.Unlock()
-		}()
+		go func() { defer wg.Done(); send(gw) }()
 	}
 	wg.Wait()
-	if codes[200] != 60 || codes[429] != 40 {
-		t.Errorf("two replicas sharing one Redis, limit 60: %v", codes)
+	if codes[200] > 60 || codes[200]+codes[429] != 100 {
+		t.Fatalf("a burst of 100 over two replicas sharing one Redis, limit 60: %v", codes)
 	}
+	// One-at-a-time requests alternating between the replicas, then again
+	// once every lease has ended (1 s) and given its unused permits back.
+	for round := 0; round < 2; round++ {
+		for i := 0; i < 30; i++ {
+			send([]*gateway{a, b}[i%2])
+		}
+		time.Sleep(1500 * time.Millisecond)
+	}
+	if codes[200] != 60 || codes[429] != 100 {
+		t.Errorf("160 requests over two replicas sharing one Redis, limit 60: %v, want exactly 60 admitted and 100 refused", codes)
+	}
+	var calls, passes float64
+	for _, gw := range []*gateway{a, b} {
+		m := string(get(t, gw.url()+"/metrics").body)
+		passes += metricValue(t, m, `llmgw_stage_duration_seconds_count{stage="ratelimit"}`)
+		calls += metricValue(t, m, `llmgw_stage_duration_seconds_count{stage="ratelimit"}`) - metricValue(t, m, `llmgw_stage_leased_total{stage="ratelimit"}`)
+		if errs := metricValue(t, m, `llmgw_stage_errors_total{policy="fail_open",stage="ratelimit"}`); errs > 0 {
+			// A call the gateway gave up on may have got a lease it never
+			// saw (its permits stay counted): the count below can be short.
+			t.Logf("%v rate-limit stage calls timed out", errs)
+		}
+	}
+	if passes != 160 || calls >= passes {
+		t.Errorf("rate-limit stage: %v passes, %v plugin calls; want 160 passes and fewer calls", passes, calls)
+	}
+	t.Logf("rate-limit plugin calls per request: %.2f", calls/passes)
+}
+
+// metricValue is the value of one series in a Prometheus text exposition
+// (0 when absent).
+func metricValue(t *testing.T, exposition, series string) float64 {
+	t.Helper()
+	for line := range strings.SplitSeq(exposition, "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				t.Fatalf("%s: %v", series, err)
+			}
+			return f
+		}
+	}
+	return 0
 }
 
 func startRedis(t testing.TB) string {
@@ -242,6 +313,9 @@ func TestRedisOutageFollowsPolicy(t *testing.T) {
 		t.Fatalf("before the outage: %d %s", r.status, r.body)
 	}
 	redis.stop(5 * time.Second)
+	// The closed gateway's quota lease (granted and counted in Redis before
+	// the outage) admits for up to its 1 s; the policy applies after it.
+	time.Sleep(1100 * time.Millisecond)
 	for i := 0; i < 8; i++ {
 		if r, d := send(open); r.status != 200 || d > time.Second {
 			t.Fatalf("fail_open during the outage: %d after %v: %s", r.status, d, r.body)
@@ -256,6 +330,11 @@ func TestRedisOutageFollowsPolicy(t *testing.T) {
 		r, _ := send(closed)
 		return r.status == 200
 	})
+	// Each gateway's limiter probes a dead Redis once per 250 ms: past one
+	// interval, the open gateway's next call is a probe that finds it back
+	// (the two gateways' probe times need not line up: the closed one's
+	// lease release met the outage first).
+	time.Sleep(300 * time.Millisecond)
 	for i := 0; i < 7; i++ {
 		r, _ := send(open)
 		codes = append(codes, r.status)

@@ -67,6 +67,17 @@ type Backend interface {
 	// unit in each Requests check. results must have len(checks) elements;
 	// it is filled in. It returns whether the request is admitted.
 	Allow(ctx context.Context, checks []Check, results []Result) (bool, error)
+	// Grant is Allow that, when the request is admitted and every check
+	// counts requests, also records up to want more requests in every check
+	// — never more than half of what any check has left — as of ttl from
+	// now, so they stay in the window for a full window after the last
+	// moment they may be used. The caller hands them out itself (a quota
+	// lease) and gives back what it did not use with Release. The results'
+	// Used include the lease.
+	Grant(ctx context.Context, checks []Check, results []Result, want int64, ttl time.Duration) (bool, Lease, error)
+	// Release removes unused of a lease's permits from every check (keys
+	// already gone are skipped).
+	Release(ctx context.Context, checks []Check, lease Lease, unused int64) error
 	// Charge records amount units in every check (used for Tokens checks).
 	Charge(ctx context.Context, checks []Check, amount int64) error
 	// Close releases the backend's resources.
@@ -76,3 +87,18 @@ type Backend interface {
 // ErrUnavailable is wrapped by every error of a backend that could not be
 // reached (a Redis outage). Memory never returns it.
 var ErrUnavailable = errors.New("rate-limit backend unavailable")
+
+// Lease is what Grant recorded beyond the admitted request.
+type Lease struct {
+	// Permits is the number of requests recorded for the caller to admit
+	// (0: no lease).
+	Permits int64
+	// Ref identifies the lease's records to Release (backend-specific,
+	// printable ASCII without spaces).
+	Ref string
+}
+
+// leaseShare caps a lease at half of what a check has left after the
+// admitted request, so one replica's lease never takes the whole rest of a
+// window from the others.
+func leaseShare(limit, used int64) int64 { return max(0, (limit-used)/2) }

@@ -3,6 +3,8 @@ package limiter
 import (
 	"context"
 	"hash/maphash"
+	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -125,7 +127,15 @@ func (m *Memory) unlock(idx []int) {
 }
 
 // Allow implements Backend.
-func (m *Memory) Allow(_ context.Context, checks []Check, results []Result) (bool, error) {
+func (m *Memory) Allow(ctx context.Context, checks []Check, results []Result) (bool, error) {
+	ok, _, err := m.Grant(ctx, checks, results, 0, 0)
+	return ok, err
+}
+
+// Grant implements Backend. A lease's permits are recorded at now+ttl; the
+// log stays sorted (they are inserted among the other leases' future
+// entries).
+func (m *Memory) Grant(_ context.Context, checks []Check, results []Result, want int64, ttl time.Duration) (bool, Lease, error) {
 	var buf [8]int
 	idx := m.lock(checks, buf[:0])
 	defer m.unlock(idx)
@@ -149,18 +159,55 @@ func (m *Memory) Allow(_ context.Context, checks []Check, results []Result) (boo
 		}
 		results[i] = r
 	}
+	var lease Lease
+	if allowed && want > 0 {
+		lease.Permits = want
+		for i, c := range checks {
+			if c.Kind != Requests {
+				lease.Permits = 0
+				break
+			}
+			lease.Permits = min(lease.Permits, leaseShare(c.Limit, results[i].Used+1))
+		}
+	}
+	at := now + int64(ttl)
+	if lease.Permits > 0 {
+		lease.Ref = strconv.FormatInt(at, 10)
+	}
 	for i, c := range checks {
 		sh := &m.shards[idx[i]]
 		if allowed && c.Kind == Requests {
 			e := sh.getOrCreate(m, c.Key, int64(c.Window), false)
-			e.log.push(now, 1, int64(c.Window))
+			// insert, not push: other leases' entries may lie ahead of now.
+			e.log.insert(now)
+			for range lease.Permits {
+				e.log.insert(at)
+			}
 			results[i].Used = e.log.sum
 		}
 		if e := sh.m[c.Key]; e != nil && e.log.n > 0 {
 			results[i].ResetAfter = time.Duration(e.log.oldest() + int64(c.Window) - now)
 		}
 	}
-	return allowed, nil
+	return allowed, lease, nil
+}
+
+// Release implements Backend: it removes unused entries at the lease's time
+// from every request log.
+func (m *Memory) Release(_ context.Context, checks []Check, lease Lease, unused int64) error {
+	at, err := strconv.ParseInt(lease.Ref, 10, 64)
+	if err != nil || unused <= 0 {
+		return nil
+	}
+	var buf [8]int
+	idx := m.lock(checks, buf[:0])
+	defer m.unlock(idx)
+	for i, c := range checks {
+		if e := m.shards[idx[i]].m[c.Key]; e != nil && c.Kind == Requests {
+			e.log.remove(at, unused)
+		}
+	}
+	return nil
 }
 
 // Charge implements Backend.
@@ -374,6 +421,45 @@ func (l *eventLog) push(t, amount, window int64) {
 	}
 	l.n++
 	l.sum += amount
+}
+
+// insert adds one unweighted event at t, keeping the log sorted: events
+// later than t (other leases' future entries) move up by one.
+func (l *eventLog) insert(t int64) {
+	if l.n == len(l.t) {
+		l.grow()
+	}
+	i := l.n
+	for ; i > 0 && l.t[l.at(i-1)] > t; i-- {
+		l.t[l.at(i)] = l.t[l.at(i-1)]
+	}
+	l.t[l.at(i)] = t
+	l.n++
+	l.sum++
+}
+
+// remove drops up to count unweighted events at exactly t (a lease's unused
+// permits; events at one time are interchangeable). The log is sorted, so
+// they are found by binary search and only the events after them (other
+// leases' future entries: few) move.
+func (l *eventLog) remove(t, count int64) {
+	hi := sort.Search(l.n, func(i int) bool { return l.t[l.at(i)] > t })
+	lo := hi
+	for lo > 0 && int64(hi-lo) < count && l.t[l.at(lo-1)] == t {
+		lo--
+	}
+	c := hi - lo
+	if c == 0 {
+		return
+	}
+	for i := hi; i < l.n; i++ {
+		l.t[l.at(i-c)] = l.t[l.at(i)]
+	}
+	l.n -= c
+	l.sum -= int64(c)
+	if l.n == 0 {
+		l.start, l.sum = 0, 0
+	}
 }
 
 func (l *eventLog) grow() {

@@ -345,3 +345,26 @@ func BenchmarkManyKeys(b *testing.B) {
 		b.ReportMetric(heap/float64(keys), "B/key")
 	}
 }
+
+// TestEventLogInsertRemove: lease entries inserted among future ones keep
+// the log sorted, and remove takes only entries at the given time.
+func TestEventLogInsertRemove(t *testing.T) {
+	var l eventLog
+	for _, v := range []int64{1, 2, 3, 10, 10, 20} {
+		l.push(v, 1, 100)
+	}
+	l.trim(1) // start the ring past index 0
+	l.insert(15)
+	l.insert(5)
+	l.insert(15)
+	l.remove(10, 1)
+	l.remove(15, 5)
+	l.remove(7, 1)
+	var got []int64
+	for i := 0; i < l.n; i++ {
+		got = append(got, l.t[l.at(i)])
+	}
+	if fmt.Sprint(got) != "[2 3 5 10 20]" || l.sum != 5 {
+		t.Fatalf("log %v sum %d, want [2 3 5 10 20] sum 5", got, l.sum)
+	}
+}

@@ -120,8 +120,9 @@ func (r *Redis) Ping(ctx context.Context) error {
 // allowScript checks every key and, when all allow, records the request in
 // the request-count keys. KEYS come in pairs (sorted set, token-sum key);
 // ARGV[1] is a unique member suffix, then per key: limit, window (µs), kind
-// (0 requests, 1 tokens). It answers {allowed, then per key: used,
-// reset_us, retry_us}.
+// (0 requests, 1 tokens), then the lease wanted and its ttl (µs). It answers
+// {allowed, granted, then per key: used, reset_us, retry_us}. A lease's
+// permits are members "L:<suffix>:<j>" scored now+ttl.
 var allowScript = redis.NewScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -192,14 +193,36 @@ for i = 1, n do
   end
 end
 
-local out = {allowed}
+local granted = 0
+local want = tonumber(ARGV[3*n+2]) or 0
+local ttl = tonumber(ARGV[3*n+3]) or 0
+if allowed == 1 and want > 0 then
+  granted = want
+  for i = 1, n do
+    if ARGV[3*i+1] ~= '0' then granted = 0 break end
+    local share = math.floor((tonumber(ARGV[3*i-1]) - used[i] - 1) / 2)
+    if share < granted then granted = share end
+  end
+  if granted < 0 then granted = 0 end
+end
+local at = string.format('%.0f', now + ttl)
+
+local out = {allowed, granted}
 for i = 1, n do
   local z = KEYS[2*i-1]
   local window = tonumber(ARGV[3*i])
   if allowed == 1 and ARGV[3*i+1] == '0' then
     redis.call('ZADD', z, nows, nows .. ':' .. ARGV[1])
-    redis.call('PEXPIRE', z, math.ceil(window / 1000) + 1000)
-    used[i] = used[i] + 1
+    if granted > 0 then
+      local zargs = {}
+      for j = 1, granted do
+        zargs[2*j-1] = at
+        zargs[2*j] = 'L:' .. ARGV[1] .. ':' .. j
+      end
+      redis.call('ZADD', z, unpack(zargs))
+    end
+    redis.call('PEXPIRE', z, math.ceil((window + ttl) / 1000) + 1000)
+    used[i] = used[i] + 1 + granted
   end
   local reset = 0
   local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
@@ -209,6 +232,20 @@ for i = 1, n do
   out[#out+1] = retry[i]
 end
 return out
+`)
+
+// releaseScript removes ARGV[2] of the lease ARGV[1]'s permits from every
+// request log (KEYS in pairs as for allowScript; token keys are skipped by
+// the caller).
+var releaseScript = redis.NewScript(`
+local members = {}
+for j = 1, tonumber(ARGV[2]) do
+  members[j] = 'L:' .. ARGV[1] .. ':' .. j
+end
+for i = 1, #KEYS / 2 do
+  redis.call('ZREM', KEYS[2*i-1], unpack(members))
+end
+return 1
 `)
 
 // chargeScript records ARGV[2] tokens in every token log. KEYS come in pairs
@@ -258,11 +295,19 @@ func (r *Redis) member() string {
 
 // Allow implements Backend.
 func (r *Redis) Allow(ctx context.Context, checks []Check, results []Result) (bool, error) {
+	ok, _, err := r.Grant(ctx, checks, results, 0, 0)
+	return ok, err
+}
+
+// Grant implements Backend. The lease's permits are scored by Redis's clock
+// plus ttl, so replicas' clocks do not matter here either.
+func (r *Redis) Grant(ctx context.Context, checks []Check, results []Result, want int64, ttl time.Duration) (bool, Lease, error) {
 	if err := r.admit(); err != nil {
-		return false, err
+		return false, Lease{}, err
 	}
-	args := make([]any, 0, 1+3*len(checks))
-	args = append(args, r.member())
+	member := r.member()
+	args := make([]any, 0, 3+3*len(checks))
+	args = append(args, member)
 	for _, c := range checks {
 		kind := "0"
 		if c.Kind == Tokens {
@@ -270,26 +315,52 @@ func (r *Redis) Allow(ctx context.Context, checks []Check, results []Result) (bo
 		}
 		args = append(args, c.Limit, c.Window.Microseconds(), kind)
 	}
+	args = append(args, want, ttl.Microseconds())
 	out, err := r.run(ctx, allowScript, r.keys(checks), args)
 	if err != nil {
-		return false, err
+		return false, Lease{}, err
 	}
 	vals, ok := out.([]any)
-	if !ok || len(vals) != 1+3*len(checks) {
-		return false, fmt.Errorf("%w: unexpected script answer", ErrUnavailable)
+	if !ok || len(vals) != 2+3*len(checks) {
+		return false, Lease{}, fmt.Errorf("%w: unexpected script answer", ErrUnavailable)
 	}
 	allowed := toInt(vals[0]) == 1
+	var lease Lease
+	if n := toInt(vals[1]); n > 0 {
+		lease = Lease{Permits: n, Ref: member}
+	}
 	for i := range checks {
-		used := toInt(vals[1+3*i])
-		retry := time.Duration(toInt(vals[3+3*i])) * time.Microsecond
+		used := toInt(vals[2+3*i])
+		retry := time.Duration(toInt(vals[4+3*i])) * time.Microsecond
 		results[i] = Result{
 			Allowed:    retry <= 0,
 			Used:       used,
-			ResetAfter: time.Duration(toInt(vals[2+3*i])) * time.Microsecond,
+			ResetAfter: time.Duration(toInt(vals[3+3*i])) * time.Microsecond,
 			RetryAfter: retry,
 		}
 	}
-	return allowed, nil
+	return allowed, lease, nil
+}
+
+// Release implements Backend.
+func (r *Redis) Release(ctx context.Context, checks []Check, lease Lease, unused int64) error {
+	if unused <= 0 || lease.Ref == "" {
+		return nil
+	}
+	var reqs []Check
+	for _, c := range checks {
+		if c.Kind == Requests {
+			reqs = append(reqs, c)
+		}
+	}
+	if len(reqs) == 0 {
+		return nil
+	}
+	if err := r.admit(); err != nil {
+		return err
+	}
+	_, err := r.run(ctx, releaseScript, r.keys(reqs), []any{lease.Ref, unused})
+	return err
 }
 
 // Charge implements Backend.

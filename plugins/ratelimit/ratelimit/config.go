@@ -26,6 +26,10 @@ type config struct {
 	MaxKeys        number        `json:"max_keys"`
 	RPM            number        `json:"rpm"`
 	Rules          []ruleConfig  `json:"rules"`
+	Lease          *bool         `json:"lease"`
+	LeasePercent   number        `json:"lease_percent"`
+	LeaseMax       number        `json:"lease_max"`
+	LeaseTTL       *sdk.Duration `json:"lease_ttl"`
 }
 
 type ruleConfig struct {
@@ -114,6 +118,11 @@ type settings struct {
 	ipv6Prefix   int
 	maxKeys      int
 	rules        []rule
+	// lease: grant the host quota leases (README, "Quota leases").
+	lease        bool
+	leasePercent int64
+	leaseMax     int64
+	leaseTTL     time.Duration
 }
 
 var ruleName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
@@ -171,6 +180,20 @@ func parseConfig(c sdk.Config) (*settings, error) {
 		return nil, err
 	}
 	s.maxKeys = int(mk)
+	s.lease = cfg.Lease == nil || *cfg.Lease
+	if s.leasePercent, err = cfg.LeasePercent.get("lease_percent", 10, 1, 50); err != nil {
+		return nil, err
+	}
+	if s.leaseMax, err = cfg.LeaseMax.get("lease_max", 100, 1, 1000); err != nil {
+		return nil, err
+	}
+	s.leaseTTL = time.Second
+	if cfg.LeaseTTL != nil {
+		s.leaseTTL = cfg.LeaseTTL.D()
+		if s.leaseTTL < time.Millisecond || s.leaseTTL > 5*time.Second {
+			return nil, sdk.ConfigError(`field "lease_ttl": must be between 1ms and 5s`)
+		}
+	}
 	rpm, err := cfg.RPM.get("rpm", 60, 1, maxLimit)
 	if err != nil {
 		return nil, err

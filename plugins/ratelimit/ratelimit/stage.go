@@ -61,7 +61,9 @@ type Stage struct {
 	closeBackend func() error
 	logger       hclog.Logger
 	hasTokens    bool
-	info         map[string]string
+	// leasing: the stage grants quota leases (lease.go).
+	leasing bool
+	info    map[string]string
 }
 
 // New builds a stage from its config; it is the plugin's Stage factory.
@@ -81,6 +83,11 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 	for _, r := range cfg.rules {
 		s.hasTokens = s.hasTokens || r.kind == limiter.Tokens
 	}
+	s.leasing = s.leaseKeys() != nil
+	lease := "off"
+	if s.leasing {
+		lease = fmt.Sprintf("%d%% of the limit, at most %d permits, %s", cfg.leasePercent, cfg.leaseMax, cfg.leaseTTL)
+	}
 	policy := "fail_open"
 	if cfg.failClosed {
 		policy = "fail_closed"
@@ -88,6 +95,7 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 	s.info = map[string]string{
 		"algorithm": "sliding-log (exact: at most N in any rolling window)",
 		"rules":     s.describeRules(),
+		"lease":     lease,
 	}
 	if len(cfg.trusted) > 0 {
 		ps := make([]string, len(cfg.trusted))
@@ -174,7 +182,8 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 		// Its tokens are known before the call: refuse what would go over.
 		checks = limiter.WithExpected(checks, sdk.EstimateEmbeddingTokens(e))
 	}
-	allowed, err := s.backend.Allow(ctx, checks, results)
+	want, ttl := s.leaseWant(req, rules)
+	allowed, lease, err := s.backend.Grant(ctx, checks, results, want, ttl)
 	if err != nil {
 		return s.unavailable(err), nil
 	}
@@ -188,6 +197,16 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 		}
 	}
 	resp := sdk.Continue()
+	if lease.Permits > 0 {
+		if ctx.Err() != nil {
+			// The host gave up on this call (its stage timeout) and will
+			// never see the lease: give the permits back now.
+			_ = s.backend.Release(context.WithoutCancel(ctx), checks, lease, lease.Permits)
+		} else {
+			leaseResponse(resp, lease, ttl, checks, rules[best], results[best])
+			return resp, nil
+		}
+	}
 	remaining := max(0, rules[best].limit-results[best].Used)
 	resp.ResponseHeaders = headers(rules[best].limitStr, remaining, ceilSeconds(results[best].ResetAfter))
 	return resp, nil
@@ -265,12 +284,14 @@ func ceilSeconds(d time.Duration) int64 {
 }
 
 // Capabilities implements sdk.CapabilityReporter: only an instance with
-// token rules needs the host to call After, so the others save that call.
+// token rules needs the host to call After, so the others save that call;
+// an instance without them may grant quota leases, keyed by its rules' key
+// fields.
 func (s *Stage) Capabilities() []string {
 	if s.hasTokens {
 		return []string{sdk.CapStageAfter}
 	}
-	return nil
+	return s.leaseKeys()
 }
 
 // After implements sdk.StageAfter: it charges the response's total tokens to

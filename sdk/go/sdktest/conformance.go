@@ -272,6 +272,9 @@ func (r *runner) kind(ctx context.Context, kind string, desc *pb.DescribeRespons
 				return nil
 			})
 		}
+		if slices.Contains(desc.Capabilities, sdk.CapStageLease) {
+			r.leases(ctx, prefix, id)
+		}
 	case sdk.KindProvider:
 		r.concurrently(ctx, prefix+"Complete answers within its timeout under concurrency", r.o.ProviderTimeout, func(cctx context.Context, i int) error {
 			return r.complete(cctx, id, i, nil)
@@ -432,6 +435,40 @@ func (r *runner) process(ctx context.Context, id string, i int) error {
 		return sdk.ValidateRejection(resp.Reject)
 	}
 	return nil
+}
+
+// leases checks a stage declaring stage.lease: what it grants a host that
+// accepts leases is well formed, and Release takes it back (and accepts an
+// id it does not know).
+func (r *runner) leases(ctx context.Context, prefix, id string) {
+	name := prefix + "leases granted are well formed and Release takes them back"
+	var rel []*pb.ReleasedLease
+	for i := range 3 {
+		cctx, cancel := context.WithTimeout(ctx, r.o.StageTimeout)
+		resp, err := r.c.Stage.Process(cctx, &pb.StageRequest{InstanceId: id, RequestId: fmt.Sprintf("conformance-lease-%d", i), Route: "generate",
+			Request: benignRequest("conformance-model"), ClientIp: "127.0.0.1", AcceptsLease: true})
+		cancel()
+		if err != nil {
+			r.fail(name, "Process: %s", statusText(err))
+			return
+		}
+		if g := resp.GetLease(); g != nil {
+			if resp.Action != pb.StageResponse_CONTINUE || g.Id == "" || g.Permits < 1 || g.TtlMs < 1 {
+				r.fail(name, "a lease needs a CONTINUE, an id, permits ≥ 1 and ttl_ms ≥ 1: %v", g)
+				return
+			}
+			rel = append(rel, &pb.ReleasedLease{Id: g.Id, Unused: g.Permits})
+		}
+	}
+	rel = append(rel, &pb.ReleasedLease{Id: "conformance-unknown-lease", Unused: 1})
+	cctx, cancel := context.WithTimeout(ctx, r.o.StageTimeout)
+	_, err := r.c.Stage.Release(cctx, &pb.LeaseRelease{InstanceId: id, Leases: rel})
+	cancel()
+	if err != nil {
+		r.fail(name, "Release: %s", statusText(err))
+		return
+	}
+	r.pass(name, fmt.Sprintf("%d granted and released", len(rel)-1))
 }
 
 func classified(pe *pb.ProviderError) error {

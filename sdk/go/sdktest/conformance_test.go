@@ -101,6 +101,13 @@ func TestConformanceCatchesBrokenPlugins(t *testing.T) {
 			want:   "version is empty",
 		},
 		{
+			name: "empty lease",
+			plugin: sdk.Plugin{Name: "badlease", Version: "1", Capabilities: []string{sdk.CapStageLease}, Stage: func(c sdk.Config) (sdk.Stage, error) {
+				return badLeaser{}, c.Decode(&struct{}{})
+			}},
+			want: "permits ≥ 1",
+		},
+		{
 			name: "unclassified provider error",
 			plugin: sdk.Plugin{Name: "unclassified", Version: "1", Provider: func(c sdk.Config) (sdk.Provider, error) {
 				return badProvider{}, c.Decode(&struct{}{})
@@ -119,6 +126,15 @@ func TestConformanceCatchesBrokenPlugins(t *testing.T) {
 			}
 		})
 	}
+}
+
+// badLeaser grants leases without permits.
+type badLeaser struct{}
+
+func (badLeaser) Process(context.Context, *sdk.StageRequest) (*sdk.StageResponse, error) {
+	resp := sdk.Continue()
+	resp.Lease = &sdk.StageLease{Id: "l", TtlMs: 1000}
+	return resp, nil
 }
 
 type badProvider struct{}

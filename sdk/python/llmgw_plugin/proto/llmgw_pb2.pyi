@@ -290,7 +290,7 @@ class Usage(_message.Message):
     def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., total_tokens: _Optional[int] = ..., cached_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ..., cache_creation_tokens: _Optional[int] = ...) -> None: ...
 
 class StageRequest(_message.Message):
-    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers", "max_cost_nanos", "cost_known", "embeddings", "annotations")
+    __slots__ = ("instance_id", "request_id", "route", "request", "client_ip", "api_key_hash", "headers", "max_cost_nanos", "cost_known", "embeddings", "annotations", "accepts_lease")
     class HeadersEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -316,6 +316,7 @@ class StageRequest(_message.Message):
     COST_KNOWN_FIELD_NUMBER: _ClassVar[int]
     EMBEDDINGS_FIELD_NUMBER: _ClassVar[int]
     ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    ACCEPTS_LEASE_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     request_id: str
     route: str
@@ -327,10 +328,11 @@ class StageRequest(_message.Message):
     cost_known: bool
     embeddings: EmbeddingsRequest
     annotations: _containers.ScalarMap[str, str]
-    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., max_cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    accepts_lease: bool
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., max_cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., accepts_lease: _Optional[bool] = ...) -> None: ...
 
 class StageResponse(_message.Message):
-    __slots__ = ("action", "reject", "response_headers", "annotations", "mutated", "category", "answer")
+    __slots__ = ("action", "reject", "response_headers", "annotations", "mutated", "category", "answer", "lease")
     class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = ()
         CONTINUE: _ClassVar[StageResponse.Action]
@@ -360,6 +362,7 @@ class StageResponse(_message.Message):
     MUTATED_FIELD_NUMBER: _ClassVar[int]
     CATEGORY_FIELD_NUMBER: _ClassVar[int]
     ANSWER_FIELD_NUMBER: _ClassVar[int]
+    LEASE_FIELD_NUMBER: _ClassVar[int]
     action: StageResponse.Action
     reject: Rejection
     response_headers: _containers.ScalarMap[str, str]
@@ -367,7 +370,64 @@ class StageResponse(_message.Message):
     mutated: ChatRequest
     category: str
     answer: StageAnswer
-    def __init__(self, action: _Optional[_Union[StageResponse.Action, str]] = ..., reject: _Optional[_Union[Rejection, _Mapping]] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., mutated: _Optional[_Union[ChatRequest, _Mapping]] = ..., category: _Optional[str] = ..., answer: _Optional[_Union[StageAnswer, _Mapping]] = ...) -> None: ...
+    lease: StageLease
+    def __init__(self, action: _Optional[_Union[StageResponse.Action, str]] = ..., reject: _Optional[_Union[Rejection, _Mapping]] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., annotations: _Optional[_Mapping[str, str]] = ..., mutated: _Optional[_Union[ChatRequest, _Mapping]] = ..., category: _Optional[str] = ..., answer: _Optional[_Union[StageAnswer, _Mapping]] = ..., lease: _Optional[_Union[StageLease, _Mapping]] = ...) -> None: ...
+
+class StageLease(_message.Message):
+    __slots__ = ("id", "permits", "ttl_ms", "response_headers", "remaining_header", "remaining_base", "reset_header", "reset_ms", "annotations")
+    class ResponseHeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    class AnnotationsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    ID_FIELD_NUMBER: _ClassVar[int]
+    PERMITS_FIELD_NUMBER: _ClassVar[int]
+    TTL_MS_FIELD_NUMBER: _ClassVar[int]
+    RESPONSE_HEADERS_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_HEADER_FIELD_NUMBER: _ClassVar[int]
+    REMAINING_BASE_FIELD_NUMBER: _ClassVar[int]
+    RESET_HEADER_FIELD_NUMBER: _ClassVar[int]
+    RESET_MS_FIELD_NUMBER: _ClassVar[int]
+    ANNOTATIONS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    permits: int
+    ttl_ms: int
+    response_headers: _containers.ScalarMap[str, str]
+    remaining_header: str
+    remaining_base: int
+    reset_header: str
+    reset_ms: int
+    annotations: _containers.ScalarMap[str, str]
+    def __init__(self, id: _Optional[str] = ..., permits: _Optional[int] = ..., ttl_ms: _Optional[int] = ..., response_headers: _Optional[_Mapping[str, str]] = ..., remaining_header: _Optional[str] = ..., remaining_base: _Optional[int] = ..., reset_header: _Optional[str] = ..., reset_ms: _Optional[int] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class LeaseRelease(_message.Message):
+    __slots__ = ("instance_id", "leases")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    LEASES_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    leases: _containers.RepeatedCompositeFieldContainer[ReleasedLease]
+    def __init__(self, instance_id: _Optional[str] = ..., leases: _Optional[_Iterable[_Union[ReleasedLease, _Mapping]]] = ...) -> None: ...
+
+class ReleasedLease(_message.Message):
+    __slots__ = ("id", "unused")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    UNUSED_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    unused: int
+    def __init__(self, id: _Optional[str] = ..., unused: _Optional[int] = ...) -> None: ...
+
+class LeaseReleaseResponse(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
 
 class StageAnswer(_message.Message):
     __slots__ = ("chat", "embeddings", "saved_cost_nanos", "saved_cost_known")

@@ -216,6 +216,11 @@ class StageStub:
                 request_serializer=llmgw_dot_v1_dot_llmgw__pb2.AdminRequest.SerializeToString,
                 response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.AdminResponse.FromString,
                 _registered_method=True)
+        self.Release = channel.unary_unary(
+                '/llmgw.v1.Stage/Release',
+                request_serializer=llmgw_dot_v1_dot_llmgw__pb2.LeaseRelease.SerializeToString,
+                response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.LeaseReleaseResponse.FromString,
+                _registered_method=True)
 
 
 class StageServicer:
@@ -245,6 +250,16 @@ class StageServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def Release(self, request, context):
+        """Release returns the unused permits of leases (StageResponse.lease) to
+        the stage: the host calls it when a lease ends with permits left (it
+        expired, or the pipeline was reloaded or stopped). Only for plugins that
+        declare the capability "stage.lease".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StageServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -262,6 +277,11 @@ def add_StageServicer_to_server(servicer, server):
                     servicer.Admin,
                     request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.AdminRequest.FromString,
                     response_serializer=llmgw_dot_v1_dot_llmgw__pb2.AdminResponse.SerializeToString,
+            ),
+            'Release': grpc.unary_unary_rpc_method_handler(
+                    servicer.Release,
+                    request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.LeaseRelease.FromString,
+                    response_serializer=llmgw_dot_v1_dot_llmgw__pb2.LeaseReleaseResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -346,6 +366,33 @@ class Stage:
             '/llmgw.v1.Stage/Admin',
             llmgw_dot_v1_dot_llmgw__pb2.AdminRequest.SerializeToString,
             llmgw_dot_v1_dot_llmgw__pb2.AdminResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Release(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/llmgw.v1.Stage/Release',
+            llmgw_dot_v1_dot_llmgw__pb2.LeaseRelease.SerializeToString,
+            llmgw_dot_v1_dot_llmgw__pb2.LeaseReleaseResponse.FromString,
             options,
             channel_credentials,
             insecure,

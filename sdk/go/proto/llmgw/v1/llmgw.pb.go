@@ -1585,7 +1585,12 @@ type StageRequest struct {
 	Embeddings *EmbeddingsRequest `protobuf:"bytes,10,opt,name=embeddings,proto3" json:"embeddings,omitempty"`
 	// What the stages before this one annotated (e.g. "key.id" from the
 	// virtual-keys stage), so a later stage can key on it.
-	Annotations   map[string]string `protobuf:"bytes,11,rep,name=annotations,proto3" json:"annotations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Annotations map[string]string `protobuf:"bytes,11,rep,name=annotations,proto3" json:"annotations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// The host serves leases for this stage (StageResponse.lease): set only
+	// for stages that declare "stage.lease" with key fields the host knows. A
+	// stage grants no lease to a host that did not set it (the permits would
+	// be counted and never used).
+	AcceptsLease  bool `protobuf:"varint,90,opt,name=accepts_lease,json=acceptsLease,proto3" json:"accepts_lease,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1697,6 +1702,13 @@ func (x *StageRequest) GetAnnotations() map[string]string {
 	return nil
 }
 
+func (x *StageRequest) GetAcceptsLease() bool {
+	if x != nil {
+		return x.AcceptsLease
+	}
+	return false
+}
+
 type StageResponse struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Action StageResponse_Action   `protobuf:"varint,1,opt,name=action,proto3,enum=llmgw.v1.StageResponse_Action" json:"action,omitempty"`
@@ -1712,7 +1724,11 @@ type StageResponse struct {
 	// (e.g. a monitor-mode detection). Empty when nothing was seen.
 	Category string `protobuf:"bytes,6,opt,name=category,proto3" json:"category,omitempty"`
 	// Set when action is ANSWER.
-	Answer        *StageAnswer `protobuf:"bytes,7,opt,name=answer,proto3" json:"answer,omitempty"`
+	Answer *StageAnswer `protobuf:"bytes,7,opt,name=answer,proto3" json:"answer,omitempty"`
+	// A lease granted with a CONTINUE (only by stages that declare
+	// "stage.lease"): the host may admit this many more requests with the same
+	// values of the declared key fields without calling the stage.
+	Lease         *StageLease `protobuf:"bytes,90,opt,name=lease,proto3" json:"lease,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1796,6 +1812,278 @@ func (x *StageResponse) GetAnswer() *StageAnswer {
 	return nil
 }
 
+func (x *StageResponse) GetLease() *StageLease {
+	if x != nil {
+		return x.Lease
+	}
+	return nil
+}
+
+// StageLease lets the host admit a few more requests itself. The stage has
+// already counted every permit (so its limit holds however the host spends
+// them); the host gives back what it did not use with Stage.Release.
+type StageLease struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Opaque; the host hands it back in LeaseRelease.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// How many more requests the host may admit (≥ 1).
+	Permits int64 `protobuf:"varint,2,opt,name=permits,proto3" json:"permits,omitempty"`
+	// The lease is valid for ttl_ms from when the host SENT the call that got
+	// it (so the host never uses it later than the stage allowed, whatever
+	// the two clocks say).
+	TtlMs int64 `protobuf:"varint,3,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"`
+	// Headers set on every request admitted from the lease.
+	ResponseHeaders map[string]string `protobuf:"bytes,4,rep,name=response_headers,json=responseHeaders,proto3" json:"response_headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// When set, this header is set on each admitted request to
+	// remaining_base + the permits left in the lease after that request.
+	RemainingHeader string `protobuf:"bytes,5,opt,name=remaining_header,json=remainingHeader,proto3" json:"remaining_header,omitempty"`
+	RemainingBase   int64  `protobuf:"varint,6,opt,name=remaining_base,json=remainingBase,proto3" json:"remaining_base,omitempty"`
+	// When set, this header is set to the whole seconds (rounded up, ≥ 0)
+	// until reset_ms after the call was sent.
+	ResetHeader string `protobuf:"bytes,7,opt,name=reset_header,json=resetHeader,proto3" json:"reset_header,omitempty"`
+	ResetMs     int64  `protobuf:"varint,8,opt,name=reset_ms,json=resetMs,proto3" json:"reset_ms,omitempty"`
+	// Annotations set on every request admitted from the lease.
+	Annotations   map[string]string `protobuf:"bytes,9,rep,name=annotations,proto3" json:"annotations,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StageLease) Reset() {
+	*x = StageLease{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StageLease) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StageLease) ProtoMessage() {}
+
+func (x *StageLease) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StageLease.ProtoReflect.Descriptor instead.
+func (*StageLease) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *StageLease) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *StageLease) GetPermits() int64 {
+	if x != nil {
+		return x.Permits
+	}
+	return 0
+}
+
+func (x *StageLease) GetTtlMs() int64 {
+	if x != nil {
+		return x.TtlMs
+	}
+	return 0
+}
+
+func (x *StageLease) GetResponseHeaders() map[string]string {
+	if x != nil {
+		return x.ResponseHeaders
+	}
+	return nil
+}
+
+func (x *StageLease) GetRemainingHeader() string {
+	if x != nil {
+		return x.RemainingHeader
+	}
+	return ""
+}
+
+func (x *StageLease) GetRemainingBase() int64 {
+	if x != nil {
+		return x.RemainingBase
+	}
+	return 0
+}
+
+func (x *StageLease) GetResetHeader() string {
+	if x != nil {
+		return x.ResetHeader
+	}
+	return ""
+}
+
+func (x *StageLease) GetResetMs() int64 {
+	if x != nil {
+		return x.ResetMs
+	}
+	return 0
+}
+
+func (x *StageLease) GetAnnotations() map[string]string {
+	if x != nil {
+		return x.Annotations
+	}
+	return nil
+}
+
+// LeaseRelease gives back the unused permits of one instance's leases.
+type LeaseRelease struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	Leases        []*ReleasedLease       `protobuf:"bytes,2,rep,name=leases,proto3" json:"leases,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaseRelease) Reset() {
+	*x = LeaseRelease{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaseRelease) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaseRelease) ProtoMessage() {}
+
+func (x *LeaseRelease) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaseRelease.ProtoReflect.Descriptor instead.
+func (*LeaseRelease) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *LeaseRelease) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *LeaseRelease) GetLeases() []*ReleasedLease {
+	if x != nil {
+		return x.Leases
+	}
+	return nil
+}
+
+type ReleasedLease struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// StageLease.id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Permits the host did not use (and never will).
+	Unused        int64 `protobuf:"varint,2,opt,name=unused,proto3" json:"unused,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReleasedLease) Reset() {
+	*x = ReleasedLease{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReleasedLease) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReleasedLease) ProtoMessage() {}
+
+func (x *ReleasedLease) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReleasedLease.ProtoReflect.Descriptor instead.
+func (*ReleasedLease) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ReleasedLease) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *ReleasedLease) GetUnused() int64 {
+	if x != nil {
+		return x.Unused
+	}
+	return 0
+}
+
+type LeaseReleaseResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LeaseReleaseResponse) Reset() {
+	*x = LeaseReleaseResponse{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LeaseReleaseResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LeaseReleaseResponse) ProtoMessage() {}
+
+func (x *LeaseReleaseResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LeaseReleaseResponse.ProtoReflect.Descriptor instead.
+func (*LeaseReleaseResponse) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
+}
+
 // StageAnswer is a complete answer given by a stage.
 type StageAnswer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1813,7 +2101,7 @@ type StageAnswer struct {
 
 func (x *StageAnswer) Reset() {
 	*x = StageAnswer{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1825,7 +2113,7 @@ func (x *StageAnswer) String() string {
 func (*StageAnswer) ProtoMessage() {}
 
 func (x *StageAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1838,7 +2126,7 @@ func (x *StageAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAnswer.ProtoReflect.Descriptor instead.
 func (*StageAnswer) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *StageAnswer) GetChat() *CompleteResponse {
@@ -1893,7 +2181,7 @@ type Rejection struct {
 
 func (x *Rejection) Reset() {
 	*x = Rejection{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1905,7 +2193,7 @@ func (x *Rejection) String() string {
 func (*Rejection) ProtoMessage() {}
 
 func (x *Rejection) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1918,7 +2206,7 @@ func (x *Rejection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rejection.ProtoReflect.Descriptor instead.
 func (*Rejection) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *Rejection) GetStatus() int32 {
@@ -2010,7 +2298,7 @@ type StageAfterRequest struct {
 
 func (x *StageAfterRequest) Reset() {
 	*x = StageAfterRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2022,7 +2310,7 @@ func (x *StageAfterRequest) String() string {
 func (*StageAfterRequest) ProtoMessage() {}
 
 func (x *StageAfterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2035,7 +2323,7 @@ func (x *StageAfterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterRequest.ProtoReflect.Descriptor instead.
 func (*StageAfterRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StageAfterRequest) GetInstanceId() string {
@@ -2171,7 +2459,7 @@ type AdminRequest struct {
 
 func (x *AdminRequest) Reset() {
 	*x = AdminRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2183,7 +2471,7 @@ func (x *AdminRequest) String() string {
 func (*AdminRequest) ProtoMessage() {}
 
 func (x *AdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2196,7 +2484,7 @@ func (x *AdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminRequest.ProtoReflect.Descriptor instead.
 func (*AdminRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *AdminRequest) GetInstanceId() string {
@@ -2238,7 +2526,7 @@ type AdminResponse struct {
 
 func (x *AdminResponse) Reset() {
 	*x = AdminResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2250,7 +2538,7 @@ func (x *AdminResponse) String() string {
 func (*AdminResponse) ProtoMessage() {}
 
 func (x *AdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2263,7 +2551,7 @@ func (x *AdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminResponse.ProtoReflect.Descriptor instead.
 func (*AdminResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AdminResponse) GetStatus() int32 {
@@ -2288,7 +2576,7 @@ type StageAfterResponse struct {
 
 func (x *StageAfterResponse) Reset() {
 	*x = StageAfterResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2300,7 +2588,7 @@ func (x *StageAfterResponse) String() string {
 func (*StageAfterResponse) ProtoMessage() {}
 
 func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2313,7 +2601,7 @@ func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterResponse.ProtoReflect.Descriptor instead.
 func (*StageAfterResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
 }
 
 type CompleteRequest struct {
@@ -2335,7 +2623,7 @@ type CompleteRequest struct {
 
 func (x *CompleteRequest) Reset() {
 	*x = CompleteRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2347,7 +2635,7 @@ func (x *CompleteRequest) String() string {
 func (*CompleteRequest) ProtoMessage() {}
 
 func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2360,7 +2648,7 @@ func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteRequest.ProtoReflect.Descriptor instead.
 func (*CompleteRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *CompleteRequest) GetInstanceId() string {
@@ -2412,7 +2700,7 @@ type AssembleDeadlines struct {
 
 func (x *AssembleDeadlines) Reset() {
 	*x = AssembleDeadlines{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2424,7 +2712,7 @@ func (x *AssembleDeadlines) String() string {
 func (*AssembleDeadlines) ProtoMessage() {}
 
 func (x *AssembleDeadlines) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2437,7 +2725,7 @@ func (x *AssembleDeadlines) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssembleDeadlines.ProtoReflect.Descriptor instead.
 func (*AssembleDeadlines) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AssembleDeadlines) GetFirstByteMs() int64 {
@@ -2466,7 +2754,7 @@ type EmbedRequest struct {
 
 func (x *EmbedRequest) Reset() {
 	*x = EmbedRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2478,7 +2766,7 @@ func (x *EmbedRequest) String() string {
 func (*EmbedRequest) ProtoMessage() {}
 
 func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2491,7 +2779,7 @@ func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbedRequest.ProtoReflect.Descriptor instead.
 func (*EmbedRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *EmbedRequest) GetInstanceId() string {
@@ -2532,7 +2820,7 @@ type Embedding struct {
 
 func (x *Embedding) Reset() {
 	*x = Embedding{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2544,7 +2832,7 @@ func (x *Embedding) String() string {
 func (*Embedding) ProtoMessage() {}
 
 func (x *Embedding) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2557,7 +2845,7 @@ func (x *Embedding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Embedding.ProtoReflect.Descriptor instead.
 func (*Embedding) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Embedding) GetIndex() int32 {
@@ -2588,7 +2876,7 @@ type EmbedResponse struct {
 
 func (x *EmbedResponse) Reset() {
 	*x = EmbedResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2600,7 +2888,7 @@ func (x *EmbedResponse) String() string {
 func (*EmbedResponse) ProtoMessage() {}
 
 func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2613,7 +2901,7 @@ func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbedResponse.ProtoReflect.Descriptor instead.
 func (*EmbedResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *EmbedResponse) GetData() []*Embedding {
@@ -2660,7 +2948,7 @@ type ProviderError struct {
 
 func (x *ProviderError) Reset() {
 	*x = ProviderError{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2672,7 +2960,7 @@ func (x *ProviderError) String() string {
 func (*ProviderError) ProtoMessage() {}
 
 func (x *ProviderError) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2685,7 +2973,7 @@ func (x *ProviderError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderError.ProtoReflect.Descriptor instead.
 func (*ProviderError) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ProviderError) GetClass() ErrorClass {
@@ -2753,7 +3041,7 @@ type CompleteResponse struct {
 
 func (x *CompleteResponse) Reset() {
 	*x = CompleteResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2765,7 +3053,7 @@ func (x *CompleteResponse) String() string {
 func (*CompleteResponse) ProtoMessage() {}
 
 func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2778,7 +3066,7 @@ func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteResponse.ProtoReflect.Descriptor instead.
 func (*CompleteResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CompleteResponse) GetId() string {
@@ -2880,7 +3168,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2892,7 +3180,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2905,7 +3193,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Choice) GetIndex() int32 {
@@ -2976,7 +3264,7 @@ type StreamChunk struct {
 
 func (x *StreamChunk) Reset() {
 	*x = StreamChunk{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2988,7 +3276,7 @@ func (x *StreamChunk) String() string {
 func (*StreamChunk) ProtoMessage() {}
 
 func (x *StreamChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3001,7 +3289,7 @@ func (x *StreamChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChunk.ProtoReflect.Descriptor instead.
 func (*StreamChunk) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *StreamChunk) GetContent() string {
@@ -3098,7 +3386,7 @@ type TrackRequest struct {
 
 func (x *TrackRequest) Reset() {
 	*x = TrackRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3110,7 +3398,7 @@ func (x *TrackRequest) String() string {
 func (*TrackRequest) ProtoMessage() {}
 
 func (x *TrackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3123,7 +3411,7 @@ func (x *TrackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackRequest.ProtoReflect.Descriptor instead.
 func (*TrackRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *TrackRequest) GetInstanceId() string {
@@ -3152,7 +3440,7 @@ type TrackResponse struct {
 
 func (x *TrackResponse) Reset() {
 	*x = TrackResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3164,7 +3452,7 @@ func (x *TrackResponse) String() string {
 func (*TrackResponse) ProtoMessage() {}
 
 func (x *TrackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3177,7 +3465,7 @@ func (x *TrackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackResponse.ProtoReflect.Descriptor instead.
 func (*TrackResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *TrackResponse) GetAckedIds() []string {
@@ -3212,7 +3500,7 @@ type Attempt struct {
 
 func (x *Attempt) Reset() {
 	*x = Attempt{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3224,7 +3512,7 @@ func (x *Attempt) String() string {
 func (*Attempt) ProtoMessage() {}
 
 func (x *Attempt) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3237,7 +3525,7 @@ func (x *Attempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attempt.ProtoReflect.Descriptor instead.
 func (*Attempt) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Attempt) GetModel() string {
@@ -3318,7 +3606,7 @@ type StageSpan struct {
 
 func (x *StageSpan) Reset() {
 	*x = StageSpan{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3330,7 +3618,7 @@ func (x *StageSpan) String() string {
 func (*StageSpan) ProtoMessage() {}
 
 func (x *StageSpan) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3343,7 +3631,7 @@ func (x *StageSpan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageSpan.ProtoReflect.Descriptor instead.
 func (*StageSpan) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *StageSpan) GetName() string {
@@ -3434,7 +3722,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3446,7 +3734,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3459,7 +3747,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Event) GetEventId() string {
@@ -3797,7 +4085,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\ftotal_tokens\x18\x03 \x01(\x05R\vtotalTokens\x12#\n" +
 	"\rcached_tokens\x18\x04 \x01(\x05R\fcachedTokens\x12)\n" +
 	"\x10reasoning_tokens\x18\x05 \x01(\x05R\x0freasoningTokens\x122\n" +
-	"\x15cache_creation_tokens\x18\x06 \x01(\x05R\x13cacheCreationTokens\"\xdc\x04\n" +
+	"\x15cache_creation_tokens\x18\x06 \x01(\x05R\x13cacheCreationTokens\"\x81\x05\n" +
 	"\fStageRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x1d\n" +
@@ -3816,13 +4104,14 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"embeddings\x18\n" +
 	" \x01(\v2\x1b.llmgw.v1.EmbeddingsRequestR\n" +
 	"embeddings\x12I\n" +
-	"\vannotations\x18\v \x03(\v2'.llmgw.v1.StageRequest.AnnotationsEntryR\vannotations\x1a:\n" +
+	"\vannotations\x18\v \x03(\v2'.llmgw.v1.StageRequest.AnnotationsEntryR\vannotations\x12#\n" +
+	"\raccepts_lease\x18Z \x01(\bR\facceptsLease\x1a:\n" +
 	"\fHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
 	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc9\x04\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xf5\x04\n" +
 	"\rStageResponse\x126\n" +
 	"\x06action\x18\x01 \x01(\x0e2\x1e.llmgw.v1.StageResponse.ActionR\x06action\x12+\n" +
 	"\x06reject\x18\x02 \x01(\v2\x13.llmgw.v1.RejectionR\x06reject\x12W\n" +
@@ -3830,7 +4119,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vannotations\x18\x04 \x03(\v2(.llmgw.v1.StageResponse.AnnotationsEntryR\vannotations\x12/\n" +
 	"\amutated\x18\x05 \x01(\v2\x15.llmgw.v1.ChatRequestR\amutated\x12\x1a\n" +
 	"\bcategory\x18\x06 \x01(\tR\bcategory\x12-\n" +
-	"\x06answer\x18\a \x01(\v2\x15.llmgw.v1.StageAnswerR\x06answer\x1aB\n" +
+	"\x06answer\x18\a \x01(\v2\x15.llmgw.v1.StageAnswerR\x06answer\x12*\n" +
+	"\x05lease\x18Z \x01(\v2\x14.llmgw.v1.StageLeaseR\x05lease\x1aB\n" +
 	"\x14ResponseHeadersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
@@ -3842,7 +4132,32 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\n" +
 	"\x06REJECT\x10\x01\x12\n" +
 	"\n" +
-	"\x06ANSWER\x10\x02\"\xca\x01\n" +
+	"\x06ANSWER\x10\x02\"\x80\x04\n" +
+	"\n" +
+	"StageLease\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
+	"\apermits\x18\x02 \x01(\x03R\apermits\x12\x15\n" +
+	"\x06ttl_ms\x18\x03 \x01(\x03R\x05ttlMs\x12T\n" +
+	"\x10response_headers\x18\x04 \x03(\v2).llmgw.v1.StageLease.ResponseHeadersEntryR\x0fresponseHeaders\x12)\n" +
+	"\x10remaining_header\x18\x05 \x01(\tR\x0fremainingHeader\x12%\n" +
+	"\x0eremaining_base\x18\x06 \x01(\x03R\rremainingBase\x12!\n" +
+	"\freset_header\x18\a \x01(\tR\vresetHeader\x12\x19\n" +
+	"\breset_ms\x18\b \x01(\x03R\aresetMs\x12G\n" +
+	"\vannotations\x18\t \x03(\v2%.llmgw.v1.StageLease.AnnotationsEntryR\vannotations\x1aB\n" +
+	"\x14ResponseHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
+	"\x10AnnotationsEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"`\n" +
+	"\fLeaseRelease\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12/\n" +
+	"\x06leases\x18\x02 \x03(\v2\x17.llmgw.v1.ReleasedLeaseR\x06leases\"7\n" +
+	"\rReleasedLease\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
+	"\x06unused\x18\x02 \x01(\x03R\x06unused\"\x16\n" +
+	"\x14LeaseReleaseResponse\"\xca\x01\n" +
 	"\vStageAnswer\x12.\n" +
 	"\x04chat\x18\x01 \x01(\v2\x1a.llmgw.v1.CompleteResponseR\x04chat\x127\n" +
 	"\n" +
@@ -4058,11 +4373,12 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06Plugin\x12A\n" +
 	"\bDescribe\x12\x19.llmgw.v1.DescribeRequest\x1a\x1a.llmgw.v1.DescribeResponse\x12D\n" +
 	"\tConfigure\x12\x1a.llmgw.v1.ConfigureRequest\x1a\x1b.llmgw.v1.ConfigureResponse\x128\n" +
-	"\x05Close\x12\x16.llmgw.v1.CloseRequest\x1a\x17.llmgw.v1.CloseResponse2\xc1\x01\n" +
+	"\x05Close\x12\x16.llmgw.v1.CloseRequest\x1a\x17.llmgw.v1.CloseResponse2\x84\x02\n" +
 	"\x05Stage\x12:\n" +
 	"\aProcess\x12\x16.llmgw.v1.StageRequest\x1a\x17.llmgw.v1.StageResponse\x12B\n" +
 	"\x05After\x12\x1b.llmgw.v1.StageAfterRequest\x1a\x1c.llmgw.v1.StageAfterResponse\x128\n" +
-	"\x05Admin\x12\x16.llmgw.v1.AdminRequest\x1a\x17.llmgw.v1.AdminResponse2\xc5\x01\n" +
+	"\x05Admin\x12\x16.llmgw.v1.AdminRequest\x1a\x17.llmgw.v1.AdminResponse\x12A\n" +
+	"\aRelease\x12\x16.llmgw.v1.LeaseRelease\x1a\x1e.llmgw.v1.LeaseReleaseResponse2\xc5\x01\n" +
 	"\bProvider\x12A\n" +
 	"\bComplete\x12\x19.llmgw.v1.CompleteRequest\x1a\x1a.llmgw.v1.CompleteResponse\x12<\n" +
 	"\x06Stream\x12\x19.llmgw.v1.CompleteRequest\x1a\x15.llmgw.v1.StreamChunk0\x01\x128\n" +
@@ -4083,140 +4399,152 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
-	(SecurityCounter)(0),       // 0: llmgw.v1.SecurityCounter
-	(ErrorClass)(0),            // 1: llmgw.v1.ErrorClass
-	(StageResponse_Action)(0),  // 2: llmgw.v1.StageResponse.Action
-	(*DescribeRequest)(nil),    // 3: llmgw.v1.DescribeRequest
-	(*DescribeResponse)(nil),   // 4: llmgw.v1.DescribeResponse
-	(*ConfigureRequest)(nil),   // 5: llmgw.v1.ConfigureRequest
-	(*HostInfo)(nil),           // 6: llmgw.v1.HostInfo
-	(*ConfigureResponse)(nil),  // 7: llmgw.v1.ConfigureResponse
-	(*CloseRequest)(nil),       // 8: llmgw.v1.CloseRequest
-	(*CloseResponse)(nil),      // 9: llmgw.v1.CloseResponse
-	(*Message)(nil),            // 10: llmgw.v1.Message
-	(*ContentPart)(nil),        // 11: llmgw.v1.ContentPart
-	(*ToolCall)(nil),           // 12: llmgw.v1.ToolCall
-	(*Tool)(nil),               // 13: llmgw.v1.Tool
-	(*ToolChoice)(nil),         // 14: llmgw.v1.ToolChoice
-	(*JsonSchema)(nil),         // 15: llmgw.v1.JsonSchema
-	(*ChatRequest)(nil),        // 16: llmgw.v1.ChatRequest
-	(*EmbeddingsRequest)(nil),  // 17: llmgw.v1.EmbeddingsRequest
-	(*TokenIds)(nil),           // 18: llmgw.v1.TokenIds
-	(*Usage)(nil),              // 19: llmgw.v1.Usage
-	(*StageRequest)(nil),       // 20: llmgw.v1.StageRequest
-	(*StageResponse)(nil),      // 21: llmgw.v1.StageResponse
-	(*StageAnswer)(nil),        // 22: llmgw.v1.StageAnswer
-	(*Rejection)(nil),          // 23: llmgw.v1.Rejection
-	(*StageAfterRequest)(nil),  // 24: llmgw.v1.StageAfterRequest
-	(*AdminRequest)(nil),       // 25: llmgw.v1.AdminRequest
-	(*AdminResponse)(nil),      // 26: llmgw.v1.AdminResponse
-	(*StageAfterResponse)(nil), // 27: llmgw.v1.StageAfterResponse
-	(*CompleteRequest)(nil),    // 28: llmgw.v1.CompleteRequest
-	(*AssembleDeadlines)(nil),  // 29: llmgw.v1.AssembleDeadlines
-	(*EmbedRequest)(nil),       // 30: llmgw.v1.EmbedRequest
-	(*Embedding)(nil),          // 31: llmgw.v1.Embedding
-	(*EmbedResponse)(nil),      // 32: llmgw.v1.EmbedResponse
-	(*ProviderError)(nil),      // 33: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),   // 34: llmgw.v1.CompleteResponse
-	(*Choice)(nil),             // 35: llmgw.v1.Choice
-	(*StreamChunk)(nil),        // 36: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),       // 37: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),      // 38: llmgw.v1.TrackResponse
-	(*Attempt)(nil),            // 39: llmgw.v1.Attempt
-	(*StageSpan)(nil),          // 40: llmgw.v1.StageSpan
-	(*Event)(nil),              // 41: llmgw.v1.Event
-	nil,                        // 42: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                        // 43: llmgw.v1.ChatRequest.LogitBiasEntry
-	nil,                        // 44: llmgw.v1.StageRequest.HeadersEntry
-	nil,                        // 45: llmgw.v1.StageRequest.AnnotationsEntry
-	nil,                        // 46: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                        // 47: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                        // 48: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                        // 49: llmgw.v1.StageAfterRequest.AnnotationsEntry
-	nil,                        // 50: llmgw.v1.Event.AnnotationsEntry
+	(SecurityCounter)(0),         // 0: llmgw.v1.SecurityCounter
+	(ErrorClass)(0),              // 1: llmgw.v1.ErrorClass
+	(StageResponse_Action)(0),    // 2: llmgw.v1.StageResponse.Action
+	(*DescribeRequest)(nil),      // 3: llmgw.v1.DescribeRequest
+	(*DescribeResponse)(nil),     // 4: llmgw.v1.DescribeResponse
+	(*ConfigureRequest)(nil),     // 5: llmgw.v1.ConfigureRequest
+	(*HostInfo)(nil),             // 6: llmgw.v1.HostInfo
+	(*ConfigureResponse)(nil),    // 7: llmgw.v1.ConfigureResponse
+	(*CloseRequest)(nil),         // 8: llmgw.v1.CloseRequest
+	(*CloseResponse)(nil),        // 9: llmgw.v1.CloseResponse
+	(*Message)(nil),              // 10: llmgw.v1.Message
+	(*ContentPart)(nil),          // 11: llmgw.v1.ContentPart
+	(*ToolCall)(nil),             // 12: llmgw.v1.ToolCall
+	(*Tool)(nil),                 // 13: llmgw.v1.Tool
+	(*ToolChoice)(nil),           // 14: llmgw.v1.ToolChoice
+	(*JsonSchema)(nil),           // 15: llmgw.v1.JsonSchema
+	(*ChatRequest)(nil),          // 16: llmgw.v1.ChatRequest
+	(*EmbeddingsRequest)(nil),    // 17: llmgw.v1.EmbeddingsRequest
+	(*TokenIds)(nil),             // 18: llmgw.v1.TokenIds
+	(*Usage)(nil),                // 19: llmgw.v1.Usage
+	(*StageRequest)(nil),         // 20: llmgw.v1.StageRequest
+	(*StageResponse)(nil),        // 21: llmgw.v1.StageResponse
+	(*StageLease)(nil),           // 22: llmgw.v1.StageLease
+	(*LeaseRelease)(nil),         // 23: llmgw.v1.LeaseRelease
+	(*ReleasedLease)(nil),        // 24: llmgw.v1.ReleasedLease
+	(*LeaseReleaseResponse)(nil), // 25: llmgw.v1.LeaseReleaseResponse
+	(*StageAnswer)(nil),          // 26: llmgw.v1.StageAnswer
+	(*Rejection)(nil),            // 27: llmgw.v1.Rejection
+	(*StageAfterRequest)(nil),    // 28: llmgw.v1.StageAfterRequest
+	(*AdminRequest)(nil),         // 29: llmgw.v1.AdminRequest
+	(*AdminResponse)(nil),        // 30: llmgw.v1.AdminResponse
+	(*StageAfterResponse)(nil),   // 31: llmgw.v1.StageAfterResponse
+	(*CompleteRequest)(nil),      // 32: llmgw.v1.CompleteRequest
+	(*AssembleDeadlines)(nil),    // 33: llmgw.v1.AssembleDeadlines
+	(*EmbedRequest)(nil),         // 34: llmgw.v1.EmbedRequest
+	(*Embedding)(nil),            // 35: llmgw.v1.Embedding
+	(*EmbedResponse)(nil),        // 36: llmgw.v1.EmbedResponse
+	(*ProviderError)(nil),        // 37: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),     // 38: llmgw.v1.CompleteResponse
+	(*Choice)(nil),               // 39: llmgw.v1.Choice
+	(*StreamChunk)(nil),          // 40: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),         // 41: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),        // 42: llmgw.v1.TrackResponse
+	(*Attempt)(nil),              // 43: llmgw.v1.Attempt
+	(*StageSpan)(nil),            // 44: llmgw.v1.StageSpan
+	(*Event)(nil),                // 45: llmgw.v1.Event
+	nil,                          // 46: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                          // 47: llmgw.v1.ChatRequest.LogitBiasEntry
+	nil,                          // 48: llmgw.v1.StageRequest.HeadersEntry
+	nil,                          // 49: llmgw.v1.StageRequest.AnnotationsEntry
+	nil,                          // 50: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                          // 51: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                          // 52: llmgw.v1.StageLease.ResponseHeadersEntry
+	nil,                          // 53: llmgw.v1.StageLease.AnnotationsEntry
+	nil,                          // 54: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                          // 55: llmgw.v1.StageAfterRequest.AnnotationsEntry
+	nil,                          // 56: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	42, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	46, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
 	11, // 2: llmgw.v1.Message.parts:type_name -> llmgw.v1.ContentPart
 	12, // 3: llmgw.v1.Message.tool_calls:type_name -> llmgw.v1.ToolCall
 	10, // 4: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	43, // 5: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
+	47, // 5: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
 	13, // 6: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
 	14, // 7: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
 	15, // 8: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
 	18, // 9: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
 	16, // 10: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	44, // 11: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	48, // 11: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
 	17, // 12: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	45, // 13: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
+	49, // 13: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
 	2,  // 14: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
-	23, // 15: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	46, // 16: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	47, // 17: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	27, // 15: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
+	50, // 16: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	51, // 17: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
 	16, // 18: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
-	22, // 19: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
-	34, // 20: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
-	32, // 21: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
-	0,  // 22: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
-	16, // 23: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	48, // 24: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
-	19, // 25: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	34, // 26: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
-	17, // 27: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	32, // 28: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
-	49, // 29: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
-	16, // 30: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	29, // 31: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
-	17, // 32: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
-	31, // 33: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
-	19, // 34: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
-	33, // 35: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
-	1,  // 36: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	19, // 37: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	33, // 38: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	12, // 39: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
-	35, // 40: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
-	12, // 41: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
-	19, // 42: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	33, // 43: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	12, // 44: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
-	41, // 45: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	19, // 46: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	16, // 47: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	19, // 48: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	39, // 49: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	40, // 50: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	50, // 51: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	17, // 52: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	12, // 53: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
-	3,  // 54: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 55: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 56: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	20, // 57: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	24, // 58: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	25, // 59: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	28, // 60: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	28, // 61: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	30, // 62: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
-	37, // 63: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 64: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 65: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 66: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	21, // 67: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	27, // 68: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	26, // 69: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	34, // 70: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	36, // 71: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	32, // 72: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
-	38, // 73: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	64, // [64:74] is the sub-list for method output_type
-	54, // [54:64] is the sub-list for method input_type
-	54, // [54:54] is the sub-list for extension type_name
-	54, // [54:54] is the sub-list for extension extendee
-	0,  // [0:54] is the sub-list for field type_name
+	26, // 19: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
+	22, // 20: llmgw.v1.StageResponse.lease:type_name -> llmgw.v1.StageLease
+	52, // 21: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
+	53, // 22: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
+	24, // 23: llmgw.v1.LeaseRelease.leases:type_name -> llmgw.v1.ReleasedLease
+	38, // 24: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
+	36, // 25: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
+	0,  // 26: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
+	16, // 27: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
+	54, // 28: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	19, // 29: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
+	38, // 30: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
+	17, // 31: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	36, // 32: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
+	55, // 33: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
+	16, // 34: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	33, // 35: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
+	17, // 36: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
+	35, // 37: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
+	19, // 38: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
+	37, // 39: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 40: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	19, // 41: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	37, // 42: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	12, // 43: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	39, // 44: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	12, // 45: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	19, // 46: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	37, // 47: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	12, // 48: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	45, // 49: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	19, // 50: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	16, // 51: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	19, // 52: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	43, // 53: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	44, // 54: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	56, // 55: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	17, // 56: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	12, // 57: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 58: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 59: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 60: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	20, // 61: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	28, // 62: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	29, // 63: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	23, // 64: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
+	32, // 65: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	32, // 66: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	34, // 67: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	41, // 68: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 69: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 70: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 71: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	21, // 72: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	31, // 73: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	30, // 74: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	25, // 75: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
+	38, // 76: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	40, // 77: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	36, // 78: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	42, // 79: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	69, // [69:80] is the sub-list for method output_type
+	58, // [58:69] is the sub-list for method input_type
+	58, // [58:58] is the sub-list for extension type_name
+	58, // [58:58] is the sub-list for extension extendee
+	0,  // [0:58] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -4234,7 +4562,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   48,
+			NumMessages:   54,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

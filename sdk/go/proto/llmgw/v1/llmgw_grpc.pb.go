@@ -225,6 +225,7 @@ const (
 	Stage_Process_FullMethodName = "/llmgw.v1.Stage/Process"
 	Stage_After_FullMethodName   = "/llmgw.v1.Stage/After"
 	Stage_Admin_FullMethodName   = "/llmgw.v1.Stage/Admin"
+	Stage_Release_FullMethodName = "/llmgw.v1.Stage/Release"
 )
 
 // StageClient is the client API for Stage service.
@@ -241,6 +242,11 @@ type StageClient interface {
 	// Admin serves the host's admin routes a stage declares a capability for
 	// (e.g. "stage.keys": /admin/keys…). The host has checked the admin token.
 	Admin(ctx context.Context, in *AdminRequest, opts ...grpc.CallOption) (*AdminResponse, error)
+	// Release returns the unused permits of leases (StageResponse.lease) to
+	// the stage: the host calls it when a lease ends with permits left (it
+	// expired, or the pipeline was reloaded or stopped). Only for plugins that
+	// declare the capability "stage.lease".
+	Release(ctx context.Context, in *LeaseRelease, opts ...grpc.CallOption) (*LeaseReleaseResponse, error)
 }
 
 type stageClient struct {
@@ -281,6 +287,16 @@ func (c *stageClient) Admin(ctx context.Context, in *AdminRequest, opts ...grpc.
 	return out, nil
 }
 
+func (c *stageClient) Release(ctx context.Context, in *LeaseRelease, opts ...grpc.CallOption) (*LeaseReleaseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(LeaseReleaseResponse)
+	err := c.cc.Invoke(ctx, Stage_Release_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // StageServer is the server API for Stage service.
 // All implementations must embed UnimplementedStageServer
 // for forward compatibility.
@@ -295,6 +311,11 @@ type StageServer interface {
 	// Admin serves the host's admin routes a stage declares a capability for
 	// (e.g. "stage.keys": /admin/keys…). The host has checked the admin token.
 	Admin(context.Context, *AdminRequest) (*AdminResponse, error)
+	// Release returns the unused permits of leases (StageResponse.lease) to
+	// the stage: the host calls it when a lease ends with permits left (it
+	// expired, or the pipeline was reloaded or stopped). Only for plugins that
+	// declare the capability "stage.lease".
+	Release(context.Context, *LeaseRelease) (*LeaseReleaseResponse, error)
 	mustEmbedUnimplementedStageServer()
 }
 
@@ -313,6 +334,9 @@ func (UnimplementedStageServer) After(context.Context, *StageAfterRequest) (*Sta
 }
 func (UnimplementedStageServer) Admin(context.Context, *AdminRequest) (*AdminResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Admin not implemented")
+}
+func (UnimplementedStageServer) Release(context.Context, *LeaseRelease) (*LeaseReleaseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Release not implemented")
 }
 func (UnimplementedStageServer) mustEmbedUnimplementedStageServer() {}
 func (UnimplementedStageServer) testEmbeddedByValue()               {}
@@ -389,6 +413,24 @@ func _Stage_Admin_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Stage_Release_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(LeaseRelease)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(StageServer).Release(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Stage_Release_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(StageServer).Release(ctx, req.(*LeaseRelease))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Stage_ServiceDesc is the grpc.ServiceDesc for Stage service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -407,6 +449,10 @@ var Stage_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Admin",
 			Handler:    _Stage_Admin_Handler,
+		},
+		{
+			MethodName: "Release",
+			Handler:    _Stage_Release_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
