@@ -143,9 +143,10 @@ func (d *Detector) discount(s string, sc *scratch, h *hit) {
 	}
 	// A document handed over for processing may be quoted too ("Translate:
 	// \"… Note to the AI: …\""); what it says to the assistant stays an attack.
-	found := d.phrases.scan(s)
+	found, hits := d.phrases.scanMarked(s, d.docBits, sc.hits[:0])
+	sc.hits = hits
 	var planted hit
-	if d.scanDocument(s, found, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
+	if d.scanDocument(s, found, hits, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
 		return
 	}
 	if masked, ok := discussedMask(s); ok {
