@@ -77,18 +77,12 @@ func isASCII(s string) bool {
 
 // scan returns the set of phrases found in s.
 func (m *phraseMatcher) scan(s string) phraseSet {
-	var found phraseSet
-	for i := 0; i+3 <= len(s); i++ {
-		cands := m.table[trigramKey(s[i], s[i+1], s[i+2])]
-		for _, id := range cands {
-			p := m.phrases[id]
-			if len(p) <= len(s)-i && s[i:i+len(p)] == p {
-				found.add(int(id))
-			}
-		}
-	}
+	found, _ := m.scanMarked(s, &noMarks, nil)
 	return found
 }
+
+// noMarks marks no phrase: scan collects no hits.
+var noMarks [maxPhrases]uint8
 
 // phraseHit is where a marked phrase starts in a text, with its marks.
 type phraseHit struct {
