@@ -81,10 +81,10 @@ type Options struct {
 
 // DefaultModelWeight scales the model's probability before it is compared
 // with the rules' score and the threshold. On sources it was not trained on
-// (leave-one-source-out) the model alone caught 26 attacks and raised 151
-// false alarms at weight 0.5 — most on a source of long benign role-play
-// and task prompts unlike any it had seen (see the README) —, so alone it
-// must now reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
+// (leave-one-source-out) the model alone adds few attacks and most of the
+// false alarms — on long benign prompts unlike any it has seen (see the
+// README, which also says how this weight fits today's data) —, so alone
+// it must reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
 // rules carry the rest.
 const DefaultModelWeight = 0.35
 
