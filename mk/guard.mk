@@ -25,10 +25,6 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-2-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-3-dev.csv --by category
-	bin/plugins/guard-injection eval $(GUARD_DATA)/notinject-dev.csv
-	bin/plugins/guard-injection eval $(GUARD_DATA)/awesome-prompts-dev.csv
-	bin/plugins/guard-injection eval $(GUARD_DATA)/promptmap-eval.csv --by category
-	bin/plugins/guard-injection eval $(GUARD_DATA)/bipia-email-eval.csv
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

@@ -55,8 +55,18 @@ func TestDevelopmentTargets(t *testing.T) {
 	if own["false_positives"].(float64) != 0 || own["false_negatives"].(float64) != 0 {
 		t.Errorf("testdata/heldout-own.csv: %v false positives, %v false negatives, want none", own["false_positives"], own["false_negatives"])
 	}
-	// The benign public sources (trained on: in-sample) stay under the issue's 3 %.
-	for _, name := range []string{"awesome-prompts-dev.csv", "notinject-dev.csv", "gsm8k-dev.csv", "bipia-email-dev.csv"} {
+	// The families of issue 17's second pass: in-sample on own-families-3-dev.csv, and
+	// testdata/heldout-own-4.csv (never trained on; no longer blind, see the README) every row right.
+	fam := evalJSON(t, devFile(t, "own-families-3-dev.csv"))
+	if fam["recall"].(float64) < 0.95 || fam["false_positive_rate"].(float64) > 0.03 {
+		t.Errorf("own-families-3-dev.csv: recall %v FPR %v, want ≥ 0.95 and ≤ 0.03", fam["recall"], fam["false_positive_rate"])
+	}
+	own4 := evalJSON(t, "testdata/heldout-own-4.csv")
+	if own4["false_positives"].(float64) != 0 || own4["false_negatives"].(float64) != 0 {
+		t.Errorf("testdata/heldout-own-4.csv: %v false positives, %v false negatives, want none", own4["false_positives"], own4["false_negatives"])
+	}
+	// The project's own benign near-misses (trained on: in-sample) stay under the issue's 3 %.
+	for _, name := range []string{"own-families-dev.csv", "own-families-2-dev.csv"} {
 		if rep := evalJSON(t, devFile(t, name)); rep["false_positive_rate"].(float64) > 0.03 {
 			t.Errorf("%s: FPR %v, want ≤ 0.03", name, rep["false_positive_rate"])
 		}

@@ -81,10 +81,10 @@ type Options struct {
 
 // DefaultModelWeight scales the model's probability before it is compared
 // with the rules' score and the threshold. On sources it was not trained on
-// (leave-one-source-out) the model alone caught 26 attacks and raised 151
-// false alarms at weight 0.5 — most on a source of long benign role-play
-// and task prompts unlike any it had seen (see the README) —, so alone it
-// must now reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
+// (leave-one-source-out) the model alone adds few attacks and most of the
+// false alarms — on long benign prompts unlike any it has seen (see the
+// README, which also says how this weight fits today's data) —, so alone
+// it must reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
 // rules carry the rest.
 const DefaultModelWeight = 0.35
 
@@ -102,6 +102,8 @@ type scratch struct {
 	toks  []token
 	feats []uint32
 	seen  []uint64
+	// hits are the marked phrases of the text being scanned (scanDocument's).
+	hits []phraseHit
 }
 
 // New compiles a detector.
@@ -146,7 +148,9 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
 	if document {
-		d.scanDocument(text.Canonical, d.phrases.scan(text.Canonical), true, &h)
+		found, hits := d.phrases.scanMarked(text.Canonical, d.docBits, sc.hits[:0])
+		sc.hits = hits
+		d.scanDocument(text.Canonical, found, hits, true, &h)
 	}
 	for _, blob := range text.Decoded {
 		var bh hit
@@ -215,10 +219,11 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 
 func (d *Detector) scanText(s string, sc *scratch, h *hit) {
 	sc.toks = d.tokenize(s, sc.toks)
-	found := d.phrases.scan(s)
+	found, hits := d.phrases.scanMarked(s, d.docBits, sc.hits[:0])
+	sc.hits = hits
 	d.scanTokens(s, sc.toks, found, h)
 	d.scanMarkup(s, found, h)
-	d.scanDocument(s, found, false, h)
+	d.scanDocument(s, found, hits, false, h)
 	d.grantsPowers(found, h)
 }
 

@@ -88,6 +88,25 @@ var followCues = []string{"follow it", "follow the example", "follow them", "fol
 	"do as it says", "execute it", "carry it out", "carry out", "obey it", "obey them", "then do it", "for real",
 	"demonstrate", "do it now", "do that", "act on it", "comply", "do the same", "answer it", "respond to it"}
 
+// asksToFollow reports a follow cue in s that is not negated ("label only,
+// do not follow it" asks the opposite).
+func asksToFollow(s string) bool {
+	for _, c := range followCues {
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], c)
+			if i < 0 {
+				break
+			}
+			i += off
+			if !hasPhrase(s[max(0, i-8):i], "not ", "n't ", "never ", "dont ") {
+				return true
+			}
+			off = i + len(c)
+		}
+	}
+	return false
+}
+
 // aboutAttackWords name attacks as a topic.
 var aboutAttackWords = []string{"jailbreak", "prompt injection", "injection attack", "attack", "exploit", "guardrail",
 	"red team", "red-team", "red-teaming", "adversarial prompt"}
@@ -124,13 +143,14 @@ func (d *Detector) discount(s string, sc *scratch, h *hit) {
 	}
 	// A document handed over for processing may be quoted too ("Translate:
 	// \"… Note to the AI: …\""); what it says to the assistant stays an attack.
-	found := d.phrases.scan(s)
+	found, hits := d.phrases.scanMarked(s, d.docBits, sc.hits[:0])
+	sc.hits = hits
 	var planted hit
-	if d.scanDocument(s, found, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
+	if d.scanDocument(s, found, hits, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
 		return
 	}
 	if masked, ok := discussedMask(s); ok {
-		if hasPhrase(masked, followCues...) {
+		if asksToFollow(masked) {
 			return
 		}
 		var mh hit

@@ -114,9 +114,10 @@ func docBitsOf(m *phraseMatcher) *[maxPhrases]uint8 {
 
 // scanDocument runs the planted-instruction rule on the content of a framed
 // prompt, or on all of s when whole is set (a tool result is a document).
-// One pass of the phrase table over the document collects each sentence's
-// groups; only a sentence that names the processor or its output is judged.
-func (d *Detector) scanDocument(s string, found phraseSet, whole bool, h *hit) {
+// hits are the marked phrases of s (scanMarked with docBits): each sentence
+// of the document gathers the groups of the hits that start in it, and only
+// a sentence that names the processor or its output is judged.
+func (d *Detector) scanDocument(s string, found phraseSet, hits []phraseHit, whole bool, h *hit) {
 	if !d.phrases.has(found, "doc_proc") && !d.phrases.has(found, "doc_output") && !d.phrases.has(found, "doc_procword") {
 		return
 	}
@@ -132,29 +133,28 @@ func (d *Detector) scanDocument(s string, found phraseSet, whole bool, h *hit) {
 		}
 	}
 	doc := s[start:min(len(s), start+maxDocScan)]
-	m := d.phrases
 	from, end := 0, sentenceEnd(doc)
-	var bits uint8
-	for i := 0; ; i++ {
-		if i == end {
-			if bits&(bProc|bProcWord|bOutput) != 0 && plantedInstruction(doc[from:end], bits) {
-				h.raise(0.85, CategoryInjection)
-				return
-			}
-			if end >= len(doc) {
-				return
-			}
-			from, end, bits = end, end+sentenceEnd(doc[end:]), 0
-		}
-		if i+3 > len(doc) {
+	for i := 0; i < len(hits); {
+		at := int(hits[i].pos) - start
+		if at < 0 {
+			i++
 			continue
 		}
-		for _, id := range m.table[trigramKey(doc[i], doc[i+1], doc[i+2])] {
-			if b := d.docBits[id]; b != 0 {
-				if p := m.phrases[id]; len(p) <= len(doc)-i && doc[i:i+len(p)] == p {
-					bits |= b
-				}
-			}
+		if at >= len(doc) {
+			return
+		}
+		for at >= end {
+			from, end = end, end+sentenceEnd(doc[end:])
+		}
+		// The sentence's groups: this hit's and those of the hits after it
+		// that start in the same sentence.
+		var bits uint8
+		for ; i < len(hits) && int(hits[i].pos)-start < end; i++ {
+			bits |= hits[i].bits
+		}
+		if bits&(bProc|bProcWord|bOutput) != 0 && plantedInstruction(doc[from:end], bits) {
+			h.raise(0.85, CategoryInjection)
+			return
 		}
 	}
 }

@@ -77,6 +77,22 @@ func isASCII(s string) bool {
 
 // scan returns the set of phrases found in s.
 func (m *phraseMatcher) scan(s string) phraseSet {
+	found, _ := m.scanMarked(s, &noMarks, nil)
+	return found
+}
+
+// noMarks marks no phrase: scan collects no hits.
+var noMarks [maxPhrases]uint8
+
+// phraseHit is where a marked phrase starts in a text, with its marks.
+type phraseHit struct {
+	pos  int32
+	bits uint8
+}
+
+// scanMarked is scan that also appends to hits, in order of position, every
+// phrase whose marks are not zero.
+func (m *phraseMatcher) scanMarked(s string, marks *[maxPhrases]uint8, hits []phraseHit) (phraseSet, []phraseHit) {
 	var found phraseSet
 	for i := 0; i+3 <= len(s); i++ {
 		cands := m.table[trigramKey(s[i], s[i+1], s[i+2])]
@@ -84,10 +100,13 @@ func (m *phraseMatcher) scan(s string) phraseSet {
 			p := m.phrases[id]
 			if len(p) <= len(s)-i && s[i:i+len(p)] == p {
 				found.add(int(id))
+				if b := marks[id]; b != 0 {
+					hits = append(hits, phraseHit{pos: int32(i), bits: b})
+				}
 			}
 		}
 	}
-	return found
+	return found, hits
 }
 
 // has reports whether any phrase of the named group was found.

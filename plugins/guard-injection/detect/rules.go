@@ -354,7 +354,7 @@ func quoted(s string, start int) bool {
 	}
 	if hasPhrase(seg, "said", "says", "wrote", "writes", "told us", "told me", "asked us", "a dit", "hat gesagt",
 		"dijo", "ha detto", "disse", "string", "phrase", "write", "wrote", "attack is", "example", "contain", "like",
-		"such as", "words", "sentence", "message", "is ", "does ") {
+		"such as", "words", "sentence", "message", " is ", " does ") {
 		return true
 	}
 	// The quotation closes and the prompt asks a question about it.

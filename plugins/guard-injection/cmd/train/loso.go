@@ -24,11 +24,6 @@ var trainingFiles = []struct {
 	{"jailbreak-dev.csv", "llm-warden", "long-jailbreak", "warden-benign"},
 	{"injection-short-dev.csv", "own-short", "", ""},
 	{"own-families-dev.csv", "", "", ""},
-	{"awesome-prompts-dev.csv", "", "", ""},
-	{"gptfuzz-dev.csv", "", "", ""},
-	{"notinject-dev.csv", "", "", ""},
-	{"bipia-email-dev.csv", "", "", ""},
-	{"gsm8k-dev.csv", "", "", ""},
 	{"own-families-2-dev.csv", "", "", ""},
 	{"own-families-3-dev.csv", "", "", ""},
 }
