@@ -5,9 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"time"
+
+	"github.com/llmgw/llmgw/sdk/go/provkit"
 )
 
 // maxResponseBody bounds a non-streaming answer read into memory.
@@ -102,26 +103,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 // errBodyTooLarge is returned for a non-streaming answer over maxResponseBody.
 var errBodyTooLarge = fmt.Errorf("upstream answer larger than %d bytes", maxResponseBody)
 
-// newHTTPClient returns the instance's client: one keep-alive pool sized for
-// many concurrent calls to one upstream host. timeout bounds a whole call;
-// the host enforces first-byte and idle deadlines through the context.
+// newHTTPClient returns the instance's client: the provider kit's
+// keep-alive pool (sized for many concurrent calls to one upstream host) and
+// no redirects (a redirect would resend the key elsewhere). timeout bounds a
+// whole call; the host enforces first-byte and idle deadlines through the
+// context.
 func newHTTPClient(timeout time.Duration) *http.Client {
-	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
-	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
-	return &http.Client{
-		Transport: tr,
-		Timeout:   timeout,
-		// A redirect would resend the Authorization header elsewhere; an API
-		// does not redirect chat calls.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
+	return &http.Client{Transport: provkit.NewTransport(), Timeout: timeout, CheckRedirect: provkit.NoRedirect}
 }
