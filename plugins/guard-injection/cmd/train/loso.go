@@ -26,6 +26,7 @@ var trainingFiles = []struct {
 	{"own-families-dev.csv", "", "", ""},
 	{"own-families-2-dev.csv", "", "", ""},
 	{"own-families-3-dev.csv", "", "", ""},
+	{"own-families-4-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
