@@ -12,7 +12,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,8 +35,6 @@ const (
 )
 
 const (
-	// maxResponseBody bounds a Messages answer.
-	maxResponseBody = 32 << 20
 	// maxStreamEvent bounds one server-sent event of a stream.
 	maxStreamEvent = 8 << 20
 	// maxErrorBody bounds how much of an error answer is read.
@@ -163,16 +160,11 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
-	if err != nil {
-		return nil, p.transportError(ctx, callCtx, err, "while sending its answer")
-	}
-	if len(body) > maxResponseBody {
-		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "anthropic: answer too large")
-	}
 	var mr messageResponse
-	if err := json.Unmarshal(body, &mr); err != nil {
-		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "anthropic: malformed answer (invalid JSON)")
+	if err := provkit.DecodeAnswer(resp, "anthropic: ", &mr, func(err error) error {
+		return p.transportError(ctx, callCtx, err, "while sending its answer")
+	}); err != nil {
+		return nil, err
 	}
 	if mr.Error != nil {
 		return nil, p.classify(resp.StatusCode, resp.Header, mr.Error)

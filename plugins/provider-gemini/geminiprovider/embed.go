@@ -2,14 +2,13 @@ package geminiprovider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"sync"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/provkit"
 )
 
 var _ sdk.Embedder = (*Provider)(nil)
@@ -116,16 +115,11 @@ func (p *Provider) embedBatch(ctx context.Context, model, path string, inputs []
 		return 0, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
-	if err != nil {
-		return 0, p.transportError(ctx, callCtx, err, "while sending its answer")
-	}
-	if len(body) > maxResponseBody {
-		return 0, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: answer too large")
-	}
 	var br batchEmbedResponse
-	if err := json.Unmarshal(body, &br); err != nil {
-		return 0, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: malformed answer (invalid JSON)")
+	if err := provkit.DecodeAnswer(resp, "gemini: ", &br, func(err error) error {
+		return p.transportError(ctx, callCtx, err, "while sending its answer")
+	}); err != nil {
+		return 0, err
 	}
 	if br.Error != nil {
 		return 0, p.classify(resp.StatusCode, br.Error, retryAfter(resp.Header, br.Error))

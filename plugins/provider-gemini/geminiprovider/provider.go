@@ -35,8 +35,6 @@ const (
 )
 
 const (
-	// maxResponseBody bounds a generateContent answer.
-	maxResponseBody = 32 << 20
 	// maxStreamEvent bounds one server-sent event of a stream.
 	maxStreamEvent = 8 << 20
 )
@@ -247,16 +245,11 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
-	if err != nil {
-		return nil, p.transportError(ctx, callCtx, err, "while sending its answer")
-	}
-	if len(body) > maxResponseBody {
-		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: answer too large")
-	}
 	var gr generateResponse
-	if err := json.Unmarshal(body, &gr); err != nil {
-		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: malformed answer (invalid JSON)")
+	if err := provkit.DecodeAnswer(resp, "gemini: ", &gr, func(err error) error {
+		return p.transportError(ctx, callCtx, err, "while sending its answer")
+	}); err != nil {
+		return nil, err
 	}
 	if gr.Error != nil {
 		return nil, p.classify(resp.StatusCode, gr.Error, retryAfter(resp.Header, gr.Error))
