@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -158,17 +157,8 @@ func retryAfter(h http.Header, e *apiError) time.Duration {
 	return 0
 }
 
-// transportError classifies a failure to get or read an answer. ctx is the
-// caller's context, callCtx the one bounded by the instance's timeout; what
-// says when it happened ("while streaming").
+// transportError classifies a failure to get or read an answer (see
+// provkit.CallFailure); what says when it happened ("while streaming").
 func (p *Provider) transportError(ctx, callCtx context.Context, err error, what string) error {
-	if ctx.Err() != nil {
-		// The caller gave up or its deadline passed; say so as it is.
-		return ctx.Err()
-	}
-	if errors.Is(callCtx.Err(), context.DeadlineExceeded) {
-		return sdk.Fail(sdk.ClassTimeout, 0, 0, "", fmt.Sprintf("gemini: no complete answer within %s", p.timeout))
-	}
-	class, msg := provkit.ClassifyTransport(callCtx, err)
-	return sdk.Fail(class, 0, 0, "", "gemini: "+msg+" "+what)
+	return provkit.CallFailure(ctx, callCtx, err, p.timeout, "gemini: ", what)
 }

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -160,7 +159,7 @@ func newProvider(cfg Config, logger hclog.Logger) (*Provider, error) {
 		shown:        strings.TrimRight(u.Redacted(), "/"),
 		version:      version,
 		timeout:      timeout,
-		client:       &http.Client{Transport: newTransport()},
+		client:       &http.Client{Transport: provkit.NewTransport(), CheckRedirect: provkit.NoRedirect},
 		logger:       logger,
 		redact:       provkit.NewRedactor(key),
 	}, nil
@@ -195,26 +194,6 @@ func imageConfig(cfg Config) (*imageFetcher, error) {
 		}
 	}
 	return newImageFetcher(enabled, maxBytes, timeout, publicAddress, nil), nil
-}
-
-// newTransport is the instance's one connection pool: keep-alive, HTTP/2
-// when the server offers it, and enough idle connections per host for a busy
-// gateway. It has no overall timeout: streams are bounded by the call's
-// context instead.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   10 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          1024,
-		MaxIdleConnsPerHost:   256,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: time.Second,
-	}
 }
 
 // Info reports the instance's non-secret settings.

@@ -688,3 +688,28 @@ func TestSamplingParamsReachGenerationConfig(t *testing.T) {
 		t.Errorf("declared parameters: %v", Params)
 	}
 }
+
+// TestRedirectIsNotFollowed: an upstream that redirects a call must not make
+// the provider resend the x-goog-api-key header to wherever it points.
+func TestRedirectIsNotFollowed(t *testing.T) {
+	var elsewhere sync.Map
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Store(r.URL.Path, r.Header.Get("x-goog-api-key"))
+	}))
+	t.Cleanup(other.Close)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	t.Cleanup(up.Close)
+	p := providerFor(t, up.URL)
+	_, err := p.Complete(context.Background(), chatRequest())
+	if pe := providerError(t, err); pe.Class != sdk.ClassUpstream5xx {
+		t.Errorf("a redirect is an upstream failure: %s %q", sdk.ClassName(pe.Class), pe.Message)
+	}
+	err = p.Stream(context.Background(), chatRequest(), func(*sdk.StreamChunk) error { return nil })
+	providerError(t, err)
+	elsewhere.Range(func(path, key any) bool {
+		t.Errorf("the redirect was followed to %v (x-goog-api-key %q)", path, key)
+		return true
+	})
+}
