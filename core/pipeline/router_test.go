@@ -693,9 +693,16 @@ func TestBreakerSurvivesReloadOfAnUnchangedProvider(t *testing.T) {
 	if rt.Current().providers["pa"].breaker.open() {
 		t.Fatal("a changed provider must start with a closed circuit")
 	}
-	// Changed breaker settings too.
+	// Changed breaker settings too: the new ones apply, to a fresh breaker.
+	rt.attempts(t, "chain", false)
+	if !rt.Current().providers["pa"].breaker.open() {
+		t.Fatal("setup: the circuit should be open again")
+	}
 	if err := rt.load(strings.Replace(changed, "breaker_cooldown = \"1m\"", "breaker_cooldown = \"2m\"", 1)); err != nil {
 		t.Fatal(err)
+	}
+	if b := rt.Current().providers["pa"].breaker; b.open() || b.cooldown != 2*time.Minute {
+		t.Fatalf("changed breaker settings must start a fresh breaker with them: open=%v cooldown=%v", b.open(), b.cooldown)
 	}
 	if rt.Current().providers["pa"].breaker == rt.Current().providers["pb"].breaker {
 		t.Fatal("breakers are per provider")
