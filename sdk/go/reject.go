@@ -9,8 +9,8 @@ import (
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
-// Error types a stage's rejection may carry (the contract's error JSON
-// `type`), each with the statuses it goes with.
+// Error types a stage's rejection may carry (the error JSON's `type`,
+// docs/writing-plugins.md "Rejections"), each with the statuses it goes with.
 const (
 	// TypeInvalidRequest goes with any 4xx status except 401, 403 and 429.
 	TypeInvalidRequest = "invalid_request_error"
