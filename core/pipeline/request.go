@@ -531,6 +531,11 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 			if deadlinePassed(ctx) {
 				return nil, deadlineError(ctx)
 			}
+			if t.provider.breaker.open() {
+				// This failure opened the circuit (or a failed probe opened
+				// it again): no retry, the next target.
+				break
+			}
 			wait, ok := retryWait(ctx, t, try, pe)
 			if !ok {
 				break

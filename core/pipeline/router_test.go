@@ -461,6 +461,16 @@ func TestRouterBreakerOpensProbesAndCloses(t *testing.T) {
 	rt.expect(t, "chain", false, "a:ok", "a successful probe closes the circuit")
 }
 
+// A failure that opens the circuit ends the retries on that provider, and
+// the half-open probe is one call, however many retries the model allows.
+func TestRouterOpenCircuitStopsRetries(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("breaker_failures = 2\n  breaker_cooldown = \"50ms\"", "  retries = 3\n  retry_backoff = \"1ms\"\n"))
+	rt.script.set("a", step{err: fail(sdk.ClassUpstream5xx)})
+	rt.expect(t, "chain", false, "a:error:upstream_5xx a:error:upstream_5xx b:ok", "the second failure opens the circuit")
+	time.Sleep(70 * time.Millisecond)
+	rt.expect(t, "chain", false, "a:error:upstream_5xx b:ok", "a failed probe is one call")
+}
+
 func TestRouterProbeAnsweredWithContentFilterCloses(t *testing.T) {
 	rt := newTestRuntime(t, threeProviders("breaker_failures = 1\n  breaker_cooldown = \"50ms\"", ""))
 	rt.script.seq("a", step{err: fail(sdk.ClassUpstream5xx)}, step{err: fail(sdk.ClassContentFilter)}, step{chunks: []string{"ok"}})
