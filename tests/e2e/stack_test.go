@@ -384,8 +384,9 @@ func assertNoSecret(t *testing.T, dir, secret, output string) {
 }
 
 // TestMakeRunStopsOnCtrlCAndOnAnyService: without MLflow (MLFLOW=0), Ctrl-C
-// (SIGINT to make's process group, as a terminal sends it) and a SIGTERM to the
-// gateway alone each stop the whole stack, with no make error line.
+// (SIGINT to make's process group, as a terminal sends it), and a SIGTERM to
+// make alone (a backgrounded make run stopped by its pid), to the gateway alone
+// or to the simulator alone each stop the whole stack, with no make error line.
 func TestMakeRunStopsOnCtrlCAndOnAnyService(t *testing.T) {
 	dir := scratchRepo(t)
 	// The second round serves another file whose server block sets the port
@@ -394,7 +395,7 @@ func TestMakeRunStopsOnCtrlCAndOnAnyService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, how := range []string{"ctrl-c", "sigterm-gateway"} {
+	for _, how := range []string{"ctrl-c", "sigterm-gateway", "sigterm-make", "sigterm-simulator"} {
 		gw, sim := freeAddr(t), freeAddr(t)
 		env, config := stackEnv("MLFLOW=0", "LLMGW_LISTEN="+gw, "SIM_LISTEN="+sim), "pipeline.hcl"
 		if how == "sigterm-gateway" {
@@ -422,19 +423,24 @@ func TestMakeRunStopsOnCtrlCAndOnAnyService(t *testing.T) {
 		switch how {
 		case "ctrl-c":
 			_ = syscall.Kill(-run.cmd.Process.Pid, syscall.SIGINT)
+		case "sigterm-make":
+			_ = syscall.Kill(run.cmd.Process.Pid, syscall.SIGTERM)
 		default:
+			service := strings.TrimPrefix(how, "sigterm-")
 			b, _ := os.ReadFile(filepath.Join(dir, "data", "run.pid"))
-			m := regexp.MustCompile(`(?m)^gateway (\d+)$`).FindSubmatch(b)
+			m := regexp.MustCompile(`(?m)^` + service + ` (\d+)$`).FindSubmatch(b)
 			if m == nil {
-				t.Fatalf("no gateway in run.pid: %s", b)
+				t.Fatalf("no %s in run.pid: %s", service, b)
 			}
 			pid, _ := strconv.Atoi(string(m[1]))
 			_ = syscall.Kill(pid, syscall.SIGTERM)
 		}
 		err := run.waitExit(t, time.Minute)
 		var ee *exec.ExitError
-		// On Ctrl-C make itself dies of the SIGINT it got, after run.sh ended cleanly.
-		if err != nil && !(how == "ctrl-c" && errors.As(err, &ee) && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == syscall.SIGINT) {
+		// On Ctrl-C (SIGTERM to make) make itself dies of the signal it got,
+		// after run.sh ended cleanly.
+		mine := map[string]syscall.Signal{"ctrl-c": syscall.SIGINT, "sigterm-make": syscall.SIGTERM}[how]
+		if err != nil && !(mine != 0 && errors.As(err, &ee) && ee.ProcessState.Sys().(syscall.WaitStatus).Signal() == mine) {
 			t.Errorf("%s: make run ended with %v", how, err)
 		}
 		if strings.Contains(run.output(), "make: ***") {
