@@ -213,6 +213,12 @@ func newcomerStage(t *testing.T, cli string) {
 	if r := chat(email); r.status != 200 {
 		t.Errorf("after the bad edit the old config stopped serving: email → %d %s", r.status, r.body)
 	}
+	// The refused edit used no generation number: the next good one is gen+1.
+	replaceFile(t, g.file, pipeline(`block = ["email"]`))
+	waitFor(t, "the fixed edit to take effect", 5*time.Second, func() bool { return health(t, g).LastReload.OK })
+	if h := health(t, g); h.Generation != gen+1 {
+		t.Errorf("generation %d after a refused then a good edit, want %d", h.Generation, gen+1)
+	}
 }
 
 // wantPII checks a pii-guard refusal in the error JSON.
