@@ -23,7 +23,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// Default deadlines of CONTRACT.md.
+// Default deadlines (docs/api.md, "Deadlines").
 const (
 	DefaultFirstByteTimeout = 15 * time.Second
 	DefaultIdleTimeout      = 30 * time.Second
@@ -152,7 +152,7 @@ type ModelSpec struct {
 	Weights      []int
 	Explore      float64
 	TargetsRange hcl.Range
-	// Deadlines and retries (defaults from CONTRACT.md).
+	// Deadlines and retries (defaults in docs/api.md, "Deadlines").
 	FirstByteTimeout time.Duration
 	IdleTimeout      time.Duration
 	TotalTimeout     time.Duration
