@@ -466,7 +466,7 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := []string{"LLMGW_LISTEN", "LLMGW_CONFIG", "LLMGW_DATA_DIR", "LLMGW_ADMIN_TOKEN", "LLMGW_REQUIRE_KEYS", "SIM_LISTEN", "MLFLOW", "MLFLOW_PORT"}
+	names := []string{"LLMGW_LISTEN", "LLMGW_CONFIG", "LLMGW_DATA_DIR", "LLMGW_ADMIN_TOKEN", "LLMGW_REQUIRE_KEYS", "LLMGW_ALLOW_ANONYMOUS", "SIM_LISTEN", "MLFLOW", "MLFLOW_PORT"}
 	uncommented := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAll(pipe, nil)
 	for _, m := range regexp.MustCompile(`env\("([A-Z0-9_]+)"`).FindAllSubmatch(uncommented, -1) {
 		names = append(names, string(m[1]))
@@ -478,5 +478,38 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 	}
 	if len(names) < 15 {
 		t.Errorf("only %d variables found in pipeline.hcl", len(names))
+	}
+}
+
+// TestEnvFileNeverOverridesTheEnvironment: load_env (scripts/lib/stack.sh, used
+// by make run, make logs and make stop) exports a .env file's variables only
+// where the environment sets nothing, understands export, quotes and comments,
+// treats an empty value as unset, and reports names only; .env is git-ignored.
+func TestEnvFileNeverOverridesTheEnvironment(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "test.env")
+	body := "# a comment\n\nexport LLMGW_T_A=from-file\nLLMGW_T_B=\"quoted # kept\"\nLLMGW_T_C=plain # a comment\n" +
+		"LLMGW_T_KEEP=from-file\nLLMGW_T_EMPTY=\nnot a variable\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := `. scripts/lib/stack.sh; load_env "$1"
+echo "loaded=${env_loaded[*]}"; echo "kept=${env_kept[*]}"
+for n in LLMGW_T_A LLMGW_T_B LLMGW_T_C LLMGW_T_KEEP; do echo "$n=${!n}"; done
+echo "empty=${LLMGW_T_EMPTY-unset}"`
+	cmd := exec.Command("bash", "-c", script, "bash", file)
+	cmd.Dir = root
+	cmd.Env = stackEnv("LLMGW_T_KEEP=from-env")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("load_env: %v\n%s", err, out)
+	}
+	for _, want := range []string{"loaded=LLMGW_T_A LLMGW_T_B LLMGW_T_C\n", "kept=LLMGW_T_KEEP\n", "LLMGW_T_A=from-file\n",
+		"LLMGW_T_B=quoted # kept\n", "LLMGW_T_C=plain\n", "LLMGW_T_KEEP=from-env\n", "empty=unset\n", ":8: not NAME=value, ignored"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("load_env output lacks %q:\n%s", want, out)
+		}
+	}
+	if err := exec.Command("git", "-C", root, "check-ignore", "-q", ".env").Run(); err != nil {
+		t.Errorf(".env is not git-ignored: %v", err)
 	}
 }
