@@ -14,6 +14,12 @@ for m in plugins/*/go.mod; do modules+=("$(dirname "$m")"); done
 patterns=()
 for m in "${modules[@]}"; do patterns+=("./$m/..."); done
 
+say "the repository stands alone: no file refers to a directory beside it"
+if git grep -nE '\.\./(shared)/' -- . ; then
+  echo "these lines refer to ../shared, which a clone of the repository does not have" >&2
+  exit 1
+fi
+
 say "go mod tidy -diff in every module (GOWORK=off)"
 bash scripts/tidy-check.sh
 

@@ -293,6 +293,12 @@ func writeEnv(t *testing.T, dir string, set map[string]string) {
 func TestMakeRunWholeStack(t *testing.T) {
 	mlflowBin(t) // installed by make test's deps step
 	dir := scratchRepo(t)
+	// A machine without .venv: make run installs MLflow on its first run. The
+	// real install (pip, minutes) is replaced in the scratch copy by a script
+	// that links the venv make test's deps step made, so what is tested is
+	// run.sh's first-run path: it notices, installs with a progress line, says
+	// how long it took, then starts the MLflow it installed.
+	stubMLflowInstall(t, dir)
 	const secret = "admin-token-must-not-be-printed-9d1c"
 	writeEnv(t, dir, map[string]string{"LLMGW_RATE_LIMIT_RPM": "3", "LLMGW_ADMIN_TOKEN": secret})
 	gw, sim, ml := freeAddr(t), freeAddr(t), freeAddr(t)
@@ -302,6 +308,15 @@ func TestMakeRunWholeStack(t *testing.T) {
 	run := startMake(t, dir, env, "run")
 	run.waitOutput(t, bannerDone, 8*time.Minute)
 	out := run.output()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`MLflow is not installed yet: installing MLflow \S+ into \.venv`),
+		regexp.MustCompile(`installing MLflow \S+ … \d+s`),
+		regexp.MustCompile(`MLflow \S+ installed in \d+s`),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("make run on a machine without .venv: no %q in its output", want)
+		}
+	}
 	if !regexp.MustCompile(`loaded \.env: LLMGW_RATE_LIMIT_RPM LLMGW_ADMIN_TOKEN\b`).MatchString(out) {
 		t.Errorf("make run does not say it loaded .env and which variables")
 	}
@@ -367,6 +382,21 @@ func TestMakeRunWholeStack(t *testing.T) {
 		portFree(t, addr)
 	}
 	assertNoSecret(t, dir, secret, run.output()+second.output()+logs.output())
+}
+
+// stubMLflowInstall removes the scratch copy's .venv link and makes its
+// scripts/mlflow/install.sh link the real one after a pause, as a quick pip
+// would have installed it.
+func stubMLflowInstall(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.Remove(filepath.Join(dir, ".venv")); err != nil {
+		t.Fatal(err)
+	}
+	stub := "#!/bin/sh\n# test stub: the real install.sh runs pip (minutes)\nset -e\nsleep 2\nln -s " +
+		filepath.Join(root, ".venv") + " \"$1/.venv\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "scripts/mlflow/install.sh"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // assertNoSecret checks that a value from .env reached no output and no log.
