@@ -307,3 +307,56 @@ func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
 		t.Fatal("tpm 10: a key that used 10 tokens this minute must be refused")
 	}
 }
+
+// TestReusedRequestIDCannotOverspend: a client may send one X-Request-ID on
+// many requests at once. A request's After must settle its own reservation,
+// never another's: otherwise a fast small request frees a slow large one's
+// reservation while it still runs, and the budget is overspent.
+func TestReusedRequestIDCannotOverspend(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"n","budget_usd":0.000001}`)}) // 1000 nano-USD
+	var created struct{ ID, Key string }
+	_ = json.Unmarshal(resp.Body, &created)
+	// process runs the stage as the host does: a continue's annotations go
+	// with the request to its After.
+	process := func(worst int64) (string, map[string]string) {
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "same", ApiKeyHash: HashSecret(created.Key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: worst, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode(), r.Annotations
+	}
+	after := func(ann map[string]string, cost int64) {
+		if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "same", Ok: true, Annotations: ann, CostNanos: cost, CostKnown: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, slow := process(600) // a large request, still running
+	_, fast := process(100)
+	after(fast, 100) // the small one ends first
+	code, third := process(700)
+	if code == "" {
+		after(third, 700)
+	}
+	after(slow, 600)
+	spent, _ := s.store.Spent(ctx, created.ID, "total")
+	if spent > 1000 || spent != 700 {
+		t.Fatalf("spent %d nano-USD of a 1000 budget, want 700 (the third request refused)", spent)
+	}
+	// An answer whose reservation this process no longer holds (the plugin
+	// was restarted since Process) is still charged, by its annotation.
+	_, lost := process(200)
+	s.mu.Lock()
+	clear(s.pending)
+	s.mu.Unlock()
+	after(lost, 150)
+	if spent, _ := s.store.Spent(ctx, created.ID, "total"); spent != 850 {
+		t.Fatalf("spent %d after a settle by annotation, want 850", spent)
+	}
+}
