@@ -44,13 +44,14 @@ func (g *Generation) Unpriced() []string {
 	return out
 }
 
-// cost is what usage costs on t, in nano-USD; false when t has no price or
-// the provider reported no usage.
+// cost is what usage costs on t, in nano-USD (the prompt tokens the
+// provider served from its cache at the cached-input price); false when t
+// has no price or the provider reported no usage.
 func (t *target) cost(u *pb.Usage) (int64, bool) {
 	if t.price == nil || u == nil {
 		return 0, false
 	}
-	return t.price.Cost(int64(u.PromptTokens), 0, int64(u.CompletionTokens)), true
+	return t.price.Cost(int64(u.PromptTokens), int64(u.CachedTokens), int64(u.CompletionTokens)), true
 }
 
 // estimatePromptTokens bounds the prompt's tokens from above: a token is at

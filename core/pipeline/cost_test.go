@@ -37,6 +37,13 @@ func TestWorstCostIsTheDearestPricedTarget(t *testing.T) {
 	if c, ok := (&target{price: &dear}).cost(&pb.Usage{PromptTokens: 4, CompletionTokens: 8}); !ok || c != 90_000 {
 		t.Fatalf("cost = %d, %v; want 90000 nano-USD ($0.00009)", c, ok)
 	}
+	// Cached prompt tokens at the cached-input price: 4 prompt tokens (3 of
+	// them cached) at 2.50 and 1.25 USD per million, 8 completion at 10:
+	// (2.5 + 3.75 + 80) micro-USD = 86_250 nano-USD.
+	cachedPrice := pricing.Price{Input: 2_500_000, CachedInput: 1_250_000, Output: 10_000_000}
+	if c, ok := (&target{price: &cachedPrice}).cost(&pb.Usage{PromptTokens: 4, CachedTokens: 3, CompletionTokens: 8}); !ok || c != 86_250 {
+		t.Fatalf("cost with cached tokens = %d, %v; want 86250 nano-USD", c, ok)
+	}
 	if _, ok := (&target{price: &dear}).cost(nil); ok {
 		t.Fatal("no usage, no cost")
 	}
