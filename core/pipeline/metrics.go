@@ -30,6 +30,7 @@ type Metrics struct {
 	tokens         *prometheus.CounterVec
 	cost           *prometheus.CounterVec
 	saved          *prometheus.CounterVec
+	overruns       *prometheus.CounterVec
 	inflight       prometheus.Gauge
 
 	total, allowed, blocked, injections, validation, rateLimited atomic.Int64
@@ -64,10 +65,12 @@ func NewMetrics() *Metrics {
 			[]string{"model", "provider", "key_id"}),
 		saved: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_cache_saved_usd_total", Help: "What answers given by a stage (a cache hit) saved in USD: what a provider would have charged, by pipeline model, stage and virtual key id."},
 			[]string{"model", "stage", "key_id"}),
+		overruns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_budget_overrun_total", Help: "Answers that cost more than the budget reservation a key stage made for them (the worst-case estimate was not an upper bound), by pipeline model."},
+			[]string{"model"}),
 		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
 		categories: map[string]int64{},
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.inflight,
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.overruns, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -77,6 +80,9 @@ func NewMetrics() *Metrics {
 func (m *Metrics) costDone(res *Result, keyID string) {
 	m.cost.WithLabelValues(res.ModelUsed, res.Provider, keyID).Add(float64(res.CostNanos) / 1e9)
 }
+
+// budgetOverrun counts an answer that cost more than its reservation.
+func (m *Metrics) budgetOverrun(model string) { m.overruns.WithLabelValues(model).Inc() }
 
 // answerDone adds what a stage's answer saved, when the stage knew it.
 func (m *Metrics) answerDone(tr *Trace, model string) {
@@ -135,10 +141,10 @@ func (m *Metrics) requestDone(route, model string, tr *Trace, res *Result, err *
 		}
 	}
 	if res != nil && tr.AnsweredBy == "" {
-		if len(tr.Attempts) > 1 {
+		if len(tr.Attempts) > 1 && err == nil {
 			m.fallbacks.Inc()
 		}
-		if u := res.Usage; u != nil {
+		if u := res.Usage; u != nil && !res.UsageEstimated {
 			m.tokens.WithLabelValues(res.Provider, "prompt").Add(float64(u.PromptTokens))
 			m.tokens.WithLabelValues(res.Provider, "completion").Add(float64(u.CompletionTokens))
 		}

@@ -1,10 +1,13 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -371,4 +374,55 @@ func TestVirtualKeyStreamsAreSettled(t *testing.T) {
 	waitFor(t, "the answered request to be charged", 5*time.Second, func() bool {
 		return spendOf(t, g, tightID).Sign() > 0
 	})
+}
+
+// TestVirtualKeyDroppedStreamIsCharged: a client that reads part of a
+// stream and hangs up before the usage chunk is charged for what it was
+// sent: the key's spend grows by at least the forwarded words at the output
+// price (the gateway charges the prompt estimate and a token per forwarded
+// byte) and at most the request's reservation.
+func TestVirtualKeyDroppedStreamIsCharged(t *testing.T) {
+	s := startSim(t, "--tokens", "200", "--token-interval", "20ms")
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "dropper", "budget_usd": 1, "budget_period": "day"})
+	body, _ := json.Marshal(map[string]any{"prompt": "stream please", "model": "gpt-4o-primary", "stream": true, "max_tokens": 300})
+	req, _ := http.NewRequest(http.MethodPost, g.url()+"/generate", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stream: %v %v", err, resp)
+	}
+	var text strings.Builder
+	events := 0
+	rd := bufio.NewReader(resp.Body)
+	for events < 40 {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("the stream ended before 40 events: %v", err)
+		}
+		var ev struct {
+			Response string `json:"response"`
+		}
+		if data, ok := strings.CutPrefix(strings.TrimSpace(line), "data: "); ok && json.Unmarshal([]byte(data), &ev) == nil && ev.Response != "" {
+			text.WriteString(ev.Response)
+			events++
+		}
+	}
+	resp.Body.Close() // the client hangs up mid-answer
+	words := int64(len(strings.Fields(text.String())))
+	// gpt-4o: $10 per million output tokens, i.e. 10,000 nano-USD a token.
+	floor := big.NewRat(words*10_000, 1_000_000_000)
+	// The reservation: at most 300 output tokens and a prompt of a few
+	// dozen bytes, at $2.50 and $10 per million.
+	ceiling := big.NewRat(300*10_000+200*2_500, 1_000_000_000)
+	var spent *big.Rat
+	waitFor(t, "the dropped stream to be charged", 5*time.Second, func() bool {
+		spent = spendOf(t, g, id)
+		return spent != nil && spent.Sign() > 0
+	})
+	if spent.Cmp(floor) < 0 || spent.Cmp(ceiling) > 0 {
+		t.Fatalf("spend %s for %d forwarded words: want at least %s (their output price) and at most %s (the reservation)", spent.FloatString(9), words, floor.FloatString(9), ceiling.FloatString(9))
+	}
+	t.Logf("dropped after %d events (%d words, %d bytes): spend $%s", events, words, text.Len(), spent.FloatString(9))
 }
