@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -67,7 +68,11 @@ func (s *answererInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.S
 func (s *answererInst) After(_ context.Context, req *sdk.StageAfterRequest) error {
 	s.a.mu.Lock()
 	s.a.afters[s.mode] = append(s.a.afters[s.mode], req)
+	n := len(s.a.afters[s.mode])
 	s.a.mu.Unlock()
+	if s.mode == "flaky" && n == 1 {
+		return errors.New("settling failed")
+	}
 	return nil
 }
 

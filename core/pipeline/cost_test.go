@@ -185,3 +185,25 @@ func TestOverrunIsCounted(t *testing.T) {
 		t.Fatalf("an answer above its reservation: %+v, overruns %v", w.err, overruns())
 	}
 }
+
+// TestFailedAfterIsRetriedAndCounted: an After call that fails (it settles
+// a key's spend) is made again, and the failure is counted in
+// llmgw_stage_after_errors_total.
+func TestFailedAfterIsRetriedAndCounted(t *testing.T) {
+	rt, a := newAnswerRuntime(t, "fail_closed", "flaky")
+	if w := rt.ask("q", false); w.err != nil {
+		t.Fatal(w.err)
+	}
+	waitUntil(t, func() bool { return len(a.afterCalls("flaky")) == 2 })
+	if n := testutil.ToFloat64(rt.metrics.afterErrors.WithLabelValues("flaky")); n != 1 {
+		t.Fatalf("llmgw_stage_after_errors_total = %v, want 1", n)
+	}
+	calls := a.afterCalls("flaky")
+	if calls[0].RequestId != calls[1].RequestId || !calls[1].Ok {
+		t.Fatalf("the retry must be the same After: %+v", calls)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(a.afterCalls("flaky")); n != 2 {
+		t.Fatalf("a successful After was retried: %d calls", n)
+	}
+}

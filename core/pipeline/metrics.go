@@ -25,6 +25,7 @@ type Metrics struct {
 	attemptLatency *prometheus.HistogramVec
 	fallbacks      prometheus.Counter
 	stageErrors    *prometheus.CounterVec
+	afterErrors    *prometheus.CounterVec
 	leased         *prometheus.CounterVec
 	verdicts       *prometheus.CounterVec
 	tokens         *prometheus.CounterVec
@@ -57,6 +58,8 @@ func NewMetrics() *Metrics {
 			[]string{"stage"}),
 		stageErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_errors_total", Help: "Stage calls that failed (plugin down or timeout), by policy."},
 			[]string{"stage", "policy"}),
+		afterErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_after_errors_total", Help: "Stage After calls that failed (error, timeout, plugin down); a failed call is retried a few times."},
+			[]string{"stage"}),
 		verdicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_verdicts_total", Help: "Stage refusals and detections by code and category."},
 			[]string{"code", "category"}),
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_tokens_total", Help: "Tokens reported by providers."},
@@ -70,7 +73,7 @@ func NewMetrics() *Metrics {
 		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
 		categories: map[string]int64{},
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.overruns, m.inflight,
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.afterErrors, m.verdicts, m.tokens, m.cost, m.saved, m.overruns, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -106,6 +109,9 @@ func (m *Metrics) stageError(stage string, failOpen bool) {
 	}
 	m.stageErrors.WithLabelValues(stage, policy).Inc()
 }
+
+// afterError counts a failed After call of a stage.
+func (m *Metrics) afterError(stage string) { m.afterErrors.WithLabelValues(stage).Inc() }
 
 // detection counts a stage's finding that did not block (monitor mode).
 func (m *Metrics) detection(category string) {

@@ -851,7 +851,7 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		g.inflight.Add(1) // the generation stays up until the hooks ran
 		go func() {
 			defer g.done()
-			g.runAfter(req, tr, res, err == nil)
+			rt.runAfter(g, req, tr, res, err == nil)
 		}()
 	}
 	var eventID string
@@ -866,7 +866,7 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 // runAfter calls the After hook of the stages that asked for it. The
 // complete answer goes with a success only (never a failed or cut stream),
 // so a stage may keep it.
-func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
+func (rt *Runtime) runAfter(g *Generation, req *Request, tr *Trace, res *Result, ok bool) {
 	var response *pb.CompleteResponse
 	if ok && res != nil {
 		response = res.completeResponse()
@@ -881,13 +881,53 @@ func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
 		embedAfter(after, req, res, s)
-		c := s.proc.ClientNow()
-		if c == nil {
-			continue
+		rt.callAfter(s, after)
+	}
+}
+
+// An After hook settles what the request spent (a key's budget): a call that
+// fails is tried again, on the restarted process when it broke, up to
+// afterTries calls (backing off 0.2, 0.4, 0.8, 1.6 s) within afterWindow:
+// long enough for a hung plugin to be detected and replaced.
+const (
+	afterTries  = 5
+	afterWindow = 15 * time.Second
+)
+
+// callAfter makes one stage's After call, retrying a failed one; every
+// failed call is counted (llmgw_stage_after_errors_total) and logged.
+func (rt *Runtime) callAfter(s *stageInst, after *pb.StageAfterRequest) {
+	ctx, cancel := context.WithTimeout(context.Background(), afterWindow)
+	defer cancel()
+	var broken *sdk.Client
+	for try := 1; ; try++ {
+		var c *sdk.Client
+		var err error
+		if broken == nil {
+			c, err = s.proc.Client(ctx) // waits for a restarting process
+		} else {
+			c, err = s.proc.ClientAfterFailure(ctx, broken)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-		_, _ = c.Stage.After(ctx, after)
-		cancel()
+		if err == nil {
+			cctx, ccancel := context.WithTimeout(ctx, s.timeout)
+			_, err = c.Stage.After(cctx, after)
+			ccancel()
+			if err == nil {
+				return
+			}
+			if isConnectionError(err) {
+				broken = c
+			}
+		}
+		rt.metrics.afterError(s.name)
+		if try < afterTries && ctx.Err() == nil {
+			rt.logger.Warn("a stage's After hook failed; retrying", "stage", s.name, "request_id", after.RequestId, "try", try, "error", err)
+			if sleepCtx(ctx, 100*time.Millisecond<<try) {
+				continue
+			}
+		}
+		rt.logger.Error("a stage's After hook failed; what it settles (a key's spend, tokens) is lost", "stage", s.name, "request_id", after.RequestId, "tries", try, "error", err)
+		return
 	}
 }
 

@@ -426,3 +426,36 @@ func TestVirtualKeyDroppedStreamIsCharged(t *testing.T) {
 	}
 	t.Logf("dropped after %d events (%d words, %d bytes): spend $%s", events, words, text.Len(), spent.FloatString(9))
 }
+
+// TestVirtualKeySpendSurvivesAHungStage: the keys plugin hangs while a
+// request is at the provider, so the request's After call (which settles the
+// key's spend) times out; the host retries it on the replacement process,
+// which settles the reservation by its annotation: the answer is charged.
+func TestVirtualKeySpendSurvivesAHungStage(t *testing.T) {
+	s := startSim(t, "--latency", "700ms")
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "settled", "budget_usd": 1})
+	old := pluginNow(t, g, "virtual-keys").Pid
+	done := make(chan reply, 1)
+	go func() { done <- generateWith(t, g, "gpt-4o-primary", bearer(secret)) }()
+	time.Sleep(300 * time.Millisecond) // the request is at the provider
+	freeze(t, old)
+	r := <-done
+	if r.status != 200 || r.header.Get("X-LLMGW-Cost-USD") == "" {
+		t.Fatalf("the request in flight when the stage hung: %d %s", r.status, r.body)
+	}
+	want, _ := new(big.Rat).SetString(r.header.Get("X-LLMGW-Cost-USD"))
+	waitFor(t, "the answer to be charged on the replaced plugin", 20*time.Second, func() bool {
+		if p := pluginNow(t, g, "virtual-keys"); p.Pid == old || p.State != "serving" {
+			return false
+		}
+		got := spendOf(t, g, id)
+		return got != nil && got.Cmp(want) == 0
+	})
+	if !strings.Contains(g.output(), "After hook failed; retrying") {
+		t.Fatalf("the failed After calls were not logged:\n%s", tail(g.output(), 3000))
+	}
+	if m := get(t, g.url()+"/metrics"); !strings.Contains(string(m.body), `llmgw_stage_after_errors_total{stage="keys"}`) {
+		t.Fatal("no llmgw_stage_after_errors_total series for the keys stage")
+	}
+}

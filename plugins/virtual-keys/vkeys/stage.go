@@ -32,6 +32,10 @@ type Stage struct {
 	// to After (a list: a client may reuse its X-Request-ID).
 	mu      sync.Mutex
 	pending map[string][]pendingReservation
+	// settled remembers the reservations After settled (by rid, when), so
+	// that the host's retry of an After whose answer was lost does not
+	// charge twice.
+	settled map[string]time.Time
 }
 
 type pendingReservation struct {
@@ -57,6 +61,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
 		failures: newFailureLimiter(cfg.failedPerMin, time.Minute),
 		pending:  map[string][]pendingReservation{},
+		settled:  map[string]time.Time{},
 	}, nil
 }
 
@@ -225,6 +230,10 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 // request's reservation to what the answer cost (0 when it failed or was
 // refused by a later stage).
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
+	window, rid, _ := strings.Cut(req.GetAnnotations()[annReservation], "/")
+	if s.wasSettled(rid) {
+		return nil // the host's retry of an After that was done
+	}
 	// A stage's own answer (a cache hit) used no provider tokens.
 	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" && req.GetAnsweredBy() == "" {
 		if k, err := s.store.ByHash(ctx, req.GetApiKeyHash()); err == nil && k != nil {
@@ -240,7 +249,6 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	// continue (it timed out): release the request id's reservation only
 	// when it is the only one, or the one of a request still running with
 	// the same id could be freed; an ambiguous one expires.
-	window, rid, _ := strings.Cut(req.GetAnnotations()[annReservation], "/")
 	p, ok := s.takePending(req.GetRequestId(), rid)
 	if keyID := req.GetAnnotations()["key.id"]; !ok && rid != "" && keyID != "" {
 		// This plugin restarted since Process: settle by the annotation.
@@ -254,9 +262,41 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 		cost = req.GetCostNanos()
 	}
 	if err := s.store.Settle(ctx, p.keyID, p.window, p.rid, cost); err != nil {
+		// Not settled: the host retries, and pending must still hold it.
+		s.mu.Lock()
+		s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
+		s.mu.Unlock()
 		return fmt.Errorf("virtual-keys: settle budget of %s: %w", p.keyID, err)
 	}
+	s.markSettled(p.rid)
 	return nil
+}
+
+// wasSettled reports whether After already settled reservation rid.
+func (s *Stage) wasSettled(rid string) bool {
+	if rid == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.settled[rid]
+	return ok
+}
+
+// markSettled remembers rid for as long as a retry of its After may come
+// (the reservation's ttl).
+func (s *Stage) markSettled(rid string) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.settled) >= 10_000 {
+		for r, at := range s.settled {
+			if now.Sub(at) > s.cfg.reservationTTL {
+				delete(s.settled, r)
+			}
+		}
+	}
+	s.settled[rid] = now
 }
 
 // takePending removes the reservation rid of request reqID from pending

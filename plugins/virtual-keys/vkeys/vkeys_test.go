@@ -359,4 +359,9 @@ func TestReusedRequestIDCannotOverspend(t *testing.T) {
 	if spent, _ := s.store.Spent(ctx, created.ID, "total"); spent != 850 {
 		t.Fatalf("spent %d after a settle by annotation, want 850", spent)
 	}
+	// The host retries an After whose answer it did not get: charged once.
+	after(lost, 150)
+	if spent, _ := s.store.Spent(ctx, created.ID, "total"); spent != 850 {
+		t.Fatalf("spent %d after a retried After, want 850 (charged once)", spent)
+	}
 }
