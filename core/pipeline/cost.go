@@ -163,8 +163,11 @@ func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.Ad
 
 // KeysRequired reports whether the serving pipeline has a key stage that
 // refuses requests without a valid key (its info says require_keys=true).
-func (rt *Runtime) KeysRequired() bool {
-	g := rt.Current()
+func (rt *Runtime) KeysRequired() bool { return rt.Current().KeysRequired() }
+
+// KeysRequired reports whether the generation has a key stage that refuses
+// requests without a valid key (false for nil).
+func (g *Generation) KeysRequired() bool {
 	if g == nil {
 		return false
 	}

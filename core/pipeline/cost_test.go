@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -205,5 +206,30 @@ func TestFailedAfterIsRetriedAndCounted(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if n := len(a.afterCalls("flaky")); n != 2 {
 		t.Fatalf("a successful After was retried: %d calls", n)
+	}
+}
+
+// TestAdmitVetsEveryReload: a generation the Admit check refuses never
+// serves, on a reload as at the first load; the previous one keeps serving
+// and the reload fails with the check's message.
+func TestAdmitVetsEveryReload(t *testing.T) {
+	rt := newTestRuntime(t, threeProviders("", ""))
+	first := rt.Current()
+	rt.admit = func(g *Generation) error {
+		if g.HasModel("d") {
+			return errors.New("refused: model d")
+		}
+		return nil
+	}
+	err := rt.load(threeProviders("", "") + "model \"d\" {\n  provider = \"pa\"\n  upstream = \"d\"\n}\n")
+	if err == nil || !strings.Contains(err.Error(), "refused: model d") {
+		t.Fatalf("reload: %v", err)
+	}
+	if rt.Current() != first || rt.LastReload().OK {
+		t.Fatalf("the refused generation serves: %+v", rt.LastReload())
+	}
+	rt.expect(t, "a", false, "a:ok", "the previous generation still serves")
+	if err := rt.load(threeProviders("", "")); err != nil || rt.Current() == first {
+		t.Fatalf("an admitted reload: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -457,5 +458,43 @@ func TestVirtualKeySpendSurvivesAHungStage(t *testing.T) {
 	}
 	if m := get(t, g.url()+"/metrics"); !strings.Contains(string(m.body), `llmgw_stage_after_errors_total{stage="keys"}`) {
 		t.Fatal("no llmgw_stage_after_errors_total series for the keys stage")
+	}
+}
+
+// TestProtectedModeHoldsOnReload: a gateway on a public address that
+// requires keys refuses a reload that would serve anonymously (the stage's
+// require_keys turned off, then the stage removed): the reload answers 400
+// invalid_pipeline naming both variables, and the previous generation keeps
+// refusing requests without a key.
+func TestProtectedModeHoldsOnReload(t *testing.T) {
+	s := startSim(t)
+	file := writePipeline(t, keysHCL(s, `{ require_keys = true }`))
+	l, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	_ = l.Close()
+	p := startProc(t, []string{"LLMGW_DATA_DIR=" + t.TempDir(), "LLMGW_ALLOW_ANONYMOUS=", "LLMGW_ADMIN_TOKEN=" + adminToken},
+		binPath("llmgw"), "serve", "--config", file, "--listen", fmt.Sprintf("0.0.0.0:%d", port))
+	g := &gateway{proc: p, addr: fmt.Sprintf("127.0.0.1:%d", port), file: file}
+	waitHTTP(t, g.url()+"/v1/models", p)
+	for _, anonymous := range []string{keysHCL(s, `{ require_keys = "0" }`), providersHCL(s)} {
+		if err := os.WriteFile(file, []byte(anonymous), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := admin(t, g, "POST", "/admin/reload", map[string]any{})
+		if r.status != 400 || r.errorCode(t) != "invalid_pipeline" || !strings.Contains(string(r.body), "LLMGW_REQUIRE_KEYS") || !strings.Contains(string(r.body), "LLMGW_ALLOW_ANONYMOUS") {
+			t.Fatalf("a reload that would serve anonymously on 0.0.0.0: %d %s", r.status, r.body)
+		}
+		if r := generateWith(t, g, "gpt-4o-primary", nil); r.status != 401 {
+			t.Fatalf("after the refused reload a request without a key: %d %s", r.status, r.body)
+		}
+	}
+	// The file watch goes through the same check: the anonymous file is
+	// still there and never served.
+	time.Sleep(time.Second)
+	if r := generateWith(t, g, "gpt-4o-primary", nil); r.status != 401 {
+		t.Fatalf("the watched file made the gateway anonymous: %d %s", r.status, r.body)
 	}
 }
