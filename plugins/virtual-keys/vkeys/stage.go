@@ -84,7 +84,7 @@ var errInvalidKey = sdk.Rejection{
 // Process checks the request's key, its model and its budget.
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	hash := req.GetApiKeyHash()
-	ip := req.GetClientIp()
+	ip := s.clientIP(req)
 	if hash == "" {
 		if s.cfg.require {
 			return s.refuse(ip), nil
@@ -179,6 +179,16 @@ func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.
 	}
 	return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: max(wait, time.Second),
 		Message: "this key's rate limit is reached: " + what}.Response(), nil
+}
+
+// clientIP is the address failed key checks are counted against: the
+// client's behind trusted proxies (as the ratelimit plugin finds it), else
+// the peer's.
+func (s *Stage) clientIP(req *sdk.StageRequest) string {
+	if a, ok := s.cfg.trusted.Client(req.GetClientIp(), req.GetHeaders()); ok {
+		return a.String()
+	}
+	return req.GetClientIp()
 }
 
 // refuse answers 401 and counts the failure against the client's address.

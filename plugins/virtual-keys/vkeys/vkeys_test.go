@@ -365,3 +365,46 @@ func TestReusedRequestIDCannotOverspend(t *testing.T) {
 		t.Fatalf("spent %d after a retried After, want 850 (charged once)", spent)
 	}
 }
+
+// TestFailedChecksCountTheClientBehindTrustedProxies: behind a trusted
+// proxy the failed-key limiter counts the client the proxy names (the
+// ratelimit plugin's trusted_proxies rule), so one guesser does not block
+// every client of the proxy; an untrusted peer's X-Forwarded-For is not
+// believed.
+func TestFailedChecksCountTheClientBehindTrustedProxies(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true,"failed_per_minute":2,"trusted_proxies":["10.0.0.0/8"]}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	try := func(peer, xff string) string {
+		r, err := s.Process(context.Background(), &pb.StageRequest{RequestId: "r", ClientIp: peer, ApiKeyHash: HashSecret("llmgw-wrong"),
+			Headers: map[string]string{"x-forwarded-for": xff}, Request: &pb.ChatRequest{Model: "m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	for i := 0; i < 2; i++ {
+		if c := try("10.0.0.1", "203.0.113.7"); c != "invalid_api_key" {
+			t.Fatalf("guess %d: %q", i, c)
+		}
+	}
+	if c := try("10.0.0.1", "203.0.113.7"); c != "rate_limit_exceeded" {
+		t.Fatalf("the guesser behind the proxy: %q, want rate_limit_exceeded", c)
+	}
+	if c := try("10.0.0.1", "203.0.113.8"); c != "invalid_api_key" {
+		t.Fatalf("another client of the same proxy: %q, want invalid_api_key (not blocked)", c)
+	}
+	// An untrusted peer cannot pick the address it is counted under.
+	for _, xff := range []string{"198.51.100.1", "198.51.100.2"} {
+		try("192.0.2.9", xff)
+	}
+	if c := try("192.0.2.9", "198.51.100.3"); c != "rate_limit_exceeded" {
+		t.Fatalf("an untrusted peer rotating X-Forwarded-For: %q, want rate_limit_exceeded", c)
+	}
+	if _, err := New(sdk.Config{Raw: []byte(`{"trusted_proxies":["not-an-ip"]}`), Host: &pb.HostInfo{DataDir: t.TempDir()}}); err == nil || !strings.Contains(err.Error(), "trusted_proxies[0]") {
+		t.Fatalf("a bad trusted_proxies entry: %v", err)
+	}
+}
