@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -406,5 +407,80 @@ func TestFailedChecksCountTheClientBehindTrustedProxies(t *testing.T) {
 	}
 	if _, err := New(sdk.Config{Raw: []byte(`{"trusted_proxies":["not-an-ip"]}`), Host: &pb.HostInfo{DataDir: t.TempDir()}}); err == nil || !strings.Contains(err.Error(), "trusted_proxies[0]") {
 		t.Fatalf("a bad trusted_proxies entry: %v", err)
+	}
+}
+
+// TestKeyExpiresKeepsMetadataAndMonthBudgets: a key is refused once its
+// expires_at passed (status "expired"), its metadata is stored and shown,
+// and a month budget's spend resets at the first of the next month (UTC).
+func TestKeyExpiresKeepsMetadataAndMonthBudgets(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	now := time.Date(2026, 1, 31, 22, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	body := fmt.Sprintf(`{"name":"n","budget_usd":0.000001,"budget_period":"month","expires_at":%q,"metadata":{"team":"search","owner":"ana"}}`, now.Add(3*time.Hour).Format(time.RFC3339))
+	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
+	var created struct{ ID, Key string }
+	if err := json.Unmarshal(resp.GetBody(), &created); err != nil || resp.GetStatus() != 201 {
+		t.Fatalf("create: %d %s", resp.GetStatus(), resp.GetBody())
+	}
+	show := func() (v struct {
+		Status   string
+		Metadata map[string]string
+		Spend    json.Number `json:"spend_usd"`
+		Resets   time.Time   `json:"budget_resets_at"`
+	}) {
+		r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: "/admin/keys/" + created.ID})
+		if err := json.Unmarshal(r.GetBody(), &v); err != nil {
+			t.Fatalf("show: %s", r.GetBody())
+		}
+		return v
+	}
+	use := func(cost int64) string {
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "r", ApiKeyHash: HashSecret(created.Key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: cost, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := r.GetReject().GetCode(); code != "" {
+			return code
+		}
+		if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "r", Ok: true, Annotations: r.Annotations, CostNanos: cost, CostKnown: true}); err != nil {
+			t.Fatal(err)
+		}
+		return ""
+	}
+	if v := show(); v.Status != "active" || v.Metadata["team"] != "search" || v.Metadata["owner"] != "ana" {
+		t.Fatalf("metadata not kept: %+v", v)
+	}
+	// January's budget: 1000 nano-USD, spent.
+	if code := use(1000); code != "" {
+		t.Fatalf("first use: %q", code)
+	}
+	if code := use(1); code != "budget_exceeded" {
+		t.Fatalf("January's budget is spent: %q", code)
+	}
+	if v := show(); v.Spend.String() != "0.000001" || !v.Resets.Equal(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("January's window: %+v", v)
+	}
+	// February 1st: a new window.
+	now = time.Date(2026, 2, 1, 0, 30, 0, 0, time.UTC)
+	if code := use(500); code != "" {
+		t.Fatalf("February's budget: %q", code)
+	}
+	if v := show(); v.Spend.String() != "0.0000005" || !v.Resets.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("February's window: %+v", v)
+	}
+	// Past expires_at (Feb 1st 01:00): refused, shown as expired.
+	now = time.Date(2026, 2, 1, 1, 0, 1, 0, time.UTC)
+	if code := use(1); code != "invalid_api_key" {
+		t.Fatalf("an expired key: %q", code)
+	}
+	if v := show(); v.Status != "expired" || v.Metadata["team"] != "search" {
+		t.Fatalf("an expired key's view: %+v", v)
 	}
 }
