@@ -33,9 +33,10 @@ COPY --from=build /out/rootfs/ /
 # directory the non-root user may write besides /tmp.
 COPY --from=build --chown=10001:10001 /out/data/ /app/data/
 WORKDIR /app
-# Serve on every interface inside the container. `llmgw serve` refuses a
-# non-loopback address without keys unless LLMGW_ALLOW_ANONYMOUS=1; this image
-# opts in. Set LLMGW_REQUIRE_KEYS=1 to require virtual keys instead.
+# Serve on every interface inside the container. Protected mode refuses a
+# non-loopback address without required keys unless LLMGW_ALLOW_ANONYMOUS=1;
+# this image opts in, as `make run` does on loopback. Set
+# LLMGW_REQUIRE_KEYS=1 to require virtual keys instead (docs/keys.md).
 ENV LLMGW_CONFIG=/app/pipeline.hcl \
     LLMGW_LISTEN=0.0.0.0:8000 \
     LLMGW_DATA_DIR=/app/data \

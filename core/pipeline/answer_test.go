@@ -2,6 +2,8 @@ package pipeline
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -49,7 +51,7 @@ func (s *answererInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.S
 	s.a.mu.Unlock()
 	cached := strings.Contains(req.Request.GetMessages()[0].GetContent(), "cached")
 	switch {
-	case s.mode == "annotate":
+	case s.mode == "annotate" || s.mode == "keys":
 		return &sdk.StageResponse{Annotations: map[string]string{"key.id": "vk_1"}}, nil
 	case s.mode == "count" || !cached:
 		return sdk.Continue(), nil
@@ -66,13 +68,20 @@ func (s *answererInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.S
 func (s *answererInst) After(_ context.Context, req *sdk.StageAfterRequest) error {
 	s.a.mu.Lock()
 	s.a.afters[s.mode] = append(s.a.afters[s.mode], req)
+	n := len(s.a.afters[s.mode])
 	s.a.mu.Unlock()
+	if s.mode == "flaky" && n == 1 {
+		return errors.New("settling failed")
+	}
 	return nil
 }
 
 func (s *answererInst) Capabilities() []string {
-	if s.mode == "nocap" {
+	switch s.mode {
+	case "nocap":
 		return []string{sdk.CapStageAfter}
+	case "keys":
+		return []string{sdk.CapStageAfter, sdk.CapStageKeys}
 	}
 	return []string{sdk.CapStageAfter, sdk.CapStageAnswer}
 }
@@ -81,18 +90,29 @@ func (s *answererInst) Capabilities() []string {
 // a pipeline of its instances (modes) before model "a".
 func newAnswerRuntime(t *testing.T, onError string, modes ...string) (*testRuntime, *answerer) {
 	t.Helper()
+	return newAnswerRuntimeWith(t, "", onError, modes...)
+}
+
+// newAnswerRuntimeWith is newAnswerRuntime with modelExtra in the models'
+// blocks (e.g. a price).
+func newAnswerRuntimeWith(t *testing.T, modelExtra, onError string, modes ...string) (*testRuntime, *answerer) {
+	t.Helper()
 	a := &answerer{seen: map[string][]*pb.StageRequest{}, afters: map[string][]*pb.StageAfterRequest{}}
+	caps := []string{sdk.CapStageAfter, sdk.CapStageAnswer}
+	if slices.Contains(modes, "keys") {
+		caps = append(caps, sdk.CapStageKeys)
+	}
 	h := sdktest.Start(t, sdk.Plugin{Name: "answerer", Version: "0.0.1", Stage: func(c sdk.Config) (sdk.Stage, error) {
 		var cfg struct{ Mode string }
 		if err := c.Decode(&cfg); err != nil {
 			return nil, err
 		}
 		return &answererInst{a: a, mode: cfg.Mode}, nil
-	}, Capabilities: []string{sdk.CapStageAfter, sdk.CapStageAnswer}})
+	}, Capabilities: caps})
 	rt := newTestRuntime(t, threeProviders("", ""))
 	rt.host.Attach("answerer", h.Client)
 	var b strings.Builder
-	b.WriteString("plugin \"answerer\" {\n  path = \"/nonexistent/answerer\"\n}\n" + threeProviders("", "") + "pipeline \"default\" {\n")
+	b.WriteString("plugin \"answerer\" {\n  path = \"/nonexistent/answerer\"\n}\n" + threeProviders("", modelExtra) + "pipeline \"default\" {\n")
 	for _, m := range modes {
 		b.WriteString("  stage \"" + m + "\" {\n    plugin = \"answerer\"\n    on_error = \"" + onError + "\"\n    config = { mode = \"" + m + "\" }\n  }\n")
 	}

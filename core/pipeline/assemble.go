@@ -13,11 +13,37 @@ import (
 // streamAccumulator builds the Result of a stream from its chunks with the
 // SDK's Assembler, the one a Go plugin uses for an assembled plain answer
 // (sdk.CapProviderAssemble): both paths give the same Result.
-type streamAccumulator struct{ sdk.Assembler }
+type streamAccumulator struct {
+	sdk.Assembler
+	// usage is the last usage the provider reported; outBytes the bytes of
+	// output received (text, refusal, reasoning, tool calls), for the cost
+	// of a stream cut short.
+	usage    *pb.Usage
+	outBytes int64
+}
 
 // add folds a chunk in and reports whether it carries anything for the
 // client (role-only or usage-only chunks do not).
-func (a *streamAccumulator) add(chunk *pb.StreamChunk) bool { return a.Add(chunk) }
+func (a *streamAccumulator) add(chunk *pb.StreamChunk) bool {
+	if chunk.Usage != nil {
+		a.usage = chunk.Usage
+	}
+	a.outBytes += int64(len(chunk.Content) + len(chunk.Refusal) + len(chunk.ReasoningContent))
+	for _, c := range chunk.ToolCalls {
+		a.outBytes += int64(len(c.Id) + len(c.Name) + len(c.Arguments))
+	}
+	return a.Add(chunk)
+}
+
+// cut is what a stream that ended early had produced on t, to charge: the
+// provider's usage when it came, else cutUsage's bound from the prompt and
+// the output received.
+func (a *streamAccumulator) cut(t *target, creq *pb.CompleteRequest) *Result {
+	if a.usage != nil {
+		return &Result{Usage: a.usage}
+	}
+	return &Result{Usage: t.cutUsage(creq.GetRequest(), a.outBytes), UsageEstimated: true}
+}
 
 // result is the stream's Result, or a failure when it ended without a
 // finish reason.

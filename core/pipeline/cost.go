@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"sort"
 
@@ -44,21 +45,58 @@ func (g *Generation) Unpriced() []string {
 	return out
 }
 
-// cost is what usage costs on t, in nano-USD; false when t has no price or
-// the provider reported no usage.
+// cost is what usage costs on t, in nano-USD (the prompt tokens the
+// provider served from its cache at the cached-input price); false when t
+// has no price or the provider reported no usage.
 func (t *target) cost(u *pb.Usage) (int64, bool) {
 	if t.price == nil || u == nil {
 		return 0, false
 	}
-	return t.price.Cost(int64(u.PromptTokens), 0, int64(u.CompletionTokens)), true
+	return t.price.Cost(int64(u.PromptTokens), int64(u.CachedTokens), int64(u.CompletionTokens)), true
 }
 
-// estimatePromptTokens bounds the prompt's tokens from above: a token is at
-// least one byte of text, plus a few for each message's framing.
+// estimatePromptTokens bounds the prompt's text tokens from above: a token
+// is at least one byte of text, plus a few for the framing of each message,
+// call and tool. Every text a provider bills as prompt counts: the messages
+// (text, name, refusal, the tool calls of the history and the call id a
+// tool message answers), the tool definitions, the tool choice and the JSON
+// schema. Images are bounded apart (promptImages).
 func estimatePromptTokens(c *pb.ChatRequest) int64 {
 	n := int64(8)
 	for _, m := range c.GetMessages() {
-		n += int64(len(m.GetContent())+len(m.GetName())) + 8
+		// content is the text parts joined; a stage may have changed one
+		// of them, so the larger counts.
+		text := 0
+		for _, p := range m.GetParts() {
+			text += len(p.GetText())
+		}
+		n += int64(max(text, len(m.GetContent()))+len(m.GetName())+len(m.GetRefusal())+len(m.GetToolCallId())) + 8
+		for _, tc := range m.GetToolCalls() {
+			n += int64(len(tc.GetId())+len(tc.GetType())+len(tc.GetName())+len(tc.GetArguments())) + 8
+		}
+	}
+	for _, t := range c.GetTools() {
+		n += int64(len(t.GetType())+len(t.GetName())+len(t.GetDescription())+len(t.GetParametersJson())) + 16
+	}
+	if tc := c.GetToolChoice(); tc != nil {
+		n += int64(len(tc.GetMode())+len(tc.GetName())) + 8
+	}
+	if s := c.GetJsonSchema(); s != nil {
+		n += int64(len(s.GetName())+len(s.GetDescription())+len(s.GetSchemaJson())) + 16
+	}
+	return n
+}
+
+// promptImages counts the request's images (each costs up to the model's
+// pricing.Price.ImageTokens, whatever its URL's length).
+func promptImages(c *pb.ChatRequest) int64 {
+	var n int64
+	for _, m := range c.GetMessages() {
+		for _, p := range m.GetParts() {
+			if p.GetImageUrl() != "" || p.GetType() == "image_url" {
+				n++
+			}
+		}
 	}
 	return n
 }
@@ -70,7 +108,7 @@ func (g *Generation) worstCost(c *pb.ChatRequest) (int64, bool) {
 	if r == nil {
 		return 0, false
 	}
-	prompt := estimatePromptTokens(c)
+	prompt, images := estimatePromptTokens(c), promptImages(c)
 	var worst int64
 	known := false
 	for _, t := range r.targets {
@@ -78,9 +116,24 @@ func (g *Generation) worstCost(c *pb.ChatRequest) (int64, bool) {
 			continue
 		}
 		known = true
-		worst = max(worst, t.price.Worst(prompt, int64(c.GetMaxTokens())))
+		worst = max(worst, t.price.Worst(prompt, images, int64(c.GetMaxTokens()), int64(c.GetN())))
 	}
 	return worst, known
+}
+
+// cutUsage bounds from above the usage of an answer on t that was cut short
+// after outBytes bytes of output, before the provider reported its usage:
+// the prompt as the reservation counts it (worstCost) and a token per byte
+// of output, at most the request's output limit. Its cost never exceeds the
+// request's reservation.
+func (t *target) cutUsage(c *pb.ChatRequest, outBytes int64) *pb.Usage {
+	var p pricing.Price
+	if t.price != nil {
+		p = *t.price
+	}
+	prompt := estimatePromptTokens(c) + promptImages(c)*p.ImageTokens()
+	out := min(outBytes, p.OutputLimit(int64(c.GetMaxTokens()))*max(int64(c.GetN()), 1))
+	return &pb.Usage{PromptTokens: int32(min(prompt, math.MaxInt32)), CompletionTokens: int32(min(out, math.MaxInt32)), TotalTokens: int32(min(prompt+out, math.MaxInt32))}
 }
 
 // ErrNoAdminStage: no stage of the serving pipeline serves the admin route.
@@ -110,8 +163,11 @@ func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.Ad
 
 // KeysRequired reports whether the serving pipeline has a key stage that
 // refuses requests without a valid key (its info says require_keys=true).
-func (rt *Runtime) KeysRequired() bool {
-	g := rt.Current()
+func (rt *Runtime) KeysRequired() bool { return rt.Current().KeysRequired() }
+
+// KeysRequired reports whether the generation has a key stage that refuses
+// requests without a valid key (false for nil).
+func (g *Generation) KeysRequired() bool {
 	if g == nil {
 		return false
 	}

@@ -25,11 +25,13 @@ type Metrics struct {
 	attemptLatency *prometheus.HistogramVec
 	fallbacks      prometheus.Counter
 	stageErrors    *prometheus.CounterVec
+	afterErrors    *prometheus.CounterVec
 	leased         *prometheus.CounterVec
 	verdicts       *prometheus.CounterVec
 	tokens         *prometheus.CounterVec
 	cost           *prometheus.CounterVec
 	saved          *prometheus.CounterVec
+	overruns       *prometheus.CounterVec
 	inflight       prometheus.Gauge
 
 	total, allowed, blocked, injections, validation, rateLimited atomic.Int64
@@ -56,6 +58,8 @@ func NewMetrics() *Metrics {
 			[]string{"stage"}),
 		stageErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_errors_total", Help: "Stage calls that failed (plugin down or timeout), by policy."},
 			[]string{"stage", "policy"}),
+		afterErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_after_errors_total", Help: "Stage After calls that failed (error, timeout, plugin down); a failed call is retried a few times."},
+			[]string{"stage"}),
 		verdicts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_stage_verdicts_total", Help: "Stage refusals and detections by code and category."},
 			[]string{"code", "category"}),
 		tokens: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_tokens_total", Help: "Tokens reported by providers."},
@@ -64,10 +68,12 @@ func NewMetrics() *Metrics {
 			[]string{"model", "provider", "key_id"}),
 		saved: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_cache_saved_usd_total", Help: "What answers given by a stage (a cache hit) saved in USD: what a provider would have charged, by pipeline model, stage and virtual key id."},
 			[]string{"model", "stage", "key_id"}),
+		overruns: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "llmgw_budget_overrun_total", Help: "Answers that cost more than the budget reservation a key stage made for them (the worst-case estimate was not an upper bound), by pipeline model."},
+			[]string{"model"}),
 		inflight:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmgw_inflight_requests", Help: "Pipeline requests in flight."}),
 		categories: map[string]int64{},
 	}
-	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.verdicts, m.tokens, m.cost, m.saved, m.inflight,
+	m.Registry.MustRegister(m.requests, m.latency, m.stageLatency, m.leased, m.attempts, m.attemptLatency, m.fallbacks, m.stageErrors, m.afterErrors, m.verdicts, m.tokens, m.cost, m.saved, m.overruns, m.inflight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -77,6 +83,9 @@ func NewMetrics() *Metrics {
 func (m *Metrics) costDone(res *Result, keyID string) {
 	m.cost.WithLabelValues(res.ModelUsed, res.Provider, keyID).Add(float64(res.CostNanos) / 1e9)
 }
+
+// budgetOverrun counts an answer that cost more than its reservation.
+func (m *Metrics) budgetOverrun(model string) { m.overruns.WithLabelValues(model).Inc() }
 
 // answerDone adds what a stage's answer saved, when the stage knew it.
 func (m *Metrics) answerDone(tr *Trace, model string) {
@@ -100,6 +109,9 @@ func (m *Metrics) stageError(stage string, failOpen bool) {
 	}
 	m.stageErrors.WithLabelValues(stage, policy).Inc()
 }
+
+// afterError counts a failed After call of a stage.
+func (m *Metrics) afterError(stage string) { m.afterErrors.WithLabelValues(stage).Inc() }
 
 // detection counts a stage's finding that did not block (monitor mode).
 func (m *Metrics) detection(category string) {
@@ -135,10 +147,10 @@ func (m *Metrics) requestDone(route, model string, tr *Trace, res *Result, err *
 		}
 	}
 	if res != nil && tr.AnsweredBy == "" {
-		if len(tr.Attempts) > 1 {
+		if len(tr.Attempts) > 1 && err == nil {
 			m.fallbacks.Inc()
 		}
-		if u := res.Usage; u != nil {
+		if u := res.Usage; u != nil && !res.UsageEstimated {
 			m.tokens.WithLabelValues(res.Provider, "prompt").Add(float64(u.PromptTokens))
 			m.tokens.WithLabelValues(res.Provider, "completion").Add(float64(u.CompletionTokens))
 		}

@@ -73,6 +73,10 @@ type Trace struct {
 	AnsweredBy string
 	// answer is that stage's answer until it is served.
 	answer *stageAnswer
+	// reservedNanos is the worst case a key stage was given to reserve
+	// (reserved: one was); an answer that cost more overran it.
+	reservedNanos int64
+	reserved      bool
 }
 
 // Timing is one Server-Timing entry.
@@ -91,9 +95,13 @@ type Result struct {
 	Provider      string
 	UpstreamModel string
 	// CostNanos is what the answer cost in nano-USD (CostKnown: the model
-	// has a price and the provider reported usage).
+	// has a price and the provider reported usage, or it was estimated).
 	CostNanos int64
 	CostKnown bool
+	// UsageEstimated: the answer was cut short (the client went away, or the
+	// stream broke after it started) before the provider reported its usage;
+	// Usage is the host's upper bound of it (cutUsage).
+	UsageEstimated bool
 	// Refusal is the model's refusal text (OpenAI's message.refusal), empty
 	// when it answered.
 	Refusal string
@@ -268,6 +276,9 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			Annotations: tr.Annotations,
 		}
 		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
+		if sreq.CostKnown && slices.ContainsFunc(group, func(s *stageInst) bool { return slices.Contains(s.describe.GetCapabilities(), sdk.CapStageKeys) }) {
+			tr.reservedNanos, tr.reserved = sreq.MaxCostNanos, true
+		}
 		// Encoded (or, without a wire, copied per stage) before the stages
 		// run: applying their answers adds to tr's map.
 		wire := stageWire(sreq, headers, headersOK)
@@ -464,8 +475,9 @@ func assembledAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Co
 	case err == nil:
 	case ctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded:
 		// The plugin got the request's deadline and may report it a moment
-		// before the host's own timer fires.
-		return nil, &pb.ProviderError{Class: sdk.ClassTimeout, Message: "request deadline passed"}
+		// before the host's own timer fires. The provider had the prompt: a
+		// client that went away is charged for it.
+		return &Result{Usage: t.cutUsage(creq.GetRequest(), 0), UsageEstimated: true}, &pb.ProviderError{Class: sdk.ClassTimeout, Message: "request deadline passed"}
 	default:
 		return nil, rpcToProviderError(ctx, ctx, err)
 	}
@@ -479,7 +491,10 @@ func assembledAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Co
 }
 
 // attemptFunc runs one attempt on one provider. commit is called by streams
-// once the first byte went to the client (no fallback after that).
+// once the first byte went to the client (no fallback after that). A failed
+// attempt may return, with its error, what the provider produced before it
+// failed (its usage, else cutUsage's bound): the request is charged for it
+// when it ends there (the client went away, or a committed stream broke).
 type attemptFunc func(ctx context.Context, t *target, c *sdk.Client, creq *pb.CompleteRequest, commit func()) (*Result, *pb.ProviderError)
 
 // route tries the model's targets in order, with retries and the breaker.
@@ -515,10 +530,14 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 			at.Outcome = "error"
 			at.ErrorCode = sdk.ClassName(pe.Class)
 			at.ErrorMessage = pe.Message
+			if res != nil {
+				res.ModelUsed, res.Provider, res.UpstreamModel = t.model, t.provider.name, t.upstream
+				res.CostNanos, res.CostKnown = t.cost(res.Usage)
+			}
 			if notTheProvider(ctx, pe) {
 				t.provider.breaker.neutral(probe)
 				at.ErrorCode, at.ErrorMessage = "client_closed_request", "the client went away or the gateway is stopping"
-				return nil, cancelledError(ctx)
+				return res, cancelledError(ctx)
 			}
 			lastErr = pe
 			if stop := recordOutcome(t, pe); stop != nil {
@@ -526,7 +545,7 @@ func (g *Generation) route(ctx context.Context, req *Request, route *modelRoute,
 			}
 			probe = false // resolved by recordOutcome
 			if committed {
-				return nil, upstreamStreamError(pe)
+				return res, upstreamStreamError(pe)
 			}
 			if deadlinePassed(ctx) {
 				return nil, deadlineError(ctx)
@@ -743,10 +762,10 @@ func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Compl
 			break
 		}
 		if err != nil {
-			return nil, streamErr(actx, ctx, err)
+			return acc.cut(t, creq), streamErr(actx, ctx, err)
 		}
 		if chunk.Error != nil {
-			return nil, chunk.Error
+			return acc.cut(t, creq), chunk.Error
 		}
 		if first {
 			t.stats.observe(time.Since(start))
@@ -757,10 +776,14 @@ func streamAttempt(ctx context.Context, t *target, c *sdk.Client, creq *pb.Compl
 		}
 		if err := forward(chunk); err != nil {
 			cancel(err)
-			return nil, errClientGone
+			return acc.cut(t, creq), errClientGone
 		}
 	}
-	return acc.result()
+	res, pe := acc.result()
+	if pe != nil {
+		return acc.cut(t, creq), pe
+	}
+	return res, nil
 }
 
 // forward writes one chunk to the client, starting the answer first.
@@ -817,6 +840,13 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		rt.metrics.answerDone(tr, model)
 	case res != nil && res.CostKnown:
 		rt.metrics.costDone(res, tr.Annotations["key.id"])
+		if tr.reserved && res.CostNanos > tr.reservedNanos {
+			// The reservation was not an upper bound: the key's spend may
+			// pass its budget by the difference.
+			rt.metrics.budgetOverrun(model)
+			rt.logger.Warn("an answer cost more than its budget reservation", "request_id", req.ID, "model", model, "key_id", tr.Annotations["key.id"],
+				"cost_usd", sdk.FormatUSD(res.CostNanos), "reserved_usd", sdk.FormatUSD(tr.reservedNanos))
+		}
 	}
 	if g.hasAfter {
 		// After hooks (token charging, budget settling) run beside the
@@ -826,7 +856,7 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		g.inflight.Add(1) // the generation stays up until the hooks ran
 		go func() {
 			defer g.done()
-			g.runAfter(req, tr, res, err == nil)
+			rt.runAfter(g, req, tr, res, err == nil)
 		}()
 	}
 	var eventID string
@@ -835,13 +865,13 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		eventID = ev.EventId
 		rt.tracking.enqueue(ev)
 	}
-	rt.stats.record(recentOf(req, tr, res, err, end, eventID), end.Sub(req.Start), res != nil && len(tr.Attempts) > 1, res.costNanos())
+	rt.stats.record(recentOf(req, tr, res, err, end, eventID), end.Sub(req.Start), res != nil && err == nil && len(tr.Attempts) > 1, res.costNanos())
 }
 
 // runAfter calls the After hook of the stages that asked for it. The
 // complete answer goes with a success only (never a failed or cut stream),
 // so a stage may keep it.
-func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
+func (rt *Runtime) runAfter(g *Generation, req *Request, tr *Trace, res *Result, ok bool) {
 	var response *pb.CompleteResponse
 	if ok && res != nil {
 		response = res.completeResponse()
@@ -856,13 +886,53 @@ func (g *Generation) runAfter(req *Request, tr *Trace, res *Result, ok bool) {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}
 		embedAfter(after, req, res, s)
-		c := s.proc.ClientNow()
-		if c == nil {
-			continue
+		rt.callAfter(s, after)
+	}
+}
+
+// An After hook settles what the request spent (a key's budget): a call that
+// fails is tried again, on the restarted process when it broke, up to
+// afterTries calls (backing off 0.2, 0.4, 0.8, 1.6 s) within afterWindow:
+// long enough for a hung plugin to be detected and replaced.
+const (
+	afterTries  = 5
+	afterWindow = 15 * time.Second
+)
+
+// callAfter makes one stage's After call, retrying a failed one; every
+// failed call is counted (llmgw_stage_after_errors_total) and logged.
+func (rt *Runtime) callAfter(s *stageInst, after *pb.StageAfterRequest) {
+	ctx, cancel := context.WithTimeout(context.Background(), afterWindow)
+	defer cancel()
+	var broken *sdk.Client
+	for try := 1; ; try++ {
+		var c *sdk.Client
+		var err error
+		if broken == nil {
+			c, err = s.proc.Client(ctx) // waits for a restarting process
+		} else {
+			c, err = s.proc.ClientAfterFailure(ctx, broken)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
-		_, _ = c.Stage.After(ctx, after)
-		cancel()
+		if err == nil {
+			cctx, ccancel := context.WithTimeout(ctx, s.timeout)
+			_, err = c.Stage.After(cctx, after)
+			ccancel()
+			if err == nil {
+				return
+			}
+			if isConnectionError(err) {
+				broken = c
+			}
+		}
+		rt.metrics.afterError(s.name)
+		if try < afterTries && ctx.Err() == nil {
+			rt.logger.Warn("a stage's After hook failed; retrying", "stage", s.name, "request_id", after.RequestId, "try", try, "error", err)
+			if sleepCtx(ctx, 100*time.Millisecond<<try) {
+				continue
+			}
+		}
+		rt.logger.Error("a stage's After hook failed; what it settles (a key's spend, tokens) is lost", "stage", s.name, "request_id", after.RequestId, "tries", try, "error", err)
+		return
 	}
 }
 

@@ -40,6 +40,9 @@ type step struct {
 	finish string
 	// reasoning chunks (reasoning_content only) come before the content.
 	reasoning []string
+	// usage is the answer's usage (1 prompt, 1 completion token when nil);
+	// a stream sends it after its chunks, before failAfter.
+	usage *pb.Usage
 }
 
 // script is the scripted upstream: per upstream model, the answer of the
@@ -154,7 +157,11 @@ func (p scriptedProvider) Complete(ctx context.Context, req *sdk.CompleteRequest
 		return nil, st.err
 	}
 	text := strings.Join(st.chunks, "")
-	return &sdk.CompleteResponse{Id: "x", Content: text, FinishReason: orDefault(st.finish, "stop"), Usage: &pb.Usage{PromptTokens: 1, CompletionTokens: 1, TotalTokens: 2}}, nil
+	usage := st.usage
+	if usage == nil {
+		usage = &pb.Usage{PromptTokens: 1, CompletionTokens: 1, TotalTokens: 2}
+	}
+	return &sdk.CompleteResponse{Id: "x", Content: text, FinishReason: orDefault(st.finish, "stop"), Usage: usage}, nil
 }
 
 func (p scriptedProvider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sdk.ChunkSender) error {
@@ -183,6 +190,11 @@ func (p scriptedProvider) Stream(ctx context.Context, req *sdk.CompleteRequest, 
 			}
 		}
 		if err := send(&sdk.StreamChunk{Content: c}); err != nil {
+			return err
+		}
+	}
+	if st.usage != nil {
+		if err := send(&sdk.StreamChunk{Usage: st.usage}); err != nil {
 			return err
 		}
 	}

@@ -37,8 +37,10 @@ type Runtime struct {
 	// serverAtStart is the first load's server block (under reloadMu): the
 	// settings are read at start, so a reload only warns of a change.
 	serverAtStart map[string]any
-	reloadMu      sync.Mutex
-	draining      sync.WaitGroup
+	// admit vets a built generation before it serves (Options.Admit).
+	admit    func(*Generation) error
+	reloadMu sync.Mutex
+	draining sync.WaitGroup
 
 	metrics  *Metrics
 	tracking *tracking
@@ -73,6 +75,10 @@ type Options struct {
 	TrackerQueue int
 	// Liveness is the plugins' liveness check (zero: config.DefaultLiveness).
 	Liveness config.Liveness
+	// Admit, when set, vets every built generation — the first load and
+	// every reload — before it serves: an error refuses it (the previous
+	// generation keeps serving) with that error.
+	Admit func(*Generation) error
 }
 
 // NewRuntime returns a Runtime with no generation loaded yet.
@@ -85,6 +91,7 @@ func NewRuntime(o Options) *Runtime {
 		drain:   o.DrainTimeout,
 		metrics: NewMetrics(),
 		stats:   newStats(),
+		admit:   o.Admit,
 	}
 	if o.Liveness != (config.Liveness{}) {
 		rt.host.SetLiveness(o.Liveness)
@@ -128,6 +135,11 @@ func (rt *Runtime) Load(ctx context.Context) (*Generation, error) {
 		// The number is taken only by a reload that took: a failed one
 		// leaves no gap.
 		g, err = Build(ctx, rt.host, spec, rt.lastID+1, rt.dataDir, rt.current.Load())
+		if err == nil && rt.admit != nil {
+			if err = rt.admit(g); err != nil {
+				g.release(context.Background())
+			}
+		}
 		if err == nil {
 			rt.noteServerChanges(spec.Server)
 			rt.lastID = g.ID

@@ -110,7 +110,8 @@ func TestUnresponsiveProcessIsReplaced(t *testing.T) {
 	case <-time.After(time.Second):
 		t.Fatal("the in-flight call was not failed when its process was declared unresponsive")
 	}
-	// Misses 3 at 200 ms, each with a 150 ms deadline: 0.55–0.75 s.
+	// 3 misses at 300 ms, each with a 250 ms deadline (fastLiveness): about
+	// 0.85–1.2 s, more on a loaded machine.
 	if detected < 2*fastLiveness.Interval || detected > 3*time.Second {
 		t.Errorf("declared unresponsive %v after the freeze", detected)
 	}
@@ -204,4 +205,45 @@ func TestEndStopsAStoppedProcess(t *testing.T) {
 	if alive(pid) {
 		t.Errorf("process %d survived end", pid)
 	}
+}
+
+// TestUnresponsiveProcessIgnoringSIGTERMIsKilled: a hung process that
+// ignores SIGTERM gets SIGKILL after the grace (killGrace) and is replaced.
+func TestUnresponsiveProcessIgnoringSIGTERMIsKilled(t *testing.T) {
+	bin := buildTestPlugin(t)
+	h := quietHost()
+	defer h.Shutdown()
+	h.SetLiveness(fastLiveness)
+	p, err := h.Acquire(context.Background(), &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Release(p)
+	if _, err := p.Configure(context.Background(), &pb.ConfigureRequest{InstanceId: "s@1", Kind: sdk.KindStage, ConfigJson: []byte(`{"ignore_sigterm":true}`), ProtocolVersion: 1, Host: &pb.HostInfo{}}); err != nil {
+		t.Fatal(err)
+	}
+	var old int
+	waitUntil(t, "a serving process", 10*time.Second, func() bool {
+		st := p.Status()
+		old = st.Pid
+		return st.State == StateServing && p.ClientNow() != nil && p.Status().Pid == old
+	})
+	freeze(t, old)
+	waitUntil(t, "the process to be declared unresponsive", 5*time.Second, func() bool { return p.Status().State == StateUnresponsive })
+	detected := time.Now()
+	// SIGTERM (with SIGCONT) does not end it: it is still there half-way
+	// through the grace…
+	time.Sleep(killGrace / 2)
+	if !alive(old) {
+		t.Fatalf("the process ignoring SIGTERM exited within %v of the SIGTERM", time.Since(detected))
+	}
+	// …and SIGKILL does, once the grace is over.
+	waitUntil(t, "the process to be killed", killGrace+3*time.Second, func() bool { return !alive(old) })
+	if gone := time.Since(detected); gone < killGrace*3/4 {
+		t.Fatalf("the process went after %v, before the %v grace", gone, killGrace)
+	}
+	waitUntil(t, "a new process serving", 10*time.Second, func() bool {
+		st := p.Status()
+		return st.State == StateServing && st.Pid != old
+	})
 }

@@ -26,11 +26,20 @@ type Price struct {
 	// MaxOutput bounds a request without max_tokens when reserving budget
 	// (0: DefaultMaxOutput).
 	MaxOutput int64
+	// MaxImageTokens bounds the prompt tokens one image costs when
+	// reserving budget (0: DefaultMaxImageTokens).
+	MaxImageTokens int64
 }
 
 // DefaultMaxOutput is the output reserved for a request without max_tokens
 // on a model whose output limit is unknown.
 const DefaultMaxOutput = 16384
+
+// DefaultMaxImageTokens is the prompt tokens reserved per image on a model
+// whose price does not say (max_image_tokens): the largest per-image count
+// of the shipped table (gpt-4o-mini's 2,833 + 8 × 5,667 at high detail), so
+// a model without the field is over- rather than under-reserved.
+const DefaultMaxImageTokens = 48169
 
 // Table maps an upstream model name (e.g. "gpt-4o") to its price.
 type Table map[string]Price
@@ -40,6 +49,7 @@ type rawPrice struct {
 	CachedInput json.Number `json:"cached_input"`
 	Output      json.Number `json:"output"`
 	MaxOutput   int64       `json:"max_output_tokens"`
+	MaxImage    int64       `json:"max_image_tokens"`
 }
 
 // Shipped is the table in prices.json.
@@ -75,12 +85,13 @@ func (rp rawPrice) parse() (Price, error) {
 	} else if p.CachedInput, err = ParseUSDPerMillion(string(rp.CachedInput)); err != nil {
 		return p, fmt.Errorf("cached_input: %w", err)
 	}
-	p.MaxOutput = rp.MaxOutput
+	p.MaxOutput, p.MaxImageTokens = rp.MaxOutput, rp.MaxImage
 	return p, nil
 }
 
 // ParseOverride reads a model's `price = { input = …, cached_input = …,
-// output = …, max_output_tokens = … }` from pipeline.hcl (values as text).
+// output = …, max_output_tokens = …, max_image_tokens = … }` from
+// pipeline.hcl (values as text).
 // input and output are required.
 func ParseOverride(m map[string]string) (Price, error) {
 	rp := rawPrice{}
@@ -92,14 +103,18 @@ func ParseOverride(m map[string]string) (Price, error) {
 			rp.CachedInput = json.Number(v)
 		case "output":
 			rp.Output = json.Number(v)
-		case "max_output_tokens":
+		case "max_output_tokens", "max_image_tokens":
 			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil || n < 0 {
-				return Price{}, fmt.Errorf("max_output_tokens: want a whole number ≥ 0, got %q", v)
+				return Price{}, fmt.Errorf("%s: want a whole number ≥ 0, got %q", k, v)
 			}
-			rp.MaxOutput = n
+			if k == "max_output_tokens" {
+				rp.MaxOutput = n
+			} else {
+				rp.MaxImage = n
+			}
 		default:
-			return Price{}, fmt.Errorf("unknown price field %q (want input, cached_input, output, max_output_tokens)", k)
+			return Price{}, fmt.Errorf("unknown price field %q (want input, cached_input, output, max_output_tokens, max_image_tokens)", k)
 		}
 	}
 	if rp.Input == "" || rp.Output == "" {
@@ -136,13 +151,28 @@ func (p Price) Cost(prompt, cached, completion int64) int64 {
 }
 
 // Worst is the most a request can cost: all prompt tokens at the input
-// price and maxOut output tokens (the model's limit when maxOut ≤ 0).
-func (p Price) Worst(prompt, maxOut int64) int64 {
-	if maxOut <= 0 {
-		maxOut = p.MaxOutput
-		if maxOut <= 0 {
-			maxOut = DefaultMaxOutput
-		}
+// price, images at their bound, and maxOut output tokens (the model's limit
+// when maxOut ≤ 0) for each of choices.
+func (p Price) Worst(prompt, images, maxOut, choices int64) int64 {
+	return p.Cost(prompt+images*p.ImageTokens(), 0, p.OutputLimit(maxOut)*max(choices, 1))
+}
+
+// OutputLimit is the most output tokens one choice can have: maxOut, or the
+// model's limit when maxOut ≤ 0.
+func (p Price) OutputLimit(maxOut int64) int64 {
+	if maxOut > 0 {
+		return maxOut
 	}
-	return p.Cost(prompt, 0, maxOut)
+	if p.MaxOutput > 0 {
+		return p.MaxOutput
+	}
+	return DefaultMaxOutput
+}
+
+// ImageTokens is the most prompt tokens one image costs on the model.
+func (p Price) ImageTokens() int64 {
+	if p.MaxImageTokens > 0 {
+		return p.MaxImageTokens
+	}
+	return DefaultMaxImageTokens
 }

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"strings"
 	"testing"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -49,14 +50,42 @@ func TestCostRoundsUpSubNano(t *testing.T) {
 
 func TestWorstUsesModelLimitWithoutMaxTokens(t *testing.T) {
 	p := Price{Input: 1_000_000, Output: 2_000_000, MaxOutput: 100}
-	if got, want := p.Worst(10, 0), p.Cost(10, 0, 100); got != want {
+	if got, want := p.Worst(10, 0, 0, 0), p.Cost(10, 0, 100); got != want {
 		t.Fatalf("worst = %d, want %d", got, want)
 	}
-	if got, want := p.Worst(10, 5), p.Cost(10, 0, 5); got != want {
+	if got, want := p.Worst(10, 0, 5, 1), p.Cost(10, 0, 5); got != want {
 		t.Fatalf("worst with max_tokens = %d, want %d", got, want)
 	}
-	if got, want := (Price{Input: 1, Output: 1}).Worst(0, 0), (Price{Input: 1, Output: 1}).Cost(0, 0, DefaultMaxOutput); got != want {
+	if got, want := (Price{Input: 1, Output: 1}).Worst(0, 0, 0, 0), (Price{Input: 1, Output: 1}).Cost(0, 0, DefaultMaxOutput); got != want {
 		t.Fatalf("unknown limit = %d, want %d", got, want)
+	}
+}
+
+// TestWorstBoundsImagesAndChoices: each image costs up to the model's
+// max_image_tokens (the conservative default without one), and n choices
+// n times the output limit.
+func TestWorstBoundsImagesAndChoices(t *testing.T) {
+	p := Price{Input: 1_000_000, Output: 2_000_000, MaxOutput: 100, MaxImageTokens: 1600}
+	if got, want := p.Worst(10, 2, 5, 3), p.Cost(10+2*1600, 0, 15); got != want {
+		t.Fatalf("worst with 2 images and n=3 = %d, want %d", got, want)
+	}
+	noBound := Price{Input: 1_000_000, Output: 2_000_000}
+	if got, want := noBound.Worst(0, 1, 1, 1), noBound.Cost(DefaultMaxImageTokens, 0, 1); got != want {
+		t.Fatalf("an image on a model without max_image_tokens = %d, want the default bound %d", got, want)
+	}
+	o, err := ParseOverride(map[string]string{"input": "1", "output": "2", "max_image_tokens": "1445"})
+	if err != nil || o.MaxImageTokens != 1445 {
+		t.Fatalf("override max_image_tokens = %+v, %v", o, err)
+	}
+	if _, err := ParseOverride(map[string]string{"input": "1", "output": "2", "max_image_tokens": "-1"}); err == nil {
+		t.Fatal("a negative max_image_tokens must be refused")
+	}
+	for name, m := range Shipped() {
+		if strings.HasPrefix(name, "gpt-4") || strings.HasPrefix(name, "claude") {
+			if m.MaxImageTokens == 0 || m.MaxImageTokens > DefaultMaxImageTokens {
+				t.Errorf("%s: max_image_tokens %d, want a bound ≤ the default", name, m.MaxImageTokens)
+			}
+		}
 	}
 }
 

@@ -1,10 +1,14 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -371,4 +375,126 @@ func TestVirtualKeyStreamsAreSettled(t *testing.T) {
 	waitFor(t, "the answered request to be charged", 5*time.Second, func() bool {
 		return spendOf(t, g, tightID).Sign() > 0
 	})
+}
+
+// TestVirtualKeyDroppedStreamIsCharged: a client that reads part of a
+// stream and hangs up before the usage chunk is charged for what it was
+// sent: the key's spend grows by at least the forwarded words at the output
+// price (the gateway charges the prompt estimate and a token per forwarded
+// byte) and at most the request's reservation.
+func TestVirtualKeyDroppedStreamIsCharged(t *testing.T) {
+	s := startSim(t, "--tokens", "200", "--token-interval", "20ms")
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "dropper", "budget_usd": 1, "budget_period": "day"})
+	body, _ := json.Marshal(map[string]any{"prompt": "stream please", "model": "gpt-4o-primary", "stream": true, "max_tokens": 300})
+	req, _ := http.NewRequest(http.MethodPost, g.url()+"/generate", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stream: %v %v", err, resp)
+	}
+	var text strings.Builder
+	events := 0
+	rd := bufio.NewReader(resp.Body)
+	for events < 40 {
+		line, err := rd.ReadString('\n')
+		if err != nil {
+			t.Fatalf("the stream ended before 40 events: %v", err)
+		}
+		var ev struct {
+			Response string `json:"response"`
+		}
+		if data, ok := strings.CutPrefix(strings.TrimSpace(line), "data: "); ok && json.Unmarshal([]byte(data), &ev) == nil && ev.Response != "" {
+			text.WriteString(ev.Response)
+			events++
+		}
+	}
+	resp.Body.Close() // the client hangs up mid-answer
+	words := int64(len(strings.Fields(text.String())))
+	// gpt-4o: $10 per million output tokens, i.e. 10,000 nano-USD a token.
+	floor := big.NewRat(words*10_000, 1_000_000_000)
+	// The reservation: at most 300 output tokens and a prompt of a few
+	// dozen bytes, at $2.50 and $10 per million.
+	ceiling := big.NewRat(300*10_000+200*2_500, 1_000_000_000)
+	var spent *big.Rat
+	waitFor(t, "the dropped stream to be charged", 5*time.Second, func() bool {
+		spent = spendOf(t, g, id)
+		return spent != nil && spent.Sign() > 0
+	})
+	if spent.Cmp(floor) < 0 || spent.Cmp(ceiling) > 0 {
+		t.Fatalf("spend %s for %d forwarded words: want at least %s (their output price) and at most %s (the reservation)", spent.FloatString(9), words, floor.FloatString(9), ceiling.FloatString(9))
+	}
+	t.Logf("dropped after %d events (%d words, %d bytes): spend $%s", events, words, text.Len(), spent.FloatString(9))
+}
+
+// TestVirtualKeySpendSurvivesAHungStage: the keys plugin hangs while a
+// request is at the provider, so the request's After call (which settles the
+// key's spend) times out; the host retries it on the replacement process,
+// which settles the reservation by its annotation: the answer is charged.
+func TestVirtualKeySpendSurvivesAHungStage(t *testing.T) {
+	s := startSim(t, "--latency", "700ms")
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "settled", "budget_usd": 1})
+	old := pluginNow(t, g, "virtual-keys").Pid
+	done := make(chan reply, 1)
+	go func() { done <- generateWith(t, g, "gpt-4o-primary", bearer(secret)) }()
+	time.Sleep(300 * time.Millisecond) // the request is at the provider
+	freeze(t, old)
+	r := <-done
+	if r.status != 200 || r.header.Get("X-LLMGW-Cost-USD") == "" {
+		t.Fatalf("the request in flight when the stage hung: %d %s", r.status, r.body)
+	}
+	want, _ := new(big.Rat).SetString(r.header.Get("X-LLMGW-Cost-USD"))
+	waitFor(t, "the answer to be charged on the replaced plugin", 20*time.Second, func() bool {
+		if p := pluginNow(t, g, "virtual-keys"); p.Pid == old || p.State != "serving" {
+			return false
+		}
+		got := spendOf(t, g, id)
+		return got != nil && got.Cmp(want) == 0
+	})
+	if !strings.Contains(g.output(), "After hook failed; retrying") {
+		t.Fatalf("the failed After calls were not logged:\n%s", tail(g.output(), 3000))
+	}
+	if m := get(t, g.url()+"/metrics"); !strings.Contains(string(m.body), `llmgw_stage_after_errors_total{stage="keys"}`) {
+		t.Fatal("no llmgw_stage_after_errors_total series for the keys stage")
+	}
+}
+
+// TestProtectedModeHoldsOnReload: a gateway on a public address that
+// requires keys refuses a reload that would serve anonymously (the stage's
+// require_keys turned off, then the stage removed): the reload answers 400
+// invalid_pipeline naming both variables, and the previous generation keeps
+// refusing requests without a key.
+func TestProtectedModeHoldsOnReload(t *testing.T) {
+	s := startSim(t)
+	file := writePipeline(t, keysHCL(s, `{ require_keys = true }`))
+	l, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	_ = l.Close()
+	p := startProc(t, []string{"LLMGW_DATA_DIR=" + t.TempDir(), "LLMGW_ALLOW_ANONYMOUS=", "LLMGW_ADMIN_TOKEN=" + adminToken},
+		binPath("llmgw"), "serve", "--config", file, "--listen", fmt.Sprintf("0.0.0.0:%d", port))
+	g := &gateway{proc: p, addr: fmt.Sprintf("127.0.0.1:%d", port), file: file}
+	waitHTTP(t, g.url()+"/v1/models", p)
+	for _, anonymous := range []string{keysHCL(s, `{ require_keys = "0" }`), providersHCL(s)} {
+		if err := os.WriteFile(file, []byte(anonymous), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := admin(t, g, "POST", "/admin/reload", map[string]any{})
+		if r.status != 400 || r.errorCode(t) != "invalid_pipeline" || !strings.Contains(string(r.body), "LLMGW_REQUIRE_KEYS") || !strings.Contains(string(r.body), "LLMGW_ALLOW_ANONYMOUS") {
+			t.Fatalf("a reload that would serve anonymously on 0.0.0.0: %d %s", r.status, r.body)
+		}
+		if r := generateWith(t, g, "gpt-4o-primary", nil); r.status != 401 {
+			t.Fatalf("after the refused reload a request without a key: %d %s", r.status, r.body)
+		}
+	}
+	// The file watch goes through the same check: the anonymous file is
+	// still there and never served.
+	time.Sleep(time.Second)
+	if r := generateWith(t, g, "gpt-4o-primary", nil); r.status != 401 {
+		t.Fatalf("the watched file made the gateway anonymous: %d %s", r.status, r.body)
+	}
 }

@@ -29,3 +29,15 @@ func TestProtectedMode(t *testing.T) {
 		}
 	}
 }
+
+func TestRequireKeysWithoutAKeysStageIsNoticed(t *testing.T) {
+	for _, c := range []struct {
+		env      string
+		required bool
+		warn     bool
+	}{{"1", false, true}, {"true", false, true}, {"1", true, false}, {"0", false, false}, {"", false, false}, {"yes", false, false}} {
+		if got := requireKeysIgnored(c.env, c.required); got != c.warn {
+			t.Errorf("LLMGW_REQUIRE_KEYS=%q, keys required %v: warn %v, want %v", c.env, c.required, got, c.warn)
+		}
+	}
+}

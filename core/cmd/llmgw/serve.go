@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -108,17 +110,24 @@ func serve(args []string) int {
 		StartTimeout: settings.PluginStartTimeout,
 		TrackerQueue: settings.TrackerQueue,
 		Liveness:     settings.Liveness(),
+		// Every generation, the first and each reload (file watch, SIGHUP,
+		// /admin/reload), passes the protected-mode check: a reload may not
+		// make a public gateway anonymous.
+		Admit: func(g *pipeline.Generation) error {
+			if msg := protectedMode(settings.Listen, g.KeysRequired(), settings.AllowAnonymous); msg != "" {
+				return errors.New(msg)
+			}
+			if requireKeysIgnored(os.Getenv("LLMGW_REQUIRE_KEYS"), g.KeysRequired()) {
+				logger.Warn("LLMGW_REQUIRE_KEYS is set but no stage of the pipeline requires keys: requests without a key are served; add the virtual-keys stage with require_keys = env(\"LLMGW_REQUIRE_KEYS\", \"0\") (see docs/keys.md)")
+			}
+			return nil
+		},
 	})
 	ctx := context.Background()
 	g, err := rt.Load(ctx)
 	if err != nil {
-		rt.Shutdown(time.Second)
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	if msg := protectedMode(settings.Listen, rt.KeysRequired(), settings.AllowAnonymous); msg != "" {
 		rt.Shutdown(5 * time.Second)
-		fmt.Fprintln(os.Stderr, msg)
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	ln, err := net.Listen("tcp", settings.Listen)
@@ -190,6 +199,14 @@ func protectedMode(listen string, keysRequired, allowAnonymous bool) string {
 		"Either require keys (LLMGW_REQUIRE_KEYS=1, with the virtual-keys stage in the pipeline; create keys with `llmgw keys create`, see docs/keys.md),\n"+
 		"or accept anonymous use on purpose (LLMGW_ALLOW_ANONYMOUS=1, or allow_anonymous = true in server {}),\n"+
 		"or listen on loopback only (LLMGW_LISTEN=127.0.0.1:8000).", listen)
+}
+
+// requireKeysIgnored reports whether LLMGW_REQUIRE_KEYS asks for keys (1 or
+// true) while no stage of the pipeline requires them: the variable only
+// works through the keys stage's config in pipeline.hcl.
+func requireKeysIgnored(env string, keysRequired bool) bool {
+	on, err := strconv.ParseBool(strings.TrimSpace(env))
+	return err == nil && on && !keysRequired
 }
 
 // isLoopback reports whether a listen address only accepts local clients.

@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/netip"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/clientaddr"
 
 	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 )
@@ -114,7 +114,7 @@ type settings struct {
 	redisPrefix  string
 	redisTimeout time.Duration
 	failClosed   bool
-	trusted      []netip.Prefix
+	trusted      clientaddr.Proxies
 	ipv6Prefix   int
 	maxKeys      int
 	rules        []rule
@@ -155,21 +155,11 @@ func parseConfig(c sdk.Config) (*settings, error) {
 	default:
 		return nil, sdk.ConfigError(`field "on_redis_error": must be "fail_open" or "fail_closed", got %q`, cfg.OnRedisError)
 	}
-	for i, p := range cfg.TrustedProxies {
-		p = strings.TrimSpace(p)
-		pfx, err := netip.ParsePrefix(p)
-		if err != nil {
-			a, aerr := netip.ParseAddr(p)
-			if aerr != nil {
-				return nil, sdk.ConfigError("field %q: %q is not an IP address or CIDR prefix", fmt.Sprintf("trusted_proxies[%d]", i), p)
-			}
-			pfx = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
-		}
-		if pfx.Addr().Is4In6() {
-			pfx = netip.PrefixFrom(pfx.Addr().Unmap(), max(0, pfx.Bits()-96))
-		}
-		s.trusted = append(s.trusted, pfx.Masked())
+	trusted, err := clientaddr.ParseProxies("trusted_proxies", cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
 	}
+	s.trusted = trusted
 	v6, err := cfg.IPv6Prefix.get("ipv6_prefix", 64, 1, 128)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,7 @@ func (s *Stage) leaseKeys() []string {
 		case keyIP:
 			add(sdk.LeaseKeyClientIP)
 			if len(s.cfg.trusted) > 0 {
-				// clientAddr believes these from a trusted proxy.
+				// Client believes these from a trusted proxy.
 				add(sdk.LeaseKeyHeaderPrefix + "forwarded")
 				add(sdk.LeaseKeyHeaderPrefix + "x-forwarded-for")
 			}

@@ -331,7 +331,7 @@ func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash s
 		switch r.key {
 		case keyIP:
 			if ipKey == "" {
-				if a, ok := s.clientAddr(peer, hdrs); ok {
+				if a, ok := s.cfg.trusted.Client(peer, hdrs); ok {
 					ipKey = "=" + s.ipKey(a)
 				} else {
 					ipKey = "=unknown"

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	"github.com/llmgw/llmgw/sdk/go/clientaddr"
 )
 
 // config is the instance's `config = { … }` block.
@@ -23,6 +24,9 @@ type config struct {
 	ReservationTTL *sdk.Duration `json:"reservation_ttl"`
 	// FailedPerMinute bounds failed key checks per client IP.
 	FailedPerMinute *int `json:"failed_per_minute"`
+	// TrustedProxies are the proxies whose Forwarded / X-Forwarded-For name
+	// the client (the ratelimit plugin's rule, sdk/go/clientaddr).
+	TrustedProxies []string `json:"trusted_proxies"`
 }
 
 // flag is a bool given as a JSON bool or a string ("1", "true", "0", "").
@@ -61,6 +65,7 @@ type settings struct {
 	cacheTTL       time.Duration
 	reservationTTL time.Duration
 	failedPerMin   int
+	trusted        clientaddr.Proxies
 }
 
 func parseConfig(c sdk.Config) (settings, error) {
@@ -108,6 +113,11 @@ func parseConfig(c sdk.Config) (settings, error) {
 		}
 		s.failedPerMin = *raw.FailedPerMinute
 	}
+	trusted, err := clientaddr.ParseProxies("trusted_proxies", raw.TrustedProxies)
+	if err != nil {
+		return s, err
+	}
+	s.trusted = trusted
 	if s.dataFile == "" && s.redisURL == "" {
 		dir := c.Host.GetDataDir()
 		if dir == "" {

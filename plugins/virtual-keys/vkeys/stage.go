@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +32,10 @@ type Stage struct {
 	// to After (a list: a client may reuse its X-Request-ID).
 	mu      sync.Mutex
 	pending map[string][]pendingReservation
+	// settled remembers the reservations After settled (by rid, when), so
+	// that the host's retry of an After whose answer was lost does not
+	// charge twice.
+	settled map[string]time.Time
 }
 
 type pendingReservation struct {
@@ -55,6 +61,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
 		failures: newFailureLimiter(cfg.failedPerMin, time.Minute),
 		pending:  map[string][]pendingReservation{},
+		settled:  map[string]time.Time{},
 	}, nil
 }
 
@@ -77,7 +84,7 @@ var errInvalidKey = sdk.Rejection{
 // Process checks the request's key, its model and its budget.
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	hash := req.GetApiKeyHash()
-	ip := req.GetClientIp()
+	ip := s.clientIP(req)
 	if hash == "" {
 		if s.cfg.require {
 			return s.refuse(ip), nil
@@ -108,15 +115,28 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	}
 	resp := sdk.Continue()
 	resp.Annotations = map[string]string{"key.id": k.ID, "key.name": k.Name}
-	if rej, err := s.reserve(ctx, req, k, now); rej != nil || err != nil {
+	p, rej, err := s.reserve(ctx, req, k, now)
+	if rej != nil || err != nil {
 		return rej, err
 	}
 	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
-		s.releaseReservation(ctx, req.GetRequestId())
+		if p != nil {
+			s.takePending(req.GetRequestId(), p.rid)
+			_ = s.store.Settle(ctx, p.keyID, p.window, p.rid, 0)
+		}
 		return rej, err
+	}
+	if p != nil {
+		// The request's own reservation goes with it to After: a client may
+		// send one X-Request-ID on many requests at once.
+		resp.Annotations[annReservation] = p.window + "/" + p.rid
 	}
 	return resp, nil
 }
+
+// annReservation is the annotation naming the request's budget reservation
+// (window/rid; neither is secret).
+const annReservation = "key.reservation"
 
 // rateChecks are the key's own limits: rpm requests and tpm tokens in any
 // rolling minute (tokens charged after the answer).
@@ -161,9 +181,14 @@ func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.
 		Message: "this key's rate limit is reached: " + what}.Response(), nil
 }
 
-// releaseReservation settles the request's first open reservation at 0.
-func (s *Stage) releaseReservation(ctx context.Context, rid string) {
-	_ = s.After(ctx, &sdk.StageAfterRequest{RequestId: rid})
+// clientIP is the address failed key checks are counted against: the
+// client's behind trusted proxies (as the ratelimit plugin finds it), else
+// the peer's.
+func (s *Stage) clientIP(req *sdk.StageRequest) string {
+	if a, ok := s.cfg.trusted.Client(req.GetClientIp(), req.GetHeaders()); ok {
+		return a.String()
+	}
+	return req.GetClientIp()
 }
 
 // refuse answers 401 and counts the failure against the client's address.
@@ -174,9 +199,9 @@ func (s *Stage) refuse(ip string) *sdk.StageResponse {
 
 // reserve reserves the request's worst-case cost in the key's budget
 // window, or refuses with budget_exceeded.
-func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*sdk.StageResponse, error) {
+func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*pendingReservation, *sdk.StageResponse, error) {
 	if !req.GetCostKnown() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	// A key without a budget is still accounted (its spend in total), under
 	// a budget nothing reaches.
@@ -188,7 +213,7 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 	rid := randomBase62(16)
 	ok, err := s.store.Reserve(ctx, k.ID, window, rid, req.GetMaxCostNanos(), budget, s.cfg.reservationTTL)
 	if err != nil {
-		return nil, fmt.Errorf("virtual-keys: reserve budget: %w", err)
+		return nil, nil, fmt.Errorf("virtual-keys: reserve budget: %w", err)
 	}
 	if !ok {
 		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s)", sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
@@ -199,21 +224,26 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 			rj.Message = msg + "; it resets at " + resets.UTC().Format(time.RFC3339)
 			rj.RetryAfter = resets.Sub(now)
 		}
-		return rj.Response(), nil
+		return nil, rj.Response(), nil
 	}
+	p := pendingReservation{keyID: k.ID, window: window, rid: rid, at: now}
 	s.mu.Lock()
 	if len(s.pending) >= 10_000 {
 		s.prunePendingLocked(now)
 	}
-	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], pendingReservation{keyID: k.ID, window: window, rid: rid, at: now})
+	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
 	s.mu.Unlock()
-	return nil, nil
+	return &p, nil, nil
 }
 
 // After charges the answer's tokens to the key's tpm and settles the
 // request's reservation to what the answer cost (0 when it failed or was
 // refused by a later stage).
 func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
+	window, rid, _ := strings.Cut(req.GetAnnotations()[annReservation], "/")
+	if s.wasSettled(rid) {
+		return nil // the host's retry of an After that was done
+	}
 	// A stage's own answer (a cache hit) used no provider tokens.
 	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" && req.GetAnsweredBy() == "" {
 		if k, err := s.store.ByHash(ctx, req.GetApiKeyHash()); err == nil && k != nil {
@@ -224,27 +254,81 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 			}
 		}
 	}
-	s.mu.Lock()
-	list := s.pending[req.GetRequestId()]
-	if len(list) == 0 {
-		s.mu.Unlock()
+	// The request's own reservation, by its annotation (also after a
+	// restart of this plugin). Without one the host never saw this stage's
+	// continue (it timed out): release the request id's reservation only
+	// when it is the only one, or the one of a request still running with
+	// the same id could be freed; an ambiguous one expires.
+	p, ok := s.takePending(req.GetRequestId(), rid)
+	if keyID := req.GetAnnotations()["key.id"]; !ok && rid != "" && keyID != "" {
+		// This plugin restarted since Process: settle by the annotation.
+		p, ok = pendingReservation{keyID: keyID, window: window, rid: rid}, true
+	}
+	if !ok {
 		return nil
 	}
-	p := list[0]
-	if len(list) == 1 {
-		delete(s.pending, req.GetRequestId())
-	} else {
-		s.pending[req.GetRequestId()] = list[1:]
-	}
-	s.mu.Unlock()
 	var cost int64
 	if req.GetCostKnown() {
 		cost = req.GetCostNanos()
 	}
 	if err := s.store.Settle(ctx, p.keyID, p.window, p.rid, cost); err != nil {
+		// Not settled: the host retries, and pending must still hold it.
+		s.mu.Lock()
+		s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
+		s.mu.Unlock()
 		return fmt.Errorf("virtual-keys: settle budget of %s: %w", p.keyID, err)
 	}
+	s.markSettled(p.rid)
 	return nil
+}
+
+// wasSettled reports whether After already settled reservation rid.
+func (s *Stage) wasSettled(rid string) bool {
+	if rid == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.settled[rid]
+	return ok
+}
+
+// markSettled remembers rid for as long as a retry of its After may come
+// (the reservation's ttl).
+func (s *Stage) markSettled(rid string) {
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.settled) >= 10_000 {
+		for r, at := range s.settled {
+			if now.Sub(at) > s.cfg.reservationTTL {
+				delete(s.settled, r)
+			}
+		}
+	}
+	s.settled[rid] = now
+}
+
+// takePending removes the reservation rid of request reqID from pending
+// (rid "": the request's reservation if it has only one).
+func (s *Stage) takePending(reqID, rid string) (pendingReservation, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := s.pending[reqID]
+	i := slices.IndexFunc(list, func(p pendingReservation) bool { return p.rid == rid })
+	if rid == "" && len(list) == 1 {
+		i = 0
+	}
+	if i < 0 {
+		return pendingReservation{}, false
+	}
+	p := list[i]
+	if list = slices.Delete(list, i, i+1); len(list) == 0 {
+		delete(s.pending, reqID)
+	} else {
+		s.pending[reqID] = list
+	}
+	return p, true
 }
 
 // prunePendingLocked forgets reservations whose After never came (the

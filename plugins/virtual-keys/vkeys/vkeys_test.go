@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -305,5 +306,181 @@ func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
 	_ = s.After(ctx, &pb.StageAfterRequest{RequestId: "x", ApiKeyHash: HashSecret(tpmKey), Ok: true, Usage: &pb.Usage{TotalTokens: 10}})
 	if code(tpmKey) != "rate_limit_exceeded" {
 		t.Fatal("tpm 10: a key that used 10 tokens this minute must be refused")
+	}
+}
+
+// TestReusedRequestIDCannotOverspend: a client may send one X-Request-ID on
+// many requests at once. A request's After must settle its own reservation,
+// never another's: otherwise a fast small request frees a slow large one's
+// reservation while it still runs, and the budget is overspent.
+func TestReusedRequestIDCannotOverspend(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"n","budget_usd":0.000001}`)}) // 1000 nano-USD
+	var created struct{ ID, Key string }
+	_ = json.Unmarshal(resp.Body, &created)
+	// process runs the stage as the host does: a continue's annotations go
+	// with the request to its After.
+	process := func(worst int64) (string, map[string]string) {
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "same", ApiKeyHash: HashSecret(created.Key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: worst, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode(), r.Annotations
+	}
+	after := func(ann map[string]string, cost int64) {
+		if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "same", Ok: true, Annotations: ann, CostNanos: cost, CostKnown: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, slow := process(600) // a large request, still running
+	_, fast := process(100)
+	after(fast, 100) // the small one ends first
+	code, third := process(700)
+	if code == "" {
+		after(third, 700)
+	}
+	after(slow, 600)
+	spent, _ := s.store.Spent(ctx, created.ID, "total")
+	if spent > 1000 || spent != 700 {
+		t.Fatalf("spent %d nano-USD of a 1000 budget, want 700 (the third request refused)", spent)
+	}
+	// An answer whose reservation this process no longer holds (the plugin
+	// was restarted since Process) is still charged, by its annotation.
+	_, lost := process(200)
+	s.mu.Lock()
+	clear(s.pending)
+	s.mu.Unlock()
+	after(lost, 150)
+	if spent, _ := s.store.Spent(ctx, created.ID, "total"); spent != 850 {
+		t.Fatalf("spent %d after a settle by annotation, want 850", spent)
+	}
+	// The host retries an After whose answer it did not get: charged once.
+	after(lost, 150)
+	if spent, _ := s.store.Spent(ctx, created.ID, "total"); spent != 850 {
+		t.Fatalf("spent %d after a retried After, want 850 (charged once)", spent)
+	}
+}
+
+// TestFailedChecksCountTheClientBehindTrustedProxies: behind a trusted
+// proxy the failed-key limiter counts the client the proxy names (the
+// ratelimit plugin's trusted_proxies rule), so one guesser does not block
+// every client of the proxy; an untrusted peer's X-Forwarded-For is not
+// believed.
+func TestFailedChecksCountTheClientBehindTrustedProxies(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true,"failed_per_minute":2,"trusted_proxies":["10.0.0.0/8"]}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	try := func(peer, xff string) string {
+		r, err := s.Process(context.Background(), &pb.StageRequest{RequestId: "r", ClientIp: peer, ApiKeyHash: HashSecret("llmgw-wrong"),
+			Headers: map[string]string{"x-forwarded-for": xff}, Request: &pb.ChatRequest{Model: "m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	for i := 0; i < 2; i++ {
+		if c := try("10.0.0.1", "203.0.113.7"); c != "invalid_api_key" {
+			t.Fatalf("guess %d: %q", i, c)
+		}
+	}
+	if c := try("10.0.0.1", "203.0.113.7"); c != "rate_limit_exceeded" {
+		t.Fatalf("the guesser behind the proxy: %q, want rate_limit_exceeded", c)
+	}
+	if c := try("10.0.0.1", "203.0.113.8"); c != "invalid_api_key" {
+		t.Fatalf("another client of the same proxy: %q, want invalid_api_key (not blocked)", c)
+	}
+	// An untrusted peer cannot pick the address it is counted under.
+	for _, xff := range []string{"198.51.100.1", "198.51.100.2"} {
+		try("192.0.2.9", xff)
+	}
+	if c := try("192.0.2.9", "198.51.100.3"); c != "rate_limit_exceeded" {
+		t.Fatalf("an untrusted peer rotating X-Forwarded-For: %q, want rate_limit_exceeded", c)
+	}
+	if _, err := New(sdk.Config{Raw: []byte(`{"trusted_proxies":["not-an-ip"]}`), Host: &pb.HostInfo{DataDir: t.TempDir()}}); err == nil || !strings.Contains(err.Error(), "trusted_proxies[0]") {
+		t.Fatalf("a bad trusted_proxies entry: %v", err)
+	}
+}
+
+// TestKeyExpiresKeepsMetadataAndMonthBudgets: a key is refused once its
+// expires_at passed (status "expired"), its metadata is stored and shown,
+// and a month budget's spend resets at the first of the next month (UTC).
+func TestKeyExpiresKeepsMetadataAndMonthBudgets(t *testing.T) {
+	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	now := time.Date(2026, 1, 31, 22, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return now }
+	body := fmt.Sprintf(`{"name":"n","budget_usd":0.000001,"budget_period":"month","expires_at":%q,"metadata":{"team":"search","owner":"ana"}}`, now.Add(3*time.Hour).Format(time.RFC3339))
+	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
+	var created struct{ ID, Key string }
+	if err := json.Unmarshal(resp.GetBody(), &created); err != nil || resp.GetStatus() != 201 {
+		t.Fatalf("create: %d %s", resp.GetStatus(), resp.GetBody())
+	}
+	show := func() (v struct {
+		Status   string
+		Metadata map[string]string
+		Spend    json.Number `json:"spend_usd"`
+		Resets   time.Time   `json:"budget_resets_at"`
+	}) {
+		r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: "/admin/keys/" + created.ID})
+		if err := json.Unmarshal(r.GetBody(), &v); err != nil {
+			t.Fatalf("show: %s", r.GetBody())
+		}
+		return v
+	}
+	use := func(cost int64) string {
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "r", ApiKeyHash: HashSecret(created.Key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: cost, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := r.GetReject().GetCode(); code != "" {
+			return code
+		}
+		if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "r", Ok: true, Annotations: r.Annotations, CostNanos: cost, CostKnown: true}); err != nil {
+			t.Fatal(err)
+		}
+		return ""
+	}
+	if v := show(); v.Status != "active" || v.Metadata["team"] != "search" || v.Metadata["owner"] != "ana" {
+		t.Fatalf("metadata not kept: %+v", v)
+	}
+	// January's budget: 1000 nano-USD, spent.
+	if code := use(1000); code != "" {
+		t.Fatalf("first use: %q", code)
+	}
+	if code := use(1); code != "budget_exceeded" {
+		t.Fatalf("January's budget is spent: %q", code)
+	}
+	if v := show(); v.Spend.String() != "0.000001" || !v.Resets.Equal(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("January's window: %+v", v)
+	}
+	// February 1st: a new window.
+	now = time.Date(2026, 2, 1, 0, 30, 0, 0, time.UTC)
+	if code := use(500); code != "" {
+		t.Fatalf("February's budget: %q", code)
+	}
+	if v := show(); v.Spend.String() != "0.0000005" || !v.Resets.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("February's window: %+v", v)
+	}
+	// Past expires_at (Feb 1st 01:00): refused, shown as expired.
+	now = time.Date(2026, 2, 1, 1, 0, 1, 0, time.UTC)
+	if code := use(1); code != "invalid_api_key" {
+		t.Fatalf("an expired key: %q", code)
+	}
+	if v := show(); v.Status != "expired" || v.Metadata["team"] != "search" {
+		t.Fatalf("an expired key's view: %+v", v)
 	}
 }

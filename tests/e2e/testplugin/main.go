@@ -6,7 +6,9 @@ package main
 import (
 	"context"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -22,6 +24,9 @@ type stageConfig struct {
 	// BurnWord makes a request that contains it spin one CPU for Burn.
 	BurnWord string       `json:"burn_word"`
 	Burn     sdk.Duration `json:"burn"`
+	// IgnoreSIGTERM makes the whole process ignore SIGTERM (a plugin that
+	// does not exit when asked: only SIGKILL ends it).
+	IgnoreSIGTERM bool `json:"ignore_sigterm"`
 }
 
 type stage struct{ cfg stageConfig }
@@ -88,6 +93,9 @@ func main() {
 			}
 			if cfg.RejectWord == "bad-config" {
 				return nil, sdk.ConfigError(`field "reject_word": must not be "bad-config"`)
+			}
+			if cfg.IgnoreSIGTERM {
+				signal.Ignore(syscall.SIGTERM)
 			}
 			return &stage{cfg: cfg}, nil
 		},
