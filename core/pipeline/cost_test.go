@@ -54,6 +54,11 @@ func TestWorstCostIsTheDearestPricedTarget(t *testing.T) {
 	if c, ok := (&target{price: &cachedPrice}).cost(&pb.Usage{PromptTokens: 4, CachedTokens: 3, CompletionTokens: 8}); !ok || c != 86_250 {
 		t.Fatalf("cost with cached tokens = %d, %v; want 86250 nano-USD", c, ok)
 	}
+	// Tokens written to the provider's cache (Anthropic) at cache_write:
+	// 4 prompt tokens, 2 of them written, at 2.50 and 3.125 (1.25 × input).
+	if c, ok := (&target{price: &dear}).cost(&pb.Usage{PromptTokens: 4, CacheCreationTokens: 2}); !ok || c != 11_250 {
+		t.Fatalf("cost with cache writes = %d, %v; want 11250 nano-USD", c, ok)
+	}
 	if _, ok := (&target{price: &dear}).cost(nil); ok {
 		t.Fatal("no usage, no cost")
 	}
