@@ -171,6 +171,9 @@ func TestCutAnswersAreCharged(t *testing.T) {
 		if wantCost > worst {
 			t.Fatalf("%s: charged %d, more than the reservation %d", c.name, wantCost, worst)
 		}
+		if ev := waitEvent(t, rt, fmt.Sprint("cut-", i)); ev.Annotations["usage_estimated"] != map[bool]string{true: "true"}[c.wantUsage == nil] || ev.Usage.GetPromptTokens() != want.PromptTokens {
+			t.Fatalf("%s: the tracker's event: %v %v", c.name, ev.Annotations, ev.Usage)
+		}
 		if got := spent() - before; math.Abs(got-float64(wantCost)/1e9) > 1e-12 {
 			t.Fatalf("%s: llmgw_cost_usd_total grew by %v, want %v", c.name, got, float64(wantCost)/1e9)
 		}
@@ -237,4 +240,19 @@ func TestAdmitVetsEveryReload(t *testing.T) {
 	if err := rt.load(threeProviders("", "")); err != nil || rt.Current() == first {
 		t.Fatalf("an admitted reload: %v", err)
 	}
+}
+
+// waitEvent waits for the tracked event of request id.
+func waitEvent(t *testing.T, rt *testRuntime, id string) *pb.Event {
+	t.Helper()
+	var ev *pb.Event
+	waitUntil(t, func() bool {
+		for _, e := range rt.script.tracked() {
+			if e.RequestId == id {
+				ev = e
+			}
+		}
+		return ev != nil
+	})
+	return ev
 }

@@ -969,6 +969,11 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 				ev.Annotations = map[string]string{}
 			}
 			ev.Annotations["cost_usd"] = sdk.FormatUSD(res.CostNanos)
+			if res.UsageEstimated {
+				// The answer was cut short before the provider reported
+				// its usage: usage and cost are the host's upper bound.
+				ev.Annotations["usage_estimated"] = "true"
+			}
 		}
 	}
 	embedEvent(ev, req, res)
