@@ -46,13 +46,14 @@ func (g *Generation) Unpriced() []string {
 }
 
 // cost is what usage costs on t, in nano-USD (the prompt tokens the
-// provider served from its cache at the cached-input price); false when t
-// has no price or the provider reported no usage.
+// provider served from its cache at the cached-input price, the ones it
+// wrote to its cache at the cache-write price); false when t has no price
+// or the provider reported no usage.
 func (t *target) cost(u *pb.Usage) (int64, bool) {
 	if t.price == nil || u == nil {
 		return 0, false
 	}
-	return t.price.Cost(int64(u.PromptTokens), int64(u.CachedTokens), int64(u.CompletionTokens)), true
+	return t.price.CostWithWrites(int64(u.PromptTokens), int64(u.CachedTokens), int64(u.CacheCreationTokens), int64(u.CompletionTokens)), true
 }
 
 // estimatePromptTokens bounds the prompt's text tokens from above: a token

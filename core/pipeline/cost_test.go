@@ -54,6 +54,11 @@ func TestWorstCostIsTheDearestPricedTarget(t *testing.T) {
 	if c, ok := (&target{price: &cachedPrice}).cost(&pb.Usage{PromptTokens: 4, CachedTokens: 3, CompletionTokens: 8}); !ok || c != 86_250 {
 		t.Fatalf("cost with cached tokens = %d, %v; want 86250 nano-USD", c, ok)
 	}
+	// Tokens written to the provider's cache (Anthropic) at cache_write:
+	// 4 prompt tokens, 2 of them written, at 2.50 and 3.125 (1.25 × input).
+	if c, ok := (&target{price: &dear}).cost(&pb.Usage{PromptTokens: 4, CacheCreationTokens: 2}); !ok || c != 11_250 {
+		t.Fatalf("cost with cache writes = %d, %v; want 11250 nano-USD", c, ok)
+	}
 	if _, ok := (&target{price: &dear}).cost(nil); ok {
 		t.Fatal("no usage, no cost")
 	}
@@ -166,6 +171,9 @@ func TestCutAnswersAreCharged(t *testing.T) {
 		if wantCost > worst {
 			t.Fatalf("%s: charged %d, more than the reservation %d", c.name, wantCost, worst)
 		}
+		if ev := waitEvent(t, rt, fmt.Sprint("cut-", i)); ev.Annotations["usage_estimated"] != map[bool]string{true: "true"}[c.wantUsage == nil] || ev.Usage.GetPromptTokens() != want.PromptTokens {
+			t.Fatalf("%s: the tracker's event: %v %v", c.name, ev.Annotations, ev.Usage)
+		}
 		if got := spent() - before; math.Abs(got-float64(wantCost)/1e9) > 1e-12 {
 			t.Fatalf("%s: llmgw_cost_usd_total grew by %v, want %v", c.name, got, float64(wantCost)/1e9)
 		}
@@ -232,4 +240,19 @@ func TestAdmitVetsEveryReload(t *testing.T) {
 	if err := rt.load(threeProviders("", "")); err != nil || rt.Current() == first {
 		t.Fatalf("an admitted reload: %v", err)
 	}
+}
+
+// waitEvent waits for the tracked event of request id.
+func waitEvent(t *testing.T, rt *testRuntime, id string) *pb.Event {
+	t.Helper()
+	var ev *pb.Event
+	waitUntil(t, func() bool {
+		for _, e := range rt.script.tracked() {
+			if e.RequestId == id {
+				ev = e
+			}
+		}
+		return ev != nil
+	})
+	return ev
 }

@@ -74,7 +74,8 @@ type Trace struct {
 	// answer is that stage's answer until it is served.
 	answer *stageAnswer
 	// reservedNanos is the worst case a key stage was given to reserve
-	// (reserved: one was); an answer that cost more overran it.
+	// (reserved: one was given; it reserved it when it annotated key.id);
+	// an answer that cost more overran it.
 	reservedNanos int64
 	reserved      bool
 }
@@ -840,7 +841,7 @@ func (rt *Runtime) finish(g *Generation, req *Request, tr *Trace, res *Result, e
 		rt.metrics.answerDone(tr, model)
 	case res != nil && res.CostKnown:
 		rt.metrics.costDone(res, tr.Annotations["key.id"])
-		if tr.reserved && res.CostNanos > tr.reservedNanos {
+		if tr.reserved && tr.Annotations["key.id"] != "" && res.CostNanos > tr.reservedNanos {
 			// The reservation was not an upper bound: the key's spend may
 			// pass its budget by the difference.
 			rt.metrics.budgetOverrun(model)
@@ -974,6 +975,11 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 				ev.Annotations = map[string]string{}
 			}
 			ev.Annotations["cost_usd"] = sdk.FormatUSD(res.CostNanos)
+			if res.UsageEstimated {
+				// The answer was cut short before the provider reported
+				// its usage: usage and cost are the host's upper bound.
+				ev.Annotations["usage_estimated"] = "true"
+			}
 		}
 	}
 	embedEvent(ev, req, res)

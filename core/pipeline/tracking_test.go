@@ -78,8 +78,10 @@ func TestStuckTrackerMemoryIsBounded(t *testing.T) {
 	if q := len(tk.queue); q > cap(tk.queue) || held() > tk.maxUnackd {
 		t.Fatalf("while hung: %d queued (cap %d), %d held", q, cap(tk.queue), held())
 	}
-	if got := dropped() - before; got != n-len(tk.queue) {
-		t.Fatalf("while hung %d events were dropped, want %d (all but the %d queued)", got, n-len(tk.queue), len(tk.queue))
+	// Every event is queued or dropped (the queue may also hold "wake", if
+	// the delivery that hung was an earlier tick's).
+	if got, q := dropped()-before, len(tk.queue); got+q != n && got+q != n+1 {
+		t.Fatalf("while hung %d events were dropped and %d are queued, of %d", got, q, n)
 	}
 	st.hung.Store(false)
 	close(st.release)

@@ -23,6 +23,10 @@ type Price struct {
 	Input       int64
 	CachedInput int64
 	Output      int64
+	// CacheWrite is the price of prompt tokens written to the provider's
+	// prompt cache (Anthropic's cache_creation_input_tokens); 0: not set,
+	// CacheWritePrice's default.
+	CacheWrite int64
 	// MaxOutput bounds a request without max_tokens when reserving budget
 	// (0: DefaultMaxOutput).
 	MaxOutput int64
@@ -47,6 +51,7 @@ type Table map[string]Price
 type rawPrice struct {
 	Input       json.Number `json:"input"`
 	CachedInput json.Number `json:"cached_input"`
+	CacheWrite  json.Number `json:"cache_write"`
 	Output      json.Number `json:"output"`
 	MaxOutput   int64       `json:"max_output_tokens"`
 	MaxImage    int64       `json:"max_image_tokens"`
@@ -85,12 +90,17 @@ func (rp rawPrice) parse() (Price, error) {
 	} else if p.CachedInput, err = ParseUSDPerMillion(string(rp.CachedInput)); err != nil {
 		return p, fmt.Errorf("cached_input: %w", err)
 	}
+	if rp.CacheWrite != "" {
+		if p.CacheWrite, err = ParseUSDPerMillion(string(rp.CacheWrite)); err != nil {
+			return p, fmt.Errorf("cache_write: %w", err)
+		}
+	}
 	p.MaxOutput, p.MaxImageTokens = rp.MaxOutput, rp.MaxImage
 	return p, nil
 }
 
 // ParseOverride reads a model's `price = { input = …, cached_input = …,
-// output = …, max_output_tokens = …, max_image_tokens = … }` from
+// cache_write = …, output = …, max_output_tokens = …, max_image_tokens = … }` from
 // pipeline.hcl (values as text).
 // input and output are required.
 func ParseOverride(m map[string]string) (Price, error) {
@@ -101,6 +111,8 @@ func ParseOverride(m map[string]string) (Price, error) {
 			rp.Input = json.Number(v)
 		case "cached_input":
 			rp.CachedInput = json.Number(v)
+		case "cache_write":
+			rp.CacheWrite = json.Number(v)
 		case "output":
 			rp.Output = json.Number(v)
 		case "max_output_tokens", "max_image_tokens":
@@ -114,7 +126,7 @@ func ParseOverride(m map[string]string) (Price, error) {
 				rp.MaxImage = n
 			}
 		default:
-			return Price{}, fmt.Errorf("unknown price field %q (want input, cached_input, output, max_output_tokens, max_image_tokens)", k)
+			return Price{}, fmt.Errorf("unknown price field %q (want input, cached_input, cache_write, output, max_output_tokens, max_image_tokens)", k)
 		}
 	}
 	if rp.Input == "" || rp.Output == "" {
@@ -142,19 +154,38 @@ func ParseUSDPerMillion(s string) (int64, error) {
 // up to a whole nano-USD (exact for prices with at most three decimals).
 // cached is the part of prompt billed at the cached-input price.
 func (p Price) Cost(prompt, cached, completion int64) int64 {
-	if cached > prompt {
-		cached = prompt
-	}
+	return p.CostWithWrites(prompt, cached, 0, completion)
+}
+
+// CostWithWrites is Cost with written of the prompt tokens written to the
+// provider's prompt cache, at CacheWritePrice.
+func (p Price) CostWithWrites(prompt, cached, written, completion int64) int64 {
+	cached = min(cached, prompt)
+	written = min(written, prompt-cached)
 	// micro-USD per million tokens × tokens = pico-USD; 1000 pico = 1 nano.
-	pico := (prompt-cached)*p.Input + cached*p.CachedInput + completion*p.Output
+	pico := (prompt-cached-written)*p.Input + cached*p.CachedInput + written*p.CacheWritePrice() + completion*p.Output
 	return (pico + 999) / 1000
 }
 
+// CacheWritePrice is the price of a prompt token written to the provider's
+// cache: cache_write, else 1.25 × input (Anthropic's price of a 5-minute
+// cache write; only Anthropic reports written tokens).
+func (p Price) CacheWritePrice() int64 {
+	if p.CacheWrite > 0 {
+		return p.CacheWrite
+	}
+	return (p.Input*5 + 3) / 4
+}
+
 // Worst is the most a request can cost: all prompt tokens at the input
-// price, images at their bound, and maxOut output tokens (the model's limit
+// price (or cache_write, when set and dearer), images at their bound, and maxOut output tokens (the model's limit
 // when maxOut ≤ 0) for each of choices.
 func (p Price) Worst(prompt, images, maxOut, choices int64) int64 {
-	return p.Cost(prompt+images*p.ImageTokens(), 0, p.OutputLimit(maxOut)*max(choices, 1))
+	// A model whose price sets cache_write may write the whole prompt to
+	// its cache.
+	q := p
+	q.Input = max(p.Input, p.CacheWrite)
+	return q.Cost(prompt+images*p.ImageTokens(), 0, p.OutputLimit(maxOut)*max(choices, 1))
 }
 
 // OutputLimit is the most output tokens one choice can have: maxOut, or the

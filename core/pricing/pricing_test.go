@@ -116,3 +116,31 @@ func TestParseAndFormat(t *testing.T) {
 		t.Errorf("override = %+v, %v", p, err)
 	}
 }
+
+// TestCacheWritesArePriced: prompt tokens written to the provider's cache
+// cost cache_write (1.25 × input without it), and a model whose price sets
+// cache_write reserves the prompt at that price.
+func TestCacheWritesArePriced(t *testing.T) {
+	sonnet := Shipped()["claude-sonnet-4-5"]
+	if sonnet.CacheWrite != 3_750_000 {
+		t.Fatalf("claude-sonnet-4-5 cache_write = %d, want 3.75 USD per million", sonnet.CacheWrite)
+	}
+	// 1000 prompt tokens: 200 read from the cache, 300 written, 500 plain;
+	// 10 completion: 500×3 + 200×0.30 + 300×3.75 + 10×15 = 2835 micro-USD.
+	if got := sonnet.CostWithWrites(1000, 200, 300, 10); got != 2_835_000 {
+		t.Fatalf("cost with writes = %d nano-USD, want 2835000", got)
+	}
+	if got := sonnet.Worst(1000, 0, 10, 1); got != sonnet.Cost(0, 0, 10)+3_750_000 {
+		t.Fatalf("worst = %d: the whole prompt may be written at 3.75", got)
+	}
+	noField := Price{Input: 2_000_000, Output: 1}
+	if noField.CacheWritePrice() != 2_500_000 || noField.CostWithWrites(100, 0, 100, 0) != 250_000 {
+		t.Fatalf("default cache-write price = %d, want 1.25 × input", noField.CacheWritePrice())
+	}
+	if noField.Worst(100, 0, 1, 1) != noField.Cost(100, 0, 1) {
+		t.Fatal("a model without cache_write reserves its prompt at the input price")
+	}
+	if o, err := ParseOverride(map[string]string{"input": "3", "output": "15", "cache_write": "3.75"}); err != nil || o.CacheWrite != 3_750_000 {
+		t.Fatalf("override cache_write: %+v %v", o, err)
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,7 +20,8 @@ import (
 // fileStore keeps keys in memory and every change in an append-only JSON
 // lines file, fsynced before the change counts: after a SIGKILL the file
 // holds every change that was answered. A torn last line (killed mid-write)
-// is dropped at the next start.
+// is dropped at the next start. A file that has grown well past what it
+// describes (one spend record per priced answer) is compacted at start.
 type fileStore struct {
 	*memBudgets
 	mu     sync.Mutex
@@ -47,39 +50,104 @@ func openFileStore(path string) (*fileStore, error) {
 	}
 	s := &fileStore{f: f, keys: map[string]*Key{}, byHash: map[string]string{}}
 	s.memBudgets = newMemBudgets(s.appendSpend)
-	if err := s.replay(); err != nil {
+	records, err := s.replay()
+	if err != nil {
 		_ = f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if records > compactMin && records > 2*(len(s.keys)+len(s.spent)) {
+		if err := s.compact(path, time.Now()); err != nil {
+			_ = s.f.Close()
+			return nil, fmt.Errorf("%s: compact: %w", path, err)
+		}
 	}
 	return s, nil
 }
 
-// replay reads every whole line and cuts a torn tail off the file.
-func (s *fileStore) replay() error {
-	data, err := io.ReadAll(s.f)
+// compactMin is the records a file must hold before it is compacted.
+var compactMin = 10_000
+
+// compact rewrites the file as one record per key (its revocation
+// included) and one spend record per budget window that has not ended,
+// forgetting the spend of past day and month windows: written to a
+// temporary file, fsynced, renamed over the store, the directory fsynced.
+// A kill at any point leaves the old or the new file whole.
+func (s *fileStore) compact(path string, now time.Time) error {
+	for wk := range s.spent {
+		if _, window, _ := strings.Cut(wk, "\x00"); windowEnded(window, now) {
+			delete(s.spent, wk)
+		}
+	}
+	tmp := path + ".compact"
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for _, id := range slices.Sorted(maps.Keys(s.keys)) {
+		err = errors.Join(err, enc.Encode(&logRecord{Op: "create", Key: s.keys[id]}))
+	}
+	for _, wk := range slices.Sorted(maps.Keys(s.spent)) {
+		id, window, _ := strings.Cut(wk, "\x00")
+		err = errors.Join(err, enc.Encode(&logRecord{Op: "spend", ID: id, Window: window, Nanos: s.spent[wk]}))
+	}
+	if err = errors.Join(err, w.Flush(), f.Sync()); err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err == nil {
+		err = syncDir(filepath.Dir(path))
+	}
+	if err != nil {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return err
+	}
+	// Appends go on at the end of the new file.
+	_ = s.f.Close()
+	s.f = f
+	_, err = f.Seek(0, io.SeekEnd)
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// replay reads every whole line (returning how many) and cuts a torn tail
+// off the file.
+func (s *fileStore) replay() (int, error) {
+	data, err := io.ReadAll(s.f)
+	if err != nil {
+		return 0, err
 	}
 	good := bytes.LastIndexByte(data, '\n') + 1
 	sc := bufio.NewScanner(bytes.NewReader(data[:good]))
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	for line := 1; sc.Scan(); line++ {
+	line := 0
+	for sc.Scan() {
+		line++
 		var r logRecord
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
+			return line, fmt.Errorf("line %d: %w", line, err)
 		}
 		s.apply(&r)
 	}
 	if err := sc.Err(); err != nil {
-		return err
+		return line, err
 	}
 	if good < len(data) {
 		if err := s.f.Truncate(int64(good)); err != nil {
-			return err
+			return line, err
 		}
 	}
 	_, err = s.f.Seek(int64(good), io.SeekStart)
-	return err
+	return line, err
 }
 
 func (s *fileStore) apply(r *logRecord) {

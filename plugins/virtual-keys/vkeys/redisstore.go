@@ -172,14 +172,30 @@ redis.call('PEXPIRE', KEYS[3], ttl)
 return 1
 `)
 
-// settleScript: drop the reservation and add the real cost.
+// settleScript: drop the reservation and add the real cost; a day or
+// month window's spend expires at ARGV[3] (ms; 0: never).
 var settleScript = redis.NewScript(`
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 local c = tonumber(ARGV[2])
 if c > 0 then redis.call('INCRBY', KEYS[1], c) end
+local e = tonumber(ARGV[3])
+if e > 0 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIREAT', KEYS[1], e) end
 return 1
 `)
+
+// spentExpiry is when a window's spend may go (Unix ms; 0 for the total):
+// one period after a day or month window ended, when nothing reads it.
+func spentExpiry(window string) int64 {
+	end, ok := windowEnd(window)
+	switch {
+	case !ok:
+		return 0
+	case strings.HasPrefix(window, "d:"):
+		return end.AddDate(0, 0, 1).UnixMilli()
+	}
+	return end.AddDate(0, 1, 0).UnixMilli()
+}
 
 func (s *redisStore) budgetKeys(keyID, window string) []string {
 	return []string{s.k("spent", keyID, window), s.k("res", keyID, window), s.k("resexp", keyID, window)}
@@ -191,7 +207,7 @@ func (s *redisStore) Reserve(ctx context.Context, keyID, window, rid string, amo
 }
 
 func (s *redisStore) Settle(ctx context.Context, keyID, window, rid string, cost int64) error {
-	return settleScript.Run(ctx, s.rdb, s.budgetKeys(keyID, window), rid, cost).Err()
+	return settleScript.Run(ctx, s.rdb, s.budgetKeys(keyID, window), rid, cost, spentExpiry(window)).Err()
 }
 
 func (s *redisStore) Spent(ctx context.Context, keyID, window string) (int64, error) {

@@ -356,6 +356,26 @@ func budgetWindow(period string, now time.Time) (string, time.Time) {
 	return "total", time.Time{}
 }
 
+// windowEnd is when a budget window named by budgetWindow ends (false for
+// the total window, or a name it does not know).
+func windowEnd(window string) (time.Time, bool) {
+	if d, ok := strings.CutPrefix(window, "d:"); ok {
+		t, err := time.Parse("2006-01-02", d)
+		return t.AddDate(0, 0, 1), err == nil
+	}
+	if m, ok := strings.CutPrefix(window, "m:"); ok {
+		t, err := time.Parse("2006-01", m)
+		return t.AddDate(0, 1, 0), err == nil
+	}
+	return time.Time{}, false
+}
+
+// windowEnded reports whether a day or month window is over at now.
+func windowEnded(window string, now time.Time) bool {
+	end, ok := windowEnd(window)
+	return ok && !now.Before(end)
+}
+
 // failureLimiter counts failed key checks per client address in a rolling
 // window, so a guessing client is refused long before it can guess.
 type failureLimiter struct {

@@ -1,6 +1,7 @@
 package vkeys
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -482,5 +483,93 @@ func TestKeyExpiresKeepsMetadataAndMonthBudgets(t *testing.T) {
 	}
 	if v := show(); v.Status != "expired" || v.Metadata["team"] != "search" {
 		t.Fatalf("an expired key's view: %+v", v)
+	}
+}
+
+// TestFileStoreIsCompactedAtStart: a log that grew to many spend records is
+// rewritten at start as one record per key and per live window (past day and
+// month windows forgotten), with the same keys and spend, and appends go on
+// in the new file.
+func TestFileStoreIsCompactedAtStart(t *testing.T) {
+	defer func(n int) { compactMin = n }(compactMin)
+	compactMin = 50
+	path := filepath.Join(t.TempDir(), "keys.jsonl")
+	s, err := openFileStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	today, _ := budgetWindow("day", time.Now())
+	_ = s.Create(ctx, &Key{ID: "vk_a", Hash: "ha"})
+	_ = s.Create(ctx, &Key{ID: "vk_b", Hash: "hb"})
+	_ = s.Revoke(ctx, "vk_b", time.Now())
+	for i := range 100 {
+		_ = s.Settle(ctx, "vk_a", "total", fmt.Sprint("r", i), 7)
+		_ = s.Settle(ctx, "vk_a", today, fmt.Sprint("d", i), 3)
+	}
+	_ = s.Settle(ctx, "vk_a", "d:2020-01-01", "old", 5)
+	_ = s.Close()
+	lines := func() int {
+		b, _ := os.ReadFile(path)
+		return bytes.Count(b, []byte("\n"))
+	}
+	if n := lines(); n != 204 {
+		t.Fatalf("the log has %d lines before compaction, want 204", n)
+	}
+	s2, err := openFileStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := lines(); n != 4 { // 2 keys, the total and today's window
+		t.Fatalf("after compaction the file has %d lines, want 4", n)
+	}
+	check := func(s *fileStore, total int64) {
+		t.Helper()
+		if n, _ := s.Spent(ctx, "vk_a", "total"); n != total {
+			t.Fatalf("total spend %d, want %d", n, total)
+		}
+		if n, _ := s.Spent(ctx, "vk_a", today); n != 300 {
+			t.Fatalf("today's spend %d, want 300", n)
+		}
+		if n, _ := s.Spent(ctx, "vk_a", "d:2020-01-01"); n != 0 {
+			t.Fatalf("a past window's spend is kept: %d", n)
+		}
+		if k, _ := s.ByHash(ctx, "hb"); k == nil || k.RevokedAt == nil {
+			t.Fatalf("the revoked key after compaction: %+v", k)
+		}
+	}
+	check(s2, 700)
+	_ = s2.Settle(ctx, "vk_a", "total", "after", 1)
+	_ = s2.Close()
+	s3, err := openFileStore(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s3.Close()
+	check(s3, 701)
+	if _, err := os.Stat(path + ".compact"); !os.IsNotExist(err) {
+		t.Fatalf("the temporary file is left: %v", err)
+	}
+}
+
+// TestRedisSpendOfPastWindowsExpires: a day window's spend key expires a day
+// after the window; the total's never does.
+func TestRedisSpendOfPastWindowsExpires(t *testing.T) {
+	url := startRedis(t)
+	s, err := openRedisStore(url, "exp:", time.Second, 500*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	today, resets := budgetWindow("day", time.Now())
+	_ = s.Settle(ctx, "vk", today, "r1", 5)
+	_ = s.Settle(ctx, "vk", "total", "r2", 5)
+	at, err := s.rdb.PExpireTime(ctx, s.k("spent", "vk", today)).Result()
+	if err != nil || at.Milliseconds() != resets.AddDate(0, 0, 1).UnixMilli() {
+		t.Fatalf("today's spend expires at %v (%v), want %v", at, err, resets.AddDate(0, 0, 1))
+	}
+	if ttl, _ := s.rdb.PTTL(ctx, s.k("spent", "vk", "total")).Result(); ttl != -1 {
+		t.Fatalf("the total's spend has a ttl %v", ttl)
 	}
 }
