@@ -200,7 +200,7 @@ func TestGenerateIncludeReasoning(t *testing.T) {
 // serve (404) falls back without a retry on the same provider, an empty
 // Gemini candidate is a failure.
 func TestProviderSideErrorsFallBack(t *testing.T) {
-	s := startSim(t, "--latency", "50ms", "--tokens", "20", "--token-interval", "5ms")
+	s := startSim(t, realisticPacing...)
 	text := strings.ReplaceAll(providersHCL(s), `idle_timeout = "1s"`, "idle_timeout = \"1s\"\n  retries = 2\n  retry_backoff = \"10ms\"") + `
 model "gemini-first" {
   fallback = ["gemini-secondary", "openrouter-fallback"]
@@ -266,7 +266,7 @@ model "gemini-first" {
 // one prompt, never a failure of the provider, so ten of them leave its
 // breaker (2 failures) closed for everyone else.
 func TestModerationDoesNotOpenBreaker(t *testing.T) {
-	s := startSim(t, "--latency", "20ms")
+	s := startSim(t, realisticPacing...)
 	text := strings.Replace(providersHCL(s), `flavor   = "openrouter"
   }
   breaker_failures = 0`, `flavor   = "openrouter"
