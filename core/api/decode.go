@@ -129,6 +129,9 @@ type generateBody struct {
 	MaxTokens   *int32   `json:"max_tokens"`
 	System      string   `json:"system"`
 	Stream      bool     `json:"stream"`
+	// IncludeReasoning asks for the model's thinking in the answer's
+	// `reasoning` (off by default: the course's clients read `response`).
+	IncludeReasoning bool `json:"include_reasoning"`
 }
 
 var generateFieldCodes = map[string]string{
@@ -137,14 +140,27 @@ var generateFieldCodes = map[string]string{
 	"prompt":      "missing_field",
 }
 
+// answerOptions are what a body asks of the answer's shape rather than of
+// the model: the route's writer reads them.
+type answerOptions struct {
+	includeReasoning bool // /generate: the answer carries `reasoning`
+}
+
 // decodeGenerate turns a /generate body into the pipeline's chat request.
 func decodeGenerate(body []byte) (*pb.ChatRequest, *decodeError) {
+	req, _, err := decodeGenerateAnswer(body)
+	return req, err
+}
+
+// decodeGenerateAnswer is decodeGenerate with what the body asks of the
+// answer.
+func decodeGenerateAnswer(body []byte) (*pb.ChatRequest, answerOptions, *decodeError) {
 	var b generateBody
 	if err := strictDecode(body, &b, generateFieldCodes); err != nil {
-		return nil, err
+		return nil, answerOptions{}, err
 	}
 	if b.Prompt == nil || strings.TrimSpace(*b.Prompt) == "" {
-		return nil, badRequest("missing_field", "prompt", "prompt is required and must not be empty")
+		return nil, answerOptions{}, badRequest("missing_field", "prompt", "prompt is required and must not be empty")
 	}
 	req := &pb.ChatRequest{Model: b.Model, Stream: b.Stream, IncludeUsage: true}
 	if req.Model == "" {
@@ -162,7 +178,7 @@ func decodeGenerate(body []byte) (*pb.ChatRequest, *decodeError) {
 		req.Messages = append(req.Messages, &pb.Message{Role: "system", Content: b.System})
 	}
 	req.Messages = append(req.Messages, &pb.Message{Role: "user", Content: *b.Prompt})
-	return req, nil
+	return req, answerOptions{includeReasoning: b.IncludeReasoning}, nil
 }
 
 // chatBody is the body of POST /v1/chat/completions. Every OpenAI chat

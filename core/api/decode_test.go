@@ -25,16 +25,17 @@ func TestDecodeGenerate(t *testing.T) {
 		t.Errorf("temperature 0 must survive: %v %v", err, req)
 	}
 	for body, code := range map[string]string{
-		`{}`:                               "missing_field",
-		`{"prompt":"  "}`:                  "missing_field",
-		`{"prompt":3}`:                     "missing_field",
-		`{"prompt":"x","temperature":"a"}`: "invalid_temperature",
-		`{"prompt":"x","max_tokens":1.5}`:  "invalid_max_tokens",
-		`{"prompt":"x","temprature":1}`:    "unknown_field",
-		`{"prompt":"x"} {"prompt":"y"}`:    "invalid_json",
-		`{"prompt":"x"`:                    "invalid_json",
-		`["prompt"]`:                       "invalid_json",
-		`{"prompt":"x","stream":"yes"}`:    "invalid_json",
+		`{}`:                                       "missing_field",
+		`{"prompt":"  "}`:                          "missing_field",
+		`{"prompt":3}`:                             "missing_field",
+		`{"prompt":"x","temperature":"a"}`:         "invalid_temperature",
+		`{"prompt":"x","max_tokens":1.5}`:          "invalid_max_tokens",
+		`{"prompt":"x","temprature":1}`:            "unknown_field",
+		`{"prompt":"x"} {"prompt":"y"}`:            "invalid_json",
+		`{"prompt":"x"`:                            "invalid_json",
+		`["prompt"]`:                               "invalid_json",
+		`{"prompt":"x","stream":"yes"}`:            "invalid_json",
+		`{"prompt":"x","include_reasoning":"yes"}`: "invalid_json",
 	} {
 		_, err := decodeGenerate([]byte(body))
 		if err == nil || err.code != code {
@@ -42,6 +43,21 @@ func TestDecodeGenerate(t *testing.T) {
 		}
 		if err != nil && strings.Contains(err.msg, "json:") {
 			t.Errorf("%s: Go error text leaked: %q", body, err.msg)
+		}
+	}
+}
+
+// include_reasoning is an option of the answer, off unless the body says
+// true.
+func TestDecodeGenerateIncludeReasoning(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"prompt":"hi"}`: false,
+		`{"prompt":"hi","include_reasoning":false}`: false,
+		`{"prompt":"hi","include_reasoning":true}`:  true,
+	} {
+		req, opts, err := decodeGenerateAnswer([]byte(body))
+		if err != nil || req == nil || opts.includeReasoning != want {
+			t.Errorf("%s: %+v %v, want include_reasoning %v", body, opts, err, want)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func BenchmarkDecodeRequest(b *testing.B) {
 		if derr != nil {
 			b.Fatal(derr)
 		}
-		if _, derr := s.decode(r, chatRoute, body, time.Now()); derr != nil {
+		if _, _, derr := s.decode(r, chatRoute, body, time.Now()); derr != nil {
 			b.Fatal(derr)
 		}
 	}

@@ -39,6 +39,7 @@ type answer struct {
 	req     *pipeline.Request
 	flusher http.Flusher
 	created int64
+	opts    answerOptions
 }
 
 // setHeaders adds what every pipeline answer carries: the stages' headers
@@ -209,10 +210,17 @@ type generateJSON struct {
 	Attempts       []attemptJSON `json:"attempts"`
 	SecurityStatus string        `json:"security_status"`
 	FinishReason   string        `json:"finish_reason,omitempty"`
-	Done           bool          `json:"done,omitempty"`
+	// Reasoning is the model's thinking, only when the body asked for it
+	// (include_reasoning) and the provider streamed some.
+	Reasoning string `json:"reasoning,omitempty"`
+	Done      bool   `json:"done,omitempty"`
 }
 
 func (g *generateWriter) body(res *pipeline.Result, tr *pipeline.Trace) generateJSON {
+	var reasoning string
+	if g.opts.includeReasoning {
+		reasoning = res.Reasoning
+	}
 	return generateJSON{
 		RequestID:      g.req.ID,
 		Response:       res.Content,
@@ -224,6 +232,7 @@ func (g *generateWriter) body(res *pipeline.Result, tr *pipeline.Trace) generate
 		Attempts:       attemptsJSON(tr.Attempts),
 		SecurityStatus: "protected",
 		FinishReason:   generateFinish(res),
+		Reasoning:      reasoning,
 	}
 }
 
@@ -246,7 +255,16 @@ func (g *generateWriter) StreamStart(tr *pipeline.Trace) error {
 	return g.startSSE(tr, currentAttempt(tr))
 }
 
+// StreamChunk sends the chunk's text as {"response": …}; with
+// include_reasoning, the model's thinking as {"reasoning": …} events too.
 func (g *generateWriter) StreamChunk(c *pb.StreamChunk) error {
+	if c.ReasoningContent != "" && g.opts.includeReasoning {
+		if err := g.event(struct {
+			Reasoning string `json:"reasoning"`
+		}{c.ReasoningContent}); err != nil {
+			return err
+		}
+	}
 	if c.Content == "" {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -47,6 +48,51 @@ func TestStreamChunksCarryReasoningAndRefusal(t *testing.T) {
 	}
 	if strings.Contains(rec.Body.String(), "thinking") {
 		t.Errorf("/generate passed reasoning on: %s", rec.Body.String())
+	}
+
+	// Asked for (include_reasoning), /generate streams it as its own events
+	// and the last event carries the whole of it.
+	a, rec = testAnswer(pipeline.RouteGenerate, true)
+	a.opts.includeReasoning = true
+	g = &generateWriter{answer: a}
+	if err := g.StreamStart(tr); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []*pb.StreamChunk{{ReasoningContent: "thinking"}, {Content: "hi"}} {
+		if err := g.StreamChunk(ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := g.StreamEnd(&pipeline.Result{Content: "hi", Reasoning: "thinking", ModelUsed: "m"}, tr); err != nil {
+		t.Fatal(err)
+	}
+	body = rec.Body.String()
+	for _, want := range []string{"data: {\"reasoning\":\"thinking\"}\n\ndata: {\"response\":\"hi\"}", `"reasoning":"thinking","done":true`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("missing %s in %s", want, body)
+		}
+	}
+}
+
+// A plain /generate answer carries `reasoning` only when the body asked for
+// it and the provider streamed some.
+func TestPlainGenerateReasoning(t *testing.T) {
+	tr := &pipeline.Trace{Headers: map[string]string{}}
+	for _, c := range []struct {
+		include   bool
+		reasoning string
+		want      bool
+	}{{false, "thinking", false}, {true, "thinking", true}, {true, "", false}} {
+		a, rec := testAnswer(pipeline.RouteGenerate, false)
+		a.opts.includeReasoning = c.include
+		(&generateWriter{answer: a}).Complete(&pipeline.Result{Content: "hi", Reasoning: c.reasoning, ModelUsed: "m"}, tr)
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := body["reasoning"]; ok != c.want || (c.want && body["reasoning"] != c.reasoning) {
+			t.Errorf("include %v, reasoning %q: %s", c.include, c.reasoning, rec.Body.String())
+		}
 	}
 }
 

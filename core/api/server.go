@@ -198,6 +198,9 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 type httpRoute struct {
 	route  string
 	decode func([]byte) (*pb.ChatRequest, *decodeError)
+	// decodeAnswer decodes instead of decode on a route whose body also
+	// asks something of the answer's shape (/generate's include_reasoning).
+	decodeAnswer func([]byte) (*pb.ChatRequest, answerOptions, *decodeError)
 	// decodeEmbeddings decodes instead of decode on an embeddings route.
 	decodeEmbeddings func([]byte) (*pb.EmbeddingsRequest, *decodeError)
 	writer           func(answer) pipeline.Writer
@@ -205,7 +208,7 @@ type httpRoute struct {
 }
 
 var (
-	generateRoute = httpRoute{route: pipeline.RouteGenerate, decode: decodeGenerate, fail: fail,
+	generateRoute = httpRoute{route: pipeline.RouteGenerate, decodeAnswer: decodeGenerateAnswer, fail: fail,
 		writer: func(a answer) pipeline.Writer { return &generateWriter{answer: a} }}
 	chatRoute = httpRoute{route: pipeline.RouteChat, decode: decodeChat, fail: fail,
 		writer: func(a answer) pipeline.Writer { return &chatWriter{answer: a} }}
@@ -229,7 +232,8 @@ func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, hr httpRo
 	body, derr := readBody(r, s.settings.MaxBodyBytes)
 	if derr == nil {
 		var req *pipeline.Request
-		req, derr = s.decode(r, hr, body, start)
+		var opts answerOptions
+		req, opts, derr = s.decode(r, hr, body, start)
 		if derr == nil {
 			if req.Chat.GetStream() {
 				if n := s.streams.Add(1); n > int64(s.settings.MaxStreams) {
@@ -239,14 +243,14 @@ func (s *Server) servePipeline(w http.ResponseWriter, r *http.Request, hr httpRo
 				}
 				defer s.streams.Add(-1)
 			}
-			s.rt.Serve(r.Context(), req, hr.writer(answer{w: w, r: r, req: req, created: start.Unix()}))
+			s.rt.Serve(r.Context(), req, hr.writer(answer{w: w, r: r, req: req, created: start.Unix(), opts: opts}))
 			return
 		}
 	}
 	hr.fail(w, r, derr.status, "invalid_request_error", derr.code, derr.param, derr.msg)
 }
 
-func (s *Server) decode(r *http.Request, hr httpRoute, body []byte, start time.Time) (*pipeline.Request, *decodeError) {
+func (s *Server) decode(r *http.Request, hr httpRoute, body []byte, start time.Time) (*pipeline.Request, answerOptions, *decodeError) {
 	req := &pipeline.Request{
 		ID:         requestID(r),
 		Route:      hr.route,
@@ -256,15 +260,19 @@ func (s *Server) decode(r *http.Request, hr httpRoute, body []byte, start time.T
 		Start:      start,
 	}
 	var err *decodeError
-	if hr.decodeEmbeddings != nil {
+	var opts answerOptions
+	switch {
+	case hr.decodeEmbeddings != nil:
 		req.Embeddings, err = hr.decodeEmbeddings(body)
-	} else {
+	case hr.decodeAnswer != nil:
+		req.Chat, opts, err = hr.decodeAnswer(body)
+	default:
 		req.Chat, err = hr.decode(body)
 	}
 	if err != nil {
-		return nil, err
+		return nil, answerOptions{}, err
 	}
-	return req, nil
+	return req, opts, nil
 }
 
 // clientIP is the connection's peer address; proxies' forwarding headers are

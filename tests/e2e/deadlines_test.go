@@ -118,12 +118,89 @@ func TestReasoningKeepsStreamAlive(t *testing.T) {
 	}
 }
 
+// /generate leaves a reasoning model's thinking out unless the body sets
+// include_reasoning: then the plain answer carries `reasoning` and the stream
+// {"reasoning": …} events before the text. The simulator thinks for 500 ms
+// (reasoning deltas every 20 ms) on the OpenAI and OpenRouter routes alike.
+func TestGenerateIncludeReasoning(t *testing.T) {
+	s := startSim(t, "--latency", "50ms", "--reasoning", "500ms", "--tokens", "10", "--token-interval", "20ms")
+	g := startGateway(t, writePipeline(t, providersHCL(s)))
+	spec := loadSpec(t)
+	type answer struct {
+		ModelUsed string  `json:"model_used"`
+		Response  string  `json:"response"`
+		Reasoning *string `json:"reasoning"`
+	}
+	for _, model := range []string{"gpt-4o-primary", "openrouter-fallback"} {
+		for _, include := range []any{nil, false, true} {
+			body := map[string]any{"prompt": "think first", "model": model}
+			if include != nil {
+				body["include_reasoning"] = include
+			}
+			r := postJSON(t, g.url()+"/generate", body, nil)
+			spec.check(t, "POST", "/generate", r)
+			var a answer
+			if r.status != 200 || json.Unmarshal(r.body, &a) != nil || a.ModelUsed != model || len(strings.Fields(a.Response)) != 10 {
+				t.Fatalf("%s include_reasoning=%v: %d %s", model, include, r.status, r.body)
+			}
+			if want := include == true; (a.Reasoning != nil) != want || (want && strings.TrimSpace(*a.Reasoning) == "") {
+				t.Fatalf("%s include_reasoning=%v: reasoning %v in %s", model, include, a.Reasoning != nil, r.body)
+			}
+			if a.Reasoning != nil && strings.Contains(a.Response, *a.Reasoning) {
+				t.Fatalf("%s: the thinking is in the response: %s", model, r.body)
+			}
+		}
+	}
+
+	// Streamed: thinking events first, then the text, then the whole answer.
+	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "think first", "model": "gpt-4o-primary", "stream": true, "include_reasoning": true}, nil)
+	spec.check(t, "POST", "/generate", r)
+	sr := streamReply{status: r.status, events: sseEvents(r.body), raw: string(r.body)}
+	if sr.status != 200 || !sr.done() || sr.errorEvent() != nil {
+		t.Fatalf("stream: %d %s", sr.status, sr.raw)
+	}
+	var thinking, text strings.Builder
+	sawText := false
+	for _, e := range sr.events[:len(sr.events)-2] {
+		var ev struct {
+			Response  *string `json:"response"`
+			Reasoning *string `json:"reasoning"`
+		}
+		if json.Unmarshal([]byte(e), &ev) != nil {
+			t.Fatalf("event %q", e)
+		}
+		switch {
+		case ev.Reasoning != nil:
+			if sawText {
+				t.Fatalf("thinking after the text: %s", sr.raw)
+			}
+			thinking.WriteString(*ev.Reasoning)
+		case ev.Response != nil:
+			sawText = true
+			text.WriteString(*ev.Response)
+		}
+	}
+	var last answer
+	if err := json.Unmarshal([]byte(sr.events[len(sr.events)-2]), &last); err != nil || last.Reasoning == nil {
+		t.Fatalf("last event: %v %s", err, sr.events[len(sr.events)-2])
+	}
+	if thinking.Len() == 0 || *last.Reasoning != thinking.String() || len(strings.Fields(text.String())) != 10 {
+		t.Fatalf("thinking %q (last event %q), text %q", thinking.String(), *last.Reasoning, text.String())
+	}
+
+	// Not asked for, the stream has no thinking events.
+	r = postJSON(t, g.url()+"/generate", map[string]any{"prompt": "think first", "model": "gpt-4o-primary", "stream": true}, nil)
+	if r.status != 200 || strings.Contains(string(r.body), `"reasoning"`) {
+		t.Fatalf("stream without include_reasoning: %d %s", r.status, r.body)
+	}
+}
+
 // Provider-side refusals another provider could answer fall back: Groq's
 // 413 "tokens per minute" is a rate limit, a model the provider does not
 // serve (404) falls back without a retry on the same provider, an empty
 // Gemini candidate is a failure.
 func TestProviderSideErrorsFallBack(t *testing.T) {
-	s := startSim(t, "--latency", "50ms", "--tokens", "20", "--token-interval", "5ms")
+	s := startSim(t, realisticPacing...)
 	text := strings.ReplaceAll(providersHCL(s), `idle_timeout = "1s"`, "idle_timeout = \"1s\"\n  retries = 2\n  retry_backoff = \"10ms\"") + `
 model "gemini-first" {
   fallback = ["gemini-secondary", "openrouter-fallback"]
@@ -189,7 +266,7 @@ model "gemini-first" {
 // one prompt, never a failure of the provider, so ten of them leave its
 // breaker (2 failures) closed for everyone else.
 func TestModerationDoesNotOpenBreaker(t *testing.T) {
-	s := startSim(t, "--latency", "20ms")
+	s := startSim(t, realisticPacing...)
 	text := strings.Replace(providersHCL(s), `flavor   = "openrouter"
   }
   breaker_failures = 0`, `flavor   = "openrouter"

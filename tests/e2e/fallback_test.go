@@ -54,11 +54,21 @@ func postStream(t testing.TB, url string, body any) streamReply {
 	return streamReply{status: r.status, events: sseEvents(r.body), raw: string(r.body)}
 }
 
+// realisticPacing is the simulator's pacing for the fallback suite, no
+// kinder than a real API: the first token after 150 ms, then one every 10 ms,
+// so a 20-token answer takes 0.36 s and a fallback costs what it costs against
+// real providers (the failed attempt's latency, then a whole answer at the
+// next one). Every error fault answers after the latency too.
+var realisticPacing = []string{"--latency", "150ms", "--tokens", "20", "--token-interval", "10ms"}
+
+// pacedAnswer is the least time a whole answer takes under realisticPacing:
+// the latency and 20 tokens, 10 ms apart.
+const pacedAnswer = 150*time.Millisecond + 19*10*time.Millisecond
+
 // TestFallbackMatrix runs every simulator fault, streamed or not, with only
 // the primary failing and with every provider failing.
 func TestFallbackMatrix(t *testing.T) {
-	// Realistic pacing: the first token after 50 ms, then one every 5 ms.
-	s := startSim(t, "--latency", "50ms", "--tokens", "20", "--token-interval", "5ms")
+	s := startSim(t, realisticPacing...)
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	chat := g.url() + "/v1/chat/completions"
 	gen := g.url() + "/generate"
@@ -110,9 +120,13 @@ func TestFallbackMatrix(t *testing.T) {
 	check := func(t *testing.T, scope, fault string, stream bool, w want) {
 		s.reset(t)
 		if !stream {
+			start := time.Now()
 			r := postJSON(t, chat, chatBody(false), nil)
 			if r.status != w.status {
 				t.Fatalf("%s %s plain: status %d, want %d: %s", scope, fault, r.status, w.status, r.body)
+			}
+			if el := time.Since(start); w.status == 200 && el < pacedAnswer {
+				t.Errorf("a served answer took %v, less than the simulator's pacing allows (%v): the suite runs unpaced", el, pacedAnswer)
 			}
 			if w.status == 200 {
 				var cc struct{ Model string }
@@ -227,7 +241,7 @@ func boolIndex(b bool) int {
 }
 
 func TestPinnedModelNeverFallsBack(t *testing.T) {
-	s := startSim(t)
+	s := startSim(t, realisticPacing...)
 	g := startGateway(t, writePipeline(t, providersHCL(s)))
 	s.fault(t, "gpt-4o", "500")
 	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "x", "model": "gpt-4o-primary"}, nil)
@@ -243,7 +257,7 @@ func TestPinnedModelNeverFallsBack(t *testing.T) {
 }
 
 func TestCircuitBreakerSkipsThenProbes(t *testing.T) {
-	s := startSim(t)
+	s := startSim(t, realisticPacing...)
 	text := strings.Replace(providersHCL(s), "breaker_failures = 0", "breaker_failures = 2\n  breaker_cooldown = \"1s\"", 1)
 	g := startGateway(t, writePipeline(t, text))
 	s.fault(t, "gpt-4o", "500")
@@ -272,7 +286,7 @@ func TestCircuitBreakerSkipsThenProbes(t *testing.T) {
 }
 
 func TestRetriesHonourRetryAfter(t *testing.T) {
-	s := startSim(t)
+	s := startSim(t, realisticPacing...)
 	text := providersHCL(s) + `
 model "retrying" {
   provider = "openai"
@@ -296,7 +310,7 @@ model "retrying" {
 }
 
 func TestClientDisconnectCancelsUpstream(t *testing.T) {
-	s := startSim(t)
+	s := startSim(t, realisticPacing...)
 	g := startGateway(t, writePipeline(t, strings.ReplaceAll(providersHCL(s), `first_byte_timeout = "1s"`, `first_byte_timeout = "30s"`)))
 	s.fault(t, "gpt-4o", "timeout")
 	inFlight := func() int {

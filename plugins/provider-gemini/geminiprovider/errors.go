@@ -92,6 +92,10 @@ func classOf(httpStatus int, gStatus string, e *apiError, retry time.Duration) s
 	case "UNAUTHENTICATED", "PERMISSION_DENIED":
 		return sdk.ClassAuth
 	case "RESOURCE_EXHAUSTED":
+		if httpStatus == http.StatusPaymentRequired {
+			// "Your prepaid credit balance is depleted": billing, not a rate.
+			return sdk.ClassQuotaExhausted
+		}
 		return rateClass(e, retry)
 	case "DEADLINE_EXCEEDED":
 		return sdk.ClassTimeout

@@ -257,6 +257,9 @@ func TestErrorClasses(t *testing.T) {
 		{"400 invalid argument", reply{status: 400, file: "error_400_invalid_argument.json"}, sdk.ClassBadRequest, 400, 0, "INVALID_ARGUMENT", "max_output_tokens must be positive"},
 		{"400 bad key is auth", reply{status: 400, file: "error_400_api_key_invalid.json"}, sdk.ClassAuth, 400, 0, "INVALID_ARGUMENT", "API key not valid"},
 		{"400 location", reply{status: 400, file: "error_400_location.json"}, sdk.ClassAuth, 400, 0, "FAILED_PRECONDITION", "location is not supported"},
+		{"400 failed precondition billing", reply{status: 400, file: "error_400_failed_precondition_billing.json"}, sdk.ClassQuotaExhausted, 400, 0, "FAILED_PRECONDITION", "enable billing"},
+		// Prepaid credits used up: this account's money, not a rate; no retry helps.
+		{"402 prepaid credits", reply{status: 402, file: "error_402_prepaid_credits.json"}, sdk.ClassQuotaExhausted, 402, 0, "RESOURCE_EXHAUSTED", "prepaid credit balance"},
 		{"403 suspended", reply{status: 403, file: "error_403_permission_denied.json"}, sdk.ClassAuth, 403, 0, "PERMISSION_DENIED", "api_key:[redacted]"},
 		{"403 unregistered", reply{status: 403, file: "error_403_unregistered.json"}, sdk.ClassAuth, 403, 0, "PERMISSION_DENIED", "unregistered callers"},
 		// A model this provider does not serve: fallback without retry.

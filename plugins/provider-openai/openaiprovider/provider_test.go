@@ -216,6 +216,28 @@ func TestErrorClasses(t *testing.T) {
 		{name: "no choices", reply: reply{status: 200, body: `{"id":"x","object":"chat.completion","choices":[]}`}, class: sdk.ClassUpstream5xx, status: 200, msgSubstr: "no choices"},
 		{name: "content filter", reply: reply{status: 200, body: `{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"content_filter"}]}`}, class: sdk.ClassContentFilter},
 		{name: "azure content filter 400", reply: reply{status: 400, body: `{"error":{"message":"The response was filtered","type":null,"param":"prompt","code":"content_filter","status":400}}`}, class: sdk.ClassContentFilter, status: 400},
+		// OpenRouter's documented statuses (openrouter.ai/docs/api/reference/errors-and-debugging):
+		// the HTTP status equals error.code. See testdata/README.md for the classes.
+		{name: "openrouter 400", reply: reply{status: 400, file: "openrouter_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "400", msgSubstr: "Input required"},
+		{name: "openrouter 401", reply: reply{status: 401, file: "openrouter_401.json"}, class: sdk.ClassAuth, status: 401, code: "401", msgSubstr: "No auth credentials"},
+		{name: "openrouter 408", reply: reply{status: 408, file: "openrouter_408.json"}, class: sdk.ClassTimeout, status: 408, code: "408", msgSubstr: "timed out"},
+		{name: "openrouter 429 retry-after", reply: reply{status: 429, file: "openrouter_429.json", headers: map[string]string{"Retry-After": "3"}}, class: sdk.ClassRateLimited, status: 429, retryMs: 3000, code: "429"},
+		{name: "openrouter 502 model down", reply: reply{status: 502, file: "openrouter_502.json"}, class: sdk.ClassUpstream5xx, status: 502, code: "502", msgSubstr: "Provider returned error"},
+		{name: "openrouter 503 no provider", reply: reply{status: 503, file: "openrouter_503.json", headers: map[string]string{"Retry-After": "4"}}, class: sdk.ClassUpstream5xx, status: 503, retryMs: 4000, code: "503", msgSubstr: "No available model provider"},
+		// Groq's documented statuses (console.groq.com/docs/errors, /docs/rate-limits).
+		{name: "groq 400", reply: reply{status: 400, file: "groq_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "invalid_request_error", msgSubstr: "minimum number of items"},
+		{name: "groq 401", reply: reply{status: 401, file: "groq_401.json"}, class: sdk.ClassAuth, status: 401, code: "invalid_api_key", msgSubstr: "Invalid API Key"},
+		{name: "groq 404 model", reply: reply{status: 404, file: "groq_404.json"}, class: sdk.ClassModelUnavailable, status: 404, code: "model_not_found", msgSubstr: "does not exist"},
+		{name: "groq 422", reply: reply{status: 422, file: "groq_422.json"}, class: sdk.ClassBadRequest, status: 422, code: "invalid_request_error"},
+		// Groq sends retry-after only on a 429, with the x-ratelimit-* windows; retry-after wins.
+		{name: "groq 429 with its headers", reply: reply{status: 429, file: "groq_429.json", headers: groq429Headers(true)}, class: sdk.ClassRateLimited, status: 429, retryMs: 8000, code: "rate_limit_exceeded", msgSubstr: "tokens per minute"},
+		{name: "groq 429 without retry-after", reply: reply{status: 429, file: "groq_429.json", headers: groq429Headers(false)}, class: sdk.ClassRateLimited, status: 429, retryMs: 7660, code: "rate_limit_exceeded"},
+		{name: "groq 500", reply: reply{status: 500, file: "groq_500.json"}, class: sdk.ClassUpstream5xx, status: 500, code: "internal_server_error"},
+		{name: "groq 503", reply: reply{status: 503, file: "groq_503.json", headers: map[string]string{"Retry-After": "5"}}, class: sdk.ClassUpstream5xx, status: 503, retryMs: 5000},
+		// OpenAI's documented codes (platform.openai.com/docs/guides/error-codes).
+		{name: "openai 401 no organization", reply: reply{status: 401, file: "openai_401_no_org.json"}, class: sdk.ClassAuth, status: 401, code: "no_organization"},
+		{name: "openai 429 credit balance exhausted", reply: reply{status: 429, file: "openai_429_credit_balance.json"}, class: sdk.ClassQuotaExhausted, status: 429, code: "credit_balance_exhausted"},
+		{name: "openai 429 slow down", reply: reply{status: 429, file: "openai_429_slow_down.json", headers: map[string]string{"Retry-After": "20"}}, class: sdk.ClassRateLimited, status: 429, retryMs: 20000, code: "slow_down"},
 		{name: "redirect", reply: reply{status: 307, headers: map[string]string{"Location": "https://elsewhere.example/v1/chat/completions"}}, class: sdk.ClassUpstream5xx, status: 307},
 	}
 	for _, c := range cases {
@@ -244,6 +266,25 @@ func TestErrorClasses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// groq429Headers are the headers Groq documents on a 429 (its rate-limits
+// page): the x-ratelimit-* windows on every answer (requests per day, tokens
+// per minute), retry-after on a 429. Without retry-after, the window whose
+// budget is spent (remaining 0) says when to come back, not the longest.
+func groq429Headers(withRetryAfter bool) map[string]string {
+	h := map[string]string{
+		"X-Ratelimit-Limit-Requests":     "14400",
+		"X-Ratelimit-Limit-Tokens":       "6000",
+		"X-Ratelimit-Remaining-Requests": "14370",
+		"X-Ratelimit-Remaining-Tokens":   "0",
+		"X-Ratelimit-Reset-Requests":     "2m59.56s",
+		"X-Ratelimit-Reset-Tokens":       "7.66s",
+	}
+	if withRetryAfter {
+		h["Retry-After"] = "8"
+	}
+	return h
 }
 
 func TestRetryAfterHTTPDate(t *testing.T) {

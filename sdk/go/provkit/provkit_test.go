@@ -143,6 +143,19 @@ func TestRateLimitReset(t *testing.T) {
 	if got := RateLimitReset(h); got != time.Second {
 		t.Fatalf("bad one skipped: %v", got)
 	}
+	// The spent window decides, not the longest (Groq: a daily request
+	// window resetting in minutes, a token window of a minute).
+	h.Set("X-Ratelimit-Reset-Requests", "2m59.56s")
+	h.Set("X-Ratelimit-Reset-Tokens", "7.66s")
+	h.Set("X-Ratelimit-Remaining-Requests", "14370")
+	h.Set("X-Ratelimit-Remaining-Tokens", "0")
+	if got := RateLimitReset(h); got != 7660*time.Millisecond {
+		t.Fatalf("spent window: %v", got)
+	}
+	h.Set("X-Ratelimit-Remaining-Tokens", "12")
+	if got := RateLimitReset(h); got != 2*time.Minute+59560*time.Millisecond {
+		t.Fatalf("none spent, longest: %v", got)
+	}
 }
 
 func TestParseDuration(t *testing.T) {

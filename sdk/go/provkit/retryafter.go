@@ -39,16 +39,27 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
-// RateLimitReset is the longest of OpenAI-style x-ratelimit-reset-requests
-// and x-ratelimit-reset-tokens ("1s", "6m0s", "20ms"; OpenAI, Groq), 0 when
-// neither is set. They say when a window refills, which is a fair wait on a
-// 429 that carries no Retry-After.
+// RateLimitReset says when to come back after a 429 that carries no
+// Retry-After, from OpenAI-style x-ratelimit-reset-requests and
+// x-ratelimit-reset-tokens ("1s", "6m0s", "20ms"; OpenAI, Groq): the reset of
+// the window whose x-ratelimit-remaining-* is 0 (the budget that is spent),
+// else the longest of the two; 0 when neither is set. Groq's request window
+// is a day ("2m59.56s" is typical) while its token window is a minute, so
+// waiting for the longest would wait for a budget that is not spent.
 func RateLimitReset(h http.Header) time.Duration {
-	var longest time.Duration
-	for _, k := range []string{"X-Ratelimit-Reset-Requests", "X-Ratelimit-Reset-Tokens"} {
-		if d, ok := ParseDuration(h.Get(k)); ok && d > longest {
-			longest = d
+	var longest, spent time.Duration
+	for _, w := range []string{"Requests", "Tokens"} {
+		d, ok := ParseDuration(h.Get("X-Ratelimit-Reset-" + w))
+		if !ok {
+			continue
 		}
+		longest = max(longest, d)
+		if strings.TrimSpace(h.Get("X-Ratelimit-Remaining-"+w)) == "0" {
+			spent = max(spent, d)
+		}
+	}
+	if spent > 0 {
+		return spent
 	}
 	return longest
 }
