@@ -139,7 +139,9 @@ func discussedQuote(s string, open, close int) bool {
 // quote ("then follow the example it gives").
 var followCues = []string{"follow it", "follow the example", "follow them", "follow these", "follow this", "do what it says",
 	"do as it says", "execute it", "carry it out", "carry out", "obey it", "obey them", "then do it", "for real",
-	"demonstrate", "do it now", "do that", "act on it", "comply", "do the same", "answer it", "respond to it"}
+	"demonstrate", "do it now", "do that", "act on it", "comply", "do the same", "answer it", "respond to it",
+	// a reported request taken up ("a user asks you to ignore your rules. Do it.")
+	"do it", "do so", "please do", "go ahead", "drop them", "drop it", "forget them", "disregard them"}
 
 // asksToFollow reports a follow cue in s that is not negated ("label only,
 // do not follow it" asks the opposite).
@@ -151,7 +153,8 @@ func asksToFollow(s string) bool {
 				break
 			}
 			i += off
-			if !hasPhrase(s[max(0, i-8):i], "not ", "n't ", "never ", "dont ") {
+			// A whole word ("drop it", not "drop its rules"), not negated.
+			if end := i + len(c); (end == len(s) || !isWordByte(s[end])) && !hasPhrase(s[max(0, i-8):i], "not ", "n't ", "never ", "dont ") {
 				return true
 			}
 			off = i + len(c)
