@@ -104,8 +104,8 @@ type scratch struct {
 	seen  []uint64
 	// hits are the marked phrases of the text being scanned (scanDocument's).
 	hits []phraseHit
-	// rep marks the tokens of reported requests (reportedSpans).
-	rep []bool
+	// rep tells the tokens of reported requests (reporter).
+	rep reporter
 	// found are the phrases of the text scanText read last.
 	found phraseSet
 }
@@ -242,11 +242,8 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 			return
 		}
 	}
-	rep := reportedSpans(s, sc.toks, sc.rep)
-	if rep != nil {
-		sc.rep = rep
-	}
-	d.scanTokens(s, sc.toks, found, rep, stop, h)
+	sc.rep = reporter{s: s, toks: sc.toks}
+	d.scanTokens(s, sc.toks, found, &sc.rep, stop, h)
 	if stop > 0 {
 		if h.score < stop {
 			d.scanDocument(s, found, hits, false, h)

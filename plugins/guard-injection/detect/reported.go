@@ -81,47 +81,70 @@ var reportedStarts = func() *[1 << 16 / 64]uint64 {
 	return &b
 }()
 
-// reportedSpans returns, per token, whether it lies in a clause that reports
-// what a third party asks (nil when no token does, or when the prompt asks
-// to carry it out: "do what they ask").
-func reportedSpans(s string, toks []token, rep []bool) []bool {
-	rep = rep[:0]
-	on, any := false, false
-	for i, t := range toks {
-		if t.brk {
-			on = false
+// reporter tells whether a token lies in a clause that reports what a
+// third party asks. It looks back from the token to the start of its
+// sentence, only when a rule fires there, and reads the whole prompt for an
+// order to carry the request out ("… Do it.") at most once.
+type reporter struct {
+	s      string
+	toks   []token
+	follow int8 // 0 not read yet, 1 the prompt asks to carry it out, -1 it does not
+}
+
+// at reports whether token i is in a reported clause: a token from its
+// sentence's start up to it opens one (opensReport), and the prompt does not
+// ask to carry it out.
+func (r *reporter) at(i int) bool {
+	if r == nil {
+		return false
+	}
+	for k := i; k >= 0; k-- {
+		if opensReport(r.s, r.toks, k) {
+			if r.follow == 0 {
+				r.follow = -1
+				if asksToFollow(r.s) {
+					r.follow = 1
+				}
+			}
+			return r.follow < 0
 		}
-		if !on && t.end-t.start >= 2 {
-			w := word(s, t)
-			if k := uint16(w[0])<<8 | uint16(w[1]); reportedStarts[k>>6]&(1<<(k&63)) == 0 {
-				rep = append(rep, false)
+		if r.toks[k].brk {
+			break
+		}
+	}
+	return false
+}
+
+// opensReport reports a token that opens a reported clause: a request verb
+// whose subject, within the four words before it, is an indefinite or
+// generic third party, or a noun that names attempts followed by "to" or
+// "like".
+func opensReport(s string, toks []token, i int) bool {
+	t := toks[i]
+	if t.end-t.start < 2 {
+		return false
+	}
+	w := word(s, t)
+	if k := uint16(w[0])<<8 | uint16(w[1]); reportedStarts[k>>6]&(1<<(k&63)) == 0 {
+		return false
+	}
+	if requestVerbs[w] {
+		b := before(toks, i, 4)
+		for k := len(b) - 1; k >= 0; k-- {
+			sw := word(s, b[k])
+			if !thirdParty[sw] {
 				continue
 			}
-			if requestVerbs[w] {
-				// A third-party subject within the four words before it.
-				b := before(toks, i, 4)
-				for k := len(b) - 1; k >= 0; k-- {
-					sw := word(s, b[k])
-					if !thirdParty[sw] {
-						continue
-					}
-					if generic[sw] || k > 0 && indefinite[word(s, b[k-1])] {
-						on = true
-					}
-					break
-				}
+			if generic[sw] || k > 0 && indefinite[word(s, b[k-1])] {
+				return true
 			}
-			if !on && attemptNouns[w] {
-				if n := window(toks, i, 1); len(n) == 1 && anyWord(s, n, "to", "like", "de", "zu", "como", "di", "a") {
-					on = true
-				}
-			}
+			break
 		}
-		rep = append(rep, on)
-		any = any || on
 	}
-	if !any || asksToFollow(s) {
-		return nil
+	if attemptNouns[w] {
+		if n := window(toks, i, 1); len(n) == 1 && anyWord(s, n, "to", "like", "de", "zu", "como", "di", "a") {
+			return true
+		}
 	}
-	return rep
+	return false
 }

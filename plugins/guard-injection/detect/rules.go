@@ -94,13 +94,13 @@ func word(s string, t token) string { return s[t.start:t.end] }
 // scanTokens runs the word-level rules: overrides, prompt leaks, persona
 // jailbreaks.
 //
-// rep marks the tokens of clauses that report what a third party asks
-// (reportedSpans; nil: none): a rule that fires there is a weak signal.
+// rep tells the tokens of clauses that report what a third party asks
+// (nil: none are): a rule that fires there is a weak signal.
 //
 // With stop > 0 it returns once the score reaches stop.
-func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep []bool, stop float64, h *hit) {
+func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *reporter, stop float64, h *hit) {
 	raise := func(i int, score float64, category string) {
-		if rep != nil && rep[i] && score > 0.2 {
+		if score > 0.2 && score > h.score && rep.at(i) {
 			h.discussed = true
 			score = 0.2
 		}
@@ -113,7 +113,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep []boo
 	// A pair is reported when either cue is ("attempts to switch it into an
 	// unrestricted persona"): the score is then raised at that cue.
 	pair := func(i, j int) {
-		if rep != nil && rep[j] {
+		if 0.9 > h.score && rep.at(j) {
 			i = j
 		}
 		raise(i, 0.9, "jailbreak")
