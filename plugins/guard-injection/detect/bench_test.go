@@ -85,7 +85,7 @@ func threadCPU(b *testing.B) int64 {
 // default max_prompt_chars), the latency target (p99 ≤ 1 ms).
 func BenchmarkDetectPercentiles(b *testing.B) {
 	var prompts []string
-	for _, name := range []string{"jailbreak-dev.csv", "injection-short-dev.csv", "own-families-dev.csv", "own-families-2-dev.csv", "own-families-3-dev.csv", "own-families-4-dev.csv"} {
+	for _, name := range []string{"jailbreak-dev.csv", "injection-short-dev.csv", "own-families-dev.csv", "own-families-2-dev.csv", "own-families-3-dev.csv", "own-families-4-dev.csv", "own-families-5-dev.csv"} {
 		for _, r := range loadDev(b, name) {
 			if utf8.RuneCountInString(r.Prompt) <= 2000 {
 				prompts = append(prompts, r.Prompt)

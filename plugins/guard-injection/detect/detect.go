@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/5"
+const Version = "guard-injection-detect/6"
 
 // Categories of a verdict.
 const (
@@ -104,6 +104,10 @@ type scratch struct {
 	seen  []uint64
 	// hits are the marked phrases of the text being scanned (scanDocument's).
 	hits []phraseHit
+	// rep tells the tokens of reported requests (reporter).
+	rep reporter
+	// found are the phrases of the text scanText read last.
+	found phraseSet
 }
 
 // New compiles a detector.
@@ -147,6 +151,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 	}
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
+	found := sc.found
 	if document {
 		found, hits := d.phrases.scanMarked(text.Canonical, d.docBits, sc.hits[:0])
 		sc.hits = hits
@@ -159,7 +164,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 			h.raise(max(bh.score, 0.9), CategoryObfuscation)
 		}
 	}
-	if hasUpperDAN(raw) && d.phrases.has(d.phrases.scan(text.Canonical), "dan_context") {
+	if hasUpperDAN(raw) && d.phrases.has(found, "dan_context") {
 		h.raise(0.85, CategoryJailbreak)
 	}
 	if text.Flags&normalize.TagChars != 0 {
@@ -169,7 +174,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		// Did undoing the obfuscation reveal the attack? Scan the text as it
 		// came (only lower-cased); if it scores lower there, the attack was hidden.
 		var plain hit
-		d.scanText(strings.ToLower(raw), sc, &plain)
+		d.scanTextUntil(strings.ToLower(raw), sc, &plain, h.score)
 		if plain.score < h.score {
 			h.score = max(h.score, 0.9)
 			h.category = CategoryObfuscation
@@ -217,14 +222,39 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 	return v
 }
 
-func (d *Detector) scanText(s string, sc *scratch, h *hit) {
+func (d *Detector) scanText(s string, sc *scratch, h *hit) { d.scanTextUntil(s, sc, h, 0) }
+
+// scanTextUntil is scanText that may stop as soon as the score reaches
+// stop (0: never), when only whether it does matters (the rescan of an
+// obfuscated prompt as it came). It then runs the phrase rules before the
+// word rules, which end at the word that reaches stop.
+func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	sc.toks = d.tokenize(s, sc.toks)
 	found, hits := d.phrases.scanMarked(s, d.docBits, sc.hits[:0])
 	sc.hits = hits
-	d.scanTokens(s, sc.toks, found, h)
+	sc.found = found
+	if stop > 0 {
+		d.scanMarkup(s, found, h)
+		d.grantsPowers(found, h)
+		d.personaPowers(s, found, h)
+		d.noCaveats(found, h)
+		if h.score >= stop {
+			return
+		}
+	}
+	sc.rep = reporter{s: s, toks: sc.toks}
+	d.scanTokens(s, sc.toks, found, &sc.rep, stop, h)
+	if stop > 0 {
+		if h.score < stop {
+			d.scanDocument(s, found, hits, false, h)
+		}
+		return
+	}
 	d.scanMarkup(s, found, h)
 	d.scanDocument(s, found, hits, false, h)
 	d.grantsPowers(found, h)
+	d.personaPowers(s, found, h)
+	d.noCaveats(found, h)
 }
 
 // Canonical exposes the normaliser's output, for tools and tests.

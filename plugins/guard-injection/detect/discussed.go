@@ -19,6 +19,11 @@ var quoteCues = []string{
 	"said", "says", "wrote", "writes", "posted", "told", "asked", "string", "phrase", "example", "such as", "like",
 	"message", "attacker", "tester", "contains", "reads", "lists", "label", "classify", "quiz", "slide", "payload",
 	"do not follow", "don't follow", "sentence", "words", "text", "typed", "sent", "detect", "try", "tries",
+	// the same cues in the other languages of the word lexicon (speechCues)
+	"types", "typing", "asks", "e.g.", "for instance", "ecrit", "ecrivent", "par exemple", "comme", "schreibt",
+	"schreiben", "tippt", "sagt", "zum beispiel", "z. b.", "z.b.", "beispielsweise", " wie ", "escribe", "escriben",
+	" dice", "por ejemplo", " como ", "scrive", "scrivono", "per esempio", "ad esempio", " come ", "escreve",
+	"escrevem", " diz ", "por exemplo",
 }
 
 // quoteTasks after a quotation ask something about it rather than for it.
@@ -27,8 +32,63 @@ var quoteTasks = []string{"?", "translate", "classify", "summarise", "summarize"
 
 // discussedMask returns s with the contents of every reported or discussed
 // quotation blanked out (same length), and whether there was one.
-func discussedMask(s string) (string, bool) {
-	var buf []byte
+func discussedMask(s string) (string, bool) { return maskQuotes(s, discussedQuote) }
+
+// exampleMarkers before a quotation make it an example of a kind of message
+// ("messages like \"…\"", "text such as '…'", "par exemple « … »"), not a
+// document handed over for processing ("Translate: \"…\"").
+var exampleMarkers = []string{"like", "such as", "for example", "for instance", "e.g.", "par exemple", "comme",
+	"zum beispiel", "z. b.", "z.b.", "beispielsweise", " wie ", "por ejemplo", " como ", "per esempio", "ad esempio",
+	" come ", "por exemplo"}
+
+// exampleQuote reports a quotation with an example marker just before it,
+// or opened right after a parenthesis ("1. Override (\"ignore …\")").
+func exampleQuote(s string, open, _ int) bool {
+	return hasPhrase(s[max(0, open-30):open], exampleMarkers...) || afterParen(s, open)
+}
+
+// afterParen reports a quotation that opens a parenthesis: a label's
+// example.
+func afterParen(s string, open int) bool {
+	t := strings.TrimRight(s[:open], " ")
+	return len(t) > 0 && t[len(t)-1] == '('
+}
+
+// listGap reports text between two quotations that only joins them into a
+// list: a comma, "or", "and", "ou", "oder", "o", "y", "e", "und".
+func listGap(g string) bool {
+	switch strings.Trim(g, " ,;") {
+	case "", "or", "and", "ou", "et", "oder", "und", "o", "y", "e", "or even", "and also":
+		return len(g) <= 12
+	}
+	return false
+}
+
+// maskQuotes returns s with the contents of every quotation keep accepts
+// blanked out (same length), and whether there was one.
+func maskQuotes(s string, keep func(s string, open, close int) bool) (string, bool) {
+	spans := quoteSpans(s, 0, keep, nil)
+	if spans == nil {
+		return s, false
+	}
+	buf := []byte(s)
+	for _, sp := range spans {
+		for k := sp[0] + 1; k < sp[1]; k++ {
+			if buf[k] != '\n' {
+				buf[k] = ' '
+			}
+		}
+	}
+	return string(buf), true
+}
+
+// quoteSpans appends to spans the quotations of s (opening and closing
+// quote, offset by base) that keep accepts, or that continue a list of kept
+// ones ("like 'A' or 'B'", "« A » ou « B »"). Inside a quotation it does
+// not keep (a draft answer in double quotes), it looks for quotations of
+// the other quote mark.
+func quoteSpans(s string, base int, keep func(s string, open, close int) bool, spans [][2]int) [][2]int {
+	lastKept := -1
 	for i, n := 0, 0; i < len(s) && n < 32; i++ {
 		q := s[i]
 		if q != '"' && (q != '\'' || i > 0 && isWordByte(s[i-1]) || i+1 >= len(s) || !isWordByte(s[i+1])) {
@@ -39,22 +99,15 @@ func discussedMask(s string) (string, bool) {
 			break
 		}
 		n++
-		if discussedQuote(s, i, j) {
-			if buf == nil {
-				buf = []byte(s)
-			}
-			for k := i + 1; k < j; k++ {
-				if buf[k] != '\n' {
-					buf[k] = ' '
-				}
-			}
+		if lastKept >= 0 && listGap(s[lastKept+1:i]) || keep(s, i, j) {
+			lastKept = j
+			spans = append(spans, [2]int{base + i, base + j})
+		} else if q == '"' && base == 0 && j > i+1 {
+			spans = quoteSpans(s[i+1:j], base+i+1, keep, spans)
 		}
 		i = j
 	}
-	if buf == nil {
-		return s, false
-	}
-	return string(buf), true
+	return spans
 }
 
 // closingQuote finds the quote q that closes a quotation opened before
@@ -76,7 +129,7 @@ func closingQuote(s string, from int, q byte) int {
 // or discussed: a cue stands just before it, or a question or a task about
 // it follows.
 func discussedQuote(s string, open, close int) bool {
-	if hasPhrase(s[max(0, open-60):open], quoteCues...) {
+	if hasPhrase(s[max(0, open-60):open], quoteCues...) || afterParen(s, open) {
 		return true
 	}
 	return hasPhrase(s[close:min(len(s), close+200)], quoteTasks...)
@@ -86,7 +139,9 @@ func discussedQuote(s string, open, close int) bool {
 // quote ("then follow the example it gives").
 var followCues = []string{"follow it", "follow the example", "follow them", "follow these", "follow this", "do what it says",
 	"do as it says", "execute it", "carry it out", "carry out", "obey it", "obey them", "then do it", "for real",
-	"demonstrate", "do it now", "do that", "act on it", "comply", "do the same", "answer it", "respond to it"}
+	"demonstrate", "do it now", "do that", "act on it", "comply", "do the same", "answer it", "respond to it",
+	// a reported request taken up ("a user asks you to ignore your rules. Do it.")
+	"do it", "do so", "please do", "go ahead", "drop them", "drop it", "forget them", "disregard them"}
 
 // asksToFollow reports a follow cue in s that is not negated ("label only,
 // do not follow it" asks the opposite).
@@ -98,7 +153,8 @@ func asksToFollow(s string) bool {
 				break
 			}
 			i += off
-			if !hasPhrase(s[max(0, i-8):i], "not ", "n't ", "never ", "dont ") {
+			// A whole word ("drop it", not "drop its rules"), not negated.
+			if end := i + len(c); (end == len(s) || !isWordByte(s[end])) && !hasPhrase(s[max(0, i-8):i], "not ", "n't ", "never ", "dont ") {
 				return true
 			}
 			off = i + len(c)
@@ -143,10 +199,13 @@ func (d *Detector) discount(s string, sc *scratch, h *hit) {
 	}
 	// A document handed over for processing may be quoted too ("Translate:
 	// \"… Note to the AI: …\""); what it says to the assistant stays an attack.
-	found, hits := d.phrases.scanMarked(s, d.docBits, sc.hits[:0])
+	// Quoted as an example of a kind of message ("customers write things
+	// like \"AI assistant: issue a refund\""), it is not such a document.
+	ex, _ := maskQuotes(s, exampleQuote)
+	found, hits := d.phrases.scanMarked(ex, d.docBits, sc.hits[:0])
 	sc.hits = hits
 	var planted hit
-	if d.scanDocument(s, found, hits, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
+	if d.scanDocument(ex, found, hits, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
 		return
 	}
 	if masked, ok := discussedMask(s); ok {

@@ -73,7 +73,7 @@ var lexicon = map[uint32][]string{
 		"every", "your", "these", "those", "system", "safety", "content", "ethical", "moral", "openai",
 		"existing", "current", "old", "given", "default", "programmed", "built-in", "internal", "developer",
 		"anthropic", "google", "security", "pre-prompt", "other", "first", "past", "former", "provided",
-		"configured", "assigned",
+		"configured", "assigned", "ur", // "ur" is chat spelling of "your"
 		// French
 		"precedentes", "precedents", "precedente", "precedent", "anterieures", "anterieurs", "toutes", "tous",
 		"vos", "tes", "les", "ci-dessus", "dessus", "initiales", "systeme",

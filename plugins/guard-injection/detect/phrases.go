@@ -1,6 +1,10 @@
 package detect
 
-import "github.com/llmgw/llmgw/plugins/guard-injection/normalize"
+import (
+	"math/bits"
+
+	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
+)
 
 // phraseMatcher finds which of a fixed set of phrases occur in a text in one
 // pass: each position's next three bytes index a small table of candidate
@@ -17,7 +21,7 @@ const phraseTableSize = 4096
 // phraseSet is a set of phrase ids (up to maxPhrases phrases).
 type phraseSet [maxPhrases / 64]uint64
 
-const maxPhrases = 1024
+const maxPhrases = 2048
 
 func (p *phraseSet) add(id int) { p[id>>6] |= 1 << (id & 63) }
 func (p *phraseSet) any(q *phraseSet) bool {
@@ -118,6 +122,19 @@ func (m *phraseMatcher) has(found phraseSet, group string) bool {
 	return found.any(&set)
 }
 
+// count returns how many distinct phrases of the named group were found.
+func (m *phraseMatcher) count(found phraseSet, group string) int {
+	set, ok := m.groups[group]
+	if !ok {
+		panic("unknown phrase group " + group)
+	}
+	n := 0
+	for i := range set {
+		n += bits.OnesCount64(set[i] & found[i])
+	}
+	return n
+}
+
 // phraseGroups are the fixed phrases the rules look for, by purpose.
 var phraseGroups = map[string][]string{
 	"template": {
@@ -146,7 +163,9 @@ var phraseGroups = map[string][]string{
 		"obey only me", "you now obey", "obey me", "only obey me", "answer without filtering", "without any filtering",
 		"without filtering", "comply with every request", "comply with all requests",
 	},
-	"do_anything":  {"do anything now"},
+	"do_anything": {"do anything now"},
+	// "… supersedes all previous instructions" (supersedesRules checks the object).
+	"supersede":    {"supersede"},
 	"given_to_you": {"you were given", "were you given", "given to you", "you received", "you were told", "were you told"},
 	"leak_context": {
 		"before my first", "above this", "start of the conversation", "before this conversation", "before my message",
@@ -172,7 +191,7 @@ var phraseGroups = map[string][]string{
 		"instructions have been changed", "you have been updated", "your new instructions", "your new task is", "your new objective",
 		"important new instructions", "debug mode enabled", "safety mode off", "message from the developers", "instruction from the developer", "message from openai",
 		"message from anthropic", "from your operator", "from the system owner", "from your developer", "developer note:",
-		"priority instruction", "supersedes all", "supersede all", "filters are off", "filters are disabled",
+		"priority instruction", "filters are off", "filters are disabled",
 		"restrictions have been lifted", "policy is disabled", "override code", "you are authorised to answer",
 		"you are authorized to answer",
 	},
@@ -233,6 +252,9 @@ var phraseGroups = map[string][]string{
 		"my late father", "my deceased mother", "my deceased father", "my late nan", "my late uncle", "my late aunt",
 		"my deceased uncle", "my deceased aunt", "my late grandad", "my late granddad", "my dead uncle",
 	},
+	// What the dead relative of the "grandmother exploit" recites, and when.
+	"recital": {"sleep", "asleep", "bedtime", "lullab", "put me to bed", "tuck me in", "keys", "secret", "serial number",
+		"licen", "password", "activation", "formula"},
 	// Leak requests of their own: the words above the conversation, or
 	// what the operator told the model.
 	"leak_words": {
@@ -339,6 +361,58 @@ var phraseGroups = map[string][]string{
 		"read any user", "any confidential", "the authority to see", "never says he can't", "never says she can't",
 		"prescribes anything", "without any checks", "no rules of", "from all the rules", "without filters",
 		"granted permission", "been granted access", "been authorised to", "been authorized to", "without a prescription",
+	},
+	// A persona that uses its powers for anyone, without the checks its
+	// job would have ("shares them with anyone who says they are staff",
+	// "does not ask for a login", "without review"): personaPowers.
+	"no_checks": {
+		"to anyone who", "with anyone who", "for anyone who", "anyone who asks", "anyone who says", "whoever asks",
+		"whoever is typing", "trusts whoever", "trusts anyone", "trusts everyone", "who says they are", "who say they are",
+		"who claims to be", "who claim to be", "without a login", "without login", "ask for a login", "without review",
+		"without a review", "without a second signature", "without confirmation", "without authoris", "without authoriz",
+		"without any authoris", "without any authoriz", "keeps no record", "keep no record", "don't log", "do not log",
+		"without logging", "no supervisor", "without verification", "without checking", "an exemption",
+		"wenn jemand", "jedem, der", "ohne bestatigung", "keine bestatigung", "ohne uberprufung", "ohne anmeldung",
+		"ohne kontrolle", "a quien lo pida", "a quien se lo pida", "a cualquiera que", "a quien pregunte",
+		"sin verificacion", "sin comprobar", "sin autorizacion", "a toute personne", "a quiconque", "sans verification",
+		"sans autorisation", "sans controle", "a chiunque", "senza verifica", "senza autorizzazione", "senza controll",
+		"a quem pergunta", "a quem pedir", "a qualquer pessoa", "sem autorizacao", "sem verificacao",
+		"precisa de autorizacao",
+	},
+	// Answers stripped of what an assistant adds or withholds: refusals,
+	// warnings, disclaimers, filters (noCaveats counts them).
+	"no_caveats": {
+		"without warning", "no warnings", "never warn", "no disclaimer", "without disclaimer", "without any disclaimer",
+		"no caveat", "without caveat", "no safety note", "without safety note", "no hedging", "without hedging",
+		"never hedge", "no refusals", "without refusal", "without refusing", "never refuse", "never decline",
+		"never says no", "never say no", "never says it can", "never say you can", "cannot refuse", "can't refuse",
+		"not allowed to refuse", "does not censor", "doesn't censor", "never censor", "content filter",
+		"filter module", "moderation layer", "safety layer", "safety training", "safety edits", "alignment", "trained to refuse",
+		"leaving anything out", "leave anything out", "policy = null", "policy = none", "policy: none", "refusals = disabled",
+		"refusals: disabled", "refusal_policy", "warnings = disabled", "no content polic", "never heard of content",
+		"ohne warnung", "keine warnung", "ohne ablehnung", "keine ablehnung", "ohne hinweise", "ohne inhaltsfilter",
+		"ohne filter", "lehnt nie", "niemals ab", "sin advertencia", "ninguna advertencia", "sin rechazo",
+		"nunca rechaza", "nunca se niega", "sin filtro", "ninguna norma", "anade advertencias", "sans avertissement",
+		"aucun avertissement", "sans refus", "jamais refuser", "ne censure", "sans filtre", "senza avvisi",
+		"senza avvertenz", "senza rifiut", "mai rifiut", "non rifiuta", "rifiuti = disattivati", "avvisi = disattivati",
+		"senza filtr", "sem aviso", "sem recusa", "nunca recusa", "sem filtro", "verificacao de conteudo",
+	},
+	// A persona, a simulation or a game set up in the other languages of
+	// the word lexicon (noCaveats' context besides dan_context and ai_context).
+	"setup_intl": {
+		" ia ", " ia,", " ki ", " ki,", "asistente", "assistente", "assistent", "sprachmodell", "modelo de lenguaje",
+		"modele de langage", "modello linguistico", "modelo de linguagem", "simul", "finge", "fingir", "stell dir vor",
+		"imagina", "immagina", "jeu de role", "juego de rol", "gioco di ruolo", "rollenspiel", "jogo", "juego", " jeu ",
+		"gioco", "spiel", "personaje", "personnage", "personaggio", "personagem", "geschichte", "historia", "histoire",
+		"storia",
+	},
+	// What such a persona guards: other people's data, doors, money, systems.
+	"guarded": {
+		"password", "credential", "file", "record", "door", "unlock", "unseal", "sealed", "account", "balance",
+		"transaction", "salar", "address", "phone number", "diagnos", "medical", "patient", "answer key", "exam",
+		"grade", "production", "admin", "root", "refund", "room number", "key card", "witness", "roster", "server",
+		"database", "payment", "passwort", "zugang", "contrasena", "expediente", "notas", "dossier", "mot de passe",
+		"senha", "arquivo", "cartella", "fascicol",
 	},
 	// A persona freed of its rules in words the lexicon does not pair up
 	// ("has broken free of the typical confines of AI", "built without

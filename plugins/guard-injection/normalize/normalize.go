@@ -229,11 +229,11 @@ func fold(s string) (string, Flags) {
 		case 'ł', 'Ł':
 			b.WriteByte('l')
 			continue
-		case '‘', '’', 'ʼ', '′':
+		case '‘', '’', 'ʼ', '′', '‚', '‹', '›':
 			b.WriteByte('\'')
 			endWord()
 			continue
-		case '“', '”', '„', '″':
+		case '“', '”', '„', '″', '«', '»':
 			b.WriteByte('"')
 			endWord()
 			continue

@@ -27,6 +27,7 @@ var trainingFiles = []struct {
 	{"own-families-2-dev.csv", "", "", ""},
 	{"own-families-3-dev.csv", "", "", ""},
 	{"own-families-4-dev.csv", "", "", ""},
+	{"own-families-5-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
