@@ -18,7 +18,7 @@ import (
 
 // streamChunk is one "chat.completion.chunk" event, with the extras some
 // upstreams add: an error object (OpenRouter, OpenAI mid-stream errors) and
-// Groq's x_groq.usage.
+// Groq's x_groq.usage. decodeChunk reads it.
 type streamChunk struct {
 	ID      string         `json:"id"`
 	Model   string         `json:"model"`
@@ -62,9 +62,6 @@ func encodeStreamRequest(req *sdk.CompleteRequest) ([]byte, error) {
 	}
 	return patch.apply(body), nil
 }
-
-// decodeChunk decodes one event of a stream.
-func decodeChunk(data []byte, c *streamChunk) error { return json.Unmarshal(data, c) }
 
 // Stream asks the upstream for a streamed answer and sends one chunk per
 // upstream delta as it arrives: the role (and id, model) on the first, the
