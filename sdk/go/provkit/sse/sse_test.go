@@ -286,3 +286,13 @@ func BenchmarkReader(b *testing.B) {
 		}
 	}
 }
+
+func TestLineEnd(t *testing.T) {
+	long := strings.Repeat("x", 2500)
+	for _, in := range []string{"", "abc", "a\nb", "a\rb\n", "a\nb\rc", "\r", "\n", long, long + "\n", long + "\r\n", long[:1024] + "\r", long[:1023] + "\n" + long} {
+		want := bytes.IndexAny([]byte(in), "\r\n")
+		if got := lineEnd([]byte(in)); got != want {
+			t.Errorf("lineEnd(%.20q… len %d) = %d, want %d", in, len(in), got, want)
+		}
+	}
+}
