@@ -11,8 +11,8 @@ import (
 	openai "github.com/sashabaranov/go-openai"
 )
 
-// decodeChunk decodes one stream event into c, exactly as json.Unmarshal
-// does.
+// chunkDecoder decodes the events of one stream into streamChunks, exactly
+// as json.Unmarshal does.
 //
 // A stream carries an event per token, so this is the provider's hottest
 // decoding. The shape OpenAI-compatible servers send — streamChunk's fields
@@ -22,14 +22,20 @@ import (
 // field only in another letter case, a repeated field, a value of another
 // type, invalid JSON, …) is left to encoding/json, whose result is the
 // reference: the scanner either yields what json.Unmarshal yields or gives
-// up before touching c (FuzzDecodeChunk checks both).
-func decodeChunk(data []byte, c *streamChunk) error {
-	s := chunkScanner{data: data}
-	var fast streamChunk
-	if s.chunk(&fast) && s.end() {
-		*c = fast
+// up, and c is then decoded afresh by encoding/json (FuzzDecodeChunk checks
+// both). The decoder keeps the last event's id and model, which every event
+// repeats, so that they are not allocated again. The zero value is ready.
+type chunkDecoder struct{ id, model string }
+
+// decode decodes one event into c (which it clears first).
+func (d *chunkDecoder) decode(data []byte, c *streamChunk) error {
+	*c = streamChunk{}
+	s := chunkScanner{data: data, dec: d}
+	if s.chunk(c) && s.end() {
+		d.id, d.model = c.ID, c.Model
 		return nil
 	}
+	*c = streamChunk{}
 	return json.Unmarshal(data, c)
 }
 
@@ -38,7 +44,17 @@ func decodeChunk(data []byte, c *streamChunk) error {
 type chunkScanner struct {
 	data []byte
 	pos  int
+	dec  *chunkDecoder
+	// seen has, per object being read (depth of them), the members taken,
+	// so that a repeated one gives up: encoding/json would merge it into
+	// the first.
+	seen  [maxDepth]uint64
+	depth int
 }
+
+// maxDepth bounds the nesting of the objects the scanner reads (a chunk's
+// deepest is a tool call's function, 5).
+const maxDepth = 8
 
 // maxSkipDepth bounds the nesting of a skipped value (encoding/json's limit
 // is far higher; deeper values are left to it).
@@ -91,17 +107,16 @@ func (s *chunkScanner) literal(lit string) bool {
 }
 
 // object reads an object, calling member for each key (escape-free, as
-// found) with the scanner at its value; member must take the value. seen
-// records the members taken (member's bit index) so that a repeated one
-// gives up: encoding/json would merge it into the first.
-func (s *chunkScanner) object(member func(key []byte, seen *uint64) bool) bool {
-	if !s.consume('{') {
+// found) with the scanner at its value; member must take the value.
+func (s *chunkScanner) object(member func(key []byte) bool) bool {
+	if s.depth == maxDepth || !s.consume('{') {
 		return false
 	}
 	if s.consume('}') {
 		return true
 	}
-	var seen uint64
+	s.seen[s.depth] = 0
+	s.depth++
 	for {
 		if s.peek() != '"' {
 			return false
@@ -115,18 +130,21 @@ func (s *chunkScanner) object(member func(key []byte, seen *uint64) bool) bool {
 			return false // an escape, a control character or no end: not a plain key
 		}
 		s.pos = end + 1
-		if !s.consume(':') || !member(s.data[start:end], &seen) {
+		if !s.consume(':') || !member(s.data[start:end]) {
 			return false
 		}
 		if s.consume(',') {
 			continue
 		}
+		s.depth-- // (left as it is when giving up: the scan ends there)
 		return s.consume('}')
 	}
 }
 
-// once marks member bit as taken; false when it already was.
-func once(seen *uint64, bit uint) bool {
+// once marks the member bit of the object being read as taken; false when
+// it already was.
+func (s *chunkScanner) once(bit int) bool {
+	seen := &s.seen[s.depth-1]
 	if *seen&(1<<bit) != 0 {
 		return false
 	}
@@ -348,6 +366,19 @@ func (s *chunkScanner) str(dst *string) bool {
 	return true
 }
 
+// strAs is str that reuses prev when the string is the same.
+func (s *chunkScanner) strAs(dst *string, prev string) bool {
+	if s.peek() == '"' {
+		start := s.pos
+		if content, plain, ok := s.scanString(); ok && plain && string(content) == prev {
+			*dst = prev
+			return true
+		}
+		s.pos = start
+	}
+	return s.str(dst)
+}
+
 // unquote decodes a string's content that scanString checked, as
 // encoding/json does: escapes decoded, a \u surrogate that is not half of
 // a pair and every byte that is not UTF-8 become U+FFFD.
@@ -404,9 +435,15 @@ func getu4(s []byte) rune {
 	return r
 }
 
+// rawNull is the json.RawMessage of a null, shared (never written to).
+var rawNull = json.RawMessage("null")
+
 // raw copies any value as it is, null included (json.RawMessage).
 func (s *chunkScanner) raw(dst *json.RawMessage) bool {
-	s.ws()
+	if s.peek() == 'n' && s.literal("null") {
+		*dst = rawNull
+		return true
+	}
 	start := s.pos
 	if !s.skip(0) {
 		return false
@@ -416,7 +453,7 @@ func (s *chunkScanner) raw(dst *json.RawMessage) bool {
 }
 
 // structValue reads an object with fill; null leaves the value as it is.
-func (s *chunkScanner) structValue(fill func(key []byte, seen *uint64) bool) bool {
+func (s *chunkScanner) structValue(fill func(key []byte) bool) bool {
 	if s.peek() == 'n' {
 		return s.literal("null")
 	}
@@ -424,7 +461,7 @@ func (s *chunkScanner) structValue(fill func(key []byte, seen *uint64) bool) boo
 }
 
 // pointer reads an object into a new T, null into nil.
-func pointer[T any](s *chunkScanner, dst **T, fill func(v *T, key []byte, seen *uint64) bool) bool {
+func pointer[T any](s *chunkScanner, dst **T, fill func(v *T, key []byte) bool) bool {
 	switch s.peek() {
 	case 'n':
 		*dst = nil
@@ -432,7 +469,7 @@ func pointer[T any](s *chunkScanner, dst **T, fill func(v *T, key []byte, seen *
 	case '{':
 		v := new(T)
 		*dst = v
-		return s.object(func(key []byte, seen *uint64) bool { return fill(v, key, seen) })
+		return s.object(func(key []byte) bool { return fill(v, key) })
 	}
 	return false
 }
@@ -471,10 +508,10 @@ func array[T any](s *chunkScanner, dst *[]T, elem func(v *T) bool) bool {
 
 // member reads the value of key: with read(i) when key is names[i], else
 // skipped. A field that comes twice gives up.
-func (s *chunkScanner) member(key []byte, seen *uint64, names []string, read func(i int) bool) bool {
+func (s *chunkScanner) member(key []byte, names []string, read func(i int) bool) bool {
 	for i, n := range names {
 		if string(key) == n {
-			return once(seen, uint(i)) && read(i)
+			return s.once(i) && read(i)
 		}
 	}
 	return s.unknown(key)
@@ -495,18 +532,20 @@ var (
 
 // chunk reads a whole chunk.
 func (s *chunkScanner) chunk(c *streamChunk) bool {
-	return s.object(func(key []byte, seen *uint64) bool {
-		return s.member(key, seen, chunkFields, func(i int) bool {
+	return s.object(func(key []byte) bool {
+		return s.member(key, chunkFields, func(i int) bool {
 			switch i {
-			case 0, 1:
-				return s.str([]*string{&c.ID, &c.Model}[i])
+			case 0:
+				return s.strAs(&c.ID, s.dec.id)
+			case 1:
+				return s.strAs(&c.Model, s.dec.model)
 			case 2:
 				return array(s, &c.Choices, s.choice)
 			case 3:
 				return pointer(s, &c.Usage, s.usage)
 			case 4:
-				return pointer(s, &c.XGroq, func(x *xGroqExtra, key []byte, seen *uint64) bool {
-					return s.member(key, seen, xGroqFields, func(int) bool { return pointer(s, &x.Usage, s.usage) })
+				return pointer(s, &c.XGroq, func(x *xGroqExtra, key []byte) bool {
+					return s.member(key, xGroqFields, func(int) bool { return pointer(s, &x.Usage, s.usage) })
 				})
 			}
 			// An error object is rare: encoding/json reads it.
@@ -517,13 +556,13 @@ func (s *chunkScanner) chunk(c *streamChunk) bool {
 
 // choice reads one choice of a chunk.
 func (s *chunkScanner) choice(ch *chunkChoice) bool {
-	return s.structValue(func(key []byte, seen *uint64) bool {
-		return s.member(key, seen, choiceFields, func(i int) bool {
+	return s.structValue(func(key []byte) bool {
+		return s.member(key, choiceFields, func(i int) bool {
 			switch i {
 			case 0:
 				return s.integer(&ch.Index)
 			case 1:
-				return s.structValue(func(key []byte, seen *uint64) bool { return s.delta(&ch.Delta, key, seen) })
+				return s.structValue(func(key []byte) bool { return s.delta(&ch.Delta, key) })
 			case 2:
 				return s.raw(&ch.Logprobs)
 			}
@@ -542,8 +581,8 @@ func (s *chunkScanner) choice(ch *chunkChoice) bool {
 }
 
 // delta reads one member of a choice's delta.
-func (s *chunkScanner) delta(d *chunkDelta, key []byte, seen *uint64) bool {
-	return s.member(key, seen, deltaFields, func(i int) bool {
+func (s *chunkScanner) delta(d *chunkDelta, key []byte) bool {
+	return s.member(key, deltaFields, func(i int) bool {
 		if i == 5 {
 			return array(s, &d.ToolCalls, s.toolCall)
 		}
@@ -553,16 +592,16 @@ func (s *chunkScanner) delta(d *chunkDelta, key []byte, seen *uint64) bool {
 
 // toolCall reads one tool-call delta.
 func (s *chunkScanner) toolCall(tc *wireToolCall) bool {
-	return s.structValue(func(key []byte, seen *uint64) bool {
-		return s.member(key, seen, toolCallFields, func(i int) bool {
+	return s.structValue(func(key []byte) bool {
+		return s.member(key, toolCallFields, func(i int) bool {
 			switch i {
 			case 0, 1:
 				return s.str([]*string{&tc.ID, &tc.Type}[i])
 			case 2:
 				return s.intPtr(&tc.Index)
 			}
-			return s.structValue(func(key []byte, seen *uint64) bool {
-				return s.member(key, seen, functionFields, func(i int) bool {
+			return s.structValue(func(key []byte) bool {
+				return s.member(key, functionFields, func(i int) bool {
 					return s.str([]*string{&tc.Function.Name, &tc.Function.Arguments}[i])
 				})
 			})
@@ -571,18 +610,18 @@ func (s *chunkScanner) toolCall(tc *wireToolCall) bool {
 }
 
 // usage reads one member of a usage object.
-func (s *chunkScanner) usage(u *openai.Usage, key []byte, seen *uint64) bool {
-	return s.member(key, seen, usageFields, func(i int) bool {
+func (s *chunkScanner) usage(u *openai.Usage, key []byte) bool {
+	return s.member(key, usageFields, func(i int) bool {
 		switch i {
 		case 3:
-			return pointer(s, &u.PromptTokensDetails, func(d *openai.PromptTokensDetails, key []byte, seen *uint64) bool {
-				return s.member(key, seen, promptDetailsFields, func(i int) bool {
+			return pointer(s, &u.PromptTokensDetails, func(d *openai.PromptTokensDetails, key []byte) bool {
+				return s.member(key, promptDetailsFields, func(i int) bool {
 					return s.integer([]*int{&d.AudioTokens, &d.CachedTokens}[i])
 				})
 			})
 		case 4:
-			return pointer(s, &u.CompletionTokensDetails, func(d *openai.CompletionTokensDetails, key []byte, seen *uint64) bool {
-				return s.member(key, seen, outputDetailsFields, func(i int) bool {
+			return pointer(s, &u.CompletionTokensDetails, func(d *openai.CompletionTokensDetails, key []byte) bool {
+				return s.member(key, outputDetailsFields, func(i int) bool {
 					return s.integer([]*int{&d.AudioTokens, &d.ReasoningTokens, &d.AcceptedPredictionTokens, &d.RejectedPredictionTokens}[i])
 				})
 			})

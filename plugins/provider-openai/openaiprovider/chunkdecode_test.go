@@ -12,7 +12,7 @@ import (
 
 // scanChunk is the scanner alone: ok false when it gives up.
 func scanChunk(data []byte) (streamChunk, bool) {
-	s := chunkScanner{data: data}
+	s := chunkScanner{data: data, dec: &chunkDecoder{}}
 	var c streamChunk
 	ok := s.chunk(&c) && s.end()
 	return c, ok
@@ -76,7 +76,7 @@ var chunkCases = []string{
 }
 
 // checkChunk fails when the scanner took data and read it otherwise than
-// encoding/json, or when decodeChunk differs from encoding/json.
+// encoding/json, or when chunkDecoder differs from encoding/json.
 func checkChunk(t *testing.T, data []byte) (scanned bool) {
 	var want streamChunk
 	wantErr := json.Unmarshal(data, &want)
@@ -84,10 +84,19 @@ func checkChunk(t *testing.T, data []byte) (scanned bool) {
 	if ok && (wantErr != nil || !reflect.DeepEqual(got, want)) {
 		t.Fatalf("scanner took %q:\n got %+v\nwant %+v (err %v)", data, got, want, wantErr)
 	}
-	var dec streamChunk
-	err := decodeChunk(data, &dec)
+	var (
+		d   chunkDecoder
+		dec streamChunk
+	)
+	err := d.decode(data, &dec)
 	if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(dec, want)) {
-		t.Fatalf("decodeChunk(%q) = %+v, %v; encoding/json %+v, %v", data, dec, err, want, wantErr)
+		t.Fatalf("chunkDecoder(%q) = %+v, %v; encoding/json %+v, %v", data, dec, err, want, wantErr)
+	}
+	// Once more with the same decoder, which now has the event's id and
+	// model (a stream repeats them).
+	err = d.decode(data, &dec)
+	if (err == nil) != (wantErr == nil) || (err == nil && !reflect.DeepEqual(dec, want)) {
+		t.Fatalf("chunkDecoder(%q) again = %+v, %v; encoding/json %+v, %v", data, dec, err, want, wantErr)
 	}
 	return ok
 }
@@ -112,7 +121,7 @@ func TestDecodeChunk(t *testing.T) {
 }
 
 // FuzzDecodeChunk checks that the scanner reads what it takes exactly as
-// encoding/json does, and that decodeChunk always agrees with encoding/json.
+// encoding/json does, and that chunkDecoder always agrees with encoding/json.
 func FuzzDecodeChunk(f *testing.F) {
 	for _, c := range chunkCases {
 		f.Add([]byte(c))

@@ -100,9 +100,10 @@ func BenchmarkDecodeChunk(b *testing.B) {
 			b.ReportAllocs()
 			defer cpubench.PerOp(b)()
 			for b.Loop() {
+				var dec chunkDecoder
 				for _, data := range evs {
 					var c streamChunk
-					if err := decodeChunk(data, &c); err != nil {
+					if err := dec.decode(data, &c); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -18,7 +18,7 @@ import (
 
 // streamChunk is one "chat.completion.chunk" event, with the extras some
 // upstreams add: an error object (OpenRouter, OpenAI mid-stream errors) and
-// Groq's x_groq.usage. decodeChunk reads it.
+// Groq's x_groq.usage. chunkDecoder reads it.
 type streamChunk struct {
 	ID      string         `json:"id"`
 	Model   string         `json:"model"`
@@ -110,6 +110,10 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
 	events := sse.NewReader(resp.Body, maxStreamEvent)
 	st := &streamState{send: send}
+	var (
+		dec chunkDecoder
+		c   streamChunk // each event's, in turn: nothing keeps it
+	)
 	done := false
 	for !done {
 		ev, err := events.Next()
@@ -138,8 +142,7 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			}
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent an error event")
 		}
-		var c streamChunk
-		if err := decodeChunk(data, &c); err != nil {
+		if err := dec.decode(data, &c); err != nil {
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream chunk")
 		}
 		if c.Error != nil {
