@@ -112,6 +112,55 @@ func BenchmarkDecodeChunk(b *testing.B) {
 	}
 }
 
+// BenchmarkSSE is the SSE reader alone over the answer's stream.
+func BenchmarkSSE(b *testing.B) {
+	for _, s := range benchStreams {
+		stream := simStream(b, s.tokens)
+		b.Run(s.name, func(b *testing.B) {
+			body := bytes.NewReader(stream)
+			b.ReportAllocs()
+			defer cpubench.PerOp(b)()
+			for b.Loop() {
+				body.Reset(stream)
+				r := sse.NewReader(body, maxStreamEvent)
+				for {
+					if _, err := r.Next(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAssemble is sdk.Assembler alone over the chunks the provider
+// sends for the answer.
+func BenchmarkAssemble(b *testing.B) {
+	p := newTestProvider(b, "openai", `{"api_key":"`+testKey+`"}`)
+	for _, s := range benchStreams {
+		var chunks []*sdk.StreamChunk
+		resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: io.NopCloser(bytes.NewReader(simStream(b, s.tokens)))}
+		if err := p.readStream(context.Background(), resp, func(c *sdk.StreamChunk) error { chunks = append(chunks, c); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer cpubench.PerOp(b)()
+			for b.Loop() {
+				var acc sdk.Assembler
+				for _, c := range chunks {
+					acc.Add(c)
+				}
+				if _, pe := acc.Response(); pe != nil {
+					b.Fatal(pe.Message)
+				}
+			}
+		})
+	}
+}
+
 // assembleFrom reads one upstream answer with readStream and assembles it,
 // as the SDK's serve layer does for a plain answer.
 func assembleFrom(b *testing.B, p *Provider, resp *http.Response) {
