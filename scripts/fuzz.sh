@@ -11,6 +11,7 @@ targets=(
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
   "./plugins/provider-gemini/geminiprovider FuzzConvertSchema"
+  "./plugins/provider-openai/openaiprovider FuzzDecodeChunk"
   "./sdk/go/lane FuzzReadFrame"
   "./sdk/go/lane FuzzClientInput"
 )

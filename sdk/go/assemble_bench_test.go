@@ -22,9 +22,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	"github.com/llmgw/llmgw/sdk/go/internal/cpubench"
 	"github.com/llmgw/llmgw/sdk/go/lane"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+	"github.com/llmgw/llmgw/sdk/go/sdktest/cpubench"
 )
 
 // upstreamChunks is an OpenAI stream of an answer in n content events: a

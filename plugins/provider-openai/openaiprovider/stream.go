@@ -18,30 +18,49 @@ import (
 
 // streamChunk is one "chat.completion.chunk" event, with the extras some
 // upstreams add: an error object (OpenRouter, OpenAI mid-stream errors) and
-// Groq's x_groq.usage.
+// Groq's x_groq.usage. chunkDecoder reads it.
 type streamChunk struct {
-	ID      string `json:"id"`
-	Model   string `json:"model"`
-	Choices []struct {
-		Index int `json:"index"`
-		Delta struct {
-			Role    string `json:"role"`
-			Content string `json:"content"`
-			// OpenRouter and Groq stream a reasoning model's thinking as
-			// reasoning, DeepSeek-style servers as reasoning_content.
-			Reasoning        string         `json:"reasoning"`
-			ReasoningContent string         `json:"reasoning_content"`
-			Refusal          string         `json:"refusal"`
-			ToolCalls        []wireToolCall `json:"tool_calls"`
-		} `json:"delta"`
-		Logprobs     json.RawMessage `json:"logprobs"`
-		FinishReason *string         `json:"finish_reason"`
-	} `json:"choices"`
+	ID      string         `json:"id"`
+	Model   string         `json:"model"`
+	Choices []chunkChoice  `json:"choices"`
+	Usage   *openai.Usage  `json:"usage"`
+	XGroq   *xGroqExtra    `json:"x_groq"`
+	Error   *upstreamError `json:"error"`
+}
+
+// chunkChoice is one choice of a chunk.
+type chunkChoice struct {
+	Index        int             `json:"index"`
+	Delta        chunkDelta      `json:"delta"`
+	Logprobs     json.RawMessage `json:"logprobs"`
+	FinishReason *string         `json:"finish_reason"`
+}
+
+// chunkDelta is what a chunk adds to its choice.
+type chunkDelta struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+	// OpenRouter and Groq stream a reasoning model's thinking as
+	// reasoning, DeepSeek-style servers as reasoning_content.
+	Reasoning        string         `json:"reasoning"`
+	ReasoningContent string         `json:"reasoning_content"`
+	Refusal          string         `json:"refusal"`
+	ToolCalls        []wireToolCall `json:"tool_calls"`
+}
+
+// xGroqExtra is Groq's x_groq: the usage comes there on the last chunk.
+type xGroqExtra struct {
 	Usage *openai.Usage `json:"usage"`
-	XGroq *struct {
-		Usage *openai.Usage `json:"usage"`
-	} `json:"x_groq"`
-	Error *upstreamError `json:"error"`
+}
+
+// encodeStreamRequest is the JSON body of a streamed call for req.
+func encodeStreamRequest(req *sdk.CompleteRequest) ([]byte, error) {
+	oreq, patch := buildRequest(req, true)
+	body, err := json.Marshal(oreq)
+	if err != nil {
+		return nil, err
+	}
+	return patch.apply(body), nil
 }
 
 // Stream asks the upstream for a streamed answer and sends one chunk per
@@ -53,12 +72,10 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	if err := p.checkKey(); err != nil {
 		return err
 	}
-	oreq, patch := buildRequest(req, true)
-	body, err := json.Marshal(oreq)
+	body, err := encodeStreamRequest(req)
 	if err != nil {
 		return p.classify.fail(sdk.ClassBadRequest, 0, 0, "invalid_request", "cannot encode the request")
 	}
-	body = patch.apply(body)
 
 	// Leaving Stream (an error, the host going away) always aborts the
 	// upstream request, not only when ctx ends.
@@ -93,6 +110,10 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
 	events := sse.NewReader(resp.Body, maxStreamEvent)
 	st := &streamState{send: send}
+	var (
+		dec chunkDecoder
+		c   streamChunk // each event's, in turn: nothing keeps it
+	)
 	done := false
 	for !done {
 		ev, err := events.Next()
@@ -121,8 +142,7 @@ func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk
 			}
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent an error event")
 		}
-		var c streamChunk
-		if err := json.Unmarshal(data, &c); err != nil {
+		if err := dec.decode(data, &c); err != nil {
 			return p.classify.fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "upstream sent a malformed stream chunk")
 		}
 		if c.Error != nil {

@@ -28,8 +28,8 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/llmgw/llmgw/sdk/go/internal/cpubench"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
+	"github.com/llmgw/llmgw/sdk/go/sdktest/cpubench"
 )
 
 // typicalStageRequest is what the host sends a guard or rate-limit stage for

@@ -434,6 +434,7 @@ func (s anthropicStream) send(typ string, v any) {
 // message_stop.
 func streamAnthropic(w http.ResponseWriter, r *http.Request, a *anthropicAnswer, fault Fault, tl *timeline) {
 	st := anthropicStream{sse: newSSE(w)}
+	tl.streamTo(st.sse.flush)
 	if fault == FaultMalformed {
 		st.sse.raw("event: message_start\ndata: {not json\n\n")
 		return
@@ -498,6 +499,7 @@ func streamAnthropicText(st anthropicStream, r *http.Request, a *anthropicAnswer
 func streamFault(st anthropicStream, r *http.Request, fault Fault) bool {
 	switch fault {
 	case FaultStall:
+		st.sse.flush()
 		waitGone(r)
 		return false
 	case FaultCutStream:

@@ -345,6 +345,7 @@ func plainGemini(w http.ResponseWriter, a *geminiAnswer, fault Fault, tl *timeli
 // usageMetadata counted so far, the last one with finishReason.
 func streamGemini(w http.ResponseWriter, r *http.Request, a *geminiAnswer, fault Fault, tl *timeline) {
 	gs := newGeminiStream(w, r.URL.Query().Get("alt") == "sse")
+	tl.streamTo(gs.flush)
 	if streamGeminiEvents(gs, r, a, fault, tl) {
 		gs.end()
 	}
@@ -365,7 +366,7 @@ func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, faul
 		pieces := streamPieces(answerText("gemini", a.model, a.prompt))
 		gs.send(a.chunk(geminiPart{Text: pieces[0]}, 1, 0, ""))
 		if fault == FaultStall {
-			waitGone(r)
+			tl.waitGone(r)
 			return false
 		}
 		abort(gs.w)
@@ -471,7 +472,8 @@ func validateGeminiContents(req *geminiRequest, bodyErr error) (apiError, bool) 
 
 // geminiStream writes a streamGenerateContent answer: server-sent events
 // (alt=sse) separated by "\r\n\r\n" like the real service, or else a JSON
-// array streamed element by element.
+// array streamed element by element. Like sseWriter it leaves flushing to
+// the answer's timeline.
 type geminiStream struct {
 	w   http.ResponseWriter
 	f   http.Flusher
@@ -518,14 +520,16 @@ func (g *geminiStream) send(v any) {
 	_, _ = g.w.Write(b)
 	_, _ = io.WriteString(g.w, g.sep())
 	g.n++
-	if g.f != nil {
-		g.f.Flush()
-	}
 }
 
 func (g *geminiStream) raw(s string) {
 	_, _ = io.WriteString(g.w, s)
 	g.n++
+}
+
+// flush sends what was written; the answer's timeline calls it before it
+// waits (see sseWriter).
+func (g *geminiStream) flush() {
 	if g.f != nil {
 		g.f.Flush()
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // newServer starts a Simulator behind an httptest server.
-func newServer(t *testing.T, cfg Config) (*Simulator, *httptest.Server) {
+func newServer(t testing.TB, cfg Config) (*Simulator, *httptest.Server) {
 	t.Helper()
 	s := New(cfg)
 	ts := httptest.NewServer(s)

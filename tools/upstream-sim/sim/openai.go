@@ -631,6 +631,7 @@ func (c *chunkWriter) streamError(f Fault) {
 // streamChat writes a streamed answer, token by token on its timeline.
 func (s *Simulator) streamChat(w http.ResponseWriter, r *http.Request, req *chatRequest, a *chatAnswer, fault Fault, tl *timeline) {
 	sse := newSSE(w)
+	tl.streamTo(sse.flush)
 	if a.api == apiOpenRouter {
 		sse.raw(": OPENROUTER PROCESSING\n\n")
 	}
@@ -682,7 +683,7 @@ func (s *Simulator) streamChat(w http.ResponseWriter, r *http.Request, req *chat
 		}
 		switch {
 		case fault == FaultStall:
-			waitGone(r)
+			tl.waitGone(r)
 			return
 		case fault == FaultCutStream:
 			abort(w)

@@ -89,6 +89,9 @@ type timeline struct {
 	start time.Time
 	lat   time.Duration
 	pace  Pacing
+	// flush sends what a started stream has written (nil before): called
+	// before every wait that sleeps.
+	flush func()
 }
 
 func newTimeline(ctx context.Context, lat time.Duration, p Pacing) *timeline {
@@ -96,8 +99,28 @@ func newTimeline(ctx context.Context, lat time.Duration, p Pacing) *timeline {
 }
 
 // wait blocks until offset after the start; false when the client left.
+// A stream's events written so far are flushed first when it has to sleep.
 func (t *timeline) wait(offset time.Duration) bool {
-	return sleep(t.ctx, time.Until(t.start.Add(offset)))
+	d := time.Until(t.start.Add(offset))
+	if d > 0 {
+		t.flushNow()
+	}
+	return sleep(t.ctx, d)
+}
+
+// streamTo makes the timeline flush f (a stream's flusher) before it sleeps.
+func (t *timeline) streamTo(f func()) { t.flush = f }
+
+func (t *timeline) flushNow() {
+	if t.flush != nil {
+		t.flush()
+	}
+}
+
+// waitGone flushes a started stream and blocks until the client goes away.
+func (t *timeline) waitGone(r *http.Request) {
+	t.flushNow()
+	waitGone(r)
 }
 
 // reasoningStep is the spacing of reasoning deltas.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -560,5 +561,43 @@ func TestGeminiThinking(t *testing.T) {
 	parts := g.Candidates[0].Content.Parts
 	if len(parts) != 2 || !parts[0].Thought || parts[1].Thought || g.UsageMetadata.ThoughtsTokenCount != 10 {
 		t.Errorf("plain: %s", r.body)
+	}
+}
+
+// TestStreamFlushing checks when a stream's events leave: at zero latency
+// without pacing every event is due at once, so the handler writes the
+// whole stream without flushing (the server sends it when the handler
+// returns); paced, each token is flushed when it is due, not held back
+// until the next one.
+func TestStreamFlushing(t *testing.T) {
+	t.Parallel()
+	s := New(Config{})
+	unpaced := append(routes(true), route{"anthropic", "/v1/messages", anthropicBody("hello there", `"stream":true`), akey},
+		route{"gemini-json", "/v1beta/models/gemini-2.0-flash:streamGenerateContent", geminiBody("hello there", ""), gkey})
+	for _, rt := range unpaced {
+		req := httptest.NewRequest(http.MethodPost, rt.path, strings.NewReader(rt.body))
+		for k, v := range rt.header {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || w.Flushed || w.Body.Len() == 0 {
+			t.Errorf("%s: status %d, flushed %v, %d bytes", rt.name, w.Code, w.Flushed, w.Body.Len())
+		}
+	}
+	const interval = 80 * time.Millisecond
+	_, ts := newServer(t, Config{Pacing: Pacing{Tokens: 4, TokenInterval: interval}})
+	for _, rt := range routes(true) {
+		evs := timedStream(t, ts.URL+rt.path, rt.header, rt.body)
+		if len(evs) < 4 {
+			t.Fatalf("%s: %d events", rt.name, len(evs))
+		}
+		// The last three gaps: between tokens, and the last token and the
+		// finish (OpenAI-style) or between the four token events (Gemini).
+		for i := len(evs) - 3; i < len(evs); i++ {
+			if gap := evs[i].at - evs[i-1].at; gap < interval/2 {
+				t.Errorf("%s: event %d arrived %v after event %d, want about %v", rt.name, i, gap, i-1, interval)
+			}
+		}
 	}
 }

@@ -696,8 +696,11 @@ func geminiStatus(status int) string {
 	return "INTERNAL"
 }
 
-// sseWriter writes OpenAI-style server-sent events ("data: …\n\n") and
-// flushes after each.
+// sseWriter writes OpenAI-style server-sent events ("data: …\n\n"). It
+// does not flush each event: the answer's timeline flushes before it waits
+// (timeline.streamTo), and the server when the handler returns, so every
+// event is on the wire when it is due and events due at the same moment
+// (all of an unpaced answer at zero latency) leave in one write.
 type sseWriter struct {
 	w   http.ResponseWriter
 	f   http.Flusher
@@ -722,13 +725,11 @@ func (e *sseWriter) data(v any) {
 	_, _ = io.WriteString(e.w, "data: ")
 	_ = e.enc.Encode(v)
 	_, _ = io.WriteString(e.w, "\n")
-	e.flush()
 }
 
-// raw writes s verbatim and flushes.
+// raw writes s verbatim.
 func (e *sseWriter) raw(s string) {
 	_, _ = io.WriteString(e.w, s)
-	e.flush()
 }
 
 func (e *sseWriter) flush() {

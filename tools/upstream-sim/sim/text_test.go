@@ -1,9 +1,13 @@
 package sim
 
 import (
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestWords(t *testing.T) {
@@ -71,4 +75,50 @@ func BenchmarkChatStream(b *testing.B) {
 			b.Fatal(w.Code)
 		}
 	}
+}
+
+// BenchmarkChatHTTP is one answer over a keep-alive loopback connection, as
+// the gateway benchmark's upstream serves it: the gateway benchmark's
+// request, plain and streamed (read to the end), at zero latency and paced
+// (one token per 1 µs). cpu-ns/op is the process's user + system CPU per
+// answer, the client's included (they share the process).
+func BenchmarkChatHTTP(b *testing.B) {
+	_, ts := newServer(b, Config{})
+	for _, c := range []struct{ name, extra, interval string }{
+		{"plain", "", ""}, {"stream", `"stream":true,"stream_options":{"include_usage":true}`, ""},
+		{"stream-paced", `"stream":true,"stream_options":{"include_usage":true}`, "1us"},
+	} {
+		body := `{"model":"gpt-4o","messages":[{"role":"user","content":"What is the capital of France? Answer in one short sentence."}],"max_tokens":32`
+		if c.extra != "" {
+			body += "," + c.extra
+		}
+		body += "}"
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			start := cpuNow()
+			for b.Loop() {
+				req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/chat/completions", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer k")
+				if c.interval != "" {
+					req.Header.Set(hdrTokenInterval, c.interval)
+				}
+				resp, err := ts.Client().Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(io.Discard, resp.Body); err != nil || resp.StatusCode != http.StatusOK {
+					b.Fatal(resp.StatusCode, err)
+				}
+				resp.Body.Close()
+			}
+			b.ReportMetric(float64(cpuNow()-start)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// cpuNow is the process's user + system CPU time.
+func cpuNow() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -250,3 +250,49 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReader reads an OpenAI stream of one answer from memory: a role
+// event, 32 content events (one per token, as the API sends them), the
+// finish, the usage and [DONE].
+func BenchmarkReader(b *testing.B) {
+	const head = `data: {"id":"chatcmpl-sim00000001","object":"chat.completion.chunk","created":1764662400,"model":"gpt-4o","service_tier":"default","system_fingerprint":"fp_sim0001","choices":[{"index":0,"delta":`
+	var s bytes.Buffer
+	s.WriteString(head + `{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null}` + "\n\n")
+	for i := range 32 {
+		fmt.Fprintf(&s, head+`{"content":" word%d"},"logprobs":null,"finish_reason":null}],"usage":null}`+"\n\n", i)
+	}
+	s.WriteString(head + `{},"logprobs":null,"finish_reason":"stop"}],"usage":null}` + "\n\n")
+	s.WriteString(`data: {"id":"chatcmpl-sim00000001","object":"chat.completion.chunk","created":1764662400,"model":"gpt-4o","choices":[],"usage":{"prompt_tokens":11,"completion_tokens":32,"total_tokens":43}}` + "\n\ndata: [DONE]\n\n")
+	stream := s.Bytes()
+	in := bytes.NewReader(stream)
+	b.SetBytes(int64(len(stream)))
+	b.ReportAllocs()
+	for b.Loop() {
+		in.Reset(stream)
+		r := NewReader(in, 0)
+		n := 0
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 36 {
+			b.Fatalf("%d events", n)
+		}
+	}
+}
+
+func TestLineEnd(t *testing.T) {
+	long := strings.Repeat("x", 2500)
+	for _, in := range []string{"", "abc", "a\nb", "a\rb\n", "a\nb\rc", "\r", "\n", long, long + "\n", long + "\r\n", long[:1024] + "\r", long[:1023] + "\n" + long} {
+		want := bytes.IndexAny([]byte(in), "\r\n")
+		if got := lineEnd([]byte(in)); got != want {
+			t.Errorf("lineEnd(%.20q… len %d) = %d, want %d", in, len(in), got, want)
+		}
+	}
+}

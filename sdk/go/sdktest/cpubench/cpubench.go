@@ -1,6 +1,6 @@
 // Package cpubench reports a benchmark's CPU time per operation, for the
-// SDK's hop benchmarks: on a shared, loaded machine CPU per operation moves
-// far less than wall time.
+// SDK's hop benchmarks and plugins' own: on a shared, loaded machine CPU per
+// operation moves far less than wall time.
 package cpubench
 
 import (
