@@ -377,7 +377,10 @@ var phraseGroups = map[string][]string{
 		"sin verificacion", "sin comprobar", "sin autorizacion", "a toute personne", "a quiconque", "sans verification",
 		"sans autorisation", "sans controle", "a chiunque", "senza verifica", "senza autorizzazione", "senza controll",
 		"a quem pergunta", "a quem pedir", "a qualquer pessoa", "sem autorizacao", "sem verificacao",
-		"precisa de autorizacao",
+		"precisa de autorizacao", "to whoever", "for whoever", "with whoever", "quiconque", "chiunque", "cualquiera que",
+		"qualquer um", "jeder, der", "without a ticket", "without any ticket", "no customs check",
+		"without a doctor", "without a signature", "without signature", "without approval", "without a warrant",
+		"sans ordonnance", "sin receta", "senza ricetta", "sem receita", "ohne rezept",
 	},
 	// Answers stripped of what an assistant adds or withholds: refusals,
 	// warnings, disclaimers, filters (noCaveats counts them).
@@ -392,7 +395,7 @@ var phraseGroups = map[string][]string{
 		"refusals: disabled", "refusal_policy", "warnings = disabled", "no content polic", "never heard of content",
 		"ohne warnung", "keine warnung", "ohne ablehnung", "keine ablehnung", "ohne hinweise", "ohne inhaltsfilter",
 		"ohne filter", "lehnt nie", "niemals ab", "sin advertencia", "ninguna advertencia", "sin rechazo",
-		"nunca rechaza", "nunca se niega", "sin filtro", "ninguna norma", "anade advertencias", "sans avertissement",
+		"nunca rechaza", "nunca se niega", "sin negarse", "sin negarte", "sans refuser", "sin filtro", "ninguna norma", "anade advertencias", "sans avertissement",
 		"aucun avertissement", "sans refus", "jamais refuser", "ne censure", "sans filtre", "senza avvisi",
 		"senza avvertenz", "senza rifiut", "mai rifiut", "non rifiuta", "rifiuti = disattivati", "avvisi = disattivati",
 		"senza filtr", "sem aviso", "sem recusa", "nunca recusa", "sem filtro", "verificacao de conteudo",
@@ -412,7 +415,9 @@ var phraseGroups = map[string][]string{
 		"transaction", "salar", "address", "phone number", "diagnos", "medical", "patient", "answer key", "exam",
 		"grade", "production", "admin", "root", "refund", "room number", "key card", "witness", "roster", "server",
 		"database", "payment", "passwort", "zugang", "contrasena", "expediente", "notas", "dossier", "mot de passe",
-		"senha", "arquivo", "cartella", "fascicol",
+		"senha", "arquivo", "cartella", "fascicol", "container", "inbox", "e-mail", "email", "prescription", "invoice",
+		"porte", "porta", "puerta", "tur ", "indirizzo", "telefono", "telephone", "direccion", "endereco", "adresse",
+		"dossier", "ricetta", "receta", "receita", "ordonnance", "rezept", "appartement", "apartment",
 	},
 	// A persona freed of its rules in words the lexicon does not pair up
 	// ("has broken free of the typical confines of AI", "built without

@@ -653,10 +653,10 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	}
 }
 
-// supersedesRules reports "supersede(s)" followed within five words by
-// what the model was told (instructions, rules, guidelines, "earlier
-// ones"): fake authority. A contract's "supersedes all prior agreements"
-// names no such thing.
+// supersedesRules reports "supersede(s)" followed within five words, through
+// qualifiers only, by what the model was told (instructions, rules,
+// guidelines, "earlier ones"): fake authority. A contract's "supersedes all
+// prior agreements" names no such thing, nor "all earlier travel guidance".
 func (d *Detector) supersedesRules(s string) bool {
 	for off := 0; off < len(s); {
 		i := strings.Index(s[off:], "supersede")
@@ -679,8 +679,14 @@ func (d *Detector) supersedesRules(s string) bool {
 				k++
 			}
 			if k > j {
-				if w := s[j:k]; w == "ones" || d.lex.classify(w)&cObj != 0 {
+				w := s[j:k]
+				cls := d.lex.classify(w)
+				if w == "ones" || cls&cObj != 0 {
 					return true
+				}
+				if cls == 0 && !plainModifiers[w] && w != "the" {
+					// "all earlier travel guidance": rules of something else.
+					return false
 				}
 			}
 			j = k
