@@ -345,7 +345,9 @@ func TestReleasePinMakesGoInstallWork(t *testing.T) {
 	install := func(proxy string) (string, int) {
 		return runCmd(t, 15*time.Minute, work, []string{
 			"GOWORK=off", "GOSUMDB=off", "GONOSUMDB=github.com/llmgw/*", "GOFLAGS=-modcacherw -trimpath",
-			"GOMODCACHE=" + filepath.Join(work, "modcache"), // the fake tags never enter the real cache
+			// The fake tags never enter the real cache, and each proxy gets
+			// its own: a version, once downloaded, is never fetched again.
+			"GOMODCACHE=" + filepath.Join(work, "modcache-"+filepath.Base(proxy)),
 			"GOBIN=" + filepath.Join(work, "bin"),
 			fmt.Sprintf("GOPROXY=file://%s,file://%s/cache/download,off", proxy, strings.TrimSpace(realCache)),
 		}, "go", "install", core+"/cmd/llmgw@"+releaseVersion)
