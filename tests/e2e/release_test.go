@@ -307,6 +307,83 @@ func TestOutOfRepoPluginAgainstTaggedSDK(t *testing.T) {
 	}
 }
 
+// TestReleasePinMakesGoInstallWork checks the release scheme end to end on a
+// scratch clone of HEAD: scripts/release-pin.sh pins every module (it checks
+// that each is tidy and builds with GOWORK=off), the pin is committed there,
+// core and sdk/go of that commit are packed into a file-based module proxy as
+// their tags will publish them, and `go install …/core/cmd/llmgw@v0.2.0`
+// from that proxy (third-party modules from the module cache, no network)
+// gives a binary whose `llmgw version` is v0.2.0. The same install of the
+// unpinned commit is refused: its go.mod has a local replace.
+func TestReleasePinMakesGoInstallWork(t *testing.T) {
+	work := t.TempDir()
+	tool := filepath.Join(work, "release-tool")
+	if out, code := runCmd(t, 10*time.Minute, "", nil, "go", "build", "-o", tool, "./tools/release"); code != 0 {
+		t.Fatalf("build tools/release: %s", out)
+	}
+	head, _ := runCmd(t, time.Minute, "", nil, "git", "rev-parse", "HEAD")
+	head = strings.TrimSpace(head)
+	repo := filepath.Join(work, "repo")
+	git := []string{"GIT_AUTHOR_NAME=release-test", "GIT_AUTHOR_EMAIL=release-test@localhost",
+		"GIT_COMMITTER_NAME=release-test", "GIT_COMMITTER_EMAIL=release-test@localhost"}
+	for _, args := range [][]string{{"clone", "-q", "--no-checkout", root, repo}, {"-C", repo, "checkout", "-q", "--detach", head}} {
+		if out, code := runCmd(t, 5*time.Minute, work, git, "git", args...); code != 0 {
+			t.Fatalf("git %s: %s", strings.Join(args, " "), out)
+		}
+	}
+	realCache, _ := runCmd(t, time.Minute, "", nil, "go", "env", "GOMODCACHE")
+	const core = "github.com/llmgw/llmgw/core"
+	pack := func(proxy string, modules ...string) {
+		t.Helper()
+		for _, m := range modules {
+			if out, code := runCmd(t, 5*time.Minute, "", nil, tool, "modproxy", "-dir", proxy, "-module", m,
+				"-version", releaseVersion, "-repo", repo, "-rev", "HEAD", "-subdir", strings.TrimPrefix(m, "github.com/llmgw/llmgw/")); code != 0 {
+				t.Fatalf("modproxy %s: %s", m, out)
+			}
+		}
+	}
+	install := func(proxy string) (string, int) {
+		return runCmd(t, 15*time.Minute, work, []string{
+			"GOWORK=off", "GOSUMDB=off", "GONOSUMDB=github.com/llmgw/*", "GOFLAGS=-modcacherw -trimpath",
+			// The fake tags never enter the real cache, and each proxy gets
+			// its own: a version, once downloaded, is never fetched again.
+			"GOMODCACHE=" + filepath.Join(work, "modcache-"+filepath.Base(proxy)),
+			"GOBIN=" + filepath.Join(work, "bin"),
+			fmt.Sprintf("GOPROXY=file://%s,file://%s/cache/download,off", proxy, strings.TrimSpace(realCache)),
+		}, "go", "install", core+"/cmd/llmgw@"+releaseVersion)
+	}
+
+	// Unpinned, as on main: Go refuses to install a module with a replace.
+	unpinned := filepath.Join(work, "proxy-unpinned")
+	pack(unpinned, sdkModule, core)
+	if out, code := install(unpinned); code == 0 || !strings.Contains(out, "replace directives") {
+		t.Fatalf("go install of the unpinned commit: exit %d, want the refusal of its replace\n%s", code, out)
+	}
+
+	// The pin, offline like the other module tests (GOPROXY=off is its last resort).
+	out, code := runCmd(t, 30*time.Minute, repo, []string{"GOPROXY=off"}, "bash", "scripts/release-pin.sh", releaseVersion)
+	if code != 0 || !strings.Contains(out, "are tidy and build with GOWORK=off") {
+		t.Fatalf("release-pin.sh: exit %d\n%s", code, out)
+	}
+	gomod, _ := os.ReadFile(filepath.Join(repo, "core", "go.mod"))
+	if !strings.Contains(string(gomod), sdkModule+" "+releaseVersion+"\n") || strings.Contains(string(gomod), "replace") {
+		t.Fatalf("core/go.mod after the pin:\n%s", gomod)
+	}
+	if out, code := runCmd(t, time.Minute, repo, git, "git", "commit", "-q", "-am", "Release "+releaseVersion); code != 0 {
+		t.Fatalf("commit the pin: %s", out)
+	}
+
+	proxy := filepath.Join(work, "proxy")
+	pack(proxy, sdkModule, core)
+	if out, code := install(proxy); code != 0 {
+		t.Fatalf("go install %s/cmd/llmgw@%s: exit %d\n%s", core, releaseVersion, code, out)
+	}
+	out, code = runCmd(t, time.Minute, "", nil, filepath.Join(work, "bin", "llmgw"), "version")
+	if code != 0 || !strings.HasPrefix(out, "llmgw "+releaseVersion+"\n") || !strings.Contains(out, "plugin protocols:  1\n") {
+		t.Errorf("the installed llmgw version: exit %d\n%s", code, out)
+	}
+}
+
 // TestTidyCheckCatchesAnUntidyModule runs scripts/tidy-check.sh on a copy of
 // the SDK module, tidy and then with a direct requirement marked indirect.
 func TestTidyCheckCatchesAnUntidyModule(t *testing.T) {
