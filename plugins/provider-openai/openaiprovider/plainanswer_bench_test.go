@@ -161,15 +161,14 @@ func BenchmarkAssemble(b *testing.B) {
 	}
 }
 
-// assembleFrom reads one upstream answer with readStream and assembles it,
-// as the SDK's serve layer does for a plain answer.
-func assembleFrom(b *testing.B, p *Provider, resp *http.Response) {
+// assembled folds the chunks read sends into sdk.Assembler, as the SDK's
+// serve layer does for a plain answer.
+func assembled(b *testing.B, read func(send sdk.ChunkSender) error) {
 	var acc sdk.Assembler
-	err := p.readStream(context.Background(), resp, func(c *sdk.StreamChunk) error {
+	if err := read(func(c *sdk.StreamChunk) error {
 		acc.Add(c)
 		return nil
-	})
-	if err != nil {
+	}); err != nil {
 		b.Fatal(err)
 	}
 	if _, pe := acc.Response(); pe != nil {
@@ -190,7 +189,7 @@ func BenchmarkReadStream(b *testing.B) {
 			defer cpubench.PerOp(b)()
 			for b.Loop() {
 				body.Reset(stream)
-				assembleFrom(b, p, resp)
+				assembled(b, func(send sdk.ChunkSender) error { return p.readStream(context.Background(), resp, send) })
 			}
 		})
 	}
@@ -237,17 +236,7 @@ func BenchmarkPlainAnswer(b *testing.B) {
 				b.ReportAllocs()
 				defer cpubench.PerOp(b)()
 				for b.Loop() {
-					var acc sdk.Assembler
-					err := p.Stream(context.Background(), req, func(c *sdk.StreamChunk) error {
-						acc.Add(c)
-						return nil
-					})
-					if err != nil {
-						b.Fatal(err)
-					}
-					if _, pe := acc.Response(); pe != nil {
-						b.Fatal(pe.Message)
-					}
+					assembled(b, func(send sdk.ChunkSender) error { return p.Stream(context.Background(), req, send) })
 				}
 			})
 		}
