@@ -269,12 +269,7 @@ func startRedis(t *testing.T) string {
 }
 
 func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
-	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := st.(*Stage)
-	defer s.Close()
+	s := newTestStage(t, `{"require_keys":true}`)
 	ctx := context.Background()
 	mk := func(body string) string {
 		resp, err := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
@@ -315,12 +310,7 @@ func TestStageEnforcesKeyRPMAndTPM(t *testing.T) {
 // never another's: otherwise a fast small request frees a slow large one's
 // reservation while it still runs, and the budget is overspent.
 func TestReusedRequestIDCannotOverspend(t *testing.T) {
-	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := st.(*Stage)
-	defer s.Close()
+	s := newTestStage(t, `{"require_keys":true}`)
 	ctx := context.Background()
 	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"n","budget_usd":0.000001}`)}) // 1000 nano-USD
 	var created struct{ ID, Key string }
@@ -374,12 +364,7 @@ func TestReusedRequestIDCannotOverspend(t *testing.T) {
 // every client of the proxy; an untrusted peer's X-Forwarded-For is not
 // believed.
 func TestFailedChecksCountTheClientBehindTrustedProxies(t *testing.T) {
-	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true,"failed_per_minute":2,"trusted_proxies":["10.0.0.0/8"]}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := st.(*Stage)
-	defer s.Close()
+	s := newTestStage(t, `{"require_keys":true,"failed_per_minute":2,"trusted_proxies":["10.0.0.0/8"]}`)
 	try := func(peer, xff string) string {
 		r, err := s.Process(context.Background(), &pb.StageRequest{RequestId: "r", ClientIp: peer, ApiKeyHash: HashSecret("llmgw-wrong"),
 			Headers: map[string]string{"x-forwarded-for": xff}, Request: &pb.ChatRequest{Model: "m"}})
@@ -415,12 +400,7 @@ func TestFailedChecksCountTheClientBehindTrustedProxies(t *testing.T) {
 // expires_at passed (status "expired"), its metadata is stored and shown,
 // and a month budget's spend resets at the first of the next month (UTC).
 func TestKeyExpiresKeepsMetadataAndMonthBudgets(t *testing.T) {
-	st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true}`), Host: &pb.HostInfo{DataDir: t.TempDir()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := st.(*Stage)
-	defer s.Close()
+	s := newTestStage(t, `{"require_keys":true}`)
 	ctx := context.Background()
 	now := time.Date(2026, 1, 31, 22, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
@@ -572,4 +552,16 @@ func TestRedisSpendOfPastWindowsExpires(t *testing.T) {
 	if ttl, _ := s.rdb.PTTL(ctx, s.k("spent", "vk", "total")).Result(); ttl != -1 {
 		t.Fatalf("the total's spend has a ttl %v", ttl)
 	}
+}
+
+// newTestStage is a configured stage with a file store in a temporary
+// directory, closed when the test ends.
+func newTestStage(t *testing.T, config string) *Stage {
+	t.Helper()
+	st, err := New(sdk.Config{Raw: []byte(config), Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.(*Stage).Close() })
+	return st.(*Stage)
 }
