@@ -16,6 +16,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -178,6 +179,50 @@ func BenchmarkStageCall(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkStageCallDeepStack is BenchmarkStageCall/lane with a stage whose
+// work takes about 32 KB of stack, as a real one does (a detector, an HTTP
+// round trip): what a call's goroutine costs when its stack must grow.
+func BenchmarkStageCallDeepStack(b *testing.B) {
+	req := typicalStageRequest()
+	for _, conc := range []int{2, 64} {
+		b.Run(fmt.Sprintf("c%d", conc), func(b *testing.B) {
+			c := pair(b, deepStage{}).StageClient(nil)
+			b.ReportAllocs()
+			b.SetParallelism(max(1, conc/runtime.GOMAXPROCS(0)))
+			defer cpubench.PerOp(b)()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := c.Process(context.Background(), req); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// deepStage is noopStage that first uses about 32 KB of stack.
+type deepStage struct{ noopStage }
+
+func (d deepStage) Process(ctx context.Context, req *pb.StageRequest) (*pb.StageResponse, error) {
+	if useStack(64) == 0 {
+		return nil, context.Canceled
+	}
+	return d.noopStage.Process(ctx, req)
+}
+
+// useStack recurses depth times with a 512-byte frame each.
+//
+//go:noinline
+func useStack(depth int) byte {
+	var frame [512]byte
+	frame[depth%len(frame)] = byte(depth) | 1
+	if depth == 0 {
+		return frame[0] | 1
+	}
+	return useStack(depth-1) | frame[depth%len(frame)]
 }
 
 func laneStage(b *testing.B) pb.StageClient {
