@@ -592,12 +592,14 @@ func TestStreamFlushing(t *testing.T) {
 		if len(evs) < 4 {
 			t.Fatalf("%s: %d events", rt.name, len(evs))
 		}
-		// The last three gaps: between tokens, and the last token and the
-		// finish (OpenAI-style) or between the four token events (Gemini).
-		for i := len(evs) - 3; i < len(evs); i++ {
-			if gap := evs[i].at - evs[i-1].at; gap < interval/2 {
-				t.Errorf("%s: event %d arrived %v after event %d, want about %v", rt.name, i, gap, i-1, interval)
-			}
+		// The last four events are three intervals apart in all (between
+		// tokens, and the last token and the finish, OpenAI-style; or the
+		// four token events, Gemini): held back to the end they would arrive
+		// together. Only the span is checked, with half of it as slack — on
+		// a loaded machine a reader woken late shortens single gaps.
+		first, last := evs[len(evs)-4], evs[len(evs)-1]
+		if span := last.at - first.at; span < 3*interval/2 {
+			t.Errorf("%s: the last four events arrived within %v, want about %v (sent as they were due)", rt.name, span, 3*interval)
 		}
 	}
 }
