@@ -380,8 +380,10 @@ func (r *runner) concurrently(ctx context.Context, name string, timeout time.Dur
 				err = fmt.Errorf("answered after %s, over the %s timeout", took.Round(time.Millisecond), timeout)
 			}
 			// The plugin's side may report the deadline (the status, or an
-			// RST_STREAM) a moment before this side's timer fires.
-			if err != nil && (cctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded) {
+			// RST_STREAM) a moment before this side's timer fires, and the
+			// call functions return the status as text: an error at the
+			// deadline's doorstep is the deadline.
+			if err != nil && (cctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded || took >= timeout*9/10) {
 				err = fmt.Errorf("no answer within %s: %v", timeout, err)
 			}
 			errs[i] = err
