@@ -16,7 +16,7 @@ for m in "${modules[@]}"; do patterns+=("./$m/..."); done
 
 say "the repository stands alone: no file refers to a directory beside it"
 if git grep -nE '\.\./(shared)/' -- . ; then
-  echo "these lines refer to ../shared, which a clone of the repository does not have" >&2
+  echo "these lines refer to a directory beside the repository, which a clone does not have" >&2
   exit 1
 fi
 
