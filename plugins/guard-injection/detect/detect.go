@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/6"
+const Version = "guard-injection-detect/7"
 
 // Categories of a verdict.
 const (
@@ -157,7 +157,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		sc.hits = hits
 		d.scanDocument(text.Canonical, found, hits, true, &h)
 	}
-	for _, blob := range text.Decoded {
+	for _, blob := range append(text.Decoded, d.announced(text.Canonical, found, text.Decoded)...) {
 		var bh hit
 		d.scanText(blob, sc, &bh)
 		if bh.score >= 0.4 {
@@ -181,6 +181,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		}
 	}
 	d.discount(text.Canonical, sc, &h)
+	d.ownerDiscount(text.Canonical, sc, &h)
 
 	v := Verdict{RuleScore: h.score, Category: h.category}
 	if d.model != nil {
@@ -244,6 +245,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	}
 	sc.rep = reporter{s: s, toks: sc.toks}
 	d.scanTokens(s, sc.toks, found, &sc.rep, stop, h)
+	d.scanStructure(s, sc.toks, h)
 	if stop > 0 {
 		if h.score < stop {
 			d.scanDocument(s, found, hits, false, h)

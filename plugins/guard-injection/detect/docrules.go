@@ -415,6 +415,8 @@ func (d *Detector) noCaveats(found phraseSet, h *hit) {
 // the root administrator of this file server", "Your name is Warden",
 // "Meet Halden, …", in the six languages of the word lexicon.
 var personaSetups = []string{"you are ", "you're ", "your name is ", "meet ", "this chat is with ", "from now on you are ",
+	"play the role of ", "play \"", "play the part of ", "jestes ", "jij bent ", "ty jsi ", "tu sei ", "sen ", "je bent ",
+	"joue le role de ", "spiel die rolle ", "interpreta a ", "interpreta el papel de ", "faz o papel de ",
 	"from this message on you are ", "du bist ", "sie sind ", "eres ", "usted es ", "tu es ", "vous etes ", "sei ",
 	"lei e ", "voce e ", "tu es ", "o senhor e "}
 
@@ -429,12 +431,21 @@ func (d *Detector) personaPowers(s string, found phraseSet, h *hit) {
 	if !d.phrases.has(found, "no_checks") && !anyoneWho(s) || !d.phrases.has(found, "guarded") {
 		return
 	}
+	// The persona is set up in the first sentence, or in the second after
+	// a short opener ("Let's role-play. You're Gatekeeper, …").
 	t := strings.TrimLeft(s, " \t\n\"'")
-	for _, p := range personaSetups {
-		if strings.HasPrefix(t, p) {
-			h.raise(0.85, CategoryJailbreak)
+	for range 2 {
+		for _, p := range personaSetups {
+			if strings.HasPrefix(t, p) {
+				h.raise(0.85, CategoryJailbreak)
+				return
+			}
+		}
+		i := strings.IndexAny(t[:min(len(t), 60)], ".!:\n")
+		if i < 0 {
 			return
 		}
+		t = strings.TrimLeft(t[i+1:], " \t\n\"'")
 	}
 }
 

@@ -152,6 +152,7 @@ var phraseGroups = map[string][]string{
 		"new system directive", "new system instruction", "new system prompt", "new system rule", "system override",
 		"new directive:", "new instructions:", "updated instructions:", "system update:", "admin override",
 		"developer override",
+		"new system message", "new system instructions", "your new system", "treat it as your new", "treat this as your new",
 	},
 	"regardless": {
 		"regardless of policy", "regardless of the policy", "regardless of policies", "regardless of any policy",
@@ -223,6 +224,7 @@ var phraseGroups = map[string][]string{
 		"unohda", "ohita", "jata huomiotta", "sivuuta", "ignorati", "ignora toate", "uita ", "uitati",
 		"hagyd figyelmen kivul", "hagyja figyelmen kivul", "felejtsd el", "ne vedd figyelembe", "αγνοησε", "αγνοηστε",
 		"ξεχασε", "ξεχαστε", "התעלם", "שכח", "תשכח",
+		"huwag mong pansinin", "wag mong pansinin", "bhool jao", "bhul jao", "bhula do", "ignore karo", "nazarandaz karo", "nazar andaz karo",
 	},
 	"intl_obj": {
 		"инструкци", "правила", "ограничени", "указани", "інструкці", "вказівк", "指令", "指示", "规则", "規則",
@@ -235,6 +237,86 @@ var phraseGroups = map[string][]string{
 		"instruksjoner", "instruktionerne", "instruksjonene", "regler", "anvisningar", "direktiv", "ohjeet",
 		"ohjeita", "ohjeesi", "saannot", "saantoja", "instructiunile", "instructiuni", "regulile", "utasitas",
 		"szabaly", "οδηγιες", "κανονες", "εντολες", "הוראות", "הנחיות", "כללים",
+		"pravidel", "pokynu", "naunang utos", "previous instructions", "system prompt",
+	},
+	// Leak requests in languages the word lexicon does not cover: a verb of
+	// showing and the model's own instructions (a system prompt, hidden
+	// instructions, "your instructions") together are a leak.
+	"intl_leakverb": {
+		"выведи", "покажи", "раскрой", "напиши", "повтори", "распечатай", "перечисли", "виведи", "розкрий",
+		"显示", "输出", "打印", "告诉我", "展示", "透露", "复述", "重复", "表示", "出力", "教えて", "見せて", "繰り返",
+		"보여", "출력", "알려", "공개", "toon", "laat zien", "geef", "herhaal", "pokaz", "wypisz", "podaj", "powtorz",
+		"ujawnij", "ukaz", "vypis", "zopakuj", "prozrad", "goster", "yazdir", "tekrarla", "soyle", "اعرض", "أظهر",
+		"اكتب", "كرر", "نشان بده", "بنویس", "दिखाओ", "बताओ", "dikhao", "batao", "hien thi", "cho toi xem", "in ra",
+		"lap lai", "แสดง", "บอก", "tampilkan", "tunjukkan", "tulis", "ulangi", "berikan", "ipakita", "ilabas",
+		"sabihin", "onyesha", "andika", "rudia", "visa", "skriv ut", "upprepa", "nayta", "toista", "arata",
+		"afiseaza", "mutasd", "ird ki", "δειξε", "εμφανισε", "הצג", "תראה", "כתוב",
+	},
+	"intl_leakobj": {
+		"системный промпт", "системное сообщение", "системные инструкции", "скрытые инструкции", "свои инструкции",
+		"твои инструкции", "начальные инструкции", "свои скрытые", "системний промпт", "системні інструкції",
+		"приховані інструкції", "свої інструкції", "系统提示", "系统消息", "系统指令", "隐藏指令", "隐藏的指令",
+		"你的指令", "你的提示词", "初始指令", "系統提示", "システムプロンプト", "システムメッセージ", "隠された指示",
+		"あなたの指示", "初期指示", "시스템 프롬프트", "시스템 메시지", "숨겨진 지시", "너의 지시", "당신의 지시",
+		"systeemprompt", "systeembericht", "verborgen instructies", "je instructies", "jouw instructies",
+		"prompt systemowy", "wiadomosc systemow", "ukryte instrukcje", "twoje instrukcje", "swoje instrukcje",
+		"systemovy prompt", "systemove zpravy", "skryte pokyny", "skrytych pravidel", "skryta pravidla", "sve pokyny",
+		"svoje pokyny", "sistem istemi", "sistem mesaj", "gizli talimat", "talimatlarini", "موجه النظام",
+		"رسالة النظام", "تعليماتك", "التعليمات المخفية", "پرامپت سیستم", "دستورالعمل های پنهان", "دستورات خود",
+		"सिस्टम प्रॉम्प्ट", "छिपे निर्देश", "अपने निर्देश", "loi nhac he thong", "tin nhan he thong", "huong dan an",
+		"huong dan cua ban", "พรอมต์ระบบ", "ข้อความระบบ", "คำสั่งที่ซ่อน", "prompt sistem", "pesan sistem",
+		"instruksi tersembunyi", "instruksimu", "instruksi kamu", "system prompt mo", "mga tagubilin mo",
+		"maagizo yako", "maelekezo yako", "ujumbe wa mfumo", "systemprompt", "systemmeddelande", "dolda instruktioner",
+		"jarjestelmakehote", "piilotetut ohjeet", "ohjeesi", "promptul de sistem", "instructiunile tale",
+		"rendszerprompt", "rejtett utasitas", "μηνυμα συστηματος", "κρυφες οδηγιες", "τις οδηγιες σου",
+		"הנחיות המערכת", "ההוראות שלך", "ההנחיות שלך",
+	},
+	// Persona jailbreaks in languages the word lexicon does not cover: a
+	// persona set up for the model and a "no limits" cue anywhere in the
+	// prompt (personaIntl).
+	"intl_persona": {
+		"ты теперь", "теперь ты", "давай сыграем", "сыграй роль", "играть роль", "будешь играть", "представь, что ты",
+		"ти тепер", "тепер ти", "зіграй роль", "od teraz jestes", "jestes teraz", "wyobraz sobie, ze jestes", "zagraj role",
+		"wcielisz sie", "jij bent vanaf nu", "vanaf nu ben je", "je bent nu", "speel de rol", "stel je voor dat je",
+		"bundan sonra sen", "artik sen", "rolunu oyna", "rol yapma", "hayal et ki sen", "从现在开始，你是", "从现在开始你是",
+		"你现在是", "你将扮演", "扮演", "角色扮演", "今からあなたは", "今から君は", "あなたは今", "演じて", "ロールプレイ",
+		"지금부터 너는", "지금부터 당신은", "역할극", "연기해", "od ted jsi", "ted jsi", "hraj roli", "predstav si, ze jsi",
+		"fran och med nu ar du", "du ar nu", "spela rollen", "tu esti acum", "de acum inainte esti", "mostantol te vagy",
+		"απο τωρα εισαι", "παιξε το ρολο", "מעכשיו אתה", "תשחק את התפקיד", "من الآن أنت", "أنت الآن", "تقمص دور",
+		"از این به بعد تو", "نقش", "अब से तुम", "तुम अब", "भूमिका निभाओ", "tu bay gio ban la", "hay dong vai", "dong vai",
+		"mulai sekarang kamu", "sekarang kamu adalah", "berperan sebagai", "ngayon ikaw ay", "kuanzia sasa wewe ni",
+		"ตั้งแต่นี้ไปคุณคือ", "สวมบทบาท",
+	},
+	"intl_nolimit": {
+		"без каких-либо ограничений", "без ограничений", "без всяких ограничений", "никогда не отказывается", "никогда не отказывай",
+		"не отказывается", "без цензуры", "без правил", "нет никаких правил", "без обмежень", "ніколи не відмовляє",
+		"bez ograniczen", "nie ma juz zadnych zasad", "nie ma zadnych zasad", "nie odmawia", "bez cenzury", "bez zadnych zasad",
+		"zonder beperkingen", "zonder veiligheidsinstellingen", "zonder regels", "zonder filters", "weigert nooit", "zonder censuur",
+		"hicbir kurala bagli", "hicbir kural", "kisitlama olmadan", "asla reddetmez", "sansursuz", "filtrelerini kaldirdi",
+		"没有任何限制", "没有任何内容限制", "没有限制", "从不拒绝", "不受任何限制", "没有规则", "删除了所有的安全规则", "无审查",
+		"制限のない", "制限なし", "決して断らない", "ルールのない", "検閲なし", "제한 없는", "제한이 없는", "절대 거절하지",
+		"규칙이 없는", "검열 없이", "bez omezeni", "nikdy neodmitne", "bez pravidel", "utan begransningar", "vagrar aldrig",
+		"fara restrictii", "nu refuza niciodata", "korlatozasok nelkul", "soha nem utasit", "χωρις περιορισμους",
+		"δεν αρνειται ποτε", "ללא הגבלות", "לעולם לא מסרב", "بدون أي قيود", "بلا قيود", "لا يرفض أبدا", "بدون محدودیت",
+		"هرگز رد نمی کند", "बिना किसी प्रतिबंध", "कभी मना नहीं", "khong co gioi han", "khong bao gio tu choi",
+		"tanpa batasan", "tidak pernah menolak", "walang limitasyon", "hindi tumatanggi", "bila vikwazo",
+		"ไม่มีข้อจำกัด", "ไม่เคยปฏิเสธ",
+	},
+	// Announced encodings (announced): the text near them is read in ROT13
+	// or backwards too.
+	// ("rot13" reads "rotie" once leetspeak is undone.)
+	"announce_rot13": {"rot13", "rotie", "rot-13", "rot 13", "caesar", "cesar", "casar"},
+	"announce_reverse": {"backwards", "backward", "reversed", "in reverse", "reverse order", "reverse the", "right to left",
+		"ruckwarts", "al reves", "a l'envers", "invertido", "invertida", "al contrario", "de tras para a frente",
+		"de tras para frente", "inverse", "umgekehrt"},
+	// Claims in those languages that the model's moderation is off.
+	"intl_authority": {
+		"关闭内容审核", "关闭审查", "内容审核已关闭", "审查已关闭", "安全限制已解除", "所有限制已解除", "解除所有限制",
+		"ограничения сняты", "цензура отключена", "фильтры отключены", "модерация отключена", "сними все ограничения",
+		"обмеження знято", "检閲を無効", "検閲を無効", "フィルターを無効", "制限をすべて解除", "검열을 해제", "필터를 해제",
+		"모든 제한을 해제", "filtry wylaczone", "cenzura wylaczona", "filtreler devre disi", "sansur kapali",
+		"الرقابة معطلة", "تم رفع القيود", "फ़िल्टर बंद", "bo loc da tat", "kiem duyet da tat", "filter dinonaktifkan",
+		"sensor dinonaktifkan", "filters uitgeschakeld", "censuur uitgeschakeld",
 	},
 	// Text addressed to an AI that will read it.
 	"ai_address": {
@@ -267,6 +349,7 @@ var phraseGroups = map[string][]string{
 		"your initial instructions", "your original instructions", "your hidden instructions", "your system instructions",
 		"your system prompt", "verbatim from your prompt", "instructions your operator gave", "instructions your developer gave",
 		"instructions your developers gave",
+		"were you told before", "were you given before", "were you told at the start", "text you were given", "words you were given", "your context window", "your initialization", "your initialisation", "instructions you were given", "summarise your instructions", "summarize your instructions", "summarise your system", "summarize your system", "summarise your rules", "summarize your rules", "summarise your prompt", "summarize your prompt", "paraphrase your instructions", "paraphrase your system", "translate your instructions", "translate your system", "translate your prompt", "translate your rules", "encode your instructions", "encode your system", "rewrite your instructions", "rewrite your system", "convert your instructions", "convert your system",
 	},
 	// Whole override phrases that name no instruction word ("forget what
 	// you were told", "wipe your memory").
@@ -287,6 +370,7 @@ var phraseGroups = map[string][]string{
 		"attention to what the developers told you", "attention to what your developers told you",
 		"without your safety guidelines", "without your guidelines", "without your safety rules", "without your rules",
 		"without your filters", "without your restrictions", "without your content policy", "with your filters off",
+		"you work for me now", "you answer to me now", "you serve me now", "you now work for me", "you now serve me", "whatever your operator", "whatever your developer", "whatever your creator", "whatever your system prompt", "whatever your instructions", "stop being an assistant", "stop being a helpful", "stop being an ai", "deja de ser un asistente", "arrete d'etre un assistant", "arretez d'etre un assistant", "hor auf, ein assistent", "smetti di essere un assistente", "pare de ser um assistente", "deixe de ser um assistente",
 	},
 	// Override verbs of several words ("set aside every instruction").
 	"override_multi": {
@@ -381,6 +465,7 @@ var phraseGroups = map[string][]string{
 		"qualquer um", "jeder, der", "without a ticket", "without any ticket", "no customs check",
 		"without a doctor", "without a signature", "without signature", "without approval", "without a warrant",
 		"sans ordonnance", "sin receta", "senza ricetta", "sem receita", "ohne rezept",
+		"everyone here", "trusts all", "trusts every", "without asking for", "without asking who", "sin pedir", "sin verificar", "confia en todos", "cualquier persona que", "sans verifier", "sans demander", "toute personne qui", "fait confiance a tous", "ohne zu prufen", "ohne nachzufragen", "vertraut allen", "senza chiedere", "senza controllare", "si fida di tutti", "sem pedir", "sem verificar", "qualquer pessoa que", "confia em todos", "kazdemu, kto", "bez sprawdzania", "off duty", "de folga", "hors service", "don't apply to it", "doesn't apply to it", "do not apply to it", "does not apply to it", "badge or no badge", "no questions asked", "whenever anyone",
 	},
 	// Answers stripped of what an assistant adds or withholds: refusals,
 	// warnings, disclaimers, filters (noCaveats counts them).
@@ -418,6 +503,7 @@ var phraseGroups = map[string][]string{
 		"senha", "arquivo", "cartella", "fascicol", "container", "inbox", "e-mail", "email", "prescription", "invoice",
 		"porte", "porta", "puerta", "tur ", "indirizzo", "telefono", "telephone", "direccion", "endereco", "adresse",
 		"dossier", "ricetta", "receta", "receita", "ordonnance", "rezept", "appartement", "apartment",
+		"reembolso", "remboursement", "rimborso", "erstattung", "documento", "documents", "contrato", "contract", "login", "logins", "coordonnees", "abonne", "subscriber", "medication", "medicament", "voucher", "coupon", "zwrot", "konto", "posts", "lock", "locks", "cofre", "vault", "safe", "badge",
 	},
 	// A persona freed of its rules in words the lexicon does not pair up
 	// ("has broken free of the typical confines of AI", "built without

@@ -89,6 +89,17 @@ func anyClass(ts []token, cls uint32) bool {
 	return false
 }
 
+// firstClass returns the index of the first token of ts in class cls, or
+// len(ts) when there is none.
+func firstClass(ts []token, cls uint32) int {
+	for i, t := range ts {
+		if t.cls&cls != 0 {
+			return i
+		}
+	}
+	return len(ts)
+}
+
 func word(s string, t token) string { return s[t.start:t.end] }
 
 // scanTokens runs the word-level rules: overrides, prompt leaks, persona
@@ -148,7 +159,9 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 				quoted(s, int(t.start))
 			// "Ignore the typo in my previous message": the user's own
 			// earlier words, not the model's instructions.
-			own := anyWord(s, w, "my", "mon", "ma", "mes", "mein", "meine", "meinen", "meiner", "mi", "mis", "mio", "mia", "meu", "minha") &&
+			// The possessive must come before the object: "bypass the
+			// moderation rules for my account" overrides the model's rules.
+			own := anyWord(s, w[:firstClass(w, cObj)], "my", "mon", "ma", "mes", "mein", "meine", "meinen", "meiner", "mi", "mis", "mio", "mia", "meu", "minha") &&
 				!anyWord(s, w, "your", "all", "system", "tes", "vos", "tus", "deine", "tue", "suas")
 			// Someone else's instructions ("the previous director's final
 			// instruction", "the customer's previous email"), or rules of
@@ -619,6 +632,15 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	}
 	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") {
 		h.raise(0.9, "injection")
+	}
+	if d.phrases.has(found, "intl_leakverb") && d.phrases.has(found, "intl_leakobj") {
+		h.raise(0.85, "prompt_leak")
+	}
+	if d.phrases.has(found, "intl_persona") && d.phrases.has(found, "intl_nolimit") {
+		h.raise(0.85, "jailbreak")
+	}
+	if d.phrases.has(found, "intl_authority") {
+		h.raise(0.85, "injection")
 	}
 	// Text addressed to an AI that reads it ("Note to the AI:", "if you are
 	// an AI agent, …"): an instruction planted in a document.

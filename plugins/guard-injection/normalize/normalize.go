@@ -108,7 +108,7 @@ func stripAndMap(s string) (string, Flags) {
 	}
 	special := false
 	for _, r := range s {
-		if (r >= 0xE0000 && r <= 0xE007F) || isInvisible(r) || isBidi(r) || (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 {
+		if (r >= 0xE0000 && r <= 0xE007F) || isInvisible(r) || isBidi(r) || (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || enclosedLetter(r) != 0 {
 			special = true
 			break
 		}
@@ -145,11 +145,28 @@ func stripAndMap(s string) (string, Flags) {
 		case r == 0x3000: // ideographic space
 			b.WriteByte(' ')
 			continue
+		case enclosedLetter(r) != 0:
+			b.WriteByte(enclosedLetter(r))
+			flags |= FullWidth
+			prevFlag = false
+			continue
 		}
 		prevFlag = r == 0x1F3F4
 		b.WriteRune(r)
 	}
 	return b.String(), flags
+}
+
+// enclosedLetter returns the Latin capital letter of a squared or negative
+// circled/squared letter (🄸, 🅘, 🅸: U+1F130–U+1F189), which have no
+// compatibility decomposition and spell words as emoji ("🅸🅶🅽🅾🆁🅴"), or 0.
+func enclosedLetter(r rune) byte {
+	for _, base := range [...]rune{0x1F130, 0x1F150, 0x1F170} {
+		if r >= base && r < base+26 {
+			return byte('A' + r - base)
+		}
+	}
+	return 0
 }
 
 func isInvisible(r rune) bool {
@@ -404,6 +421,29 @@ func decodeBlobs(s string, flags Flags) ([]string, Flags) {
 		i = j
 	}
 	return out, flags
+}
+
+// Rot13 rotates ASCII letters by 13; everything else is kept.
+func Rot13(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z':
+			b[i] = 'a' + (c-'a'+13)%26
+		case 'A' <= c && c <= 'Z':
+			b[i] = 'A' + (c-'A'+13)%26
+		}
+	}
+	return string(b)
+}
+
+// ReverseRunes returns s read from its end.
+func ReverseRunes(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
 }
 
 func isB64(c byte) bool {

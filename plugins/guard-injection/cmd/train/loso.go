@@ -28,6 +28,8 @@ var trainingFiles = []struct {
 	{"own-families-3-dev.csv", "", "", ""},
 	{"own-families-4-dev.csv", "", "", ""},
 	{"own-families-5-dev.csv", "", "", ""},
+	{"own-families-6-dev.csv", "", "", ""},
+	{"own-families-7-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
