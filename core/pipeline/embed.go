@@ -11,6 +11,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"google.golang.org/protobuf/proto"
@@ -57,8 +58,10 @@ func (g *Generation) serveEmbeddings(ctx context.Context, req *Request, tr *Trac
 		return embedAttempt(ctx, t, c, req)
 	})
 	if err != nil {
+		// res, when set, is what a request that ended there is charged
+		// (a client that went away while the provider had its input).
 		w.Error(err, tr)
-		return nil, err
+		return res, err
 	}
 	w.Complete(res, tr)
 	return res, nil
@@ -133,7 +136,16 @@ func embedAttempt(ctx context.Context, t *target, c *sdk.Client, req *Request) (
 	ereq := t.embeddingsFor(req.Embeddings)
 	resp, err := c.Provider.Embed(actx, &pb.EmbedRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: ereq})
 	if err != nil {
-		return nil, rpcToProviderError(actx, ctx, err)
+		pe := rpcToProviderError(actx, ctx, err)
+		if ctx.Err() != nil {
+			// The client went away (or the request's deadline passed) while
+			// the provider had the input, which it is billed for whether or
+			// not an answer comes: charge the input's upper bound, as a cut
+			// chat answer is charged its prompt.
+			n := int32(min(estimateEmbeddingTokens(ereq), math.MaxInt32))
+			return &Result{Usage: &pb.Usage{PromptTokens: n, TotalTokens: n}, UsageEstimated: true}, pe
+		}
+		return nil, pe
 	}
 	if resp.GetError() != nil {
 		return nil, resp.GetError()

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 	"github.com/llmgw/llmgw/sdk/go/sdktest"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // embedStep is how the scripted embeddings upstream answers one call.
@@ -23,6 +25,8 @@ type embedStep struct {
 	dims int
 	// fixedDims: answer dims whatever the request asks.
 	fixedDims bool
+	// delay before answering (the call's context ends it sooner).
+	delay time.Duration
 }
 
 // embedScript is the scripted embeddings upstream: per upstream model, how
@@ -62,13 +66,20 @@ func (p embedProvider) Stream(context.Context, *sdk.CompleteRequest, sdk.ChunkSe
 
 func (p embedProvider) Capabilities() []string { return p.caps }
 
-func (p embedProvider) Embed(_ context.Context, req *sdk.EmbedRequest) (*sdk.EmbedResponse, error) {
+func (p embedProvider) Embed(ctx context.Context, req *sdk.EmbedRequest) (*sdk.EmbedResponse, error) {
 	p.s.mu.Lock()
 	p.s.got = append(p.s.got, req)
 	st, ok := p.s.behave[req.UpstreamModel]
 	p.s.mu.Unlock()
 	if !ok {
 		st = embedStep{count: -1, dims: 8}
+	}
+	if st.delay > 0 {
+		select {
+		case <-time.After(st.delay):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
 	}
 	if st.err != nil {
 		return nil, st.err
@@ -328,5 +339,31 @@ func TestEmbedAfterSendsVectorsOnlyToAnsweringStages(t *testing.T) {
 	embedAfter(after, &Request{Route: RouteChat, Chat: &pb.ChatRequest{}}, res, &stageInst{})
 	if after.Route != "" || after.Embeddings != nil {
 		t.Errorf("a chat request: %v", after)
+	}
+}
+
+// A client that leaves while the provider embeds its input is charged the
+// input's upper bound (the provider bills it either way), in the After
+// hooks, the cost metric and the tracker's event, marked estimated.
+func TestEmbeddingsClientGoneIsCharged(t *testing.T) {
+	rt, es := newEmbedRuntime(t)
+	es.set("ea", embedStep{count: -1, dims: 8, delay: 2 * time.Second})
+	spent := func() float64 { return testutil.ToFloat64(rt.metrics.cost.WithLabelValues("ea", "pe", "")) }
+	before := spent()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	w := &recorder{}
+	e := &pb.EmbeddingsRequest{Model: "ea", Input: []string{"twelve bytes", "four"}}
+	rt.Serve(ctx, &Request{ID: "req-gone", Route: RouteEmbeddings, Start: time.Now(), Embeddings: e}, w)
+	if w.err == nil || w.err.Code != "client_closed_request" {
+		t.Fatalf("want client_closed_request, got %+v", w.err)
+	}
+	ev := waitEvent(t, rt, "req-gone")
+	// 16 bytes of input: at most 16 tokens, at 1 USD per million.
+	if ev.Annotations["usage_estimated"] != "true" || ev.Usage.GetPromptTokens() != 16 || ev.Annotations["cost_usd"] == "" {
+		t.Fatalf("event: %v %v", ev.Annotations, ev.Usage)
+	}
+	if got := spent() - before; math.Abs(got-16e-6) > 1e-12 {
+		t.Fatalf("llmgw_cost_usd_total grew by %v, want 1.6e-05", got)
 	}
 }

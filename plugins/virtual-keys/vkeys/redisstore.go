@@ -173,12 +173,18 @@ return 1
 `)
 
 // settleScript: drop the reservation and add the real cost; a day or
-// month window's spend expires at ARGV[3] (ms; 0: never).
+// month window's spend expires at ARGV[3] (ms; 0: never). The cost is added
+// only when the reservation was still there, so a settle retried after one
+// that took (the plugin died before it answered, and the host sent the
+// After again to its new process) charges nothing twice. Reservations live
+// in Redis, so a restarted plugin still finds the ones it made; one settled
+// after reservation_ttl (longer than any request) has expired and is not
+// charged.
 var settleScript = redis.NewScript(`
-redis.call('HDEL', KEYS[2], ARGV[1])
+local had = redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 local c = tonumber(ARGV[2])
-if c > 0 then redis.call('INCRBY', KEYS[1], c) end
+if c > 0 and had == 1 then redis.call('INCRBY', KEYS[1], c) end
 local e = tonumber(ARGV[3])
 if e > 0 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIREAT', KEYS[1], e) end
 return 1

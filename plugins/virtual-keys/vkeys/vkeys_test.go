@@ -152,6 +152,29 @@ func TestRedisBudgets(t *testing.T) {
 	testBudgets(t, s, func(d time.Duration) { time.Sleep(d + 50*time.Millisecond) })
 }
 
+// A settle retried after one that took — the plugin died before answering
+// and the host sent the After again to its new process — charges once.
+func TestRedisSettleRetriedChargesOnce(t *testing.T) {
+	url := startRedis(t)
+	s, err := openRedisStore(url, "retry:", time.Second, 500*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if ok, err := s.Reserve(ctx, "k", "w", "r1", 50, 1000, time.Minute); !ok || err != nil {
+		t.Fatalf("reserve: %v %v", ok, err)
+	}
+	for range 2 {
+		if err := s.Settle(ctx, "k", "w", "r1", 30); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := s.Spent(ctx, "k", "w"); n != 30 {
+		t.Fatalf("spent %d after a retried settle, want 30", n)
+	}
+}
+
 func TestRedisStoreRevocationIsSeenWithinCacheTTL(t *testing.T) {
 	url := startRedis(t)
 	a, _ := openRedisStore(url, "t:", time.Second, 300*time.Millisecond)
@@ -543,6 +566,8 @@ func TestRedisSpendOfPastWindowsExpires(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	today, resets := budgetWindow("day", time.Now())
+	_, _ = s.Reserve(ctx, "vk", today, "r1", 5, 100, time.Minute)
+	_, _ = s.Reserve(ctx, "vk", "total", "r2", 5, 100, time.Minute)
 	_ = s.Settle(ctx, "vk", today, "r1", 5)
 	_ = s.Settle(ctx, "vk", "total", "r2", 5)
 	at, err := s.rdb.PExpireTime(ctx, s.k("spent", "vk", today)).Result()
