@@ -26,8 +26,6 @@ type Stage struct {
 	logger  hclog.Logger
 	now     func() time.Time
 
-	failures *failureLimiter
-
 	// pending maps a request id to its budget reservations, from Process
 	// to After (a list: a client may reuse its X-Request-ID).
 	mu      sync.Mutex
@@ -59,9 +57,8 @@ func New(c sdk.Config) (sdk.Stage, error) {
 	}
 	return &Stage{
 		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
-		failures: newFailureLimiter(cfg.failedPerMin, time.Minute),
-		pending:  map[string][]pendingReservation{},
-		settled:  map[string]time.Time{},
+		pending: map[string][]pendingReservation{},
+		settled: map[string]time.Time{},
 	}, nil
 }
 
@@ -87,11 +84,11 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	ip := s.clientIP(req)
 	if hash == "" {
 		if s.cfg.require {
-			return s.refuse(ip), nil
+			return s.refuse(ctx, ip), nil
 		}
 		return sdk.Continue(), nil
 	}
-	if wait := s.failures.blocked(ip, s.now()); wait > 0 {
+	if wait := s.guessBlocked(ctx, ip); wait > 0 {
 		return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: wait,
 			Message: "too many requests with an invalid key from this address; retry later"}.Response(), nil
 	}
@@ -106,7 +103,7 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 			// else): anonymous use is allowed.
 			return sdk.Continue(), nil
 		}
-		return s.refuse(ip), nil
+		return s.refuse(ctx, ip), nil
 	}
 	model := sdk.RequestModel(req)
 	if !k.allows(model) {
@@ -192,9 +189,35 @@ func (s *Stage) clientIP(req *sdk.StageRequest) string {
 }
 
 // refuse answers 401 and counts the failure against the client's address.
-func (s *Stage) refuse(ip string) *sdk.StageResponse {
-	s.failures.add(ip, s.now())
+func (s *Stage) refuse(ctx context.Context, ip string) *sdk.StageResponse {
+	if err := s.limits.Charge(ctx, s.guessCheck(ip), 1); err != nil {
+		s.logger.Warn("could not count a failed key check", "error", err)
+	}
 	return errInvalidKey.Response()
+}
+
+// guessCheck counts failed key checks per client address in a rolling
+// minute, in the keys' rate-limit backend: with Redis every replica counts
+// together, so a guessing client gets failed_per_minute tries in all, not
+// per gateway.
+func (s *Stage) guessCheck(ip string) []limiter.Check {
+	return []limiter.Check{{Key: "failed:" + ip, Kind: limiter.Tokens, Limit: int64(s.cfg.failedPerMin), Window: time.Minute}}
+}
+
+// guessBlocked returns how long ip must wait before its key is checked
+// again, 0 when it may try. A backend that cannot be reached blocks no one:
+// the key is still checked.
+func (s *Stage) guessBlocked(ctx context.Context, ip string) time.Duration {
+	res := make([]limiter.Result, 1)
+	ok, err := s.limits.Allow(ctx, s.guessCheck(ip), res)
+	if err != nil {
+		s.logger.Warn("could not read the failed key checks of an address", "error", err)
+		return 0
+	}
+	if ok {
+		return 0
+	}
+	return max(res[0].RetryAfter, time.Second)
 }
 
 // reserve reserves the request's worst-case cost in the key's budget
@@ -374,56 +397,4 @@ func windowEnd(window string) (time.Time, bool) {
 func windowEnded(window string, now time.Time) bool {
 	end, ok := windowEnd(window)
 	return ok && !now.Before(end)
-}
-
-// failureLimiter counts failed key checks per client address in a rolling
-// window, so a guessing client is refused long before it can guess.
-type failureLimiter struct {
-	mu     sync.Mutex
-	limit  int
-	window time.Duration
-	seen   map[string][]time.Time
-}
-
-func newFailureLimiter(limit int, window time.Duration) *failureLimiter {
-	return &failureLimiter{limit: limit, window: window, seen: map[string][]time.Time{}}
-}
-
-func (f *failureLimiter) prune(ip string, now time.Time) []time.Time {
-	ts := f.seen[ip]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= f.window {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) == 0 {
-		delete(f.seen, ip)
-	} else {
-		f.seen[ip] = ts
-	}
-	return ts
-}
-
-// blocked returns how long ip must wait, 0 when it may try.
-func (f *failureLimiter) blocked(ip string, now time.Time) time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	ts := f.prune(ip, now)
-	if len(ts) < f.limit {
-		return 0
-	}
-	return ts[0].Add(f.window).Sub(now)
-}
-
-func (f *failureLimiter) add(ip string, now time.Time) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	ts := f.prune(ip, now)
-	if len(ts) >= f.limit {
-		return
-	}
-	if len(f.seen) > 100_000 {
-		clear(f.seen) // bounded memory under a spray of addresses
-	}
-	f.seen[ip] = append(ts, now)
 }

@@ -419,6 +419,37 @@ func TestFailedChecksCountTheClientBehindTrustedProxies(t *testing.T) {
 	}
 }
 
+// TestFailedChecksCountedAcrossReplicas: with Redis, failed key checks of an
+// address are counted by every replica together (two stages on two
+// connections to one Redis, as two gateways).
+func TestFailedChecksCountedAcrossReplicas(t *testing.T) {
+	url := startRedis(t)
+	replica := func(u string) *Stage {
+		return newTestStage(t, `{"require_keys":true,"failed_per_minute":3,"redis_url":"`+u+`"}`)
+	}
+	// Two spellings of one server: two backends, as in two processes.
+	a, b := replica(url), replica(strings.TrimSuffix(url, "/0"))
+	if a.limits == b.limits {
+		t.Fatal("the two stages share one backend; the test needs two")
+	}
+	try := func(s *Stage) string {
+		r, err := s.Process(context.Background(), &pb.StageRequest{RequestId: "r", ClientIp: "203.0.113.9", ApiKeyHash: HashSecret("llmgw-wrong"),
+			Request: &pb.ChatRequest{Model: "m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	for i, s := range []*Stage{a, b, a} {
+		if c := try(s); c != "invalid_api_key" {
+			t.Fatalf("guess %d: %q", i, c)
+		}
+	}
+	if c := try(b); c != "rate_limit_exceeded" {
+		t.Fatalf("the fourth guess, on the other replica: %q, want rate_limit_exceeded", c)
+	}
+}
+
 // TestKeyExpiresKeepsMetadataAndMonthBudgets: a key is refused once its
 // expires_at passed (status "expired"), its metadata is stored and shown,
 // and a month budget's spend resets at the first of the next month (UTC).
