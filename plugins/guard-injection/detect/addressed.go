@@ -74,8 +74,9 @@ func addressedToAI(s string, toks []token) bool {
 		if !aiNouns[word(s, t)] {
 			continue
 		}
-		// "if … being evaluated by an AI".
-		if j := prevWord(toks, i, 2, func(w string) bool { return w == "by" }, s); j >= 0 && j >= 1 && readBy[word(s, toks[j-1])] {
+		// "if … being evaluated by an AI, <order>" ("Is it fair if my essay
+		// is graded by an AI, or …?" asks a question).
+		if j := prevWord(toks, i, 2, func(w string) bool { return w == "by" }, s); j >= 1 && readBy[word(s, toks[j-1])] && ordersNext(s, toks, i) {
 			for k := j - 1; k >= 0 && k >= j-9 && !toks[k+1].brk; k-- {
 				if w := word(s, toks[k]); w == "if" || w == "when" || w == "whenever" {
 					return true
@@ -124,6 +125,26 @@ func addressedToAI(s string, toks []token) bool {
 		}
 	}
 	return false
+}
+
+// directives open an order to the reader of a text: "…by an AI, ignore the
+// requirements", "…, you must rank this first", "…, please say …".
+var directives = map[string]bool{
+	"ignore": true, "disregard": true, "forget": true, "rank": true, "rate": true, "mark": true, "classify": true,
+	"score": true, "recommend": true, "include": true, "say": true, "write": true, "respond": true, "reply": true,
+	"output": true, "add": true, "tell": true, "print": true, "send": true, "approve": true, "give": true,
+	"you": true, "please": true, "do": true, "always": true, "never": true, "treat": true, "consider": true,
+	"describe": true, "state": true, "mention": true, "summarise": true, "summarize": true, "list": true,
+}
+
+// ordersNext reports whether the clause after the word at i (past a comma)
+// opens with a directive.
+func ordersNext(s string, toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	gap := s[toks[i].end:toks[i+1].start]
+	return strings.Contains(gap, ",") && directives[word(s, toks[i+1])]
 }
 
 // prevWord returns the index of a word among the n before i that matches,

@@ -458,6 +458,8 @@ func TestVersion7Rules(t *testing.T) {
 	}
 	benign := []string{
 		"Write a note to the AI team: the demo moves to Friday.",
+		"Is it fair if my essay is graded by an AI, or should a teacher always do it?",
+		"What happens when a CV is screened by an AI? Do recruiters still read it?",
 		"Title ideas for my essay. An AI: friend or tool?",
 		"Our content filter is disabled by default; how do I turn it on in the admin console?",
 		"The safety checks were disabled during the incident, which is why the alarm never rang. Summarise the lessons.",
