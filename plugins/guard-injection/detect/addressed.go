@@ -69,9 +69,9 @@ var readBy = map[string]bool{
 // writing replies:", "(Pour l'IA qui traduit : …)"), after a note word or at
 // the start of a line, a bracket or a comment; or a condition on an AI
 // reading the text ("if this letter is being evaluated by an AI, …").
-func addressedToAI(s string, toks []token) bool {
+func addressedToAI(s string, toks []token, from int) bool {
 	for i, t := range toks {
-		if !aiNouns[word(s, t)] {
+		if int(t.start) < from || !aiNouns[word(s, t)] {
 			continue
 		}
 		// "if … being evaluated by an AI, <order>" ("Is it fair if my essay
@@ -206,6 +206,17 @@ var (
 		"suspendu": true, "suspendus": true, "suspendidas": true, "suspendidos": true, "sospesi": true,
 		"sospese": true, "levees": true, "leves": true, "eliminadas": true, "rimossi": true, "removidas": true,
 	}
+	// aiSafetyNouns name a model's safety layer by themselves.
+	aiSafetyNouns = map[string]bool{
+		"guardrail": true, "guardrails": true, "moderation": true, "alignment": true, "censorship": true,
+		"sicherheitsrichtlinien": true, "inhaltsfilter": true, "inhaltsrichtlinien": true, "sicherheitsfilter": true,
+		"moderacion": true, "moderazione": true, "moderacao": true, "censura": true, "zensur": true, "censure": true,
+	}
+	yourWords = map[string]bool{"your": true, "ur": true, "tes": true, "vos": true, "deine": true, "deinen": true,
+		"tus": true, "tue": true, "tuoi": true, "suas": true, "seus": true}
+	ownWords = map[string]bool{"my": true, "our": true, "mes": true, "nos": true, "meine": true, "unsere": true,
+		"mis": true, "nuestros": true, "nuestras": true, "miei": true, "mie": true, "nostri": true, "meus": true,
+		"minhas": true, "nossos": true, "nossas": true}
 	presentCopulas = map[string]bool{
 		"is": true, "are": true, "been": true, "now": true, "currently": true, "temporarily": true, "sind": true,
 		"ist": true, "wurden": true, "sofort": true, "est": true, "sont": true, "esta": true, "estan": true,
@@ -246,6 +257,22 @@ func safetySwitchedOff(s string, toks []token) bool {
 		if !copula || !noun {
 			continue
 		}
+		// The model's safety layer: a noun that names one ("guardrails",
+		// "moderation", "Inhaltsfilter"), or any of them as the model's own
+		// ("your filters"); not "the parental control filters", "our spam
+		// filter".
+		own, aiOwned := false, false
+		for k := i - 1; k >= 0 && k >= i-6; k-- {
+			w := word(s, toks[k])
+			aiOwned = aiOwned || aiSafetyNouns[w] || yourWords[w]
+			own = own || ownWords[w]
+			if toks[k].brk {
+				break
+			}
+		}
+		if !aiOwned || own {
+			continue
+		}
 		if hasPhrase(s[t.end:min(len(s), int(t.end)+24)], "by default", "default") {
 			continue
 		}
@@ -284,9 +311,9 @@ var newOrders = map[string]bool{
 // taskOverride reports an override verb aimed at the task at hand ("ignore
 // the summary task", "ignora la traducción") followed by what to do instead
 // ("Instead, write …", "… et écris que …").
-func taskOverride(s string, toks []token) bool {
+func taskOverride(s string, toks []token, from int) bool {
 	for i, t := range toks {
-		if t.cls&cVerb == 0 {
+		if int(t.start) < from || t.cls&cVerb == 0 {
 			continue
 		}
 		w := window(toks, i, 4)
@@ -312,12 +339,29 @@ func taskOverride(s string, toks []token) bool {
 	return false
 }
 
-// scanStructure runs version 7's structural rules.
+// scanStructure runs version 7's structural rules. Text addressed to the AI
+// that reads it and a task dropped for another are read in a document: the
+// content after the application's framing ("Summarise this e-mail:"), or a
+// whole tool result (scanDocumentStructure); in the user's own words "Note
+// for the assistant: keep answers short" and "forget the previous task;
+// instead, help me with a recipe" are ordinary.
 func (d *Detector) scanStructure(s string, toks []token, h *hit) {
 	if h.score >= 0.85 {
 		return
 	}
-	if addressedToAI(s, toks) || safetySwitchedOff(s, toks) || taskOverride(s, toks) {
+	if from := contentStart(s); from > 0 && (addressedToAI(s, toks, from) || taskOverride(s, toks, from)) {
+		h.raise(0.85, CategoryInjection)
+		return
+	}
+	if safetySwitchedOff(s, toks) {
+		h.raise(0.85, CategoryInjection)
+	}
+}
+
+// scanDocumentStructure runs the document rules of scanStructure on a whole
+// document (a tool result).
+func scanDocumentStructure(s string, toks []token, h *hit) {
+	if addressedToAI(s, toks, 0) || taskOverride(s, toks, 0) {
 		h.raise(0.85, CategoryInjection)
 	}
 }
@@ -415,7 +459,7 @@ func (d *Detector) ownerDiscount(s string, sc *scratch, h *hit) {
 	if !ownerFrame(frame, sc.toks) {
 		return
 	}
-	if addressedToAI(s, d.tokenize(s, sc.toks)) {
+	if addressedToAI(s, d.tokenize(s, sc.toks), 0) {
 		return
 	}
 	var fh hit
