@@ -56,9 +56,10 @@ type mapField struct {
 // several allocations per entry, which was most of the cost of decoding a
 // stage's answer (host) and a good part of a stage's request (plugin: the
 // request's headers). The runs of other fields between them go to protobuf,
-// merged in order.
+// merged in order. m must be a new (empty) message, as every caller's is:
+// unlike proto.Unmarshal, it is not reset first (a reflective walk of its
+// own).
 func decodeWithMaps(b []byte, m proto.Message, maps ...mapField) error {
-	proto.Reset(m)
 	merge := proto.UnmarshalOptions{Merge: true}
 	start := 0 // where the current run of other fields began
 	for i := 0; i < len(b); {
