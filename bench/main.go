@@ -58,6 +58,9 @@ type options struct {
 	// plugins of another build (DIR/llmgw, DIR/plugins/*), the before of a
 	// host or plugin change in the same interleaved run.
 	baselineBin string
+	// baselineFirst runs llmgw-full-baseline just before llmgw-full in each
+	// round instead of after it (and the llmgw-full-* setups).
+	baselineFirst bool
 	// profile is a directory for CPU profiles of host and plugins, taken
 	// during the first round's many-connection run of each llmgw-full setup.
 	profile string
@@ -81,6 +84,7 @@ func runMain(args []string) int {
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
 	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
 	fs.StringVar(&o.baselineBin, "baseline-bin", "", "also measure llmgw-full-baseline: llmgw-full with DIR/llmgw and DIR/plugins/* (e.g. a copy of main's bin/) instead of bin/")
+	fs.BoolVar(&o.baselineFirst, "baseline-first", false, "run llmgw-full-baseline just before llmgw-full in each round (default: after the llmgw-full setups), to see the order's own effect")
 	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups, and of llmgw-host's host (first round, many connections), into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -193,6 +197,20 @@ func run(o options) error {
 		rep.MLflow = "not started (" + err.Error() + "); tracker-mlflow pointed at a closed port and spooled"
 	}
 	logf("MLflow: %s", rep.MLflow)
+	baseline := func() {
+		if o.baselineBin != "" {
+			add("llmgw-full-baseline", func() (*Setup, error) {
+				dir, err := filepath.Abs(o.baselineBin)
+				if err != nil {
+					return nil, err
+				}
+				return e.fullSetup("llmgw-full-baseline", dir, "fast", true, o.profile != "", trackingURI, trackerNote)
+			})
+		}
+	}
+	if o.baselineFirst {
+		baseline()
+	}
 	add("llmgw-full", func() (*Setup, error) {
 		return e.fullSetup("llmgw-full", e.bin(""), "fast", true, o.profile != "", trackingURI, trackerNote)
 	})
@@ -206,14 +224,8 @@ func run(o options) error {
 			return e.fullSetup("llmgw-full-nolease", e.bin(""), "fast", false, o.profile != "", trackingURI, trackerNote)
 		})
 	}
-	if o.baselineBin != "" {
-		add("llmgw-full-baseline", func() (*Setup, error) {
-			dir, err := filepath.Abs(o.baselineBin)
-			if err != nil {
-				return nil, err
-			}
-			return e.fullSetup("llmgw-full-baseline", dir, "fast", true, o.profile != "", trackingURI, trackerNote)
-		})
+	if !o.baselineFirst {
+		baseline()
 	}
 	if o.peers {
 		add("portkey", e.portkeySetup)
