@@ -124,6 +124,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 // readStream turns the upstream's SSE events into chunks.
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
 	events := sse.NewReader(resp.Body, maxStreamEvent)
+	defer events.Release()
 	st := &streamState{send: send}
 	var (
 		dec chunkDecoder
