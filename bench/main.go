@@ -54,6 +54,13 @@ type options struct {
 	// noLease adds llmgw-full-nolease: llmgw-full with the rate limiter's
 	// quota leases off (every request calls the plugin, as before them).
 	noLease bool
+	// baselineBin adds llmgw-full-baseline: llmgw-full with the gateway and
+	// plugins of another build (DIR/llmgw, DIR/plugins/*), the before of a
+	// host or plugin change in the same interleaved run.
+	baselineBin string
+	// baselineFirst runs llmgw-full-baseline just before llmgw-full in each
+	// round instead of after it (and the llmgw-full-* setups).
+	baselineFirst bool
 	// profile is a directory for CPU profiles of host and plugins, taken
 	// during the first round's many-connection run of each llmgw-full setup.
 	profile string
@@ -76,7 +83,9 @@ func runMain(args []string) int {
 	fs.StringVar(&o.baselineProvider, "baseline-provider", "", "also measure llmgw-host-baseline: llmgw-host with this provider-openai binary (e.g. built from main) instead of bin/plugins/provider-openai")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
 	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
-	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups (first round, many connections) into this directory")
+	fs.StringVar(&o.baselineBin, "baseline-bin", "", "also measure llmgw-full-baseline: llmgw-full with DIR/llmgw and DIR/plugins/* (e.g. a copy of main's bin/) instead of bin/")
+	fs.BoolVar(&o.baselineFirst, "baseline-first", false, "run llmgw-full-baseline just before llmgw-full in each round (default: after the llmgw-full setups), to see the order's own effect")
+	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups, and of llmgw-host's host (first round, many connections), into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -125,7 +134,7 @@ func run(o options) error {
 	defer os.RemoveAll(tmp)
 	peerDir := filepath.Join(o.root, "bench", ".peers")
 	_ = os.MkdirAll(peerDir, 0o755)
-	e := &env{root: o.root, tmp: tmp, self: self, peerDir: peerDir, log: logf}
+	e := &env{root: o.root, tmp: tmp, self: self, peerDir: peerDir, log: logf, profile: o.profile != ""}
 
 	// Stop everything on Ctrl-C too.
 	var stopOnce sync.Once
@@ -188,18 +197,35 @@ func run(o options) error {
 		rep.MLflow = "not started (" + err.Error() + "); tracker-mlflow pointed at a closed port and spooled"
 	}
 	logf("MLflow: %s", rep.MLflow)
+	baseline := func() {
+		if o.baselineBin != "" {
+			add("llmgw-full-baseline", func() (*Setup, error) {
+				dir, err := filepath.Abs(o.baselineBin)
+				if err != nil {
+					return nil, err
+				}
+				return e.fullSetup("llmgw-full-baseline", dir, "fast", true, o.profile != "", trackingURI, trackerNote)
+			})
+		}
+	}
+	if o.baselineFirst {
+		baseline()
+	}
 	add("llmgw-full", func() (*Setup, error) {
-		return e.fullSetup("llmgw-full", "fast", true, o.profile != "", trackingURI, trackerNote)
+		return e.fullSetup("llmgw-full", e.bin(""), "fast", true, o.profile != "", trackingURI, trackerNote)
 	})
 	if o.grpcLane {
 		add("llmgw-full-grpc", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-grpc", "grpc", true, o.profile != "", trackingURI, trackerNote)
+			return e.fullSetup("llmgw-full-grpc", e.bin(""), "grpc", true, o.profile != "", trackingURI, trackerNote)
 		})
 	}
 	if o.noLease {
 		add("llmgw-full-nolease", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-nolease", "fast", false, o.profile != "", trackingURI, trackerNote)
+			return e.fullSetup("llmgw-full-nolease", e.bin(""), "fast", false, o.profile != "", trackingURI, trackerNote)
 		})
+	}
+	if !o.baselineFirst {
+		baseline()
 	}
 	if o.peers {
 		add("portkey", e.portkeySetup)

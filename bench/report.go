@@ -244,7 +244,7 @@ func (rep *Report) compare() {
 		}
 	}
 	others := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
-	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-grpc"} {
+	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-grpc", "llmgw-full-baseline"} {
 		s := by[name]
 		if s == nil {
 			continue

@@ -42,6 +42,8 @@ type env struct {
 	peerDir string // bench/.peers (install cache)
 	procs   []*proc
 	log     func(format string, a ...any)
+	// profile: give llmgw-host's gateway a pprof listener too (-profile).
+	profile bool
 }
 
 const simKey = "sim-bench-key"
@@ -121,6 +123,11 @@ func (e *env) bin(name string) string { return filepath.Join(e.root, "bin", name
 // startGateway writes text as the pipeline file of a fresh directory and
 // serves it; extraEnv is added to (and overrides) its environment.
 func (e *env) startGateway(name, text string, extraEnv ...string) (*Setup, error) {
+	return e.startGatewayBin(e.bin("llmgw"), name, text, extraEnv...)
+}
+
+// startGatewayBin is startGateway with the gateway binary at llmgw.
+func (e *env) startGatewayBin(llmgw, name, text string, extraEnv ...string) (*Setup, error) {
 	dir := filepath.Join(e.tmp, name)
 	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
 		return nil, err
@@ -134,7 +141,7 @@ func (e *env) startGateway(name, text string, extraEnv ...string) (*Setup, error
 		return nil, err
 	}
 	p, err := e.start(name, dir, append([]string{"LLMGW_LOG_LEVEL=warn", "LLMGW_DATA_DIR=" + filepath.Join(dir, "data"), "LLMGW_ADMIN_TOKEN="}, extraEnv...),
-		e.bin("llmgw"), "serve", "--config", file, "--listen", addr)
+		llmgw, "serve", "--config", file, "--listen", addr)
 	if err != nil {
 		return nil, err
 	}
@@ -146,9 +153,21 @@ func (e *env) startGateway(name, text string, extraEnv ...string) (*Setup, error
 }
 
 func (e *env) hostSetup() (*Setup, error) {
-	s, err := e.startGateway("llmgw-host", e.providerHCL())
+	var extraEnv []string
+	var addr string
+	if e.profile {
+		var err error
+		if addr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		extraEnv = append(extraEnv, "LLMGW_PPROF_LISTEN="+addr)
+	}
+	s, err := e.startGateway("llmgw-host", e.providerHCL(), extraEnv...)
 	if err != nil {
 		return nil, err
+	}
+	if e.profile {
+		s.Pprof = map[string]string{"host": addr}
 	}
 	s.Note = "bin/llmgw, provider-openai only, no stages or trackers"
 	return s, nil
@@ -208,15 +227,17 @@ var fullPlugins = []string{"guard-injection", "ratelimit", "provider-openai", "t
 
 // fullSetup starts the default pipeline's shape: guard-injection and
 // ratelimit (limit raised) as parallel stages, provider-openai, and
-// tracker-mlflow sending to trackingURI. lane is "fast" (Go plugins on the
-// fast lane, the default) or "grpc" (LLMGW_PLUGIN_LANE=grpc: the request
-// path on gRPC, as before issue 21); lease false turns the rate limiter's
-// quota leases off; profile gives every process a pprof listener.
-func (e *env) fullSetup(name, lane string, lease, profile bool, trackingURI, trackerNote string) (*Setup, error) {
+// tracker-mlflow sending to trackingURI. binDir holds llmgw and plugins/
+// (ROOT/bin, or another build's for llmgw-full-baseline). lane is "fast" (Go
+// plugins on the fast lane, the default) or "grpc" (LLMGW_PLUGIN_LANE=grpc:
+// the request path on gRPC, as before issue 21); lease false turns the rate
+// limiter's quota leases off; profile gives every process a pprof listener.
+func (e *env) fullSetup(name, binDir, lane string, lease, profile bool, trackingURI, trackerNote string) (*Setup, error) {
+	bin := func(name string) string { return filepath.Join(binDir, name) }
 	var missing []string
-	for _, p := range fullPlugins {
-		if _, err := os.Stat(e.bin("plugins/" + p)); err != nil {
-			missing = append(missing, "bin/plugins/"+p)
+	for _, p := range append([]string{"llmgw"}, prefixed("plugins/", fullPlugins)...) {
+		if _, err := os.Stat(bin(p)); err != nil {
+			missing = append(missing, bin(p))
 		}
 	}
 	if len(missing) > 0 {
@@ -239,7 +260,7 @@ func (e *env) fullSetup(name, lane string, lease, profile bool, trackingURI, tra
 		}
 		extraEnv = append(extraEnv, "LLMGW_PPROF_LISTEN="+pprof["host"])
 	}
-	text := e.providerHCL() + fmt.Sprintf(`
+	text := e.providerHCLWith(bin("plugins/provider-openai")) + fmt.Sprintf(`
 plugin "guard-injection" {
   path = %q`+pluginEnv["guard-injection"]+`
 }
@@ -279,13 +300,13 @@ pipeline "default" {
     }
   }
 }
-`, e.bin("plugins/guard-injection"), e.bin("plugins/ratelimit"), e.bin("plugins/tracker-mlflow"), lease, trackingURI)
+`, bin("plugins/guard-injection"), bin("plugins/ratelimit"), bin("plugins/tracker-mlflow"), lease, trackingURI)
 	if profile {
 		// The provider's plugin block is providerHCL's: add its env there.
-		text = strings.Replace(text, fmt.Sprintf("path = %q", e.bin("plugins/provider-openai")),
-			fmt.Sprintf("path = %q", e.bin("plugins/provider-openai"))+pluginEnv["provider-openai"], 1)
+		text = strings.Replace(text, fmt.Sprintf("path = %q", bin("plugins/provider-openai")),
+			fmt.Sprintf("path = %q", bin("plugins/provider-openai"))+pluginEnv["provider-openai"], 1)
 	}
-	s, err := e.startGateway(name, text, extraEnv...)
+	s, err := e.startGatewayBin(bin("llmgw"), name, text, extraEnv...)
 	if err != nil {
 		return nil, err
 	}
@@ -297,8 +318,20 @@ pipeline "default" {
 	if !lease {
 		leases = "quota leases off"
 	}
-	s.Note = "bin/llmgw (request path on the " + lane + " lane), guard-injection ‖ ratelimit (rpm 1e8, " + leases + "), provider-openai, tracker-mlflow → " + trackerNote
+	binNote := "bin/llmgw"
+	if binDir != e.bin("") {
+		binNote = "the build in " + binDir
+	}
+	s.Note = binNote + " (request path on the " + lane + " lane), guard-injection ‖ ratelimit (rpm 1e8, " + leases + "), provider-openai, tracker-mlflow → " + trackerNote
 	return s, nil
+}
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
 }
 
 // startMLflow serves the repository's pinned MLflow (.venv/bin/mlflow) on a

@@ -12,6 +12,7 @@ targets=(
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
   "./plugins/provider-gemini/geminiprovider FuzzConvertSchema"
   "./plugins/provider-openai/openaiprovider FuzzDecodeChunk"
+  "./plugins/provider-openai/openaiprovider FuzzEncodeRequest"
   "./sdk/go/lane FuzzReadFrame"
   "./sdk/go/lane FuzzClientInput"
 )

@@ -213,17 +213,67 @@ func TestLeaseNeedsDeclaredKeyFields(t *testing.T) {
 	}
 }
 
+// leaseBesideGuard is the benchmark's pipeline shape: a guard (the fake
+// plugin's blocking stage) and the leaser side by side.
+func leaseBesideGuard(cfg string) string {
+	return "plugin \"leaser\" {\n  path = \"/nonexistent/leaser\"\n}\n" + threeProviders("", "") +
+		"pipeline \"default\" {\n  stage \"guard\" {\n    plugin = \"fake\"\n    parallel = true\n  }\n" +
+		"  stage \"limit\" {\n    plugin = \"leaser\"\n    parallel = true\n    config = " + cfg + "\n  }\n}\n"
+}
+
+// In a parallel group a leased stage is admitted without a call while the
+// other stage is called: both stages' spans, headers and annotations, in
+// the group's order, and the called stage's refusal still ends the request.
+func TestLeaseBesideACalledStage(t *testing.T) {
+	rt, l := newLeaseRuntime(t, `{ permits = 5, ttl = "10s", keyed = true }`)
+	if err := rt.load(leaseBesideGuard(`{ permits = 5, ttl = "10s", keyed = true }`)); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		w := rt.askFrom("10.0.0.1")
+		if w.err != nil || w.res == nil {
+			t.Fatalf("request %d: %+v", i, w.err)
+		}
+		if n := len(w.tr.Stages); n != 2 || w.tr.Stages[0].Name != "guard" || w.tr.Stages[1].Name != "limit" ||
+			w.tr.Stages[0].Outcome != "continue" || w.tr.Stages[1].Outcome != "continue" {
+			t.Fatalf("request %d: stages %v", i, w.tr.Stages)
+		}
+		if w.tr.Headers["X-Limit"] != "1000" || w.tr.Headers["X-Left"] == "" {
+			t.Fatalf("request %d: headers %v", i, w.tr.Headers)
+		}
+		if i > 0 && w.tr.Annotations["leaser.lease"] != "yes" {
+			t.Fatalf("request %d: not served from the lease: %v", i, w.tr.Annotations)
+		}
+	}
+	if n := l.callCount(); n != 1 {
+		t.Fatalf("the leaser was called %d times, want 1", n)
+	}
+	w := &recorder{}
+	rt.Serve(context.Background(), &Request{ID: "blocked", Route: RouteChat, Start: time.Now(), ClientIP: "10.0.0.1",
+		Chat: &pb.ChatRequest{Model: "a", Messages: []*pb.Message{{Role: "user", Content: "block this"}}}}, w)
+	if w.err == nil || w.err.Code != "custom" || l.callCount() != 1 {
+		t.Fatalf("the guard's refusal beside a lease: %+v, leaser calls %d", w.err, l.callCount())
+	}
+}
+
 // BenchmarkStageLease is one chat request through a pipeline whose only
 // stage is the leaser (over the SDK's test transport, gRPC in process),
-// with leases of 100 permits and without (no key fields declared): the
-// time and allocations per request, and the plugin calls per request.
+// with leases of 100 permits and without (no key fields declared), and
+// with leases beside a guard in a parallel group (the benchmark's shape):
+// the time and allocations per request, and the leaser's calls per request.
 func BenchmarkStageLease(b *testing.B) {
 	for _, c := range []struct{ name, cfg string }{
 		{"lease", `{ permits = 100, ttl = "1s", keyed = true }`},
 		{"nolease", `{ permits = 100, ttl = "1s", keyed = false }`},
+		{"lease-beside-guard", `{ permits = 100, ttl = "1s", keyed = true }`},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			rt, l := newLeaseRuntime(b, c.cfg)
+			if c.name == "lease-beside-guard" {
+				if err := rt.load(leaseBesideGuard(c.cfg)); err != nil {
+					b.Fatal(err)
+				}
+			}
 			chat := &pb.ChatRequest{Model: "a", Messages: []*pb.Message{{Role: "user", Content: "hi"}}}
 			b.ReportAllocs()
 			b.ResetTimer()

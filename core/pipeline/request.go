@@ -283,17 +283,7 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 		// Encoded (or, without a wire, copied per stage) before the stages
 		// run: applying their answers adds to tr's map.
 		wire := stageWire(sreq, headers, headersOK)
-		results := make([]stageResult, len(group))
-		if len(group) == 1 {
-			results[0] = g.callStage(ctx, group[0], sreq, wire)
-		} else {
-			var wg sync.WaitGroup
-			for i, s := range group {
-				wg.Add(1)
-				go func() { defer wg.Done(); results[i] = g.callStage(ctx, s, sreq, wire) }()
-			}
-			wg.Wait()
-		}
+		results := g.callGroup(ctx, group, sreq, wire)
 		for i, s := range group {
 			if err := applyStage(s, results[i], req, tr, m); err != nil {
 				return err
@@ -307,6 +297,44 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 	return nil
 }
 
+// callGroup passes the request through a group's stages side by side and
+// returns their results in the group's order. The stages a quota lease
+// admits are served first, on this goroutine (no call); of the calls left,
+// the last is made on this goroutine too, so a group with one stage to
+// call (a guard beside a leased rate limiter, or a sequential stage) starts
+// no goroutine.
+func (g *Generation) callGroup(ctx context.Context, group []*stageInst, sreq *pb.StageRequest, wire []byte) []stageResult {
+	results := make([]stageResult, len(group))
+	var (
+		todoBuf [4]int
+		keysBuf [4]string
+	)
+	todo, keys := todoBuf[:0], keysBuf[:0]
+	for i, s := range group {
+		start := time.Now()
+		var key string
+		if s.leases != nil {
+			key = s.leases.key(sreq)
+			if resp, ok := s.leases.take(key, start); ok {
+				results[i] = stageResult{resp: resp, start: start, end: time.Now(), leased: true}
+				continue
+			}
+		}
+		todo, keys = append(todo, i), append(keys, key)
+	}
+	var wg sync.WaitGroup
+	for j, i := range todo {
+		if j == len(todo)-1 {
+			results[i] = g.callStage(ctx, group[i], sreq, wire, keys[j])
+			break
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = g.callStage(ctx, group[i], sreq, wire, keys[j]) }()
+	}
+	wg.Wait()
+	return results
+}
+
 type stageResult struct {
 	resp  *pb.StageResponse
 	err   error
@@ -316,19 +344,13 @@ type stageResult struct {
 	leased bool
 }
 
-// callStage makes the stage's one RPC, unless a quota lease of the stage
-// admits the request. A process that is restarting is waited for (up to its
+// callStage makes the stage's one RPC (no quota lease of the stage admitted
+// the request: callGroup tried; leaseKey is the request's key of the
+// stage's leases). A process that is restarting is waited for (up to its
 // restart wait); a call broken by a crash is retried once on the restarted
 // process. wire is the group's request encoded once (stagewire.go).
-func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest, wire []byte) stageResult {
+func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest, wire []byte, leaseKey string) stageResult {
 	start := time.Now()
-	var leaseKey string
-	if s.leases != nil {
-		leaseKey = s.leases.key(sreq)
-		if resp, ok := s.leases.take(leaseKey, start); ok {
-			return stageResult{resp: resp, start: start, end: time.Now(), leased: true}
-		}
-	}
 	req := stageRequestFor(s.id, sreq, wire)
 	req.AcceptsLease = s.leases != nil
 	c, err := s.proc.Client(ctx)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -30,8 +32,8 @@ type tracking struct {
 	maxUnackd int
 
 	mu      sync.Mutex
-	pending map[string][]*pb.Event // per tracker name, in order
-	states  map[string]string      // tracker's self-reported state
+	pending map[string][]trackedEvent // per tracker name, in order
+	states  map[string]string         // tracker's self-reported state
 	// retryAt holds back re-sends to a tracker that just refused a batch.
 	retryAt map[string]time.Time
 
@@ -53,7 +55,7 @@ func newTracking(logger hclog.Logger, size int, current func() *Generation, reg 
 		current:   current,
 		queue:     make(chan *pb.Event, size),
 		maxUnackd: size * 10,
-		pending:   map[string][]*pb.Event{},
+		pending:   map[string][]trackedEvent{},
 		states:    map[string]string{},
 		retryAt:   map[string]time.Time{},
 		stop:      make(chan struct{}),
@@ -133,9 +135,14 @@ func (t *tracking) deliver(batch []*pb.Event, final bool) {
 	if g == nil {
 		return
 	}
+	var tracked []trackedEvent
+	if len(g.trackers) > 0 {
+		// Encoded once, whatever the number of trackers and re-sends.
+		tracked = trackWires(batch)
+	}
 	for _, tr := range g.trackers {
 		t.mu.Lock()
-		pend := append(t.pending[tr.name], batch...)
+		pend := append(t.pending[tr.name], tracked...)
 		if over := len(pend) - t.maxUnackd; over > 0 {
 			t.logger.Error("tracker backlog full; dropping oldest events", "tracker", tr.name, "dropped", over)
 			t.dropped.Add(float64(over))
@@ -160,7 +167,7 @@ func (t *tracking) deliver(batch []*pb.Event, final bool) {
 
 // send offers pend to the tracker in batches. When final, a process that is
 // down, or whose call just broke, is waited for (see deliver).
-func (t *tracking) send(tr *trackerInst, pend []*pb.Event, final bool) {
+func (t *tracking) send(tr *trackerInst, pend []trackedEvent, final bool) {
 	const finalRetries = 3
 	acked := map[string]bool{}
 	var failed *sdk.Client
@@ -175,7 +182,7 @@ func (t *tracking) send(tr *trackerInst, pend []*pb.Event, final bool) {
 			break
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), trackTimeout)
-		resp, err := c.Tracker.Track(ctx, &pb.TrackRequest{InstanceId: tr.id, Events: pend[start:end]})
+		resp, err := c.Tracker.Track(ctx, trackRequest(tr.id, pend[start:end]))
 		cancel()
 		if err != nil && final && retries < finalRetries {
 			t.logger.Debug("tracker did not take events at shutdown; waiting for its process", "tracker", tr.name, "error", err)
@@ -207,12 +214,123 @@ func (t *tracking) send(tr *trackerInst, pend []*pb.Event, final bool) {
 	cur := t.pending[tr.name]
 	kept := cur[:0]
 	for _, ev := range cur {
-		if !acked[ev.EventId] {
+		if !acked[ev.ev.EventId] {
 			kept = append(kept, ev)
 		}
 	}
 	t.pending[tr.name] = kept
 	t.mu.Unlock()
+}
+
+// trackedEvent is an event waiting for a tracker's acknowledgement, with
+// its encoding as an element of TrackRequest.events (nil: none, see
+// trackWire).
+type trackedEvent struct {
+	ev   *pb.Event
+	wire []byte
+}
+
+// TrackRequest.events and Event.annotations.
+const (
+	trackEventsField      protowire.Number = 2
+	eventAnnotationsField protowire.Number = 22
+)
+
+// trackWires pairs each event of batch with its encoding as an element of
+// TrackRequest.events (tag, length, message): once per event however often
+// and to however many trackers it is sent, all in one buffer, in order, so
+// that a call of consecutive events sends the buffer's bytes as they are
+// (trackRequest). The annotations map is encoded by hand (mapWire), as
+// protobuf-go's reflective map coder was half of the host's cost of
+// encoding an event. An event that cannot be encoded that way (a string
+// that is not UTF-8) gets no encoding: it goes field by field, failing as
+// it did.
+//
+// It sets each event's annotations aside for its encoding: the tracking
+// goroutine owns the events once they are queued.
+func trackWires(batch []*pb.Event) []trackedEvent {
+	tracked := make([]trackedEvent, len(batch))
+	// Sized first, so that the buffer is allocated once.
+	type sized struct {
+		annotations []byte
+		size        int // of the event without its annotations; -1: none
+	}
+	sizes := make([]sized, len(batch))
+	total := 0
+	for i, ev := range batch {
+		tracked[i].ev = ev
+		annotations, ok := mapWire(eventAnnotationsField, ev.Annotations)
+		if !ok {
+			sizes[i].size = -1
+			continue
+		}
+		a := ev.Annotations
+		ev.Annotations = nil
+		size := proto.Size(ev)
+		ev.Annotations = a
+		sizes[i] = sized{annotations, size}
+		total += protowire.SizeTag(trackEventsField) + protowire.SizeBytes(size+len(annotations))
+	}
+	buf := make([]byte, 0, total)
+	for i, ev := range batch {
+		sz := sizes[i]
+		if sz.size < 0 {
+			continue
+		}
+		start := len(buf)
+		buf = protowire.AppendTag(buf, trackEventsField, protowire.BytesType)
+		buf = protowire.AppendVarint(buf, uint64(sz.size+len(sz.annotations)))
+		a := ev.Annotations
+		ev.Annotations = nil
+		// The sizes cached by proto.Size above hold: nothing changed since.
+		b, err := proto.MarshalOptions{UseCachedSize: true}.MarshalAppend(buf, ev)
+		ev.Annotations = a
+		if err != nil || len(b)-len(buf) != sz.size || cap(b) != cap(buf) {
+			buf = buf[:start]
+			continue
+		}
+		buf = append(b, sz.annotations...)
+		tracked[i].wire = buf[start:]
+	}
+	return tracked
+}
+
+// trackRequest is the Track call of tracker instance id for events: their
+// encodings behind the instance id, written verbatim as the request's
+// unknown fields (the tracker decodes the events it would have got field by
+// field) — without a copy when they lie one after the other in one buffer,
+// as a batch sent once does — or the events field by field when one has
+// none.
+func trackRequest(id string, events []trackedEvent) *pb.TrackRequest {
+	req := &pb.TrackRequest{InstanceId: id}
+	n, adjacent := 0, true
+	for i, e := range events {
+		if e.wire == nil {
+			req.Events = make([]*pb.Event, len(events))
+			for i, e := range events {
+				req.Events[i] = e.ev
+			}
+			return req
+		}
+		n += len(e.wire)
+		if i > 0 {
+			prev := events[i-1].wire
+			adjacent = adjacent && cap(prev) > len(prev) && &prev[:len(prev)+1][len(prev)] == &e.wire[0]
+		}
+	}
+	if len(events) == 0 {
+		return req
+	}
+	if adjacent {
+		req.ProtoReflect().SetUnknown(events[0].wire[:n:n])
+		return req
+	}
+	b := make([]byte, 0, n)
+	for _, e := range events {
+		b = append(b, e.wire...)
+	}
+	req.ProtoReflect().SetUnknown(b)
+	return req
 }
 
 // waitRestart returns a connection to tr's process other than failed (nil:

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"google.golang.org/protobuf/proto"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -85,4 +86,92 @@ func TestStuckTrackerMemoryIsBounded(t *testing.T) {
 	}
 	st.hung.Store(false)
 	close(st.release)
+}
+
+// benchEvent is an event of the benchmark's request through the full
+// pipeline: a guard score and the cost among its annotations.
+func benchEvent(id string) *pb.Event {
+	return &pb.Event{EventId: id, RequestId: "req-" + id, Route: RouteChat, StartUnixNano: 1, EndUnixNano: 2,
+		Request:        &pb.ChatRequest{Model: "gpt-4o-primary", Messages: []*pb.Message{{Role: "user", Content: "Say hello in one short sentence, please."}}},
+		RequestedModel: "gpt-4o-primary", ModelUsed: "gpt-4o-primary", Provider: "openai", UpstreamModel: "gpt-4o", Response: "Hello there, friend!",
+		FinishReason: "stop", Usage: &pb.Usage{PromptTokens: 12, CompletionTokens: 4, TotalTokens: 16}, Ok: true, Status: 200,
+		Attempts:      []*pb.Attempt{{Model: "gpt-4o-primary", Provider: "openai", UpstreamModel: "gpt-4o", Outcome: "ok", StartUnixNano: 1, EndUnixNano: 2}},
+		Stages:        []*pb.StageSpan{{Name: "guard", Plugin: "guard-injection", Outcome: "continue"}, {Name: "ratelimit", Plugin: "ratelimit", Outcome: "continue"}},
+		ClientKeyHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+		Annotations:   map[string]string{"guard.score": "0.01", "cost_usd": "0.0000725"}}
+}
+
+// A Track request built from the events' own encodings decodes to the
+// request the events would have made field by field; an event that cannot
+// be encoded ahead sends the whole call field by field.
+func TestTrackRequestIsTheEvents(t *testing.T) {
+	events := []*pb.Event{benchEvent("a"), {EventId: "b"}, benchEvent("c")}
+	events[2].Annotations = nil
+	bad := benchEvent("bad")
+	bad.Annotations["x"] = "caf\xe9"
+	tracked := trackWires(append(events, bad))
+	for i := range events {
+		if tracked[i].wire == nil {
+			t.Fatalf("event %d was not encoded", i)
+		}
+	}
+	if tracked[3].ev != bad || tracked[3].wire != nil {
+		t.Fatal("an annotation that is not UTF-8 was encoded")
+	}
+	if events[0].Annotations["guard.score"] != "0.01" || bad.Annotations["x"] == "" {
+		t.Fatal("the events' annotations were not put back")
+	}
+	check := func(name string, events []*pb.Event, tracked []trackedEvent) {
+		t.Helper()
+		want := &pb.TrackRequest{InstanceId: "mlflow@1", Events: events}
+		b, err := proto.Marshal(trackRequest("mlflow@1", tracked))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got pb.TrackRequest
+		if err := proto.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		if !proto.Equal(&got, want) || len(got.ProtoReflect().GetUnknown()) != 0 {
+			t.Fatalf("%s: decoded\n%v\nwant\n%v", name, &got, want)
+		}
+	}
+	check("a batch", events, tracked[:3])
+	check("the last two", events[1:], tracked[1:3])
+	check("not adjacent", []*pb.Event{events[0], events[2]}, []trackedEvent{tracked[0], tracked[2]})
+	check("none", nil, nil)
+	mixed := trackRequest("mlflow@1", append(tracked[:1:1], trackedEvent{ev: bad}))
+	if len(mixed.Events) != 2 || mixed.Events[1] != bad || len(mixed.ProtoReflect().GetUnknown()) != 0 {
+		t.Fatalf("a call with an event not encoded ahead: %v", mixed)
+	}
+	if _, err := proto.Marshal(mixed); err == nil {
+		t.Fatal("protobuf encoded a string that is not UTF-8")
+	}
+}
+
+// BenchmarkTrackEncode is the host's encoding of a Track call of 128 events
+// of the benchmark's request: field by field by protobuf (before) and from
+// each event's own encoding (trackWires, then trackRequest and the call's
+// marshalling).
+func BenchmarkTrackEncode(b *testing.B) {
+	events := make([]*pb.Event, 128)
+	for i := range events {
+		events[i] = benchEvent(fmt.Sprint("ev-", i))
+	}
+	b.Run("protobuf", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := proto.Marshal(&pb.TrackRequest{InstanceId: "mlflow@1", Events: events}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("wire", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := proto.Marshal(trackRequest("mlflow@1", trackWires(events))); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -45,6 +45,7 @@ type streamState struct {
 // bounded by the instance timeout.
 func (s *streamState) read(ctx, callCtx context.Context, body io.Reader) error {
 	events := sse.NewReader(body, maxStreamEvent)
+	defer events.Release()
 	for {
 		ev, err := events.Next()
 		if err == io.EOF || err == nil && ev.Unterminated {

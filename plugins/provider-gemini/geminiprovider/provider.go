@@ -328,6 +328,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 	defer resp.Body.Close()
 
 	events := sse.NewReader(resp.Body, maxStreamEvent)
+	defer events.Release()
 	st := newStreamState(req.GetRequest())
 	for {
 		ev, err := events.Next()

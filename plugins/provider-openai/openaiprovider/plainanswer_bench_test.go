@@ -82,14 +82,27 @@ func events(tb testing.TB, stream []byte) [][]byte {
 	}
 }
 
+// BenchmarkEncodeRequest is the body of the benchmark's request as the
+// provider writes it (direct: appendChatRequest) and as go-openai encodes
+// it (the provider's way before, still its way for other requests).
 func BenchmarkEncodeRequest(b *testing.B) {
 	req := benchRequest()
-	b.ReportAllocs()
-	defer cpubench.PerOp(b)()
-	for b.Loop() {
-		if _, err := encodeStreamRequest(req); err != nil {
-			b.Fatal(err)
-		}
+	for _, c := range []struct {
+		name   string
+		encode func(*sdk.CompleteRequest) ([]byte, error)
+	}{
+		{"direct", encodeStreamRequest},
+		{"go-openai", func(r *sdk.CompleteRequest) ([]byte, error) { return encodeWithGoOpenAI(r, true) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer cpubench.PerOp(b)()
+			for b.Loop() {
+				if _, err := c.encode(req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -53,9 +53,24 @@ type xGroqExtra struct {
 	Usage *openai.Usage `json:"usage"`
 }
 
-// encodeStreamRequest is the JSON body of a streamed call for req.
+// encodeStreamRequest is the JSON body of a streamed call for req: written
+// directly for a plain text conversation (appendChatRequest), else by
+// go-openai's encoding.
 func encodeStreamRequest(req *sdk.CompleteRequest) ([]byte, error) {
-	oreq, patch := buildRequest(req, true)
+	size := 160 + len(req.GetUpstreamModel()) + len(req.GetRequest().GetModel())
+	for _, m := range req.GetRequest().GetMessages() {
+		size += 32 + len(m.GetContent())
+	}
+	if b, ok := appendChatRequest(make([]byte, 0, size), req, true); ok {
+		return b, nil
+	}
+	return encodeWithGoOpenAI(req, true)
+}
+
+// encodeWithGoOpenAI is the JSON body of a call for req as go-openai
+// encodes buildRequest's request, with its bodyPatch.
+func encodeWithGoOpenAI(req *sdk.CompleteRequest, stream bool) ([]byte, error) {
+	oreq, patch := buildRequest(req, stream)
 	body, err := json.Marshal(oreq)
 	if err != nil {
 		return nil, err
@@ -109,6 +124,7 @@ func (p *Provider) Stream(ctx context.Context, req *sdk.CompleteRequest, send sd
 // readStream turns the upstream's SSE events into chunks.
 func (p *Provider) readStream(ctx context.Context, resp *http.Response, send sdk.ChunkSender) error {
 	events := sse.NewReader(resp.Body, maxStreamEvent)
+	defer events.Release()
 	st := &streamState{send: send}
 	var (
 		dec chunkDecoder

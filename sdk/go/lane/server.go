@@ -187,12 +187,12 @@ func (s *serverConn) run(ctx context.Context, f Frame, body []byte) {
 	switch f.Aux {
 	case MethodStageProcess:
 		req := &pb.StageRequest{}
-		if err = unmarshal(body, req, &f); err == nil {
+		if err = decoded(decodeStageRequest(body, req), &f); err == nil {
 			resp, err = nilSafe(s.h.Process(ctx, req))
 		}
 	case MethodStageAfter:
 		req := &pb.StageAfterRequest{}
-		if err = unmarshal(body, req, &f); err == nil {
+		if err = decoded(decodeStageAfterRequest(body, req), &f); err == nil {
 			resp, err = nilSafe(s.h.After(ctx, req))
 		}
 	case MethodProviderComplete:
@@ -225,7 +225,12 @@ func (s *serverConn) run(ctx context.Context, f Frame, body []byte) {
 
 // unmarshal decodes the request and releases the frame's buffer.
 func unmarshal(body []byte, m proto.Message, f *Frame) error {
-	err := proto.Unmarshal(body, m)
+	return decoded(proto.Unmarshal(body, m), f)
+}
+
+// decoded releases the frame's buffer once its request is decoded (with
+// err).
+func decoded(err error, f *Frame) error {
 	f.Release()
 	if err != nil {
 		return status.Error(codes.InvalidArgument, "bad request: "+err.Error())

@@ -125,3 +125,103 @@ func BenchmarkDecodeStageResponse(b *testing.B) {
 		}
 	})
 }
+
+// A stage's request and an After request, decoded by the plugin's side of
+// the lane, are what proto.Unmarshal gives: with and without maps, the maps
+// before, between and after the other fields, and the request split the
+// way the host sends a group's shared request (its fields as one run, the
+// maps appended).
+func TestDecodeStageRequestIsProtobufs(t *testing.T) {
+	typical := typicalStageRequest()
+	typical.Annotations = map[string]string{"key.id": "k1", "guard.score": "0.01"}
+	embed := &pb.StageRequest{Route: "embeddings", Embeddings: &pb.EmbeddingsRequest{Model: "e", Input: []string{"a", "b"}}, Headers: map[string]string{"x": ""}}
+	shared := typicalStageRequest()
+	h := shared.Headers
+	shared.Headers = nil
+	sharedWire, err := proto.Marshal(shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range h {
+		e := protowire.AppendTag(nil, 1, protowire.BytesType)
+		e = protowire.AppendString(e, k)
+		e = protowire.AppendTag(e, 2, protowire.BytesType)
+		e = protowire.AppendString(e, v)
+		sharedWire = protowire.AppendTag(sharedWire, requestHeadersField, protowire.BytesType)
+		sharedWire = protowire.AppendBytes(sharedWire, e)
+	}
+	// The instance id after the maps, as a stage's own field would come.
+	sharedWire = protowire.AppendTag(sharedWire, 1, protowire.BytesType)
+	sharedWire = protowire.AppendString(sharedWire, "ratelimit@1")
+	cases := map[string][]byte{"shared": sharedWire}
+	for name, m := range map[string]*pb.StageRequest{"empty": {}, "typical": typical, "embeddings": embed} {
+		b, err := proto.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[name] = b
+	}
+	for name, b := range cases {
+		var want, got pb.StageRequest
+		if err := proto.Unmarshal(b, &want); err != nil {
+			t.Fatal(name, err)
+		}
+		if err := decodeStageRequest(b, &got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !proto.Equal(&got, &want) {
+			t.Errorf("%s: decoded\n%v\nprotobuf\n%v", name, &got, &want)
+		}
+	}
+	after := &pb.StageAfterRequest{InstanceId: "ratelimit@1", RequestId: "r", Request: typical.Request, Headers: typical.Headers, Ok: true,
+		Annotations: map[string]string{"key.id": "k1"}, Usage: &pb.Usage{PromptTokens: 3, CompletionTokens: 5}, ModelUsed: "gpt-4o"}
+	b, err := proto.Marshal(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got pb.StageAfterRequest
+	if err := proto.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if err := decodeStageAfterRequest(b, &got); err != nil || !proto.Equal(&got, &want) {
+		t.Errorf("after: %v: decoded\n%v\nprotobuf\n%v", err, &got, &want)
+	}
+	// Refused as protobuf refuses it: a header that is not UTF-8.
+	bad := protowire.AppendTag(nil, 2, protowire.BytesType)
+	bad = protowire.AppendString(bad, "caf\xe9")
+	badReq := protowire.AppendTag(nil, requestHeadersField, protowire.BytesType)
+	badReq = protowire.AppendBytes(badReq, bad)
+	if proto.Unmarshal(badReq, &pb.StageRequest{}) == nil {
+		t.Fatal("protobuf accepts a header that is not UTF-8")
+	}
+	if decodeStageRequest(badReq, &pb.StageRequest{}) == nil {
+		t.Error("a header that is not UTF-8 was accepted")
+	}
+}
+
+// BenchmarkDecodeStageRequest is the plugin's decoding of the benchmark's
+// chat request as a stage gets it.
+func BenchmarkDecodeStageRequest(b *testing.B) {
+	data, err := proto.Marshal(typicalStageRequest())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("protobuf", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r pb.StageRequest
+			if err := proto.Unmarshal(data, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lane", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r pb.StageRequest
+			if err := decodeStageRequest(data, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

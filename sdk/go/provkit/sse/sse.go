@@ -30,6 +30,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -62,6 +63,7 @@ type Reader struct {
 	max int
 
 	buf     []byte
+	pooled  *[]byte // the buffer NewReader took from bufPool, for Release
 	start   int
 	end     int
 	eof     bool
@@ -82,7 +84,29 @@ func NewReader(r io.Reader, maxEvent int) *Reader {
 	if maxEvent <= 0 {
 		maxEvent = DefaultMaxEvent
 	}
-	return &Reader{r: r, max: maxEvent, buf: make([]byte, min(4096, maxEvent))}
+	if maxEvent < bufSize {
+		return &Reader{r: r, max: maxEvent, buf: make([]byte, maxEvent)}
+	}
+	p := bufPool.Get().(*[]byte)
+	return &Reader{r: r, max: maxEvent, buf: *p, pooled: p}
+}
+
+// bufSize is a reader's first buffer, which grows (up to the event limit)
+// only for a longer line. Released readers' buffers are used again: one per
+// streamed answer was a fifth of a provider's allocated bytes.
+const bufSize = 4096
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, bufSize); return &b }}
+
+// Release hands the reader's buffer to the next reader. The reader must not
+// be used after it (Next then returns io.EOF); the events it returned stay
+// valid, as their Data is their own.
+func (s *Reader) Release() {
+	if s.pooled != nil {
+		bufPool.Put(s.pooled)
+		s.pooled = nil
+	}
+	s.buf, s.start, s.end, s.eof = nil, 0, 0, true
 }
 
 // Retry is the reconnection time the stream last set with a "retry" field,
@@ -94,6 +118,9 @@ func (s *Reader) Retry() time.Duration { return s.retry }
 // read error of the underlying reader is returned as it is, and ErrTooLarge
 // when an event exceeds the limit.
 func (s *Reader) Next() (Event, error) {
+	if s.buf == nil {
+		return Event{}, io.EOF // released
+	}
 	for {
 		line, complete, err := s.line()
 		if err != nil {

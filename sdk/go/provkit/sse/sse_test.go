@@ -296,3 +296,34 @@ func TestLineEnd(t *testing.T) {
 		}
 	}
 }
+
+// A released reader's buffer serves the next reader; the events read before
+// stay intact, and the released reader reads nothing more.
+func TestReaderRelease(t *testing.T) {
+	r := NewReader(strings.NewReader("data: one\n\ndata: two\n\n"), 0)
+	first, err := r.Next()
+	if err != nil || string(first.Data) != "one" {
+		t.Fatalf("%q %v", first.Data, err)
+	}
+	r.Release()
+	if _, err := r.Next(); err != io.EOF {
+		t.Fatalf("a released reader: %v, want io.EOF", err)
+	}
+	r.Release() // twice is harmless
+	for range 3 {
+		r2 := NewReader(strings.NewReader("data: "+strings.Repeat("x", 5000)+"\n\n"), 0)
+		ev, err := r2.Next()
+		if err != nil || len(ev.Data) != 5000 {
+			t.Fatalf("%d %v", len(ev.Data), err)
+		}
+		r2.Release()
+	}
+	if string(first.Data) != "one" {
+		t.Fatalf("an event read before the release changed: %q", first.Data)
+	}
+	small := NewReader(strings.NewReader("data: a\n\n"), 16)
+	if ev, err := small.Next(); err != nil || string(ev.Data) != "a" || small.pooled != nil || len(small.buf) != 16 {
+		t.Fatalf("a reader with a limit under the buffer size: %q %v", ev.Data, err)
+	}
+	small.Release()
+}
