@@ -20,6 +20,9 @@ type Stats struct {
 	cats   labelTable
 	recent [RecentSize]atomic.Pointer[RecentRequest]
 	nextID atomic.Uint64
+	// started is when the counting began (the gateway's start): no
+	// request is older.
+	started time.Time
 }
 
 const (
@@ -80,7 +83,7 @@ type RecentRequest struct {
 	CostUSD *float64 `json:"cost_usd"`
 }
 
-func newStats() *Stats { return &Stats{} }
+func newStats() *Stats { return &Stats{started: time.Now()} }
 
 // record adds a finished request; it is called once per request, on the
 // request path.
@@ -279,7 +282,15 @@ func percentile(lat *[latBuckets]int64, q float64) *float64 {
 }
 
 // Series returns the last `points` steps of `step` seconds up to now (the
-// current, unfinished second excluded).
+// current, unfinished second excluded), without the points that ended
+// before the counting started (a young gateway's charts would be mostly
+// empty time); at least two points are kept.
+//
+// The start is cut here, against the start's own time, not by the page
+// from its now and a whole-second uptime: that estimate can be up to a
+// second late, and the point of the gateway's first second, with the
+// requests sent in it, was then left out at every poll whose phase fell
+// in that second's late part.
 func (s *Stats) Series(now time.Time, points int, step int64) Series {
 	points = max(1, min(points, statsSeconds))
 	step = max(1, min(step, statsSeconds/int64(points)))
@@ -287,7 +298,13 @@ func (s *Stats) Series(now time.Time, points int, step int64) Series {
 	first := end - int64(points)*step
 	out := Series{Step: step, ErrorCodes: map[string]int64{}, Categories: map[string]int64{}}
 	var all point
-	for k := 0; k < points; k++ {
+	// Point k ends at first+(k+1)·step, a whole second: it ended before the
+	// start when that is at most the start's second.
+	skip := 0
+	for skip < points-2 && first+int64(skip+1)*step <= s.started.Unix() {
+		skip++
+	}
+	for k := skip; k < points; k++ {
 		var p point
 		from := first + int64(k)*step
 		for sec := from; sec < from+step; sec++ {

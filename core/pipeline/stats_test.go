@@ -119,6 +119,48 @@ func TestStatsSeriesSteps(t *testing.T) {
 	}
 }
 
+// The series start at the gateway's start, exactly: the requests of its
+// first second are counted whatever the phase of the poll. (The page used
+// to cut the points off itself at now - uptime_s, whole seconds, which could
+// be up to a second after the start: at some phases of its one-a-second poll
+// the point of the first second was left out at every poll, and with it the
+// requests sent then, as the browser test's fallbacks.)
+func TestStatsSeriesStartAtTheStart(t *testing.T) {
+	s := newStats()
+	s.started = time.Unix(1_800_000_000, 300e6)
+	first := s.started.Add(200 * time.Millisecond) // the same second
+	s.record(&RecentRequest{Time: first, Status: 200}, time.Millisecond, true, 0)
+	s.record(&RecentRequest{Time: first, Status: 200}, time.Millisecond, true, 0)
+	s.record(&RecentRequest{Time: s.started.Add(1500 * time.Millisecond), Status: 200}, time.Millisecond, false, 0)
+	// Every phase of a poll within the next seconds (now - uptime_s was a
+	// second late from 0.7 s into each second on).
+	for ms := int64(1000); ms < 6000; ms += 50 {
+		now := s.started.Add(time.Duration(ms) * time.Millisecond)
+		got := s.Series(now, 300, 1)
+		var fallbacks float64
+		for _, v := range got.Fallback {
+			fallbacks += v
+		}
+		wantTotal := int64(2)
+		if now.Unix() > 1_800_000_001 {
+			wantTotal = 3
+		}
+		// From the start's second on, and at least two points.
+		wantPoints := max(2, int(now.Unix()-1_800_000_000))
+		if fallbacks != 2 || got.Total != wantTotal || len(got.Time) != wantPoints || got.Time[len(got.Time)-1] != now.Unix()-1 {
+			t.Fatalf("%d ms after the start: fallbacks %v total %d, %d points from %d to %d (want %d to %d)", ms, fallbacks, got.Total,
+				len(got.Time), got.Time[0], got.Time[len(got.Time)-1], wantPoints, now.Unix()-1)
+		}
+	}
+	// A window shorter than the gateway's life is the window.
+	if got := s.Series(s.started.Add(time.Hour), 300, 1); len(got.Time) != 300 || got.Total != 0 {
+		t.Errorf("an hour later: %d points, total %d", len(got.Time), got.Total)
+	}
+	if got := s.Series(s.started.Add(10*time.Minute), 60, 60); len(got.Time) != 10 || got.Total != 3 || got.Time[0] != 1_800_000_000 {
+		t.Errorf("per minute, 10 min later: points %v, total %d", got.Time, got.Total)
+	}
+}
+
 // The slot of a second is cleared for that second exactly once, though many
 // requests race to be its first.
 func TestStatsRolloverUnderConcurrency(t *testing.T) {

@@ -123,16 +123,13 @@ test("sign-in, every section, kill, reload, sign-out", async (t) => {
     try {
       await pollUntil("traffic totals", async () => {
         seen = await tiles();
-        return seen.total >= 10 && seen.errors >= 2 && seen.blocked >= 2;
+        return seen.total >= 10 && seen.errors >= 2 && seen.fallbacks >= 2 && seen.blocked >= 2;
       });
     } catch (e) {
       const st = JSON.parse(await page.evaluate(async () => (await fetch("/ui/api/state", {credentials: "same-origin"})).text()));
       console.error("traffic tiles last seen", JSON.stringify(seen), "server fallbacks per second", JSON.stringify(st.traffic.fallbacks.filter((v) => v > 0)), "now", st.now, "uptime", st.uptime_s, "t0", st.traffic.t[0], "tN", st.traffic.t.at(-1));
       throw e;
     }
-    // The fallback tile is drawn (its count is checked in core/pipeline's
-    // stats tests; the fallback's own row is checked in the recent requests).
-    assert.ok(Number.isInteger(seen.fallbacks));
     assert.match(await page.locator("#t-p50").innerText(), /ms|s$/);
     assert.match(await page.locator("#t-cost").innerText(), /^\$[0-9]/);
     assert.match(await page.locator("#errors-by-code").innerText(), /prompt_injection_detected/);

@@ -210,17 +210,6 @@ function countTable(id, counts) {
     : [el("tr", {}, el("td", {class: "muted"}, "none"), el("td", {}, ""))]));
 }
 
-// sinceStart drops the points from before the gateway started (a young
-// gateway's charts would be mostly empty time).
-function sinceStart(t, start) {
-  let i = 0;
-  while (i < t.t.length - 2 && t.t[i] + t.step_s <= start) i++;
-  if (i === 0) return t;
-  const out = {...t};
-  for (const k of ["t", "rps", "p50_ms", "p99_ms", "errors", "fallbacks", "blocked", "answered", "cost_per_min"]) out[k] = t[k].slice(i);
-  return out;
-}
-
 function drawTraffic(t) {
   const labels = {1: "1 s", 5: "5 s", 60: "1 min"};
   $("traffic-window").textContent = `last ${fmtDuration(t.t.length * t.step_s)}, one point per ${labels[t.step_s] || t.step_s + " s"}`;
@@ -365,7 +354,9 @@ async function poll() {
       lastGraph = sig;
       drawGraph(s.graph, s.health);
     }
-    drawTraffic(sinceStart(s.traffic, Date.parse(s.now) / 1000 - s.uptime_s));
+    // The series start at the gateway's start (the server leaves out the
+    // points before it).
+    drawTraffic(s.traffic);
     drawRecent(s.recent);
     drawFile(s.pipeline);
     document.body.dataset.updated = s.now;
