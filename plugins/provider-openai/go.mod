@@ -7,6 +7,7 @@ require (
 	github.com/llmgw/llmgw/sdk/go v0.0.0
 	github.com/llmgw/llmgw/tools/upstream-sim v0.0.0
 	github.com/sashabaranov/go-openai v1.43.0
+	google.golang.org/protobuf v1.36.12
 )
 
 require (
@@ -22,7 +23,6 @@ require (
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
 	google.golang.org/grpc v1.85.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
 )
 
 replace github.com/llmgw/llmgw/sdk/go => ../../sdk/go
