@@ -208,7 +208,7 @@ var (
 	}
 	// aiSafetyNouns name a model's safety layer by themselves.
 	aiSafetyNouns = map[string]bool{
-		"guardrail": true, "guardrails": true, "moderation": true, "alignment": true, "censorship": true,
+		"guardrail": true, "guardrails": true, "moderation": true, "alignment": true, "censorship": true, "content": true,
 		"sicherheitsrichtlinien": true, "inhaltsfilter": true, "inhaltsrichtlinien": true, "sicherheitsfilter": true,
 		"moderacion": true, "moderazione": true, "moderacao": true, "censura": true, "zensur": true, "censure": true,
 	}

@@ -192,7 +192,7 @@ var phraseGroups = map[string][]string{
 		"instructions have been changed", "you have been updated", "your new instructions", "your new task is", "your new objective",
 		"important new instructions", "debug mode enabled", "safety mode off", "message from the developers", "instruction from the developer", "message from openai",
 		"message from anthropic", "from your operator", "from the system owner", "from your developer", "developer note:",
-		"priority instruction", "filters are off", "filters are disabled",
+		"priority instruction",
 		"restrictions have been lifted", "policy is disabled", "override code", "you are authorised to answer",
 		"you are authorized to answer",
 	},
