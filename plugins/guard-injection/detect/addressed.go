@@ -76,7 +76,7 @@ func addressedToAI(s string, toks []token, from int) bool {
 		}
 		// "if … being evaluated by an AI, <order>" ("Is it fair if my essay
 		// is graded by an AI, or …?" asks a question).
-		if j := prevWord(toks, i, 2, func(w string) bool { return w == "by" }, s); j >= 1 && readBy[word(s, toks[j-1])] && ordersNext(s, toks, i) {
+		if j := prevWordIs(s, toks, i, 2, "by"); j >= 1 && readBy[word(s, toks[j-1])] && ordersNext(s, toks, i) {
 			for k := j - 1; k >= 0 && k >= j-9 && !toks[k+1].brk; k-- {
 				if w := word(s, toks[k]); w == "if" || w == "when" || w == "whenever" {
 					return true
@@ -147,11 +147,11 @@ func ordersNext(s string, toks []token, i int) bool {
 	return strings.Contains(gap, ",") && directives[word(s, toks[i+1])]
 }
 
-// prevWord returns the index of a word among the n before i that matches,
-// or -1.
-func prevWord(toks []token, i, n int, match func(string) bool, s string) int {
+// prevWordIs returns the index of w among the n words before i in the same
+// sentence, or -1.
+func prevWordIs(s string, toks []token, i, n int, w string) int {
 	for k := i - 1; k >= 0 && k >= i-n; k-- {
-		if match(word(s, toks[k])) {
+		if word(s, toks[k]) == w {
 			return k
 		}
 		if toks[k+1].brk {
@@ -459,7 +459,7 @@ func (d *Detector) ownerDiscount(s string, sc *scratch, h *hit) {
 	if !ownerFrame(frame, sc.toks) {
 		return
 	}
-	if addressedToAI(s, d.tokenize(s, sc.toks), 0) {
+	if sc.toks = d.tokenize(s, sc.toks); addressedToAI(s, sc.toks, 0) {
 		return
 	}
 	var fh hit

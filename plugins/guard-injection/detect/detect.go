@@ -156,7 +156,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		found, hits := d.phrases.scanMarked(text.Canonical, d.docBits, sc.hits[:0])
 		sc.hits = hits
 		d.scanDocument(text.Canonical, found, hits, true, &h)
-		scanDocumentStructure(text.Canonical, d.tokenize(text.Canonical, sc.toks), &h)
+		scanDocumentStructure(text.Canonical, sc.toks, &h) // scanText left the text's tokens there
 	}
 	for _, blob := range append(text.Decoded, d.announced(text.Canonical, found, text.Decoded)...) {
 		var bh hit
