@@ -34,6 +34,9 @@ type Stage struct {
 	// that the host's retry of an After whose answer was lost does not
 	// charge twice.
 	settled map[string]time.Time
+	// failedAt is when this gateway last refused each address's key (the
+	// gate of guessBlocked).
+	failedAt map[string]time.Time
 }
 
 type pendingReservation struct {
@@ -57,8 +60,9 @@ func New(c sdk.Config) (sdk.Stage, error) {
 	}
 	return &Stage{
 		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
-		pending: map[string][]pendingReservation{},
-		settled: map[string]time.Time{},
+		pending:  map[string][]pendingReservation{},
+		settled:  map[string]time.Time{},
+		failedAt: map[string]time.Time{},
 	}, nil
 }
 
@@ -190,6 +194,12 @@ func (s *Stage) clientIP(req *sdk.StageRequest) string {
 
 // refuse answers 401 and counts the failure against the client's address.
 func (s *Stage) refuse(ctx context.Context, ip string) *sdk.StageResponse {
+	s.mu.Lock()
+	if len(s.failedAt) > 100_000 {
+		clear(s.failedAt) // bounded memory under a spray of addresses
+	}
+	s.failedAt[ip] = s.now()
+	s.mu.Unlock()
 	if err := s.limits.Charge(ctx, s.guessCheck(ip), 1); err != nil {
 		s.logger.Warn("could not count a failed key check", "error", err)
 	}
@@ -207,7 +217,23 @@ func (s *Stage) guessCheck(ip string) []limiter.Check {
 // guessBlocked returns how long ip must wait before its key is checked
 // again, 0 when it may try. A backend that cannot be reached blocks no one:
 // the key is still checked.
+//
+// Only an address this gateway refused within the window is looked up, so
+// an ordinary keyed request costs no backend call (with Redis, a round
+// trip). An address that guessed on other replicas gets one more try here
+// before its count is read: N replicas allow failed_per_minute + N − 1
+// guesses a minute, not N × failed_per_minute.
 func (s *Stage) guessBlocked(ctx context.Context, ip string) time.Duration {
+	s.mu.Lock()
+	at, ok := s.failedAt[ip]
+	if ok && s.now().Sub(at) >= time.Minute {
+		delete(s.failedAt, ip)
+		ok = false
+	}
+	s.mu.Unlock()
+	if !ok {
+		return 0
+	}
 	res := make([]limiter.Result, 1)
 	ok, err := s.limits.Allow(ctx, s.guessCheck(ip), res)
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/llmgw/llmgw/plugins/ratelimit/limiter"
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -447,6 +448,56 @@ func TestFailedChecksCountedAcrossReplicas(t *testing.T) {
 	}
 	if c := try(b); c != "rate_limit_exceeded" {
 		t.Fatalf("the fourth guess, on the other replica: %q, want rate_limit_exceeded", c)
+	}
+}
+
+// countingLimits records the checks a Stage asks its rate-limit backend.
+type countingLimits struct {
+	limiter.Backend
+	mu   sync.Mutex
+	keys []string
+}
+
+func (c *countingLimits) Allow(ctx context.Context, checks []limiter.Check, results []limiter.Result) (bool, error) {
+	c.mu.Lock()
+	for _, ch := range checks {
+		c.keys = append(c.keys, ch.Key)
+	}
+	c.mu.Unlock()
+	return c.Backend.Allow(ctx, checks, results)
+}
+
+// TestGuessCountReadOnlyAfterAFailure: a keyed request from an address this
+// gateway never refused reads no failed-check count (no backend call; with
+// Redis a round trip per request); after a refusal the count is read.
+func TestGuessCountReadOnlyAfterAFailure(t *testing.T) {
+	s := newTestStage(t, `{"require_keys":true,"failed_per_minute":5}`)
+	c := &countingLimits{Backend: s.limits}
+	s.limits = c
+	if err := s.store.Create(context.Background(), &Key{ID: "vk_ok", Hash: HashSecret("llmgw-right")}); err != nil {
+		t.Fatal(err)
+	}
+	send := func(secret string) string {
+		r, err := s.Process(context.Background(), &pb.StageRequest{RequestId: "r", ClientIp: "198.51.100.4", ApiKeyHash: HashSecret(secret),
+			Request: &pb.ChatRequest{Model: "m"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	reads := func() int {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return strings.Count(strings.Join(c.keys, " "), "failed:")
+	}
+	if code := send("llmgw-right"); code != "" || reads() != 0 {
+		t.Fatalf("a valid key: code %q, %d reads of the failed-check count, want none", code, reads())
+	}
+	if code := send("llmgw-wrong"); code != "invalid_api_key" {
+		t.Fatalf("a wrong key: %q", code)
+	}
+	if code := send("llmgw-right"); code != "" || reads() != 1 {
+		t.Fatalf("after a refusal: code %q, %d reads, want the count read once", code, reads())
 	}
 }
 
