@@ -51,6 +51,9 @@ type options struct {
 	// provider-openai binary (e.g. one built from main), the before of a
 	// provider or SDK change in the same interleaved run.
 	baselineProvider string
+	// during adds llmgw-full-during: llmgw-full with the guard running
+	// during the call (during_call = true).
+	during bool
 	// noLease adds llmgw-full-nolease: llmgw-full with the rate limiter's
 	// quota leases off (every request calls the plugin, as before them).
 	noLease bool
@@ -82,6 +85,7 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per setup before measuring")
 	fs.StringVar(&o.baselineProvider, "baseline-provider", "", "also measure llmgw-host-baseline: llmgw-host with this provider-openai binary (e.g. built from main) instead of bin/plugins/provider-openai")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
+	fs.BoolVar(&o.during, "during", true, "also measure llmgw-full-during: the full pipeline with the guard running during the call (during_call = true)")
 	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
 	fs.StringVar(&o.baselineBin, "baseline-bin", "", "also measure llmgw-full-baseline: llmgw-full with DIR/llmgw and DIR/plugins/* (e.g. a copy of main's bin/) instead of bin/")
 	fs.BoolVar(&o.baselineFirst, "baseline-first", false, "run llmgw-full-baseline just before llmgw-full in each round (default: after the llmgw-full setups), to see the order's own effect")
@@ -204,7 +208,7 @@ func run(o options) error {
 				if err != nil {
 					return nil, err
 				}
-				return e.fullSetup("llmgw-full-baseline", dir, "fast", true, o.profile != "", trackingURI, trackerNote)
+				return e.fullSetup("llmgw-full-baseline", dir, "fast", true, false, o.profile != "", trackingURI, trackerNote)
 			})
 		}
 	}
@@ -212,16 +216,21 @@ func run(o options) error {
 		baseline()
 	}
 	add("llmgw-full", func() (*Setup, error) {
-		return e.fullSetup("llmgw-full", e.bin(""), "fast", true, o.profile != "", trackingURI, trackerNote)
+		return e.fullSetup("llmgw-full", e.bin(""), "fast", true, false, o.profile != "", trackingURI, trackerNote)
 	})
+	if o.during {
+		add("llmgw-full-during", func() (*Setup, error) {
+			return e.fullSetup("llmgw-full-during", e.bin(""), "fast", true, true, o.profile != "", trackingURI, trackerNote)
+		})
+	}
 	if o.grpcLane {
 		add("llmgw-full-grpc", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-grpc", e.bin(""), "grpc", true, o.profile != "", trackingURI, trackerNote)
+			return e.fullSetup("llmgw-full-grpc", e.bin(""), "grpc", true, false, o.profile != "", trackingURI, trackerNote)
 		})
 	}
 	if o.noLease {
 		add("llmgw-full-nolease", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-nolease", e.bin(""), "fast", false, o.profile != "", trackingURI, trackerNote)
+			return e.fullSetup("llmgw-full-nolease", e.bin(""), "fast", false, false, o.profile != "", trackingURI, trackerNote)
 		})
 	}
 	if !o.baselineFirst {

@@ -244,7 +244,7 @@ func (rep *Report) compare() {
 		}
 	}
 	others := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
-	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-grpc", "llmgw-full-baseline"} {
+	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-during", "llmgw-full-grpc", "llmgw-full-baseline"} {
 		s := by[name]
 		if s == nil {
 			continue
@@ -361,6 +361,15 @@ func targets(by map[string]*SetupReport) []Target {
 			fmt.Sprintf("%.3f ms (parallel: per request the longer of the two)", full.Stages.P50), verdict(full.Stages.P50 <= 0.150)})
 	} else {
 		ts = append(ts, na("guard + ratelimit p50 (Server-Timing)", w6, "no guard/ratelimit Server-Timing entries"))
+	}
+	if during := by["llmgw-full-during"]; during != nil && during.Seq.Dist.N > 0 && during.Conc.RPS > 0 && floor != nil {
+		// The same bars for the pipeline with its guard during the call.
+		ts = append(ts, Target{"llmgw-full-during added p50 vs floor, issue 21 bar (1 conn)", "≤ 2.5 × floor's added p50",
+			fmt.Sprintf("%.3f ms vs %.3f ms (×%.2f)", during.AddedP50, floor.AddedP50, Ratio(during.AddedP50, floor.AddedP50)), verdict(during.AddedP50 <= 2.5*floor.AddedP50)})
+		ts = append(ts, Target{"llmgw-full-during rps vs floor (64 conns)", w3,
+			fmt.Sprintf("%.0f vs %.0f rps (×%.2f)", during.Conc.RPS, floor.Conc.RPS, Ratio(during.Conc.RPS, floor.Conc.RPS)), verdict(during.Conc.RPS >= 0.5*floor.Conc.RPS)})
+		ts = append(ts, Target{"llmgw-full-during errors (64 conns)", w5,
+			fmt.Sprintf("%d of %d", during.Conc.Errors, during.Conc.Requests), verdict(during.Conc.Errors == 0 && during.Conc.Requests > 0)})
 	}
 	ts = append(ts, cacheTarget(by["llmgw-cache-hit"], by["llmgw-host"]))
 	if full.RSSLoad != nil {

@@ -232,7 +232,9 @@ var fullPlugins = []string{"guard-injection", "ratelimit", "provider-openai", "t
 // plugins on the fast lane, the default) or "grpc" (LLMGW_PLUGIN_LANE=grpc:
 // the request path on gRPC, as before issue 21); lease false turns the rate
 // limiter's quota leases off; profile gives every process a pprof listener.
-func (e *env) fullSetup(name, binDir, lane string, lease, profile bool, trackingURI, trackerNote string) (*Setup, error) {
+// fullSetup is the default pipeline's shape served by binDir's build; with
+// during the guard runs during the call (during_call = true).
+func (e *env) fullSetup(name, binDir, lane string, lease, during, profile bool, trackingURI, trackerNote string) (*Setup, error) {
 	bin := func(name string) string { return filepath.Join(binDir, name) }
 	var missing []string
 	for _, p := range append([]string{"llmgw"}, prefixed("plugins/", fullPlugins)...) {
@@ -260,6 +262,10 @@ func (e *env) fullSetup(name, binDir, lane string, lease, profile bool, tracking
 		}
 		extraEnv = append(extraEnv, "LLMGW_PPROF_LISTEN="+pprof["host"])
 	}
+	duringCall := ""
+	if during {
+		duringCall = "\n    during_call = true"
+	}
 	text := e.providerHCLWith(bin("plugins/provider-openai")) + fmt.Sprintf(`
 plugin "guard-injection" {
   path = %q`+pluginEnv["guard-injection"]+`
@@ -278,7 +284,7 @@ pipeline "default" {
     plugin   = "guard-injection"
     on_error = "fail_closed"
     timeout  = "200ms"
-    parallel = true
+    parallel = true%s
   }
 
   stage "ratelimit" {
@@ -300,7 +306,7 @@ pipeline "default" {
     }
   }
 }
-`, bin("plugins/guard-injection"), bin("plugins/ratelimit"), bin("plugins/tracker-mlflow"), lease, trackingURI)
+`, bin("plugins/guard-injection"), bin("plugins/ratelimit"), bin("plugins/tracker-mlflow"), duringCall, lease, trackingURI)
 	if profile {
 		// The provider's plugin block is providerHCL's: add its env there.
 		text = strings.Replace(text, fmt.Sprintf("path = %q", bin("plugins/provider-openai")),
@@ -322,7 +328,11 @@ pipeline "default" {
 	if binDir != e.bin("") {
 		binNote = "the build in " + binDir
 	}
-	s.Note = binNote + " (request path on the " + lane + " lane), guard-injection ‖ ratelimit (rpm 1e8, " + leases + "), provider-openai, tracker-mlflow → " + trackerNote
+	guard := "guard-injection"
+	if during {
+		guard = "guard-injection during the call"
+	}
+	s.Note = binNote + " (request path on the " + lane + " lane), " + guard + " ‖ ratelimit (rpm 1e8, " + leases + "), provider-openai, tracker-mlflow → " + trackerNote
 	return s, nil
 }
 

@@ -128,6 +128,7 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 		full,
 		fakeSetup("portkey", 1.4, 700),
 		hit,
+		fakeSetup("llmgw-full-during", 0.9, 2400),
 	}}
 	rep.compare()
 	if full.AddedP50 != 0.4 || rep.Setups[1].AddedP50 != 0.25 {
@@ -155,6 +156,10 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 		"guard + ratelimit p50 (Server-Timing)":                "PASS",
 		"RSS host + plugins under load":                        "PASS",
 		"cache hit p50 (1 conn)":                               "PASS", // 0.3 ≤ 0.5
+		// The same bars for the guard during the call: 0.7 > 2.5×0.25, 2400 < 2500.
+		"llmgw-full-during added p50 vs floor, issue 21 bar (1 conn)": "MISS",
+		"llmgw-full-during rps vs floor (64 conns)":                   "MISS",
+		"llmgw-full-during errors (64 conns)":                         "PASS",
 	}
 	for _, tg := range rep.Targets {
 		if want[tg.Name] != tg.Verdict {

@@ -190,6 +190,10 @@ type StageSpec struct {
 	Timeout time.Duration
 	// Parallel stages next to each other run concurrently.
 	Parallel bool
+	// DuringCall starts the stage and goes on without waiting for it: the
+	// later stages and the provider call run beside it, and its verdict is
+	// awaited before the first byte of the answer (a verdict-only stage).
+	DuringCall bool
 }
 
 // TrackerSpec is a `tracker "NAME" { … }` block inside `pipeline`.
@@ -338,11 +342,12 @@ type modelBody struct {
 }
 
 type stageBody struct {
-	Plugin   string         `hcl:"plugin"`
-	Config   hcl.Expression `hcl:"config,optional"`
-	OnError  string         `hcl:"on_error,optional"`
-	Timeout  string         `hcl:"timeout,optional"`
-	Parallel bool           `hcl:"parallel,optional"`
+	Plugin     string         `hcl:"plugin"`
+	Config     hcl.Expression `hcl:"config,optional"`
+	OnError    string         `hcl:"on_error,optional"`
+	Timeout    string         `hcl:"timeout,optional"`
+	Parallel   bool           `hcl:"parallel,optional"`
+	DuringCall bool           `hcl:"during_call,optional"`
 }
 
 type trackerBody struct {
@@ -702,10 +707,11 @@ func (p *parser) pipeline(b *hcl.Block) {
 				continue
 			}
 			st := &StageSpec{
-				Instance: p.instance(sb, "stage", body.Plugin, body.Config),
-				OnError:  body.OnError,
-				Timeout:  p.duration(sb, "timeout", body.Timeout, DefaultStageTimeout),
-				Parallel: body.Parallel,
+				Instance:   p.instance(sb, "stage", body.Plugin, body.Config),
+				OnError:    body.OnError,
+				Timeout:    p.duration(sb, "timeout", body.Timeout, DefaultStageTimeout),
+				Parallel:   body.Parallel,
+				DuringCall: body.DuringCall,
 			}
 			switch st.OnError {
 			case "":

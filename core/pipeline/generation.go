@@ -43,6 +43,8 @@ type Generation struct {
 	host     *pluginhost.Host
 	// hasAfter: some stage wants its After hook called.
 	hasAfter bool
+	// hasDuringCall: some stage runs during the call (verdict.go).
+	hasDuringCall bool
 	// modelNames in declaration order.
 	modelNames []string
 
@@ -77,6 +79,9 @@ type stageInst struct {
 	// leases are the stage's quota leases; nil when it grants none
 	// (sdk.CapStageLease, lease.go).
 	leases *leaseTable
+	// duringCall: the request goes on without waiting for the stage, whose
+	// verdict is awaited before the answer's first byte (verdict.go).
+	duringCall bool
 }
 
 type providerInst struct {
@@ -293,10 +298,15 @@ func (b *builder) buildStages() error {
 		if err != nil {
 			return err
 		}
+		if ss.DuringCall && !slices.Contains(inst.caps, sdk.CapStageVerdict) {
+			msg := fmt.Sprintf("stage %q sets during_call, but its plugin %q does not declare %q (a stage that only judges: continue or reject, never a changed request or an answer of its own); the provider would be called with a request the stage might still change", ss.Name, ss.Plugin, sdk.CapStageVerdict)
+			return &BuildError{Diagnostics: config.ErrorAt(ss.Range, "during_call needs a verdict-only stage", msg)}
+		}
 		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter),
-			answers: slices.Contains(inst.caps, sdk.CapStageAnswer), leases: newLeaseTable(inst.caps, stageReleaser(inst))}
+			answers: slices.Contains(inst.caps, sdk.CapStageAnswer), leases: newLeaseTable(inst.caps, stageReleaser(inst)), duringCall: ss.DuringCall}
 		g.stages = append(g.stages, st)
 		g.hasAfter = g.hasAfter || st.after
+		g.hasDuringCall = g.hasDuringCall || st.duringCall
 		if n := len(g.groups); n > 0 && st.parallel && g.groups[n-1][0].parallel {
 			g.groups[n-1] = append(g.groups[n-1], st)
 		} else {

@@ -81,13 +81,15 @@ type StageReport struct {
 	// Settings are what the instance's Configure said of its settings (no
 	// secrets).
 	Settings map[string]string `json:"settings"`
+	// DuringCall: the stage runs beside the provider call (during_call).
+	DuringCall bool `json:"during_call,omitempty"`
 }
 
 // Stages describes the stages in order.
 func (g *Generation) Stages() []StageReport {
 	out := make([]StageReport, 0, len(g.stages))
 	for _, s := range g.stages {
-		r := StageReport{Name: s.name, Plugin: s.plugin, OnError: "fail_closed", Settings: s.info}
+		r := StageReport{Name: s.name, Plugin: s.plugin, OnError: "fail_closed", Settings: s.info, DuringCall: s.duringCall}
 		if s.failOpen {
 			r.OnError = "fail_open"
 		}

@@ -78,6 +78,8 @@ type Trace struct {
 	// an answer that cost more overran it.
 	reservedNanos int64
 	reserved      bool
+	// verdicts are the request's during_call stages (verdict.go).
+	verdicts verdicts
 }
 
 // Timing is one Server-Timing entry.
@@ -167,10 +169,14 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 	defer cancel(nil)
 	defer context.AfterFunc(rt.stopping, func() { cancel(errShuttingDown) })()
 	tr := &Trace{Generation: g.ID, Headers: map[string]string{}}
+	if g.hasDuringCall {
+		tr.verdicts.cancel = cancel
+		w = &verdictGate{w: w, g: g, req: req, m: rt.metrics}
+	}
 	rt.metrics.requestStarted()
 	if req.Route == RouteEmbeddings {
 		res, err := g.serveEmbeddings(ctx, req, tr, w, rt.metrics)
-		rt.finish(g, req, tr, res, err)
+		rt.finish(g, req, tr, res, g.verdictOr(req, tr, rt.metrics, err))
 		return
 	}
 
@@ -190,6 +196,10 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 	}
 	if err == nil {
 		err = route.checkParams(req.Chat)
+	}
+	if err == nil && g.hasDuringCall && errors.Is(context.Cause(ctx), errVerdictRefused) {
+		// Refused already: no provider call.
+		err = g.awaitVerdicts(req, tr, rt.metrics)
 	}
 	if err == nil && tr.answer != nil {
 		res, err = g.serveAnswer(ctx, req, tr, w)
@@ -211,7 +221,20 @@ func (rt *Runtime) Serve(ctx context.Context, req *Request, w Writer) {
 	} else {
 		w.Error(err, tr)
 	}
-	rt.finish(g, req, tr, res, err)
+	rt.finish(g, req, tr, res, g.verdictOr(req, tr, rt.metrics, err))
+}
+
+// verdictOr is the request's outcome once its during_call stages have
+// decided (they were awaited before its first write; this waits for them
+// when nothing was written): their refusal, else err.
+func (g *Generation) verdictOr(req *Request, tr *Trace, m *Metrics, err *Error) *Error {
+	if !g.hasDuringCall {
+		return err
+	}
+	if ve := g.awaitVerdicts(req, tr, m); ve != nil {
+		return ve
+	}
+	return err
 }
 
 // checkParams refuses, before any provider is called, a chat parameter that
@@ -283,7 +306,15 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 		// Encoded (or, without a wire, copied per stage) before the stages
 		// run: applying their answers adds to tr's map.
 		wire := stageWire(sreq, headers, headersOK)
+		if group = g.startDuringCall(ctx, group, sreq, wire, tr); len(group) == 0 {
+			continue
+		}
 		results := g.callGroup(ctx, group, sreq, wire)
+		if g.hasDuringCall && errors.Is(context.Cause(ctx), errVerdictRefused) {
+			// A stage running during the call refused the request: the
+			// calls it cut short are not the stages' failures.
+			return g.awaitVerdicts(req, tr, m)
+		}
 		for i, s := range group {
 			if err := applyStage(s, results[i], req, tr, m); err != nil {
 				return err
@@ -311,14 +342,10 @@ func (g *Generation) callGroup(ctx context.Context, group []*stageInst, sreq *pb
 	)
 	todo, keys := todoBuf[:0], keysBuf[:0]
 	for i, s := range group {
-		start := time.Now()
-		var key string
-		if s.leases != nil {
-			key = s.leases.key(sreq)
-			if resp, ok := s.leases.take(key, start); ok {
-				results[i] = stageResult{resp: resp, start: start, end: time.Now(), leased: true}
-				continue
-			}
+		r, key, ok := takeLease(s, sreq)
+		if ok {
+			results[i] = r
+			continue
 		}
 		todo, keys = append(todo, i), append(keys, key)
 	}
@@ -333,6 +360,21 @@ func (g *Generation) callGroup(ctx context.Context, group []*stageInst, sreq *pb
 	}
 	wg.Wait()
 	return results
+}
+
+// takeLease admits the request from one of the stage's quota leases (ok),
+// without a call; otherwise key is the request's key of the stage's leases
+// ("" when it grants none), for callStage.
+func takeLease(s *stageInst, sreq *pb.StageRequest) (r stageResult, key string, ok bool) {
+	if s.leases == nil {
+		return stageResult{}, "", false
+	}
+	start := time.Now()
+	key = s.leases.key(sreq)
+	if resp, ok := s.leases.take(key, start); ok {
+		return stageResult{resp: resp, start: start, end: time.Now(), leased: true}, key, true
+	}
+	return stageResult{}, key, false
 }
 
 type stageResult struct {

@@ -19,5 +19,5 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "eval" {
 		os.Exit(evaluate.Command(os.Args[2:], os.Stdout, os.Stderr))
 	}
-	sdk.Serve(sdk.Plugin{Name: "guard-injection", Version: Version, Stage: guard.New, Capabilities: []string{sdk.CapRoleGuard}})
+	sdk.Serve(sdk.Plugin{Name: "guard-injection", Version: Version, Stage: guard.New, Capabilities: []string{sdk.CapRoleGuard, sdk.CapStageVerdict}})
 }

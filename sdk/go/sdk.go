@@ -75,6 +75,12 @@ const (
 	// CapStageAnswer says the stage may answer requests itself
 	// (StageResponse action ANSWER, e.g. a cache).
 	CapStageAnswer = "stage.answer"
+	// CapStageVerdict says the stage only judges a request: it answers
+	// CONTINUE (with headers, annotations and a category) or a Reject, and
+	// never changes the request or answers it itself. Only such a stage may
+	// run `during_call` (beside the provider call, its verdict awaited before
+	// the first byte of the answer).
+	CapStageVerdict = "stage.verdict"
 )
 
 // Message types of the protocol, re-exported so a plugin imports one package.

@@ -63,6 +63,72 @@ func TestGuardFlagMode(t *testing.T) {
 	}
 }
 
+// guardDuringCallHCL is guardHCL with the guard running during the call.
+func guardDuringCallHCL(config string) string {
+	return strings.Replace(guardHCL(config), `timeout = "500ms"`, "timeout = \"500ms\"\n    during_call = true", 1)
+}
+
+// TestGuardDuringCall: with during_call the guard runs beside the provider
+// call, and what the client gets is what it gets without it — a refusal is
+// the guard's JSON error (a stream never starts), a clean prompt is
+// answered, plain or streamed, and flag mode still marks the answer. A
+// plugin that does not declare itself verdict-only cannot run during the
+// call.
+func TestGuardDuringCall(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)+guardDuringCallHCL(`{}`)))
+	chat := func(prompt string, stream bool) reply {
+		return postJSON(t, g.url()+"/v1/chat/completions", map[string]any{"model": "gpt-4o-primary", "stream": stream,
+			"messages": []map[string]string{{"role": "user", "content": prompt}}}, nil)
+	}
+	for _, stream := range []bool{false, true} {
+		r := chat(guardAttack, stream)
+		if r.status != 400 || r.errorCode(t) != "prompt_injection_detected" || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+			t.Errorf("stream=%v: attack: %d %q %s", stream, r.status, r.header.Get("Content-Type"), r.body)
+		}
+		r = chat("What is the capital of France?", stream)
+		if r.status != 200 {
+			t.Fatalf("stream=%v: clean prompt: %d %s", stream, r.status, r.body)
+		}
+		if ev := sseEvents(r.body); stream && (len(ev) < 2 || ev[len(ev)-1] != "[DONE]") {
+			t.Errorf("stream=%v: clean stream: %s", stream, r.body)
+		}
+		if !strings.Contains(r.header.Get("Server-Timing"), "guard;dur=") {
+			t.Errorf("stream=%v: Server-Timing %q lacks the guard", stream, r.header.Get("Server-Timing"))
+		}
+	}
+	if r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": guardAttack}, nil); r.status != 400 || r.errorCode(t) != "prompt_injection_detected" {
+		t.Errorf("/generate attack: %d %s", r.status, r.body)
+	}
+
+	flag := startGateway(t, writePipeline(t, providersHCL(s)+guardDuringCallHCL(`{ mode = "flag" }`)))
+	for _, stream := range []bool{false, true} {
+		r := postJSON(t, flag.url()+"/v1/chat/completions", map[string]any{"model": "gpt-4o-primary", "stream": stream,
+			"messages": []map[string]string{{"role": "user", "content": guardAttack}}}, nil)
+		if r.status != 200 || r.header.Get("X-LLMGW-Guard") != "flagged;category=injection" {
+			t.Errorf("stream=%v: flag mode during the call: %d %q %s", stream, r.status, r.header.Get("X-LLMGW-Guard"), r.body)
+		}
+	}
+
+	notVerdict := fmt.Sprintf(`
+plugin "ratelimit" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "limit" {
+    plugin      = "ratelimit"
+    during_call = true
+    config      = { rpm = 10 }
+  }
+}
+`, binPath("plugins/ratelimit"))
+	out, err := exec.Command(binPath("llmgw"), "validate", "--config", writePipeline(t, providersHCL(s)+notVerdict)).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "stage.verdict") || !strings.Contains(string(out), `"limit"`) {
+		t.Errorf("during_call on the rate limiter: want exit 1 naming the stage and stage.verdict, got %v\n%s", err, out)
+	}
+}
+
 // TestGuardPerCategoryThresholds: a jailbreak passes under its own
 // threshold of 1 while an injection is still blocked at the default.
 func TestGuardPerCategoryThresholds(t *testing.T) {

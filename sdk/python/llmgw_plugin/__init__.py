@@ -30,6 +30,7 @@ from ._config import Config, ConfigError
 from ._kinds import (
     CAP_PROVIDER_STREAM,
     CAP_STAGE_AFTER,
+    CAP_STAGE_VERDICT,
     KIND_PROVIDER,
     KIND_STAGE,
     KIND_TRACKER,
@@ -52,6 +53,7 @@ from .proto import llmgw_pb2 as pb
 __all__ = [
     "CAP_PROVIDER_STREAM",
     "CAP_STAGE_AFTER",
+    "CAP_STAGE_VERDICT",
     "KIND_PROVIDER",
     "KIND_STAGE",
     "KIND_TRACKER",

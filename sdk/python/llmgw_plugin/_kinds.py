@@ -19,6 +19,9 @@ CAP_STAGE_AFTER = "stage.after"
 """Declared automatically when a Stage subclass overrides ``after``."""
 CAP_PROVIDER_STREAM = "provider.stream"
 """Declared for every provider."""
+CAP_STAGE_VERDICT = "stage.verdict"
+"""Declare it (in ``capabilities``) for a stage that only continues or refuses, never
+changes the request nor answers it: such a stage may run ``during_call``."""
 
 
 class ErrorClass:
