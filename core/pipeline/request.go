@@ -232,6 +232,11 @@ func (g *Generation) verdictOr(req *Request, tr *Trace, m *Metrics, err *Error) 
 		return err
 	}
 	if ve := g.awaitVerdicts(req, tr, m); ve != nil {
+		if tr.AnsweredBy != "" {
+			// A stage's answer (a cache hit) was not served: it saved nothing.
+			tr.AnsweredBy = ""
+			delete(tr.Annotations, AnnotationSavedUSD)
+		}
 		return ve
 	}
 	return err

@@ -217,3 +217,31 @@ func TestDuringCallStageThatChangesTheRequestFails(t *testing.T) {
 		t.Fatalf("stages %q", got)
 	}
 }
+
+func TestDuringCallRefusalOfAStageAnswer(t *testing.T) {
+	// A cache-like stage after the judge answers the request; the judge,
+	// running during the call, refuses it: the refusal is the answer, and
+	// the stage's answer saved nothing.
+	rt, _ := newAnswerRuntime(t, "fail_closed", "answer")
+	h := sdktest.Start(t, sdk.Plugin{Name: "judge", Version: "0.0.1", Stage: func(c sdk.Config) (sdk.Stage, error) {
+		return judge{s: rt.script}, nil
+	}, Capabilities: []string{sdk.CapStageVerdict}})
+	rt.host.Attach("judge", h.Client)
+	if err := rt.load("plugin \"judge\" {\n  path = \"/nonexistent/judge\"\n}\nplugin \"answerer\" {\n  path = \"/nonexistent/answerer\"\n}\n" + threeProviders("", "") +
+		"pipeline \"default\" {\n  stage \"judge\" {\n    plugin = \"judge\"\n    during_call = true\n  }\n" +
+		"  stage \"answer\" {\n    plugin = \"answerer\"\n    config = { mode = \"answer\" }\n  }\n  tracker \"rec\" {\n    plugin = \"fake\"\n  }\n}\n"); err != nil {
+		t.Fatal(err)
+	}
+	for _, stream := range []bool{false, true} {
+		w := rt.ask("cached but forbidden", stream)
+		if w.err == nil || w.err.Code != "judged" || w.res != nil || w.started {
+			t.Fatalf("stream=%v: %+v %+v started=%v, want the judge's refusal", stream, w.err, w.res, w.started)
+		}
+		if w.tr.AnsweredBy != "" || w.tr.Annotations[AnnotationSavedUSD] != "" {
+			t.Fatalf("stream=%v: a refused stage answer counts as served: answered_by %q, annotations %v", stream, w.tr.AnsweredBy, w.tr.Annotations)
+		}
+	}
+	if w := rt.ask("cached", false); w.err != nil || w.res == nil || w.tr.AnsweredBy != "answer" {
+		t.Fatalf("a stage answer the judge lets through: %+v %q", w.err, w.tr.AnsweredBy)
+	}
+}
