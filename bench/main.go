@@ -54,6 +54,9 @@ type options struct {
 	// during adds llmgw-full-during: llmgw-full with the guard running
 	// during the call (during_call = true).
 	during bool
+	// duringFirst runs llmgw-full-during just before llmgw-full in each
+	// round instead of just after it.
+	duringFirst bool
 	// noLease adds llmgw-full-nolease: llmgw-full with the rate limiter's
 	// quota leases off (every request calls the plugin, as before them).
 	noLease bool
@@ -86,6 +89,7 @@ func runMain(args []string) int {
 	fs.StringVar(&o.baselineProvider, "baseline-provider", "", "also measure llmgw-host-baseline: llmgw-host with this provider-openai binary (e.g. built from main) instead of bin/plugins/provider-openai")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
 	fs.BoolVar(&o.during, "during", true, "also measure llmgw-full-during: the full pipeline with the guard running during the call (during_call = true)")
+	fs.BoolVar(&o.duringFirst, "during-first", false, "run llmgw-full-during just before llmgw-full in each round (default: just after), to see the order's own effect")
 	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
 	fs.StringVar(&o.baselineBin, "baseline-bin", "", "also measure llmgw-full-baseline: llmgw-full with DIR/llmgw and DIR/plugins/* (e.g. a copy of main's bin/) instead of bin/")
 	fs.BoolVar(&o.baselineFirst, "baseline-first", false, "run llmgw-full-baseline just before llmgw-full in each round (default: after the llmgw-full setups), to see the order's own effect")
@@ -215,13 +219,21 @@ func run(o options) error {
 	if o.baselineFirst {
 		baseline()
 	}
+	during := func() {
+		if o.during {
+			add("llmgw-full-during", func() (*Setup, error) {
+				return e.fullSetup("llmgw-full-during", e.bin(""), "fast", true, true, o.profile != "", trackingURI, trackerNote)
+			})
+		}
+	}
+	if o.duringFirst {
+		during()
+	}
 	add("llmgw-full", func() (*Setup, error) {
 		return e.fullSetup("llmgw-full", e.bin(""), "fast", true, false, o.profile != "", trackingURI, trackerNote)
 	})
-	if o.during {
-		add("llmgw-full-during", func() (*Setup, error) {
-			return e.fullSetup("llmgw-full-during", e.bin(""), "fast", true, true, o.profile != "", trackingURI, trackerNote)
-		})
+	if !o.duringFirst {
+		during()
 	}
 	if o.grpcLane {
 		add("llmgw-full-grpc", func() (*Setup, error) {
