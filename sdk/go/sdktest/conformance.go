@@ -260,8 +260,9 @@ func (r *runner) kind(ctx context.Context, kind string, desc *pb.DescribeRespons
 
 	switch kind {
 	case sdk.KindStage:
+		verdict := slices.Contains(desc.Capabilities, sdk.CapStageVerdict)
 		r.concurrently(ctx, prefix+"Process answers within its timeout under concurrency", r.o.StageTimeout, func(cctx context.Context, i int) error {
-			return r.process(cctx, id, i)
+			return r.process(cctx, id, i, verdict)
 		})
 		if slices.Contains(desc.Capabilities, sdk.CapStageAfter) {
 			r.concurrently(ctx, prefix+"After answers within its timeout under concurrency", r.o.StageTimeout, func(cctx context.Context, i int) error {
@@ -421,7 +422,9 @@ func benignRequest(model string) *pb.ChatRequest {
 	}
 }
 
-func (r *runner) process(ctx context.Context, id string, i int) error {
+// process makes one Process call; a stage declaring stage.verdict must only
+// continue or refuse.
+func (r *runner) process(ctx context.Context, id string, i int, verdict bool) error {
 	resp, err := r.c.Stage.Process(ctx, &pb.StageRequest{
 		InstanceId: id,
 		RequestId:  fmt.Sprintf("conformance-%d", i),
@@ -435,6 +438,9 @@ func (r *runner) process(ctx context.Context, id string, i int) error {
 	}
 	if resp.Action == pb.StageResponse_REJECT {
 		return sdk.ValidateRejection(resp.Reject)
+	}
+	if verdict && (resp.Action == pb.StageResponse_ANSWER || resp.Mutated != nil) {
+		return fmt.Errorf("the plugin declares %s (it only continues or refuses) but changed the request or answered it", sdk.CapStageVerdict)
 	}
 	return nil
 }

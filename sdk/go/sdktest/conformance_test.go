@@ -108,6 +108,13 @@ func TestConformanceCatchesBrokenPlugins(t *testing.T) {
 			want: "permits ≥ 1",
 		},
 		{
+			name: "verdict-only stage that changes the request",
+			plugin: sdk.Plugin{Name: "badverdict", Version: "1", Capabilities: []string{sdk.CapStageVerdict}, Stage: func(c sdk.Config) (sdk.Stage, error) {
+				return rewriter{}, c.Decode(&struct{}{})
+			}},
+			want: "declares stage.verdict",
+		},
+		{
 			name: "unclassified provider error",
 			plugin: sdk.Plugin{Name: "unclassified", Version: "1", Provider: func(c sdk.Config) (sdk.Provider, error) {
 				return badProvider{}, c.Decode(&struct{}{})
@@ -126,6 +133,15 @@ func TestConformanceCatchesBrokenPlugins(t *testing.T) {
 			}
 		})
 	}
+}
+
+// rewriter changes every request.
+type rewriter struct{}
+
+func (rewriter) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	resp := sdk.Continue()
+	resp.Mutated = req.Request
+	return resp, nil
 }
 
 // badLeaser grants leases without permits.
