@@ -2,7 +2,9 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -243,5 +245,37 @@ func TestDuringCallRefusalOfAStageAnswer(t *testing.T) {
 	}
 	if w := rt.ask("cached", false); w.err != nil || w.res == nil || w.tr.AnsweredBy != "answer" {
 		t.Fatalf("a stage answer the judge lets through: %+v %q", w.err, w.tr.AnsweredBy)
+	}
+}
+
+func TestDuringCallConcurrentRequests(t *testing.T) {
+	// Many requests at once, refused and answered, plain and streamed: each
+	// gets its own verdict, and a refusal never leaks into another request.
+	rt := newJudgeRuntime(t, []string{sdk.CapStageVerdict}, "    during_call = true")
+	rt.script.set("a", step{chunks: []string{"fine ", "answer"}, gap: time.Millisecond})
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			refuse, stream := i%2 == 0, i%4 < 2
+			prompt := fmt.Sprintf("question %d", i)
+			if refuse {
+				prompt += " forbidden"
+			}
+			w := rt.ask(prompt, stream)
+			switch {
+			case refuse && (w.err == nil || w.err.Code != "judged" || w.res != nil || w.started):
+				errs <- fmt.Sprintf("%d (refused, stream=%v): %+v %+v started=%v", i, stream, w.err, w.res, w.started)
+			case !refuse && (w.err != nil || w.res == nil || w.res.Content != "fine answer"):
+				errs <- fmt.Sprintf("%d (answered, stream=%v): %+v %+v", i, stream, w.err, w.res)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
