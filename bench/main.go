@@ -33,17 +33,19 @@ func main() {
 }
 
 type options struct {
-	root     string
-	out      string
-	rounds   int
-	conns    int
-	seqDur   time.Duration
-	concDur  time.Duration
-	ttfbDur  time.Duration
-	peers    bool
-	soak     time.Duration
-	soakRate int
-	warmup   time.Duration
+	root   string
+	out    string
+	rounds int
+	// alternate reverses the setups' order in even rounds.
+	alternate bool
+	conns     int
+	seqDur    time.Duration
+	concDur   time.Duration
+	ttfbDur   time.Duration
+	peers     bool
+	soak      time.Duration
+	soakRate  int
+	warmup    time.Duration
 	// grpcLane adds llmgw-full-grpc: llmgw-full with the request path on
 	// gRPC (LLMGW_PLUGIN_LANE=grpc), the before of issue 21's fast lane.
 	grpcLane bool
@@ -78,6 +80,7 @@ func runMain(args []string) int {
 	fs.StringVar(&o.root, "root", "", "repository root (default: the directory holding go.work above the working directory)")
 	fs.StringVar(&o.out, "out", "", "results directory (default ROOT/bench/results)")
 	fs.IntVar(&o.rounds, "rounds", 5, "interleaved rounds")
+	fs.BoolVar(&o.alternate, "alternate", true, "run the setups in reverse order in even rounds, so that an order effect falls on both sides of a comparison (exactly with an even -rounds)")
 	fs.IntVar(&o.conns, "conns", 64, "connections of the throughput regime")
 	fs.DurationVar(&o.seqDur, "seq", 3*time.Second, "duration of one 1-connection latency run")
 	fs.DurationVar(&o.concDur, "conc", 5*time.Second, "duration of one many-connection throughput run")
@@ -158,7 +161,7 @@ func run(o options) error {
 	}()
 
 	rep := &Report{Date: began.Format("2006-01-02T15:04:05Z07:00"), Commit: gitDescribe(o.root), Machine: machine(),
-		Config: RunConfig{Rounds: o.rounds, Conns: o.conns, SeqDuration: o.seqDur.String(), ConcDur: o.concDur.String(),
+		Config: RunConfig{Rounds: o.rounds, Alternate: o.alternate, Conns: o.conns, SeqDuration: o.seqDur.String(), ConcDur: o.concDur.String(),
 			TTFBDur: o.ttfbDur.String(), Peers: o.peers, Soak: o.soak.String(), SoakRate: o.soakRate, Prompt: prompt}}
 
 	// The simulator.
@@ -269,7 +272,8 @@ func run(o options) error {
 		}
 	}
 
-	// Rounds: A B C … per regime, every round.
+	// Rounds: A B C … per regime, every round (C B A … in even rounds with
+	// -alternate).
 	runs := map[string][]*Run{}
 	type regime struct {
 		name  string
@@ -282,8 +286,9 @@ func run(o options) error {
 		{"ttfb", Load{Conns: 1, Duration: o.ttfbDur, Stream: true}, "stream TTFB"},
 	}
 	for r := 1; r <= o.rounds; r++ {
+		order := roundOrder(setups, r, o.alternate)
 		for _, g := range regimes {
-			for _, s := range setups {
+			for _, s := range order {
 				if g.name == "ttfb" && !s.Stream {
 					continue
 				}
@@ -570,4 +575,20 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// roundOrder is the order of the setups in round r (from 1): as listed, or
+// reversed in even rounds when alternating. A setup's numbers depend on the
+// one that ran just before it (measured: 10–20 % on the 1-connection p50 of
+// two llmgw pipelines on a busy 2-core machine, whichever ran first being
+// faster), so a comparison needs both orders.
+func roundOrder(setups []*Setup, r int, alternate bool) []*Setup {
+	if !alternate || r%2 == 1 {
+		return setups
+	}
+	out := make([]*Setup, len(setups))
+	for i, s := range setups {
+		out[len(setups)-1-i] = s
+	}
+	return out
 }

@@ -37,6 +37,7 @@ type Machine struct {
 // RunConfig is how the run was parameterised.
 type RunConfig struct {
 	Rounds      int    `json:"rounds"`
+	Alternate   bool   `json:"alternate"`
 	Conns       int    `json:"conns"`
 	SeqDuration string `json:"seq_duration"`
 	ConcDur     string `json:"conc_duration"`
@@ -423,8 +424,12 @@ func (rep *Report) Markdown() string {
 	p("# llmgw benchmark — %s\n\n", rep.Date)
 	p("- machine: %s, %d CPUs, %d MB RAM, Linux %s, %s; load average at start %s, at end %s\n", rep.Machine.CPU, rep.Machine.CPUs,
 		rep.Machine.MemTotalMB, rep.Machine.Kernel, rep.Machine.Go, rep.Machine.LoadAvg, rep.Machine.LoadAvgEnd)
-	p("- commit %s; %d rounds interleaved (every setup once per regime per round); 1 connection for %s, %d connections for %s, streaming TTFB (1 connection) for %s; took %s\n",
-		rep.Commit, rep.Config.Rounds, rep.Config.SeqDuration, rep.Config.Conns, rep.Config.ConcDur, rep.Config.TTFBDur, rep.Duration)
+	order := "the same order every round"
+	if rep.Config.Alternate {
+		order = "the order reversed in even rounds"
+	}
+	p("- commit %s; %d rounds interleaved (every setup once per regime per round, %s); 1 connection for %s, %d connections for %s, streaming TTFB (1 connection) for %s; took %s\n",
+		rep.Commit, rep.Config.Rounds, order, rep.Config.SeqDuration, rep.Config.Conns, rep.Config.ConcDur, rep.Config.TTFBDur, rep.Duration)
 	p("- upstream: bin/upstream-sim, zero latency; request: OpenAI chat completion, one short user message, max_tokens 32\n")
 	p("- MLflow: %s\n", rep.MLflow)
 	for _, s := range rep.Skipped {

@@ -247,3 +247,26 @@ func TestAttackMeasuresTTFBAndClassifies(t *testing.T) {
 		t.Fatalf("failing run: ok %d errors %v %v", r.OK, r.ErrKind, r.ErrText)
 	}
 }
+
+func TestRoundOrderAlternates(t *testing.T) {
+	a, b, c := &Setup{Name: "a"}, &Setup{Name: "b"}, &Setup{Name: "c"}
+	names := func(ss []*Setup) string {
+		var out []string
+		for _, s := range ss {
+			out = append(out, s.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	setups := []*Setup{a, b, c}
+	for r, want := range map[int]string{1: "a b c", 2: "c b a", 3: "a b c", 4: "c b a"} {
+		if got := names(roundOrder(setups, r, true)); got != want {
+			t.Errorf("round %d: %s, want %s", r, got, want)
+		}
+		if got := names(roundOrder(setups, r, false)); got != "a b c" {
+			t.Errorf("round %d without alternating: %s", r, got)
+		}
+	}
+	if names(setups) != "a b c" {
+		t.Error("roundOrder changed its argument")
+	}
+}
