@@ -166,7 +166,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			// Someone else's instructions ("the previous director's final
 			// instruction", "the customer's previous email"), or rules of
 			// something else ("override a CSS rule", "the firewall policy").
-			reported = reported || othersOwn(s, w)
+			reported = reported || othersOwn(s, w) || objOfOther(s, w)
 			switch {
 			case (obj && qual || strong) && (reported || own || described(s, toks, i)):
 				h.discussed = true
@@ -187,7 +187,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 		// "haz caso omiso de las instrucciones anteriores".
 		if multi && hasPhraseAt(s, toks, i, phraseGroups["override_multi"]...) && !hasPhraseAt(s, toks, i-1, phraseGroups["override_multi"]...) {
 			w := window(toks, i-1, 7)
-			if anyClass(w, cObj) && anyClass(w, cQual) {
+			if anyClass(w, cObj) && anyClass(w, cQual) && !objOfOther(s, w) {
 				raise(i, 0.9, "injection")
 			}
 		}

@@ -171,13 +171,13 @@ func (d *Detector) v8Rules(s string, found phraseSet, h *hit) {
 	}
 	var buf [32]int
 	if d.phrases.has(found, "v8_cfg") && d.phrases.has(found, "v8_void") {
-		if at, ok := pairNear(s, cfgPositions(s, buf[:0]), v8Void); ok && !caseClause(s, at) &&
+		if at, ok := pairNear(s, ownSetup(s, cfgPositions(s, buf[:0]), v8CfgFull, v8CfgRel, v8CfgYour), v8Void); ok && !caseClause(s, at) &&
 			hasPhrase(s[at:min(len(s), at+300)], v8NewOrder...) {
 			h.raise(0.85, CategoryInjection)
 		}
 	}
 	if d.phrases.has(found, "v8_leak") && d.phrases.has(found, "v8_leakverb") {
-		if at, ok := pairNear(s, positions(s, v8Leak, buf[:0]), v8LeakVerb); ok && !caseClause(s, at) {
+		if at, ok := pairNear(s, ownSetup(s, positions(s, v8Leak, buf[:0]), v8Leak), v8LeakVerb); ok && !caseClause(s, at) {
 			h.raise(0.85, CategoryPromptLeak)
 		}
 	}
@@ -310,8 +310,8 @@ func leakPhraseStands(s string) bool {
 			continue
 		}
 		rest := s[i:min(len(s), i+60)]
-		if j := strings.Index(rest, "given"); j >= 0 && hasPhrase(rest[j:], "given by the ", "given by my ", "given by our ",
-			"given by his ", "given by her ", "given by their ", "given by a ") {
+		if j := strings.Index(rest, "given"); j >= 0 && (hasPhrase(rest[j:], "given by the ", "given by my ", "given by our ",
+			"given by his ", "given by her ", "given by their ", "given by a ") || byYourOther(rest[j:])) {
 			continue
 		}
 		return true
@@ -333,6 +333,100 @@ func objForTask(s string, toks []token, i int) bool {
 		}
 		return !anyWord(s, n[1:], "this", "session", "conversation", "chat", "assistant", "bot", "ai", "model", "me",
 			"us", "users", "user", "today", "now", "answering", "replying", "responding")
+	}
+	return false
+}
+
+// othersMarks after "the instructions you received", "the configuration
+// you were given" say whose they are or what they are for when they are
+// not the model's set-up ("… from the landlord", "… for the nginx server in
+// my last message").
+var othersMarks = []string{" by the ", " by my ", " by our ", " by a ", " by his ", " by her ", " by their ",
+	" from the ", " from my ", " from our ", " from a ", " from his ", " from her ", " from their ", " in my last",
+	" in my previous", " in my earlier", " i gave you", " i sent", " i pasted", " i uploaded", " for the ", " for my ",
+	" for our ", " about the "}
+
+// ownSetup keeps the positions whose phrase (one of lists) is not
+// followed, after the participle and time words that complete it ("were
+// given", "earlier"), by one of othersMarks or "by your <someone>".
+func ownSetup(s string, at []int, lists ...[]string) []int {
+	n := 0
+	for _, i := range at {
+		end := i
+		for _, l := range lists {
+			for _, p := range l {
+				if strings.HasPrefix(s[i:], p) && i+len(p) > end {
+					end = i + len(p)
+				}
+			}
+		}
+		f := strings.Fields(s[end:min(len(s), end+60)])
+		k := 0
+		for k < len(f) && completing[f[k]] {
+			k++
+		}
+		rest := " " + strings.Join(f[k:], " ") + " "
+		others := strings.HasPrefix(rest, " by your ") && byYourOther(rest[:min(len(rest), 40)])
+		for _, m := range othersMarks {
+			if strings.HasPrefix(rest, m) {
+				others = true
+				break
+			}
+		}
+		if !others {
+			at[n] = i
+			n++
+		}
+	}
+	return at[:n]
+}
+
+// completing words finish the phrase ownSetup looks past.
+var completing = map[string]bool{"were": true, "was": true, "given": true, "received": true, "handed": true, "told": true,
+	"got": true, "earlier": true, "before": true, "originally": true, "initially": true, "first": true}
+
+// modelMakers after "by your" name who set the model up ("the instructions
+// you were given by your developer"); any other noun is someone else's
+// ("… by your manager").
+var modelMakers = map[string]bool{"developer": true, "developers": true, "operator": true, "operators": true,
+	"creator": true, "creators": true, "admin": true, "admins": true, "administrator": true, "owner": true,
+	"owners": true, "maker": true, "makers": true, "company": true, "team": true, "system": true, "provider": true,
+	"vendor": true, "programmer": true, "programmers": true, "engineers": true, "trainers": true}
+
+// byYourOther reports " by your <noun>" in w with a noun not in modelMakers.
+func byYourOther(w string) bool {
+	i := strings.Index(w, " by your ")
+	if i < 0 {
+		return false
+	}
+	f := strings.FieldsFunc(w[i+len(" by your "):], func(r rune) bool { return r == ' ' || r == ',' || r == '.' || r == ';' })
+	return len(f) > 0 && !modelMakers[f[0]]
+}
+
+// modelThings after "of the" are the model's own ("the previous
+// instructions of the system").
+var modelThings = map[string]bool{"system": true, "assistant": true, "ai": true, "model": true, "chat": true,
+	"conversation": true, "session": true, "developer": true, "developers": true, "operator": true, "prompt": true,
+	"chatbot": true, "bot": true, "openai": true, "above": true, "creator": true, "company": true, "admin": true}
+
+// objOfOther reports an override's object in w followed by "of the <thing>"
+// that is not the model's ("never mind the earlier rules of the game we
+// played", "forget the previous instructions of the recipe"): rules of
+// something else (version 8).
+func objOfOther(s string, w []token) bool {
+	for k, t := range w {
+		if t.cls&cObj == 0 || k+2 >= len(w) {
+			continue
+		}
+		if word(s, w[k+1]) != "of" {
+			return false
+		}
+		n := k + 2
+		switch word(s, w[n]) {
+		case "the", "this", "that", "our", "my", "his", "her", "their":
+			n++
+		}
+		return n < len(w) && !modelThings[word(s, w[n])] && w[n].cls == 0
 	}
 	return false
 }
