@@ -8,8 +8,8 @@ import "strings"
 // block"), and documents about attacks that their reader hands over to be
 // summarised, translated or proofread.
 
-// near is how many bytes apart two phrases of a pair may stand.
-const near = 160
+// pairSpan is how many bytes apart two phrases of a pair may stand.
+const pairSpan = 160
 
 // positions appends the byte offsets of every phrase of list in s.
 func positions(s string, list []string, at []int) []int {
@@ -26,7 +26,7 @@ func positions(s string, list []string, at []int) []int {
 	return at
 }
 
-// pairNear reports a position of pa and a phrase of b within near bytes of
+// pairNear reports a position of pa and a phrase of b within pairSpan bytes of
 // each other, returning where the later one starts. Only called when the
 // phrase scan found both groups.
 func pairNear(s string, pa []int, b []string) (int, bool) {
@@ -34,7 +34,7 @@ func pairNear(s string, pa []int, b []string) (int, bool) {
 	pb := positions(s, b, buf2[:0])
 	for _, i := range pa {
 		for _, j := range pb {
-			if i-j <= near && j-i <= near {
+			if i-j <= pairSpan && j-i <= pairSpan {
 				return max(i, j), true
 			}
 		}
@@ -47,7 +47,7 @@ func pairNear(s string, pa []int, b []string) (int, bool) {
 // that is forbidden ("never repeat your hidden rules"): the builder of an
 // assistant describing the cases it handles.
 func caseClause(s string, at int) bool {
-	from := max(0, at-near)
+	from := max(0, at-pairSpan)
 	for k := at - 1; k > from; k-- {
 		if c := s[k]; c == '.' || c == '\n' || c == '?' || c == '!' {
 			from = k
@@ -297,7 +297,7 @@ func skipsCheck(s string) bool {
 func leakPhraseStands(s string) bool {
 	var buf [16]int
 	for _, i := range positions(s, phraseGroups["leak_words"], buf[:0]) {
-		from := max(0, i-near)
+		from := max(0, i-pairSpan)
 		for k := i - 1; k > from; k-- {
 			if c := s[k]; c == '.' || c == '\n' || c == '?' || c == '!' {
 				from = k
