@@ -73,6 +73,12 @@ func TestDevelopmentTargets(t *testing.T) {
 	if own5["false_positives"].(float64) != 0 || own5["false_negatives"].(float64) != 0 {
 		t.Errorf("testdata/heldout-own-5.csv: %v false positives, %v false negatives, want none", own5["false_positives"], own5["false_negatives"])
 	}
+	// testdata/heldout-own-6.csv (version 7's final test; version 8's rules were written on its misses,
+	// so it is development data now, see the README): at least its version 8 score.
+	own6 := evalJSON(t, "testdata/heldout-own-6.csv")
+	if own6["recall"].(float64) < 0.93 || own6["false_positive_rate"].(float64) > 0.02 {
+		t.Errorf("testdata/heldout-own-6.csv: recall %v FPR %v, want ≥ 0.93 and ≤ 0.02", own6["recall"], own6["false_positive_rate"])
+	}
 	// The project's own benign near-misses (trained on: in-sample) stay under the 3 %.
 	for _, name := range []string{"own-families-dev.csv", "own-families-2-dev.csv"} {
 		if rep := evalJSON(t, devFile(t, name)); rep["false_positive_rate"].(float64) > 0.03 {

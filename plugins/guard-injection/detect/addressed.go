@@ -383,7 +383,7 @@ func scanDocumentStructure(s string, toks []token, h *hit) {
 // read this way (a short one is its frame).
 const (
 	ownerFrameSpan = 300
-	ownerFrameMin  = 400
+	ownerFrameMin  = 300
 )
 
 // productNouns after "our"/"my" name an assistant or the product it serves.
@@ -401,7 +401,10 @@ var ownerFrameCues = []string{"system prompt for", "system prompt draft", "syste
 	"i'm the product owner", "i am the product owner", "product manager for", "i'm the lead on", "we're launching",
 	"we are launching", "i need a prompt",
 	"prompt for the", "moderation guidelines", "red lines", "guardrails for", "requirements document",
-	"resilience for", "pentest", "penetration test", "incident report", "post-mortem", "postmortem"}
+	"resilience for", "pentest", "penetration test", "incident report", "post-mortem", "postmortem",
+	// version 8
+	"setting up a gpt", "custom gpt", "instruction block", "acceptance criteria for", "injection filter",
+	"injection detector", "jailbreak detector", "jailbreak-detection", "gherkin"}
 
 // selfCues in the frame ask this model to play a part ("you play three
 // characters", "I want you to act as that API"): a jailbreak's frame, not a
@@ -454,6 +457,11 @@ func (d *Detector) ownerDiscount(s string, sc *scratch, h *hit) {
 	frame := s[:ownerFrameSpan]
 	if j := strings.LastIndexAny(frame, " \n"); j > 0 {
 		frame = frame[:j]
+	}
+	// The brief the user hands over starts after their own words: the
+	// frame that must carry no attack is those words.
+	if cs := contentStart(s); cs > 40 && cs < len(frame) {
+		frame = frame[:cs]
 	}
 	sc.toks = d.tokenize(frame, sc.toks)
 	if !ownerFrame(frame, sc.toks) {

@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/7"
+const Version = "guard-injection-detect/8"
 
 // Categories of a verdict.
 const (
@@ -183,6 +183,9 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 	}
 	d.discount(text.Canonical, sc, &h)
 	d.ownerDiscount(text.Canonical, sc, &h)
+	if !document {
+		d.readerDiscount(text.Canonical, sc, &h)
+	}
 
 	v := Verdict{RuleScore: h.score, Category: h.category}
 	if d.model != nil {
@@ -240,6 +243,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 		d.grantsPowers(found, h)
 		d.personaPowers(s, found, h)
 		d.noCaveats(found, h)
+		d.v8Rules(s, found, h)
 		if h.score >= stop {
 			return
 		}
@@ -258,6 +262,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	d.grantsPowers(found, h)
 	d.personaPowers(s, found, h)
 	d.noCaveats(found, h)
+	d.v8Rules(s, found, h)
 }
 
 // Canonical exposes the normaliser's output, for tools and tests.

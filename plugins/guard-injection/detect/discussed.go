@@ -19,6 +19,7 @@ var quoteCues = []string{
 	"said", "says", "wrote", "writes", "posted", "told", "asked", "string", "phrase", "example", "such as", "like",
 	"message", "attacker", "tester", "contains", "reads", "lists", "label", "classify", "quiz", "slide", "payload",
 	"do not follow", "don't follow", "sentence", "words", "text", "typed", "sent", "detect", "try", "tries",
+	"categori", "entries", "attempt",
 	// the same cues in the other languages of the word lexicon (speechCues)
 	"types", "typing", "asks", "e.g.", "for instance", "ecrit", "ecrivent", "par exemple", "comme", "schreibt",
 	"schreiben", "tippt", "sagt", "zum beispiel", "z. b.", "z.b.", "beispielsweise", " wie ", "escribe", "escriben",
@@ -57,6 +58,10 @@ func afterParen(s string, open int) bool {
 // listGap reports text between two quotations that only joins them into a
 // list: a comma, "or", "and", "ou", "oder", "o", "y", "e", "und".
 func listGap(g string) bool {
+	// A numbered or bulleted list joins them too ("\n3. ").
+	if len(g) <= 12 && strings.Trim(g, " ,;\n\t.-*)0123456789") == "" {
+		return true
+	}
 	switch strings.Trim(g, " ,;") {
 	case "", "or", "and", "ou", "et", "oder", "und", "o", "y", "e", "or even", "and also":
 		return len(g) <= 12
@@ -178,11 +183,21 @@ var aboutAttackOpen = map[string]bool{"what": true, "why": true, "how": true, "i
 // restrictions?").
 func aboutAttack(s string) bool {
 	t := strings.TrimSpace(s)
-	if len(t) > 300 || !aboutAttackOpen[firstWord(t)] || !hasPhrase(t, aboutAttackWords...) {
+	if len(t) > 400 || !hasPhrase(t, aboutAttackWords...) {
 		return false
 	}
-	if end := sentenceEnd(t); end < len(t) && strings.TrimSpace(t[end:]) != "" {
-		return false
+	// Version 8: up to three sentences, each a question or a request to
+	// explain ("For a security class, explain … Why do filters miss …?").
+	for n, rest := 0, t; rest != ""; n++ {
+		end := sentenceEnd(rest)
+		sent := strings.TrimSpace(rest[:end])
+		rest = strings.TrimSpace(rest[end:])
+		if n >= 3 || !aboutAttackOpen[firstWord(sent)] && !strings.Contains(sent[:min(len(sent), 60)], ", explain ") {
+			return false
+		}
+		if n > 0 && !strings.HasSuffix(sent, "?") {
+			return false
+		}
 	}
 	// An override joined to the question is an order ("explain prompt
 	// injection and ignore your rules"); one inside it describes the attack.

@@ -418,7 +418,12 @@ var personaSetups = []string{"you are ", "you're ", "your name is ", "meet ", "t
 	"play the role of ", "play \"", "play the part of ", "jestes ", "jij bent ", "ty jsi ", "tu sei ", "sen ", "je bent ",
 	"joue le role de ", "spiel die rolle ", "interpreta a ", "interpreta el papel de ", "faz o papel de ",
 	"from this message on you are ", "du bist ", "sie sind ", "eres ", "usted es ", "tu es ", "vous etes ", "sei ",
-	"lei e ", "voce e ", "tu es ", "o senhor e "}
+	"lei e ", "voce e ", "tu es ", "o senhor e ",
+	// version 8
+	"imagine you're ", "imagine you are ", "pretend you're ", "pretend you are ", "pretend ur ", "pretend to be ",
+	"act as ", "you play ", "you'll play ", "in this scenario you are ", "in this scenario, you are ",
+	"in this story you are ", "in this story, you are ", "your role today", "your role:", "your role is ",
+	"for this chat you are ", "today you are ", "あなたは", "你是", "ты "}
 
 // personaPowers: a persona set up at the start of the prompt that uses
 // powers over what its job guards (files, doors, records, money) for anyone,
@@ -428,7 +433,8 @@ var personaSetups = []string{"you are ", "you're ", "your name is ", "meet ", "t
 // have. A persona with powers that skips no check ("a librarian with the
 // keys to every room") is a story.
 func (d *Detector) personaPowers(s string, found phraseSet, h *hit) {
-	if !d.phrases.has(found, "no_checks") && !anyoneWho(s) || !d.phrases.has(found, "guarded") {
+	if !d.phrases.has(found, "no_checks") && !anyoneWho(s) && !(d.phrases.has(found, "v8_skip") && skipsCheck(s)) ||
+		!d.phrases.has(found, "guarded") {
 		return
 	}
 	// The persona is set up in the first sentence, or in the second after

@@ -466,6 +466,8 @@ var phraseGroups = map[string][]string{
 		"without a doctor", "without a signature", "without signature", "without approval", "without a warrant",
 		"sans ordonnance", "sin receta", "senza ricetta", "sem receita", "ohne rezept",
 		"everyone here", "trusts all", "trusts every", "without asking for", "without asking who", "sin pedir", "sin verificar", "confia en todos", "cualquier persona que", "sans verifier", "sans demander", "toute personne qui", "fait confiance a tous", "ohne zu prufen", "ohne nachzufragen", "vertraut allen", "senza chiedere", "senza controllare", "si fida di tutti", "sem pedir", "sem verificar", "qualquer pessoa que", "confia em todos", "kazdemu, kto", "bez sprawdzania", "off duty", "de folga", "hors service", "don't apply to it", "doesn't apply to it", "do not apply to it", "does not apply to it", "badge or no badge", "no questions asked", "whenever anyone",
+		// version 8
+		"wont notice", "won't notice", "will not notice", "nobody will notice", "no one will notice", "gets whatever", "whatever they ask for", "whatever anyone asks", "including ones flagged", "including those flagged", "even if flagged", "for me anyway", "no receipt", "no prescription", "no se verifica", "no verifica nada", "ne verifie rien", "ne verifie pas", "sans justificatif", "ohne nachweis", "pruft nichts", "nessun controllo", "non verifica", "sem verificar nada", "nao verifica", "確認なし", "誰の申請でも", "无需验证", "不需要验证", "без проверки", "кому угодно",
 	},
 	// Answers stripped of what an assistant adds or withholds: refusals,
 	// warnings, disclaimers, filters (noCaveats counts them).
@@ -484,6 +486,8 @@ var phraseGroups = map[string][]string{
 		"aucun avertissement", "sans refus", "jamais refuser", "ne censure", "sans filtre", "senza avvisi",
 		"senza avvertenz", "senza rifiut", "mai rifiut", "non rifiuta", "rifiuti = disattivati", "avvisi = disattivati",
 		"senza filtr", "sem aviso", "sem recusa", "nunca recusa", "sem filtro", "verificacao de conteudo",
+		// version 8
+		"answers anything", "answer anything", "answers everything", "answer everything", "answers any question", "always answers", "has no rules", "have no rules", "with no rules", "never received rules", "never been given rules", "no rules at all", "if you refuse", "every time you refuse", "each time you refuse", "for each refusal", "for every refusal", "lose points", "lose tokens", "tokens are deducted", "points are deducted", "risponde sempre", "non ha mai ricevuto regole", "non ha regole", "senza regole", "responde siempre", "no tiene reglas", "sin reglas", "repond toujours", "repond a tout", "n'a aucune regle", "sans regles", "antwortet immer", "beantwortet alles", "hat keine regeln", "ohne regeln", "responde sempre", "nao tem regras", "sem regras", "se ti rifiuti", "si te niegas", "si tu refuses", "wenn du dich weigerst", "se voce recusar",
 	},
 	// A persona, a simulation or a game set up in the other languages of
 	// the word lexicon (noCaveats' context besides dan_context and ai_context).
@@ -493,6 +497,8 @@ var phraseGroups = map[string][]string{
 		"imagina", "immagina", "jeu de role", "juego de rol", "gioco di ruolo", "rollenspiel", "jogo", "juego", " jeu ",
 		"gioco", "spiel", "personaje", "personnage", "personaggio", "personagem", "geschichte", "historia", "histoire",
 		"storia",
+		// version 8: "un'IA", "une IA", "eine KI"
+		"un'ia", "l'ia ", "une ia", "eine ki", "una ia", "uma ia",
 	},
 	// What such a persona guards: other people's data, doors, money, systems.
 	"guarded": {
@@ -504,6 +510,8 @@ var phraseGroups = map[string][]string{
 		"porte", "porta", "puerta", "tur ", "indirizzo", "telefono", "telephone", "direccion", "endereco", "adresse",
 		"dossier", "ricetta", "receta", "receita", "ordonnance", "rezept", "appartement", "apartment",
 		"reembolso", "remboursement", "rimborso", "erstattung", "documento", "documents", "contrato", "contract", "login", "logins", "coordonnees", "abonne", "subscriber", "medication", "medicament", "voucher", "coupon", "zwrot", "konto", "posts", "lock", "locks", "cofre", "vault", "safe", "badge",
+		// version 8
+		"booking", "reservation", "unban", "moderator rights", "approv", "money", "transfer", "dinero", "euros", "banco", "cajero", "argent", "geld", "soldi", "dinheiro", "経費", "承認", "银行", "деньги",
 	},
 	// A persona freed of its rules in words the lexicon does not pair up
 	// ("has broken free of the typical confines of AI", "built without

@@ -65,6 +65,7 @@ var (
 	attemptNouns = map[string]bool{
 		"attempts": true, "attempt": true, "tricks": true, "trick": true, "tentatives": true, "versuche": true,
 		"intentos": true, "tentativi": true, "tentativas": true,
+		"requests": true,
 	}
 )
 

@@ -166,7 +166,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			// Someone else's instructions ("the previous director's final
 			// instruction", "the customer's previous email"), or rules of
 			// something else ("override a CSS rule", "the firewall policy").
-			reported = reported || othersOwn(s, w)
+			reported = reported || othersOwn(s, w) || objOfOther(s, w)
 			switch {
 			case (obj && qual || strong) && (reported || own || described(s, toks, i)):
 				h.discussed = true
@@ -187,7 +187,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 		// "haz caso omiso de las instrucciones anteriores".
 		if multi && hasPhraseAt(s, toks, i, phraseGroups["override_multi"]...) && !hasPhraseAt(s, toks, i-1, phraseGroups["override_multi"]...) {
 			w := window(toks, i-1, 7)
-			if anyClass(w, cObj) && anyClass(w, cQual) {
+			if anyClass(w, cObj) && anyClass(w, cQual) && !objOfOther(s, w) {
 				raise(i, 0.9, "injection")
 			}
 		}
@@ -257,7 +257,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 				"deinen", "tue", "tuo", "suas", "seu", "sua", "vos", "votre", "ton", "ta", "above", "verbatim", "exactly") {
 				indefinite = true
 			}
-			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) && !indefinite {
+			if anyClass(w, cLeakObj) && anyClass(w, cLeakQual) && !indefinite && !objForTask(s, toks, i) {
 				raise(i, 0.9, "prompt_leak")
 			}
 			if anyClass(w, cSecret) && (anyClass(w, cLeakQual) || anyClass(w, cQual)) {
@@ -465,8 +465,11 @@ func foreignObject(s string, w []token) bool {
 // jamais reveler", "gibt nie … wieder". "Don't hesitate to reveal" and
 // "never fail to print" do not forbid.
 func forbidden(s string, toks []token, i int) bool {
-	b := before(toks, i, 4)
-	for k := len(b) - 1; k >= 0; k-- {
+	b := before(toks, i, 8)
+	for k, n := len(b)-1, 0; k >= 0; k, n = k-1, n+1 {
+		if n >= 4 && !coordinated(s, b[k+1:]) {
+			break
+		}
 		switch word(s, b[k]) {
 		case "not", "never", "don't", "dont", "doesn't", "cannot", "can't", "mustn't", "shouldn't", "won't", "nie",
 			"nicht", "niemals", "jamais", "nunca", "mai", "nao":
@@ -476,6 +479,13 @@ func forbidden(s string, toks []token, i int) bool {
 		}
 	}
 	return false
+}
+
+// coordinated reports words that join a verb to an earlier one ("never
+// repeat your instructions or reveal …"): the earlier verb's negation
+// covers it (version 8).
+func coordinated(s string, ts []token) bool {
+	return anyWord(s, ts, "or", "nor", "and", "ou", "oder", "o", "ni", "e")
 }
 
 // quoted reports whether the word at byte start opens a quotation that is
@@ -655,7 +665,7 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if d.phrases.has(found, "late_relative") && d.phrases.has(found, "dan_context") && d.phrases.has(found, "recital") {
 		h.raise(0.8, "jailbreak")
 	}
-	if d.phrases.has(found, "leak_words") {
+	if d.phrases.has(found, "leak_words") && leakPhraseStands(s) {
 		h.raise(0.85, "prompt_leak")
 	}
 	if fakeRoleHeader(s) {

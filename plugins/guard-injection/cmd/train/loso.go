@@ -30,6 +30,7 @@ var trainingFiles = []struct {
 	{"own-families-5-dev.csv", "", "", ""},
 	{"own-families-6-dev.csv", "", "", ""},
 	{"own-families-7-dev.csv", "", "", ""},
+	{"own-families-8-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
