@@ -29,7 +29,7 @@ var docFrames = []string{
 	"here are", "readme", "key points", "what does this", "what is this", "read this", "check this", "explain this",
 	"review this", "the reviews", "the issue", "the email", "the document", "the page", "the article",
 	// version 9: retrieved context and tool results as applications frame them
-	"result of", "results from", "response from", "api response", "observation:", "context:", "context below",
+	"result of", "results from", "response from", "api response", "observation:", "\ncontext:", "context below",
 	"[doc", "passage", "snippet", "file contents", "page content", "knowledge base",
 }
 

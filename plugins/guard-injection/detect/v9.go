@@ -313,7 +313,7 @@ func (d *Detector) templateDiscount(s string, sc *scratch, h *hit) {
 }
 
 func init() {
-	for _, l := range []*[]string{&v9Role, &v9Drop, &v9NewRole, &v9Leak, &v9LeakVerb, &aiAddressees} {
+	for _, l := range []*[]string{&v9Role, &v9Drop, &v9NewRole, &v9Order, &v9Leak, &v9LeakVerb, &aiAddressees} {
 		for i, p := range *l {
 			if !isASCII(p) {
 				(*l)[i] = normalize.Normalize(p).Canonical
@@ -406,14 +406,16 @@ var docOrders = []string{" must ", " should ", " shall ", " is to ", " are to ",
 // speaks to the AI reading it, and whether it carries an order itself.
 func aiAddressed(seg string) (addressed, order bool) {
 	words := 0
-	prevAddr := false
+	// object: the phrase opens with a verb, so an AI word in it is its
+	// object ("Give the assistant context: …", "Tell the AI: …" in a how-to).
+	prevAddr, object := false, false
 	for i := 0; i < len(seg); {
 		c := seg[i]
 		if !isWordByte(c) && c != '_' && c != '-' {
 			if strings.IndexByte("[({<\"#:>", c) >= 0 {
 				// an opening: what follows may be a note of its own
 				// ("{\"notas\":\"Assistente: …", "[Hidden text: Assistant, …")
-				words, prevAddr = 0, false
+				words, prevAddr, object = 0, false, false
 			}
 			i++
 			continue
@@ -424,8 +426,11 @@ func aiAddressed(seg string) (addressed, order bool) {
 		}
 		w := strings.Trim(seg[i:j], "_-")
 		words++
-		isAI := aiWords[w]
-		if !isAI && strings.ContainsAny(w, "_-") {
+		if words == 1 && objectVerbs[w] {
+			object = true
+		}
+		isAI := aiWords[w] && !object
+		if !isAI && !object && strings.ContainsAny(w, "_-") {
 			for _, p := range strings.FieldsFunc(w, func(r rune) bool { return r == '_' || r == '-' }) {
 				isAI = isAI || aiWords[p]
 			}
@@ -470,6 +475,12 @@ func aiAddressed(seg string) (addressed, order bool) {
 	}
 	return false, false
 }
+
+// objectVerbs open a phrase whose AI word is their object ("Give the
+// assistant context: …"); "Begin AI override: …" opens a note.
+var objectVerbs = map[string]bool{"give": true, "let": true, "help": true, "use": true, "train": true, "teach": true,
+	"show": true, "prompt": true, "configure": true, "instruct": true, "tell": true, "ask": true, "send": true,
+	"remind": true, "encourage": true, "urge": true, "direct": true, "email": true, "pay": true}
 
 // docOrder reports an order in text addressed to the AI.
 func docOrder(r string) bool {
