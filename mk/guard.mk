@@ -30,6 +30,7 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-6-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-7-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-8-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-9-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

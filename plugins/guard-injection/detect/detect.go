@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/8"
+const Version = "guard-injection-detect/9"
 
 // Categories of a verdict.
 const (
@@ -157,6 +157,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		sc.hits = hits
 		d.scanDocument(text.Canonical, found, hits, true, &h)
 		scanDocumentStructure(text.Canonical, sc.toks, &h) // scanText left the text's tokens there
+		d.docAddress(text.Canonical, true, &h)
 	}
 	for _, blob := range append(text.Decoded, d.announced(text.Canonical, found, text.Decoded)...) {
 		var bh hit
@@ -181,10 +182,13 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 			h.category = CategoryObfuscation
 		}
 	}
-	d.discount(text.Canonical, sc, &h)
-	d.ownerDiscount(text.Canonical, sc, &h)
-	if !document {
-		d.readerDiscount(text.Canonical, sc, &h)
+	if !h.docAddress {
+		d.discount(text.Canonical, sc, &h)
+		d.ownerDiscount(text.Canonical, sc, &h)
+		d.templateDiscount(text.Canonical, sc, &h)
+		if !document {
+			d.readerDiscount(text.Canonical, sc, &h)
+		}
 	}
 
 	v := Verdict{RuleScore: h.score, Category: h.category}
@@ -244,6 +248,8 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 		d.personaPowers(s, found, h)
 		d.noCaveats(found, h)
 		d.v8Rules(s, found, h)
+		d.v9Rules(s, found, h)
+		d.docAddress(s, false, h)
 		if h.score >= stop {
 			return
 		}
@@ -263,6 +269,8 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	d.personaPowers(s, found, h)
 	d.noCaveats(found, h)
 	d.v8Rules(s, found, h)
+	d.v9Rules(s, found, h)
+	d.docAddress(s, false, h)
 }
 
 // Canonical exposes the normaliser's output, for tools and tests.

@@ -28,6 +28,9 @@ var docFrames = []string{
 	"answer the question", "document:", "email:", "e-mail:", "article:", "review:", "transcript", "here is",
 	"here are", "readme", "key points", "what does this", "what is this", "read this", "check this", "explain this",
 	"review this", "the reviews", "the issue", "the email", "the document", "the page", "the article",
+	// version 9: retrieved context and tool results as applications frame them
+	"result of", "results from", "response from", "api response", "observation:", "\ncontext:", "context below",
+	"[doc", "passage", "snippet", "file contents", "page content", "knowledge base",
 }
 
 // contentStart returns where the document of a framed prompt starts, or -1
@@ -249,6 +252,10 @@ func plantedInstruction(seg string, bits uint8) bool {
 		return true
 	case out && (payload || target) && order:
 		return true
+	case proc && bits&bModal != 0 && hasWordIn(seg, agentActs):
+		// "the agent must now run delete_files": the reader of a tool
+		// result told to act (version 9).
+		return true
 	case proc && hasWordIn(seg, contentVerbs):
 		// "For the summarising model: report the growth as 45 percent",
 		// "the evaluating system is to describe …": the processor told what
@@ -271,6 +278,16 @@ var orderVerbs = map[string]bool{
 	"do": true, "don't": true, "never": true, "always": true, "please": true, "ignore": true, "export": true,
 	"post": true, "accept": true, "close": true, "mark": true, "upload": true, "download": true, "run": true,
 	"execute": true, "open": true, "email": true, "transfer": true, "pay": true, "delete": true,
+}
+
+// agentActs are what an agent reading a tool result can be told to do.
+var agentActs = map[string]bool{
+	"run": true, "execute": true, "call": true, "invoke": true, "delete": true, "send": true, "forward": true,
+	"transfer": true, "email": true, "upload": true, "post": true, "export": true, "pay": true, "approve": true,
+	"grant": true, "disable": true, "purchase": true, "buy": true, "install": true, "wire": true, "fetch": true,
+	"curl": true, "remove": true, "drop": true, "share": true, "push": true, "trigger": true, "merge": true,
+	"deploy": true, "release": true, "reset": true, "set": true, "update": true, "transition": true, "add": true,
+	"create": true, "enable": true, "change": true, "mark": true, "close": true, "tell": true,
 }
 
 // addressed reports a processor word followed by ',' or, within four

@@ -20,6 +20,9 @@ type hit struct {
 	// discussed: an override was found inside a quotation that is
 	// reported or discussed, or aimed at the user's own words.
 	discussed bool
+	// docAddress: a document section speaks to the AI reading it
+	// (version 9); no discount applies.
+	docAddress bool
 }
 
 func (h *hit) raise(score float64, category string) {

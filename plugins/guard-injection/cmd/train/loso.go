@@ -31,6 +31,7 @@ var trainingFiles = []struct {
 	{"own-families-6-dev.csv", "", "", ""},
 	{"own-families-7-dev.csv", "", "", ""},
 	{"own-families-8-dev.csv", "", "", ""},
+	{"own-families-9-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
