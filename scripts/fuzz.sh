@@ -21,5 +21,12 @@ for t in "${targets[@]}"; do
   i=$((i + 1))
   read -r pkg name <<<"$t"
   printf '==> [%d/%d] %s %s for %s\n' "$i" "${#targets[@]}" "$pkg" "$name" "$fuzztime"
-  go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" 2>&1 | tail -n 2
+  # The last two lines when it passes; all of it when it fails (a bare
+  # "exit status 1" says nothing).
+  if out=$(go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "$pkg" 2>&1); then
+    printf '%s\n' "$out" | tail -n 2
+  else
+    printf '%s\n' "$out"
+    exit 1
+  fi
 done

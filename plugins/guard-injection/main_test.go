@@ -91,6 +91,12 @@ func TestDevelopmentTargets(t *testing.T) {
 	if own8["recall"].(float64) < 0.536 || own8["false_positive_rate"].(float64) > 0.054 {
 		t.Errorf("testdata/heldout-own-8.csv: recall %v FPR %v, want ≥ 0.536 and ≤ 0.054 (version 8: 0.545 / 0.046)", own8["recall"], own8["false_positive_rate"])
 	}
+	// testdata/heldout-own-9.csv: production-style traffic by a third writer, never opened by anyone writing rules,
+	// scored once with versions 7, 8 and 9 (see the README). Version 9's score, one row of slack each way, as a floor.
+	own9 := evalJSON(t, "testdata/heldout-own-9.csv")
+	if own9["recall"].(float64) < 0.663 || own9["false_positive_rate"].(float64) > 0.093 {
+		t.Errorf("testdata/heldout-own-9.csv: recall %v FPR %v, want ≥ 0.663 and ≤ 0.093 (version 9: 0.673 / 0.085)", own9["recall"], own9["false_positive_rate"])
+	}
 	// The project's own benign near-misses (trained on: in-sample) stay under the 3 %.
 	for _, name := range []string{"own-families-dev.csv", "own-families-2-dev.csv"} {
 		if rep := evalJSON(t, devFile(t, name)); rep["false_positive_rate"].(float64) > 0.03 {
