@@ -71,7 +71,9 @@ type options struct {
 	baselineFirst bool
 	// profile is a directory for CPU profiles of host and plugins, taken
 	// during the first round's many-connection run of each llmgw-full setup.
-	profile string
+	profile        string
+	variantEnv     string
+	variantHostEnv string
 }
 
 func runMain(args []string) int {
@@ -96,6 +98,8 @@ func runMain(args []string) int {
 	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
 	fs.StringVar(&o.baselineBin, "baseline-bin", "", "also measure llmgw-full-baseline: llmgw-full with DIR/llmgw and DIR/plugins/* (e.g. a copy of main's bin/) instead of bin/")
 	fs.BoolVar(&o.baselineFirst, "baseline-first", false, "run llmgw-full-baseline just before llmgw-full in each round (default: after the llmgw-full setups), to see the order's own effect")
+	fs.StringVar(&o.variantEnv, "variant-env", "", "also measure llmgw-full-during-env: llmgw-full-during with these KEY=VALUE pairs (comma-separated) in every plugin's environment, e.g. GOMAXPROCS=1")
+	fs.StringVar(&o.variantHostEnv, "variant-host-env", "", "with -variant-env: these KEY=VALUE pairs (comma-separated) in llmgw-full-during-env's host environment too")
 	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups, and of llmgw-host's host (first round, many connections), into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -231,6 +235,11 @@ func run(o options) error {
 	}
 	if o.duringFirst {
 		during()
+	}
+	if o.variantEnv != "" {
+		add("llmgw-full-during-env", func() (*Setup, error) {
+			return e.fullSetupEnv("llmgw-full-during-env", e.bin(""), "fast", true, true, o.profile != "", trackingURI, trackerNote, strings.Split(o.variantEnv, ","), splitNonEmpty(o.variantHostEnv))
+		})
 	}
 	add("llmgw-full", func() (*Setup, error) {
 		return e.fullSetup("llmgw-full", e.bin(""), "fast", true, false, o.profile != "", trackingURI, trackerNote)
@@ -591,4 +600,11 @@ func roundOrder(setups []*Setup, r int, alternate bool) []*Setup {
 		out[len(setups)-1-i] = s
 	}
 	return out
+}
+
+func splitNonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
 }

@@ -245,7 +245,7 @@ func (rep *Report) compare() {
 		}
 	}
 	others := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
-	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-during", "llmgw-full-grpc", "llmgw-full-baseline"} {
+	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-during", "llmgw-full-during-env", "llmgw-full-grpc", "llmgw-full-baseline"} {
 		s := by[name]
 		if s == nil {
 			continue

@@ -235,6 +235,12 @@ var fullPlugins = []string{"guard-injection", "ratelimit", "provider-openai", "t
 // fullSetup is the default pipeline's shape served by binDir's build; with
 // during the guard runs during the call (during_call = true).
 func (e *env) fullSetup(name, binDir, lane string, lease, during, profile bool, trackingURI, trackerNote string) (*Setup, error) {
+	return e.fullSetupEnv(name, binDir, lane, lease, during, profile, trackingURI, trackerNote, nil, nil)
+}
+
+// fullSetupEnv is fullSetup with plugEnv ("KEY=VALUE") in every plugin's
+// environment.
+func (e *env) fullSetupEnv(name, binDir, lane string, lease, during, profile bool, trackingURI, trackerNote string, plugEnv, hostEnv []string) (*Setup, error) {
 	bin := func(name string) string { return filepath.Join(binDir, name) }
 	var missing []string
 	for _, p := range append([]string{"llmgw"}, prefixed("plugins/", fullPlugins)...) {
@@ -245,21 +251,31 @@ func (e *env) fullSetup(name, binDir, lane string, lease, during, profile bool, 
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("missing plugin binaries: %s", strings.Join(missing, ", "))
 	}
-	var extraEnv []string
+	extraEnv := append([]string(nil), hostEnv...)
 	if lane == "grpc" {
 		extraEnv = append(extraEnv, "LLMGW_PLUGIN_LANE=grpc")
 	}
 	pprof := map[string]string{}
 	pluginEnv := map[string]string{}
-	if profile {
-		for _, who := range append([]string{"host"}, fullPlugins...) {
+	for _, who := range append([]string{"host"}, fullPlugins...) {
+		var kv []string
+		if profile {
 			addr, err := freeAddr()
 			if err != nil {
 				return nil, err
 			}
 			pprof[who] = addr
-			pluginEnv[who] = fmt.Sprintf("\n  env = { LLMGW_PLUGIN_PPROF = %q }", addr)
+			kv = append(kv, fmt.Sprintf("LLMGW_PLUGIN_PPROF = %q", addr))
 		}
+		for _, pe := range plugEnv {
+			k, v, _ := strings.Cut(pe, "=")
+			kv = append(kv, fmt.Sprintf("%s = %q", k, v))
+		}
+		if len(kv) > 0 {
+			pluginEnv[who] = "\n  env = { " + strings.Join(kv, ", ") + " }"
+		}
+	}
+	if profile {
 		extraEnv = append(extraEnv, "LLMGW_PPROF_LISTEN="+pprof["host"])
 	}
 	duringCall := ""
@@ -307,7 +323,7 @@ pipeline "default" {
   }
 }
 `, bin("plugins/guard-injection"), bin("plugins/ratelimit"), bin("plugins/tracker-mlflow"), duringCall, lease, trackingURI)
-	if profile {
+	if pluginEnv["provider-openai"] != "" {
 		// The provider's plugin block is providerHCL's: add its env there.
 		text = strings.Replace(text, fmt.Sprintf("path = %q", bin("plugins/provider-openai")),
 			fmt.Sprintf("path = %q", bin("plugins/provider-openai"))+pluginEnv["provider-openai"], 1)
@@ -333,6 +349,12 @@ pipeline "default" {
 		guard = "guard-injection during the call"
 	}
 	s.Note = binNote + " (request path on the " + lane + " lane), " + guard + " ‖ ratelimit (rpm 1e8, " + leases + "), provider-openai, tracker-mlflow → " + trackerNote
+	if len(plugEnv) > 0 {
+		s.Note += "; every plugin with " + strings.Join(plugEnv, " ")
+	}
+	if len(hostEnv) > 0 {
+		s.Note += "; the host with " + strings.Join(hostEnv, " ")
+	}
 	return s, nil
 }
 

@@ -2,6 +2,7 @@ package sdk
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -23,5 +24,33 @@ func TestGCDefault(t *testing.T) {
 	setGCDefault()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with GOGC=100: GC percent %d, want the operator's 100", got)
+	}
+}
+
+// A plugin runs Go code on half the CPUs Go would use (at least one) unless
+// its environment sets GOMAXPROCS, which then stays the operator's.
+func TestProcsDefault(t *testing.T) {
+	orig := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(orig)
+
+	for _, n := range []int{1, 2, 3, 8} {
+		runtime.GOMAXPROCS(n)
+		t.Setenv("GOMAXPROCS", "")
+		os.Unsetenv("GOMAXPROCS")
+		setProcsDefault()
+		want := n / 2
+		if want < 1 {
+			want = 1
+		}
+		if got := runtime.GOMAXPROCS(0); got != want {
+			t.Errorf("without GOMAXPROCS, from %d: GOMAXPROCS %d, want %d", n, got, want)
+		}
+	}
+
+	runtime.GOMAXPROCS(4)
+	t.Setenv("GOMAXPROCS", "4")
+	setProcsDefault()
+	if got := runtime.GOMAXPROCS(0); got != 4 {
+		t.Errorf("with GOMAXPROCS=4: %d, want the operator's 4", got)
 	}
 }
