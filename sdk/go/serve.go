@@ -83,7 +83,7 @@ func setGCDefault() {
 // upstream answers) and lets it spin: on 2 CPUs shared by the host and five
 // plugin processes those wake-ups competed with the request itself. Measured
 // with make bench on 2 CPUs (bench/README.md, "One CPU per plugin"): the full
-// pipeline's added p50 fell by about a fifth at one connection, and
+// pipeline's added p50 at one connection fell 6–20 % in three runs, and
 // throughput at 64 connections did not fall. The operator overrides it per
 // plugin with the block's env (e.g. { GOMAXPROCS = "8" }) for a plugin that
 // computes much per call on a large machine.
