@@ -139,9 +139,13 @@ func TestImageFetch(t *testing.T) {
 	mux.HandleFunc("/big.png", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(append(pngBytes, make([]byte, 4096)...))
 	})
+	// The slow image answers nothing until the test ends — not until its
+	// request's context ends, which the server may cancel early (a busy CI
+	// run once saw an empty 200 from it instead of the client's timeout).
+	stop := make(chan struct{})
 	mux.HandleFunc("/slow.png", func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-r.Context().Done():
+		case <-stop:
 		case <-time.After(5 * time.Second):
 		}
 	})
@@ -151,6 +155,7 @@ func TestImageFetch(t *testing.T) {
 	})
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: srv.Close waits for the handler
 
 	f := tlsFetcher(srv, 1024, 300*time.Millisecond, allowAll)
 	p, err := loadImage(f, srv.URL+"/cat.png")
