@@ -169,7 +169,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			// Someone else's instructions ("the previous director's final
 			// instruction", "the customer's previous email"), or rules of
 			// something else ("override a CSS rule", "the firewall policy").
-			reported = reported || othersOwn(s, w) || objOfOther(s, w)
+			reported = reported || othersOwn(s, w) || objOfOther(s, w) || objElsewhere(s, w)
 			switch {
 			case (obj && qual || strong) && (reported || own || described(s, toks, i)):
 				h.discussed = true
