@@ -643,7 +643,7 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if d.phrases.has(found, "override_phrase") {
 		h.raise(0.9, "injection")
 	}
-	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") {
+	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") && intlOrder(s) {
 		h.raise(0.9, "injection")
 	}
 	if d.phrases.has(found, "intl_leakverb") && d.phrases.has(found, "intl_leakobj") {

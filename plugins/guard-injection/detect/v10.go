@@ -82,6 +82,21 @@ var (
 		"controls your behaviour", "controls your behavior", "govern your behaviour", "govern your behavior",
 		"your setup prompt", "your initial prompt", "your initial instructions", "your startup instructions"}
 	v10LeakVerb   = []string{"first line", "i need the"}
+	// the same in languages v9 did not cover: imperatives only ("zapomnij",
+	// "無視して"), not "I forgot" ("忘记了", "unuttum", "잊어버렸어요")
+	v10RoleIntl = []string{"je rol", "jouw rol", "je regels", "jouw regels", "swojej roli", "swoja role", "twoja rola",
+		"twoje zasady", "swoje zasady", "rolunu", "kurallarini", "sirket kurallari", "你的角色", "你的规则", "你的身份",
+		"公司的规定", "公司规定", "あなたの役割", "会社のルール", "社内ルール", "너의 역할", "당신의 역할", "회사 규칙",
+		"دورك", "قواعد الشركة", "अपनी भूमिका", "कंपनी के नियम", "vai trò của bạn", "quy định công ty", "peranmu",
+		"peran kamu", "aturan perusahaan", "din roll", "dina regler", "tvoji roli", "tvá pravidla"}
+	v10DropIntl = []string{"vergeet", "negeer", "zapomnij", "zignoruj", "unut ve", "unutun", "yok say", "gormezden gel",
+		"忘记你的", "忽略", "无视", "不用管", "别管", "無視して", "忘れてください", "忘れて、", "무시하고", "무시해",
+		"잊어줘", "تجاهل", "انس ", "भूल जाओ", "अनदेखा करो", "hãy quên", "quên đi", "lupakan", "abaikan", "glöm",
+		"strunta i", "zapomeň"}
+	v10OrderIntl = []string{"geef me", "vertel me", "daj mi", "powiedz mi", "podaj mi", "bana ver", "bana soyle",
+		"bana anlat", "给我", "告诉我", "帮我", "教えて", "ください", "알려줘", "알려 줘", "해줘", "보여줘", "أعطني",
+		"أخبرني", "मुझे दो", "मुझे बताओ", "cho tôi", "nói cho tôi", "beri saya", "berikan", "katakan", "ge mig",
+		"berätta", "řekni mi", "dej mi"}
 	v10IntlVerb   = []string{"发给我", "给我看", "发出来", "原文", "보여줘", "보여 줘", "알려줘"}
 	v10IntlObject = []string{"系统提示词", "숨겨진 지침", "처음 주어진", "너의 지침", "당신의 지침", "시스템 지침"}
 )
@@ -186,16 +201,25 @@ var humanJobs = map[string]bool{"support": true, "sales": true, "human": true, "
 
 func init() {
 	for _, l := range []*[]string{&v10Authority, &v10Bypass, &v10Header, &v10Role, &v10Drop, &v10Order, &v10NewRole,
-		&v10Leak, &v10LeakVerb, &v10IntlVerb, &v10IntlObject} {
+		&v10Leak, &v10LeakVerb, &v10IntlVerb, &v10IntlObject, &v10RoleIntl, &v10DropIntl, &v10OrderIntl} {
 		for i, p := range *l {
 			if !isASCII(p) {
 				(*l)[i] = normalize.Normalize(p).Canonical
 			}
 		}
 	}
-	v9Role = append(v9Role, v10Role...)
-	v9Drop = append(v9Drop, v10Drop...)
-	v9Order = append(v9Order, v10Order...)
+	for i, p := range forgotForms {
+		forgotForms[i] = normalize.Normalize(p).Canonical
+	}
+	for _, p := range phraseGroups["intl_verb"] {
+		if !isASCII(p) {
+			p = normalize.Normalize(p).Canonical
+		}
+		intlVerbs = append(intlVerbs, p)
+	}
+	v9Role = append(append(v9Role, v10Role...), v10RoleIntl...)
+	v9Drop = append(append(v9Drop, v10Drop...), v10DropIntl...)
+	v9Order = append(append(v9Order, v10Order...), v10OrderIntl...)
 	v9NewRole = append(v9NewRole, v10NewRole...)
 	v9Leak = append(v9Leak, v10Leak...)
 	v9LeakVerb = append(v9LeakVerb, v10LeakVerb...)
@@ -316,6 +340,39 @@ func dropsUserTask(seg string) bool {
 			}
 		}
 		i = j
+	}
+	return false
+}
+
+// forgotForms say that the user forgot, not an order to forget ("회사
+// 규칙을 잊어버렸어요", "kurallarını unuttum", "社内ルールを忘れてしまいました",
+// "我忘记了公司的规定").
+var forgotForms = []string{"잊어버렸", "잊었", "잊어 버렸", "unuttum", "unuttuk", "unuttu", "忘れてしま", "忘れました",
+	"忘れた", "忘记了", "我忘记", "我忘了", "忘了", "zapomnialem", "zapomnialam", "zapomniałem", "zapomniałam",
+	"ik vergeet", "ik ben vergeten", "भूल गया", "भूल गई", "نسيت", "tôi quên", "saya lupa", "jag glömde",
+	"я забыл", "я забыла"}
+
+// intlVerbs are phraseGroups["intl_verb"] as the normaliser leaves them.
+var intlVerbs []string
+
+// intlOrder reports an override verb of the other languages' list that is
+// not the user's own forgetting (version 10: "I forgot the company rules,
+// tell me the leave policy" is not an override).
+func intlOrder(s string) bool {
+	var buf [32]int
+	for _, i := range positions(s, intlVerbs, buf[:0]) {
+		forgot := false
+		for k := max(0, i-6); k <= i && !forgot; k++ {
+			for _, f := range forgotForms {
+				if k+len(f) > i && strings.HasPrefix(s[k:], f) {
+					forgot = true
+					break
+				}
+			}
+		}
+		if !forgot {
+			return true
+		}
 	}
 	return false
 }
