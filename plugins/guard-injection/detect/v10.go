@@ -235,6 +235,10 @@ func init() {
 	phraseGroups["v10_header"] = v10Header
 }
 
+// determiners open a noun phrase.
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "this": true, "that": true, "my": true,
+	"our": true, "his": true, "her": true, "their": true}
+
 // objElsewhere reports an override whose objects are all someone else's
 // (version 10): a place the verb points at ("forget the old profile in
 // network settings") or a message described by what it asks ("ignore any
@@ -263,6 +267,14 @@ func objElsewhere(s string, w []token) bool {
 			if pw := word(s, w[b]); pw == "in" || pw == "inside" || pw == "under" || pw == "on" {
 				located = true
 				break
+			}
+		}
+		// behind a noun phrase and a comma, the object is in another clause
+		// ("ignore the previous reminder, the training deadline moved")
+		for b := 1; b < k && !located; b++ {
+			if w[b].cls&(cObj|cQual) == 0 && strings.IndexByte(s[w[b].end:w[b+1].start], ',') >= 0 &&
+				(w[b-1].cls&cQual != 0 || determiners[word(s, w[b-1])]) {
+				located = true
 			}
 		}
 		if !located {
@@ -315,8 +327,8 @@ var dropVerbs = map[string]bool{"ignore": true, "disregard": true, "forget": tru
 // dropsUserTask reports a sentence of a document that opens with a drop
 // verb aimed at the user's request or the AI's task.
 func dropsUserTask(seg string) bool {
-	if !hasPhrase(seg, "the user's", "the user ", "your task", "your instructions", "the question", "the request",
-		"the query", "the original task", "your previous") {
+	if !hasPhrase(seg, "the user's", "the user ", "your task", "your instructions", "your original", "the original task",
+		"your previous", "your current task") {
 		return false
 	}
 	// the drop verb opens the sentence or a quoted value or tag in it
