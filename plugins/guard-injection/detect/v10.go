@@ -81,7 +81,7 @@ var (
 		"before my first message", "put before my", "control your behaviour", "control your behavior",
 		"controls your behaviour", "controls your behavior", "govern your behaviour", "govern your behavior",
 		"your setup prompt", "your initial prompt", "your initial instructions", "your startup instructions"}
-	v10LeakVerb   = []string{"first line", "i need the"}
+	v10LeakVerb = []string{"first line", "i need the"}
 	// the same in languages v9 did not cover: imperatives only ("zapomnij",
 	// "無視して"), not "I forgot" ("忘记了", "unuttum", "잊어버렸어요")
 	v10RoleIntl = []string{"je rol", "jouw rol", "je regels", "jouw regels", "swojej roli", "swoja role", "twoja rola",
