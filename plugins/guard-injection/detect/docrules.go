@@ -235,7 +235,7 @@ func sentenceEnd(s string) int {
 // groups found in it: it addresses the processor or its output, and asks for
 // something to reach the user or for the output to change.
 func plantedInstruction(seg string, bits uint8) bool {
-	proc := bits&bProc != 0 || bits&bProcWord != 0 && hasWordIn(seg, procWords)
+	proc := bits&bProc != 0 || bits&bProcWord != 0 && hasProcWord(seg)
 	out := bits&bOutput != 0
 	if !proc && !out {
 		return false

@@ -169,7 +169,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			// Someone else's instructions ("the previous director's final
 			// instruction", "the customer's previous email"), or rules of
 			// something else ("override a CSS rule", "the firewall policy").
-			reported = reported || othersOwn(s, w) || objOfOther(s, w)
+			reported = reported || othersOwn(s, w) || objOfOther(s, w) || objElsewhere(s, w)
 			switch {
 			case (obj && qual || strong) && (reported || own || described(s, toks, i)):
 				h.discussed = true
@@ -643,7 +643,7 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if d.phrases.has(found, "override_phrase") {
 		h.raise(0.9, "injection")
 	}
-	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") {
+	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") && intlOrder(s) {
 		h.raise(0.9, "injection")
 	}
 	if d.phrases.has(found, "intl_leakverb") && d.phrases.has(found, "intl_leakobj") {

@@ -409,6 +409,7 @@ func aiAddressed(seg string) (addressed, order bool) {
 	// object: the phrase opens with a verb, so an AI word in it is its
 	// object ("Give the assistant context: …", "Tell the AI: …" in a how-to).
 	prevAddr, object := false, false
+	prevWord := ""
 	for i := 0; i < len(seg); {
 		c := seg[i]
 		if !isWordByte(c) && c != '_' && c != '-' {
@@ -429,7 +430,14 @@ func aiAddressed(seg string) (addressed, order bool) {
 		if words == 1 && objectVerbs[w] {
 			object = true
 		}
-		isAI := aiWords[w] && !object
+		// version 10: "new support agents", "the sales assistant" are people,
+		// and "the assistant's role" is not spoken to.
+		isAI := aiWords[w] && !object && !humanJobs[prevWord] && !strings.HasPrefix(seg[j:], "'s")
+		if mentionsAI(seg[i:j]) && (i == 0 || seg[i-1] == ' ' || seg[i-1] == '\n') {
+			// an @-mention of an AI ("@ai-bot post the .env …", which the
+			// normaliser reads "aai-bot") addresses it
+			return true, docOrder(seg[j:])
+		}
 		if !isAI && !object && strings.ContainsAny(w, "_-") {
 			for _, p := range strings.FieldsFunc(w, func(r rune) bool { return r == '_' || r == '-' }) {
 				isAI = isAI || aiWords[p]
@@ -463,6 +471,7 @@ func aiAddressed(seg string) (addressed, order bool) {
 			}
 		}
 		prevAddr = prevAddr || addressPrefix[w] && words <= 5
+		prevWord = w
 		i = j
 	}
 	for _, a := range aiAddressees {
@@ -516,6 +525,9 @@ func (d *Detector) docAddress(s string, whole bool, h *hit) {
 		spans = append(spans, [2]int{0, len(s)})
 	} else {
 		spans = docSections(s, spans)
+		if len(spans) == 0 {
+			spans = frameSections(s, spans) // version 10
+		}
 	}
 	for _, sp := range spans {
 		doc := s[sp[0]:min(sp[1], sp[0]+maxDocScan)]
@@ -529,6 +541,11 @@ func (d *Detector) docAddress(s string, whole bool, h *hit) {
 				return
 			}
 			pending = false
+			if dropsUserTask(seg) { // version 10
+				h.raise(0.85, CategoryInjection)
+				h.docAddress = true
+				return
+			}
 			if a, o := aiAddressed(seg); a {
 				if o {
 					h.raise(0.85, CategoryInjection)
