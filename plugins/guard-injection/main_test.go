@@ -83,16 +83,17 @@ func TestDevelopmentTargets(t *testing.T) {
 	// scored blind with versions 7 and 8 (see the README). Never trained on and not yet used to write rules;
 	// these floors (one row under version 8's score each way) catch a change that loses what version 8 generalises to.
 	// They are not targets: a rule written on these files' misses makes them development data.
+	// Since version 10: its scores, one row of slack each way.
 	own7 := evalJSON(t, "testdata/heldout-own-7.csv")
-	if own7["recall"].(float64) < 0.84 || own7["false_positive_rate"].(float64) > 0.053 {
-		t.Errorf("testdata/heldout-own-7.csv: recall %v FPR %v, want ≥ 0.84 and ≤ 0.053 (version 8: 0.856 / 0.044)", own7["recall"], own7["false_positive_rate"])
+	if own7["recall"].(float64) < 0.864 || own7["false_positive_rate"].(float64) > 0.053 {
+		t.Errorf("testdata/heldout-own-7.csv: recall %v FPR %v, want ≥ 0.864 and ≤ 0.053 (version 10: 0.872 / 0.044)", own7["recall"], own7["false_positive_rate"])
 	}
 	own8 := evalJSON(t, "testdata/heldout-own-8.csv")
-	if own8["recall"].(float64) < 0.536 || own8["false_positive_rate"].(float64) > 0.054 {
-		t.Errorf("testdata/heldout-own-8.csv: recall %v FPR %v, want ≥ 0.536 and ≤ 0.054 (version 8: 0.545 / 0.046)", own8["recall"], own8["false_positive_rate"])
+	if own8["recall"].(float64) < 0.699 || own8["false_positive_rate"].(float64) > 0.047 {
+		t.Errorf("testdata/heldout-own-8.csv: recall %v FPR %v, want ≥ 0.699 and ≤ 0.047 (version 10: 0.709 / 0.038)", own8["recall"], own8["false_positive_rate"])
 	}
 	// testdata/heldout-own-9.csv: production-style traffic by a third writer, never opened by anyone writing rules,
-	// scored once with versions 7, 8 and 9 (see the README). Version 9's score, one row of slack each way, as a floor.
+	// scored once with versions 7, 8, 9 and 10 (see the README). Version 9's and 10's score, one row of slack each way.
 	own9 := evalJSON(t, "testdata/heldout-own-9.csv")
 	if own9["recall"].(float64) < 0.663 || own9["false_positive_rate"].(float64) > 0.093 {
 		t.Errorf("testdata/heldout-own-9.csv: recall %v FPR %v, want ≥ 0.663 and ≤ 0.093 (version 9: 0.673 / 0.085)", own9["recall"], own9["false_positive_rate"])
