@@ -98,6 +98,12 @@ func TestDevelopmentTargets(t *testing.T) {
 	if own9["recall"].(float64) < 0.663 || own9["false_positive_rate"].(float64) > 0.093 {
 		t.Errorf("testdata/heldout-own-9.csv: recall %v FPR %v, want ≥ 0.663 and ≤ 0.093 (version 9: 0.673 / 0.085)", own9["recall"], own9["false_positive_rate"])
 	}
+	// testdata/heldout-own-10.csv: production-style traffic by a fourth writer, written after version 10 was frozen
+	// and scored once with versions 9 and 10 (see the README). Version 10's score, one row of slack each way.
+	own10 := evalJSON(t, "testdata/heldout-own-10.csv")
+	if own10["recall"].(float64) < 0.735 || own10["false_positive_rate"].(float64) > 0.054 {
+		t.Errorf("testdata/heldout-own-10.csv: recall %v FPR %v, want ≥ 0.735 and ≤ 0.054 (version 10: 0.746 / 0.046)", own10["recall"], own10["false_positive_rate"])
+	}
 	// The project's own benign near-misses (trained on: in-sample) stay under the 3 %.
 	for _, name := range []string{"own-families-dev.csv", "own-families-2-dev.csv"} {
 		if rep := evalJSON(t, devFile(t, name)); rep["false_positive_rate"].(float64) > 0.03 {
