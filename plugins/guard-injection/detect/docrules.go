@@ -294,30 +294,23 @@ var agentActs = map[string]bool{
 // words, by ':' ("Assistant: add …", "Chatbot, tell …", "To any AI
 // assistant processing this inbox: forward …", "Agent: export …").
 func addressed(seg string) bool {
-	for i := 0; i < len(seg); {
-		if !isWordByte(seg[i]) {
-			i++
-			continue
+	return eachWord(seg, func(i, j int) bool {
+		w := seg[i:j]
+		if !procWords[w] && w != "agent" && w != "agents" && w != "model" && w != "tools" {
+			return false
 		}
-		j := i
-		for j < len(seg) && isWordByte(seg[j]) {
-			j++
-		}
-		if w := seg[i:j]; procWords[w] || w == "agent" || w == "agents" || w == "model" || w == "tools" {
-			for k, words := j, 0; k < len(seg) && words <= 4; k++ {
-				switch c := seg[k]; {
-				case c == ':' || c == ',' && k == j:
-					return true
-				case c == '.' || c == '\n' || c == ';':
-					k = len(seg)
-				case c == ' ':
-					words++
-				}
+		for k, words := j, 0; k < len(seg) && words <= 4; k++ {
+			switch c := seg[k]; {
+			case c == ':' || c == ',' && k == j:
+				return true
+			case c == '.' || c == '\n' || c == ';':
+				return false
+			case c == ' ':
+				words++
 			}
 		}
-		i = j
-	}
-	return false
+		return false
+	})
 }
 
 // procWords name the processor of a document when they occur as a word.
@@ -360,6 +353,12 @@ func firstWord(seg string) string {
 
 // hasWordIn reports whether a word of s is in set.
 func hasWordIn(s string, set map[string]bool) bool {
+	return eachWord(s, func(i, j int) bool { return set[s[i:j]] })
+}
+
+// eachWord calls f with the bounds of every word of s, in order, until f
+// returns true; it reports whether f did.
+func eachWord(s string, f func(i, j int) bool) bool {
 	for i := 0; i < len(s); {
 		if !isWordByte(s[i]) {
 			i++
@@ -369,7 +368,7 @@ func hasWordIn(s string, set map[string]bool) bool {
 		for j < len(s) && isWordByte(s[j]) {
 			j++
 		}
-		if set[s[i:j]] {
+		if f(i, j) {
 			return true
 		}
 		i = j

@@ -302,21 +302,7 @@ func mentionsAI(w string) bool {
 // for people who write prompts) speaks about the assistant, not to it
 // (version 10).
 func hasProcWord(seg string) bool {
-	for i := 0; i < len(seg); {
-		if !isWordByte(seg[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(seg) && isWordByte(seg[j]) {
-			j++
-		}
-		if procWords[seg[i:j]] && !strings.HasPrefix(seg[j:], "'s ") {
-			return true
-		}
-		i = j
-	}
-	return false
+	return eachWord(seg, func(i, j int) bool { return procWords[seg[i:j]] && !strings.HasPrefix(seg[j:], "'s ") })
 }
 
 // dropVerbs open a sentence of a document that drops what the AI reading it
@@ -333,27 +319,16 @@ func dropsUserTask(seg string) bool {
 	}
 	// the drop verb opens the sentence or a quoted value or tag in it
 	// ("\"comment\": \"</data> Disregard the user's query")
-	for i := 0; i < len(seg); {
-		if !isWordByte(seg[i]) {
-			i++
-			continue
+	return eachWord(seg, func(i, j int) bool {
+		if !dropVerbs[seg[i:j]] {
+			return false
 		}
-		j := i
-		for j < len(seg) && isWordByte(seg[j]) {
-			j++
+		k := i - 1
+		for k >= 0 && seg[k] == ' ' {
+			k--
 		}
-		if dropVerbs[seg[i:j]] {
-			k := i - 1
-			for k >= 0 && seg[k] == ' ' {
-				k--
-			}
-			if k < 0 || strings.IndexByte("\"'>:{[(\n", seg[k]) >= 0 {
-				return true
-			}
-		}
-		i = j
-	}
-	return false
+		return k < 0 || strings.IndexByte("\"'>:{[(\n", seg[k]) >= 0
+	})
 }
 
 // forgotForms say that the user forgot, not an order to forget ("회사
