@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -333,5 +334,50 @@ func TestPythonExamplePipeline(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("keyword-block is not in /health: %s", hr.body)
+	}
+}
+
+// A Go plugin runs with the SDK's runtime defaults — GOMAXPROCS at half of
+// what Go would use (at least 1) and GOGC 50 — unless its block's env sets
+// them; checked in the plugin process the host started.
+func TestGoPluginRuntimeDefaults(t *testing.T) {
+	// Plugins inherit the host's environment, which is this test's: a
+	// GOMAXPROCS or GOGC set here is the operator's and wins.
+	wantProcs, wantGC := fmt.Sprint(max(1, runtime.GOMAXPROCS(0)/2)), "50"
+	if v := os.Getenv("GOMAXPROCS"); v != "" {
+		wantProcs = v
+	}
+	if v := os.Getenv("GOGC"); v != "" {
+		wantGC = v
+	}
+	s := startSim(t)
+	for _, c := range []struct {
+		env  string
+		want string
+	}{
+		{"", "gomaxprocs=" + wantProcs + " gogc=" + wantGC},
+		{`  env  = { GOMAXPROCS = "3", GOGC = "80" }`, "gomaxprocs=3 gogc=80"},
+	} {
+		hcl := fmt.Sprintf(`
+plugin "testplugin" {
+  path = %q
+%s
+}
+
+pipeline "default" {
+  stage "check" {
+    plugin = "testplugin"
+    config = { runtime_header = true }
+  }
+}
+`, testPluginBin, c.env)
+		g := startGateway(t, writePipeline(t, providersHCL(s)+hcl))
+		r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "What is the capital of France?"}, nil)
+		if r.status != 200 {
+			t.Fatalf("generate: %d %s", r.status, r.body)
+		}
+		if got := r.header.Get("X-Test-Runtime"); got != c.want {
+			t.Errorf("plugin env %q: the plugin runs with %q, want %q", c.env, got, c.want)
+		}
 	}
 }

@@ -5,8 +5,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -27,6 +30,9 @@ type stageConfig struct {
 	// IgnoreSIGTERM makes the whole process ignore SIGTERM (a plugin that
 	// does not exit when asked: only SIGKILL ends it).
 	IgnoreSIGTERM bool `json:"ignore_sigterm"`
+	// RuntimeHeader answers with X-Test-Runtime: the process's GOMAXPROCS
+	// and GC percent, as sdk.Serve left them.
+	RuntimeHeader bool `json:"runtime_header"`
 }
 
 type stage struct{ cfg stageConfig }
@@ -57,6 +63,14 @@ func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	resp := sdk.Continue()
 	if s.cfg.Header != "" {
 		resp.ResponseHeaders = map[string]string{"X-Test-Stage": s.cfg.Header}
+	}
+	if s.cfg.RuntimeHeader {
+		gogc := debug.SetGCPercent(100)
+		debug.SetGCPercent(gogc)
+		if resp.ResponseHeaders == nil {
+			resp.ResponseHeaders = map[string]string{}
+		}
+		resp.ResponseHeaders["X-Test-Runtime"] = fmt.Sprintf("gomaxprocs=%d gogc=%d", runtime.GOMAXPROCS(0), gogc)
 	}
 	if s.cfg.Mutate != "" {
 		mutated := &sdk.ChatRequest{Model: req.Request.Model, Temperature: req.Request.Temperature, MaxTokens: req.Request.MaxTokens, Stream: req.Request.Stream, IncludeUsage: req.Request.IncludeUsage}
