@@ -13,7 +13,7 @@ import (
 )
 
 // Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/10"
+const Version = "guard-injection-detect/11"
 
 // Categories of a verdict.
 const (
@@ -250,6 +250,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 		d.v8Rules(s, found, h)
 		d.v9Rules(s, found, h)
 		d.v10Rules(s, found, h)
+		d.v11Rules(s, found, h)
 		d.docAddress(s, false, h)
 		if h.score >= stop {
 			return
@@ -272,6 +273,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	d.v8Rules(s, found, h)
 	d.v9Rules(s, found, h)
 	d.v10Rules(s, found, h)
+	d.v11Rules(s, found, h)
 	d.docAddress(s, false, h)
 }
 

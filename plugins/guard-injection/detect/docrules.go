@@ -186,7 +186,7 @@ func (d *Detector) scanDocument(s string, found phraseSet, hits []phraseHit, who
 		for ; i < len(hits) && int(hits[i].pos)-start < end; i++ {
 			bits |= hits[i].bits
 		}
-		if bits&(bProc|bProcWord|bOutput) != 0 && plantedInstruction(doc[from:end], bits) {
+		if bits&(bProc|bProcWord|bOutput) != 0 && plantedInstruction(doc[from:end], bits) && !tellsAttack(doc[from:end]) {
 			h.raise(0.85, CategoryInjection)
 			return
 		}

@@ -170,6 +170,9 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			// instruction", "the customer's previous email"), or rules of
 			// something else ("override a CSS rule", "the firewall policy").
 			reported = reported || othersOwn(s, w) || objOfOther(s, w) || objElsewhere(s, w)
+			// version 11: a third party's rules, a third party's act
+			reported = reported || thirdPartyOwn(s, w) || modalSubject(s, toks, i) || titleGerund(s, t) ||
+				legalText(s, int(t.start)) || statesRuleOfOther(s, t, w) || negatedAfter(s, toks, i)
 			switch {
 			case (obj && qual || strong) && (reported || own || described(s, toks, i)):
 				h.discussed = true
@@ -203,7 +206,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			if len(b) > 0 && b[len(b)-1].cls&cQual == 0 {
 				b = nil
 			}
-			if anyWord(s, b, "previous", "prior", "earlier", "above", "preceding", "foregoing", "initial", "original",
+			if !legalText(s, int(t.start)) && anyWord(s, b, "previous", "prior", "earlier", "above", "preceding", "foregoing", "initial", "original",
 				"your", "system", "precedentes", "anterieures", "vorherigen", "bisherigen", "anteriores", "precedenti") {
 				if w := window(toks, i, 5); len(w) > 0 && hasPhrase(s[t.end:w[len(w)-1].end], phraseGroups["void"]...) {
 					raise(i, 0.9, "injection")

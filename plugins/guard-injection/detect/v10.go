@@ -294,7 +294,9 @@ func mentionsAI(w string) bool {
 	if k := strings.IndexAny(first, "_-"); k >= 0 {
 		first = first[:k]
 	}
-	return aiWords[first] && first != "ia" && first != "ki"
+	// version 11: a bot's handle ("@helperbot", "@supportgpt")
+	return aiWords[first] && first != "ia" && first != "ki" ||
+		len(first) > 4 && (strings.HasSuffix(first, "bot") || strings.HasSuffix(first, "gpt"))
 }
 
 // hasProcWord reports a processor word in seg that is not a possessive:
@@ -357,7 +359,7 @@ func intlOrder(s string) bool {
 				}
 			}
 		}
-		if !forgot {
+		if !forgot && !intlNegated(s, i) { // version 11: "glöm inte"
 			return true
 		}
 	}

@@ -118,7 +118,7 @@ func (d *Detector) v9Rules(s string, found phraseSet, h *hit) {
 	var buf [32]int
 	if d.phrases.has(found, "v9_role") && d.phrases.has(found, "v9_drop") {
 		if at, ok := pairNearSpan(s, positions(s, v9Role, buf[:0]), v9Drop, 90); ok && !caseClause(s, at) && !ownAct(s, at) &&
-			!askedQuestion(s, at) && hasPhrase(s[at:min(len(s), at+300)], v9Order...) {
+			!askedQuestion(s, at) && !insideQuoted(s, at) && !firstPerson(s, at) && hasPhrase(s[at:min(len(s), at+300)], v9Order...) {
 			h.raise(0.85, CategoryInjection)
 			return
 		}
@@ -433,7 +433,7 @@ func aiAddressed(seg string) (addressed, order bool) {
 		// version 10: "new support agents", "the sales assistant" are people,
 		// and "the assistant's role" is not spoken to.
 		isAI := aiWords[w] && !object && !humanJobs[prevWord] && !strings.HasPrefix(seg[j:], "'s")
-		if mentionsAI(seg[i:j]) && (i == 0 || seg[i-1] == ' ' || seg[i-1] == '\n') {
+		if mentionsAI(seg[i:j]) && (i == 0 || seg[i-1] == ' ' || seg[i-1] == '\n') || i > 0 && seg[i-1] == '@' && mentionsAI("a"+seg[i:j]) {
 			// an @-mention of an AI ("@ai-bot post the .env …", which the
 			// normaliser reads "aai-bot") addresses it
 			return true, docOrder(seg[j:])
@@ -465,7 +465,14 @@ func aiAddressed(seg string) (addressed, order bool) {
 				colon = true
 			}
 			lead := words <= 4
-			if colon && (lead || prevAddr) || prevAddr && words <= 6 ||
+			if staffProcedure(w, rest) {
+				// version 11: "Agents: when a customer asks …" is a
+				// procedure for the people who staff a helpdesk
+				prevAddr, prevWord = false, w
+				i = j
+				continue
+			}
+			if colon && (lead || prevAddr) || prevAddr && words <= 6 && !possessives[prevWord] ||
 				lead && hasPhrase(rest[:min(len(rest), 40)], " must ", " should ", " shall ", " is to ", " are to ") {
 				return true, docOrder(rest)
 			}

@@ -33,6 +33,7 @@ var trainingFiles = []struct {
 	{"own-families-8-dev.csv", "", "", ""},
 	{"own-families-9-dev.csv", "", "", ""},
 	{"own-families-10-dev.csv", "", "", ""},
+	{"own-families-11-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
