@@ -90,3 +90,18 @@ func gatewayCPU(cpu map[string]float64) float64 {
 	}
 	return gw
 }
+
+// mlflowShare describes the MLflow server's CPU over the rounds (wall: their
+// duration) and the answers whose traces were sent to it.
+func mlflowShare(cpu, wall time.Duration, prio string, setups []*Setup, runs map[string][]*Run) string {
+	traced := 0
+	for _, s := range setups {
+		if s.Tracked {
+			for _, r := range runs[s.Name] {
+				traced += r.OK
+			}
+		}
+	}
+	return fmt.Sprintf("; it ran at %s and used %.1f s of CPU during the rounds' %.0f s (%.0f %% of one CPU) for the traces of %d answers (it may not have ingested them all by the end)",
+		prio, cpu.Seconds(), wall.Seconds(), 100*cpu.Seconds()/wall.Seconds(), traced)
+}

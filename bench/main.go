@@ -74,6 +74,8 @@ type options struct {
 	profile        string
 	variantEnv     string
 	variantHostEnv string
+	// mlflowIdle runs the MLflow server at idle CPU priority (idlePriority).
+	mlflowIdle bool
 }
 
 func runMain(args []string) int {
@@ -93,6 +95,7 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "warm-up per setup before measuring")
 	fs.StringVar(&o.baselineProvider, "baseline-provider", "", "also measure llmgw-host-baseline: llmgw-host with this provider-openai binary (e.g. built from main) instead of bin/plugins/provider-openai")
 	fs.BoolVar(&o.grpcLane, "grpc-lane", true, "also measure llmgw-full-grpc: the full pipeline with the plugins' request path on gRPC (LLMGW_PLUGIN_LANE=grpc)")
+	fs.BoolVar(&o.mlflowIdle, "mlflow-idle", true, "run the MLflow server at idle CPU priority, so that its ingestion of earlier runs' traces does not take CPU from the setup being measured (false: normal priority, as before 2026-12-02)")
 	fs.BoolVar(&o.during, "during", true, "also measure llmgw-full-during: the full pipeline with the guard running during the call (during_call = true)")
 	fs.BoolVar(&o.duringFirst, "during-first", false, "run llmgw-full-during just before llmgw-full in each round (default: just after), to see the order's own effect")
 	fs.BoolVar(&o.noLease, "nolease", true, "also measure llmgw-full-nolease: the full pipeline with the rate limiter's quota leases off (lease = false)")
@@ -149,7 +152,7 @@ func run(o options) error {
 	defer os.RemoveAll(tmp)
 	peerDir := filepath.Join(o.root, "bench", ".peers")
 	_ = os.MkdirAll(peerDir, 0o755)
-	e := &env{root: o.root, tmp: tmp, self: self, peerDir: peerDir, log: logf, profile: o.profile != ""}
+	e := &env{root: o.root, tmp: tmp, self: self, peerDir: peerDir, log: logf, profile: o.profile != "", mlflowIdle: o.mlflowIdle}
 
 	// Stop everything on Ctrl-C too.
 	var stopOnce sync.Once
@@ -294,6 +297,11 @@ func run(o options) error {
 		{"conc", Load{Conns: o.conns, Duration: o.concDur}, fmt.Sprintf("c=%d", o.conns)},
 		{"ttfb", Load{Conns: 1, Duration: o.ttfbDur, Stream: true}, "stream TTFB"},
 	}
+	var mlflowCPU time.Duration
+	if e.mlflow != nil {
+		mlflowCPU = treeTotal(e.mlflow.pid())
+	}
+	roundsStart := time.Now()
 	for r := 1; r <= o.rounds; r++ {
 		order := roundOrder(setups, r, o.alternate)
 		for _, g := range regimes {
@@ -335,6 +343,9 @@ func run(o options) error {
 		}
 	}
 
+	if e.mlflow != nil {
+		rep.MLflow += mlflowShare(treeTotal(e.mlflow.pid())-mlflowCPU, time.Since(roundsStart), e.mlflowPrio, setups, runs)
+	}
 	for _, s := range setups {
 		sr := aggregate(s, runs[s.Name])
 		if t, ok := idle[s.Name]; ok {

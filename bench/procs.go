@@ -288,3 +288,13 @@ func (s *rssSampler) finish() TreeRSS {
 	<-s.done
 	return s.peak
 }
+
+// treeTotal is the CPU time (user + system) pid's whole process tree has
+// used so far.
+func treeTotal(pid int) time.Duration {
+	var t time.Duration
+	for _, v := range treeCPU(pid) {
+		t += v
+	}
+	return t
+}

@@ -39,31 +39,51 @@ func ParamField(name string) string {
 	return name
 }
 
-// ParamsSet lists the optional parameters req sets, in ChatParams' order.
+// ParamsSet lists the optional parameters req sets, in ChatParams' order
+// (nil when none: the common request allocates nothing).
 func ParamsSet(req *pb.ChatRequest) []string {
 	var out []string
-	set := map[string]bool{
-		"stop":                len(req.GetStop()) > 0,
-		"seed":                req.Seed != nil,
-		"top_p":               req.TopP != nil,
-		"presence_penalty":    req.PresencePenalty != nil,
-		"frequency_penalty":   req.FrequencyPenalty != nil,
-		"user":                req.GetUser() != "",
-		"response_format":     req.GetResponseFormat() == "json_object",
-		"logit_bias":          len(req.GetLogitBias()) > 0,
-		"tools":               usesTools(req),
-		"parallel_tool_calls": req.ParallelToolCalls != nil,
-		"json_schema":         req.GetResponseFormat() == "json_schema" || req.GetJsonSchema() != nil,
-		"images":              hasImages(req),
-		"n":                   req.N != nil && req.GetN() != 1,
-		"logprobs":            req.GetLogprobs() || req.TopLogprobs != nil,
-	}
 	for _, p := range ChatParams {
-		if set[p] {
+		if paramSet(req, p) {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// paramSet reports whether req sets ChatParams entry name.
+func paramSet(req *pb.ChatRequest, name string) bool {
+	switch name {
+	case "stop":
+		return len(req.GetStop()) > 0
+	case "seed":
+		return req.Seed != nil
+	case "top_p":
+		return req.TopP != nil
+	case "presence_penalty":
+		return req.PresencePenalty != nil
+	case "frequency_penalty":
+		return req.FrequencyPenalty != nil
+	case "user":
+		return req.GetUser() != ""
+	case "response_format":
+		return req.GetResponseFormat() == "json_object"
+	case "logit_bias":
+		return len(req.GetLogitBias()) > 0
+	case "tools":
+		return usesTools(req)
+	case "parallel_tool_calls":
+		return req.ParallelToolCalls != nil
+	case "json_schema":
+		return req.GetResponseFormat() == "json_schema" || req.GetJsonSchema() != nil
+	case "images":
+		return hasImages(req)
+	case "n":
+		return req.N != nil && req.GetN() != 1
+	case "logprobs":
+		return req.GetLogprobs() || req.TopLogprobs != nil
+	}
+	return false
 }
 
 // usesTools reports whether req offers tools, chooses one, or carries a tool

@@ -44,3 +44,15 @@ func TestParamsSetAndDrop(t *testing.T) {
 		t.Error(ParamCap("seed"))
 	}
 }
+
+// BenchmarkParamsSet: the host asks it twice per chat request; a plain
+// request sets none of the optional parameters.
+func BenchmarkParamsSet(b *testing.B) {
+	req := &pb.ChatRequest{Model: "m", Messages: []*pb.Message{{Role: "user", Content: "hi"}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ParamsSet(req) != nil {
+			b.Fatal("set")
+		}
+	}
+}
