@@ -23,8 +23,11 @@ type Config struct {
 	// FlushInterval is the longest an event waits for its batch (default 2s).
 	FlushInterval sdk.Duration `json:"flush_interval"`
 	// QueueSize is how many spooled events are also kept in memory for the
-	// sender (default 10000); beyond it the sender reads them back from disk.
+	// sender (default 1000); beyond it the sender reads them back from disk.
 	QueueSize int `json:"queue_size"`
+	// QueueBytes bounds those events' encoded bytes too (default 4 MiB), so
+	// long prompts cannot make the in-memory copy large.
+	QueueBytes int64 `json:"queue_bytes"`
 	// SpoolDir holds the on-disk spool (default <data_dir>/tracker-mlflow/<instance>).
 	SpoolDir string `json:"spool_dir"`
 	// SpoolMaxBytes bounds the spool (default 256 MiB).
@@ -41,7 +44,8 @@ const (
 	DefaultExperimentName = "llm-gateway"
 	DefaultBatchSize      = 64
 	DefaultFlushInterval  = 2 * time.Second
-	DefaultQueueSize      = 10000
+	DefaultQueueSize      = 1000
+	DefaultQueueBytes     = 4 << 20
 	DefaultSpoolMaxBytes  = 256 << 20
 	DefaultRunMetrics     = 30 * time.Second
 	DefaultRequestTimeout = 5 * time.Second
@@ -56,6 +60,7 @@ func decodeConfig(c sdk.Config) (Config, error) {
 		BatchSize:          DefaultBatchSize,
 		FlushInterval:      sdk.Duration(DefaultFlushInterval),
 		QueueSize:          DefaultQueueSize,
+		QueueBytes:         DefaultQueueBytes,
 		SpoolMaxBytes:      DefaultSpoolMaxBytes,
 		RunMetricsInterval: sdk.Duration(DefaultRunMetrics),
 		RequestTimeout:     sdk.Duration(DefaultRequestTimeout),
@@ -74,6 +79,8 @@ func decodeConfig(c sdk.Config) (Config, error) {
 		return cfg, sdk.ConfigError("field %q: must be positive", "flush_interval")
 	case cfg.QueueSize < 0:
 		return cfg, sdk.ConfigError("field %q: must not be negative", "queue_size")
+	case cfg.QueueBytes < 0:
+		return cfg, sdk.ConfigError("field %q: must not be negative", "queue_bytes")
 	case cfg.SpoolMaxBytes < 1<<20:
 		return cfg, sdk.ConfigError("field %q: must be at least 1 MiB (1048576)", "spool_max_bytes")
 	case cfg.RunMetricsInterval < sdk.Duration(time.Second):

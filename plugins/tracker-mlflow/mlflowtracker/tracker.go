@@ -58,6 +58,7 @@ func New(c sdk.Config) (sdk.Tracker, error) {
 		Dir:        cfg.SpoolDir,
 		MaxBytes:   cfg.SpoolMaxBytes,
 		MemRecords: cfg.QueueSize,
+		MemBytes:   cfg.QueueBytes,
 		Warn:       log.Warn,
 	}, log)
 	if err != nil {

@@ -24,7 +24,7 @@ func TestConfigDefaults(t *testing.T) {
 	}
 	want := Config{
 		TrackingURI: "http://127.0.0.1:5000", ExperimentName: "llm-gateway", LogPrompts: true, BatchSize: 64,
-		FlushInterval: sdk.Duration(2 * time.Second), QueueSize: 10000, SpoolDir: "/var/lib/llmgw/tracker-mlflow/mlflow",
+		FlushInterval: sdk.Duration(2 * time.Second), QueueSize: 1000, QueueBytes: 4 << 20, SpoolDir: "/var/lib/llmgw/tracker-mlflow/mlflow",
 		SpoolMaxBytes: 256 << 20, RunMetricsInterval: sdk.Duration(30 * time.Second), RequestTimeout: sdk.Duration(5 * time.Second),
 	}
 	if cfg != want {
@@ -32,10 +32,21 @@ func TestConfigDefaults(t *testing.T) {
 	}
 }
 
+// TestQueueBoundsReachTheSpool: queue_size and queue_bytes bound the spool's
+// in-memory copy.
+func TestQueueBoundsReachTheSpool(t *testing.T) {
+	tr := newTracker(t, `{"tracking_uri": "http://127.0.0.1:1", "spool_dir": "`+t.TempDir()+`", "queue_size": 7, "queue_bytes": 1234}`)
+	defer tr.Close()
+	if o := tr.p.sp.Options(); o.MemRecords != 7 || o.MemBytes != 1234 {
+		t.Fatalf("spool options: MemRecords %d, MemBytes %d; want 7, 1234", o.MemRecords, o.MemBytes)
+	}
+}
+
 func TestConfigErrors(t *testing.T) {
 	for raw, field := range map[string]string{
 		`{"tracking_url": "x"}`:              "tracking_url",
 		`{"batch_size": 0}`:                  "batch_size",
+		`{"queue_bytes": -1}`:                "queue_bytes",
 		`{"batch_size": "ten"}`:              "batch_size",
 		`{"flush_interval": "soon"}`:         "flush_interval",
 		`{"spool_max_bytes": 10}`:            "spool_max_bytes",

@@ -70,6 +70,9 @@ type Options struct {
 	// MemRecords is how many freshly appended records are kept in memory for
 	// the reader (0: none; the reader then reads them back from the file).
 	MemRecords int
+	// MemBytes bounds the payload bytes of those records too (0: only
+	// MemRecords bounds them), so large records cannot hold much memory.
+	MemBytes int64
 	// Warn receives problems the spool recovered from (a torn tail, an
 	// unreadable cursor). May be nil.
 	Warn func(msg string, args ...any)
@@ -110,6 +113,7 @@ type Spool struct {
 	readID    uint64
 	caughtUp  bool     // the reader has read everything in the files
 	mem       []Record // records appended while caughtUp, not read yet
+	memBytes  int64    // payload bytes of mem
 }
 
 // Open opens (or creates) the spool in opts.Dir and takes ownership of it.
@@ -301,10 +305,11 @@ func (s *Spool) Append(records [][]byte) (int, error) {
 		seg.size += int64(len(buf))
 		s.total += int64(len(buf))
 		if s.caughtUp {
-			if len(s.mem)+n <= s.opts.MemRecords {
+			if s.memFits(n, int64(len(buf)-n*headerSize)) {
 				for _, r := range records[:n] {
 					off += int64(headerSize + len(r))
 					s.mem = append(s.mem, Record{Data: r, End: Position{Seg: seg.id, Off: off}})
+					s.memBytes += int64(len(r))
 				}
 			} else {
 				// Too much to hold: the reader goes back to the file after
@@ -319,6 +324,15 @@ func (s *Spool) Append(records [][]byte) (int, error) {
 	return n, nil
 }
 
+// memFits reports whether n more records of size payload bytes stay within
+// the in-memory bounds.
+func (s *Spool) memFits(n int, size int64) bool {
+	if len(s.mem)+n > s.opts.MemRecords {
+		return false
+	}
+	return s.opts.MemBytes <= 0 || s.memBytes+size <= s.opts.MemBytes
+}
+
 // Read returns up to max records after the last one read, in append order,
 // without blocking; none when the reader has caught up.
 func (s *Spool) Read(max int) ([]Record, error) {
@@ -330,9 +344,14 @@ func (s *Spool) Read(max int) ([]Record, error) {
 	if len(s.mem) > 0 {
 		n := min(max, len(s.mem))
 		out := append([]Record(nil), s.mem[:n]...)
+		for i := range s.mem[:n] {
+			s.memBytes -= int64(len(s.mem[i].Data))
+			s.mem[i] = Record{} // the payload is the caller's now
+		}
 		s.mem = s.mem[n:]
 		if len(s.mem) == 0 {
 			s.mem = nil
+			s.memBytes = 0
 		}
 		s.read = out[n-1].End
 		return out, nil
@@ -461,6 +480,7 @@ func (s *Spool) Rewind() {
 	defer s.mu.Unlock()
 	s.read = s.committed
 	s.mem = nil
+	s.memBytes = 0
 	s.caughtUp = false
 }
 
@@ -524,6 +544,9 @@ func (s *Spool) Bytes() int64 {
 
 // Dir is the spool's directory.
 func (s *Spool) Dir() string { return s.opts.Dir }
+
+// Options returns the options the spool runs with (defaults filled in).
+func (s *Spool) Options() Options { return s.opts }
 
 // AdoptOrphans moves the records of overflow sub-spools whose process is
 // gone into this spool and removes them. It returns how many it moved.

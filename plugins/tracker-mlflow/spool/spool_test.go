@@ -86,6 +86,44 @@ func TestAppendReadInOrder(t *testing.T) {
 	}
 }
 
+// TestMemBytesBound: the in-memory copy stops at MemBytes of payload even
+// when MemRecords would allow more; the rest is read back from the file, in
+// order.
+func TestMemBytesBound(t *testing.T) {
+	s := mustOpen(t, Options{Dir: t.TempDir(), MemRecords: 1000, MemBytes: 60, SegmentBytes: 64})
+	defer s.Close()
+	equal(t, drain(t, s, 1), nil) // the reader has caught up with the (empty) files
+	// Each record is 11 bytes ("record-0000"): five fit in 60, six do not.
+	if n, err := s.Append(recs(0, 5)); n != 5 || err != nil {
+		t.Fatalf("append = %d, %v", n, err)
+	}
+	if len(s.mem) != 5 || s.memBytes != 55 {
+		t.Fatalf("in memory: %d records, %d bytes; want 5, 55", len(s.mem), s.memBytes)
+	}
+	if n, err := s.Append(recs(5, 6)); n != 1 || err != nil {
+		t.Fatalf("append = %d, %v", n, err)
+	}
+	if len(s.mem) != 5 || s.memBytes != 55 || s.caughtUp {
+		t.Fatalf("over the byte bound: %d records, %d bytes in memory, caughtUp %v", len(s.mem), s.memBytes, s.caughtUp)
+	}
+	rs, err := s.Read(2)
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("read = %d, %v", len(rs), err)
+	}
+	if s.memBytes != 33 {
+		t.Fatalf("memBytes = %d after reading two, want 33", s.memBytes)
+	}
+	if n, err := s.Append(recs(6, 20)); n != 14 || err != nil {
+		t.Fatalf("append = %d, %v", n, err)
+	}
+	got := []string{string(rs[0].Data), string(rs[1].Data)}
+	got = append(got, drain(t, s, 4)...)
+	equal(t, got, want(0, 20))
+	if s.memBytes != 0 || len(s.mem) != 0 {
+		t.Fatalf("after draining: %d records, %d bytes in memory", len(s.mem), s.memBytes)
+	}
+}
+
 func TestReplayAfterReopen(t *testing.T) {
 	dir := t.TempDir()
 	s := mustOpen(t, Options{Dir: dir, MemRecords: 100, SegmentBytes: 100})
