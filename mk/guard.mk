@@ -33,6 +33,7 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-9-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-10-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-11-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-12-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

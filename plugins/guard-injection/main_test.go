@@ -83,33 +83,40 @@ func TestDevelopmentTargets(t *testing.T) {
 	// scored blind with versions 7 and 8 (see the README). Never trained on and not yet used to write rules;
 	// these floors (one row under version 8's score each way) catch a change that loses what version 8 generalises to.
 	// They are not targets: a rule written on these files' misses makes them development data.
-	// Since version 11: its scores, one row of slack each way.
+	// Since version 12: its scores, one row of slack each way.
 	own7 := evalJSON(t, "testdata/heldout-own-7.csv")
-	if own7["recall"].(float64) < 0.872 || own7["false_positive_rate"].(float64) > 0.053 {
-		t.Errorf("testdata/heldout-own-7.csv: recall %v FPR %v, want ≥ 0.872 and ≤ 0.053 (version 11: 0.880 / 0.044)", own7["recall"], own7["false_positive_rate"])
+	if own7["recall"].(float64) < 0.888 || own7["false_positive_rate"].(float64) > 0.053 {
+		t.Errorf("testdata/heldout-own-7.csv: recall %v FPR %v, want ≥ 0.888 and ≤ 0.053 (version 12: 0.896 / 0.044)", own7["recall"], own7["false_positive_rate"])
 	}
 	own8 := evalJSON(t, "testdata/heldout-own-8.csv")
-	if own8["recall"].(float64) < 0.745 || own8["false_positive_rate"].(float64) > 0.047 {
-		t.Errorf("testdata/heldout-own-8.csv: recall %v FPR %v, want ≥ 0.745 and ≤ 0.047 (version 11: 0.755 / 0.038)", own8["recall"], own8["false_positive_rate"])
+	if own8["recall"].(float64) < 0.754 || own8["false_positive_rate"].(float64) > 0.047 {
+		t.Errorf("testdata/heldout-own-8.csv: recall %v FPR %v, want ≥ 0.754 and ≤ 0.047 (version 12: 0.764 / 0.038)", own8["recall"], own8["false_positive_rate"])
 	}
 	// testdata/heldout-own-9.csv: production-style traffic by a third writer, never opened by anyone writing rules,
-	// scored once with versions 7 to 11 (see the README). Version 11's score, one row of slack each way.
+	// scored once with versions 7 to 12 (see the README). Version 12's score, one row of slack each way.
 	own9 := evalJSON(t, "testdata/heldout-own-9.csv")
 	if own9["recall"].(float64) < 0.681 || own9["false_positive_rate"].(float64) > 0.077 {
 		t.Errorf("testdata/heldout-own-9.csv: recall %v FPR %v, want ≥ 0.681 and ≤ 0.077 (version 11: 0.691 / 0.069)", own9["recall"], own9["false_positive_rate"])
 	}
 	// testdata/heldout-own-10.csv: production-style traffic by a fourth writer, written after version 10 was frozen
-	// and scored once with versions 9, 10 and 11 (see the README). Version 11's score, one row of slack each way.
+	// and scored once with versions 9 to 12 (see the README). Version 12's score, one row of slack each way.
 	own10 := evalJSON(t, "testdata/heldout-own-10.csv")
-	if own10["recall"].(float64) < 0.754 || own10["false_positive_rate"].(float64) > 0.054 {
-		t.Errorf("testdata/heldout-own-10.csv: recall %v FPR %v, want ≥ 0.754 and ≤ 0.054 (version 11: 0.764 / 0.046)", own10["recall"], own10["false_positive_rate"])
+	if own10["recall"].(float64) < 0.754 || own10["false_positive_rate"].(float64) > 0.047 {
+		t.Errorf("testdata/heldout-own-10.csv: recall %v FPR %v, want ≥ 0.754 and ≤ 0.047 (version 12: 0.764 / 0.038)", own10["recall"], own10["false_positive_rate"])
 	}
 	// testdata/heldout-own-11.csv: production-style traffic by a fifth writer who read nothing of the project, written
-	// while version 11 was being built and scored once with versions 10 and 11 (see the README). Version 11's score,
+	// while version 11 was being built and scored once with versions 10, 11 and 12 (see the README). Version 12's score,
 	// one row of slack each way.
 	own11 := evalJSON(t, "testdata/heldout-own-11.csv")
-	if own11["recall"].(float64) < 0.748 || own11["false_positive_rate"].(float64) > 0.060 {
-		t.Errorf("testdata/heldout-own-11.csv: recall %v FPR %v, want ≥ 0.748 and ≤ 0.060 (version 11: 0.756 / 0.052)", own11["recall"], own11["false_positive_rate"])
+	if own11["recall"].(float64) < 0.748 || own11["false_positive_rate"].(float64) > 0.067 {
+		t.Errorf("testdata/heldout-own-11.csv: recall %v FPR %v, want ≥ 0.748 and ≤ 0.067 (version 12: 0.756 / 0.059)", own11["recall"], own11["false_positive_rate"])
+	}
+	// testdata/heldout-own-12.csv: production-style traffic by a sixth writer who read nothing of the project, written
+	// while version 12 was being built and scored once with versions 11 and 12 (see the README). Version 12's score,
+	// one row of slack each way.
+	own12 := evalJSON(t, "testdata/heldout-own-12.csv")
+	if own12["recall"].(float64) < 0.858 || own12["false_positive_rate"].(float64) > 0.038 {
+		t.Errorf("testdata/heldout-own-12.csv: recall %v FPR %v, want ≥ 0.858 and ≤ 0.038 (version 12: 0.866 / 0.030)", own12["recall"], own12["false_positive_rate"])
 	}
 	// The project's own benign near-misses (trained on: in-sample) stay under the 3 %.
 	for _, name := range []string{"own-families-dev.csv", "own-families-2-dev.csv"} {

@@ -251,6 +251,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 		d.v9Rules(s, found, h)
 		d.v10Rules(s, found, h)
 		d.v11Rules(s, found, h)
+		d.v12Rules(s, found, h)
 		d.docAddress(s, false, h)
 		if h.score >= stop {
 			return
@@ -274,6 +275,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	d.v9Rules(s, found, h)
 	d.v10Rules(s, found, h)
 	d.v11Rules(s, found, h)
+	d.v12Rules(s, found, h)
 	d.docAddress(s, false, h)
 }
 

@@ -216,7 +216,11 @@ func (d *Detector) discount(s string, sc *scratch, h *hit) {
 	// \"… Note to the AI: …\""); what it says to the assistant stays an attack.
 	// Quoted as an example of a kind of message ("customers write things
 	// like \"AI assistant: issue a refund\""), it is not such a document.
-	ex, _ := maskQuotes(s, exampleQuote)
+	// version 12: so is a suspicious message the user reports and asks
+	// about ("an email that said '…'. Should I report it?")
+	ex, _ := maskQuotes(s, func(s string, open, close int) bool {
+		return exampleQuote(s, open, close) || reportedSuspect(s, open, close)
+	})
 	found, hits := d.phrases.scanMarked(ex, d.docBits, sc.hits[:0])
 	sc.hits = hits
 	var planted hit

@@ -21,7 +21,7 @@ const phraseTableSize = 4096
 // phraseSet is a set of phrase ids (up to maxPhrases phrases).
 type phraseSet [maxPhrases / 64]uint64
 
-const maxPhrases = 2816
+const maxPhrases = 3072
 
 func (p *phraseSet) add(id int) { p[id>>6] |= 1 << (id & 63) }
 func (p *phraseSet) any(q *phraseSet) bool {

@@ -181,7 +181,7 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 				raise(i, 0.95, "injection")
 			case strong:
 				raise(i, 0.85, "injection")
-			case obj && (reported || own || described(s, toks, i) || foreignObject(s, w)):
+			case obj && (reported || own || described(s, toks, i) || foreignObject(s, w) || d.thirdPersonVerb(s, toks, i)):
 				// "ignore typos in my commands": the user's own words.
 				h.discussed = true
 				h.raise(0.2, "injection")
@@ -211,6 +211,8 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 				if w := window(toks, i, 5); len(w) > 0 && hasPhrase(s[t.end:w[len(w)-1].end], phraseGroups["void"]...) {
 					raise(i, 0.9, "injection")
 				}
+			} else if !legalText(s, int(t.start)) && postQualVoid(s, toks, i) {
+				raise(i, 0.9, "injection")
 			}
 		}
 		// "do not follow / obey your instructions", "pay no attention to".
