@@ -37,6 +37,19 @@ func trigramKey(a, b, c byte) uint32 {
 	return (uint32(a)*961 + uint32(b)*31 + uint32(c)) % phraseTableSize
 }
 
+// canonicalLists replaces every non-ASCII phrase of the lists with its
+// normalised form, the form the text is matched in (see newPhraseMatcher), for
+// rules that look phrases up in the text themselves.
+func canonicalLists(lists ...*[]string) {
+	for _, l := range lists {
+		for i, p := range *l {
+			if !isASCII(p) {
+				(*l)[i] = normalize.Normalize(p).Canonical
+			}
+		}
+	}
+}
+
 func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 	m := &phraseMatcher{groups: map[string]phraseSet{}}
 	ids := map[string]int{}

@@ -200,14 +200,8 @@ var humanJobs = map[string]bool{"support": true, "sales": true, "human": true, "
 	"our": true, "live": true, "senior": true, "junior": true, "booking-": true, "desk": true, "helpdesk": true}
 
 func init() {
-	for _, l := range []*[]string{&v10Authority, &v10Bypass, &v10Header, &v10Role, &v10Drop, &v10Order, &v10NewRole,
-		&v10Leak, &v10LeakVerb, &v10IntlVerb, &v10IntlObject, &v10RoleIntl, &v10DropIntl, &v10OrderIntl} {
-		for i, p := range *l {
-			if !isASCII(p) {
-				(*l)[i] = normalize.Normalize(p).Canonical
-			}
-		}
-	}
+	canonicalLists(&v10Authority, &v10Bypass, &v10Header, &v10Role, &v10Drop, &v10Order, &v10NewRole,
+		&v10Leak, &v10LeakVerb, &v10IntlVerb, &v10IntlObject, &v10RoleIntl, &v10DropIntl, &v10OrderIntl)
 	for i, p := range forgotForms {
 		forgotForms[i] = normalize.Normalize(p).Canonical
 	}

@@ -154,15 +154,9 @@ var v11Addressees = []string{"ai 비서", "비서에게", "ai 어시스턴트", 
 var v11Negations = []string{" inte", " nicht", " niet", " ikke", " ei ", " nie "}
 
 func init() {
-	for _, l := range []*[]string{&v11Authority, &v11Bypass, &v11Role, &v11Drop, &v11Order, &v11NewRole, &v11LeakObj,
+	canonicalLists(&v11Authority, &v11Bypass, &v11Role, &v11Drop, &v11Order, &v11NewRole, &v11LeakObj,
 		&v11LeakAll, &v11FrameWords, &v11Addressees, &v11DocOrders,
-		&v11RoleIntl, &v11DropIntl, &v11OrderIntl} {
-		for i, p := range *l {
-			if !isASCII(p) {
-				(*l)[i] = normalize.Normalize(p).Canonical
-			}
-		}
-	}
+		&v11RoleIntl, &v11DropIntl, &v11OrderIntl)
 	v10Authority = append(v10Authority, v11Authority...)
 	v10Bypass = append(v10Bypass, v11Bypass...)
 	docOrders = append(docOrders, v11DocOrders...)

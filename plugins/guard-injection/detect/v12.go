@@ -1,10 +1,6 @@
 package detect
 
-import (
-	"strings"
-
-	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
-)
+import "strings"
 
 // Version 12's rules (issue 17, production-style traffic, the weakest
 // families of version 11 on blind sets):
@@ -169,14 +165,8 @@ var v12Suspect = []string{"weird", "suspicious", "scam", "phishing", "spam", "re
 	"security team", "to security", " it team", " it department"}
 
 func init() {
-	for _, l := range []*[]string{&v12Decode, &v12ActOn, &v12Lower, &v12Safety, &v12Hypo, &v12HypoAsk, &v12PrevIntl,
-		&v12VoidIntl, &v12TooCareful, &v12JustAnswer} {
-		for i, p := range *l {
-			if !isASCII(p) {
-				(*l)[i] = normalize.Normalize(p).Canonical
-			}
-		}
-	}
+	canonicalLists(&v12Decode, &v12ActOn, &v12Lower, &v12Safety, &v12Hypo, &v12HypoAsk, &v12PrevIntl,
+		&v12VoidIntl, &v12TooCareful, &v12JustAnswer)
 	phraseGroups["v12_decode"] = v12Decode
 	phraseGroups["v12_leakown"] = append(append([]string(nil), v12LeakOwn...), v12Author...)
 	phraseGroups["v12_lower"] = v12Lower

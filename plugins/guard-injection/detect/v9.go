@@ -1,10 +1,6 @@
 package detect
 
-import (
-	"strings"
-
-	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
-)
+import "strings"
 
 // Version 9's rules read who addresses whom in production traffic:
 //   - an end user who speaks to an application's bot about the bot's own
@@ -313,13 +309,7 @@ func (d *Detector) templateDiscount(s string, sc *scratch, h *hit) {
 }
 
 func init() {
-	for _, l := range []*[]string{&v9Role, &v9Drop, &v9NewRole, &v9Order, &v9Leak, &v9LeakVerb, &aiAddressees} {
-		for i, p := range *l {
-			if !isASCII(p) {
-				(*l)[i] = normalize.Normalize(p).Canonical
-			}
-		}
-	}
+	canonicalLists(&v9Role, &v9Drop, &v9NewRole, &v9Order, &v9Leak, &v9LeakVerb, &aiAddressees)
 	phraseGroups["v9_role"] = v9Role
 	phraseGroups["v9_drop"] = v9Drop
 	phraseGroups["v9_newrole"] = v9NewRole
