@@ -25,8 +25,8 @@ type Config struct {
 	// QueueSize is how many spooled events are also kept in memory for the
 	// sender (default 1000); beyond it the sender reads them back from disk.
 	QueueSize int `json:"queue_size"`
-	// QueueBytes bounds those events' encoded bytes too (default 4 MiB), so
-	// long prompts cannot make the in-memory copy large.
+	// QueueBytes bounds those events' encoded bytes too (default 4 MiB; 0:
+	// no byte bound), so long prompts cannot make the in-memory copy large.
 	QueueBytes int64 `json:"queue_bytes"`
 	// SpoolDir holds the on-disk spool (default <data_dir>/tracker-mlflow/<instance>).
 	SpoolDir string `json:"spool_dir"`
