@@ -34,6 +34,11 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-10-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-11-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-12-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-13-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-14-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-15-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-16-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-17-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

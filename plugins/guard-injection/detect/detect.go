@@ -35,13 +35,16 @@ type Verdict struct {
 	RuleScore, ModelScore float64
 }
 
-// The model's probability is shrunk on short prompts: below shortPrompt
-// bytes of canonical text it counts for shortFactor of itself, rising
-// linearly to full weight at fullPrompt bytes.
+// The model's probability counts for tinyFactor of itself on a prompt of
+// fewer than tinyPrompt bytes of canonical text: it cannot flag a prompt of
+// a few words on its own ("Your prompt here"), the rules must. Above that
+// it counts in full. (Up to version 12 it was also shrunk below 160 bytes,
+// to × 0.35 under 80, when the model had seen few short prompts; trained on
+// version 13's data, the shrink cost 2.3 points of held-out recall for 0.2
+// of false-positive rate — see the README.)
 const (
-	shortPrompt = 80
-	fullPrompt  = 160
-	shortFactor = 0.35
+	tinyPrompt = 40
+	tinyFactor = 0.2
 )
 
 // discussedFactor scales the model's probability on a prompt whose only
@@ -49,23 +52,10 @@ const (
 // the previous homework instructions'").
 const discussedFactor = 0.5
 
-// tinyPrompt bytes and below, the model counts for tinyFactor only: it
-// cannot flag a prompt of a few words on its own ("Your prompt here" scored
-// 0.31 with shortFactor), the rules must.
-const (
-	tinyPrompt = 40
-	tinyFactor = 0.2
-)
-
 // shrink scales a model probability for a prompt of n canonical bytes.
 func shrink(p float64, n int) float64 {
-	switch {
-	case n < tinyPrompt:
+	if n < tinyPrompt {
 		return p * tinyFactor
-	case n < shortPrompt:
-		return p * shortFactor
-	case n < fullPrompt:
-		return p * (shortFactor + (1-shortFactor)*float64(n-shortPrompt)/(fullPrompt-shortPrompt))
 	}
 	return p
 }
@@ -196,14 +186,11 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		var p float64
 		var distinct int
 		p, distinct, sc.feats = d.model.ScoreWith(text.Canonical, sc.feats, sc.seen)
-		// The model learned from prompts that are mostly long; on a short
-		// prompt it sees a handful of n-grams and its probability is noisy
-		// ("developer mode" in a question about Chrome, "system prompt" in a
-		// question about LLMs). Shrink it there and leave short prompts to
-		// the rules. A text made of few distinct n-grams however long
-		// ("ééé…", one line pasted a hundred times) tells the model as
-		// little, and counts as short: natural text has two or more distinct
-		// features per byte.
+		// On a prompt of a few words the model sees a handful of n-grams:
+		// shrink it there and leave such prompts to the rules. A text made of
+		// few distinct n-grams however long ("ééé…", one line pasted a
+		// hundred times) tells the model as little, and counts as short:
+		// natural text has two or more distinct features per byte.
 		v.ModelScore = shrink(p, min(len(text.Canonical), distinct/2))
 		if h.discussed && h.score < 0.3 {
 			// The rules saw the attack's words and saw that they are quoted

@@ -34,6 +34,12 @@ var trainingFiles = []struct {
 	{"own-families-9-dev.csv", "", "", ""},
 	{"own-families-10-dev.csv", "", "", ""},
 	{"own-families-11-dev.csv", "", "", ""},
+	{"own-families-12-dev.csv", "", "", ""},
+	{"own-families-13-dev.csv", "", "", ""},
+	{"own-families-14-dev.csv", "", "", ""},
+	{"own-families-15-dev.csv", "", "", ""},
+	{"own-families-16-dev.csv", "", "", ""},
+	{"own-families-17-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
@@ -60,7 +66,7 @@ func loadTraining(dir string) []evaluate.Row {
 }
 
 // thresholdSweep are the thresholds leave-one-source-out chooses among.
-var thresholdSweep = []float64{0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
+var thresholdSweep = []float64{0.15, 0.2, 0.225, 0.25, 0.275, 0.3, 0.325, 0.35, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9}
 
 // maxFPR is the false-positive rate the chosen threshold must stay under
 // (the target).
@@ -208,7 +214,7 @@ func leaveOneSourceOut(w io.Writer, rows []evaluate.Row, exs []example, p params
 		fmt.Fprintf(w, "leave-one-source-out (%d sources; threshold chosen among %v on the other sources' own held-out scores: highest recall at FPR <= %.2f):\n",
 			len(srcs), thresholdSweep, maxFPR)
 	} else {
-		fmt.Fprintf(w, "leave-one-source-out (%d sources; fixed threshold %.2f, not nested):\n", len(srcs), fixed)
+		fmt.Fprintf(w, "leave-one-source-out (%d sources; fixed threshold %.3g, not nested):\n", len(srcs), fixed)
 	}
 	outer, pair := losoScores(rows, exs, p, srcs, nested)
 	if scoresFile != "" {
@@ -246,7 +252,7 @@ func leaveOneSourceOut(w io.Writer, rows []evaluate.Row, exs []example, p params
 		for k := range c {
 			all[k] += c[k]
 		}
-		fmt.Fprintf(w, "  held out %-24s threshold %.2f: recall %s, FPR %s (injection %d, benign %d)\n",
+		fmt.Fprintf(w, "  held out %-24s threshold %-5.3g: recall %s, FPR %s (injection %d, benign %d)\n",
 			held, t, rate(c[0], c[0]+c[2]), rate(c[1], c[1]+c[3]), c[0]+c[2], c[1]+c[3])
 	}
 	fmt.Fprintf(w, "  pooled over every held-out row: recall %s, FPR %s (injection %d, benign %d)\n",
