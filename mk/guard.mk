@@ -39,6 +39,10 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-15-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-16-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-17-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-18-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-19-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-20-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-21-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

@@ -40,6 +40,10 @@ var trainingFiles = []struct {
 	{"own-families-15-dev.csv", "", "", ""},
 	{"own-families-16-dev.csv", "", "", ""},
 	{"own-families-17-dev.csv", "", "", ""},
+	{"own-families-18-dev.csv", "", "", ""},
+	{"own-families-19-dev.csv", "", "", ""},
+	{"own-families-20-dev.csv", "", "", ""},
+	{"own-families-21-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
