@@ -43,6 +43,9 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-19-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-20-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-21-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-22-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-23-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-24-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

@@ -44,6 +44,9 @@ var trainingFiles = []struct {
 	{"own-families-19-dev.csv", "", "", ""},
 	{"own-families-20-dev.csv", "", "", ""},
 	{"own-families-21-dev.csv", "", "", ""},
+	{"own-families-22-dev.csv", "", "", ""},
+	{"own-families-23-dev.csv", "", "", ""},
+	{"own-families-24-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and categories.
