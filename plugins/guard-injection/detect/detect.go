@@ -12,8 +12,10 @@ import (
 	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
 )
 
-// Version identifies the detector's rules and model, shown in /security-status.
-const Version = "guard-injection-detect/11"
+// Version identifies the detector's rules, model and their combination, shown
+// in /security-status. It follows the README's versions (it stayed at 11
+// through versions 12–15, which changed the model and its data).
+const Version = "guard-injection-detect/16"
 
 // Categories of a verdict.
 const (
@@ -64,19 +66,49 @@ func shrink(p float64, n int) float64 {
 type Options struct {
 	// Model is the n-gram model; nil runs on rules alone.
 	Model *Model
-	// ModelWeight scales the model's probability before it is combined with
-	// the rules; 0 means DefaultModelWeight.
+	// ModelWeight scales the model's probability on a short prompt before
+	// the larger of it and the rules' score is taken; 0 means
+	// DefaultModelWeight.
 	ModelWeight float64
+	// RuleWeight weighs the rules' score added to the model's probability
+	// on a longer prompt; 0 means DefaultRuleWeight.
+	RuleWeight float64
 }
 
-// DefaultModelWeight scales the model's probability before it is compared
-// with the rules' score and the threshold. On sources it was not trained on
-// (leave-one-source-out) the model alone adds few attacks and most of the
-// false alarms — on long benign prompts unlike any it has seen (see the
-// README, which also says how this weight fits today's data) —, so alone
-// it must reach 0.25/0.35 ≈ 0.71 to flag at the default threshold; the
-// rules carry the rest.
+// DefaultModelWeight scales the model's probability on a short prompt
+// (fewer than tinyPrompt bytes of canonical text, or as few distinct
+// n-grams), where the rules carry the decision: the score is the larger of
+// the rules' score and the weighted, shrunk model's.
 const DefaultModelWeight = 0.35
+
+// On a longer prompt the model leads (version 16). The score is the sum
+// model + RuleWeight × rules, mapped onto [0, 1] so that combinedPivot
+// lands on 0.25, the default threshold (see combine). Version 15 took the
+// larger of the rules' score and 0.35 × the model's: the rules alone could
+// flag, and on the twelve development files no rule was written on, held
+// out one file at a time, the rules alone flag 2 % of benign prompts even
+// above 0.85, on security talk and application configuration. The sum needs
+// the model to agree. Measured on those files (README, "Version 16"):
+// recall at 3 % false positives 0.839 at 0.050 (version 15's combination,
+// served threshold) → 0.884 at 0.030; partial ROC area up to 5 % false
+// positives 0.471 → 0.830; RuleWeight 0.5 has the largest area over every
+// development file held out, and 0.6 is the highest-recall pivot whose
+// false-positive rate there is at most 3 %.
+const (
+	DefaultRuleWeight = 0.5
+	combinedPivot     = 0.6
+)
+
+// combine maps model + w × rules, in [0, 1+w], onto [0, 1]: linearly from
+// 0 to 0.25 up to combinedPivot and from 0.25 to 1 above it, so that the
+// default threshold, and thresholds set per category, keep their meaning.
+func combine(model, rules, w float64) float64 {
+	s := model + w*rules
+	if s < combinedPivot {
+		return 0.25 * s / combinedPivot
+	}
+	return 0.25 + 0.75*(s-combinedPivot)/(1+w-combinedPivot)
+}
 
 // Detector scores prompts. It is safe for concurrent use.
 type Detector struct {
@@ -84,7 +116,7 @@ type Detector struct {
 	phrases *phraseMatcher
 	docBits *[maxPhrases]uint8
 	model   *Model
-	mw      float64
+	mw, rw  float64
 	pool    sync.Pool
 }
 
@@ -105,8 +137,11 @@ func New(opts Options) *Detector {
 	if opts.ModelWeight == 0 {
 		opts.ModelWeight = DefaultModelWeight
 	}
+	if opts.RuleWeight == 0 {
+		opts.RuleWeight = DefaultRuleWeight
+	}
 	m := newPhraseMatcher(phraseGroups)
-	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight}
+	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight, rw: opts.RuleWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}
 	}
@@ -181,7 +216,8 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		}
 	}
 
-	v := Verdict{RuleScore: h.score, Category: h.category}
+	v := Verdict{RuleScore: max(h.score, 0), Category: h.category}
+	v.Score = v.RuleScore
 	if d.model != nil {
 		var p float64
 		var distinct int
@@ -191,19 +227,23 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		// few distinct n-grams however long ("ééé…", one line pasted a
 		// hundred times) tells the model as little, and counts as short:
 		// natural text has two or more distinct features per byte.
-		v.ModelScore = shrink(p, min(len(text.Canonical), distinct/2))
+		n := min(len(text.Canonical), distinct/2)
+		v.ModelScore = shrink(p, n)
 		if h.discussed && h.score < 0.3 {
 			// The rules saw the attack's words and saw that they are quoted
 			// or talked about; the n-grams see only the words.
 			v.ModelScore *= discussedFactor
 		}
-	}
-	v.Score = v.RuleScore
-	if m := v.ModelScore * d.mw; m > v.Score {
-		v.Score = m
-		v.Category = CategoryJailbreak
-		if v.RuleScore >= 0.3 && h.category != "" {
-			v.Category = h.category
+		if n < tinyPrompt {
+			if m := v.ModelScore * d.mw; m > v.Score {
+				v.Score = m
+				v.Category = modelCategory(v.RuleScore, h.category)
+			}
+		} else {
+			v.Score = combine(v.ModelScore, v.RuleScore, d.rw)
+			if v.ModelScore > d.rw*v.RuleScore {
+				v.Category = modelCategory(v.RuleScore, h.category)
+			}
 		}
 	}
 	if v.Score < 0 {
@@ -216,6 +256,15 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		v.Category = ""
 	}
 	return v
+}
+
+// modelCategory names a verdict the model carries: the rules' category when
+// they saw something of weight, else jailbreak.
+func modelCategory(rules float64, category string) string {
+	if rules >= 0.3 && category != "" {
+		return category
+	}
+	return CategoryJailbreak
 }
 
 func (d *Detector) scanText(s string, sc *scratch, h *hit) { d.scanTextUntil(s, sc, h, 0) }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
@@ -49,8 +50,10 @@ var trainingFiles = []struct {
 	{"own-families-24-dev.csv", "", "", ""},
 }
 
-// loadTraining reads every training file, filling in missing sources and categories.
-func loadTraining(dir string) []evaluate.Row {
+// loadTraining reads every training file, filling in missing sources and
+// categories. With byFile each row's source becomes its file's name, so that
+// leave-one-source-out leaves out a whole file: one writer's every source.
+func loadTraining(dir string, byFile bool) []evaluate.Row {
 	var all []evaluate.Row
 	for _, f := range trainingFiles {
 		for _, r := range mustRead(filepath.Join(dir, f.name)) {
@@ -59,6 +62,9 @@ func loadTraining(dir string) []evaluate.Row {
 			}
 			if r.Source == "" {
 				fail(fmt.Errorf("%s: a row has no source", f.name))
+			}
+			if byFile {
+				r.Source = strings.TrimSuffix(f.name, "-dev.csv")
 			}
 			if r.Category == "" {
 				r.Category = f.benignCat

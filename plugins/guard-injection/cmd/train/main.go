@@ -61,9 +61,10 @@ func main() {
 	flag.Uint64Var(&p.seed, "seed", 1, "random seed (shuffling and folds)")
 	flag.IntVar(&p.bag, "bag", 1, "models (seeds seed, seed+1, …) whose weights are averaged")
 	flag.BoolVar(&p.lenBins, "lenbins", true, "learn an offset per prompt-length bin")
+	byFile := flag.Bool("by-file", false, "leave one development file out instead of one source (a file is one writer's, and holds up to four sources)")
 	flag.Parse()
 
-	rows := loadTraining(*data)
+	rows := loadTraining(*data, *byFile)
 	exs := make([]example, len(rows))
 	for i, r := range rows {
 		exs[i] = featurize(r, p.lenBins)
@@ -77,8 +78,8 @@ func main() {
 		defer f.Close()
 		w = io.MultiWriter(os.Stdout, f)
 	}
-	fmt.Fprintf(w, "training data: %d rows from %v, seed %d, %d epochs (%d for the nested threshold models), lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features, model weight %g\n",
-		len(rows), sources(rows), p.seed, p.epochs, p.innerEpochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets, detect.DefaultModelWeight)
+	fmt.Fprintf(w, "training data: %d rows from %v, seed %d, %d epochs (%d for the nested threshold models), lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features, rule weight %g (model weight %g on prompts under 40 bytes)\n",
+		len(rows), sources(rows), p.seed, p.epochs, p.innerEpochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets, detect.DefaultRuleWeight, detect.DefaultModelWeight)
 
 	if *folds > 1 {
 		crossValidate(w, rows, exs, *folds, p, *threshold, *missesFile)
