@@ -46,6 +46,10 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-22-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-23-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-24-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-25-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-26-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-27-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-28-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

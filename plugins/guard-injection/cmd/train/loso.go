@@ -48,6 +48,10 @@ var trainingFiles = []struct {
 	{"own-families-22-dev.csv", "", "", ""},
 	{"own-families-23-dev.csv", "", "", ""},
 	{"own-families-24-dev.csv", "", "", ""},
+	{"own-families-25-dev.csv", "", "", ""},
+	{"own-families-26-dev.csv", "", "", ""},
+	{"own-families-27-dev.csv", "", "", ""},
+	{"own-families-28-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
