@@ -50,6 +50,7 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-26-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-27-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-28-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-genres-29-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

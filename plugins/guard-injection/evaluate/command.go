@@ -6,23 +6,36 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
+	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 	"github.com/llmgw/llmgw/plugins/guard-injection/guard"
 )
 
 // Usage is the eval command's synopsis.
-const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json] [--by category] [--misses]"
+const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json] [--by category] [--misses] [--scores OUT.csv]"
 
 // Command runs `guard-injection eval FILE.csv [--config FILE.json]`: it
 // scores the CSV with exactly the detector and threshold the stage serves
 // under that config (no length limit: it measures detection, not
 // validation) and prints one JSON object — or, with `--by category`, a
 // table of recall / false-positive rate per family. `--misses` writes the
-// misjudged rows to stderr. It returns the exit code.
+// misjudged rows to stderr; `--scores OUT.csv` writes every row's verdict
+// (WriteScores) to OUT.csv. It returns the exit code.
 func Command(args []string, stdout, stderr io.Writer) int {
-	var file, configFile string
+	var file, configFile, scoresFile string
 	var byCategory, misses bool
+	// value takes the argument after a flag that needs one.
+	value := func(i *int, dst *string) bool {
+		if *i+1 >= len(args) {
+			return false
+		}
+		*i++
+		*dst = args[*i]
+		return true
+	}
 	for i := 0; i < len(args); i++ {
+		ok := true
 		switch a := args[i]; {
 		case a == "--by" || a == "-by":
 			if i+1 >= len(args) || args[i+1] != "category" {
@@ -36,20 +49,20 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		case a == "--misses" || a == "-misses":
 			misses = true
 		case a == "--config" || a == "-config":
-			if i+1 >= len(args) {
-				fmt.Fprintln(stderr, Usage)
-				return 2
-			}
-			configFile = args[i+1]
-			i++
-		case len(a) > 9 && a[:9] == "--config=":
-			configFile = a[9:]
+			ok = value(&i, &configFile)
+		case strings.HasPrefix(a, "--config="):
+			configFile = strings.TrimPrefix(a, "--config=")
+		case a == "--scores" || a == "-scores":
+			ok = value(&i, &scoresFile)
 		case a == "-h" || a == "--help":
 			fmt.Fprintln(stdout, Usage)
 			return 0
 		case file == "":
 			file = a
 		default:
+			ok = false
+		}
+		if !ok {
 			fmt.Fprintln(stderr, Usage)
 			return 2
 		}
@@ -84,6 +97,16 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rep := RunFlagged(d, rows, set.Threshold, set.Flags, hasCategory)
+	if scoresFile != "" {
+		v := make([]detect.Verdict, len(rows))
+		for i, r := range rows {
+			v[i] = d.Detect(r.Prompt)
+		}
+		if err := WriteScoresFile(scoresFile, rows, v); err != nil {
+			fmt.Fprintf(stderr, "eval: %v\n", err)
+			return 1
+		}
+	}
 	if misses {
 		for _, i := range rep.Errors {
 			v := d.Detect(rows[i].Prompt)

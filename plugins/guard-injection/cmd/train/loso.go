@@ -1,14 +1,11 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -52,6 +49,7 @@ var trainingFiles = []struct {
 	{"own-families-26-dev.csv", "", "", ""},
 	{"own-families-27-dev.csv", "", "", ""},
 	{"own-families-28-dev.csv", "", "", ""},
+	{"own-genres-29-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
@@ -235,7 +233,9 @@ func leaveOneSourceOut(w io.Writer, rows []evaluate.Row, exs []example, p params
 	}
 	outer, pair := losoScores(rows, exs, p, srcs, nested)
 	if scoresFile != "" {
-		writeScores(scoresFile, rows, outer)
+		if err := evaluate.WriteScoresFile(scoresFile, rows, outer); err != nil {
+			fail(err)
+		}
 	}
 	var all [4]int
 	for _, held := range srcs {
@@ -275,26 +275,6 @@ func leaveOneSourceOut(w io.Writer, rows []evaluate.Row, exs []example, p params
 	fmt.Fprintf(w, "  pooled over every held-out row: recall %s, FPR %s (injection %d, benign %d)\n",
 		rate(all[0], all[0]+all[2]), rate(all[1], all[1]+all[3]), all[0]+all[2], all[1]+all[3])
 	return flagged
-}
-
-// writeScores writes each row's held-out verdict (rules, model, combined) as
-// CSV, for studying how rules and model should be combined.
-func writeScores(path string, rows []evaluate.Row, v []detect.Verdict) {
-	f, err := os.Create(path)
-	if err != nil {
-		fail(err)
-	}
-	defer f.Close()
-	cw := csv.NewWriter(f)
-	_ = cw.Write([]string{"source", "category", "injection", "rules", "model", "score", "length"})
-	for i, r := range rows {
-		_ = cw.Write([]string{r.Source, r.Category, strconv.FormatBool(r.Injection), strconv.FormatFloat(v[i].RuleScore, 'f', 4, 64),
-			strconv.FormatFloat(v[i].ModelScore, 'f', 4, 64), strconv.FormatFloat(v[i].Score, 'f', 4, 64), strconv.Itoa(len(r.Prompt))})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		fail(err)
-	}
 }
 
 // rate formats a/b, or "-" when b is 0.
