@@ -242,4 +242,7 @@ func TestEvalScoresFile(t *testing.T) {
 	if code := evaluate.Command([]string{in, "--scores"}, &o, &e); code != 2 {
 		t.Errorf("--scores without a path: exit %d", code)
 	}
+	if code := evaluate.Command([]string{in, "--config="}, &o, &e); code != 2 {
+		t.Errorf("--config= without a path: exit %d", code)
+	}
 }

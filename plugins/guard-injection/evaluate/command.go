@@ -52,6 +52,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 			ok = value(&i, &configFile)
 		case strings.HasPrefix(a, "--config="):
 			configFile = strings.TrimPrefix(a, "--config=")
+			ok = configFile != ""
 		case a == "--scores" || a == "-scores":
 			ok = value(&i, &scoresFile)
 		case a == "-h" || a == "--help":
