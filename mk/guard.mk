@@ -51,6 +51,13 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-27-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-families-28-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-genres-29-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-32-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-33-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-34-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-35-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-36-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-37-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-38-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

@@ -1,6 +1,9 @@
 package detect
 
-import "math/bits"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Word classes of the rule lexicon. A word may belong to several.
 const (
@@ -31,6 +34,9 @@ const (
 
 // lexicon lists the words of each class. Forms in English, French, German,
 // Spanish, Italian and Portuguese, accents removed (the canonical text has none).
+// lexiconMore (lexicon_more.go, version 18) adds twenty more languages and
+// more forms of these five, written in their own script and folded to
+// canonical form when the index is built.
 var lexicon = map[uint32][]string{
 	cVerb: {
 		// English
@@ -214,6 +220,13 @@ func buildLexicon() *lexiconIndex {
 	for cls, words := range lexicon {
 		for _, w := range words {
 			ix.exact[w] |= cls
+		}
+	}
+	for cls, words := range lexiconMore {
+		for _, w := range words {
+			if c := Canonical(w); c != "" && !strings.ContainsAny(c, " \t\n") {
+				ix.exact[c] |= cls
+			}
 		}
 	}
 	for _, w := range fuzzyWords {

@@ -50,6 +50,13 @@ var trainingFiles = []struct {
 	{"own-families-27-dev.csv", "", "", ""},
 	{"own-families-28-dev.csv", "", "", ""},
 	{"own-genres-29-dev.csv", "", "", ""},
+	{"own-multilingual-32-dev.csv", "", "", ""},
+	{"own-multilingual-33-dev.csv", "", "", ""},
+	{"own-multilingual-34-dev.csv", "", "", ""},
+	{"own-multilingual-35-dev.csv", "", "", ""},
+	{"own-multilingual-36-dev.csv", "", "", ""},
+	{"own-multilingual-37-dev.csv", "", "", ""},
+	{"own-multilingual-38-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
