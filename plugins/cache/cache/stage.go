@@ -257,13 +257,16 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	if err != nil || len(b) > s.cfg.maxEntryBytes {
 		return nil
 	}
+	// The question is indexed for semantic lookups before the answer is
+	// stored: once the answer is an exact hit it is a semantic one too (a
+	// lookup that finds the key before the store has it is a miss).
+	if s.semantic != nil && req.Request != nil && slices.Contains(s.semantic.cfg.models, req.Request.GetModel()) {
+		s.remember(ctx, req, key)
+	}
 	err = s.store.put(ctx, key, b)
 	s.noteStore(err)
 	if err != nil {
 		return fmt.Errorf("cache: store an answer: %w", err)
-	}
-	if s.semantic != nil && req.Request != nil && slices.Contains(s.semantic.cfg.models, req.Request.GetModel()) {
-		s.remember(ctx, req, key)
 	}
 	return nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"hash/fnv"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -284,5 +286,65 @@ func TestEmbeddingsAreCached(t *testing.T) {
 	// A chat request with the same words is another entry.
 	if r := roundTrip(t, s, chatReq("a"), nil, keyA, "x"); r.Action == pb.StageResponse_ANSWER {
 		t.Fatal("a chat request hit an embeddings entry")
+	}
+}
+
+// TestAnExactHitIsAlreadyASemanticOne: an answer's question is indexed
+// before the answer is stored, so a client that sees an exact hit can count
+// on a paraphrase hitting too (the end-to-end test raced on this when the
+// embeddings call was slow).
+func TestAnExactHitIsAlreadyASemanticOne(t *testing.T) {
+	var calls atomic.Int32
+	arrived, release := make(chan struct{}), make(chan struct{})
+	bags := embeddingsServer(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 2 { // the After's indexing call
+			close(arrived)
+			<-release
+		}
+		proxy, err := http.NewRequest(http.MethodPost, bags.URL, r.Body)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		proxy.Header.Set("Authorization", r.Header.Get("Authorization"))
+		resp, err := http.DefaultClient.Do(proxy)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(srv.Close)
+	s := newStage(t, `{"semantic":{"models":["m"],"threshold":0.85,"embeddings_url":"`+srv.URL+`","embeddings_model":"e","api_key":"emb-key"}}`)
+	keyA := map[string]string{"key.id": "vk_a"}
+	req := chatReq("what is the capital city of France?")
+	miss, err := s.Process(context.Background(), &sdk.StageRequest{Route: "chat", Request: req, Annotations: keyA})
+	if err != nil || miss.Action == pb.StageResponse_ANSWER {
+		t.Fatalf("first request: %+v, %v", miss, err)
+	}
+	all := map[string]string{"key.id": "vk_a"}
+	for k, v := range miss.Annotations {
+		all[k] = v
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- s.After(context.Background(), &sdk.StageAfterRequest{Route: "chat", Request: req, Ok: true, Annotations: all,
+			Response: &pb.CompleteResponse{Content: "Paris", FinishReason: "stop"}})
+	}()
+	<-arrived
+	// While the question is being indexed, the answer is not served yet.
+	if r, err := s.Process(context.Background(), &sdk.StageRequest{Route: "chat", Request: req, Annotations: keyA}); err != nil || r.Action == pb.StageResponse_ANSWER {
+		t.Errorf("an exact hit before its question was indexed: %+v, %v", r, err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Process(context.Background(), &sdk.StageRequest{Route: "chat", Request: chatReq("so what is the capital city of France"), Annotations: keyA})
+	if err != nil || r.Action != pb.StageResponse_ANSWER || r.Answer.Chat.Content != "Paris" {
+		t.Fatalf("paraphrase after the exact answer was stored: %+v, %v", r, err)
 	}
 }
