@@ -2,11 +2,15 @@
 GUARD_DIR  := plugins/guard-injection
 GUARD_DATA ?= $(abspath $(GUARD_DIR)/data)
 
-.PHONY: guard-train guard-train-check guard-eval guard-bench guard-fuzz
+.PHONY: guard-train guard-train-nested guard-train-check guard-eval guard-bench guard-fuzz
 
-## guard-train: retrain the guard's n-gram model (deterministic, seed 1) → plugins/guard-injection/detect/model.bin
+## guard-train: retrain the guard's n-gram model (deterministic, seed 1) → plugins/guard-injection/detect/model.bin, with training-report.txt (5-fold and leave-one-source-out at the served threshold; ~15 min on 2 cores)
 guard-train:
-	cd $(GUARD_DIR) && $(GO) run ./cmd/train -data $(GUARD_DATA) -out detect/model.bin -report training-report.txt
+	cd $(GUARD_DIR) && $(GO) run ./cmd/train -data $(GUARD_DATA) -out detect/model.bin -nested=false -report training-report.txt
+
+## guard-train-nested: guard-train with nested leave-one-source-out (each held-out source's threshold chosen on the others; ~3 h on 2 cores) → training-report-nested.txt
+guard-train-nested:
+	cd $(GUARD_DIR) && $(GO) run ./cmd/train -data $(GUARD_DATA) -out detect/model.bin -report training-report-nested.txt
 
 ## guard-train-check: retrain (model only, no cross-validation) twice and require both to equal detect/model.bin byte for byte
 guard-train-check:
@@ -58,6 +62,20 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-36-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-37-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-38-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-40-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-41-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-42-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-43-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-44-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-45-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-46-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-48-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-49-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-50-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-51-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-52-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-53-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-54-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

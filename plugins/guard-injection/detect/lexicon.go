@@ -30,6 +30,8 @@ const (
 	cOwner                         // your, safety, ethical, openai, …: whose limits are dropped
 	cRefuse                        // refuse, decline, apologize, censor: refusal suppression when negated
 	cBound                         // bound, restricted, limited: "not bound by" is a no-limits cue
+	cIf                            // if, when, si, wenn, jika, если: a condition (lexicon_ask.go)
+	cAsk                           // asks, requests, pide, bittet, просит: someone else's request (lexicon_ask.go)
 )
 
 // lexicon lists the words of each class. Forms in English, French, German,
@@ -177,6 +179,10 @@ var lexicon = map[uint32][]string{
 		"superuser"},
 }
 
+// elided are the words French and Italian shorten before a vowel.
+var elided = map[string]bool{"d": true, "l": true, "n": true, "j": true, "m": true, "t": true, "s": true, "c": true,
+	"qu": true, "dell": true, "dall": true, "nell": true, "sull": true, "all": true, "un": true, "quell": true}
+
 // fuzzyWords are the words that also match with one typo (one insertion,
 // deletion, substitution or transposition). They are long, distinctive words
 // of the override phrases; short or common words (policy, prompt, these)
@@ -197,6 +203,10 @@ var fuzzyWords = []string{
 type lexiconIndex struct {
 	exact   map[string]uint32
 	byFirst [256][]fuzzyWord
+	// stems and stemStart index lexiconStems (lexicon_stems.go): each folded
+	// stem's classes, and the byte length of the longest stem per first rune.
+	stems     map[string]uint32
+	stemStart map[rune]int
 }
 
 type fuzzyWord struct {
@@ -222,16 +232,19 @@ func buildLexicon() *lexiconIndex {
 			ix.exact[w] |= cls
 		}
 	}
-	for cls, words := range lexiconMore {
-		for _, w := range words {
-			if c := Canonical(w); c != "" && !strings.ContainsAny(c, " \t\n") {
-				ix.exact[c] |= cls
+	for _, more := range []map[uint32][]string{lexiconMore, lexiconWide, lexiconAsk} {
+		for cls, words := range more {
+			for _, w := range words {
+				if c := Canonical(w); c != "" && !strings.ContainsAny(c, " \t\n") {
+					ix.exact[c] |= cls
+				}
 			}
 		}
 	}
 	for _, w := range fuzzyWords {
 		ix.byFirst[w[0]] = append(ix.byFirst[w[0]], fuzzyWord{word: w, letters: letterMask(w), cls: ix.exact[w]})
 	}
+	ix.addStems()
 	return ix
 }
 
@@ -239,6 +252,12 @@ func buildLexicon() *lexiconIndex {
 func (ix *lexiconIndex) classify(word string) uint32 {
 	if c, ok := ix.exact[word]; ok {
 		return c
+	}
+	// An elided article, pronoun or preposition of French or Italian
+	// ("d'ignorer", "l'istruzione", "n'obéis", "qu'on") is one token with the
+	// word it leans on: classify that word (version 19).
+	if k := strings.IndexByte(word, '\''); k > 0 && k <= 4 && k < len(word)-1 && elided[word[:k]] {
+		return ix.classify(word[k+1:])
 	}
 	if len(word) < 6 {
 		return 0

@@ -14,7 +14,7 @@ import (
 // produced by cmd/train (make guard-train) and embedded at build time.
 
 // HashBits is log2 of the number of feature buckets.
-const HashBits = 18
+const HashBits = 21
 
 // NumBuckets is the number of feature buckets.
 const NumBuckets = 1 << HashBits
@@ -60,29 +60,41 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 	inWord := false
 	wordStart, sinceCls := 0, 0
 	var lastCls uint32
-	emitClass := func(end int) {
-		sinceCls++
-		if end-wordStart > 24 {
-			return
-		}
-		cls := lex.classify(s[wordStart:end])
-		if cls == 0 {
-			return
-		}
+	emitClass := func(at int, cls uint32) {
 		dst = append(dst, ((cls^0x51ed27a3)*fnvPrime)&mask)
 		if lastCls != 0 && sinceCls <= 4 {
 			dst = append(dst, (((lastCls*31)^cls^0x1b873593)*fnvPrime)&mask)
 		}
-		if cls&cVerb != 0 && wordStart >= lateOverride {
+		if cls&cVerb != 0 && at >= lateOverride {
 			dst = append(dst, (0x68e31da4*fnvPrime)&mask)
 		}
 		lastCls, sinceCls = cls, 0
+	}
+	// classifyWord emits the lexicon classes of the word ending at end: its
+	// own, or those of the stems in it (lexicon_stems.go).
+	classifyWord := func(end int) {
+		sinceCls++
+		w := s[wordStart:end]
+		if len(w) <= 24 {
+			if cls := lex.classify(w); cls != 0 {
+				emitClass(wordStart, cls)
+				return
+			}
+		}
+		for from := 0; ; {
+			off, n, cls := lex.nextStem(w, from)
+			if cls == 0 {
+				return
+			}
+			emitClass(wordStart+off, cls)
+			from = off + n
+		}
 	}
 	emitWord := func(end int) {
 		if !inWord {
 			return
 		}
-		emitClass(end)
+		classifyWord(end)
 		uni := (curWord ^ 0x9e3779b9) * fnvPrime & mask
 		dst = append(dst, uni)
 		if prevWord != 0 {

@@ -353,7 +353,7 @@ func intlOrder(s string) bool {
 				}
 			}
 		}
-		if !forgot && !intlNegated(s, i) { // version 11: "glöm inte"
+		if !forgot && !intlNegated(s, i) && !intlReported(s, i) { // version 11: "glöm inte"; version 19: reported
 			return true
 		}
 	}

@@ -57,6 +57,20 @@ var trainingFiles = []struct {
 	{"own-multilingual-36-dev.csv", "", "", ""},
 	{"own-multilingual-37-dev.csv", "", "", ""},
 	{"own-multilingual-38-dev.csv", "", "", ""},
+	{"own-multilingual-40-dev.csv", "", "", ""},
+	{"own-multilingual-41-dev.csv", "", "", ""},
+	{"own-multilingual-42-dev.csv", "", "", ""},
+	{"own-multilingual-43-dev.csv", "", "", ""},
+	{"own-multilingual-44-dev.csv", "", "", ""},
+	{"own-multilingual-45-dev.csv", "", "", ""},
+	{"own-multilingual-46-dev.csv", "", "", ""},
+	{"own-multilingual-48-dev.csv", "", "", ""},
+	{"own-multilingual-49-dev.csv", "", "", ""},
+	{"own-multilingual-50-dev.csv", "", "", ""},
+	{"own-multilingual-51-dev.csv", "", "", ""},
+	{"own-multilingual-52-dev.csv", "", "", ""},
+	{"own-multilingual-53-dev.csv", "", "", ""},
+	{"own-multilingual-54-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
