@@ -76,6 +76,14 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-52-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-53-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-54-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-55-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-56-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-57-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-58-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-59-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-60-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-61-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-62-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

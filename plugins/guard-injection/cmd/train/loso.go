@@ -71,6 +71,14 @@ var trainingFiles = []struct {
 	{"own-multilingual-52-dev.csv", "", "", ""},
 	{"own-multilingual-53-dev.csv", "", "", ""},
 	{"own-multilingual-54-dev.csv", "", "", ""},
+	{"own-multilingual-55-dev.csv", "", "", ""},
+	{"own-multilingual-56-dev.csv", "", "", ""},
+	{"own-multilingual-57-dev.csv", "", "", ""},
+	{"own-multilingual-58-dev.csv", "", "", ""},
+	{"own-multilingual-59-dev.csv", "", "", ""},
+	{"own-multilingual-60-dev.csv", "", "", ""},
+	{"own-multilingual-61-dev.csv", "", "", ""},
+	{"own-multilingual-62-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
