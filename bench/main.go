@@ -582,7 +582,34 @@ func machine() Machine {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
+	m.Idle = cpuIdle("/sys")
 	return m
+}
+
+// cpuIdle says how the kernel under sys (normally /sys) idles a CPU: the
+// cpuidle driver and, for the haltpoll driver of a KVM guest, how long an
+// idle CPU polls before it halts. On a guest that halts at once
+// (guest_halt_poll_ns 0) every wake-up of a process on an idle CPU is a
+// VM exit, which made each of the gateway's process hops cost far more
+// (bench/README.md, "What a hop costs on this machine"). Empty when sys
+// says nothing.
+func cpuIdle(sys string) string {
+	read := func(p string) string {
+		b, err := os.ReadFile(filepath.Join(sys, p))
+		if err != nil {
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	}
+	driver := read("devices/system/cpu/cpuidle/current_driver")
+	if driver == "" {
+		return ""
+	}
+	s := "cpuidle driver " + driver
+	if ns := read("module/haltpoll/parameters/guest_halt_poll_ns"); ns != "" {
+		s += ", guest halt polling " + ns + " ns"
+	}
+	return s
 }
 
 func loadavg() string {

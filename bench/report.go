@@ -24,14 +24,17 @@ type Report struct {
 
 // Machine describes where the numbers came from.
 type Machine struct {
-	CPU        string  `json:"cpu"`
-	CPUs       int     `json:"cpus"`
-	MemTotalMB int     `json:"mem_total_mb"`
-	Kernel     string  `json:"kernel"`
-	Go         string  `json:"go"`
-	LoadAvg    string  `json:"loadavg_at_start"`
-	LoadAvgEnd string  `json:"loadavg_at_end"`
-	Steal      float64 `json:"-"`
+	CPU        string `json:"cpu"`
+	CPUs       int    `json:"cpus"`
+	MemTotalMB int    `json:"mem_total_mb"`
+	Kernel     string `json:"kernel"`
+	Go         string `json:"go"`
+	LoadAvg    string `json:"loadavg_at_start"`
+	LoadAvgEnd string `json:"loadavg_at_end"`
+	// Idle is how an idle CPU waits (cpuIdle): on a virtual machine it
+	// decides what every wake-up of a sleeping process costs.
+	Idle  string  `json:"cpu_idle,omitempty"`
+	Steal float64 `json:"-"`
 }
 
 // RunConfig is how the run was parameterised.
@@ -422,8 +425,12 @@ func (rep *Report) Markdown() string {
 	var b strings.Builder
 	p := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
 	p("# llmgw benchmark — %s\n\n", rep.Date)
-	p("- machine: %s, %d CPUs, %d MB RAM, Linux %s, %s; load average at start %s, at end %s\n", rep.Machine.CPU, rep.Machine.CPUs,
-		rep.Machine.MemTotalMB, rep.Machine.Kernel, rep.Machine.Go, rep.Machine.LoadAvg, rep.Machine.LoadAvgEnd)
+	idle := ""
+	if rep.Machine.Idle != "" {
+		idle = "; idle CPUs: " + rep.Machine.Idle
+	}
+	p("- machine: %s, %d CPUs, %d MB RAM, Linux %s, %s; load average at start %s, at end %s%s\n", rep.Machine.CPU, rep.Machine.CPUs,
+		rep.Machine.MemTotalMB, rep.Machine.Kernel, rep.Machine.Go, rep.Machine.LoadAvg, rep.Machine.LoadAvgEnd, idle)
 	order := "the same order every round"
 	if rep.Config.Alternate {
 		order = "the order reversed in even rounds"

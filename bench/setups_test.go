@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,5 +22,31 @@ func TestIdlePriority(t *testing.T) {
 	}
 	if _, err := exec.LookPath("chrt"); err == nil && !strings.Contains(how, "SCHED_IDLE") && !strings.Contains(how, "nice") {
 		t.Fatalf("chrt is installed but the priority is %q", how)
+	}
+}
+
+func TestCPUIdle(t *testing.T) {
+	sys := t.TempDir()
+	if got := cpuIdle(sys); got != "" {
+		t.Fatalf("no cpuidle files: %q, want empty", got)
+	}
+	write := func(p, v string) {
+		t.Helper()
+		p = filepath.Join(sys, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(v+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("devices/system/cpu/cpuidle/current_driver", "acpi_idle")
+	if got, want := cpuIdle(sys), "cpuidle driver acpi_idle"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	write("devices/system/cpu/cpuidle/current_driver", "haltpoll")
+	write("module/haltpoll/parameters/guest_halt_poll_ns", "0")
+	if got, want := cpuIdle(sys), "cpuidle driver haltpoll, guest halt polling 0 ns"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
 	}
 }
