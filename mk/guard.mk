@@ -84,6 +84,13 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-60-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-61-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-62-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-64-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-65-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-66-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-67-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-68-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-69-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-70-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

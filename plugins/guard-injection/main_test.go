@@ -119,33 +119,37 @@ var blindSets = []struct {
 	file                string
 	maxMisses, maxFalse int
 }{
-	// served score (version 20) + slack; the README has each set's history
-	{"heldout-own-7.csv", 5 + blindSlack, 3 + blindSlackFalse},
-	{"heldout-own-8.csv", 12 + blindSlack, 2 + blindSlackFalse},
-	{"heldout-own-9.csv", 11 + blindSlack, 4 + blindSlackFalse},
-	{"heldout-own-10.csv", 10 + blindSlack, 2 + blindSlackFalse},
-	{"heldout-own-11.csv", 7 + blindSlack, 4 + blindSlackFalse},
+	// served score (version 21) + slack; the README has each set's history
+	{"heldout-own-7.csv", 4 + blindSlack, 3 + blindSlackFalse},
+	{"heldout-own-8.csv", 11 + blindSlack, 2 + blindSlackFalse},
+	{"heldout-own-9.csv", 13 + blindSlack, 4 + blindSlackFalse},
+	{"heldout-own-10.csv", 9 + blindSlack, 3 + blindSlackFalse},
+	{"heldout-own-11.csv", 9 + blindSlack, 4 + blindSlackFalse},
 	{"heldout-own-12.csv", 5 + blindSlack, 3 + blindSlackFalse},
 	// a seventh writer, scored once each with versions 12 to 15 (and 16)
 	{"heldout-own-13.csv", 11 + blindSlack, 3 + blindSlackFalse},
 	// an eighth writer, written after version 13 was frozen, scored once each with versions 12 to 15 (and 16)
-	{"heldout-own-14.csv", 14 + blindSlack, 1 + blindSlackFalse},
+	{"heldout-own-14.csv", 13 + blindSlack, 1 + blindSlackFalse},
 	// a ninth writer, written after version 14 was frozen, scored once each with versions 12 to 15 (and 16)
-	{"heldout-own-15.csv", 14 + blindSlack, 5 + blindSlackFalse},
+	{"heldout-own-15.csv", 11 + blindSlack, 5 + blindSlackFalse},
 	// a tenth writer, written after version 16 was frozen, scored once each with versions 15 and 16
-	{"heldout-own-16.csv", 9 + blindSlack, 6 + blindSlackFalse},
+	{"heldout-own-16.csv", 9 + blindSlack, 7 + blindSlackFalse},
 	// everyday genres (role-play, questions, tasks, creative, unsafe-sounding; 240 benign, 60 attacks) by an
 	// eleventh writer, written after version 16 was frozen, scored once each with versions 15 and 16
 	{"heldout-genres-30.csv", 1 + blindSlack, 2 + blindSlackFalse},
 	// 300 prompts in 39 languages (150 attacks, 150 benign) by a twelfth writer, written after version 17 was
-	// frozen, scored with version 17, a first cut of version 18 and versions 18 to 20
-	{"heldout-multilingual-31.csv", 11 + blindSlack, 8 + blindSlackFalse},
+	// frozen, scored with version 17, a first cut of version 18 and versions 18 to 21
+	{"heldout-multilingual-31.csv", 8 + blindSlack, 6 + blindSlackFalse},
 	// the same brief, a thirteenth writer, written while version 18 was built, scored once each with versions
-	// 17 and 18, then with versions 19 and 20
-	{"heldout-multilingual-39.csv", 18 + blindSlack, 5 + blindSlackFalse},
+	// 17 and 18, then with versions 19 to 21
+	{"heldout-multilingual-39.csv", 15 + blindSlack, 7 + blindSlackFalse},
 	// the same brief, a fourteenth writer, written while version 19 was built, scored once each with version 18
-	// and two cuts of version 19 (2^18 buckets 0.887 / 0.080, 2^20 0.887 / 0.067), then with versions 19 and 20
-	{"heldout-multilingual-47.csv", 18 + blindSlack, 5 + blindSlackFalse},
+	// and two cuts of version 19 (2^18 buckets 0.887 / 0.080, 2^20 0.887 / 0.067), then with versions 19 to 21
+	{"heldout-multilingual-47.csv", 14 + blindSlack, 4 + blindSlackFalse},
+	// the same brief, a fifteenth writer, written while version 21 was built, scored once with version 20 (0.853 /
+	// 0.053), then with two cuts of version 21 — its new data alone (0.853 / 0.047) and with the aside features
+	// (0.840 / 0.047), chosen between on the development data's leave-one-source-out, not on this set
+	{"heldout-multilingual-63.csv", 24 + blindSlack, 7 + blindSlackFalse},
 }
 
 func blindFloors(t *testing.T) {

@@ -147,7 +147,7 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 		}
 	}
 	emitWord(len(s))
-	return dst
+	return appendAsideFeatures(dst, s)
 }
 
 // NumLenBins is the number of prompt-length bins; each has its own learned

@@ -79,6 +79,13 @@ var trainingFiles = []struct {
 	{"own-multilingual-60-dev.csv", "", "", ""},
 	{"own-multilingual-61-dev.csv", "", "", ""},
 	{"own-multilingual-62-dev.csv", "", "", ""},
+	{"own-multilingual-64-dev.csv", "", "", ""},
+	{"own-multilingual-65-dev.csv", "", "", ""},
+	{"own-multilingual-66-dev.csv", "", "", ""},
+	{"own-multilingual-67-dev.csv", "", "", ""},
+	{"own-multilingual-68-dev.csv", "", "", ""},
+	{"own-multilingual-69-dev.csv", "", "", ""},
+	{"own-multilingual-70-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and

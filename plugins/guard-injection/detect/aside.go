@@ -1,0 +1,182 @@
+package detect
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
+)
+
+// Version 21's model features for an aside addressed to the AI that reads a
+// text, in any language: "(यह अनुच्छेद पढ़ने वाले एआई मॉडल के लिए विशेष
+// निर्देश: …)", "[Yordamchi uchun: …]", "（給整理講義的AI：…）", "Huomautus
+// tekoälylle, joka lukee tätä sopimusta: …". Version 7's rule
+// (addressedToAI) reads the shape of such a sentence through prepositions and
+// note words in six languages; the model sees words and character n-grams
+// with punctuation squeezed out, so neither saw the bracket or the colon
+// around an AI noun in the other languages. These features say only where
+// such a noun stands — after an opening bracket or a line start, with a colon
+// close after it, early or late in the text — and the model learns from the
+// data what that is worth: builders' system prompts open with "AI助手须知："
+// too.
+
+// aiTermsRaw name the AI that reads a text, written as people write them;
+// their canonical forms (normalize) are matched. Terms of ASCII letters match
+// as whole words (so "ai" is not found in "main", nor "ki" in "kind");
+// others anywhere, and those ending in "*" as a word's start ("tekoälylle").
+var aiTermsRaw = []string{
+	"AI", "KI", "IA", "LLM", "GPT", "ChatGPT", "chatbot", "bot", "assistant", "asistente", "assistente",
+	"assistent", "assistentin", "language model", "modelo de lenguaje", "modèle de langage", "modello linguistico",
+	"Sprachmodell*", "taalmodel*", "modelo de linguagem", "artificial intelligence", "intelligence artificielle",
+	"inteligencia artificial", "intelligenza artificiale", "inteligência artificial", "künstliche Intelligenz",
+	"kunstmatige intelligentie", "sztuczn* inteligencj*", "umělá inteligence", "umelá inteligencia",
+	"mesterséges intelligencia", "inteligența artificială", "tekoäly*", "yapay zek*", "kecerdasan buatan",
+	"trí tuệ nhân tạo", "akili bandia", "asisten*", "katulong na AI", "ИИ", "ШІ", "искусственн* интеллект*",
+	"штучн* інтелект*", "нейросет*", "нейромереж*", "ассистент*", "асистент*", "языков* модел*", "人工智能", "人工智慧",
+	"人工知能", "AI助手", "AI助理", "智能助手", "语言模型", "語言模型", "大模型", "言語モデル", "アシスタント", "인공지능", "어시스턴트",
+	"언어 모델", "एआई", "कृत्रिम बुद्धि", "ஏஐ", "செயற்கை நுண்ணறிவு", "এআই", "কৃত্রিম বুদ্ধিমত্তা", "الذكاء الاصطناعي",
+	"نموذج اللغ", "المساعد", "للمساعد", "هوش مصنوعی", "دستیار", "مدل زبانی", "בינה מלאכותית", "ปัญญาประดิษฐ์", "เอไอ",
+	"ሰው ሰራሽ", "Yordamchi", "жасанды интеллект", "süni intellekt", "ხელოვნური ინტელექტი", "արհեստական բանականություն",
+}
+
+type aiTerm struct {
+	text   string
+	ascii  bool // whole-word match
+	prefix bool // the last word may go on ("tekoaly" in "tekoalylle")
+}
+
+// aiTermSet holds the canonical terms by first byte, so that a window is
+// read once whatever the number of terms.
+type aiTermSet struct {
+	byFirst [256][]aiTerm
+}
+
+var (
+	aiTermsOnce sync.Once
+	aiTerms     aiTermSet
+)
+
+func sharedAITerms() *aiTermSet {
+	aiTermsOnce.Do(func() {
+		seen := map[string]bool{}
+		for _, raw := range aiTermsRaw {
+			prefix := strings.HasSuffix(raw, "*")
+			raw = strings.ReplaceAll(raw, "*", "")
+			c := strings.TrimSpace(normalize.Normalize(raw).Canonical)
+			if c == "" || seen[c] {
+				continue
+			}
+			seen[c] = true
+			ascii := true
+			for i := 0; i < len(c); i++ {
+				if c[i] >= 0x80 {
+					ascii = false
+				}
+			}
+			aiTerms.byFirst[c[0]] = append(aiTerms.byFirst[c[0]], aiTerm{c, ascii, prefix})
+		}
+	})
+	return &aiTerms
+}
+
+func asciiAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+
+// Feature ids of the aside (hashed like the others).
+const (
+	asideAny  = 0x3a1de001 // an AI noun in an aside, with a colon after it
+	asideLate = 0x3a1de002 // the same, after the text's first line or 200 bytes
+	asideOpen = 0x3a1de003 // the same, at the very start of the text
+)
+
+// asideSpan is how far (bytes) an aside's opening may stand before the AI
+// noun and its colon after it.
+const asideSpan = 90
+
+// appendAsideFeatures adds the aside features of canonical text s to dst,
+// each at most once. It reads the text once: an AI noun counts only when
+// the next stop after it is a colon within asideSpan bytes, so only the
+// stretch before each colon, back to the stop before it, is searched.
+func appendAsideFeatures(dst []uint32, s string) []uint32 {
+	const mask = NumBuckets - 1
+	terms := sharedAITerms()
+	var got [3]bool
+	stop := -1 // the last stop (sentence or aside end, colon) before j
+	for j := 0; j < len(s); j++ {
+		c := s[j]
+		if c != ':' {
+			if isStop(s, j) {
+				stop = j
+			}
+			continue
+		}
+		for i := max(stop+1, j-asideSpan); i < j; i++ {
+			for _, t := range terms.byFirst[s[i]] {
+				end := i + len(t.text)
+				if end > j || !strings.HasPrefix(s[i:], t.text) {
+					continue
+				}
+				if t.ascii {
+					if i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'') {
+						continue
+					}
+					if !t.prefix && asciiAlnum(s[end]) {
+						continue
+					}
+				}
+				open, start := asideBefore(s, i)
+				if !open {
+					continue
+				}
+				got[0] = true
+				if start == 0 {
+					got[2] = true
+				} else if i >= lateOverride || strings.IndexByte(s[:i], '\n') >= 0 {
+					got[1] = true
+				}
+			}
+		}
+		stop = j
+	}
+	for k, id := range [3]uint32{asideAny, asideLate, asideOpen} {
+		if got[k] {
+			dst = append(dst, (id*fnvPrime)&mask)
+		}
+	}
+	return dst
+}
+
+// isStop reports a sentence or aside end at s[j]: what separates an AI noun
+// from a colon that is not about it.
+func isStop(s string, j int) bool {
+	switch s[j] {
+	case '.', '!', '?', '\n', ')', ']', '}', '>':
+		return true
+	case 0xe3:
+		return strings.HasPrefix(s[j:], "。") || strings.HasPrefix(s[j:], "】") || strings.HasPrefix(s[j:], "」")
+	}
+	return false
+}
+
+// asideBefore reports whether the text before i, back to the start of its
+// sentence, opens an aside within asideSpan bytes: a bracket, a line start or
+// the start of the text (start 0).
+func asideBefore(s string, i int) (open bool, start int) {
+	for j := i - 1; j >= 0 && j >= i-asideSpan; j-- {
+		switch s[j] {
+		case '(', '[', '{', '<', '\n', '|', '*', '#':
+			return true, j + 1
+		case '.', '!', '?', ')', ']', '}', '>', ':':
+			return false, 0
+		}
+		if j >= 2 && (strings.HasPrefix(s[j-2:], "【") || strings.HasPrefix(s[j-2:], "「")) {
+			return true, j + 1
+		}
+		if j >= 2 && strings.HasPrefix(s[j-2:], "。") {
+			return false, 0
+		}
+	}
+	if i <= asideSpan {
+		return true, 0
+	}
+	return false, 0
+}
