@@ -23,16 +23,22 @@ import (
 // aiTermsRaw name the AI that reads a text, written as people write them;
 // their canonical forms (normalize) are matched. Terms of ASCII letters match
 // as whole words (so "ai" is not found in "main", nor "ki" in "kind");
-// others anywhere, and those ending in "*" as a word's start ("tekoälylle").
+// others anywhere, and those ending in "*" as a word's start ("tekoälylle");
+// a "*" stands only at the end (TestAITermsStarOnlyAtEnd), so the inflected
+// phrases of Polish, Russian or Ukrainian ("sztucznej inteligencji") are not
+// listed. Known flaw, kept because version 21's model was trained and
+// measured with it: the short terms outside ASCII match inside words too —
+// "ии" in "информации", "ші" in "інші" — so in Russian and Ukrainian the
+// features also fire on asides not addressed to an AI. Whole-word matching
+// for them needs a retrained model (the next version).
 var aiTermsRaw = []string{
 	"AI", "KI", "IA", "LLM", "GPT", "ChatGPT", "chatbot", "bot", "assistant", "asistente", "assistente",
 	"assistent", "assistentin", "language model", "modelo de lenguaje", "modèle de langage", "modello linguistico",
 	"Sprachmodell*", "taalmodel*", "modelo de linguagem", "artificial intelligence", "intelligence artificielle",
 	"inteligencia artificial", "intelligenza artificiale", "inteligência artificial", "künstliche Intelligenz",
-	"kunstmatige intelligentie", "sztuczn* inteligencj*", "umělá inteligence", "umelá inteligencia",
+	"kunstmatige intelligentie", "umělá inteligence", "umelá inteligencia",
 	"mesterséges intelligencia", "inteligența artificială", "tekoäly*", "yapay zek*", "kecerdasan buatan",
-	"trí tuệ nhân tạo", "akili bandia", "asisten*", "katulong na AI", "ИИ", "ШІ", "искусственн* интеллект*",
-	"штучн* інтелект*", "нейросет*", "нейромереж*", "ассистент*", "асистент*", "языков* модел*", "人工智能", "人工智慧",
+	"trí tuệ nhân tạo", "akili bandia", "asisten*", "katulong na AI", "ИИ", "ШІ", "нейросет*", "нейромереж*", "ассистент*", "асистент*", "人工智能", "人工智慧",
 	"人工知能", "AI助手", "AI助理", "智能助手", "语言模型", "語言模型", "大模型", "言語モデル", "アシスタント", "인공지능", "어시스턴트",
 	"언어 모델", "एआई", "कृत्रिम बुद्धि", "ஏஐ", "செயற்கை நுண்ணறிவு", "এআই", "কৃত্রিম বুদ্ধিমত্তা", "الذكاء الاصطناعي",
 	"نموذج اللغ", "المساعد", "للمساعد", "هوش مصنوعی", "دستیار", "مدل زبانی", "בינה מלאכותית", "ปัญญาประดิษฐ์", "เอไอ",

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
@@ -38,6 +39,16 @@ func TestAsideFeatures(t *testing.T) {
 		feats := AppendFeatures(nil, normalize.Normalize(c.text).Canonical)
 		if got := [3]bool{has(feats, asideAny), has(feats, asideLate), has(feats, asideOpen)}; got != [3]bool{c.any, c.late, c.open} {
 			t.Errorf("%q: aside, late, open = %v, want %v", c.text, got, [3]bool{c.any, c.late, c.open})
+		}
+	}
+}
+
+// TestAITermsStarOnlyAtEnd: a "*" inside a term would be matched literally
+// (as a space after canonicalisation) and the term would never match.
+func TestAITermsStarOnlyAtEnd(t *testing.T) {
+	for _, raw := range aiTermsRaw {
+		if i := strings.IndexByte(raw, '*'); i >= 0 && i != len(raw)-1 {
+			t.Errorf("%q: a \"*\" only at the end", raw)
 		}
 	}
 }
