@@ -255,10 +255,13 @@ func TestCacheSharedByReplicasThroughRedis(t *testing.T) {
 	b := startGateway(t, writePipeline(t, cacheHCL(s, false, cfg)))
 	body := chatBody("Shared between replicas?", false)
 	want := chatContent(t, postJSON(t, a.url()+"/v1/chat/completions", body, nil))
+	// The answer is stored just after it is sent; with Redis as the only
+	// store, a hit on replica a means Redis holds it.
+	untilHit(t, a, body, nil)
 	before, _ := s.requests(t)
-	got := untilHit(t, b, body, nil)
-	if chatContent(t, got) != want {
-		t.Fatalf("replica b's hit: %q, want %q", chatContent(t, got), want)
+	got, _ := timedChat(t, b, body, nil)
+	if got.header.Get("X-LLMGW-Cache") != "hit" || chatContent(t, got) != want {
+		t.Fatalf("replica b: cache %q, content %q, want a hit with %q", got.header.Get("X-LLMGW-Cache"), chatContent(t, got), want)
 	}
 	if after, _ := s.requests(t); after != before {
 		t.Fatalf("replica b reached the provider (%d → %d)", before, after)
