@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math/bits"
+	"strings"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
 )
@@ -12,8 +13,31 @@ import (
 // number of phrases, with no backtracking.
 type phraseMatcher struct {
 	phrases []string
-	table   [phraseTableSize][]uint16
+	table   [phraseTableSize][]phraseCand
 	groups  map[string]phraseSet
+}
+
+// phraseCand is a candidate phrase of a table entry with its first eight
+// bytes (fewer for a shorter phrase, masked), compared as one word before the
+// rest of the phrase is.
+type phraseCand struct {
+	head, mask uint64
+	id         uint16
+}
+
+// headWord reads up to eight bytes of s from i as a little-endian word,
+// zero beyond the end of s.
+func headWord(s string, i int) uint64 {
+	if len(s)-i >= 8 {
+		_ = s[i+7]
+		return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	}
+	var w uint64
+	for k := 0; i+k < len(s); k++ {
+		w |= uint64(s[i+k]) << (8 * k)
+	}
+	return w
 }
 
 const phraseTableSize = 4096
@@ -62,8 +86,8 @@ func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 				// phrase must be too.
 				p = normalize.Normalize(p).Canonical
 			}
-			if len(p) < 3 {
-				panic("phrase too short: " + p)
+			if len(p) < 3 || strings.IndexByte(p, 0) >= 0 {
+				panic("phrase too short or with a NUL byte: " + p)
 			}
 			id, ok := ids[p]
 			if !ok {
@@ -74,7 +98,11 @@ func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 				ids[p] = id
 				m.phrases = append(m.phrases, p)
 				k := trigramKey(p[0], p[1], p[2])
-				m.table[k] = append(m.table[k], uint16(id))
+				mask := ^uint64(0)
+				if len(p) < 8 {
+					mask = 1<<(8*len(p)) - 1
+				}
+				m.table[k] = append(m.table[k], phraseCand{head: headWord(p, 0), mask: mask, id: uint16(id)})
 			}
 			set.add(id)
 		}
@@ -113,13 +141,20 @@ func (m *phraseMatcher) scanMarked(s string, marks *[maxPhrases]uint8, hits []ph
 	var found phraseSet
 	for i := 0; i+3 <= len(s); i++ {
 		cands := m.table[trigramKey(s[i], s[i+1], s[i+2])]
-		for _, id := range cands {
-			p := m.phrases[id]
-			if len(p) <= len(s)-i && s[i:i+len(p)] == p {
-				found.add(int(id))
-				if b := marks[id]; b != 0 {
-					hits = append(hits, phraseHit{pos: int32(i), bits: b})
-				}
+		if len(cands) == 0 {
+			continue
+		}
+		w := headWord(s, i)
+		for _, c := range cands {
+			if w&c.mask != c.head {
+				continue
+			}
+			if p := m.phrases[c.id]; len(p) > 8 && (len(p) > len(s)-i || s[i+8:i+len(p)] != p[8:]) {
+				continue
+			}
+			found.add(int(c.id))
+			if b := marks[c.id]; b != 0 {
+				hits = append(hits, phraseHit{pos: int32(i), bits: b})
 			}
 		}
 	}

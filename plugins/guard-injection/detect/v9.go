@@ -236,14 +236,41 @@ func defensive(seg string) bool {
 		hasPhrase(seg, dataMarks...) && hasPhrase(seg, "instruction", "command", "directive")
 }
 
-// ownAssistantMarks speak of the user's own assistant or prompt.
-var ownAssistantMarks = []string{" my assistant to", " my bot to", " my chatbot to", " my agent to",
-	" our assistant to", " our bot to", " our chatbot to", " our agent to", " in my system prompt",
-	" in our system prompt", " my system prompt", " our system prompt", " my prompt template", " our prompt template"}
+// ownAssistantMarks speak of the user's own assistant or prompt: "my" or
+// "our" and one of these ("in my system prompt" too).
+var ownAssistantMarks = []string{"assistant to", "bot to", "chatbot to", "agent to", "system prompt", "prompt template"}
 
-// ownAssistant reports one of ownAssistantMarks in seg, as whole words ("our
-// bot to", not "your bot to").
-func ownAssistant(seg string) bool { return hasPhrase(" "+seg, ownAssistantMarks...) }
+// ownAssistant reports "my" or "our" and one of ownAssistantMarks in seg, as
+// whole words ("our bot to", not "your bot to"). It reads seg once for each
+// owner word, whatever the number of marks (a 30 000-byte prompt is read
+// twice, not fourteen times).
+func ownAssistant(seg string) bool {
+	for _, who := range [...]string{"my ", "our "} {
+		for i := 0; i < len(seg); {
+			k := strings.Index(seg[i:], who)
+			if k < 0 {
+				break
+			}
+			at := i + k
+			if at == 0 || seg[at-1] == ' ' {
+				if hasPrefixAny(seg[at+len(who):], ownAssistantMarks) {
+					return true
+				}
+			}
+			i = at + 1
+		}
+	}
+	return false
+}
+
+func hasPrefixAny(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // templateHeads at a prompt's start name it a template or system prompt.
 var templateHeads = []string{"system prompt", "template", "prompt:", "prompt for", "instructions for", "role:",
