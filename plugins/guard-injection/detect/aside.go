@@ -3,6 +3,8 @@ package detect
 import (
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/normalize"
 )
@@ -22,15 +24,12 @@ import (
 
 // aiTermsRaw name the AI that reads a text, written as people write them;
 // their canonical forms (normalize) are matched. Terms of ASCII letters match
-// as whole words (so "ai" is not found in "main", nor "ki" in "kind");
-// others anywhere, and those ending in "*" as a word's start ("tekoälylle");
-// a "*" stands only at the end (TestAITermsStarOnlyAtEnd), so the inflected
-// phrases of Polish, Russian or Ukrainian ("sztucznej inteligencji") are not
-// listed. Known flaw, kept because version 21's model was trained and
-// measured with it: the short terms outside ASCII match inside words too —
-// "ии" in "информации", "ші" in "інші" — so in Russian and Ukrainian the
-// features also fire on asides not addressed to an AI. Whole-word matching
-// for them needs a retrained model (the next version).
+// as whole words (so "ai" is not found in "main", nor "ki" in "kind"), and so
+// do the short ones of other scripts (at most two letters: "ИИ" is not found
+// in "информации", nor "ШІ" in "інші" — version 21 found them there); longer
+// ones anywhere, and those ending in "*" as a word's start ("tekoälylle",
+// "ஏஐக்கு"). A "*" stands only at the end (TestAITermsStarOnlyAtEnd), so the
+// inflected phrases of Polish, Russian or Ukrainian are listed case by case.
 var aiTermsRaw = []string{
 	"AI", "KI", "IA", "LLM", "GPT", "ChatGPT", "chatbot", "bot", "assistant", "asistente", "assistente",
 	"assistent", "assistentin", "language model", "modelo de lenguaje", "modèle de langage", "modello linguistico",
@@ -38,16 +37,22 @@ var aiTermsRaw = []string{
 	"inteligencia artificial", "intelligenza artificiale", "inteligência artificial", "künstliche Intelligenz",
 	"kunstmatige intelligentie", "umělá inteligence", "umelá inteligencia",
 	"mesterséges intelligencia", "inteligența artificială", "tekoäly*", "yapay zek*", "kecerdasan buatan",
-	"trí tuệ nhân tạo", "akili bandia", "asisten*", "katulong na AI", "ИИ", "ШІ", "нейросет*", "нейромереж*", "ассистент*", "асистент*", "人工智能", "人工智慧",
+	"trí tuệ nhân tạo", "akili bandia", "asisten*", "katulong na AI", "ИИ", "ШІ", "нейросет*", "нейромереж*", "ассистент*", "асистент*",
+	"искусственный интеллект*", "искусственного интеллект*", "искусственному интеллект*", "искусственным интеллект*",
+	"искусственном интеллект*", "языковая модел*", "языковой модел*", "языковую модел*", "языковым модел*",
+	"штучний інтелект*", "штучного інтелект*", "штучному інтелект*", "штучним інтелект*", "штучном інтелект*",
+	"sztuczna inteligencj*", "sztucznej inteligencj*", "sztuczną inteligencją", "asystent*", "model językow*",
+	"modelu językow*", "modelowi językow*", "人工智能", "人工智慧",
 	"人工知能", "AI助手", "AI助理", "智能助手", "语言模型", "語言模型", "大模型", "言語モデル", "アシスタント", "인공지능", "어시스턴트",
-	"언어 모델", "एआई", "कृत्रिम बुद्धि", "ஏஐ", "செயற்கை நுண்ணறிவு", "এআই", "কৃত্রিম বুদ্ধিমত্তা", "الذكاء الاصطناعي",
+	"언어 모델", "एआई", "कृत्रिम बुद्धि", "ஏஐ*", "செயற்கை நுண்ணறிவு", "এআই", "কৃত্রিম বুদ্ধিমত্তা", "الذكاء الاصطناعي",
 	"نموذج اللغ", "المساعد", "للمساعد", "هوش مصنوعی", "دستیار", "مدل زبانی", "בינה מלאכותית", "ปัญญาประดิษฐ์", "เอไอ",
 	"ሰው ሰራሽ", "Yordamchi", "жасанды интеллект", "süni intellekt", "ხელოვნური ინტელექტი", "արհեստական բանականություն",
 }
 
 type aiTerm struct {
 	text   string
-	ascii  bool // whole-word match
+	ascii  bool // whole-word match, ASCII letters and digits around
+	short  bool // whole-word match, letters of any script around
 	prefix bool // the last word may go on ("tekoaly" in "tekoalylle")
 }
 
@@ -79,13 +84,26 @@ func sharedAITerms() *aiTermSet {
 					ascii = false
 				}
 			}
-			aiTerms.byFirst[c[0]] = append(aiTerms.byFirst[c[0]], aiTerm{c, ascii, prefix})
+			short := !ascii && utf8.RuneCountInString(c) <= 2
+			aiTerms.byFirst[c[0]] = append(aiTerms.byFirst[c[0]], aiTerm{c, ascii, short, prefix})
 		}
 	})
 	return &aiTerms
 }
 
 func asciiAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
+
+// inWord reports whether byte offset i of s is inside a word: a letter,
+// digit or mark on both sides of it.
+func inWord(s string, i int) bool {
+	if i == 0 || i == len(s) {
+		return false
+	}
+	wordy := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+	before, _ := utf8.DecodeLastRuneInString(s[:i])
+	after, _ := utf8.DecodeRuneInString(s[i:])
+	return wordy(before) && wordy(after)
+}
 
 // Feature ids of the aside (hashed like the others).
 const (
@@ -128,6 +146,9 @@ func appendAsideFeatures(dst []uint32, s string) []uint32 {
 					if !t.prefix && asciiAlnum(s[end]) {
 						continue
 					}
+				}
+				if t.short && (inWord(s, i) || !t.prefix && inWord(s, end)) {
+					continue
 				}
 				open, start := asideBefore(s, i)
 				if !open {

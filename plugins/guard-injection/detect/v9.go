@@ -303,7 +303,7 @@ func (d *Detector) templateDiscount(s string, sc *scratch, h *hit) {
 	if h.score < 0.3 || (h.category != CategoryInjection && h.category != CategoryPromptLeak) {
 		return
 	}
-	tmpl := looksLikeTemplate(s)
+	tmpl := looksLikeTemplate(s) || looksLikeTemplateIntl(s)
 	own := ownAssistant(s)
 	if !tmpl && !own {
 		return
@@ -313,7 +313,7 @@ func (d *Detector) templateDiscount(s string, sc *scratch, h *hit) {
 	for from := 0; from < len(s); {
 		end := from + sentenceEnd(s[from:])
 		seg := s[from:end]
-		if ownAssistant(seg) || tmpl && defensive(seg) {
+		if ownAssistant(seg) || tmpl && (defensive(seg) || defensiveIntl(seg)) {
 			for k := from; k < end; k++ {
 				if b[k] != '\n' {
 					b[k] = ' '

@@ -86,6 +86,8 @@ var trainingFiles = []struct {
 	{"own-multilingual-68-dev.csv", "", "", ""},
 	{"own-multilingual-69-dev.csv", "", "", ""},
 	{"own-multilingual-70-dev.csv", "", "", ""},
+	{"own-multilingual-72-dev.csv", "", "", ""},
+	{"own-multilingual-73-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
