@@ -133,7 +133,7 @@ func looksLikeTemplateIntl(s string) bool {
 		at := len(s) - len(line)
 		if hasPrefixAny(line, v22You) {
 			first := line[:sentenceEnd(line)]
-			if hasPhrase(first, v22Roles...) {
+			if hasRole(first) {
 				return true
 			}
 		}
@@ -149,7 +149,35 @@ func looksLikeTemplateIntl(s string) bool {
 // titleIntl reports a title naming a system prompt, or an assistant's or a
 // bot's rules.
 func titleIntl(line string) bool {
-	return hasPhrase(line, v22Heads...) || hasPhrase(line, v22Rules...) && hasPhrase(line, v22Roles...)
+	return hasPhrase(line, v22Heads...) || hasPhrase(line, v22Rules...) && hasRole(line)
+}
+
+// hasRole reports whether s names the assistant with one of v22Roles. A
+// Latin role of two letters ("ai") counts as a whole word only, so that
+// "jamais" or "mai" in "vous êtes … jamais" does not make a template (the
+// two-character roles of Chinese and Japanese, written without spaces, are
+// matched anywhere).
+func hasRole(s string) bool {
+	for _, r := range v22Roles {
+		if len(r) > 2 {
+			if strings.Contains(s, r) {
+				return true
+			}
+			continue
+		}
+		for from := 0; from < len(s); {
+			i := strings.Index(s[from:], r)
+			if i < 0 {
+				break
+			}
+			i += from
+			if end := i + len(r); !inWord(s, i) && !inWord(s, end) {
+				return true
+			}
+			from = i + 1
+		}
+	}
+	return false
 }
 
 // defensiveIntl reports a defensive sentence of a template in another
