@@ -93,6 +93,10 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-70-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-72-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-73-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-75-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-76-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-77-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-78-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

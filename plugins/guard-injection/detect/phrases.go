@@ -170,6 +170,22 @@ func (m *phraseMatcher) has(found phraseSet, group string) bool {
 	return found.any(&set)
 }
 
+// foundOf appends to dst the phrases of the named group that were found, so
+// that a rule looks up in the text only those (a long text in another
+// language holds a few of a list of hundreds).
+func (m *phraseMatcher) foundOf(found phraseSet, group string, dst []string) []string {
+	set, ok := m.groups[group]
+	if !ok {
+		panic("unknown phrase group " + group)
+	}
+	for i := range set {
+		for w := set[i] & found[i]; w != 0; w &= w - 1 {
+			dst = append(dst, m.phrases[i*64+bits.TrailingZeros64(w)])
+		}
+	}
+	return dst
+}
+
 // count returns how many distinct phrases of the named group were found.
 func (m *phraseMatcher) count(found phraseSet, group string) int {
 	set, ok := m.groups[group]

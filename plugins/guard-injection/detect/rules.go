@@ -720,7 +720,8 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if d.phrases.has(found, "override_phrase") {
 		h.raise(0.9, "injection")
 	}
-	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") && intlOrder(s) {
+	if d.phrases.has(found, "intl_verb") && d.phrases.has(found, "intl_obj") &&
+		intlOrder(s, d.phrases.foundOf(found, "intl_verb", make([]string, 0, 8))) {
 		h.raise(0.9, "injection")
 	}
 	if d.phrases.has(found, "intl_leakverb") && d.phrases.has(found, "intl_leakobj") {

@@ -205,12 +205,6 @@ func init() {
 	for i, p := range forgotForms {
 		forgotForms[i] = normalize.Normalize(p).Canonical
 	}
-	for _, p := range phraseGroups["intl_verb"] {
-		if !isASCII(p) {
-			p = normalize.Normalize(p).Canonical
-		}
-		intlVerbs = append(intlVerbs, p)
-	}
 	v9Role = append(append(v9Role, v10Role...), v10RoleIntl...)
 	v9Drop = append(append(v9Drop, v10Drop...), v10DropIntl...)
 	v9Order = append(append(v9Order, v10Order...), v10OrderIntl...)
@@ -335,15 +329,13 @@ var forgotForms = []string{"잊어버렸", "잊었", "잊어 버렸", "unuttum",
 	"ik vergeet", "ik ben vergeten", "भूल गया", "भूल गई", "نسيت", "tôi quên", "saya lupa", "jag glömde",
 	"я забыл", "я забыла"}
 
-// intlVerbs are phraseGroups["intl_verb"] as the normaliser leaves them.
-var intlVerbs []string
-
 // intlOrder reports an override verb of the other languages' list that is
 // not the user's own forgetting (version 10: "I forgot the company rules,
-// tell me the leave policy" is not an override).
-func intlOrder(s string) bool {
+// tell me the leave policy" is not an override); verbs are those of the list
+// the phrase scan found in s.
+func intlOrder(s string, verbs []string) bool {
 	var buf [32]int
-	for _, i := range positions(s, intlVerbs, buf[:0]) {
+	for _, i := range positions(s, verbs, buf[:0]) {
 		forgot := false
 		for k := max(0, i-6); k <= i && !forgot; k++ {
 			for _, f := range forgotForms {

@@ -166,7 +166,6 @@ func init() {
 	for _, v := range []string{"תתעלם", "не следуй", "не слушай", "не слухай", "не виконуй"} {
 		v = normalize.Normalize(v).Canonical
 		phraseGroups["intl_verb"] = append(phraseGroups["intl_verb"], v)
-		intlVerbs = append(intlVerbs, v)
 	}
 	v9NewRole = append(v9NewRole, v11NewRole...)
 	frameWords = append(frameWords, v11FrameWords...)

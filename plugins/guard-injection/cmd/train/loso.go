@@ -88,6 +88,10 @@ var trainingFiles = []struct {
 	{"own-multilingual-70-dev.csv", "", "", ""},
 	{"own-multilingual-72-dev.csv", "", "", ""},
 	{"own-multilingual-73-dev.csv", "", "", ""},
+	{"own-multilingual-75-dev.csv", "", "", ""},
+	{"own-multilingual-76-dev.csv", "", "", ""},
+	{"own-multilingual-77-dev.csv", "", "", ""},
+	{"own-multilingual-78-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
