@@ -68,27 +68,30 @@ var (
 )
 
 func sharedAITerms() *aiTermSet {
-	aiTermsOnce.Do(func() {
-		seen := map[string]bool{}
-		for _, raw := range aiTermsRaw {
-			prefix := strings.HasSuffix(raw, "*")
-			raw = strings.ReplaceAll(raw, "*", "")
-			c := strings.TrimSpace(normalize.Normalize(raw).Canonical)
-			if c == "" || seen[c] {
-				continue
-			}
-			seen[c] = true
-			ascii := true
-			for i := 0; i < len(c); i++ {
-				if c[i] >= 0x80 {
-					ascii = false
-				}
-			}
-			short := !ascii && utf8.RuneCountInString(c) <= 2
-			aiTerms.byFirst[c[0]] = append(aiTerms.byFirst[c[0]], aiTerm{c, ascii, short, prefix})
-		}
-	})
+	aiTermsOnce.Do(func() { aiTerms.add(aiTermsRaw) })
 	return &aiTerms
+}
+
+// add puts the canonical forms of raw terms (see aiTermsRaw) in the set.
+func (ts *aiTermSet) add(raw []string) {
+	seen := map[string]bool{}
+	for _, r := range raw {
+		prefix := strings.HasSuffix(r, "*")
+		r = strings.ReplaceAll(r, "*", "")
+		c := strings.TrimSpace(normalize.Normalize(r).Canonical)
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		ascii := true
+		for i := 0; i < len(c); i++ {
+			if c[i] >= 0x80 {
+				ascii = false
+			}
+		}
+		short := !ascii && utf8.RuneCountInString(c) <= 2
+		ts.byFirst[c[0]] = append(ts.byFirst[c[0]], aiTerm{c, ascii, short, prefix})
+	}
 }
 
 func asciiAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }

@@ -15,7 +15,7 @@ import (
 // Version identifies the detector's rules, model and their combination, shown
 // in /security-status. It follows the README's versions (it stayed at 11
 // through versions 12–15, which changed only the model and its data).
-const Version = "guard-injection-detect/23"
+const Version = "guard-injection-detect/24"
 
 // Categories of a verdict.
 const (
@@ -289,6 +289,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 		d.v11Rules(s, found, h)
 		d.v12Rules(s, found, h)
 		d.v23Rules(s, found, h)
+		d.v24Rules(s, h)
 		d.docAddress(s, false, h)
 		if h.score >= stop {
 			return
@@ -314,6 +315,7 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	d.v11Rules(s, found, h)
 	d.v12Rules(s, found, h)
 	d.v23Rules(s, found, h)
+	d.v24Rules(s, h)
 	d.docAddress(s, false, h)
 }
 

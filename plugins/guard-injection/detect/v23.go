@@ -326,19 +326,31 @@ func v23NoteToReader(s string, first int) bool {
 // in s[from:to].
 func aiTermIn(s string, from, to int, terms *aiTermSet) bool {
 	for i := from; i < to; i++ {
-		for _, t := range terms.byFirst[s[i]] {
-			end := i + len(t.text)
-			if end > to || !strings.HasPrefix(s[i:], t.text) {
-				continue
-			}
-			if t.ascii && (i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'') || !t.prefix && asciiAlnum(s[end])) {
-				continue
-			}
-			if t.short && (inWord(s, i) || !t.prefix && inWord(s, end)) {
-				continue
-			}
+		if termAt(s, i, to, terms, false) {
 			return true
 		}
+	}
+	return false
+}
+
+// termAt reports a term of terms at s[i:], ending by to: one of ASCII
+// letters as a whole ASCII word, a short one of another script as a whole
+// word of any script, and with strict an ASCII one as such a word too (the
+// canonical form writes some Greek and Cyrillic letters as Latin ones:
+// "αίθουσα" reads "aiθouσa").
+func termAt(s string, i, to int, terms *aiTermSet, strict bool) bool {
+	for _, t := range terms.byFirst[s[i]] {
+		end := i + len(t.text)
+		if end > to || !strings.HasPrefix(s[i:], t.text) {
+			continue
+		}
+		if t.ascii && (i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'') || !t.prefix && end < len(s) && asciiAlnum(s[end])) {
+			continue
+		}
+		if (t.short || strict && t.ascii) && (inWord(s, i) || !t.prefix && inWord(s, end)) {
+			continue
+		}
+		return true
 	}
 	return false
 }

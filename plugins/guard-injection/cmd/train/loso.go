@@ -92,6 +92,9 @@ var trainingFiles = []struct {
 	{"own-multilingual-76-dev.csv", "", "", ""},
 	{"own-multilingual-77-dev.csv", "", "", ""},
 	{"own-multilingual-78-dev.csv", "", "", ""},
+	{"own-multilingual-80-dev.csv", "", "", ""},
+	{"own-multilingual-81-dev.csv", "", "", ""},
+	{"own-multilingual-82-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
