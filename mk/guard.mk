@@ -100,6 +100,8 @@ guard-eval:
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-80-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-81-dev.csv --by category
 	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-82-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-84-dev.csv --by category
+	bin/plugins/guard-injection eval $(GUARD_DATA)/own-multilingual-85-dev.csv --by category
 
 ## guard-bench: detection cost per prompt over the development files
 guard-bench:

@@ -95,6 +95,8 @@ var trainingFiles = []struct {
 	{"own-multilingual-80-dev.csv", "", "", ""},
 	{"own-multilingual-81-dev.csv", "", "", ""},
 	{"own-multilingual-82-dev.csv", "", "", ""},
+	{"own-multilingual-84-dev.csv", "", "", ""},
+	{"own-multilingual-85-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
