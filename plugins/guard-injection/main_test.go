@@ -163,8 +163,9 @@ var blindSets = []struct {
 	{"heldout-indirect-74.csv", 13 + blindSlack, 10 + blindSlackFalse},
 	// the same brief, an eighteenth writer, written while version 23 was built and kept out of training; scored
 	// once with version 22 (0.813 / 0.073), then with two cuts of version 23 — its rules alone (0.853 / 0.073),
-	// chosen on the development data, and with its new data (0.893 / 0.067); version 24 0.933 / 0.073
-	{"heldout-indirect-79.csv", 10 + blindSlack, 11 + blindSlackFalse},
+	// chosen on the development data, and with its new data (0.893 / 0.067); version 24 0.933 / 0.073, version 25
+	// 0.933 / 0.060 (two of its benign rows were read while version 25 was measured, see the README)
+	{"heldout-indirect-79.csv", 10 + blindSlack, 9 + blindSlackFalse},
 	// the same brief, a nineteenth writer (Central and Eastern European, Nordic, Baltic, Balkan and Caucasus
 	// languages first), written while version 24 was built and kept out of training; scored once with version 23
 	// (0.653 / 0.020), then with two cuts of version 24 — its rules alone (0.733 / 0.033), chosen on the development
@@ -176,8 +177,9 @@ var blindSets = []struct {
 	{"heldout-indirect-86.csv", 32 + blindSlack, 7 + blindSlackFalse},
 	// the same kind of text on a new brief (data/brief-indirect.md), a twenty-first writer with no emphasis (44
 	// languages; personal assistants, browser and coding agents, meeting notes, CRM), written after version 24 and
-	// kept out of training; scored once with version 24 (0.880 / 0.113), then with a candidate trained on six more
-	// files of the same brief (0.900 / 0.093), which was not taken
+	// kept out of training; scored once with version 24 (0.880 / 0.113), then with candidates trained on six more
+	// files of the same brief (0.900 / 0.093 with version 24's and version 25's rules), which were not taken;
+	// version 25 0.880 / 0.113
 	{"heldout-indirect-93.csv", 18 + blindSlack, 17 + blindSlackFalse},
 }
 
