@@ -213,7 +213,7 @@ func aboutAttack(s string) bool {
 // discount lowers a rule score that security talk alone explains, and marks
 // it discussed so the model counts for less too.
 func (d *Detector) discount(s string, sc *scratch, h *hit) {
-	if h.score < 0.3 || h.category == CategoryObfuscation || utf8.RuneCountInString(s) > maxDiscussed {
+	if h.score < 0.3 || h.category == CategoryObfuscation || tooLongToDiscuss(s) {
 		return
 	}
 	// A document handed over for processing may be quoted too ("Translate:
@@ -253,3 +253,16 @@ func (d *Detector) discount(s string, sc *scratch, h *hit) {
 }
 
 var danWord = map[string]bool{"dan": true}
+
+// tooLongToDiscuss reports a text of more than maxDiscussed characters,
+// without counting them when its length in bytes decides (UTF-8 takes one to
+// four bytes a character).
+func tooLongToDiscuss(s string) bool {
+	switch {
+	case len(s) <= maxDiscussed:
+		return false
+	case len(s) > utf8.UTFMax*maxDiscussed:
+		return true
+	}
+	return utf8.RuneCountInString(s) > maxDiscussed
+}

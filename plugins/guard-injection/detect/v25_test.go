@@ -52,3 +52,23 @@ func TestDiscountLengthInCharacters(t *testing.T) {
 		t.Errorf("rules scored %+v", v)
 	}
 }
+
+func TestTooLongToDiscuss(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		want bool
+	}{
+		{"", false},
+		{strings.Repeat("a", maxDiscussed), false},
+		{strings.Repeat("a", maxDiscussed+1), true},
+		{strings.Repeat("é", maxDiscussed), false},      // 2000 bytes, 1000 characters
+		{strings.Repeat("é", maxDiscussed+1), true},     // 2002 bytes
+		{strings.Repeat("अ", maxDiscussed-1), false},    // 2997 bytes
+		{strings.Repeat("😀", maxDiscussed), false},      // 4000 bytes
+		{strings.Repeat("😀", maxDiscussed) + "a", true}, // 4001 bytes
+	} {
+		if got := tooLongToDiscuss(c.s); got != c.want {
+			t.Errorf("tooLongToDiscuss(%d bytes, %d characters) = %v", len(c.s), len([]rune(c.s)), got)
+		}
+	}
+}
