@@ -6,8 +6,8 @@ import (
 )
 
 // TestVersion25QuotedExamplesInOtherLanguages: security talk and builders'
-// rules that quote an attack after "zoals", "np.", "örneğin", "例如", "como
-// por ejemplo" … are not attacks (version 24's rules scored each of the
+// rules that quote an attack after "zoals", "np.", "например", "เช่น" … are
+// not attacks (version 24's rules scored each of the
 // benign texts below 0.85 or more); a document handed over for processing,
 // or a tool's JSON whose key names a message, still is.
 func TestVersion25QuotedExamplesInOtherLanguages(t *testing.T) {
