@@ -3,31 +3,50 @@ package pluginhost
 import (
 	"context"
 	"os"
+	"path/filepath"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
-// laneDirectory is the private directory (mode 0700, made by os.MkdirTemp)
-// where the plugin listens for the fast lane, created on first use; "" when
-// the host keeps every plugin on gRPC (LLMGW_PLUGIN_LANE=grpc, or no peer
-// credentials on this platform). The directory outlives restarts: each
-// incarnation replaces the socket.
-func (p *Process) laneDirectory() string {
-	if !sdk.LaneWanted() {
-		return ""
-	}
+// maxSocketPath is the longest unix socket path every platform takes: 104
+// bytes of sun_path on macOS and the BSDs (108 on Linux), less the final NUL.
+const maxSocketPath = 103
+
+// socketDirectory is the plugin's private directory (mode 0700, made by
+// os.MkdirTemp) for its sockets: go-plugin's gRPC socket (through
+// PLUGIN_UNIX_SOCKET_DIR) and the fast lane's. It is created on first use
+// and outlives restarts; a new incarnation starts with it emptied, so a
+// plugin killed mid-run (crash, SIGKILL) leaves nothing behind, and
+// removeSocketDirectory deletes it when the process is stopped for good.
+// "" when no directory can be made, or when the temporary directory's path
+// leaves no room for a socket's name under maxSocketPath: go-plugin then
+// puts its socket in the temporary directory itself and the plugin stays
+// on gRPC.
+func (p *Process) socketDirectory() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.laneDir == "" {
-		dir, err := os.MkdirTemp("", "llmgw-lane-")
+	if p.sockDir == "" {
+		dir, err := os.MkdirTemp("", "llmgw-sockets-")
 		if err != nil {
-			p.log.Warn("fast lane unavailable: no private directory; using gRPC", "error", err)
+			p.log.Warn("no private socket directory; the plugin's sockets go to the system's temporary directory and it stays on gRPC", "error", err)
 			return ""
 		}
-		p.laneDir = dir
+		if len(dir)+len("/plugin1234567890") > maxSocketPath {
+			_ = os.Remove(dir)
+			p.log.Warn("the temporary directory's path is too long for unix sockets in a private directory; the plugin's sockets go to the temporary directory itself and it stays on gRPC (set TMPDIR to a shorter path)", "dir", dir)
+			return ""
+		}
+		p.sockDir = dir
+		return dir
 	}
-	return p.laneDir
+	// What a previous incarnation left: its sockets, if it was killed.
+	if entries, err := os.ReadDir(p.sockDir); err == nil {
+		for _, e := range entries {
+			_ = os.RemoveAll(filepath.Join(p.sockDir, e.Name()))
+		}
+	}
+	return p.sockDir
 }
 
 // dialLane moves c's request path onto the fast lane when the plugin offered
@@ -51,12 +70,12 @@ func closeClient(c *sdk.Client) {
 	}
 }
 
-// removeLaneDirectory deletes the lane's directory once the process is
-// stopped for good.
-func (p *Process) removeLaneDirectory() {
+// removeSocketDirectory deletes the plugin's socket directory once the
+// process is stopped for good.
+func (p *Process) removeSocketDirectory() {
 	p.mu.Lock()
-	dir := p.laneDir
-	p.laneDir = ""
+	dir := p.sockDir
+	p.sockDir = ""
 	p.mu.Unlock()
 	if dir != "" {
 		_ = os.RemoveAll(dir)

@@ -3,6 +3,8 @@ package pluginhost
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +24,18 @@ func configureStage(tb testing.TB, p *Process, cfg string) string {
 	return "s@1"
 }
 
+// servingStage starts the test plugin bin as a stage and returns its
+// process, its client and the stage's instance id.
+func servingStage(t *testing.T, h *Host, bin string) (*Process, *sdk.Client, string) {
+	t.Helper()
+	p, id := acquireStage(t, h, &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: time.Second})
+	c, err := p.Client(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, c, id
+}
+
 // TestLaneNegotiation: a Go plugin's request path moves onto the fast lane
 // unless LLMGW_PLUGIN_LANE=grpc; both answer the same call.
 func TestLaneNegotiation(t *testing.T) {
@@ -33,11 +47,7 @@ func TestLaneNegotiation(t *testing.T) {
 			}
 			h := quietHost()
 			defer h.Shutdown()
-			p, id := acquireStage(t, h, &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: time.Second})
-			c, err := p.Client(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
+			p, c, id := servingStage(t, h, bin)
 			if c.LaneName() != lane {
 				t.Fatalf("lane %q, want %q", c.LaneName(), lane)
 			}
@@ -50,14 +60,38 @@ func TestLaneNegotiation(t *testing.T) {
 			if _, err := c.Stage.Process(context.Background(), &pb.StageRequest{InstanceId: "nope", Request: &pb.ChatRequest{}}); status.Code(err) != codes.NotFound {
 				t.Fatalf("unknown instance: %v", err)
 			}
-			dir := p.laneDir
+			dir := p.sockDir
 			h.Shutdown()
-			if dir != "" {
-				if _, err := os.Stat(dir); !os.IsNotExist(err) {
-					t.Fatalf("lane directory left behind: %v", err)
-				}
+			if dir == "" {
+				t.Fatal("no socket directory")
+			}
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Fatalf("socket directory left behind: %v", err)
 			}
 		})
+	}
+}
+
+// TestLongTemporaryDirectory: when TMPDIR is too long for sockets in a
+// private directory below it, the plugin still starts, on gRPC.
+func TestLongTemporaryDirectory(t *testing.T) {
+	bin := buildTestPlugin(t)
+	base := t.TempDir()
+	// Room for go-plugin's own socket ("/plugin" and ten digits) in it, none
+	// for the private directory's name as well.
+	long := filepath.Join(base, strings.Repeat("d", max(1, 80-len(base)-1)))
+	if err := os.Mkdir(long, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", long)
+	h := quietHost()
+	defer h.Shutdown()
+	p, c, id := servingStage(t, h, bin)
+	if c.LaneName() != "grpc" || p.sockDir != "" {
+		t.Fatalf("lane %q, socket directory %q: want gRPC and none", c.LaneName(), p.sockDir)
+	}
+	if _, err := c.Stage.Process(context.Background(), &pb.StageRequest{InstanceId: id, Request: &pb.ChatRequest{}}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -119,8 +119,9 @@ type Process struct {
 	stopped   bool
 	stopCh    chan struct{}
 	lastError string
-	// laneDir is the private directory of the plugin's fast-lane socket.
-	laneDir string
+	// sockDir is the plugin's private directory for its gRPC and fast-lane
+	// sockets (socketDirectory).
+	sockDir string
 }
 
 // Status is what /health shows of a process.
@@ -185,7 +186,7 @@ func (h *Host) Acquire(ctx context.Context, spec *config.PluginSpec) (*Process, 
 		delete(h.procs, key)
 		h.mu.Unlock()
 		p.state.Store(StateStopped)
-		p.removeLaneDirectory()
+		p.removeSocketDirectory()
 		return nil, err
 	}
 	p.publish(c)
@@ -335,9 +336,13 @@ func (p *Process) start() (*sdk.Client, error) {
 	for k, v := range p.spec.Env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	laneDir := p.laneDirectory()
-	if laneDir != "" {
-		cmd.Env = append(cmd.Env, sdk.LaneDirEnv+"="+laneDir)
+	laneDir := ""
+	if sockDir := p.socketDirectory(); sockDir != "" {
+		cmd.Env = append(cmd.Env, plugin.EnvUnixSocketDir+"="+sockDir)
+		if sdk.LaneWanted() {
+			laneDir = sockDir
+			cmd.Env = append(cmd.Env, sdk.LaneDirEnv+"="+laneDir)
+		}
 	}
 	setParentDeathSignal(cmd)
 	cfg := &plugin.ClientConfig{
@@ -589,7 +594,7 @@ func (p *Process) stop() {
 	if pc != nil {
 		end(pc, cmd)
 	}
-	p.removeLaneDirectory()
+	p.removeSocketDirectory()
 }
 
 // expectedChecksum is the sha256 the binary must have: the pipeline's pin,

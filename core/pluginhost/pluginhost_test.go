@@ -71,8 +71,14 @@ func acquireStage(tb testing.TB, h *Host, spec *config.PluginSpec) (*Process, st
 	return p, "s@1"
 }
 
+// TestAcquireSharesAndRestarts also checks that a plugin killed mid-run
+// leaves nothing in the temporary directory: its sockets live in the
+// plugin's private directory, emptied at each restart and removed at
+// shutdown.
 func TestAcquireSharesAndRestarts(t *testing.T) {
 	bin := buildTestPlugin(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	h := quietHost()
 	defer h.Shutdown()
 	spec := &config.PluginSpec{Name: "tp", Path: bin, AutoMTLS: true, RestartWait: 2 * time.Second}
@@ -107,6 +113,17 @@ func TestAcquireSharesAndRestarts(t *testing.T) {
 	st := p.Status()
 	if st.Pid == pid || st.Restarts != 1 || st.State != StateServing {
 		t.Errorf("after a restart: %+v", st)
+	}
+	if entries, err := os.ReadDir(p.sockDir); err != nil || len(entries) > 2 {
+		t.Errorf("the socket directory after a restart holds %d entries (want the new incarnation's gRPC and lane sockets only): %v", len(entries), err)
+	}
+	h.Shutdown()
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		names := make([]string, len(left))
+		for i, e := range left {
+			names[i] = e.Name()
+		}
+		t.Errorf("left in the temporary directory: %v", names)
 	}
 }
 

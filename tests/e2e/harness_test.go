@@ -116,6 +116,7 @@ func startCmd(t testing.TB, cmd *exec.Cmd) *proc {
 	name := cmd.Path
 	p.cmd.Stdout = p
 	p.cmd.Stderr = p
+	tmp := privateTemp(t, cmd)
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
@@ -125,8 +126,33 @@ func startCmd(t testing.TB, cmd *exec.Cmd) *proc {
 		if t.Failed() {
 			t.Logf("--- output of %s ---\n%s", filepath.Base(name), tail(p.output(), 6000))
 		}
+		if tmp != "" {
+			_ = os.RemoveAll(tmp)
+		}
 	})
 	return p
+}
+
+// privateTemp gives cmd a temporary directory of its own (short, for unix
+// socket paths), removed when the test ends: what a process killed by a
+// test leaves there (its plugins' sockets) goes with it. A command given a
+// TMPDIR of its own by the test keeps it.
+func privateTemp(t testing.TB, cmd *exec.Cmd) string {
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	inherited := os.Getenv("TMPDIR")
+	for _, e := range cmd.Env {
+		if v, ok := strings.CutPrefix(e, "TMPDIR="); ok && v != inherited {
+			return ""
+		}
+	}
+	dir, err := os.MkdirTemp("", "e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Env = append(cmd.Env, "TMPDIR="+dir)
+	return dir
 }
 
 func tail(s string, n int) string {

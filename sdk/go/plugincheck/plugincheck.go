@@ -108,11 +108,14 @@ func Run(ctx context.Context, o Options) *Result {
 	cmd := exec.Command(o.Path, o.Args...)
 	cmd.Env = append(os.Environ(), o.Env...)
 	laneDir := ""
-	if sdk.LaneWanted() {
-		// Offer the fast lane as the host does, so its checks run on both lanes.
-		if dir, err := os.MkdirTemp("", "llmgw-lane-"); err == nil {
+	// The plugin's sockets go to a private directory removed afterwards, as
+	// the host does it, so a plugin that dies mid-check leaves nothing behind.
+	if dir, err := os.MkdirTemp("", "llmgw-sockets-"); err == nil {
+		defer os.RemoveAll(dir)
+		cmd.Env = append(cmd.Env, plugin.EnvUnixSocketDir+"="+dir)
+		if sdk.LaneWanted() {
+			// Offer the fast lane as the host does, so its checks run on both lanes.
 			laneDir = dir
-			defer os.RemoveAll(dir)
 			cmd.Env = append(cmd.Env, sdk.LaneDirEnv+"="+dir)
 		}
 	}

@@ -295,8 +295,11 @@ def serve(plugin: Plugin, max_workers: Optional[int] = None) -> None:
         # front end on 127.0.0.1 checks the host's certificate (see _mtls).
         from ._mtls import TLSFrontend, make_server_cert
 
-        sock_dir = tempfile.mkdtemp(prefix="llmgw-plugin-")
-        sock = os.path.join(sock_dir, "grpc.sock")
+        # In the private directory the host gives the plugin's sockets (it
+        # removes it, even if this process is killed), else in one of our own.
+        host_dir = os.environ.get("PLUGIN_UNIX_SOCKET_DIR", "")
+        sock_dir = "" if host_dir else tempfile.mkdtemp(prefix="llmgw-plugin-")
+        sock = os.path.join(host_dir or sock_dir, "grpc.sock")
         if server.add_insecure_port("unix:" + sock) == 0:
             logger.error("cannot listen on %s" % sock)
             sys.exit(1)
@@ -304,7 +307,7 @@ def serve(plugin: Plugin, max_workers: Optional[int] = None) -> None:
         cert_pem, key_pem, cert_field = make_server_cert()
         port = TLSFrontend(cert_pem, key_pem, client_cert.encode(), sock, logger).port
     else:
-        sock_dir = ""
+        sock, sock_dir = "", ""
         port = server.add_insecure_port("127.0.0.1:0")
         if port == 0:
             logger.error("cannot listen on 127.0.0.1")
@@ -324,6 +327,11 @@ def serve(plugin: Plugin, max_workers: Optional[int] = None) -> None:
     server.stop(grace=2).wait(5)
     if sock_dir:
         shutil.rmtree(sock_dir, ignore_errors=True)
+    elif sock:
+        try:
+            os.unlink(sock)
+        except OSError:
+            pass
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
