@@ -10,6 +10,7 @@ targets=(
   "./core/config FuzzParse"
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
+  "./plugins/guard-injection/normalize FuzzLower"
   "./plugins/provider-gemini/geminiprovider FuzzConvertSchema"
   "./plugins/provider-openai/openaiprovider FuzzDecodeChunk"
   "./plugins/provider-openai/openaiprovider FuzzEncodeRequest"

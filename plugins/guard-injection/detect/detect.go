@@ -201,7 +201,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		// Did undoing the obfuscation reveal the attack? Scan the text as it
 		// came (only lower-cased); if it scores lower there, the attack was hidden.
 		var plain hit
-		d.scanTextUntil(strings.ToLower(raw), sc, &plain, h.score)
+		d.scanTextUntil(normalize.Lower(raw), sc, &plain, h.score)
 		if plain.score < h.score {
 			h.score = max(h.score, 0.9)
 			h.category = CategoryObfuscation
@@ -280,6 +280,9 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	sc.found = found
 	if stop > 0 {
 		d.scanMarkup(s, found, h)
+		if h.score >= stop {
+			return
+		}
 		d.grantsPowers(found, h)
 		d.personaPowers(s, found, h)
 		d.noCaveats(found, h)
@@ -290,6 +293,9 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 		d.v12Rules(s, found, h)
 		d.v23Rules(s, found, h)
 		d.v24Rules(s, h)
+		if h.score >= stop {
+			return
+		}
 		d.docAddress(s, false, h)
 		if h.score >= stop {
 			return

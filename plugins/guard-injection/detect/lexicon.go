@@ -201,7 +201,12 @@ var fuzzyWords = []string{
 // of another differs from it in at most two letters of its letter set, which
 // rules out most candidates before the edit distance is computed.
 type lexiconIndex struct {
-	exact   map[string]uint32
+	exact map[string]uint32
+	// maybe is a Bloom filter of exact's words (two bits per word, 16 KB,
+	// about 1 % false positives): most words of a text are in no lexicon,
+	// and the filter, which stays in the CPU's cache, answers them without
+	// the map lookup.
+	maybe   [1 << 11]uint64
 	byFirst [256][]fuzzyWord
 	// stems and stemStart index lexiconStems (lexicon_stems.go): each folded
 	// stem's classes, and the byte length of the longest stem per first rune.
@@ -241,6 +246,11 @@ func buildLexicon() *lexiconIndex {
 			}
 		}
 	}
+	for w := range ix.exact {
+		a, b := bloomBits(w)
+		ix.maybe[a>>6] |= 1 << (a & 63)
+		ix.maybe[b>>6] |= 1 << (b & 63)
+	}
 	for _, w := range fuzzyWords {
 		ix.byFirst[w[0]] = append(ix.byFirst[w[0]], fuzzyWord{word: w, letters: letterMask(w), cls: ix.exact[w]})
 	}
@@ -248,10 +258,24 @@ func buildLexicon() *lexiconIndex {
 	return ix
 }
 
+// bloomBits returns the two bits of the filter maybe for w: the halves of
+// w's 64-bit FNV-1a hash, each cut to the filter's 2^17 bits.
+func bloomBits(w string) (uint32, uint32) {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		h ^= uint64(w[i])
+		h *= 1099511628211
+	}
+	const mask = 1<<17 - 1
+	return uint32(h) & mask, uint32(h>>32) & mask
+}
+
 // classify returns the classes of word, tolerating one edit for long words.
 func (ix *lexiconIndex) classify(word string) uint32 {
-	if c, ok := ix.exact[word]; ok {
-		return c
+	if a, b := bloomBits(word); ix.maybe[a>>6]&(1<<(a&63)) != 0 && ix.maybe[b>>6]&(1<<(b&63)) != 0 {
+		if c, ok := ix.exact[word]; ok {
+			return c
+		}
 	}
 	// An elided article, pronoun or preposition of French or Italian
 	// ("d'ignorer", "l'istruzione", "n'obéis", "qu'on") is one token with the

@@ -14,7 +14,11 @@ import (
 type phraseMatcher struct {
 	phrases []string
 	table   [phraseTableSize][]phraseCand
-	groups  map[string]phraseSet
+	// used has bit k set when table[k] holds a candidate: most of a text's
+	// trigrams start no phrase, and the 512-byte set answers them from the
+	// CPU's nearest cache.
+	used   [phraseTableSize / 64]uint64
+	groups map[string]phraseSet
 }
 
 // phraseCand is a candidate phrase of a table entry with its first eight
@@ -103,6 +107,7 @@ func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 					mask = 1<<(8*len(p)) - 1
 				}
 				m.table[k] = append(m.table[k], phraseCand{head: headWord(p, 0), mask: mask, id: uint16(id)})
+				m.used[k>>6] |= 1 << (k & 63)
 			}
 			set.add(id)
 		}
@@ -140,10 +145,11 @@ type phraseHit struct {
 func (m *phraseMatcher) scanMarked(s string, marks *[maxPhrases]uint8, hits []phraseHit) (phraseSet, []phraseHit) {
 	var found phraseSet
 	for i := 0; i+3 <= len(s); i++ {
-		cands := m.table[trigramKey(s[i], s[i+1], s[i+2])]
-		if len(cands) == 0 {
+		k := trigramKey(s[i], s[i+1], s[i+2])
+		if m.used[k>>6]&(1<<(k&63)) == 0 {
 			continue
 		}
+		cands := m.table[k]
 		w := headWord(s, i)
 		for _, c := range cands {
 			if w&c.mask != c.head {

@@ -498,6 +498,9 @@ func aiAddressed(seg string) (addressed, order bool) {
 		prevWord = w
 		i = j
 	}
+	if strings.IndexByte(seg, ':') < 0 {
+		return false, false // each addressee must be followed by a colon
+	}
 	for _, a := range aiAddressees {
 		if k := strings.Index(seg, a); k >= 0 {
 			r := seg[k+len(a):]

@@ -108,6 +108,9 @@ func stripAndMap(s string) (string, Flags) {
 	}
 	special := false
 	for _, r := range s {
+		if r < 0xad {
+			continue // below the first of them (U+00AD, the soft hyphen)
+		}
 		if (r >= 0xE0000 && r <= 0xE007F) || isInvisible(r) || isBidi(r) || (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 || enclosedLetter(r) != 0 {
 			special = true
 			break
@@ -222,10 +225,12 @@ func fold(s string) (string, Flags) {
 			b.WriteByte(c)
 			continue
 		}
-		if unicode.Is(unicode.Mn, r) {
+		// Combining marks (Mn) start at U+0300; U+0300–U+036F, the
+		// diacritics NFKD splits off Latin letters, are all Mn.
+		if r >= 0x300 && (r <= 0x36f || unicode.Is(unicode.Mn, r)) {
 			continue
 		}
-		if l, ok := confusables[r]; ok {
+		if l := confusable(r); l != 0 {
 			wordConfusable = true
 			b.WriteByte(l)
 			continue
@@ -263,7 +268,7 @@ func fold(s string) (string, Flags) {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			endWord()
 		}
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(toLower(r))
 	}
 	endWord()
 	return b.String(), flags
@@ -299,6 +304,39 @@ var confusables = map[rune]byte{
 	'Ρ': 'p', 'Τ': 't', 'Υ': 'y', 'Χ': 'x',
 	// Latin look-alikes outside ASCII.
 	'ı': 'i', 'ℓ': 'l', 'ɑ': 'a', 'ǀ': 'l',
+}
+
+// confusableLow is confusables for the runes below U+0580 (Latin, Greek,
+// Cyrillic, Armenian), where all but a few are, and confusableHigh the
+// rest: an array read instead of a map lookup for every letter of a text
+// that is not ASCII.
+var confusableLow, confusableHigh = func() (low [0x580]byte, high []runeLetter) {
+	for r, l := range confusables {
+		if r < rune(len(low)) {
+			low[r] = l
+		} else {
+			high = append(high, runeLetter{r, l})
+		}
+	}
+	return low, high
+}()
+
+type runeLetter struct {
+	r rune
+	l byte
+}
+
+// confusable returns the Latin letter r looks like, or 0.
+func confusable(r rune) byte {
+	if r < rune(len(confusableLow)) {
+		return confusableLow[r]
+	}
+	for _, c := range confusableHigh {
+		if c.r == r {
+			return c.l
+		}
+	}
+	return 0
 }
 
 // joinSpaced joins runs of three or more single letters separated by one

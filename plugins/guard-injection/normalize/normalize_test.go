@@ -3,6 +3,7 @@ package normalize
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestNormalizeUndoesObfuscation(t *testing.T) {
@@ -59,6 +60,39 @@ func TestNormalizeLeavesPlainTextAlone(t *testing.T) {
 		got := Normalize(in)
 		if got.Flags&Obfuscated != 0 {
 			t.Errorf("Normalize(%q): flags %b on plain text (canonical %q)", in, got.Flags, got.Canonical)
+		}
+	}
+}
+
+// FuzzLower: Lower is strings.ToLower, on any input.
+func FuzzLower(f *testing.F) {
+	for _, s := range []string{"", "ascii", "ASCII Upper", "ÀÉÎ Straße İSTANBUL ǅ", "ПРИВЕТ мир", "ΣΊΣΥΦΟΣ",
+		"x\xffY\xc3", "\xef\xbf\xbd REPLACEMENT", "\U0001D400 \U00010400", "Ꭰ ꭰ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Lower(s), strings.ToLower(s); got != want {
+			t.Fatalf("Lower(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// TestConfusableIsTheMap: the array and list behind confusable answer as the
+// map confusables does, for every rune.
+func TestConfusableIsTheMap(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := confusable(r), confusables[r]; got != want {
+			t.Fatalf("confusable(%U) = %q, want %q", r, got, want)
+		}
+	}
+}
+
+// TestCombiningMarksRange: fold's shortcut for combining marks holds — none
+// below U+0300, all of U+0300–U+036F.
+func TestCombiningMarksRange(t *testing.T) {
+	for r := rune(0); r <= 0x36f; r++ {
+		if unicode.Is(unicode.Mn, r) != (r >= 0x300) {
+			t.Fatalf("%U: Mn = %v", r, unicode.Is(unicode.Mn, r))
 		}
 	}
 }
