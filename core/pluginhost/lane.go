@@ -9,32 +9,22 @@ import (
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
-// maxSocketPath is the longest unix socket path every platform takes: 104
-// bytes of sun_path on macOS and the BSDs (108 on Linux), less the final NUL.
-const maxSocketPath = 103
-
 // socketDirectory is the plugin's private directory (mode 0700, made by
 // os.MkdirTemp) for its sockets: go-plugin's gRPC socket (through
 // PLUGIN_UNIX_SOCKET_DIR) and the fast lane's. It is created on first use
 // and outlives restarts; a new incarnation starts with it emptied, so a
 // plugin killed mid-run (crash, SIGKILL) leaves nothing behind, and
 // removeSocketDirectory deletes it when the process is stopped for good.
-// "" when no directory can be made, or when the temporary directory's path
-// leaves no room for a socket's name under maxSocketPath: go-plugin then
-// puts its socket in the temporary directory itself and the plugin stays
-// on gRPC.
+// "" when sdk.MakeSocketDir cannot make one (or the temporary directory's
+// path is too long for sockets below it): go-plugin then puts its socket
+// in the temporary directory itself and the plugin stays on gRPC.
 func (p *Process) socketDirectory() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.sockDir == "" {
-		dir, err := os.MkdirTemp("", "llmgw-sockets-")
+		dir, err := sdk.MakeSocketDir()
 		if err != nil {
-			p.log.Warn("no private socket directory; the plugin's sockets go to the system's temporary directory and it stays on gRPC", "error", err)
-			return ""
-		}
-		if len(dir)+len("/plugin1234567890") > maxSocketPath {
-			_ = os.Remove(dir)
-			p.log.Warn("the temporary directory's path is too long for unix sockets in a private directory; the plugin's sockets go to the temporary directory itself and it stays on gRPC (set TMPDIR to a shorter path)", "dir", dir)
+			p.log.Warn("no private socket directory; the plugin's sockets go to the temporary directory itself and it stays on gRPC", "error", err)
 			return ""
 		}
 		p.sockDir = dir

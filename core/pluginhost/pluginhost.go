@@ -338,7 +338,7 @@ func (p *Process) start() (*sdk.Client, error) {
 	}
 	laneDir := ""
 	if sockDir := p.socketDirectory(); sockDir != "" {
-		cmd.Env = append(cmd.Env, plugin.EnvUnixSocketDir+"="+sockDir)
+		cmd.Env = append(cmd.Env, sdk.SocketDirEnv+"="+sockDir)
 		if sdk.LaneWanted() {
 			laneDir = sockDir
 			cmd.Env = append(cmd.Env, sdk.LaneDirEnv+"="+laneDir)

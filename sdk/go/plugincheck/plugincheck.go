@@ -110,9 +110,9 @@ func Run(ctx context.Context, o Options) *Result {
 	laneDir := ""
 	// The plugin's sockets go to a private directory removed afterwards, as
 	// the host does it, so a plugin that dies mid-check leaves nothing behind.
-	if dir, err := os.MkdirTemp("", "llmgw-sockets-"); err == nil {
+	if dir, err := sdk.MakeSocketDir(); err == nil {
 		defer os.RemoveAll(dir)
-		cmd.Env = append(cmd.Env, plugin.EnvUnixSocketDir+"="+dir)
+		cmd.Env = append(cmd.Env, sdk.SocketDirEnv+"="+dir)
 		if sdk.LaneWanted() {
 			// Offer the fast lane as the host does, so its checks run on both lanes.
 			laneDir = dir
