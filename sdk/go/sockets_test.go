@@ -14,8 +14,12 @@ func TestMakeSocketDir(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 || filepath.Dir(dir) != base {
-		t.Fatalf("socket directory %s: %v, %v", dir, fi.Mode(), err)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 || filepath.Dir(dir) != base {
+		t.Fatalf("socket directory %s, mode %v: want mode 0700 under %s", dir, fi.Mode().Perm(), base)
 	}
 
 	// A temporary directory too long for a socket's name below a directory
