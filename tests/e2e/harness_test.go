@@ -138,6 +138,7 @@ func startCmd(t testing.TB, cmd *exec.Cmd) *proc {
 // test leaves there (its plugins' sockets) goes with it. A command given a
 // TMPDIR of its own by the test keeps it.
 func privateTemp(t testing.TB, cmd *exec.Cmd) string {
+	t.Helper()
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
 	}
