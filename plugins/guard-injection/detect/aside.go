@@ -54,12 +54,29 @@ type aiTerm struct {
 	ascii  bool // whole-word match, ASCII letters and digits around
 	short  bool // whole-word match, letters of any script around
 	prefix bool // the last word may go on ("tekoaly" in "tekoalylle")
+	infix  bool // it may end a compound ("tyokalu" in "kaannostyokalulle"): no word start needed
 }
 
 // aiTermSet holds the canonical terms by first byte, so that a window is
 // read once whatever the number of terms.
 type aiTermSet struct {
 	byFirst [256][]aiTerm
+	// second has bit b of second[a] set when a term starts with bytes a, b
+	// (every bit for a one-byte term): most positions of a text are ruled
+	// out without reading a term.
+	second [256][4]uint64
+}
+
+// mayStart reports whether a term of the set may start at s[i].
+func (ts *aiTermSet) mayStart(s string, i int) bool {
+	if len(ts.byFirst[s[i]]) == 0 {
+		return false
+	}
+	if i+1 >= len(s) {
+		return true
+	}
+	b := s[i+1]
+	return ts.second[s[i]][b>>6]&(1<<(b&63)) != 0
 }
 
 var (
@@ -77,6 +94,7 @@ func (ts *aiTermSet) add(raw []string) {
 	seen := map[string]bool{}
 	for _, r := range raw {
 		prefix := strings.HasSuffix(r, "*")
+		infix := strings.HasPrefix(r, "*")
 		r = strings.ReplaceAll(r, "*", "")
 		c := strings.TrimSpace(normalize.Normalize(r).Canonical)
 		if c == "" || seen[c] {
@@ -90,7 +108,12 @@ func (ts *aiTermSet) add(raw []string) {
 			}
 		}
 		short := !ascii && utf8.RuneCountInString(c) <= 2
-		ts.byFirst[c[0]] = append(ts.byFirst[c[0]], aiTerm{c, ascii, short, prefix})
+		ts.byFirst[c[0]] = append(ts.byFirst[c[0]], aiTerm{c, ascii, short, prefix, infix})
+		if len(c) == 1 {
+			ts.second[c[0]] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+		} else {
+			ts.second[c[0]][c[1]>>6] |= 1 << (c[1] & 63)
+		}
 	}
 }
 

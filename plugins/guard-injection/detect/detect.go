@@ -15,7 +15,7 @@ import (
 // Version identifies the detector's rules, model and their combination, shown
 // in /security-status. It follows the README's versions (it stayed at 11
 // through versions 12–15, which changed only the model and its data).
-const Version = "guard-injection-detect/25"
+const Version = "guard-injection-detect/26"
 
 // Categories of a verdict.
 const (
@@ -141,6 +141,8 @@ func New(opts Options) *Detector {
 		opts.RuleWeight = DefaultRuleWeight
 	}
 	m := newPhraseMatcher(phraseGroups)
+	v24Terms() // build the note words (readers.tsv: a few ms) here, not in the first request
+	v26Words()
 	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight, rw: opts.RuleWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}

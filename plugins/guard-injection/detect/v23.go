@@ -339,15 +339,18 @@ func aiTermIn(s string, from, to int, terms *aiTermSet) bool {
 // canonical form writes some Greek and Cyrillic letters as Latin ones:
 // "αίθουσα" reads "aiθouσa").
 func termAt(s string, i, to int, terms *aiTermSet, strict bool) bool {
+	if !terms.mayStart(s, i) {
+		return false
+	}
 	for _, t := range terms.byFirst[s[i]] {
 		end := i + len(t.text)
 		if end > to || !strings.HasPrefix(s[i:], t.text) {
 			continue
 		}
-		if t.ascii && (i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'') || !t.prefix && end < len(s) && asciiAlnum(s[end])) {
+		if t.ascii && (!t.infix && i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'') || !t.prefix && end < len(s) && asciiAlnum(s[end])) {
 			continue
 		}
-		if (t.short || strict && t.ascii) && (inWord(s, i) || !t.prefix && inWord(s, end)) {
+		if (t.short || strict && t.ascii) && (!t.infix && inWord(s, i) || !t.prefix && inWord(s, end)) {
 			continue
 		}
 		return true

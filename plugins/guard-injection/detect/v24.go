@@ -57,7 +57,7 @@ var v24NoteWords = []string{
 	"nota", "note", "notiz", "hinweis", "anmerkung", "opmerking", "notitie", "anteckning", "merknad", "bemærk",
 	"uwaga", "poznámk", "megjegyz", "huom", "σημείωση", "notu", "заметк", "примечани", "примітк", "ملاحظة",
 	"تنبيه", "یادداشت", "نوٹ", "הערה", "टिप्पणी", "नोट", "নোট", "catatan", "ghi chú", "หมายเหตุ", "备注", "備註",
-	"注意", "メモ", "참고", "메모", "ማስታወሻ", "maelezo", "ps ", "p.s", "instrucci", "instruç", "istruzion",
+	"注意", "メモ", "참고", "메모", "ማስታወሻ", "maelezo", " ps ", "p.s", "instrucci", "instruç", "istruzion",
 	"anweisung", "instructie", "instrukcj", "инструкци", "utasítás", "تعليمات", "دستور", "ہدایت", "הוראה",
 	"निर्देश", "指示", "指令", "지시", "yönerge", "talimat", "arahan", "hướng dẫn", "คำสั่ง", "maagizo",
 	"para ", "pour ", "für ", "fur ", " an ", "til ", "voor ", "dla ", "для ", "için", "icin",
@@ -79,6 +79,9 @@ func v24Terms() (*aiTermSet, *aiTermSet) {
 		v24Readers.add(aiTermsRaw)
 		v24Readers.add(v24ReadersRaw)
 		v24Tools.add(v24ToolRaw)
+		l := v26Once() // version 26
+		v24Readers.add(l.readers)
+		v24Tools.add(l.tools)
 	})
 	return &v24Readers, &v24Tools
 }
@@ -143,15 +146,19 @@ func v24Shape(s string) (string, int) {
 			if v24TermIn(s, from, j, readers) && !hasPhrase(head, v24Rule...) {
 				words := len(strings.Fields(head))
 				switch {
-				case hasPhrase(head, v24NoteWords...) || hasPhrase(head, v23Proc...):
+				case (hasPhrase(" "+head, v24NoteWords...) || hasPhrase(head, v23Proc...) || v26NoteHead(head)) &&
+					!quotedExample(s, from, j):
 					return "note", j
 				case words <= 3 && len(strings.TrimSpace(head)) <= 40 && !strings.ContainsAny(head, "0123456789") &&
 					readerHead(s, from, j, readers) && !(transcript && lineStart(s, from)) && !quotedExample(s, from, j):
 					// a vocative head, unless it is a transcript's speaker label
 					return "head", j
 				}
-			} else if v24TermIn(s, from, j, tools) && hasPhrase(head, v23Proc...) {
+			} else if (v24TermIn(s, from, j, tools) || v26Systems(s, from, j, head)) && (hasPhrase(head, v23Proc...) || v26Proc(head)) {
 				return "tool", j
+			} else if v26AutoSystem(head) && !hasPhrase(head, v24Rule...) && !quotedExample(s, from, j) &&
+				!(transcript && speakerLabel(s, j)) && !v26English(s, from, j) {
+				return "systems", j // version 26
 			}
 		}
 		stop = j
@@ -181,7 +188,7 @@ func init() { canonicalLists(&v24This) }
 // them in the sentence. It returns the reader's offset, or -1.
 func readerAtWork(s string, first int, readers *aiTermSet) int {
 	for i := first; i < len(s); i++ {
-		if len(readers.byFirst[s[i]]) == 0 || i > 0 && isWordByte(s[i-1]) && s[i-1] < 0x80 ||
+		if !readers.mayStart(s, i) || i > 0 && isWordByte(s[i-1]) && s[i-1] < 0x80 ||
 			!termAt(s, i, len(s), readers, true) {
 			continue
 		}
