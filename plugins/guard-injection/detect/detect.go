@@ -141,8 +141,11 @@ func New(opts Options) *Detector {
 		opts.RuleWeight = DefaultRuleWeight
 	}
 	m := newPhraseMatcher(phraseGroups)
-	v24Terms() // build the note words (readers.tsv: a few ms) here, not in the first request
+	// Build the word lists' matchers (readers.tsv, outputs.tsv: a few ms)
+	// here, not in the first request.
+	v24Terms()
 	v26Words()
+	sharedV23Matcher()
 	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight, rw: opts.RuleWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}

@@ -125,7 +125,7 @@ var docGroups = []struct {
 func docBitsOf(m *phraseMatcher) *[maxPhrases]uint8 {
 	var bits [maxPhrases]uint8
 	for _, g := range docGroups {
-		set := m.groups[g.name]
+		set := &m.group(g.name).set
 		for id := range m.phrases {
 			if set[id>>6]&(1<<(id&63)) != 0 {
 				bits[id] |= g.bit

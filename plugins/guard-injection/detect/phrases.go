@@ -18,7 +18,15 @@ type phraseMatcher struct {
 	// trigrams start no phrase, and the 512-byte set answers them from the
 	// CPU's nearest cache.
 	used   [phraseTableSize / 64]uint64
-	groups map[string]phraseSet
+	groups map[string]*phraseGroup
+}
+
+// phraseGroup is a group's phrase ids, with the range of words of the set
+// that hold any: has and count read only those (a group's phrases were added
+// together, so the range is short), and the set is not copied per call.
+type phraseGroup struct {
+	set    phraseSet
+	lo, hi int
 }
 
 // phraseCand is a candidate phrase of a table entry with its first eight
@@ -79,7 +87,7 @@ func canonicalLists(lists ...*[]string) {
 }
 
 func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
-	m := &phraseMatcher{groups: map[string]phraseSet{}}
+	m := &phraseMatcher{groups: map[string]*phraseGroup{}}
 	ids := map[string]int{}
 	for name, list := range groups {
 		var set phraseSet
@@ -111,7 +119,13 @@ func newPhraseMatcher(groups map[string][]string) *phraseMatcher {
 			}
 			set.add(id)
 		}
-		m.groups[name] = set
+		g := &phraseGroup{set: set, lo: len(set)}
+		for i, w := range set {
+			if w != 0 {
+				g.lo, g.hi = min(g.lo, i), i+1
+			}
+		}
+		m.groups[name] = g
 	}
 	return m
 }
@@ -169,23 +183,31 @@ func (m *phraseMatcher) scanMarked(s string, marks *[maxPhrases]uint8, hits []ph
 
 // has reports whether any phrase of the named group was found.
 func (m *phraseMatcher) has(found phraseSet, group string) bool {
-	set, ok := m.groups[group]
-	if !ok {
-		panic("unknown phrase group " + group)
+	g := m.group(group)
+	for i := g.lo; i < g.hi; i++ {
+		if g.set[i]&found[i] != 0 {
+			return true
+		}
 	}
-	return found.any(&set)
+	return false
+}
+
+// group returns the named group; an unknown name is a programming error.
+func (m *phraseMatcher) group(name string) *phraseGroup {
+	g, ok := m.groups[name]
+	if !ok {
+		panic("unknown phrase group " + name)
+	}
+	return g
 }
 
 // foundOf appends to dst the phrases of the named group that were found, so
 // that a rule looks up in the text only those (a long text in another
 // language holds a few of a list of hundreds).
 func (m *phraseMatcher) foundOf(found phraseSet, group string, dst []string) []string {
-	set, ok := m.groups[group]
-	if !ok {
-		panic("unknown phrase group " + group)
-	}
-	for i := range set {
-		for w := set[i] & found[i]; w != 0; w &= w - 1 {
+	g := m.group(group)
+	for i := g.lo; i < g.hi; i++ {
+		for w := g.set[i] & found[i]; w != 0; w &= w - 1 {
 			dst = append(dst, m.phrases[i*64+bits.TrailingZeros64(w)])
 		}
 	}
@@ -194,13 +216,10 @@ func (m *phraseMatcher) foundOf(found phraseSet, group string, dst []string) []s
 
 // count returns how many distinct phrases of the named group were found.
 func (m *phraseMatcher) count(found phraseSet, group string) int {
-	set, ok := m.groups[group]
-	if !ok {
-		panic("unknown phrase group " + group)
-	}
+	g := m.group(group)
 	n := 0
-	for i := range set {
-		n += bits.OnesCount64(set[i] & found[i])
+	for i := g.lo; i < g.hi; i++ {
+		n += bits.OnesCount64(g.set[i] & found[i])
 	}
 	return n
 }

@@ -226,7 +226,7 @@ func sharedV23Matcher() *v23Phrases {
 		}
 		v23M.m = newPhraseMatcher(groups)
 		for _, l := range lists {
-			set := v23M.m.groups[l.name]
+			set := &v23M.m.group(l.name).set
 			for id := range v23M.m.phrases {
 				if set[id>>6]&(1<<(id&63)) != 0 {
 					v23M.marks[id] |= l.bit
