@@ -141,8 +141,8 @@ func New(opts Options) *Detector {
 		opts.RuleWeight = DefaultRuleWeight
 	}
 	m := newPhraseMatcher(phraseGroups)
-	// Build the word lists' matchers (readers.tsv, outputs.tsv: a few ms)
-	// here, not in the first request.
+	// Build the matchers of the rules' longer word lists (readers.tsv,
+	// version 23's: a few ms) here, not in the first request.
 	v24Terms()
 	v26Words()
 	sharedV23Matcher()

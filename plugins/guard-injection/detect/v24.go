@@ -154,7 +154,7 @@ func v24Shape(s string) (string, int) {
 					// a vocative head, unless it is a transcript's speaker label
 					return "head", j
 				}
-			} else if (v24TermIn(s, from, j, tools) || v26Systems(s, from, j, head)) && (hasPhrase(head, v23Proc...) || v26Proc(head)) {
+			} else if (v24TermIn(s, from, j, tools) || v26Systems(s, from, j)) && (hasPhrase(head, v23Proc...) || v26Proc(head)) {
 				return "tool", j
 			} else if v26AutoSystem(head) && !hasPhrase(head, v24Rule...) && !quotedExample(s, from, j) &&
 				!(transcript && speakerLabel(s, j)) && !v26English(s, from, j) {

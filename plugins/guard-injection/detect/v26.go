@@ -170,7 +170,8 @@ func speakerLabel(s string, j int) bool {
 // für alle Übersetzungssysteme"; "Système d'évaluation :" is a document's
 // own heading), in text around it that is not English (English notes have
 // rules of their own, and "the respiratory system … process" is biology).
-func v26Systems(s string, from, j int, head string) bool {
+func v26Systems(s string, from, j int) bool {
+	head := s[from:j]
 	return hasPhrase(head, v26System...) && (hasPhrase(" "+head, v24NoteWords...) || v26Note(head)) &&
 		!v26English(s, from, j)
 }
