@@ -11,6 +11,7 @@ targets=(
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
   "./plugins/guard-injection/normalize FuzzLower"
+  "./plugins/guard-injection/normalize FuzzNFKD"
   "./plugins/provider-gemini/geminiprovider FuzzConvertSchema"
   "./plugins/provider-openai/openaiprovider FuzzDecodeChunk"
   "./plugins/provider-openai/openaiprovider FuzzEncodeRequest"

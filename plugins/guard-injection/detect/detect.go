@@ -142,10 +142,12 @@ func New(opts Options) *Detector {
 	}
 	m := newPhraseMatcher(phraseGroups)
 	// Build the matchers of the rules' longer word lists (readers.tsv,
-	// version 23's: a few ms) here, not in the first request.
+	// version 23's: a few ms) and the normaliser's tables here, not in the
+	// first request.
 	v24Terms()
 	v26Words()
 	sharedV23Matcher()
+	normalize.Warm()
 	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight, rw: opts.RuleWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}

@@ -15,8 +15,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Flags records which obfuscations Canonical undid.
@@ -198,7 +196,7 @@ func fold(s string) (string, Flags) {
 	if ascii {
 		return asciiLower(s), 0
 	}
-	s = norm.NFKD.String(s)
+	s = nfkd(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	// Per word: did it mix real Latin letters with look-alikes?
