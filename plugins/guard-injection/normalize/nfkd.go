@@ -12,19 +12,17 @@ import (
 // allocations) over text that does not need it.
 //
 // A character that NFKD keeps as it is and that is a starter (canonical
-// combining class 0) is "stable": NFKD
-// decomposes character by character and canonical reordering only moves
-// non-starters past each other, so no stable character changes or moves,
-// and the text decomposes run by run between them. nfkd keeps stable
-// characters (and runs that decompose to themselves) where they are, so
-// that text NFKD leaves alone is returned as it came, without a copy, and
-// decomposes each run of the others itself — each
-// character's decomposition from norm's tables (Hangul syllables by their
-// rule), appended as long as the run's non-starters come in canonical
-// order, so that there is nothing to reorder — and hands a run that needs
-// reordering (or more than 30 non-starters in a row, where NFKD inserts a
-// grapheme joiner), or a character outside the plane, to norm.
-// TestNFKDIsNorms and FuzzNFKD check it against norm.NFKD.String.
+// combining class 0) is "stable". NFKD decomposes character by character,
+// and canonical reordering only moves non-starters past each other, so no
+// stable character changes or moves: the text decomposes run by run between
+// them. nfkd leaves stable characters, and runs that decompose to
+// themselves, where they are (text NFKD does not change comes back as it
+// came, without a copy). It decomposes each other run itself, character by
+// character from norm's own tables (Hangul syllables by their rule), as
+// long as the run's non-starters already come in canonical order and there
+// are at most 30 in a row (beyond that NFKD inserts a grapheme joiner);
+// any other run, and invalid UTF-8, goes to norm. TestNFKDIsNorms and
+// FuzzNFKD check it against norm.NFKD.String.
 //
 // NFKD of the whole text was an eighth of the detector's time on a long
 // document in another language.
