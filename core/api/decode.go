@@ -66,6 +66,9 @@ func jsonError(err error, fieldCodes map[string]string) *decodeError {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		field := te.Field
+		if field == "" {
+			return badRequest("invalid_json", "", "the body must be one JSON object (got %s)", te.Value)
+		}
 		if code, ok := fieldCodes[field]; ok {
 			return badRequest(code, field, "%s must be %s", field, article(jsonTypeName(te.Type.Kind().String())))
 		}
@@ -268,6 +271,12 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 		PresencePenalty: b.PresencePenalty, FrequencyPenalty: b.FrequencyPenalty, LogitBias: b.LogitBias}
 	req.MaxTokens = b.MaxTokens
 	if b.MaxCompletionTokens != nil {
+		// Both names with different values: which one the client meant is
+		// not ours to guess, and taking one would drop the other silently.
+		if b.MaxTokens != nil && *b.MaxTokens != *b.MaxCompletionTokens {
+			return nil, badRequest("invalid_value", "max_tokens",
+				"max_tokens (%d) and max_completion_tokens (%d) disagree; send one of them", *b.MaxTokens, *b.MaxCompletionTokens)
+		}
 		req.MaxTokens = b.MaxCompletionTokens
 		req.MaxCompletionTokens = true
 	}

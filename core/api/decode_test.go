@@ -45,6 +45,17 @@ func TestDecodeGenerate(t *testing.T) {
 			t.Errorf("%s: Go error text leaked: %q", body, err.msg)
 		}
 	}
+	// A body that is JSON but not an object says so (it once said " has the
+	// wrong type", naming no field), on both routes.
+	for _, body := range []string{`["prompt"]`, `"hi"`, `42`} {
+		_, gerr := decodeGenerate([]byte(body))
+		_, cerr := decodeChat([]byte(body))
+		for _, err := range []*decodeError{gerr, cerr} {
+			if err == nil || err.code != "invalid_json" || !strings.HasPrefix(err.msg, "the body must be one JSON object (got ") || err.param != "" {
+				t.Errorf("%s: got %+v, want invalid_json saying the body must be one JSON object", body, err)
+			}
+		}
+	}
 }
 
 // include_reasoning is an option of the answer, off unless the body says
@@ -73,15 +84,16 @@ func TestDecodeChat(t *testing.T) {
 		t.Errorf("decoded: %v", req)
 	}
 	for body, code := range map[string]string{
-		`{"messages":[{"role":"user","content":"x"}]}`:                                              "missing_field",
-		`{"model":"m","messages":[]}`:                                                               "missing_field",
-		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                                "invalid_value",
-		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:               "missing_field",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}`: "invalid_value",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:                "invalid_temperature",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:                         "invalid_json",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`:           "unsupported_parameter",
-		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":0}`:                            "invalid_value",
+		`{"messages":[{"role":"user","content":"x"}]}`:                                                      "missing_field",
+		`{"model":"m","messages":[]}`:                                                                       "missing_field",
+		`{"model":"m","messages":[{"role":"wizard","content":"x"}]}`:                                        "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":[{"type":"image_url"}]}]}`:                       "missing_field",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":{"type":"xml"}}`:         "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"temperature":"x"}`:                        "invalid_temperature",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"stop":5}`:                                 "invalid_json",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"f"}]}`:                   "unsupported_parameter",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"n":0}`:                                    "invalid_value",
+		`{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":8,"max_completion_tokens":7}`: "invalid_value",
 	} {
 		_, err := decodeChat([]byte(body))
 		if err == nil || err.code != code {
@@ -102,6 +114,11 @@ func TestDecodeChatParams(t *testing.T) {
 	if req.GetSeed() != 7 || req.GetTopP() != 0.5 || len(req.Stop) != 2 || req.GetPresencePenalty() != 0.3 || req.GetFrequencyPenalty() != -0.2 ||
 		req.User != "u1" || req.LogitBias["50256"] != -100 || req.ResponseFormat != "json_object" {
 		t.Errorf("decoded: %v", req)
+	}
+	// The same limit under both names is one limit, not a conflict.
+	if both, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":7,"max_completion_tokens":7}`)); err != nil ||
+		both.GetMaxTokens() != 7 || !both.MaxCompletionTokens {
+		t.Errorf("max_tokens = max_completion_tokens = 7: %v %v", both, err)
 	}
 	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],`
 	for extra, param := range map[string]string{
