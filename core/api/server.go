@@ -38,16 +38,28 @@ type Server struct {
 	mlflow   mlflowExperiments
 }
 
+// failRoute refuses a request no route takes: in Anthropic's error shape
+// under /v1/messages (an Anthropic SDK calling an endpoint the gateway does
+// not have, such as /v1/messages/count_tokens, reads the message), in
+// OpenAI's everywhere else.
+func failRoute(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	if r.URL.Path == "/v1/messages" || strings.HasPrefix(r.URL.Path, "/v1/messages/") {
+		failAnthropic(w, r, status, "invalid_request_error", code, "", message)
+		return
+	}
+	fail(w, r, status, "invalid_request_error", code, "", message)
+}
+
 // New returns the gateway's HTTP handler.
 func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) http.Handler {
 	s := &Server{rt: rt, settings: settings, logger: logger, started: time.Now()}
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "no route "+r.Method+" "+r.URL.Path)
+		failRoute(w, r, http.StatusNotFound, "not_found", "no route "+r.Method+" "+r.URL.Path)
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		w.Header().Set("Allow", allowedMethods(r, req.URL.Path))
-		fail(w, req, http.StatusMethodNotAllowed, "invalid_request_error", "method_not_allowed", "", req.Method+" is not allowed on "+req.URL.Path)
+		failRoute(w, req, http.StatusMethodNotAllowed, "method_not_allowed", req.Method+" is not allowed on "+req.URL.Path)
 	})
 	r.HandleFunc("/generate", s.generate).Methods(http.MethodPost)
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)

@@ -218,19 +218,31 @@ func TestMessagesRouteWithTools(t *testing.T) {
 func TestMessagesRouteErrors(t *testing.T) {
 	_, g := startAnthropicGateway(t)
 	for _, c := range []struct {
-		body   string
-		status int
-		typ    string
+		method, path string // POST /v1/messages unless set
+		body         string
+		status       int
+		typ          string
 	}{
-		{`{"model":"nope","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, 404, "not_found_error"},
-		{`{"model":"claude-sonnet","messages":[{"role":"user","content":"hi"}]}`, 400, "invalid_request_error"},
-		{`{"model":"claude-sonnet","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"top_k":3}`, 400, "invalid_request_error"},
-		{`{"model":"claude-sonnet",`, 400, "invalid_request_error"},
+		{body: `{"model":"nope","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, status: 404, typ: "not_found_error"},
+		{body: `{"model":"claude-sonnet","messages":[{"role":"user","content":"hi"}]}`, status: 400, typ: "invalid_request_error"},
+		{body: `{"model":"claude-sonnet","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"top_k":3}`, status: 400, typ: "invalid_request_error"},
+		{body: `{"model":"claude-sonnet",`, status: 400, typ: "invalid_request_error"},
 		// The provider of gemini-secondary has no end-user id (metadata.user_id
 		// is OpenAI's user): refused before any call.
-		{`{"model":"gemini-secondary","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"u-1"}}`, 400, "invalid_request_error"},
+		{body: `{"model":"gemini-secondary","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"u-1"}}`, status: 400, typ: "invalid_request_error"},
+		// Routes the gateway does not have, under /v1/messages, answer in
+		// Anthropic's shape too: an Anthropic SDK reads their message.
+		{path: "/v1/messages/count_tokens", body: `{"model":"claude-sonnet","messages":[{"role":"user","content":"hi"}]}`, status: 404, typ: "not_found_error"},
+		{method: "GET", path: "/v1/messages", status: 405, typ: "invalid_request_error"},
 	} {
-		r := do(t, "POST", g.url()+"/v1/messages", strings.NewReader(c.body), map[string]string{"Content-Type": "application/json"})
+		method, path := c.method, c.path
+		if method == "" {
+			method = "POST"
+		}
+		if path == "" {
+			path = "/v1/messages"
+		}
+		r := do(t, method, g.url()+path, strings.NewReader(c.body), map[string]string{"Content-Type": "application/json"})
 		var e struct {
 			Type  string `json:"type"`
 			Error struct {
@@ -241,7 +253,7 @@ func TestMessagesRouteErrors(t *testing.T) {
 		}
 		if err := json.Unmarshal(r.body, &e); err != nil || r.status != c.status || e.Type != "error" || e.Error.Type != c.typ || e.Error.Message == "" ||
 			e.RequestID != r.header.Get("X-Request-ID") {
-			t.Errorf("%s: %d %s", c.body, r.status, r.body)
+			t.Errorf("%s %s %s: %d %s", method, path, c.body, r.status, r.body)
 		}
 	}
 }
