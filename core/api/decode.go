@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -211,12 +212,51 @@ type chatBody struct {
 	ParallelToolCalls *bool              `json:"parallel_tool_calls"`
 	Logprobs          *bool              `json:"logprobs"`
 	TopLogprobs       *int32             `json:"top_logprobs"`
+	ReasoningEffort   *string            `json:"reasoning_effort"`
 
 	// Refused when set to anything but their default (see refuseUnsupported).
 	Metadata    json.RawMessage `json:"metadata"`
 	Store       *bool           `json:"store"`
 	ServiceTier *string         `json:"service_tier"`
+
+	// OpenAI parameters the gateway does not carry: refused by name with the
+	// reason (not as unknown fields) when set.
+	Functions        json.RawMessage `json:"functions"`
+	FunctionCall     json.RawMessage `json:"function_call"`
+	Modalities       json.RawMessage `json:"modalities"`
+	Audio            json.RawMessage `json:"audio"`
+	Prediction       json.RawMessage `json:"prediction"`
+	WebSearchOptions json.RawMessage `json:"web_search_options"`
+	PromptCacheKey   json.RawMessage `json:"prompt_cache_key"`
+	SafetyIdentifier json.RawMessage `json:"safety_identifier"`
+	Verbosity        json.RawMessage `json:"verbosity"`
 }
+
+// notCarriedParam is a parameter the gateway does not carry, and why.
+type notCarriedParam struct {
+	name string
+	raw  json.RawMessage
+	why  string
+}
+
+// notCarried are chatBody's parameters the gateway does not carry.
+func (b *chatBody) notCarried() []notCarriedParam {
+	return []notCarriedParam{
+		{"functions", b.Functions, "deprecated by OpenAI: use tools"},
+		{"function_call", b.FunctionCall, "deprecated by OpenAI: use tool_choice"},
+		{"modalities", b.Modalities, "the gateway answers text only"},
+		{"audio", b.Audio, "the gateway answers text only"},
+		{"prediction", b.Prediction, "predicted outputs are not carried to providers"},
+		{"web_search_options", b.WebSearchOptions, "web search is not carried to providers"},
+		{"prompt_cache_key", b.PromptCacheKey, "it is not carried to providers"},
+		{"safety_identifier", b.SafetyIdentifier, "it is not carried to providers; user is"},
+		{"verbosity", b.Verbosity, "it is not carried to providers"},
+	}
+}
+
+// reasoningEfforts are the values of reasoning_effort OpenAI's models take
+// (each model takes some of them; the provider refuses the others).
+var reasoningEfforts = []string{"none", "minimal", "low", "medium", "high", "xhigh"}
 
 // isSet reports whether a raw JSON field carries a value other than null or
 // an empty list/object.
@@ -242,6 +282,11 @@ func refuseUnsupported(b *chatBody) *decodeError {
 		return unsupported("metadata", "it is only stored with store = true")
 	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "default":
 		return unsupported("service_tier", "only auto or default")
+	}
+	for _, p := range b.notCarried() {
+		if isSet(p.raw) {
+			return unsupported(p.name, p.why)
+		}
 	}
 	return nil
 }
@@ -300,7 +345,7 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 	return req, nil
 }
 
-// decodeChoices reads n, logprobs and top_logprobs.
+// decodeChoices reads n, logprobs, top_logprobs and reasoning_effort.
 func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
 	if b.N != nil {
 		if *b.N < 1 || *b.N > maxChoices {
@@ -309,6 +354,12 @@ func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
 		if *b.N > 1 {
 			req.N = b.N
 		}
+	}
+	if e := b.ReasoningEffort; e != nil {
+		if !slices.Contains(reasoningEfforts, *e) {
+			return badRequest("invalid_value", "reasoning_effort", "reasoning_effort must be one of %s", strings.Join(reasoningEfforts, ", "))
+		}
+		req.ReasoningEffort = *e
 	}
 	req.Logprobs = b.Logprobs != nil && *b.Logprobs
 	if b.TopLogprobs != nil {

@@ -122,13 +122,43 @@ func TestDecodeChatParams(t *testing.T) {
 	}
 	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],`
 	for extra, param := range map[string]string{
-		`"store":true}`:          "store",
-		`"metadata":{"a":"b"}}`:  "metadata",
-		`"service_tier":"flex"}`: "service_tier",
+		`"store":true}`:                                       "store",
+		`"metadata":{"a":"b"}}`:                               "metadata",
+		`"service_tier":"flex"}`:                              "service_tier",
+		`"functions":[{"name":"f","parameters":{}}]}`:         "functions",
+		`"function_call":"auto"}`:                             "function_call",
+		`"modalities":["text","audio"]}`:                      "modalities",
+		`"audio":{"voice":"alloy","format":"wav"}}`:           "audio",
+		`"prediction":{"type":"content","content":"x"}}`:      "prediction",
+		`"web_search_options":{"search_context_size":"low"}}`: "web_search_options",
+		`"prompt_cache_key":"k"}`:                             "prompt_cache_key",
+		`"safety_identifier":"s"}`:                            "safety_identifier",
+		`"verbosity":"low"}`:                                  "verbosity",
 	} {
 		_, err := decodeChat([]byte(base + extra))
 		if err == nil || err.code != "unsupported_parameter" || err.param != param || !strings.Contains(err.msg, param) {
 			t.Errorf("%s: got %+v, want unsupported_parameter on %s", extra, err, param)
+		}
+	}
+}
+
+// TestDecodeChatReasoningEffort: reasoning_effort is carried when it is one
+// of OpenAI's values, refused otherwise, and null is not set.
+func TestDecodeChatReasoningEffort(t *testing.T) {
+	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],"reasoning_effort":`
+	for _, v := range reasoningEfforts {
+		req, err := decodeChat([]byte(base + `"` + v + `"}`))
+		if err != nil || req.GetReasoningEffort() != v {
+			t.Errorf("%s: %v %v", v, req, err)
+		}
+	}
+	if req, err := decodeChat([]byte(base + `null}`)); err != nil || req.GetReasoningEffort() != "" {
+		t.Errorf("null: %v %v", req, err)
+	}
+	for _, bad := range []string{`"max"`, `"HIGH"`, `""`, `3`} {
+		_, err := decodeChat([]byte(base + bad + `}`))
+		if err == nil || err.param != "reasoning_effort" {
+			t.Errorf("%s: got %+v, want a refusal naming reasoning_effort", bad, err)
 		}
 	}
 }

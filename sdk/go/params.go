@@ -19,13 +19,15 @@ func ParamCap(name string) string { return CapParamPrefix + name }
 //   - "json_schema": response_format {"type": "json_schema"};
 //   - "images": image_url content parts.
 var ChatParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
-	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs"}
+	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs", "reasoning_effort"}
 
 // DroppableParams are the ChatParams a pipeline may drop for a model
 // (drop_params): those whose absence changes the answer's style, not its
-// meaning. Tools, structured outputs, images and n are never dropped.
+// meaning (reasoning_effort: how long a reasoning model thinks, which a
+// model that does not reason cannot take). Tools, structured outputs,
+// images and n are never dropped.
 var DroppableParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
-	"parallel_tool_calls", "logprobs"}
+	"parallel_tool_calls", "logprobs", "reasoning_effort"}
 
 // ParamField is the request field an unsupported_parameter error names for
 // parameter name (its "param").
@@ -82,6 +84,8 @@ func paramSet(req *pb.ChatRequest, name string) bool {
 		return req.N != nil && req.GetN() != 1
 	case "logprobs":
 		return req.GetLogprobs() || req.TopLogprobs != nil
+	case "reasoning_effort":
+		return req.GetReasoningEffort() != ""
 	}
 	return false
 }
@@ -137,5 +141,7 @@ func DropParam(req *pb.ChatRequest, name string) {
 	case "logprobs":
 		req.Logprobs = false
 		req.TopLogprobs = nil
+	case "reasoning_effort":
+		req.ReasoningEffort = ""
 	}
 }

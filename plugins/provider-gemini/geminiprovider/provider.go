@@ -526,6 +526,9 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 	if err != nil {
 		return nil, err
 	}
+	if err := applyReasoningEffort(gr, model, req.GetRequest().GetReasoningEffort()); err != nil {
+		return nil, err
+	}
 	return p.postJSON(ctx, callCtx, req.GetUpstreamModel(), method, query, gr)
 }
 

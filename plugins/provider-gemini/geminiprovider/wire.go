@@ -109,6 +109,8 @@ type generationConfig struct {
 	// logprobs and top_logprobs.
 	ResponseLogprobs bool   `json:"responseLogprobs,omitempty"`
 	Logprobs         *int32 `json:"logprobs,omitempty"`
+	// ThinkingConfig maps reasoning_effort (applyReasoningEffort).
+	ThinkingConfig *thinkingConfig `json:"thinkingConfig,omitempty"`
 }
 
 type generateResponse struct {
@@ -436,12 +438,14 @@ func isFilterReason(r string) bool {
 // undeclared, so the host refuses them (400 unsupported_parameter) instead
 // of this provider dropping them silently. parallel_tool_calls is honoured
 // by keeping only the first call when it is false (Gemini cannot be told);
-// n is candidateCount, logprobs responseLogprobs.
+// n is candidateCount, logprobs responseLogprobs, reasoning_effort
+// thinkingConfig (thinking.go).
 var Params = []string{
 	sdk.ParamCap("stop"), sdk.ParamCap("seed"), sdk.ParamCap("top_p"),
 	sdk.ParamCap("presence_penalty"), sdk.ParamCap("frequency_penalty"),
 	sdk.ParamCap("response_format"), sdk.ParamCap("tools"), sdk.ParamCap("parallel_tool_calls"),
 	sdk.ParamCap("json_schema"), sdk.ParamCap("images"), sdk.ParamCap("n"), sdk.ParamCap("logprobs"),
+	sdk.ParamCap("reasoning_effort"),
 }
 
 // openAILogprob is one entry of OpenAI's logprobs.content.

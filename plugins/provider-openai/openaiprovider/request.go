@@ -115,6 +115,7 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 		seed := int(cr.GetSeed())
 		out.Seed = &seed
 	}
+	out.ReasoningEffort = cr.GetReasoningEffort()
 	if stream {
 		// Always ask for usage: the host tracks tokens even when the client
 		// did not ask to see them.

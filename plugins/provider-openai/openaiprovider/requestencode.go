@@ -107,6 +107,7 @@ func appendChatRequest(b []byte, req *sdk.CompleteRequest, stream bool) (_ []byt
 	if stream {
 		b = append(b, `,"stream_options":{"include_usage":true}`...)
 	}
+	b = appendStringField(b, "reasoning_effort", cr.GetReasoningEffort())
 	return append(b, '}'), true
 }
 

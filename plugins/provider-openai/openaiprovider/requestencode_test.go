@@ -45,7 +45,8 @@ func TestEncodeRequestIsGoOpenAIs(t *testing.T) {
 		{Role: "system", Content: odd}, {Role: "user", Content: "hi", Name: "ann"}, {Role: "assistant", Refusal: "no"},
 		{Role: "tool", Content: "42", ToolCallId: "call_1"}, {}},
 		Temperature: f64(0.7), TopP: f64(0), MaxTokens: i32(100), Stop: []string{"\n", odd}, User: odd, Seed: proto.Int64(-7),
-		PresencePenalty: f64(1e-7), FrequencyPenalty: f64(-2), N: i32(3), Logprobs: true, TopLogprobs: i32(5), MaxCompletionTokens: true}}
+		PresencePenalty: f64(1e-7), FrequencyPenalty: f64(-2), N: i32(3), Logprobs: true, TopLogprobs: i32(5), MaxCompletionTokens: true,
+		ReasoningEffort: "high"}}
 	if !checkEncode(t, full) {
 		t.Fatal("a plain conversation with every parameter is not written directly")
 	}

@@ -20,7 +20,9 @@ type geminiRequest struct {
 		TopP            *float64 `json:"topP"`
 		StopSequences   []string `json:"stopSequences"`
 		ThinkingConfig  *struct {
-			IncludeThoughts bool `json:"includeThoughts"`
+			IncludeThoughts bool   `json:"includeThoughts"`
+			ThinkingBudget  *int   `json:"thinkingBudget"`
+			ThinkingLevel   string `json:"thinkingLevel"`
 		} `json:"thinkingConfig"`
 		ResponseMimeType   string          `json:"responseMimeType"`
 		CandidateCount     *int            `json:"candidateCount"`
@@ -29,6 +31,49 @@ type geminiRequest struct {
 		ResponseSchema     json.RawMessage `json:"responseSchema"`
 		ResponseJSONSchema json.RawMessage `json:"responseJsonSchema"`
 	} `json:"generationConfig"`
+}
+
+// thinkingLevelTokens are the thought tokens the simulator charges per
+// thinking level; a budget is charged a 32nd of itself. Deterministic, so a
+// test can tell which configuration reached the upstream.
+var thinkingLevelTokens = map[string]int{"minimal": 8, "low": 32, "medium": 128, "high": 512}
+
+// hiddenThoughts are the thought tokens charged for the request's thinking
+// budget or level (usage's thoughtsTokenCount).
+func (r *geminiRequest) hiddenThoughts() int {
+	gc := r.GenerationConfig
+	if gc == nil || gc.ThinkingConfig == nil {
+		return 0
+	}
+	if b := gc.ThinkingConfig.ThinkingBudget; b != nil && *b > 0 {
+		return *b / 32
+	}
+	return thinkingLevelTokens[gc.ThinkingConfig.ThinkingLevel]
+}
+
+// validateGeminiThinking checks the thinking configuration as the API does:
+// a budget or a level, not both; a level only for Gemini 3 and later, a
+// budget not for Gemini 2.0 (which does not think).
+func validateGeminiThinking(req *geminiRequest, model string) (apiError, bool) {
+	gc := req.GenerationConfig
+	if gc == nil || gc.ThinkingConfig == nil {
+		return apiError{}, true
+	}
+	tc := gc.ThinkingConfig
+	bad := apiError{status: http.StatusBadRequest, gStatus: "INVALID_ARGUMENT"}
+	switch {
+	case tc.ThinkingBudget != nil && tc.ThinkingLevel != "":
+		bad.message = "thinking_budget and thinking_level are not supported together."
+	case tc.ThinkingLevel != "" && thinkingLevelTokens[tc.ThinkingLevel] == 0:
+		bad.message = "Invalid value at 'generation_config.thinking_config.thinking_level' (type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig.ThinkingLevel), \"" + tc.ThinkingLevel + "\""
+	case tc.ThinkingLevel != "" && strings.HasPrefix(model, "gemini-2"):
+		bad.message = "Thinking level is not supported for this model."
+	case tc.ThinkingBudget != nil && strings.HasPrefix(model, "gemini-2.0"):
+		bad.message = "Thinking is not enabled for " + model + "."
+	default:
+		return apiError{}, true
+	}
+	return bad, false
 }
 
 // includeThoughts reports whether the request asked for thought parts.
@@ -119,6 +164,7 @@ type geminiAnswer struct {
 	content  string // "" for blocked, filtered and empty answers
 	finish   string
 	thoughts int          // thought tokens
+	hidden   int          // thought tokens charged for a thinking budget or level, never shown (hiddenThoughts)
 	include  bool         // the request asked for thought parts
 	full     string       // the planned answer text ("" for the echo)
 	calls    []geminiPart // the functionCall parts of the answer
@@ -311,7 +357,8 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 	if a.thoughts > 0 && a.include {
 		parts = append([]geminiPart{{Text: reasoningText(a.thoughts), Thought: true}}, parts...)
 	}
-	resp.UsageMetadata = makeGeminiUsage(a.promptN, completion*a.n, a.thoughts)
+	a.hidden = req.hiddenThoughts()
+	resp.UsageMetadata = makeGeminiUsage(a.promptN, completion*a.n, a.thoughts+a.hidden)
 	resp.Candidates = a.candidates(parts, a.finish)
 	return a
 }
@@ -401,7 +448,7 @@ func streamGeminiEvents(gs *geminiStream, r *http.Request, a *geminiAnswer, faul
 		if i == len(pieces)-1 {
 			finish = a.finish
 		}
-		gs.send(a.chunk(geminiPart{Text: pieces[i]}, words, a.thoughts, finish))
+		gs.send(a.chunk(geminiPart{Text: pieces[i]}, words, a.thoughts+a.hidden, finish))
 		if fault == FaultMidstreamError && i+1 >= max(1, len(pieces)/2) {
 			gs.send(errorBody(apiGemini, inBandError(fault, apiGemini)))
 			return true
@@ -424,7 +471,7 @@ func streamGeminiCalls(gs *geminiStream, a *geminiAnswer, tl *timeline) bool {
 		if i == len(a.calls)-1 {
 			finish = a.finish
 		}
-		gs.send(a.chunk(c, words, a.thoughts, finish))
+		gs.send(a.chunk(c, words, a.thoughts+a.hidden, finish))
 	}
 	return true
 }
@@ -445,6 +492,9 @@ func validateGemini(req *geminiRequest, bodyErr error, model string) (apiError, 
 		return e, false
 	}
 	if e, ok := validateGeminiTools(req); !ok {
+		return e, false
+	}
+	if e, ok := validateGeminiThinking(req, model); !ok {
 		return e, false
 	}
 	return validateGeminiParts(req, model)

@@ -37,9 +37,27 @@ type chatRequest struct {
 			Schema json.RawMessage `json:"schema"`
 		} `json:"json_schema"`
 	} `json:"response_format"`
-	N           *int `json:"n"`
-	Logprobs    bool `json:"logprobs"`
-	TopLogprobs int  `json:"top_logprobs"`
+	N               *int    `json:"n"`
+	Logprobs        bool    `json:"logprobs"`
+	TopLogprobs     int     `json:"top_logprobs"`
+	ReasoningEffort *string `json:"reasoning_effort"`
+}
+
+// reasoningEffortTokens are the hidden reasoning tokens the simulator
+// charges per reasoning_effort (usage's reasoning_tokens, as OpenAI's
+// reasoning models report thinking they do not show): deterministic, so a
+// test can tell which effort reached the upstream.
+var reasoningEffortTokens = map[string]int{"none": 0, "minimal": 8, "low": 32, "medium": 128, "high": 512, "xhigh": 2048}
+
+// openAIReasoningModel reports whether OpenAI's API takes reasoning_effort
+// for a model (its o-series and gpt-5 family; gpt-4o refuses it).
+func openAIReasoningModel(model string) bool {
+	for _, p := range []string{"o1", "o3", "o4", "gpt-5"} {
+		if strings.HasPrefix(model, p) {
+			return true
+		}
+	}
+	return false
 }
 
 type chatMessage struct {
@@ -230,9 +248,12 @@ type chatAnswer struct {
 	content   string
 	finish    string
 	reasoning int // reasoning tokens
-	usage     usage
-	toolCalls []simToolCall
-	choices   int // n: every choice is the same answer
+	// hiddenReasoning: reasoning tokens charged for reasoning_effort, not
+	// shown (reasoningEffortTokens).
+	hiddenReasoning int
+	usage           usage
+	toolCalls       []simToolCall
+	choices         int // n: every choice is the same answer
 	// logprobs: one entry per word, with topLogprobs alternatives.
 	logprobs    bool
 	topLogprobs int
@@ -284,7 +305,7 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 		_, _ = w.Write([]byte(malformedChat))
 		return
 	}
-	if e, ok := validateChat(&req, bodyErr); !ok {
+	if e, ok := validateChat(&req, api, bodyErr); !ok {
 		writeError(w, api, e)
 		return
 	}
@@ -321,6 +342,9 @@ func (s *Simulator) buildChat(req *chatRequest, api apiKind, fault Fault, tl *ti
 	}
 	a := &chatAnswer{api: api, model: req.Model, created: time.Now().Unix(), finish: "stop", reasoning: tl.reasoningTokens(),
 		choices: 1, logprobs: req.Logprobs, topLogprobs: req.TopLogprobs}
+	if req.ReasoningEffort != nil {
+		a.hiddenReasoning = reasoningEffortTokens[*req.ReasoningEffort]
+	}
 	if req.N != nil && *req.N > 1 {
 		a.choices = *req.N
 	}
@@ -469,7 +493,7 @@ func isJSONSet(raw json.RawMessage) bool {
 // makeUsage is the usage object of the answer's flavour; completion tokens
 // include the reasoning tokens, as OpenAI counts them.
 func (a *chatAnswer) makeUsage(prompt, content int) usage {
-	u := usage{PromptTokens: prompt, CompletionTokens: content + a.reasoning}
+	u := usage{PromptTokens: prompt, CompletionTokens: content + a.reasoning + a.hiddenReasoning}
 	u.TotalTokens = u.PromptTokens + u.CompletionTokens
 	switch a.api {
 	case apiGroq:
@@ -483,7 +507,7 @@ func (a *chatAnswer) makeUsage(prompt, content int) usage {
 		fallthrough
 	default:
 		u.PromptTokensDetails = &promptDetails{}
-		u.CompletionTokensDetails = &completionDetails{ReasoningTokens: a.reasoning}
+		u.CompletionTokensDetails = &completionDetails{ReasoningTokens: a.reasoning + a.hiddenReasoning}
 	}
 	return u
 }
@@ -830,7 +854,9 @@ func authError(api apiKind, present bool) apiError {
 }
 
 // validateChat checks a decoded request; bodyErr is the decoding error.
-func validateChat(req *chatRequest, bodyErr error) (apiError, bool) {
+// reasoning_effort is checked as OpenAI does: its values, and (on the
+// OpenAI route) only for reasoning models.
+func validateChat(req *chatRequest, api apiKind, bodyErr error) (apiError, bool) {
 	bad := apiError{status: http.StatusBadRequest, typ: "invalid_request_error"}
 	switch {
 	case bodyErr != nil:
@@ -843,6 +869,10 @@ func validateChat(req *chatRequest, bodyErr error) (apiError, bool) {
 		bad.message, bad.param, bad.code = "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got "+strconv.Itoa(*req.MaxTokens)+" instead.", "max_tokens", "integer_below_min_value"
 	case req.MaxCompletionTokens != nil && *req.MaxCompletionTokens < 1:
 		bad.message, bad.param, bad.code = "Invalid 'max_completion_tokens': integer below minimum value. Expected a value >= 1, but got "+strconv.Itoa(*req.MaxCompletionTokens)+" instead.", "max_completion_tokens", "integer_below_min_value"
+	case req.ReasoningEffort != nil && reasoningEffortTokens[*req.ReasoningEffort] == 0 && *req.ReasoningEffort != "none":
+		bad.message, bad.param, bad.code = "Invalid value: '"+*req.ReasoningEffort+"'. Supported values are: 'none', 'minimal', 'low', 'medium', 'high', and 'xhigh'.", "reasoning_effort", "invalid_value"
+	case req.ReasoningEffort != nil && api == apiOpenAI && !openAIReasoningModel(req.Model):
+		bad.message, bad.param, bad.code = "Unsupported parameter: 'reasoning_effort' is not supported with this model.", "reasoning_effort", "unsupported_parameter"
 	default:
 		return apiError{}, true
 	}

@@ -1150,8 +1150,12 @@ type ChatRequest struct {
 	// (the limit itself is max_tokens): OpenAI's reasoning models accept only
 	// that name.
 	MaxCompletionTokens bool `protobuf:"varint,22,opt,name=max_completion_tokens,json=maxCompletionTokens,proto3" json:"max_completion_tokens,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// How hard a reasoning model thinks (provider.param.reasoning_effort):
+	// "" (not set: the model's default), or OpenAI's none, minimal, low,
+	// medium, high, xhigh; a provider maps it to its own control.
+	ReasoningEffort string `protobuf:"bytes,23,opt,name=reasoning_effort,json=reasoningEffort,proto3" json:"reasoning_effort,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ChatRequest) Reset() {
@@ -1336,6 +1340,13 @@ func (x *ChatRequest) GetMaxCompletionTokens() bool {
 		return x.MaxCompletionTokens
 	}
 	return false
+}
+
+func (x *ChatRequest) GetReasoningEffort() string {
+	if x != nil {
+		return x.ReasoningEffort
+	}
+	return ""
 }
 
 // EmbeddingsRequest is the normalised POST /v1/embeddings request.
@@ -4026,7 +4037,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vschema_json\x18\x03 \x01(\tR\n" +
 	"schemaJson\x12\x1b\n" +
 	"\x06strict\x18\x04 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
-	"\a_strict\"\xa3\b\n" +
+	"\a_strict\"\xce\b\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
 	"\bmessages\x18\x02 \x03(\v2\x11.llmgw.v1.MessageR\bmessages\x12%\n" +
@@ -4054,7 +4065,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x01n\x18\x13 \x01(\x05H\aR\x01n\x88\x01\x01\x12\x1a\n" +
 	"\blogprobs\x18\x14 \x01(\bR\blogprobs\x12&\n" +
 	"\ftop_logprobs\x18\x15 \x01(\x05H\bR\vtopLogprobs\x88\x01\x01\x122\n" +
-	"\x15max_completion_tokens\x18\x16 \x01(\bR\x13maxCompletionTokens\x1a<\n" +
+	"\x15max_completion_tokens\x18\x16 \x01(\bR\x13maxCompletionTokens\x12)\n" +
+	"\x10reasoning_effort\x18\x17 \x01(\tR\x0freasoningEffort\x1a<\n" +
 	"\x0eLogitBiasEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +

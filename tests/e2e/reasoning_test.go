@@ -1,0 +1,117 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestReasoningEffort: reasoning_effort reaches OpenAI's wire under its name
+// and Gemini's as a thinking budget (2.5) or level (3), answered and
+// streamed with the reasoning tokens the upstream charged; a value the
+// model's API has no equivalent for is refused before any call; OpenAI's own
+// refusal for a model that does not reason comes back as a bad request
+// without a fallback, and drop_params lets a chain that mixes the two serve
+// it.
+func TestReasoningEffort(t *testing.T) {
+	s := startSim(t)
+	hcl := providersHCL(s) + `
+model "o3-reasoner" {
+  provider = "openai"
+  upstream = "o3-mini"
+}
+
+model "gemini-thinking" {
+  provider = "gemini"
+  upstream = "gemini-2.5-flash"
+}
+
+model "gemini-3" {
+  provider = "gemini"
+  upstream = "gemini-3-pro-preview"
+}
+`
+	g := startGateway(t, writePipeline(t, hcl))
+	chat := func(model, effort string) reply {
+		return postJSON(t, g.url()+"/v1/chat/completions", map[string]any{"model": model, "reasoning_effort": effort,
+			"messages": []map[string]string{{"role": "user", "content": "think about it"}}}, nil)
+	}
+	lastBody := func() map[string]any {
+		t.Helper()
+		var last struct {
+			Body map[string]any `json:"body"`
+		}
+		if r := get(t, s.url()+"/sim/last-request"); r.status != 200 || json.Unmarshal(r.body, &last) != nil {
+			t.Fatalf("last request: %d %s", r.status, r.body)
+		}
+		return last.Body
+	}
+	reasoningTokens := func(r reply) float64 {
+		t.Helper()
+		if r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		u, _ := r.json(t)["usage"].(map[string]any)
+		d, _ := u["completion_tokens_details"].(map[string]any)
+		return d["reasoning_tokens"].(float64)
+	}
+
+	// OpenAI: the field under its name; the simulator charges 32 hidden
+	// reasoning tokens for low and 512 for high.
+	if got := reasoningTokens(chat("o3-reasoner", "low")); got != 32 || lastBody()["reasoning_effort"] != "low" {
+		t.Errorf("o3 low: %v reasoning tokens, upstream body %v", got, lastBody())
+	}
+	st := postStream(t, g.url()+"/v1/chat/completions", map[string]any{"model": "o3-reasoner", "reasoning_effort": "high", "stream": true,
+		"stream_options": map[string]bool{"include_usage": true}, "messages": []map[string]string{{"role": "user", "content": "think"}}})
+	if st.status != 200 || !strings.Contains(st.raw, `"reasoning_tokens":512`) || lastBody()["reasoning_effort"] != "high" {
+		t.Errorf("o3 high streamed: %d %s", st.status, st.raw)
+	}
+
+	// Gemini 2.5: Google's budgets (medium = 8192; the simulator charges a
+	// 32nd of the budget); Gemini 3: the level under the same name.
+	if got := reasoningTokens(chat("gemini-thinking", "medium")); got != 256 {
+		t.Errorf("gemini 2.5 medium: %v reasoning tokens", got)
+	}
+	tc, _ := lastBody()["generationConfig"].(map[string]any)["thinkingConfig"].(map[string]any)
+	if tc["thinkingBudget"] != float64(8192) || tc["thinkingLevel"] != nil {
+		t.Errorf("gemini 2.5 thinkingConfig: %v", tc)
+	}
+	if got := reasoningTokens(chat("gemini-3", "minimal")); got != 8 {
+		t.Errorf("gemini 3 minimal: %v reasoning tokens", got)
+	}
+	tc, _ = lastBody()["generationConfig"].(map[string]any)["thinkingConfig"].(map[string]any)
+	if tc["thinkingLevel"] != "minimal" || tc["thinkingBudget"] != nil {
+		t.Errorf("gemini 3 thinkingConfig: %v", tc)
+	}
+
+	// No equivalent on the model: refused by the provider before any call.
+	before, _ := s.requests(t)
+	if r := chat("gemini-thinking", "xhigh"); r.status != 400 || !strings.Contains(string(r.body), "reasoning_effort") {
+		t.Errorf("gemini 2.5 xhigh: %d %s", r.status, r.body)
+	}
+	if after, _ := s.requests(t); after != before {
+		t.Errorf("a refused reasoning_effort reached the upstream: %d -> %d", before, after)
+	}
+	// Not one of OpenAI's values: refused by the gateway.
+	if r := chat("o3-reasoner", "max"); r.status != 400 || r.errorCode(t) != "invalid_value" {
+		t.Errorf("max: %d %s", r.status, r.body)
+	}
+
+	// gpt-4o does not reason: OpenAI refuses the field, and so does a chain
+	// starting with it (a bad request is not retried elsewhere).
+	for _, model := range []string{"gpt-4o-primary", "smart-router"} {
+		r := chat(model, "low")
+		if r.status != 400 || r.errorCode(t) != "upstream_bad_request" || !strings.Contains(string(r.body), "reasoning_effort") {
+			t.Errorf("%s low: %d %s", model, r.status, r.body)
+		}
+	}
+	// The operator drops it for the model that does not reason.
+	hcl = strings.Replace(hcl, "model \"gpt-4o-primary\" {", "model \"gpt-4o-primary\" {\n  drop_params = [\"reasoning_effort\"]", 1)
+	g = startGateway(t, writePipeline(t, hcl))
+	if r := chat("smart-router", "low"); r.status != 200 {
+		t.Fatalf("smart-router with reasoning_effort dropped for gpt-4o: %d %s", r.status, r.body)
+	}
+	if b := lastBody(); b["model"] != "gpt-4o" || b["reasoning_effort"] != nil {
+		t.Errorf("dropped reasoning_effort reached gpt-4o: %v", b)
+	}
+}
