@@ -162,6 +162,7 @@ func FuzzEncodeRequest(f *testing.F) {
 		set(8, func() { cr.Stop = []string{stop, content} })
 		upstream := ""
 		set(9, func() { upstream = name })
+		set(10, func() { cr.ReasoningEffort = user })
 		checkEncode(t, &sdk.CompleteRequest{UpstreamModel: upstream, Request: cr})
 	})
 }
