@@ -232,31 +232,34 @@ type chatBody struct {
 	Verbosity        json.RawMessage `json:"verbosity"`
 }
 
-// notCarriedParam is a parameter the gateway does not carry, and why.
-type notCarriedParam struct {
-	name string
-	raw  json.RawMessage
-	why  string
-}
-
-// notCarried are chatBody's parameters the gateway does not carry.
-func (b *chatBody) notCarried() []notCarriedParam {
-	return []notCarriedParam{
-		{"functions", b.Functions, "deprecated by OpenAI: use tools"},
-		{"function_call", b.FunctionCall, "deprecated by OpenAI: use tool_choice"},
-		{"modalities", b.Modalities, "the gateway answers text only"},
-		{"audio", b.Audio, "the gateway answers text only"},
-		{"prediction", b.Prediction, "predicted outputs are not carried to providers"},
-		{"web_search_options", b.WebSearchOptions, "web search is not carried to providers"},
-		{"prompt_cache_key", b.PromptCacheKey, "it is not carried to providers"},
-		{"safety_identifier", b.SafetyIdentifier, "it is not carried to providers; user is"},
-		{"verbosity", b.Verbosity, "it is not carried to providers"},
-	}
+// notCarried are chatBody's parameters the gateway does not carry, each
+// with why and the value that is the default, if one is (a table, so that
+// checking them allocates nothing per request).
+var notCarried = []struct {
+	name, why string
+	raw       func(*chatBody) json.RawMessage
+	isDefault func(json.RawMessage) bool
+}{
+	{"functions", "deprecated by OpenAI: use tools", func(b *chatBody) json.RawMessage { return b.Functions }, nil},
+	{"function_call", "deprecated by OpenAI: use tool_choice", func(b *chatBody) json.RawMessage { return b.FunctionCall }, nil},
+	{"modalities", "the gateway answers text only", func(b *chatBody) json.RawMessage { return b.Modalities }, isTextOnly},
+	{"audio", "the gateway answers text only", func(b *chatBody) json.RawMessage { return b.Audio }, nil},
+	{"prediction", "predicted outputs are not carried to providers", func(b *chatBody) json.RawMessage { return b.Prediction }, nil},
+	{"web_search_options", "web search is not carried to providers", func(b *chatBody) json.RawMessage { return b.WebSearchOptions }, nil},
+	{"prompt_cache_key", "it is not carried to providers", func(b *chatBody) json.RawMessage { return b.PromptCacheKey }, nil},
+	{"safety_identifier", "it is not carried to providers; user is", func(b *chatBody) json.RawMessage { return b.SafetyIdentifier }, nil},
+	{"verbosity", "it is not carried to providers", func(b *chatBody) json.RawMessage { return b.Verbosity }, nil},
 }
 
 // reasoningEfforts are the values of reasoning_effort OpenAI's models take
 // (each model takes some of them; the provider refuses the others).
 var reasoningEfforts = []string{"none", "minimal", "low", "medium", "high", "xhigh"}
+
+// isTextOnly reports whether raw is the list ["text"].
+func isTextOnly(raw json.RawMessage) bool {
+	var m []string
+	return json.Unmarshal(raw, &m) == nil && len(m) == 1 && m[0] == "text"
+}
 
 // isSet reports whether a raw JSON field carries a value other than null or
 // an empty list/object.
@@ -283,8 +286,8 @@ func refuseUnsupported(b *chatBody) *decodeError {
 	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "default":
 		return unsupported("service_tier", "only auto or default")
 	}
-	for _, p := range b.notCarried() {
-		if isSet(p.raw) {
+	for _, p := range notCarried {
+		if raw := p.raw(b); isSet(raw) && (p.isDefault == nil || !p.isDefault(raw)) {
 			return unsupported(p.name, p.why)
 		}
 	}

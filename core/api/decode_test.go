@@ -115,6 +115,10 @@ func TestDecodeChatParams(t *testing.T) {
 		req.User != "u1" || req.LogitBias["50256"] != -100 || req.ResponseFormat != "json_object" {
 		t.Errorf("decoded: %v", req)
 	}
+	// modalities ["text"] is the default: accepted.
+	if _, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}],"modalities":["text"]}`)); err != nil {
+		t.Errorf(`modalities ["text"]: %v`, err)
+	}
 	// The same limit under both names is one limit, not a conflict.
 	if both, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":7,"max_completion_tokens":7}`)); err != nil ||
 		both.GetMaxTokens() != 7 || !both.MaxCompletionTokens {
