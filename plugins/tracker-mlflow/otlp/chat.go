@@ -37,6 +37,9 @@ func requestInputs(req *sdk.ChatRequest, model string) map[string]any {
 	if req.Stream {
 		in["stream"] = true
 	}
+	if req.ReasoningEffort != "" {
+		in["reasoning_effort"] = req.ReasoningEffort // it drives a reasoning model's cost
+	}
 	if tools := chatTools(req); len(tools) > 0 {
 		in["tools"] = tools
 	}

@@ -252,3 +252,16 @@ func TestChatSpanShowsToolLoop(t *testing.T) {
 		t.Errorf("token usage: %s", a[AttrTokenUsage])
 	}
 }
+
+// TestRequestInputsCarryReasoningEffort: the effort a reasoning model was
+// asked for is in the span's inputs (it drives the call's cost); unset, it
+// is left out.
+func TestRequestInputsCarryReasoningEffort(t *testing.T) {
+	in := requestInputs(&sdk.ChatRequest{Messages: []*sdk.Message{{Role: "user", Content: "hi"}}, ReasoningEffort: "high"}, "o3-reasoner")
+	if in["reasoning_effort"] != "high" {
+		t.Errorf("inputs = %v", in)
+	}
+	if _, ok := requestInputs(&sdk.ChatRequest{}, "m")["reasoning_effort"]; ok {
+		t.Error("an unset reasoning_effort is in the inputs")
+	}
+}
