@@ -220,35 +220,43 @@ type chatBody struct {
 	ServiceTier *string         `json:"service_tier"`
 
 	// OpenAI parameters the gateway does not carry: refused by name with the
-	// reason (not as unknown fields) when set.
-	Functions        json.RawMessage `json:"functions"`
-	FunctionCall     json.RawMessage `json:"function_call"`
-	Modalities       json.RawMessage `json:"modalities"`
-	Audio            json.RawMessage `json:"audio"`
-	Prediction       json.RawMessage `json:"prediction"`
-	WebSearchOptions json.RawMessage `json:"web_search_options"`
-	PromptCacheKey   json.RawMessage `json:"prompt_cache_key"`
-	SafetyIdentifier json.RawMessage `json:"safety_identifier"`
-	Verbosity        json.RawMessage `json:"verbosity"`
+	// reason (not as unknown fields) when set (notCarried). A flag each,
+	// rather than the raw value, keeps the body small.
+	Functions        setFlag         `json:"functions"`
+	FunctionCall     setFlag         `json:"function_call"`
+	Modalities       json.RawMessage `json:"modalities"` // ["text"] is the default
+	Audio            setFlag         `json:"audio"`
+	Prediction       setFlag         `json:"prediction"`
+	WebSearchOptions setFlag         `json:"web_search_options"`
+	PromptCacheKey   setFlag         `json:"prompt_cache_key"`
+	SafetyIdentifier setFlag         `json:"safety_identifier"`
+	Verbosity        setFlag         `json:"verbosity"`
+}
+
+// setFlag records whether a field carries a value other than null or an
+// empty list/object (isSet), not the value.
+type setFlag bool
+
+func (f *setFlag) UnmarshalJSON(b []byte) error {
+	*f = setFlag(isSet(b))
+	return nil
 }
 
 // notCarried are chatBody's parameters the gateway does not carry, each
-// with why and the value that is the default, if one is (a table, so that
-// checking them allocates nothing per request).
+// with why (a table, so that checking them allocates nothing per request).
 var notCarried = []struct {
 	name, why string
-	raw       func(*chatBody) json.RawMessage
-	isDefault func(json.RawMessage) bool
+	set       func(*chatBody) bool
 }{
-	{"functions", "deprecated by OpenAI: use tools", func(b *chatBody) json.RawMessage { return b.Functions }, nil},
-	{"function_call", "deprecated by OpenAI: use tool_choice", func(b *chatBody) json.RawMessage { return b.FunctionCall }, nil},
-	{"modalities", "the gateway answers text only", func(b *chatBody) json.RawMessage { return b.Modalities }, isTextOnly},
-	{"audio", "the gateway answers text only", func(b *chatBody) json.RawMessage { return b.Audio }, nil},
-	{"prediction", "predicted outputs are not carried to providers", func(b *chatBody) json.RawMessage { return b.Prediction }, nil},
-	{"web_search_options", "web search is not carried to providers", func(b *chatBody) json.RawMessage { return b.WebSearchOptions }, nil},
-	{"prompt_cache_key", "it is not carried to providers", func(b *chatBody) json.RawMessage { return b.PromptCacheKey }, nil},
-	{"safety_identifier", "it is not carried to providers; user is", func(b *chatBody) json.RawMessage { return b.SafetyIdentifier }, nil},
-	{"verbosity", "it is not carried to providers", func(b *chatBody) json.RawMessage { return b.Verbosity }, nil},
+	{"functions", "deprecated by OpenAI: use tools", func(b *chatBody) bool { return bool(b.Functions) }},
+	{"function_call", "deprecated by OpenAI: use tool_choice", func(b *chatBody) bool { return bool(b.FunctionCall) }},
+	{"modalities", "the gateway answers text only", func(b *chatBody) bool { return isSet(b.Modalities) && !isTextOnly(b.Modalities) }},
+	{"audio", "the gateway answers text only", func(b *chatBody) bool { return bool(b.Audio) }},
+	{"prediction", "predicted outputs are not carried to providers", func(b *chatBody) bool { return bool(b.Prediction) }},
+	{"web_search_options", "web search is not carried to providers", func(b *chatBody) bool { return bool(b.WebSearchOptions) }},
+	{"prompt_cache_key", "it is not carried to providers", func(b *chatBody) bool { return bool(b.PromptCacheKey) }},
+	{"safety_identifier", "it is not carried to providers; user is", func(b *chatBody) bool { return bool(b.SafetyIdentifier) }},
+	{"verbosity", "it is not carried to providers", func(b *chatBody) bool { return bool(b.Verbosity) }},
 }
 
 // reasoningEfforts are the values of reasoning_effort OpenAI's models take
@@ -287,7 +295,7 @@ func refuseUnsupported(b *chatBody) *decodeError {
 		return unsupported("service_tier", "only auto or default")
 	}
 	for _, p := range notCarried {
-		if raw := p.raw(b); isSet(raw) && (p.isDefault == nil || !p.isDefault(raw)) {
+		if p.set(b) {
 			return unsupported(p.name, p.why)
 		}
 	}
