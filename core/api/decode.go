@@ -213,6 +213,9 @@ type chatBody struct {
 	Logprobs          *bool              `json:"logprobs"`
 	TopLogprobs       *int32             `json:"top_logprobs"`
 	ReasoningEffort   *string            `json:"reasoning_effort"`
+	Verbosity         *string            `json:"verbosity"`
+	SafetyIdentifier  string             `json:"safety_identifier"`
+	PromptCacheKey    string             `json:"prompt_cache_key"`
 
 	// Refused when set to anything but their default (see refuseUnsupported).
 	Metadata    json.RawMessage `json:"metadata"`
@@ -228,9 +231,6 @@ type chatBody struct {
 	Audio            setFlag         `json:"audio"`
 	Prediction       setFlag         `json:"prediction"`
 	WebSearchOptions setFlag         `json:"web_search_options"`
-	PromptCacheKey   setFlag         `json:"prompt_cache_key"`
-	SafetyIdentifier setFlag         `json:"safety_identifier"`
-	Verbosity        setFlag         `json:"verbosity"`
 }
 
 // setFlag records whether a field carries a value other than null or an
@@ -254,14 +254,14 @@ var notCarried = []struct {
 	{"audio", "the gateway answers text only", func(b *chatBody) bool { return bool(b.Audio) }},
 	{"prediction", "predicted outputs are not carried to providers", func(b *chatBody) bool { return bool(b.Prediction) }},
 	{"web_search_options", "web search is not carried to providers", func(b *chatBody) bool { return bool(b.WebSearchOptions) }},
-	{"prompt_cache_key", "it is not carried to providers", func(b *chatBody) bool { return bool(b.PromptCacheKey) }},
-	{"safety_identifier", "it is not carried to providers; user is", func(b *chatBody) bool { return bool(b.SafetyIdentifier) }},
-	{"verbosity", "it is not carried to providers", func(b *chatBody) bool { return bool(b.Verbosity) }},
 }
 
 // reasoningEfforts are the values of reasoning_effort OpenAI's models take
 // (each model takes some of them; the provider refuses the others).
 var reasoningEfforts = []string{"none", "minimal", "low", "medium", "high", "xhigh"}
+
+// verbosities are the values of verbosity (OpenAI's gpt-5 models).
+var verbosities = []string{"low", "medium", "high"}
 
 // isTextOnly reports whether raw is the list ["text"].
 func isTextOnly(raw json.RawMessage) bool {
@@ -356,7 +356,8 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 	return req, nil
 }
 
-// decodeChoices reads n, logprobs, top_logprobs and reasoning_effort.
+// decodeChoices reads n, logprobs, top_logprobs, reasoning_effort,
+// verbosity, safety_identifier and prompt_cache_key.
 func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
 	if b.N != nil {
 		if *b.N < 1 || *b.N > maxChoices {
@@ -372,6 +373,13 @@ func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
 		}
 		req.ReasoningEffort = *e
 	}
+	if v := b.Verbosity; v != nil {
+		if !slices.Contains(verbosities, *v) {
+			return badRequest("invalid_value", "verbosity", "verbosity must be one of %s", strings.Join(verbosities, ", "))
+		}
+		req.Verbosity = *v
+	}
+	req.SafetyIdentifier, req.PromptCacheKey = b.SafetyIdentifier, b.PromptCacheKey
 	req.Logprobs = b.Logprobs != nil && *b.Logprobs
 	if b.TopLogprobs != nil {
 		if *b.TopLogprobs < 0 || *b.TopLogprobs > maxTopLogprobs {

@@ -135,14 +135,23 @@ func TestDecodeChatParams(t *testing.T) {
 		`"audio":{"voice":"alloy","format":"wav"}}`:           "audio",
 		`"prediction":{"type":"content","content":"x"}}`:      "prediction",
 		`"web_search_options":{"search_context_size":"low"}}`: "web_search_options",
-		`"prompt_cache_key":"k"}`:                             "prompt_cache_key",
-		`"safety_identifier":"s"}`:                            "safety_identifier",
-		`"verbosity":"low"}`:                                  "verbosity",
 	} {
 		_, err := decodeChat([]byte(base + extra))
 		if err == nil || err.code != "unsupported_parameter" || err.param != param || !strings.Contains(err.msg, param) {
 			t.Errorf("%s: got %+v, want unsupported_parameter on %s", extra, err, param)
 		}
+	}
+}
+
+// TestDecodeChatOpenAIHints: verbosity (one of OpenAI's values),
+// safety_identifier and prompt_cache_key are carried.
+func TestDecodeChatOpenAIHints(t *testing.T) {
+	req, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}],"verbosity":"low","safety_identifier":"u-1","prompt_cache_key":"app-7"}`))
+	if err != nil || req.GetVerbosity() != "low" || req.GetSafetyIdentifier() != "u-1" || req.GetPromptCacheKey() != "app-7" {
+		t.Errorf("decoded: %v %v", req, err)
+	}
+	if _, err := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":"x"}],"verbosity":"terse"}`)); err == nil || err.param != "verbosity" || err.code != "invalid_value" {
+		t.Errorf("verbosity terse: %+v", err)
 	}
 }
 

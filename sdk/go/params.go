@@ -19,15 +19,17 @@ func ParamCap(name string) string { return CapParamPrefix + name }
 //   - "json_schema": response_format {"type": "json_schema"};
 //   - "images": image_url content parts.
 var ChatParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
-	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs", "reasoning_effort"}
+	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs", "reasoning_effort", "verbosity", "safety_identifier",
+	"prompt_cache_key"}
 
 // DroppableParams are the ChatParams a pipeline may drop for a model
 // (drop_params): those whose absence changes the answer's style, not its
 // meaning (reasoning_effort: how long a reasoning model thinks, which a
-// model that does not reason cannot take). Tools, structured outputs,
-// images and n are never dropped.
+// model that does not reason cannot take; verbosity the same for length;
+// safety_identifier and prompt_cache_key are hints to the provider). Tools,
+// structured outputs, images and n are never dropped.
 var DroppableParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
-	"parallel_tool_calls", "logprobs", "reasoning_effort"}
+	"parallel_tool_calls", "logprobs", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key"}
 
 // ParamField is the request field an unsupported_parameter error names for
 // parameter name (its "param").
@@ -86,6 +88,12 @@ func paramSet(req *pb.ChatRequest, name string) bool {
 		return req.GetLogprobs() || req.TopLogprobs != nil
 	case "reasoning_effort":
 		return req.GetReasoningEffort() != ""
+	case "verbosity":
+		return req.GetVerbosity() != ""
+	case "safety_identifier":
+		return req.GetSafetyIdentifier() != ""
+	case "prompt_cache_key":
+		return req.GetPromptCacheKey() != ""
 	}
 	return false
 }
@@ -143,5 +151,11 @@ func DropParam(req *pb.ChatRequest, name string) {
 		req.TopLogprobs = nil
 	case "reasoning_effort":
 		req.ReasoningEffort = ""
+	case "verbosity":
+		req.Verbosity = ""
+	case "safety_identifier":
+		req.SafetyIdentifier = ""
+	case "prompt_cache_key":
+		req.PromptCacheKey = ""
 	}
 }

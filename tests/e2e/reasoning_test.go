@@ -115,3 +115,54 @@ model "gemini-3" {
 		t.Errorf("dropped reasoning_effort reached gpt-4o: %v", b)
 	}
 }
+
+// TestOpenAIHints: verbosity, safety_identifier and prompt_cache_key reach
+// OpenAI's wire under their names; a provider that cannot take them (Gemini,
+// OpenRouter for the last two) gets a refusal before any call, and OpenAI's
+// own refusal of a verbosity gpt-4o does not take comes back as a bad request.
+func TestOpenAIHints(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)+`
+model "gpt-5" {
+  provider = "openai"
+  upstream = "gpt-5-mini"
+}
+`))
+	chat := func(model string, extra map[string]any) reply {
+		body := map[string]any{"model": model, "messages": []map[string]string{{"role": "user", "content": "hello"}}}
+		for k, v := range extra {
+			body[k] = v
+		}
+		return postJSON(t, g.url()+"/v1/chat/completions", body, nil)
+	}
+	hints := map[string]any{"verbosity": "low", "safety_identifier": "user-7f3a", "prompt_cache_key": "support-bot-v2"}
+	if r := chat("gpt-5", hints); r.status != 200 {
+		t.Fatalf("gpt-5: %d %s", r.status, r.body)
+	}
+	var last struct {
+		Body map[string]any `json:"body"`
+	}
+	if r := get(t, s.url()+"/sim/last-request"); json.Unmarshal(r.body, &last) != nil {
+		t.Fatalf("last request: %s", r.body)
+	}
+	for k, v := range hints {
+		if last.Body[k] != v {
+			t.Errorf("upstream %s = %v, want %v (body %v)", k, last.Body[k], v, last.Body)
+		}
+	}
+	before, _ := s.requests(t)
+	for _, c := range []struct{ model, param string }{
+		{"gemini-secondary", "verbosity"}, {"openrouter-fallback", "safety_identifier"}, {"openrouter-fallback", "prompt_cache_key"},
+	} {
+		r := chat(c.model, map[string]any{c.param: hints[c.param]})
+		if r.status != 400 || r.errorCode(t) != "unsupported_parameter" || r.json(t)["error"].(map[string]any)["param"] != c.param {
+			t.Errorf("%s %s: %d %s", c.model, c.param, r.status, r.body)
+		}
+	}
+	if after, _ := s.requests(t); after != before {
+		t.Errorf("a refused hint reached the upstream: %d -> %d", before, after)
+	}
+	if r := chat("gpt-4o-primary", map[string]any{"verbosity": "low"}); r.status != 400 || r.errorCode(t) != "upstream_bad_request" {
+		t.Errorf("gpt-4o verbosity low: %d %s", r.status, r.body)
+	}
+}

@@ -11,15 +11,17 @@ import (
 	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
-// bodyPatch lists the sampling fields go-openai drops from the JSON body
-// because they are zero (its Temperature and TopP are `float32 omitempty`),
-// although the client set them to 0 on purpose.
+// bodyPatch lists what go-openai leaves out of the JSON body: the sampling
+// fields it drops because they are zero (its Temperature and TopP are
+// `float32 omitempty`), although the client set them to 0 on purpose, and
+// prompt_cache_key, which its request has no field for.
 type bodyPatch struct {
 	temperatureZero bool
 	topPZero        bool
+	promptCacheKey  string
 }
 
-func (p bodyPatch) empty() bool { return !p.temperatureZero && !p.topPZero }
+func (p bodyPatch) empty() bool { return !p.temperatureZero && !p.topPZero && p.promptCacheKey == "" }
 
 // apply inserts the dropped fields at the start of a JSON object body.
 // go-openai omits them when zero, so they cannot appear twice.
@@ -35,6 +37,11 @@ func (p bodyPatch) apply(body []byte) []byte {
 	}
 	if p.topPZero {
 		b.WriteString(`"top_p":0,`)
+	}
+	if p.promptCacheKey != "" {
+		b.WriteString(`"prompt_cache_key":`)
+		b.Write(appendJSONString(nil, p.promptCacheKey))
+		b.WriteByte(',')
 	}
 	rest := bytes.TrimLeft(body[1:], " \t\r\n")
 	if len(rest) > 0 && rest[0] == '}' { // an empty object: drop the trailing comma
@@ -116,6 +123,8 @@ func buildRequest(req *sdk.CompleteRequest, stream bool) (openai.ChatCompletionR
 		out.Seed = &seed
 	}
 	out.ReasoningEffort = cr.GetReasoningEffort()
+	out.Verbosity, out.SafetyIdentifier = cr.GetVerbosity(), cr.GetSafetyIdentifier()
+	patch.promptCacheKey = cr.GetPromptCacheKey()
 	if stream {
 		// Always ask for usage: the host tracks tokens even when the client
 		// did not ask to see them.
@@ -182,10 +191,13 @@ var Params = paramCaps(sdk.ChatParams...)
 
 // unsupportedByFlavor are the parameters a flavor's API does not honour:
 // Groq answers 400 to logprobs, top_logprobs and logit_bias and accepts
-// only n = 1; OpenRouter has no n (it would answer one choice).
+// only n = 1; OpenRouter has no n (it would answer one choice). OpenAI's
+// newer hints (verbosity, safety_identifier, prompt_cache_key) are declared
+// where the API is OpenAI's (openai, azure) or unknown (generic), and on
+// OpenRouter verbosity alone, which it documents.
 var unsupportedByFlavor = map[string][]string{
-	FlavorGroq:       {"logprobs", "logit_bias", "n"},
-	FlavorOpenRouter: {"n"},
+	FlavorGroq:       {"logprobs", "logit_bias", "n", "verbosity", "safety_identifier", "prompt_cache_key"},
+	FlavorOpenRouter: {"n", "safety_identifier", "prompt_cache_key"},
 }
 
 // flavorParams are the parameter capabilities of a flavor.

@@ -51,6 +51,11 @@ func appendChatRequest(b []byte, req *sdk.CompleteRequest, stream bool) (_ []byt
 	if cr.TopP != nil && topP == 0 {
 		b = append(b, `"top_p":0,`...)
 	}
+	if k := cr.GetPromptCacheKey(); k != "" { // bodyPatch too: go-openai has no field for it
+		b = append(b, `"prompt_cache_key":`...)
+		b = appendJSONString(b, k)
+		b = append(b, ',')
+	}
 	b = append(b, `"model":`...)
 	b = appendJSONString(b, model)
 	b = append(b, `,"messages":[`...)
@@ -108,6 +113,8 @@ func appendChatRequest(b []byte, req *sdk.CompleteRequest, stream bool) (_ []byt
 		b = append(b, `,"stream_options":{"include_usage":true}`...)
 	}
 	b = appendStringField(b, "reasoning_effort", cr.GetReasoningEffort())
+	b = appendStringField(b, "verbosity", cr.GetVerbosity())
+	b = appendStringField(b, "safety_identifier", cr.GetSafetyIdentifier())
 	return append(b, '}'), true
 }
 

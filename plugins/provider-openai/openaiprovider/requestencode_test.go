@@ -46,7 +46,7 @@ func TestEncodeRequestIsGoOpenAIs(t *testing.T) {
 		{Role: "tool", Content: "42", ToolCallId: "call_1"}, {}},
 		Temperature: f64(0.7), TopP: f64(0), MaxTokens: i32(100), Stop: []string{"\n", odd}, User: odd, Seed: proto.Int64(-7),
 		PresencePenalty: f64(1e-7), FrequencyPenalty: f64(-2), N: i32(3), Logprobs: true, TopLogprobs: i32(5), MaxCompletionTokens: true,
-		ReasoningEffort: "high"}}
+		ReasoningEffort: "high", Verbosity: "low", SafetyIdentifier: odd, PromptCacheKey: odd}}
 	if !checkEncode(t, full) {
 		t.Fatal("a plain conversation with every parameter is not written directly")
 	}
@@ -163,6 +163,9 @@ func FuzzEncodeRequest(f *testing.F) {
 		upstream := ""
 		set(9, func() { upstream = name })
 		set(10, func() { cr.ReasoningEffort = user })
+		set(11, func() { cr.Verbosity = name })
+		set(12, func() { cr.SafetyIdentifier = content })
+		set(13, func() { cr.PromptCacheKey = stop })
 		checkEncode(t, &sdk.CompleteRequest{UpstreamModel: upstream, Request: cr})
 	})
 }

@@ -41,6 +41,7 @@ type chatRequest struct {
 	Logprobs        bool    `json:"logprobs"`
 	TopLogprobs     int     `json:"top_logprobs"`
 	ReasoningEffort *string `json:"reasoning_effort"`
+	Verbosity       *string `json:"verbosity"`
 }
 
 // reasoningEffortTokens are the hidden reasoning tokens the simulator
@@ -854,8 +855,9 @@ func authError(api apiKind, present bool) apiError {
 }
 
 // validateChat checks a decoded request; bodyErr is the decoding error.
-// reasoning_effort is checked as OpenAI does: its values, and (on the
-// OpenAI route) only for reasoning models.
+// reasoning_effort and verbosity are checked as OpenAI does: their values,
+// and (on the OpenAI route) reasoning_effort only for reasoning models,
+// verbosity other than medium only for gpt-5 models.
 func validateChat(req *chatRequest, api apiKind, bodyErr error) (apiError, bool) {
 	bad := apiError{status: http.StatusBadRequest, typ: "invalid_request_error"}
 	switch {
@@ -873,6 +875,10 @@ func validateChat(req *chatRequest, api apiKind, bodyErr error) (apiError, bool)
 		bad.message, bad.param, bad.code = "Invalid value: '"+*req.ReasoningEffort+"'. Supported values are: 'none', 'minimal', 'low', 'medium', 'high', and 'xhigh'.", "reasoning_effort", "invalid_value"
 	case req.ReasoningEffort != nil && api == apiOpenAI && !openAIReasoningModel(req.Model):
 		bad.message, bad.param, bad.code = "Unsupported parameter: 'reasoning_effort' is not supported with this model.", "reasoning_effort", "unsupported_parameter"
+	case req.Verbosity != nil && *req.Verbosity != "low" && *req.Verbosity != "medium" && *req.Verbosity != "high":
+		bad.message, bad.param, bad.code = "Invalid value: '"+*req.Verbosity+"'. Supported values are: 'low', 'medium', and 'high'.", "verbosity", "invalid_value"
+	case req.Verbosity != nil && *req.Verbosity != "medium" && api == apiOpenAI && !strings.HasPrefix(req.Model, "gpt-5"):
+		bad.message, bad.param, bad.code = "Unsupported value: 'verbosity' does not support '"+*req.Verbosity+"' with this model. Supported values are: 'medium'.", "verbosity", "unsupported_value"
 	default:
 		return apiError{}, true
 	}

@@ -85,3 +85,21 @@ func TestGeminiThinkingConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAIVerbosity: verbosity's values, and only medium for a model
+// other than gpt-5, as OpenAI answers.
+func TestOpenAIVerbosity(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	for _, c := range []struct {
+		model, verbosity string
+		status           int
+	}{
+		{"gpt-5", "low", 200}, {"gpt-5-mini", "high", 200}, {"gpt-4o", "medium", 200},
+		{"gpt-4o", "low", 400}, {"gpt-5", "terse", 400},
+	} {
+		r := do(t, "POST", ts.URL+"/v1/chat/completions", bearer, chatBody(c.model, "hi", `"verbosity":"`+c.verbosity+`"`))
+		if r.status != c.status || (c.status == 400 && !strings.Contains(string(r.body), `"param":"verbosity"`)) {
+			t.Errorf("%s %s: %d %s", c.model, c.verbosity, r.status, r.body)
+		}
+	}
+}

@@ -1154,8 +1154,17 @@ type ChatRequest struct {
 	// "" (not set: the model's default), or OpenAI's none, minimal, low,
 	// medium, high, xhigh; a provider maps it to its own control.
 	ReasoningEffort string `protobuf:"bytes,23,opt,name=reasoning_effort,json=reasoningEffort,proto3" json:"reasoning_effort,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// OpenAI's answer-length hint for its gpt-5 models: "" (not set), low,
+	// medium or high (provider.param.verbosity).
+	Verbosity string `protobuf:"bytes,24,opt,name=verbosity,proto3" json:"verbosity,omitempty"`
+	// OpenAI's stable id of the end user for abuse detection, the successor
+	// of user (provider.param.safety_identifier).
+	SafetyIdentifier string `protobuf:"bytes,25,opt,name=safety_identifier,json=safetyIdentifier,proto3" json:"safety_identifier,omitempty"`
+	// OpenAI's prompt-cache routing key: requests that share it and a prefix
+	// are more likely to hit the cache (provider.param.prompt_cache_key).
+	PromptCacheKey string `protobuf:"bytes,26,opt,name=prompt_cache_key,json=promptCacheKey,proto3" json:"prompt_cache_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ChatRequest) Reset() {
@@ -1345,6 +1354,27 @@ func (x *ChatRequest) GetMaxCompletionTokens() bool {
 func (x *ChatRequest) GetReasoningEffort() string {
 	if x != nil {
 		return x.ReasoningEffort
+	}
+	return ""
+}
+
+func (x *ChatRequest) GetVerbosity() string {
+	if x != nil {
+		return x.Verbosity
+	}
+	return ""
+}
+
+func (x *ChatRequest) GetSafetyIdentifier() string {
+	if x != nil {
+		return x.SafetyIdentifier
+	}
+	return ""
+}
+
+func (x *ChatRequest) GetPromptCacheKey() string {
+	if x != nil {
+		return x.PromptCacheKey
 	}
 	return ""
 }
@@ -4037,7 +4067,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vschema_json\x18\x03 \x01(\tR\n" +
 	"schemaJson\x12\x1b\n" +
 	"\x06strict\x18\x04 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
-	"\a_strict\"\xce\b\n" +
+	"\a_strict\"\xc3\t\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
 	"\bmessages\x18\x02 \x03(\v2\x11.llmgw.v1.MessageR\bmessages\x12%\n" +
@@ -4066,7 +4096,10 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\blogprobs\x18\x14 \x01(\bR\blogprobs\x12&\n" +
 	"\ftop_logprobs\x18\x15 \x01(\x05H\bR\vtopLogprobs\x88\x01\x01\x122\n" +
 	"\x15max_completion_tokens\x18\x16 \x01(\bR\x13maxCompletionTokens\x12)\n" +
-	"\x10reasoning_effort\x18\x17 \x01(\tR\x0freasoningEffort\x1a<\n" +
+	"\x10reasoning_effort\x18\x17 \x01(\tR\x0freasoningEffort\x12\x1c\n" +
+	"\tverbosity\x18\x18 \x01(\tR\tverbosity\x12+\n" +
+	"\x11safety_identifier\x18\x19 \x01(\tR\x10safetyIdentifier\x12(\n" +
+	"\x10prompt_cache_key\x18\x1a \x01(\tR\x0epromptCacheKey\x1a<\n" +
 	"\x0eLogitBiasEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +
