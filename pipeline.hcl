@@ -91,14 +91,18 @@ model "gpt-4o-primary" {
 model "gemini-secondary" {
   provider = "gemini"
   upstream = "gemini-2.0-flash"
-  # Gemini has no end-user id: serve OpenAI clients that send `user` without
-  # it (here and through smart-router) instead of refusing them.
-  drop_params = ["user"]
+  # Gemini has no end-user id nor OpenAI's prompt-cache key: serve OpenAI
+  # clients that send `user`, `safety_identifier` or `prompt_cache_key`
+  # without them (here and through smart-router) instead of refusing them.
+  # They identify and route; the answer is the same without them.
+  drop_params = ["user", "safety_identifier", "prompt_cache_key"]
 }
 
 model "openrouter-fallback" {
   provider = "openrouter"
   upstream = "mistralai/mistral-7b-instruct"
+  # The same for OpenRouter, which documents neither hint.
+  drop_params = ["safety_identifier", "prompt_cache_key"]
 }
 
 model "groq-kimi-primary" {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -339,4 +341,37 @@ func TestBalancingDiagnostics(t *testing.T) {
 			`Duplicate fallback: model "c3" reaches "m2" twice (through "pool" and "m2")`},
 	}
 	expectDiagnostics(t, cases)
+}
+
+// TestShippedSmartRouterTakesOpenAIHints: the repository's pipeline.hcl
+// lets smart-router serve OpenAI clients that send safety_identifier or
+// prompt_cache_key: every member whose provider is not OpenAI's own drops
+// them (the host refuses a parameter any member's provider cannot take).
+func TestShippedSmartRouterTakesOpenAIHints(t *testing.T) {
+	src, err := os.ReadFile("../../pipeline.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := Parse("pipeline.hcl", src, lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := spec.Model("smart-router")
+	if router == nil || len(router.Fallback) < 2 {
+		t.Fatalf("smart-router: %+v", router)
+	}
+	for _, name := range router.Fallback {
+		m := spec.Model(name)
+		if m == nil {
+			t.Fatalf("%s is not a model", name)
+		}
+		if m.Provider == "openai" {
+			continue
+		}
+		for _, p := range []string{"safety_identifier", "prompt_cache_key"} {
+			if !slices.Contains(m.DropParams, p) {
+				t.Errorf("%s (provider %s) does not drop %s: smart-router would refuse it", name, m.Provider, p)
+			}
+		}
+	}
 }
