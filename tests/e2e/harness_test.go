@@ -232,6 +232,18 @@ func (s *sim) requests(t testing.TB) (int, map[string]int) {
 	return st.Requests, st.ByModel
 }
 
+// lastBody is the JSON body of the last request the simulator received.
+func (s *sim) lastBody(t testing.TB) map[string]any {
+	t.Helper()
+	var last struct {
+		Body map[string]any `json:"body"`
+	}
+	if r := get(t, s.url()+"/sim/last-request"); r.status != 200 || json.Unmarshal(r.body, &last) != nil {
+		t.Fatalf("last request: %d %s", r.status, r.body)
+	}
+	return last.Body
+}
+
 func (s *sim) reset(t testing.TB) { postJSON(t, s.url()+"/sim/reset", map[string]any{}, nil) }
 
 // gateway is a running bin/llmgw.

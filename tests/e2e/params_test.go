@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -21,17 +20,7 @@ func TestChatParams(t *testing.T) {
 		}
 		return postJSON(t, g.url()+"/v1/chat/completions", body, nil)
 	}
-	lastBody := func() map[string]any {
-		t.Helper()
-		r := get(t, s.url()+"/sim/last-request")
-		var last struct {
-			Body map[string]any `json:"body"`
-		}
-		if r.status != 200 || json.Unmarshal(r.body, &last) != nil {
-			t.Fatalf("last request: %d %s", r.status, r.body)
-		}
-		return last.Body
-	}
+	lastBody := func() map[string]any { return s.lastBody(t) }
 	params := map[string]any{"seed": 7, "stop": []string{"END"}, "top_p": 0.5, "presence_penalty": 0.25, "response_format": map[string]string{"type": "json_object"}}
 
 	if r := chat("gpt-4o-primary", params); r.status != 200 {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -36,16 +35,7 @@ model "gemini-3" {
 		return postJSON(t, g.url()+"/v1/chat/completions", map[string]any{"model": model, "reasoning_effort": effort,
 			"messages": []map[string]string{{"role": "user", "content": "think about it"}}}, nil)
 	}
-	lastBody := func() map[string]any {
-		t.Helper()
-		var last struct {
-			Body map[string]any `json:"body"`
-		}
-		if r := get(t, s.url()+"/sim/last-request"); r.status != 200 || json.Unmarshal(r.body, &last) != nil {
-			t.Fatalf("last request: %d %s", r.status, r.body)
-		}
-		return last.Body
-	}
+	lastBody := func() map[string]any { return s.lastBody(t) }
 	reasoningTokens := func(r reply) float64 {
 		t.Helper()
 		if r.status != 200 {
@@ -139,15 +129,10 @@ model "gpt-5" {
 	if r := chat("gpt-5", hints); r.status != 200 {
 		t.Fatalf("gpt-5: %d %s", r.status, r.body)
 	}
-	var last struct {
-		Body map[string]any `json:"body"`
-	}
-	if r := get(t, s.url()+"/sim/last-request"); json.Unmarshal(r.body, &last) != nil {
-		t.Fatalf("last request: %s", r.body)
-	}
+	last := s.lastBody(t)
 	for k, v := range hints {
-		if last.Body[k] != v {
-			t.Errorf("upstream %s = %v, want %v (body %v)", k, last.Body[k], v, last.Body)
+		if last[k] != v {
+			t.Errorf("upstream %s = %v, want %v (body %v)", k, last[k], v, last)
 		}
 	}
 	before, _ := s.requests(t)
