@@ -7,6 +7,7 @@ fuzztime="${FUZZTIME:-30s}"
 targets=(
   "./core/api FuzzDecodeGenerate"
   "./core/api FuzzDecodeChat"
+  "./core/api FuzzDecodeResponses"
   "./core/config FuzzParse"
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"

@@ -353,21 +353,8 @@ type functionDecl struct {
 
 // decodeTools reads tools, tool_choice and parallel_tool_calls.
 func decodeTools(b *chatBody, req *pb.ChatRequest) *decodeError {
-	if isSet(b.Tools) {
-		var list []json.RawMessage
-		if json.Unmarshal(b.Tools, &list) != nil {
-			return badRequest("invalid_value", "tools", "tools must be a list of tools")
-		}
-		if len(list) > maxTools {
-			return badRequest("invalid_value", "tools", "at most %d tools", maxTools)
-		}
-		for i, raw := range list {
-			t, err := decodeTool(fmt.Sprintf("tools[%d]", i), raw, req.Tools)
-			if err != nil {
-				return err
-			}
-			req.Tools = append(req.Tools, t)
-		}
+	if err := eachTool(b.Tools, req, decodeTool); err != nil {
+		return err
 	}
 	if err := decodeToolChoice(b.ToolChoice, req); err != nil {
 		return err
@@ -377,6 +364,29 @@ func decodeTools(b *chatBody, req *pb.ChatRequest) *decodeError {
 			return badRequest("invalid_value", "parallel_tool_calls", "parallel_tool_calls is only allowed when tools are given")
 		}
 		req.ParallelToolCalls = b.ParallelToolCalls
+	}
+	return nil
+}
+
+// eachTool reads tools (a list of at most maxTools) with decode, one tool
+// at a time, into req.Tools.
+func eachTool(tools json.RawMessage, req *pb.ChatRequest, decode func(at string, raw json.RawMessage, earlier []*pb.Tool) (*pb.Tool, *decodeError)) *decodeError {
+	if !isSet(tools) {
+		return nil
+	}
+	var list []json.RawMessage
+	if json.Unmarshal(tools, &list) != nil {
+		return badRequest("invalid_value", "tools", "tools must be a list of tools")
+	}
+	if len(list) > maxTools {
+		return badRequest("invalid_value", "tools", "at most %d tools", maxTools)
+	}
+	for i, raw := range list {
+		t, err := decode(fmt.Sprintf("tools[%d]", i), raw, req.Tools)
+		if err != nil {
+			return err
+		}
+		req.Tools = append(req.Tools, t)
 	}
 	return nil
 }
@@ -396,18 +406,24 @@ func decodeTool(at string, raw json.RawMessage, earlier []*pb.Tool) (*pb.Tool, *
 	if err := decodeField(t.Function, &f, at+".function", `an object {"name", "description", "parameters", "strict"}`); err != nil {
 		return nil, err
 	}
+	return functionTool(at+".function", &f, earlier)
+}
+
+// functionTool checks a function declaration (at names it in errors): its
+// name, unique among the earlier tools, and its parameters' schema.
+func functionTool(at string, f *functionDecl, earlier []*pb.Tool) (*pb.Tool, *decodeError) {
 	if !nameRE.MatchString(f.Name) {
-		return nil, badRequest("invalid_value", at+".function.name", "a function's name must be 1 to 64 letters, digits, _ or -")
+		return nil, badRequest("invalid_value", at+".name", "a function's name must be 1 to 64 letters, digits, _ or -")
 	}
 	for _, e := range earlier {
 		if e.Name == f.Name {
-			return nil, badRequest("invalid_value", at+".function.name", "function %q is given twice", f.Name)
+			return nil, badRequest("invalid_value", at+".name", "function %q is given twice", f.Name)
 		}
 	}
 	out := &pb.Tool{Type: "function", Name: f.Name, Description: f.Description, Strict: f.Strict}
 	if len(f.Parameters) > 0 && string(f.Parameters) != "null" {
 		if !isJSONObject(f.Parameters) {
-			return nil, badRequest("invalid_value", at+".function.parameters", "parameters must be a JSON Schema object")
+			return nil, badRequest("invalid_value", at+".parameters", "parameters must be a JSON Schema object")
 		}
 		out.ParametersJson = string(f.Parameters)
 	}
@@ -489,16 +505,25 @@ func decodeResponseFormat(b *chatBody, req *pb.ChatRequest) *decodeError {
 	if !isSet(rf.JSONSchema) {
 		return badRequest("missing_field", "response_format.json_schema", "type json_schema needs json_schema {name, schema}")
 	}
-	var js struct {
-		Name        string          `json:"name"`
-		Description string          `json:"description"`
-		Schema      json.RawMessage `json:"schema"`
-		Strict      *bool           `json:"strict"`
-	}
+	var js schemaDecl
 	const at = "response_format.json_schema"
 	if err := decodeField(rf.JSONSchema, &js, at, `an object {"name", "schema", "strict"}`); err != nil {
 		return err
 	}
+	return setJSONSchema(at, &js, req)
+}
+
+// schemaDecl is a json_schema response format's schema declaration.
+type schemaDecl struct {
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Schema      json.RawMessage `json:"schema"`
+	Strict      *bool           `json:"strict"`
+}
+
+// setJSONSchema checks a schema declaration (at names it in errors) and
+// asks req's answer to follow it.
+func setJSONSchema(at string, js *schemaDecl, req *pb.ChatRequest) *decodeError {
 	if !nameRE.MatchString(js.Name) {
 		return badRequest("invalid_value", at+".name", "the schema's name must be 1 to 64 letters, digits, _ or -")
 	}

@@ -148,6 +148,8 @@ var generateFieldCodes = map[string]string{
 // the model: the route's writer reads them.
 type answerOptions struct {
 	includeReasoning bool // /generate: the answer carries `reasoning`
+	// /v1/responses: the response object's echo of the request.
+	responses *responseObject
 }
 
 // decodeGenerate turns a /generate body into the pipeline's chat request.
@@ -286,18 +288,27 @@ func unsupported(param, what string) *decodeError {
 // refuseUnsupported refuses the OpenAI parameters no provider of the gateway
 // can honour.
 func refuseUnsupported(b *chatBody) *decodeError {
-	switch {
-	case b.Store != nil && *b.Store:
-		return unsupported("store", "the gateway stores no completions upstream")
-	case isSet(b.Metadata):
-		return unsupported("metadata", "it is only stored with store = true")
-	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "default":
-		return unsupported("service_tier", "only auto or default")
+	if err := refuseStored(b.Store, b.Metadata, b.ServiceTier); err != nil {
+		return err
 	}
 	for _, p := range notCarried {
 		if p.set(b) {
 			return unsupported(p.name, p.why)
 		}
+	}
+	return nil
+}
+
+// refuseStored refuses store = true and metadata (the gateway keeps no
+// answers upstream) and a service tier other than the default.
+func refuseStored(store *bool, metadata json.RawMessage, tier *string) *decodeError {
+	switch {
+	case store != nil && *store:
+		return unsupported("store", "the gateway stores no answers upstream")
+	case isSet(metadata):
+		return unsupported("metadata", "it is only stored with store = true")
+	case tier != nil && *tier != "auto" && *tier != "default":
+		return unsupported("service_tier", "only auto or default")
 	}
 	return nil
 }
@@ -367,17 +378,12 @@ func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
 			req.N = b.N
 		}
 	}
-	if e := b.ReasoningEffort; e != nil {
-		if !slices.Contains(reasoningEfforts, *e) {
-			return badRequest("invalid_value", "reasoning_effort", "reasoning_effort must be one of %s", strings.Join(reasoningEfforts, ", "))
-		}
-		req.ReasoningEffort = *e
+	var err *decodeError
+	if req.ReasoningEffort, err = oneOf("reasoning_effort", b.ReasoningEffort, reasoningEfforts); err != nil {
+		return err
 	}
-	if v := b.Verbosity; v != nil {
-		if !slices.Contains(verbosities, *v) {
-			return badRequest("invalid_value", "verbosity", "verbosity must be one of %s", strings.Join(verbosities, ", "))
-		}
-		req.Verbosity = *v
+	if req.Verbosity, err = oneOf("verbosity", b.Verbosity, verbosities); err != nil {
+		return err
 	}
 	req.SafetyIdentifier, req.PromptCacheKey = b.SafetyIdentifier, b.PromptCacheKey
 	req.Logprobs = b.Logprobs != nil && *b.Logprobs
@@ -391,4 +397,16 @@ func decodeChoices(b *chatBody, req *pb.ChatRequest) *decodeError {
 		req.TopLogprobs = b.TopLogprobs
 	}
 	return nil
+}
+
+// oneOf is v when it is one of allowed, "" when unset; param names it in
+// the error.
+func oneOf(param string, v *string, allowed []string) (string, *decodeError) {
+	if v == nil {
+		return "", nil
+	}
+	if !slices.Contains(allowed, *v) {
+		return "", badRequest("invalid_value", param, "%s must be one of %s", param, strings.Join(allowed, ", "))
+	}
+	return *v, nil
 }

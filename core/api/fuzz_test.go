@@ -55,3 +55,34 @@ func FuzzDecodeChat(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeResponses is the same for the Responses body: a decoded request
+// has a model and a message, and its echo encodes.
+func FuzzDecodeResponses(f *testing.F) {
+	for _, s := range []string{
+		`{"model":"m","input":"x"}`,
+		`{"model":"m","input":[{"role":"user","content":[{"type":"input_text","text":"a"},{"type":"input_image","image_url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}]}],"stream":true,"instructions":"s"}`,
+		`{"model":"m","input":[{"role":"user","content":"w"},{"type":"reasoning","summary":[]},{"type":"message","role":"assistant","content":[{"type":"output_text","text":"t","annotations":[]}]},` +
+			`{"type":"function_call","call_id":"c","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c","output":"r"}],` +
+			`"tools":[{"type":"function","name":"f","parameters":{"type":"object"}}],"tool_choice":{"type":"function","name":"f"},"parallel_tool_calls":false}`,
+		`{"model":"m","input":"x","text":{"format":{"type":"json_schema","name":"n","schema":{"type":"object"},"strict":true},"verbosity":"low"},"reasoning":{"effort":"low","summary":"auto"}}`,
+		`{"model":"m","input":"x","store":true}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req, opts, err := decodeResponses(body)
+		if err != nil {
+			if err.code == "" || err.status < 400 {
+				t.Fatalf("error without a code: %+v", err)
+			}
+			return
+		}
+		if req.Model == "" || len(req.Messages) == 0 || opts.responses == nil {
+			t.Fatalf("incomplete request from %q", body)
+		}
+		if _, err := json.Marshal(opts.responses); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -47,6 +47,9 @@ func failRoute(w http.ResponseWriter, r *http.Request, status int, code, message
 		failAnthropic(w, r, status, "invalid_request_error", code, "", message)
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/v1/responses/") && status == http.StatusNotFound {
+		message += "; the gateway keeps no responses: POST /v1/responses answers statelessly, so stored responses (retrieve, delete, cancel, input_items), input_tokens and compact are not served"
+	}
 	fail(w, r, status, "invalid_request_error", code, "", message)
 }
 
@@ -65,6 +68,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
 	r.HandleFunc("/v1/embeddings", s.embeddings).Methods(http.MethodPost)
 	r.HandleFunc("/v1/messages", s.messages).Methods(http.MethodPost)
+	r.HandleFunc("/v1/responses", s.responses).Methods(http.MethodPost)
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models/{model:.+}", s.openAIModel).Methods(http.MethodGet)
@@ -204,6 +208,10 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	s.servePipeline(w, r, messagesRoute)
 }
 
+func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
+	s.servePipeline(w, r, responsesRoute)
+}
+
 // httpRoute is how one HTTP route of the pipeline speaks: the pipeline route
 // its requests run as, how its body decodes, the writer of its answers and
 // how it refuses a request before the pipeline.
@@ -226,7 +234,10 @@ var (
 		writer: func(a answer) pipeline.Writer { return &chatWriter{answer: a} }}
 	// /v1/messages runs as a chat request (stages see route "chat"), in
 	// Anthropic's shapes.
-	messagesRoute   = httpRoute{route: pipeline.RouteChat, decode: decodeAnthropicMessages, fail: failAnthropic, writer: newMessagesWriter}
+	messagesRoute = httpRoute{route: pipeline.RouteChat, decode: decodeAnthropicMessages, fail: failAnthropic, writer: newMessagesWriter}
+	// /v1/responses runs as a chat request too, in the Responses API's
+	// shapes.
+	responsesRoute  = httpRoute{route: pipeline.RouteChat, decodeAnswer: decodeResponses, fail: fail, writer: newResponsesWriter}
 	embeddingsRoute = httpRoute{route: pipeline.RouteEmbeddings, decodeEmbeddings: decodeEmbeddings, fail: fail,
 		writer: func(a answer) pipeline.Writer { return &embeddingsWriter{answer: a} }}
 )
