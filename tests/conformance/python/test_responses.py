@@ -1,5 +1,6 @@
 """The Responses API (POST /v1/responses) through the official OpenAI Python
-SDK and LangChain's ChatOpenAI(use_responses_api=True), unchanged:
+SDK, LangChain's ChatOpenAI(use_responses_api=True) and the OpenAI Agents
+SDK, unchanged:
 create, the stream helper (which checks the event sequence strictly),
 parse with a Pydantic model, the tool loop that sends response.output back
 as input, and the errors of a stateless gateway.
@@ -130,3 +131,34 @@ def test_langchain_responses_api(gateway_url):
     result = ToolMessage(get_weather.invoke(call["args"]), tool_call_id=call["id"])
     final = llm.bind_tools([get_weather]).invoke([question, ai, result])
     assert "11 degrees in" in final.text and not final.tool_calls
+
+
+@pytest.mark.parametrize("model", MODELS + ["claude-sonnet"])
+def test_openai_agents_sdk_tool_loop(gateway_url, model):
+    """An Agents SDK agent on the Responses model runs its tool loop (the
+    call, the tool, the answer that reads its output), plain and streamed."""
+    import asyncio
+
+    from agents import Agent, ModelSettings, OpenAIResponsesModel, Runner, function_tool, set_tracing_disabled
+
+    set_tracing_disabled(True)  # the SDK would upload traces to OpenAI
+
+    @function_tool
+    def get_weather(city: str) -> str:
+        """The weather of a city."""
+        return f"11 degrees in {city}"
+
+    client = openai.AsyncOpenAI(base_url=gateway_url + "/v1", api_key="sk-conformance-agents", max_retries=0, timeout=30)
+    agent = Agent(name="weather", instructions="Be brief.", tools=[get_weather],
+                  model=OpenAIResponsesModel(model=model, openai_client=client),
+                  model_settings=ModelSettings(tool_choice="get_weather"))
+
+    async def run():
+        plain = await Runner.run(agent, "What is the weather in Paris?")
+        streamed = Runner.run_streamed(agent, "What is the weather in Paris?")
+        async for _ in streamed.stream_events():
+            pass
+        return plain.final_output, streamed.final_output
+
+    plain, streamed = asyncio.run(run())
+    assert "11 degrees in" in plain and "11 degrees in" in streamed
