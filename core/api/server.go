@@ -277,6 +277,7 @@ func (s *Server) decode(r *http.Request, hr httpRoute, body []byte, start time.T
 	req := &pipeline.Request{
 		ID:         requestID(r),
 		Route:      hr.route,
+		Endpoint:   r.Method + " " + r.URL.Path,
 		ClientIP:   clientIP(r),
 		APIKeyHash: apiKeyHash(r),
 		Headers:    stageHeaders(r),

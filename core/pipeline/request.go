@@ -47,8 +47,11 @@ const (
 
 // Request is one pipeline request, already decoded from its route.
 type Request struct {
-	ID         string
-	Route      string
+	ID    string
+	Route string
+	// Endpoint is the HTTP endpoint the request came in on ("POST
+	// /v1/responses"), for trackers.
+	Endpoint   string
 	Chat       *pb.ChatRequest
 	ClientIP   string
 	APIKeyHash string
@@ -1021,6 +1024,7 @@ func buildEvent(req *Request, tr *Trace, res *Result, err *Error, end time.Time)
 		EventId:        NewID(),
 		RequestId:      req.ID,
 		Route:          req.Route,
+		Endpoint:       req.Endpoint,
 		StartUnixNano:  req.Start.UnixNano(),
 		EndUnixNano:    end.UnixNano(),
 		Request:        eventRequest(req.Chat),

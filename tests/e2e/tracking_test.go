@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -145,13 +146,27 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 	m := startMLflow(t, freeAddr(t), filepath.Join(t.TempDir(), "mlflow.db"))
 	file := writePipeline(t, providersHCL(s)+trackerHCL(m, "e2e-traces"))
 	g := startGateway(t, file)
-	want := map[string]string{} // request id → state
+	want := map[string]string{}      // request id → state
+	endpoints := map[string]string{} // request id → endpoint, when not /generate
 	send := func(body map[string]any, state string) {
 		r := postJSON(t, g.url()+"/generate", body, nil)
 		want[r.header.Get("X-Request-ID")] = state
 	}
 	for i := 0; i < 3; i++ {
 		send(map[string]any{"prompt": fmt.Sprintf("hello %d", i)}, "OK")
+	}
+	// The other APIs on the chat route: the trace names the endpoint.
+	for path, body := range map[string]map[string]any{
+		"/v1/chat/completions": {"model": "smart-router", "messages": []map[string]string{{"role": "user", "content": "hello chat"}}},
+		"/v1/responses":        {"model": "smart-router", "input": "hello responses"},
+		"/v1/messages":         {"model": "smart-router", "max_tokens": 50, "messages": []map[string]string{{"role": "user", "content": "hello messages"}}},
+	} {
+		r := postJSON(t, g.url()+path, body, nil)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		want[r.header.Get("X-Request-ID")] = "OK"
+		endpoints[r.header.Get("X-Request-ID")] = "POST " + path
 	}
 	s.fault(t, "gpt-4o", "500")
 	send(map[string]any{"prompt": "fall back please"}, "OK")
@@ -176,6 +191,14 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 		}
 		if tr.State != state {
 			t.Errorf("request %s: state %s, want %s", id, tr.State, state)
+		}
+		endpoint := cmp.Or(endpoints[id], "POST /generate")
+		route := "generate"
+		if endpoints[id] != "" {
+			route = "chat"
+		}
+		if tr.Tags["llmgw.endpoint"] != endpoint || tr.Tags["llmgw.route"] != route {
+			t.Errorf("request %s: endpoint %q and route %q, want %q and %q", id, tr.Tags["llmgw.endpoint"], tr.Tags["llmgw.route"], endpoint, route)
 		}
 		if state == "OK" {
 			var u map[string]int

@@ -69,7 +69,7 @@ func embeddingsInputs(e *sdk.EmbeddingsRequest, model string) map[string]any {
 	default:
 		in["input"] = e.GetInput()
 	}
-	if e.Dimensions != nil {
+	if e != nil && e.Dimensions != nil { // an event without its request (a host bug) is still traced
 		in["dimensions"] = e.GetDimensions()
 	}
 	if f := e.GetEncodingFormat(); f != "" {

@@ -46,6 +46,7 @@ const (
 	TagEventID        = "llmgw.event_id"
 	TagRequestID      = "llmgw.request_id"
 	TagRoute          = "llmgw.route"
+	TagEndpoint       = "llmgw.endpoint"
 	TagRequestedModel = "llmgw.requested_model"
 	TagModelUsed      = "llmgw.model_used"
 	TagProvider       = "llmgw.provider"
@@ -129,7 +130,7 @@ func EventSpans(ev *sdk.Event) []*tracepb.Span {
 	root := &tracepb.Span{
 		TraceId:           traceID,
 		SpanId:            rootID,
-		Name:              rootName(ev.Route),
+		Name:              rootName(ev),
 		Kind:              tracepb.Span_SPAN_KIND_SERVER,
 		StartTimeUnixNano: start,
 		EndTimeUnixNano:   end,
@@ -173,8 +174,13 @@ func EventSpans(ev *sdk.Event) []*tracepb.Span {
 	return spans
 }
 
-func rootName(route string) string {
-	switch route {
+// rootName is the root span's name: the endpoint the request came in on,
+// or (from a host that does not say) the one its route implies.
+func rootName(ev *sdk.Event) string {
+	if ev.Endpoint != "" {
+		return ev.Endpoint
+	}
+	switch route := ev.Route; route {
 	case "generate":
 		return "POST /generate"
 	case "chat":
@@ -184,7 +190,7 @@ func rootName(route string) string {
 	case "":
 		return "request"
 	}
-	return route
+	return ev.Route
 }
 
 // times keeps a span well-formed: a start, and an end not before it.
@@ -222,6 +228,7 @@ func tags(ev *sdk.Event) [][2]string {
 		{TagEventID, ev.EventId},
 		{TagRequestID, ev.RequestId},
 		{TagRoute, ev.Route},
+		{TagEndpoint, ev.Endpoint},
 		{TagRequestedModel, ev.RequestedModel},
 		{TagModelUsed, ev.ModelUsed},
 		{TagProvider, ev.Provider},

@@ -265,3 +265,24 @@ func TestRequestInputsCarryReasoningEffort(t *testing.T) {
 		t.Error("an unset reasoning_effort is in the inputs")
 	}
 }
+
+// The root span is named after the endpoint the request came in on, which
+// is also a tag; a host that does not say gets the route's endpoint.
+func TestRootNameIsTheEndpoint(t *testing.T) {
+	for _, c := range []struct{ endpoint, route, name string }{
+		{"POST /v1/responses", "chat", "POST /v1/responses"},
+		{"POST /v1/messages", "chat", "POST /v1/messages"},
+		{"", "chat", "POST /v1/chat/completions"},
+		{"", "generate", "POST /generate"},
+		{"", "embeddings", "POST /v1/embeddings"},
+	} {
+		ev := &sdk.Event{EventId: "e", RequestId: "r", Route: c.route, Endpoint: c.endpoint, Ok: true, StartUnixNano: 1, EndUnixNano: 2}
+		root := EventSpans(ev)[0]
+		if root.Name != c.name {
+			t.Errorf("%q on %s: root %q, want %q", c.endpoint, c.route, root.Name, c.name)
+		}
+		if got, ok := attrs(root)[TraceTagPrefix+TagEndpoint]; (c.endpoint != "") != ok || (ok && got != c.endpoint) {
+			t.Errorf("%q: endpoint tag %q", c.endpoint, got)
+		}
+	}
+}

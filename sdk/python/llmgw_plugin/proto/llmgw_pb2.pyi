@@ -739,7 +739,7 @@ class StageSpan(_message.Message):
     def __init__(self, name: _Optional[str] = ..., plugin: _Optional[str] = ..., outcome: _Optional[str] = ..., code: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ("event_id", "request_id", "route", "start_unix_nano", "end_unix_nano", "request", "requested_model", "model_used", "provider", "upstream_model", "response", "finish_reason", "usage", "ok", "status", "error_code", "error_message", "attempts", "stages", "client_key_hash", "stream", "annotations", "embeddings", "tool_calls", "answered_by", "embeddings_count", "embeddings_dimensions", "refusal")
+    __slots__ = ("event_id", "request_id", "route", "start_unix_nano", "end_unix_nano", "request", "requested_model", "model_used", "provider", "upstream_model", "response", "finish_reason", "usage", "ok", "status", "error_code", "error_message", "attempts", "stages", "client_key_hash", "stream", "annotations", "embeddings", "tool_calls", "answered_by", "embeddings_count", "embeddings_dimensions", "refusal", "endpoint")
     class AnnotationsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -775,6 +775,7 @@ class Event(_message.Message):
     EMBEDDINGS_COUNT_FIELD_NUMBER: _ClassVar[int]
     EMBEDDINGS_DIMENSIONS_FIELD_NUMBER: _ClassVar[int]
     REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    ENDPOINT_FIELD_NUMBER: _ClassVar[int]
     event_id: str
     request_id: str
     route: str
@@ -803,4 +804,5 @@ class Event(_message.Message):
     embeddings_count: int
     embeddings_dimensions: int
     refusal: str
-    def __init__(self, event_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., requested_model: _Optional[str] = ..., model_used: _Optional[str] = ..., provider: _Optional[str] = ..., upstream_model: _Optional[str] = ..., response: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., status: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., stages: _Optional[_Iterable[_Union[StageSpan, _Mapping]]] = ..., client_key_hash: _Optional[str] = ..., stream: _Optional[bool] = ..., annotations: _Optional[_Mapping[str, str]] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., answered_by: _Optional[str] = ..., embeddings_count: _Optional[int] = ..., embeddings_dimensions: _Optional[int] = ..., refusal: _Optional[str] = ...) -> None: ...
+    endpoint: str
+    def __init__(self, event_id: _Optional[str] = ..., request_id: _Optional[str] = ..., route: _Optional[str] = ..., start_unix_nano: _Optional[int] = ..., end_unix_nano: _Optional[int] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., requested_model: _Optional[str] = ..., model_used: _Optional[str] = ..., provider: _Optional[str] = ..., upstream_model: _Optional[str] = ..., response: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., status: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., attempts: _Optional[_Iterable[_Union[Attempt, _Mapping]]] = ..., stages: _Optional[_Iterable[_Union[StageSpan, _Mapping]]] = ..., client_key_hash: _Optional[str] = ..., stream: _Optional[bool] = ..., annotations: _Optional[_Mapping[str, str]] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., answered_by: _Optional[str] = ..., embeddings_count: _Optional[int] = ..., embeddings_dimensions: _Optional[int] = ..., refusal: _Optional[str] = ..., endpoint: _Optional[str] = ...) -> None: ...

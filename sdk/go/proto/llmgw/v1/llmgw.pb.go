@@ -3756,7 +3756,11 @@ type Event struct {
 	EmbeddingsCount      int32 `protobuf:"varint,26,opt,name=embeddings_count,json=embeddingsCount,proto3" json:"embeddings_count,omitempty"`
 	EmbeddingsDimensions int32 `protobuf:"varint,27,opt,name=embeddings_dimensions,json=embeddingsDimensions,proto3" json:"embeddings_dimensions,omitempty"`
 	// The answer's refusal (the model declined), when it refused.
-	Refusal       string `protobuf:"bytes,28,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	Refusal string `protobuf:"bytes,28,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	// The HTTP endpoint the request came in on ("POST /v1/responses"); route
+	// is what the stages saw ("chat" for the Chat Completions, Responses and
+	// Messages APIs alike).
+	Endpoint      string `protobuf:"bytes,29,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3983,6 +3987,13 @@ func (x *Event) GetEmbeddingsDimensions() int32 {
 func (x *Event) GetRefusal() string {
 	if x != nil {
 		return x.Refusal
+	}
+	return ""
+}
+
+func (x *Event) GetEndpoint() string {
+	if x != nil {
+		return x.Endpoint
 	}
 	return ""
 }
@@ -4357,7 +4368,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\aoutcome\x18\x03 \x01(\tR\aoutcome\x12\x12\n" +
 	"\x04code\x18\x04 \x01(\tR\x04code\x12&\n" +
 	"\x0fstart_unix_nano\x18\x05 \x01(\x03R\rstartUnixNano\x12\"\n" +
-	"\rend_unix_nano\x18\x06 \x01(\x03R\vendUnixNano\"\xde\b\n" +
+	"\rend_unix_nano\x18\x06 \x01(\x03R\vendUnixNano\"\xfa\b\n" +
 	"\x05Event\x12\x19\n" +
 	"\bevent_id\x18\x01 \x01(\tR\aeventId\x12\x1d\n" +
 	"\n" +
@@ -4394,7 +4405,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"answeredBy\x12)\n" +
 	"\x10embeddings_count\x18\x1a \x01(\x05R\x0fembeddingsCount\x123\n" +
 	"\x15embeddings_dimensions\x18\x1b \x01(\x05R\x14embeddingsDimensions\x12\x18\n" +
-	"\arefusal\x18\x1c \x01(\tR\arefusal\x1a>\n" +
+	"\arefusal\x18\x1c \x01(\tR\arefusal\x12\x1a\n" +
+	"\bendpoint\x18\x1d \x01(\tR\bendpoint\x1a>\n" +
 	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01*\x9c\x01\n" +
