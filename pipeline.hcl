@@ -86,6 +86,10 @@ provider "groq" {
 model "gpt-4o-primary" {
   provider = "openai"
   upstream = "gpt-4o"
+  # None of the models below claude-sonnet thinks: a Messages API client
+  # that turns extended thinking on (Claude Code does) is served without it,
+  # here and through smart-router, instead of refused.
+  drop_params = ["thinking"]
 }
 
 model "gemini-secondary" {
@@ -95,19 +99,20 @@ model "gemini-secondary" {
   # clients that send `user`, `safety_identifier` or `prompt_cache_key`
   # without them (here and through smart-router) instead of refusing them.
   # They identify and route; the answer is the same without them.
-  drop_params = ["user", "safety_identifier", "prompt_cache_key"]
+  drop_params = ["user", "safety_identifier", "prompt_cache_key", "thinking"]
 }
 
 model "openrouter-fallback" {
   provider = "openrouter"
   upstream = "mistralai/mistral-7b-instruct"
   # The same for OpenRouter, which documents neither hint.
-  drop_params = ["safety_identifier", "prompt_cache_key"]
+  drop_params = ["safety_identifier", "prompt_cache_key", "thinking"]
 }
 
 model "groq-kimi-primary" {
   provider = "groq"
   upstream = "moonshotai/kimi-k2-instruct"
+  drop_params = ["thinking"]
 }
 
 model "claude-sonnet" {

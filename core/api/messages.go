@@ -33,8 +33,11 @@ type messagesBody struct {
 	} `json:"metadata"`
 
 	// Refused when set (see checkMessagesBody).
-	TopK         *int            `json:"top_k"`
-	Thinking     json.RawMessage `json:"thinking"`
+	TopK     *int `json:"top_k"`
+	Thinking *struct {
+		Type         string `json:"type"`
+		BudgetTokens *int32 `json:"budget_tokens"`
+	} `json:"thinking"`
 	OutputConfig *struct {
 		Effort *string         `json:"effort"`
 		Format json.RawMessage `json:"format"`
@@ -61,8 +64,7 @@ type anthBlock struct {
 	ToolUseID string          `json:"tool_use_id"`
 	Content   json.RawMessage `json:"content"`
 	IsError   bool            `json:"is_error"`
-	// Accepted and not forwarded: prompt-caching hints, citations, and a
-	// thinking block's signature (thinking blocks are dropped).
+	// Accepted and not forwarded: prompt-caching hints and citations.
 	CacheControl json.RawMessage `json:"cache_control"`
 	Citations    json.RawMessage `json:"citations"`
 	Thinking     string          `json:"thinking"`
@@ -91,6 +93,9 @@ type anthToolChoice struct {
 	DisableParallelToolUse *bool  `json:"disable_parallel_tool_use"`
 }
 
+// minThinkingBudget is the smallest thinking budget Anthropic takes.
+const minThinkingBudget = 1024
+
 var messagesFieldCodes = map[string]string{
 	"temperature": "invalid_temperature",
 	"max_tokens":  "invalid_max_tokens",
@@ -109,6 +114,9 @@ func decodeAnthropicMessages(body []byte) (*pb.ChatRequest, *decodeError) {
 		Stream: b.Stream, IncludeUsage: true}
 	if b.Metadata != nil && b.Metadata.UserID != nil {
 		req.User = *b.Metadata.UserID
+	}
+	if b.Thinking != nil && b.Thinking.Type == "enabled" {
+		req.ThinkingBudgetTokens = b.Thinking.BudgetTokens
 	}
 	system, err := systemText(b.System)
 	if err != nil {
@@ -148,8 +156,12 @@ func checkMessagesBody(b *messagesBody) *decodeError {
 		return badRequest("invalid_value", "top_p", "top_p must be between 0 and 1")
 	case b.TopK != nil:
 		return unsupported("top_k", "no provider of the gateway takes it; use temperature or top_p")
-	case isSet(b.Thinking) && !strings.Contains(string(b.Thinking), `"disabled"`):
-		return unsupported("thinking", "extended thinking is not requested through the gateway")
+	case b.Thinking != nil && b.Thinking.Type != "enabled" && b.Thinking.Type != "disabled":
+		return unsupported("thinking.type", "only enabled (with budget_tokens) or disabled")
+	case b.Thinking != nil && b.Thinking.Type == "enabled" && b.Thinking.BudgetTokens == nil:
+		return badRequest("missing_field", "thinking.budget_tokens", "thinking of type enabled needs budget_tokens")
+	case b.Thinking != nil && b.Thinking.Type == "enabled" && (*b.Thinking.BudgetTokens < minThinkingBudget || *b.Thinking.BudgetTokens >= *b.MaxTokens):
+		return badRequest("invalid_value", "thinking.budget_tokens", "thinking.budget_tokens must be at least %d and less than max_tokens", minThinkingBudget)
 	case b.OutputConfig != nil && isSet(b.OutputConfig.Format):
 		return unsupported("output_config.format", "structured outputs are not served on this route")
 	case b.ServiceTier != nil && *b.ServiceTier != "auto" && *b.ServiceTier != "standard_only":
@@ -256,9 +268,12 @@ func translateMessage(i int, m *anthMessage) ([]*pb.Message, *decodeError) {
 				return nil, err
 			}
 			msg.ToolCalls = append(msg.ToolCalls, tc)
-		case (bl.Type == "thinking" || bl.Type == "redacted_thinking") && m.Role == "assistant":
-			// Earlier thinking is the model's own scratch pad; no provider
-			// behind the gateway takes it back.
+		case bl.Type == "thinking" && m.Role == "assistant":
+			// Signed: the provider that made it takes it back in a tool
+			// loop with thinking on; the others ignore it.
+			msg.Thinking = append(msg.Thinking, &pb.ThinkingBlock{Thinking: bl.Thinking, Signature: bl.Signature})
+		case bl.Type == "redacted_thinking" && m.Role == "assistant":
+			msg.Thinking = append(msg.Thinking, &pb.ThinkingBlock{RedactedData: bl.Data})
 		default:
 			return nil, badRequest("invalid_value", at+".type", "content blocks of type %q are not supported in a %s message", bl.Type, m.Role)
 		}
@@ -268,7 +283,7 @@ func translateMessage(i int, m *anthMessage) ([]*pb.Message, *decodeError) {
 		// Text only: the texts as one content, as every provider reads it.
 		msg.Parts, msg.Content = nil, strings.Join(texts, "\n")
 	}
-	if msg.Content != "" || len(msg.Parts) > 0 || len(msg.ToolCalls) > 0 {
+	if msg.Content != "" || len(msg.Parts) > 0 || len(msg.ToolCalls) > 0 || len(msg.Thinking) > 0 {
 		out = append(out, msg)
 	}
 	return out, nil

@@ -19,10 +19,10 @@ type messagesWriter struct {
 	answer
 	model string
 	// The stream's blocks: the next block index, the open one (-1: none),
-	// whether it is text, and the block of each tool call (by its index).
+	// its type, and the block of each tool call (by its index).
 	next      int
 	open      int
-	openText  bool
+	openType  string
 	toolBlock map[int32]int
 }
 
@@ -133,13 +133,15 @@ func stopReason(res *pipeline.Result) string {
 	return "end_turn"
 }
 
-// anthropicBlock is an answer's content block (text or tool_use).
+// anthropicBlock is an answer's content block (thinking, text or tool_use).
 type anthropicBlock struct {
-	Type  string          `json:"type"`
-	Text  *string         `json:"text,omitempty"`
-	ID    string          `json:"id,omitempty"`
-	Name  string          `json:"name,omitempty"`
-	Input json.RawMessage `json:"input,omitempty"`
+	Type      string          `json:"type"`
+	Thinking  *string         `json:"thinking,omitempty"`
+	Signature *string         `json:"signature,omitempty"`
+	Text      *string         `json:"text,omitempty"`
+	ID        string          `json:"id,omitempty"`
+	Name      string          `json:"name,omitempty"`
+	Input     json.RawMessage `json:"input,omitempty"`
 }
 
 type anthropicMessage struct {
@@ -163,12 +165,22 @@ func toolInput(args string) json.RawMessage {
 	return json.RawMessage(strings.TrimSpace(args))
 }
 
-// Complete writes the whole message: the text (or the refusal) as a text
-// block, then a tool_use block per tool call.
+// thinkingAsked reports whether the request turned extended thinking on:
+// only then does the answer carry the model's thinking.
+func (m *messagesWriter) thinkingAsked() bool { return m.req.Chat.ThinkingBudgetTokens != nil }
+
+// Complete writes the whole message: the thinking when it was asked for
+// (with its signature, which the client sends back in a tool loop), the
+// text (or the refusal) as a text block, then a tool_use block per tool
+// call.
 func (m *messagesWriter) Complete(res *pipeline.Result, tr *pipeline.Trace) {
 	m.setHeaders(tr, res)
 	m.w.Header().Set("Request-Id", m.req.ID)
 	var content []anthropicBlock
+	if m.thinkingAsked() && res.Reasoning != "" {
+		thinking, signature := res.Reasoning, res.ReasoningSignature
+		content = append(content, anthropicBlock{Type: "thinking", Thinking: &thinking, Signature: &signature})
+	}
 	text := res.Content
 	if text == "" {
 		text = res.Refusal
@@ -215,7 +227,7 @@ func (m *messagesWriter) closeBlock() error {
 		return nil
 	}
 	i := m.open
-	m.open = -1
+	m.open, m.openType = -1, ""
 	return m.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": i})
 }
 
@@ -226,7 +238,7 @@ func (m *messagesWriter) openBlock(block anthropicBlock) (int, error) {
 	}
 	i := m.next
 	m.next++
-	m.open, m.openText = i, block.Type == "text"
+	m.open, m.openType = i, block.Type
 	return i, m.send("content_block_start", map[string]any{"type": "content_block_start", "index": i, "content_block": block})
 }
 
@@ -234,15 +246,20 @@ func (m *messagesWriter) delta(i int, d map[string]string) error {
 	return m.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": i, "delta": d})
 }
 
-// StreamChunk sends text (and a refusal's text) as text_delta, tool-call
-// deltas as tool_use blocks with input_json_delta. Reasoning is not sent:
-// the client did not ask for thinking.
+// StreamChunk sends the thinking when it was asked for (a thinking block:
+// thinking_delta, then signature_delta), text (and a refusal's text) as
+// text_delta, tool-call deltas as tool_use blocks with input_json_delta.
 func (m *messagesWriter) StreamChunk(ch *pb.StreamChunk) error {
+	if m.thinkingAsked() {
+		if err := m.thinkingDelta(ch.ReasoningContent, ch.ReasoningSignature); err != nil {
+			return err
+		}
+	}
 	for _, text := range []string{ch.Content, ch.Refusal} {
 		if text == "" {
 			continue
 		}
-		if m.open < 0 || !m.openText {
+		if m.open < 0 || m.openType != "text" {
 			empty := ""
 			if _, err := m.openBlock(anthropicBlock{Type: "text", Text: &empty}); err != nil {
 				return err
@@ -256,6 +273,27 @@ func (m *messagesWriter) StreamChunk(ch *pb.StreamChunk) error {
 		if err := m.toolDelta(tc); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// thinkingDelta sends thinking as thinking_delta (opening a thinking block
+// when none is open) and a signature fragment as signature_delta of the
+// open thinking block.
+func (m *messagesWriter) thinkingDelta(thinking, signature string) error {
+	if thinking != "" {
+		if m.openType != "thinking" {
+			empty, noSignature := "", ""
+			if _, err := m.openBlock(anthropicBlock{Type: "thinking", Thinking: &empty, Signature: &noSignature}); err != nil {
+				return err
+			}
+		}
+		if err := m.delta(m.open, map[string]string{"type": "thinking_delta", "thinking": thinking}); err != nil {
+			return err
+		}
+	}
+	if signature != "" && m.openType == "thinking" {
+		return m.delta(m.open, map[string]string{"type": "signature_delta", "signature": signature})
 	}
 	return nil
 }

@@ -60,7 +60,11 @@ func TestDecodeMessagesRefusals(t *testing.T) {
 		{`{"model":"m","max_tokens":10,"messages":[]}`, "messages"},
 		{`{"model":"m","max_tokens":10,"temperature":1.5,` + msg + `}`, "temperature"},
 		{`{"model":"m","max_tokens":10,"top_k":5,` + msg + `}`, "top_k"},
-		{`{"model":"m","max_tokens":10,"thinking":{"type":"enabled","budget_tokens":2000},` + msg + `}`, "thinking"},
+		{`{"model":"m","max_tokens":10,"thinking":{"type":"adaptive"},` + msg + `}`, "thinking.type"},
+		{`{"model":"m","max_tokens":10,"thinking":{"type":"enabled","budget_tokens":2000},` + msg + `}`, "thinking.budget_tokens"},
+		{`{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":1000},` + msg + `}`, "thinking.budget_tokens"},
+		{`{"model":"m","max_tokens":4000,"thinking":{"type":"enabled"},` + msg + `}`, "thinking.budget_tokens"},
+		{`{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000,"x":1},` + msg + `}`, "x"},
 		{`{"model":"m","max_tokens":10,"container":"x",` + msg + `}`, "container"},
 		{`{"model":"m","max_tokens":10,"output_config":{"format":{"type":"json_schema","schema":{}}},` + msg + `}`, "output_config.format"},
 		{`{"model":"m","max_tokens":10,"messages":[{"role":"system","content":"x"}]}`, "messages[0].role"},
@@ -183,5 +187,67 @@ func TestMessagesStream(t *testing.T) {
 	_ = w.StreamEnd(&pipeline.Result{FinishReason: "stop"}, tr)
 	if names, _ = sseTypes(t, rec.Body.String()); strings.Join(names, " ") != "message_start ping content_block_start content_block_stop message_delta message_stop" {
 		t.Fatalf("empty: %v", names)
+	}
+}
+
+// TestMessagesThinking: thinking enabled sets the budget; the assistant's
+// signed thinking blocks (and redacted ones) are kept for the provider that
+// made them; the answer carries the thinking with its signature only when
+// thinking was asked for, plain and streamed.
+func TestMessagesThinking(t *testing.T) {
+	body := `{"model":"claude-sonnet","max_tokens":4096,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[
+	  {"role":"user","content":"Weather?"},
+	  {"role":"assistant","content":[{"type":"thinking","thinking":"they ask","signature":"sig1"},{"type":"redacted_thinking","data":"opaque"},
+	    {"type":"tool_use","id":"toolu_1","name":"get_weather","input":{}}]},
+	  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"11 C"}]}]}`
+	req, derr := decodeAnthropicMessages([]byte(body))
+	if derr != nil {
+		t.Fatal(derr.msg)
+	}
+	th := req.Messages[1].GetThinking()
+	if req.GetThinkingBudgetTokens() != 2048 || len(th) != 2 || th[0].GetThinking() != "they ask" || th[0].GetSignature() != "sig1" || th[1].GetRedactedData() != "opaque" {
+		t.Fatalf("%v", req)
+	}
+	if req, _ := decodeAnthropicMessages([]byte(`{"model":"m","max_tokens":10,"thinking":{"type":"disabled"},"messages":[{"role":"user","content":"hi"}]}`)); req.ThinkingBudgetTokens != nil {
+		t.Fatal("thinking disabled set a budget")
+	}
+
+	res := &pipeline.Result{Content: "Sunny.", Reasoning: "they want weather", ReasoningSignature: "sig2", FinishReason: "stop", ModelUsed: "claude-sonnet"}
+	for _, asked := range []bool{true, false} {
+		a, rec := testAnswer(pipeline.RouteChat, false)
+		if asked {
+			a.req.Chat.ThinkingBudgetTokens = req.ThinkingBudgetTokens
+		}
+		newMessagesWriter(a).Complete(res, &pipeline.Trace{Headers: map[string]string{}})
+		has := strings.Contains(rec.Body.String(), `"content":[{"type":"thinking","thinking":"they want weather","signature":"sig2"},{"type":"text","text":"Sunny."}]`)
+		if has != asked || (!asked && strings.Contains(rec.Body.String(), "they want weather")) {
+			t.Fatalf("asked %v: %s", asked, rec.Body.String())
+		}
+	}
+
+	a, rec := testAnswer(pipeline.RouteChat, true)
+	a.req.Chat.ThinkingBudgetTokens = req.ThinkingBudgetTokens
+	w := newMessagesWriter(a)
+	tr := &pipeline.Trace{Headers: map[string]string{}, Attempts: []*pb.Attempt{{Model: "claude-sonnet", Provider: "anthropic"}}}
+	_ = w.StreamStart(tr)
+	for _, ch := range []*pb.StreamChunk{{ReasoningContent: "they "}, {ReasoningContent: "ask"}, {ReasoningSignature: "sig"}, {Content: "Sunny."}} {
+		if err := w.StreamChunk(ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = w.StreamEnd(&pipeline.Result{FinishReason: "stop"}, tr)
+	names, datas := sseTypes(t, rec.Body.String())
+	if strings.Join(names, " ") != "message_start ping content_block_start content_block_delta content_block_delta content_block_delta content_block_stop "+
+		"content_block_start content_block_delta content_block_stop message_delta message_stop" {
+		t.Fatalf("events %v", names)
+	}
+	if b := datas[2]["content_block"].(map[string]any); b["type"] != "thinking" || b["signature"] != "" {
+		t.Fatalf("thinking block %v", b)
+	}
+	if d := datas[5]["delta"].(map[string]any); d["type"] != "signature_delta" || d["signature"] != "sig" || datas[5]["index"] != float64(0) {
+		t.Fatalf("signature %v", datas[5])
+	}
+	if datas[7]["index"] != float64(1) {
+		t.Fatalf("text block %v", datas[7])
 	}
 }

@@ -365,6 +365,10 @@ func TestShippedSmartRouterTakesOpenAIHints(t *testing.T) {
 		if m == nil {
 			t.Fatalf("%s is not a model", name)
 		}
+		// No model of the chain thinks: extended thinking is dropped.
+		if !slices.Contains(m.DropParams, "thinking") {
+			t.Errorf("%s does not drop thinking: smart-router would refuse a Messages client with thinking on", name)
+		}
 		if m.Provider == "openai" {
 			continue
 		}

@@ -80,7 +80,7 @@ func invalidAnswer(msg string) *Error {
 func answerChunks(c *pb.CompleteResponse) []*pb.StreamChunk {
 	var out []*pb.StreamChunk
 	if c.ReasoningContent != "" {
-		out = append(out, &pb.StreamChunk{Id: c.Id, Model: c.Model, ReasoningContent: c.ReasoningContent})
+		out = append(out, &pb.StreamChunk{Id: c.Id, Model: c.Model, ReasoningContent: c.ReasoningContent, ReasoningSignature: c.ReasoningSignature})
 	}
 	if c.Refusal != "" {
 		out = append(out, &pb.StreamChunk{Id: c.Id, Model: c.Model, Refusal: c.Refusal})
@@ -168,7 +168,7 @@ func (tr *Trace) annotate(k, v string) {
 // (StageAfterRequest.response).
 func (r *Result) completeResponse() *pb.CompleteResponse {
 	return &pb.CompleteResponse{Id: r.ID, Content: r.Content, FinishReason: r.FinishReason, Usage: r.Usage, Model: r.UpstreamModel,
-		Refusal: r.Refusal, ReasoningContent: r.Reasoning, ToolCalls: r.ToolCalls, LogprobsJson: r.LogprobsJSON, MoreChoices: r.MoreChoices}
+		Refusal: r.Refusal, ReasoningContent: r.Reasoning, ReasoningSignature: r.ReasoningSignature, ToolCalls: r.ToolCalls, LogprobsJson: r.LogprobsJSON, MoreChoices: r.MoreChoices}
 }
 
 // acceptAnswer takes a stage's ANSWER for serving, or, when it cannot be

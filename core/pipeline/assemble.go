@@ -59,7 +59,7 @@ func (a *streamAccumulator) result() (*Result, *pb.ProviderError) {
 // and what it cost.
 func resultOf(r *pb.CompleteResponse) *Result {
 	return &Result{ID: r.Id, Content: r.Content, FinishReason: r.FinishReason, Usage: r.Usage, Refusal: r.Refusal, Reasoning: r.ReasoningContent,
-		ToolCalls: r.ToolCalls, LogprobsJSON: r.LogprobsJson, MoreChoices: r.MoreChoices}
+		ReasoningSignature: r.ReasoningSignature, ToolCalls: r.ToolCalls, LogprobsJSON: r.LogprobsJson, MoreChoices: r.MoreChoices}
 }
 
 // eventRequest is the request as trackers see it: an image sent inline (a

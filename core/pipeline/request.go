@@ -113,6 +113,9 @@ type Result struct {
 	Refusal string
 	// Reasoning is a reasoning model's thinking, when the provider streamed it.
 	Reasoning string
+	// ReasoningSignature signs Reasoning (Anthropic's thinking block), when
+	// the provider gave one.
+	ReasoningSignature string
 	// ToolCalls are the calls the model made, in index order.
 	ToolCalls []*pb.ToolCall
 	// LogprobsJSON is OpenAI's logprobs object of the answer, "" when not

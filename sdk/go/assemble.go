@@ -40,6 +40,7 @@ type Assembler struct {
 // choiceAssembler is one choice of a stream being assembled.
 type choiceAssembler struct {
 	content, refusal, reasoning strings.Builder
+	signature                   strings.Builder
 	finish                      string
 	calls                       []*pb.ToolCall
 	logprobs                    logprobsAssembler
@@ -68,12 +69,13 @@ func (a *Assembler) Add(chunk *pb.StreamChunk) bool {
 	c.content.WriteString(chunk.Content)
 	c.refusal.WriteString(chunk.Refusal)
 	c.reasoning.WriteString(chunk.ReasoningContent)
+	c.signature.WriteString(chunk.ReasoningSignature)
 	for _, d := range chunk.ToolCalls {
 		c.addCall(d)
 	}
 	c.logprobs.add(chunk.LogprobsJson)
 	return chunk.Content != "" || chunk.FinishReason != "" || chunk.Refusal != "" || chunk.ReasoningContent != "" ||
-		len(chunk.ToolCalls) > 0 || chunk.LogprobsJson != ""
+		chunk.ReasoningSignature != "" || len(chunk.ToolCalls) > 0 || chunk.LogprobsJson != ""
 }
 
 // choice is the assembler of choice i, opened on first use; nil past the
@@ -122,7 +124,7 @@ func (a *Assembler) Response() (*pb.CompleteResponse, *pb.ProviderError) {
 	}
 	c := a.choices[0]
 	resp.Content, resp.Refusal, resp.ReasoningContent, resp.FinishReason = c.content.String(), c.refusal.String(), c.reasoning.String(), c.finish
-	resp.ToolCalls, resp.LogprobsJson = c.sortedCalls(), c.logprobs.json()
+	resp.ToolCalls, resp.LogprobsJson, resp.ReasoningSignature = c.sortedCalls(), c.logprobs.json(), c.signature.String()
 	for i, c := range a.choices[1:] {
 		resp.MoreChoices = append(resp.MoreChoices, &pb.Choice{Index: int32(i + 1), Content: c.content.String(), FinishReason: c.finish,
 			ToolCalls: c.sortedCalls(), Refusal: c.refusal.String(), LogprobsJson: c.logprobs.json()})

@@ -125,9 +125,10 @@ func TestAssembleWatchesProgress(t *testing.T) {
 	if resp.FirstChunkNanos < int64(25*time.Millisecond) || resp.FirstChunkNanos > int64(time.Second) {
 		t.Errorf("first chunk after %v, want about 25ms", time.Duration(resp.FirstChunkNanos))
 	}
-	thinking := []*pb.StreamChunk{{Role: "assistant"}, {ReasoningContent: "hm "}, {ReasoningContent: "so"}, {ReasoningContent: "."}, {Content: "yes"}, {FinishReason: "stop"}}
+	thinking := []*pb.StreamChunk{{Role: "assistant"}, {ReasoningContent: "hm "}, {ReasoningContent: "so"}, {ReasoningContent: "."},
+		{ReasoningSignature: "sig-"}, {ReasoningSignature: "1"}, {Content: "yes"}, {FinishReason: "stop"}}
 	resp, _ = assemble(ctx, pacedProvider{chunks: thinking, gap: 50 * time.Millisecond}, assembleReq(200*time.Millisecond, 200*time.Millisecond))
-	if resp.GetError() != nil || resp.Content != "yes" || resp.ReasoningContent != "hm so." {
+	if resp.GetError() != nil || resp.Content != "yes" || resp.ReasoningContent != "hm so." || resp.ReasoningSignature != "sig-1" {
 		t.Fatalf("reasoning is progress: %v", resp)
 	}
 	for _, c := range []struct {

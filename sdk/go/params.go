@@ -14,22 +14,25 @@ const CapParamPrefix = "provider.param."
 func ParamCap(name string) string { return CapParamPrefix + name }
 
 // ChatParams are the optional chat parameters a provider may declare. Most
-// are OpenAI chat parameter names; three name a feature rather than one field:
+// are OpenAI chat parameter names; four name a feature rather than one field:
 //   - "tools": tools, tool_choice, assistant tool_calls and tool messages;
 //   - "json_schema": response_format {"type": "json_schema"};
-//   - "images": image_url content parts.
+//   - "images": image_url content parts;
+//   - "thinking": Anthropic's extended thinking (thinking_budget_tokens; the
+//     signed thinking blocks of assistant messages go with it).
 var ChatParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
 	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs", "reasoning_effort", "verbosity", "safety_identifier",
-	"prompt_cache_key"}
+	"prompt_cache_key", "thinking"}
 
 // DroppableParams are the ChatParams a pipeline may drop for a model
 // (drop_params): those whose absence changes the answer's style, not its
 // meaning (reasoning_effort: how long a reasoning model thinks, which a
-// model that does not reason cannot take; verbosity the same for length;
-// safety_identifier and prompt_cache_key are hints to the provider). Tools,
+// model that does not reason cannot take, and thinking the same; verbosity
+// the same for length; safety_identifier and prompt_cache_key are hints to
+// the provider). Tools,
 // structured outputs, images and n are never dropped.
 var DroppableParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
-	"parallel_tool_calls", "logprobs", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key"}
+	"parallel_tool_calls", "logprobs", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key", "thinking"}
 
 // ParamField is the request field an unsupported_parameter error names for
 // parameter name (its "param").
@@ -94,6 +97,8 @@ func paramSet(req *pb.ChatRequest, name string) bool {
 		return req.GetSafetyIdentifier() != ""
 	case "prompt_cache_key":
 		return req.GetPromptCacheKey() != ""
+	case "thinking":
+		return req.ThinkingBudgetTokens != nil
 	}
 	return false
 }
@@ -157,5 +162,7 @@ func DropParam(req *pb.ChatRequest, name string) {
 		req.SafetyIdentifier = ""
 	case "prompt_cache_key":
 		req.PromptCacheKey = ""
+	case "thinking":
+		req.ThinkingBudgetTokens = nil
 	}
 }

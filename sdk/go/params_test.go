@@ -19,7 +19,7 @@ func TestParamsSetAndDrop(t *testing.T) {
 			Tools: []*pb.Tool{{Type: "function", Name: "f"}}, ParallelToolCalls: &yes, JsonSchema: &pb.JsonSchema{Name: "s", SchemaJson: "{}"},
 			Messages: []*pb.Message{{Role: "user", Parts: []*pb.ContentPart{{Type: "image_url", ImageUrl: "data:image/png;base64,AA=="}}}},
 			N:        &n, Logprobs: true, TopLogprobs: &top, ReasoningEffort: "low",
-			Verbosity: "low", SafetyIdentifier: "s", PromptCacheKey: "k"}
+			Verbosity: "low", SafetyIdentifier: "s", PromptCacheKey: "k", ThinkingBudgetTokens: &top}
 	}
 	if got := ParamsSet(full()); !slices.Equal(got, ChatParams) {
 		t.Fatalf("ParamsSet = %v, want %v", got, ChatParams)

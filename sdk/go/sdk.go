@@ -108,6 +108,7 @@ type (
 	AdminResponse     = pb.AdminResponse
 	ContentPart       = pb.ContentPart
 	ToolCall          = pb.ToolCall
+	ThinkingBlock     = pb.ThinkingBlock
 	Tool              = pb.Tool
 	ToolChoice        = pb.ToolChoice
 	JsonSchema        = pb.JsonSchema

@@ -364,3 +364,59 @@ func TestMessagesRouteVirtualKeys(t *testing.T) {
 	// The answer was charged to the key.
 	waitFor(t, "the key's spend", 5*time.Second, func() bool { return spendOf(t, g, id).Sign() > 0 })
 }
+
+// TestMessagesExtendedThinking: thinking on /v1/messages reaches Anthropic
+// as its thinking budget, the signed thinking block comes back first (plain
+// and streamed, as the document says), and a tool loop that sends it back
+// passes the simulator's check of the signature; a model whose provider
+// does not think refuses it by name.
+func TestMessagesExtendedThinking(t *testing.T) {
+	s, g := startAnthropicGateway(t)
+	spec := loadSpec(t)
+	tool := map[string]any{"name": "get_weather", "input_schema": map[string]any{"type": "object", "properties": map[string]any{"city": map[string]any{"type": "string"}}}}
+	question := map[string]any{"role": "user", "content": "Call get_weather for Paris"}
+	body := func(msgs ...any) map[string]any {
+		return map[string]any{"model": "claude-sonnet", "max_tokens": 2048, "thinking": map[string]any{"type": "enabled", "budget_tokens": 1024},
+			"tools": []any{tool}, "messages": msgs}
+	}
+	r := postJSON(t, g.url()+"/v1/messages", body(question), nil)
+	spec.check(t, "POST", "/v1/messages", r)
+	content, _ := r.json(t)["content"].([]any)
+	if r.status != 200 || len(content) != 2 || content[0].(map[string]any)["type"] != "thinking" || content[0].(map[string]any)["signature"] == "" {
+		t.Fatalf("first turn: %d %s", r.status, r.body)
+	}
+	if th := s.lastBody(t)["thinking"]; fmt.Sprint(th) != "map[budget_tokens:1024 type:enabled]" {
+		t.Fatalf("upstream thinking %v", th)
+	}
+	call := content[1].(map[string]any)
+	result := map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": call["id"], "content": "11 C"}}}
+	r = postJSON(t, g.url()+"/v1/messages", body(question, map[string]any{"role": "assistant", "content": content}, result), nil)
+	spec.check(t, "POST", "/v1/messages", r)
+	if r.status != 200 || !strings.Contains(string(r.body), "tool results: 11 C") {
+		t.Fatalf("tool loop: %d %s", r.status, r.body)
+	}
+	// The block went upstream first in the assistant turn, signature and all.
+	sent, _ := json.Marshal(s.lastBody(t)["messages"].([]any)[1])
+	want, _ := json.Marshal(content[0])
+	if !strings.HasPrefix(string(sent), `{"content":[`+string(want)) {
+		t.Fatalf("upstream assistant turn %s, want it to start with %s", sent, want)
+	}
+
+	b := body(question)
+	b["stream"] = true
+	r = postJSON(t, g.url()+"/v1/messages", b, nil)
+	spec.check(t, "POST", "/v1/messages", r)
+	events := string(r.body)
+	if r.status != 200 || !strings.Contains(events, `"type":"thinking_delta"`) || !strings.Contains(events, `"type":"signature_delta"`) ||
+		strings.Index(events, "thinking_delta") > strings.Index(events, "input_json_delta") {
+		t.Fatalf("stream: %d %s", r.status, events)
+	}
+
+	b = body(question)
+	b["model"] = "gpt-4o-primary"
+	r = postJSON(t, g.url()+"/v1/messages", b, nil)
+	spec.check(t, "POST", "/v1/messages", r)
+	if r.status != 400 || !strings.Contains(string(r.body), "thinking") || !strings.Contains(string(r.body), `provider \"openai\"`) {
+		t.Fatalf("gpt-4o-primary: %d %s", r.status, r.body)
+	}
+}

@@ -176,7 +176,8 @@ func (p *Provider) Complete(ctx context.Context, req *sdk.CompleteRequest) (*sdk
 }
 
 // completeFrom maps a whole message: text blocks to the content, tool_use
-// blocks to tool calls (numbered among themselves), thinking to reasoning.
+// blocks to tool calls (numbered among themselves), thinking to reasoning
+// with its signature.
 func completeFrom(mr *messageResponse) (*sdk.CompleteResponse, error) {
 	out := &sdk.CompleteResponse{Id: mr.ID, Model: mr.Model, FinishReason: finishReason(mr.StopReason), Usage: mr.Usage.toSDK()}
 	var text, thinking strings.Builder
@@ -188,6 +189,7 @@ func completeFrom(mr *messageResponse) (*sdk.CompleteResponse, error) {
 			}
 		case "thinking":
 			thinking.WriteString(b.Thinking)
+			out.ReasoningSignature += b.Signature
 		case "tool_use":
 			out.ToolCalls = append(out.ToolCalls, &sdk.ToolCall{Index: int32(len(out.ToolCalls)), Id: b.ID, Type: "function",
 				Name: b.Name, Arguments: toolInputJSON(b.Input)})

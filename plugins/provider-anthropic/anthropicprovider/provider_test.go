@@ -297,14 +297,19 @@ func TestStreamThinking(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var text, reasoning strings.Builder
+	var text, reasoning, signature strings.Builder
 	for _, c := range chunks {
 		text.WriteString(c.Content)
 		reasoning.WriteString(c.ReasoningContent)
+		signature.WriteString(c.ReasoningSignature)
 	}
 	last := chunks[len(chunks)-1]
 	if text.String() != "27 * 453 = 12,231" || reasoning.String() != "Let me solve this step by step." || last.Usage.CompletionTokens != 40 || last.Usage.PromptTokens != 30 {
 		t.Fatalf("text %q reasoning %q last %+v", text.String(), reasoning.String(), last)
+	}
+	// The signature_delta comes through, for a client to send back.
+	if signature.String() != "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" {
+		t.Fatalf("signature %q", signature.String())
 	}
 }
 

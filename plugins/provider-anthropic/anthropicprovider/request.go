@@ -9,12 +9,14 @@ import (
 )
 
 // Params are the capabilities of the optional chat parameters the provider
-// maps onto the Messages API. Seed, penalties, logit_bias, response_format,
-// json_schema, n and logprobs have no Messages API equivalent and are not
-// declared, so the host refuses them before any call.
+// maps onto the Messages API (thinking: extended thinking, with the signed
+// thinking blocks of a tool loop sent back). Seed, penalties, logit_bias,
+// response_format, json_schema, n and logprobs have no Messages API
+// equivalent and are not declared, so the host refuses them before any call.
 var Params = []string{
 	sdk.ParamCap("stop"), sdk.ParamCap("top_p"), sdk.ParamCap("user"),
 	sdk.ParamCap("tools"), sdk.ParamCap("parallel_tool_calls"), sdk.ParamCap("images"),
+	sdk.ParamCap("thinking"),
 }
 
 // firstTurnFiller is the text of the user turn put before a conversation that
@@ -50,6 +52,9 @@ func buildRequest(model string, req *sdk.ChatRequest, defaultMaxTokens int32, st
 	}
 	if u := req.GetUser(); u != "" {
 		out.Metadata = &reqMetadata{UserID: u}
+	}
+	if req.ThinkingBudgetTokens != nil {
+		out.Thinking = &thinking{Type: "enabled", BudgetTokens: req.GetThinkingBudgetTokens()}
 	}
 	for i, m := range req.GetMessages() {
 		if err := out.addMessage(i, m); err != nil {
@@ -88,7 +93,8 @@ func (r *messagesRequest) addMessage(i int, m *sdk.Message) error {
 		r.appendTurn("user", []block{res})
 		return nil
 	case "assistant":
-		blocks := contentBlocks(m)
+		blocks := r.thinkingBlocks(m)
+		blocks = append(blocks, contentBlocks(m)...)
 		if m.GetRefusal() != "" && m.GetContent() == "" {
 			blocks = append(blocks, textBlock(m.GetRefusal()))
 		}
@@ -108,6 +114,26 @@ func (r *messagesRequest) addMessage(i int, m *sdk.Message) error {
 	}
 	r.appendTurn("user", blocks)
 	return nil
+}
+
+// thinkingBlocks are an assistant message's signed thinking blocks, first
+// in its turn as the API wants them, when thinking is on (the API needs
+// them back in a tool loop then). A block without a signature (thinking
+// another provider gave) is left out: the API would refuse it.
+func (r *messagesRequest) thinkingBlocks(m *sdk.Message) []block {
+	if r.Thinking == nil {
+		return nil
+	}
+	var out []block
+	for _, t := range m.GetThinking() {
+		switch {
+		case t.GetRedactedData() != "":
+			out = append(out, block{Type: "redacted_thinking", Data: t.GetRedactedData()})
+		case t.GetSignature() != "":
+			out = append(out, block{Type: "thinking", Thinking: t.GetThinking(), Signature: t.GetSignature()})
+		}
+	}
+	return out
 }
 
 // appendTurn adds blocks as a turn of role, merged into the last turn when

@@ -144,9 +144,41 @@ func TestParamsDeclared(t *testing.T) {
 		have[c] = true
 	}
 	for _, p := range sdk.ChatParams {
-		want := map[string]bool{"stop": true, "top_p": true, "user": true, "tools": true, "parallel_tool_calls": true, "images": true}[p]
+		want := map[string]bool{"stop": true, "top_p": true, "user": true, "tools": true, "parallel_tool_calls": true, "images": true, "thinking": true}[p]
 		if have[sdk.ParamCap(p)] != want {
 			t.Errorf("param %s declared=%v, want %v", p, have[sdk.ParamCap(p)], want)
 		}
+	}
+}
+
+// TestThinking: a thinking budget turns extended thinking on, and the
+// signed thinking blocks of an assistant turn go back first in it (a
+// redacted block as its data; an unsigned one, another provider's, left
+// out) — only while thinking is on.
+func TestThinking(t *testing.T) {
+	budget := int32(2048)
+	hist := []*sdk.Message{
+		{Role: "user", Content: "Weather in Paris?"},
+		{Role: "assistant", Content: "Checking.", Thinking: []*sdk.ThinkingBlock{{Thinking: "they want weather", Signature: "sig1"}, {RedactedData: "opaque"}, {Thinking: "unsigned"}},
+			ToolCalls: []*sdk.ToolCall{{Id: "toolu_1", Type: "function", Name: "get_weather", Arguments: `{"city":"Paris"}`}}},
+		{Role: "tool", ToolCallId: "toolu_1", Content: "11 C"},
+	}
+	r, err := buildRequest("m", &sdk.ChatRequest{Messages: hist, MaxTokens: ptr(int32(4096)), ThinkingBudgetTokens: &budget}, 1024, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := json.Marshal(r)
+	for _, want := range []string{`"thinking":{"type":"enabled","budget_tokens":2048}`,
+		`{"role":"assistant","content":[{"type":"thinking","thinking":"they want weather","signature":"sig1"},{"type":"redacted_thinking","data":"opaque"},{"type":"text","text":"Checking."},{"type":"tool_use"`} {
+		if !strings.Contains(string(got), want) {
+			t.Fatalf("request %s\nlacks %s", got, want)
+		}
+	}
+	if strings.Contains(string(got), "unsigned") {
+		t.Fatalf("an unsigned thinking block was sent: %s", got)
+	}
+	r, _ = buildRequest("m", &sdk.ChatRequest{Messages: hist}, 1024, false)
+	if got, _ := json.Marshal(r); strings.Contains(string(got), "thinking") {
+		t.Fatalf("thinking off, yet sent: %s", got)
 	}
 }

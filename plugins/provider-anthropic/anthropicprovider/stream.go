@@ -119,8 +119,8 @@ func (s *streamState) blockStart(se *streamEvent) error {
 			return s.emit(&sdk.StreamChunk{Content: *b.Text})
 		}
 	case "thinking":
-		if b.Thinking != "" {
-			return s.emit(&sdk.StreamChunk{ReasoningContent: b.Thinking})
+		if b.Thinking != "" || b.Signature != "" {
+			return s.emit(&sdk.StreamChunk{ReasoningContent: b.Thinking, ReasoningSignature: b.Signature})
 		}
 	case "tool_use":
 		i := int32(len(s.tools))
@@ -145,6 +145,10 @@ func (s *streamState) blockDelta(se *streamEvent) error {
 		if d.Thinking != "" {
 			return s.emit(&sdk.StreamChunk{ReasoningContent: d.Thinking})
 		}
+	case "signature_delta":
+		if d.Signature != "" {
+			return s.emit(&sdk.StreamChunk{ReasoningSignature: d.Signature})
+		}
 	case "input_json_delta":
 		i, ok := s.tools[se.Index]
 		if !ok {
@@ -156,7 +160,7 @@ func (s *streamState) blockDelta(se *streamEvent) error {
 		s.argsSent[i] = true
 		return s.emit(&sdk.StreamChunk{ToolCalls: []*sdk.ToolCall{{Index: i, Arguments: d.PartialJSON}}})
 	}
-	// signature_delta, citations_delta: nothing for an OpenAI client.
+	// citations_delta: nothing for an OpenAI client.
 	return nil
 }
 

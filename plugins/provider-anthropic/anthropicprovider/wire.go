@@ -24,6 +24,13 @@ type messagesRequest struct {
 	ToolChoice    *toolChoice  `json:"tool_choice,omitempty"`
 	Metadata      *reqMetadata `json:"metadata,omitempty"`
 	Stream        bool         `json:"stream,omitempty"`
+	Thinking      *thinking    `json:"thinking,omitempty"`
+}
+
+// thinking turns extended thinking on: {"type": "enabled", "budget_tokens"}.
+type thinking struct {
+	Type         string `json:"type"`
+	BudgetTokens int32  `json:"budget_tokens"`
 }
 
 type reqMetadata struct {
@@ -50,8 +57,10 @@ type block struct {
 	// tool_result
 	ToolUseID string  `json:"tool_use_id,omitempty"`
 	Content   []block `json:"content,omitempty"`
-	// thinking
-	Thinking string `json:"thinking,omitempty"`
+	// thinking (signed), redacted_thinking (data)
+	Thinking  string `json:"thinking,omitempty"`
+	Signature string `json:"signature,omitempty"`
+	Data      string `json:"data,omitempty"`
 }
 
 type imageSource struct {
@@ -164,6 +173,7 @@ type streamDelta struct {
 	Text        string `json:"text"`
 	PartialJSON string `json:"partial_json"`
 	Thinking    string `json:"thinking"`
+	Signature   string `json:"signature"`
 	// message_delta
 	StopReason string `json:"stop_reason"`
 }

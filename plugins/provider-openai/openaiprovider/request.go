@@ -185,9 +185,14 @@ func mapTools(cr *sdk.ChatRequest, out *openai.ChatCompletionRequest) {
 }
 
 // Params are the capabilities of the chat parameters the provider passes
-// upstream (every one the protocol carries); an instance declares those of
-// its flavor (flavorParams).
-var Params = paramCaps(sdk.ChatParams...)
+// upstream (every one the protocol carries but notCarried); an instance
+// declares those of its flavor (flavorParams).
+var Params = flavorParams("")
+
+// notCarried are the protocol's parameters no OpenAI-compatible API takes:
+// thinking is Anthropic's token budget (OpenAI's models take
+// reasoning_effort).
+var notCarried = []string{"thinking"}
 
 // unsupportedByFlavor are the parameters a flavor's API does not honour:
 // Groq answers 400 to logprobs, top_logprobs and logit_bias and accepts
@@ -204,7 +209,7 @@ var unsupportedByFlavor = map[string][]string{
 func flavorParams(flavor string) []string {
 	var out []string
 	for _, name := range sdk.ChatParams {
-		if !slices.Contains(unsupportedByFlavor[flavor], name) {
+		if !slices.Contains(unsupportedByFlavor[flavor], name) && !slices.Contains(notCarried, name) {
 			out = append(out, sdk.ParamCap(name))
 		}
 	}
@@ -216,12 +221,4 @@ func flavorParams(flavor string) []string {
 // and embeddings where the flavor serves them.
 func (p *Provider) Capabilities() []string {
 	return append(append(flavorParams(p.flavor), sdk.CapProviderStream), embeddingCaps(p.flavor)...)
-}
-
-func paramCaps(names ...string) []string {
-	var out []string
-	for _, n := range names {
-		out = append(out, sdk.ParamCap(n))
-	}
-	return out
 }

@@ -103,6 +103,51 @@ def test_tool_use_stream(claude):
     assert final.content[-1].type == "tool_use" and final.content[-1].input == {"city": "sim-city"}
 
 
+THINKING = {"type": "enabled", "budget_tokens": 1024}
+
+
+def test_extended_thinking_tool_loop(claude):
+    """Thinking on: the answer starts with a signed thinking block, and the
+    tool loop that sends msg.content back unchanged (as Anthropic's guide
+    does) is accepted by the simulator, which, like the API, refuses a loop
+    whose thinking is missing or altered."""
+    question = {"role": "user", "content": "Call get_weather for Paris"}
+    msg = claude.messages.create(model="claude-sonnet", max_tokens=2048, thinking=THINKING, tools=[WEATHER], messages=[question])
+    assert [b.type for b in msg.content] == ["thinking", "tool_use"]
+    assert msg.content[0].thinking and msg.content[0].signature
+    call = msg.content[1]
+    result = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": call.id, "content": "11 degrees"}]}
+    final = claude.messages.create(model="claude-sonnet", max_tokens=2048, thinking=THINKING, tools=[WEATHER],
+                                   messages=[question, {"role": "assistant", "content": msg.content}, result])
+    assert final.content[0].type == "thinking" and final.content[-1].text.endswith("tool results: 11 degrees")
+    # Without the thinking block the upstream refuses the loop, and says why.
+    with pytest.raises(anthropic.BadRequestError) as info:
+        claude.messages.create(model="claude-sonnet", max_tokens=2048, thinking=THINKING, tools=[WEATHER],
+                               messages=[question, {"role": "assistant", "content": msg.content[1:]}, result])
+    assert "thinking" in info.value.body["error"]["message"]
+
+
+def test_extended_thinking_stream(claude):
+    with claude.messages.stream(model="claude-sonnet", max_tokens=2048, thinking=THINKING, tools=[WEATHER],
+                                messages=[{"role": "user", "content": "Call get_weather for Paris"}]) as stream:
+        final = stream.get_final_message()
+    assert [b.type for b in final.content] == ["thinking", "tool_use"]
+    thinking = final.content[0]
+    assert thinking.thinking and thinking.signature
+    # The streamed block goes back as it came.
+    result = {"role": "user", "content": [{"type": "tool_result", "tool_use_id": final.content[1].id, "content": "11 degrees"}]}
+    again = claude.messages.create(model="claude-sonnet", max_tokens=2048, thinking=THINKING, tools=[WEATHER],
+                                   messages=[{"role": "user", "content": "Call get_weather for Paris"},
+                                             {"role": "assistant", "content": final.content}, result])
+    assert again.content[-1].text.endswith("tool results: 11 degrees")
+
+
+def test_extended_thinking_needs_a_provider_that_thinks(claude):
+    with pytest.raises(anthropic.BadRequestError) as info:
+        claude.messages.create(model="gpt-4o-primary", max_tokens=2048, thinking=THINKING, messages=USER)
+    assert "thinking" in info.value.body["error"]["message"]
+
+
 def test_unknown_model_is_not_found(claude):
     with pytest.raises(anthropic.NotFoundError) as info:
         claude.messages.create(model="nope", max_tokens=10, messages=USER)

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,6 +31,15 @@ type anthropicRequest struct {
 		Type string `json:"type"`
 		Name string `json:"name"`
 	} `json:"tool_choice"`
+	Thinking *struct {
+		Type         string `json:"type"`
+		BudgetTokens *int   `json:"budget_tokens"`
+	} `json:"thinking"`
+}
+
+// thinkingOn reports whether the request turned extended thinking on.
+func (r *anthropicRequest) thinkingOn() bool {
+	return r.Thinking != nil && r.Thinking.Type == "enabled"
 }
 
 type anthropicMessage struct {
@@ -45,6 +56,18 @@ type anthropicBlock struct {
 	Input     json.RawMessage `json:"input,omitempty"`
 	ToolUseID string          `json:"tool_use_id,omitempty"`
 	Content   json.RawMessage `json:"content,omitempty"`
+	// thinking (signed) and redacted_thinking (data)
+	Thinking  *string `json:"thinking,omitempty"`
+	Signature *string `json:"signature,omitempty"`
+	Data      string  `json:"data,omitempty"`
+}
+
+// thinkingSignature is the signature the simulator gives a thinking block
+// and checks when a client sends it back (the API's are opaque too; a block
+// whose text was changed no longer verifies).
+func thinkingSignature(thinking string) string {
+	sum := sha256.Sum256([]byte("sim-thinking\x00" + thinking))
+	return "sim-sig-" + base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // blocks reads a content that is a string or a list of blocks.
@@ -140,12 +163,13 @@ func anthropicErrorType(status int) string {
 
 // anthropicAnswer is one generated answer, before it is sent.
 type anthropicAnswer struct {
-	msg     anthropicMessageResponse
-	text    string // the text block's text
-	hasText bool   // the answer has a text block (it may be empty)
-	tool    *anthropicBlock
-	prompt  string
-	promptN int
+	msg      anthropicMessageResponse
+	thinking string // the thinking block's text, when thinking is on
+	text     string // the text block's text
+	hasText  bool   // the answer has a text block (it may be empty)
+	tool     *anthropicBlock
+	prompt   string
+	promptN  int
 }
 
 // anthropic answers POST /v1/messages.
@@ -239,6 +263,9 @@ func validateAnthropic(req *anthropicRequest, bodyErr error) (apiError, bool) {
 	case req.Messages[0].Role != "user":
 		return bad("messages: first message must use the \"user\" role")
 	}
+	if e, ok := validateThinking(req); !ok {
+		return e, false
+	}
 	var pending []string // tool_use ids the next message must answer
 	for i := range req.Messages {
 		m := &req.Messages[i]
@@ -262,6 +289,10 @@ func validateAnthropic(req *anthropicRequest, bodyErr error) (apiError, bool) {
 				answered[b.ToolUseID] = true
 			case b.Type == "tool_use":
 				uses = append(uses, b.ID)
+			case b.Type == "thinking" && (b.Signature == nil || b.Thinking == nil):
+				return bad("messages.%d.content.%d.thinking.signature: Field required", i, j)
+			case b.Type == "thinking" && *b.Signature != thinkingSignature(*b.Thinking):
+				return bad("messages.%d.content.%d: Invalid `signature` in `thinking` block", i, j)
 			}
 		}
 		for _, id := range pending {
@@ -270,6 +301,43 @@ func validateAnthropic(req *anthropicRequest, bodyErr error) (apiError, bool) {
 			}
 		}
 		pending = uses
+	}
+	return apiError{}, true
+}
+
+// validateThinking checks extended thinking as the API does: a budget of at
+// least 1024 tokens below max_tokens, temperature 1 if any, and — in a tool
+// loop — the assistant turn that made the calls starting with its thinking
+// block (the API needs the thinking back to go on).
+func validateThinking(req *anthropicRequest) (apiError, bool) {
+	bad := func(format string, args ...any) (apiError, bool) {
+		return apiError{status: http.StatusBadRequest, message: fmt.Sprintf(format, args...)}, false
+	}
+	t := req.Thinking
+	switch {
+	case t == nil || t.Type == "disabled":
+		return apiError{}, true
+	case t.Type != "enabled":
+		return bad("thinking.type: Input should be 'enabled' or 'disabled'")
+	case t.BudgetTokens == nil:
+		return bad("thinking.enabled.budget_tokens: Field required")
+	case *t.BudgetTokens < 1024:
+		return bad("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
+	case *t.BudgetTokens >= *req.MaxTokens:
+		return bad("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size")
+	case req.Temperature != nil && *req.Temperature != 1:
+		return bad("`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility")
+	case req.ToolChoice != nil && (req.ToolChoice.Type == "any" || req.ToolChoice.Type == "tool"):
+		return bad("Thinking may not be enabled when tool_choice forces tool use.")
+	}
+	n := len(req.Messages)
+	last, _ := req.Messages[n-1].blocks()
+	if n < 2 || len(last) == 0 || last[0].Type != "tool_result" {
+		return apiError{}, true
+	}
+	prev, _ := req.Messages[n-2].blocks()
+	if len(prev) > 0 && prev[0].Type != "thinking" && prev[0].Type != "redacted_thinking" {
+		return bad("messages.%d.content.0.type: Expected `thinking` or `redacted_thinking`, but found `%s`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking", n-2, prev[0].Type)
 	}
 	return apiError{}, true
 }
@@ -308,14 +376,22 @@ func (s *Simulator) buildAnthropic(req *anthropicRequest, fault Fault, tl *timel
 	case strings.Contains(a.prompt, triggerSafety):
 		stop = "refusal"
 	case fault == FaultEmptyCandidate || fault == FaultEmptyStop:
-	case len(results) == 0 && req.wantsTool():
-		a.tool = s.toolUse(req)
+	case len(results) == 0 && req.wantsTool(a.prompt):
+		a.tool = s.toolUse(req, a.prompt)
 		stop = "tool_use"
 	default:
 		stop = a.shapeText(req, results, tl)
 		a.hasText = true
 	}
 	a.msg.StopReason = &stop
+	if req.thinkingOn() && stop != "refusal" {
+		a.thinking = "The user wrote: " + a.prompt + ". I will answer briefly."
+		if len(results) > 0 {
+			a.thinking = "The tools answered: " + strings.Join(results, "; ") + ". I will report it."
+		}
+		t, sig := a.thinking, thinkingSignature(a.thinking)
+		a.msg.Content = append(a.msg.Content, anthropicBlock{Type: "thinking", Thinking: &t, Signature: &sig})
+	}
 	if a.hasText {
 		t := a.text
 		a.msg.Content = append(a.msg.Content, anthropicBlock{Type: "text", Text: &t})
@@ -323,7 +399,7 @@ func (s *Simulator) buildAnthropic(req *anthropicRequest, fault Fault, tl *timel
 	if a.tool != nil {
 		a.msg.Content = append(a.msg.Content, *a.tool)
 	}
-	a.msg.Usage = anthropicUsage{InputTokens: a.promptN, OutputTokens: countWords(a.text) + a.toolWords()}
+	a.msg.Usage = anthropicUsage{InputTokens: a.promptN, OutputTokens: countWords(a.thinking) + countWords(a.text) + a.toolWords()}
 	return a, apiError{}, true
 }
 
@@ -350,18 +426,37 @@ func (a *anthropicAnswer) shapeText(req *anthropicRequest, results []string, tl 
 	return "end_turn"
 }
 
-// wantsTool reports whether tool_choice forces a call.
-func (r *anthropicRequest) wantsTool() bool {
-	return len(r.Tools) > 0 && r.ToolChoice != nil && (r.ToolChoice.Type == "any" || r.ToolChoice.Type == "tool")
+// wantsTool reports whether the answer is a call: tool_choice forces one, or
+// (auto, the default) the prompt names an offered tool.
+func (r *anthropicRequest) wantsTool(prompt string) bool {
+	if len(r.Tools) == 0 || (r.ToolChoice != nil && r.ToolChoice.Type == "none") {
+		return false
+	}
+	if r.ToolChoice != nil && (r.ToolChoice.Type == "any" || r.ToolChoice.Type == "tool") {
+		return true
+	}
+	return r.namedTool(prompt) >= 0
 }
 
-// toolUse is the forced call: the named tool (or the first), with
+// namedTool is the index of the first offered tool the prompt names, or -1.
+func (r *anthropicRequest) namedTool(prompt string) int {
+	for i, t := range r.Tools {
+		if t.Name != "" && strings.Contains(prompt, t.Name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// toolUse is the call: the tool tool_choice names, else the one the prompt
+// names, else the first, with
 // arguments valid against its schema (the generator both other wire formats
 // use).
-func (s *Simulator) toolUse(req *anthropicRequest) *anthropicBlock {
-	name := req.Tools[0].Name
-	schema := req.Tools[0].InputSchema
-	if req.ToolChoice.Type == "tool" {
+func (s *Simulator) toolUse(req *anthropicRequest, prompt string) *anthropicBlock {
+	first := max(req.namedTool(prompt), 0)
+	name := req.Tools[first].Name
+	schema := req.Tools[first].InputSchema
+	if req.ToolChoice != nil && req.ToolChoice.Type == "tool" {
 		name = req.ToolChoice.Name
 		for _, t := range req.Tools {
 			if t.Name == name {
@@ -448,8 +543,19 @@ func streamAnthropic(w http.ResponseWriter, r *http.Request, a *anthropicAnswer,
 	start.Usage.OutputTokens = 1
 	st.send("message_start", map[string]any{"type": "message_start", "message": start})
 	index := 0
+	if a.thinking != "" {
+		st.send("content_block_start", map[string]any{"type": "content_block_start", "index": index,
+			"content_block": map[string]string{"type": "thinking", "thinking": "", "signature": ""}})
+		for _, p := range strings.SplitAfter(a.thinking, " ") {
+			st.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": map[string]string{"type": "thinking_delta", "thinking": p}})
+		}
+		st.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": index,
+			"delta": map[string]string{"type": "signature_delta", "signature": thinkingSignature(a.thinking)}})
+		st.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
+		index++
+	}
 	if a.hasText {
-		if !streamAnthropicText(st, r, a, fault, tl) {
+		if !streamAnthropicText(st, r, a, fault, tl, index) {
 			return
 		}
 		index++
@@ -476,20 +582,20 @@ func streamAnthropic(w http.ResponseWriter, r *http.Request, a *anthropicAnswer,
 
 // streamAnthropicText streams the text block on the answer's timeline;
 // false when the stream ended there (a fault, or the client left).
-func streamAnthropicText(st anthropicStream, r *http.Request, a *anthropicAnswer, fault Fault, tl *timeline) bool {
-	st.send("content_block_start", map[string]any{"type": "content_block_start", "index": 0, "content_block": map[string]string{"type": "text", "text": ""}})
+func streamAnthropicText(st anthropicStream, r *http.Request, a *anthropicAnswer, fault Fault, tl *timeline, index int) bool {
+	st.send("content_block_start", map[string]any{"type": "content_block_start", "index": index, "content_block": map[string]string{"type": "text", "text": ""}})
 	st.send("ping", map[string]string{"type": "ping"})
 	pieces := tl.pieces(a.text)
 	for i, p := range pieces {
 		if !tl.wait(tl.contentAt(i)) {
 			return false
 		}
-		st.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": 0, "delta": map[string]string{"type": "text_delta", "text": p}})
+		st.send("content_block_delta", map[string]any{"type": "content_block_delta", "index": index, "delta": map[string]string{"type": "text_delta", "text": p}})
 		if (fault != FaultMidstreamError || i+1 >= max(1, len(pieces)/2)) && !streamFault(st, r, fault) {
 			return false
 		}
 	}
-	st.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
+	st.send("content_block_stop", map[string]any{"type": "content_block_stop", "index": index})
 	return true
 }
 

@@ -196,3 +196,57 @@ func TestAnthropicFaultsAndAuth(t *testing.T) {
 		t.Fatalf("refusal: %s", r.body)
 	}
 }
+
+// TestAnthropicThinking: extended thinking as the API does it — a signed
+// thinking block first (streamed as thinking_delta then signature_delta),
+// the budget and temperature checked, and a tool loop that does not send the
+// signed thinking back (or changes it) refused.
+func TestAnthropicThinking(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	on := `"thinking":{"type":"enabled","budget_tokens":1024}`
+	// tool_choice auto (forcing a tool is refused with thinking): the prompt names the tool.
+	body := strings.Replace(anthropicBody("Call get_weather for Paris", on+`,`+anthropicWeatherTool), `"max_tokens":256`, `"max_tokens":2048`, 1)
+	r := do(t, "POST", ts.URL+"/v1/messages", akey, body)
+	var m struct {
+		Content []map[string]any `json:"content"`
+	}
+	decode(t, r.body, &m)
+	if r.status != 200 || len(m.Content) != 2 || m.Content[0]["type"] != "thinking" || m.Content[1]["type"] != "tool_use" ||
+		m.Content[0]["signature"] != thinkingSignature(m.Content[0]["thinking"].(string)) {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	assistant, _ := json.Marshal(m.Content)
+	loop := func(blocks string) string {
+		return `{"model":"claude-sonnet-4-5","max_tokens":2048,` + on + `,` + anthropicWeatherTool + `,"messages":[{"role":"user","content":"Call get_weather for Paris"},` +
+			`{"role":"assistant","content":` + blocks + `},{"role":"user","content":[{"type":"tool_result","tool_use_id":"` + m.Content[1]["id"].(string) + `","content":"11 C"}]}]}`
+	}
+	if r := do(t, "POST", ts.URL+"/v1/messages", akey, loop(string(assistant))); r.status != 200 || !strings.Contains(string(r.body), "tool results: 11 C") {
+		t.Fatalf("tool loop with the thinking sent back: %d %s", r.status, r.body)
+	}
+	toolOnly, _ := json.Marshal(m.Content[1:])
+	tampered := strings.Replace(string(assistant), "Paris", "Rome", 1)
+	for name, c := range map[string]struct{ body, msg string }{
+		"thinking dropped":    {loop(string(toolOnly)), "Expected `thinking` or `redacted_thinking`, but found `tool_use`"},
+		"thinking changed":    {loop(tampered), "Invalid `signature` in `thinking` block"},
+		"budget over max":     {anthropicBody("hi", `"thinking":{"type":"enabled","budget_tokens":1024}`), "`max_tokens` must be greater than `thinking.budget_tokens`"},
+		"budget too small":    {anthropicBody("hi", `"thinking":{"type":"enabled","budget_tokens":100}`), "greater than or equal to 1024"},
+		"forced tool use":     {strings.Replace(anthropicBody("hi", on+`,"tool_choice":{"type":"any"},`+anthropicWeatherTool), `"max_tokens":256`, `"max_tokens":2048`, 1), "Thinking may not be enabled when tool_choice forces tool use"},
+		"temperature with it": {strings.Replace(anthropicBody("hi", on+`,"temperature":0.5`), `"max_tokens":256`, `"max_tokens":2048`, 1), "`temperature` may only be set to 1"},
+	} {
+		r := do(t, "POST", ts.URL+"/v1/messages", akey, c.body)
+		var e aError
+		decode(t, r.body, &e)
+		if r.status != 400 || e.Error.Type != "invalid_request_error" || !strings.Contains(e.Error.Message, c.msg) {
+			t.Errorf("%s: %d %s", name, r.status, r.body)
+		}
+	}
+
+	// Streamed: the thinking block first, its text in thinking_delta, then its signature.
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, strings.Replace(anthropicBody("hello", on+`,"stream":true`), `"max_tokens":256`, `"max_tokens":2048`, 1))
+	events := string(r.body)
+	first := strings.Index(events, `"content_block":{"signature":"","thinking":"","type":"thinking"}`)
+	thinking, signature, text := strings.Index(events, `"type":"thinking_delta"`), strings.Index(events, `"type":"signature_delta"`), strings.Index(events, `"type":"text_delta"`)
+	if r.status != 200 || first < 0 || !(first < thinking && thinking < signature && signature < text) {
+		t.Fatalf("stream %d: %s", r.status, events)
+	}
+}

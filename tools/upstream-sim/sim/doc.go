@@ -67,8 +67,14 @@
 // tool_result in the next message). "stream": true answers Anthropic's
 // event sequence (message_start, content_block_start, ping,
 // content_block_delta…, content_block_stop, message_delta, message_stop).
-// With tools and tool_choice any or tool the answer is a tool_use block;
-// after tool results, a text that echoes them.
+// With tools and tool_choice any or tool the answer is a tool_use block
+// (auto: when the last user text names an offered tool);
+// after tool results, a text that echoes them. Extended thinking ("thinking":
+// {"type":"enabled","budget_tokens"}: at least 1024, below max_tokens, and
+// temperature 1 if set, no tool_choice that forces a tool) puts a signed thinking block first (streamed as
+// thinking_delta, then signature_delta); in a tool loop the assistant turn
+// that made the calls must start with its thinking block, sent back
+// unchanged, as the API requires.
 //
 // OpenAI-style model lists: GET /v1/models, /models, /api/v1/models,
 // /openai/v1/models (no key needed).

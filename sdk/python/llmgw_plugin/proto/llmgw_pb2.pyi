@@ -119,7 +119,7 @@ class CloseResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class Message(_message.Message):
-    __slots__ = ("role", "content", "name", "parts", "tool_calls", "tool_call_id", "refusal")
+    __slots__ = ("role", "content", "name", "parts", "tool_calls", "tool_call_id", "refusal", "thinking")
     ROLE_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -127,6 +127,7 @@ class Message(_message.Message):
     TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     TOOL_CALL_ID_FIELD_NUMBER: _ClassVar[int]
     REFUSAL_FIELD_NUMBER: _ClassVar[int]
+    THINKING_FIELD_NUMBER: _ClassVar[int]
     role: str
     content: str
     name: str
@@ -134,7 +135,18 @@ class Message(_message.Message):
     tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
     tool_call_id: str
     refusal: str
-    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., name: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[ContentPart, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., tool_call_id: _Optional[str] = ..., refusal: _Optional[str] = ...) -> None: ...
+    thinking: _containers.RepeatedCompositeFieldContainer[ThinkingBlock]
+    def __init__(self, role: _Optional[str] = ..., content: _Optional[str] = ..., name: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[ContentPart, _Mapping]]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., tool_call_id: _Optional[str] = ..., refusal: _Optional[str] = ..., thinking: _Optional[_Iterable[_Union[ThinkingBlock, _Mapping]]] = ...) -> None: ...
+
+class ThinkingBlock(_message.Message):
+    __slots__ = ("thinking", "signature", "redacted_data")
+    THINKING_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    REDACTED_DATA_FIELD_NUMBER: _ClassVar[int]
+    thinking: str
+    signature: str
+    redacted_data: str
+    def __init__(self, thinking: _Optional[str] = ..., signature: _Optional[str] = ..., redacted_data: _Optional[str] = ...) -> None: ...
 
 class ContentPart(_message.Message):
     __slots__ = ("type", "text", "image_url", "image_detail")
@@ -197,7 +209,7 @@ class JsonSchema(_message.Message):
     def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., schema_json: _Optional[str] = ..., strict: _Optional[bool] = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed", "presence_penalty", "frequency_penalty", "response_format", "logit_bias", "tools", "tool_choice", "parallel_tool_calls", "json_schema", "n", "logprobs", "top_logprobs", "max_completion_tokens", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key")
+    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed", "presence_penalty", "frequency_penalty", "response_format", "logit_bias", "tools", "tool_choice", "parallel_tool_calls", "json_schema", "n", "logprobs", "top_logprobs", "max_completion_tokens", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key", "thinking_budget_tokens")
     class LogitBiasEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -231,6 +243,7 @@ class ChatRequest(_message.Message):
     VERBOSITY_FIELD_NUMBER: _ClassVar[int]
     SAFETY_IDENTIFIER_FIELD_NUMBER: _ClassVar[int]
     PROMPT_CACHE_KEY_FIELD_NUMBER: _ClassVar[int]
+    THINKING_BUDGET_TOKENS_FIELD_NUMBER: _ClassVar[int]
     model: str
     messages: _containers.RepeatedCompositeFieldContainer[Message]
     temperature: float
@@ -257,7 +270,8 @@ class ChatRequest(_message.Message):
     verbosity: str
     safety_identifier: str
     prompt_cache_key: str
-    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., frequency_penalty: _Optional[float] = ..., response_format: _Optional[str] = ..., logit_bias: _Optional[_Mapping[str, float]] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., json_schema: _Optional[_Union[JsonSchema, _Mapping]] = ..., n: _Optional[int] = ..., logprobs: _Optional[bool] = ..., top_logprobs: _Optional[int] = ..., max_completion_tokens: _Optional[bool] = ..., reasoning_effort: _Optional[str] = ..., verbosity: _Optional[str] = ..., safety_identifier: _Optional[str] = ..., prompt_cache_key: _Optional[str] = ...) -> None: ...
+    thinking_budget_tokens: int
+    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., frequency_penalty: _Optional[float] = ..., response_format: _Optional[str] = ..., logit_bias: _Optional[_Mapping[str, float]] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., json_schema: _Optional[_Union[JsonSchema, _Mapping]] = ..., n: _Optional[int] = ..., logprobs: _Optional[bool] = ..., top_logprobs: _Optional[int] = ..., max_completion_tokens: _Optional[bool] = ..., reasoning_effort: _Optional[str] = ..., verbosity: _Optional[str] = ..., safety_identifier: _Optional[str] = ..., prompt_cache_key: _Optional[str] = ..., thinking_budget_tokens: _Optional[int] = ...) -> None: ...
 
 class EmbeddingsRequest(_message.Message):
     __slots__ = ("model", "input", "input_tokens", "dimensions", "encoding_format", "user")
@@ -613,7 +627,7 @@ class ProviderError(_message.Message):
     def __init__(self, status: _Optional[int] = ..., message: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., upstream_code: _Optional[str] = ..., **kwargs) -> None: ...
 
 class CompleteResponse(_message.Message):
-    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error", "tool_calls", "refusal", "logprobs_json", "reasoning_content", "more_choices", "first_chunk_nanos")
+    __slots__ = ("id", "content", "finish_reason", "usage", "model", "error", "tool_calls", "refusal", "logprobs_json", "reasoning_content", "more_choices", "reasoning_signature", "first_chunk_nanos")
     ID_FIELD_NUMBER: _ClassVar[int]
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -625,6 +639,7 @@ class CompleteResponse(_message.Message):
     LOGPROBS_JSON_FIELD_NUMBER: _ClassVar[int]
     REASONING_CONTENT_FIELD_NUMBER: _ClassVar[int]
     MORE_CHOICES_FIELD_NUMBER: _ClassVar[int]
+    REASONING_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     FIRST_CHUNK_NANOS_FIELD_NUMBER: _ClassVar[int]
     id: str
     content: str
@@ -637,8 +652,9 @@ class CompleteResponse(_message.Message):
     logprobs_json: str
     reasoning_content: str
     more_choices: _containers.RepeatedCompositeFieldContainer[Choice]
+    reasoning_signature: str
     first_chunk_nanos: int
-    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., more_choices: _Optional[_Iterable[_Union[Choice, _Mapping]]] = ..., first_chunk_nanos: _Optional[int] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., more_choices: _Optional[_Iterable[_Union[Choice, _Mapping]]] = ..., reasoning_signature: _Optional[str] = ..., first_chunk_nanos: _Optional[int] = ...) -> None: ...
 
 class Choice(_message.Message):
     __slots__ = ("index", "content", "finish_reason", "tool_calls", "refusal", "logprobs_json")
@@ -657,7 +673,7 @@ class Choice(_message.Message):
     def __init__(self, index: _Optional[int] = ..., content: _Optional[str] = ..., finish_reason: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., refusal: _Optional[str] = ..., logprobs_json: _Optional[str] = ...) -> None: ...
 
 class StreamChunk(_message.Message):
-    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id", "reasoning_content", "refusal", "tool_calls", "logprobs_json", "choice_index")
+    __slots__ = ("content", "role", "finish_reason", "usage", "error", "model", "id", "reasoning_content", "refusal", "tool_calls", "logprobs_json", "choice_index", "reasoning_signature")
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     ROLE_FIELD_NUMBER: _ClassVar[int]
     FINISH_REASON_FIELD_NUMBER: _ClassVar[int]
@@ -670,6 +686,7 @@ class StreamChunk(_message.Message):
     TOOL_CALLS_FIELD_NUMBER: _ClassVar[int]
     LOGPROBS_JSON_FIELD_NUMBER: _ClassVar[int]
     CHOICE_INDEX_FIELD_NUMBER: _ClassVar[int]
+    REASONING_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     content: str
     role: str
     finish_reason: str
@@ -682,7 +699,8 @@ class StreamChunk(_message.Message):
     tool_calls: _containers.RepeatedCompositeFieldContainer[ToolCall]
     logprobs_json: str
     choice_index: int
-    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., refusal: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., logprobs_json: _Optional[str] = ..., choice_index: _Optional[int] = ...) -> None: ...
+    reasoning_signature: str
+    def __init__(self, content: _Optional[str] = ..., role: _Optional[str] = ..., finish_reason: _Optional[str] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ..., model: _Optional[str] = ..., id: _Optional[str] = ..., reasoning_content: _Optional[str] = ..., refusal: _Optional[str] = ..., tool_calls: _Optional[_Iterable[_Union[ToolCall, _Mapping]]] = ..., logprobs_json: _Optional[str] = ..., choice_index: _Optional[int] = ..., reasoning_signature: _Optional[str] = ...) -> None: ...
 
 class TrackRequest(_message.Message):
     __slots__ = ("instance_id", "events")

@@ -212,7 +212,7 @@ func (x StageResponse_Action) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use StageResponse_Action.Descriptor instead.
 func (StageResponse_Action) EnumDescriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18, 0}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19, 0}
 }
 
 type DescribeRequest struct {
@@ -668,7 +668,13 @@ type Message struct {
 	// A "tool" message: the id of the call it answers.
 	ToolCallId string `protobuf:"bytes,6,opt,name=tool_call_id,json=toolCallId,proto3" json:"tool_call_id,omitempty"`
 	// An assistant message's refusal, when it refused.
-	Refusal       string `protobuf:"bytes,7,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	Refusal string `protobuf:"bytes,7,opt,name=refusal,proto3" json:"refusal,omitempty"`
+	// An assistant message's thinking blocks as Anthropic's Messages API
+	// returned them (signed), sent back in a tool loop with extended thinking
+	// on. A provider that does not take them (it does not declare
+	// "provider.param.thinking") ignores them: they are the model's own
+	// scratch pad, not the conversation.
+	Thinking      []*ThinkingBlock `protobuf:"bytes,8,rep,name=thinking,proto3" json:"thinking,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -752,6 +758,76 @@ func (x *Message) GetRefusal() string {
 	return ""
 }
 
+func (x *Message) GetThinking() []*ThinkingBlock {
+	if x != nil {
+		return x.Thinking
+	}
+	return nil
+}
+
+// ThinkingBlock is one thinking block of an assistant message: its text and
+// signature, or a redacted block's opaque data.
+type ThinkingBlock struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Thinking  string                 `protobuf:"bytes,1,opt,name=thinking,proto3" json:"thinking,omitempty"`
+	Signature string                 `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	// A redacted_thinking block's data (thinking and signature then empty).
+	RedactedData  string `protobuf:"bytes,3,opt,name=redacted_data,json=redactedData,proto3" json:"redacted_data,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ThinkingBlock) Reset() {
+	*x = ThinkingBlock{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThinkingBlock) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThinkingBlock) ProtoMessage() {}
+
+func (x *ThinkingBlock) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThinkingBlock.ProtoReflect.Descriptor instead.
+func (*ThinkingBlock) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ThinkingBlock) GetThinking() string {
+	if x != nil {
+		return x.Thinking
+	}
+	return ""
+}
+
+func (x *ThinkingBlock) GetSignature() string {
+	if x != nil {
+		return x.Signature
+	}
+	return ""
+}
+
+func (x *ThinkingBlock) GetRedactedData() string {
+	if x != nil {
+		return x.RedactedData
+	}
+	return ""
+}
+
 // ContentPart is one part of a message's content array.
 type ContentPart struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -768,7 +844,7 @@ type ContentPart struct {
 
 func (x *ContentPart) Reset() {
 	*x = ContentPart{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -780,7 +856,7 @@ func (x *ContentPart) String() string {
 func (*ContentPart) ProtoMessage() {}
 
 func (x *ContentPart) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[8]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -793,7 +869,7 @@ func (x *ContentPart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContentPart.ProtoReflect.Descriptor instead.
 func (*ContentPart) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{8}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ContentPart) GetType() string {
@@ -845,7 +921,7 @@ type ToolCall struct {
 
 func (x *ToolCall) Reset() {
 	*x = ToolCall{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -857,7 +933,7 @@ func (x *ToolCall) String() string {
 func (*ToolCall) ProtoMessage() {}
 
 func (x *ToolCall) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[9]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -870,7 +946,7 @@ func (x *ToolCall) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolCall.ProtoReflect.Descriptor instead.
 func (*ToolCall) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{9}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ToolCall) GetIndex() int32 {
@@ -924,7 +1000,7 @@ type Tool struct {
 
 func (x *Tool) Reset() {
 	*x = Tool{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -936,7 +1012,7 @@ func (x *Tool) String() string {
 func (*Tool) ProtoMessage() {}
 
 func (x *Tool) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[10]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -949,7 +1025,7 @@ func (x *Tool) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Tool.ProtoReflect.Descriptor instead.
 func (*Tool) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{10}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Tool) GetType() string {
@@ -999,7 +1075,7 @@ type ToolChoice struct {
 
 func (x *ToolChoice) Reset() {
 	*x = ToolChoice{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1011,7 +1087,7 @@ func (x *ToolChoice) String() string {
 func (*ToolChoice) ProtoMessage() {}
 
 func (x *ToolChoice) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[11]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1024,7 +1100,7 @@ func (x *ToolChoice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ToolChoice.ProtoReflect.Descriptor instead.
 func (*ToolChoice) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{11}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ToolChoice) GetMode() string {
@@ -1055,7 +1131,7 @@ type JsonSchema struct {
 
 func (x *JsonSchema) Reset() {
 	*x = JsonSchema{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1067,7 +1143,7 @@ func (x *JsonSchema) String() string {
 func (*JsonSchema) ProtoMessage() {}
 
 func (x *JsonSchema) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[12]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1080,7 +1156,7 @@ func (x *JsonSchema) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use JsonSchema.ProtoReflect.Descriptor instead.
 func (*JsonSchema) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{12}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *JsonSchema) GetName() string {
@@ -1163,13 +1239,17 @@ type ChatRequest struct {
 	// OpenAI's prompt-cache routing key: requests that share it and a prefix
 	// are more likely to hit the cache (provider.param.prompt_cache_key).
 	PromptCacheKey string `protobuf:"bytes,26,opt,name=prompt_cache_key,json=promptCacheKey,proto3" json:"prompt_cache_key,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Anthropic's extended thinking (thinking {"type": "enabled",
+	// "budget_tokens"}): the most tokens the model may think, below
+	// max_tokens (provider.param.thinking).
+	ThinkingBudgetTokens *int32 `protobuf:"varint,27,opt,name=thinking_budget_tokens,json=thinkingBudgetTokens,proto3,oneof" json:"thinking_budget_tokens,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *ChatRequest) Reset() {
 	*x = ChatRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1181,7 +1261,7 @@ func (x *ChatRequest) String() string {
 func (*ChatRequest) ProtoMessage() {}
 
 func (x *ChatRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[13]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1194,7 +1274,7 @@ func (x *ChatRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChatRequest.ProtoReflect.Descriptor instead.
 func (*ChatRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{13}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ChatRequest) GetModel() string {
@@ -1379,6 +1459,13 @@ func (x *ChatRequest) GetPromptCacheKey() string {
 	return ""
 }
 
+func (x *ChatRequest) GetThinkingBudgetTokens() int32 {
+	if x != nil && x.ThinkingBudgetTokens != nil {
+		return *x.ThinkingBudgetTokens
+	}
+	return 0
+}
+
 // EmbeddingsRequest is the normalised POST /v1/embeddings request.
 type EmbeddingsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1400,7 +1487,7 @@ type EmbeddingsRequest struct {
 
 func (x *EmbeddingsRequest) Reset() {
 	*x = EmbeddingsRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1412,7 +1499,7 @@ func (x *EmbeddingsRequest) String() string {
 func (*EmbeddingsRequest) ProtoMessage() {}
 
 func (x *EmbeddingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[14]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1425,7 +1512,7 @@ func (x *EmbeddingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbeddingsRequest.ProtoReflect.Descriptor instead.
 func (*EmbeddingsRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{14}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *EmbeddingsRequest) GetModel() string {
@@ -1479,7 +1566,7 @@ type TokenIds struct {
 
 func (x *TokenIds) Reset() {
 	*x = TokenIds{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1491,7 +1578,7 @@ func (x *TokenIds) String() string {
 func (*TokenIds) ProtoMessage() {}
 
 func (x *TokenIds) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[15]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1504,7 +1591,7 @@ func (x *TokenIds) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TokenIds.ProtoReflect.Descriptor instead.
 func (*TokenIds) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{15}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *TokenIds) GetIds() []int32 {
@@ -1535,7 +1622,7 @@ type Usage struct {
 
 func (x *Usage) Reset() {
 	*x = Usage{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1547,7 +1634,7 @@ func (x *Usage) String() string {
 func (*Usage) ProtoMessage() {}
 
 func (x *Usage) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[16]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1560,7 +1647,7 @@ func (x *Usage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Usage.ProtoReflect.Descriptor instead.
 func (*Usage) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{16}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *Usage) GetPromptTokens() int32 {
@@ -1638,7 +1725,7 @@ type StageRequest struct {
 
 func (x *StageRequest) Reset() {
 	*x = StageRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1650,7 +1737,7 @@ func (x *StageRequest) String() string {
 func (*StageRequest) ProtoMessage() {}
 
 func (x *StageRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[17]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1663,7 +1750,7 @@ func (x *StageRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageRequest.ProtoReflect.Descriptor instead.
 func (*StageRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{17}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *StageRequest) GetInstanceId() string {
@@ -1776,7 +1863,7 @@ type StageResponse struct {
 
 func (x *StageResponse) Reset() {
 	*x = StageResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1788,7 +1875,7 @@ func (x *StageResponse) String() string {
 func (*StageResponse) ProtoMessage() {}
 
 func (x *StageResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[18]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1801,7 +1888,7 @@ func (x *StageResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageResponse.ProtoReflect.Descriptor instead.
 func (*StageResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{18}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *StageResponse) GetAction() StageResponse_Action {
@@ -1891,7 +1978,7 @@ type StageLease struct {
 
 func (x *StageLease) Reset() {
 	*x = StageLease{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1903,7 +1990,7 @@ func (x *StageLease) String() string {
 func (*StageLease) ProtoMessage() {}
 
 func (x *StageLease) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[19]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1916,7 +2003,7 @@ func (x *StageLease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageLease.ProtoReflect.Descriptor instead.
 func (*StageLease) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{19}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *StageLease) GetId() string {
@@ -1993,7 +2080,7 @@ type LeaseRelease struct {
 
 func (x *LeaseRelease) Reset() {
 	*x = LeaseRelease{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2005,7 +2092,7 @@ func (x *LeaseRelease) String() string {
 func (*LeaseRelease) ProtoMessage() {}
 
 func (x *LeaseRelease) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[20]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2018,7 +2105,7 @@ func (x *LeaseRelease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeaseRelease.ProtoReflect.Descriptor instead.
 func (*LeaseRelease) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{20}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *LeaseRelease) GetInstanceId() string {
@@ -2047,7 +2134,7 @@ type ReleasedLease struct {
 
 func (x *ReleasedLease) Reset() {
 	*x = ReleasedLease{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2059,7 +2146,7 @@ func (x *ReleasedLease) String() string {
 func (*ReleasedLease) ProtoMessage() {}
 
 func (x *ReleasedLease) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[21]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2072,7 +2159,7 @@ func (x *ReleasedLease) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleasedLease.ProtoReflect.Descriptor instead.
 func (*ReleasedLease) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{21}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ReleasedLease) GetId() string {
@@ -2097,7 +2184,7 @@ type LeaseReleaseResponse struct {
 
 func (x *LeaseReleaseResponse) Reset() {
 	*x = LeaseReleaseResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2109,7 +2196,7 @@ func (x *LeaseReleaseResponse) String() string {
 func (*LeaseReleaseResponse) ProtoMessage() {}
 
 func (x *LeaseReleaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[22]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2122,7 +2209,7 @@ func (x *LeaseReleaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use LeaseReleaseResponse.ProtoReflect.Descriptor instead.
 func (*LeaseReleaseResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{22}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
 }
 
 // StageAnswer is a complete answer given by a stage.
@@ -2142,7 +2229,7 @@ type StageAnswer struct {
 
 func (x *StageAnswer) Reset() {
 	*x = StageAnswer{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2154,7 +2241,7 @@ func (x *StageAnswer) String() string {
 func (*StageAnswer) ProtoMessage() {}
 
 func (x *StageAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[23]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2167,7 +2254,7 @@ func (x *StageAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAnswer.ProtoReflect.Descriptor instead.
 func (*StageAnswer) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{23}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *StageAnswer) GetChat() *CompleteResponse {
@@ -2222,7 +2309,7 @@ type Rejection struct {
 
 func (x *Rejection) Reset() {
 	*x = Rejection{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2234,7 +2321,7 @@ func (x *Rejection) String() string {
 func (*Rejection) ProtoMessage() {}
 
 func (x *Rejection) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[24]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2247,7 +2334,7 @@ func (x *Rejection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Rejection.ProtoReflect.Descriptor instead.
 func (*Rejection) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{24}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *Rejection) GetStatus() int32 {
@@ -2339,7 +2426,7 @@ type StageAfterRequest struct {
 
 func (x *StageAfterRequest) Reset() {
 	*x = StageAfterRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2351,7 +2438,7 @@ func (x *StageAfterRequest) String() string {
 func (*StageAfterRequest) ProtoMessage() {}
 
 func (x *StageAfterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[25]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2364,7 +2451,7 @@ func (x *StageAfterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterRequest.ProtoReflect.Descriptor instead.
 func (*StageAfterRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{25}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *StageAfterRequest) GetInstanceId() string {
@@ -2500,7 +2587,7 @@ type AdminRequest struct {
 
 func (x *AdminRequest) Reset() {
 	*x = AdminRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2512,7 +2599,7 @@ func (x *AdminRequest) String() string {
 func (*AdminRequest) ProtoMessage() {}
 
 func (x *AdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[26]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2525,7 +2612,7 @@ func (x *AdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminRequest.ProtoReflect.Descriptor instead.
 func (*AdminRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{26}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *AdminRequest) GetInstanceId() string {
@@ -2567,7 +2654,7 @@ type AdminResponse struct {
 
 func (x *AdminResponse) Reset() {
 	*x = AdminResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2579,7 +2666,7 @@ func (x *AdminResponse) String() string {
 func (*AdminResponse) ProtoMessage() {}
 
 func (x *AdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[27]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2592,7 +2679,7 @@ func (x *AdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminResponse.ProtoReflect.Descriptor instead.
 func (*AdminResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{27}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *AdminResponse) GetStatus() int32 {
@@ -2617,7 +2704,7 @@ type StageAfterResponse struct {
 
 func (x *StageAfterResponse) Reset() {
 	*x = StageAfterResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2629,7 +2716,7 @@ func (x *StageAfterResponse) String() string {
 func (*StageAfterResponse) ProtoMessage() {}
 
 func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[28]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2642,7 +2729,7 @@ func (x *StageAfterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageAfterResponse.ProtoReflect.Descriptor instead.
 func (*StageAfterResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{28}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
 }
 
 type CompleteRequest struct {
@@ -2664,7 +2751,7 @@ type CompleteRequest struct {
 
 func (x *CompleteRequest) Reset() {
 	*x = CompleteRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2676,7 +2763,7 @@ func (x *CompleteRequest) String() string {
 func (*CompleteRequest) ProtoMessage() {}
 
 func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[29]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2689,7 +2776,7 @@ func (x *CompleteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteRequest.ProtoReflect.Descriptor instead.
 func (*CompleteRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{29}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *CompleteRequest) GetInstanceId() string {
@@ -2741,7 +2828,7 @@ type AssembleDeadlines struct {
 
 func (x *AssembleDeadlines) Reset() {
 	*x = AssembleDeadlines{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2753,7 +2840,7 @@ func (x *AssembleDeadlines) String() string {
 func (*AssembleDeadlines) ProtoMessage() {}
 
 func (x *AssembleDeadlines) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[30]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2766,7 +2853,7 @@ func (x *AssembleDeadlines) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AssembleDeadlines.ProtoReflect.Descriptor instead.
 func (*AssembleDeadlines) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{30}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *AssembleDeadlines) GetFirstByteMs() int64 {
@@ -2795,7 +2882,7 @@ type EmbedRequest struct {
 
 func (x *EmbedRequest) Reset() {
 	*x = EmbedRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2807,7 +2894,7 @@ func (x *EmbedRequest) String() string {
 func (*EmbedRequest) ProtoMessage() {}
 
 func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[31]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2820,7 +2907,7 @@ func (x *EmbedRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbedRequest.ProtoReflect.Descriptor instead.
 func (*EmbedRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{31}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *EmbedRequest) GetInstanceId() string {
@@ -2861,7 +2948,7 @@ type Embedding struct {
 
 func (x *Embedding) Reset() {
 	*x = Embedding{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2873,7 +2960,7 @@ func (x *Embedding) String() string {
 func (*Embedding) ProtoMessage() {}
 
 func (x *Embedding) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[32]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2886,7 +2973,7 @@ func (x *Embedding) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Embedding.ProtoReflect.Descriptor instead.
 func (*Embedding) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{32}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Embedding) GetIndex() int32 {
@@ -2917,7 +3004,7 @@ type EmbedResponse struct {
 
 func (x *EmbedResponse) Reset() {
 	*x = EmbedResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2929,7 +3016,7 @@ func (x *EmbedResponse) String() string {
 func (*EmbedResponse) ProtoMessage() {}
 
 func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[33]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2942,7 +3029,7 @@ func (x *EmbedResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EmbedResponse.ProtoReflect.Descriptor instead.
 func (*EmbedResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{33}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *EmbedResponse) GetData() []*Embedding {
@@ -2989,7 +3076,7 @@ type ProviderError struct {
 
 func (x *ProviderError) Reset() {
 	*x = ProviderError{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3001,7 +3088,7 @@ func (x *ProviderError) String() string {
 func (*ProviderError) ProtoMessage() {}
 
 func (x *ProviderError) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[34]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3014,7 +3101,7 @@ func (x *ProviderError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderError.ProtoReflect.Descriptor instead.
 func (*ProviderError) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{34}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ProviderError) GetClass() ErrorClass {
@@ -3072,6 +3159,9 @@ type CompleteResponse struct {
 	ReasoningContent string `protobuf:"bytes,10,opt,name=reasoning_content,json=reasoningContent,proto3" json:"reasoning_content,omitempty"`
 	// Choices 1…n-1 when n > 1 (the fields above are choice 0).
 	MoreChoices []*Choice `protobuf:"bytes,11,rep,name=more_choices,json=moreChoices,proto3" json:"more_choices,omitempty"`
+	// The signature of the thinking (Anthropic's thinking block), which the
+	// client sends back with it.
+	ReasoningSignature string `protobuf:"bytes,12,opt,name=reasoning_signature,json=reasoningSignature,proto3" json:"reasoning_signature,omitempty"`
 	// An assembled answer (CompleteRequest.assemble): nanoseconds from the
 	// call's start to the upstream's first chunk, for the host's latency
 	// statistics.
@@ -3082,7 +3172,7 @@ type CompleteResponse struct {
 
 func (x *CompleteResponse) Reset() {
 	*x = CompleteResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3094,7 +3184,7 @@ func (x *CompleteResponse) String() string {
 func (*CompleteResponse) ProtoMessage() {}
 
 func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3107,7 +3197,7 @@ func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteResponse.ProtoReflect.Descriptor instead.
 func (*CompleteResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CompleteResponse) GetId() string {
@@ -3187,6 +3277,13 @@ func (x *CompleteResponse) GetMoreChoices() []*Choice {
 	return nil
 }
 
+func (x *CompleteResponse) GetReasoningSignature() string {
+	if x != nil {
+		return x.ReasoningSignature
+	}
+	return ""
+}
+
 func (x *CompleteResponse) GetFirstChunkNanos() int64 {
 	if x != nil {
 		return x.FirstChunkNanos
@@ -3209,7 +3306,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3221,7 +3318,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3234,7 +3331,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *Choice) GetIndex() int32 {
@@ -3298,14 +3395,17 @@ type StreamChunk struct {
 	// OpenAI's choices[].logprobs of this chunk as JSON text.
 	LogprobsJson string `protobuf:"bytes,11,opt,name=logprobs_json,json=logprobsJson,proto3" json:"logprobs_json,omitempty"`
 	// Which choice this chunk belongs to when n > 1 (0 otherwise).
-	ChoiceIndex   int32 `protobuf:"varint,12,opt,name=choice_index,json=choiceIndex,proto3" json:"choice_index,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ChoiceIndex int32 `protobuf:"varint,12,opt,name=choice_index,json=choiceIndex,proto3" json:"choice_index,omitempty"`
+	// The next fragment of the thinking's signature (Anthropic's
+	// signature_delta), after the thinking it signs.
+	ReasoningSignature string `protobuf:"bytes,13,opt,name=reasoning_signature,json=reasoningSignature,proto3" json:"reasoning_signature,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *StreamChunk) Reset() {
 	*x = StreamChunk{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3317,7 +3417,7 @@ func (x *StreamChunk) String() string {
 func (*StreamChunk) ProtoMessage() {}
 
 func (x *StreamChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3330,7 +3430,7 @@ func (x *StreamChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChunk.ProtoReflect.Descriptor instead.
 func (*StreamChunk) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *StreamChunk) GetContent() string {
@@ -3417,6 +3517,13 @@ func (x *StreamChunk) GetChoiceIndex() int32 {
 	return 0
 }
 
+func (x *StreamChunk) GetReasoningSignature() string {
+	if x != nil {
+		return x.ReasoningSignature
+	}
+	return ""
+}
+
 type TrackRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
@@ -3427,7 +3534,7 @@ type TrackRequest struct {
 
 func (x *TrackRequest) Reset() {
 	*x = TrackRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3439,7 +3546,7 @@ func (x *TrackRequest) String() string {
 func (*TrackRequest) ProtoMessage() {}
 
 func (x *TrackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3452,7 +3559,7 @@ func (x *TrackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackRequest.ProtoReflect.Descriptor instead.
 func (*TrackRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *TrackRequest) GetInstanceId() string {
@@ -3481,7 +3588,7 @@ type TrackResponse struct {
 
 func (x *TrackResponse) Reset() {
 	*x = TrackResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3493,7 +3600,7 @@ func (x *TrackResponse) String() string {
 func (*TrackResponse) ProtoMessage() {}
 
 func (x *TrackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3506,7 +3613,7 @@ func (x *TrackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackResponse.ProtoReflect.Descriptor instead.
 func (*TrackResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{39}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *TrackResponse) GetAckedIds() []string {
@@ -3541,7 +3648,7 @@ type Attempt struct {
 
 func (x *Attempt) Reset() {
 	*x = Attempt{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3553,7 +3660,7 @@ func (x *Attempt) String() string {
 func (*Attempt) ProtoMessage() {}
 
 func (x *Attempt) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3566,7 +3673,7 @@ func (x *Attempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attempt.ProtoReflect.Descriptor instead.
 func (*Attempt) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{40}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *Attempt) GetModel() string {
@@ -3647,7 +3754,7 @@ type StageSpan struct {
 
 func (x *StageSpan) Reset() {
 	*x = StageSpan{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3659,7 +3766,7 @@ func (x *StageSpan) String() string {
 func (*StageSpan) ProtoMessage() {}
 
 func (x *StageSpan) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3672,7 +3779,7 @@ func (x *StageSpan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageSpan.ProtoReflect.Descriptor instead.
 func (*StageSpan) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{41}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *StageSpan) GetName() string {
@@ -3767,7 +3874,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3779,7 +3886,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3792,7 +3899,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{42}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Event) GetEventId() string {
@@ -4038,7 +4145,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\fCloseRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\"\x0f\n" +
-	"\rCloseResponse\"\xe7\x01\n" +
+	"\rCloseResponse\"\x9c\x02\n" +
 	"\aMessage\x12\x12\n" +
 	"\x04role\x18\x01 \x01(\tR\x04role\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12\x12\n" +
@@ -4048,7 +4155,12 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"tool_calls\x18\x05 \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12 \n" +
 	"\ftool_call_id\x18\x06 \x01(\tR\n" +
 	"toolCallId\x12\x18\n" +
-	"\arefusal\x18\a \x01(\tR\arefusal\"u\n" +
+	"\arefusal\x18\a \x01(\tR\arefusal\x123\n" +
+	"\bthinking\x18\b \x03(\v2\x17.llmgw.v1.ThinkingBlockR\bthinking\"n\n" +
+	"\rThinkingBlock\x12\x1a\n" +
+	"\bthinking\x18\x01 \x01(\tR\bthinking\x12\x1c\n" +
+	"\tsignature\x18\x02 \x01(\tR\tsignature\x12#\n" +
+	"\rredacted_data\x18\x03 \x01(\tR\fredactedData\"u\n" +
 	"\vContentPart\x12\x12\n" +
 	"\x04type\x18\x01 \x01(\tR\x04type\x12\x12\n" +
 	"\x04text\x18\x02 \x01(\tR\x04text\x12\x1b\n" +
@@ -4078,7 +4190,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vschema_json\x18\x03 \x01(\tR\n" +
 	"schemaJson\x12\x1b\n" +
 	"\x06strict\x18\x04 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
-	"\a_strict\"\xc3\t\n" +
+	"\a_strict\"\x99\n" +
+	"\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
 	"\bmessages\x18\x02 \x03(\v2\x11.llmgw.v1.MessageR\bmessages\x12%\n" +
@@ -4110,7 +4223,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x10reasoning_effort\x18\x17 \x01(\tR\x0freasoningEffort\x12\x1c\n" +
 	"\tverbosity\x18\x18 \x01(\tR\tverbosity\x12+\n" +
 	"\x11safety_identifier\x18\x19 \x01(\tR\x10safetyIdentifier\x12(\n" +
-	"\x10prompt_cache_key\x18\x1a \x01(\tR\x0epromptCacheKey\x1a<\n" +
+	"\x10prompt_cache_key\x18\x1a \x01(\tR\x0epromptCacheKey\x129\n" +
+	"\x16thinking_budget_tokens\x18\x1b \x01(\x05H\tR\x14thinkingBudgetTokens\x88\x01\x01\x1a<\n" +
 	"\x0eLogitBiasEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +
@@ -4122,7 +4236,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x12_frequency_penaltyB\x16\n" +
 	"\x14_parallel_tool_callsB\x04\n" +
 	"\x02_nB\x0f\n" +
-	"\r_top_logprobs\"\xe7\x01\n" +
+	"\r_top_logprobsB\x19\n" +
+	"\x17_thinking_budget_tokens\"\xe7\x01\n" +
 	"\x11EmbeddingsRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12\x14\n" +
 	"\x05input\x18\x02 \x03(\tR\x05input\x125\n" +
@@ -4305,7 +4420,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x06status\x18\x02 \x01(\x05R\x06status\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12$\n" +
 	"\x0eretry_after_ms\x18\x04 \x01(\x03R\fretryAfterMs\x12#\n" +
-	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xcd\x03\n" +
+	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xfe\x03\n" +
 	"\x10CompleteResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12#\n" +
@@ -4319,7 +4434,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\rlogprobs_json\x18\t \x01(\tR\flogprobsJson\x12+\n" +
 	"\x11reasoning_content\x18\n" +
 	" \x01(\tR\x10reasoningContent\x123\n" +
-	"\fmore_choices\x18\v \x03(\v2\x10.llmgw.v1.ChoiceR\vmoreChoices\x12*\n" +
+	"\fmore_choices\x18\v \x03(\v2\x10.llmgw.v1.ChoiceR\vmoreChoices\x12/\n" +
+	"\x13reasoning_signature\x18\f \x01(\tR\x12reasoningSignature\x12*\n" +
 	"\x11first_chunk_nanos\x18( \x01(\x03R\x0ffirstChunkNanos\"\xcf\x01\n" +
 	"\x06Choice\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x05R\x05index\x12\x18\n" +
@@ -4328,7 +4444,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\n" +
 	"tool_calls\x18\x04 \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12\x18\n" +
 	"\arefusal\x18\x05 \x01(\tR\arefusal\x12#\n" +
-	"\rlogprobs_json\x18\x06 \x01(\tR\flogprobsJson\"\x9e\x03\n" +
+	"\rlogprobs_json\x18\x06 \x01(\tR\flogprobsJson\"\xcf\x03\n" +
 	"\vStreamChunk\x12\x18\n" +
 	"\acontent\x18\x01 \x01(\tR\acontent\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12#\n" +
@@ -4343,7 +4459,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"tool_calls\x18\n" +
 	" \x03(\v2\x12.llmgw.v1.ToolCallR\ttoolCalls\x12#\n" +
 	"\rlogprobs_json\x18\v \x01(\tR\flogprobsJson\x12!\n" +
-	"\fchoice_index\x18\f \x01(\x05R\vchoiceIndex\"X\n" +
+	"\fchoice_index\x18\f \x01(\x05R\vchoiceIndex\x12/\n" +
+	"\x13reasoning_signature\x18\r \x01(\tR\x12reasoningSignature\"X\n" +
 	"\fTrackRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12'\n" +
@@ -4456,7 +4573,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),         // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),              // 1: llmgw.v1.ErrorClass
@@ -4469,139 +4586,141 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*CloseRequest)(nil),         // 8: llmgw.v1.CloseRequest
 	(*CloseResponse)(nil),        // 9: llmgw.v1.CloseResponse
 	(*Message)(nil),              // 10: llmgw.v1.Message
-	(*ContentPart)(nil),          // 11: llmgw.v1.ContentPart
-	(*ToolCall)(nil),             // 12: llmgw.v1.ToolCall
-	(*Tool)(nil),                 // 13: llmgw.v1.Tool
-	(*ToolChoice)(nil),           // 14: llmgw.v1.ToolChoice
-	(*JsonSchema)(nil),           // 15: llmgw.v1.JsonSchema
-	(*ChatRequest)(nil),          // 16: llmgw.v1.ChatRequest
-	(*EmbeddingsRequest)(nil),    // 17: llmgw.v1.EmbeddingsRequest
-	(*TokenIds)(nil),             // 18: llmgw.v1.TokenIds
-	(*Usage)(nil),                // 19: llmgw.v1.Usage
-	(*StageRequest)(nil),         // 20: llmgw.v1.StageRequest
-	(*StageResponse)(nil),        // 21: llmgw.v1.StageResponse
-	(*StageLease)(nil),           // 22: llmgw.v1.StageLease
-	(*LeaseRelease)(nil),         // 23: llmgw.v1.LeaseRelease
-	(*ReleasedLease)(nil),        // 24: llmgw.v1.ReleasedLease
-	(*LeaseReleaseResponse)(nil), // 25: llmgw.v1.LeaseReleaseResponse
-	(*StageAnswer)(nil),          // 26: llmgw.v1.StageAnswer
-	(*Rejection)(nil),            // 27: llmgw.v1.Rejection
-	(*StageAfterRequest)(nil),    // 28: llmgw.v1.StageAfterRequest
-	(*AdminRequest)(nil),         // 29: llmgw.v1.AdminRequest
-	(*AdminResponse)(nil),        // 30: llmgw.v1.AdminResponse
-	(*StageAfterResponse)(nil),   // 31: llmgw.v1.StageAfterResponse
-	(*CompleteRequest)(nil),      // 32: llmgw.v1.CompleteRequest
-	(*AssembleDeadlines)(nil),    // 33: llmgw.v1.AssembleDeadlines
-	(*EmbedRequest)(nil),         // 34: llmgw.v1.EmbedRequest
-	(*Embedding)(nil),            // 35: llmgw.v1.Embedding
-	(*EmbedResponse)(nil),        // 36: llmgw.v1.EmbedResponse
-	(*ProviderError)(nil),        // 37: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),     // 38: llmgw.v1.CompleteResponse
-	(*Choice)(nil),               // 39: llmgw.v1.Choice
-	(*StreamChunk)(nil),          // 40: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),         // 41: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),        // 42: llmgw.v1.TrackResponse
-	(*Attempt)(nil),              // 43: llmgw.v1.Attempt
-	(*StageSpan)(nil),            // 44: llmgw.v1.StageSpan
-	(*Event)(nil),                // 45: llmgw.v1.Event
-	nil,                          // 46: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                          // 47: llmgw.v1.ChatRequest.LogitBiasEntry
-	nil,                          // 48: llmgw.v1.StageRequest.HeadersEntry
-	nil,                          // 49: llmgw.v1.StageRequest.AnnotationsEntry
-	nil,                          // 50: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                          // 51: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                          // 52: llmgw.v1.StageLease.ResponseHeadersEntry
-	nil,                          // 53: llmgw.v1.StageLease.AnnotationsEntry
-	nil,                          // 54: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                          // 55: llmgw.v1.StageAfterRequest.AnnotationsEntry
-	nil,                          // 56: llmgw.v1.Event.AnnotationsEntry
+	(*ThinkingBlock)(nil),        // 11: llmgw.v1.ThinkingBlock
+	(*ContentPart)(nil),          // 12: llmgw.v1.ContentPart
+	(*ToolCall)(nil),             // 13: llmgw.v1.ToolCall
+	(*Tool)(nil),                 // 14: llmgw.v1.Tool
+	(*ToolChoice)(nil),           // 15: llmgw.v1.ToolChoice
+	(*JsonSchema)(nil),           // 16: llmgw.v1.JsonSchema
+	(*ChatRequest)(nil),          // 17: llmgw.v1.ChatRequest
+	(*EmbeddingsRequest)(nil),    // 18: llmgw.v1.EmbeddingsRequest
+	(*TokenIds)(nil),             // 19: llmgw.v1.TokenIds
+	(*Usage)(nil),                // 20: llmgw.v1.Usage
+	(*StageRequest)(nil),         // 21: llmgw.v1.StageRequest
+	(*StageResponse)(nil),        // 22: llmgw.v1.StageResponse
+	(*StageLease)(nil),           // 23: llmgw.v1.StageLease
+	(*LeaseRelease)(nil),         // 24: llmgw.v1.LeaseRelease
+	(*ReleasedLease)(nil),        // 25: llmgw.v1.ReleasedLease
+	(*LeaseReleaseResponse)(nil), // 26: llmgw.v1.LeaseReleaseResponse
+	(*StageAnswer)(nil),          // 27: llmgw.v1.StageAnswer
+	(*Rejection)(nil),            // 28: llmgw.v1.Rejection
+	(*StageAfterRequest)(nil),    // 29: llmgw.v1.StageAfterRequest
+	(*AdminRequest)(nil),         // 30: llmgw.v1.AdminRequest
+	(*AdminResponse)(nil),        // 31: llmgw.v1.AdminResponse
+	(*StageAfterResponse)(nil),   // 32: llmgw.v1.StageAfterResponse
+	(*CompleteRequest)(nil),      // 33: llmgw.v1.CompleteRequest
+	(*AssembleDeadlines)(nil),    // 34: llmgw.v1.AssembleDeadlines
+	(*EmbedRequest)(nil),         // 35: llmgw.v1.EmbedRequest
+	(*Embedding)(nil),            // 36: llmgw.v1.Embedding
+	(*EmbedResponse)(nil),        // 37: llmgw.v1.EmbedResponse
+	(*ProviderError)(nil),        // 38: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),     // 39: llmgw.v1.CompleteResponse
+	(*Choice)(nil),               // 40: llmgw.v1.Choice
+	(*StreamChunk)(nil),          // 41: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),         // 42: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),        // 43: llmgw.v1.TrackResponse
+	(*Attempt)(nil),              // 44: llmgw.v1.Attempt
+	(*StageSpan)(nil),            // 45: llmgw.v1.StageSpan
+	(*Event)(nil),                // 46: llmgw.v1.Event
+	nil,                          // 47: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                          // 48: llmgw.v1.ChatRequest.LogitBiasEntry
+	nil,                          // 49: llmgw.v1.StageRequest.HeadersEntry
+	nil,                          // 50: llmgw.v1.StageRequest.AnnotationsEntry
+	nil,                          // 51: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                          // 52: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                          // 53: llmgw.v1.StageLease.ResponseHeadersEntry
+	nil,                          // 54: llmgw.v1.StageLease.AnnotationsEntry
+	nil,                          // 55: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                          // 56: llmgw.v1.StageAfterRequest.AnnotationsEntry
+	nil,                          // 57: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	46, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
-	11, // 2: llmgw.v1.Message.parts:type_name -> llmgw.v1.ContentPart
-	12, // 3: llmgw.v1.Message.tool_calls:type_name -> llmgw.v1.ToolCall
-	10, // 4: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	47, // 5: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
-	13, // 6: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
-	14, // 7: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
-	15, // 8: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
-	18, // 9: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
-	16, // 10: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	48, // 11: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
-	17, // 12: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	49, // 13: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
-	2,  // 14: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
-	27, // 15: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	50, // 16: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	51, // 17: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
-	16, // 18: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
-	26, // 19: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
-	22, // 20: llmgw.v1.StageResponse.lease:type_name -> llmgw.v1.StageLease
-	52, // 21: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
-	53, // 22: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
-	24, // 23: llmgw.v1.LeaseRelease.leases:type_name -> llmgw.v1.ReleasedLease
-	38, // 24: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
-	36, // 25: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
-	0,  // 26: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
-	16, // 27: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	54, // 28: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
-	19, // 29: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	38, // 30: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
-	17, // 31: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	36, // 32: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
-	55, // 33: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
-	16, // 34: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	33, // 35: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
-	17, // 36: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
-	35, // 37: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
-	19, // 38: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
-	37, // 39: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
-	1,  // 40: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	19, // 41: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	37, // 42: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	12, // 43: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
-	39, // 44: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
-	12, // 45: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
-	19, // 46: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	37, // 47: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	12, // 48: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
-	45, // 49: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	19, // 50: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	16, // 51: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	19, // 52: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	43, // 53: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	44, // 54: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	56, // 55: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	17, // 56: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	12, // 57: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
-	3,  // 58: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 59: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 60: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	20, // 61: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	28, // 62: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	29, // 63: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	23, // 64: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
-	32, // 65: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	32, // 66: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	34, // 67: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
-	41, // 68: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 69: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 70: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 71: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	21, // 72: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	31, // 73: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	30, // 74: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	25, // 75: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
-	38, // 76: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	40, // 77: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	36, // 78: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
-	42, // 79: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	69, // [69:80] is the sub-list for method output_type
-	58, // [58:69] is the sub-list for method input_type
-	58, // [58:58] is the sub-list for extension type_name
-	58, // [58:58] is the sub-list for extension extendee
-	0,  // [0:58] is the sub-list for field type_name
+	47, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	12, // 2: llmgw.v1.Message.parts:type_name -> llmgw.v1.ContentPart
+	13, // 3: llmgw.v1.Message.tool_calls:type_name -> llmgw.v1.ToolCall
+	11, // 4: llmgw.v1.Message.thinking:type_name -> llmgw.v1.ThinkingBlock
+	10, // 5: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
+	48, // 6: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
+	14, // 7: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
+	15, // 8: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
+	16, // 9: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
+	19, // 10: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
+	17, // 11: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
+	49, // 12: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	18, // 13: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	50, // 14: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
+	2,  // 15: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
+	28, // 16: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
+	51, // 17: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	52, // 18: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	17, // 19: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
+	27, // 20: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
+	23, // 21: llmgw.v1.StageResponse.lease:type_name -> llmgw.v1.StageLease
+	53, // 22: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
+	54, // 23: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
+	25, // 24: llmgw.v1.LeaseRelease.leases:type_name -> llmgw.v1.ReleasedLease
+	39, // 25: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
+	37, // 26: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
+	0,  // 27: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
+	17, // 28: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
+	55, // 29: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	20, // 30: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
+	39, // 31: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
+	18, // 32: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	37, // 33: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
+	56, // 34: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
+	17, // 35: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	34, // 36: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
+	18, // 37: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
+	36, // 38: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
+	20, // 39: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
+	38, // 40: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 41: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	20, // 42: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	38, // 43: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	13, // 44: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	40, // 45: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	13, // 46: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	20, // 47: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	38, // 48: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	13, // 49: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	46, // 50: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	20, // 51: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	17, // 52: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	20, // 53: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	44, // 54: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	45, // 55: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	57, // 56: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	18, // 57: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	13, // 58: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 59: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 60: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 61: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	21, // 62: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	29, // 63: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	30, // 64: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	24, // 65: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
+	33, // 66: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	33, // 67: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	35, // 68: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	42, // 69: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 70: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 71: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 72: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	22, // 73: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	32, // 74: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	31, // 75: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	26, // 76: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
+	39, // 77: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	41, // 78: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	37, // 79: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	43, // 80: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	70, // [70:81] is the sub-list for method output_type
+	59, // [59:70] is the sub-list for method input_type
+	59, // [59:59] is the sub-list for extension type_name
+	59, // [59:59] is the sub-list for extension extendee
+	0,  // [0:59] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -4609,17 +4728,17 @@ func file_llmgw_v1_llmgw_proto_init() {
 	if File_llmgw_v1_llmgw_proto != nil {
 		return
 	}
-	file_llmgw_v1_llmgw_proto_msgTypes[10].OneofWrappers = []any{}
-	file_llmgw_v1_llmgw_proto_msgTypes[12].OneofWrappers = []any{}
+	file_llmgw_v1_llmgw_proto_msgTypes[11].OneofWrappers = []any{}
 	file_llmgw_v1_llmgw_proto_msgTypes[13].OneofWrappers = []any{}
 	file_llmgw_v1_llmgw_proto_msgTypes[14].OneofWrappers = []any{}
+	file_llmgw_v1_llmgw_proto_msgTypes[15].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   54,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
