@@ -168,10 +168,20 @@ pipeline "default" {
     timeout  = "200ms"
     parallel = true
     config = {
+      # The course's limits, for /generate's one prompt.
       max_prompt_chars = 2000
       min_temperature  = 0.0
       max_temperature  = 1.0
       max_tokens_limit = 4096
+      # The chat routes (/v1/chat/completions, /v1/responses, /v1/messages)
+      # carry whole conversations and agents' system prompts (Claude Code's
+      # is 26 000 characters, and it asks for 32 000 output tokens): the
+      # request body limit (server max_body_bytes) bounds them first.
+      chat_limits = {
+        max_prompt_chars = 1000000
+        max_temperature  = 2.0
+        max_tokens_limit = 128000
+      }
       threshold        = 0.25
       mode             = "block"
     }

@@ -46,6 +46,14 @@ type messagesBody struct {
 	// upstream account's business, not a request's meaning.
 	ServiceTier  *string         `json:"service_tier"`
 	CacheControl json.RawMessage `json:"cache_control"`
+	// Context editing (beta): only edits that change nothing are taken —
+	// clearing thinking with keep "all", which Claude Code sends.
+	ContextManagement *struct {
+		Edits []struct {
+			Type string          `json:"type"`
+			Keep json.RawMessage `json:"keep"`
+		} `json:"edits"`
+	} `json:"context_management"`
 }
 
 type anthMessage struct {
@@ -115,8 +123,13 @@ func decodeAnthropicMessages(body []byte) (*pb.ChatRequest, *decodeError) {
 	if b.Metadata != nil && b.Metadata.UserID != nil {
 		req.User = *b.Metadata.UserID
 	}
-	if b.Thinking != nil && b.Thinking.Type == "enabled" {
-		req.ThinkingBudgetTokens = b.Thinking.BudgetTokens
+	if b.Thinking != nil {
+		switch b.Thinking.Type {
+		case "enabled":
+			req.ThinkingBudgetTokens = b.Thinking.BudgetTokens
+		case "adaptive":
+			req.ThinkingAdaptive = true
+		}
 	}
 	system, err := systemText(b.System)
 	if err != nil {
@@ -156,8 +169,10 @@ func checkMessagesBody(b *messagesBody) *decodeError {
 		return badRequest("invalid_value", "top_p", "top_p must be between 0 and 1")
 	case b.TopK != nil:
 		return unsupported("top_k", "no provider of the gateway takes it; use temperature or top_p")
-	case b.Thinking != nil && b.Thinking.Type != "enabled" && b.Thinking.Type != "disabled":
-		return unsupported("thinking.type", "only enabled (with budget_tokens) or disabled")
+	case b.Thinking != nil && b.Thinking.Type != "enabled" && b.Thinking.Type != "adaptive" && b.Thinking.Type != "disabled":
+		return badRequest("invalid_value", "thinking.type", "thinking.type must be enabled, adaptive or disabled")
+	case b.Thinking != nil && b.Thinking.Type != "enabled" && b.Thinking.BudgetTokens != nil:
+		return badRequest("invalid_value", "thinking.budget_tokens", "budget_tokens goes with thinking of type enabled only")
 	case b.Thinking != nil && b.Thinking.Type == "enabled" && b.Thinking.BudgetTokens == nil:
 		return badRequest("missing_field", "thinking.budget_tokens", "thinking of type enabled needs budget_tokens")
 	case b.Thinking != nil && b.Thinking.Type == "enabled" && (*b.Thinking.BudgetTokens < minThinkingBudget || *b.Thinking.BudgetTokens >= *b.MaxTokens):
@@ -170,6 +185,13 @@ func checkMessagesBody(b *messagesBody) *decodeError {
 	for i, s := range b.StopSequences {
 		if s == "" {
 			return badRequest("invalid_value", fmt.Sprintf("stop_sequences[%d]", i), "stop sequences must not be empty")
+		}
+	}
+	if cm := b.ContextManagement; cm != nil {
+		for i, e := range cm.Edits {
+			if !strings.HasPrefix(e.Type, "clear_thinking_") || strings.TrimSpace(string(e.Keep)) != `"all"` {
+				return unsupported(fmt.Sprintf("context_management.edits[%d]", i), "the gateway does not edit the context; only clearing thinking with keep \"all\" (which changes nothing) is taken")
+			}
 		}
 	}
 	return nil
@@ -227,8 +249,23 @@ func contentBlocks(raw json.RawMessage, param string) ([]anthBlock, *decodeError
 // tool_use blocks become its tool calls.
 func translateMessage(i int, m *anthMessage) ([]*pb.Message, *decodeError) {
 	param := fmt.Sprintf("messages[%d].content", i)
-	if m.Role != "user" && m.Role != "assistant" {
-		return nil, badRequest("invalid_value", fmt.Sprintf("messages[%d].role", i), "role must be user or assistant")
+	switch m.Role {
+	case "user", "assistant":
+	case "system":
+		// A system message in the conversation (Anthropic's
+		// mid-conversation system beta, which Claude Code uses): its text,
+		// where it stands.
+		text, err := systemText(m.Content)
+		if err != nil {
+			err.param = fmt.Sprintf("messages[%d].content", i)
+			return nil, err
+		}
+		if text == "" {
+			return nil, nil
+		}
+		return []*pb.Message{{Role: "system", Content: text}}, nil
+	default:
+		return nil, badRequest("invalid_value", fmt.Sprintf("messages[%d].role", i), "role must be user, assistant or system")
 	}
 	blocks, err := contentBlocks(m.Content, param)
 	if err != nil {

@@ -167,7 +167,9 @@ func toolInput(args string) json.RawMessage {
 
 // thinkingAsked reports whether the request turned extended thinking on:
 // only then does the answer carry the model's thinking.
-func (m *messagesWriter) thinkingAsked() bool { return m.req.Chat.ThinkingBudgetTokens != nil }
+func (m *messagesWriter) thinkingAsked() bool {
+	return m.req.Chat.ThinkingBudgetTokens != nil || m.req.Chat.GetThinkingAdaptive()
+}
 
 // Complete writes the whole message: the thinking when it was asked for
 // (with its signature, which the client sends back in a tool loop), the

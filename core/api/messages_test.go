@@ -60,14 +60,18 @@ func TestDecodeMessagesRefusals(t *testing.T) {
 		{`{"model":"m","max_tokens":10,"messages":[]}`, "messages"},
 		{`{"model":"m","max_tokens":10,"temperature":1.5,` + msg + `}`, "temperature"},
 		{`{"model":"m","max_tokens":10,"top_k":5,` + msg + `}`, "top_k"},
-		{`{"model":"m","max_tokens":10,"thinking":{"type":"adaptive"},` + msg + `}`, "thinking.type"},
+		{`{"model":"m","max_tokens":10,"thinking":{"type":"auto"},` + msg + `}`, "thinking.type"},
+		{`{"model":"m","max_tokens":4000,"thinking":{"type":"adaptive","budget_tokens":2000},` + msg + `}`, "thinking.budget_tokens"},
+		{`{"model":"m","max_tokens":10,"context_management":{"edits":[{"type":"clear_tool_uses_20250919"}]},` + msg + `}`, "context_management.edits[0]"},
+		{`{"model":"m","max_tokens":10,"context_management":{"edits":[{"type":"clear_thinking_20251015","keep":{"type":"thinking_turns","value":1}}]},` + msg + `}`, "context_management.edits[0]"},
 		{`{"model":"m","max_tokens":10,"thinking":{"type":"enabled","budget_tokens":2000},` + msg + `}`, "thinking.budget_tokens"},
 		{`{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":1000},` + msg + `}`, "thinking.budget_tokens"},
 		{`{"model":"m","max_tokens":4000,"thinking":{"type":"enabled"},` + msg + `}`, "thinking.budget_tokens"},
 		{`{"model":"m","max_tokens":4000,"thinking":{"type":"enabled","budget_tokens":2000,"x":1},` + msg + `}`, "x"},
 		{`{"model":"m","max_tokens":10,"container":"x",` + msg + `}`, "container"},
 		{`{"model":"m","max_tokens":10,"output_config":{"format":{"type":"json_schema","schema":{}}},` + msg + `}`, "output_config.format"},
-		{`{"model":"m","max_tokens":10,"messages":[{"role":"system","content":"x"}]}`, "messages[0].role"},
+		{`{"model":"m","max_tokens":10,"messages":[{"role":"tool","content":"x"}]}`, "messages[0].role"},
+		{`{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"x"},{"role":"system","content":[{"type":"image"}]}]}`, "messages[1].content"},
 		{`{"model":"m","max_tokens":10,"messages":[{"role":"user","content":[{"type":"document","source":{}}]}]}`, "messages[0].content[0].type"},
 		{`{"model":"m","max_tokens":10,"messages":[{"role":"assistant","content":[{"type":"image","source":{}}]}]}`, "messages[0].content[0].type"},
 		{`{"model":"m","max_tokens":10,"tools":[{"type":"web_search_20250305","name":"web_search"}],` + msg + `}`, "tools[0].type"},
@@ -249,5 +253,23 @@ func TestMessagesThinking(t *testing.T) {
 	}
 	if datas[7]["index"] != float64(1) {
 		t.Fatalf("text block %v", datas[7])
+	}
+}
+
+// TestDecodeMessagesClaudeCode: what Claude Code sends (adaptive thinking,
+// a no-op context edit, a system message in the conversation, effort, a
+// metadata user id) decodes.
+func TestDecodeMessagesClaudeCode(t *testing.T) {
+	body := `{"model":"claude-sonnet","max_tokens":32000,"stream":true,"thinking":{"type":"adaptive"},
+	 "context_management":{"edits":[{"type":"clear_thinking_20251015","keep":"all"}]},"output_config":{"effort":"high"},
+	 "metadata":{"user_id":"{\"session_id\":\"s\"}"},
+	 "system":[{"type":"text","text":"You are Claude Code."},{"type":"text","text":"Be careful.","cache_control":{"type":"ephemeral"}}],
+	 "messages":[{"role":"user","content":[{"type":"text","text":"Say hello"}]},{"role":"system","content":"Today is Friday."}]}`
+	req, derr := decodeAnthropicMessages([]byte(body))
+	if derr != nil {
+		t.Fatal(derr.msg)
+	}
+	if !req.ThinkingAdaptive || req.ThinkingBudgetTokens != nil || len(req.Messages) != 3 || req.Messages[2].Role != "system" || req.Messages[2].Content != "Today is Friday." {
+		t.Fatalf("%v", req)
 	}
 }

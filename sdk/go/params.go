@@ -18,8 +18,9 @@ func ParamCap(name string) string { return CapParamPrefix + name }
 //   - "tools": tools, tool_choice, assistant tool_calls and tool messages;
 //   - "json_schema": response_format {"type": "json_schema"};
 //   - "images": image_url content parts;
-//   - "thinking": Anthropic's extended thinking (thinking_budget_tokens; the
-//     signed thinking blocks of assistant messages go with it).
+//   - "thinking": Anthropic's extended thinking (thinking_budget_tokens or
+//     thinking_adaptive; the signed thinking blocks of assistant messages go
+//     with it).
 var ChatParams = []string{"stop", "seed", "top_p", "presence_penalty", "frequency_penalty", "user", "response_format", "logit_bias",
 	"tools", "parallel_tool_calls", "json_schema", "images", "n", "logprobs", "reasoning_effort", "verbosity", "safety_identifier",
 	"prompt_cache_key", "thinking"}
@@ -98,7 +99,7 @@ func paramSet(req *pb.ChatRequest, name string) bool {
 	case "prompt_cache_key":
 		return req.GetPromptCacheKey() != ""
 	case "thinking":
-		return req.ThinkingBudgetTokens != nil
+		return req.ThinkingBudgetTokens != nil || req.GetThinkingAdaptive()
 	}
 	return false
 }
@@ -163,6 +164,6 @@ func DropParam(req *pb.ChatRequest, name string) {
 	case "prompt_cache_key":
 		req.PromptCacheKey = ""
 	case "thinking":
-		req.ThinkingBudgetTokens = nil
+		req.ThinkingBudgetTokens, req.ThinkingAdaptive = nil, false
 	}
 }

@@ -31,6 +31,14 @@ func TestParamsSetAndDrop(t *testing.T) {
 			t.Errorf("DropParam(%s) left %v", name, ParamsSet(req))
 		}
 	}
+	// Adaptive thinking is thinking too, and dropped with it.
+	adaptive := &pb.ChatRequest{ThinkingAdaptive: true}
+	if got := ParamsSet(adaptive); !slices.Equal(got, []string{"thinking"}) {
+		t.Errorf("adaptive thinking: %v", got)
+	}
+	if DropParam(adaptive, "thinking"); adaptive.ThinkingAdaptive {
+		t.Error("DropParam(thinking) left adaptive thinking on")
+	}
 	// A tool loop's history uses tools even when none is offered any more.
 	hist := &pb.ChatRequest{Messages: []*pb.Message{{Role: "tool", ToolCallId: "call_1", Content: "42"}}}
 	if got := ParamsSet(hist); !slices.Equal(got, []string{"tools"}) {

@@ -420,3 +420,42 @@ func TestMessagesExtendedThinking(t *testing.T) {
 		t.Fatalf("gpt-4o-primary: %d %s", r.status, r.body)
 	}
 }
+
+// TestMessagesClaudeCodeShape: a request shaped as Claude Code 2.1 sends it
+// (adaptive thinking, a context edit that changes nothing, effort, a JSON
+// metadata user id, cached system blocks, a system message in the
+// conversation, tools, a stream, ?beta=true) is served: Anthropic gets
+// adaptive thinking and the conversation's system text in its system, and
+// the client the thinking block first.
+func TestMessagesClaudeCodeShape(t *testing.T) {
+	s, g := startAnthropicGateway(t)
+	spec := loadSpec(t)
+	body := map[string]any{"model": "claude-sonnet", "max_tokens": 32000, "stream": true,
+		"thinking": map[string]any{"type": "adaptive"}, "output_config": map[string]any{"effort": "high"},
+		"context_management": map[string]any{"edits": []any{map[string]any{"type": "clear_thinking_20251015", "keep": "all"}}},
+		"metadata":           map[string]any{"user_id": `{"device_id":"d","session_id":"s"}`},
+		"system": []any{map[string]any{"type": "text", "text": "You are a coding agent."},
+			map[string]any{"type": "text", "text": "Work carefully.", "cache_control": map[string]any{"type": "ephemeral"}}},
+		"tools": []any{map[string]any{"name": "Read", "description": "Read a file",
+			"input_schema": map[string]any{"type": "object", "properties": map[string]any{"path": map[string]any{"type": "string"}}}}},
+		"messages": []any{
+			map[string]any{"role": "user", "content": []any{map[string]any{"type": "text", "text": "Say hello"}}},
+			map[string]any{"role": "system", "content": "Agents available: none."}}}
+	r := postJSON(t, g.url()+"/v1/messages?beta=true", body, map[string]string{"anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14"})
+	spec.check(t, "POST", "/v1/messages", r)
+	events := string(r.body)
+	if r.status != 200 || !strings.Contains(events, `"content_block":{"type":"thinking"`) || strings.Index(events, "thinking_delta") > strings.Index(events, "text_delta") {
+		t.Fatalf("%d %s", r.status, events)
+	}
+	sent := s.lastBody(t)
+	system, _ := json.Marshal(sent["system"])
+	if fmt.Sprint(sent["thinking"]) != "map[type:adaptive]" || !strings.Contains(string(system), "Agents available: none.") || len(sent["messages"].([]any)) != 1 {
+		t.Fatalf("upstream request: %v", sent)
+	}
+	// A context edit that would change the conversation is refused by name.
+	body["context_management"] = map[string]any{"edits": []any{map[string]any{"type": "clear_tool_uses_20250919"}}}
+	r = postJSON(t, g.url()+"/v1/messages", body, nil)
+	if r.status != 400 || !strings.Contains(string(r.body), "context_management.edits[0]") {
+		t.Fatalf("context edit: %d %s", r.status, r.body)
+	}
+}

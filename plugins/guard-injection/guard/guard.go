@@ -72,20 +72,70 @@ type Config struct {
 	AllowPatterns []string `json:"allow_patterns"`
 	// CheckModel requires the model to be one the pipeline defines. Default true.
 	CheckModel *bool `json:"check_model"`
+	// ChatLimits are the limits on the chat routes (/v1/chat/completions,
+	// /v1/responses, /v1/messages), whose requests carry whole conversations
+	// and agents' long system prompts; a field left out keeps the value
+	// above, which /generate always uses.
+	ChatLimits *LimitsConfig `json:"chat_limits"`
 }
 
-// Settings are the effective settings after defaults.
-type Settings struct {
+// LimitsConfig is chat_limits: the limits above, for the chat routes.
+type LimitsConfig struct {
+	MaxPromptChars *int     `json:"max_prompt_chars"`
+	MinTemperature *float64 `json:"min_temperature"`
+	MaxTemperature *float64 `json:"max_temperature"`
+	MaxTokensLimit *int     `json:"max_tokens_limit"`
+}
+
+// Limits are the validation limits of a route.
+type Limits struct {
 	MaxPromptChars int
 	MinTemperature float64
 	MaxTemperature float64
 	MaxTokensLimit int
-	Threshold      float64
-	Thresholds     map[string]float64
-	Mode           string
-	CheckModel     bool
-	AllowPrompts   map[string]bool
-	AllowPatterns  []*regexp.Regexp
+}
+
+// resolve fills l from c (the fields c sets), checking each; prefix names
+// the fields in errors.
+func (c *LimitsConfig) resolve(l *Limits, prefix string) error {
+	if c == nil {
+		return nil
+	}
+	if c.MaxPromptChars != nil {
+		if *c.MaxPromptChars <= 0 {
+			return sdk.ConfigError("field %q: must be positive, got %d", prefix+"max_prompt_chars", *c.MaxPromptChars)
+		}
+		l.MaxPromptChars = *c.MaxPromptChars
+	}
+	if c.MinTemperature != nil {
+		l.MinTemperature = *c.MinTemperature
+	}
+	if c.MaxTemperature != nil {
+		l.MaxTemperature = *c.MaxTemperature
+	}
+	if l.MinTemperature < 0 || l.MaxTemperature < l.MinTemperature || math.IsNaN(l.MinTemperature) || math.IsNaN(l.MaxTemperature) {
+		return sdk.ConfigError("field %q: temperature range [%g, %g] is invalid", prefix+"max_temperature", l.MinTemperature, l.MaxTemperature)
+	}
+	if c.MaxTokensLimit != nil {
+		if *c.MaxTokensLimit <= 0 {
+			return sdk.ConfigError("field %q: must be positive, got %d", prefix+"max_tokens_limit", *c.MaxTokensLimit)
+		}
+		l.MaxTokensLimit = *c.MaxTokensLimit
+	}
+	return nil
+}
+
+// Settings are the effective settings after defaults: the limits (of
+// /generate; Chat those of the chat routes) and the detection's.
+type Settings struct {
+	Limits
+	Chat          Limits
+	Threshold     float64
+	Thresholds    map[string]float64
+	Mode          string
+	CheckModel    bool
+	AllowPrompts  map[string]bool
+	AllowPatterns []*regexp.Regexp
 }
 
 // thresholdFor is the score from which a verdict of category cat is flagged.
@@ -117,28 +167,15 @@ func (s Settings) allowed(content string) bool {
 
 // Resolve checks c and fills in the defaults.
 func (c Config) Resolve() (Settings, error) {
-	s := Settings{MaxPromptChars: 2000, MinTemperature: 0, MaxTemperature: 1, MaxTokensLimit: 4096,
+	s := Settings{Limits: Limits{MaxPromptChars: 2000, MinTemperature: 0, MaxTemperature: 1, MaxTokensLimit: 4096},
 		Threshold: DefaultThreshold, Mode: ModeBlock, CheckModel: true}
-	if c.MaxPromptChars != nil {
-		if *c.MaxPromptChars <= 0 {
-			return s, sdk.ConfigError("field %q: must be positive, got %d", "max_prompt_chars", *c.MaxPromptChars)
-		}
-		s.MaxPromptChars = *c.MaxPromptChars
+	top := LimitsConfig{MaxPromptChars: c.MaxPromptChars, MinTemperature: c.MinTemperature, MaxTemperature: c.MaxTemperature, MaxTokensLimit: c.MaxTokensLimit}
+	if err := top.resolve(&s.Limits, ""); err != nil {
+		return s, err
 	}
-	if c.MinTemperature != nil {
-		s.MinTemperature = *c.MinTemperature
-	}
-	if c.MaxTemperature != nil {
-		s.MaxTemperature = *c.MaxTemperature
-	}
-	if s.MinTemperature < 0 || s.MaxTemperature < s.MinTemperature || math.IsNaN(s.MinTemperature) || math.IsNaN(s.MaxTemperature) {
-		return s, sdk.ConfigError("field %q: temperature range [%g, %g] is invalid", "max_temperature", s.MinTemperature, s.MaxTemperature)
-	}
-	if c.MaxTokensLimit != nil {
-		if *c.MaxTokensLimit <= 0 {
-			return s, sdk.ConfigError("field %q: must be positive, got %d", "max_tokens_limit", *c.MaxTokensLimit)
-		}
-		s.MaxTokensLimit = *c.MaxTokensLimit
+	s.Chat = s.Limits
+	if err := c.ChatLimits.resolve(&s.Chat, "chat_limits."); err != nil {
+		return s, err
 	}
 	if c.Threshold != nil {
 		if !validThreshold(*c.Threshold) {
@@ -245,6 +282,8 @@ func (s *Stage) Info() map[string]string {
 		"temperature_range": fmt.Sprintf("%s-%s", strconv.FormatFloat(s.set.MinTemperature, 'f', 1, 64),
 			strconv.FormatFloat(s.set.MaxTemperature, 'f', 1, 64)),
 		"max_tokens_limit": strconv.Itoa(s.set.MaxTokensLimit),
+		"chat_limits": fmt.Sprintf("max_prompt_chars=%d,temperature_range=%s-%s,max_tokens_limit=%d", s.set.Chat.MaxPromptChars,
+			strconv.FormatFloat(s.set.Chat.MinTemperature, 'f', 1, 64), strconv.FormatFloat(s.set.Chat.MaxTemperature, 'f', 1, 64), s.set.Chat.MaxTokensLimit),
 		"check_model":      strconv.FormatBool(s.set.CheckModel),
 		"scanned_roles":    strings.Join(scannedRoles, ","),
 		"detector_version": detect.Version,
@@ -449,8 +488,12 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 		}
 		return invalid(400, "unknown_model", "model", fmt.Sprintf("unknown model %q; see GET /models", model))
 	}
+	lim := s.set.Limits
+	if chat {
+		lim = s.set.Chat
+	}
 	for i, m := range msgs {
-		if n := utf8.RuneCountInString(text(m)); n > s.set.MaxPromptChars {
+		if n := utf8.RuneCountInString(text(m)); n > lim.MaxPromptChars {
 			what := "prompt"
 			if chat {
 				what = fmt.Sprintf("messages[%d].content", i)
@@ -458,20 +501,20 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 				what = "system"
 			}
 			return invalid(400, "prompt_too_long", param,
-				fmt.Sprintf("%s is %d characters; the limit is %d", what, n, s.set.MaxPromptChars))
+				fmt.Sprintf("%s is %d characters; the limit is %d", what, n, lim.MaxPromptChars))
 		}
 	}
 	if cr.Temperature != nil {
 		t := cr.GetTemperature()
-		if math.IsNaN(t) || t < s.set.MinTemperature || t > s.set.MaxTemperature {
+		if math.IsNaN(t) || t < lim.MinTemperature || t > lim.MaxTemperature {
 			return invalid(400, "invalid_temperature", "temperature",
-				fmt.Sprintf("temperature must be between %g and %g", s.set.MinTemperature, s.set.MaxTemperature))
+				fmt.Sprintf("temperature must be between %g and %g", lim.MinTemperature, lim.MaxTemperature))
 		}
 	}
 	if cr.MaxTokens != nil {
-		if n := cr.GetMaxTokens(); n <= 0 || int(n) > s.set.MaxTokensLimit {
+		if n := cr.GetMaxTokens(); n <= 0 || int(n) > lim.MaxTokensLimit {
 			return invalid(400, "invalid_max_tokens", "max_tokens",
-				fmt.Sprintf("max_tokens must be between 1 and %d", s.set.MaxTokensLimit))
+				fmt.Sprintf("max_tokens must be between 1 and %d", lim.MaxTokensLimit))
 		}
 	}
 	return nil

@@ -126,7 +126,8 @@ func TestConfigErrors(t *testing.T) {
 	for _, cfg := range []string{`{"mode":"loud"}`, `{"thresholds":{"jailbrake":0.5}}`, `{"thresholds":{"jailbreak":0}}`,
 		`{"thresholds":{"injection":2}}`, `{"allow_patterns":["("]}`, `{"allow_patterns":[""]}`, `{"allow_prompts":[" "]}`,
 		`{"allow_prompts":"x"}`, `{"threshold":0}`, `{"threshold":1.5}`, `{"max_prompt_chars":0}`,
-		`{"min_temperature":1.5,"max_temperature":1}`, `{"max_tokens_limit":-1}`, `{"unknown":1}`} {
+		`{"min_temperature":1.5,"max_temperature":1}`, `{"max_tokens_limit":-1}`, `{"unknown":1}`,
+		`{"chat_limits":{"max_prompt_chars":0}}`, `{"chat_limits":{"max_temperature":-1}}`, `{"chat_limits":{"max_tokens_limit":0}}`, `{"chat_limits":{"x":1}}`} {
 		if _, err := guard.New(sdk.Config{Raw: []byte(cfg)}); err == nil || !sdk.IsConfigError(err) {
 			t.Errorf("config %s: err = %v, want a config error", cfg, err)
 		}
@@ -383,5 +384,37 @@ func TestPartsAndToolMessagesThroughPluginProtocol(t *testing.T) {
 	}
 	if !sdk.IsReject(resp) || resp.Reject.Category != guard.CategoryIndirect {
 		t.Fatalf("tool message over the protocol: %+v", resp)
+	}
+}
+
+// TestChatLimits: chat_limits sets the chat routes' own limits (an agent's
+// 26 000-character system prompt, temperature 2, max_tokens 32 000), while
+// /generate keeps the course's; a field left out keeps the value /generate
+// has.
+func TestChatLimits(t *testing.T) {
+	s := newStage(t, `{"chat_limits":{"max_prompt_chars":200000,"max_temperature":2,"max_tokens_limit":128000}}`)
+	long := func(route string) *sdk.StageRequest {
+		req := generate("Explique-moi les principes SOLID en programmation")
+		req.Route = route
+		req.Request.Messages = append([]*sdk.Message{{Role: "system", Content: strings.Repeat("You are a careful coding agent. ", 850)}}, req.Request.Messages...)
+		req.Request.Temperature, req.Request.MaxTokens = ptr(2.0), ptr(int32(32000))
+		return req
+	}
+	if resp, _ := s.Process(context.Background(), long("chat")); sdk.IsReject(resp) {
+		t.Fatalf("chat within its limits rejected: %+v", resp.Reject)
+	}
+	resp, _ := s.Process(context.Background(), long("generate"))
+	if !sdk.IsReject(resp) || resp.Reject.Code != "prompt_too_long" {
+		t.Fatalf("/generate must keep its limits: %+v", resp)
+	}
+	over := long("chat")
+	over.Request.MaxTokens = ptr(int32(128001))
+	if resp, _ := s.Process(context.Background(), over); !sdk.IsReject(resp) || resp.Reject.Code != "invalid_max_tokens" || !strings.Contains(resp.Reject.Message, "128000") {
+		t.Fatalf("over the chat max_tokens: %+v", resp)
+	}
+	// Only max_tokens_limit set: the rest as /generate's.
+	s = newStage(t, `{"chat_limits":{"max_tokens_limit":64000}}`)
+	if resp, _ := s.Process(context.Background(), long("chat")); !sdk.IsReject(resp) || resp.Reject.Code != "prompt_too_long" {
+		t.Fatalf("chat_limits without max_prompt_chars: %+v", resp)
 	}
 }

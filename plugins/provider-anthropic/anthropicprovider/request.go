@@ -53,8 +53,11 @@ func buildRequest(model string, req *sdk.ChatRequest, defaultMaxTokens int32, st
 	if u := req.GetUser(); u != "" {
 		out.Metadata = &reqMetadata{UserID: u}
 	}
-	if req.ThinkingBudgetTokens != nil {
+	switch {
+	case req.ThinkingBudgetTokens != nil:
 		out.Thinking = &thinking{Type: "enabled", BudgetTokens: req.GetThinkingBudgetTokens()}
+	case req.GetThinkingAdaptive():
+		out.Thinking = &thinking{Type: "adaptive"}
 	}
 	for i, m := range req.GetMessages() {
 		if err := out.addMessage(i, m); err != nil {

@@ -177,6 +177,10 @@ func TestThinking(t *testing.T) {
 	if strings.Contains(string(got), "unsigned") {
 		t.Fatalf("an unsigned thinking block was sent: %s", got)
 	}
+	r, _ = buildRequest("m", &sdk.ChatRequest{Messages: hist, ThinkingAdaptive: true}, 1024, false)
+	if got, _ := json.Marshal(r); !strings.Contains(string(got), `"thinking":{"type":"adaptive"}`) || !strings.Contains(string(got), `"signature":"sig1"`) {
+		t.Fatalf("adaptive: %s", got)
+	}
 	r, _ = buildRequest("m", &sdk.ChatRequest{Messages: hist}, 1024, false)
 	if got, _ := json.Marshal(r); strings.Contains(string(got), "thinking") {
 		t.Fatalf("thinking off, yet sent: %s", got)

@@ -27,10 +27,11 @@ type messagesRequest struct {
 	Thinking      *thinking    `json:"thinking,omitempty"`
 }
 
-// thinking turns extended thinking on: {"type": "enabled", "budget_tokens"}.
+// thinking turns extended thinking on: {"type": "enabled", "budget_tokens"}
+// or {"type": "adaptive"}.
 type thinking struct {
 	Type         string `json:"type"`
-	BudgetTokens int32  `json:"budget_tokens"`
+	BudgetTokens int32  `json:"budget_tokens,omitempty"`
 }
 
 type reqMetadata struct {

@@ -70,6 +70,10 @@ const (
 	SchemaFormatJSONSchema = "json_schema"
 )
 
+// jsonSchemaHint ends the refusal of a schema Gemini's OpenAPI subset cannot
+// express: what the operator can do about it.
+const jsonSchemaHint = ` (on a model that takes full JSON Schema, set schema_format = "json_schema" in the provider's config)`
+
 // callCacheEntries bounds the remembered thought signatures and model
 // call ids (a few KB each at most).
 const callCacheEntries = 4096

@@ -87,7 +87,7 @@ func declaration(t *sdk.Tool, raw bool) (functionDeclaration, error) {
 	}
 	s, err := convertSchema(t.GetParametersJson(), forParameters)
 	if err != nil {
-		return d, badRequest("tool %q: its parameters schema cannot be converted for Gemini: %v", t.GetName(), err)
+		return d, badRequest("tool %q: its parameters schema cannot be converted for Gemini: %v%s", t.GetName(), err, jsonSchemaHint)
 	}
 	if s.Type != "OBJECT" {
 		return d, badRequest("tool %q: parameters must be an object schema", t.GetName())

@@ -309,7 +309,7 @@ func generation(req *sdk.ChatRequest, raw bool) (*generationConfig, error) {
 		}
 		s, err := convertSchema(js.GetSchemaJson(), forResponse)
 		if err != nil {
-			return nil, badRequest("response_format json_schema %q cannot be converted for Gemini: %v", js.GetName(), err)
+			return nil, badRequest("response_format json_schema %q cannot be converted for Gemini: %v%s", js.GetName(), err, jsonSchemaHint)
 		}
 		if s.Description == "" {
 			s.Description = js.GetDescription()

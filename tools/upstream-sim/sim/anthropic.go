@@ -39,7 +39,7 @@ type anthropicRequest struct {
 
 // thinkingOn reports whether the request turned extended thinking on.
 func (r *anthropicRequest) thinkingOn() bool {
-	return r.Thinking != nil && r.Thinking.Type == "enabled"
+	return r.Thinking != nil && (r.Thinking.Type == "enabled" || r.Thinking.Type == "adaptive")
 }
 
 type anthropicMessage struct {
@@ -317,13 +317,15 @@ func validateThinking(req *anthropicRequest) (apiError, bool) {
 	switch {
 	case t == nil || t.Type == "disabled":
 		return apiError{}, true
-	case t.Type != "enabled":
-		return bad("thinking.type: Input should be 'enabled' or 'disabled'")
-	case t.BudgetTokens == nil:
+	case t.Type != "enabled" && t.Type != "adaptive":
+		return bad("thinking.type: Input should be 'enabled', 'adaptive' or 'disabled'")
+	case t.Type == "adaptive" && t.BudgetTokens != nil:
+		return bad("thinking.adaptive.budget_tokens: Extra inputs are not permitted")
+	case t.Type == "enabled" && t.BudgetTokens == nil:
 		return bad("thinking.enabled.budget_tokens: Field required")
-	case *t.BudgetTokens < 1024:
+	case t.Type == "enabled" && *t.BudgetTokens < 1024:
 		return bad("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")
-	case *t.BudgetTokens >= *req.MaxTokens:
+	case t.Type == "enabled" && *t.BudgetTokens >= *req.MaxTokens:
 		return bad("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size")
 	case req.Temperature != nil && *req.Temperature != 1:
 		return bad("`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#feature-compatibility")

@@ -226,12 +226,13 @@ func TestAnthropicThinking(t *testing.T) {
 	toolOnly, _ := json.Marshal(m.Content[1:])
 	tampered := strings.Replace(string(assistant), "Paris", "Rome", 1)
 	for name, c := range map[string]struct{ body, msg string }{
-		"thinking dropped":    {loop(string(toolOnly)), "Expected `thinking` or `redacted_thinking`, but found `tool_use`"},
-		"thinking changed":    {loop(tampered), "Invalid `signature` in `thinking` block"},
-		"budget over max":     {anthropicBody("hi", `"thinking":{"type":"enabled","budget_tokens":1024}`), "`max_tokens` must be greater than `thinking.budget_tokens`"},
-		"budget too small":    {anthropicBody("hi", `"thinking":{"type":"enabled","budget_tokens":100}`), "greater than or equal to 1024"},
-		"forced tool use":     {strings.Replace(anthropicBody("hi", on+`,"tool_choice":{"type":"any"},`+anthropicWeatherTool), `"max_tokens":256`, `"max_tokens":2048`, 1), "Thinking may not be enabled when tool_choice forces tool use"},
-		"temperature with it": {strings.Replace(anthropicBody("hi", on+`,"temperature":0.5`), `"max_tokens":256`, `"max_tokens":2048`, 1), "`temperature` may only be set to 1"},
+		"thinking dropped":       {loop(string(toolOnly)), "Expected `thinking` or `redacted_thinking`, but found `tool_use`"},
+		"thinking changed":       {loop(tampered), "Invalid `signature` in `thinking` block"},
+		"budget over max":        {anthropicBody("hi", `"thinking":{"type":"enabled","budget_tokens":1024}`), "`max_tokens` must be greater than `thinking.budget_tokens`"},
+		"adaptive with a budget": {anthropicBody("hi", `"thinking":{"type":"adaptive","budget_tokens":2000}`), "thinking.adaptive.budget_tokens: Extra inputs are not permitted"},
+		"budget too small":       {anthropicBody("hi", `"thinking":{"type":"enabled","budget_tokens":100}`), "greater than or equal to 1024"},
+		"forced tool use":        {strings.Replace(anthropicBody("hi", on+`,"tool_choice":{"type":"any"},`+anthropicWeatherTool), `"max_tokens":256`, `"max_tokens":2048`, 1), "Thinking may not be enabled when tool_choice forces tool use"},
+		"temperature with it":    {strings.Replace(anthropicBody("hi", on+`,"temperature":0.5`), `"max_tokens":256`, `"max_tokens":2048`, 1), "`temperature` may only be set to 1"},
 	} {
 		r := do(t, "POST", ts.URL+"/v1/messages", akey, c.body)
 		var e aError
@@ -239,6 +240,12 @@ func TestAnthropicThinking(t *testing.T) {
 		if r.status != 400 || e.Error.Type != "invalid_request_error" || !strings.Contains(e.Error.Message, c.msg) {
 			t.Errorf("%s: %d %s", name, r.status, r.body)
 		}
+	}
+
+	// Adaptive thinking: a signed thinking block too, no budget needed.
+	r = do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("hello", `"thinking":{"type":"adaptive"}`))
+	if r.status != 200 || !strings.Contains(string(r.body), `"type":"thinking"`) {
+		t.Fatalf("adaptive: %d %s", r.status, r.body)
 	}
 
 	// Streamed: the thinking block first, its text in thinking_delta, then its signature.

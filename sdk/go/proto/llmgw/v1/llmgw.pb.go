@@ -1243,8 +1243,11 @@ type ChatRequest struct {
 	// "budget_tokens"}): the most tokens the model may think, below
 	// max_tokens (provider.param.thinking).
 	ThinkingBudgetTokens *int32 `protobuf:"varint,27,opt,name=thinking_budget_tokens,json=thinkingBudgetTokens,proto3,oneof" json:"thinking_budget_tokens,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// Anthropic's adaptive thinking (thinking {"type": "adaptive"}): the model
+	// decides how much to think (provider.param.thinking, as the budget).
+	ThinkingAdaptive bool `protobuf:"varint,28,opt,name=thinking_adaptive,json=thinkingAdaptive,proto3" json:"thinking_adaptive,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ChatRequest) Reset() {
@@ -1464,6 +1467,13 @@ func (x *ChatRequest) GetThinkingBudgetTokens() int32 {
 		return *x.ThinkingBudgetTokens
 	}
 	return 0
+}
+
+func (x *ChatRequest) GetThinkingAdaptive() bool {
+	if x != nil {
+		return x.ThinkingAdaptive
+	}
+	return false
 }
 
 // EmbeddingsRequest is the normalised POST /v1/embeddings request.
@@ -4190,7 +4200,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vschema_json\x18\x03 \x01(\tR\n" +
 	"schemaJson\x12\x1b\n" +
 	"\x06strict\x18\x04 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
-	"\a_strict\"\x99\n" +
+	"\a_strict\"\xc6\n" +
 	"\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
@@ -4224,7 +4234,8 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\tverbosity\x18\x18 \x01(\tR\tverbosity\x12+\n" +
 	"\x11safety_identifier\x18\x19 \x01(\tR\x10safetyIdentifier\x12(\n" +
 	"\x10prompt_cache_key\x18\x1a \x01(\tR\x0epromptCacheKey\x129\n" +
-	"\x16thinking_budget_tokens\x18\x1b \x01(\x05H\tR\x14thinkingBudgetTokens\x88\x01\x01\x1a<\n" +
+	"\x16thinking_budget_tokens\x18\x1b \x01(\x05H\tR\x14thinkingBudgetTokens\x88\x01\x01\x12+\n" +
+	"\x11thinking_adaptive\x18\x1c \x01(\bR\x10thinkingAdaptive\x1a<\n" +
 	"\x0eLogitBiasEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +
