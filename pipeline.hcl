@@ -183,7 +183,10 @@ pipeline "default" {
         max_tokens_limit = 128000
       }
       threshold        = 0.25
-      mode             = "block"
+      # flag: serve what the guard would block, marked (X-LLMGW-Guard) and
+      # counted — for trials, and for coding agents such as Claude Code,
+      # whose own context block the guard flags (its README).
+      mode             = env("LLMGW_GUARD_MODE", "block")
     }
   }
 

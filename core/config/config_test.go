@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"slices"
 	"strings"
@@ -376,6 +377,45 @@ func TestShippedSmartRouterTakesOpenAIHints(t *testing.T) {
 			if !slices.Contains(m.DropParams, p) {
 				t.Errorf("%s (provider %s) does not drop %s: smart-router would refuse it", name, m.Provider, p)
 			}
+		}
+	}
+}
+
+// TestShippedGuard: the shipped pipeline's guard keeps the course's limits
+// for /generate, takes an agent's requests on the chat routes (chat_limits),
+// and its mode comes from LLMGW_GUARD_MODE (block unless set).
+func TestShippedGuard(t *testing.T) {
+	src, err := os.ReadFile("../../pipeline.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for env, mode := range map[string]string{"": "block", "flag": "flag"} {
+		vars := map[string]string{}
+		if env != "" {
+			vars["LLMGW_GUARD_MODE"] = env
+		}
+		spec, err := Parse("pipeline.hcl", src, lookup(vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cfg struct {
+			MaxPromptChars int    `json:"max_prompt_chars"`
+			MaxTokensLimit int    `json:"max_tokens_limit"`
+			Mode           string `json:"mode"`
+			ChatLimits     struct {
+				MaxPromptChars int `json:"max_prompt_chars"`
+				MaxTokensLimit int `json:"max_tokens_limit"`
+			} `json:"chat_limits"`
+		}
+		for _, st := range spec.Stages {
+			if st.Name == "guard" {
+				if err := json.Unmarshal(st.Config, &cfg); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if cfg.Mode != mode || cfg.MaxPromptChars != 2000 || cfg.MaxTokensLimit != 4096 || cfg.ChatLimits.MaxPromptChars < 100000 || cfg.ChatLimits.MaxTokensLimit < 32000 {
+			t.Errorf("LLMGW_GUARD_MODE=%q: guard config %+v", env, cfg)
 		}
 	}
 }
