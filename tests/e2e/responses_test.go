@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"encoding/json"
+	"math/big"
 	"strings"
 	"testing"
+	"time"
 )
 
 // responsesWeatherTool is weatherTool in the Responses API's flat shape.
@@ -214,4 +216,41 @@ func TestResponsesReasoningStream(t *testing.T) {
 	if json.Unmarshal(r.body, &o) != nil || len(o.Output) != 2 || o.Output[0].Type != "reasoning" || o.Output[0].Content[0].Text == "" {
 		t.Fatalf("plain: %s", r.body)
 	}
+}
+
+// TestResponsesAndMessagesAreKeyed: the Responses and Messages APIs pass
+// the virtual-keys stage as chat does — no key or a wrong one is 401, a
+// model the key may not use is 403, and what a key spends on them is
+// charged to it (its spend grows by the answers' cost).
+func TestResponsesAndMessagesAreKeyed(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, g, map[string]any{"name": "agents", "models": []string{"gpt-4o-primary"}})
+	calls := map[string]map[string]any{
+		"/v1/responses": {"model": "gpt-4o-primary", "input": "hello"},
+		"/v1/messages":  {"model": "gpt-4o-primary", "max_tokens": 50, "messages": []map[string]string{{"role": "user", "content": "hello"}}},
+	}
+	var charged big.Rat
+	for path, body := range calls {
+		for _, h := range []map[string]string{nil, bearer("llmgw-not-a-key")} {
+			if r := postJSON(t, g.url()+path, body, h); r.status != 401 || !strings.Contains(string(r.body), "authentication_error") {
+				t.Fatalf("%s without a valid key: %d %s", path, r.status, r.body)
+			}
+		}
+		other := map[string]any{}
+		for k, v := range body {
+			other[k] = v
+		}
+		other["model"] = "gemini-secondary"
+		if r := postJSON(t, g.url()+path, other, map[string]string{"x-api-key": secret}); r.status != 403 || !strings.Contains(string(r.body), "permission_error") {
+			t.Fatalf("%s on a model the key may not use: %d %s", path, r.status, r.body)
+		}
+		r := postJSON(t, g.url()+path, body, map[string]string{"x-api-key": secret})
+		cost, ok := new(big.Rat).SetString(r.header.Get("X-LLMGW-Cost-USD"))
+		if r.status != 200 || !ok || cost.Sign() <= 0 {
+			t.Fatalf("%s with the key: %d %s %v", path, r.status, r.body, r.header)
+		}
+		charged.Add(&charged, cost)
+	}
+	waitFor(t, "the key's spend to reach what it was charged", 10*time.Second, func() bool { return spendOf(t, g, id).Cmp(&charged) == 0 })
 }
