@@ -407,7 +407,22 @@ func decodeResponsesTool(at string, raw json.RawMessage, earlier []*pb.Tool) (*p
 	if err := decodeField(raw, &t, at, `an object {"type": "function", "name", "description", "parameters", "strict"}`); err != nil {
 		return nil, err
 	}
-	return functionTool(at, &t.functionDecl, earlier)
+	tool, err := functionTool(at, &t.functionDecl, earlier)
+	if err != nil || t.Strict != nil {
+		return tool, err
+	}
+	// strict left out: strict, with the schema normalized as OpenAI does
+	// on this API (strictschema.go).
+	strict := true
+	tool.Strict = &strict
+	if tool.ParametersJson != "" {
+		s, serr := strictSchema([]byte(tool.ParametersJson))
+		if serr != nil {
+			return nil, badRequest("invalid_value", at+".parameters", "parameters must be a JSON Schema object")
+		}
+		tool.ParametersJson = string(s)
+	}
+	return tool, nil
 }
 
 // decodeResponsesToolChoice reads tool_choice: "none", "auto", "required"

@@ -61,7 +61,7 @@ func TestDecodeResponses(t *testing.T) {
 		`{"role":"assistant","content":"Checking.","toolCalls":[{"id":"call_1","type":"function","name":"get_weather","arguments":"{\"city\":\"Paris\"}"},{"index":1,"id":"call_2","type":"function","name":"get_time","arguments":"{}"}]},`+
 		`{"role":"tool","content":"11 C","toolCallId":"call_1"},{"role":"tool","content":"noon","toolCallId":"call_2"}],`+
 		`"temperature":0.2,"maxTokens":300,"stream":true,"includeUsage":true,"user":"u-1",`+
-		`"tools":[{"type":"function","name":"get_weather","description":"Weather","parametersJson":"{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}","strict":true},{"type":"function","name":"get_time"}],`+
+		`"tools":[{"type":"function","name":"get_weather","description":"Weather","parametersJson":"{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}","strict":true},{"type":"function","name":"get_time","strict":true}],`+
 		`"toolChoice":{"mode":"function","name":"get_weather"},"parallelToolCalls":false,"responseFormat":"json_schema",`+
 		`"jsonSchema":{"name":"w","schemaJson":"{\"type\":\"object\"}","strict":true},"reasoningEffort":"high","verbosity":"low","safetyIdentifier":"s-1","promptCacheKey":"k"}`)
 	o := opts.responses
@@ -298,5 +298,36 @@ func TestResponsesStream(t *testing.T) {
 	r := datas[len(datas)-1]["response"].(map[string]any)
 	if names[len(names)-1] != "response.failed" || r["status"] != "failed" || r["error"].(map[string]any)["code"] != "upstream_unavailable" || len(r["output"].([]any)) != 1 {
 		t.Fatalf("fail: %s", body())
+	}
+}
+
+// TestStrictSchema: a Responses function tool without strict is strict,
+// its schema normalized as OpenAI does on that API — every object with
+// properties closed and all of them required, nested ones too, the keys in
+// their order — and strict: false keeps the schema as given.
+func TestStrictSchema(t *testing.T) {
+	params := `{"type":"object","properties":{"city":{"type":"string"},"when":{"type":"object","properties":{"day":{"type":"integer"}}},` +
+		`"tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}}}},"n":{"anyOf":[{"type":"number"},{"type":"null"}]},` +
+		`"meta":{"type":"object","additionalProperties":true,"properties":{"x":{"type":"string"}}}},"$defs":{"D":{"type":"object","properties":{"z":{"type":"number","minimum":1.5e3}}}}}`
+	got, err := strictSchema([]byte(params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"object","properties":{"city":{"type":"string"},"when":{"type":"object","properties":{"day":{"type":"integer"}},"additionalProperties":false,"required":["day"]},` +
+		`"tags":{"type":"array","items":{"type":"object","properties":{"k":{"type":"string"}},"additionalProperties":false,"required":["k"]}},"n":{"anyOf":[{"type":"number"},{"type":"null"}]},` +
+		`"meta":{"type":"object","additionalProperties":true,"properties":{"x":{"type":"string"}},"required":["x"]}},"$defs":{"D":{"type":"object","properties":{"z":{"type":"number","minimum":1.5e3}},"additionalProperties":false,"required":["z"]}},` +
+		`"additionalProperties":false,"required":["city","when","tags","n","meta"]}`
+	if string(got) != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	for strict, wantParams := range map[string]string{``: want, `,"strict":false`: params} {
+		req, _, derr := decodeResponses([]byte(`{"model":"m","input":"x","tools":[{"type":"function","name":"f","parameters":` + params + strict + `}]}`))
+		if derr != nil {
+			t.Fatal(derr.msg)
+		}
+		tool := req.Tools[0]
+		if tool.ParametersJson != wantParams || tool.GetStrict() != (strict == "") {
+			t.Errorf("strict %q: %v %s", strict, tool.GetStrict(), tool.ParametersJson)
+		}
 	}
 }
