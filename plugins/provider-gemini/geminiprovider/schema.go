@@ -1,14 +1,14 @@
 package geminiprovider
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/llmgw/llmgw/sdk/go/orderedjson"
 )
 
 // Gemini's `parameters` (function declarations) and `responseSchema`
@@ -110,7 +110,7 @@ const (
 
 // convertSchema converts JSON Schema text.
 func convertSchema(text string, use schemaUse) (*gSchema, error) {
-	root, err := decodeOrdered([]byte(text))
+	root, err := orderedjson.Decode([]byte(text))
 	if err != nil {
 		return nil, &schemaError{msg: "not valid JSON"}
 	}
@@ -144,8 +144,8 @@ func (c *schemaConv) convert(node any, path string, depth int) (*gSchema, error)
 			return nil, c.fail(path, "a false schema (nothing is valid) cannot be expressed")
 		}
 		return &gSchema{}, nil
-	case *object:
-		if ref, ok := n.str("$ref"); ok {
+	case *orderedjson.Object:
+		if ref, ok := n.Str("$ref"); ok {
 			return c.ref(n, ref, path, depth)
 		}
 		return c.object(n, path, depth)
@@ -154,7 +154,7 @@ func (c *schemaConv) convert(node any, path string, depth int) (*gSchema, error)
 }
 
 // ref inlines a local reference; sibling annotations override the target's.
-func (c *schemaConv) ref(n *object, ref, path string, depth int) (*gSchema, error) {
+func (c *schemaConv) ref(n *orderedjson.Object, ref, path string, depth int) (*gSchema, error) {
 	for _, r := range c.refs {
 		if r == ref {
 			return nil, c.fail(path, "recursive $ref %q (a cycle) cannot be expressed", ref)
@@ -176,7 +176,7 @@ func (c *schemaConv) ref(n *object, ref, path string, depth int) (*gSchema, erro
 }
 
 // object converts a schema object that is not a $ref.
-func (c *schemaConv) object(n *object, path string, depth int) (*gSchema, error) {
+func (c *schemaConv) object(n *orderedjson.Object, path string, depth int) (*gSchema, error) {
 	s := &gSchema{}
 	annotate(s, n)
 	if err := c.types(s, n, path); err != nil {
@@ -233,24 +233,24 @@ func (c *schemaConv) shape(s *gSchema, path string, depth int) error {
 }
 
 // annotate copies the annotations Gemini keeps (a later source wins).
-func annotate(s *gSchema, n *object) {
-	if v, ok := n.str("title"); ok {
+func annotate(s *gSchema, n *orderedjson.Object) {
+	if v, ok := n.Str("title"); ok {
 		s.Title = v
 	}
-	if v, ok := n.str("description"); ok {
+	if v, ok := n.Str("description"); ok {
 		s.Description = v
 	}
-	if v, ok := n.get("default"); ok {
+	if v, ok := n.Get("default"); ok {
 		s.Default = v
 	}
-	if v, ok := n.get("example"); ok {
+	if v, ok := n.Get("example"); ok {
 		s.Example = v
-	} else if ex, ok := n.get("examples"); ok {
+	} else if ex, ok := n.Get("examples"); ok {
 		if l, ok := ex.([]any); ok && len(l) > 0 {
 			s.Example = l[0]
 		}
 	}
-	if v, ok := n.get("nullable"); ok && v == true {
+	if v, ok := n.Get("nullable"); ok && v == true {
 		s.Nullable = true
 	}
 }
@@ -261,8 +261,8 @@ var geminiTypes = map[string]string{
 }
 
 // types maps `type` (a name or a list of names).
-func (c *schemaConv) types(s *gSchema, n *object, path string) error {
-	v, ok := n.get("type")
+func (c *schemaConv) types(s *gSchema, n *orderedjson.Object, path string) error {
+	v, ok := n.Get("type")
 	if !ok {
 		return nil
 	}
@@ -307,15 +307,15 @@ func (c *schemaConv) types(s *gSchema, n *object, path string) error {
 
 // enum maps `enum` and `const`. Gemini's enums are strings; other values
 // are listed in the description instead, so the model still sees them.
-func (c *schemaConv) enum(s *gSchema, n *object, path string) error {
+func (c *schemaConv) enum(s *gSchema, n *orderedjson.Object, path string) error {
 	var values []any
-	if v, ok := n.get("enum"); ok {
+	if v, ok := n.Get("enum"); ok {
 		l, ok := v.([]any)
 		if !ok {
 			return c.fail(path+"/enum", "enum must be a list")
 		}
 		values = l
-	} else if v, ok := n.get("const"); ok {
+	} else if v, ok := n.Get("const"); ok {
 		values = []any{v}
 	} else {
 		return nil
@@ -358,8 +358,8 @@ func quoteAll(l []string) []string {
 }
 
 // keptFormat is the schema's format when Gemini accepts it for its type.
-func keptFormat(typ string, n *object) string {
-	f, _ := n.str("format")
+func keptFormat(typ string, n *orderedjson.Object) string {
+	f, _ := n.Str("format")
 	switch {
 	case typ == "STRING" && (f == "date-time" || f == "enum"),
 		typ == "NUMBER" && (f == "float" || f == "double"),
@@ -370,50 +370,50 @@ func keptFormat(typ string, n *object) string {
 }
 
 // bounds copies the numeric and string constraints Gemini accepts.
-func (c *schemaConv) bounds(s *gSchema, n *object) {
+func (c *schemaConv) bounds(s *gSchema, n *orderedjson.Object) {
 	ints := map[string]**int64{
 		"minItems": &s.MinItems, "maxItems": &s.MaxItems, "minLength": &s.MinLength, "maxLength": &s.MaxLength,
 		"minProperties": &s.MinProperties, "maxProperties": &s.MaxProperties,
 	}
 	for k, dst := range ints {
-		if f, ok := n.num(k); ok && f >= 0 && f == float64(int64(f)) {
+		if f, ok := n.Num(k); ok && f >= 0 && f == float64(int64(f)) {
 			v := int64(f)
 			*dst = &v
 		}
 	}
-	if f, ok := n.num("minimum"); ok {
+	if f, ok := n.Num("minimum"); ok {
 		s.Minimum = &f
 	}
-	if f, ok := n.num("maximum"); ok {
+	if f, ok := n.Num("maximum"); ok {
 		s.Maximum = &f
 	}
-	if p, ok := n.str("pattern"); ok {
+	if p, ok := n.Str("pattern"); ok {
 		s.Pattern = p
 	}
 }
 
 // children converts properties, required and items.
-func (c *schemaConv) children(s *gSchema, n *object, path string, depth int) error {
-	if v, ok := n.get("properties"); ok {
-		props, ok := v.(*object)
+func (c *schemaConv) children(s *gSchema, n *orderedjson.Object, path string, depth int) error {
+	if v, ok := n.Get("properties"); ok {
+		props, ok := v.(*orderedjson.Object)
 		if !ok {
 			return c.fail(path+"/properties", "properties must be an object")
 		}
-		if len(props.keys) > 0 {
-			s.Properties = make(map[string]*gSchema, len(props.keys))
+		if len(props.Keys) > 0 {
+			s.Properties = make(map[string]*gSchema, len(props.Keys))
 		}
-		for _, k := range props.keys {
-			p, err := c.convert(props.vals[k], path+"/properties/"+escapePointer(k), depth+1)
+		for _, k := range props.Keys {
+			p, err := c.convert(props.Vals[k], path+"/properties/"+escapePointer(k), depth+1)
 			if err != nil {
 				return err
 			}
 			s.Properties[k] = p
 		}
-		if c.ordering && len(props.keys) > 0 {
-			s.PropertyOrdering = append([]string(nil), props.keys...)
+		if c.ordering && len(props.Keys) > 0 {
+			s.PropertyOrdering = append([]string(nil), props.Keys...)
 		}
 	}
-	if v, ok := n.get("required"); ok {
+	if v, ok := n.Get("required"); ok {
 		l, _ := v.([]any)
 		for _, e := range l {
 			// Gemini refuses a required name that is not a property.
@@ -422,10 +422,10 @@ func (c *schemaConv) children(s *gSchema, n *object, path string, depth int) err
 			}
 		}
 	}
-	if _, ok := n.get("prefixItems"); ok {
+	if _, ok := n.Get("prefixItems"); ok {
 		return c.fail(path+"/prefixItems", "tuple schemas (prefixItems) cannot be expressed")
 	}
-	if v, ok := n.get("items"); ok {
+	if v, ok := n.Get("items"); ok {
 		if _, isList := v.([]any); isList {
 			return c.fail(path+"/items", "tuple schemas (items as a list) cannot be expressed")
 		}
@@ -439,9 +439,9 @@ func (c *schemaConv) children(s *gSchema, n *object, path string, depth int) err
 }
 
 // combinators maps anyOf/oneOf and allOf.
-func (c *schemaConv) combinators(s *gSchema, n *object, path string, depth int) error {
+func (c *schemaConv) combinators(s *gSchema, n *orderedjson.Object, path string, depth int) error {
 	for _, key := range []string{"anyOf", "oneOf"} {
-		v, ok := n.get(key)
+		v, ok := n.Get(key)
 		if !ok {
 			continue
 		}
@@ -471,7 +471,7 @@ func (c *schemaConv) combinators(s *gSchema, n *object, path string, depth int) 
 		}
 		s.AnyOf = append(s.AnyOf, branches...)
 	}
-	v, ok := n.get("allOf")
+	v, ok := n.Get("allOf")
 	if !ok {
 		return nil
 	}
@@ -563,11 +563,11 @@ func resolvePointer(root any, ref string) (any, bool) {
 	cur := root
 	for _, tok := range strings.Split(ref[2:], "/") {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		o, ok := cur.(*object)
+		o, ok := cur.(*orderedjson.Object)
 		if !ok {
 			return nil, false
 		}
-		if cur, ok = o.vals[tok]; !ok {
+		if cur, ok = o.Vals[tok]; !ok {
 			return nil, false
 		}
 	}
@@ -576,112 +576,6 @@ func resolvePointer(root any, ref string) (any, bool) {
 
 func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-// object is a JSON object that remembers its key order (propertyOrdering
-// needs it; a Go map forgets it).
-type object struct {
-	keys []string
-	vals map[string]any
-}
-
-func (o *object) get(k string) (any, bool) {
-	v, ok := o.vals[k]
-	return v, ok
-}
-
-func (o *object) str(k string) (string, bool) {
-	s, ok := o.vals[k].(string)
-	return s, ok
-}
-
-func (o *object) num(k string) (float64, bool) {
-	n, ok := o.vals[k].(json.Number)
-	if !ok {
-		return 0, false
-	}
-	f, err := n.Float64()
-	return f, err == nil
-}
-
-// MarshalJSON writes the object with its keys in their original order.
-func (o *object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteByte(':')
-		vb, err := json.Marshal(o.vals[k])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(vb)
-	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
-}
-
-// decodeOrdered decodes JSON text with objects as *object and numbers as
-// json.Number; trailing data is an error.
-func decodeOrdered(data []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := decodeValue(dec)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("trailing data after the JSON value")
-	}
-	return v, nil
-}
-
-func decodeValue(dec *json.Decoder) (any, error) {
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			o := &object{vals: map[string]any{}}
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				k, _ := kt.(string)
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				if _, dup := o.vals[k]; !dup {
-					o.keys = append(o.keys, k)
-				}
-				o.vals[k] = v
-			}
-			_, err := dec.Token() // '}'
-			return o, err
-		case '[':
-			l := []any{}
-			for dec.More() {
-				v, err := decodeValue(dec)
-				if err != nil {
-					return nil, err
-				}
-				l = append(l, v)
-			}
-			_, err := dec.Token() // ']'
-			return l, err
-		}
-		return nil, errors.New("unexpected delimiter")
-	}
-	return tok, nil
 }
 
 // sortedKeys lists a map's keys in order (deterministic output in tests
