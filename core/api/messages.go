@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -115,7 +116,34 @@ func decodeAnthropicMessages(body []byte) (*pb.ChatRequest, *decodeError) {
 	if err := strictDecode(body, &b, messagesFieldCodes); err != nil {
 		return nil, err
 	}
-	if err := checkMessagesBody(&b); err != nil {
+	return translateMessagesBody(&b)
+}
+
+// decodeAnthropicCount turns a count_tokens body (a Messages body without
+// max_tokens, which a count does not take) into the pipeline's request.
+func decodeAnthropicCount(body []byte) (*pb.ChatRequest, *decodeError) {
+	var b messagesBody
+	if err := strictDecode(body, &b, messagesFieldCodes); err != nil {
+		return nil, err
+	}
+	switch {
+	case b.MaxTokens != nil:
+		return nil, unsupported("max_tokens", "a count takes no max_tokens")
+	case b.Stream:
+		return nil, unsupported("stream", "a count is answered at once")
+	}
+	unbounded := int32(math.MaxInt32) // for the checks that compare with it
+	b.MaxTokens = &unbounded
+	req, err := translateMessagesBody(&b)
+	if req != nil {
+		req.MaxTokens = nil
+	}
+	return req, err
+}
+
+// translateMessagesBody checks a decoded Messages body and translates it.
+func translateMessagesBody(b *messagesBody) (*pb.ChatRequest, *decodeError) {
+	if err := checkMessagesBody(b); err != nil {
 		return nil, err
 	}
 	req := &pb.ChatRequest{Model: b.Model, MaxTokens: b.MaxTokens, Temperature: b.Temperature, TopP: b.TopP, Stop: b.StopSequences,
@@ -145,7 +173,7 @@ func decodeAnthropicMessages(body []byte) (*pb.ChatRequest, *decodeError) {
 		}
 		req.Messages = append(req.Messages, msgs...)
 	}
-	if err := addAnthropicTools(req, &b); err != nil {
+	if err := addAnthropicTools(req, b); err != nil {
 		return nil, err
 	}
 	return req, nil

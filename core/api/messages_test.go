@@ -273,3 +273,22 @@ func TestDecodeMessagesClaudeCode(t *testing.T) {
 		t.Fatalf("%v", req)
 	}
 }
+
+// TestDecodeAnthropicCount: a count body is a Messages body without
+// max_tokens (refused) or stream; the thinking budget is checked without it.
+func TestDecodeAnthropicCount(t *testing.T) {
+	req, derr := decodeAnthropicCount([]byte(`{"model":"claude-sonnet","system":"s","thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"hi"}]}`))
+	if derr != nil || req.MaxTokens != nil || req.GetThinkingBudgetTokens() != 2048 || len(req.Messages) != 2 {
+		t.Fatalf("%v %+v", req, derr)
+	}
+	for _, c := range []struct{ body, param string }{
+		{`{"model":"m","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, "max_tokens"},
+		{`{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`, "stream"},
+		{`{"model":"m","messages":[]}`, "messages"},
+		{`{"messages":[{"role":"user","content":"hi"}]}`, "model"},
+	} {
+		if _, derr := decodeAnthropicCount([]byte(c.body)); derr == nil || derr.param != c.param {
+			t.Errorf("%s: %+v", c.body, derr)
+		}
+	}
+}

@@ -40,8 +40,8 @@ type Server struct {
 
 // failRoute refuses a request no route takes: in Anthropic's error shape
 // under /v1/messages (an Anthropic SDK calling an endpoint the gateway does
-// not have, such as /v1/messages/count_tokens, reads the message), in
-// OpenAI's everywhere else.
+// not have, such as /v1/messages/batches, reads the message), in OpenAI's
+// everywhere else.
 func failRoute(w http.ResponseWriter, r *http.Request, status int, code, message string) {
 	if r.URL.Path == "/v1/messages" || strings.HasPrefix(r.URL.Path, "/v1/messages/") {
 		failAnthropic(w, r, status, "invalid_request_error", code, "", message)
@@ -68,6 +68,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
 	r.HandleFunc("/v1/embeddings", s.embeddings).Methods(http.MethodPost)
 	r.HandleFunc("/v1/messages", s.messages).Methods(http.MethodPost)
+	r.HandleFunc("/v1/messages/count_tokens", s.countTokens).Methods(http.MethodPost)
 	r.HandleFunc("/v1/responses", s.responses).Methods(http.MethodPost)
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
@@ -208,6 +209,34 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	s.servePipeline(w, r, messagesRoute)
 }
 
+// countTokens answers POST /v1/messages/count_tokens: {"input_tokens": N}
+// counted by the model's provider, or an error in Anthropic's shape (a
+// client such as Claude Code then counts with its own estimate).
+func (s *Server) countTokens(w http.ResponseWriter, r *http.Request) {
+	if n := s.inflight.Add(1); n > int64(s.settings.MaxInflight) {
+		s.inflight.Add(-1)
+		failAnthropic(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many requests in flight; retry shortly")
+		return
+	}
+	defer s.inflight.Add(-1)
+	body, derr := readBody(r, s.settings.MaxBodyBytes)
+	var req *pipeline.Request
+	if derr == nil {
+		req, _, derr = s.decode(r, countTokensRoute, body, time.Now())
+	}
+	if derr != nil {
+		failAnthropic(w, r, derr.status, "invalid_request_error", derr.code, derr.param, derr.msg)
+		return
+	}
+	n, err := s.rt.CountTokens(r.Context(), req)
+	w.Header().Set("Request-Id", req.ID)
+	if err != nil {
+		writeAnthropicError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int32{"input_tokens": n})
+}
+
 func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 	s.servePipeline(w, r, responsesRoute)
 }
@@ -237,8 +266,11 @@ var (
 	messagesRoute = httpRoute{route: pipeline.RouteChat, decode: decodeAnthropicMessages, fail: failAnthropic, writer: newMessagesWriter}
 	// /v1/responses runs as a chat request too, in the Responses API's
 	// shapes.
-	responsesRoute  = httpRoute{route: pipeline.RouteChat, decodeAnswer: decodeResponses, fail: fail, writer: newResponsesWriter}
-	embeddingsRoute = httpRoute{route: pipeline.RouteEmbeddings, decodeEmbeddings: decodeEmbeddings, fail: fail,
+	responsesRoute = httpRoute{route: pipeline.RouteChat, decodeAnswer: decodeResponses, fail: fail, writer: newResponsesWriter}
+	// /v1/messages/count_tokens: stages see route "count_tokens" (only
+	// those that declare they take it).
+	countTokensRoute = httpRoute{route: pipeline.RouteCountTokens, decode: decodeAnthropicCount, fail: failAnthropic}
+	embeddingsRoute  = httpRoute{route: pipeline.RouteEmbeddings, decodeEmbeddings: decodeEmbeddings, fail: fail,
 		writer: func(a answer) pipeline.Writer { return &embeddingsWriter{answer: a} }}
 )
 

@@ -300,6 +300,11 @@ func unknownModel(req *Request) *Error {
 func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *Metrics) *Error {
 	headers, headersOK := mapWire(stageHeadersField, req.Headers)
 	for _, group := range g.groups {
+		if req.Route == RouteCountTokens {
+			if group = countStages(group); len(group) == 0 {
+				continue
+			}
+		}
 		sreq := &pb.StageRequest{
 			RequestId:   req.ID,
 			Route:       req.Route,
@@ -310,7 +315,9 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 			Headers:     req.Headers,
 			Annotations: tr.Annotations,
 		}
-		sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
+		if req.Route != RouteCountTokens { // a count costs nothing
+			sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
+		}
 		if sreq.CostKnown && slices.ContainsFunc(group, func(s *stageInst) bool { return slices.Contains(s.describe.GetCapabilities(), sdk.CapStageKeys) }) {
 			tr.reservedNanos, tr.reserved = sreq.MaxCostNanos, true
 		}

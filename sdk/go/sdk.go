@@ -69,6 +69,14 @@ const (
 	// (POST /v1/embeddings); a model whose provider lacks it is not an
 	// embeddings model.
 	CapProviderEmbeddings = "provider.embeddings"
+	// CapProviderCountTokens says the provider implements TokenCounter
+	// (POST /v1/messages/count_tokens).
+	CapProviderCountTokens = "provider.count_tokens"
+	// CapStageCountTokens says the stage takes count_tokens requests (route
+	// RouteCountTokens): the host runs only such stages on them — a key
+	// stage authenticates them; a rate limiter, guard or cache that does not
+	// declare it is not asked (a count is no model call).
+	CapStageCountTokens = "stage.count_tokens"
 	// CapProviderEmbeddingTokens says the provider accepts token-array
 	// embeddings input (EmbeddingsRequest.input_tokens).
 	CapProviderEmbeddingTokens = "provider.embeddings.tokens"
@@ -85,39 +93,41 @@ const (
 
 // Message types of the protocol, re-exported so a plugin imports one package.
 type (
-	ChatRequest       = pb.ChatRequest
-	Message           = pb.Message
-	Usage             = pb.Usage
-	StageRequest      = pb.StageRequest
-	StageResponse     = pb.StageResponse
-	StageAfterRequest = pb.StageAfterRequest
-	CompleteRequest   = pb.CompleteRequest
-	CompleteResponse  = pb.CompleteResponse
-	StreamChunk       = pb.StreamChunk
-	ProviderError     = pb.ProviderError
-	ErrorClass        = pb.ErrorClass
-	Event             = pb.Event
-	Attempt           = pb.Attempt
-	StageSpan         = pb.StageSpan
-	HostInfo          = pb.HostInfo
-	DescribeResponse  = pb.DescribeResponse
-	ConfigureResponse = pb.ConfigureResponse
-	StageAction       = pb.StageResponse_Action
-	SecurityCounter   = pb.SecurityCounter
-	AdminRequest      = pb.AdminRequest
-	AdminResponse     = pb.AdminResponse
-	ContentPart       = pb.ContentPart
-	ToolCall          = pb.ToolCall
-	ThinkingBlock     = pb.ThinkingBlock
-	Tool              = pb.Tool
-	ToolChoice        = pb.ToolChoice
-	JsonSchema        = pb.JsonSchema
-	Choice            = pb.Choice
-	EmbeddingsRequest = pb.EmbeddingsRequest
-	EmbedRequest      = pb.EmbedRequest
-	EmbedResponse     = pb.EmbedResponse
-	Embedding         = pb.Embedding
-	StageAnswer       = pb.StageAnswer
+	ChatRequest         = pb.ChatRequest
+	Message             = pb.Message
+	Usage               = pb.Usage
+	StageRequest        = pb.StageRequest
+	StageResponse       = pb.StageResponse
+	StageAfterRequest   = pb.StageAfterRequest
+	CompleteRequest     = pb.CompleteRequest
+	CompleteResponse    = pb.CompleteResponse
+	StreamChunk         = pb.StreamChunk
+	ProviderError       = pb.ProviderError
+	ErrorClass          = pb.ErrorClass
+	Event               = pb.Event
+	Attempt             = pb.Attempt
+	StageSpan           = pb.StageSpan
+	HostInfo            = pb.HostInfo
+	DescribeResponse    = pb.DescribeResponse
+	ConfigureResponse   = pb.ConfigureResponse
+	StageAction         = pb.StageResponse_Action
+	SecurityCounter     = pb.SecurityCounter
+	AdminRequest        = pb.AdminRequest
+	AdminResponse       = pb.AdminResponse
+	ContentPart         = pb.ContentPart
+	ToolCall            = pb.ToolCall
+	ThinkingBlock       = pb.ThinkingBlock
+	Tool                = pb.Tool
+	ToolChoice          = pb.ToolChoice
+	JsonSchema          = pb.JsonSchema
+	Choice              = pb.Choice
+	EmbeddingsRequest   = pb.EmbeddingsRequest
+	EmbedRequest        = pb.EmbedRequest
+	EmbedResponse       = pb.EmbedResponse
+	CountTokensRequest  = pb.CountTokensRequest
+	CountTokensResponse = pb.CountTokensResponse
+	Embedding           = pb.Embedding
+	StageAnswer         = pb.StageAnswer
 )
 
 // Counters of GET /security-metrics a rejection adds to (Rejection.Counter),
@@ -206,6 +216,17 @@ type Provider interface {
 // CapProviderEmbeddings too). A failure is returned as an error made by Fail.
 type Embedder interface {
 	Embed(ctx context.Context, req *EmbedRequest) (*EmbedResponse, error)
+}
+
+// RouteCountTokens is StageRequest.route for POST /v1/messages/count_tokens,
+// which only stages declaring CapStageCountTokens see.
+const RouteCountTokens = "count_tokens"
+
+// TokenCounter is implemented by providers that count a request's input
+// tokens with their upstream (declare CapProviderCountTokens too). A
+// failure is returned as an error made by Fail.
+type TokenCounter interface {
+	CountTokens(ctx context.Context, req *CountTokensRequest) (*CountTokensResponse, error)
 }
 
 // Tracker receives finished-request events. It answers with the event ids it

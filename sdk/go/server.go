@@ -376,6 +376,25 @@ func (ps *providerService) Embed(ctx context.Context, req *pb.EmbedRequest) (*pb
 	return resp, nil
 }
 
+func (ps *providerService) CountTokens(ctx context.Context, req *pb.CountTokensRequest) (*pb.CountTokensResponse, error) {
+	inst, err := ps.s.provider(req.InstanceId)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := inst.(TokenCounter)
+	if !ok {
+		return nil, status.Error(codes.Unimplemented, "this provider counts no tokens")
+	}
+	resp, err := c.CountTokens(ctx, req)
+	if err != nil {
+		return &pb.CountTokensResponse{Error: AsProviderError(err)}, nil
+	}
+	if resp == nil {
+		return &pb.CountTokensResponse{Error: &pb.ProviderError{Class: ClassTransport, Message: "provider returned no answer"}}, nil
+	}
+	return resp, nil
+}
+
 type trackerService struct {
 	pb.UnimplementedTrackerServer
 	s *server

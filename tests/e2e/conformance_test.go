@@ -115,8 +115,8 @@ func TestConformanceSchemathesis(t *testing.T) {
 		"--output-sanitize", "false",
 	}
 	out := runTool(t, 300*time.Second, work, []string{"NO_COLOR=1", "COLUMNS=120"}, st, args...)
-	if !regexp.MustCompile(`Tested: 18\b`).MatchString(out) || !schemathesisClean(out) {
-		t.Fatalf("schemathesis did not test all 18 operations cleanly:\n%s", tail(out, 6000))
+	if !regexp.MustCompile(`Tested: 19\b`).MatchString(out) || !schemathesisClean(out) {
+		t.Fatalf("schemathesis did not test all 19 operations cleanly:\n%s", tail(out, 6000))
 	}
 	t.Log(tail(out, 1500))
 }
@@ -147,6 +147,11 @@ func schemathesisClean(out string) bool {
 	if !ok {
 		return false
 	}
-	allowed := regexp.MustCompile(`(?s)^[=\s]*Schema validation mismatch: \d operations? [^\n]*\n(\s*- POST (/admin/keys|/v1/chat/completions|/v1/responses|/v1/messages)\s*\n)+\s*💡[^\n]*[=\s]*$`)
+	// POST /v1/messages/count_tokens answers 404 for every model the
+	// document cannot name (a generated one) and for those whose provider
+	// cannot count: schemathesis calls that "missing test data".
+	missing := regexp.MustCompile(`(?s)^[=\s]*Missing test data: 1 operation [^\n]*\n\s*- POST /v1/messages/count_tokens\s*\n\s*💡[^\n]*\n`)
+	warnings = missing.ReplaceAllString(warnings, "")
+	allowed := regexp.MustCompile(`(?s)^[=\s]*Schema validation mismatch: \d operations? [^\n]*\n(\s*- POST (/admin/keys|/v1/chat/completions|/v1/responses|/v1/messages|/v1/messages/count_tokens)\s*\n)+\s*💡[^\n]*[=\s]*$`)
 	return allowed.MatchString(warnings)
 }

@@ -339,7 +339,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 
 	// Every route the host serves is in the document, and nothing else.
 	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
-		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/models", "/v1/models/{model}", "/v1/responses"}
+		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documented paths %v, want %v", got, want)

@@ -213,22 +213,32 @@ func refused() error {
 // bounded by the instance timeout; a non-2xx answer comes back as a
 // classified error.
 func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, stream bool) (*http.Response, error) {
-	if p.key == "" {
-		return nil, sdk.Fail(sdk.ClassAuth, 0, 0, "", "anthropic: no API key configured")
-	}
-	model := strings.TrimSpace(req.GetUpstreamModel())
-	if model == "" {
-		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "anthropic: no upstream model given")
-	}
-	mr, err := buildRequest(model, req.GetRequest(), p.maxTokens, stream)
+	mr, err := p.messagesRequest(req.GetUpstreamModel(), req.GetRequest(), stream)
 	if err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(mr)
+	return p.send(ctx, callCtx, p.endpoint, mr, stream)
+}
+
+// messagesRequest is the Messages request for chat, or why there is none.
+func (p *Provider) messagesRequest(upstream string, chat *sdk.ChatRequest, stream bool) (*messagesRequest, error) {
+	if p.key == "" {
+		return nil, sdk.Fail(sdk.ClassAuth, 0, 0, "", "anthropic: no API key configured")
+	}
+	model := strings.TrimSpace(upstream)
+	if model == "" {
+		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "anthropic: no upstream model given")
+	}
+	return buildRequest(model, chat, p.maxTokens, stream)
+}
+
+// send posts v as JSON to url.
+func (p *Provider) send(ctx, callCtx context.Context, url string, v any, stream bool) (*http.Response, error) {
+	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "anthropic: cannot encode the request")
 	}
-	hreq, err := http.NewRequestWithContext(callCtx, http.MethodPost, p.endpoint, bytes.NewReader(body))
+	hreq, err := http.NewRequestWithContext(callCtx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", "anthropic: cannot build the request")
 	}
@@ -248,6 +258,51 @@ func (p *Provider) post(ctx, callCtx context.Context, req *sdk.CompleteRequest, 
 		return nil, p.statusError(resp)
 	}
 	return resp, nil
+}
+
+// countRequest is a count_tokens request: the Messages request without
+// what a count does not take (max_tokens, sampling, stop sequences,
+// metadata, stream).
+type countRequest struct {
+	Model      string      `json:"model"`
+	System     []block     `json:"system,omitempty"`
+	Messages   []message   `json:"messages"`
+	Tools      []tool      `json:"tools,omitempty"`
+	ToolChoice *toolChoice `json:"tool_choice,omitempty"`
+	Thinking   *thinking   `json:"thinking,omitempty"`
+}
+
+// CountTokens counts the request's input tokens with the Messages API's
+// count_tokens endpoint (free, and rate-limited apart from messages).
+func (p *Provider) CountTokens(ctx context.Context, req *sdk.CountTokensRequest) (*sdk.CountTokensResponse, error) {
+	mr, err := p.messagesRequest(req.GetUpstreamModel(), req.GetRequest(), false)
+	if err != nil {
+		return nil, err
+	}
+	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	resp, err := p.send(ctx, callCtx, p.endpoint+"/count_tokens",
+		&countRequest{Model: mr.Model, System: mr.System, Messages: mr.Messages, Tools: mr.Tools, ToolChoice: mr.ToolChoice, Thinking: mr.Thinking}, false)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		InputTokens *int32    `json:"input_tokens"`
+		Error       *apiError `json:"error"`
+	}
+	if err := provkit.DecodeAnswer(resp, "anthropic: ", &out, func(err error) error {
+		return p.transportError(ctx, callCtx, err, "while sending its answer")
+	}); err != nil {
+		return nil, err
+	}
+	if out.Error != nil {
+		return nil, p.classify(resp.StatusCode, resp.Header, out.Error)
+	}
+	if out.InputTokens == nil || *out.InputTokens < 0 {
+		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "anthropic: the count has no input_tokens")
+	}
+	return &sdk.CountTokensResponse{InputTokens: *out.InputTokens}, nil
 }
 
 // Stream answers with a streamed Messages call (see stream.go).

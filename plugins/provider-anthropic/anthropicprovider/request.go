@@ -10,13 +10,14 @@ import (
 
 // Params are the capabilities of the optional chat parameters the provider
 // maps onto the Messages API (thinking: extended thinking, with the signed
-// thinking blocks of a tool loop sent back). Seed, penalties, logit_bias,
+// thinking blocks of a tool loop sent back), and token counting
+// (count_tokens). Seed, penalties, logit_bias,
 // response_format, json_schema, n and logprobs have no Messages API
 // equivalent and are not declared, so the host refuses them before any call.
 var Params = []string{
 	sdk.ParamCap("stop"), sdk.ParamCap("top_p"), sdk.ParamCap("user"),
 	sdk.ParamCap("tools"), sdk.ParamCap("parallel_tool_calls"), sdk.ParamCap("images"),
-	sdk.ParamCap("thinking"),
+	sdk.ParamCap("thinking"), sdk.CapProviderCountTokens,
 }
 
 // firstTurnFiller is the text of the user turn put before a conversation that

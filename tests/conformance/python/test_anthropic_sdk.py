@@ -148,6 +148,18 @@ def test_extended_thinking_needs_a_provider_that_thinks(claude):
     assert "thinking" in info.value.body["error"]["message"]
 
 
+def test_count_tokens(claude):
+    """messages.count_tokens counts with Anthropic's count_tokens for a Claude
+    model (the simulator counts as a message's usage does), and is 404 for a
+    model whose provider cannot count — a client then estimates."""
+    counted = claude.messages.count_tokens(model="claude-sonnet", system="Be brief.", messages=USER, tools=[WEATHER])
+    msg = claude.messages.create(model="claude-sonnet", max_tokens=50, system="Be brief.", messages=USER, tools=[WEATHER])
+    assert counted.input_tokens == msg.usage.input_tokens > 0
+    with pytest.raises(anthropic.NotFoundError) as info:
+        claude.messages.count_tokens(model="gpt-4o-primary", messages=USER)
+    assert "cannot count tokens" in info.value.body["error"]["message"]
+
+
 def test_unknown_model_is_not_found(claude):
     with pytest.raises(anthropic.NotFoundError) as info:
         claude.messages.create(model="nope", max_tokens=10, messages=USER)

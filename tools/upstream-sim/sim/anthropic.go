@@ -344,12 +344,61 @@ func validateThinking(req *anthropicRequest) (apiError, bool) {
 	return apiError{}, true
 }
 
+// promptWords counts the request's input as the answers' usage does: the
+// words of the system and of every message's blocks.
+func (req *anthropicRequest) promptWords() int {
+	words := countWords(systemText(req.System))
+	for i := range req.Messages {
+		blocks, _ := req.Messages[i].blocks()
+		for _, b := range blocks {
+			words += countWords(blockText(b))
+		}
+	}
+	return max(words, 1)
+}
+
+// anthropicCount answers POST /v1/messages/count_tokens: {"input_tokens"},
+// the count a message answer's usage.input_tokens gives for the same input.
+// The request is checked as for messages, except that max_tokens is not
+// taken.
+func (s *Simulator) anthropicCount(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		notAllowed(w, apiAnthropic)
+		return
+	}
+	var req anthropicRequest
+	raw, bodyErr := readJSONBody(w, r, &req, true)
+	s.remember(r.URL.Path, raw)
+	s.count(apiAnthropic, r.URL.Path, req.Model, false)
+	if e, ok := anthropicAuth(r); !ok {
+		writeError(w, apiAnthropic, e)
+		return
+	}
+	if fault := s.faultFor(r, req.Model); fault != FaultNone {
+		if e, ok := faultError(fault, apiAnthropic, req.Model); ok {
+			writeError(w, apiAnthropic, e)
+			return
+		}
+	}
+	if req.MaxTokens != nil {
+		writeError(w, apiAnthropic, apiError{status: http.StatusBadRequest, message: "max_tokens: Extra inputs are not permitted"})
+		return
+	}
+	// validateAnthropic wants max_tokens, which a count does not take.
+	limit := 1 << 30
+	req.MaxTokens = &limit
+	if e, ok := validateAnthropic(&req, bodyErr); !ok {
+		writeError(w, apiAnthropic, e)
+		return
+	}
+	writeJSON(w, http.StatusOK, jsonType, map[string]int{"input_tokens": req.promptWords()})
+}
+
 // buildAnthropic generates the answer: a tool_use when tools are offered
 // and tool_choice is any or tool (and the last message is no tool result),
 // else text — an echo of the last user text, or of the tool results.
 func (s *Simulator) buildAnthropic(req *anthropicRequest, fault Fault, tl *timeline) (*anthropicAnswer, apiError, bool) {
 	a := &anthropicAnswer{}
-	words := countWords(systemText(req.System))
 	var results []string
 	for i := range req.Messages {
 		blocks, _ := req.Messages[i].blocks()
@@ -357,7 +406,6 @@ func (s *Simulator) buildAnthropic(req *anthropicRequest, fault Fault, tl *timel
 		var text strings.Builder
 		for _, b := range blocks {
 			t := blockText(b)
-			words += countWords(t)
 			if b.Type == "tool_result" {
 				results = append(results, t)
 			} else if b.Type == "text" {
@@ -368,7 +416,7 @@ func (s *Simulator) buildAnthropic(req *anthropicRequest, fault Fault, tl *timel
 			a.prompt = text.String()
 		}
 	}
-	a.promptN = max(words, 1)
+	a.promptN = req.promptWords()
 	if strings.Contains(a.prompt, triggerBlock) {
 		return nil, apiError{status: http.StatusBadRequest, message: "Output blocked by content filtering policy" + simNote + triggerBlock + ")"}, false
 	}

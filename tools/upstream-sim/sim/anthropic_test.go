@@ -257,3 +257,34 @@ func TestAnthropicThinking(t *testing.T) {
 		t.Fatalf("stream %d: %s", r.status, events)
 	}
 }
+
+// TestAnthropicCountTokens: count_tokens answers the input_tokens a message
+// answer reports for the same input, checks the request as messages does
+// (without max_tokens, which it refuses), and keys it as messages.
+func TestAnthropicCountTokens(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	var m aMessage
+	r := do(t, "POST", ts.URL+"/v1/messages", akey, anthropicBody("What is the capital of France?", ""))
+	decode(t, r.body, &m)
+	count := strings.Replace(anthropicBody("What is the capital of France?", ""), `"max_tokens":256,`, "", 1)
+	r = do(t, "POST", ts.URL+"/v1/messages/count_tokens", akey, count)
+	var c struct {
+		InputTokens int `json:"input_tokens"`
+	}
+	decode(t, r.body, &c)
+	if r.status != 200 || c.InputTokens != m.Usage.InputTokens || c.InputTokens == 0 {
+		t.Fatalf("count %d %s, message input_tokens %d", r.status, r.body, m.Usage.InputTokens)
+	}
+	for name, body := range map[string]string{
+		"max_tokens":      anthropicBody("hi", ""),
+		"no messages":     `{"model":"claude-sonnet-4-5","messages":[]}`,
+		"assistant first": `{"model":"claude-sonnet-4-5","messages":[{"role":"assistant","content":"hi"}]}`,
+	} {
+		if r := do(t, "POST", ts.URL+"/v1/messages/count_tokens", akey, body); r.status != 400 {
+			t.Errorf("%s: %d %s", name, r.status, r.body)
+		}
+	}
+	if r := do(t, "POST", ts.URL+"/v1/messages/count_tokens", map[string]string{"anthropic-version": "2023-06-01"}, count); r.status != 401 {
+		t.Errorf("no key: %d %s", r.status, r.body)
+	}
+}

@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"math"
 	"net/http"
@@ -210,5 +212,20 @@ func TestEmbeddingFaults(t *testing.T) {
 			}
 		}
 		ts.Close()
+	}
+}
+
+// TestEmbeddingAnswersAreOneDocument: every embeddings route answers one
+// JSON document (the OpenRouter route once went on after its answer and
+// appended a 404 error body).
+func TestEmbeddingAnswersAreOneDocument(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	for _, rt := range embedRoutes() {
+		r := do(t, "POST", ts.URL+rt.path, rt.header, rt.body)
+		dec := json.NewDecoder(bytes.NewReader(r.body))
+		var v any
+		if r.status != 200 || dec.Decode(&v) != nil || dec.More() {
+			t.Errorf("%s: %d %s", rt.name, r.status, r.body)
+		}
 	}
 }

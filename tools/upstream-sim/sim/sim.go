@@ -422,8 +422,12 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/api/v1/embeddings":
 		s.openAIEmbed(w, r, apiOpenRouter)
+		return
 	case "/v1/messages":
 		s.anthropic(w, r)
+		return
+	case "/v1/messages/count_tokens":
+		s.anthropicCount(w, r)
 		return
 	case "/v1/models", "/models", "/api/v1/models", "/openai/v1/models":
 		if r.Method != http.MethodGet {

@@ -615,6 +615,26 @@ class EmbedResponse(_message.Message):
     error: ProviderError
     def __init__(self, data: _Optional[_Iterable[_Union[Embedding, _Mapping]]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., model: _Optional[str] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
 
+class CountTokensRequest(_message.Message):
+    __slots__ = ("instance_id", "request_id", "upstream_model", "request")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_MODEL_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_FIELD_NUMBER: _ClassVar[int]
+    instance_id: str
+    request_id: str
+    upstream_model: str
+    request: ChatRequest
+    def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., upstream_model: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ...) -> None: ...
+
+class CountTokensResponse(_message.Message):
+    __slots__ = ("input_tokens", "error")
+    INPUT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    input_tokens: int
+    error: ProviderError
+    def __init__(self, input_tokens: _Optional[int] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
+
 class ProviderError(_message.Message):
     __slots__ = ("status", "message", "retry_after_ms", "upstream_code")
     CLASS_FIELD_NUMBER: _ClassVar[int]

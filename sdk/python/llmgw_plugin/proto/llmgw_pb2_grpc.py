@@ -429,6 +429,11 @@ class ProviderStub:
                 request_serializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedRequest.SerializeToString,
                 response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedResponse.FromString,
                 _registered_method=True)
+        self.CountTokens = channel.unary_unary(
+                '/llmgw.v1.Provider/CountTokens',
+                request_serializer=llmgw_dot_v1_dot_llmgw__pb2.CountTokensRequest.SerializeToString,
+                response_deserializer=llmgw_dot_v1_dot_llmgw__pb2.CountTokensResponse.FromString,
+                _registered_method=True)
 
 
 class ProviderServicer:
@@ -457,6 +462,15 @@ class ProviderServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CountTokens(self, request, context):
+        """CountTokens serves POST /v1/messages/count_tokens: how many input tokens
+        the request is, counted by the upstream (only for plugins that declare
+        "provider.count_tokens"). A failure is answered in error.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ProviderServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -474,6 +488,11 @@ def add_ProviderServicer_to_server(servicer, server):
                     servicer.Embed,
                     request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedRequest.FromString,
                     response_serializer=llmgw_dot_v1_dot_llmgw__pb2.EmbedResponse.SerializeToString,
+            ),
+            'CountTokens': grpc.unary_unary_rpc_method_handler(
+                    servicer.CountTokens,
+                    request_deserializer=llmgw_dot_v1_dot_llmgw__pb2.CountTokensRequest.FromString,
+                    response_serializer=llmgw_dot_v1_dot_llmgw__pb2.CountTokensResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -558,6 +577,33 @@ class Provider:
             '/llmgw.v1.Provider/Embed',
             llmgw_dot_v1_dot_llmgw__pb2.EmbedRequest.SerializeToString,
             llmgw_dot_v1_dot_llmgw__pb2.EmbedResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CountTokens(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/llmgw.v1.Provider/CountTokens',
+            llmgw_dot_v1_dot_llmgw__pb2.CountTokensRequest.SerializeToString,
+            llmgw_dot_v1_dot_llmgw__pb2.CountTokensResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -3070,6 +3070,128 @@ func (x *EmbedResponse) GetError() *ProviderError {
 	return nil
 }
 
+type CountTokensRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	InstanceId    string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	RequestId     string                 `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	UpstreamModel string                 `protobuf:"bytes,3,opt,name=upstream_model,json=upstreamModel,proto3" json:"upstream_model,omitempty"`
+	// The request to count (max_tokens and stream mean nothing here).
+	Request       *ChatRequest `protobuf:"bytes,4,opt,name=request,proto3" json:"request,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountTokensRequest) Reset() {
+	*x = CountTokensRequest{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountTokensRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountTokensRequest) ProtoMessage() {}
+
+func (x *CountTokensRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountTokensRequest.ProtoReflect.Descriptor instead.
+func (*CountTokensRequest) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *CountTokensRequest) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
+	}
+	return ""
+}
+
+func (x *CountTokensRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CountTokensRequest) GetUpstreamModel() string {
+	if x != nil {
+		return x.UpstreamModel
+	}
+	return ""
+}
+
+func (x *CountTokensRequest) GetRequest() *ChatRequest {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+type CountTokensResponse struct {
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	InputTokens int32                  `protobuf:"varint,1,opt,name=input_tokens,json=inputTokens,proto3" json:"input_tokens,omitempty"`
+	// Set on failure; input_tokens is then 0.
+	Error         *ProviderError `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CountTokensResponse) Reset() {
+	*x = CountTokensResponse{}
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CountTokensResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CountTokensResponse) ProtoMessage() {}
+
+func (x *CountTokensResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CountTokensResponse.ProtoReflect.Descriptor instead.
+func (*CountTokensResponse) Descriptor() ([]byte, []int) {
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *CountTokensResponse) GetInputTokens() int32 {
+	if x != nil {
+		return x.InputTokens
+	}
+	return 0
+}
+
+func (x *CountTokensResponse) GetError() *ProviderError {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
 type ProviderError struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Class ErrorClass             `protobuf:"varint,1,opt,name=class,proto3,enum=llmgw.v1.ErrorClass" json:"class,omitempty"`
@@ -3086,7 +3208,7 @@ type ProviderError struct {
 
 func (x *ProviderError) Reset() {
 	*x = ProviderError{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3098,7 +3220,7 @@ func (x *ProviderError) String() string {
 func (*ProviderError) ProtoMessage() {}
 
 func (x *ProviderError) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[35]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3111,7 +3233,7 @@ func (x *ProviderError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ProviderError.ProtoReflect.Descriptor instead.
 func (*ProviderError) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{35}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ProviderError) GetClass() ErrorClass {
@@ -3182,7 +3304,7 @@ type CompleteResponse struct {
 
 func (x *CompleteResponse) Reset() {
 	*x = CompleteResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3194,7 +3316,7 @@ func (x *CompleteResponse) String() string {
 func (*CompleteResponse) ProtoMessage() {}
 
 func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[36]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3207,7 +3329,7 @@ func (x *CompleteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteResponse.ProtoReflect.Descriptor instead.
 func (*CompleteResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{36}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CompleteResponse) GetId() string {
@@ -3316,7 +3438,7 @@ type Choice struct {
 
 func (x *Choice) Reset() {
 	*x = Choice{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3328,7 +3450,7 @@ func (x *Choice) String() string {
 func (*Choice) ProtoMessage() {}
 
 func (x *Choice) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[37]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3341,7 +3463,7 @@ func (x *Choice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Choice.ProtoReflect.Descriptor instead.
 func (*Choice) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{37}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *Choice) GetIndex() int32 {
@@ -3415,7 +3537,7 @@ type StreamChunk struct {
 
 func (x *StreamChunk) Reset() {
 	*x = StreamChunk{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3427,7 +3549,7 @@ func (x *StreamChunk) String() string {
 func (*StreamChunk) ProtoMessage() {}
 
 func (x *StreamChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[38]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3440,7 +3562,7 @@ func (x *StreamChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamChunk.ProtoReflect.Descriptor instead.
 func (*StreamChunk) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{38}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *StreamChunk) GetContent() string {
@@ -3544,7 +3666,7 @@ type TrackRequest struct {
 
 func (x *TrackRequest) Reset() {
 	*x = TrackRequest{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3556,7 +3678,7 @@ func (x *TrackRequest) String() string {
 func (*TrackRequest) ProtoMessage() {}
 
 func (x *TrackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[39]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3569,7 +3691,7 @@ func (x *TrackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackRequest.ProtoReflect.Descriptor instead.
 func (*TrackRequest) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{39}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *TrackRequest) GetInstanceId() string {
@@ -3598,7 +3720,7 @@ type TrackResponse struct {
 
 func (x *TrackResponse) Reset() {
 	*x = TrackResponse{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3610,7 +3732,7 @@ func (x *TrackResponse) String() string {
 func (*TrackResponse) ProtoMessage() {}
 
 func (x *TrackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[40]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3623,7 +3745,7 @@ func (x *TrackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TrackResponse.ProtoReflect.Descriptor instead.
 func (*TrackResponse) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{40}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *TrackResponse) GetAckedIds() []string {
@@ -3658,7 +3780,7 @@ type Attempt struct {
 
 func (x *Attempt) Reset() {
 	*x = Attempt{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3670,7 +3792,7 @@ func (x *Attempt) String() string {
 func (*Attempt) ProtoMessage() {}
 
 func (x *Attempt) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[41]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3683,7 +3805,7 @@ func (x *Attempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Attempt.ProtoReflect.Descriptor instead.
 func (*Attempt) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{41}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Attempt) GetModel() string {
@@ -3764,7 +3886,7 @@ type StageSpan struct {
 
 func (x *StageSpan) Reset() {
 	*x = StageSpan{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3776,7 +3898,7 @@ func (x *StageSpan) String() string {
 func (*StageSpan) ProtoMessage() {}
 
 func (x *StageSpan) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[42]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3789,7 +3911,7 @@ func (x *StageSpan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StageSpan.ProtoReflect.Descriptor instead.
 func (*StageSpan) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{42}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *StageSpan) GetName() string {
@@ -3884,7 +4006,7 @@ type Event struct {
 
 func (x *Event) Reset() {
 	*x = Event{}
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[43]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3896,7 +4018,7 @@ func (x *Event) String() string {
 func (*Event) ProtoMessage() {}
 
 func (x *Event) ProtoReflect() protoreflect.Message {
-	mi := &file_llmgw_v1_llmgw_proto_msgTypes[43]
+	mi := &file_llmgw_v1_llmgw_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3909,7 +4031,7 @@ func (x *Event) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Event.ProtoReflect.Descriptor instead.
 func (*Event) Descriptor() ([]byte, []int) {
-	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{43}
+	return file_llmgw_v1_llmgw_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *Event) GetEventId() string {
@@ -4425,7 +4547,17 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x04data\x18\x01 \x03(\v2\x13.llmgw.v1.EmbeddingR\x04data\x12%\n" +
 	"\x05usage\x18\x02 \x01(\v2\x0f.llmgw.v1.UsageR\x05usage\x12\x14\n" +
 	"\x05model\x18\x03 \x01(\tR\x05model\x12-\n" +
-	"\x05error\x18\x04 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xb8\x01\n" +
+	"\x05error\x18\x04 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xac\x01\n" +
+	"\x12CountTokensRequest\x12\x1f\n" +
+	"\vinstance_id\x18\x01 \x01(\tR\n" +
+	"instanceId\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\x12%\n" +
+	"\x0eupstream_model\x18\x03 \x01(\tR\rupstreamModel\x12/\n" +
+	"\arequest\x18\x04 \x01(\v2\x15.llmgw.v1.ChatRequestR\arequest\"g\n" +
+	"\x13CountTokensResponse\x12!\n" +
+	"\finput_tokens\x18\x01 \x01(\x05R\vinputTokens\x12-\n" +
+	"\x05error\x18\x02 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xb8\x01\n" +
 	"\rProviderError\x12*\n" +
 	"\x05class\x18\x01 \x01(\x0e2\x14.llmgw.v1.ErrorClassR\x05class\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\x05R\x06status\x12\x18\n" +
@@ -4563,11 +4695,12 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\aProcess\x12\x16.llmgw.v1.StageRequest\x1a\x17.llmgw.v1.StageResponse\x12B\n" +
 	"\x05After\x12\x1b.llmgw.v1.StageAfterRequest\x1a\x1c.llmgw.v1.StageAfterResponse\x128\n" +
 	"\x05Admin\x12\x16.llmgw.v1.AdminRequest\x1a\x17.llmgw.v1.AdminResponse\x12A\n" +
-	"\aRelease\x12\x16.llmgw.v1.LeaseRelease\x1a\x1e.llmgw.v1.LeaseReleaseResponse2\xc5\x01\n" +
+	"\aRelease\x12\x16.llmgw.v1.LeaseRelease\x1a\x1e.llmgw.v1.LeaseReleaseResponse2\x91\x02\n" +
 	"\bProvider\x12A\n" +
 	"\bComplete\x12\x19.llmgw.v1.CompleteRequest\x1a\x1a.llmgw.v1.CompleteResponse\x12<\n" +
 	"\x06Stream\x12\x19.llmgw.v1.CompleteRequest\x1a\x15.llmgw.v1.StreamChunk0\x01\x128\n" +
-	"\x05Embed\x12\x16.llmgw.v1.EmbedRequest\x1a\x17.llmgw.v1.EmbedResponse2C\n" +
+	"\x05Embed\x12\x16.llmgw.v1.EmbedRequest\x1a\x17.llmgw.v1.EmbedResponse\x12J\n" +
+	"\vCountTokens\x12\x1c.llmgw.v1.CountTokensRequest\x1a\x1d.llmgw.v1.CountTokensResponse2C\n" +
 	"\aTracker\x128\n" +
 	"\x05Track\x12\x16.llmgw.v1.TrackRequest\x1a\x17.llmgw.v1.TrackResponseB6Z4github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1;llmgwv1b\x06proto3"
 
@@ -4584,7 +4717,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),         // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),              // 1: llmgw.v1.ErrorClass
@@ -4624,114 +4757,120 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*EmbedRequest)(nil),         // 35: llmgw.v1.EmbedRequest
 	(*Embedding)(nil),            // 36: llmgw.v1.Embedding
 	(*EmbedResponse)(nil),        // 37: llmgw.v1.EmbedResponse
-	(*ProviderError)(nil),        // 38: llmgw.v1.ProviderError
-	(*CompleteResponse)(nil),     // 39: llmgw.v1.CompleteResponse
-	(*Choice)(nil),               // 40: llmgw.v1.Choice
-	(*StreamChunk)(nil),          // 41: llmgw.v1.StreamChunk
-	(*TrackRequest)(nil),         // 42: llmgw.v1.TrackRequest
-	(*TrackResponse)(nil),        // 43: llmgw.v1.TrackResponse
-	(*Attempt)(nil),              // 44: llmgw.v1.Attempt
-	(*StageSpan)(nil),            // 45: llmgw.v1.StageSpan
-	(*Event)(nil),                // 46: llmgw.v1.Event
-	nil,                          // 47: llmgw.v1.ConfigureResponse.InfoEntry
-	nil,                          // 48: llmgw.v1.ChatRequest.LogitBiasEntry
-	nil,                          // 49: llmgw.v1.StageRequest.HeadersEntry
-	nil,                          // 50: llmgw.v1.StageRequest.AnnotationsEntry
-	nil,                          // 51: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                          // 52: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                          // 53: llmgw.v1.StageLease.ResponseHeadersEntry
-	nil,                          // 54: llmgw.v1.StageLease.AnnotationsEntry
-	nil,                          // 55: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                          // 56: llmgw.v1.StageAfterRequest.AnnotationsEntry
-	nil,                          // 57: llmgw.v1.Event.AnnotationsEntry
+	(*CountTokensRequest)(nil),   // 38: llmgw.v1.CountTokensRequest
+	(*CountTokensResponse)(nil),  // 39: llmgw.v1.CountTokensResponse
+	(*ProviderError)(nil),        // 40: llmgw.v1.ProviderError
+	(*CompleteResponse)(nil),     // 41: llmgw.v1.CompleteResponse
+	(*Choice)(nil),               // 42: llmgw.v1.Choice
+	(*StreamChunk)(nil),          // 43: llmgw.v1.StreamChunk
+	(*TrackRequest)(nil),         // 44: llmgw.v1.TrackRequest
+	(*TrackResponse)(nil),        // 45: llmgw.v1.TrackResponse
+	(*Attempt)(nil),              // 46: llmgw.v1.Attempt
+	(*StageSpan)(nil),            // 47: llmgw.v1.StageSpan
+	(*Event)(nil),                // 48: llmgw.v1.Event
+	nil,                          // 49: llmgw.v1.ConfigureResponse.InfoEntry
+	nil,                          // 50: llmgw.v1.ChatRequest.LogitBiasEntry
+	nil,                          // 51: llmgw.v1.StageRequest.HeadersEntry
+	nil,                          // 52: llmgw.v1.StageRequest.AnnotationsEntry
+	nil,                          // 53: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                          // 54: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                          // 55: llmgw.v1.StageLease.ResponseHeadersEntry
+	nil,                          // 56: llmgw.v1.StageLease.AnnotationsEntry
+	nil,                          // 57: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                          // 58: llmgw.v1.StageAfterRequest.AnnotationsEntry
+	nil,                          // 59: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
-	47, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
+	49, // 1: llmgw.v1.ConfigureResponse.info:type_name -> llmgw.v1.ConfigureResponse.InfoEntry
 	12, // 2: llmgw.v1.Message.parts:type_name -> llmgw.v1.ContentPart
 	13, // 3: llmgw.v1.Message.tool_calls:type_name -> llmgw.v1.ToolCall
 	11, // 4: llmgw.v1.Message.thinking:type_name -> llmgw.v1.ThinkingBlock
 	10, // 5: llmgw.v1.ChatRequest.messages:type_name -> llmgw.v1.Message
-	48, // 6: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
+	50, // 6: llmgw.v1.ChatRequest.logit_bias:type_name -> llmgw.v1.ChatRequest.LogitBiasEntry
 	14, // 7: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
 	15, // 8: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
 	16, // 9: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
 	19, // 10: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
 	17, // 11: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	49, // 12: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	51, // 12: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
 	18, // 13: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	50, // 14: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
+	52, // 14: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
 	2,  // 15: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
 	28, // 16: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	51, // 17: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	52, // 18: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	53, // 17: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	54, // 18: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
 	17, // 19: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
 	27, // 20: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
 	23, // 21: llmgw.v1.StageResponse.lease:type_name -> llmgw.v1.StageLease
-	53, // 22: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
-	54, // 23: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
+	55, // 22: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
+	56, // 23: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
 	25, // 24: llmgw.v1.LeaseRelease.leases:type_name -> llmgw.v1.ReleasedLease
-	39, // 25: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
+	41, // 25: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
 	37, // 26: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
 	0,  // 27: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
 	17, // 28: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	55, // 29: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	57, // 29: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
 	20, // 30: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	39, // 31: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
+	41, // 31: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
 	18, // 32: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
 	37, // 33: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
-	56, // 34: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
+	58, // 34: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
 	17, // 35: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
 	34, // 36: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
 	18, // 37: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
 	36, // 38: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
 	20, // 39: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
-	38, // 40: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
-	1,  // 41: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	20, // 42: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	38, // 43: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	13, // 44: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
-	40, // 45: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
-	13, // 46: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
-	20, // 47: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	38, // 48: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	13, // 49: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
-	46, // 50: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	20, // 51: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	17, // 52: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	20, // 53: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	44, // 54: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	45, // 55: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	57, // 56: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	18, // 57: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	13, // 58: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
-	3,  // 59: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 60: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 61: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	21, // 62: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	29, // 63: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	30, // 64: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	24, // 65: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
-	33, // 66: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	33, // 67: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	35, // 68: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
-	42, // 69: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 70: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 71: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 72: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	22, // 73: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	32, // 74: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	31, // 75: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	26, // 76: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
-	39, // 77: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	41, // 78: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	37, // 79: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
-	43, // 80: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	70, // [70:81] is the sub-list for method output_type
-	59, // [59:70] is the sub-list for method input_type
-	59, // [59:59] is the sub-list for extension type_name
-	59, // [59:59] is the sub-list for extension extendee
-	0,  // [0:59] is the sub-list for field type_name
+	40, // 40: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	17, // 41: llmgw.v1.CountTokensRequest.request:type_name -> llmgw.v1.ChatRequest
+	40, // 42: llmgw.v1.CountTokensResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 43: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	20, // 44: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	40, // 45: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	13, // 46: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	42, // 47: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	13, // 48: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	20, // 49: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	40, // 50: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	13, // 51: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	48, // 52: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	20, // 53: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	17, // 54: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	20, // 55: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	46, // 56: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	47, // 57: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	59, // 58: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	18, // 59: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	13, // 60: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 61: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 62: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 63: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	21, // 64: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	29, // 65: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	30, // 66: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	24, // 67: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
+	33, // 68: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	33, // 69: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	35, // 70: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	38, // 71: llmgw.v1.Provider.CountTokens:input_type -> llmgw.v1.CountTokensRequest
+	44, // 72: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 73: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 74: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 75: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	22, // 76: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	32, // 77: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	31, // 78: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	26, // 79: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
+	41, // 80: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	43, // 81: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	37, // 82: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	39, // 83: llmgw.v1.Provider.CountTokens:output_type -> llmgw.v1.CountTokensResponse
+	45, // 84: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	73, // [73:85] is the sub-list for method output_type
+	61, // [61:73] is the sub-list for method input_type
+	61, // [61:61] is the sub-list for extension type_name
+	61, // [61:61] is the sub-list for extension extendee
+	0,  // [0:61] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -4749,7 +4888,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   55,
+			NumMessages:   57,
 			NumExtensions: 0,
 			NumServices:   4,
 		},

@@ -460,9 +460,10 @@ var Stage_ServiceDesc = grpc.ServiceDesc{
 }
 
 const (
-	Provider_Complete_FullMethodName = "/llmgw.v1.Provider/Complete"
-	Provider_Stream_FullMethodName   = "/llmgw.v1.Provider/Stream"
-	Provider_Embed_FullMethodName    = "/llmgw.v1.Provider/Embed"
+	Provider_Complete_FullMethodName    = "/llmgw.v1.Provider/Complete"
+	Provider_Stream_FullMethodName      = "/llmgw.v1.Provider/Stream"
+	Provider_Embed_FullMethodName       = "/llmgw.v1.Provider/Embed"
+	Provider_CountTokens_FullMethodName = "/llmgw.v1.Provider/CountTokens"
 )
 
 // ProviderClient is the client API for Provider service.
@@ -478,6 +479,10 @@ type ProviderClient interface {
 	// Embed serves POST /v1/embeddings (only for plugins that declare the
 	// capability "provider.embeddings"). A failure is answered in error.
 	Embed(ctx context.Context, in *EmbedRequest, opts ...grpc.CallOption) (*EmbedResponse, error)
+	// CountTokens serves POST /v1/messages/count_tokens: how many input tokens
+	// the request is, counted by the upstream (only for plugins that declare
+	// "provider.count_tokens"). A failure is answered in error.
+	CountTokens(ctx context.Context, in *CountTokensRequest, opts ...grpc.CallOption) (*CountTokensResponse, error)
 }
 
 type providerClient struct {
@@ -527,6 +532,16 @@ func (c *providerClient) Embed(ctx context.Context, in *EmbedRequest, opts ...gr
 	return out, nil
 }
 
+func (c *providerClient) CountTokens(ctx context.Context, in *CountTokensRequest, opts ...grpc.CallOption) (*CountTokensResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CountTokensResponse)
+	err := c.cc.Invoke(ctx, Provider_CountTokens_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ProviderServer is the server API for Provider service.
 // All implementations must embed UnimplementedProviderServer
 // for forward compatibility.
@@ -540,6 +555,10 @@ type ProviderServer interface {
 	// Embed serves POST /v1/embeddings (only for plugins that declare the
 	// capability "provider.embeddings"). A failure is answered in error.
 	Embed(context.Context, *EmbedRequest) (*EmbedResponse, error)
+	// CountTokens serves POST /v1/messages/count_tokens: how many input tokens
+	// the request is, counted by the upstream (only for plugins that declare
+	// "provider.count_tokens"). A failure is answered in error.
+	CountTokens(context.Context, *CountTokensRequest) (*CountTokensResponse, error)
 	mustEmbedUnimplementedProviderServer()
 }
 
@@ -558,6 +577,9 @@ func (UnimplementedProviderServer) Stream(*CompleteRequest, grpc.ServerStreaming
 }
 func (UnimplementedProviderServer) Embed(context.Context, *EmbedRequest) (*EmbedResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Embed not implemented")
+}
+func (UnimplementedProviderServer) CountTokens(context.Context, *CountTokensRequest) (*CountTokensResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CountTokens not implemented")
 }
 func (UnimplementedProviderServer) mustEmbedUnimplementedProviderServer() {}
 func (UnimplementedProviderServer) testEmbeddedByValue()                  {}
@@ -627,6 +649,24 @@ func _Provider_Embed_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Provider_CountTokens_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CountTokensRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ProviderServer).CountTokens(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Provider_CountTokens_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ProviderServer).CountTokens(ctx, req.(*CountTokensRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Provider_ServiceDesc is the grpc.ServiceDesc for Provider service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -641,6 +681,10 @@ var Provider_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Embed",
 			Handler:    _Provider_Embed_Handler,
+		},
+		{
+			MethodName: "CountTokens",
+			Handler:    _Provider_CountTokens_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
