@@ -32,6 +32,11 @@ func TestAgainstSimulator(t *testing.T) {
 	if err != nil || chunks[len(chunks)-1].FinishReason != "stop" || chunks[len(chunks)-1].Usage.CompletionTokens != resp.Usage.CompletionTokens {
 		t.Fatalf("stream: %v %+v", err, chunks)
 	}
+	// count_tokens counts the same input as the message's usage does.
+	count, err := p.CountTokens(ctx, &sdk.CountTokensRequest{UpstreamModel: req.UpstreamModel, Request: req.Request})
+	if err != nil || count.GetInputTokens() != resp.Usage.PromptTokens {
+		t.Fatalf("count_tokens: %v %+v, prompt tokens %d", err, count, resp.Usage.PromptTokens)
+	}
 
 	// A forced tool call, then its result, then the final answer.
 	tools := []*sdk.Tool{{Type: "function", Name: "get_weather", ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}}}`}}

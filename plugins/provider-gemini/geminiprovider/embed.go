@@ -22,7 +22,7 @@ var EmbeddingCaps = []string{sdk.CapProviderEmbeddings, sdk.ParamCap("dimensions
 // stream, and embeddings.
 func (p *Provider) Capabilities() []string {
 	caps := append([]string(nil), Params...)
-	return append(caps, append([]string{sdk.CapProviderStream}, EmbeddingCaps...)...)
+	return append(caps, append([]string{sdk.CapProviderStream, sdk.CapProviderCountTokens}, EmbeddingCaps...)...)
 }
 
 // maxBatch is the most requests one batchEmbedContents call takes (Google

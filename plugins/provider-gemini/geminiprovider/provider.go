@@ -610,3 +610,52 @@ func filtered(reason string) error {
 	return sdk.Fail(sdk.ClassContentFilter, http.StatusOK, 0, reason,
 		fmt.Sprintf("gemini: the answer was blocked by the provider's safety filter (%s)", reason))
 }
+
+// countRequest is a countTokens body: the whole generateContent request with
+// its model, so that the system instruction and the tools count too.
+type countRequest struct {
+	GenerateContentRequest *countGenerate `json:"generateContentRequest"`
+}
+
+type countGenerate struct {
+	Model string `json:"model"`
+	*generateRequest
+}
+
+// CountTokens counts the request's input tokens with countTokens (free).
+func (p *Provider) CountTokens(ctx context.Context, req *sdk.CountTokensRequest) (*sdk.CountTokensResponse, error) {
+	if p.key == "" {
+		return nil, sdk.Fail(sdk.ClassAuth, 0, 0, "", "gemini: no API key configured")
+	}
+	path, ok := modelPath(strings.TrimSpace(req.GetUpstreamModel()))
+	if !ok {
+		return nil, sdk.Fail(sdk.ClassBadRequest, 0, 0, "", fmt.Sprintf("gemini: invalid upstream model %q", req.GetUpstreamModel()))
+	}
+	callCtx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	gr, err := p.buildRequest(callCtx, req.GetRequest())
+	if err != nil {
+		return nil, err
+	}
+	resp, err := p.postJSON(ctx, callCtx, req.GetUpstreamModel(), "countTokens", "", &countRequest{&countGenerate{Model: path, generateRequest: gr}})
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		TotalTokens *int32    `json:"totalTokens"`
+		Error       *apiError `json:"error"`
+	}
+	if err := provkit.DecodeAnswer(resp, "gemini: ", &out, func(err error) error {
+		return p.transportError(ctx, callCtx, err, "while sending its answer")
+	}); err != nil {
+		return nil, err
+	}
+	if out.Error != nil {
+		return nil, p.classify(resp.StatusCode, out.Error, retryAfter(resp.Header, out.Error))
+	}
+	if out.TotalTokens == nil || *out.TotalTokens < 0 {
+		return nil, sdk.Fail(sdk.ClassUpstream5xx, resp.StatusCode, 0, "", "gemini: the count has no totalTokens")
+	}
+	return &sdk.CountTokensResponse{InputTokens: *out.TotalTokens}, nil
+}

@@ -182,3 +182,29 @@ func TestImageAgainstSimulator(t *testing.T) {
 		t.Errorf("image: %v %+v", err, resp)
 	}
 }
+
+// TestCountTokensAgainstSimulator: CountTokens sends the whole
+// generateContent request (system instruction and tools included) to
+// countTokens, whose count is the promptTokenCount a generateContent call
+// reports for the same input; without a key it fails with class auth.
+func TestCountTokensAgainstSimulator(t *testing.T) {
+	p := simProvider(t)
+	ctx := context.Background()
+	chat := &sdk.ChatRequest{Messages: []*sdk.Message{{Role: "system", Content: "Be brief."}, {Role: "user", Content: "What is the capital of France?"}},
+		Tools: []*sdk.Tool{{Type: "function", Name: "get_weather", ParametersJson: `{"type":"object","properties":{"city":{"type":"string"}}}`}}}
+	count, err := p.CountTokens(ctx, &sdk.CountTokensRequest{UpstreamModel: "gemini-2.0-flash", Request: chat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := p.Complete(ctx, &sdk.CompleteRequest{UpstreamModel: "gemini-2.0-flash", Request: chat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count.GetInputTokens() == 0 || count.GetInputTokens() != resp.GetUsage().GetPromptTokens() {
+		t.Fatalf("count %d, prompt tokens %d", count.GetInputTokens(), resp.GetUsage().GetPromptTokens())
+	}
+	noKey := simProvider(t, "api_key", "")
+	if _, err := noKey.CountTokens(ctx, &sdk.CountTokensRequest{UpstreamModel: "gemini-2.0-flash", Request: chat}); sdk.AsProviderError(err).GetClass() != sdk.ClassAuth {
+		t.Fatalf("without a key: %v", err)
+	}
+}

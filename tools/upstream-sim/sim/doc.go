@@ -61,6 +61,7 @@
 // with Anthropic's type per status, 529 overloaded_error):
 //
 //	POST /v1/messages
+//	POST /v1/messages/count_tokens   {"input_tokens"}: a message's input_tokens for the same input
 //
 // The request is checked as strictly as the real API (required max_tokens,
 // alternating roles starting with the user, every tool_use answered by a

@@ -205,6 +205,9 @@ func (s *Simulator) gemini(w http.ResponseWriter, r *http.Request, rest string) 
 	case "embedContent", "batchEmbedContents":
 		s.geminiEmbed(w, r, model, method)
 		return
+	case "countTokens":
+		s.geminiCount(w, r, model)
+		return
 	case "generateContent":
 	case "streamGenerateContent":
 		stream = true
@@ -285,12 +288,70 @@ func geminiAuth(r *http.Request) (apiError, bool) {
 	return apiError{}, true
 }
 
+// promptWords counts the request's input as generateContent's
+// usageMetadata.promptTokenCount does: the words of the system instruction
+// and of every content.
+func (r *geminiRequest) promptWords() int {
+	n := 0
+	if r.SystemInstruction != nil {
+		n += countWords(r.SystemInstruction.text())
+	}
+	for i := range r.Contents {
+		n += countWords(r.Contents[i].text())
+	}
+	return max(n, 1)
+}
+
+// geminiCount answers models/{model}:countTokens: {"totalTokens"}, the
+// promptTokenCount generateContent reports for the same input, for a body
+// of contents or of a whole generateContentRequest (whose model must be
+// given, as the API wants).
+func (s *Simulator) geminiCount(w http.ResponseWriter, r *http.Request, model string) {
+	if r.Method != http.MethodPost {
+		notAllowed(w, apiGemini)
+		return
+	}
+	var body struct {
+		Contents               []geminiContent `json:"contents"`
+		GenerateContentRequest *struct {
+			Model string `json:"model"`
+			geminiRequest
+		} `json:"generateContentRequest"`
+	}
+	raw, bodyErr := readJSONBody(w, r, &body, true)
+	s.remember(r.URL.Path, raw)
+	s.count(apiGemini, r.URL.Path, model, false)
+	if e, ok := geminiAuth(r); !ok {
+		writeError(w, apiGemini, e)
+		return
+	}
+	bad := func(msg string) {
+		writeError(w, apiGemini, apiError{status: http.StatusBadRequest, message: msg, gStatus: "INVALID_ARGUMENT"})
+	}
+	req := &geminiRequest{Contents: body.Contents}
+	switch g := body.GenerateContentRequest; {
+	case bodyErr != nil:
+		bad("Invalid JSON payload received.")
+		return
+	case g != nil && len(body.Contents) > 0:
+		bad("contents and generateContentRequest are mutually exclusive.")
+		return
+	case g != nil && g.Model == "":
+		bad("generateContentRequest.model: Field required.")
+		return
+	case g != nil:
+		req = &g.geminiRequest
+	}
+	if len(req.Contents) == 0 {
+		bad("contents is not specified")
+		return
+	}
+	n := req.promptWords()
+	writeJSON(w, http.StatusOK, geminiJSON, map[string]any{"totalTokens": n, "promptTokensDetails": []map[string]any{{"modality": "TEXT", "tokenCount": n}}})
+}
+
 // buildGemini generates the answer to req.
 func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, tl *timeline) *geminiAnswer {
-	promptWords := 0
-	if req.SystemInstruction != nil {
-		promptWords += countWords(req.SystemInstruction.text())
-	}
 	a := &geminiAnswer{model: model, id: s.nextID("sim"), include: req.includeThoughts(), n: 1}
 	if gc := req.GenerationConfig; gc != nil {
 		if gc.CandidateCount != nil && *gc.CandidateCount > 1 {
@@ -302,13 +363,11 @@ func (s *Simulator) buildGemini(req *geminiRequest, model string, fault Fault, t
 		}
 	}
 	for i := range req.Contents {
-		t := req.Contents[i].text()
-		promptWords += countWords(t)
-		if req.Contents[i].Role != "model" && t != "" {
+		if t := req.Contents[i].text(); req.Contents[i].Role != "model" && t != "" {
 			a.prompt = t
 		}
 	}
-	a.promptN = max(promptWords, 1)
+	a.promptN = req.promptWords()
 	a.resp = geminiResponse{ModelVersion: model, ResponseID: a.id}
 	resp := &a.resp
 	switch {

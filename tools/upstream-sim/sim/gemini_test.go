@@ -218,3 +218,32 @@ func TestGeminiStreamJSONArray(t *testing.T) {
 		t.Errorf("array stream: %d %s", r.status, r.body)
 	}
 }
+
+// TestGeminiCountTokens: countTokens answers the promptTokenCount
+// generateContent reports for the same input, for a whole
+// generateContentRequest (its model required) or bare contents.
+func TestGeminiCountTokens(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	gen := `{"systemInstruction":{"parts":[{"text":"You are terse."}]},"contents":[{"role":"user","parts":[{"text":"What is the capital of France?"}]}]}`
+	r := do(t, "POST", ts.URL+"/v1beta/models/gemini-2.0-flash:generateContent", gkey, gen)
+	var g gResponse
+	decode(t, r.body, &g)
+	var c struct {
+		TotalTokens int `json:"totalTokens"`
+	}
+	r = do(t, "POST", ts.URL+"/v1beta/models/gemini-2.0-flash:countTokens", gkey, `{"generateContentRequest":{"model":"models/gemini-2.0-flash",`+gen[1:]+`}`)
+	decode(t, r.body, &c)
+	if r.status != 200 || g.UsageMetadata == nil || c.TotalTokens != g.UsageMetadata.PromptTokenCount {
+		t.Fatalf("count %d %s; generate %+v", r.status, r.body, g.UsageMetadata)
+	}
+	r = do(t, "POST", ts.URL+"/v1beta/models/gemini-2.0-flash:countTokens", gkey, `{"contents":[{"role":"user","parts":[{"text":"one two three"}]}]}`)
+	decode(t, r.body, &c)
+	if r.status != 200 || c.TotalTokens != 3 {
+		t.Fatalf("contents: %d %s", r.status, r.body)
+	}
+	for _, bad := range []string{`{"generateContentRequest":{"contents":[{"role":"user","parts":[{"text":"x"}]}]}}`, `{}`} {
+		if r := do(t, "POST", ts.URL+"/v1beta/models/gemini-2.0-flash:countTokens", gkey, bad); r.status != 400 {
+			t.Errorf("%s: %d %s", bad, r.status, r.body)
+		}
+	}
+}
