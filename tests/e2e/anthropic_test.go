@@ -232,8 +232,12 @@ func TestMessagesRouteErrors(t *testing.T) {
 		{body: `{"model":"gemini-secondary","max_tokens":10,"messages":[{"role":"user","content":"hi"}],"metadata":{"user_id":"u-1"}}`, status: 400, typ: "invalid_request_error"},
 		// Routes the gateway does not have, under /v1/messages, answer in
 		// Anthropic's shape too: an Anthropic SDK reads their message.
-		{path: "/v1/messages/count_tokens", body: `{"model":"claude-sonnet","messages":[{"role":"user","content":"hi"}]}`, status: 404, typ: "not_found_error"},
+		{path: "/v1/messages/batches", body: `{"requests":[]}`, status: 404, typ: "not_found_error"},
 		{method: "GET", path: "/v1/messages", status: 405, typ: "invalid_request_error"},
+		// count_tokens is served: its own errors are in Anthropic's shape too.
+		{path: "/v1/messages/count_tokens", body: `{"model":"claude-sonnet","max_tokens":10,"messages":[{"role":"user","content":"hi"}]}`, status: 400, typ: "invalid_request_error"},
+		{path: "/v1/messages/count_tokens", body: `{"model":"nope","messages":[{"role":"user","content":"hi"}]}`, status: 404, typ: "not_found_error"},
+		{method: "GET", path: "/v1/messages/count_tokens", status: 405, typ: "invalid_request_error"},
 	} {
 		method, path := c.method, c.path
 		if method == "" {
