@@ -67,10 +67,11 @@ func (rt *Runtime) CountTokens(ctx context.Context, req *Request) (int32, *Error
 	defer cancel()
 	resp, err := c.Provider.CountTokens(actx, &pb.CountTokensRequest{InstanceId: t.provider.id, RequestId: req.ID, UpstreamModel: t.upstream, Request: t.paramsFor(req.Chat)})
 	if err != nil {
-		if notTheProvider(ctx, rpcToProviderError(actx, ctx, err)) {
+		pe := rpcToProviderError(actx, ctx, err)
+		if notTheProvider(ctx, pe) {
 			return 0, cancelledError(ctx)
 		}
-		return 0, countFailed(t, rpcToProviderError(actx, ctx, err))
+		return 0, countFailed(t, pe)
 	}
 	if pe := resp.GetError(); pe != nil {
 		return 0, countFailed(t, pe)
