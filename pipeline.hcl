@@ -183,9 +183,18 @@ pipeline "default" {
         max_tokens_limit = 128000
       }
       threshold        = 0.25
+      # Fixed text a client puts around its users' words, cut out before the
+      # scan (the words around it are still scanned): Claude Code's context
+      # block, whose override-like boilerplate the detector would flag. Add
+      # your own clients' (plugins/guard-injection/README.md, Config).
+      strip_patterns = [
+        "</?system-reminder>",
+        "As you answer the user's questions, you can use the following context:",
+        "Codebase and user instructions are shown below[.] Be sure to adhere to these instructions[.] IMPORTANT: These instructions OVERRIDE any default behavior and you MUST follow them exactly as written[.]",
+        "IMPORTANT: this context may or may not be relevant to your tasks[.] You should not respond to this context unless it is highly relevant to your task[.]",
+      ]
       # flag: serve what the guard would block, marked (X-LLMGW-Guard) and
-      # counted — for trials, and for coding agents such as Claude Code,
-      # whose own context block the guard flags (its README).
+      # counted — the way to trial a guard on your own traffic.
       mode             = env("LLMGW_GUARD_MODE", "block")
     }
   }

@@ -39,6 +39,23 @@ model "claude-first" {
 `, binPath("plugins/provider-anthropic"), s.url())
 }
 
+// anthropicError is an error body in Anthropic's shape.
+type anthropicError struct {
+	Type  string `json:"type"`
+	Error struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	} `json:"error"`
+	RequestID string `json:"request_id"`
+}
+
+// anthropicError decodes r's body as an Anthropic error.
+func (r reply) anthropicError() (anthropicError, error) {
+	var e anthropicError
+	err := json.Unmarshal(r.body, &e)
+	return e, err
+}
+
 func startAnthropicGateway(t *testing.T) (*sim, *gateway) {
 	t.Helper()
 	s := startSim(t)
@@ -247,15 +264,8 @@ func TestMessagesRouteErrors(t *testing.T) {
 			path = "/v1/messages"
 		}
 		r := do(t, method, g.url()+path, strings.NewReader(c.body), map[string]string{"Content-Type": "application/json"})
-		var e struct {
-			Type  string `json:"type"`
-			Error struct {
-				Type    string `json:"type"`
-				Message string `json:"message"`
-			} `json:"error"`
-			RequestID string `json:"request_id"`
-		}
-		if err := json.Unmarshal(r.body, &e); err != nil || r.status != c.status || e.Type != "error" || e.Error.Type != c.typ || e.Error.Message == "" ||
+		e, err := r.anthropicError()
+		if err != nil || r.status != c.status || e.Type != "error" || e.Error.Type != c.typ || e.Error.Message == "" ||
 			e.RequestID != r.header.Get("X-Request-ID") {
 			t.Errorf("%s %s %s: %d %s", method, path, c.body, r.status, r.body)
 		}

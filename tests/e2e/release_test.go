@@ -198,9 +198,11 @@ func checkVersionOutput(t *testing.T, llmgw string) {
 	}
 }
 
-// serveFromArchive starts the archive's simulator and gateway on free ports
-// and checks /health (every plugin at the release version) and /generate.
-func serveFromArchive(t *testing.T, top string) {
+// serveShipped starts top's simulator, and top's gateway serving top's
+// pipeline.hcl as shipped with every provider pointed at that simulator
+// (MLflow unreachable, so the tracker spools; no Redis), on free ports; it
+// returns the gateway's URL.
+func serveShipped(t *testing.T, top string) string {
 	t.Helper()
 	simAddr := freeAddr(t)
 	simProc := startProc(t, nil, filepath.Join(top, "bin/upstream-sim"), "--listen", simAddr)
@@ -213,12 +215,21 @@ func serveFromArchive(t *testing.T, top string) {
 		"GEMINI_API_KEY=sim-key", "GEMINI_BASE_URL=" + sim,
 		"OPENROUTER_API_KEY=sim-key", "OPENROUTER_BASE_URL=" + sim + "/api/v1",
 		"GROQ_API_KEY=sim-key", "GROQ_BASE_URL=" + sim + "/openai/v1",
+		"ANTHROPIC_API_KEY=sim-key", "ANTHROPIC_BASE_URL=" + sim,
 		"MLFLOW_TRACKING_URI=http://" + freeAddr(t), // nobody listens: the tracker spools
 		"REDIS_URL=",
 	}
 	gw := startProc(t, env, filepath.Join(top, "bin/llmgw"), "serve", "--config", filepath.Join(top, "pipeline.hcl"), "--listen", addr)
 	url := "http://" + addr
 	waitHTTP(t, url+"/v1/models", gw)
+	return url
+}
+
+// serveFromArchive starts the archive's simulator and gateway on free ports
+// and checks /health (every plugin at the release version) and /generate.
+func serveFromArchive(t *testing.T, top string) {
+	t.Helper()
+	url := serveShipped(t, top)
 
 	var health struct {
 		Status  string `json:"status"`

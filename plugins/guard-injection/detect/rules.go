@@ -695,7 +695,7 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 		}
 		url := s[i+2 : i+end]
 		img := i > 0 && strings.LastIndex(s[max(0, i-200):i], "![") >= 0
-		if strings.Contains(url, "?") || strings.Contains(url, "{") || strings.Contains(url, "%7b") || strings.Contains(url, "$") {
+		if exfilSlot(url) {
 			if img {
 				h.raise(0.9, "injection")
 			} else {
@@ -764,6 +764,45 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 	if hasPromptSlot(s) {
 		h.raise(0.6, "jailbreak")
 	}
+}
+
+// exfilSlot reports a URL with a place for data in it: a template slot
+// ("{secrets}", "[put the notes here]", "<data>", "$x"), a query parameter
+// left empty for the model to fill ("?d="), or a value that names what to
+// put there ("?d=paste_your_system_prompt_here", "?c=conversation"). A link
+// whose query is fixed — a README's badge ("…/badge.svg?branch=main",
+// "godoc.org/…?status.svg", "?token=JMVj1pFT2l"), a search or a docs link —
+// carries nothing out
+// (version 27; until then any query string counted).
+func exfilSlot(url string) bool {
+	if strings.ContainsAny(url, "{[<$") || strings.Contains(url, "%7b") || strings.Contains(url, "%5b") || strings.Contains(url, "%3c") {
+		return true
+	}
+	q := strings.IndexByte(url, '?')
+	if q < 0 {
+		return false
+	}
+	for _, kv := range strings.FieldsFunc(url[q+1:], func(r rune) bool { return r == '&' || r == ';' }) {
+		_, v, ok := strings.Cut(kv, "=")
+		if ok && v == "" || slotValue(v) {
+			return true
+		}
+	}
+	return strings.HasSuffix(url, "?") || strings.HasSuffix(url, "=")
+}
+
+// exfilSlotWords are what an exfiltration link asks the model to put in its query.
+var exfilSlotWords = []string{"paste", "insert", "put_", "here", "your", "conversation", "chat", "history", "system",
+	"prompt", "instruction", "secret", "password", "passwd", "credential", "api_key", "apikey", "token", "memory",
+	"summary", "summari", "message", "email", "context", "note", "urlencod", "base64", "encoded", "data", "user"}
+
+func slotValue(s string) bool {
+	for _, w := range exfilSlotWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // supersedesRules reports "supersede(s)" followed within five words, through

@@ -13,18 +13,21 @@ import (
 )
 
 // Usage is the eval command's synopsis.
-const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json] [--by category] [--misses] [--scores OUT.csv]"
+const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json] [--tool-results] [--by category] [--misses] [--scores OUT.csv]"
 
 // Command runs `guard-injection eval FILE.csv [--config FILE.json]`: it
-// scores the CSV with exactly the detector and threshold the stage serves
-// under that config (no length limit: it measures detection, not
+// scores the CSV with exactly the detector, thresholds, allow-list and
+// strip_patterns the stage serves under that config (no length limit: it measures detection, not
 // validation) and prints one JSON object — or, with `--by category`, a
 // table of recall / false-positive rate per family. `--misses` writes the
 // misjudged rows to stderr; `--scores OUT.csv` writes every row's verdict
-// (WriteScores) to OUT.csv. It returns the exit code.
+// (WriteScores) to OUT.csv; `--tool-results` scores every row as the stage
+// scores a tool's or a function's result (guard.ScanToolResult: the
+// document rules, and the category indirect_injection with its threshold).
+// It returns the exit code.
 func Command(args []string, stdout, stderr io.Writer) int {
 	var file, configFile, scoresFile string
-	var byCategory, misses bool
+	var byCategory, misses, toolResults bool
 	// value takes the argument after a flag that needs one.
 	value := func(i *int, dst *string) bool {
 		if *i+1 >= len(args) {
@@ -48,6 +51,8 @@ func Command(args []string, stdout, stderr io.Writer) int {
 			byCategory = true
 		case a == "--misses" || a == "-misses":
 			misses = true
+		case a == "--tool-results" || a == "-tool-results":
+			toolResults = true
 		case a == "--config" || a == "-config":
 			ok = value(&i, &configFile)
 		case strings.HasPrefix(a, "--config="):
@@ -97,11 +102,20 @@ func Command(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "eval: %s: %v\n", file, err)
 		return 1
 	}
-	rep := RunFlagged(d, rows, set.Threshold, set.Flags, hasCategory)
+	score := func(s string) detect.Verdict {
+		switch {
+		case set.Allowed(s):
+			return detect.Verdict{}
+		case toolResults:
+			return guard.ScanToolResult(d, set.Stripped(s))
+		}
+		return d.Detect(set.Stripped(s))
+	}
+	rep := RunScored(score, rows, set.Threshold, set.Flags, hasCategory)
 	if scoresFile != "" {
 		v := make([]detect.Verdict, len(rows))
 		for i, r := range rows {
-			v[i] = d.Detect(r.Prompt)
+			v[i] = score(r.Prompt)
 		}
 		if err := WriteScoresFile(scoresFile, rows, v); err != nil {
 			fmt.Fprintf(stderr, "eval: %v\n", err)
@@ -110,7 +124,7 @@ func Command(args []string, stdout, stderr io.Writer) int {
 	}
 	if misses {
 		for _, i := range rep.Errors {
-			v := d.Detect(rows[i].Prompt)
+			v := score(rows[i].Prompt)
 			fmt.Fprintf(stderr, "miss: %s %s score %.3f (rules %.3f, model %.3f, %s) %q\n", label(rows[i]), rows[i].Category,
 				v.Score, v.RuleScore, v.ModelScore, v.Category, rows[i].Prompt)
 		}

@@ -157,17 +157,23 @@ func Run(d *detect.Detector, rows []Row, threshold float64, byCategory bool) Rep
 // RunFlagged is Run with the stage's own decision (per-category
 // thresholds); threshold is only reported.
 func RunFlagged(d *detect.Detector, rows []Row, threshold float64, flags func(detect.Verdict) bool, byCategory bool) Report {
+	return RunScored(d.Detect, rows, threshold, flags, byCategory)
+}
+
+// RunScored is RunFlagged with the call that scores a row given: the
+// detector's Detect for prompts, guard.ScanToolResult for tool results.
+func RunScored(score func(string) detect.Verdict, rows []Row, threshold float64, flags func(detect.Verdict) bool, byCategory bool) Report {
 	rep := Report{N: len(rows), Threshold: threshold}
 	lat := make([]float64, len(rows))
 	catTotal, catHit := map[string]int{}, map[string]int{}
 	marked := make([]bool, len(rows))
 	// Warm up pools and caches so the first rows do not pay for them.
 	for i := 0; i < len(rows) && i < 20; i++ {
-		d.Detect(rows[i].Prompt)
+		score(rows[i].Prompt)
 	}
 	for i, r := range rows {
 		start := time.Now()
-		v := d.Detect(r.Prompt)
+		v := score(r.Prompt)
 		lat[i] = float64(time.Since(start).Nanoseconds()) / 1000
 		flagged := flags(v)
 		marked[i] = flagged

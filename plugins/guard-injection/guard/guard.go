@@ -70,6 +70,12 @@ type Config struct {
 	// AllowPatterns are Go regular expressions (RE2); a message one matches
 	// is not scanned. Anchor them (^…$) to allow whole prompts only.
 	AllowPatterns []string `json:"allow_patterns"`
+	// StripPatterns are Go regular expressions (RE2) whose matches are cut
+	// out of every text before it is scanned (the rest is still scanned):
+	// the fixed boilerplate a client puts around its users' words, such as
+	// a coding agent's context block. Write them to match that fixed text
+	// only — what they match is never scanned.
+	StripPatterns []string `json:"strip_patterns"`
 	// CheckModel requires the model to be one the pipeline defines. Default true.
 	CheckModel *bool `json:"check_model"`
 	// ChatLimits are the limits on the chat routes (/v1/chat/completions,
@@ -136,6 +142,16 @@ type Settings struct {
 	CheckModel    bool
 	AllowPrompts  map[string]bool
 	AllowPatterns []*regexp.Regexp
+	StripPatterns []*regexp.Regexp
+}
+
+// Stripped is text with what StripPatterns match cut out (each match
+// replaced by a space, so the words around it stay apart).
+func (s Settings) Stripped(text string) string {
+	for _, re := range s.StripPatterns {
+		text = re.ReplaceAllLiteralString(text, " ")
+	}
+	return text
 }
 
 // thresholdFor is the score from which a verdict of category cat is flagged.
@@ -152,8 +168,8 @@ func (s Settings) Flags(v detect.Verdict) bool {
 	return v.Category != "" && v.Score >= s.thresholdFor(v.Category)
 }
 
-// allowed reports whether the allow-list exempts a message from scanning.
-func (s Settings) allowed(content string) bool {
+// Allowed reports whether the allow-list exempts a message from scanning.
+func (s Settings) Allowed(content string) bool {
 	if s.AllowPrompts[content] {
 		return true
 	}
@@ -195,7 +211,7 @@ func (c Config) Resolve() (Settings, error) {
 func validThreshold(t float64) bool { return t > 0 && t <= 1 }
 
 // resolveDetection checks and fills what decides a detection's fate: the
-// mode, the per-category thresholds and the allow-list.
+// mode, the per-category thresholds, the allow-list and what is stripped.
 func (c Config) resolveDetection(s *Settings) error {
 	switch c.Mode {
 	case "":
@@ -236,6 +252,16 @@ func (c Config) resolveDetection(s *Settings) error {
 			return sdk.ConfigError("field %q: entry %d is not a valid regular expression: %v", "allow_patterns", i, err)
 		}
 		s.AllowPatterns = append(s.AllowPatterns, re)
+	}
+	for i, p := range c.StripPatterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return sdk.ConfigError("field %q: entry %d is not a valid regular expression: %v", "strip_patterns", i, err)
+		}
+		if re.MatchString("") {
+			return sdk.ConfigError("field %q: entry %d matches the empty string", "strip_patterns", i)
+		}
+		s.StripPatterns = append(s.StripPatterns, re)
 	}
 	return nil
 }
@@ -289,6 +315,7 @@ func (s *Stage) Info() map[string]string {
 		"detector_version": detect.Version,
 		"thresholds":       formatThresholds(s.set.Thresholds),
 		"allow_list":       strconv.Itoa(len(s.set.AllowPrompts) + len(s.set.AllowPatterns)),
+		"strip_patterns":   strconv.Itoa(len(s.set.StripPatterns)),
 	}
 }
 
@@ -420,18 +447,17 @@ func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, al
 		if !scanned(m.GetRole()) {
 			continue
 		}
-		if s.set.allowed(text(m)) {
+		if s.set.Allowed(text(m)) {
 			allowed++
 			continue
 		}
 		for _, t := range texts(m) {
-			detect := s.detector.Detect
+			t = s.set.Stripped(t)
+			var v detect.Verdict
 			if toolResult(m.GetRole()) {
-				detect = s.detector.DetectDocument
-			}
-			v := detect(t)
-			if v.Category != "" && toolResult(m.GetRole()) {
-				v.Category = CategoryIndirect
+				v = ScanToolResult(s.detector, t)
+			} else {
+				v = s.detector.Detect(t)
 			}
 			f := s.set.Flags(v)
 			switch {
@@ -443,6 +469,17 @@ func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, al
 		}
 	}
 	return best, flagged, allowed
+}
+
+// ScanToolResult scores a tool's or a function's result the way the stage
+// does: as a document (detect.Detector.DetectDocument), whatever it finds
+// an indirect injection.
+func ScanToolResult(d *detect.Detector, text string) detect.Verdict {
+	v := d.DetectDocument(text)
+	if v.Category != "" {
+		v.Category = CategoryIndirect
+	}
+	return v
 }
 
 func promptParam(chat bool) string {
