@@ -772,8 +772,7 @@ func (d *Detector) scanMarkup(s string, found phraseSet, h *hit) {
 // put there ("?d=paste_your_system_prompt_here", "?c=conversation"). A link
 // whose query is fixed — a README's badge ("…/badge.svg?branch=main",
 // "godoc.org/…?status.svg", "?token=JMVj1pFT2l"), a search or a docs link —
-// carries nothing out
-// (version 27; until then any query string counted).
+// carries nothing out (version 27; until then any query string counted).
 func exfilSlot(url string) bool {
 	if strings.ContainsAny(url, "{[<$") || strings.Contains(url, "%7b") || strings.Contains(url, "%5b") || strings.Contains(url, "%3c") {
 		return true

@@ -17,14 +17,14 @@ const Usage = "usage: guard-injection eval FILE.csv [--config FILE.json] [--tool
 
 // Command runs `guard-injection eval FILE.csv [--config FILE.json]`: it
 // scores the CSV with exactly the detector, thresholds, allow-list and
-// strip_patterns the stage serves under that config (no length limit: it measures detection, not
-// validation) and prints one JSON object — or, with `--by category`, a
-// table of recall / false-positive rate per family. `--misses` writes the
-// misjudged rows to stderr; `--scores OUT.csv` writes every row's verdict
-// (WriteScores) to OUT.csv; `--tool-results` scores every row as the stage
-// scores a tool's or a function's result (guard.ScanToolResult: the
-// document rules, and the category indirect_injection with its threshold).
-// It returns the exit code.
+// strip_patterns the stage serves under that config (no length limit: it
+// measures detection, not validation) and prints one JSON object — or, with
+// `--by category`, a table of recall / false-positive rate per family.
+// `--misses` writes the misjudged rows to stderr; `--scores OUT.csv` writes
+// every row's verdict (WriteScores) to OUT.csv; `--tool-results` scores
+// every row as the stage scores a tool's or a function's result
+// (guard.ScanToolResult: the document rules, and the category
+// indirect_injection with its threshold). It returns the exit code.
 func Command(args []string, stdout, stderr io.Writer) int {
 	var file, configFile, scoresFile string
 	var byCategory, misses, toolResults bool
