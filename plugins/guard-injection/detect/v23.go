@@ -347,7 +347,7 @@ func termAt(s string, i, to int, terms *aiTermSet, strict bool) bool {
 		if end > to || !strings.HasPrefix(s[i:], t.text) {
 			continue
 		}
-		if t.ascii && (!t.infix && i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'') || !t.prefix && end < len(s) && asciiAlnum(s[end])) {
+		if t.ascii && (!t.infix && i > 0 && (asciiAlnum(s[i-1]) || s[i-1] == '\'' && !elidedBefore(s, i, t.text)) || !t.prefix && end < len(s) && asciiAlnum(s[end])) {
 			continue
 		}
 		if (t.short || strict && t.ascii) && (!t.infix && inWord(s, i) || !t.prefix && inWord(s, end)) {
@@ -356,6 +356,21 @@ func termAt(s string, i, to int, terms *aiTermSet, strict bool) bool {
 		return true
 	}
 	return false
+}
+
+// elidedBefore reports an elided article or preposition (elided) before
+// the term at s[i:], after the apostrophe at s[i-1]: "l'IA", "d'KI",
+// "dell'IA", "all'assistente". "ai" is left out: French "j'ai", "l'ai",
+// "n'ai" are the verb avoir.
+func elidedBefore(s string, i int, term string) bool {
+	if term == "ai" {
+		return false
+	}
+	k := i - 1
+	for k > 0 && asciiAlnum(s[k-1]) {
+		k--
+	}
+	return elided[s[k:i-1]] && (k == 0 || !isWordByte(s[k-1]) && s[k-1] != '\'')
 }
 
 // talksAboutAttacks reports a text that names such attacks anywhere (security
