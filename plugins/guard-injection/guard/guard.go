@@ -76,6 +76,11 @@ type Config struct {
 	// a coding agent's context block. Write them to match that fixed text
 	// only — what they match is never scanned.
 	StripPatterns []string `json:"strip_patterns"`
+	// ScanCacheEntries is how many verdicts of texts of 128 bytes and more
+	// the stage remembers, so that the history a chat client re-sends with
+	// every turn is not scanned again (cache.go). Default
+	// DefaultScanCacheEntries; 0 turns the cache off.
+	ScanCacheEntries *int `json:"scan_cache_entries"`
 	// CheckModel requires the model to be one the pipeline defines. Default true.
 	CheckModel *bool `json:"check_model"`
 	// ChatLimits are the limits on the chat routes (/v1/chat/completions,
@@ -143,6 +148,8 @@ type Settings struct {
 	AllowPrompts  map[string]bool
 	AllowPatterns []*regexp.Regexp
 	StripPatterns []*regexp.Regexp
+	// ScanCacheEntries is the scan cache's size (0: no cache).
+	ScanCacheEntries int
 }
 
 // Stripped is text with what StripPatterns match cut out (each match
@@ -184,7 +191,7 @@ func (s Settings) Allowed(content string) bool {
 // Resolve checks c and fills in the defaults.
 func (c Config) Resolve() (Settings, error) {
 	s := Settings{Limits: Limits{MaxPromptChars: 2000, MinTemperature: 0, MaxTemperature: 1, MaxTokensLimit: 4096},
-		Threshold: DefaultThreshold, Mode: ModeBlock, CheckModel: true}
+		Threshold: DefaultThreshold, Mode: ModeBlock, CheckModel: true, ScanCacheEntries: DefaultScanCacheEntries}
 	top := LimitsConfig{MaxPromptChars: c.MaxPromptChars, MinTemperature: c.MinTemperature, MaxTemperature: c.MaxTemperature, MaxTokensLimit: c.MaxTokensLimit}
 	if err := top.resolve(&s.Limits, ""); err != nil {
 		return s, err
@@ -201,6 +208,12 @@ func (c Config) Resolve() (Settings, error) {
 	}
 	if err := c.resolveDetection(&s); err != nil {
 		return s, err
+	}
+	if c.ScanCacheEntries != nil {
+		if *c.ScanCacheEntries < 0 {
+			return s, sdk.ConfigError("field %q: must be 0 (no cache) or more, got %d", "scan_cache_entries", *c.ScanCacheEntries)
+		}
+		s.ScanCacheEntries = *c.ScanCacheEntries
 	}
 	if c.CheckModel != nil {
 		s.CheckModel = *c.CheckModel
@@ -271,6 +284,7 @@ type Stage struct {
 	set      Settings
 	models   []string
 	detector *detect.Detector
+	cache    *scanCache
 }
 
 // New is the plugin's stage factory.
@@ -294,7 +308,7 @@ func New(cfg sdk.Config) (sdk.Stage, error) {
 	if set.CheckModel && len(models) == 0 && cfg.Logger != nil {
 		cfg.Logger.Warn("check_model is on but the host sent no model list; the model is not checked")
 	}
-	return &Stage{set: set, models: models, detector: d}, nil
+	return &Stage{set: set, models: models, detector: d, cache: newScanCache(set.ScanCacheEntries)}, nil
 }
 
 // Info returns the active settings for /security-status.
@@ -316,6 +330,7 @@ func (s *Stage) Info() map[string]string {
 		"thresholds":       formatThresholds(s.set.Thresholds),
 		"allow_list":       strconv.Itoa(len(s.set.AllowPrompts) + len(s.set.AllowPatterns)),
 		"strip_patterns":   strconv.Itoa(len(s.set.StripPatterns)),
+		"scan_cache":       strconv.Itoa(s.set.ScanCacheEntries),
 	}
 }
 
@@ -405,10 +420,13 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	if rej := s.validate(chat, cr); rej != nil {
 		return rej, nil
 	}
-	best, flagged, allowed := s.scan(cr.GetMessages())
+	best, flagged, n := s.scan(cr.GetMessages())
 	ann := map[string]string{"guard.score": strconv.FormatFloat(best.Score, 'f', 3, 64)}
-	if allowed > 0 {
-		ann["guard.allowed"] = strconv.Itoa(allowed)
+	if n.allowed > 0 {
+		ann["guard.allowed"] = strconv.Itoa(n.allowed)
+	}
+	if n.cached > 0 {
+		ann["guard.cached"] = strconv.Itoa(n.cached)
 	}
 	if !flagged {
 		resp := sdk.Continue()
@@ -437,27 +455,33 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	return resp, nil
 }
 
+// scanCounts count a request's messages the allow-list exempted and its
+// texts whose verdict came from the scan cache.
+type scanCounts struct{ allowed, cached int }
+
 // scan scores every text of every scanned message the allow-list does not
 // exempt and returns the verdict that decides: the highest-scoring flagged
 // one (each against its category's threshold), else the highest-scoring
-// one; and how many messages the allow-list exempted. A verdict on a tool
-// result has the category indirect_injection.
-func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, allowed int) {
+// one. A verdict on a tool result has the category indirect_injection.
+func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, n scanCounts) {
 	for _, m := range msgs {
 		if !scanned(m.GetRole()) {
 			continue
 		}
 		if s.set.Allowed(text(m)) {
-			allowed++
+			n.allowed++
 			continue
 		}
+		tool := toolResult(m.GetRole())
 		for _, t := range texts(m) {
-			t = s.set.Stripped(t)
-			var v detect.Verdict
-			if toolResult(m.GetRole()) {
-				v = ScanToolResult(s.detector, t)
-			} else {
-				v = s.detector.Detect(t)
+			v, hit := s.cache.verdict(s.set.Stripped(t), tool, func(t string) detect.Verdict {
+				if tool {
+					return ScanToolResult(s.detector, t)
+				}
+				return s.detector.Detect(t)
+			})
+			if hit {
+				n.cached++
 			}
 			f := s.set.Flags(v)
 			switch {
@@ -468,7 +492,7 @@ func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, al
 			}
 		}
 	}
-	return best, flagged, allowed
+	return best, flagged, n
 }
 
 // ScanToolResult scores a tool's or a function's result the way the stage
