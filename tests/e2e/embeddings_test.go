@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -311,19 +310,7 @@ func TestEmbeddingsTracedAsEmbeddingSpans(t *testing.T) {
 	if tr.State != "OK" || tr.Tags["llmgw.route"] != "embeddings" || tr.Tags["llmgw.model_used"] != "embed-gemini" {
 		t.Errorf("trace %+v", tr)
 	}
-	script := `
-import json, sys, mlflow
-mlflow.set_tracking_uri(sys.argv[1])
-tr = mlflow.get_trace(sys.argv[2])
-print(json.dumps([{"name": s.name, "type": s.span_type, "inputs": s.inputs, "outputs": s.outputs,
-    "usage": s.attributes.get("mlflow.chat.tokenUsage"), "attrs": s.attributes} for s in tr.data.spans], default=str))
-`
-	cmd := exec.Command(filepath.Join(root, ".venv", "bin", "python"), "-c", script, m.url(), tr.TraceID)
-	cmd.Env = append(cmd.Environ(), "MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "MLFLOW_MODEL_CATALOG_URI=")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("python client: %v\n%s", err, out)
-	}
+	out := m.spans(t, tr.TraceID)
 	var spans []struct {
 		Name, Type string
 		Inputs     struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -100,6 +101,26 @@ func (m *mlflowServer) traces(t testing.TB, experiment string) []traceInfo {
 		}
 		token = out.NextToken
 	}
+}
+
+// spans reads a trace's spans with MLflow's own Python client: a JSON array
+// of {name, type, inputs, outputs, usage, attrs}.
+func (m *mlflowServer) spans(t testing.TB, traceID string) []byte {
+	t.Helper()
+	script := `
+import json, sys, mlflow
+mlflow.set_tracking_uri(sys.argv[1])
+tr = mlflow.get_trace(sys.argv[2])
+print(json.dumps([{"name": s.name, "type": s.span_type, "inputs": s.inputs, "outputs": s.outputs,
+    "usage": s.attributes.get("mlflow.chat.tokenUsage"), "attrs": s.attributes} for s in tr.data.spans], default=str))
+`
+	cmd := exec.Command(filepath.Join(root, ".venv", "bin", "python"), "-c", script, m.url(), traceID)
+	cmd.Env = append(cmd.Environ(), "MLFLOW_DISABLE_TELEMETRY=true", "DO_NOT_TRACK=true", "MLFLOW_MODEL_CATALOG_URI=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python client: %v\n%s", err, out)
+	}
+	return out
 }
 
 func trackerHCL(m *mlflowServer, experiment string) string {
