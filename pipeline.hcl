@@ -193,6 +193,11 @@ pipeline "default" {
         "Codebase and user instructions are shown below[.] Be sure to adhere to these instructions[.] IMPORTANT: These instructions OVERRIDE any default behavior and you MUST follow them exactly as written[.]",
         "IMPORTANT: this context may or may not be relevant to your tasks[.] You should not respond to this context unless it is highly relevant to your task[.]",
       ]
+      # Verdicts of texts of 128 bytes and more are remembered, so the
+      # history a chat client re-sends each turn is not scanned again: the
+      # guard scans about 4 MB/s, and a long agent session's history alone
+      # would outgrow the 200ms timeout above (0 turns it off).
+      scan_cache_entries = 4096
       # flag: serve what the guard would block, marked (X-LLMGW-Guard) and
       # counted — the way to trial a guard on your own traffic.
       mode             = env("LLMGW_GUARD_MODE", "block")
