@@ -91,10 +91,3 @@ func (c *scanCache) verdict(text string, document bool, scan func(string) detect
 	}
 	return v, false
 }
-
-// len is the number of verdicts held.
-func (c *scanCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
