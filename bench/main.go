@@ -62,6 +62,8 @@ type options struct {
 	// noLease adds llmgw-full-nolease: llmgw-full with the rate limiter's
 	// quota leases off (every request calls the plugin, as before them).
 	noLease bool
+	// pinned adds llmgw-full-pinned and floor-pinned.
+	pinned bool
 	// baselineBin adds llmgw-full-baseline: llmgw-full with the gateway and
 	// plugins of another build (DIR/llmgw, DIR/plugins/*), the before of a
 	// host or plugin change in the same interleaved run.
@@ -103,6 +105,7 @@ func runMain(args []string) int {
 	fs.BoolVar(&o.baselineFirst, "baseline-first", false, "run llmgw-full-baseline just before llmgw-full in each round (default: after the llmgw-full setups), to see the order's own effect")
 	fs.StringVar(&o.variantEnv, "variant-env", "", "also measure llmgw-full-during-env: llmgw-full-during with these KEY=VALUE pairs (comma-separated) in every plugin's environment, e.g. GOMAXPROCS=1")
 	fs.StringVar(&o.variantHostEnv, "variant-host-env", "", "with -variant-env: these KEY=VALUE pairs (comma-separated) in llmgw-full-during-env's host environment too")
+	fs.BoolVar(&o.pinned, "pinned", true, "also measure llmgw-full-pinned (llmgw-full with LLMGW_CPUS set to one CPU: the gateway and its plugins pinned to it) and floor-pinned (the floor under taskset -c on the same CPU)")
 	fs.StringVar(&o.profile, "profile", "", "write CPU profiles of the host and every plugin of llmgw-full setups, and of llmgw-host's host (first round, many connections), into this directory")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -199,6 +202,10 @@ func run(o options) error {
 	}
 	add("direct", func() (*Setup, error) { return e.directSetup(sim), nil })
 	add("floor", e.floorSetup)
+	pinCPU, pinWhy := firstCPU()
+	if o.pinned && pinWhy == "" {
+		add("floor-pinned", func() (*Setup, error) { return e.floorPinnedSetup(pinCPU) })
+	}
 	add("llmgw-host", e.hostSetup)
 	if o.baselineProvider != "" {
 		add("llmgw-host-baseline", func() (*Setup, error) { return e.baselineSetup(o.baselineProvider) })
@@ -249,6 +256,15 @@ func run(o options) error {
 	})
 	if !o.duringFirst {
 		during()
+	}
+	if o.pinned {
+		if pinWhy != "" {
+			rep.Skipped = append(rep.Skipped, Skip{Name: "llmgw-full-pinned, floor-pinned", Reason: pinWhy})
+		} else {
+			add("llmgw-full-pinned", func() (*Setup, error) {
+				return e.fullSetupEnv("llmgw-full-pinned", e.bin(""), "fast", true, false, o.profile != "", trackingURI, trackerNote, nil, []string{"LLMGW_CPUS=" + pinCPU})
+			})
+		}
 	}
 	if o.grpcLane {
 		add("llmgw-full-grpc", func() (*Setup, error) {

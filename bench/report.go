@@ -248,7 +248,7 @@ func (rep *Report) compare() {
 		}
 	}
 	others := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
-	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-during", "llmgw-full-during-env", "llmgw-full-grpc", "llmgw-full-baseline"} {
+	for _, name := range []string{"llmgw-host", "llmgw-full", "llmgw-host-ui", "llmgw-full-during", "llmgw-full-pinned", "llmgw-full-during-env", "llmgw-full-grpc", "llmgw-full-baseline"} {
 		s := by[name]
 		if s == nil {
 			continue
@@ -366,15 +366,34 @@ func targets(by map[string]*SetupReport) []Target {
 	} else {
 		ts = append(ts, na("guard + ratelimit p50 (Server-Timing)", w6, "no guard/ratelimit Server-Timing entries"))
 	}
-	if during := by["llmgw-full-during"]; during != nil && during.Seq.Dist.N > 0 && during.Conc.RPS > 0 && floor != nil {
-		// The same bars for the pipeline with its guard during the call.
-		ts = append(ts, Target{"llmgw-full-during added p50 vs floor, issue 21 bar (1 conn)", "≤ 2.5 × floor's added p50",
-			fmt.Sprintf("%.3f ms vs %.3f ms (×%.2f)", during.AddedP50, floor.AddedP50, Ratio(during.AddedP50, floor.AddedP50)), verdict(during.AddedP50 <= 2.5*floor.AddedP50)})
-		ts = append(ts, Target{"llmgw-full-during rps vs floor (64 conns)", w3,
-			fmt.Sprintf("%.0f vs %.0f rps (×%.2f)", during.Conc.RPS, floor.Conc.RPS, Ratio(during.Conc.RPS, floor.Conc.RPS)), verdict(during.Conc.RPS >= 0.5*floor.Conc.RPS)})
-		ts = append(ts, Target{"llmgw-full-during errors (64 conns)", w5,
-			fmt.Sprintf("%d of %d", during.Conc.Errors, during.Conc.Requests), verdict(during.Conc.Errors == 0 && during.Conc.Requests > 0)})
+	// Issue 21's bars for the variants of the full pipeline: the guard during
+	// the call, and everything pinned to one CPU — against the floor, and
+	// the pinned one against the floor pinned the same way too.
+	issue21 := func(name, floorName string, s, fl *SetupReport) {
+		if s == nil || s.Seq.Dist.N == 0 || s.Conc.RPS == 0 || fl == nil || fl.Seq.Dist.N == 0 || fl.Conc.RPS == 0 {
+			return
+		}
+		ts = append(ts, Target{name + " added p50 vs " + floorName + ", issue 21 bar (1 conn)", "≤ 2.5 × " + floorName + "'s added p50",
+			fmt.Sprintf("%.3f ms vs %.3f ms (×%.2f)", s.AddedP50, fl.AddedP50, Ratio(s.AddedP50, fl.AddedP50)), verdict(s.AddedP50 <= 2.5*fl.AddedP50)})
+		ts = append(ts, Target{name + " rps vs " + floorName + " (64 conns)", "≥ 0.5 × " + floorName + "'s rps",
+			fmt.Sprintf("%.0f vs %.0f rps (×%.2f)", s.Conc.RPS, fl.Conc.RPS, Ratio(s.Conc.RPS, fl.Conc.RPS)), verdict(s.Conc.RPS >= 0.5*fl.Conc.RPS)})
+		if floorName != "floor" {
+			return // the rest does not depend on the floor
+		}
+		ts = append(ts, Target{name + " errors (64 conns)", w5,
+			fmt.Sprintf("%d of %d", s.Conc.Errors, s.Conc.Requests), verdict(s.Conc.Errors == 0 && s.Conc.Requests > 0)})
+		if s.Stages != nil && name != "llmgw-full-during" { // during the call the guard is off the critical path
+			ts = append(ts, Target{name + " guard + ratelimit p50 (Server-Timing)", w6,
+				fmt.Sprintf("%.3f ms", s.Stages.P50), verdict(s.Stages.P50 <= 0.150)})
+		}
+		if s.RSSLoad != nil {
+			ts = append(ts, Target{name + " RSS host + plugins under load", w7,
+				fmt.Sprintf("%.1f MB (%d processes)", s.RSSLoad.TotalMB, s.RSSLoad.Procs), verdict(s.RSSLoad.TotalMB <= 150)})
+		}
 	}
+	issue21("llmgw-full-during", "floor", by["llmgw-full-during"], floor)
+	issue21("llmgw-full-pinned", "floor", by["llmgw-full-pinned"], floor)
+	issue21("llmgw-full-pinned", "floor-pinned", by["llmgw-full-pinned"], by["floor-pinned"])
 	ts = append(ts, cacheTarget(by["llmgw-cache-hit"], by["llmgw-host"]))
 	if full.RSSLoad != nil {
 		ts = append(ts, Target{"RSS host + plugins under load", w7,

@@ -97,6 +97,49 @@ func (e *env) floorSetup() (*Setup, error) {
 		Note: "net/http/httputil reverse proxy → upstream-sim"}, nil
 }
 
+// floorPinnedSetup is the floor pinned to cpu with taskset -c, for the same
+// comparison as llmgw-full-pinned's: does pinning alone help a single proxy?
+func (e *env) floorPinnedSetup(cpu string) (*Setup, error) {
+	taskset, err := exec.LookPath("taskset")
+	if err != nil {
+		return nil, fmt.Errorf("taskset (util-linux) not found: %w", err)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	p, err := e.start("floor-pinned", e.root, nil, taskset, "-c", cpu, e.self, "floor", "--listen", addr, "--upstream", e.simURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitHTTP("http://"+addr+"/v1/models", p, 15*time.Second); err != nil {
+		return nil, err
+	}
+	return &Setup{Name: "floor-pinned", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true,
+		Note: "the floor under taskset -c " + cpu}, nil
+}
+
+// firstCPU is the first CPU this process may use, for the pinned setups, or
+// why there are none: on a single CPU pinning changes nothing.
+func firstCPU() (cpu, why string) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "", "no /proc/self/status (pinning is Linux-only): " + err.Error()
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Cpus_allowed_list:"); ok {
+			v = strings.TrimSpace(v)
+			if !strings.ContainsAny(v, ",-") {
+				return "", "this process may use one CPU only (" + v + "): pinning changes nothing"
+			}
+			first, _, _ := strings.Cut(v, ",")
+			first, _, _ = strings.Cut(first, "-")
+			return first, ""
+		}
+	}
+	return "", "no Cpus_allowed_list in /proc/self/status"
+}
+
 // providerHCL is provider-openai pointed at the simulator, and the model the
 // benchmark asks for.
 func (e *env) providerHCL() string { return e.providerHCLWith(e.bin("plugins/provider-openai")) }

@@ -121,6 +121,9 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 	full.RSSLoad = &TreeRSS{TotalMB: 120, Procs: 5}
 	hit := fakeSetup("llmgw-cache-hit", 0.3, 6000)
 	hit.ServerTiming = map[string]EntryCost{"cache": {P50: 0.08}}
+	pinned := fakeSetup("llmgw-full-pinned", 0.8, 2600)
+	pinned.Stages = &EntryCost{P50: 0.12}
+	pinned.RSSLoad = &TreeRSS{TotalMB: 151, Procs: 5}
 	rep := &Report{Setups: []*SetupReport{
 		fakeSetup("direct", 0.2, 10000),
 		fakeSetup("floor", 0.45, 5000),
@@ -129,6 +132,8 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 		fakeSetup("portkey", 1.4, 700),
 		hit,
 		fakeSetup("llmgw-full-during", 0.9, 2400),
+		fakeSetup("floor-pinned", 0.4, 6000),
+		pinned,
 	}}
 	rep.compare()
 	if full.AddedP50 != 0.4 || rep.Setups[1].AddedP50 != 0.25 {
@@ -160,6 +165,24 @@ func TestCompareAddedLatencyRatiosAndTargets(t *testing.T) {
 		"llmgw-full-during added p50 vs floor, issue 21 bar (1 conn)": "MISS",
 		"llmgw-full-during rps vs floor (64 conns)":                   "MISS",
 		"llmgw-full-during errors (64 conns)":                         "PASS",
+		// Pinned: 0.6 ≤ 2.5×0.25 but > 2.5×0.2 (the pinned floor's); 2600 ≥
+		// 2500 but < 3000; 151 MB > 150.
+		"llmgw-full-pinned added p50 vs floor, issue 21 bar (1 conn)":        "PASS",
+		"llmgw-full-pinned rps vs floor (64 conns)":                          "PASS",
+		"llmgw-full-pinned errors (64 conns)":                                "PASS",
+		"llmgw-full-pinned guard + ratelimit p50 (Server-Timing)":            "PASS",
+		"llmgw-full-pinned RSS host + plugins under load":                    "MISS",
+		"llmgw-full-pinned added p50 vs floor-pinned, issue 21 bar (1 conn)": "MISS",
+		"llmgw-full-pinned rps vs floor-pinned (64 conns)":                   "MISS",
+	}
+	seen := map[string]bool{}
+	for _, tg := range rep.Targets {
+		seen[tg.Name] = true
+	}
+	for name := range want {
+		if !seen[name] {
+			t.Errorf("no target %q", name)
+		}
 	}
 	for _, tg := range rep.Targets {
 		if want[tg.Name] != tg.Verdict {

@@ -175,6 +175,8 @@ func TestSettingsRejectBadValues(t *testing.T) {
 		// A check must be over before the next one starts.
 		"liveness timeout over interval": {"liveness_interval": "1s", "liveness_timeout": "2s"},
 		"negative liveness misses":       {"liveness_misses": -1},
+		"cpus not a list":                {"cpus": "first"},
+		"cpus range backwards":           {"cpus": "3-1"},
 	} {
 		if _, err := LoadSettings(layer, nil, nil); err == nil {
 			t.Errorf("%s: accepted", name)
@@ -182,6 +184,13 @@ func TestSettingsRejectBadValues(t *testing.T) {
 	}
 	if _, err := LoadSettings(nil, []string{"LLMGW_READ_TIMEOUT=nope"}, nil); err == nil {
 		t.Error("a bad env value was accepted")
+	}
+	if _, err := LoadSettings(nil, []string{"LLMGW_CPUS=0-"}, nil); err == nil || !strings.Contains(err.Error(), `cpus "0-"`) {
+		t.Errorf("LLMGW_CPUS=0-: %v", err)
+	}
+	// A number in the server block is a one-CPU list.
+	if s, err := LoadSettings(map[string]any{"cpus": int64(1)}, nil, nil); err != nil || s.CPUs != "1" {
+		t.Errorf("cpus = 1: %q %v", s.CPUs, err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/v2"
+	"github.com/llmgw/llmgw/core/affinity"
 )
 
 // Settings are the host's own settings. They are layered: defaults → the
@@ -66,6 +67,10 @@ type Settings struct {
 	LivenessInterval time.Duration `koanf:"liveness_interval"`
 	LivenessTimeout  time.Duration `koanf:"liveness_timeout"`
 	LivenessMisses   int           `koanf:"liveness_misses"`
+	// CPUs pins the gateway and every plugin it starts to these CPUs
+	// ("0", "0-3", "0,2"; LLMGW_CPUS); empty leaves them to the scheduler.
+	// See package affinity for why and bench/README.md for what it buys.
+	CPUs string `koanf:"cpus"`
 }
 
 // Liveness is how the host checks that a plugin process still answers: every
@@ -201,6 +206,11 @@ func (s Settings) validate() error {
 	}
 	if s.LivenessMisses < 0 {
 		problems = append(problems, "liveness_misses must be 0 (checks off) or more")
+	}
+	if s.CPUs != "" {
+		if _, err := affinity.Parse(s.CPUs); err != nil {
+			problems = append(problems, err.Error())
+		}
 	}
 	switch s.LogFormat {
 	case "text", "json":

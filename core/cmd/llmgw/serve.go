@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 	"github.com/fsnotify/fsnotify"
 	"github.com/hashicorp/go-hclog"
 
+	"github.com/llmgw/llmgw/core/affinity"
 	"github.com/llmgw/llmgw/core/api"
 	"github.com/llmgw/llmgw/core/config"
 	"github.com/llmgw/llmgw/core/pipeline"
@@ -94,6 +96,19 @@ func serve(args []string) int {
 		return code
 	}
 	logger := newLogger(settings)
+	if settings.CPUs != "" {
+		// Before any plugin starts: a plugin inherits the mask of the
+		// thread that starts it.
+		cpus, err := affinity.Parse(settings.CPUs)
+		if err == nil {
+			err = affinity.Pin(cpus)
+		}
+		if err != nil {
+			logger.Error("cannot pin the gateway to the CPUs of the cpus setting", "cpus", settings.CPUs, "error", err)
+			return 1
+		}
+		logger.Info(fmt.Sprintf("pinned llmgw and the plugins it starts to CPUs %s", affinity.Format(cpus)), "gomaxprocs", runtime.GOMAXPROCS(0))
+	}
 	dataDir, err := filepath.Abs(settings.DataDir)
 	if err == nil {
 		err = os.MkdirAll(dataDir, 0o700)
