@@ -496,7 +496,7 @@ func TestEnvExampleListsEveryVariable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := []string{"LLMGW_LISTEN", "LLMGW_CONFIG", "LLMGW_DATA_DIR", "LLMGW_ADMIN_TOKEN", "LLMGW_REQUIRE_KEYS", "LLMGW_ALLOW_ANONYMOUS", "SIM_LISTEN", "MLFLOW", "MLFLOW_PORT"}
+	names := []string{"LLMGW_LISTEN", "LLMGW_CONFIG", "LLMGW_DATA_DIR", "LLMGW_ADMIN_TOKEN", "LLMGW_REQUIRE_KEYS", "LLMGW_ALLOW_ANONYMOUS", "LLMGW_CPUS", "SIM_LISTEN", "MLFLOW", "MLFLOW_PORT"}
 	uncommented := regexp.MustCompile(`(?m)^\s*#.*$`).ReplaceAll(pipe, nil)
 	for _, m := range regexp.MustCompile(`env\("([A-Z0-9_]+)"`).FindAllSubmatch(uncommented, -1) {
 		names = append(names, string(m[1]))
