@@ -165,7 +165,11 @@ pipeline "default" {
   stage "guard" {
     plugin   = "guard-injection"
     on_error = "fail_closed"
-    timeout  = "200ms"
+    # The guard scans about 4 MB/s on one idle CPU, 1.5 MB/s on a busy one: a
+    # body at the 1 MiB limit of text it has never seen (an agent resuming a
+    # long session) takes 250-650 ms, which the former 200ms refused with 503.
+    # A hung guard is replaced by its liveness checks in 2.5-3.5 s either way.
+    timeout  = "2s"
     parallel = true
     config = {
       # The course's limits, for /generate's one prompt.
@@ -196,7 +200,7 @@ pipeline "default" {
       # Verdicts of texts of 128 bytes and more are remembered, so the
       # history a chat client re-sends each turn is not scanned again: the
       # guard scans about 4 MB/s, and a long agent session's history alone
-      # would outgrow the 200ms timeout above (0 turns it off).
+      # would cost every turn hundreds of milliseconds (0 turns it off).
       scan_cache_entries = 4096
       # flag: serve what the guard would block, marked (X-LLMGW-Guard) and
       # counted — the way to trial a guard on your own traffic.
