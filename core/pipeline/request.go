@@ -461,8 +461,12 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 			span.Outcome = "skipped"
 			return nil
 		}
-		return &Error{Status: 503, Type: "service_unavailable", Code: "plugin_unavailable", Category: "plugin_unavailable",
-			Message: fmt.Sprintf("stage %q is unavailable", s.name)}
+		msg := fmt.Sprintf("stage %q is unavailable", s.name)
+		if errors.Is(r.err, context.DeadlineExceeded) || status.Code(r.err) == codes.DeadlineExceeded {
+			// Say so: a slow answer and a dead process need different fixes.
+			msg = fmt.Sprintf("stage %q did not answer within its timeout (%s)", s.name, s.timeout)
+		}
+		return &Error{Status: 503, Type: "service_unavailable", Code: "plugin_unavailable", Category: "plugin_unavailable", Message: msg}
 	}
 	resp := r.resp
 	if r.leased {

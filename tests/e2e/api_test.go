@@ -264,7 +264,7 @@ func TestFailClosedStageAnswers503(t *testing.T) {
 	g := startGateway(t, writePipeline(t, providersHCL(s)+testStageHCL(`    timeout = "50ms"
     config = { sleep = "2s" }`)))
 	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "x"}, nil)
-	if r.status != 503 || r.errorCode(t) != "plugin_unavailable" {
+	if r.status != 503 || r.errorCode(t) != "plugin_unavailable" || !strings.Contains(string(r.body), `did not answer within its timeout (50ms)`) {
 		t.Fatalf("fail-closed stage: %d %s", r.status, r.body)
 	}
 	if n, _ := s.requests(t); n != 0 {
