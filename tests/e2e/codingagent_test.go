@@ -98,14 +98,18 @@ func TestShippedGuardServesALongResumedSession(t *testing.T) {
 		return b
 	}
 	const limit = 1 << 20
-	text := 0
+	text, size := 0, len(body())
 	for i := 0; ; i++ {
 		id := fmt.Sprintf("call_%d", i)
 		page := fmt.Sprintf("%s\n\n(page %d)", rows[1+i%(len(rows)-1)][0], i)
 		turn := []map[string]any{
 			{"role": "assistant", "tool_calls": []map[string]any{{"id": id, "type": "function", "function": map[string]any{"name": "read_page", "arguments": fmt.Sprintf(`{"page":%d}`, i)}}}},
 			{"role": "tool", "tool_call_id": id, "content": page}}
-		if len(body(turn...)) > limit-4096 {
+		b, err := json.Marshal(turn) // what the turn adds to the body, and a comma
+		if err != nil {
+			t.Fatal(err)
+		}
+		if size += len(b) - 1; size > limit-4096 {
 			break
 		}
 		msgs = append(msgs, turn...)
