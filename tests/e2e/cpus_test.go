@@ -23,7 +23,7 @@ func TestCPUsPinsTheGatewayAndItsPlugins(t *testing.T) {
 	// moved still shows the whole set.
 	cpu := allowed[len(allowed)-1]
 	s := startSim(t)
-	file := writePipeline(t, providersHCL(s)+runtimeHeaderHCL(""))
+	file := writePipeline(t, providersHCL(s)+testStageHCL("    config = { runtime_header = true }"))
 	g := startGateway(t, file, "LLMGW_CPUS="+cpu)
 	r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "What is the capital of France?"}, nil)
 	if r.status != 200 {

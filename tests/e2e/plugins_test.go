@@ -337,24 +337,6 @@ func TestPythonExamplePipeline(t *testing.T) {
 	}
 }
 
-// runtimeHeaderHCL is a pipeline whose one stage, the test plugin, answers
-// with X-Test-Runtime (its GOMAXPROCS and GOGC); env goes into its block.
-func runtimeHeaderHCL(env string) string {
-	return fmt.Sprintf(`
-plugin "testplugin" {
-  path = %q
-%s
-}
-
-pipeline "default" {
-  stage "check" {
-    plugin = "testplugin"
-    config = { runtime_header = true }
-  }
-}
-`, testPluginBin, env)
-}
-
 // A Go plugin runs with the SDK's runtime defaults — GOMAXPROCS at half of
 // what Go would use (at least 1) and GOGC 50 — unless its block's env sets
 // them; checked in the plugin process the host started.
@@ -376,7 +358,20 @@ func TestGoPluginRuntimeDefaults(t *testing.T) {
 		{"", "gomaxprocs=" + wantProcs + " gogc=" + wantGC},
 		{`  env  = { GOMAXPROCS = "3", GOGC = "80" }`, "gomaxprocs=3 gogc=80"},
 	} {
-		g := startGateway(t, writePipeline(t, providersHCL(s)+runtimeHeaderHCL(c.env)))
+		hcl := fmt.Sprintf(`
+plugin "testplugin" {
+  path = %q
+%s
+}
+
+pipeline "default" {
+  stage "check" {
+    plugin = "testplugin"
+    config = { runtime_header = true }
+  }
+}
+`, testPluginBin, c.env)
+		g := startGateway(t, writePipeline(t, providersHCL(s)+hcl))
 		r := postJSON(t, g.url()+"/generate", map[string]any{"prompt": "What is the capital of France?"}, nil)
 		if r.status != 200 {
 			t.Fatalf("generate: %d %s", r.status, r.body)
