@@ -18,11 +18,15 @@ package openaiprovider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	openai "github.com/sashabaranov/go-openai"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	"github.com/llmgw/llmgw/sdk/go/provkit/sse"
@@ -99,6 +103,45 @@ func BenchmarkEncodeRequest(b *testing.B) {
 			defer cpubench.PerOp(b)()
 			for b.Loop() {
 				if _, err := c.encode(req); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// agentRequest is a coding agent's conversation: 40 turns of a tool call
+// and its result (about 2 kB of source each, with newlines and quotes to
+// escape), about 100 kB as JSON.
+func agentRequest() *sdk.CompleteRequest {
+	src := strings.Repeat("func (s *Server) handle(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%s\", r.URL.Path)\n}\n", 20)
+	msgs := []*sdk.Message{{Role: "system", Content: "You are a coding agent."}, {Role: "user", Content: "Fix the handler."}}
+	for i := range 40 {
+		id := fmt.Sprintf("call_%d", i)
+		msgs = append(msgs, &sdk.Message{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: id, Type: "function", Name: "read", Arguments: `{"path":"server.go"}`}}},
+			&sdk.Message{Role: "tool", ToolCallId: id, Content: src})
+	}
+	return &sdk.CompleteRequest{Request: &sdk.ChatRequest{Model: "gpt-4o", Messages: msgs,
+		Tools: []*sdk.Tool{{Name: "read", Description: "Read a file", ParametersJson: `{"type":"object","properties":{"path":{"type":"string"}}}`}}}}
+}
+
+// BenchmarkEncodeAgentRequest is agentRequest's body as go-openai's struct
+// is marshalled: json.Marshal (before) and marshalGoOpenAI (which skips
+// json.Marshal's second pass over each message).
+func BenchmarkEncodeAgentRequest(b *testing.B) {
+	oreq, _ := buildRequest(agentRequest(), true)
+	for _, c := range []struct {
+		name    string
+		marshal func(openai.ChatCompletionRequest) ([]byte, error)
+	}{
+		{"json.Marshal", func(r openai.ChatCompletionRequest) ([]byte, error) { return json.Marshal(r) }},
+		{"marshalGoOpenAI", marshalGoOpenAI},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer cpubench.PerOp(b)()
+			for b.Loop() {
+				if _, err := c.marshal(oreq); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -2,6 +2,7 @@ package openaiprovider
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -15,6 +16,7 @@ import (
 // (streamed and not), when it writes req at all; it reports whether it did.
 func checkEncode(t *testing.T, req *sdk.CompleteRequest) bool {
 	t.Helper()
+	checkMarshal(t, req)
 	wrote := false
 	for _, stream := range []bool{true, false} {
 		got, ok := appendChatRequest(nil, req, stream)
@@ -31,6 +33,42 @@ func checkEncode(t *testing.T, req *sdk.CompleteRequest) bool {
 		}
 	}
 	return wrote
+}
+
+// checkMarshal compares marshalGoOpenAI with json.Marshal of the request
+// go-openai would be given for req.
+func checkMarshal(t *testing.T, req *sdk.CompleteRequest) {
+	t.Helper()
+	oreq, _ := buildRequest(req, true)
+	want, werr := json.Marshal(oreq)
+	got, gerr := marshalGoOpenAI(oreq)
+	if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+		t.Fatalf("marshalGoOpenAI:\ngot  %s (%v)\nwant %s (%v)", got, gerr, want, werr)
+	}
+}
+
+// A coding agent's conversation (tool calls, their results, content parts,
+// tools) is not written directly; go-openai's encoding of it, without its
+// second pass over the messages, is json.Marshal's byte for byte.
+func TestMarshalGoOpenAIIsJSONMarshal(t *testing.T) {
+	odd := "<a & b> \"q\" \\ \b\f\n\r\t \x00\x1f\x7f é \u2028\u2029 \xff\xfe 😀 </script>"
+	for name, cr := range map[string]*sdk.ChatRequest{
+		"agent": {Model: "gpt-4o", Messages: []*sdk.Message{{Role: "system", Content: odd}, {Role: "user", Content: "read main.go"},
+			{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: "c1", Type: "function", Name: "read", Arguments: `{"path":"main.go"}`}}},
+			{Role: "tool", Content: odd, ToolCallId: "c1"}, {Role: "user", Parts: []*sdk.ContentPart{{Type: "text", Text: odd}}}},
+			Tools: []*sdk.Tool{{Name: "read", Description: odd, ParametersJson: `{"type": "object", "properties": {"path": {"type": "string"}}}`}}},
+		"no messages":   {Model: "gpt-4o"},
+		"empty message": {Model: "gpt-4o", Messages: []*sdk.Message{{}}},
+		"model":         {Model: `"messages":null`, Messages: []*sdk.Message{{Role: "user", Content: `"messages":null`}}},
+	} {
+		t.Run(name, func(t *testing.T) { checkMarshal(t, &sdk.CompleteRequest{Request: cr}) })
+	}
+	// The messages are spliced in, not marshalled again with the rest.
+	oreq, _ := buildRequest(agentRequest(), true)
+	oreq.Messages = nil
+	if head, _ := json.Marshal(oreq); !bytes.HasPrefix(head, []byte(`{"model":"gpt-4o",`+string(messagesNull))) {
+		t.Fatalf("go-openai's request without messages is %s; marshalGoOpenAI looks for %s after the model", head, messagesNull)
+	}
 }
 
 // The direct encoding is go-openai's, byte for byte, for the benchmark's

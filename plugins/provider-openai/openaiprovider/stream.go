@@ -71,11 +71,59 @@ func encodeStreamRequest(req *sdk.CompleteRequest) ([]byte, error) {
 // encodes buildRequest's request, with its bodyPatch.
 func encodeWithGoOpenAI(req *sdk.CompleteRequest, stream bool) ([]byte, error) {
 	oreq, patch := buildRequest(req, stream)
-	body, err := json.Marshal(oreq)
+	body, err := marshalGoOpenAI(oreq)
 	if err != nil {
 		return nil, err
 	}
 	return patch.apply(body), nil
+}
+
+// messagesNull is where marshalGoOpenAI's request without its messages
+// has them: Model, a string, is the only field before Messages, so the
+// first occurrence is the field (a quote inside a string is escaped).
+var messagesNull = []byte(`"messages":null`)
+
+// marshalGoOpenAI is json.Marshal(oreq), byte for byte, without scanning
+// the messages a second time: json.Marshal compacts what a Marshaler
+// returns, and every message is one (go-openai's MarshalJSON, itself a
+// json.Marshal, so already compact and HTML-escaped). On a coding agent's
+// conversation — tool calls and their results, which the direct encoding
+// (appendChatRequest) does not write — that pass over every byte again was
+// most of this plugin's CPU (BenchmarkEncodeRequest/agent).
+func marshalGoOpenAI(oreq openai.ChatCompletionRequest) ([]byte, error) {
+	msgs := oreq.Messages
+	if msgs == nil {
+		return json.Marshal(oreq)
+	}
+	oreq.Messages = nil
+	head, err := json.Marshal(oreq)
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.Index(head, messagesNull)
+	if i < 0 {
+		oreq.Messages = msgs
+		return json.Marshal(oreq)
+	}
+	parts := make([][]byte, len(msgs))
+	size := len(head) + len(msgs)
+	for k := range msgs {
+		if parts[k], err = msgs[k].MarshalJSON(); err != nil {
+			return nil, err
+		}
+		size += len(parts[k])
+	}
+	at := i + len(`"messages":`)
+	out := append(make([]byte, 0, size), head[:at]...)
+	out = append(out, '[')
+	for k, p := range parts {
+		if k > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, p...)
+	}
+	out = append(out, ']')
+	return append(out, head[i+len(messagesNull):]...), nil
 }
 
 // Stream asks the upstream for a streamed answer and sends one chunk per
