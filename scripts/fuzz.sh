@@ -8,6 +8,7 @@ targets=(
   "./core/api FuzzDecodeGenerate"
   "./core/api FuzzDecodeChat"
   "./core/api FuzzDecodeResponses"
+  "./core/api FuzzUnquoteJSONString"
   "./core/config FuzzParse"
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -70,7 +71,87 @@ func (c *messageContent) UnmarshalJSON(b []byte) error {
 		c.text = s
 		return nil
 	}
-	return json.Unmarshal(b, &c.text)
+	c.text = unquoteJSONString(b)
+	return nil
+}
+
+// unquoteJSONString is the text of a JSON string literal that the body's
+// decoder has already checked, as json.Unmarshal gives it: escapes undone
+// (a \u surrogate pair joined, a lone surrogate U+FFFD), invalid UTF-8
+// replaced byte by byte with U+FFFD. json.Unmarshal would check the literal
+// again first, a pass over every byte of what, in an agent's conversation,
+// is most of the body (its tool results are JSON, code, text with
+// newlines: escaped). FuzzUnquoteJSONString holds it to json.Unmarshal.
+func unquoteJSONString(b []byte) string {
+	in := b[1 : len(b)-1]
+	out := make([]byte, 0, len(in))
+	for i := 0; i < len(in); {
+		c := in[i]
+		switch {
+		case c == '\\':
+			i++
+			switch e := in[i]; e {
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r := hex4(in[i+1:])
+				i += 5
+				if utf16.IsSurrogate(r) {
+					if len(in) >= i+6 && in[i] == '\\' && in[i+1] == 'u' {
+						if d := utf16.DecodeRune(r, hex4(in[i+2:])); d != utf8.RuneError {
+							out = utf8.AppendRune(out, d)
+							i += 6
+							continue
+						}
+					}
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+				continue
+			default: // '"', '\\', '/'
+				out = append(out, e)
+			}
+			i++
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(in[i:])
+			if r == utf8.RuneError && n == 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+			} else {
+				out = append(out, in[i:i+n]...)
+			}
+			i += n
+		}
+	}
+	return string(out)
+}
+
+// hex4 is the value of the 4 hex digits b starts with (checked by the
+// decoder).
+func hex4(b []byte) rune {
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		default:
+			c = c - 'A' + 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // plainJSONString is the text of a JSON string literal that the body's

@@ -2,8 +2,11 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,6 +98,32 @@ func BenchmarkDecodeChatLong(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := decodeChat(benchLongChatBody); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchAgentChatBody is a coding agent's conversation: 40 turns of a tool
+// call and its result (about 2 kB of source each, whose newlines and
+// quotes are escaped in JSON), about 100 kB.
+var benchAgentChatBody = func() []byte {
+	src := strings.Repeat("func (s *Server) handle(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%s\", r.URL.Path)\n}\n", 20)
+	msgs := []map[string]any{{"role": "system", "content": "You are a coding agent."}, {"role": "user", "content": "Fix the handler."}}
+	for i := range 40 {
+		id := fmt.Sprintf("call_%d", i)
+		msgs = append(msgs,
+			map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": id, "type": "function", "function": map[string]any{"name": "read", "arguments": `{"path":"server.go"}`}}}},
+			map[string]any{"role": "tool", "tool_call_id": id, "content": src})
+	}
+	b, _ := json.Marshal(map[string]any{"model": "gpt-4o-primary", "messages": msgs})
+	return b
+}()
+
+func BenchmarkDecodeChatAgent(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchAgentChatBody)))
+	for b.Loop() {
+		if _, err := decodeChat(benchAgentChatBody); err != nil {
 			b.Fatal(err)
 		}
 	}
