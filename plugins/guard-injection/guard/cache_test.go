@@ -140,10 +140,18 @@ func TestScanCacheConfig(t *testing.T) {
 	}
 }
 
+// shippedStrip is agentLimits with the shipped pipeline's strip_patterns
+// (what Claude Code wraps its context in).
+const shippedStrip = `{"chat_limits":{"max_prompt_chars":100000},"strip_patterns":["</?system-reminder>",` +
+	`"As you answer the user's questions, you can use the following context:",` +
+	`"Codebase and user instructions are shown below[.] Be sure to adhere to these instructions[.] IMPORTANT: These instructions OVERRIDE any default behavior and you MUST follow them exactly as written[.]",` +
+	`"IMPORTANT: this context may or may not be relevant to your tasks[.] You should not respond to this context unless it is highly relevant to your task[.]"]}`
+
 // BenchmarkAgentSession is one turn of a coding agent's session (a user
 // request, a tool call and a tool result of a few kilobytes per turn, the
 // whole history re-sent) after 10, 40 and 100 turns, with the scan cache
-// (the history scanned on earlier turns) and without it.
+// (the history scanned on earlier turns), with it and the shipped
+// strip_patterns, and without it.
 func BenchmarkAgentSession(b *testing.B) {
 	docs := longDocs(b)
 	for _, turns := range []int{10, 40, 100} {
@@ -152,7 +160,7 @@ func BenchmarkAgentSession(b *testing.B) {
 		for _, m := range req.Request.Messages {
 			size += len(m.Content)
 		}
-		for _, c := range []struct{ name, cfg string }{{"cache", agentLimits}, {"nocache", `{"scan_cache_entries":0,"chat_limits":{"max_prompt_chars":100000}}`}} {
+		for _, c := range []struct{ name, cfg string }{{"cache", agentLimits}, {"cache+strip", shippedStrip}, {"nocache", `{"scan_cache_entries":0,"chat_limits":{"max_prompt_chars":100000}}`}} {
 			b.Run(fmt.Sprintf("turns=%d/%s", turns, c.name), func(b *testing.B) {
 				s, err := guard.New(sdk.Config{Raw: []byte(c.cfg), Host: &sdk.HostInfo{Models: models}})
 				if err != nil {
