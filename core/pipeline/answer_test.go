@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"google.golang.org/protobuf/proto"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -20,8 +21,9 @@ import (
 // config: "annotate" adds key.id and continues; "answer" answers a prompt
 // containing "cached" (with what it was told by earlier stages); "count"
 // only counts its calls; "nocap" answers without declaring stage.answer;
-// "incomplete" answers without a finish reason. Every instance records its
-// After calls.
+// "incomplete" answers without a finish reason; "meta" declares
+// stage.metadata and continues, "metamutate" declares it and changes the
+// request. Every instance records its After calls.
 type answerer struct {
 	mu     sync.Mutex
 	seen   map[string][]*pb.StageRequest
@@ -49,6 +51,12 @@ func (s *answererInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.S
 	s.a.mu.Lock()
 	s.a.seen[s.mode] = append(s.a.seen[s.mode], req)
 	s.a.mu.Unlock()
+	switch s.mode {
+	case "meta":
+		return sdk.Continue(), nil
+	case "metamutate":
+		return &sdk.StageResponse{Mutated: &pb.ChatRequest{Model: req.Request.GetModel()}}, nil
+	}
 	cached := strings.Contains(req.Request.GetMessages()[0].GetContent(), "cached")
 	switch {
 	case s.mode == "annotate" || s.mode == "keys":
@@ -82,6 +90,8 @@ func (s *answererInst) Capabilities() []string {
 		return []string{sdk.CapStageAfter}
 	case "keys":
 		return []string{sdk.CapStageAfter, sdk.CapStageKeys}
+	case "meta", "metamutate":
+		return []string{sdk.CapStageAfter, sdk.CapStageMetadata}
 	}
 	return []string{sdk.CapStageAfter, sdk.CapStageAnswer}
 }
@@ -114,7 +124,13 @@ func newAnswerRuntimeWith(t *testing.T, modelExtra, onError string, modes ...str
 	var b strings.Builder
 	b.WriteString("plugin \"answerer\" {\n  path = \"/nonexistent/answerer\"\n}\n" + threeProviders("", modelExtra) + "pipeline \"default\" {\n")
 	for _, m := range modes {
-		b.WriteString("  stage \"" + m + "\" {\n    plugin = \"answerer\"\n    on_error = \"" + onError + "\"\n    config = { mode = \"" + m + "\" }\n  }\n")
+		// "mode/parallel": the stage runs beside its neighbours that are too.
+		m, par := strings.CutSuffix(m, "/parallel")
+		b.WriteString("  stage \"" + m + "\" {\n    plugin = \"answerer\"\n    on_error = \"" + onError + "\"\n    config = { mode = \"" + m + "\" }\n")
+		if par {
+			b.WriteString("    parallel = true\n")
+		}
+		b.WriteString("  }\n")
 	}
 	b.WriteString("  tracker \"rec\" {\n    plugin = \"fake\"\n  }\n}\n")
 	if err := rt.load(b.String()); err != nil {
@@ -258,5 +274,48 @@ func TestStageAnswerOnlyOnRoutesThatTakeOne(t *testing.T) {
 	}
 	if msg := checkAnswer(s, &Request{Route: "other"}, chat); !strings.Contains(msg, "takes no stage answer") {
 		t.Fatalf("a chat answer on another route: %q", msg)
+	}
+}
+
+// A stage that declares stage.metadata gets the request as its model alone,
+// in Process and in After (and no answer there), whether it runs on its
+// own or beside a stage that gets the whole request; the others still get
+// it whole.
+func TestMetadataStageGetsNoMessages(t *testing.T) {
+	rt, a := newAnswerRuntime(t, "fail_closed", "meta/parallel", "count/parallel") // one group, two encodings
+	if w := rt.ask("a long conversation", false); w.err != nil || w.res.Content != "hello a" {
+		t.Fatalf("answer: %+v %+v", w.err, w.res)
+	}
+	waitUntil(t, func() bool { return len(a.afterCalls("meta")) == 1 && len(a.afterCalls("count")) == 1 })
+	meta, count := a.processed("meta"), a.processed("count")
+	if len(meta) != 1 || !proto.Equal(meta[0].Request, &pb.ChatRequest{Model: "a"}) || meta[0].RequestId != "req-a long conversation" {
+		t.Fatalf("the metadata stage saw %v", meta)
+	}
+	if len(count) != 1 || count[0].Request.GetMessages()[0].GetContent() != "a long conversation" {
+		t.Fatalf("the other stage saw %v", count)
+	}
+	ma, ca := a.afterCalls("meta")[0], a.afterCalls("count")[0]
+	if !proto.Equal(ma.Request, &pb.ChatRequest{Model: "a"}) || ma.Response != nil || !ma.Ok || ma.ModelUsed != "a" || !proto.Equal(ma.Usage, ca.Usage) {
+		t.Fatalf("the metadata stage's After: %v", ma)
+	}
+	if len(ca.Request.GetMessages()) != 1 || ca.Response.GetContent() != "hello a" {
+		t.Fatalf("the other stage's After: %v", ca)
+	}
+}
+
+// A metadata-only stage that changes the request fails (it would drop the
+// messages it never saw): 503 naming why when it is fail-closed.
+func TestMetadataStageMayNotChangeTheRequest(t *testing.T) {
+	rt, _ := newAnswerRuntime(t, "fail_closed", "metamutate")
+	w := rt.ask("hello", false)
+	if w.err == nil || w.err.Status != 503 || !strings.Contains(w.err.Message, `declares "stage.metadata"`) {
+		t.Fatalf("err %+v res %+v", w.err, w.res)
+	}
+	if rt.script.count("a") != 0 {
+		t.Fatal("the provider was called")
+	}
+	rt, _ = newAnswerRuntime(t, "fail_open", "metamutate")
+	if w := rt.ask("hello", false); w.err != nil || w.res.Content != "hello a" {
+		t.Fatalf("fail_open: err %+v res %+v", w.err, w.res)
 	}
 }

@@ -82,6 +82,9 @@ type stageInst struct {
 	// duringCall: the request goes on without waiting for the stage, whose
 	// verdict is awaited before the answer's first byte (verdict.go).
 	duringCall bool
+	// metadata: the stage reads the request's metadata only
+	// (sdk.CapStageMetadata): it gets the request without its messages.
+	metadata bool
 }
 
 type providerInst struct {
@@ -303,7 +306,8 @@ func (b *builder) buildStages() error {
 			return &BuildError{Diagnostics: config.ErrorAt(ss.Range, "during_call needs a verdict-only stage", msg)}
 		}
 		st := &stageInst{instance: inst, failOpen: ss.OnError == "fail_open", timeout: ss.Timeout, parallel: ss.Parallel, after: slices.Contains(inst.caps, sdk.CapStageAfter),
-			answers: slices.Contains(inst.caps, sdk.CapStageAnswer), leases: newLeaseTable(inst.caps, stageReleaser(inst)), duringCall: ss.DuringCall}
+			answers: slices.Contains(inst.caps, sdk.CapStageAnswer), leases: newLeaseTable(inst.caps, stageReleaser(inst)), duringCall: ss.DuringCall,
+			metadata: slices.Contains(inst.caps, sdk.CapStageMetadata)}
 		g.stages = append(g.stages, st)
 		g.hasAfter = g.hasAfter || st.after
 		g.hasDuringCall = g.hasDuringCall || st.duringCall

@@ -323,11 +323,11 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 		}
 		// Encoded (or, without a wire, copied per stage) before the stages
 		// run: applying their answers adds to tr's map.
-		wire := stageWire(sreq, headers, headersOK)
-		if group = g.startDuringCall(ctx, group, sreq, wire, tr); len(group) == 0 {
+		in := newStageInput(group, sreq, headers, headersOK)
+		if group = g.startDuringCall(ctx, group, in, tr); len(group) == 0 {
 			continue
 		}
-		results := g.callGroup(ctx, group, sreq, wire)
+		results := g.callGroup(ctx, group, in)
 		if g.hasDuringCall && errors.Is(context.Cause(ctx), errVerdictRefused) {
 			// A stage running during the call refused the request: the
 			// calls it cut short are not the stages' failures.
@@ -352,7 +352,7 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 // the last is made on this goroutine too, so a group with one stage to
 // call (a guard beside a leased rate limiter, or a sequential stage) starts
 // no goroutine.
-func (g *Generation) callGroup(ctx context.Context, group []*stageInst, sreq *pb.StageRequest, wire []byte) []stageResult {
+func (g *Generation) callGroup(ctx context.Context, group []*stageInst, in *stageInput) []stageResult {
 	results := make([]stageResult, len(group))
 	var (
 		todoBuf [4]int
@@ -360,7 +360,7 @@ func (g *Generation) callGroup(ctx context.Context, group []*stageInst, sreq *pb
 	)
 	todo, keys := todoBuf[:0], keysBuf[:0]
 	for i, s := range group {
-		r, key, ok := takeLease(s, sreq)
+		r, key, ok := takeLease(s, in.req)
 		if ok {
 			results[i] = r
 			continue
@@ -370,11 +370,11 @@ func (g *Generation) callGroup(ctx context.Context, group []*stageInst, sreq *pb
 	var wg sync.WaitGroup
 	for j, i := range todo {
 		if j == len(todo)-1 {
-			results[i] = g.callStage(ctx, group[i], sreq, wire, keys[j])
+			results[i] = g.callStage(ctx, group[i], in, keys[j])
 			break
 		}
 		wg.Add(1)
-		go func() { defer wg.Done(); results[i] = g.callStage(ctx, group[i], sreq, wire, keys[j]) }()
+		go func() { defer wg.Done(); results[i] = g.callStage(ctx, group[i], in, keys[j]) }()
 	}
 	wg.Wait()
 	return results
@@ -408,9 +408,10 @@ type stageResult struct {
 // the request: callGroup tried; leaseKey is the request's key of the
 // stage's leases). A process that is restarting is waited for (up to its
 // restart wait); a call broken by a crash is retried once on the restarted
-// process. wire is the group's request encoded once (stagewire.go).
-func (g *Generation) callStage(ctx context.Context, s *stageInst, sreq *pb.StageRequest, wire []byte, leaseKey string) stageResult {
+// process. in is the group's request, encoded once (stagewire.go).
+func (g *Generation) callStage(ctx context.Context, s *stageInst, in *stageInput, leaseKey string) stageResult {
 	start := time.Now()
+	sreq, wire := in.of(s)
 	req := stageRequestFor(s.id, sreq, wire)
 	req.AcceptsLease = s.leases != nil
 	c, err := s.proc.Client(ctx)
@@ -453,6 +454,10 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 	span := &pb.StageSpan{Name: s.name, Plugin: s.plugin, StartUnixNano: r.start.UnixNano(), EndUnixNano: r.end.UnixNano()}
 	tr.Stages = append(tr.Stages, span)
 	tr.Timings = append(tr.Timings, Timing{Name: s.name, Dur: r.end.Sub(r.start)})
+	if r.err == nil && s.metadata && r.resp.GetMutated() != nil {
+		// It changed a request it saw without its messages.
+		r.err = errMetadataMutated
+	}
 	if r.err != nil {
 		span.Outcome = "error"
 		span.Code = "plugin_unavailable"
@@ -465,6 +470,8 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 		if errors.Is(r.err, context.DeadlineExceeded) || status.Code(r.err) == codes.DeadlineExceeded {
 			// Say so: a slow answer and a dead process need different fixes.
 			msg = fmt.Sprintf("stage %q did not answer within its timeout (%s)", s.name, s.timeout)
+		} else if r.err == errMetadataMutated {
+			msg = fmt.Sprintf("stage %q changed the request, but its plugin declares %q (it never sees the messages)", s.name, sdk.CapStageMetadata)
 		}
 		return &Error{Status: 503, Type: "service_unavailable", Code: "plugin_unavailable", Category: "plugin_unavailable", Message: msg}
 	}
@@ -518,6 +525,10 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 	}
 	return nil
 }
+
+// errMetadataMutated is the failure of a stage that declares
+// sdk.CapStageMetadata and answered with a changed request.
+var errMetadataMutated = errors.New("a metadata-only stage changed the request")
 
 // errClientGone is the failure of an attempt whose answer could not be
 // written because the client went away. It is recognised by identity.
@@ -963,12 +974,20 @@ func (rt *Runtime) runAfter(g *Generation, req *Request, tr *Trace, res *Result,
 	if ok && res != nil {
 		response = res.completeResponse()
 	}
+	var metaChat *pb.ChatRequest
 	for _, s := range g.stages {
 		if !s.after {
 			continue
 		}
-		after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: req.Chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
-			Headers: req.Headers, Ok: ok, Route: req.Route, Response: response, AnsweredBy: tr.AnsweredBy, Annotations: tr.Annotations}
+		chat, answer := req.Chat, response
+		if s.metadata {
+			if metaChat == nil {
+				metaChat = metadataChat(req.Chat)
+			}
+			chat, answer = metaChat, nil
+		}
+		after := &pb.StageAfterRequest{InstanceId: s.id, RequestId: req.ID, Request: chat, ClientIp: req.ClientIP, ApiKeyHash: req.APIKeyHash,
+			Headers: req.Headers, Ok: ok, Route: req.Route, Response: answer, AnsweredBy: tr.AnsweredBy, Annotations: tr.Annotations}
 		if res != nil {
 			after.Usage, after.ModelUsed, after.CostNanos, after.CostKnown = res.Usage, res.ModelUsed, res.CostNanos, res.CostKnown
 		}

@@ -81,6 +81,63 @@ func stageWire(sreq *pb.StageRequest, headers []byte, headersOK bool) []byte {
 // stageRequestFor is the StageRequest stage instance id receives: the
 // group's shared wire behind its id, or a copy of sreq with its id when
 // there is none.
+// stageInput is a group's request as its stages receive it: whole (req,
+// and wire, its encoding ahead or nil) and, when a stage of the group
+// declares sdk.CapStageMetadata, without the messages (meta, metaWire).
+type stageInput struct {
+	req, meta      *pb.StageRequest
+	wire, metaWire []byte
+}
+
+// newStageInput encodes sreq for group's stages: once whole and, when one
+// of them reads metadata only, once as metadataView. It runs before the
+// group's stages start (applying their answers adds to sreq's annotations).
+func newStageInput(group []*stageInst, sreq *pb.StageRequest, headers []byte, headersOK bool) *stageInput {
+	in := &stageInput{req: sreq}
+	whole, meta := false, false
+	for _, s := range group {
+		if s.metadata && sreq.Request != nil {
+			meta = true
+		} else {
+			whole = true
+		}
+	}
+	if whole {
+		in.wire = stageWire(sreq, headers, headersOK)
+	}
+	if meta {
+		in.meta = metadataView(sreq)
+		in.metaWire = stageWire(in.meta, headers, headersOK)
+	}
+	return in
+}
+
+// of is the request s receives, and its encoding.
+func (in *stageInput) of(s *stageInst) (*pb.StageRequest, []byte) {
+	if s.metadata && in.meta != nil {
+		return in.meta, in.metaWire
+	}
+	return in.req, in.wire
+}
+
+// metadataView is sreq as a stage that reads metadata only receives it:
+// the chat request as its model alone (sdk.CapStageMetadata).
+func metadataView(sreq *pb.StageRequest) *pb.StageRequest {
+	chat := sreq.Request
+	sreq.Request = metadataChat(chat)
+	meta := proto.Clone(sreq).(*pb.StageRequest)
+	sreq.Request = chat
+	return meta
+}
+
+// metadataChat is chat as a stage that reads metadata only receives it.
+func metadataChat(chat *pb.ChatRequest) *pb.ChatRequest {
+	if chat == nil {
+		return nil
+	}
+	return &pb.ChatRequest{Model: chat.GetModel()}
+}
+
 func stageRequestFor(id string, sreq *pb.StageRequest, wire []byte) *pb.StageRequest {
 	if wire != nil {
 		r := &pb.StageRequest{InstanceId: id}

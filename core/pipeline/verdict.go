@@ -39,7 +39,7 @@ type verdicts struct {
 
 // startDuringCall starts the group's during_call stages and returns the
 // others, to be called as usual. A stage a quota lease admits needs no call.
-func (g *Generation) startDuringCall(ctx context.Context, group []*stageInst, sreq *pb.StageRequest, wire []byte, tr *Trace) []*stageInst {
+func (g *Generation) startDuringCall(ctx context.Context, group []*stageInst, in *stageInput, tr *Trace) []*stageInst {
 	if !g.hasDuringCall {
 		return group
 	}
@@ -58,7 +58,7 @@ func (g *Generation) startDuringCall(ctx context.Context, group []*stageInst, sr
 		tr.verdicts.pending = append(tr.verdicts.pending, p)
 		cancel := tr.verdicts.cancel
 		go func() {
-			r := g.callStageOrLease(ctx, s, sreq, wire)
+			r := g.callStageOrLease(ctx, s, in)
 			if refuses(s, r) && cancel != nil {
 				cancel(errVerdictRefused)
 			}
@@ -72,12 +72,12 @@ func (g *Generation) startDuringCall(ctx context.Context, group []*stageInst, sr
 }
 
 // callStageOrLease is one stage's result as callGroup would get it.
-func (g *Generation) callStageOrLease(ctx context.Context, s *stageInst, sreq *pb.StageRequest, wire []byte) stageResult {
-	r, key, ok := takeLease(s, sreq)
+func (g *Generation) callStageOrLease(ctx context.Context, s *stageInst, in *stageInput) stageResult {
+	r, key, ok := takeLease(s, in.req)
 	if ok {
 		return r
 	}
-	return g.callStage(ctx, s, sreq, wire, key)
+	return g.callStage(ctx, s, in, key)
 }
 
 // refuses reports whether a during_call stage's result ends the request:

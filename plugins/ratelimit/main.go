@@ -16,6 +16,6 @@ func main() {
 		Name:         "ratelimit",
 		Version:      Version,
 		Stage:        ratelimit.New,
-		Capabilities: []string{sdk.CapStageAfter, sdk.CapRoleRateLimit, sdk.CapStageLease},
+		Capabilities: []string{sdk.CapStageAfter, sdk.CapRoleRateLimit, sdk.CapStageLease, sdk.CapStageMetadata},
 	})
 }

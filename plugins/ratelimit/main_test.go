@@ -42,7 +42,7 @@ func startBinary(tb testing.TB, configJSON string) (*sdk.Client, string) {
 	}
 	c := raw.(*sdk.Client)
 	d, err := c.Plugin.Describe(context.Background(), &pb.DescribeRequest{HostProtocolVersions: sdk.SupportedProtocolVersions})
-	if err != nil || d.Name != "ratelimit" || !slices.Equal(d.Capabilities, []string{sdk.CapStageAfter, sdk.CapStageLease, sdk.CapRoleRateLimit}) {
+	if err != nil || d.Name != "ratelimit" || !slices.Equal(d.Capabilities, []string{sdk.CapStageAfter, sdk.CapStageLease, sdk.CapStageMetadata, sdk.CapRoleRateLimit}) {
 		tb.Fatalf("describe: %v %+v", err, d)
 	}
 	resp, err := c.Plugin.Configure(context.Background(), &pb.ConfigureRequest{

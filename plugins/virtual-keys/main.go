@@ -18,6 +18,6 @@ func main() {
 		Name:         "virtual-keys",
 		Version:      Version,
 		Stage:        vkeys.New,
-		Capabilities: []string{sdk.CapStageAfter, sdk.CapStageKeys, sdk.CapStageCountTokens},
+		Capabilities: []string{sdk.CapStageAfter, sdk.CapStageKeys, sdk.CapStageCountTokens, sdk.CapStageMetadata},
 	})
 }

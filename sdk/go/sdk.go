@@ -89,6 +89,18 @@ const (
 	// run `during_call` (beside the provider call, its verdict awaited before
 	// the first byte of the answer).
 	CapStageVerdict = "stage.verdict"
+	// CapStageMetadata says the stage reads a request's metadata only —
+	// route, model, client address, key hash, headers, most cost,
+	// annotations — and never its messages: the host sends it the request
+	// as its model alone (StageRequest.request and StageAfterRequest.request
+	// hold only model; no tools, no parameters) and no answer in
+	// StageAfterRequest.response. On the embeddings route the inputs go as
+	// they are (their tokens may be counted). Such a stage may not change
+	// the request (StageResponse.mutated): the host treats that as the
+	// stage failing. Key and rate-limit stages declare it: a coding agent's
+	// request of a megabyte costs them a decoding of that megabyte each
+	// for nothing they read.
+	CapStageMetadata = "stage.metadata"
 )
 
 // Message types of the protocol, re-exported so a plugin imports one package.

@@ -286,12 +286,13 @@ func ceilSeconds(d time.Duration) int64 {
 // Capabilities implements sdk.CapabilityReporter: only an instance with
 // token rules needs the host to call After, so the others save that call;
 // an instance without them may grant quota leases, keyed by its rules' key
-// fields.
+// fields. Every instance reads the request's metadata only (its key
+// fields and, on the embeddings route, the inputs' estimated tokens).
 func (s *Stage) Capabilities() []string {
 	if s.hasTokens {
-		return []string{sdk.CapStageAfter}
+		return []string{sdk.CapStageAfter, sdk.CapStageMetadata}
 	}
-	return s.leaseKeys()
+	return append(s.leaseKeys(), sdk.CapStageMetadata)
 }
 
 // After implements sdk.StageAfter: it charges the response's total tokens to

@@ -261,12 +261,19 @@ func (r *runner) kind(ctx context.Context, kind string, desc *pb.DescribeRespons
 	switch kind {
 	case sdk.KindStage:
 		verdict := slices.Contains(desc.Capabilities, sdk.CapStageVerdict)
+		// A stage that reads metadata only gets what a host sends it: the
+		// request as its model alone.
+		meta := slices.Contains(desc.Capabilities, sdk.CapStageMetadata)
+		req := benignRequest("conformance-model")
+		if meta {
+			req = &pb.ChatRequest{Model: "conformance-model"}
+		}
 		r.concurrently(ctx, prefix+"Process answers within its timeout under concurrency", r.o.StageTimeout, func(cctx context.Context, i int) error {
-			return r.process(cctx, id, i, verdict)
+			return r.process(cctx, id, i, req, verdict, meta)
 		})
 		if slices.Contains(desc.Capabilities, sdk.CapStageAfter) {
 			r.concurrently(ctx, prefix+"After answers within its timeout under concurrency", r.o.StageTimeout, func(cctx context.Context, i int) error {
-				_, err := r.c.Stage.After(cctx, &pb.StageAfterRequest{InstanceId: id, RequestId: fmt.Sprintf("conformance-after-%d", i), Request: benignRequest("conformance-model"), ClientIp: "127.0.0.1", Usage: &pb.Usage{PromptTokens: 5, CompletionTokens: 5, TotalTokens: 10}, Ok: true, ModelUsed: "conformance-model"})
+				_, err := r.c.Stage.After(cctx, &pb.StageAfterRequest{InstanceId: id, RequestId: fmt.Sprintf("conformance-after-%d", i), Request: req, ClientIp: "127.0.0.1", Usage: &pb.Usage{PromptTokens: 5, CompletionTokens: 5, TotalTokens: 10}, Ok: true, ModelUsed: "conformance-model"})
 				if err != nil {
 					return fmt.Errorf("After: %s", statusText(err))
 				}
@@ -423,13 +430,14 @@ func benignRequest(model string) *pb.ChatRequest {
 }
 
 // process makes one Process call; a stage declaring stage.verdict must only
-// continue or refuse.
-func (r *runner) process(ctx context.Context, id string, i int, verdict bool) error {
+// continue or refuse, one declaring stage.metadata must not change the
+// request.
+func (r *runner) process(ctx context.Context, id string, i int, req *pb.ChatRequest, verdict, meta bool) error {
 	resp, err := r.c.Stage.Process(ctx, &pb.StageRequest{
 		InstanceId: id,
 		RequestId:  fmt.Sprintf("conformance-%d", i),
 		Route:      "generate",
-		Request:    benignRequest("conformance-model"),
+		Request:    req,
 		ClientIp:   "127.0.0.1",
 		Headers:    map[string]string{"user-agent": "llmgw-plugin-check", "content-type": "application/json"},
 	})
@@ -441,6 +449,9 @@ func (r *runner) process(ctx context.Context, id string, i int, verdict bool) er
 	}
 	if verdict && (resp.Action == pb.StageResponse_ANSWER || resp.Mutated != nil) {
 		return fmt.Errorf("the plugin declares %s (it only continues or refuses) but changed the request or answered it", sdk.CapStageVerdict)
+	}
+	if meta && resp.Mutated != nil {
+		return fmt.Errorf("the plugin declares %s (it gets the request without its messages) but changed the request", sdk.CapStageMetadata)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package sdktest_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -115,6 +116,20 @@ func TestConformanceCatchesBrokenPlugins(t *testing.T) {
 			want: "declares stage.verdict",
 		},
 		{
+			name: "metadata-only stage that changes the request",
+			plugin: sdk.Plugin{Name: "badmeta", Version: "1", Capabilities: []string{sdk.CapStageMetadata}, Stage: func(c sdk.Config) (sdk.Stage, error) {
+				return rewriter{}, c.Decode(&struct{}{})
+			}},
+			want: "declares stage.metadata",
+		},
+		{
+			name: "metadata-only stage that reads the messages",
+			plugin: sdk.Plugin{Name: "readsmeta", Version: "1", Capabilities: []string{sdk.CapStageMetadata}, Stage: func(c sdk.Config) (sdk.Stage, error) {
+				return firstMessageStage{}, c.Decode(&struct{}{})
+			}},
+			want: "Process:",
+		},
+		{
 			name: "unclassified provider error",
 			plugin: sdk.Plugin{Name: "unclassified", Version: "1", Provider: func(c sdk.Config) (sdk.Provider, error) {
 				return badProvider{}, c.Decode(&struct{}{})
@@ -142,6 +157,16 @@ func (rewriter) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	resp := sdk.Continue()
 	resp.Mutated = req.Request
 	return resp, nil
+}
+
+// firstMessageStage needs the request's first message.
+type firstMessageStage struct{}
+
+func (firstMessageStage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	if len(req.Request.GetMessages()) == 0 {
+		return nil, errors.New("no message to read")
+	}
+	return sdk.Continue(), nil
 }
 
 // badLeaser grants leases without permits.

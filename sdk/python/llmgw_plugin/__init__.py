@@ -30,6 +30,7 @@ from ._config import Config, ConfigError
 from ._kinds import (
     CAP_PROVIDER_STREAM,
     CAP_STAGE_AFTER,
+    CAP_STAGE_METADATA,
     CAP_STAGE_VERDICT,
     KIND_PROVIDER,
     KIND_STAGE,
@@ -53,6 +54,7 @@ from .proto import llmgw_pb2 as pb
 __all__ = [
     "CAP_PROVIDER_STREAM",
     "CAP_STAGE_AFTER",
+    "CAP_STAGE_METADATA",
     "CAP_STAGE_VERDICT",
     "KIND_PROVIDER",
     "KIND_STAGE",

@@ -22,6 +22,11 @@ CAP_PROVIDER_STREAM = "provider.stream"
 CAP_STAGE_VERDICT = "stage.verdict"
 """Declare it (in ``capabilities``) for a stage that only continues or refuses, never
 changes the request nor answers it: such a stage may run ``during_call``."""
+CAP_STAGE_METADATA = "stage.metadata"
+"""Declare it (in ``capabilities``) for a stage that reads a request's metadata only (route,
+model, client address, key hash, headers, cost, annotations): the host then sends it the
+request as its model alone — no messages — and no answer to ``after``. Such a stage may not
+change the request."""
 
 
 class ErrorClass:
