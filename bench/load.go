@@ -29,6 +29,36 @@ func chatBody(model string, stream bool) []byte {
 	return b
 }
 
+// agentTurns is the number of turns of agentBody's conversation.
+const agentTurns = 100
+
+// agentBody is the agent regime's request: a coding agent's conversation
+// as its client re-sends it whole on every turn — agentTurns turns of a
+// tool call and its result (a source file of about 1.5 kB, each turn's its
+// own, whose newlines and quotes JSON escapes), then the user's next
+// request; about 160 kB.
+func agentBody(model string) []byte {
+	msgs := []any{
+		map[string]any{"role": "system", "content": "You are a coding agent. Use the tools to read and change the repository."},
+		map[string]any{"role": "user", "content": "The HTTP handlers log too much. Find where and make it quieter."},
+	}
+	for i := range agentTurns {
+		var src strings.Builder
+		fmt.Fprintf(&src, "package handlers%d\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n", i)
+		for j := range 12 {
+			fmt.Fprintf(&src, "func handle%d_%d(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%%s %%d\", r.URL.Path, %d)\n}\n\n", i, j, j)
+		}
+		id := fmt.Sprintf("call_%03d", i)
+		msgs = append(msgs,
+			map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": id, "type": "function",
+				"function": map[string]any{"name": "read_file", "arguments": fmt.Sprintf(`{"path":"internal/handlers%d/handlers.go"}`, i)}}}},
+			map[string]any{"role": "tool", "tool_call_id": id, "content": src.String()})
+	}
+	msgs = append(msgs, map[string]any{"role": "user", "content": "Now summarise what you found."})
+	b, _ := json.Marshal(map[string]any{"model": model, "messages": msgs, "max_tokens": 32})
+	return b
+}
+
 // Run is one measurement of one setup in one regime and round.
 type Run struct {
 	Setup   string
@@ -113,6 +143,8 @@ type Load struct {
 	Rate     int
 	Duration time.Duration
 	Stream   bool
+	// Agent sends agentBody instead of the one-question chatBody.
+	Agent bool
 	// OnResult, when set, sees every result (the soak's sampler uses it).
 	OnResult func(*vegeta.Result)
 }
@@ -132,7 +164,11 @@ func attack(s *Setup, regime string, round int, l Load) *Run {
 		defer tr.CloseIdleConnections()
 	}
 	a := vegeta.NewAttacker(vegeta.Client(client), vegeta.Workers(workers), vegeta.MaxWorkers(maxWorkers), vegeta.MaxBody(1<<16))
-	tgt := vegeta.Target{Method: http.MethodPost, URL: s.URL, Body: chatBody(s.Model, l.Stream), Header: s.Headers.Clone()}
+	body := chatBody(s.Model, l.Stream)
+	if l.Agent {
+		body = agentBody(s.Model)
+	}
+	tgt := vegeta.Target{Method: http.MethodPost, URL: s.URL, Body: body, Header: s.Headers.Clone()}
 	var first, last time.Time
 	for res := range a.Attack(vegeta.NewStaticTargeter(tgt), pacer, l.Duration, s.Name+"/"+regime) {
 		if first.IsZero() || res.Timestamp.Before(first) {

@@ -42,6 +42,7 @@ type options struct {
 	seqDur    time.Duration
 	concDur   time.Duration
 	ttfbDur   time.Duration
+	agentDur  time.Duration
 	peers     bool
 	soak      time.Duration
 	soakRate  int
@@ -91,6 +92,7 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.seqDur, "seq", 3*time.Second, "duration of one 1-connection latency run")
 	fs.DurationVar(&o.concDur, "conc", 5*time.Second, "duration of one many-connection throughput run")
 	fs.DurationVar(&o.ttfbDur, "ttfb", 2*time.Second, "duration of one streaming TTFB run (1 connection)")
+	fs.DurationVar(&o.agentDur, "agent", 2*time.Second, "duration of one 1-connection run with a coding agent's conversation as the body (about 160 kB re-sent whole, as its client does each turn; 0 disables)")
 	fs.BoolVar(&o.peers, "peers", true, "also measure Portkey and LiteLLM (installed into bench/.peers on first use)")
 	fs.DurationVar(&o.soak, "soak", 3*time.Minute, "soak duration through llmgw-full (0 disables)")
 	fs.IntVar(&o.soakRate, "soak-rate", 300, "soak request rate per second")
@@ -172,7 +174,7 @@ func run(o options) error {
 
 	rep := &Report{Date: began.Format("2006-01-02T15:04:05Z07:00"), Commit: gitDescribe(o.root), Machine: machine(),
 		Config: RunConfig{Rounds: o.rounds, Alternate: o.alternate, Conns: o.conns, SeqDuration: o.seqDur.String(), ConcDur: o.concDur.String(),
-			TTFBDur: o.ttfbDur.String(), Peers: o.peers, Soak: o.soak.String(), SoakRate: o.soakRate, Prompt: prompt}}
+			TTFBDur: o.ttfbDur.String(), AgentDur: o.agentDur.String(), AgentBytes: len(agentBody("gpt-4o-primary")), Peers: o.peers, Soak: o.soak.String(), SoakRate: o.soakRate, Prompt: prompt}}
 
 	// The simulator.
 	simAddr, err := freeAddr()
@@ -313,6 +315,9 @@ func run(o options) error {
 		{"conc", Load{Conns: o.conns, Duration: o.concDur}, fmt.Sprintf("c=%d", o.conns)},
 		{"ttfb", Load{Conns: 1, Duration: o.ttfbDur, Stream: true}, "stream TTFB"},
 	}
+	if o.agentDur > 0 {
+		regimes = append(regimes, regime{"agent", Load{Conns: 1, Duration: o.agentDur, Agent: true}, "agent body"})
+	}
 	var mlflowCPU time.Duration
 	if e.mlflow != nil {
 		mlflowCPU = treeTotal(e.mlflow.pid())
@@ -443,6 +448,10 @@ func progress(r *Run) string {
 		if cpu := cpuPerAnswer([]*Run{r}); cpu != nil {
 			fmt.Fprintf(&b, "  cpu %.0f µs/answer (gateway)", gatewayCPU(cpu))
 		}
+	case "agent":
+		c := append([]float64(nil), r.OKLat...)
+		d := Summarize(c)
+		fmt.Fprintf(&b, "p50 %.3f ms  p99 %.3f ms  n=%d", d.P50, d.P99, len(r.Lat))
 	case "ttfb":
 		c := append([]float64(nil), r.TTFB...)
 		d := Summarize(c)

@@ -45,6 +45,8 @@ type RunConfig struct {
 	SeqDuration string `json:"seq_duration"`
 	ConcDur     string `json:"conc_duration"`
 	TTFBDur     string `json:"ttfb_duration"`
+	AgentDur    string `json:"agent_duration,omitempty"`
+	AgentBytes  int    `json:"agent_body_bytes,omitempty"`
 	Peers       bool   `json:"peers"`
 	Soak        string `json:"soak"`
 	SoakRate    int    `json:"soak_rate"`
@@ -59,11 +61,15 @@ type Skip struct {
 
 // SetupReport is everything measured for one setup, pooled over rounds.
 type SetupReport struct {
-	Name          string               `json:"name"`
-	Note          string               `json:"note"`
-	Seq           Regime               `json:"seq"`
-	Conc          Regime               `json:"conc"`
-	TTFB          *Regime              `json:"ttfb,omitempty"`
+	Name string  `json:"name"`
+	Note string  `json:"note"`
+	Seq  Regime  `json:"seq"`
+	Conc Regime  `json:"conc"`
+	TTFB *Regime `json:"ttfb,omitempty"`
+	// Agent is the agent regime (a coding agent's conversation as the body,
+	// 1 connection); AgentAdded its p50 over direct's.
+	Agent         *Regime              `json:"agent,omitempty"`
+	AgentAdded    float64              `json:"agent_added_p50_ms,omitempty"`
 	AddedP50      float64              `json:"added_p50_ms"`
 	AddedP99      float64              `json:"added_p99_ms"`
 	ServerTiming  map[string]EntryCost `json:"server_timing,omitempty"`
@@ -144,7 +150,7 @@ type SoakPoint struct {
 // aggregate pools the runs of one setup.
 func aggregate(s *Setup, runs []*Run) *SetupReport {
 	sr := &SetupReport{Name: s.Name, Note: s.Note, ServerTiming: map[string]EntryCost{}}
-	var seq, conc, ttfb []*Run
+	var seq, conc, ttfb, agent []*Run
 	for _, r := range runs {
 		switch r.Regime {
 		case "seq":
@@ -153,6 +159,8 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 			conc = append(conc, r)
 		case "ttfb":
 			ttfb = append(ttfb, r)
+		case "agent":
+			agent = append(agent, r)
 		}
 		sr.UpstreamCalls += r.Upstream
 		sr.Answers += r.OK
@@ -162,6 +170,10 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 	if len(ttfb) > 0 {
 		t := pool(ttfb, true)
 		sr.TTFB = &t
+	}
+	if len(agent) > 0 {
+		a := pool(agent, false)
+		sr.Agent = &a
 	}
 	timings := map[string][]float64{}
 	var stages []float64
@@ -245,6 +257,9 @@ func (rep *Report) compare() {
 		if direct != nil && s.Seq.Dist.N > 0 && direct.Seq.Dist.N > 0 {
 			s.AddedP50 = round3(s.Seq.Dist.P50 - direct.Seq.Dist.P50)
 			s.AddedP99 = round3(s.Seq.Dist.P99 - direct.Seq.Dist.P99)
+		}
+		if direct != nil && s.Agent != nil && direct.Agent != nil && s.Agent.Dist.N > 0 && direct.Agent.Dist.N > 0 {
+			s.AgentAdded = round3(s.Agent.Dist.P50 - direct.Agent.Dist.P50)
 		}
 	}
 	others := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
@@ -486,6 +501,30 @@ func (rep *Report) Markdown() string {
 		d := s.TTFB.Dist
 		p("| %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P99), s.TTFB.Requests, errCell(*s.TTFB))
 	}
+	if rep.Config.AgentBytes > 0 {
+		p("\n## A coding agent's conversation (1 connection, a %d-byte body of %d turns of tool calls and results, re-sent whole as its client does each turn)\n\n", rep.Config.AgentBytes, agentTurns)
+		p("| setup | p50 ms | p99 ms | added p50 ms | ÷ floor's | requests | errors |\n|---|---:|---:|---:|---:|---:|---|\n")
+		var floorAdded float64
+		for _, s := range rep.Setups {
+			if s.Name == "floor" {
+				floorAdded = s.AgentAdded
+			}
+		}
+		for _, s := range rep.Setups {
+			if s.Agent == nil {
+				continue
+			}
+			d := s.Agent.Dist
+			added, ratio := "—", "—"
+			if s.Name != "direct" && d.N > 0 {
+				added = fmt.Sprintf("%.3f", s.AgentAdded)
+				if v := Ratio(s.AgentAdded, floorAdded); !math.IsNaN(v) && s.Name != "floor" {
+					ratio = f2(v)
+				}
+			}
+			p("| %s | %s | %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P99), added, ratio, s.Agent.Requests, errCell(*s.Agent))
+		}
+	}
 	if len(rep.Ratios) > 0 {
 		p("\n## Ratios (llmgw ÷ other)\n\n")
 		cols := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
@@ -547,7 +586,7 @@ func (rep *Report) Markdown() string {
 		for _, g := range []struct {
 			n string
 			r *Regime
-		}{{"1 conn", &s.Seq}, {fmt.Sprintf("%d conns", rep.Config.Conns), &s.Conc}, {"stream", s.TTFB}} {
+		}{{"1 conn", &s.Seq}, {fmt.Sprintf("%d conns", rep.Config.Conns), &s.Conc}, {"stream", s.TTFB}, {"agent body", s.Agent}} {
 			if g.r == nil {
 				continue
 			}
