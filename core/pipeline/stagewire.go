@@ -1,10 +1,12 @@
 package pipeline
 
 import (
+	"sync"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -82,51 +84,63 @@ func stageWire(sreq *pb.StageRequest, headers []byte, headersOK bool) []byte {
 // group's shared wire behind its id, or a copy of sreq with its id when
 // there is none.
 // stageInput is a group's request as its stages receive it: whole (req,
-// and wire, its encoding ahead or nil) and, when a stage of the group
-// declares sdk.CapStageMetadata, without the messages (meta, metaWire).
+// and wire, its encoding ahead or nil) and, for a stage that declares
+// sdk.CapStageMetadata, without the messages (made on first use: a rate
+// limiter admitted from its quota lease is not called at all).
 type stageInput struct {
-	req, meta      *pb.StageRequest
-	wire, metaWire []byte
+	req             *pb.StageRequest
+	wire            []byte
+	headers         []byte
+	headersOK, full bool
+
+	metaOnce sync.Once
+	meta     *pb.StageRequest
+	metaWire []byte
 }
 
-// newStageInput encodes sreq for group's stages: once whole and, when one
-// of them reads metadata only, once as metadataView. It runs before the
-// group's stages start (applying their answers adds to sreq's annotations).
+// newStageInput encodes sreq for group's stages, whole when one of them
+// reads it whole. It runs before the group's stages start (applying their
+// answers adds to sreq's annotations).
 func newStageInput(group []*stageInst, sreq *pb.StageRequest, headers []byte, headersOK bool) *stageInput {
-	in := &stageInput{req: sreq}
-	whole, meta := false, false
+	in := &stageInput{req: sreq, headers: headers, headersOK: headersOK}
 	for _, s := range group {
-		if s.metadata && sreq.Request != nil {
-			meta = true
-		} else {
-			whole = true
+		if !s.metadata || sreq.Request == nil {
+			in.wire = stageWire(sreq, headers, headersOK)
+			break
 		}
-	}
-	if whole {
-		in.wire = stageWire(sreq, headers, headersOK)
-	}
-	if meta {
-		in.meta = metadataView(sreq)
-		in.metaWire = stageWire(in.meta, headers, headersOK)
 	}
 	return in
 }
 
 // of is the request s receives, and its encoding.
 func (in *stageInput) of(s *stageInst) (*pb.StageRequest, []byte) {
-	if s.metadata && in.meta != nil {
-		return in.meta, in.metaWire
+	if !s.metadata || in.req.Request == nil {
+		return in.req, in.wire
 	}
-	return in.req, in.wire
+	in.metaOnce.Do(func() {
+		in.meta = metadataView(in.req)
+		in.metaWire = stageWire(in.meta, in.headers, in.headersOK)
+	})
+	return in.meta, in.metaWire
 }
 
+// stageRequestField is StageRequest.request's number.
+const stageRequestField protowire.Number = 4
+
 // metadataView is sreq as a stage that reads metadata only receives it:
-// the chat request as its model alone (sdk.CapStageMetadata).
+// every field but the chat request, which is its model alone
+// (sdk.CapStageMetadata). The other fields are shared with sreq, not
+// copied, and sreq is not changed (stages of its group may be reading it).
 func metadataView(sreq *pb.StageRequest) *pb.StageRequest {
-	chat := sreq.Request
-	sreq.Request = metadataChat(chat)
-	meta := proto.Clone(sreq).(*pb.StageRequest)
-	sreq.Request = chat
+	meta := &pb.StageRequest{}
+	dst := meta.ProtoReflect()
+	sreq.ProtoReflect().Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Number() != stageRequestField {
+			dst.Set(fd, v)
+		}
+		return true
+	})
+	meta.Request = metadataChat(sreq.Request)
 	return meta
 }
 

@@ -103,3 +103,36 @@ func BenchmarkStageGroupEncode(b *testing.B) {
 		}
 	})
 }
+
+// A metadata-only stage's view has every field of the request but the
+// chat request, which is its model alone; the request itself is unchanged.
+// Every field is set here (a field added to StageRequest later fails the
+// test until it is), so a field the view dropped would show.
+func TestMetadataViewKeepsEveryFieldButTheMessages(t *testing.T) {
+	sreq := benchStageRequest()
+	sreq.Embeddings = &pb.EmbeddingsRequest{Model: "e", Input: []string{"x"}}
+	sreq.AcceptsLease = true
+	sreq.InstanceId = "keys@1"
+	fields := sreq.ProtoReflect().Descriptor().Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
+		if !sreq.ProtoReflect().Has(fd) {
+			t.Fatalf("the test does not set %s", fd.Name())
+		}
+	}
+	before := proto.Clone(sreq)
+	meta := metadataView(sreq)
+	if !proto.Equal(sreq, before) {
+		t.Fatal("metadataView changed the request")
+	}
+	want := proto.Clone(sreq).(*pb.StageRequest)
+	want.Request = &pb.ChatRequest{Model: "gpt-4o-primary"}
+	if !proto.Equal(meta, want) {
+		t.Fatalf("view\n%v\nwant\n%v", meta, want)
+	}
+	h, ok := mapWire(stageHeadersField, meta.Headers)
+	var got pb.StageRequest
+	if err := proto.Unmarshal(stageWire(meta, h, ok), &got); err != nil || !proto.Equal(&got, want) {
+		t.Fatalf("its wire decodes to %v (%v)", &got, err)
+	}
+}
