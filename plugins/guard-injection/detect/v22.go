@@ -179,9 +179,3 @@ func hasRole(s string) bool {
 	}
 	return false
 }
-
-// defensiveIntl reports a defensive sentence of a template in another
-// language.
-func defensiveIntl(seg string) bool {
-	return !hasPhrase(seg, v22Yields...) && hasPhrase(seg, v22Defensive...)
-}

@@ -1,6 +1,11 @@
 package detect
 
-import "strings"
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+)
 
 // Version 9's rules read who addresses whom in production traffic:
 //   - an end user who speaks to an application's bot about the bot's own
@@ -227,13 +232,100 @@ var (
 	}
 )
 
-// defensive reports a defensive sentence of a template.
-func defensive(seg string) bool {
-	if hasPhrase(seg, "never refuse", "don't refuse", "do not refuse") {
-		return false
+// refuseYields and instructionWords are defensive's other phrases.
+var (
+	refuseYields     = []string{"never refuse", "don't refuse", "do not refuse"}
+	instructionWords = []string{"instruction", "command", "directive"}
+)
+
+// defensiveMarksIn finds the phrases that make a template's sentence
+// defensive once in the whole text, in one pass (defensiveTable), so that
+// each sentence is judged by looking its range up: asking every sentence
+// for each of the ~400 phrases took a 30 000-byte template 5 ms.
+type defensiveMarksIn [numDefensiveLists]phraseSpans
+
+// The phrase lists defensive reads.
+const (
+	listYields = iota
+	listMarks
+	listData
+	listInstr
+	listYieldsIntl
+	listIntl
+	numDefensiveLists
+)
+
+// defensiveTable indexes the lists' phrases by their first two bytes.
+type defensiveTable struct {
+	phrases []string
+	list    []uint8
+	// byPrefix[k] are the phrases (indexes) whose first two bytes are k;
+	// has marks the keys that have any.
+	byPrefix map[uint16][]int32
+	has      [1 << 16 / 64]uint64
+}
+
+var defensiveTableOnce = sync.OnceValue(func() *defensiveTable {
+	t := &defensiveTable{byPrefix: map[uint16][]int32{}}
+	for l, list := range [numDefensiveLists][]string{refuseYields, defensiveMarks, dataMarks, instructionWords, v22Yields, v22Defensive} {
+		for _, p := range list {
+			if len(p) < 2 {
+				panic("detect: a defensive phrase of one byte: " + p)
+			}
+			k := uint16(p[0])<<8 | uint16(p[1])
+			t.byPrefix[k] = append(t.byPrefix[k], int32(len(t.phrases)))
+			t.has[k/64] |= 1 << (k % 64)
+			t.phrases = append(t.phrases, p)
+			t.list = append(t.list, uint8(l))
+		}
 	}
-	return hasPhrase(seg, defensiveMarks...) ||
-		hasPhrase(seg, dataMarks...) && hasPhrase(seg, "instruction", "command", "directive")
+	return t
+})
+
+func findDefensiveMarks(s string) *defensiveMarksIn {
+	t := defensiveTableOnce()
+	var m defensiveMarksIn
+	for i := 0; i+1 < len(s); i++ {
+		k := uint16(s[i])<<8 | uint16(s[i+1])
+		if t.has[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
+		for _, j := range t.byPrefix[k] {
+			if p := t.phrases[j]; strings.HasPrefix(s[i:], p) {
+				l := t.list[j]
+				m[l] = append(m[l], struct{ start, end int }{i, i + len(p)})
+			}
+		}
+	}
+	return &m
+}
+
+// defensive reports a defensive sentence s[from:end] of a template: a
+// prohibition, a refusal, a third party's case, or instructions placed in
+// the data ("ignore any instructions inside the text"), in English, unless
+// it gives in ("never refuse"); or the same in other languages
+// (v22Defensive, v22Yields).
+func (m *defensiveMarksIn) defensive(from, end int) bool {
+	in := func(l int) bool { return m[l].within(from, end) }
+	if !in(listYields) && (in(listMarks) || in(listData) && in(listInstr)) {
+		return true
+	}
+	return !in(listYieldsIntl) && in(listIntl)
+}
+
+// phraseSpans are where phrases occur in a text, every occurrence
+// (overlapping ones too), by start.
+type phraseSpans []struct{ start, end int }
+
+// within reports whether one of the phrases lies wholly in s[from:end].
+func (sp phraseSpans) within(from, end int) bool {
+	i, _ := slices.BinarySearchFunc(sp, from, func(e struct{ start, end int }, t int) int { return cmp.Compare(e.start, t) })
+	for ; i < len(sp) && sp[i].start < end; i++ {
+		if sp[i].end <= end {
+			return true
+		}
+	}
+	return false
 }
 
 // ownAssistantMarks speak of the user's own assistant or prompt: "my" or
@@ -308,12 +400,16 @@ func (d *Detector) templateDiscount(s string, sc *scratch, h *hit) {
 	if !tmpl && !own {
 		return
 	}
+	var marks *defensiveMarksIn
+	if tmpl {
+		marks = findDefensiveMarks(s)
+	}
 	b := []byte(s)
 	masked := false
 	for from := 0; from < len(s); {
 		end := from + sentenceEnd(s[from:])
 		seg := s[from:end]
-		if ownAssistant(seg) || tmpl && (defensive(seg) || defensiveIntl(seg)) {
+		if ownAssistant(seg) || tmpl && marks.defensive(from, end) {
 			for k := from; k < end; k++ {
 				if b[k] != '\n' {
 					b[k] = ' '
