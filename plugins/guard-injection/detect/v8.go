@@ -13,6 +13,16 @@ const pairSpan = 160
 
 // positions appends the byte offsets of every phrase of list in s.
 func positions(s string, list []string, at []int) []int {
+	if t := tableFor(list); t != nil {
+		return t.positions(s, at)
+	}
+	return indexPositions(s, list, at)
+}
+
+// indexPositions is positions read phrase by phrase: for each phrase in the
+// list's order, where it occurs, left to right, an occurrence starting
+// inside the one before it skipped.
+func indexPositions(s string, list []string, at []int) []int {
 	for _, p := range list {
 		for off := 0; off < len(s); {
 			i := strings.Index(s[off:], p)

@@ -255,48 +255,17 @@ const (
 	numDefensiveLists
 )
 
-// defensiveTable indexes the lists' phrases by their first two bytes.
-type defensiveTable struct {
-	phrases []string
-	list    []uint8
-	// byPrefix[k] are the phrases (indexes) whose first two bytes are k;
-	// has marks the keys that have any.
-	byPrefix map[uint16][]int32
-	has      [1 << 16 / 64]uint64
-}
-
-var defensiveTableOnce = sync.OnceValue(func() *defensiveTable {
-	t := &defensiveTable{byPrefix: map[uint16][]int32{}}
-	for l, list := range [numDefensiveLists][]string{refuseYields, defensiveMarks, dataMarks, instructionWords, v22Yields, v22Defensive} {
-		for _, p := range list {
-			if len(p) < 2 {
-				panic("detect: a defensive phrase of one byte: " + p)
-			}
-			k := uint16(p[0])<<8 | uint16(p[1])
-			t.byPrefix[k] = append(t.byPrefix[k], int32(len(t.phrases)))
-			t.has[k/64] |= 1 << (k % 64)
-			t.phrases = append(t.phrases, p)
-			t.list = append(t.list, uint8(l))
-		}
-	}
-	return t
+var defensiveTable = sync.OnceValue(func() *prefixTable {
+	return newPrefixTable(refuseYields, defensiveMarks, dataMarks, instructionWords, v22Yields, v22Defensive)
 })
 
 func findDefensiveMarks(s string) *defensiveMarksIn {
-	t := defensiveTableOnce()
+	t := defensiveTable()
 	var m defensiveMarksIn
-	for i := 0; i+1 < len(s); i++ {
-		k := uint16(s[i])<<8 | uint16(s[i+1])
-		if t.has[k/64]&(1<<(k%64)) == 0 {
-			continue
-		}
-		for _, j := range t.byPrefix[k] {
-			if p := t.phrases[j]; strings.HasPrefix(s[i:], p) {
-				l := t.list[j]
-				m[l] = append(m[l], struct{ start, end int }{i, i + len(p)})
-			}
-		}
-	}
+	t.each(s, func(j, at int) {
+		l := t.list[j]
+		m[l] = append(m[l], struct{ start, end int }{at, at + len(t.phrases[j])})
+	})
 	return &m
 }
 
