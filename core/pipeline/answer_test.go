@@ -52,7 +52,7 @@ func (s *answererInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.S
 	s.a.seen[s.mode] = append(s.a.seen[s.mode], req)
 	s.a.mu.Unlock()
 	switch s.mode {
-	case "meta":
+	case "meta", "metaverdict":
 		return sdk.Continue(), nil
 	case "metamutate":
 		return &sdk.StageResponse{Mutated: &pb.ChatRequest{Model: req.Request.GetModel()}}, nil
@@ -92,6 +92,8 @@ func (s *answererInst) Capabilities() []string {
 		return []string{sdk.CapStageAfter, sdk.CapStageKeys}
 	case "meta", "metamutate":
 		return []string{sdk.CapStageAfter, sdk.CapStageMetadata}
+	case "metaverdict":
+		return []string{sdk.CapStageMetadata, sdk.CapStageVerdict}
 	}
 	return []string{sdk.CapStageAfter, sdk.CapStageAnswer}
 }
@@ -108,7 +110,7 @@ func newAnswerRuntime(t *testing.T, onError string, modes ...string) (*testRunti
 func newAnswerRuntimeWith(t *testing.T, modelExtra, onError string, modes ...string) (*testRuntime, *answerer) {
 	t.Helper()
 	a := &answerer{seen: map[string][]*pb.StageRequest{}, afters: map[string][]*pb.StageAfterRequest{}}
-	caps := []string{sdk.CapStageAfter, sdk.CapStageAnswer}
+	caps := []string{sdk.CapStageAfter, sdk.CapStageAnswer, sdk.CapStageVerdict}
 	if slices.Contains(modes, "keys") {
 		caps = append(caps, sdk.CapStageKeys)
 	}
@@ -124,11 +126,16 @@ func newAnswerRuntimeWith(t *testing.T, modelExtra, onError string, modes ...str
 	var b strings.Builder
 	b.WriteString("plugin \"answerer\" {\n  path = \"/nonexistent/answerer\"\n}\n" + threeProviders("", modelExtra) + "pipeline \"default\" {\n")
 	for _, m := range modes {
-		// "mode/parallel": the stage runs beside its neighbours that are too.
+		// "mode/parallel": the stage runs beside its neighbours that are
+		// too; "mode/during": during the provider call.
 		m, par := strings.CutSuffix(m, "/parallel")
+		m, during := strings.CutSuffix(m, "/during")
 		b.WriteString("  stage \"" + m + "\" {\n    plugin = \"answerer\"\n    on_error = \"" + onError + "\"\n    config = { mode = \"" + m + "\" }\n")
 		if par {
 			b.WriteString("    parallel = true\n")
+		}
+		if during {
+			b.WriteString("    during_call = true\n")
 		}
 		b.WriteString("  }\n")
 	}
@@ -317,5 +324,20 @@ func TestMetadataStageMayNotChangeTheRequest(t *testing.T) {
 	rt, _ = newAnswerRuntime(t, "fail_open", "metamutate")
 	if w := rt.ask("hello", false); w.err != nil || w.res.Content != "hello a" {
 		t.Fatalf("fail_open: err %+v res %+v", w.err, w.res)
+	}
+}
+
+// A verdict stage that reads metadata only runs during the call like any
+// other and gets the request without its messages. (Its request is made
+// before its goroutine starts, since the later stage's answer adds to the
+// annotations it is made from; the race detector does not see the race
+// without that here — the two calls share the plugin's connection.)
+func TestDuringCallMetadataStageBesideAnnotations(t *testing.T) {
+	rt, a := newAnswerRuntime(t, "fail_closed", "annotate", "metaverdict/during", "keys")
+	if w := rt.ask("hello", false); w.err != nil || w.res.Content != "hello a" {
+		t.Fatalf("answer: %+v %+v", w.err, w.res)
+	}
+	if seen := a.processed("metaverdict"); len(seen) != 1 || !proto.Equal(seen[0].Request, &pb.ChatRequest{Model: "a"}) {
+		t.Fatalf("the metadata verdict stage saw %v", seen)
 	}
 }

@@ -80,18 +80,15 @@ func stageWire(sreq *pb.StageRequest, headers []byte, headersOK bool) []byte {
 	return append(append(b, headers...), annotations...)
 }
 
-// stageRequestFor is the StageRequest stage instance id receives: the
-// group's shared wire behind its id, or a copy of sreq with its id when
-// there is none.
 // stageInput is a group's request as its stages receive it: whole (req,
 // and wire, its encoding ahead or nil) and, for a stage that declares
 // sdk.CapStageMetadata, without the messages (made on first use: a rate
 // limiter admitted from its quota lease is not called at all).
 type stageInput struct {
-	req             *pb.StageRequest
-	wire            []byte
-	headers         []byte
-	headersOK, full bool
+	req       *pb.StageRequest
+	wire      []byte
+	headers   []byte
+	headersOK bool
 
 	metaOnce sync.Once
 	meta     *pb.StageRequest
@@ -152,6 +149,9 @@ func metadataChat(chat *pb.ChatRequest) *pb.ChatRequest {
 	return &pb.ChatRequest{Model: chat.GetModel()}
 }
 
+// stageRequestFor is the StageRequest stage instance id receives: the
+// group's shared wire behind its id, or a copy of sreq with its id when
+// there is none.
 func stageRequestFor(id string, sreq *pb.StageRequest, wire []byte) *pb.StageRequest {
 	if wire != nil {
 		r := &pb.StageRequest{InstanceId: id}

@@ -54,6 +54,9 @@ func (g *Generation) startDuringCall(ctx context.Context, group []*stageInst, in
 		if rest == nil {
 			rest = append(make([]*stageInst, 0, len(group)), group[:i]...)
 		}
+		// Its request is made here, not in its goroutine: the stages
+		// applied meanwhile add to the annotations it is made from.
+		in.of(s)
 		p := pendingVerdict{s: s, ch: make(chan stageResult, 1)}
 		tr.verdicts.pending = append(tr.verdicts.pending, p)
 		cancel := tr.verdicts.cancel
