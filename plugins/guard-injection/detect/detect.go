@@ -15,7 +15,7 @@ import (
 // Version identifies the detector's rules, model and their combination, shown
 // in /security-status. It follows the README's versions (it stayed at 11
 // through versions 12–15, which changed only the model and its data).
-const Version = "guard-injection-detect/28"
+const Version = "guard-injection-detect/29"
 
 // Categories of a verdict.
 const (

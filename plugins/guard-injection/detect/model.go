@@ -74,6 +74,9 @@ func AppendFeatures(dst []uint32, s string) []uint32 {
 	// own, or those of the stems in it (lexicon_stems.go).
 	classifyWord := func(end int) {
 		sinceCls++
+		if pathPart(s, wordStart, end) {
+			return
+		}
 		w := s[wordStart:end]
 		if len(w) <= 24 {
 			if cls := lex.classify(w); cls != 0 {

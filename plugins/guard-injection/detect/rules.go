@@ -51,7 +51,7 @@ func (d *Detector) tokenize(s string, toks []token) []token {
 		}
 		w := s[i:j]
 		t := token{start: int32(i), end: int32(j), brk: brk}
-		if len(w) <= 24 {
+		if len(w) <= 24 && !pathPart(s, i, j) {
 			t.cls = d.lex.classify(w)
 		}
 		toks = append(toks, t)

@@ -53,6 +53,8 @@ var trainingFiles = []struct {
 	{"go-docs-dev.csv", "", "", ""},
 	{"own-agents-94-dev.csv", "", "", ""},
 	{"own-readtell-96-dev.csv", "", "", ""},
+	{"own-agents-97-dev.csv", "", "", ""},
+	{"own-agents-98-dev.csv", "", "", ""},
 	{"own-multilingual-32-dev.csv", "", "", ""},
 	{"own-multilingual-33-dev.csv", "", "", ""},
 	{"own-multilingual-34-dev.csv", "", "", ""},
