@@ -192,6 +192,12 @@ var blindSets = []struct {
 	// versions 28 and 29 (3 / 8, 6 / 6 and 3 / 8, 4 / 5)
 	{"heldout-agents-95-user.csv", 3 + blindSlack, 8 + blindSlackFalse},
 	{"heldout-agents-95-tool.csv", 6 + blindSlack, 6 + blindSlackFalse},
+	// what users type to a coding agent (version 29's brief, data/brief-agents-user.md: 180 benign — requests naming
+	// files, security engineering, instructions to their own agent — and 120 attacks on the agent's operator), a
+	// twenty-fifth writer (data science and platform work first), written after version 29's data was chosen and
+	// kept out of training; scored once each with version 28 (38 / 16), version 29 without its test-fixture check
+	// (27 / 12) and version 29 (27 / 10)
+	{"heldout-agents-99.csv", 27 + blindSlack, 10 + blindSlackFalse},
 }
 
 // toolResultSets are the blind sets of tool results, scored as the stage

@@ -231,6 +231,14 @@ func (d *Detector) discount(s string, sc *scratch, h *hit) {
 	if d.scanDocument(ex, found, hits, false, &planted); planted.score > 0 || d.phrases.has(found, "ai_address") {
 		return
 	}
+	if masked, ok := fixtureMask(s); ok && !asksToFollow(masked) {
+		var mh hit
+		if d.scanText(masked, sc, &mh); mh.score < 0.3 {
+			h.score = min(h.score, 0.2)
+			h.discussed = true
+			return
+		}
+	}
 	if masked, ok := discussedMask(s); ok {
 		if asksToFollow(masked) {
 			return
