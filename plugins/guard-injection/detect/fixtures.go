@@ -36,33 +36,33 @@ func fixtureMask(s string) (string, bool) {
 }
 
 // maskFences blanks out the contents of every ``` fenced block (newlines
-// kept), and reports whether there was one.
+// kept; an unclosed block runs to the end), and reports whether there was one.
 func maskFences(s string) (string, bool) {
-	open := strings.Index(s, "```")
-	if open < 0 {
+	if !strings.Contains(s, "```") {
 		return s, false
 	}
 	buf := []byte(s)
-	for open >= 0 {
-		end := strings.Index(s[open+3:], "```")
+	for from := 0; ; {
+		open := strings.Index(s[from:], "```")
+		if open < 0 {
+			break
+		}
+		open += from + 3
+		end := strings.Index(s[open:], "```")
 		if end < 0 {
 			end = len(s)
 		} else {
-			end += open + 3
+			end += open
 		}
-		for k := open + 3; k < end; k++ {
+		for k := open; k < end; k++ {
 			if buf[k] != '\n' {
 				buf[k] = ' '
 			}
 		}
-		if end+3 >= len(s) {
+		if end == len(s) {
 			break
 		}
-		next := strings.Index(s[end+3:], "```")
-		if next < 0 {
-			break
-		}
-		open = end + 3 + next
+		from = end + 3
 	}
 	return string(buf), true
 }
