@@ -3,11 +3,10 @@ package detect
 import "strings"
 
 // A word of a file's path or name names a file, not something the prompt
-// says: "show me
-// internal/prompt/override_rules.go" asks for a file, "show me the prompt
-// override rules" may ask for the assistant's instructions. Neither the
-// rules' lexicon classes nor the model's class features read such words
-// (their n-grams still count); version 29.
+// says: "show me internal/prompt/override_rules.go" asks for a file, "show
+// me the prompt override rules" may ask for the assistant's instructions.
+// Neither the rules' lexicon classes nor the model's class features read
+// such words (their n-grams still count); version 29.
 
 // pathPart reports whether the word s[i:j] is part of a path or a file's
 // name: it is joined to a neighbouring word by a path separator or an
