@@ -9,9 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
+	"github.com/llmgw/llmgw/sdk/go/jsonscan"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
@@ -66,103 +65,11 @@ func (c *messageContent) UnmarshalJSON(b []byte) error {
 		c.raw = append(json.RawMessage(nil), b...)
 		return nil
 	}
-	c.isText = true
-	if s, ok := plainJSONString(b); ok {
-		c.text = s
-		return nil
-	}
-	c.text = unquoteJSONString(b)
+	// The decoder has checked the literal: unquoted once, not checked again
+	// by json.Unmarshal (a pass over every byte of what, in an agent's
+	// conversation, is most of the body).
+	c.isText, c.text = true, jsonscan.Text(b[1:len(b)-1])
 	return nil
-}
-
-// unquoteJSONString is the text of a JSON string literal that the body's
-// decoder has already checked, as json.Unmarshal gives it: escapes undone
-// (a \u surrogate pair joined, a lone surrogate U+FFFD), invalid UTF-8
-// replaced byte by byte with U+FFFD. json.Unmarshal would check the literal
-// again first, a pass over every byte of what, in an agent's conversation,
-// is most of the body (its tool results are JSON, code, text with
-// newlines: escaped). FuzzUnquoteJSONString holds it to json.Unmarshal.
-func unquoteJSONString(b []byte) string {
-	in := b[1 : len(b)-1]
-	out := make([]byte, 0, len(in))
-	for i := 0; i < len(in); {
-		c := in[i]
-		switch {
-		case c == '\\':
-			i++
-			switch e := in[i]; e {
-			case 'b':
-				out = append(out, '\b')
-			case 'f':
-				out = append(out, '\f')
-			case 'n':
-				out = append(out, '\n')
-			case 'r':
-				out = append(out, '\r')
-			case 't':
-				out = append(out, '\t')
-			case 'u':
-				r := hex4(in[i+1:])
-				i += 5
-				if utf16.IsSurrogate(r) {
-					if len(in) >= i+6 && in[i] == '\\' && in[i+1] == 'u' {
-						if d := utf16.DecodeRune(r, hex4(in[i+2:])); d != utf8.RuneError {
-							out = utf8.AppendRune(out, d)
-							i += 6
-							continue
-						}
-					}
-					r = utf8.RuneError
-				}
-				out = utf8.AppendRune(out, r)
-				continue
-			default: // '"', '\\', '/'
-				out = append(out, e)
-			}
-			i++
-		case c < utf8.RuneSelf:
-			out = append(out, c)
-			i++
-		default:
-			r, n := utf8.DecodeRune(in[i:])
-			if r == utf8.RuneError && n == 1 {
-				out = utf8.AppendRune(out, utf8.RuneError)
-			} else {
-				out = append(out, in[i:i+n]...)
-			}
-			i += n
-		}
-	}
-	return string(out)
-}
-
-// hex4 is the value of the 4 hex digits b starts with (checked by the
-// decoder).
-func hex4(b []byte) rune {
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		default:
-			c = c - 'A' + 10
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
-
-// plainJSONString is the text of a JSON string literal that the body's
-// decoder has already checked, when it needs no unescaping: no backslash and
-// valid UTF-8 (json.Unmarshal would replace invalid bytes with U+FFFD).
-func plainJSONString(b []byte) (string, bool) {
-	inner := b[1 : len(b)-1]
-	if bytes.IndexByte(inner, '\\') >= 0 || !utf8.Valid(inner) {
-		return "", false
-	}
-	return string(inner), true
 }
 
 // decodeField decodes one nested value strictly; its errors name param.
@@ -380,26 +287,35 @@ func checkDataURL(s string) string {
 
 // toolCallJSON is a tool call of an assistant message, as clients send it.
 type toolCallJSON struct {
-	ID       string `json:"id"`
-	Type     string `json:"type"`
-	Function *struct {
-		Name      string `json:"name"`
-		Arguments string `json:"arguments"`
-	} `json:"function"`
+	ID       string            `json:"id"`
+	Type     string            `json:"type"`
+	Function *toolCallFunction `json:"function"`
+}
+
+// toolCallFunction is the function a tool call calls.
+type toolCallFunction struct {
+	Name      string `json:"name"`
+	Arguments string `json:"arguments"`
 }
 
 // decodeToolCalls reads an assistant message's tool calls and records
 // their ids for the tool messages that follow.
 func decodeToolCalls(at string, raw json.RawMessage, callIDs map[string]bool) ([]*pb.ToolCall, *decodeError) {
+	// The usual tool calls are read in one pass; anything else one by one,
+	// each call's error before the next call's checks.
+	calls, fast := toolCallsFast(raw)
 	var list []json.RawMessage
-	if json.Unmarshal(raw, &list) != nil {
+	if !fast && json.Unmarshal(raw, &list) != nil {
 		return nil, badRequest("invalid_value", at, "tool_calls must be a list")
 	}
-	out := make([]*pb.ToolCall, 0, len(list))
-	for k, rc := range list {
+	n := max(len(calls), len(list))
+	out := make([]*pb.ToolCall, 0, n)
+	for k := range n {
 		cat := fmt.Sprintf("%s[%d]", at, k)
 		var c toolCallJSON
-		if err := decodeField(rc, &c, cat, `an object {"id", "type", "function": {"name", "arguments"}}`); err != nil {
+		if fast {
+			c = calls[k]
+		} else if err := decodeField(list[k], &c, cat, `an object {"id", "type", "function": {"name", "arguments"}}`); err != nil {
 			return nil, err
 		}
 		switch {

@@ -322,8 +322,11 @@ var chatFieldCodes = map[string]string{
 // decodeChat turns an OpenAI chat completions body into the pipeline's request.
 func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 	var b chatBody
-	if err := strictDecode(body, &b, chatFieldCodes); err != nil {
-		return nil, err
+	if !decodeChatFast(body, &b) {
+		b = chatBody{}
+		if err := strictDecode(body, &b, chatFieldCodes); err != nil {
+			return nil, err
+		}
 	}
 	if b.Model == "" {
 		return nil, badRequest("missing_field", "model", "model is required")

@@ -86,28 +86,3 @@ func FuzzDecodeResponses(f *testing.F) {
 		}
 	})
 }
-
-// unquoteJSONString gives what json.Unmarshal gives for every string
-// literal the body's decoder accepts: s quoted as is (when that is valid
-// JSON: escapes, surrogates, invalid UTF-8 as sent) and s as json.Marshal
-// quotes it.
-func FuzzUnquoteJSONString(f *testing.F) {
-	for _, s := range []string{`a\"b\\c\/d\b\f\n\r\t`, `\u00e9\u2028\ud83d\ude00`, `\ud83d`, `\ude00\ud83d x`, `\ud83d\u0041`, "\xff\xfe é 😀", `\uD83D\uDE00\uABCD`, "tab\there"} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, s []byte) {
-		quoted, _ := json.Marshal(string(s))
-		for _, lit := range [][]byte{append(append([]byte{'"'}, s...), '"'), quoted} {
-			if !json.Valid(lit) {
-				continue
-			}
-			var want string
-			if err := json.Unmarshal(lit, &want); err != nil {
-				t.Fatal(err)
-			}
-			if got := unquoteJSONString(lit); got != want {
-				t.Fatalf("%s: got %q, want %q", lit, got, want)
-			}
-		}
-	})
-}

@@ -4,6 +4,7 @@ import (
 	"container/list"
 	"crypto/sha256"
 	"sync"
+	"unsafe"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 )
@@ -69,7 +70,9 @@ func (c *scanCache) verdict(text string, document bool, scan func(string) detect
 	if c == nil || len(text) < minCachedBytes {
 		return scan(text), false
 	}
-	k := cacheKey{sum: sha256.Sum256([]byte(text)), document: document}
+	// Hashed in place: a copy of a long conversation's every message on
+	// every turn was most of what a cached verdict cost.
+	k := cacheKey{sum: sha256.Sum256(unsafe.Slice(unsafe.StringData(text), len(text))), document: document}
 	c.mu.Lock()
 	if e, ok := c.byKey[k]; ok {
 		c.order.MoveToFront(e)

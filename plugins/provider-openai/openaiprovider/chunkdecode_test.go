@@ -8,13 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/llmgw/llmgw/sdk/go/jsonscan"
 )
 
 // scanChunk is the scanner alone: ok false when it gives up.
 func scanChunk(data []byte) (streamChunk, bool) {
-	s := chunkScanner{data: data, dec: &chunkDecoder{}}
+	s := chunkScanner{Scanner: jsonscan.Scanner{Data: data}, dec: &chunkDecoder{}}
 	var c streamChunk
-	ok := s.chunk(&c) && s.end()
+	ok := s.chunk(&c) && s.End()
 	return c, ok
 }
 

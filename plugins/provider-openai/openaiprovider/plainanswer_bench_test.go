@@ -126,16 +126,19 @@ func agentRequest() *sdk.CompleteRequest {
 }
 
 // BenchmarkEncodeAgentRequest is agentRequest's body as go-openai's struct
-// is marshalled: json.Marshal (before) and marshalGoOpenAI (which skips
-// json.Marshal's second pass over each message).
+// is marshalled: json.Marshal, marshalGoOpenAI (which skips json.Marshal's
+// second pass over each message), and as the provider writes it since tool
+// calls and tools are written directly (appendChatRequest, the same bytes).
 func BenchmarkEncodeAgentRequest(b *testing.B) {
-	oreq, _ := buildRequest(agentRequest(), true)
+	req := agentRequest()
+	oreq, _ := buildRequest(req, true)
 	for _, c := range []struct {
 		name    string
 		marshal func(openai.ChatCompletionRequest) ([]byte, error)
 	}{
 		{"json.Marshal", func(r openai.ChatCompletionRequest) ([]byte, error) { return json.Marshal(r) }},
 		{"marshalGoOpenAI", marshalGoOpenAI},
+		{"direct", func(openai.ChatCompletionRequest) ([]byte, error) { return encodeStreamRequest(req) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -1,11 +1,13 @@
 package openaiprovider
 
 import (
+	"encoding/json"
 	"math"
 	"strconv"
 	"unicode/utf8"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	openai "github.com/sashabaranov/go-openai"
 )
 
 // appendChatRequest appends the JSON body of a call for req to b without
@@ -13,10 +15,12 @@ import (
 // go-openai request with its bodyPatch applied (go-openai's field order,
 // its omitempty rules, encoding/json's string escaping and float format),
 // which FuzzEncodeRequest and TestEncodeRequestIsGoOpenAIs check. It
-// writes the requests of plain text conversations — the usual ones; ok is
-// false for anything else (message parts, tool calls or tools, a tool
-// choice, parallel_tool_calls, a response format, logit_bias, a float that
-// is not finite), which go-openai's encoding handles.
+// writes text conversations with their tool calls, tools and tool choice —
+// what chat clients and coding agents send; ok is false for anything else
+// (message parts, a response format, logit_bias, a float that is not
+// finite), which go-openai's encoding handles. The tools, the tool choice
+// and parallel_tool_calls are go-openai's values (mapTools) marshalled
+// one by one, as encoding/json would inside the request.
 //
 // encoding/json spent most of its time on go-openai's per-message
 // MarshalJSON (a reflective encoding per message, then a re-scan of its
@@ -68,6 +72,7 @@ func appendChatRequest(b []byte, req *sdk.CompleteRequest, stream bool) (_ []byt
 		b = appendStringField(b, "content", m.GetContent())
 		b = appendStringField(b, "refusal", m.GetRefusal())
 		b = appendStringField(b, "name", m.GetName())
+		b = appendToolCalls(b, m.GetToolCalls())
 		b = appendStringField(b, "tool_call_id", m.GetToolCallId())
 		b = append(b, '}')
 	}
@@ -109,8 +114,25 @@ func appendChatRequest(b []byte, req *sdk.CompleteRequest, stream bool) (_ []byt
 		b = appendIntField(b, "top_logprobs", int64(n))
 	}
 	b = appendStringField(b, "user", cr.GetUser())
+	var tools openai.ChatCompletionRequest
+	mapTools(cr, &tools)
+	if len(tools.Tools) > 0 {
+		if b, ok = appendMarshalled(b, "tools", tools.Tools); !ok {
+			return b, false // go-openai's encoding says what is wrong
+		}
+	}
+	if tools.ToolChoice != nil {
+		if b, ok = appendMarshalled(b, "tool_choice", tools.ToolChoice); !ok {
+			return b, false
+		}
+	}
 	if stream {
 		b = append(b, `,"stream_options":{"include_usage":true}`...)
+	}
+	if tools.ParallelToolCalls != nil {
+		if b, ok = appendMarshalled(b, "parallel_tool_calls", tools.ParallelToolCalls); !ok {
+			return b, false
+		}
 	}
 	b = appendStringField(b, "reasoning_effort", cr.GetReasoningEffort())
 	b = appendStringField(b, "verbosity", cr.GetVerbosity())
@@ -119,18 +141,67 @@ func appendChatRequest(b []byte, req *sdk.CompleteRequest, stream bool) (_ []byt
 }
 
 // plainChat reports whether appendChatRequest writes cr: text messages
-// only, none of the fields whose encoding it leaves to go-openai.
+// (with tool calls) only, none of the fields whose encoding it leaves to
+// go-openai.
 func plainChat(cr *sdk.ChatRequest) bool {
-	if cr.GetResponseFormat() != "" || len(cr.GetTools()) > 0 || cr.GetToolChoice().GetMode() != "" ||
-		cr.ParallelToolCalls != nil || len(cr.GetLogitBias()) > 0 {
+	if cr.GetResponseFormat() != "" || len(cr.GetLogitBias()) > 0 {
 		return false
 	}
 	for _, m := range cr.GetMessages() {
-		if len(m.GetParts()) > 0 || len(m.GetToolCalls()) > 0 {
+		if len(m.GetParts()) > 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// appendToolCalls appends an assistant message's tool calls as go-openai's
+// ToolCall (no index; the id, the function's name and arguments omitted
+// when empty), nothing when there are none.
+func appendToolCalls(b []byte, calls []*sdk.ToolCall) []byte {
+	if len(calls) == 0 {
+		return b
+	}
+	b = append(b, `,"tool_calls":[`...)
+	for i, c := range calls {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		if id := c.GetId(); id != "" {
+			b = append(b, `"id":`...)
+			b = appendJSONString(b, id)
+			b = append(b, ',')
+		}
+		b = append(b, `"type":"function","function":{`...)
+		name, args := c.GetName(), c.GetArguments()
+		if name != "" {
+			b = append(b, `"name":`...)
+			b = appendJSONString(b, name)
+		}
+		if args != "" {
+			if name != "" {
+				b = append(b, ',')
+			}
+			b = append(b, `"arguments":`...)
+			b = appendJSONString(b, args)
+		}
+		b = append(b, '}', '}')
+	}
+	return append(b, ']')
+}
+
+// appendMarshalled appends `,"name":` and v as encoding/json writes it;
+// false when it cannot.
+func appendMarshalled(b []byte, name string, v any) ([]byte, bool) {
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return b, false
+	}
+	b = append(b, ',', '"')
+	b = append(b, name...)
+	b = append(b, '"', ':')
+	return append(b, enc...), true
 }
 
 // appendStringField appends `,"name":"v"`, nothing when v is empty

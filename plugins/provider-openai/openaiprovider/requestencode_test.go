@@ -88,12 +88,29 @@ func TestEncodeRequestIsGoOpenAIs(t *testing.T) {
 	if !checkEncode(t, full) {
 		t.Fatal("a plain conversation with every parameter is not written directly")
 	}
+	// A coding agent's conversation: tool calls, their results, tools.
+	if !checkEncode(t, agentRequest()) {
+		t.Fatal("a coding agent's conversation is not written directly")
+	}
+	for name, cr := range map[string]*sdk.ChatRequest{
+		"tool calls": {Messages: []*sdk.Message{{Role: "assistant", Content: odd, ToolCalls: []*sdk.ToolCall{
+			{Id: "c", Name: "f", Arguments: "{}"}, {Name: odd}, {Id: odd, Arguments: odd}, {}}}}},
+		"tools": {Tools: []*sdk.Tool{{Name: "f"}, {Name: "g", Description: odd, Strict: proto.Bool(true),
+			ParametersJson: `{ "type" : "object", "description": "<b> & \u2028", "properties": {} }`}}},
+		"tool choice auto":     {Tools: []*sdk.Tool{{Name: "f"}}, ToolChoice: &sdk.ToolChoice{Mode: "auto"}},
+		"tool choice function": {Tools: []*sdk.Tool{{Name: "f"}}, ToolChoice: &sdk.ToolChoice{Mode: "function", Name: odd}},
+		"parallel":             {Tools: []*sdk.Tool{{Name: "f"}}, ParallelToolCalls: proto.Bool(false)},
+	} {
+		if !checkEncode(t, &sdk.CompleteRequest{Request: cr}) {
+			t.Errorf("%s: not written directly", name)
+		}
+	}
+	// Parameters that are not JSON: go-openai's encoding fails, and says why.
+	if _, ok := appendChatRequest(nil, &sdk.CompleteRequest{Request: &sdk.ChatRequest{Tools: []*sdk.Tool{{Name: "f", ParametersJson: "{"}}}}, true); ok {
+		t.Error("tools with parameters that are not JSON: written directly")
+	}
 	for name, cr := range map[string]*sdk.ChatRequest{
 		"parts":         {Messages: []*sdk.Message{{Role: "user", Parts: []*sdk.ContentPart{{Type: "text", Text: "x"}}}}},
-		"tool calls":    {Messages: []*sdk.Message{{Role: "assistant", ToolCalls: []*sdk.ToolCall{{Id: "c", Name: "f", Arguments: "{}"}}}}},
-		"tools":         {Tools: []*sdk.Tool{{Name: "f"}}},
-		"tool choice":   {ToolChoice: &sdk.ToolChoice{Mode: "auto"}},
-		"parallel":      {ParallelToolCalls: proto.Bool(false)},
 		"format":        {ResponseFormat: "json_object"},
 		"logit bias":    {LogitBias: map[string]float64{"50256": -100}},
 		"NaN":           {Temperature: f64(math.NaN())},
@@ -204,6 +221,22 @@ func FuzzEncodeRequest(f *testing.F) {
 		set(11, func() { cr.Verbosity = name })
 		set(12, func() { cr.SafetyIdentifier = content })
 		set(13, func() { cr.PromptCacheKey = stop })
+		set(14, func() {
+			cr.Messages = append(cr.Messages, &sdk.Message{Role: "assistant", Content: stop, ToolCalls: []*sdk.ToolCall{{Id: name, Name: user, Arguments: content}, {Id: stop}}},
+				&sdk.Message{Role: "tool", ToolCallId: name, Content: content})
+		})
+		set(15, func() {
+			desc, _ := json.Marshal(content)
+			cr.Tools = []*sdk.Tool{{Name: user, Description: content, Strict: proto.Bool(flags&1 != 0), ParametersJson: `{"type":"object","description":` + string(desc) + `}`}, {Name: name}}
+			switch n % 4 {
+			case 1:
+				cr.ToolChoice = &sdk.ToolChoice{Mode: "required"}
+			case 2:
+				cr.ToolChoice = &sdk.ToolChoice{Mode: "function", Name: name}
+			case 3:
+				cr.ParallelToolCalls = proto.Bool(seed%2 == 0)
+			}
+		})
 		checkEncode(t, &sdk.CompleteRequest{UpstreamModel: upstream, Request: cr})
 	})
 }

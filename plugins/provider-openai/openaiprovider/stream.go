@@ -57,9 +57,17 @@ type xGroqExtra struct {
 // directly for a plain text conversation (appendChatRequest), else by
 // go-openai's encoding.
 func encodeStreamRequest(req *sdk.CompleteRequest) ([]byte, error) {
+	// The body's size, with room for escapes (source code's newlines,
+	// tabs and quotes), so that it is allocated once.
 	size := 160 + len(req.GetUpstreamModel()) + len(req.GetRequest().GetModel())
 	for _, m := range req.GetRequest().GetMessages() {
-		size += 32 + len(m.GetContent())
+		size += 32 + len(m.GetContent())*9/8
+		for _, c := range m.GetToolCalls() {
+			size += 64 + len(c.GetId()) + len(c.GetName()) + len(c.GetArguments())*9/8
+		}
+	}
+	for _, t := range req.GetRequest().GetTools() {
+		size += 64 + len(t.GetName()) + len(t.GetDescription()) + len(t.GetParametersJson())
 	}
 	if b, ok := appendChatRequest(make([]byte, 0, size), req, true); ok {
 		return b, nil
