@@ -16,12 +16,14 @@ import (
 // so on such a body that was most of the host's CPU. decodeChatFast reads
 // the common shape of a chat body once with a jsonscan.Scanner, checking the
 // JSON as it goes, and gives up (false) on anything it does not know for
-// certain: a key it does
-// not read itself, one spelt in another case or escaped, a value of a type
-// the field does not take, a number out of range, a duplicate key, data
-// after the object. strictDecode then reads the body as before, so a body
-// decodes to the same chatBody, and fails with the same error, either way
-// (FuzzDecodeChatFast holds the two paths to that).
+// certain: a key it does not read itself, one spelt in another case or
+// escaped, a value of a type the field does not take, a number out of range,
+// a duplicate key, data after the object. strictDecode then reads the body
+// as before, so a body decodes to the same chatBody, and fails with the same
+// error, either way (FuzzDecodeChatFast and TestDecodeChatFastOneByteOff hold
+// the two paths to that). The keys of the body it does not read itself but
+// that name a field exactly (stream_options, logit_bias, n, …) are handed to
+// encoding/json together, as one small object.
 
 // fastScan is a jsonscan.Scanner with the readers of a message and a tool
 // call.
@@ -53,7 +55,7 @@ var chatFields = []string{"model", "messages", "stream", "max_tokens", "max_comp
 func decodeChatFast(body []byte, b *chatBody) bool {
 	s := newFastScan(body)
 	var rest []byte // the members left to encoding/json, as one object
-	ok := s.Peek() == '{' && s.Object(func(k []byte) bool {
+	ok := s.Object(func(k []byte) bool {
 		switch i := slices.Index(chatFields, string(k)); i {
 		case 0:
 			return s.Once(i) && s.Str(&b.Model)
@@ -172,7 +174,7 @@ func (s *fastScan) toolCall(c *toolCallJSON) bool {
 		}
 		f := &toolCallFunction{}
 		c.Function = f
-		return s.Peek() == '{' && s.Object(func(k []byte) bool {
+		return s.Object(func(k []byte) bool {
 			i := slices.Index(functionFields, string(k))
 			return i >= 0 && s.Once(i) && s.Str([]*string{&f.Name, &f.Arguments}[i])
 		})
