@@ -8,6 +8,7 @@ targets=(
   "./core/api FuzzDecodeGenerate"
   "./core/api FuzzDecodeChat"
   "./core/api FuzzDecodeChatFast"
+  "./core/api FuzzDecodeMessagesFast"
   "./core/api FuzzDecodeResponses"
   "./core/config FuzzParse"
   "./sdk/go/jsonscan FuzzText"

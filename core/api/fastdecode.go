@@ -45,50 +45,57 @@ func jsonNames(t reflect.Type) map[string]bool {
 	return names
 }
 
-// chatFields are the keys decodeChatFast reads itself, in the order of
-// its switch (bits of Once).
+// chatFields are the keys decodeChatFast reads itself (bits of Once).
 var chatFields = []string{"model", "messages", "stream", "max_tokens", "max_completion_tokens", "temperature", "top_p",
 	"user", "tools", "tool_choice", "stop"}
 
 // decodeChatFast decodes body into b in one pass when it can (see above);
 // false leaves b half-filled, for the caller to discard.
 func decodeChatFast(body []byte, b *chatBody) bool {
-	s := newFastScan(body)
-	var rest []byte // the members left to encoding/json, as one object
-	ok := s.Object(func(k []byte) bool {
-		switch i := slices.Index(chatFields, string(k)); i {
+	return fastTop(body, chatFields, chatBodyNames, func(s *fastScan, i int) bool {
+		switch i {
 		case 0:
-			return s.Once(i) && s.Str(&b.Model)
+			return s.Str(&b.Model)
 		case 1:
-			return s.Once(i) && jsonscan.Array(&s.Scanner, &b.Messages, s.message) && b.Messages != nil
+			return jsonscan.Array(&s.Scanner, &b.Messages, s.message) && b.Messages != nil
 		case 2:
-			return s.Once(i) && s.Bool(&b.Stream)
+			return s.Bool(&b.Stream)
 		case 3:
-			return s.Once(i) && s.Int32Ptr(&b.MaxTokens)
+			return s.Int32Ptr(&b.MaxTokens)
 		case 4:
-			return s.Once(i) && s.Int32Ptr(&b.MaxCompletionTokens)
+			return s.Int32Ptr(&b.MaxCompletionTokens)
 		case 5:
-			return s.Once(i) && s.Float64Ptr(&b.Temperature)
+			return s.Float64Ptr(&b.Temperature)
 		case 6:
-			return s.Once(i) && s.Float64Ptr(&b.TopP)
+			return s.Float64Ptr(&b.TopP)
 		case 7:
-			return s.Once(i) && s.Str(&b.User)
-		case 8:
-			return s.Once(i) && s.Raw(&b.Tools)
-		case 9:
-			return s.Once(i) && s.Raw(&b.ToolChoice)
-		case 10:
-			return s.Once(i) && s.Raw(&b.Stop)
+			return s.Str(&b.User)
+		}
+		return s.Raw([]*json.RawMessage{&b.Tools, &b.ToolChoice, &b.Stop}[i-8])
+	}, b, chatFieldCodes)
+}
+
+// fastTop reads a body's top-level object for strictDecode's v in one pass:
+// read(s, i) reads the value of fields[i] (each at most once); a key that
+// names one of v's other fields exactly (names) is handed to encoding/json
+// with the others, as one small object decoded into v when the scan is
+// done; any other key gives up, as does anything the scan does not read.
+func fastTop(body []byte, fields []string, names map[string]bool, read func(s *fastScan, i int) bool, v any, codes map[string]string) bool {
+	s := newFastScan(body)
+	var rest []byte
+	ok := s.Object(func(k []byte) bool {
+		if i := slices.Index(fields, string(k)); i >= 0 {
+			return s.Once(i) && read(s, i)
 		}
 		// A field's exact name (a duplicate keeps the last, there as
 		// here); an unknown key, or one in another case, gives up.
-		if !chatBodyNames[string(k)] {
+		if !names[string(k)] {
 			return false
 		}
-		v, ok := s.Value()
+		val, ok := s.Value()
 		rest = append(rest, ',')
 		rest = strconv.AppendQuote(rest, string(k))
-		rest = append(append(rest, ':'), v...)
+		rest = append(append(rest, ':'), val...)
 		return ok
 	})
 	if !ok || !s.End() {
@@ -96,7 +103,7 @@ func decodeChatFast(body []byte, b *chatBody) bool {
 	}
 	if rest != nil {
 		rest[0] = '{'
-		return strictDecode(append(rest, '}'), b, chatFieldCodes) == nil
+		return strictDecode(append(rest, '}'), v, codes) == nil
 	}
 	return true
 }
@@ -177,6 +184,115 @@ func (s *fastScan) toolCall(c *toolCallJSON) bool {
 		return s.Object(func(k []byte) bool {
 			i := slices.Index(functionFields, string(k))
 			return i >= 0 && s.Once(i) && s.Str([]*string{&f.Name, &f.Arguments}[i])
+		})
+	})
+}
+
+// The Messages API (/v1/messages, Claude Code's route) the same way: the
+// body's usual keys and its messages in one pass (decodeMessagesFast,
+// strict as strictDecode is), and each message's content blocks — and a
+// tool result's, its bulk — as json.Unmarshal reads them, unknown keys
+// skipped (contentBlocksFast).
+
+var messagesBodyNames = jsonNames(reflect.TypeFor[messagesBody]())
+
+// messagesFields are the keys decodeMessagesFast reads itself.
+var messagesFields = []string{"model", "max_tokens", "messages", "system", "stream", "temperature", "top_p"}
+
+// decodeMessagesFast decodes a Messages API body into b in one pass when it
+// can; false leaves b half-filled, for the caller to discard.
+func decodeMessagesFast(body []byte, b *messagesBody) bool {
+	return fastTop(body, messagesFields, messagesBodyNames, func(s *fastScan, i int) bool {
+		switch i {
+		case 0:
+			return s.Str(&b.Model)
+		case 1:
+			return s.Int32Ptr(&b.MaxTokens)
+		case 2:
+			return jsonscan.Array(&s.Scanner, &b.Messages, s.anthMessage) && b.Messages != nil
+		case 3:
+			return s.Raw(&b.System)
+		case 4:
+			return s.Bool(&b.Stream)
+		case 5:
+			return s.Float64Ptr(&b.Temperature)
+		}
+		return s.Float64Ptr(&b.TopP)
+	}, b, messagesFieldCodes)
+}
+
+func (s *fastScan) anthMessage(m *anthMessage) bool {
+	return s.Object(func(k []byte) bool {
+		switch string(k) {
+		case "role":
+			return s.Once(0) && s.Str(&m.Role)
+		case "content":
+			return s.Once(1) && s.Raw(&m.Content)
+		}
+		return false
+	})
+}
+
+// blockFields and sourceFields are anthBlock's and anthSource's keys.
+var (
+	blockFields = []string{"type", "text", "source", "id", "name", "input", "tool_use_id", "content", "is_error",
+		"cache_control", "citations", "thinking", "signature", "data"}
+	sourceFields = []string{"type", "media_type", "data", "url"}
+)
+
+// contentBlocksFast reads a content as contentBlocks does — a string (one
+// text block) or a list of blocks, as json.Unmarshal reads them — in one
+// pass; false leaves it to contentBlocks.
+func contentBlocksFast(raw json.RawMessage) ([]anthBlock, bool) {
+	s := newFastScan(raw)
+	switch s.Peek() {
+	case '"':
+		var t string
+		if !s.Str(&t) || !s.End() {
+			return nil, false
+		}
+		return []anthBlock{{Type: "text", Text: &t}}, true
+	case '[':
+		var blocks []anthBlock
+		if !jsonscan.Array(&s.Scanner, &blocks, s.block) || !s.End() {
+			return nil, false
+		}
+		return blocks, true
+	}
+	return nil, false
+}
+
+// block reads one content block; unknown keys are skipped, as
+// json.Unmarshal skips them (jsonscan's Member).
+func (s *fastScan) block(bl *anthBlock) bool {
+	return s.Object(func(k []byte) bool {
+		return s.Member(k, blockFields, func(i int) bool {
+			switch i {
+			case 1:
+				if s.Peek() == 'n' {
+					bl.Text = nil
+					return s.Literal("null")
+				}
+				bl.Text = new(string)
+				return s.Peek() == '"' && s.Str(bl.Text)
+			case 2:
+				return jsonscan.Pointer(&s.Scanner, &bl.Source, func(src *anthSource, k []byte) bool {
+					return s.Member(k, sourceFields, func(i int) bool {
+						return s.Str([]*string{&src.Type, &src.MediaType, &src.Data, &src.URL}[i])
+					})
+				})
+			case 5:
+				return s.Raw(&bl.Input)
+			case 7:
+				return s.Raw(&bl.Content)
+			case 8:
+				return s.Bool(&bl.IsError)
+			case 9:
+				return s.Raw(&bl.CacheControl)
+			case 10:
+				return s.Raw(&bl.Citations)
+			}
+			return s.Str([]*string{0: &bl.Type, 3: &bl.ID, 4: &bl.Name, 6: &bl.ToolUseID, 11: &bl.Thinking, 12: &bl.Signature, 13: &bl.Data}[i])
 		})
 	})
 }

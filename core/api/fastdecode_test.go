@@ -178,3 +178,145 @@ func TestDecodeChatFastOneByteOff(t *testing.T) {
 	}
 	t.Logf("%d mutated bodies read by the fast path, each the same as encoding/json", read)
 }
+
+// messagesFastBodies are Messages API bodies the fast path must read: what
+// the Anthropic SDKs and Claude Code send.
+var messagesFastBodies = []string{
+	`{"model":"claude-sonnet","max_tokens":1024,"system":[{"type":"text","text":"Be brief."},{"type":"text","text":"Use metric units.","cache_control":{"type":"ephemeral"}}],
+	 "messages":[
+	  {"role":"user","content":[{"type":"text","text":"Weather?"},{"type":"image","source":{"type":"base64","media_type":"image/png","data":"iVBORw0KGgo="}}]},
+	  {"role":"assistant","content":[{"type":"text","text":"Checking."},{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}]},
+	  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"11 C","is_error":false},{"type":"text","text":"And tomorrow?"}]}],
+	 "tools":[{"name":"get_weather","description":"Weather","input_schema":{"type":"object","properties":{"city":{"type":"string"}}}}],
+	 "tool_choice":{"type":"any","disable_parallel_tool_use":true},"stop_sequences":["END"],"temperature":0.5,"top_p":0.9,
+	 "metadata":{"user_id":"u-1"},"stream":true}`,
+	`{"model":"claude-sonnet","max_tokens":32000,"stream":true,"thinking":{"type":"adaptive"},
+	 "context_management":{"edits":[{"type":"clear_thinking_20251015","keep":"all"}]},"output_config":{"effort":"high"},
+	 "metadata":{"user_id":"{\"session_id\":\"s\"}"},
+	 "system":[{"type":"text","text":"You are Claude Code."},{"type":"text","text":"Be careful.","cache_control":{"type":"ephemeral"}}],
+	 "messages":[{"role":"user","content":[{"type":"text","text":"Say hello"}]},{"role":"system","content":"Today is Friday."},
+	  {"role":"assistant","content":[{"type":"thinking","thinking":"hm","signature":"sig"},{"type":"redacted_thinking","data":"xx"},{"type":"text","text":null,"citations":null}]}]}`,
+	string(benchMessagesAgentBody),
+}
+
+func TestDecodeMessagesFastReadsTheUsualBodies(t *testing.T) {
+	for _, body := range messagesFastBodies {
+		var fast messagesBody
+		if !decodeMessagesFast([]byte(body), &fast) {
+			t.Errorf("fast path gave up on %.80q", body)
+			continue
+		}
+		sameMessagesAsSlow(t, []byte(body), &fast)
+		for _, m := range fast.Messages {
+			blocks, ok := contentBlocksFast(m.Content)
+			if !ok {
+				t.Errorf("content blocks not read by the fast path: %.80s", m.Content)
+				continue
+			}
+			sameBlocksAsSlow(t, m.Content, blocks)
+			for _, bl := range blocks {
+				if isSet(bl.Content) {
+					inner, ok := contentBlocksFast(bl.Content)
+					if !ok {
+						t.Errorf("a tool result's content not read by the fast path: %.80s", bl.Content)
+						continue
+					}
+					sameBlocksAsSlow(t, bl.Content, inner)
+				}
+			}
+		}
+	}
+	for body, why := range map[string]string{
+		`{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x","x":1}]}`: "an unknown message key",
+		`{"model":"m","max_tokens":1,"messages":[],"Model":"n"}`:                        "a key in another case",
+		`{"model":"m","max_tokens":1.5,"messages":[]}`:                                  "a fraction for an integer",
+	} {
+		var b messagesBody
+		if decodeMessagesFast([]byte(body), &b) {
+			t.Errorf("%s: fast path read %q", why, body)
+		}
+	}
+	for raw, why := range map[string]string{
+		`null`:                         "null (json.Unmarshal reads it as an empty string)",
+		`[{"type":"text","Text":"x"}]`: "a key in another case",
+		`[{"type":"text","type":"x"}]`: "a duplicate key",
+		`[{"type":"text","text":1}]`:   "a number for a string",
+		`[null]`:                       "a null block",
+		`[{"source":{"type":1}}]`:      "a number in a source",
+	} {
+		if _, ok := contentBlocksFast(json.RawMessage(raw)); ok {
+			t.Errorf("%s: fast path read %s", why, raw)
+		}
+	}
+}
+
+// TestDecodeMessagesFastOneByteOff is TestDecodeChatFastOneByteOff for the
+// Messages API's body and content blocks.
+func TestDecodeMessagesFastOneByteOff(t *testing.T) {
+	read := 0
+	for _, body := range append(messagesFastBodies[:2:2], `[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"a\nb","x":{"y":[1]}}]}]`) {
+		for i := range len(body) {
+			for _, m := range []string{"", body[i : i+1], `"`, `\`, `{`, `}`, `[`, `]`, `,`, `:`, ` `, `0`, `-`, `x`, "\x00", `null`, `"a"`, `\u00e9`, `T`} {
+				mutated := []byte(body[:i] + m + body[i+1:])
+				var fast messagesBody
+				if decodeMessagesFast(mutated, &fast) {
+					read++
+					sameMessagesAsSlow(t, mutated, &fast)
+				}
+				if blocks, ok := contentBlocksFast(mutated); ok {
+					read++
+					sameBlocksAsSlow(t, mutated, blocks)
+				}
+			}
+		}
+	}
+	if read == 0 {
+		t.Fatal("the fast path read none of the mutated bodies")
+	}
+	t.Logf("%d mutated bodies and contents read by the fast path, each the same as encoding/json", read)
+}
+
+func sameMessagesAsSlow(t *testing.T, body []byte, fast *messagesBody) {
+	t.Helper()
+	var slow messagesBody
+	if err := strictDecode(body, &slow, messagesFieldCodes); err != nil {
+		t.Fatalf("the fast path read what encoding/json refuses (%s): %q", err.msg, body)
+	}
+	if !reflect.DeepEqual(*fast, slow) {
+		t.Fatalf("%q:\nfast %+v\nslow %+v", body, *fast, slow)
+	}
+}
+
+// sameBlocksAsSlow fails unless contentBlocks' json.Unmarshal reads raw,
+// without an error, into what the fast path read.
+func sameBlocksAsSlow(t *testing.T, raw []byte, fast []anthBlock) {
+	t.Helper()
+	var slow []anthBlock
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		slow = []anthBlock{{Type: "text", Text: &s}}
+	} else if err := json.Unmarshal(raw, &slow); err != nil {
+		t.Fatalf("the fast path read content json.Unmarshal refuses (%v): %s", err, raw)
+	}
+	if !reflect.DeepEqual(fast, slow) {
+		t.Fatalf("%s:\nfast %+v\nslow %+v", raw, fast, slow)
+	}
+}
+
+// FuzzDecodeMessagesFast is FuzzDecodeChatFast for the Messages API.
+func FuzzDecodeMessagesFast(f *testing.F) {
+	for _, s := range messagesFastBodies[:2] {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(`[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"a"}],"cache_control":{"type":"ephemeral"}}]`))
+	f.Add([]byte(`"plain \u00e9 text"`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var fast messagesBody
+		if decodeMessagesFast(body, &fast) {
+			sameMessagesAsSlow(t, body, &fast)
+		}
+		if blocks, ok := contentBlocksFast(body); ok {
+			sameBlocksAsSlow(t, body, blocks)
+		}
+	})
+}

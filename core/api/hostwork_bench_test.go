@@ -128,3 +128,30 @@ func BenchmarkDecodeChatAgent(b *testing.B) {
 		}
 	}
 }
+
+// benchMessagesAgentBody is Claude Code's conversation on /v1/messages: 40
+// turns of a tool_use and its tool_result (about 2 kB of source each), the
+// system prompt as cached text blocks, about 100 kB.
+var benchMessagesAgentBody = func() []byte {
+	src := strings.Repeat("func (s *Server) handle(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%s\", r.URL.Path)\n}\n", 20)
+	msgs := []map[string]any{{"role": "user", "content": []any{map[string]any{"type": "text", "text": "Fix the handler."}}}}
+	for i := range 40 {
+		id := fmt.Sprintf("toolu_%02d", i)
+		msgs = append(msgs,
+			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "tool_use", "id": id, "name": "Read", "input": map[string]any{"file_path": "server.go"}}}},
+			map[string]any{"role": "user", "content": []any{map[string]any{"type": "tool_result", "tool_use_id": id, "content": src}}})
+	}
+	b, _ := json.Marshal(map[string]any{"model": "claude-sonnet", "max_tokens": 32000, "stream": true, "messages": msgs,
+		"system": []any{map[string]any{"type": "text", "text": "You are Claude Code.", "cache_control": map[string]any{"type": "ephemeral"}}}})
+	return b
+}()
+
+func BenchmarkDecodeMessagesAgent(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchMessagesAgentBody)))
+	for b.Loop() {
+		if _, err := decodeAnthropicMessages(benchMessagesAgentBody); err != nil {
+			b.Fatal(err.msg)
+		}
+	}
+}

@@ -113,17 +113,27 @@ var messagesFieldCodes = map[string]string{
 // decodeAnthropicMessages turns a Messages API body into the pipeline's request.
 func decodeAnthropicMessages(body []byte) (*pb.ChatRequest, *decodeError) {
 	var b messagesBody
-	if err := strictDecode(body, &b, messagesFieldCodes); err != nil {
+	if err := decodeMessagesBody(body, &b); err != nil {
 		return nil, err
 	}
 	return translateMessagesBody(&b)
+}
+
+// decodeMessagesBody decodes a Messages API body strictly: in one pass when
+// it can (decodeMessagesFast), else by encoding/json.
+func decodeMessagesBody(body []byte, b *messagesBody) *decodeError {
+	if decodeMessagesFast(body, b) {
+		return nil
+	}
+	*b = messagesBody{}
+	return strictDecode(body, b, messagesFieldCodes)
 }
 
 // decodeAnthropicCount turns a count_tokens body (a Messages body without
 // max_tokens, which a count does not take) into the pipeline's request.
 func decodeAnthropicCount(body []byte) (*pb.ChatRequest, *decodeError) {
 	var b messagesBody
-	if err := strictDecode(body, &b, messagesFieldCodes); err != nil {
+	if err := decodeMessagesBody(body, &b); err != nil {
 		return nil, err
 	}
 	switch {
@@ -260,6 +270,9 @@ func blankAsNone(s string) string {
 // contentBlocks reads a message content: a string (one text block) or a
 // list of blocks.
 func contentBlocks(raw json.RawMessage, param string) ([]anthBlock, *decodeError) {
+	if blocks, ok := contentBlocksFast(raw); ok {
+		return blocks, nil
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return []anthBlock{{Type: "text", Text: &s}}, nil
