@@ -13,6 +13,7 @@ targets=(
   "./core/config FuzzParse"
   "./sdk/go/jsonscan FuzzText"
   "./sdk/go/jsonscan FuzzValue"
+  "./sdk/go/jsonscan FuzzScanner"
   "./sdk/go/provkit/sse FuzzReader"
   "./plugins/guard-injection/detect FuzzNormalizeDetect"
   "./plugins/guard-injection/normalize FuzzLower"

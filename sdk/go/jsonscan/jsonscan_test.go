@@ -90,3 +90,124 @@ func deref[T any](p *T) any {
 	}
 	return *p
 }
+
+// record and item are a small message to decode as json.Unmarshal does,
+// unknown keys skipped: a decoder built the way provider-openai's chunk
+// decoder is.
+type record struct {
+	Name  string          `json:"name"`
+	Count *int            `json:"count"`
+	Items []item          `json:"items"`
+	Main  *item           `json:"main"`
+	Extra json.RawMessage `json:"extra"`
+	On    bool            `json:"on"`
+	Size  *int32          `json:"size"`
+	Ratio *float64        `json:"ratio"`
+}
+
+type item struct {
+	ID int    `json:"id"`
+	V  string `json:"v"`
+}
+
+var (
+	recordFields = []string{"name", "count", "items", "main", "extra", "on", "size", "ratio"}
+	itemFields   = []string{"id", "v"}
+)
+
+func scanRecord(data []byte) (record, bool) {
+	s := &Scanner{Data: data}
+	var r record
+	fillItem := func(it *item, key []byte) bool {
+		return s.Member(key, itemFields, func(i int) bool {
+			if i == 0 {
+				return s.Integer(&it.ID)
+			}
+			return s.Str(&it.V)
+		})
+	}
+	ok := s.Object(func(key []byte) bool {
+		return s.Member(key, recordFields, func(i int) bool {
+			switch i {
+			case 0:
+				return s.Str(&r.Name)
+			case 1:
+				return s.IntPtr(&r.Count)
+			case 2:
+				return Array(s, &r.Items, func(it *item) bool {
+					return s.StructValue(func(key []byte) bool { return fillItem(it, key) })
+				})
+			case 3:
+				return Pointer(s, &r.Main, fillItem)
+			case 4:
+				return s.Raw(&r.Extra)
+			case 5:
+				return s.Bool(&r.On)
+			case 6:
+				return s.Int32Ptr(&r.Size)
+			}
+			return s.Float64Ptr(&r.Ratio)
+		})
+	})
+	return r, ok && s.End()
+}
+
+var recordSeeds = []string{
+	`{"name":"a\u00e9\n","count":3,"items":[{"id":1,"v":"x"},null,{"id":-2,"skip":{"deep":[1,{"x":null}]}}],"main":{"id":7},"extra":[1, "two"],"on":true,"size":-5,"ratio":2.5e-3}`,
+	`{"count":null,"items":null,"main":null,"extra":null,"on":null,"size":null,"ratio":null,"unknown":[true,false]}`,
+	`{"items":[],"main":{}}`,
+	`{}`,
+	`{"name":"a","name":"b"}`,
+	`{"Name":"a"}`,
+	`{"count":1.0}`,
+	`{"count":12345678901234567890}`,
+	`{"n\u0061me":"a"}`,
+	`{"name":"\ud83d\ude00 \ud83d"}`,
+	`{"items":[{"id":01}]}`,
+	`{"extra":{"a":[[[[[[[[[[1]]]]]]]]]]}}`,
+}
+
+func TestScannerDecodesAsEncodingJSON(t *testing.T) {
+	read := 0
+	for _, seed := range recordSeeds {
+		if sameRecord(t, []byte(seed)) {
+			read++
+		}
+	}
+	if read < 4 {
+		t.Fatalf("the scanner read %d of the seeds; the first four are its usual shape", read)
+	}
+	for _, seed := range []string{`{"name":"a","name":"b"}`, `{"Name":"a"}`, `{"count":1.0}`, `{"n\u0061me":"a"}`, `{"items":[{"id":01}]}`} {
+		if _, ok := scanRecord([]byte(seed)); ok {
+			t.Errorf("the scanner read %s, which it must leave to encoding/json", seed)
+		}
+	}
+}
+
+// sameRecord fails unless json.Unmarshal reads data, without an error, as
+// the scanner did; false when the scanner gave up.
+func sameRecord(t *testing.T, data []byte) bool {
+	t.Helper()
+	got, ok := scanRecord(data)
+	if !ok {
+		return false
+	}
+	var want record
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatalf("the scanner read what json.Unmarshal refuses (%v): %s", err, data)
+	}
+	g, _ := json.Marshal(got)
+	w, _ := json.Marshal(want)
+	if string(g) != string(w) || (got.Extra == nil) != (want.Extra == nil) || (got.Items == nil) != (want.Items == nil) {
+		t.Fatalf("%s:\nscanner   %s\njson      %s", data, g, w)
+	}
+	return true
+}
+
+// FuzzScanner: whatever the scanner reads, json.Unmarshal reads the same.
+func FuzzScanner(f *testing.F) {
+	for _, s := range recordSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { sameRecord(t, data) })
+}
