@@ -9,6 +9,7 @@ targets=(
   "./core/api FuzzDecodeChat"
   "./core/api FuzzDecodeChatFast"
   "./core/api FuzzDecodeMessagesFast"
+  "./core/api FuzzDecodeResponsesFast"
   "./core/api FuzzDecodeResponses"
   "./core/config FuzzParse"
   "./sdk/go/jsonscan FuzzText"

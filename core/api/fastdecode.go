@@ -31,6 +31,27 @@ type fastScan struct{ jsonscan.Scanner }
 
 func newFastScan(b []byte) *fastScan { return &fastScan{jsonscan.Scanner{Data: b}} }
 
+// strict reads an object whose keys are all fields, each at most once, as
+// encoding/json does with unknown fields disallowed: read(i) reads the
+// value of fields[i]. Any other key gives up.
+func (s *fastScan) strict(fields []string, read func(i int) bool) bool {
+	return s.Object(func(k []byte) bool {
+		i := slices.Index(fields, string(k))
+		return i >= 0 && s.Once(i) && read(i)
+	})
+}
+
+// fastList reads raw as one JSON list whose every element elem reads;
+// false for anything else (null included).
+func fastList[T any](raw []byte, elem func(s *fastScan, v *T) bool) ([]T, bool) {
+	s := newFastScan(raw)
+	var out []T
+	if s.Peek() != '[' || !jsonscan.Array(&s.Scanner, &out, func(v *T) bool { return elem(s, v) }) || !s.End() {
+		return nil, false
+	}
+	return out, true
+}
+
 // chatBodyNames are chatBody's JSON names: a key decodeChatFast does not
 // read itself but that names a field exactly is left to encoding/json.
 var chatBodyNames = jsonNames(reflect.TypeFor[chatBody]())
@@ -115,11 +136,7 @@ var messageFields = []string{"role", "name", "tool_call_id", "content", "refusal
 
 // message reads one message; null, or a key it does not read, gives up.
 func (s *fastScan) message(m *chatMessage) bool {
-	return s.Object(func(k []byte) bool {
-		i := slices.Index(messageFields, string(k))
-		if i < 0 || !s.Once(i) {
-			return false
-		}
+	return s.strict(messageFields, func(i int) bool {
 		switch i {
 		case 0:
 			return s.Str(&m.Role)
@@ -139,12 +156,7 @@ func (s *fastScan) message(m *chatMessage) bool {
 			}
 			return true
 		case 4:
-			if s.Peek() == 'n' {
-				m.Refusal = nil
-				return s.Literal("null")
-			}
-			m.Refusal = new(string)
-			return s.Peek() == '"' && s.Str(m.Refusal)
+			return s.strPtr(&m.Refusal)
 		}
 		return s.Raw([]*json.RawMessage{&m.ToolCalls, &m.ReasoningContent, &m.Annotations, &m.FunctionCall, &m.Audio}[i-5])
 	})
@@ -155,12 +167,7 @@ func (s *fastScan) message(m *chatMessage) bool {
 // a string or null, no other key, none twice — and false otherwise, for
 // decodeToolCalls to read them one by one and say what is wrong.
 func toolCallsFast(raw json.RawMessage) ([]toolCallJSON, bool) {
-	s := newFastScan(raw)
-	var out []toolCallJSON
-	if s.Peek() != '[' || !jsonscan.Array(&s.Scanner, &out, s.toolCall) || !s.End() {
-		return nil, false
-	}
-	return out, true
+	return fastList(raw, (*fastScan).toolCall)
 }
 
 // toolCallFields and functionFields are the keys of a tool call and of its
@@ -171,20 +178,13 @@ var (
 )
 
 func (s *fastScan) toolCall(c *toolCallJSON) bool {
-	return s.Object(func(k []byte) bool {
-		i := slices.Index(toolCallFields, string(k))
-		switch {
-		case i < 0 || !s.Once(i):
-			return false
-		case i < 2:
+	return s.strict(toolCallFields, func(i int) bool {
+		if i < 2 {
 			return s.Str([]*string{&c.ID, &c.Type}[i])
 		}
 		f := &toolCallFunction{}
 		c.Function = f
-		return s.Object(func(k []byte) bool {
-			i := slices.Index(functionFields, string(k))
-			return i >= 0 && s.Once(i) && s.Str([]*string{&f.Name, &f.Arguments}[i])
-		})
+		return s.strict(functionFields, func(i int) bool { return s.Str([]*string{&f.Name, &f.Arguments}[i]) })
 	})
 }
 
@@ -221,15 +221,15 @@ func decodeMessagesFast(body []byte, b *messagesBody) bool {
 	}, b, messagesFieldCodes)
 }
 
+// anthMessageFields are anthMessage's keys.
+var anthMessageFields = []string{"role", "content"}
+
 func (s *fastScan) anthMessage(m *anthMessage) bool {
-	return s.Object(func(k []byte) bool {
-		switch string(k) {
-		case "role":
-			return s.Once(0) && s.Str(&m.Role)
-		case "content":
-			return s.Once(1) && s.Raw(&m.Content)
+	return s.strict(anthMessageFields, func(i int) bool {
+		if i == 0 {
+			return s.Str(&m.Role)
 		}
-		return false
+		return s.Raw(&m.Content)
 	})
 }
 
@@ -253,11 +253,7 @@ func contentBlocksFast(raw json.RawMessage) ([]anthBlock, bool) {
 		}
 		return []anthBlock{{Type: "text", Text: &t}}, true
 	case '[':
-		var blocks []anthBlock
-		if !jsonscan.Array(&s.Scanner, &blocks, s.block) || !s.End() {
-			return nil, false
-		}
-		return blocks, true
+		return fastList(raw, (*fastScan).block)
 	}
 	return nil, false
 }
@@ -269,12 +265,7 @@ func (s *fastScan) block(bl *anthBlock) bool {
 		return s.Member(k, blockFields, func(i int) bool {
 			switch i {
 			case 1:
-				if s.Peek() == 'n' {
-					bl.Text = nil
-					return s.Literal("null")
-				}
-				bl.Text = new(string)
-				return s.Peek() == '"' && s.Str(bl.Text)
+				return s.strPtr(&bl.Text)
 			case 2:
 				return jsonscan.Pointer(&s.Scanner, &bl.Source, func(src *anthSource, k []byte) bool {
 					return s.Member(k, sourceFields, func(i int) bool {
@@ -295,4 +286,106 @@ func (s *fastScan) block(bl *anthBlock) bool {
 			return s.Str([]*string{0: &bl.Type, 3: &bl.ID, 4: &bl.Name, 6: &bl.ToolUseID, 11: &bl.Thinking, 12: &bl.Signature, 13: &bl.Data}[i])
 		})
 	})
+}
+
+// The Responses API (/v1/responses, Codex's route) the same way: the body
+// (decodeResponsesFast), its input items and their content parts, strict as
+// decodeField is (inputItemsFast, inputPartsFast), and a text that may be a
+// string (textFast).
+
+var responsesBodyNames = jsonNames(reflect.TypeFor[responsesBody]())
+
+// responsesFields are the keys decodeResponsesFast reads itself.
+var responsesFields = []string{"model", "input", "instructions", "max_output_tokens", "temperature", "top_p", "stream",
+	"tools", "tool_choice"}
+
+// decodeResponsesFast decodes a Responses body into b in one pass when it
+// can; false leaves b half-filled, for the caller to discard.
+func decodeResponsesFast(body []byte, b *responsesBody) bool {
+	return fastTop(body, responsesFields, responsesBodyNames, func(s *fastScan, i int) bool {
+		switch i {
+		case 0:
+			return s.Str(&b.Model)
+		case 2:
+			return s.strPtr(&b.Instructions)
+		case 3:
+			return s.Int32Ptr(&b.MaxOutputTokens)
+		case 4:
+			return s.Float64Ptr(&b.Temperature)
+		case 5:
+			return s.Float64Ptr(&b.TopP)
+		case 6:
+			return s.Bool(&b.Stream)
+		}
+		return s.Raw([]*json.RawMessage{1: &b.Input, 7: &b.Tools, 8: &b.ToolChoice}[i])
+	}, b, responsesFieldCodes)
+}
+
+// inputItemFields are inputItem's keys; inputPartFields those of inputPart
+// the fast path reads (a file or audio part's keys give up).
+var (
+	inputItemFields = []string{"type", "id", "status", "role", "content", "phase", "call_id", "name", "arguments", "output",
+		"summary", "encrypted_content"}
+	inputPartFields = []string{"type", "text", "image_url", "detail", "refusal", "annotations", "logprobs"}
+)
+
+// inputItemsFast reads a list of input items, each as decodeField reads it
+// (unknown keys refused: the fast path gives up on them), in one pass.
+func inputItemsFast(raw json.RawMessage) ([]inputItem, bool) {
+	return fastList(raw, (*fastScan).inputItem)
+}
+
+func (s *fastScan) inputItem(it *inputItem) bool {
+	return s.strict(inputItemFields, func(i int) bool {
+		switch i {
+		case 4, 9, 10, 11:
+			return s.Raw([]*json.RawMessage{4: &it.Content, 9: &it.Output, 10: &it.Summary, 11: &it.EncryptedContent}[i])
+		case 8:
+			return s.strPtr(&it.Arguments)
+		}
+		return s.Str([]*string{0: &it.Type, 1: &it.ID, 2: &it.Status, 3: &it.Role, 5: &it.Phase, 6: &it.CallID, 7: &it.Name}[i])
+	})
+}
+
+// inputPartsFast reads a list of content parts as decodeField reads each.
+func inputPartsFast(raw json.RawMessage) ([]inputPart, bool) {
+	return fastList(raw, (*fastScan).inputPart)
+}
+
+func (s *fastScan) inputPart(p *inputPart) bool {
+	return s.strict(inputPartFields, func(i int) bool {
+		switch i {
+		case 0:
+			return s.Str(&p.Type)
+		case 3:
+			return s.Str(&p.Detail)
+		case 5:
+			return s.Raw(&p.Annotations)
+		case 6:
+			return s.Raw(&p.Logprobs)
+		}
+		return s.strPtr([]**string{1: &p.Text, 2: &p.ImageURL, 4: &p.Refusal}[i])
+	})
+}
+
+// strPtr reads a string into a new string, null into nil.
+func (s *fastScan) strPtr(dst **string) bool {
+	if s.Peek() == 'n' {
+		*dst = nil
+		return s.Literal("null")
+	}
+	*dst = new(string)
+	return s.Peek() == '"' && s.Str(*dst)
+}
+
+// textFast is raw's text when raw is one JSON string, as json.Unmarshal
+// reads it into a string; false for anything else (null included, which
+// json.Unmarshal leaves as it is).
+func textFast(raw json.RawMessage) (string, bool) {
+	s := newFastScan(raw)
+	var t string
+	if s.Peek() != '"' || !s.Str(&t) || !s.End() {
+		return "", false
+	}
+	return t, true
 }

@@ -56,7 +56,7 @@ func TestDecodeChatFastReadsTheUsualBodies(t *testing.T) {
 			t.Errorf("fast path gave up on %.80q", body)
 			continue
 		}
-		sameAsSlow(t, []byte(body), &fast)
+		sameAsSlow(t, []byte(body), &fast, chatFieldCodes)
 	}
 }
 
@@ -101,11 +101,12 @@ func TestToolCallsFast(t *testing.T) {
 }
 
 // sameAsSlow fails unless encoding/json reads body, without an error, into
-// what the fast path read.
-func sameAsSlow(t *testing.T, body []byte, fast *chatBody) {
+// what the fast path read (a chat, Messages or Responses body, with its
+// route's field codes).
+func sameAsSlow[T any](t *testing.T, body []byte, fast *T, codes map[string]string) {
 	t.Helper()
-	var slow chatBody
-	if err := strictDecode(body, &slow, chatFieldCodes); err != nil {
+	var slow T
+	if err := strictDecode(body, &slow, codes); err != nil {
 		t.Fatalf("the fast path read what encoding/json refuses (%s): %q", err.msg, body)
 	}
 	if !reflect.DeepEqual(*fast, slow) {
@@ -144,7 +145,7 @@ func FuzzDecodeChatFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var fast chatBody
 		if decodeChatFast(body, &fast) {
-			sameAsSlow(t, body, &fast)
+			sameAsSlow(t, body, &fast, chatFieldCodes)
 		}
 		if calls, ok := toolCallsFast(body); ok {
 			sameToolCallsAsSlow(t, body, calls)
@@ -165,7 +166,7 @@ func TestDecodeChatFastOneByteOff(t *testing.T) {
 				var fast chatBody
 				if decodeChatFast(mutated, &fast) {
 					read++
-					sameAsSlow(t, mutated, &fast)
+					sameAsSlow(t, mutated, &fast, chatFieldCodes)
 				}
 				if calls, ok := toolCallsFast(mutated); ok {
 					sameToolCallsAsSlow(t, mutated, calls)
@@ -206,7 +207,7 @@ func TestDecodeMessagesFastReadsTheUsualBodies(t *testing.T) {
 			t.Errorf("fast path gave up on %.80q", body)
 			continue
 		}
-		sameMessagesAsSlow(t, []byte(body), &fast)
+		sameAsSlow(t, []byte(body), &fast, messagesFieldCodes)
 		for _, m := range fast.Messages {
 			blocks, ok := contentBlocksFast(m.Content)
 			if !ok {
@@ -261,7 +262,7 @@ func TestDecodeMessagesFastOneByteOff(t *testing.T) {
 				var fast messagesBody
 				if decodeMessagesFast(mutated, &fast) {
 					read++
-					sameMessagesAsSlow(t, mutated, &fast)
+					sameAsSlow(t, mutated, &fast, messagesFieldCodes)
 				}
 				if blocks, ok := contentBlocksFast(mutated); ok {
 					read++
@@ -274,17 +275,6 @@ func TestDecodeMessagesFastOneByteOff(t *testing.T) {
 		t.Fatal("the fast path read none of the mutated bodies")
 	}
 	t.Logf("%d mutated bodies and contents read by the fast path, each the same as encoding/json", read)
-}
-
-func sameMessagesAsSlow(t *testing.T, body []byte, fast *messagesBody) {
-	t.Helper()
-	var slow messagesBody
-	if err := strictDecode(body, &slow, messagesFieldCodes); err != nil {
-		t.Fatalf("the fast path read what encoding/json refuses (%s): %q", err.msg, body)
-	}
-	if !reflect.DeepEqual(*fast, slow) {
-		t.Fatalf("%q:\nfast %+v\nslow %+v", body, *fast, slow)
-	}
 }
 
 // sameBlocksAsSlow fails unless contentBlocks' json.Unmarshal reads raw,
@@ -313,10 +303,168 @@ func FuzzDecodeMessagesFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var fast messagesBody
 		if decodeMessagesFast(body, &fast) {
-			sameMessagesAsSlow(t, body, &fast)
+			sameAsSlow(t, body, &fast, messagesFieldCodes)
 		}
 		if blocks, ok := contentBlocksFast(body); ok {
 			sameBlocksAsSlow(t, body, blocks)
 		}
 	})
+}
+
+// responsesFastBodies are Responses bodies the fast path must read: what
+// the OpenAI SDKs and Codex send.
+var responsesFastBodies = []string{
+	`{"model":"gpt-4o-primary","instructions":"Be brief.","max_output_tokens":300,"temperature":0.2,"store":false,"truncation":"disabled",
+	 "input":[
+	  {"role":"developer","content":"Use metric units."},
+	  {"role":"user","content":[{"type":"input_text","text":"Weather here?"},{"type":"input_image","image_url":"data:image/png;base64,iVBORw0KGgo=","detail":"low"}]},
+	  {"type":"reasoning","id":"rs_1","summary":[],"content":[{"type":"reasoning_text","text":"thinking"}],"status":"completed","encrypted_content":null},
+	  {"type":"message","id":"msg_1","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Checking.","annotations":[],"logprobs":[]},{"type":"refusal","refusal":"no"}]},
+	  {"type":"function_call","id":"fc_1","call_id":"call_1","name":"get_weather","arguments":"{\"city\":\"Paris\"}","status":"completed"},
+	  {"type":"function_call_output","call_id":"call_1","output":"11 C\n\"quoted\""}],
+	 "tools":[{"type":"function","name":"get_weather","description":"Weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}},"strict":true}],
+	 "tool_choice":{"type":"function","name":"get_weather"},"parallel_tool_calls":false,
+	 "text":{"format":{"type":"json_schema","name":"w","schema":{"type":"object"},"strict":true},"verbosity":"low"},
+	 "reasoning":{"effort":"high","summary":"auto"},"user":"u-1","safety_identifier":"s-1","prompt_cache_key":"k","stream":true}`,
+	`{"model":"m","input":[{"type":"message","role":"user","content":[{"type":"input_text","text":null}]}],"instructions":null}`,
+	string(benchResponsesAgentBody),
+}
+
+func TestDecodeResponsesFastReadsTheUsualBodies(t *testing.T) {
+	for _, body := range responsesFastBodies {
+		var fast responsesBody
+		if !decodeResponsesFast([]byte(body), &fast) {
+			t.Errorf("fast path gave up on %.80q", body)
+			continue
+		}
+		sameAsSlow(t, []byte(body), &fast, responsesFieldCodes)
+		items, ok := inputItemsFast(fast.Input)
+		if !ok {
+			t.Errorf("input not read by the fast path: %.80s", fast.Input)
+			continue
+		}
+		sameItemsAsSlow(t, fast.Input, items)
+		for _, it := range items {
+			if t0, ok := textFast(it.Content); ok {
+				sameTextAsSlow(t, it.Content, t0)
+			} else if parts, ok := inputPartsFast(it.Content); ok {
+				samePartsAsSlow(t, it.Content, parts)
+			} else if it.Type != "function_call" && it.Type != "function_call_output" {
+				t.Errorf("content not read by the fast path: %s", it.Content)
+			}
+			if t0, ok := textFast(it.Output); ok {
+				sameTextAsSlow(t, it.Output, t0)
+			}
+		}
+	}
+	for raw, why := range map[string]string{
+		`[{"type":"message","x":1}]`:            "an unknown item key (decodeField refuses it)",
+		`[{"type":"message","Type":"x"}]`:       "a key in another case",
+		`[{"type":"input_file","file_id":"f"}]`: "a file part's key",
+		`null`:                                  "null",
+		`[{"type":"message","arguments":1}]`:    "a number for a string",
+	} {
+		if _, ok := inputItemsFast(json.RawMessage(raw)); ok {
+			t.Errorf("%s: items read %s", why, raw)
+		}
+		if _, ok := inputPartsFast(json.RawMessage(raw)); ok {
+			t.Errorf("%s: parts read %s", why, raw)
+		}
+	}
+	if _, ok := textFast(json.RawMessage(`null`)); ok {
+		t.Error("textFast read null (json.Unmarshal leaves the string as it is)")
+	}
+}
+
+// TestDecodeResponsesFastOneByteOff is TestDecodeChatFastOneByteOff for the
+// Responses body, its items, its parts and its texts.
+func TestDecodeResponsesFastOneByteOff(t *testing.T) {
+	read := 0
+	inputs := []string{responsesFastBodies[0], responsesFastBodies[1],
+		`[{"type":"input_text","text":"a\nb"},{"type":"output_text","text":"x","annotations":[{"u":1}],"logprobs":null,"detail":"low","image_url":null,"refusal":"r"}]`}
+	for _, body := range inputs {
+		for i := range len(body) {
+			for _, m := range []string{"", body[i : i+1], `"`, `\`, `{`, `}`, `[`, `]`, `,`, `:`, ` `, `0`, `-`, `x`, "\x00", `null`, `"a"`, `\u00e9`, `T`} {
+				mutated := []byte(body[:i] + m + body[i+1:])
+				read += checkResponsesFast(t, mutated)
+			}
+		}
+	}
+	if read == 0 {
+		t.Fatal("the fast path read none of the mutated bodies")
+	}
+	t.Logf("%d mutated bodies, item lists, part lists and texts read by the fast path, each the same as encoding/json", read)
+}
+
+// checkResponsesFast checks every fast reader of the Responses route on
+// data against encoding/json; the number that read it.
+func checkResponsesFast(t *testing.T, data []byte) int {
+	t.Helper()
+	read := 0
+	var fast responsesBody
+	if decodeResponsesFast(data, &fast) {
+		read++
+		sameAsSlow(t, data, &fast, responsesFieldCodes)
+	}
+	if items, ok := inputItemsFast(data); ok {
+		read++
+		sameItemsAsSlow(t, data, items)
+	}
+	if parts, ok := inputPartsFast(data); ok {
+		read++
+		samePartsAsSlow(t, data, parts)
+	}
+	if t0, ok := textFast(data); ok {
+		read++
+		sameTextAsSlow(t, data, t0)
+	}
+	return read
+}
+
+// sameListAsSlow fails unless raw is a list whose every element decodeField
+// reads, without an error, into what the fast path read.
+func sameListAsSlow[T any](t *testing.T, raw []byte, fast []T) {
+	t.Helper()
+	var list []json.RawMessage
+	if err := json.Unmarshal(raw, &list); err != nil {
+		t.Fatalf("the fast path read a list json.Unmarshal refuses (%v): %s", err, raw)
+	}
+	slow := make([]T, 0, len(list))
+	for _, r := range list {
+		var v T
+		if err := decodeField(r, &v, "x", "an object"); err != nil {
+			t.Fatalf("the fast path read an element decodeField refuses (%s): %s", err.msg, r)
+		}
+		slow = append(slow, v)
+	}
+	if len(fast) != len(slow) || (len(fast) > 0 && !reflect.DeepEqual(fast, slow)) {
+		t.Fatalf("%s:\nfast %+v\nslow %+v", raw, fast, slow)
+	}
+}
+
+func sameItemsAsSlow(t *testing.T, raw []byte, fast []inputItem) {
+	t.Helper()
+	sameListAsSlow(t, raw, fast)
+}
+func samePartsAsSlow(t *testing.T, raw []byte, fast []inputPart) {
+	t.Helper()
+	sameListAsSlow(t, raw, fast)
+}
+
+func sameTextAsSlow(t *testing.T, raw []byte, fast string) {
+	t.Helper()
+	var slow string
+	if err := json.Unmarshal(raw, &slow); err != nil || slow != fast {
+		t.Fatalf("%s: fast %q, json.Unmarshal %q (%v)", raw, fast, slow, err)
+	}
+}
+
+// FuzzDecodeResponsesFast is FuzzDecodeChatFast for the Responses API.
+func FuzzDecodeResponsesFast(f *testing.F) {
+	for _, s := range responsesFastBodies[:2] {
+		f.Add([]byte(s))
+	}
+	f.Add([]byte(`[{"type":"input_text","text":"a"},{"type":"input_image","image_url":"data:x","detail":"low"}]`))
+	f.Add([]byte(`"plain \u00e9 \ud83d text"`))
+	f.Fuzz(func(t *testing.T, data []byte) { checkResponsesFast(t, data) })
 }

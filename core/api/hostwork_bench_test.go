@@ -155,3 +155,29 @@ func BenchmarkDecodeMessagesAgent(b *testing.B) {
 		}
 	}
 }
+
+// benchResponsesAgentBody is Codex's conversation on /v1/responses: 40
+// turns of a function_call and its output (about 2 kB of source each),
+// about 100 kB.
+var benchResponsesAgentBody = func() []byte {
+	src := strings.Repeat("func (s *Server) handle(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%s\", r.URL.Path)\n}\n", 20)
+	items := []map[string]any{{"type": "message", "role": "user", "content": []any{map[string]any{"type": "input_text", "text": "Fix the handler."}}}}
+	for i := range 40 {
+		id := fmt.Sprintf("call_%02d", i)
+		items = append(items,
+			map[string]any{"type": "function_call", "call_id": id, "name": "shell", "arguments": `{"command":["cat","server.go"]}`},
+			map[string]any{"type": "function_call_output", "call_id": id, "output": src})
+	}
+	b, _ := json.Marshal(map[string]any{"model": "gpt-4o-primary", "instructions": "You are Codex.", "stream": true, "input": items})
+	return b
+}()
+
+func BenchmarkDecodeResponsesAgent(b *testing.B) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(benchResponsesAgentBody)))
+	for b.Loop() {
+		if _, _, err := decodeResponses(benchResponsesAgentBody); err != nil {
+			b.Fatal(err.msg)
+		}
+	}
+}

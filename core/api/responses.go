@@ -88,8 +88,11 @@ var responsesFieldCodes = map[string]string{
 // the response object's echo of the request.
 func decodeResponses(body []byte) (*pb.ChatRequest, answerOptions, *decodeError) {
 	var b responsesBody
-	if err := strictDecode(body, &b, responsesFieldCodes); err != nil {
-		return nil, answerOptions{}, err
+	if !decodeResponsesFast(body, &b) {
+		b = responsesBody{}
+		if err := strictDecode(body, &b, responsesFieldCodes); err != nil {
+			return nil, answerOptions{}, err
+		}
 	}
 	if err := refuseResponses(&b); err != nil {
 		return nil, answerOptions{}, err
@@ -180,21 +183,28 @@ type inputPart struct {
 // just before them, or a new one), their outputs tool messages, which must
 // answer a call made earlier.
 func decodeInputItems(b *responsesBody, req *pb.ChatRequest) *decodeError {
-	var s string
-	if json.Unmarshal(b.Input, &s) == nil {
-		req.Messages = append(req.Messages, &pb.Message{Role: "user", Content: s})
-		return nil
-	}
-	var items []json.RawMessage
-	if json.Unmarshal(b.Input, &items) != nil {
-		return badRequest("invalid_value", "input", "input must be a string or a list of items")
+	// The usual items are read in one pass (inputItemsFast); anything else
+	// one by one, each item's error before the next item's checks.
+	items, fast := inputItemsFast(b.Input)
+	var raws []json.RawMessage
+	if !fast {
+		var s string
+		if json.Unmarshal(b.Input, &s) == nil {
+			req.Messages = append(req.Messages, &pb.Message{Role: "user", Content: s})
+			return nil
+		}
+		if json.Unmarshal(b.Input, &raws) != nil {
+			return badRequest("invalid_value", "input", "input must be a string or a list of items")
+		}
 	}
 	callIDs := map[string]bool{}
 	before := len(req.Messages) // the instructions
-	for i, raw := range items {
+	for i := range max(len(items), len(raws)) {
 		at := fmt.Sprintf("input[%d]", i)
 		var it inputItem
-		if err := decodeField(raw, &it, at, "an item object"); err != nil {
+		if fast {
+			it = items[i]
+		} else if err := decodeField(raws[i], &it, at, "an item object"); err != nil {
 			return err
 		}
 		switch it.Type {
@@ -241,19 +251,28 @@ func inputMessage(at string, it *inputItem) (*pb.Message, *decodeError) {
 		return nil, badRequest("invalid_value", at+".role", "role must be one of user, system, developer, assistant")
 	}
 	msg := &pb.Message{Role: role}
-	if json.Unmarshal(it.Content, &msg.Content) == nil {
+	if t, ok := textFast(it.Content); ok {
+		msg.Content = t
 		return msg, nil
 	}
+	fastParts, fast := inputPartsFast(it.Content)
 	var parts []json.RawMessage
-	if json.Unmarshal(it.Content, &parts) != nil {
-		return nil, badRequest("invalid_value", at+".content", "content must be a string or a list of content parts")
+	if !fast {
+		if json.Unmarshal(it.Content, &msg.Content) == nil {
+			return msg, nil
+		}
+		if json.Unmarshal(it.Content, &parts) != nil {
+			return nil, badRequest("invalid_value", at+".content", "content must be a string or a list of content parts")
+		}
 	}
 	var text strings.Builder
 	image := false
-	for j, rawPart := range parts {
+	for j := range max(len(fastParts), len(parts)) {
 		pat := fmt.Sprintf("%s.content[%d]", at, j)
 		var p inputPart
-		if err := decodeField(rawPart, &p, pat, "a content part object"); err != nil {
+		if fast {
+			p = fastParts[j]
+		} else if err := decodeField(parts[j], &p, pat, "a content part object"); err != nil {
 			return nil, err
 		}
 		part, err := inputContentPart(pat, role, msg, &p)
@@ -352,6 +371,10 @@ func inputCallOutput(at string, it *inputItem, callIDs map[string]bool) (*pb.Mes
 		return nil, badRequest("missing_field", at+".output", "a function_call_output item needs output")
 	}
 	msg := &pb.Message{Role: "tool", ToolCallId: it.CallID}
+	if t, ok := textFast(it.Output); ok {
+		msg.Content = t
+		return msg, nil
+	}
 	if json.Unmarshal(it.Output, &msg.Content) == nil {
 		return msg, nil
 	}
