@@ -560,7 +560,14 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 		lim = s.set.Chat
 	}
 	for i, m := range msgs {
-		if n := utf8.RuneCountInString(text(m)); n > lim.MaxPromptChars {
+		// A text's bytes are at least its characters: only a text longer in
+		// bytes than the limit is counted (a coding agent's history of
+		// hundreds of kilobytes under a limit of a million is not).
+		t := text(m)
+		if len(t) <= lim.MaxPromptChars {
+			continue
+		}
+		if n := utf8.RuneCountInString(t); n > lim.MaxPromptChars {
 			what := "prompt"
 			if chat {
 				what = fmt.Sprintf("messages[%d].content", i)
