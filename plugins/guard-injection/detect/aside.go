@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -65,6 +67,67 @@ type aiTermSet struct {
 	// (every bit for a one-byte term): most positions of a text are ruled
 	// out without reading a term.
 	second [256][4]uint64
+	// The same terms for termAt, which only asks whether one matches: the
+	// one-byte terms by their byte (one), the longer ones by their first
+	// byte and ordered by their second (two), the run of those whose second
+	// byte is b starting at twoAt[a][k], k the number of second bytes below
+	// b that start a term (twoBits[a], second without the one-byte terms'
+	// bits). A position is then checked against the terms that begin with
+	// its two bytes, not every term that begins with its first.
+	one     [256][]aiTerm
+	two     [256][]aiTerm
+	twoBits [256][4]uint64
+	twoAt   [256][]int32
+}
+
+// startingAt returns the terms that may match at s[i] (mayStart true):
+// those of one byte s[i], and those that begin with s[i], s[i+1].
+func (ts *aiTermSet) startingAt(s string, i int) (one, two []aiTerm) {
+	a := s[i]
+	one = ts.one[a]
+	if i+1 >= len(s) {
+		return one, nil
+	}
+	b := s[i+1]
+	bits := &ts.twoBits[a]
+	if bits[b>>6]&(1<<(b&63)) == 0 {
+		return one, nil
+	}
+	k := rankBelow(bits, b)
+	return one, ts.two[a][ts.twoAt[a][k]:ts.twoAt[a][k+1]]
+}
+
+// rankBelow counts the bits of set below bit b.
+func rankBelow(set *[4]uint64, b byte) int {
+	n := bits.OnesCount64(set[b>>6] & (1<<(b&63) - 1))
+	for w := range int(b >> 6) {
+		n += bits.OnesCount64(set[w])
+	}
+	return n
+}
+
+// index fills one, two, twoBits and twoAt from byFirst.
+func (ts *aiTermSet) index() {
+	for a := range ts.byFirst {
+		ts.one[a], ts.two[a], ts.twoBits[a], ts.twoAt[a] = nil, nil, [4]uint64{}, nil
+		for _, t := range ts.byFirst[a] {
+			if len(t.text) == 1 {
+				ts.one[a] = append(ts.one[a], t)
+				continue
+			}
+			ts.two[a] = append(ts.two[a], t)
+			b := t.text[1]
+			ts.twoBits[a][b>>6] |= 1 << (b & 63)
+		}
+		// Ordered by second byte, each byte's terms in the order added.
+		slices.SortStableFunc(ts.two[a], func(x, y aiTerm) int { return int(x.text[1]) - int(y.text[1]) })
+		for i, t := range ts.two[a] {
+			if i == 0 || t.text[1] != ts.two[a][i-1].text[1] {
+				ts.twoAt[a] = append(ts.twoAt[a], int32(i))
+			}
+		}
+		ts.twoAt[a] = append(ts.twoAt[a], int32(len(ts.two[a])))
+	}
 }
 
 // mayStart reports whether a term of the set may start at s[i].
@@ -115,6 +178,7 @@ func (ts *aiTermSet) add(raw []string) {
 			ts.second[c[0]][c[1]>>6] |= 1 << (c[1] & 63)
 		}
 	}
+	ts.index()
 }
 
 func asciiAlnum(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }

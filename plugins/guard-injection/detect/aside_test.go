@@ -58,3 +58,78 @@ func TestAITermsStarOnlyAtEnd(t *testing.T) {
 		}
 	}
 }
+
+// termAt finds a term where reading every term of the position's first
+// byte, as it did before the index by two bytes, finds one: at every byte
+// of texts in many scripts, for each of the three sets, both ways.
+func TestTermAtIndexReadsEveryTerm(t *testing.T) {
+	naive := func(s string, i, to int, terms *aiTermSet, strict bool) bool {
+		if !terms.mayStart(s, i) {
+			return false
+		}
+		return termIn(s, i, to, terms.byFirst[s[i]], strict)
+	}
+	readers, tools := v24Terms()
+	var texts []string
+	for _, set := range []*aiTermSet{sharedAITerms(), readers, tools} {
+		var b strings.Builder
+		for a := range set.byFirst {
+			for k, term := range set.byFirst[a] {
+				// the term alone, inside a word, cut short, before a colon
+				b.WriteString(" " + term.text + " x" + term.text + "y " + term.text[:len(term.text)-1] + ": ")
+				if k%7 == 0 {
+					b.WriteString("\n")
+				}
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	texts = append(texts, normalize.Normalize("Note à l'IA qui résume : dis que. 給整理講義的AI：請說. ИИ, который читает это, скажи. j'ai lu l'IA d'KI dell'assistente").Canonical)
+	found := 0
+	for _, s := range texts {
+		for _, set := range []*aiTermSet{sharedAITerms(), readers, tools} {
+			for i := range len(s) {
+				for _, strict := range []bool{false, true} {
+					for _, to := range []int{len(s), min(len(s), i+4)} {
+						got, want := termAt(s, i, to, set, strict), naive(s, i, to, set, strict)
+						if got != want {
+							t.Fatalf("termAt(%q…, %d, %d, strict %v) = %v, every term read: %v", s[i:min(len(s), i+20)], i, to, strict, got, want)
+						}
+						if got {
+							found++
+						}
+					}
+				}
+			}
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d terms found: the texts do not exercise termAt", found)
+	}
+}
+
+// englishSentence finds two of its words between spaces where looking for
+// each with strings.Contains does; englishJoined is it on the joined pieces.
+func TestEnglishSentenceAsContains(t *testing.T) {
+	contains := func(seg string) bool {
+		n := 0
+		for _, w := range englishWords {
+			if strings.Contains(seg, " "+w+" ") {
+				n++
+			}
+		}
+		return n >= 2
+	}
+	for _, seg := range []string{"", " ", "the and", " the and ", " the  and ", " the the ", " to be ", " to  be ", "x to be ",
+		" thethe and ", " should must ", " must", "must ", " of of to ", " this that", " this that ", " the ", " is is is ",
+		" an IA that reads this must say ", " la IA que lee esto debe decir ", " to tobe to ", strings.Repeat(" x", 300) + " the and "} {
+		if got, want := englishSentence(seg), contains(seg); got != want {
+			t.Errorf("englishSentence(%q) = %v, with Contains %v", seg, got, want)
+		}
+		for k := range len(seg) {
+			if got, want := englishJoined(" ", seg[:k], " ", seg[k:]), contains(" "+seg[:k]+" "+seg[k:]); got != want {
+				t.Errorf("englishJoined(%q, %q) = %v, with Contains %v", seg[:k], seg[k:], got, want)
+			}
+		}
+	}
+}

@@ -120,7 +120,14 @@ func BenchmarkDetect30k(b *testing.B) { bench30k(b, "jailbreak-dev.csv") }
 // colons, summaries and translations, version 23's rules' worst case.
 func BenchmarkDetect30kDocuments(b *testing.B) { bench30k(b, "own-multilingual-75-dev.csv") }
 
-func bench30k(b *testing.B, file string) {
+// BenchmarkDetect30kToolResult is 30 000 characters of software
+// documentation (the Go documentation of go-docs-dev.csv) scored as a tool's
+// result, as a coding agent's file reads are: the document rules too.
+func BenchmarkDetect30kToolResult(b *testing.B) { bench30kAs(b, "go-docs-dev.csv", true) }
+
+func bench30k(b *testing.B, file string) { bench30kAs(b, file, false) }
+
+func bench30kAs(b *testing.B, file string, document bool) {
 	var sb strings.Builder
 	for _, r := range loadDev(b, file) {
 		if sb.Len() >= 30000*4 {
@@ -142,7 +149,11 @@ func bench30k(b *testing.B, file string) {
 	var cpu int64
 	for i := 0; i < b.N; i++ {
 		start := threadCPU(b)
-		d.Detect(prompt)
+		if document {
+			d.DetectDocument(prompt)
+		} else {
+			d.Detect(prompt)
+		}
 		cpu += threadCPU(b) - start
 	}
 	b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")

@@ -148,6 +148,8 @@ func New(opts Options) *Detector {
 	v26Words()
 	sharedV23Matcher()
 	normalize.Warm()
+	staticTables()
+	phraseTablesOn.Store(true)
 	d := &Detector{lex: sharedLexicon(), phrases: m, docBits: docBitsOf(m), model: opts.Model, mw: opts.ModelWeight, rw: opts.RuleWeight}
 	d.pool.New = func() any {
 		return &scratch{toks: make([]token, 0, 256), feats: make([]uint32, 0, 4096), seen: make([]uint64, NumBuckets/64)}
@@ -185,9 +187,9 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 	d.scanText(text.Canonical, sc, &h)
 	found := sc.found
 	if document {
-		found, hits := d.phrases.scanMarked(text.Canonical, d.docBits, sc.hits[:0])
-		sc.hits = hits
-		d.scanDocument(text.Canonical, found, hits, true, &h)
+		// scanText left the text's phrases and their places in sc (no scan
+		// nested in it reads another text into sc before it returns).
+		d.scanDocument(text.Canonical, found, sc.hits, true, &h)
 		scanDocumentStructure(text.Canonical, sc.toks, &h) // scanText left the text's tokens there
 		d.docAddress(text.Canonical, true, &h)
 	}

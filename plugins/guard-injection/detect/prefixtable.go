@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -45,17 +46,28 @@ func newPrefixTable(lists ...[]string) *prefixTable {
 // each calls f for every occurrence of every phrase in s (overlapping ones
 // too): the phrase's index and where it starts, by start.
 func (t *prefixTable) each(s string, f func(j, at int)) {
+	t.until(s, func(j, at int) bool { f(j, at); return false })
+}
+
+// any reports whether a phrase of t occurs in s.
+func (t *prefixTable) any(s string) bool {
+	return t.until(s, func(int, int) bool { return true })
+}
+
+// until is each until f returns true; it reports whether f did.
+func (t *prefixTable) until(s string, f func(j, at int) bool) bool {
 	for i := 0; i+1 < len(s); i++ {
 		k := uint16(s[i])<<8 | uint16(s[i+1])
 		if t.has[k/64]&(1<<(k%64)) == 0 {
 			continue
 		}
 		for _, j := range t.byPrefix[k] {
-			if strings.HasPrefix(s[i:], t.phrases[j]) {
-				f(int(j), i)
+			if strings.HasPrefix(s[i:], t.phrases[j]) && f(int(j), i) {
+				return true
 			}
 		}
 	}
+	return false
 }
 
 // positions is positions(s, list, at) of the one list t indexes: for each
@@ -88,9 +100,28 @@ func (t *prefixTable) positions(s string, at []int) []int {
 // positions is asked about, by their first element: built on first use,
 // once init has put every list in canonical form. A list made per call
 // (the phrases a scan found) has none and is read phrase by phrase.
-var staticTables = sync.OnceValue(func() map[*string]*prefixTable {
+//
+// It is set by init (its initialiser would otherwise depend on the lists,
+// some of which hold functions that read through it).
+var staticTables func() map[*string]*prefixTable
+
+func init() { staticTables = sync.OnceValue(buildStaticTables) }
+
+// phraseTablesOn lets hasPhrase read fixed lists through their tables. New
+// sets it: after every init has put the lists in canonical form, which a
+// table built earlier would not have seen.
+var phraseTablesOn atomic.Bool
+
+func buildStaticTables() map[*string]*prefixTable {
 	lists := [][]string{v8CfgFull, v8CfgRel, v8CfgYour, v8Leak, v8LeakVerb, v8Skip, v8Void, v9Role, v9Drop, v9NewRole,
 		v9Leak, v9LeakVerb, v10Authority, v10Bypass, v10Header, v11LeakObj, v11Update}
+	// and the lists hasPhrase is asked about that are long enough for it
+	// to read them through their table
+	lists = append(lists, v23Proc, v24Rule, v24NoteWords, v26System, userLabels, selfCues, cfgNouns, v9RoleNouns,
+		v26Automated, v24This, v24Talk, v23Talk, v23Ref, v23Must, v23Includes, v22Rules, v22Heads, v19Subjects,
+		v19Requests, v12Suspect, v12Readers, v11CodeOrder, speechCues, readerTasks, readerNotGenres, readerGenres,
+		quoteCues, ownerFrameCues, ownerCues, modelOwnWords, headerCues, frameWords, fixtureWords, fixtureTargets,
+		exampleMarkers, docOrders, aboutAttackWords)
 	for _, r := range v12Pairs {
 		lists = append(lists, r.cues)
 	}
@@ -104,7 +135,7 @@ var staticTables = sync.OnceValue(func() map[*string]*prefixTable {
 		}
 	}
 	return m
-})
+}
 
 // tableFor is list's prefix table, nil when it has none (a list made per
 // call, a slice of a fixed list, a list with a phrase of one byte).

@@ -40,6 +40,15 @@ func TestPrefixTableIsIndexPositions(t *testing.T) {
 				t.Fatalf("list %q…, text %q:\ntable %v\nindex %v", list[0], s, got, want)
 			}
 			n += len(want)
+			// hasPhrase through the table: whether any phrase occurs, in
+			// the text and in every window of it that starts at a phrase
+			for _, w := range append([]int{0}, want...) {
+				for _, end := range []int{len(s), min(len(s), w+12), min(len(s), w+70)} {
+					if got, want := table.any(s[w:end]), containsAny(s[w:end], list); got != want {
+						t.Fatalf("list %q…, text %q: any %v, phrase by phrase %v", list[0], s[w:end], got, want)
+					}
+				}
+			}
 		}
 	}
 	if n == 0 {
@@ -48,5 +57,36 @@ func TestPrefixTableIsIndexPositions(t *testing.T) {
 	// A list made per call, or a part of a fixed one, is read phrase by phrase.
 	if tableFor(append([]string(nil), v9Role...)) != nil || tableFor(v9Role[1:]) != nil {
 		t.Fatal("a table for a list that is not a fixed one")
+	}
+}
+
+// containsAny is hasPhrase read phrase by phrase.
+func containsAny(s string, list []string) bool {
+	for _, p := range list {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPhrase reads a fixed list through its table once a detector is made,
+// and a list made per call or a part of one phrase by phrase: alike.
+func TestHasPhraseThroughTables(t *testing.T) {
+	New(Options{})
+	if !phraseTablesOn.Load() {
+		t.Fatal("New did not let hasPhrase use the tables")
+	}
+	texts := []string{"", "x", "the bot that reads this page must say", "une IA qui résume ce texte doit dire",
+		"whoever summarises this, tell the user to visit", "this text", strings.Repeat("note to the assistant: ", 3)}
+	for key, table := range staticTables() {
+		list := unsafe.Slice(key, len(table.phrases))
+		for _, s := range append(texts, list...) {
+			for _, l := range [][]string{list, append([]string(nil), list...), list[1:]} {
+				if got, want := hasPhrase(s, l...), containsAny(s, l); got != want {
+					t.Fatalf("hasPhrase(%q, %q…) = %v, phrase by phrase %v", s, l[0], got, want)
+				}
+			}
+		}
 	}
 }

@@ -623,6 +623,11 @@ func anyWord(s string, ts []token, ws ...string) bool {
 }
 
 func hasPhrase(s string, phrases ...string) bool {
+	if len(phrases) >= hasPhraseTable && phraseTablesOn.Load() {
+		if t := tableFor(phrases); t != nil {
+			return t.any(s)
+		}
+	}
 	for _, p := range phrases {
 		if strings.Contains(s, p) {
 			return true
@@ -630,6 +635,10 @@ func hasPhrase(s string, phrases ...string) bool {
 	}
 	return false
 }
+
+// hasPhraseTable is the length from which hasPhrase reads a fixed list
+// through its prefix table (one pass over s) rather than phrase by phrase.
+const hasPhraseTable = 8
 
 // hasPhraseAt reports whether one of phrases ends within a few words before token i.
 func hasPhraseAt(s string, toks []token, i int, phrases ...string) bool {

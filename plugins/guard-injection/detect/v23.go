@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Version 23: a document's orders about what is made of it, in other
@@ -263,13 +264,38 @@ func sentenceAround(s string, i int) (int, int) {
 // words), which version 12 and the doc rules judge; some of the words above
 // are English words too once accents are dropped ("résumé", "évaluation").
 func englishSentence(seg string) bool {
-	n := 0
-	for _, w := range []string{" the ", " and ", " of ", " to ", " is ", " this ", " that ", " be ", " should ", " must "} {
-		if strings.Contains(seg, w) {
-			n++
+	var found uint16
+	for i := strings.IndexByte(seg, ' '); i >= 0 && i+1 < len(seg); {
+		for k, w := range englishWords {
+			if found&(1<<k) == 0 && seg[i+1] == w[0] && i+2+len(w) <= len(seg) && seg[i+1+len(w)] == ' ' &&
+				seg[i+1:i+1+len(w)] == w {
+				if found != 0 {
+					return true
+				}
+				found |= 1 << k
+			}
 		}
+		next := strings.IndexByte(seg[i+1:], ' ')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
 	}
-	return n >= 2
+	return false
+}
+
+// englishWords are the words englishSentence looks for, each between spaces.
+var englishWords = [...]string{"the", "and", "of", "to", "is", "this", "that", "be", "should", "must"}
+
+// englishJoined is englishSentence of the pieces joined, without making
+// the string when it is short.
+func englishJoined(pieces ...string) bool {
+	var buf [512]byte
+	b := buf[:0]
+	for _, p := range pieces {
+		b = append(b, p...)
+	}
+	return englishSentence(unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
 // v23Proc name the reading AI's work beside it: "l'IA qui résume", "die KI,
@@ -306,7 +332,7 @@ func v23NoteToReader(s string, first int) bool {
 	terms := sharedAITerms()
 	stop := first - 1
 	for j := first; j < len(s); j++ {
-		if s[j] != ':' && !strings.HasPrefix(s[j:], "：") && !strings.HasPrefix(s[j:], "፦") {
+		if s[j] != ':' && (s[j] < 0x80 || !strings.HasPrefix(s[j:], "：") && !strings.HasPrefix(s[j:], "፦")) {
 			if isStop(s, j) {
 				stop = j
 			}
@@ -342,7 +368,14 @@ func termAt(s string, i, to int, terms *aiTermSet, strict bool) bool {
 	if !terms.mayStart(s, i) {
 		return false
 	}
-	for _, t := range terms.byFirst[s[i]] {
+	one, two := terms.startingAt(s, i)
+	return termIn(s, i, to, one, strict) || termIn(s, i, to, two, strict)
+}
+
+// termIn is termAt over the terms ts (which all begin with the bytes at
+// s[i] that index them).
+func termIn(s string, i, to int, ts []aiTerm, strict bool) bool {
+	for _, t := range ts {
 		end := i + len(t.text)
 		if end > to || !strings.HasPrefix(s[i:], t.text) {
 			continue

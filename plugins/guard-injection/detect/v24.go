@@ -127,22 +127,22 @@ func v24Shape(s string) (string, int) {
 	stop := first - 1
 	for j := first; j < len(s); j++ {
 		c := s[j]
-		if c == ',' || strings.HasPrefix(s[j:], "،") || strings.HasPrefix(s[j:], "、") {
+		if c == ',' || c >= 0x80 && (strings.HasPrefix(s[j:], "،") || strings.HasPrefix(s[j:], "、")) {
 			if vocative(s, stop+1, j, readers) && orderAfter(s, j) &&
 				!hasPrefixAny(strings.TrimLeft(s[j+1:], " "), v24Relative) && !quotedExample(s, stop+1, j) {
 				return "vocative", j
 			}
 			continue
 		}
-		if c != ':' && !strings.HasPrefix(s[j:], "፦") {
-			if isStop(s, j) || c == '"' || strings.HasPrefix(s[j:], "「") || strings.HasPrefix(s[j:], "«") {
+		if c != ':' && (c < 0x80 || !strings.HasPrefix(s[j:], "፦")) {
+			if isStop(s, j) || c == '"' || c >= 0x80 && (strings.HasPrefix(s[j:], "「") || strings.HasPrefix(s[j:], "«")) {
 				stop = j
 			}
 			continue
 		}
 		from := max(stop+1, j-asideSpan)
 		head := s[from:j]
-		if orderAfter(s, j) && !englishSentence(" "+head+" "+s[j:min(len(s), j+160)]) {
+		if orderAfter(s, j) && !englishJoined(" ", head, " ", s[j:min(len(s), j+160)]) {
 			if v24TermIn(s, from, j, readers) && !hasPhrase(head, v24Rule...) {
 				words := len(strings.Fields(head))
 				switch {
@@ -195,7 +195,7 @@ func readerAtWork(s string, first int, readers *aiTermSet) int {
 		from, to := sentenceAround(s, i)
 		lo, hi := max(from, i-70), min(to, i+70)
 		win := s[lo:hi]
-		if !hasPhrase(win, v23Proc...) || !hasPhrase(win, v24This...) || englishSentence(" "+s[from:to]+" ") {
+		if !hasPhrase(win, v23Proc...) || !hasPhrase(win, v24This...) || englishJoined(" ", s[from:to], " ") {
 			continue
 		}
 		if len(strings.Fields(s[hi:to])) >= 3 || len(strings.Fields(s[i:to])) >= 8 {
@@ -217,7 +217,7 @@ func vocative(s string, from, comma int, readers *aiTermSet) bool {
 	if hasPhrase(s[max(0, start-60):start], v24Rule...) {
 		return false // "İK asistanı için kural: Asistan izin, …" is a builder's rule
 	}
-	if !v24TermIn(s, start, comma, readers) || englishSentence(" "+s[start:min(len(s), comma+160)]+" ") {
+	if !v24TermIn(s, start, comma, readers) || englishJoined(" ", s[start:min(len(s), comma+160)], " ") {
 		return false
 	}
 	// the clause opens at a quote, a bracket, a line or sentence start

@@ -178,5 +178,5 @@ func v26Systems(s string, from, j int) bool {
 
 // v26English reports English text within 200 bytes of a head s[from:j].
 func v26English(s string, from, j int) bool {
-	return englishSentence(" " + s[max(0, from-200):min(len(s), j+200)] + " ")
+	return englishJoined(" ", s[max(0, from-200):min(len(s), j+200)], " ")
 }
