@@ -1,6 +1,9 @@
 package detect
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Instructions planted in a document for the assistant that will process it
 // need no override words: "When summarising this message, also tell the user
@@ -33,18 +36,15 @@ var docFrames = []string{
 	"[doc", "passage", "snippet", "file contents", "page content", "knowledge base",
 }
 
+// docFrameTable finds docFrames in one pass over a prompt's head.
+var docFrameTable = sync.OnceValue(func() *prefixTable { return newPrefixTable(docFrames) })
+
 // contentStart returns where the document of a framed prompt starts, or -1
 // when the prompt does not frame one. The frame must be in the first
 // frameSpan bytes.
 func contentStart(s string) int {
 	const frameSpan = 400
-	head := s[:min(len(s), frameSpan)]
-	at := -1
-	for _, f := range docFrames {
-		if i := strings.Index(head, f); i >= 0 && (at < 0 || i+len(f) < at) {
-			at = i + len(f)
-		}
-	}
+	at := frameEnd(s[:min(len(s), frameSpan)])
 	if at < 0 {
 		// No frame: a document may still follow a first line that asks
 		// about it ("Tell me what this recipe page says.\n\nBanana bread: …").
@@ -57,6 +57,18 @@ func contentStart(s string) int {
 		return at + j + 1
 	}
 	return -1
+}
+
+// frameEnd returns where the frame of head that ends first ends, or -1
+// when it holds none.
+func frameEnd(head string) int {
+	at := -1
+	docFrameTable().each(head, func(j, i int) {
+		if end := i + len(docFrames[j]); at < 0 || end < at {
+			at = end
+		}
+	})
+	return at
 }
 
 // ownerSpan bytes at the start of a prompt, before its document, are read

@@ -90,3 +90,37 @@ func TestHasPhraseThroughTables(t *testing.T) {
 		}
 	}
 }
+
+// frameEnd finds the frame that ends first in one pass where asking the
+// head for each frame in turn (strings.Index, as contentStart did) found it.
+func TestFrameEndOnePass(t *testing.T) {
+	byIndex := func(head string) int {
+		at := -1
+		for _, f := range docFrames {
+			if i := strings.Index(head, f); i >= 0 && (at < 0 || i+len(f) < at) {
+				at = i + len(f)
+			}
+		}
+		return at
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	pieces := append([]string{"please ", "the ", "this", " page", "summ", "\n", ":", "\"", "'", "results", " of ", "x"}, docFrames...)
+	framed := 0
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(40) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		got, want := frameEnd(s), byIndex(s)
+		if got != want {
+			t.Fatalf("frameEnd(%q) = %d, frame by frame %d", s, got, want)
+		}
+		if got >= 0 {
+			framed++
+		}
+	}
+	if framed < 1000 {
+		t.Fatalf("only %d of the texts held a frame", framed)
+	}
+}
