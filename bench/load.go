@@ -32,6 +32,20 @@ func chatBody(model string, stream bool) []byte {
 // agentTurns is the number of turns of agentBody's conversation.
 const agentTurns = 100
 
+// agentSystem is the agent's system prompt.
+const agentSystem = "You are a coding agent. Use the tools to read and change the repository."
+
+// agentSource is the source file the agent's i-th tool call reads (about
+// 1.5 kB, whose newlines and quotes JSON escapes).
+func agentSource(i int) string {
+	var src strings.Builder
+	fmt.Fprintf(&src, "package handlers%d\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n", i)
+	for j := range 12 {
+		fmt.Fprintf(&src, "func handle%d_%d(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%%s %%d\", r.URL.Path, %d)\n}\n\n", i, j, j)
+	}
+	return src.String()
+}
+
 // agentBody is the agent regime's request: a coding agent's conversation
 // as its client re-sends it whole on every turn — agentTurns turns of a
 // tool call and its result (a source file of about 1.5 kB, each turn's its
@@ -39,24 +53,47 @@ const agentTurns = 100
 // request; about 160 kB.
 func agentBody(model string) []byte {
 	msgs := []any{
-		map[string]any{"role": "system", "content": "You are a coding agent. Use the tools to read and change the repository."},
+		map[string]any{"role": "system", "content": agentSystem},
 		map[string]any{"role": "user", "content": "The HTTP handlers log too much. Find where and make it quieter."},
 	}
 	for i := range agentTurns {
-		var src strings.Builder
-		fmt.Fprintf(&src, "package handlers%d\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\n", i)
-		for j := range 12 {
-			fmt.Fprintf(&src, "func handle%d_%d(w http.ResponseWriter, r *http.Request) {\n\tfmt.Fprintf(w, \"%%s %%d\", r.URL.Path, %d)\n}\n\n", i, j, j)
-		}
 		id := fmt.Sprintf("call_%03d", i)
 		msgs = append(msgs,
 			map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{"id": id, "type": "function",
 				"function": map[string]any{"name": "read_file", "arguments": fmt.Sprintf(`{"path":"internal/handlers%d/handlers.go"}`, i)}}}},
-			map[string]any{"role": "tool", "tool_call_id": id, "content": src.String()})
+			map[string]any{"role": "tool", "tool_call_id": id, "content": agentSource(i)})
 	}
 	msgs = append(msgs, map[string]any{"role": "user", "content": "Now summarise what you found."})
 	b, _ := json.Marshal(map[string]any{"model": model, "messages": msgs, "max_tokens": 32})
 	return b
+}
+
+// agentMessagesBody is agentBody's conversation as Claude Code sends it to
+// the Messages API: the system prompt on its own, each tool call a tool_use
+// block of an assistant message and each result a tool_result block of the
+// next user message.
+func agentMessagesBody(model string) []byte {
+	msgs := []any{map[string]any{"role": "user", "content": "The HTTP handlers log too much. Find where and make it quieter."}}
+	for i := range agentTurns {
+		id := fmt.Sprintf("toolu_%03d", i)
+		result := []any{map[string]any{"type": "tool_result", "tool_use_id": id, "content": agentSource(i)}}
+		if i == agentTurns-1 {
+			// roles alternate: the user's next request shares the last result's message
+			result = append(result, map[string]any{"type": "text", "text": "Now summarise what you found."})
+		}
+		msgs = append(msgs,
+			map[string]any{"role": "assistant", "content": []any{map[string]any{"type": "tool_use", "id": id, "name": "read_file",
+				"input": map[string]any{"path": fmt.Sprintf("internal/handlers%d/handlers.go", i)}}}},
+			map[string]any{"role": "user", "content": result})
+	}
+	b, _ := json.Marshal(map[string]any{"model": model, "system": agentSystem, "messages": msgs, "max_tokens": 32})
+	return b
+}
+
+// messagesURL is the Messages API URL of the server whose chat completions
+// URL is chat.
+func messagesURL(chat string) string {
+	return strings.TrimSuffix(chat, "/chat/completions") + "/messages"
 }
 
 // Run is one measurement of one setup in one regime and round.
@@ -143,8 +180,10 @@ type Load struct {
 	Rate     int
 	Duration time.Duration
 	Stream   bool
-	// Agent sends agentBody instead of the one-question chatBody.
-	Agent bool
+	// Agent sends a coding agent's conversation instead of the one-question
+	// chatBody: agentBody to the chat completions route ("chat"), or
+	// agentMessagesBody to the Messages API route ("messages").
+	Agent string
 	// OnResult, when set, sees every result (the soak's sampler uses it).
 	OnResult func(*vegeta.Result)
 }
@@ -164,11 +203,17 @@ func attack(s *Setup, regime string, round int, l Load) *Run {
 		defer tr.CloseIdleConnections()
 	}
 	a := vegeta.NewAttacker(vegeta.Client(client), vegeta.Workers(workers), vegeta.MaxWorkers(maxWorkers), vegeta.MaxBody(1<<16))
-	body := chatBody(s.Model, l.Stream)
-	if l.Agent {
+	body, want := chatBody(s.Model, l.Stream), `"choices"`
+	tgt := vegeta.Target{Method: http.MethodPost, URL: s.URL, Header: s.Headers.Clone()}
+	switch l.Agent {
+	case "chat":
 		body = agentBody(s.Model)
+	case "messages":
+		body, want = agentMessagesBody(s.Model), `"type":"message"`
+		tgt.URL = messagesURL(s.URL)
+		tgt.Header.Set("anthropic-version", "2023-06-01")
 	}
-	tgt := vegeta.Target{Method: http.MethodPost, URL: s.URL, Body: body, Header: s.Headers.Clone()}
+	tgt.Body = body
 	var first, last time.Time
 	for res := range a.Attack(vegeta.NewStaticTargeter(tgt), pacer, l.Duration, s.Name+"/"+regime) {
 		if first.IsZero() || res.Timestamp.Before(first) {
@@ -179,7 +224,7 @@ func attack(s *Setup, regime string, round int, l Load) *Run {
 		}
 		lat := ms(res.Latency)
 		run.Lat = append(run.Lat, lat)
-		if kind := classify(res, l.Stream); kind != "" {
+		if kind := classify(res, l.Stream, want); kind != "" {
 			run.Errors++
 			if run.ErrKind[kind]++; run.ErrKind[kind] == 1 {
 				run.ErrText[kind] = errText(res)
@@ -231,7 +276,7 @@ func stagesCost(t map[string]float64, parallel bool) (float64, bool) {
 }
 
 // classify returns "" for a good answer, else a short error kind.
-func classify(res *vegeta.Result, stream bool) string {
+func classify(res *vegeta.Result, stream bool, want string) string {
 	if res.Error != "" && res.Code == 0 {
 		e := strings.ToLower(res.Error)
 		switch {
@@ -256,8 +301,8 @@ func classify(res *vegeta.Result, stream bool) string {
 		if !bytes.Contains(res.Body, []byte("[DONE]")) {
 			return "stream without [DONE]"
 		}
-	} else if !bytes.Contains(res.Body, []byte(`"choices"`)) {
-		return "answer without choices"
+	} else if !bytes.Contains(res.Body, []byte(want)) {
+		return "answer without " + want
 	}
 	return ""
 }

@@ -43,10 +43,12 @@ type options struct {
 	concDur   time.Duration
 	ttfbDur   time.Duration
 	agentDur  time.Duration
-	peers     bool
-	soak      time.Duration
-	soakRate  int
-	warmup    time.Duration
+	// agentMessages: the agent regime on the Messages API's route too.
+	agentMessages bool
+	peers         bool
+	soak          time.Duration
+	soakRate      int
+	warmup        time.Duration
 	// grpcLane adds llmgw-full-grpc: llmgw-full with the request path on
 	// gRPC (LLMGW_PLUGIN_LANE=grpc), the before of issue 21's fast lane.
 	grpcLane bool
@@ -92,6 +94,7 @@ func runMain(args []string) int {
 	fs.DurationVar(&o.seqDur, "seq", 3*time.Second, "duration of one 1-connection latency run")
 	fs.DurationVar(&o.concDur, "conc", 5*time.Second, "duration of one many-connection throughput run")
 	fs.DurationVar(&o.ttfbDur, "ttfb", 2*time.Second, "duration of one streaming TTFB run (1 connection)")
+	fs.BoolVar(&o.agentMessages, "agent-messages", false, "with -agent: the same conversation on the Messages API's route too (POST /v1/messages, as Claude Code sends it; llmgw setups only). Off by default: with it, the host's RSS in the next round's 64-connection regime was 130-164 MB instead of about 47 (bench/README.md), which would change the RSS target's verdict")
 	fs.DurationVar(&o.agentDur, "agent", 2*time.Second, "duration of one 1-connection run with a coding agent's conversation as the body (about 160 kB re-sent whole, as its client does each turn; 0 disables)")
 	fs.BoolVar(&o.peers, "peers", true, "also measure Portkey and LiteLLM (installed into bench/.peers on first use)")
 	fs.DurationVar(&o.soak, "soak", 3*time.Minute, "soak duration through llmgw-full (0 disables)")
@@ -174,7 +177,7 @@ func run(o options) error {
 
 	rep := &Report{Date: began.Format("2006-01-02T15:04:05Z07:00"), Commit: gitDescribe(o.root), Machine: machine(),
 		Config: RunConfig{Rounds: o.rounds, Alternate: o.alternate, Conns: o.conns, SeqDuration: o.seqDur.String(), ConcDur: o.concDur.String(),
-			TTFBDur: o.ttfbDur.String(), AgentDur: o.agentDur.String(), AgentBytes: len(agentBody("gpt-4o-primary")), Peers: o.peers, Soak: o.soak.String(), SoakRate: o.soakRate, Prompt: prompt}}
+			TTFBDur: o.ttfbDur.String(), AgentDur: o.agentDur.String(), AgentBytes: len(agentBody("gpt-4o-primary")), AgentMessagesBytes: agentMessagesBytes(o), Peers: o.peers, Soak: o.soak.String(), SoakRate: o.soakRate, Prompt: prompt}}
 
 	// The simulator.
 	simAddr, err := freeAddr()
@@ -316,7 +319,10 @@ func run(o options) error {
 		{"ttfb", Load{Conns: 1, Duration: o.ttfbDur, Stream: true}, "stream TTFB"},
 	}
 	if o.agentDur > 0 {
-		regimes = append(regimes, regime{"agent", Load{Conns: 1, Duration: o.agentDur, Agent: true}, "agent body"})
+		regimes = append(regimes, regime{"agent", Load{Conns: 1, Duration: o.agentDur, Agent: "chat"}, "agent body"})
+		if o.agentMessages {
+			regimes = append(regimes, regime{"agent-messages", Load{Conns: 1, Duration: o.agentDur, Agent: "messages"}, "agent /v1/messages"})
+		}
 	}
 	var mlflowCPU time.Duration
 	if e.mlflow != nil {
@@ -327,7 +333,7 @@ func run(o options) error {
 		order := roundOrder(setups, r, o.alternate)
 		for _, g := range regimes {
 			for _, s := range order {
-				if g.name == "ttfb" && !s.Stream {
+				if g.name == "ttfb" && !s.Stream || g.name == "agent-messages" && s.NoMessages {
 					continue
 				}
 				fmt.Fprintf(os.Stderr, "[round %d/%d] %-10s %-11s … ", r, o.rounds, s.Name, g.label)
@@ -448,7 +454,7 @@ func progress(r *Run) string {
 		if cpu := cpuPerAnswer([]*Run{r}); cpu != nil {
 			fmt.Fprintf(&b, "  cpu %.0f µs/answer (gateway)", gatewayCPU(cpu))
 		}
-	case "agent":
+	case "agent", "agent-messages":
 		c := append([]float64(nil), r.OKLat...)
 		d := Summarize(c)
 		fmt.Fprintf(&b, "p50 %.3f ms  p99 %.3f ms  n=%d", d.P50, d.P99, len(r.Lat))
@@ -670,4 +676,13 @@ func splitNonEmpty(s string) []string {
 		return nil
 	}
 	return strings.Split(s, ",")
+}
+
+// agentMessagesBytes is the size of the Messages API regime's body, 0 when
+// it does not run.
+func agentMessagesBytes(o options) int {
+	if o.agentDur <= 0 || !o.agentMessages {
+		return 0
+	}
+	return len(agentMessagesBody("gpt-4o-primary"))
 }

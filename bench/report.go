@@ -47,10 +47,12 @@ type RunConfig struct {
 	TTFBDur     string `json:"ttfb_duration"`
 	AgentDur    string `json:"agent_duration,omitempty"`
 	AgentBytes  int    `json:"agent_body_bytes,omitempty"`
-	Peers       bool   `json:"peers"`
-	Soak        string `json:"soak"`
-	SoakRate    int    `json:"soak_rate"`
-	Prompt      string `json:"prompt"`
+	// AgentMessagesBytes is the Messages API regime's body (0: not run).
+	AgentMessagesBytes int    `json:"agent_messages_body_bytes,omitempty"`
+	Peers              bool   `json:"peers"`
+	Soak               string `json:"soak"`
+	SoakRate           int    `json:"soak_rate"`
+	Prompt             string `json:"prompt"`
 }
 
 // Skip is a setup that did not run, and why.
@@ -68,8 +70,11 @@ type SetupReport struct {
 	TTFB *Regime `json:"ttfb,omitempty"`
 	// Agent is the agent regime (a coding agent's conversation as the body,
 	// 1 connection); AgentAdded its p50 over direct's.
-	Agent         *Regime              `json:"agent,omitempty"`
-	AgentAdded    float64              `json:"agent_added_p50_ms,omitempty"`
+	Agent      *Regime `json:"agent,omitempty"`
+	AgentAdded float64 `json:"agent_added_p50_ms,omitempty"`
+	// AgentMessages is the same conversation on the Messages API's route
+	// (llmgw setups only).
+	AgentMessages *Regime              `json:"agent_messages,omitempty"`
 	AddedP50      float64              `json:"added_p50_ms"`
 	AddedP99      float64              `json:"added_p99_ms"`
 	ServerTiming  map[string]EntryCost `json:"server_timing,omitempty"`
@@ -150,7 +155,7 @@ type SoakPoint struct {
 // aggregate pools the runs of one setup.
 func aggregate(s *Setup, runs []*Run) *SetupReport {
 	sr := &SetupReport{Name: s.Name, Note: s.Note, ServerTiming: map[string]EntryCost{}}
-	var seq, conc, ttfb, agent []*Run
+	var seq, conc, ttfb, agent, agentMessages []*Run
 	for _, r := range runs {
 		switch r.Regime {
 		case "seq":
@@ -161,6 +166,8 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 			ttfb = append(ttfb, r)
 		case "agent":
 			agent = append(agent, r)
+		case "agent-messages":
+			agentMessages = append(agentMessages, r)
 		}
 		sr.UpstreamCalls += r.Upstream
 		sr.Answers += r.OK
@@ -174,6 +181,10 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 	if len(agent) > 0 {
 		a := pool(agent, false)
 		sr.Agent = &a
+	}
+	if len(agentMessages) > 0 {
+		a := pool(agentMessages, false)
+		sr.AgentMessages = &a
 	}
 	timings := map[string][]float64{}
 	var stages []float64
@@ -258,8 +269,8 @@ func (rep *Report) compare() {
 			s.AddedP50 = round3(s.Seq.Dist.P50 - direct.Seq.Dist.P50)
 			s.AddedP99 = round3(s.Seq.Dist.P99 - direct.Seq.Dist.P99)
 		}
-		if direct != nil && s.Agent != nil && direct.Agent != nil && s.Agent.Dist.N > 0 && direct.Agent.Dist.N > 0 {
-			s.AgentAdded = round3(s.Agent.Dist.P50 - direct.Agent.Dist.P50)
+		if direct != nil {
+			s.AgentAdded = addedP50(s.Agent, direct.Agent)
 		}
 	}
 	others := []string{"floor", "portkey", "litellm", "llmgw-full-grpc"}
@@ -503,26 +514,23 @@ func (rep *Report) Markdown() string {
 	}
 	if rep.Config.AgentBytes > 0 {
 		p("\n## A coding agent's conversation (1 connection, a %d-byte body of %d turns of tool calls and results, re-sent whole as its client does each turn)\n\n", rep.Config.AgentBytes, agentTurns)
-		p("| setup | p50 ms | p99 ms | added p50 ms | ÷ floor's | requests | errors |\n|---|---:|---:|---:|---:|---:|---|\n")
-		var floorAdded float64
+		agentTable(p, rep)
+	}
+	if rep.Config.AgentMessagesBytes > 0 {
+		p("\n## The same conversation on the Messages API (POST /v1/messages as Claude Code sends it, a %d-byte body, 1 connection)\n\n", rep.Config.AgentMessagesBytes)
+		p("llmgw translates it to the same chat call to the OpenAI provider as the chat route's body above, so the difference is what its Messages route costs: reading Anthropic's shapes and writing the answer in them. (The simulator's own Messages route is another upstream, so direct and the floor are not measured here.)\n\n")
+		p("| setup | p50 ms | p99 ms | chat route's p50 ms | more than the chat route, p50 ms | requests | errors |\n|---|---:|---:|---:|---:|---:|---|\n")
 		for _, s := range rep.Setups {
-			if s.Name == "floor" {
-				floorAdded = s.AgentAdded
-			}
-		}
-		for _, s := range rep.Setups {
-			if s.Agent == nil {
+			r := s.AgentMessages
+			if r == nil || s.Agent == nil {
 				continue
 			}
-			d := s.Agent.Dist
-			added, ratio := "—", "—"
-			if s.Name != "direct" && d.N > 0 {
-				added = fmt.Sprintf("%.3f", s.AgentAdded)
-				if v := Ratio(s.AgentAdded, floorAdded); !math.IsNaN(v) && s.Name != "floor" {
-					ratio = f2(v)
-				}
+			d, c := r.Dist, s.Agent.Dist
+			more := "—"
+			if d.N > 0 && c.N > 0 {
+				more = fmt.Sprintf("%.3f", d.P50-c.P50)
 			}
-			p("| %s | %s | %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P99), added, ratio, s.Agent.Requests, errCell(*s.Agent))
+			p("| %s | %s | %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P99), fd(c, c.P50), more, r.Requests, errCell(*r))
 		}
 	}
 	if len(rep.Ratios) > 0 {
@@ -586,7 +594,7 @@ func (rep *Report) Markdown() string {
 		for _, g := range []struct {
 			n string
 			r *Regime
-		}{{"1 conn", &s.Seq}, {fmt.Sprintf("%d conns", rep.Config.Conns), &s.Conc}, {"stream", s.TTFB}, {"agent body", s.Agent}} {
+		}{{"1 conn", &s.Seq}, {fmt.Sprintf("%d conns", rep.Config.Conns), &s.Conc}, {"stream", s.TTFB}, {"agent body", s.Agent}, {"agent /v1/messages", s.AgentMessages}} {
 			if g.r == nil {
 				continue
 			}
@@ -660,4 +668,39 @@ func byProcess(m map[string]float64) string {
 		parts = append(parts, fmt.Sprintf("%s %.0f", k, m[k]))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// addedP50 is a regime's p50 over direct's in the same regime (0 when either
+// did not run).
+func addedP50(r, direct *Regime) float64 {
+	if r == nil || direct == nil || r.Dist.N == 0 || direct.Dist.N == 0 {
+		return 0
+	}
+	return round3(r.Dist.P50 - direct.Dist.P50)
+}
+
+// agentTable writes the agent regime's table: each setup's p50, p99, added
+// p50 and its ratio to the floor's.
+func agentTable(p func(string, ...any), rep *Report) {
+	p("| setup | p50 ms | p99 ms | added p50 ms | ÷ floor's | requests | errors |\n|---|---:|---:|---:|---:|---:|---|\n")
+	var floorAdded float64
+	for _, s := range rep.Setups {
+		if s.Name == "floor" {
+			floorAdded = s.AgentAdded
+		}
+	}
+	for _, s := range rep.Setups {
+		if s.Agent == nil {
+			continue
+		}
+		d := s.Agent.Dist
+		added, ratio := "—", "—"
+		if s.Name != "direct" && d.N > 0 {
+			added = fmt.Sprintf("%.3f", s.AgentAdded)
+			if v := Ratio(s.AgentAdded, floorAdded); !math.IsNaN(v) && s.Name != "floor" {
+				ratio = f2(v)
+			}
+		}
+		p("| %s | %s | %s | %s | %s | %d | %s |\n", s.Name, fd(d, d.P50), fd(d, d.P99), added, ratio, s.Agent.Requests, errCell(*s.Agent))
+	}
 }

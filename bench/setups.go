@@ -30,6 +30,11 @@ type Setup struct {
 	CacheHits bool
 	// Tracked: the setup's tracker sends its traces to the run's MLflow.
 	Tracked bool
+	// NoMessages: the setup is not measured on the Messages API's route:
+	// only llmgw translates it to the same upstream chat call (the
+	// simulator's Messages route is another upstream; the peers' Anthropic
+	// routes are another provider's).
+	NoMessages bool
 	// Pprof maps a process (host, or a plugin's name) to its pprof address,
 	// when -profile asked for CPU profiles.
 	Pprof map[string]string
@@ -78,7 +83,7 @@ func bearer() http.Header {
 }
 
 func (e *env) directSetup(sim *proc) *Setup {
-	return &Setup{Name: "direct", Model: "gpt-4o", URL: e.simURL + "/v1/chat/completions", Headers: bearer(), Stream: true, Note: "client → upstream-sim"}
+	return &Setup{Name: "direct", Model: "gpt-4o", URL: e.simURL + "/v1/chat/completions", Headers: bearer(), Stream: true, NoMessages: true, Note: "client → upstream-sim"}
 }
 
 func (e *env) floorSetup() (*Setup, error) {
@@ -93,7 +98,7 @@ func (e *env) floorSetup() (*Setup, error) {
 	if err := waitHTTP("http://"+addr+"/v1/models", p, 15*time.Second); err != nil {
 		return nil, err
 	}
-	return &Setup{Name: "floor", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true,
+	return &Setup{Name: "floor", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true, NoMessages: true,
 		Note: "net/http/httputil reverse proxy → upstream-sim"}, nil
 }
 
@@ -115,7 +120,7 @@ func (e *env) floorPinnedSetup(cpu string) (*Setup, error) {
 	if err := waitHTTP("http://"+addr+"/v1/models", p, 15*time.Second); err != nil {
 		return nil, err
 	}
-	return &Setup{Name: "floor-pinned", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true,
+	return &Setup{Name: "floor-pinned", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: bearer(), Proc: p, Stream: true, NoMessages: true,
 		Note: "the floor under taskset -c " + cpu}, nil
 }
 
@@ -532,7 +537,7 @@ func (e *env) portkeySetup() (*Setup, error) {
 	h := bearer()
 	h.Set("x-portkey-provider", "openai")
 	h.Set("x-portkey-custom-host", e.simURL+"/v1")
-	return &Setup{Name: "portkey", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: h, Proc: p, Stream: true,
+	return &Setup{Name: "portkey", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: h, Proc: p, Stream: true, NoMessages: true,
 		Note: "@portkey-ai/gateway " + portkeyVersion + " (node " + nodeVersion() + "), x-portkey-custom-host → upstream-sim"}, nil
 }
 
@@ -613,7 +618,7 @@ general_settings:
 	}
 	h := bearer()
 	h.Set("Authorization", "Bearer "+masterKey)
-	return &Setup{Name: "litellm", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: h, Proc: p, Stream: true,
+	return &Setup{Name: "litellm", Model: "gpt-4o", URL: "http://" + addr + "/v1/chat/completions", Headers: h, Proc: p, Stream: true, NoMessages: true,
 		Note: "litellm[proxy] " + litellmInstalledVersion(bin) + ", 1 uvicorn worker, api_base → upstream-sim"}, nil
 }
 

@@ -18,6 +18,7 @@ package jsonscan
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 	"unicode"
@@ -225,9 +226,7 @@ func (s *Scanner) ScanString() (content []byte, plain, ok bool) {
 	plain = true
 	start := s.Pos + 1
 	for i := start; i < len(s.Data); i++ {
-		for i < len(s.Data) && byteClass[s.Data[i]] == plainByte {
-			i++
-		}
+		i = skipPlain(s.Data, i)
 		if i == len(s.Data) {
 			break
 		}
@@ -252,6 +251,53 @@ func (s *Scanner) ScanString() (content []byte, plain, ok bool) {
 		}
 	}
 	return nil, false, false
+}
+
+// Eight bytes at a time: lanes repeats a byte in each of a word's bytes,
+// highs is every byte's high bit.
+const (
+	lanes = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// hasByte reports whether a byte of x is c (exact: a borrow only follows a
+// byte that is c).
+func hasByte(x uint64, c byte) bool {
+	y := x ^ lanes*uint64(c)
+	return (y-lanes)&^y&highs != 0
+}
+
+// skipPlain returns the index of the first byte of b from i that is not a
+// plain byte of a string (a quote, a backslash, a control character or a
+// byte of a character beyond ASCII), or len(b): eight bytes at a time, then
+// by the byte-class table.
+func skipPlain(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		// a byte under 0x20 borrows, when every byte is ASCII (the high
+		// bits are checked first)
+		if x&highs != 0 || (x-lanes*0x20)&^x&highs != 0 || hasByte(x, '"') || hasByte(x, '\\') {
+			break
+		}
+	}
+	for i < len(b) && byteClass[b[i]] == plainByte {
+		i++
+	}
+	return i
+}
+
+// skipASCII returns the index of the first byte of in from i that is a
+// backslash or not ASCII, or len(in).
+func skipASCII(in []byte, i int) int {
+	for ; i+8 <= len(in); i += 8 {
+		if x := binary.LittleEndian.Uint64(in[i:]); x&highs != 0 || hasByte(x, '\\') {
+			break
+		}
+	}
+	for i < len(in) && in[i] < utf8.RuneSelf && in[i] != '\\' {
+		i++
+	}
+	return i
 }
 
 // The classes of a string's bytes for ScanString.
@@ -518,8 +564,10 @@ func Unquote(in []byte) string {
 			}
 			b = utf8.AppendRune(b, r)
 		case c < utf8.RuneSelf:
-			b = append(b, c)
-			i++
+			// a run of ASCII bytes without an escape, at once
+			j := skipASCII(in, i+1)
+			b = append(b, in[i:j]...)
+			i = j
 		default:
 			r, size := utf8.DecodeRune(in[i:])
 			b = utf8.AppendRune(b, r)

@@ -1,8 +1,10 @@
 package jsonscan
 
 import (
+	"bytes"
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzText: the text of every string literal JSON accepts, as Text and
@@ -210,4 +212,41 @@ func FuzzScanner(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { sameRecord(t, data) })
+}
+
+// skipPlain and skipASCII stop where reading byte by byte stops, whatever
+// the byte and wherever it falls in a word of eight.
+func TestSkipEightAtATime(t *testing.T) {
+	plainNaive := func(b []byte, i int) int {
+		for i < len(b) && byteClass[b[i]] == plainByte {
+			i++
+		}
+		return i
+	}
+	asciiNaive := func(b []byte, i int) int {
+		for i < len(b) && b[i] < utf8.RuneSelf && b[i] != '\\' {
+			i++
+		}
+		return i
+	}
+	specials := []byte{'"', '\\', 0, 0x1f, 0x20, 0x21, 0x7f, 0x80, 0xc3, 0xff, '\n', '\t', 'u', 0x5b, 0x5d, 0x23}
+	for n := 0; n <= 40; n++ {
+		for at := 0; at < n; at++ {
+			for _, c := range specials {
+				b := bytes.Repeat([]byte("abcdefgh"), 5)[:n]
+				b[at] = c
+				if n > at+9 {
+					b[at+9] = specials[(at+int(c))%len(specials)] // a second one further on
+				}
+				for from := 0; from <= min(n, 9); from++ {
+					if got, want := skipPlain(b, from), plainNaive(b, from); got != want {
+						t.Fatalf("skipPlain(%q, %d) = %d, byte by byte %d", b, from, got, want)
+					}
+					if got, want := skipASCII(b, from), asciiNaive(b, from); got != want {
+						t.Fatalf("skipASCII(%q, %d) = %d, byte by byte %d", b, from, got, want)
+					}
+				}
+			}
+		}
+	}
 }
