@@ -56,6 +56,9 @@ type Settings struct {
 	PluginStartTimeout time.Duration `koanf:"plugin_start_timeout"`
 	// TrackerQueue bounds the events waiting for trackers.
 	TrackerQueue int `koanf:"tracker_queue"`
+	// TrackerBacklogBytes bounds the encoded bytes of the events a tracker
+	// has not acknowledged, which the host keeps for it.
+	TrackerBacklogBytes int64 `koanf:"tracker_backlog_bytes"`
 	// Watch reloads the pipeline when its file changes.
 	Watch bool `koanf:"watch"`
 	// PprofListen serves net/http/pprof on this address (off when empty);
@@ -104,26 +107,27 @@ func (s Settings) Liveness() Liveness {
 // DefaultSettings are the settings before any layer is applied.
 func DefaultSettings() Settings {
 	return Settings{
-		Listen:             "127.0.0.1:8000",
-		MaxBodyBytes:       1 << 20,
-		MaxHeaderBytes:     64 << 10,
-		ReadHeaderTimeout:  10 * time.Second,
-		ReadTimeout:        30 * time.Second,
-		WriteTimeout:       150 * time.Second,
-		IdleTimeout:        120 * time.Second,
-		ShutdownTimeout:    30 * time.Second,
-		DrainTimeout:       180 * time.Second,
-		MaxInflight:        4096,
-		MaxStreams:         1024,
-		DataDir:            "./data",
-		LogLevel:           "info",
-		LogFormat:          "text",
-		PluginStartTimeout: 10 * time.Second,
-		TrackerQueue:       10000,
-		Watch:              true,
-		LivenessInterval:   DefaultLivenessInterval,
-		LivenessTimeout:    DefaultLivenessTimeout,
-		LivenessMisses:     DefaultLivenessMisses,
+		Listen:              "127.0.0.1:8000",
+		MaxBodyBytes:        1 << 20,
+		MaxHeaderBytes:      64 << 10,
+		ReadHeaderTimeout:   10 * time.Second,
+		ReadTimeout:         30 * time.Second,
+		WriteTimeout:        150 * time.Second,
+		IdleTimeout:         120 * time.Second,
+		ShutdownTimeout:     30 * time.Second,
+		DrainTimeout:        180 * time.Second,
+		MaxInflight:         4096,
+		MaxStreams:          1024,
+		DataDir:             "./data",
+		LogLevel:            "info",
+		LogFormat:           "text",
+		PluginStartTimeout:  10 * time.Second,
+		TrackerQueue:        10000,
+		TrackerBacklogBytes: 256 << 20,
+		Watch:               true,
+		LivenessInterval:    DefaultLivenessInterval,
+		LivenessTimeout:     DefaultLivenessTimeout,
+		LivenessMisses:      DefaultLivenessMisses,
 	}
 }
 
@@ -198,8 +202,8 @@ func (s Settings) validate() error {
 			problems = append(problems, name+" must be a positive duration")
 		}
 	}
-	if s.MaxInflight <= 0 || s.MaxStreams <= 0 || s.TrackerQueue <= 0 {
-		problems = append(problems, "max_inflight, max_streams and tracker_queue must be positive")
+	if s.MaxInflight <= 0 || s.MaxStreams <= 0 || s.TrackerQueue <= 0 || s.TrackerBacklogBytes <= 0 {
+		problems = append(problems, "max_inflight, max_streams, tracker_queue and tracker_backlog_bytes must be positive")
 	}
 	if s.LivenessTimeout > s.LivenessInterval {
 		problems = append(problems, "liveness_timeout must not be longer than liveness_interval")

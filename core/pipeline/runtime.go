@@ -73,6 +73,9 @@ type Options struct {
 	DrainTimeout time.Duration
 	StartTimeout time.Duration
 	TrackerQueue int
+	// TrackerBacklogBytes bounds the encoded bytes of the events kept for a
+	// tracker until it acknowledges them (0: 256 MiB).
+	TrackerBacklogBytes int64
 	// Liveness is the plugins' liveness check (zero: config.DefaultLiveness).
 	Liveness config.Liveness
 	// Admit, when set, vets every built generation — the first load and
@@ -98,7 +101,7 @@ func NewRuntime(o Options) *Runtime {
 	}
 	rt.stopping, rt.stop = context.WithCancel(context.Background())
 	rt.metrics.Registry.MustRegister(newPluginCollector(rt.host.Statuses))
-	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, rt.current.Load, rt.metrics.Registry)
+	rt.tracking = newTracking(o.Logger.Named("tracking"), o.TrackerQueue, o.TrackerBacklogBytes, rt.current.Load, rt.metrics.Registry)
 	return rt
 }
 

@@ -30,10 +30,16 @@ type tracking struct {
 	depth     prometheus.GaugeFunc
 	unacked   atomic.Int64
 	maxUnackd int
+	// maxBytes bounds the encoded bytes of a tracker's unacknowledged
+	// events (pendingBytes), so that large events (a coding agent's
+	// conversation) cannot hold the host's memory by the hundred thousand.
+	maxBytes int64
 
 	mu      sync.Mutex
 	pending map[string][]trackedEvent // per tracker name, in order
-	states  map[string]string         // tracker's self-reported state
+	// pendingBytes is the sum of the sizes of pending's events, per tracker.
+	pendingBytes map[string]int64
+	states       map[string]string // tracker's self-reported state
 	// retryAt holds back re-sends to a tracker that just refused a batch.
 	retryAt map[string]time.Time
 
@@ -49,18 +55,23 @@ const (
 	trackRetry   = 500 * time.Millisecond
 )
 
-func newTracking(logger hclog.Logger, size int, current func() *Generation, reg *prometheus.Registry) *tracking {
+func newTracking(logger hclog.Logger, size int, maxBytes int64, current func() *Generation, reg *prometheus.Registry) *tracking {
+	if maxBytes <= 0 {
+		maxBytes = 256 << 20
+	}
 	t := &tracking{
-		logger:    logger,
-		current:   current,
-		queue:     make(chan *pb.Event, size),
-		maxUnackd: size * 10,
-		pending:   map[string][]trackedEvent{},
-		states:    map[string]string{},
-		retryAt:   map[string]time.Time{},
-		stop:      make(chan struct{}),
-		done:      make(chan struct{}),
-		dropped:   prometheus.NewCounter(prometheus.CounterOpts{Name: "llmgw_tracker_dropped_events_total", Help: "Events dropped because the tracker queue was full."}),
+		maxBytes:     maxBytes,
+		pendingBytes: map[string]int64{},
+		logger:       logger,
+		current:      current,
+		queue:        make(chan *pb.Event, size),
+		maxUnackd:    size * 10,
+		pending:      map[string][]trackedEvent{},
+		states:       map[string]string{},
+		retryAt:      map[string]time.Time{},
+		stop:         make(chan struct{}),
+		done:         make(chan struct{}),
+		dropped:      prometheus.NewCounter(prometheus.CounterOpts{Name: "llmgw_tracker_dropped_events_total", Help: "Events dropped because the tracker queue was full."}),
 	}
 	t.depth = prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "llmgw_tracker_queue_depth", Help: "Events waiting for trackers (queued and unacknowledged)."},
 		func() float64 { return float64(len(t.queue)) + float64(t.unacked.Load()) })
@@ -143,12 +154,22 @@ func (t *tracking) deliver(batch []*pb.Event, final bool) {
 	for _, tr := range g.trackers {
 		t.mu.Lock()
 		pend := append(t.pending[tr.name], tracked...)
-		if over := len(pend) - t.maxUnackd; over > 0 {
-			t.logger.Error("tracker backlog full; dropping oldest events", "tracker", tr.name, "dropped", over)
+		bytes := t.pendingBytes[tr.name] + eventBytes(tracked)
+		over := max(len(pend)-t.maxUnackd, 0)
+		for _, e := range pend[:over] {
+			bytes -= int64(e.size)
+		}
+		for over < len(pend)-1 && bytes > t.maxBytes { // the newest is always kept
+			bytes -= int64(pend[over].size)
+			over++
+		}
+		if over > 0 {
+			t.logger.Error("tracker backlog full; dropping oldest events", "tracker", tr.name, "dropped", over, "backlog_bytes", bytes)
 			t.dropped.Add(float64(over))
 			pend = pend[over:]
 		}
 		t.pending[tr.name] = pend
+		t.pendingBytes[tr.name] = bytes
 		wait := !final && time.Now().Before(t.retryAt[tr.name])
 		t.mu.Unlock()
 		if len(pend) == 0 || wait {
@@ -219,7 +240,17 @@ func (t *tracking) send(tr *trackerInst, pend []trackedEvent, final bool) {
 		}
 	}
 	t.pending[tr.name] = kept
+	t.pendingBytes[tr.name] = eventBytes(kept)
 	t.mu.Unlock()
+}
+
+// eventBytes is the sum of events' sizes.
+func eventBytes(events []trackedEvent) int64 {
+	var n int64
+	for _, e := range events {
+		n += int64(e.size)
+	}
+	return n
 }
 
 // trackedEvent is an event waiting for a tracker's acknowledgement, with
@@ -228,6 +259,7 @@ func (t *tracking) send(tr *trackerInst, pend []trackedEvent, final bool) {
 type trackedEvent struct {
 	ev   *pb.Event
 	wire []byte
+	size int // the event's encoded size (its wire's, or the message's without one)
 }
 
 // TrackRequest.events and Event.annotations.
@@ -291,6 +323,11 @@ func trackWires(batch []*pb.Event) []trackedEvent {
 		}
 		buf = append(b, sz.annotations...)
 		tracked[i].wire = buf[start:]
+	}
+	for i := range tracked {
+		if tracked[i].size = len(tracked[i].wire); tracked[i].wire == nil {
+			tracked[i].size = proto.Size(tracked[i].ev)
+		}
 	}
 	return tracked
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -85,6 +86,50 @@ func TestStuckTrackerMemoryIsBounded(t *testing.T) {
 		t.Fatalf("while hung %d events were dropped and %d are queued, of %d", got, q, n)
 	}
 	st.hung.Store(false)
+	close(st.release)
+}
+
+// TestTrackerBacklogBytesAreBounded: large events (a coding agent's
+// conversation rides in each) for a tracker that never acknowledges are held
+// up to tracker_backlog_bytes, not up to the count bound: the oldest are
+// dropped and counted, and the bytes kept are the kept events' sizes.
+func TestTrackerBacklogBytesAreBounded(t *testing.T) {
+	st := &stuckTracker{release: make(chan struct{})}
+	h := sdktest.Start(t, sdk.Plugin{Name: "stuck", Version: "0.0.1", Tracker: func(sdk.Config) (sdk.Tracker, error) { return st, nil }})
+	rt := newTestRuntime(t, threeProviders("", "")) // tracker_queue 16: 160 events unacknowledged at most
+	rt.host.Attach("stuck", h.Client)
+	if err := rt.load("plugin \"stuck\" {\n  path = \"/nonexistent/stuck\"\n}\n" + threeProviders("", "") + "pipeline \"default\" {\n  tracker \"stuck\" {\n    plugin = \"stuck\"\n  }\n}\n"); err != nil {
+		t.Fatal(err)
+	}
+	tk := rt.tracking
+	tk.mu.Lock()
+	tk.maxBytes = 1 << 20
+	tk.mu.Unlock()
+	held := func() (int, int64, int64) {
+		tk.mu.Lock()
+		defer tk.mu.Unlock()
+		return len(tk.pending["stuck"]), tk.pendingBytes["stuck"], eventBytes(tk.pending["stuck"])
+	}
+	dropped := func() int { return int(testutil.ToFloat64(tk.dropped)) }
+	conversation := strings.Repeat("x", 100_000)
+	const n = 100
+	for i := range n {
+		tk.enqueue(&pb.Event{EventId: fmt.Sprint("agent-", i), Request: &pb.ChatRequest{Messages: []*pb.Message{{Role: "user", Content: conversation}}}})
+		waitUntil(t, func() bool { return len(tk.queue) == 0 })
+		if _, b, sum := held(); b > tk.maxBytes || b != sum {
+			t.Fatalf("%d bytes held (the events' sizes add up to %d), bound %d", b, sum, tk.maxBytes)
+		}
+	}
+	waitUntil(t, func() bool { k, _, _ := held(); return k+dropped() == n })
+	if k, b, _ := held(); k != 10 || b < 1_000_000 {
+		t.Fatalf("held %d events of %d bytes; a MiB holds the newest 10 of about 100 kB", k, b)
+	}
+	tk.mu.Lock()
+	newest := tk.pending["stuck"][9].ev.EventId
+	tk.mu.Unlock()
+	if newest != fmt.Sprint("agent-", n-1) {
+		t.Fatalf("the newest event held is %s: the oldest must go first", newest)
+	}
 	close(st.release)
 }
 

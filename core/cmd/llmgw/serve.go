@@ -118,13 +118,14 @@ func serve(args []string) int {
 		return 1
 	}
 	rt := pipeline.NewRuntime(pipeline.Options{
-		Logger:       logger,
-		File:         f.config,
-		DataDir:      dataDir,
-		DrainTimeout: settings.DrainTimeout,
-		StartTimeout: settings.PluginStartTimeout,
-		TrackerQueue: settings.TrackerQueue,
-		Liveness:     settings.Liveness(),
+		Logger:              logger,
+		File:                f.config,
+		DataDir:             dataDir,
+		DrainTimeout:        settings.DrainTimeout,
+		StartTimeout:        settings.PluginStartTimeout,
+		TrackerQueue:        settings.TrackerQueue,
+		TrackerBacklogBytes: settings.TrackerBacklogBytes,
+		Liveness:            settings.Liveness(),
 		// Every generation, the first and each reload (file watch, SIGHUP,
 		// /admin/reload), passes the protected-mode check: a reload may not
 		// make a public gateway anonymous.
