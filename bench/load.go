@@ -115,6 +115,10 @@ type Run struct {
 	Stages   []float64
 	Upstream int     // chat calls the simulator counted during the run
 	PeakRSS  TreeRSS // of the setup's process tree, when sampled
+	// Backlog and HeapMB are the gateway's tracker backlog (events queued
+	// or unacknowledged) and Go heap in use when the run started (64
+	// connections only; -1: not read).
+	Backlog, HeapMB float64
 	// CPU is the CPU time the run cost, by process: the setup's process
 	// tree by command name, and the simulator as "upstream-sim" (measured
 	// in the many-connection regime only).

@@ -347,10 +347,21 @@ func run(o options) error {
 					prof = startProfiles(o.profile, s, g.load.Duration)
 				}
 				var cpu map[string]time.Duration
+				backlog, heap := -1.0, -1.0
 				if g.name == "conc" {
 					cpu = runCPU(s, sim)
+					if s.MetricsURL != "" {
+						m := promGauges(s.MetricsURL, "llmgw_tracker_queue_depth", "go_memstats_heap_inuse_bytes")
+						if v, ok := m["llmgw_tracker_queue_depth"]; ok {
+							backlog = v
+						}
+						if v, ok := m["go_memstats_heap_inuse_bytes"]; ok {
+							heap = v / (1 << 20)
+						}
+					}
 				}
 				res := attack(s, g.name, r, g.load)
+				res.Backlog, res.HeapMB = backlog, heap
 				if cpu != nil {
 					res.CPU = cpuSince(cpu, runCPU(s, sim))
 				}

@@ -81,8 +81,13 @@ type SetupReport struct {
 	Stages        *EntryCost           `json:"guard_ratelimit,omitempty"`
 	RSSIdle       *TreeRSS             `json:"rss_idle,omitempty"`
 	RSSLoad       *TreeRSS             `json:"rss_under_load,omitempty"`
-	UpstreamCalls int                  `json:"upstream_calls"`
-	Answers       int                  `json:"answers_ok"`
+	// BacklogMax and HeapMax are the largest tracker backlog (events) and
+	// host heap in use (MB) seen as a 64-connection run started: what
+	// earlier regimes left behind in the host.
+	BacklogMax    float64 `json:"tracker_backlog_max,omitempty"`
+	HeapMax       float64 `json:"host_heap_inuse_max_mb,omitempty"`
+	UpstreamCalls int     `json:"upstream_calls"`
+	Answers       int     `json:"answers_ok"`
 	// CPUPerAnswer is the CPU (µs) one successful answer cost at many
 	// connections, by process (the simulator as "upstream-sim").
 	CPUPerAnswer map[string]float64 `json:"cpu_us_per_answer,omitempty"`
@@ -214,6 +219,10 @@ func aggregate(s *Setup, runs []*Run) *SetupReport {
 	}
 	if peak.TotalMB > 0 {
 		sr.RSSLoad = &peak
+	}
+	for _, r := range conc {
+		sr.BacklogMax = max(sr.BacklogMax, r.Backlog)
+		sr.HeapMax = max(sr.HeapMax, r.HeapMB)
 	}
 	return sr
 }
@@ -574,7 +583,7 @@ func (rep *Report) Markdown() string {
 	}
 	cpuTable(p, rep.Setups, rep.Config.Conns)
 	p("\n## Memory (RSS of the process and all its children)\n\n")
-	p("| setup | idle MB | under load MB (peak at %d conns) | processes |\n|---|---:|---:|---|\n", rep.Config.Conns)
+	p("| setup | idle MB | under load MB (peak at %d conns) | processes | host heap in use / tracker backlog as a %d-connection run started (the largest over the rounds) |\n|---|---:|---:|---|---:|\n", rep.Config.Conns, rep.Config.Conns)
 	for _, s := range rep.Setups {
 		if s.RSSIdle == nil && s.RSSLoad == nil {
 			continue
@@ -587,7 +596,11 @@ func (rep *Report) Markdown() string {
 			load = fmt.Sprintf("%.1f", s.RSSLoad.TotalMB)
 			procs = byProcess(s.RSSLoad.ByName)
 		}
-		p("| %s | %s | %s | %s |\n", s.Name, idle, load, procs)
+		start := "—"
+		if s.HeapMax > 0 {
+			start = fmt.Sprintf("%.0f MB / %.0f events", s.HeapMax, s.BacklogMax)
+		}
+		p("| %s | %s | %s | %s | %s |\n", s.Name, idle, load, procs, start)
 	}
 	var errs []string
 	for _, s := range rep.Setups {
