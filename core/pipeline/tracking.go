@@ -10,6 +10,8 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/prometheus/client_golang/prometheus"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
@@ -53,6 +55,13 @@ const (
 	trackLinger  = 50 * time.Millisecond
 	trackTimeout = 5 * time.Second
 	trackRetry   = 500 * time.Millisecond
+	// trackCallBytes bounds a Track call's events by their encoded bytes
+	// (one event larger than it goes alone): a plugin refuses a message
+	// larger than 16 MiB, and 128 of a coding agent's events are 20 MB.
+	trackCallBytes = 4 << 20
+	// trackChunk is the most bytes of encoded events one buffer holds (one
+	// event larger than it gets a buffer of its own).
+	trackChunk = 1 << 20
 )
 
 func newTracking(logger hclog.Logger, size int, maxBytes int64, current func() *Generation, reg *prometheus.Registry) *tracking {
@@ -166,6 +175,7 @@ func (t *tracking) deliver(batch []*pb.Event, final bool) {
 		if over > 0 {
 			t.logger.Error("tracker backlog full; dropping oldest events", "tracker", tr.name, "dropped", over, "backlog_bytes", bytes)
 			t.dropped.Add(float64(over))
+			clear(pend[:over]) // the array outlives the slice: let the events go
 			pend = pend[over:]
 		}
 		t.pending[tr.name] = pend
@@ -190,11 +200,16 @@ func (t *tracking) deliver(batch []*pb.Event, final bool) {
 // down, or whose call just broke, is waited for (see deliver).
 func (t *tracking) send(tr *trackerInst, pend []trackedEvent, final bool) {
 	const finalRetries = 3
-	acked := map[string]bool{}
+	acked := map[string]bool{} // and events dropped as too large for the tracker
 	var failed *sdk.Client
 	retries := 0
+	limit := trackCallBytes
 	for start := 0; start < len(pend); {
-		end := min(start+trackBatch, len(pend))
+		end, size := start+1, pend[start].size
+		for end < len(pend) && end-start < trackBatch && size+pend[end].size <= limit {
+			size += pend[end].size
+			end++
+		}
 		c := tr.proc.ClientNow()
 		if final && (c == nil || c == failed) {
 			c = t.waitRestart(tr, failed)
@@ -205,6 +220,20 @@ func (t *tracking) send(tr *trackerInst, pend []trackedEvent, final bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), trackTimeout)
 		resp, err := c.Tracker.Track(ctx, trackRequest(tr.id, pend[start:end]))
 		cancel()
+		if status.Code(err) == codes.ResourceExhausted {
+			// Larger than the plugin takes in one message (16 MiB for
+			// the SDKs' servers): smaller calls, and an event too large
+			// alone is dropped rather than blocking the ones after it.
+			if end-start > 1 {
+				limit = max(size/2, 1)
+				continue
+			}
+			t.logger.Error("event larger than the tracker takes in one call; dropped", "tracker", tr.name, "event_id", pend[start].id, "bytes", size)
+			t.dropped.Inc()
+			acked[pend[start].id] = true
+			start = end
+			continue
+		}
 		if err != nil && final && retries < finalRetries {
 			t.logger.Debug("tracker did not take events at shutdown; waiting for its process", "tracker", tr.name, "error", err)
 			failed = c
@@ -235,10 +264,11 @@ func (t *tracking) send(tr *trackerInst, pend []trackedEvent, final bool) {
 	cur := t.pending[tr.name]
 	kept := cur[:0]
 	for _, ev := range cur {
-		if !acked[ev.ev.EventId] {
+		if !acked[ev.id] {
 			kept = append(kept, ev)
 		}
 	}
+	clear(cur[len(kept):]) // acknowledged: let the events go
 	t.pending[tr.name] = kept
 	t.pendingBytes[tr.name] = eventBytes(kept)
 	t.mu.Unlock()
@@ -253,13 +283,31 @@ func eventBytes(events []trackedEvent) int64 {
 	return n
 }
 
-// trackedEvent is an event waiting for a tracker's acknowledgement, with
-// its encoding as an element of TrackRequest.events (nil: none, see
-// trackWire).
+// trackedEvent is an event waiting for a tracker's acknowledgement: its
+// encoding as an element of TrackRequest.events, or the event itself when it
+// has none (see trackWires). Not both: the event's strings are as large as
+// its encoding (a coding agent's conversation), so holding both would hold
+// twice the bytes tracker_backlog_bytes counts.
 type trackedEvent struct {
-	ev   *pb.Event
+	id   string
+	ev   *pb.Event // nil when wire is set
 	wire []byte
 	size int // the event's encoded size (its wire's, or the message's without one)
+}
+
+// event is the tracked event as a message: itself, or decoded from its
+// encoding.
+func (e trackedEvent) event() *pb.Event {
+	if e.ev != nil {
+		return e.ev
+	}
+	ev := &pb.Event{}
+	_, _, n := protowire.ConsumeTag(e.wire)
+	msg, m := protowire.ConsumeBytes(e.wire[max(n, 0):])
+	if n < 0 || m < 0 || proto.Unmarshal(msg, ev) != nil {
+		return &pb.Event{EventId: e.id} // cannot happen: the host encoded it
+	}
+	return ev
 }
 
 // TrackRequest.events and Event.annotations.
@@ -270,9 +318,9 @@ const (
 
 // trackWires pairs each event of batch with its encoding as an element of
 // TrackRequest.events (tag, length, message): once per event however often
-// and to however many trackers it is sent, all in one buffer, in order, so
-// that a call of consecutive events sends the buffer's bytes as they are
-// (trackRequest). The annotations map is encoded by hand (mapWire), as
+// and to however many trackers it is sent, one after the other in buffers of
+// up to trackChunk bytes, so that a call of consecutive events sends a
+// buffer's bytes as they are (trackRequest). The annotations map is encoded by hand (mapWire), as
 // protobuf-go's reflective map coder was half of the host's cost of
 // encoding an event. An event that cannot be encoded that way (a string
 // that is not UTF-8) gets no encoding: it goes field by field, failing as
@@ -282,13 +330,13 @@ const (
 // goroutine owns the events once they are queued.
 func trackWires(batch []*pb.Event) []trackedEvent {
 	tracked := make([]trackedEvent, len(batch))
-	// Sized first, so that the buffer is allocated once.
+	// Sized first, so that each buffer is allocated once.
 	type sized struct {
 		annotations []byte
 		size        int // of the event without its annotations; -1: none
+		elem        int // of its element of TrackRequest.events
 	}
 	sizes := make([]sized, len(batch))
-	total := 0
 	for i, ev := range batch {
 		tracked[i].ev = ev
 		annotations, ok := mapWire(eventAnnotationsField, ev.Annotations)
@@ -300,14 +348,29 @@ func trackWires(batch []*pb.Event) []trackedEvent {
 		ev.Annotations = nil
 		size := proto.Size(ev)
 		ev.Annotations = a
-		sizes[i] = sized{annotations, size}
-		total += protowire.SizeTag(trackEventsField) + protowire.SizeBytes(size+len(annotations))
+		sizes[i] = sized{annotations, size, protowire.SizeTag(trackEventsField) + protowire.SizeBytes(size+len(annotations))}
 	}
-	buf := make([]byte, 0, total)
+	var buf []byte
 	for i, ev := range batch {
 		sz := sizes[i]
 		if sz.size < 0 {
 			continue
+		}
+		if cap(buf)-len(buf) < sz.elem {
+			// A new buffer for the events up to trackChunk bytes: an
+			// event waiting for its tracker keeps its whole buffer, so
+			// one buffer per batch would keep the events dropped or
+			// acknowledged before it (up to trackBatch of them).
+			n := 0
+			for _, next := range sizes[i:] {
+				if next.size >= 0 {
+					if n > 0 && n+next.elem > trackChunk {
+						break
+					}
+					n += next.elem
+				}
+			}
+			buf = make([]byte, 0, n)
 		}
 		start := len(buf)
 		buf = protowire.AppendTag(buf, trackEventsField, protowire.BytesType)
@@ -325,8 +388,11 @@ func trackWires(batch []*pb.Event) []trackedEvent {
 		tracked[i].wire = buf[start:]
 	}
 	for i := range tracked {
+		tracked[i].id = tracked[i].ev.EventId
 		if tracked[i].size = len(tracked[i].wire); tracked[i].wire == nil {
 			tracked[i].size = proto.Size(tracked[i].ev)
+		} else {
+			tracked[i].ev = nil
 		}
 	}
 	return tracked
@@ -345,7 +411,7 @@ func trackRequest(id string, events []trackedEvent) *pb.TrackRequest {
 		if e.wire == nil {
 			req.Events = make([]*pb.Event, len(events))
 			for i, e := range events {
-				req.Events[i] = e.ev
+				req.Events[i] = e.event()
 			}
 			return req
 		}

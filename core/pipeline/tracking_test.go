@@ -3,9 +3,11 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"google.golang.org/protobuf/proto"
@@ -21,10 +23,20 @@ type stuckTracker struct {
 	hung    atomic.Bool
 	release chan struct{}
 	calls   atomic.Int64
+	ack     atomic.Bool // unstuck: acknowledges every event
+	acked   atomic.Int64
 }
 
-func (s *stuckTracker) Track(ctx context.Context, _ []*sdk.Event) ([]string, error) {
+func (s *stuckTracker) Track(ctx context.Context, events []*sdk.Event) ([]string, error) {
 	s.calls.Add(1)
+	if s.ack.Load() {
+		ids := make([]string, len(events))
+		for i, ev := range events {
+			ids[i] = ev.EventId
+		}
+		s.acked.Add(int64(len(ids)))
+		return ids, nil
+	}
 	if s.hung.Load() {
 		select {
 		case <-s.release:
@@ -35,19 +47,27 @@ func (s *stuckTracker) Track(ctx context.Context, _ []*sdk.Event) ([]string, err
 	return nil, nil
 }
 
+// startStuckTracker runs the default pipeline with one tracker, st, served
+// in-process, and returns it with the host's tracking (tracker_queue 16:
+// 160 events unacknowledged at most).
+func startStuckTracker(t *testing.T) (*stuckTracker, *tracking) {
+	t.Helper()
+	st := &stuckTracker{release: make(chan struct{})}
+	h := sdktest.Start(t, sdk.Plugin{Name: "stuck", Version: "0.0.1", Tracker: func(sdk.Config) (sdk.Tracker, error) { return st, nil }})
+	rt := newTestRuntime(t, threeProviders("", ""))
+	rt.host.Attach("stuck", h.Client)
+	if err := rt.load("plugin \"stuck\" {\n  path = \"/nonexistent/stuck\"\n}\n" + threeProviders("", "") + "pipeline \"default\" {\n  tracker \"stuck\" {\n    plugin = \"stuck\"\n  }\n}\n"); err != nil {
+		t.Fatal(err)
+	}
+	return st, rt.tracking
+}
+
 // TestStuckTrackerMemoryIsBounded: a tracker that never acknowledges holds
 // at most 10 × tracker_queue events in the host (the oldest dropped and
 // counted), and one that hangs holds the queue's size; every event is
 // either held or counted in llmgw_tracker_dropped_events_total.
 func TestStuckTrackerMemoryIsBounded(t *testing.T) {
-	st := &stuckTracker{release: make(chan struct{})}
-	h := sdktest.Start(t, sdk.Plugin{Name: "stuck", Version: "0.0.1", Tracker: func(sdk.Config) (sdk.Tracker, error) { return st, nil }})
-	rt := newTestRuntime(t, threeProviders("", "")) // tracker_queue 16
-	rt.host.Attach("stuck", h.Client)
-	if err := rt.load("plugin \"stuck\" {\n  path = \"/nonexistent/stuck\"\n}\n" + threeProviders("", "") + "pipeline \"default\" {\n  tracker \"stuck\" {\n    plugin = \"stuck\"\n  }\n}\n"); err != nil {
-		t.Fatal(err)
-	}
-	tk := rt.tracking
+	st, tk := startStuckTracker(t)
 	held := func() int {
 		tk.mu.Lock()
 		defer tk.mu.Unlock()
@@ -94,14 +114,7 @@ func TestStuckTrackerMemoryIsBounded(t *testing.T) {
 // up to tracker_backlog_bytes, not up to the count bound: the oldest are
 // dropped and counted, and the bytes kept are the kept events' sizes.
 func TestTrackerBacklogBytesAreBounded(t *testing.T) {
-	st := &stuckTracker{release: make(chan struct{})}
-	h := sdktest.Start(t, sdk.Plugin{Name: "stuck", Version: "0.0.1", Tracker: func(sdk.Config) (sdk.Tracker, error) { return st, nil }})
-	rt := newTestRuntime(t, threeProviders("", "")) // tracker_queue 16: 160 events unacknowledged at most
-	rt.host.Attach("stuck", h.Client)
-	if err := rt.load("plugin \"stuck\" {\n  path = \"/nonexistent/stuck\"\n}\n" + threeProviders("", "") + "pipeline \"default\" {\n  tracker \"stuck\" {\n    plugin = \"stuck\"\n  }\n}\n"); err != nil {
-		t.Fatal(err)
-	}
-	tk := rt.tracking
+	st, tk := startStuckTracker(t)
 	tk.mu.Lock()
 	tk.maxBytes = 1 << 20
 	tk.mu.Unlock()
@@ -125,10 +138,99 @@ func TestTrackerBacklogBytesAreBounded(t *testing.T) {
 		t.Fatalf("held %d events of %d bytes; a MiB holds the newest 10 of about 100 kB", k, b)
 	}
 	tk.mu.Lock()
-	newest := tk.pending["stuck"][9].ev.EventId
+	newest := tk.pending["stuck"][9].id
 	tk.mu.Unlock()
 	if newest != fmt.Sprint("agent-", n-1) {
 		t.Fatalf("the newest event held is %s: the oldest must go first", newest)
+	}
+	close(st.release)
+}
+
+// TestTrackerBacklogHoldsItsBytesOnce: what a tracker has not acknowledged
+// takes about the heap tracker_backlog_bytes counts (the events'
+// encodings), not that and the events too, and events dropped at the bound
+// or acknowledged are let go.
+func TestTrackerBacklogHoldsItsBytesOnce(t *testing.T) {
+	st, tk := startStuckTracker(t)
+	tk.mu.Lock()
+	tk.maxBytes = 16 << 20
+	// Nothing is sent until it is all held: a call in flight holds copies
+	// of its events.
+	tk.retryAt["stuck"] = time.Now().Add(time.Hour)
+	tk.mu.Unlock()
+	heap := func() int64 {
+		runtime.GC()
+		runtime.GC() // and what pools held
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapAlloc)
+	}
+	held := func() (int, int64) {
+		tk.mu.Lock()
+		defer tk.mu.Unlock()
+		return len(tk.pending["stuck"]), tk.pendingBytes["stuck"]
+	}
+	before := heap()
+	// 320 events of 256 kB, each its own conversation: the bound keeps 64.
+	for i := range 320 {
+		conversation := strings.Repeat(string(rune('a'+i%26)), 256<<10)
+		tk.enqueue(&pb.Event{EventId: fmt.Sprint("agent-", i), Request: &pb.ChatRequest{Messages: []*pb.Message{{Role: "user", Content: conversation}}}})
+		waitUntil(t, func() bool { return len(tk.queue) == 0 })
+	}
+	waitUntil(t, func() bool { k, _ := held(); return k+int(testutil.ToFloat64(tk.dropped)) == 320 })
+	k, b := held()
+	grew := heap() - before
+	t.Logf("%d events of %d bytes held; the heap grew by %d bytes", k, b, grew)
+	if k < 60 || grew > b*4/3 { // events and encodings: twice the bytes; dropped events kept too: four times
+		t.Fatalf("%d events of %d bytes held, the heap grew by %d bytes: more than the bytes held", k, b, grew)
+	}
+	// Acknowledged, they are let go.
+	st.ack.Store(true)
+	tk.mu.Lock()
+	delete(tk.retryAt, "stuck")
+	tk.mu.Unlock()
+	waitUntil(t, func() bool { k, _ := held(); return k == 0 })
+	if left := heap() - before; left > b/4 {
+		t.Fatalf("all acknowledged, the heap is still %d bytes larger", left)
+	}
+	close(st.release)
+}
+
+// TestTrackerTakesLargeEventsInSmallerCalls: a backlog of a coding agent's
+// events (20 MB) reaches the tracker in calls the plugin takes (a plugin
+// refuses a larger message than it accepts — 16 MiB for the SDK's, 4 MiB for
+// sdktest's —, and it refused the whole backlog at every re-send), and an
+// event too large for one call is dropped and counted instead of holding up
+// the events after it.
+func TestTrackerTakesLargeEventsInSmallerCalls(t *testing.T) {
+	st, tk := startStuckTracker(t)
+	held := func() int {
+		tk.mu.Lock()
+		defer tk.mu.Unlock()
+		return len(tk.pending["stuck"])
+	}
+	event := func(id string, size int) *pb.Event {
+		return &pb.Event{EventId: id, Request: &pb.ChatRequest{Messages: []*pb.Message{{Role: "user", Content: strings.Repeat("x", size)}}}}
+	}
+	tk.mu.Lock()
+	tk.retryAt["stuck"] = time.Now().Add(time.Hour) // held until all are queued
+	tk.mu.Unlock()
+	const n = 100
+	for i := range n {
+		if i == 50 {
+			tk.enqueue(event("huge", 17<<20))
+		}
+		tk.enqueue(event(fmt.Sprint("agent-", i), 200<<10))
+		waitUntil(t, func() bool { return len(tk.queue) == 0 })
+	}
+	waitUntil(t, func() bool { return held() == n+1 })
+	st.ack.Store(true)
+	tk.mu.Lock()
+	delete(tk.retryAt, "stuck")
+	tk.mu.Unlock()
+	waitUntil(t, func() bool { return held() == 0 })
+	if got, dropped := st.acked.Load(), testutil.ToFloat64(tk.dropped); got != n || dropped != 1 {
+		t.Fatalf("the tracker took %d of %d events, %v dropped (want the one of 17 MiB)", got, n, dropped)
 	}
 	close(st.release)
 }
@@ -166,31 +268,67 @@ func TestTrackRequestIsTheEvents(t *testing.T) {
 	if events[0].Annotations["guard.score"] != "0.01" || bad.Annotations["x"] == "" {
 		t.Fatal("the events' annotations were not put back")
 	}
-	check := func(name string, events []*pb.Event, tracked []trackedEvent) {
-		t.Helper()
-		want := &pb.TrackRequest{InstanceId: "mlflow@1", Events: events}
-		b, err := proto.Marshal(trackRequest("mlflow@1", tracked))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got pb.TrackRequest
-		if err := proto.Unmarshal(b, &got); err != nil {
-			t.Fatal(err)
-		}
-		if !proto.Equal(&got, want) || len(got.ProtoReflect().GetUnknown()) != 0 {
-			t.Fatalf("%s: decoded\n%v\nwant\n%v", name, &got, want)
-		}
-	}
-	check("a batch", events, tracked[:3])
-	check("the last two", events[1:], tracked[1:3])
-	check("not adjacent", []*pb.Event{events[0], events[2]}, []trackedEvent{tracked[0], tracked[2]})
-	check("none", nil, nil)
+	checkTrackRequest(t, "a batch", events, tracked[:3])
+	checkTrackRequest(t, "the last two", events[1:], tracked[1:3])
+	checkTrackRequest(t, "not adjacent", []*pb.Event{events[0], events[2]}, []trackedEvent{tracked[0], tracked[2]})
+	checkTrackRequest(t, "none", nil, nil)
 	mixed := trackRequest("mlflow@1", append(tracked[:1:1], trackedEvent{ev: bad}))
-	if len(mixed.Events) != 2 || mixed.Events[1] != bad || len(mixed.ProtoReflect().GetUnknown()) != 0 {
+	if len(mixed.Events) != 2 || !proto.Equal(mixed.Events[0], events[0]) || mixed.Events[1] != bad || len(mixed.ProtoReflect().GetUnknown()) != 0 {
 		t.Fatalf("a call with an event not encoded ahead: %v", mixed)
 	}
 	if _, err := proto.Marshal(mixed); err == nil {
 		t.Fatal("protobuf encoded a string that is not UTF-8")
+	}
+}
+
+// Events are encoded into buffers of at most trackChunk bytes (an event
+// larger than that alone), since an event held for its tracker holds its
+// buffer; a call of events from several buffers is still the events.
+func TestTrackWiresBuffersAreBounded(t *testing.T) {
+	var events []*pb.Event
+	for i := range 9 {
+		ev := benchEvent(fmt.Sprint("agent-", i))
+		ev.Request.Messages[0].Content = strings.Repeat("x", 300<<10)
+		if i == 4 {
+			ev.Request.Messages[0].Content = strings.Repeat("y", 1<<20) // a chunk and more
+		}
+		events = append(events, ev)
+	}
+	events = append(events, benchEvent("short"))
+	tracked := trackWires(events)
+	buffers := 1
+	for i, e := range tracked {
+		if e.wire == nil || e.ev != nil {
+			t.Fatalf("event %d: encoding %v, event kept %v", i, e.wire != nil, e.ev != nil)
+		}
+		if room := cap(e.wire); room > trackChunk && room != len(e.wire) {
+			t.Fatalf("event %d of %d bytes is in a buffer with %d bytes from it on", i, len(e.wire), room)
+		}
+		if i > 0 && cap(tracked[i-1].wire) == len(tracked[i-1].wire) {
+			buffers++
+		}
+	}
+	if buffers != 5 { // 0-2, 3, 4 (alone: larger than a chunk), 5-7, 8 and short
+		t.Fatalf("%d buffers, want 5", buffers)
+	}
+	checkTrackRequest(t, "events from several buffers", events, tracked)
+}
+
+// checkTrackRequest: the Track call of tracked, encoded and decoded, is the
+// call of events.
+func checkTrackRequest(t *testing.T, name string, events []*pb.Event, tracked []trackedEvent) {
+	t.Helper()
+	want := &pb.TrackRequest{InstanceId: "mlflow@1", Events: events}
+	b, err := proto.Marshal(trackRequest("mlflow@1", tracked))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got pb.TrackRequest
+	if err := proto.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !proto.Equal(&got, want) || len(got.ProtoReflect().GetUnknown()) != 0 {
+		t.Fatalf("%s: decoded\n%v\nwant\n%v", name, &got, want)
 	}
 }
 
