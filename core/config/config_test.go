@@ -170,8 +170,11 @@ func TestSettingsRejectBadValues(t *testing.T) {
 		"unknown key":  {"lisen": "x"},
 		"bad duration": {"read_timeout": "soon"},
 		"negative":     {"max_body_bytes": int64(-1)},
-		"bad format":   {"log_format": "xml"},
-		"zero timeout": {"idle_timeout": "0s"},
+		// Plugins take messages up to 16 MiB: a body larger than 15 MiB
+		// would fail at the first plugin.
+		"body over what plugins take": {"max_body_bytes": int64(15<<20 + 1)},
+		"bad format":                  {"log_format": "xml"},
+		"zero timeout":                {"idle_timeout": "0s"},
 		// A check must be over before the next one starts.
 		"liveness timeout over interval": {"liveness_interval": "1s", "liveness_timeout": "2s"},
 		"negative liveness misses":       {"liveness_misses": -1},
@@ -187,6 +190,9 @@ func TestSettingsRejectBadValues(t *testing.T) {
 	}
 	if _, err := LoadSettings(nil, []string{"LLMGW_CPUS=0-"}, nil); err == nil || !strings.Contains(err.Error(), `cpus "0-"`) {
 		t.Errorf("LLMGW_CPUS=0-: %v", err)
+	}
+	if s, err := LoadSettings(map[string]any{"max_body_bytes": int64(15 << 20)}, nil, nil); err != nil || s.MaxBodyBytes != 15<<20 {
+		t.Errorf("max_body_bytes = 15 MiB: %v", err)
 	}
 	// A number in the server block is a one-CPU list.
 	if s, err := LoadSettings(map[string]any{"cpus": int64(1)}, nil, nil); err != nil || s.CPUs != "1" {

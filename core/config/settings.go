@@ -188,13 +188,20 @@ func LoadSettings(server map[string]any, environ []string, flags map[string]any)
 	return s, s.validate()
 }
 
+// MaxBodyBytesLimit is the largest max_body_bytes: a request goes to a
+// stage or provider plugin as one message, which a plugin takes up to 16 MiB
+// (the SDKs' gRPC servers, and the fast lane's frames); its encoding is about
+// the body's size, and the rest of the message (metadata, headers) needs
+// room too. A larger body would be read and then fail at the first plugin.
+const MaxBodyBytesLimit = 15 << 20
+
 func (s Settings) validate() error {
 	var problems []string
 	if s.Listen == "" {
 		problems = append(problems, "listen must not be empty")
 	}
-	if s.MaxBodyBytes <= 0 {
-		problems = append(problems, "max_body_bytes must be positive")
+	if s.MaxBodyBytes <= 0 || s.MaxBodyBytes > MaxBodyBytesLimit {
+		problems = append(problems, fmt.Sprintf("max_body_bytes must be between 1 and %d (15 MiB): a request travels to plugins in one message, and they take up to 16 MiB", MaxBodyBytesLimit))
 	}
 	for name, d := range map[string]time.Duration{"read_header_timeout": s.ReadHeaderTimeout, "read_timeout": s.ReadTimeout, "write_timeout": s.WriteTimeout, "idle_timeout": s.IdleTimeout, "shutdown_timeout": s.ShutdownTimeout, "drain_timeout": s.DrainTimeout, "plugin_start_timeout": s.PluginStartTimeout,
 		"liveness_interval": s.LivenessInterval, "liveness_timeout": s.LivenessTimeout} {
