@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
@@ -88,14 +89,30 @@ var responsesFieldCodes = map[string]string{
 // the response object's echo of the request.
 func decodeResponses(body []byte) (*pb.ChatRequest, answerOptions, *decodeError) {
 	var b responsesBody
-	if !decodeResponsesFast(body, &b) {
-		b = responsesBody{}
-		if err := strictDecode(body, &b, responsesFieldCodes); err != nil {
-			return nil, answerOptions{}, err
-		}
-	}
-	if err := refuseResponses(&b); err != nil {
+	if err := decodeResponsesBody(body, &b); err != nil {
 		return nil, answerOptions{}, err
+	}
+	req, err := translateResponses(&b)
+	if err != nil {
+		return nil, answerOptions{}, err
+	}
+	return req, answerOptions{responses: responseEcho(&b, req)}, nil
+}
+
+// decodeResponsesBody decodes a Responses body strictly: in one pass when it
+// can, else by encoding/json.
+func decodeResponsesBody(body []byte, b *responsesBody) *decodeError {
+	if decodeResponsesFast(body, b) {
+		return nil
+	}
+	*b = responsesBody{}
+	return strictDecode(body, b, responsesFieldCodes)
+}
+
+// translateResponses checks a decoded Responses body and translates it.
+func translateResponses(b *responsesBody) (*pb.ChatRequest, *decodeError) {
+	if err := refuseResponses(b); err != nil {
+		return nil, err
 	}
 	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, MaxTokens: b.MaxOutputTokens, Stream: b.Stream,
 		IncludeUsage: true, User: b.User, SafetyIdentifier: b.SafetyIdentifier, PromptCacheKey: b.PromptCacheKey}
@@ -104,11 +121,35 @@ func decodeResponses(body []byte) (*pb.ChatRequest, answerOptions, *decodeError)
 	}
 	steps := []func(*responsesBody, *pb.ChatRequest) *decodeError{decodeInputItems, decodeResponsesTools, decodeResponsesText, decodeResponsesReasoning}
 	for _, step := range steps {
-		if err := step(&b, req); err != nil {
-			return nil, answerOptions{}, err
+		if err := step(b, req); err != nil {
+			return nil, err
 		}
 	}
-	return req, answerOptions{responses: responseEcho(&b, req)}, nil
+	return req, nil
+}
+
+// countOnlyResponses are the Responses fields POST /v1/responses/input_tokens
+// takes: what the model reads. The others shape an answer a count does not
+// make, and OpenAI refuses them there.
+var countOnlyResponses = []string{"model", "input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "text", "reasoning", "truncation",
+	"previous_response_id", "conversation"}
+
+// decodeResponsesCount turns a POST /v1/responses/input_tokens body (the
+// Responses fields a model reads) into the pipeline's request.
+func decodeResponsesCount(body []byte) (*pb.ChatRequest, *decodeError) {
+	var b responsesBody
+	if err := decodeResponsesBody(body, &b); err != nil {
+		return nil, err
+	}
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(body, &fields) == nil {
+		for name := range fields {
+			if !slices.Contains(countOnlyResponses, name) {
+				return nil, badRequest("unknown_field", name, "%s is not taken by a count: it takes what the model reads (model, input, instructions, tools, tool_choice, parallel_tool_calls, text, reasoning, truncation)", name)
+			}
+		}
+	}
+	return translateResponses(&b)
 }
 
 // refuseResponses checks the required fields and refuses what the gateway

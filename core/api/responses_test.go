@@ -8,6 +8,7 @@ import (
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/llmgw/llmgw/core/pipeline"
 )
@@ -328,6 +329,35 @@ func TestStrictSchema(t *testing.T) {
 		tool := req.Tools[0]
 		if tool.ParametersJson != wantParams || tool.GetStrict() != (strict == "") {
 			t.Errorf("strict %q: %v %s", strict, tool.GetStrict(), tool.ParametersJson)
+		}
+	}
+}
+
+// A count body is read as the Responses request it is part of, and takes
+// only what the model reads.
+func TestDecodeResponsesCount(t *testing.T) {
+	body := `{"model":"gpt-4o-primary","instructions":"Be brief.","input":[{"role":"user","content":"hi"},` +
+		`{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},{"type":"function_call_output","call_id":"c1","output":"sunny"}],` +
+		`"tools":[{"type":"function","name":"f","parameters":{"type":"object","properties":{}}}],"tool_choice":"auto","reasoning":{"effort":"low"}}`
+	req, derr := decodeResponsesCount([]byte(body))
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	want, _, derr := decodeResponses([]byte(body))
+	if derr != nil || !proto.Equal(req, want) || req.MaxTokens != nil || req.Stream {
+		t.Fatalf("count %v\nresponses %v (%v)", req, want, derr)
+	}
+	for _, c := range []struct{ body, code, param string }{
+		{`{"model":"m","input":"hi","max_output_tokens":10}`, "unknown_field", "max_output_tokens"},
+		{`{"model":"m","input":"hi","stream":true}`, "unknown_field", "stream"},
+		{`{"model":"m","input":"hi","temperature":0.5}`, "unknown_field", "temperature"},
+		{`{"model":"m","input":"hi","colour":"red"}`, "unknown_field", "colour"},
+		{`{"model":"m","input":"hi","previous_response_id":"resp_1"}`, "unsupported_parameter", "previous_response_id"},
+		{`{"input":"hi"}`, "missing_field", "model"},
+		{`{"model":"m","input":[{"type":"function_call_output","call_id":"x","output":"o"}]}`, "invalid_value", "input[0].call_id"},
+	} {
+		if _, derr := decodeResponsesCount([]byte(c.body)); derr == nil || derr.code != c.code || derr.param != c.param {
+			t.Errorf("%s: %+v", c.body, derr)
 		}
 	}
 }

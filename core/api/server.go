@@ -48,7 +48,7 @@ func failRoute(w http.ResponseWriter, r *http.Request, status int, code, message
 		return
 	}
 	if strings.HasPrefix(r.URL.Path, "/v1/responses/") && status == http.StatusNotFound {
-		message += "; the gateway keeps no responses: POST /v1/responses answers statelessly, so stored responses (retrieve, delete, cancel, input_items), input_tokens and compact are not served"
+		message += "; the gateway keeps no responses: POST /v1/responses answers statelessly, so stored responses (retrieve, delete, cancel, input_items) and compact are not served"
 	}
 	fail(w, r, status, "invalid_request_error", code, "", message)
 }
@@ -68,7 +68,8 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/v1/chat/completions", s.chat).Methods(http.MethodPost)
 	r.HandleFunc("/v1/embeddings", s.embeddings).Methods(http.MethodPost)
 	r.HandleFunc("/v1/messages", s.messages).Methods(http.MethodPost)
-	r.HandleFunc("/v1/messages/count_tokens", s.countTokens).Methods(http.MethodPost)
+	r.HandleFunc("/v1/messages/count_tokens", func(w http.ResponseWriter, r *http.Request) { s.countTokens(w, r, messagesCount) }).Methods(http.MethodPost)
+	r.HandleFunc("/v1/responses/input_tokens", func(w http.ResponseWriter, r *http.Request) { s.countTokens(w, r, responsesCount) }).Methods(http.MethodPost)
 	r.HandleFunc("/v1/responses", s.responses).Methods(http.MethodPost)
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
@@ -209,32 +210,57 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request) {
 	s.servePipeline(w, r, messagesRoute)
 }
 
-// countTokens answers POST /v1/messages/count_tokens: {"input_tokens": N}
-// counted by the model's provider, or an error in Anthropic's shape (a
-// client such as Claude Code then counts with its own estimate).
-func (s *Server) countTokens(w http.ResponseWriter, r *http.Request) {
+// countRoute is how a token-count route speaks: its decoding and
+// refusals (route), how it writes a pipeline error, and its answer.
+type countRoute struct {
+	httpRoute
+	writeError func(w http.ResponseWriter, r *http.Request, e *pipeline.Error)
+	answer     func(n int32) any
+}
+
+var (
+	// POST /v1/messages/count_tokens: {"input_tokens": N}, errors in
+	// Anthropic's shape (a client such as Claude Code then counts with its
+	// own estimate).
+	messagesCount = countRoute{countTokensRoute, writeAnthropicError, func(n int32) any { return map[string]int32{"input_tokens": n} }}
+	// POST /v1/responses/input_tokens: {"object": "response.input_tokens",
+	// "input_tokens": N}, errors in OpenAI's shape.
+	responsesCount = countRoute{httpRoute{route: pipeline.RouteCountTokens, decode: decodeResponsesCount, fail: fail},
+		func(w http.ResponseWriter, r *http.Request, e *pipeline.Error) { writeError(w, r, e, nil) },
+		func(n int32) any { return responsesInputTokens{Object: "response.input_tokens", InputTokens: n} }}
+)
+
+type responsesInputTokens struct {
+	Object      string `json:"object"`
+	InputTokens int32  `json:"input_tokens"`
+}
+
+// countTokens answers a token-count route: the request's input tokens as
+// the model's provider counts them. Stages that declare they take counts
+// (route count_tokens) see it first.
+func (s *Server) countTokens(w http.ResponseWriter, r *http.Request, cr countRoute) {
 	if n := s.inflight.Add(1); n > int64(s.settings.MaxInflight) {
 		s.inflight.Add(-1)
-		failAnthropic(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many requests in flight; retry shortly")
+		cr.fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "overloaded", "", "too many requests in flight; retry shortly")
 		return
 	}
 	defer s.inflight.Add(-1)
 	body, derr := readBody(r, s.settings.MaxBodyBytes)
 	var req *pipeline.Request
 	if derr == nil {
-		req, _, derr = s.decode(r, countTokensRoute, body, time.Now())
+		req, _, derr = s.decode(r, cr.httpRoute, body, time.Now())
 	}
 	if derr != nil {
-		failAnthropic(w, r, derr.status, "invalid_request_error", derr.code, derr.param, derr.msg)
+		cr.fail(w, r, derr.status, "invalid_request_error", derr.code, derr.param, derr.msg)
 		return
 	}
 	n, err := s.rt.CountTokens(r.Context(), req)
 	w.Header().Set("Request-Id", req.ID)
 	if err != nil {
-		writeAnthropicError(w, r, err)
+		cr.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int32{"input_tokens": n})
+	writeJSON(w, http.StatusOK, cr.answer(n))
 }
 
 func (s *Server) responses(w http.ResponseWriter, r *http.Request) {

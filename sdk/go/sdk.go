@@ -230,8 +230,9 @@ type Embedder interface {
 	Embed(ctx context.Context, req *EmbedRequest) (*EmbedResponse, error)
 }
 
-// RouteCountTokens is StageRequest.route for POST /v1/messages/count_tokens,
-// which only stages declaring CapStageCountTokens see.
+// RouteCountTokens is StageRequest.route for the token counts (POST
+// /v1/messages/count_tokens and /v1/responses/input_tokens), which only
+// stages declaring CapStageCountTokens see.
 const RouteCountTokens = "count_tokens"
 
 // TokenCounter is implemented by providers that count a request's input

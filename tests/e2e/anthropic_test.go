@@ -475,11 +475,12 @@ func TestMessagesClaudeCodeShape(t *testing.T) {
 }
 
 // TestMessagesCountTokens: POST /v1/messages/count_tokens counts with the
-// provider of the model's first target that can (Anthropic's count_tokens
-// and Gemini's countTokens on the simulator, which give the input tokens a
-// message answer reports for the same input; smart-router counts with its
-// Gemini member, its OpenAI one cannot count), answers 404 in Anthropic's
-// shape for a model none of whose providers can, and passes only the
+// provider of the model's first target that can (Anthropic's count_tokens,
+// Gemini's countTokens and OpenAI's responses/input_tokens on the
+// simulator, which give the input tokens a message answer reports for the
+// same input; smart-router counts with its OpenAI member), answers 404 in
+// Anthropic's shape for a model none of whose providers can (OpenRouter's),
+// and passes only the
 // stages that take counts: the key stage authenticates it without counting
 // it against the key's requests per minute.
 func TestMessagesCountTokens(t *testing.T) {
@@ -489,6 +490,7 @@ func TestMessagesCountTokens(t *testing.T) {
 	_, secret := createKey(t, g, map[string]any{"name": "claude-code", "rpm": 1,
 		"models": []string{"claude-sonnet", "claude-first", "gpt-4o-primary", "gemini-secondary", "smart-router"}})
 	key := map[string]string{"x-api-key": secret}
+	_, openrouterSecret := createKey(t, g, map[string]any{"name": "openrouter-only", "models": []string{"openrouter-fallback"}})
 	count := map[string]any{"model": "claude-sonnet", "system": "Be brief.", "messages": []any{map[string]any{"role": "user", "content": "What is the capital of France?"}},
 		"tools": []any{map[string]any{"name": "Read", "input_schema": map[string]any{"type": "object"}}}}
 	var counts []float64
@@ -505,14 +507,18 @@ func TestMessagesCountTokens(t *testing.T) {
 	if last := s.lastBody(t); last["max_tokens"] != nil || last["model"] != "claude-sonnet-4-5" {
 		t.Fatalf("upstream count request %v", last)
 	}
-	for _, model := range []string{"gemini-secondary", "smart-router"} {
-		count["model"] = model
+	for _, c := range []struct{ model, path string }{
+		{"gemini-secondary", "gemini-2.0-flash:countTokens"},
+		{"smart-router", "/v1/responses/input_tokens"},
+		{"gpt-4o-primary", "/v1/responses/input_tokens"},
+	} {
+		count["model"] = c.model
 		r := postJSON(t, g.url()+"/v1/messages/count_tokens", count, key)
 		spec.check(t, "POST", "/v1/messages/count_tokens", r)
 		n, _ := r.json(t)["input_tokens"].(float64)
 		last := get(t, s.url()+"/sim/last-request").json(t)
-		if r.status != 200 || n <= 0 || !strings.HasSuffix(fmt.Sprint(last["path"]), "gemini-2.0-flash:countTokens") {
-			t.Fatalf("%s: %d %s", model, r.status, r.body)
+		if r.status != 200 || n <= 0 || !strings.HasSuffix(fmt.Sprint(last["path"]), c.path) {
+			t.Fatalf("%s: %d %s (the simulator's last request: %v)", c.model, r.status, r.body, last["path"])
 		}
 		counts = append(counts, n)
 	}
@@ -521,7 +527,7 @@ func TestMessagesCountTokens(t *testing.T) {
 	msg := map[string]any{"model": "claude-sonnet", "max_tokens": 50, "system": "Be brief.", "messages": count["messages"], "tools": count["tools"]}
 	r := postJSON(t, g.url()+"/v1/messages", msg, key)
 	usage, _ := r.json(t)["usage"].(map[string]any)
-	if r.status != 200 || usage["input_tokens"] != counts[0] || counts[1] != counts[0] || counts[2] != counts[3] {
+	if r.status != 200 || usage["input_tokens"] != counts[0] || counts[1] != counts[0] || counts[2] != counts[3] || counts[3] != counts[4] {
 		t.Fatalf("message: %d %s; counts %v", r.status, r.body, counts)
 	}
 
@@ -533,7 +539,7 @@ func TestMessagesCountTokens(t *testing.T) {
 	}{
 		{"claude-sonnet", nil, 401, "authentication_error"},
 		{"openrouter-fallback", key, 403, "permission_error"},
-		{"gpt-4o-primary", key, 404, "not_found_error"},
+		{"openrouter-fallback", map[string]string{"x-api-key": openrouterSecret}, 404, "not_found_error"},
 	} {
 		count["model"] = c.model
 		r := postJSON(t, g.url()+"/v1/messages/count_tokens", count, c.h)

@@ -271,6 +271,7 @@ provider "openai" {
   config = {
     api_key  = "sim-key-openai"
     base_url = "%s/v1"
+    flavor   = "openai"
   }
   breaker_failures = 0
 }

@@ -339,7 +339,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 
 	// Every route the host serves is in the document, and nothing else.
 	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
-		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses"}
+		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses", "/v1/responses/input_tokens"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documented paths %v, want %v", got, want)
@@ -493,6 +493,22 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	post("responses 502 stream", rs, resp("failing", "x", map[string]any{"stream": true}), nil, 502, "all_providers_failed")
 	post("responses 504", rs, resp("slow", "x", nil), nil, 504, "deadline_exceeded")
 	add("responses 405", "GET", rs, raw("GET", rs, "", "", nil), 405, "method_not_allowed")
+
+	// /v1/responses/input_tokens
+	const rc = "/v1/responses/input_tokens"
+	post("count", rc, resp("gpt-4o-primary", "Weather in Paris?", map[string]any{"instructions": "Be brief.", "tools": []any{responsesWeatherTool}, "tool_choice": "auto"}), nil, 200, "")
+	post("count gemini", rc, resp("gemini-secondary", "Weather in Paris?", nil), nil, 200, "")
+	post("count tool result", rc, resp("smart-router", []any{map[string]any{"role": "user", "content": "Weather in Paris?"},
+		map[string]any{"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": `{"city":"Paris","unit":"celsius"}`},
+		map[string]any{"type": "function_call_output", "call_id": "call_1", "output": "11 degrees"}}, map[string]any{"tools": []any{responsesWeatherTool}}), nil, 200, "")
+	post("count answer field", rc, resp("gpt-4o-primary", "x", map[string]any{"max_output_tokens": 5}), nil, 400, "unknown_field")
+	post("count no input", rc, map[string]any{"model": "gpt-4o-primary"}, nil, 400, "missing_field")
+	post("count embeddings model", rc, resp("embed-openai", "x", nil), nil, 400, "wrong_model_kind")
+	post("count model that cannot count", rc, resp("openrouter-fallback", "x", nil), nil, 404, "not_found")
+	post("count unknown model", rc, resp("nope", "x", nil), nil, 404, "model_not_found")
+	post("count 502", rc, resp("failing", "x", nil), nil, 502, "all_providers_failed")
+	add("count 415", "POST", rc, raw("POST", rc, "text/plain", "hello", nil), 415, "unsupported_media_type")
+	add("count 405", "GET", rc, raw("GET", rc, "", "", nil), 405, "method_not_allowed")
 
 	// /v1/embeddings
 	const em = "/v1/embeddings"

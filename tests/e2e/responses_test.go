@@ -185,11 +185,15 @@ func TestResponsesAPI(t *testing.T) {
 			t.Errorf("%v: %d %s", c.body, r.status, r.body)
 		}
 	}
-	for _, p := range []string{"/v1/responses/resp_1", "/v1/responses/resp_1/input_items", "/v1/responses/input_tokens"} {
+	for _, p := range []string{"/v1/responses/resp_1", "/v1/responses/resp_1/input_items", "/v1/responses/resp_1/cancel"} {
 		r := get(t, g.url()+p)
 		if r.status != 404 || r.errorCode(t) != "not_found" || !strings.Contains(string(r.body), "keeps no responses") {
 			t.Errorf("GET %s: %d %s", p, r.status, r.body)
 		}
+	}
+	// The token count is served (POST only).
+	if r := get(t, g.url()+"/v1/responses/input_tokens"); r.status != 405 || r.errorCode(t) != "method_not_allowed" {
+		t.Errorf("GET /v1/responses/input_tokens: %d %s", r.status, r.body)
 	}
 }
 

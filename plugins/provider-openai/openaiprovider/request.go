@@ -218,7 +218,8 @@ func flavorParams(flavor string) []string {
 
 // Capabilities implements sdk.CapabilityReporter: the host then refuses
 // (400 unsupported_parameter) what the flavor's API would refuse or drop;
-// and embeddings where the flavor serves them.
+// and embeddings and token counts where the flavor serves them.
 func (p *Provider) Capabilities() []string {
-	return append(append(flavorParams(p.flavor), sdk.CapProviderStream), embeddingCaps(p.flavor)...)
+	caps := append(append(flavorParams(p.flavor), sdk.CapProviderStream), embeddingCaps(p.flavor)...)
+	return append(caps, countCaps(p.flavor)...)
 }

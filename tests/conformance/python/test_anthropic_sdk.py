@@ -149,14 +149,16 @@ def test_extended_thinking_needs_a_provider_that_thinks(claude):
 
 
 def test_count_tokens(claude):
-    """messages.count_tokens counts with Anthropic's count_tokens for a Claude
-    model (the simulator counts as a message's usage does), and is 404 for a
-    model whose provider cannot count — a client then estimates."""
-    counted = claude.messages.count_tokens(model="claude-sonnet", system="Be brief.", messages=USER, tools=[WEATHER])
-    msg = claude.messages.create(model="claude-sonnet", max_tokens=50, system="Be brief.", messages=USER, tools=[WEATHER])
-    assert counted.input_tokens == msg.usage.input_tokens > 0
+    """messages.count_tokens counts with the provider's own count — Anthropic's
+    count_tokens for a Claude model, OpenAI's input_tokens for an OpenAI one
+    (the simulator counts as a message's usage does) —, and is 404 for a model
+    whose provider cannot count (OpenRouter): a client then estimates."""
+    for model in ("claude-sonnet", "gpt-4o-primary"):
+        counted = claude.messages.count_tokens(model=model, system="Be brief.", messages=USER, tools=[WEATHER])
+        msg = claude.messages.create(model=model, max_tokens=50, system="Be brief.", messages=USER, tools=[WEATHER])
+        assert counted.input_tokens == msg.usage.input_tokens > 0, model
     with pytest.raises(anthropic.NotFoundError) as info:
-        claude.messages.count_tokens(model="gpt-4o-primary", messages=USER)
+        claude.messages.count_tokens(model="openrouter-fallback", messages=USER)
     assert "cannot count tokens" in info.value.body["error"]["message"]
 
 

@@ -105,6 +105,33 @@ def test_stateless_refusals_are_clear(client):
         client.responses.create(model="no-such-model", input="hi")
 
 
+@pytest.mark.parametrize("model", MODELS)
+def test_input_tokens_count(client, model):
+    """responses.input_tokens.count counts what the model reads with the
+    provider's own count (OpenAI's POST /v1/responses/input_tokens, Gemini's
+    countTokens; the simulator counts as an answer's usage does), so it
+    matches the answer's usage.input_tokens."""
+    ask = dict(model=model, instructions="Be brief.", input="What is the weather in Paris today?", tools=[WEATHER])
+    counted = client.responses.input_tokens.count(**ask)
+    r = client.responses.create(**ask, max_output_tokens=60)
+    assert counted.object == "response.input_tokens"
+    assert counted.input_tokens == r.usage.input_tokens > 0
+
+
+def test_input_tokens_count_refusals(client):
+    # A model none of whose providers counts (OpenRouter has no count).
+    with pytest.raises(openai.NotFoundError) as e:
+        client.responses.input_tokens.count(model="openrouter-fallback", input="hi")
+    assert "cannot count tokens" in str(e.value)
+    # A count takes what the model reads, not what shapes an answer.
+    with pytest.raises(openai.BadRequestError) as e:
+        client.responses.input_tokens.count(model="gpt-4o-primary", input="hi", extra_body={"max_output_tokens": 5})
+    assert e.value.param == "max_output_tokens" and e.value.code == "unknown_field"
+    with pytest.raises(openai.BadRequestError) as e:
+        client.responses.input_tokens.count(model="gpt-4o-primary", input="hi", previous_response_id="resp_1")
+    assert e.value.param == "previous_response_id"
+
+
 def test_failed_stream_ends_with_response_failed(client):
     with client.responses.stream(model="cut", input="hello") as stream:
         events = [ev.type for ev in stream]

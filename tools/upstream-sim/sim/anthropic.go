@@ -362,23 +362,10 @@ func (req *anthropicRequest) promptWords() int {
 // The request is checked as for messages, except that max_tokens is not
 // taken.
 func (s *Simulator) anthropicCount(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		notAllowed(w, apiAnthropic)
-		return
-	}
 	var req anthropicRequest
-	raw, bodyErr := readJSONBody(w, r, &req, true)
-	s.remember(r.URL.Path, raw)
-	s.count(apiAnthropic, r.URL.Path, req.Model, false)
-	if e, ok := anthropicAuth(r); !ok {
-		writeError(w, apiAnthropic, e)
+	bodyErr, ok := s.countCall(w, r, apiAnthropic, &req, func() string { return req.Model }, anthropicAuth)
+	if !ok {
 		return
-	}
-	if fault := s.faultFor(r, req.Model); fault != FaultNone {
-		if e, ok := faultError(fault, apiAnthropic, req.Model); ok {
-			writeError(w, apiAnthropic, e)
-			return
-		}
 	}
 	if req.MaxTokens != nil {
 		writeError(w, apiAnthropic, apiError{status: http.StatusBadRequest, message: "max_tokens: Extra inputs are not permitted"})

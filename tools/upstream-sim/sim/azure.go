@@ -53,7 +53,7 @@ func azureKey(r *http.Request) (string, bool) {
 	if k := r.Header.Get("api-key"); k != "" {
 		return k, true
 	}
-	return strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return bearerKey(r)
 }
 
 // azureAuthMessage is Azure's 401 message for a missing or wrong key.

@@ -11,6 +11,19 @@
 //
 //	POST /v1/chat/completions
 //	POST /chat/completions
+//	POST /v1/responses/input_tokens   {"object":"response.input_tokens","input_tokens"}: the chat route's
+//	                                  usage.prompt_tokens for the same conversation (also /responses/input_tokens)
+//
+// The Responses token count takes exactly the API's fields (model, input,
+// instructions, tools, tool_choice, parallel_tool_calls, reasoning, text,
+// truncation, conversation, previous_response_id, personality; another is
+// refused 400 unknown_parameter) and requires model. It counts the words of
+// the instructions, of each message (a string, or the text of its
+// input_text/output_text parts) and of each function_call_output's output;
+// function_call items and tools count nothing, as on the chat route. Items
+// (message, function_call, function_call_output), content parts and tools
+// are checked as the API checks them (param paths such as
+// "input[2].content[0].type"). Error faults apply to it.
 //
 // Groq flavour (OpenAI-shaped; Groq's default base URL with only the host swapped):
 //

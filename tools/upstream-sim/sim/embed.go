@@ -165,8 +165,9 @@ func (s *Simulator) openAIEmbed(w http.ResponseWriter, r *http.Request, api apiK
 	raw, bodyErr := readJSONBody(w, r, &req, true)
 	s.remember(r.URL.Path, raw)
 	s.count(api, r.URL.Path, req.Model, false)
-	if key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); !ok || strings.TrimSpace(key) == "" || strings.HasPrefix(key, invalidKeyPrefix) {
-		writeError(w, api, authError(api, ok && strings.TrimSpace(key) != ""))
+	key, present := bearerKey(r)
+	if e, ok := checkKey(api, key, present); !ok {
+		writeError(w, api, e)
 		return
 	}
 	fault := s.faultFor(r, req.Model)

@@ -276,7 +276,7 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 
 	var req chatRequest
 	raw, bodyErr := readJSONBody(w, r, &req, true)
-	key, hasKey := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	key, hasKey := bearerKey(r)
 	if api == apiAzure {
 		req.Model = azureDeployment(r)
 		key, hasKey = azureKey(r)
@@ -284,8 +284,8 @@ func (s *Simulator) chat(w http.ResponseWriter, r *http.Request, api apiKind) {
 	s.remember(r.URL.Path, raw)
 	s.count(api, r.URL.Path, req.Model, req.Stream)
 
-	if !hasKey || strings.TrimSpace(key) == "" || strings.HasPrefix(key, invalidKeyPrefix) {
-		writeError(w, api, authError(api, hasKey && strings.TrimSpace(key) != ""))
+	if e, ok := checkKey(api, key, hasKey); !ok {
+		writeError(w, api, e)
 		return
 	}
 	fault := s.faultFor(r, req.Model)
@@ -836,6 +836,28 @@ func (c *chunkWriter) sendUsage() {
 	c.send(&ch)
 }
 
+// bearerKey is the key of an "Authorization: Bearer" header, and whether
+// there is one.
+func bearerKey(r *http.Request) (string, bool) {
+	return strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+}
+
+// checkKey refuses with api's 401 a missing or blank key (present: a key
+// header came) and one starting with invalidKeyPrefix.
+func checkKey(api apiKind, key string, present bool) (apiError, bool) {
+	present = present && strings.TrimSpace(key) != ""
+	if present && !strings.HasPrefix(key, invalidKeyPrefix) {
+		return apiError{}, true
+	}
+	return authError(api, present), false
+}
+
+// openAIAuth checks an OpenAI route's bearer key.
+func openAIAuth(r *http.Request) (apiError, bool) {
+	key, present := bearerKey(r)
+	return checkKey(apiOpenAI, key, present)
+}
+
 // authError is the 401 of a missing (present=false) or refused key.
 func authError(api apiKind, present bool) apiError {
 	e := apiError{status: http.StatusUnauthorized, typ: "invalid_request_error", code: "invalid_api_key"}
@@ -854,6 +876,9 @@ func authError(api apiKind, present bool) apiError {
 	return e
 }
 
+// badJSONMessage is OpenAI's message for a body that is no JSON object.
+const badJSONMessage = "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)"
+
 // validateChat checks a decoded request; bodyErr is the decoding error.
 // reasoning_effort and verbosity are checked as OpenAI does: their values,
 // and (on the OpenAI route) reasoning_effort only for reasoning models,
@@ -862,7 +887,7 @@ func validateChat(req *chatRequest, api apiKind, bodyErr error) (apiError, bool)
 	bad := apiError{status: http.StatusBadRequest, typ: "invalid_request_error"}
 	switch {
 	case bodyErr != nil:
-		bad.message = "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)"
+		bad.message = badJSONMessage
 	case req.Model == "":
 		bad.message = "you must provide a model parameter"
 	case len(req.Messages) == 0:

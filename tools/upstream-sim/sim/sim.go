@@ -287,6 +287,30 @@ func (s *Simulator) count(api apiKind, path, model string, stream bool) {
 	}
 }
 
+// countCall starts a token-count route (Anthropic's count_tokens, OpenAI's
+// responses/input_tokens): POST only, the body decoded into req, the call
+// recorded under the model model() reads from req, the key checked by auth,
+// and an error fault in force for the model answered. It returns the body's
+// decoding error and whether the route goes on to answer.
+func (s *Simulator) countCall(w http.ResponseWriter, r *http.Request, api apiKind, req any, model func() string, auth func(*http.Request) (apiError, bool)) (error, bool) {
+	if r.Method != http.MethodPost {
+		notAllowed(w, api)
+		return nil, false
+	}
+	raw, bodyErr := readJSONBody(w, r, req, true)
+	s.remember(r.URL.Path, raw)
+	s.count(api, r.URL.Path, model(), false)
+	if e, ok := auth(r); !ok {
+		writeError(w, api, e)
+		return nil, false
+	}
+	if e, ok := faultError(s.faultFor(r, model()), api, model()); ok {
+		writeError(w, api, e)
+		return nil, false
+	}
+	return bodyErr, true
+}
+
 // faultFor returns the fault in force for a request for model.
 func (s *Simulator) faultFor(r *http.Request, model string) Fault {
 	if h := r.Header.Get("X-Sim-Fault"); h != "" {
@@ -428,6 +452,9 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/v1/messages/count_tokens":
 		s.anthropicCount(w, r)
+		return
+	case "/v1/responses/input_tokens", "/responses/input_tokens":
+		s.responsesCount(w, r)
 		return
 	case "/v1/models", "/models", "/api/v1/models", "/openai/v1/models":
 		if r.Method != http.MethodGet {
