@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,11 +24,14 @@ import (
 // only counts its calls; "nocap" answers without declaring stage.answer;
 // "incomplete" answers without a finish reason; "meta" declares
 // stage.metadata and continues, "metamutate" declares it and changes the
-// request. Every instance records its After calls.
+// request; "refuse" refuses every request; "slow" continues after 300 ms
+// unless its call is cancelled first (counted in cancelled). Every instance
+// records its After calls.
 type answerer struct {
-	mu     sync.Mutex
-	seen   map[string][]*pb.StageRequest
-	afters map[string][]*pb.StageAfterRequest
+	mu        sync.Mutex
+	seen      map[string][]*pb.StageRequest
+	afters    map[string][]*pb.StageAfterRequest
+	cancelled atomic.Int64
 }
 
 type answererInst struct {
@@ -47,11 +51,21 @@ func (a *answerer) afterCalls(mode string) []*pb.StageAfterRequest {
 	return append([]*pb.StageAfterRequest(nil), a.afters[mode]...)
 }
 
-func (s *answererInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+func (s *answererInst) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	s.a.mu.Lock()
 	s.a.seen[s.mode] = append(s.a.seen[s.mode], req)
 	s.a.mu.Unlock()
 	switch s.mode {
+	case "refuse":
+		return sdk.Reject(429, sdk.TypeRateLimit, "rate_limit_exceeded", "", "too many requests"), nil
+	case "slow":
+		select {
+		case <-time.After(300 * time.Millisecond):
+			return sdk.Continue(), nil
+		case <-ctx.Done():
+			s.a.cancelled.Add(1)
+			return nil, ctx.Err()
+		}
 	case "meta", "metaverdict":
 		return sdk.Continue(), nil
 	case "metamutate":
@@ -339,5 +353,28 @@ func TestDuringCallMetadataStageBesideAnnotations(t *testing.T) {
 	}
 	if seen := a.processed("metaverdict"); len(seen) != 1 || !proto.Equal(seen[0].Request, &pb.ChatRequest{Model: "a"}) {
 		t.Fatalf("the metadata verdict stage saw %v", seen)
+	}
+}
+
+// A stage that refuses cancels the calls still running beside it in its
+// group: the refusal is the answer without waiting for the slow stage's
+// 300 ms, the cancelled stage is no failure (its on_error is not applied),
+// and its span says "cancelled". An answer beside it cancels nothing: the
+// stage beside it still has its say.
+func TestGroupRefusalCancelsTheOthers(t *testing.T) {
+	rt, a := newAnswerRuntime(t, "fail_closed", "slow/parallel", "refuse/parallel")
+	w := rt.ask("hello", false)
+	if w.err == nil || w.err.Status != 429 || w.err.Code != "rate_limit_exceeded" {
+		t.Fatalf("answer %+v, want the refusal", w.err)
+	}
+	// The plugin sees the cancellation shortly after the host's call ends.
+	waitUntil(t, func() bool { return a.cancelled.Load() == 1 })
+	if spans := w.tr.Stages; len(spans) != 2 || spans[0].Outcome != "cancelled" || spans[1].Outcome != "reject" {
+		t.Fatalf("spans %v", spans)
+	}
+
+	rt, a = newAnswerRuntime(t, "fail_closed", "slow/parallel", "answer/parallel")
+	if w := rt.ask("cached please", false); w.err != nil || a.cancelled.Load() != 0 || len(a.processed("slow")) != 1 {
+		t.Fatalf("beside an answer: %+v, the slow stage cancelled %d times", w.err, a.cancelled.Load())
 	}
 }

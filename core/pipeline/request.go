@@ -346,12 +346,23 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 	return nil
 }
 
+// errSiblingRefused cancels the calls of a group one of whose stages
+// refused the request: what the others would say no longer matters.
+var errSiblingRefused = errors.New("another stage of the group refused the request")
+
 // callGroup passes the request through a group's stages side by side and
 // returns their results in the group's order. The stages a quota lease
 // admits are served first, on this goroutine (no call); of the calls left,
 // the last is made on this goroutine too, so a group with one stage to
 // call (a guard beside a leased rate limiter, or a sequential stage) starts
 // no goroutine.
+//
+// A stage that refuses the request cancels the calls still running beside
+// it (their results are marked cut): a rate limiter's refusal is answered at
+// once instead of after a guard's scan of a long body, and a guard that
+// honours cancellation stops scanning, so a client over its limit cannot
+// keep the guard busy for everyone else. An answer (a cache hit) cancels
+// nothing: the guard beside it must still have its say.
 func (g *Generation) callGroup(ctx context.Context, group []*stageInst, in *stageInput) []stageResult {
 	results := make([]stageResult, len(group))
 	var (
@@ -367,14 +378,29 @@ func (g *Generation) callGroup(ctx context.Context, group []*stageInst, in *stag
 		}
 		todo, keys = append(todo, i), append(keys, key)
 	}
+	if len(todo) == 1 {
+		results[todo[0]] = g.callStage(ctx, group[todo[0]], in, keys[0])
+		return results
+	}
+	gctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	call := func(j, i int) {
+		r := g.callStage(gctx, group[i], in, keys[j])
+		if r.err == nil && sdk.IsReject(r.resp) {
+			cancel(errSiblingRefused)
+		} else if r.err != nil && errors.Is(context.Cause(gctx), errSiblingRefused) && ctx.Err() == nil {
+			r.cut = true
+		}
+		results[i] = r
+	}
 	var wg sync.WaitGroup
 	for j, i := range todo {
 		if j == len(todo)-1 {
-			results[i] = g.callStage(ctx, group[i], in, keys[j])
+			call(j, i)
 			break
 		}
 		wg.Add(1)
-		go func() { defer wg.Done(); results[i] = g.callStage(ctx, group[i], in, keys[j]) }()
+		go func() { defer wg.Done(); call(j, i) }()
 	}
 	wg.Wait()
 	return results
@@ -402,6 +428,9 @@ type stageResult struct {
 	end   time.Time
 	// leased: admitted from a quota lease, without calling the stage.
 	leased bool
+	// cut: the call was cancelled because another stage of its group
+	// refused the request (callGroup); it says nothing.
+	cut bool
 }
 
 // callStage makes the stage's one RPC (no quota lease of the stage admitted
@@ -454,6 +483,12 @@ func applyStage(s *stageInst, r stageResult, req *Request, tr *Trace, m *Metrics
 	span := &pb.StageSpan{Name: s.name, Plugin: s.plugin, StartUnixNano: r.start.UnixNano(), EndUnixNano: r.end.UnixNano()}
 	tr.Stages = append(tr.Stages, span)
 	tr.Timings = append(tr.Timings, Timing{Name: s.name, Dur: r.end.Sub(r.start)})
+	if r.cut {
+		// Another stage of its group refused the request: that refusal is
+		// the answer, and this stage's call was cancelled for it.
+		span.Outcome = "cancelled"
+		return nil
+	}
 	if r.err == nil && s.metadata && r.resp.GetMutated() != nil {
 		// It changed a request it saw without its messages.
 		r.err = errMetadataMutated

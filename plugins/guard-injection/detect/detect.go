@@ -130,6 +130,18 @@ type scratch struct {
 	rep reporter
 	// found are the phrases of the text scanText read last.
 	found phraseSet
+	// done, when closed, stops the scan (DetectUntil); nil: never.
+	done <-chan struct{}
+}
+
+// stopped reports whether the scan was asked to stop (DetectUntil).
+func (sc *scratch) stopped() bool {
+	select {
+	case <-sc.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // New compiles a detector.
@@ -175,17 +187,40 @@ func (d *Detector) Detect(raw string) Verdict { return d.detect(raw, false) }
 // framing a pasted document needs ("Summarise this e-mail: …").
 func (d *Detector) DetectDocument(raw string) Verdict { return d.detect(raw, true) }
 
+// DetectUntil is Detect (document false) or DetectDocument (true) that
+// stops as soon as done is closed — between the passes over the text, so
+// a long text stops within one pass — and then reports ok false (its
+// verdict is no verdict). The guard stops the scan of a request the gateway
+// has given up on (another stage refused it, or the client left).
+func (d *Detector) DetectUntil(done <-chan struct{}, raw string, document bool) (v Verdict, ok bool) {
+	sc := d.pool.Get().(*scratch)
+	defer d.pool.Put(sc)
+	sc.done = done
+	defer func() { sc.done = nil }()
+	return d.detectWith(sc, raw, document)
+}
+
 func (d *Detector) detect(raw string, document bool) Verdict {
 	sc := d.pool.Get().(*scratch)
 	defer d.pool.Put(sc)
+	v, _ := d.detectWith(sc, raw, document)
+	return v
+}
 
+func (d *Detector) detectWith(sc *scratch, raw string, document bool) (Verdict, bool) {
 	text := normalize.Normalize(raw)
 	if isPlaceholder(text.Canonical) {
-		return Verdict{}
+		return Verdict{}, true
+	}
+	if sc.stopped() {
+		return Verdict{}, false
 	}
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
 	found := sc.found
+	if sc.stopped() {
+		return Verdict{}, false
+	}
 	if document {
 		// scanText left the text's phrases and their places in sc (no scan
 		// nested in it reads another text into sc before it returns).
@@ -199,6 +234,9 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		if bh.score >= 0.4 {
 			h.raise(max(bh.score, 0.9), CategoryObfuscation)
 		}
+	}
+	if sc.stopped() {
+		return Verdict{}, false
 	}
 	if hasUpperDAN(raw) && d.phrases.has(found, "dan_context") {
 		h.raise(0.85, CategoryJailbreak)
@@ -216,6 +254,9 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 			h.category = CategoryObfuscation
 		}
 	}
+	if sc.stopped() {
+		return Verdict{}, false
+	}
 	if !h.docAddress {
 		d.discount(text.Canonical, sc, &h)
 		d.ownerDiscount(text.Canonical, sc, &h)
@@ -225,6 +266,9 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 		}
 	}
 
+	if sc.stopped() {
+		return Verdict{}, false
+	}
 	v := Verdict{RuleScore: max(h.score, 0), Category: h.category}
 	v.Score = v.RuleScore
 	if d.model != nil {
@@ -264,7 +308,7 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 	if v.Score < 0.05 {
 		v.Category = ""
 	}
-	return v
+	return v, true
 }
 
 // modelCategory names a verdict the model carries: the rules' category when
@@ -310,8 +354,14 @@ func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 			return
 		}
 	}
+	if sc.stopped() {
+		return
+	}
 	sc.rep = reporter{s: s, toks: sc.toks}
 	d.scanTokens(s, sc.toks, found, &sc.rep, stop, h)
+	if sc.stopped() {
+		return
+	}
 	d.scanStructure(s, sc.toks, h)
 	if stop > 0 {
 		if h.score < stop {

@@ -64,11 +64,13 @@ func newScanCache(entries int) *scanCache {
 }
 
 // verdict returns the verdict of text scanned as a tool result (document) or
-// as a prompt, from the cache or from scan (and then kept), and whether it
-// came from the cache. A nil cache always scans.
-func (c *scanCache) verdict(text string, document bool, scan func(string) detect.Verdict) (detect.Verdict, bool) {
+// as a prompt, from the cache or from scan (and then kept), whether it came
+// from the cache, and ok false when scan stopped before its verdict (then
+// nothing is kept). A nil cache always scans.
+func (c *scanCache) verdict(text string, document bool, scan func(string) (detect.Verdict, bool)) (v detect.Verdict, hit, ok bool) {
 	if c == nil || len(text) < minCachedBytes {
-		return scan(text), false
+		v, ok = scan(text)
+		return v, false, ok
 	}
 	// Hashed in place: a copy of a long conversation's every message on
 	// every turn was most of what a cached verdict cost.
@@ -78,10 +80,13 @@ func (c *scanCache) verdict(text string, document bool, scan func(string) detect
 		c.order.MoveToFront(e)
 		v := e.Value.(*cacheEntry).v
 		c.mu.Unlock()
-		return v, true
+		return v, true, true
 	}
 	c.mu.Unlock()
-	v := scan(text) // outside the lock: scans of different texts run in parallel
+	v, ok = scan(text) // outside the lock: scans of different texts run in parallel
+	if !ok {
+		return v, false, false // stopped: no verdict to remember
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.byKey[k]; !ok {
@@ -92,5 +97,5 @@ func (c *scanCache) verdict(text string, document bool, scan func(string) detect
 			delete(c.byKey, last.Value.(*cacheEntry).key)
 		}
 	}
-	return v, false
+	return v, false, true
 }

@@ -184,3 +184,22 @@ func BenchmarkAgentSession(b *testing.B) {
 		}
 	}
 }
+
+// TestCancelledScanGivesNoVerdict: a request the gateway gave up on (its
+// context cancelled: another stage refused it, or the client left) gets no
+// verdict — an error, not a "continue" — and nothing is kept in the cache,
+// so the next request with the same text is scanned and judged.
+func TestCancelledScanGivesNoVerdict(t *testing.T) {
+	docs := longDocs(t)
+	s := newStage(t, agentLimits)
+	req := chat(&sdk.Message{Role: "user", Content: docs[0]}) // long enough to be cached
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if resp, err := s.Process(ctx, req); err == nil || resp != nil {
+		t.Fatalf("a cancelled request: %+v, %v; want no verdict and the context's error", resp, err)
+	}
+	resp, err := s.Process(context.Background(), req)
+	if err != nil || sdk.IsReject(resp) || resp.Annotations["guard.cached"] != "" {
+		t.Fatalf("the same request, not cancelled: %+v, %v (nothing may come from the cache)", resp, err)
+	}
+}

@@ -417,7 +417,7 @@ func invalid(status int, code, param, msg string) *sdk.StageResponse {
 }
 
 // Process validates and scans one request.
-func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	if req.GetRoute() == routeEmbeddings {
 		return checkEmbeddings(req.GetEmbeddings()), nil
 	}
@@ -426,7 +426,12 @@ func (s *Stage) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageRes
 	if rej := s.validate(chat, cr); rej != nil {
 		return rej, nil
 	}
-	best, flagged, n := s.scan(cr.GetMessages())
+	best, flagged, n, ok := s.scan(ctx.Done(), cr.GetMessages())
+	if !ok {
+		// The gateway gave up on the request (another stage refused it, or
+		// its client left): no verdict, and the scan stopped.
+		return nil, context.Cause(ctx)
+	}
 	ann := map[string]string{"guard.score": strconv.FormatFloat(best.Score, 'f', 3, 64)}
 	if n.allowed > 0 {
 		ann["guard.allowed"] = strconv.Itoa(n.allowed)
@@ -469,7 +474,8 @@ type scanCounts struct{ allowed, cached int }
 // exempt and returns the verdict that decides: the highest-scoring flagged
 // one (each against its category's threshold), else the highest-scoring
 // one. A verdict on a tool result has the category indirect_injection.
-func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, n scanCounts) {
+// It stops when done is closed (ok false: no verdict).
+func (s *Stage) scan(done <-chan struct{}, msgs []*sdk.Message) (best detect.Verdict, flagged bool, n scanCounts, ok bool) {
 	for _, m := range msgs {
 		if !scanned(m.GetRole()) {
 			continue
@@ -480,12 +486,16 @@ func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, n 
 		}
 		tool := toolResult(m.GetRole())
 		for _, t := range texts(m) {
-			v, hit := s.cache.verdict(s.set.Stripped(t), tool, func(t string) detect.Verdict {
+			v, hit, scanned := s.cache.verdict(s.set.Stripped(t), tool, func(t string) (detect.Verdict, bool) {
+				v, ok := s.detector.DetectUntil(done, t, tool)
 				if tool {
-					return ScanToolResult(s.detector, t)
+					v = toolResultVerdict(v)
 				}
-				return s.detector.Detect(t)
+				return v, ok
 			})
+			if !scanned {
+				return best, flagged, n, false
+			}
 			if hit {
 				n.cached++
 			}
@@ -498,14 +508,19 @@ func (s *Stage) scan(msgs []*sdk.Message) (best detect.Verdict, flagged bool, n 
 			}
 		}
 	}
-	return best, flagged, n
+	return best, flagged, n, true
 }
 
 // ScanToolResult scores a tool's or a function's result the way the stage
 // does: as a document (detect.Detector.DetectDocument), whatever it finds
 // an indirect injection.
 func ScanToolResult(d *detect.Detector, text string) detect.Verdict {
-	v := d.DetectDocument(text)
+	return toolResultVerdict(d.DetectDocument(text))
+}
+
+// toolResultVerdict is a document's verdict as a tool result's: whatever it
+// finds an indirect injection.
+func toolResultVerdict(v detect.Verdict) detect.Verdict {
 	if v.Category != "" {
 		v.Category = CategoryIndirect
 	}
