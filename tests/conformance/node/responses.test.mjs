@@ -1,7 +1,8 @@
 // The Responses API (POST /v1/responses) through the official openai npm
 // package, unchanged: create, the stream helper's final response, the tool
 // loop that sends response.output back as input, parse() with
-// zodTextFormat, and a stateless gateway's refusals.
+// zodTextFormat, the token count (inputTokens.count), and a stateless
+// gateway's refusals.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
@@ -59,6 +60,15 @@ for (const model of MODELS) {
     assert.match(second.output_text, /11 degrees/);
   });
 
+  test(`${model}: inputTokens.count matches the answer's usage`, async () => {
+    const ask = { model, instructions: 'Be brief.', input: 'What is the weather in Paris today?', tools: [weather] };
+    const counted = await client.responses.inputTokens.count(ask);
+    const r = await client.responses.create(ask);
+    assert.equal(counted.object, 'response.input_tokens');
+    assert.ok(counted.input_tokens > 0);
+    assert.equal(counted.input_tokens, r.usage.input_tokens);
+  });
+
   test(`${model}: parse() with zodTextFormat`, async () => {
     const Weather = z.object({ city: z.string(), unit: z.enum(['celsius', 'fahrenheit']) });
     const r = await client.responses.parse({ model, input: 'The weather in Paris, as JSON', text: { format: zodTextFormat(Weather, 'weather') } });
@@ -70,4 +80,7 @@ test('stateless refusals', async () => {
   await assert.rejects(client.responses.create({ model: 'gpt-4o-primary', input: 'hi', previous_response_id: 'resp_1' }),
     (e) => e instanceof OpenAI.BadRequestError && e.code === 'unsupported_parameter' && e.param === 'previous_response_id');
   await assert.rejects(client.responses.retrieve('resp_1'), (e) => e instanceof OpenAI.NotFoundError && /keeps no responses/.test(e.message));
+  // OpenRouter has no token count.
+  await assert.rejects(client.responses.inputTokens.count({ model: 'openrouter-fallback', input: 'hi' }),
+    (e) => e instanceof OpenAI.NotFoundError && /cannot count tokens/.test(e.message));
 });
