@@ -208,12 +208,12 @@ func (d *Detector) detect(raw string, document bool) Verdict {
 }
 
 func (d *Detector) detectWith(sc *scratch, raw string, document bool) (Verdict, bool) {
-	text := normalize.Normalize(raw)
+	text, ok := normalize.NormalizeUntil(sc.done, raw)
+	if !ok || sc.stopped() {
+		return Verdict{}, false
+	}
 	if isPlaceholder(text.Canonical) {
 		return Verdict{}, true
-	}
-	if sc.stopped() {
-		return Verdict{}, false
 	}
 	var h hit
 	d.scanText(text.Canonical, sc, &h)
@@ -328,6 +328,9 @@ func (d *Detector) scanText(s string, sc *scratch, h *hit) { d.scanTextUntil(s, 
 // word rules, which end at the word that reaches stop.
 func (d *Detector) scanTextUntil(s string, sc *scratch, h *hit, stop float64) {
 	sc.toks = d.tokenize(s, sc.toks)
+	if sc.stopped() {
+		return
+	}
 	found, hits := d.phrases.scanMarked(s, d.docBits, sc.hits[:0])
 	sc.hits = hits
 	sc.found = found

@@ -68,26 +68,73 @@ const (
 // Normalize returns the canonical form of s. It never fails: text that is
 // not valid UTF-8 is read rune by rune with replacement characters.
 func Normalize(s string) Text {
-	return normalize(s, 0)
+	t, _ := normalizeUntil(nil, s)
+	return t
 }
 
-func normalize(s string, depth int) Text {
+// NormalizeUntil is Normalize that stops between its passes over s as soon
+// as done is closed, and then reports ok false (the text is unfinished).
+func NormalizeUntil(done <-chan struct{}, s string) (Text, bool) {
+	return normalizeUntil(done, s)
+}
+
+func normalizeUntil(done <-chan struct{}, s string) (Text, bool) {
 	var t Text
 	pre, flags := stripAndMap(s)
 	t.Flags = flags
-	if depth == 0 {
-		t.Decoded, t.Flags = decodeBlobs(pre, t.Flags)
-		if m, ok := decodeMorse(pre); ok && len(t.Decoded) < MaxBlobs {
-			t.Decoded = append(t.Decoded, normalize(m, 1).Canonical)
-			t.Flags |= Encoded
-		}
+	if closed(done) {
+		return t, false
 	}
+	t.Decoded, t.Flags = decodeBlobs(pre, t.Flags)
+	if closed(done) {
+		return t, false
+	}
+	if m, ok := decodeMorse(pre); ok && len(t.Decoded) < MaxBlobs {
+		t.Decoded = append(t.Decoded, normalize(m, 1).Canonical)
+		t.Flags |= Encoded
+	}
+	if closed(done) {
+		return t, false
+	}
+	return finish(t, pre, done)
+}
+
+func normalize(s string, depth int) Text {
+	if depth == 0 {
+		return Normalize(s)
+	}
+	var t Text
+	pre, flags := stripAndMap(s)
+	t.Flags = flags
+	t, _ = finish(t, pre, nil)
+	return t
+}
+
+// finish folds, joins spaced letters and undoes leetspeak: the canonical
+// form of pre, stopping between the passes when done is closed.
+func finish(t Text, pre string, done <-chan struct{}) (Text, bool) {
 	folded, ff := fold(pre)
 	t.Flags |= ff
+	if closed(done) {
+		return t, false
+	}
 	joined, jf := joinSpaced(folded)
 	t.Flags |= jf
+	if closed(done) {
+		return t, false
+	}
 	t.Canonical, t.Flags = undoLeet(joined, t.Flags)
-	return t
+	return t, true
+}
+
+// closed reports whether done is closed (nil: never).
+func closed(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
 }
 
 // stripAndMap removes invisible and bidi controls, decodes tag characters and
