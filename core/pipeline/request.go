@@ -378,7 +378,10 @@ func (g *Generation) callGroup(ctx context.Context, group []*stageInst, in *stag
 		}
 		todo, keys = append(todo, i), append(keys, key)
 	}
-	if len(todo) == 1 {
+	switch len(todo) {
+	case 0:
+		return results
+	case 1:
 		results[todo[0]] = g.callStage(ctx, group[todo[0]], in, keys[0])
 		return results
 	}

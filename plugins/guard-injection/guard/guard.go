@@ -486,14 +486,14 @@ func (s *Stage) scan(done <-chan struct{}, msgs []*sdk.Message) (best detect.Ver
 		}
 		tool := toolResult(m.GetRole())
 		for _, t := range texts(m) {
-			v, hit, scanned := s.cache.verdict(s.set.Stripped(t), tool, func(t string) (detect.Verdict, bool) {
+			v, hit, finished := s.cache.verdict(s.set.Stripped(t), tool, func(t string) (detect.Verdict, bool) {
 				v, ok := s.detector.DetectUntil(done, t, tool)
 				if tool {
 					v = toolResultVerdict(v)
 				}
 				return v, ok
 			})
-			if !scanned {
+			if !finished {
 				return best, flagged, n, false
 			}
 			if hit {
