@@ -21,10 +21,11 @@ import (
 // expires or the generation is released.
 
 const (
-	// maxLeasesPerKey bounds the leases held for one key: concurrent misses
-	// (as many as the client's connections) may each get one, and they are
-	// spent rather than given back; more are given back at once. The stage
-	// bounds what they hold (the rate limiter: half of what is left).
+	// maxLeasesPerKey bounds the leases held for one key. One call per key
+	// at a time asks for a lease (ask), and only when no lease of the key
+	// has permits left, so a key rarely holds more than one; more are given
+	// back at once. The stage bounds what they hold (the rate limiter: half
+	// of what is left).
 	maxLeasesPerKey = 64
 	// maxLeases bounds the leases one stage holds (one per active client
 	// and second at most, with a 1 s lease).
@@ -48,6 +49,11 @@ type leaseTable struct {
 	closing bool
 	byKey   map[string][]*lease
 	count   int
+	// asking holds the keys with a call that accepts a lease in flight
+	// (ask): the requests that miss beside it wait for its answer rather
+	// than each getting a lease of its own, whose permits the others would
+	// then be refused for.
+	asking  map[string]*askCall
 	pending []*pb.ReleasedLease
 	// flushing counts Release calls in flight, so close waits for them.
 	flushing sync.WaitGroup
@@ -73,7 +79,7 @@ func newLeaseTable(caps []string, release func(context.Context, []*pb.ReleasedLe
 	if !ok {
 		return nil
 	}
-	return &leaseTable{fields: fields, release: release, byKey: map[string][]*lease{}}
+	return &leaseTable{fields: fields, release: release, byKey: map[string][]*lease{}, asking: map[string]*askCall{}}
 }
 
 // key is the request's values of the declared fields, each length-prefixed
@@ -112,6 +118,118 @@ func (t *leaseTable) take(key string, now time.Time) (*pb.StageResponse, bool) {
 	}
 	t.mu.Unlock()
 	return l.response(left, now), true
+}
+
+// askCall is a call accepting a lease on its way.
+type askCall struct {
+	// done is closed once its answer is in the table.
+	done chan struct{}
+	// granted: it got a lease (set before done is closed).
+	granted bool
+	// refused: a call for its key was refused meanwhile (refused).
+	refused bool
+}
+
+// maxLeaseWaits bounds how many calls accepting a lease one request waits
+// for before it calls the stage without accepting one.
+const maxLeaseWaits = 4
+
+// ask says whether the call about to be made for key may accept a lease
+// (mine; answered must follow once it is over) or, when another call for
+// key that accepts one is on its way, returns that call to wait for (the
+// lease it brings may admit this request too). Neither: call without
+// accepting one.
+func (t *leaseTable) ask(key string) (mine bool, wait *askCall) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false, nil
+	}
+	if a := t.asking[key]; a != nil {
+		return false, a
+	}
+	if len(t.asking) >= maxLeases {
+		return false, nil
+	}
+	t.asking[key] = &askCall{done: make(chan struct{})}
+	return true, nil
+}
+
+// answered ends the call for key that ask let accept a lease, keeping the
+// lease g it got (nil: none) as add does — unless a call for the key was
+// refused while it was on its way: no request is left to spend the lease
+// (the stage refuses them), and its permits go back at once (grouped as
+// usual) rather than at the end of its time, for other replicas' clients.
+// Then it wakes the requests waiting for it.
+func (t *leaseTable) answered(key string, g *pb.StageLease, sent time.Time) {
+	t.mu.Lock()
+	a := t.asking[key]
+	t.mu.Unlock()
+	granted := g.GetPermits() > 0
+	switch {
+	case !granted:
+	case a.refused:
+		t.giveBack(g)
+		granted = false
+	default:
+		t.add(key, g, sent)
+	}
+	t.mu.Lock()
+	delete(t.asking, key)
+	a.granted = granted
+	t.mu.Unlock()
+	close(a.done)
+}
+
+// refused notes that a call for key was refused with no lease of the key
+// to admit it from (see answered).
+func (t *leaseTable) refused(key string) {
+	t.mu.Lock()
+	if a := t.asking[key]; a != nil {
+		a.refused = true
+	}
+	t.mu.Unlock()
+}
+
+// giveBack returns all of a grant's permits, unused.
+func (t *leaseTable) giveBack(g *pb.StageLease) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.queueLocked(&lease{grant: g, left: g.Permits})
+}
+
+// await is the lease side of a call about to be made for key (no lease of
+// the key had permits): it waits for the calls accepting a lease already
+// on their way and admits the request from what they bring (r.leased), or
+// says whether the call may accept a lease itself (mine). A call whose
+// wait found nothing is made without accepting one when the last call it
+// waited for got no lease (the stage is refusing or near its limit: the
+// requests waiting call side by side) or after maxLeaseWaits waits. The
+// call's timeout counts from before the waits (callStage), and a call
+// waited for ends within its own, which began earlier.
+func (t *leaseTable) await(ctx context.Context, key string, start time.Time) (r stageResult, mine bool) {
+	for range maxLeaseWaits {
+		mine, a := t.ask(key)
+		if a == nil {
+			return stageResult{}, mine
+		}
+		select {
+		case <-a.done:
+		case <-ctx.Done():
+			return stageResult{}, false
+		}
+		now := time.Now()
+		if resp, ok := t.take(key, now); ok {
+			return stageResult{resp: resp, start: start, end: now, leased: true}, false
+		}
+		t.mu.Lock()
+		granted := a.granted
+		t.mu.Unlock()
+		if !granted {
+			return stageResult{}, false
+		}
+	}
+	return stageResult{}, false
 }
 
 // response is the stage's answer for a request admitted from l with left

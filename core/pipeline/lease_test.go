@@ -30,9 +30,22 @@ type leaserInst struct {
 	permits int64
 	ttl     time.Duration
 	keyed   bool
+	// limit > 0: the stage counts like a rate limiter (limitProcess).
+	limit   int
+	counted int64
+	// hang: every call waits until the host gives up on it.
+	hang bool
 }
 
-func (s *leaserInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+func (s *leaserInst) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	if s.hang {
+		<-ctx.Done()
+		time.Sleep(100 * time.Millisecond) // the host's deadline, not this answer, ends the call
+		return nil, ctx.Err()
+	}
+	if s.limit > 0 {
+		return s.limitProcess(ctx, req)
+	}
 	s.l.mu.Lock()
 	defer s.l.mu.Unlock()
 	s.l.calls = append(s.l.calls, req)
@@ -43,6 +56,33 @@ func (s *leaserInst) Process(_ context.Context, req *sdk.StageRequest) (*sdk.Sta
 		resp.Lease = &sdk.StageLease{Id: "lease-" + strconv.Itoa(s.l.next), Permits: s.permits, TtlMs: s.ttl.Milliseconds(),
 			ResponseHeaders: map[string]string{"X-Limit": "1000"}, RemainingHeader: "X-Left", RemainingBase: 100,
 			ResetHeader: "X-Reset", ResetMs: 30_000, Annotations: map[string]string{"leaser.lease": "yes"}}
+	}
+	return resp, nil
+}
+
+// limitProcess counts like the rate limiter, limit requests in all: after
+// 20 ms (time for a burst's requests to meet), a request is admitted while
+// the count has room, and a call that accepts a lease also gets up to
+// permits more, at most half of what is left, counted at once.
+func (s *leaserInst) limitProcess(_ context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
+	s.l.mu.Lock()
+	s.l.calls = append(s.l.calls, req)
+	s.l.mu.Unlock()
+	time.Sleep(20 * time.Millisecond)
+	s.l.mu.Lock()
+	defer s.l.mu.Unlock()
+	if s.counted >= int64(s.limit) {
+		return sdk.Rejection{Status: 429, Code: "rate_limited", Category: "rate_limit", Message: "over the limit"}.Response(), nil
+	}
+	s.counted++
+	resp := sdk.Continue()
+	if req.AcceptsLease {
+		k := min(s.permits, (int64(s.limit)-s.counted)/2)
+		if k > 0 {
+			s.counted += k
+			s.l.next++
+			resp.Lease = &sdk.StageLease{Id: "lease-" + strconv.Itoa(s.l.next), Permits: k, TtlMs: s.ttl.Milliseconds()}
+		}
 	}
 	return resp, nil
 }
@@ -89,6 +129,8 @@ func newLeaseRuntime(t testing.TB, cfg string) (*testRuntime, *leaser) {
 			Permits int64
 			TTL     string
 			Keyed   bool
+			Limit   int
+			Hang    bool
 		}
 		if err := c.Decode(&cfg); err != nil {
 			return nil, err
@@ -97,7 +139,7 @@ func newLeaseRuntime(t testing.TB, cfg string) (*testRuntime, *leaser) {
 		if err != nil {
 			return nil, err
 		}
-		return &leaserInst{l: l, permits: cfg.Permits, ttl: ttl, keyed: cfg.Keyed}, nil
+		return &leaserInst{l: l, permits: cfg.Permits, ttl: ttl, keyed: cfg.Keyed, limit: cfg.Limit, hang: cfg.Hang}, nil
 	}, Capabilities: []string{sdk.CapStageLease}})
 	rt := newTestRuntime(t, threeProviders("", ""))
 	rt.host.Attach("leaser", h.Client)
@@ -210,6 +252,117 @@ func TestLeaseNeedsDeclaredKeyFields(t *testing.T) {
 	}
 	if l.callCount() != 3 || l.calls[0].AcceptsLease {
 		t.Fatalf("without key fields: %d calls (want 3), accepts_lease %v", l.callCount(), l.calls[0].AcceptsLease)
+	}
+}
+
+// A burst of one client's requests that all miss at once: the first call
+// accepts a lease and the others wait for it rather than each getting one
+// (whose permits the burst's other requests would then be refused for
+// until the leases end), so the burst gets exactly the limit, at once, and
+// the requests a lease admits make no call.
+func TestLeaseBurstGetsExactlyTheLimit(t *testing.T) {
+	rt, l := newLeaseRuntime(t, `{ permits = 4, ttl = "10s", keyed = true, limit = 10 }`)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		admitted int
+		refused  int
+	)
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := rt.askFrom("10.0.0.1")
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case w.err == nil:
+				admitted++
+			case w.err.Status == 429:
+				refused++
+			default:
+				t.Errorf("request: %+v", w.err)
+			}
+		}()
+	}
+	wg.Wait()
+	if admitted != 10 || refused != 10 {
+		t.Fatalf("a burst of 20 over a limit of 10: %d admitted, %d refused; want 10 and 10", admitted, refused)
+	}
+	leased := testutil.ToFloat64(rt.metrics.leased.WithLabelValues("limit"))
+	if calls := l.callCount(); leased == 0 || float64(calls)+leased != 20 {
+		t.Fatalf("%d plugin calls and %v passes admitted from leases; want 20 in all, some from leases", calls, leased)
+	}
+}
+
+// A request waiting for another's call to bring a lease waits no longer
+// than its own call could have taken: with a stage that never answers, both
+// fail with the stage's timeout (300 ms), the second not after its wait
+// plus a call of its own.
+func TestLeaseWaitKeepsTheStageTimeout(t *testing.T) {
+	rt, _ := newLeaseRuntime(t, `{ permits = 4, ttl = "10s", keyed = true, hang = true }`)
+	pipe := strings.Replace(leasePipeline(`{ permits = 4, ttl = "10s", keyed = true, hang = true }`),
+		"plugin = \"leaser\"", "plugin = \"leaser\"\n    timeout = \"300ms\"", 1)
+	if err := rt.load(pipe); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	took := make([]time.Duration, 2)
+	errs := make([]*Error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(time.Duration(i) * 20 * time.Millisecond)
+			start := time.Now()
+			errs[i] = rt.askFrom("10.0.0.1").err
+			took[i] = time.Since(start)
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		if errs[i] == nil || !strings.Contains(errs[i].Message, "did not answer within its timeout") {
+			t.Fatalf("request %d: %+v", i, errs[i])
+		}
+		if took[i] > 550*time.Millisecond {
+			t.Fatalf("request %d took %s with a stage timeout of 300ms", i, took[i])
+		}
+	}
+}
+
+// A lease that reaches the host after a call for its key was refused (the
+// stage is refusing: no request is left to spend it) is given back at once,
+// not at the end of its time, so other replicas' clients get its permits;
+// one that comes without a refusal is kept.
+func TestLeaseArrivingAfterARefusalIsGivenBack(t *testing.T) {
+	released := make(chan []*pb.ReleasedLease, 4)
+	tb := &leaseTable{fields: []string{sdk.LeaseKeyClientIP}, byKey: map[string][]*lease{}, asking: map[string]*askCall{},
+		release: func(_ context.Context, ls []*pb.ReleasedLease) error { released <- ls; return nil }}
+	defer tb.close(context.Background())
+	mine, _ := tb.ask("k")
+	if !mine {
+		t.Fatal("the first call for a key does not ask for a lease")
+	}
+	if again, wait := tb.ask("k"); again || wait == nil {
+		t.Fatalf("a second call beside it: mine %v, wait %v; want to wait", again, wait)
+	}
+	tb.refused("k")
+	tb.answered("k", &pb.StageLease{Id: "l1", Permits: 4, TtlMs: 10_000}, time.Now())
+	select {
+	case ls := <-released:
+		if len(ls) != 1 || ls[0].Id != "l1" || ls[0].Unused != 4 {
+			t.Fatalf("released %v", ls)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a lease arriving after a refusal was not given back")
+	}
+	if _, ok := tb.take("k", time.Now()); ok {
+		t.Fatal("a request was admitted from a lease given back")
+	}
+	mine, _ = tb.ask("k")
+	tb.answered("k", &pb.StageLease{Id: "l2", Permits: 4, TtlMs: 10_000}, time.Now())
+	if _, ok := tb.take("k", time.Now()); !mine || !ok {
+		t.Fatalf("a lease without a refusal: asked %v, kept %v", mine, ok)
 	}
 }
 

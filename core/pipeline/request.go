@@ -443,13 +443,22 @@ type stageResult struct {
 // process. in is the group's request, encoded once (stagewire.go).
 func (g *Generation) callStage(ctx context.Context, s *stageInst, in *stageInput, leaseKey string) stageResult {
 	start := time.Now()
+	asked := false
+	if s.leases != nil {
+		var r stageResult
+		if r, asked = s.leases.await(ctx, leaseKey, start); r.leased {
+			return r
+		}
+	}
 	sreq, wire := in.of(s)
 	req := stageRequestFor(s.id, sreq, wire)
-	req.AcceptsLease = s.leases != nil
+	req.AcceptsLease = asked
 	c, err := s.proc.Client(ctx)
 	var resp *pb.StageResponse
 	if err == nil {
-		cctx, cancel := context.WithTimeout(ctx, s.timeout)
+		// The timeout counts from start: a wait for another call's lease
+		// (await) is part of it.
+		cctx, cancel := context.WithDeadline(ctx, start.Add(s.timeout))
 		resp, err = c.Stage.Process(cctx, req)
 		cancel()
 		if err != nil && isConnectionError(err) && ctx.Err() == nil {
@@ -462,8 +471,15 @@ func (g *Generation) callStage(ctx context.Context, s *stageInst, in *stageInput
 			}
 		}
 	}
-	if err == nil && s.leases != nil && resp.GetLease() != nil && resp.Action == pb.StageResponse_CONTINUE {
-		s.leases.add(leaseKey, resp.Lease, start)
+	if asked {
+		var grant *pb.StageLease
+		if err == nil && resp.Action == pb.StageResponse_CONTINUE {
+			grant = resp.GetLease()
+		}
+		s.leases.answered(leaseKey, grant, start)
+	}
+	if err == nil && s.leases != nil && sdk.IsReject(resp) {
+		s.leases.refused(leaseKey)
 	}
 	return stageResult{resp: resp, err: err, start: start, end: time.Now()}
 }
