@@ -22,7 +22,6 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/status"
 
 	"github.com/llmgw/llmgw/core/config"
@@ -354,13 +353,7 @@ func (p *Process) start() (*sdk.Client, error) {
 		Managed:          true,
 		Logger:           p.log,
 		StartTimeout:     p.host.startTimeout,
-		GRPCDialOptions: []grpc.DialOption{
-			grpc.WithInitialWindowSize(1 << 20),
-			grpc.WithInitialConnWindowSize(1 << 20),
-			// An embeddings answer of 2048 inputs × 3072 dimensions is
-			// 25 MB of float32s.
-			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(64 << 20)),
-		},
+		GRPCDialOptions:  sdk.DialOptions(),
 	}
 	if sum != nil {
 		cfg.SecureConfig = &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()}

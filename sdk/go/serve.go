@@ -105,10 +105,31 @@ func ServerOptions() []grpc.ServerOption {
 		// without flow-control round trips.
 		grpc.InitialWindowSize(1 << 20),
 		grpc.InitialConnWindowSize(1 << 20),
-		grpc.MaxRecvMsgSize(16 << 20),
+		grpc.MaxRecvMsgSize(MaxPluginRecvMsgSize),
 		// Reuse a few goroutines for incoming calls instead of one new
 		// goroutine per call: fewer wake-ups on the request path.
 		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
+	}
+}
+
+// MaxPluginRecvMsgSize is the largest message a Go plugin accepts from the
+// host (ServerOptions; the fast lane's frames and the Python SDK's server
+// have the same bound).
+const MaxPluginRecvMsgSize = 16 << 20
+
+// MaxHostRecvMsgSize is the largest message the host accepts from a plugin:
+// an embeddings answer of 2048 inputs × 3072 dimensions is 25 MB of
+// float32s.
+const MaxHostRecvMsgSize = 64 << 20
+
+// DialOptions are the gRPC options the host connects to every plugin with
+// (sdktest's harness uses them too, so a plugin's tests meet the limits it
+// will meet in production).
+func DialOptions() []grpc.DialOption {
+	return []grpc.DialOption{
+		grpc.WithInitialWindowSize(1 << 20),
+		grpc.WithInitialConnWindowSize(1 << 20),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(MaxHostRecvMsgSize)),
 	}
 }
 

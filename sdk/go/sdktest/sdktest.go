@@ -11,9 +11,16 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
 
 	sdk "github.com/llmgw/llmgw/sdk/go"
@@ -27,15 +34,47 @@ type Harness struct {
 	Host *sdk.HostInfo
 }
 
-// Start serves p in-process over gRPC and connects to it. Everything is
-// stopped when the test ends.
+// Start serves p in-process over gRPC and connects to it. The server and the
+// connection have the options of a real plugin and host (sdk.ServerOptions,
+// sdk.DialOptions: message size limits, windows), over a unix socket.
+// Everything is stopped when the test ends.
 func Start(t testing.TB, p sdk.Plugin) *Harness {
 	t.Helper()
-	client, _ := plugin.TestPluginGRPCConn(t, false, sdk.TestPluginSet(p))
-	t.Cleanup(func() { _ = client.Close() })
-	raw, err := client.Dispense(sdk.PluginName)
+	// A short directory: a unix socket's path is limited to about 100 bytes.
+	dir, err := os.MkdirTemp("", "sdktest")
 	if err != nil {
-		t.Fatalf("sdktest: dispense: %v", err)
+		t.Fatalf("sdktest: %v", err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "plugin.sock")
+	lis, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatalf("sdktest: listen: %v", err)
+	}
+	set := sdk.TestPluginSet(p)
+	gp := set[sdk.PluginName].(plugin.GRPCPlugin)
+	srv := grpc.NewServer(sdk.ServerOptions()...)
+	// The health service go-plugin serves, which the host's liveness
+	// checks call.
+	hs := health.NewServer()
+	hs.SetServingStatus(plugin.GRPCServiceName, healthpb.HealthCheckResponse_SERVING)
+	healthpb.RegisterHealthServer(srv, hs)
+	if err := gp.GRPCServer(nil, srv); err != nil {
+		t.Fatalf("sdktest: %v", err)
+	}
+	go func() { _ = srv.Serve(lis) }()
+	conn, err := grpc.NewClient("unix://"+sock, append(sdk.DialOptions(), grpc.WithTransportCredentials(insecure.NewCredentials()))...)
+	if err != nil {
+		srv.Stop()
+		t.Fatalf("sdktest: connect: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = conn.Close()
+		srv.Stop()
+	})
+	raw, err := gp.GRPCClient(context.Background(), nil, conn)
+	if err != nil {
+		t.Fatalf("sdktest: client: %v", err)
 	}
 	return &Harness{Client: raw.(*sdk.Client), Host: &sdk.HostInfo{DataDir: t.TempDir()}}
 }

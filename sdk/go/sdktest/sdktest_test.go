@@ -6,7 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	sdk "github.com/llmgw/llmgw/sdk/go"
+	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 	"github.com/llmgw/llmgw/sdk/go/sdktest"
 )
 
@@ -148,5 +152,31 @@ func TestHarnessFailsAnInvalidRejection(t *testing.T) {
 	}
 	if !sdk.IsReject(resp) {
 		t.Fatalf("the answer itself must still be returned: %+v", resp)
+	}
+}
+
+// The harness has a real plugin's and host's message limits: a request of
+// 6 MiB (over gRPC's default 4 MiB) reaches the stage, one over the
+// plugin's 16 MiB does not, and an answer over 4 MiB comes back.
+func TestHarnessHasProductionMessageLimits(t *testing.T) {
+	closed := false
+	h := sdktest.Start(t, newPlugin(&closed))
+	stage := h.MustConfigure(t, sdk.KindStage, "words", `{"word": "forbidden"}`)
+	ctx := context.Background()
+	ask := func(size int) (*sdk.StageResponse, error) {
+		return h.Process(ctx, stage, &sdk.StageRequest{Request: &sdk.ChatRequest{Model: "m",
+			Messages: []*sdk.Message{{Role: "user", Content: strings.Repeat("a", size)}}}})
+	}
+	if resp, err := ask(6 << 20); err != nil || resp.Action != pb.StageResponse_CONTINUE {
+		t.Fatalf("a 6 MiB request: %v, %v", resp, err)
+	}
+	if _, err := ask(17 << 20); status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("a 17 MiB request: %v, want ResourceExhausted", err)
+	}
+	provider := h.MustConfigure(t, sdk.KindProvider, "echo", `{}`)
+	resp, err := h.Complete(ctx, provider, &sdk.CompleteRequest{UpstreamModel: "m", Request: &sdk.ChatRequest{Model: "m",
+		Messages: []*sdk.Message{{Role: "user", Content: strings.Repeat("b", 5<<20)}}}})
+	if err != nil || len(resp.Content) != 5<<20+len("echo ") {
+		t.Fatalf("a 5 MiB answer: %d bytes, %v", len(resp.GetContent()), err)
 	}
 }
