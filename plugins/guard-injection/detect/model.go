@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unsafe"
 )
 
 // The compact model: logistic regression over hashed character n-grams (3 to
@@ -248,7 +249,11 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 }
 
 // UnmarshalBinary decodes a model written by MarshalBinary.
-func (m *Model) UnmarshalBinary(b []byte) error {
+func (m *Model) UnmarshalBinary(b []byte) error { return m.decode(b, false) }
+
+// decode is UnmarshalBinary; with share, the weights are b's own bytes, not
+// a copy (b must then never change: the binary's embedded model).
+func (m *Model) decode(b []byte, share bool) error {
 	if len(b) < headerSize || string(b[:4]) != modelMagic {
 		return errors.New("not a guard-injection model")
 	}
@@ -262,6 +267,13 @@ func (m *Model) UnmarshalBinary(b []byte) error {
 	m.Bias = math.Float32frombits(binary.LittleEndian.Uint32(b[12:]))
 	for i := range m.LenWeights {
 		m.LenWeights[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[16+4*i:]))
+	}
+	if share {
+		// An int8 has a byte's size and layout: 2 MiB the process need
+		// not copy onto its heap (where the collector's headroom would
+		// grow it by half again).
+		m.Weights = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(b[headerSize:]))), NumBuckets)
+		return nil
 	}
 	m.Weights = make([]int8, NumBuckets)
 	for i := range m.Weights {
@@ -307,7 +319,7 @@ func EmbeddedModel() (*Model, error) {
 		return nil, nil
 	}
 	var m Model
-	if err := m.UnmarshalBinary(embeddedModel); err != nil {
+	if err := m.decode(embeddedModel, true); err != nil {
 		return nil, err
 	}
 	return &m, nil
