@@ -450,11 +450,25 @@ func (g *Generation) callStage(ctx context.Context, s *stageInst, in *stageInput
 			return r
 		}
 	}
+	var (
+		resp *pb.StageResponse
+		err  error
+	)
+	if asked {
+		// Deferred: the requests waiting for this call must be woken
+		// whatever happens to it.
+		defer func() {
+			var grant *pb.StageLease
+			if err == nil && resp.GetAction() == pb.StageResponse_CONTINUE {
+				grant = resp.GetLease()
+			}
+			s.leases.answered(leaseKey, grant, start)
+		}()
+	}
 	sreq, wire := in.of(s)
 	req := stageRequestFor(s.id, sreq, wire)
 	req.AcceptsLease = asked
 	c, err := s.proc.Client(ctx)
-	var resp *pb.StageResponse
 	if err == nil {
 		// The timeout counts from start: a wait for another call's lease
 		// (await) is part of it.
@@ -470,13 +484,6 @@ func (g *Generation) callStage(ctx context.Context, s *stageInst, in *stageInput
 				err = err2
 			}
 		}
-	}
-	if asked {
-		var grant *pb.StageLease
-		if err == nil && resp.Action == pb.StageResponse_CONTINUE {
-			grant = resp.GetLease()
-		}
-		s.leases.answered(leaseKey, grant, start)
 	}
 	if err == nil && s.leases != nil && sdk.IsReject(resp) {
 		s.leases.refused(leaseKey)
