@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -288,7 +289,7 @@ func unsupported(param, what string) *decodeError {
 // refuseUnsupported refuses the OpenAI parameters no provider of the gateway
 // can honour.
 func refuseUnsupported(b *chatBody) *decodeError {
-	if err := refuseStored(b.Store, b.Metadata, b.ServiceTier); err != nil {
+	if err := refuseStored(b.Store, b.ServiceTier); err != nil {
 		return err
 	}
 	for _, p := range notCarried {
@@ -299,18 +300,59 @@ func refuseUnsupported(b *chatBody) *decodeError {
 	return nil
 }
 
-// refuseStored refuses store = true and metadata (the gateway keeps no
-// answers upstream) and a service tier other than the default.
-func refuseStored(store *bool, metadata json.RawMessage, tier *string) *decodeError {
+// refuseStored refuses store = true (the gateway keeps no answers upstream)
+// and a service tier other than the default.
+func refuseStored(store *bool, tier *string) *decodeError {
 	switch {
 	case store != nil && *store:
 		return unsupported("store", "the gateway stores no answers upstream")
-	case isSet(metadata):
-		return unsupported("metadata", "it is only stored with store = true")
 	case tier != nil && *tier != "auto" && *tier != "default":
 		return unsupported("service_tier", "only auto or default")
 	}
 	return nil
+}
+
+// OpenAI's bounds on metadata.
+const (
+	maxMetadataPairs    = 16
+	maxMetadataKeyLen   = 64
+	maxMetadataValueLen = 512
+)
+
+// decodeMetadata reads metadata, the client's own tags for the request: an
+// object of at most 16 string values, keys up to 64 characters and values up
+// to 512, as OpenAI takes it; nil when absent, null or empty. The gateway
+// records them with the request (its trace) and sends them to no provider.
+func decodeMetadata(raw json.RawMessage) (map[string]string, *decodeError) {
+	if !isSet(raw) {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return nil, badRequest("invalid_type", "metadata", "metadata must be an object of strings")
+	}
+	if len(m) > maxMetadataPairs {
+		return nil, badRequest("invalid_value", "metadata", "metadata has %d keys; at most %d", len(m), maxMetadataPairs)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		s, ok := v.(string)
+		switch {
+		case !ok:
+			return nil, badRequest("invalid_type", "metadata."+k, "metadata values must be strings")
+		case k == "":
+			return nil, badRequest("invalid_value", "metadata", "a metadata key is empty")
+		case utf8.RuneCountInString(k) > maxMetadataKeyLen:
+			return nil, badRequest("invalid_value", "metadata", "a metadata key is longer than %d characters", maxMetadataKeyLen)
+		case utf8.RuneCountInString(s) > maxMetadataValueLen:
+			return nil, badRequest("invalid_value", "metadata."+k, "metadata values are at most %d characters", maxMetadataValueLen)
+		}
+		out[k] = s
+	}
+	return out, nil
 }
 
 var chatFieldCodes = map[string]string{
@@ -337,7 +379,11 @@ func decodeChat(body []byte) (*pb.ChatRequest, *decodeError) {
 	if err := refuseUnsupported(&b); err != nil {
 		return nil, err
 	}
-	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, Stream: b.Stream, User: b.User, Seed: b.Seed,
+	metadata, derr := decodeMetadata(b.Metadata)
+	if derr != nil {
+		return nil, derr
+	}
+	req := &pb.ChatRequest{Model: b.Model, Metadata: metadata, Temperature: b.Temperature, TopP: b.TopP, Stream: b.Stream, User: b.User, Seed: b.Seed,
 		PresencePenalty: b.PresencePenalty, FrequencyPenalty: b.FrequencyPenalty, LogitBias: b.LogitBias}
 	req.MaxTokens = b.MaxTokens
 	if b.MaxCompletionTokens != nil {

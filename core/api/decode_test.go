@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -127,7 +128,6 @@ func TestDecodeChatParams(t *testing.T) {
 	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],`
 	for extra, param := range map[string]string{
 		`"store":true}`:                                       "store",
-		`"metadata":{"a":"b"}}`:                               "metadata",
 		`"service_tier":"flex"}`:                              "service_tier",
 		`"functions":[{"name":"f","parameters":{}}]}`:         "functions",
 		`"function_call":"auto"}`:                             "function_call",
@@ -249,5 +249,43 @@ func TestChatContentStringShortcut(t *testing.T) {
 	}
 	if _, derr := decodeChat([]byte(`{"model":"m","messages":[{"role":"user","content":5}]}`)); derr == nil || derr.param != "messages[0].content" {
 		t.Fatalf("number content: %v", derr)
+	}
+}
+
+// metadata: the client's own tags, kept on the request (not refused), with
+// OpenAI's bounds; null and {} are none.
+func TestDecodeChatMetadata(t *testing.T) {
+	const base = `{"model":"m","messages":[{"role":"user","content":"x"}],"metadata":`
+	req, err := decodeChat([]byte(base + `{"feature":"search","tenant":"acme"}}`))
+	if err != nil || len(req.Metadata) != 2 || req.Metadata["feature"] != "search" || req.Metadata["tenant"] != "acme" {
+		t.Fatalf("metadata: %v %+v", req.GetMetadata(), err)
+	}
+	for _, none := range []string{`null}`, `{}}`} {
+		if req, err := decodeChat([]byte(base + none)); err != nil || req.Metadata != nil {
+			t.Errorf("%s: %v %+v", none, req.GetMetadata(), err)
+		}
+	}
+	many := make([]string, 17)
+	for i := range many {
+		many[i] = fmt.Sprintf(`"k%d":"v"`, i)
+	}
+	for body, want := range map[string]string{
+		`{"a":1}}`: "invalid_type metadata.a",
+		`["a"]}`:   "invalid_type metadata",
+		`"a"}`:     "invalid_type metadata",
+		`{"` + strings.Repeat("k", 65) + `":"v"}}`:  "invalid_value metadata",
+		`{"a":"` + strings.Repeat("v", 513) + `"}}`: "invalid_value metadata.a",
+		`{"":"v"}}`:                          "invalid_value metadata",
+		`{` + strings.Join(many, ",") + `}}`: "invalid_value metadata",
+		`{"` + strings.Repeat("é", 64) + `":"` + strings.Repeat("é", 512) + `"}}`: "",
+	} {
+		req, err := decodeChat([]byte(base + body))
+		got := ""
+		if err != nil {
+			got = err.code + " " + err.param
+		}
+		if got != want {
+			t.Errorf("metadata %.40s…: got %q (%v), want %q", body, got, req.GetMetadata(), want)
+		}
 	}
 }

@@ -114,8 +114,12 @@ func translateResponses(b *responsesBody) (*pb.ChatRequest, *decodeError) {
 	if err := refuseResponses(b); err != nil {
 		return nil, err
 	}
+	metadata, err := decodeMetadata(b.Metadata)
+	if err != nil {
+		return nil, err
+	}
 	req := &pb.ChatRequest{Model: b.Model, Temperature: b.Temperature, TopP: b.TopP, MaxTokens: b.MaxOutputTokens, Stream: b.Stream,
-		IncludeUsage: true, User: b.User, SafetyIdentifier: b.SafetyIdentifier, PromptCacheKey: b.PromptCacheKey}
+		IncludeUsage: true, User: b.User, SafetyIdentifier: b.SafetyIdentifier, PromptCacheKey: b.PromptCacheKey, Metadata: metadata}
 	if b.Instructions != nil && blankAsNone(*b.Instructions) != "" {
 		req.Messages = append(req.Messages, &pb.Message{Role: "system", Content: *b.Instructions})
 	}
@@ -171,7 +175,7 @@ func refuseResponses(b *responsesBody) *decodeError {
 	case len(b.Include) > 0:
 		return unsupported("include", fmt.Sprintf("%q is not served: no built-in tools, log probabilities or encrypted reasoning", b.Include[0]))
 	}
-	if err := refuseStored(b.Store, b.Metadata, b.ServiceTier); err != nil {
+	if err := refuseStored(b.Store, b.ServiceTier); err != nil {
 		return err
 	}
 	for _, p := range notCarriedResponses {

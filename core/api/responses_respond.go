@@ -87,7 +87,10 @@ func responsesUsageOf(u *pb.Usage) *responsesUsage {
 func responseEcho(b *responsesBody, req *pb.ChatRequest) *responseObject {
 	o := &responseObject{Object: "response", Instructions: b.Instructions, MaxOutputTokens: b.MaxOutputTokens, ParallelToolCalls: true,
 		Temperature: 1, TopP: 1, Truncation: "disabled", ToolChoice: json.RawMessage(`"auto"`), Tools: json.RawMessage("[]"),
-		Text: responseText{Format: json.RawMessage(`{"type":"text"}`)}, Metadata: map[string]string{}}
+		Text: responseText{Format: json.RawMessage(`{"type":"text"}`)}, Metadata: req.GetMetadata()}
+	if o.Metadata == nil {
+		o.Metadata = map[string]string{}
+	}
 	if b.ParallelToolCalls != nil {
 		o.ParallelToolCalls = *b.ParallelToolCalls
 	}

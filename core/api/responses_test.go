@@ -80,6 +80,13 @@ func TestDecodeResponses(t *testing.T) {
 	sameJSON(t, echo, `{"id":"","object":"response","created_at":0,"status":"","background":false,"error":null,"incomplete_details":null,"instructions":null,`+
 		`"max_output_tokens":null,"model":"","output":null,"parallel_tool_calls":true,"previous_response_id":null,"reasoning":{"effort":null,"summary":null},`+
 		`"store":false,"temperature":1,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":1,"truncation":"disabled","usage":null,"user":null,"metadata":{}}`)
+
+	// metadata is kept on the request and echoed, as OpenAI's response
+	// object does.
+	req, opts, derr = decodeResponses([]byte(`{"model":"m","input":"hi","metadata":{"feature":"search"}}`))
+	if derr != nil || req.Metadata["feature"] != "search" || opts.responses.Metadata["feature"] != "search" {
+		t.Fatalf("metadata: %v %v %+v", req.GetMetadata(), opts.responses.Metadata, derr)
+	}
 }
 
 // TestDecodeResponsesRefusals: what the gateway cannot honour is refused by
@@ -96,7 +103,7 @@ func TestDecodeResponsesRefusals(t *testing.T) {
 		{`{"model":"m","max_output_tokens":0,` + in + `}`, "invalid_max_tokens", "max_output_tokens"},
 		{`{"model":"m","temperature":"hot",` + in + `}`, "invalid_temperature", "temperature"},
 		{`{"model":"m","store":true,` + in + `}`, "unsupported_parameter", "store"},
-		{`{"model":"m","metadata":{"a":"b"},` + in + `}`, "unsupported_parameter", "metadata"},
+		{`{"model":"m","metadata":{"a":1},` + in + `}`, "invalid_type", "metadata.a"},
 		{`{"model":"m","service_tier":"flex",` + in + `}`, "unsupported_parameter", "service_tier"},
 		{`{"model":"m","previous_response_id":"resp_1",` + in + `}`, "unsupported_parameter", "previous_response_id"},
 		{`{"model":"m","conversation":"conv_1",` + in + `}`, "unsupported_parameter", "conversation"},

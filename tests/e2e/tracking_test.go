@@ -169,6 +169,7 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 	g := startGateway(t, file)
 	want := map[string]string{}      // request id → state
 	endpoints := map[string]string{} // request id → endpoint, when not /generate
+	features := map[string]string{}  // request id → its metadata's feature
 	send := func(body map[string]any, state string) {
 		r := postJSON(t, g.url()+"/generate", body, nil)
 		want[r.header.Get("X-Request-ID")] = state
@@ -178,9 +179,10 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 	}
 	// The other APIs on the chat route: the trace names the endpoint.
 	for path, body := range map[string]map[string]any{
-		"/v1/chat/completions": {"model": "smart-router", "messages": []map[string]string{{"role": "user", "content": "hello chat"}}},
-		"/v1/responses":        {"model": "smart-router", "input": "hello responses"},
-		"/v1/messages":         {"model": "smart-router", "max_tokens": 50, "messages": []map[string]string{{"role": "user", "content": "hello messages"}}},
+		"/v1/chat/completions": {"model": "smart-router", "messages": []map[string]string{{"role": "user", "content": "hello chat"}},
+			"metadata": map[string]string{"feature": "chat-e2e", "api_key_hint": "sk-not-for-mlflow"}},
+		"/v1/responses": {"model": "smart-router", "input": "hello responses", "metadata": map[string]string{"feature": "responses-e2e", "größe a/b?c*": "välue ✓"}},
+		"/v1/messages":  {"model": "smart-router", "max_tokens": 50, "messages": []map[string]string{{"role": "user", "content": "hello messages"}}},
 	} {
 		r := postJSON(t, g.url()+path, body, nil)
 		if r.status != 200 {
@@ -188,6 +190,9 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 		}
 		want[r.header.Get("X-Request-ID")] = "OK"
 		endpoints[r.header.Get("X-Request-ID")] = "POST " + path
+		if md, ok := body["metadata"].(map[string]string); ok {
+			features[r.header.Get("X-Request-ID")] = md["feature"]
+		}
 	}
 	s.fault(t, "gpt-4o", "500")
 	send(map[string]any{"prompt": "fall back please"}, "OK")
@@ -218,6 +223,16 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 		if endpoints[id] != "" {
 			route = "chat"
 		}
+		// The request's metadata are the trace's tags metadata.<key>, but
+		// for a key named like a credential.
+		if tr.Tags["metadata.feature"] != features[id] || tr.Tags["metadata.api_key_hint"] != "" {
+			t.Errorf("request %s: metadata tags %q and %q, want %q and none", id, tr.Tags["metadata.feature"], tr.Tags["metadata.api_key_hint"], features[id])
+		}
+		// A key with characters MLflow refuses in a tag's name (it would
+		// drop the tag without a word) arrives with them as _.
+		if endpoints[id] == "POST /v1/responses" && tr.Tags["metadata.größe a_b_c_"] != "välue ✓" {
+			t.Errorf("request %s: tags %v, want metadata.größe a_b_c_", id, tr.Tags)
+		}
 		if tr.Tags["llmgw.endpoint"] != endpoint || tr.Tags["llmgw.route"] != route {
 			t.Errorf("request %s: endpoint %q and route %q, want %q and %q", id, tr.Tags["llmgw.endpoint"], tr.Tags["llmgw.route"], endpoint, route)
 		}
@@ -230,7 +245,7 @@ func TestEveryRequestIsTracedInMLflow(t *testing.T) {
 	}
 	// Nothing secret reached MLflow.
 	raw, _ := json.Marshal(got)
-	if strings.Contains(string(raw), "sim-key") {
+	if strings.Contains(string(raw), "sim-key") || strings.Contains(string(raw), "sk-not-for-mlflow") {
 		t.Error("an API key reached MLflow")
 	}
 }

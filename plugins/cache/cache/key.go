@@ -30,11 +30,12 @@ func namespace(shared bool, annotations map[string]string, apiKeyHash string) st
 }
 
 // normalised is the request without what does not change the answer: how
-// it is delivered (stream, include_usage), the end-user id, and the name the
-// client gave the token limit.
+// it is delivered (stream, include_usage), the end-user id, the name the
+// client gave the token limit, and the client's metadata.
 func normalised(req *pb.ChatRequest) *pb.ChatRequest {
 	n := proto.Clone(req).(*pb.ChatRequest)
 	n.Stream, n.IncludeUsage, n.User, n.MaxCompletionTokens = false, false, "", false
+	n.Metadata = nil // the client's tags change no answer
 	return n
 }
 

@@ -138,8 +138,9 @@ func TestEveryAnswerChangingFieldChangesTheKey(t *testing.T) {
 	}
 	same := chatReq("q")
 	same.Stream, same.IncludeUsage, same.User = true, true, "end-user-1"
+	same.Metadata = map[string]string{"feature": "search"}
 	if exactKey("key:a", same) != key {
-		t.Error("stream, include_usage or user changed the key")
+		t.Error("stream, include_usage, user or metadata changed the key")
 	}
 	if exactKey("key:b", base) == key {
 		t.Error("the namespace does not change the key")

@@ -11,8 +11,8 @@ import (
 	sdk "github.com/llmgw/llmgw/sdk/go"
 )
 
-// prepare makes an event safe to store: annotations that look like secrets
-// are dropped, and without log_prompts the texts become length + hash. It
+// prepare makes an event safe to store: annotations and request metadata
+// whose names look like secrets are dropped, and without log_prompts the texts become length + hash. It
 // runs before the event reaches the spool, so neither the disk nor MLflow
 // ever holds what must not be kept.
 func prepare(ev *sdk.Event, logPrompts bool) {
@@ -24,6 +24,11 @@ func prepare(ev *sdk.Event, logPrompts bool) {
 	for k := range ev.Annotations {
 		if secretKey(k) {
 			delete(ev.Annotations, k)
+		}
+	}
+	for k := range ev.GetRequest().GetMetadata() {
+		if secretKey(k) {
+			delete(ev.Request.Metadata, k)
 		}
 	}
 	if logPrompts {

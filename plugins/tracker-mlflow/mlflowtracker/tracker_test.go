@@ -134,6 +134,12 @@ func TestSecretAnnotationsScrubbed(t *testing.T) {
 	if len(ev.Annotations) != 1 || ev.Annotations["guard.score"] != "1" {
 		t.Fatalf("annotations = %v", ev.Annotations)
 	}
+	// The request's metadata by the same rule.
+	ev = &sdk.Event{Request: &sdk.ChatRequest{Metadata: map[string]string{"feature": "search", "openai_api_key": "sk-x", "session_token": "t"}}}
+	prepare(ev, false)
+	if md := ev.Request.Metadata; len(md) != 1 || md["feature"] != "search" {
+		t.Fatalf("metadata = %v", md)
+	}
 }
 
 func TestFullSpoolLeavesEventsWithTheHost(t *testing.T) {

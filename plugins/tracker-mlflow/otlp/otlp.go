@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"google.golang.org/protobuf/proto"
 
@@ -37,6 +39,9 @@ const (
 	AttrModel         = "mlflow.llm.model"
 	AttrProvider      = "mlflow.llm.provider"
 	TraceTagPrefix    = "mlflow.traceTag."
+	// MetadataTagPrefix names the trace tags of a request's metadata (the
+	// client's own tags: metadata.<key>).
+	MetadataTagPrefix = "metadata."
 	GatewayAttrBase   = "llmgw."
 )
 
@@ -121,6 +126,19 @@ func Build(events []*sdk.Event) *tracepb.TracesData {
 	}}}
 }
 
+// TagName is k as MLflow takes a tag's name: letters, digits, _ - . : and
+// spaces; anything else (a slash too: MLflow refuses names that a path's
+// normalisation would change) becomes _. MLflow drops a tag whose name it
+// refuses without a word, so a client's "a?b" would otherwise be lost.
+func TagName(k string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("_-.: ", r) {
+			return r
+		}
+		return '_'
+	}, k)
+}
+
 // EventSpans returns the spans of one event's trace, the root first.
 func EventSpans(ev *sdk.Event) []*tracepb.Span {
 	traceID := TraceID(ev.EventId)
@@ -155,6 +173,13 @@ func EventSpans(ev *sdk.Event) []*tracepb.Span {
 	}
 	for _, k := range sortedKeys(ev.Annotations) {
 		root.Attributes = append(root.Attributes, jsonAttr(GatewayAttrBase+"annotation."+k, ev.Annotations[k]))
+	}
+	// The client's metadata (the request's own tags): trace tags
+	// metadata.<key>, searchable like the gateway's, and span attributes
+	// under the key exactly as sent.
+	md := ev.GetRequest().GetMetadata()
+	for _, k := range sortedKeys(md) {
+		root.Attributes = append(root.Attributes, str(TraceTagPrefix+MetadataTagPrefix+TagName(k), md[k]), jsonAttr(MetadataTagPrefix+k, md[k]))
 	}
 	if ev.ClientKeyHash != "" {
 		// MLflow groups traces by user in the UI; the hash is all it gets.

@@ -125,6 +125,15 @@ func TestAttributesAreJSON(t *testing.T) {
 	if _, ok := root[TraceTagPrefix+TagAnsweredBy]; ok {
 		t.Errorf("a provider's answer is tagged as a stage's: %v", root)
 	}
+	if _, ok := root[TraceTagPrefix+MetadataTagPrefix+"feature"]; ok {
+		t.Errorf("metadata tags on a request without metadata: %v", root)
+	}
+	tagged := fallbackEvent()
+	tagged.Request.Metadata = map[string]string{"feature": "search", "tenant": "acme", "ü a/b?c*": "x"}
+	if tags := attrs(EventSpans(tagged)[0]); tags[TraceTagPrefix+"metadata.feature"] != "search" || tags[TraceTagPrefix+"metadata.tenant"] != "acme" ||
+		tags[TraceTagPrefix+"metadata.ü a_b_c_"] != "x" || tags["metadata.ü a/b?c*"] != `"x"` {
+		t.Errorf("the request's metadata are not trace tags: %v", tags)
+	}
 	hit := fallbackEvent()
 	hit.AnsweredBy, hit.Annotations = "cache", map[string]string{"cost_usd": "0", "saved_usd": "0.000065"}
 	if tags := attrs(EventSpans(hit)[0]); tags[TraceTagPrefix+TagAnsweredBy] != "cache" || tags[TraceTagPrefix+TagSavedUSD] != "0.000065" {

@@ -20,6 +20,14 @@ def test_chat_completion(client):
     assert resp.usage.total_tokens == resp.usage.prompt_tokens + resp.usage.completion_tokens > 0
 
 
+def test_metadata_is_kept_not_refused(client):
+    resp = client.chat.completions.create(model="smart-router", messages=USER, metadata={"feature": "search", "tenant": "acme"})
+    assert resp.choices[0].message.content
+    with pytest.raises(openai.BadRequestError) as e:
+        client.chat.completions.create(model="smart-router", messages=USER, metadata={f"k{i}": "v" for i in range(17)})
+    assert e.value.param == "metadata"
+
+
 def test_chat_completion_raw_response_headers(client):
     raw = client.chat.completions.with_raw_response.create(model="gemini-secondary", messages=USER)
     assert raw.http_request.url.path == "/v1/chat/completions"

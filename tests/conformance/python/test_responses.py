@@ -88,6 +88,12 @@ def test_parse_pydantic_model(client, model):
     assert isinstance(r.output_parsed, Weather)
 
 
+def test_metadata_is_echoed(client):
+    resp = client.responses.create(model="gpt-4o-primary", input="hi", metadata={"feature": "search"})
+    assert resp.metadata == {"feature": "search"}
+    assert client.responses.create(model="gpt-4o-primary", input="hi").metadata == {}
+
+
 def test_stateless_refusals_are_clear(client):
     with pytest.raises(openai.BadRequestError) as e:
         client.responses.create(model="gpt-4o-primary", input="hi", previous_response_id="resp_123")

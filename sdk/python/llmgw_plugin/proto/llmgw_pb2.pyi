@@ -209,7 +209,7 @@ class JsonSchema(_message.Message):
     def __init__(self, name: _Optional[str] = ..., description: _Optional[str] = ..., schema_json: _Optional[str] = ..., strict: _Optional[bool] = ...) -> None: ...
 
 class ChatRequest(_message.Message):
-    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed", "presence_penalty", "frequency_penalty", "response_format", "logit_bias", "tools", "tool_choice", "parallel_tool_calls", "json_schema", "n", "logprobs", "top_logprobs", "max_completion_tokens", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key", "thinking_budget_tokens", "thinking_adaptive")
+    __slots__ = ("model", "messages", "temperature", "max_tokens", "top_p", "stop", "stream", "include_usage", "user", "seed", "presence_penalty", "frequency_penalty", "response_format", "logit_bias", "tools", "tool_choice", "parallel_tool_calls", "json_schema", "n", "logprobs", "top_logprobs", "max_completion_tokens", "reasoning_effort", "verbosity", "safety_identifier", "prompt_cache_key", "thinking_budget_tokens", "thinking_adaptive", "metadata")
     class LogitBiasEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -217,6 +217,13 @@ class ChatRequest(_message.Message):
         key: str
         value: float
         def __init__(self, key: _Optional[str] = ..., value: _Optional[float] = ...) -> None: ...
+    class MetadataEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     MODEL_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     TEMPERATURE_FIELD_NUMBER: _ClassVar[int]
@@ -245,6 +252,7 @@ class ChatRequest(_message.Message):
     PROMPT_CACHE_KEY_FIELD_NUMBER: _ClassVar[int]
     THINKING_BUDGET_TOKENS_FIELD_NUMBER: _ClassVar[int]
     THINKING_ADAPTIVE_FIELD_NUMBER: _ClassVar[int]
+    METADATA_FIELD_NUMBER: _ClassVar[int]
     model: str
     messages: _containers.RepeatedCompositeFieldContainer[Message]
     temperature: float
@@ -273,7 +281,8 @@ class ChatRequest(_message.Message):
     prompt_cache_key: str
     thinking_budget_tokens: int
     thinking_adaptive: bool
-    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., frequency_penalty: _Optional[float] = ..., response_format: _Optional[str] = ..., logit_bias: _Optional[_Mapping[str, float]] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., json_schema: _Optional[_Union[JsonSchema, _Mapping]] = ..., n: _Optional[int] = ..., logprobs: _Optional[bool] = ..., top_logprobs: _Optional[int] = ..., max_completion_tokens: _Optional[bool] = ..., reasoning_effort: _Optional[str] = ..., verbosity: _Optional[str] = ..., safety_identifier: _Optional[str] = ..., prompt_cache_key: _Optional[str] = ..., thinking_budget_tokens: _Optional[int] = ..., thinking_adaptive: _Optional[bool] = ...) -> None: ...
+    metadata: _containers.ScalarMap[str, str]
+    def __init__(self, model: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ..., temperature: _Optional[float] = ..., max_tokens: _Optional[int] = ..., top_p: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., stream: _Optional[bool] = ..., include_usage: _Optional[bool] = ..., user: _Optional[str] = ..., seed: _Optional[int] = ..., presence_penalty: _Optional[float] = ..., frequency_penalty: _Optional[float] = ..., response_format: _Optional[str] = ..., logit_bias: _Optional[_Mapping[str, float]] = ..., tools: _Optional[_Iterable[_Union[Tool, _Mapping]]] = ..., tool_choice: _Optional[_Union[ToolChoice, _Mapping]] = ..., parallel_tool_calls: _Optional[bool] = ..., json_schema: _Optional[_Union[JsonSchema, _Mapping]] = ..., n: _Optional[int] = ..., logprobs: _Optional[bool] = ..., top_logprobs: _Optional[int] = ..., max_completion_tokens: _Optional[bool] = ..., reasoning_effort: _Optional[str] = ..., verbosity: _Optional[str] = ..., safety_identifier: _Optional[str] = ..., prompt_cache_key: _Optional[str] = ..., thinking_budget_tokens: _Optional[int] = ..., thinking_adaptive: _Optional[bool] = ..., metadata: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class EmbeddingsRequest(_message.Message):
     __slots__ = ("model", "input", "input_tokens", "dimensions", "encoding_format", "user")

@@ -1246,8 +1246,13 @@ type ChatRequest struct {
 	// Anthropic's adaptive thinking (thinking {"type": "adaptive"}): the model
 	// decides how much to think (provider.param.thinking, as the budget).
 	ThinkingAdaptive bool `protobuf:"varint,28,opt,name=thinking_adaptive,json=thinkingAdaptive,proto3" json:"thinking_adaptive,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The client's own tags for the request (OpenAI's metadata: at most 16,
+	// keys up to 64 characters, values up to 512): recorded with the request
+	// (tracker-mlflow: trace tags metadata.<key>), echoed by /v1/responses.
+	// They change no answer and are not sent to providers.
+	Metadata      map[string]string `protobuf:"bytes,29,rep,name=metadata,proto3" json:"metadata,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ChatRequest) Reset() {
@@ -1474,6 +1479,13 @@ func (x *ChatRequest) GetThinkingAdaptive() bool {
 		return x.ThinkingAdaptive
 	}
 	return false
+}
+
+func (x *ChatRequest) GetMetadata() map[string]string {
+	if x != nil {
+		return x.Metadata
+	}
+	return nil
 }
 
 // EmbeddingsRequest is the normalised POST /v1/embeddings request.
@@ -4322,8 +4334,7 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\vschema_json\x18\x03 \x01(\tR\n" +
 	"schemaJson\x12\x1b\n" +
 	"\x06strict\x18\x04 \x01(\bH\x00R\x06strict\x88\x01\x01B\t\n" +
-	"\a_strict\"\xc6\n" +
-	"\n" +
+	"\a_strict\"\xc4\v\n" +
 	"\vChatRequest\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12-\n" +
 	"\bmessages\x18\x02 \x03(\v2\x11.llmgw.v1.MessageR\bmessages\x12%\n" +
@@ -4357,10 +4368,14 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x11safety_identifier\x18\x19 \x01(\tR\x10safetyIdentifier\x12(\n" +
 	"\x10prompt_cache_key\x18\x1a \x01(\tR\x0epromptCacheKey\x129\n" +
 	"\x16thinking_budget_tokens\x18\x1b \x01(\x05H\tR\x14thinkingBudgetTokens\x88\x01\x01\x12+\n" +
-	"\x11thinking_adaptive\x18\x1c \x01(\bR\x10thinkingAdaptive\x1a<\n" +
+	"\x11thinking_adaptive\x18\x1c \x01(\bR\x10thinkingAdaptive\x12?\n" +
+	"\bmetadata\x18\x1d \x03(\v2#.llmgw.v1.ChatRequest.MetadataEntryR\bmetadata\x1a<\n" +
 	"\x0eLogitBiasEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01B\x0e\n" +
+	"\x05value\x18\x02 \x01(\x01R\x05value:\x028\x01\x1a;\n" +
+	"\rMetadataEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01B\x0e\n" +
 	"\f_temperatureB\r\n" +
 	"\v_max_tokensB\b\n" +
 	"\x06_top_pB\a\n" +
@@ -4717,7 +4732,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 57)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),         // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),              // 1: llmgw.v1.ErrorClass
@@ -4770,15 +4785,16 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(*Event)(nil),                // 48: llmgw.v1.Event
 	nil,                          // 49: llmgw.v1.ConfigureResponse.InfoEntry
 	nil,                          // 50: llmgw.v1.ChatRequest.LogitBiasEntry
-	nil,                          // 51: llmgw.v1.StageRequest.HeadersEntry
-	nil,                          // 52: llmgw.v1.StageRequest.AnnotationsEntry
-	nil,                          // 53: llmgw.v1.StageResponse.ResponseHeadersEntry
-	nil,                          // 54: llmgw.v1.StageResponse.AnnotationsEntry
-	nil,                          // 55: llmgw.v1.StageLease.ResponseHeadersEntry
-	nil,                          // 56: llmgw.v1.StageLease.AnnotationsEntry
-	nil,                          // 57: llmgw.v1.StageAfterRequest.HeadersEntry
-	nil,                          // 58: llmgw.v1.StageAfterRequest.AnnotationsEntry
-	nil,                          // 59: llmgw.v1.Event.AnnotationsEntry
+	nil,                          // 51: llmgw.v1.ChatRequest.MetadataEntry
+	nil,                          // 52: llmgw.v1.StageRequest.HeadersEntry
+	nil,                          // 53: llmgw.v1.StageRequest.AnnotationsEntry
+	nil,                          // 54: llmgw.v1.StageResponse.ResponseHeadersEntry
+	nil,                          // 55: llmgw.v1.StageResponse.AnnotationsEntry
+	nil,                          // 56: llmgw.v1.StageLease.ResponseHeadersEntry
+	nil,                          // 57: llmgw.v1.StageLease.AnnotationsEntry
+	nil,                          // 58: llmgw.v1.StageAfterRequest.HeadersEntry
+	nil,                          // 59: llmgw.v1.StageAfterRequest.AnnotationsEntry
+	nil,                          // 60: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
@@ -4791,86 +4807,87 @@ var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	14, // 7: llmgw.v1.ChatRequest.tools:type_name -> llmgw.v1.Tool
 	15, // 8: llmgw.v1.ChatRequest.tool_choice:type_name -> llmgw.v1.ToolChoice
 	16, // 9: llmgw.v1.ChatRequest.json_schema:type_name -> llmgw.v1.JsonSchema
-	19, // 10: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
-	17, // 11: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
-	51, // 12: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
-	18, // 13: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	52, // 14: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
-	2,  // 15: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
-	28, // 16: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
-	53, // 17: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
-	54, // 18: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
-	17, // 19: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
-	27, // 20: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
-	23, // 21: llmgw.v1.StageResponse.lease:type_name -> llmgw.v1.StageLease
-	55, // 22: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
-	56, // 23: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
-	25, // 24: llmgw.v1.LeaseRelease.leases:type_name -> llmgw.v1.ReleasedLease
-	41, // 25: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
-	37, // 26: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
-	0,  // 27: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
-	17, // 28: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
-	57, // 29: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
-	20, // 30: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
-	41, // 31: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
-	18, // 32: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	37, // 33: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
-	58, // 34: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
-	17, // 35: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	34, // 36: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
-	18, // 37: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
-	36, // 38: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
-	20, // 39: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
-	40, // 40: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
-	17, // 41: llmgw.v1.CountTokensRequest.request:type_name -> llmgw.v1.ChatRequest
-	40, // 42: llmgw.v1.CountTokensResponse.error:type_name -> llmgw.v1.ProviderError
-	1,  // 43: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	20, // 44: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	40, // 45: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	13, // 46: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
-	42, // 47: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
-	13, // 48: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
-	20, // 49: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	40, // 50: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	13, // 51: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
-	48, // 52: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	20, // 53: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	17, // 54: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	20, // 55: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	46, // 56: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	47, // 57: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	59, // 58: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	18, // 59: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	13, // 60: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
-	3,  // 61: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 62: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 63: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	21, // 64: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	29, // 65: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	30, // 66: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	24, // 67: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
-	33, // 68: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	33, // 69: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	35, // 70: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
-	38, // 71: llmgw.v1.Provider.CountTokens:input_type -> llmgw.v1.CountTokensRequest
-	44, // 72: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 73: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 74: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 75: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	22, // 76: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	32, // 77: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	31, // 78: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	26, // 79: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
-	41, // 80: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	43, // 81: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	37, // 82: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
-	39, // 83: llmgw.v1.Provider.CountTokens:output_type -> llmgw.v1.CountTokensResponse
-	45, // 84: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	73, // [73:85] is the sub-list for method output_type
-	61, // [61:73] is the sub-list for method input_type
-	61, // [61:61] is the sub-list for extension type_name
-	61, // [61:61] is the sub-list for extension extendee
-	0,  // [0:61] is the sub-list for field type_name
+	51, // 10: llmgw.v1.ChatRequest.metadata:type_name -> llmgw.v1.ChatRequest.MetadataEntry
+	19, // 11: llmgw.v1.EmbeddingsRequest.input_tokens:type_name -> llmgw.v1.TokenIds
+	17, // 12: llmgw.v1.StageRequest.request:type_name -> llmgw.v1.ChatRequest
+	52, // 13: llmgw.v1.StageRequest.headers:type_name -> llmgw.v1.StageRequest.HeadersEntry
+	18, // 14: llmgw.v1.StageRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	53, // 15: llmgw.v1.StageRequest.annotations:type_name -> llmgw.v1.StageRequest.AnnotationsEntry
+	2,  // 16: llmgw.v1.StageResponse.action:type_name -> llmgw.v1.StageResponse.Action
+	28, // 17: llmgw.v1.StageResponse.reject:type_name -> llmgw.v1.Rejection
+	54, // 18: llmgw.v1.StageResponse.response_headers:type_name -> llmgw.v1.StageResponse.ResponseHeadersEntry
+	55, // 19: llmgw.v1.StageResponse.annotations:type_name -> llmgw.v1.StageResponse.AnnotationsEntry
+	17, // 20: llmgw.v1.StageResponse.mutated:type_name -> llmgw.v1.ChatRequest
+	27, // 21: llmgw.v1.StageResponse.answer:type_name -> llmgw.v1.StageAnswer
+	23, // 22: llmgw.v1.StageResponse.lease:type_name -> llmgw.v1.StageLease
+	56, // 23: llmgw.v1.StageLease.response_headers:type_name -> llmgw.v1.StageLease.ResponseHeadersEntry
+	57, // 24: llmgw.v1.StageLease.annotations:type_name -> llmgw.v1.StageLease.AnnotationsEntry
+	25, // 25: llmgw.v1.LeaseRelease.leases:type_name -> llmgw.v1.ReleasedLease
+	41, // 26: llmgw.v1.StageAnswer.chat:type_name -> llmgw.v1.CompleteResponse
+	37, // 27: llmgw.v1.StageAnswer.embeddings:type_name -> llmgw.v1.EmbedResponse
+	0,  // 28: llmgw.v1.Rejection.counter:type_name -> llmgw.v1.SecurityCounter
+	17, // 29: llmgw.v1.StageAfterRequest.request:type_name -> llmgw.v1.ChatRequest
+	58, // 30: llmgw.v1.StageAfterRequest.headers:type_name -> llmgw.v1.StageAfterRequest.HeadersEntry
+	20, // 31: llmgw.v1.StageAfterRequest.usage:type_name -> llmgw.v1.Usage
+	41, // 32: llmgw.v1.StageAfterRequest.response:type_name -> llmgw.v1.CompleteResponse
+	18, // 33: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	37, // 34: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
+	59, // 35: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
+	17, // 36: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	34, // 37: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
+	18, // 38: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
+	36, // 39: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
+	20, // 40: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
+	40, // 41: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	17, // 42: llmgw.v1.CountTokensRequest.request:type_name -> llmgw.v1.ChatRequest
+	40, // 43: llmgw.v1.CountTokensResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 44: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	20, // 45: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	40, // 46: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	13, // 47: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	42, // 48: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	13, // 49: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	20, // 50: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	40, // 51: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	13, // 52: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	48, // 53: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	20, // 54: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	17, // 55: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	20, // 56: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	46, // 57: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	47, // 58: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	60, // 59: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	18, // 60: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	13, // 61: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 62: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 63: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 64: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	21, // 65: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	29, // 66: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	30, // 67: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	24, // 68: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
+	33, // 69: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	33, // 70: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	35, // 71: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	38, // 72: llmgw.v1.Provider.CountTokens:input_type -> llmgw.v1.CountTokensRequest
+	44, // 73: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 74: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 75: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 76: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	22, // 77: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	32, // 78: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	31, // 79: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	26, // 80: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
+	41, // 81: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	43, // 82: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	37, // 83: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	39, // 84: llmgw.v1.Provider.CountTokens:output_type -> llmgw.v1.CountTokensResponse
+	45, // 85: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	74, // [74:86] is the sub-list for method output_type
+	62, // [62:74] is the sub-list for method input_type
+	62, // [62:62] is the sub-list for extension type_name
+	62, // [62:62] is the sub-list for extension extendee
+	0,  // [0:62] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -4888,7 +4905,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   57,
+			NumMessages:   58,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
