@@ -68,7 +68,7 @@ func (s *Server) openAIModel(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	fail(w, r, http.StatusNotFound, "invalid_request_error", "model_not_found", "model", fmt.Sprintf("The model %q does not exist", name))
+	fail(w, r, http.StatusNotFound, "invalid_request_error", "model_not_found", "model", fmt.Sprintf("The model %q does not exist (GET /v1/models lists the models this gateway serves)", name))
 }
 
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {

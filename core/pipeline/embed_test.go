@@ -273,6 +273,9 @@ func TestEmbeddingsRefusedBeforeAnyCall(t *testing.T) {
 		if w.err == nil || w.err.Status/100 != 4 || w.err.Code != c.code || w.err.Param != c.param {
 			t.Errorf("%s: %+v", c.name, w.err)
 		}
+		if c.code == "model_not_found" && !strings.Contains(w.err.Message, "GET /v1/models") {
+			t.Errorf("%s: the message does not say where the models are listed: %q", c.name, w.err.Message)
+		}
 	}
 	if got := es.received(); len(got) != 0 {
 		t.Errorf("a refused request reached a provider: %v", got)

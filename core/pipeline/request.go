@@ -286,13 +286,16 @@ func (t *target) paramsFor(chat *pb.ChatRequest) *pb.ChatRequest {
 	return out
 }
 
+// unknownModel is the refusal of a model the pipeline does not serve; the
+// message says where the names it serves are listed (a client asking for
+// "gpt-4o" of a gateway whose model is "gpt-4o-primary" learns why).
 func unknownModel(req *Request) *Error {
 	if req.Route != RouteGenerate { // OpenAI's answer on its routes
 		return &Error{Status: 404, Type: "invalid_request_error", Code: "model_not_found", Param: "model", Category: "validation", Counter: sdk.CountValidation,
-			Message: fmt.Sprintf("The model %q does not exist", req.model())}
+			Message: fmt.Sprintf("The model %q does not exist (GET /v1/models lists the models this gateway serves)", req.model())}
 	}
 	return &Error{Status: 400, Type: "invalid_request_error", Code: "unknown_model", Param: "model", Category: "validation", Counter: sdk.CountValidation,
-		Message: fmt.Sprintf("unknown model %q", req.model())}
+		Message: fmt.Sprintf("unknown model %q (GET /models lists the models this gateway serves)", req.model())}
 }
 
 // runStages runs the stages in order; the first Reject (in declared order)
