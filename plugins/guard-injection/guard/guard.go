@@ -566,9 +566,9 @@ func (s *Stage) validate(chat bool, cr *sdk.ChatRequest) *sdk.StageResponse {
 	}
 	if model := cr.GetModel(); s.set.CheckModel && len(s.models) > 0 && model != "" && !slices.Contains(s.models, model) {
 		if chat {
-			return invalid(404, "model_not_found", "model", fmt.Sprintf("The model %q does not exist", model))
+			return invalid(404, "model_not_found", "model", fmt.Sprintf("The model %q does not exist (GET /v1/models lists the models this gateway serves)", model))
 		}
-		return invalid(400, "unknown_model", "model", fmt.Sprintf("unknown model %q; see GET /models", model))
+		return invalid(400, "unknown_model", "model", fmt.Sprintf("unknown model %q (GET /models lists the models this gateway serves)", model))
 	}
 	lim := s.set.Limits
 	if chat {

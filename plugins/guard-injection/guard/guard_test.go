@@ -68,6 +68,9 @@ func TestValidationErrors(t *testing.T) {
 			if r.Status != c.status || r.Code != c.code || r.Param != c.param || r.Type != "invalid_request_error" || r.Category != "validation" {
 				t.Errorf("got %d %s param=%q type=%s category=%s, want %d %s param=%q", r.Status, r.Code, r.Param, r.Type, r.Category, c.status, c.code, c.param)
 			}
+			if strings.HasPrefix(c.name, "unknown model") && !strings.Contains(r.Message, "models this gateway serves") {
+				t.Errorf("the refusal does not say where the models are listed: %q", r.Message)
+			}
 		})
 	}
 	// At the limits: accepted.
