@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -338,7 +339,8 @@ func decodeMetadata(raw json.RawMessage) (map[string]string, *decodeError) {
 		return nil, nil
 	}
 	out := make(map[string]string, len(m))
-	for k, v := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) { // the same error for the same body
+		v := m[k]
 		s, ok := v.(string)
 		switch {
 		case !ok:
