@@ -126,11 +126,11 @@ func Build(events []*sdk.Event) *tracepb.TracesData {
 	}}}
 }
 
-// TagName is k as MLflow takes a tag's name: letters, digits, _ - . : and
+// tagName is k as MLflow takes a tag's name: letters, digits, _ - . : and
 // spaces; anything else (a slash too: MLflow refuses names that a path's
 // normalisation would change) becomes _. MLflow drops a tag whose name it
 // refuses without a word, so a client's "a?b" would otherwise be lost.
-func TagName(k string) string {
+func tagName(k string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsNumber(r) || strings.ContainsRune("_-.: ", r) {
 			return r
@@ -179,7 +179,7 @@ func EventSpans(ev *sdk.Event) []*tracepb.Span {
 	// under the key exactly as sent.
 	md := ev.GetRequest().GetMetadata()
 	for _, k := range sortedKeys(md) {
-		root.Attributes = append(root.Attributes, str(TraceTagPrefix+MetadataTagPrefix+TagName(k), md[k]), jsonAttr(MetadataTagPrefix+k, md[k]))
+		root.Attributes = append(root.Attributes, str(TraceTagPrefix+MetadataTagPrefix+tagName(k), md[k]), jsonAttr(MetadataTagPrefix+k, md[k]))
 	}
 	if ev.ClientKeyHash != "" {
 		// MLflow groups traces by user in the UI; the hash is all it gets.
