@@ -270,7 +270,11 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		return nil, nil, fmt.Errorf("virtual-keys: reserve budget: %w", err)
 	}
 	if !ok {
-		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s)", sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
+		// The request's worst case is what is reserved: say so, since a
+		// request without max_tokens reserves the model's whole output
+		// limit and may not fit what is left where a bounded one would.
+		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s: its prompt and max_tokens, or the model's output limit when max_tokens is not set)",
+			sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
 		rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
 		if resets.IsZero() {
 			rj.Message = msg + "; a total budget never resets"

@@ -243,8 +243,8 @@ func TestStageChecksKeysModelsAndBudget(t *testing.T) {
 		if c.code == "" && r.Annotations["key.id"] != created.ID {
 			t.Errorf("annotations %v lack the key id", r.Annotations)
 		}
-		if c.code == "budget_exceeded" && !strings.Contains(r.GetReject().GetMessage(), "resets at") {
-			t.Errorf("budget message says nothing of the reset: %s", r.GetReject().GetMessage())
+		if c.code == "budget_exceeded" && (!strings.Contains(r.GetReject().GetMessage(), "resets at") || !strings.Contains(r.GetReject().GetMessage(), "max_tokens")) {
+			t.Errorf("budget message says nothing of the reset or of max_tokens: %s", r.GetReject().GetMessage())
 		}
 	}
 	// Settle at 600 of the 1000 reserved: 400 left for the day.
