@@ -164,11 +164,12 @@ func (t *leaseTable) ask(key string) (mine bool, wait *askCall) {
 func (t *leaseTable) answered(key string, g *pb.StageLease, sent time.Time) {
 	t.mu.Lock()
 	a := t.asking[key]
+	refused := a.refused // written by refused, under the lock
 	t.mu.Unlock()
 	granted := g.GetPermits() > 0
 	switch {
 	case !granted:
-	case a.refused:
+	case refused:
 		t.giveBack(g)
 		granted = false
 	default:
