@@ -12,9 +12,9 @@ import (
 )
 
 // prepare makes an event safe to store: annotations and request metadata
-// whose names look like secrets are dropped, and without log_prompts the texts become length + hash. It
-// runs before the event reaches the spool, so neither the disk nor MLflow
-// ever holds what must not be kept.
+// whose names look like secrets are dropped, and without log_prompts the
+// texts become length + hash. It runs before the event reaches the spool, so
+// neither the disk nor MLflow ever holds what must not be kept.
 func prepare(ev *sdk.Event, logPrompts bool) {
 	if ev.EventId == "" {
 		// The event id is the idempotency key and names the trace; the
