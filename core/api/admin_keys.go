@@ -28,6 +28,12 @@ func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := s.rt.StageAdmin(r.Context(), sdk.CapStageKeys, &pb.AdminRequest{Method: r.Method, Path: r.URL.Path, Body: body})
+	s.writeKeyStage(w, r, resp, err)
+}
+
+// writeKeyStage writes the key stage's answer to a forwarded request, or
+// the host's when there is none.
+func (s *Server) writeKeyStage(w http.ResponseWriter, r *http.Request, resp *pb.AdminResponse, err error) {
 	switch {
 	case errors.Is(err, pipeline.ErrNoAdminStage):
 		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "no virtual-keys stage in the pipeline: add the virtual-keys plugin's stage to pipeline.hcl")
@@ -36,6 +42,9 @@ func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {
 		s.logger.Warn("key stage unavailable", "request_id", requestID(r), "error", err)
 		fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "plugin_unavailable", "", "the key stage is unavailable; retry shortly")
 		return
+	}
+	for k, v := range resp.GetHeaders() {
+		w.Header().Set(k, v)
 	}
 	status := int(resp.GetStatus())
 	if status >= 400 {
@@ -62,4 +71,51 @@ func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = w.Write(resp.GetBody())
+}
+
+// holderRequest is a key holder's own request (sdk.HolderKeyPath or
+// sdk.HolderModelsPath) for the key stage, which authenticates it.
+func holderRequest(r *http.Request, path string) *pb.AdminRequest {
+	return &pb.AdminRequest{Method: http.MethodGet, Path: path, ApiKeyHash: apiKeyHash(r), ClientIp: clientIP(r), Headers: stageHeaders(r)}
+}
+
+// ownKey serves GET /v1/key: the client's own virtual key — its limits,
+// budget and spend — as the key stage shows it to its holder.
+func (s *Server) ownKey(w http.ResponseWriter, r *http.Request) {
+	resp, err := s.rt.StageAdmin(r.Context(), sdk.CapStageKeys, holderRequest(r, sdk.HolderKeyPath))
+	s.writeKeyStage(w, r, resp, err)
+}
+
+// keyModels returns the models the client's key may use, nil for all of
+// them: when the client sent no credential (listing is no model call), the
+// pipeline has no key stage, or the stage answers that the key may use
+// every model (or a bearer token that is no virtual key, while keys are
+// not required). When the stage refuses the key, keyModels writes its
+// refusal and returns false.
+func (s *Server) keyModels(w http.ResponseWriter, r *http.Request) (map[string]bool, bool) {
+	if apiKeyHash(r) == "" {
+		return nil, true
+	}
+	resp, err := s.rt.StageAdmin(r.Context(), sdk.CapStageKeys, holderRequest(r, sdk.HolderModelsPath))
+	switch {
+	case errors.Is(err, pipeline.ErrNoAdminStage), err == nil && resp.GetStatus() == http.StatusNotFound:
+		return nil, true
+	case err != nil || resp.GetStatus() != http.StatusOK:
+		s.writeKeyStage(w, r, resp, err)
+		return nil, false
+	}
+	var hm sdk.HolderModels
+	if err := json.Unmarshal(resp.GetBody(), &hm); err != nil {
+		s.logger.Warn("key stage answered the models question with invalid JSON", "request_id", requestID(r), "error", err)
+		fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "plugin_unavailable", "", "the key stage is unavailable; retry shortly")
+		return nil, false
+	}
+	if hm.All {
+		return nil, true
+	}
+	allowed := make(map[string]bool, len(hm.Models))
+	for _, m := range hm.Models {
+		allowed[m] = true
+	}
+	return allowed, true
 }

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -19,12 +20,29 @@ func (s *Server) current(w http.ResponseWriter, r *http.Request) *pipeline.Gener
 	return g
 }
 
-func (s *Server) models(w http.ResponseWriter, r *http.Request) {
+// servedModels is the serving pipeline's models that the client's key may
+// use (all of them without a key). It writes the refusal and returns false
+// when there is no pipeline or the key is refused.
+func (s *Server) servedModels(w http.ResponseWriter, r *http.Request) ([]pipeline.ModelInfo, bool) {
 	g := s.current(w, r)
 	if g == nil {
-		return
+		return nil, false
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"models": g.Models()})
+	allowed, ok := s.keyModels(w, r)
+	if !ok {
+		return nil, false
+	}
+	models := g.Models()
+	if allowed != nil {
+		models = slices.DeleteFunc(models, func(m pipeline.ModelInfo) bool { return !allowed[m.Name] })
+	}
+	return models, true
+}
+
+func (s *Server) models(w http.ResponseWriter, r *http.Request) {
+	if models, ok := s.servedModels(w, r); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"models": models})
+	}
 }
 
 // openAIModel is a model in OpenAI's list shape.
@@ -35,9 +53,9 @@ type openAIModel struct {
 	OwnedBy string `json:"owned_by"`
 }
 
-func (s *Server) openAIModelsOf(g *pipeline.Generation) []openAIModel {
+func (s *Server) openAIModelsOf(models []pipeline.ModelInfo) []openAIModel {
 	data := []openAIModel{}
-	for _, m := range g.Models() {
+	for _, m := range models {
 		owner := m.Provider
 		if owner == "" {
 			owner = "llmgw"
@@ -47,22 +65,22 @@ func (s *Server) openAIModelsOf(g *pipeline.Generation) []openAIModel {
 	return data
 }
 
+// openAIModels answers GET /v1/models: the models the client's key may use.
 func (s *Server) openAIModels(w http.ResponseWriter, r *http.Request) {
-	g := s.current(w, r)
-	if g == nil {
-		return
+	if models, ok := s.servedModels(w, r); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": s.openAIModelsOf(models)})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": s.openAIModelsOf(g)})
 }
 
-// openAIModel answers GET /v1/models/{model} (the SDKs' models.retrieve).
+// openAIModel answers GET /v1/models/{model} (the SDKs' models.retrieve); a
+// model the client's key may not use does not exist for it.
 func (s *Server) openAIModel(w http.ResponseWriter, r *http.Request) {
-	g := s.current(w, r)
-	if g == nil {
+	models, ok := s.servedModels(w, r)
+	if !ok {
 		return
 	}
 	name := mux.Vars(r)["model"]
-	for _, m := range s.openAIModelsOf(g) {
+	for _, m := range s.openAIModelsOf(models) {
 		if m.ID == name {
 			writeJSON(w, http.StatusOK, m)
 			return

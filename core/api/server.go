@@ -74,6 +74,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/models", s.models).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models", s.openAIModels).Methods(http.MethodGet)
 	r.HandleFunc("/v1/models/{model:.+}", s.openAIModel).Methods(http.MethodGet)
+	r.HandleFunc("/v1/key", s.ownKey).Methods(http.MethodGet)
 	r.HandleFunc("/health", s.health).Methods(http.MethodGet)
 	r.HandleFunc("/security-status", s.securityStatus).Methods(http.MethodGet)
 	r.HandleFunc("/security-metrics", s.securityMetrics).Methods(http.MethodGet)

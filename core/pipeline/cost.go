@@ -156,7 +156,8 @@ func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.Ad
 		if err != nil {
 			return nil, err
 		}
-		r := &pb.AdminRequest{InstanceId: s.id, Method: req.GetMethod(), Path: req.GetPath(), Body: req.GetBody()}
+		r := &pb.AdminRequest{InstanceId: s.id, Method: req.GetMethod(), Path: req.GetPath(), Body: req.GetBody(),
+			ApiKeyHash: req.GetApiKeyHash(), ClientIp: req.GetClientIp(), Headers: req.GetHeaders()}
 		return c.Stage.Admin(ctx, r)
 	}
 	return nil, ErrNoAdminStage

@@ -206,8 +206,32 @@ type StageAfter interface {
 // StageAdmin is implemented by stages that serve admin routes (declare the
 // route's capability too, e.g. CapStageKeys). The host has already checked
 // the admin token; the stage answers with a status and a JSON body.
+//
+// A key stage (CapStageKeys) is also asked a key holder's own questions,
+// with AdminRequest.api_key_hash, client_ip and headers set and the admin
+// token not checked: GET HolderKeyPath and GET HolderModelsPath. It
+// authenticates them as it would a model call.
 type StageAdmin interface {
 	Admin(ctx context.Context, req *AdminRequest) (*AdminResponse, error)
+}
+
+// A key holder's own requests to the key stage (AdminRequest.path).
+const (
+	// HolderKeyPath asks for the key's own view (GET /v1/key): the stage
+	// answers its JSON, or the error a model call with the key would get.
+	HolderKeyPath = "/v1/key"
+	// HolderModelsPath asks which models the key may use (GET /v1/models
+	// and GET /models list only those): the stage answers HolderModels, or
+	// the error a model call with the key would get. A stage that answers
+	// 404 does not know the question, and the lists are the pipeline's.
+	HolderModelsPath = "/v1/models"
+)
+
+// HolderModels is the answer to HolderModelsPath: All, or the names of
+// the pipeline models the key may use.
+type HolderModels struct {
+	All    bool     `json:"all"`
+	Models []string `json:"models"`
 }
 
 // ChunkSender sends one stream chunk to the host.

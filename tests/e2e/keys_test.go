@@ -142,6 +142,7 @@ func TestVirtualKeysTwoReplicasRedis(t *testing.T) {
 		got := spendOf(t, b, id)
 		return got != nil && got.Cmp(&sum) == 0
 	})
+	checkKeyHolderViews(t, a, b, id, secret, &sum)
 	list := admin(t, b, "GET", "/admin/keys", nil)
 	if list.status != 200 || !strings.Contains(string(list.body), id) || strings.Contains(string(list.body), secret) || strings.Contains(string(list.body), `"hash"`) {
 		t.Fatalf("list: %d %s", list.status, list.body)
@@ -162,6 +163,12 @@ func TestVirtualKeysTwoReplicasRedis(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("revocation seen by the other replica after %s", time.Since(revoked).Round(time.Millisecond))
+	if r := do(t, "GET", b.url()+"/v1/key", nil, bearer(secret)); r.status != 401 || r.errorCode(t) != "invalid_api_key" {
+		t.Errorf("GET /v1/key with a revoked key: %d %s", r.status, r.body)
+	}
+	if r := do(t, "GET", b.url()+"/v1/models", nil, bearer(secret)); r.status != 401 || r.errorCode(t) != "invalid_api_key" {
+		t.Errorf("GET /v1/models with a revoked key: %d %s", r.status, r.body)
+	}
 	if r := admin(t, b, "GET", "/admin/keys/nope", nil); r.status != 404 || r.errorCode(t) != "key_not_found" {
 		t.Errorf("unknown key id: %d %s", r.status, r.body)
 	}
@@ -172,6 +179,62 @@ func TestVirtualKeysTwoReplicasRedis(t *testing.T) {
 		if strings.Contains(out, secret) || strings.Contains(out, adminToken) || strings.Contains(out, secret[len("llmgw-"):]) {
 			t.Fatalf("a secret reached the log of %s", g.addr)
 		}
+	}
+}
+
+// checkKeyHolderViews: a key holder (a key for gpt-4o-primary only) sees
+// only its models in GET /v1/models, /v1/models/{model} and /models, and its
+// own key in GET /v1/key with the spend the admin sees; without a key, the
+// lists are the pipeline's.
+func checkKeyHolderViews(t *testing.T, a, b *gateway, id, secret string, spent *big.Rat) {
+	t.Helper()
+	names := func(r reply, field, name string) []string {
+		t.Helper()
+		if r.status != 200 {
+			t.Fatalf("model list: %d %s", r.status, r.body)
+		}
+		var out []string
+		for _, m := range r.json(t)[field].([]any) {
+			out = append(out, m.(map[string]any)[name].(string))
+		}
+		return out
+	}
+	for _, g := range []*gateway{a, b} {
+		if got := names(do(t, "GET", g.url()+"/v1/models", nil, bearer(secret)), "data", "id"); fmt.Sprint(got) != "[gpt-4o-primary]" {
+			t.Errorf("GET /v1/models with the key on %s: %v", g.addr, got)
+		}
+	}
+	if got := names(do(t, "GET", b.url()+"/models", nil, map[string]string{"x-api-key": secret}), "models", "name"); fmt.Sprint(got) != "[gpt-4o-primary]" {
+		t.Errorf("GET /models with the key as x-api-key: %v", got)
+	}
+	if all := names(get(t, b.url()+"/v1/models"), "data", "id"); len(all) < 4 || !strings.Contains(fmt.Sprint(all), "smart-router") {
+		t.Errorf("GET /v1/models without a key lists the pipeline's models: %v", all)
+	}
+	if r := do(t, "GET", b.url()+"/v1/models/gemini-secondary", nil, bearer(secret)); r.status != 404 || r.errorCode(t) != "model_not_found" {
+		t.Errorf("retrieving a model the key may not use: %d %s", r.status, r.body)
+	}
+	if r := do(t, "GET", b.url()+"/v1/models/gpt-4o-primary", nil, bearer(secret)); r.status != 200 {
+		t.Errorf("retrieving the key's model: %d %s", r.status, r.body)
+	}
+	own := do(t, "GET", a.url()+"/v1/key", nil, bearer(secret))
+	var view struct {
+		ID, Name, Status string
+		Models           []string
+		Spend            json.Number `json:"spend_usd"`
+	}
+	if own.status != 200 || json.Unmarshal(own.body, &view) != nil || view.ID != id || view.Name != "team-a" || view.Status != "active" || fmt.Sprint(view.Models) != "[gpt-4o-primary]" {
+		t.Fatalf("GET /v1/key: %d %s", own.status, own.body)
+	}
+	if v, ok := new(big.Rat).SetString(view.Spend.String()); !ok || v.Cmp(spent) != 0 {
+		t.Errorf("GET /v1/key spend_usd %s, the admin's %s", view.Spend, spent.FloatString(9))
+	}
+	for _, leak := range []string{secret, `"metadata"`, `"hash"`, `"team":"a"`} {
+		if strings.Contains(string(own.body), leak) {
+			t.Errorf("GET /v1/key shows %s: %s", leak, own.body)
+		}
+	}
+	if r := get(t, a.url()+"/v1/key"); r.status != 401 || r.errorCode(t) != "invalid_api_key" {
+		t.Errorf("GET /v1/key without a key: %d %s", r.status, r.body)
 	}
 }
 
@@ -274,6 +337,11 @@ func TestVirtualKeysOptionalAndGuessing(t *testing.T) {
 	r := generateWith(t, g, "gpt-4o-primary", nil)
 	if r.status != 200 || r.header.Get("X-LLMGW-Cost-USD") == "" {
 		t.Fatalf("anonymous: %d %v %s", r.status, r.header, r.body)
+	}
+	// A token that is no virtual key (what an SDK must send) lists every
+	// model while keys are not required.
+	if r := do(t, "GET", g.url()+"/v1/models", nil, bearer("sk-anything")); r.status != 200 || !strings.Contains(string(r.body), "gemini-secondary") {
+		t.Fatalf("GET /v1/models with a non-virtual token: %d %s", r.status, r.body)
 	}
 	// The admin API is off without LLMGW_ADMIN_TOKEN: every route is 404.
 	for _, c := range []struct{ method, path string }{{"GET", "/admin/keys"}, {"POST", "/admin/reload"}} {

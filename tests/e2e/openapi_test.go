@@ -339,7 +339,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 
 	// Every route the host serves is in the document, and nothing else.
 	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
-		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses", "/v1/responses/input_tokens"}
+		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/key", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses", "/v1/responses/input_tokens"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("documented paths %v, want %v", got, want)
@@ -535,6 +535,15 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	}
 	add("one model", "GET", "/v1/models/{model}", get(t, u+"/v1/models/gpt-4o-primary"), 200, "")
 	add("one unknown model", "GET", "/v1/models/{model}", get(t, u+"/v1/models/nope"), 404, "model_not_found")
+	// A key holder's own views.
+	created := postJSON(t, u+"/admin/keys", map[string]any{"name": "doc", "models": []string{"gpt-4o-primary"}, "rpm": 60, "budget_usd": 1, "budget_period": "day"},
+		map[string]string{"Authorization": "Bearer " + conformanceAdminToken})
+	holder := map[string]string{"Authorization": "Bearer " + fmt.Sprint(created.json(t)["key"])}
+	add("own key", "GET", "/v1/key", raw("GET", "/v1/key", "", "", holder), 200, "")
+	add("own key without a key", "GET", "/v1/key", get(t, u+"/v1/key"), 401, "invalid_api_key")
+	add("a key's models", "GET", "/v1/models", raw("GET", "/v1/models", "", "", holder), 200, "")
+	add("a key's models, course route", "GET", "/models", raw("GET", "/models", "", "", holder), 200, "")
+	add("a model the key may not use", "GET", "/v1/models/{model}", raw("GET", "/v1/models/gemini-secondary", "", "", holder), 404, "model_not_found")
 	if r := raw("DELETE", "/generate", "", "", nil); r.header.Get("Allow") != "POST" {
 		t.Errorf("405 must say which methods are allowed: Allow %q", r.header.Get("Allow"))
 	}

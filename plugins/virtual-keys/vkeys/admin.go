@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -59,10 +61,15 @@ func badRequest(param, format string, args ...any) *adminError {
 	return &adminError{status: 400, typ: "invalid_request_error", code: "invalid_request", param: param, msg: fmt.Sprintf(format, args...)}
 }
 
-// Admin serves /admin/keys… (the host checked the admin token).
+// Admin serves /admin/keys… (the host checked the admin token) and a key
+// holder's own requests, GET /v1/key and GET /v1/models (the stage checks
+// the key).
 func (s *Stage) Admin(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminResponse, error) {
+	if path := req.GetPath(); path == sdk.HolderKeyPath || path == sdk.HolderModelsPath {
+		return s.holder(ctx, req)
+	}
 	rest, ok := strings.CutPrefix(req.GetPath(), "/admin/keys")
-	if !ok {
+	if !ok || req.GetApiKeyHash() != "" {
 		return adminJSON(404, errorBody(&adminError{status: 404, typ: "invalid_request_error", code: "not_found", msg: "no route " + req.GetPath()}))
 	}
 	id := strings.TrimPrefix(rest, "/")
@@ -113,6 +120,46 @@ func adminJSON(status int, body any) (*sdk.AdminResponse, error) {
 		return nil, err
 	}
 	return &sdk.AdminResponse{Status: int32(status), Body: b}, nil
+}
+
+// holder serves a key holder's own request, authenticated as a model call
+// would be (an invalid key counts against the address's tries alike).
+func (s *Stage) holder(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminResponse, error) {
+	if req.GetMethod() != http.MethodGet {
+		return adminJSON(405, errorBody(&adminError{status: 405, typ: "invalid_request_error", code: "method_not_allowed", msg: req.GetMethod() + " is not allowed on " + req.GetPath()}))
+	}
+	k, rej, err := s.authenticate(ctx, req.GetApiKeyHash(), s.clientIP(req.GetClientIp(), req.GetHeaders()))
+	switch {
+	case err != nil:
+		s.logger.Error("key store failed", "error", err)
+		return adminJSON(503, errorBody(&adminError{status: 503, typ: "service_unavailable", code: "key_store_unavailable", msg: "the key store is unavailable; retry shortly"}))
+	case rej != nil:
+		resp, err := adminJSON(rej.Status, errorBody(&adminError{status: rej.Status, typ: sdk.TypeForStatus(rej.Status), code: rej.Code, msg: rej.Message}))
+		if err == nil && rej.RetryAfter > 0 {
+			resp.Headers = map[string]string{"Retry-After": strconv.Itoa(int(math.Ceil(rej.RetryAfter.Seconds())))}
+		}
+		return resp, err
+	}
+	if req.GetPath() == sdk.HolderModelsPath {
+		if k == nil || len(k.Models) == 0 {
+			return adminJSON(200, sdk.HolderModels{All: true, Models: []string{}})
+		}
+		return adminJSON(200, sdk.HolderModels{Models: k.Models})
+	}
+	if k == nil { // anonymous use: there is no key to show
+		rej := errInvalidKey
+		return adminJSON(401, errorBody(&adminError{status: 401, typ: rej.Type, code: rej.Code, msg: rej.Message}))
+	}
+	return adminJSON(200, holderView{keyView: s.view(ctx, k)})
+}
+
+// holderView is the key's own view: the admin's view of it without the
+// admin's notes (its metadata).
+type holderView struct {
+	keyView
+	// Metadata hides keyView's (a field at the outer level wins; nil is
+	// left out).
+	Metadata *struct{} `json:"metadata,omitempty"`
 }
 
 func (s *Stage) adminCreate(ctx context.Context, body []byte) (int, any, error) {

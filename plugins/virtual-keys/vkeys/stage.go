@@ -84,31 +84,16 @@ var errInvalidKey = sdk.Rejection{
 
 // Process checks the request's key, its model and its budget.
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
-	hash := req.GetApiKeyHash()
-	ip := s.clientIP(req)
-	if hash == "" {
-		if s.cfg.require {
-			return s.refuse(ctx, ip), nil
-		}
+	k, rej, err := s.authenticate(ctx, req.GetApiKeyHash(), s.clientIP(req.GetClientIp(), req.GetHeaders()))
+	switch {
+	case err != nil:
+		return nil, err
+	case rej != nil:
+		return rej.Response(), nil
+	case k == nil:
 		return sdk.Continue(), nil
 	}
-	if wait := s.guessBlocked(ctx, ip); wait > 0 {
-		return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: wait,
-			Message: "too many requests with an invalid key from this address; retry later"}.Response(), nil
-	}
-	k, err := s.store.ByHash(ctx, hash)
-	if err != nil {
-		return nil, fmt.Errorf("virtual-keys: look the key up: %w", err)
-	}
 	now := s.now()
-	if k == nil || subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) != 1 || !k.usable(now) {
-		if k == nil && !s.cfg.require {
-			// A bearer token that is no virtual key (meant for something
-			// else): anonymous use is allowed.
-			return sdk.Continue(), nil
-		}
-		return s.refuse(ctx, ip), nil
-	}
 	model := sdk.RequestModel(req)
 	if !k.allows(model) {
 		return sdk.Rejection{Status: 403, Code: "model_not_allowed", Param: "model", Category: "auth",
@@ -121,9 +106,9 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 		// model, and nothing is reserved or counted against its limits.
 		return resp, nil
 	}
-	p, rej, err := s.reserve(ctx, req, k, now)
-	if rej != nil || err != nil {
-		return rej, err
+	p, refused, err := s.reserve(ctx, req, k, now)
+	if refused != nil || err != nil {
+		return refused, err
 	}
 	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
 		if p != nil {
@@ -190,15 +175,46 @@ func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.
 // clientIP is the address failed key checks are counted against: the
 // client's behind trusted proxies (as the ratelimit plugin finds it), else
 // the peer's.
-func (s *Stage) clientIP(req *sdk.StageRequest) string {
-	if a, ok := s.cfg.trusted.Client(req.GetClientIp(), req.GetHeaders()); ok {
+func (s *Stage) clientIP(peer string, headers map[string]string) string {
+	if a, ok := s.cfg.trusted.Client(peer, headers); ok {
 		return a.String()
 	}
-	return req.GetClientIp()
+	return peer
+}
+
+// authenticate checks a client's key (hash is the sha256 of its credential,
+// empty when it sent none) for a model call or a key holder's own request.
+// It returns the key; nil and no refusal when anonymous use goes on (no
+// credential, or one that is no virtual key, while keys are not required);
+// or the refusal.
+func (s *Stage) authenticate(ctx context.Context, hash, ip string) (*Key, *sdk.Rejection, error) {
+	if hash == "" {
+		if s.cfg.require {
+			return nil, s.refuse(ctx, ip), nil
+		}
+		return nil, nil, nil
+	}
+	if wait := s.guessBlocked(ctx, ip); wait > 0 {
+		return nil, &sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: wait,
+			Message: "too many requests with an invalid key from this address; retry later"}, nil
+	}
+	k, err := s.store.ByHash(ctx, hash)
+	if err != nil {
+		return nil, nil, fmt.Errorf("virtual-keys: look the key up: %w", err)
+	}
+	if k == nil || subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) != 1 || !k.usable(s.now()) {
+		if k == nil && !s.cfg.require {
+			// A bearer token that is no virtual key (meant for something
+			// else): anonymous use is allowed.
+			return nil, nil, nil
+		}
+		return nil, s.refuse(ctx, ip), nil
+	}
+	return k, nil, nil
 }
 
 // refuse answers 401 and counts the failure against the client's address.
-func (s *Stage) refuse(ctx context.Context, ip string) *sdk.StageResponse {
+func (s *Stage) refuse(ctx context.Context, ip string) *sdk.Rejection {
 	s.mu.Lock()
 	if len(s.failedAt) > 100_000 {
 		clear(s.failedAt) // bounded memory under a spray of addresses
@@ -208,7 +224,8 @@ func (s *Stage) refuse(ctx context.Context, ip string) *sdk.StageResponse {
 	if err := s.limits.Charge(ctx, s.guessCheck(ip), 1); err != nil {
 		s.logger.Warn("could not count a failed key check", "error", err)
 	}
-	return errInvalidKey.Response()
+	rej := errInvalidKey
+	return &rej
 }
 
 // guessCheck counts failed key checks per client address in a rolling

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -671,4 +672,97 @@ func newTestStage(t *testing.T, config string) *Stage {
 	}
 	t.Cleanup(func() { _ = st.(*Stage).Close() })
 	return st.(*Stage)
+}
+
+// TestKeyHolderSeesItsOwnKeyAndModels: GET /v1/key and the models question
+// are authenticated as a model call is — a valid key gets its own view
+// (spend, budget, models; never the secret, hash or the admin's metadata),
+// an unknown key counts as a failed try — and anonymous use lists every model.
+func TestKeyHolderSeesItsOwnKeyAndModels(t *testing.T) {
+	for _, require := range []bool{false, true} {
+		t.Run(fmt.Sprintf("require=%v", require), func(t *testing.T) {
+			s := newTestStage(t, fmt.Sprintf(`{"require_keys":%v,"failed_per_minute":2}`, require))
+			ctx := context.Background()
+			create := func(body string) (id, key string) {
+				resp, err := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
+				if err != nil || resp.Status != 201 {
+					t.Fatalf("create: %v %s", err, resp.GetBody())
+				}
+				var created struct{ ID, Key string }
+				_ = json.Unmarshal(resp.Body, &created)
+				return created.ID, created.Key
+			}
+			id, key := create(`{"name":"team-a","models":["m1"],"budget_usd":2.5,"budget_period":"month","metadata":{"cost_centre":"secret-4711"}}`)
+			_, open := create(`{"name":"all-models"}`)
+			ask := func(path, secret, ip string) *pb.AdminResponse {
+				req := &pb.AdminRequest{Method: "GET", Path: path, ClientIp: ip}
+				if secret != "" {
+					req.ApiKeyHash = HashSecret(secret)
+				}
+				resp, err := s.Admin(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return resp
+			}
+			models := func(resp *pb.AdminResponse) sdk.HolderModels {
+				var hm sdk.HolderModels
+				if resp.Status != 200 || json.Unmarshal(resp.Body, &hm) != nil {
+					t.Fatalf("models answer %d %s", resp.Status, resp.Body)
+				}
+				return hm
+			}
+			if hm := models(ask(sdk.HolderModelsPath, key, "10.0.0.1")); hm.All || !slices.Equal(hm.Models, []string{"m1"}) {
+				t.Errorf("a key for m1: %+v", hm)
+			}
+			if hm := models(ask(sdk.HolderModelsPath, open, "10.0.0.1")); !hm.All {
+				t.Errorf("a key for every model: %+v", hm)
+			}
+			own := ask(sdk.HolderKeyPath, key, "10.0.0.1")
+			body := string(own.Body)
+			if own.Status != 200 || !strings.Contains(body, `"id":"`+id+`"`) || !strings.Contains(body, `"budget_usd":2.5`) ||
+				!strings.Contains(body, `"spend_usd":0`) || !strings.Contains(body, `"budget_resets_at"`) || !strings.Contains(body, `"models":["m1"]`) {
+				t.Errorf("own key: %d %s", own.Status, body)
+			}
+			for _, leak := range []string{key, HashSecret(key), "secret-4711", "metadata", `"key"`} {
+				if strings.Contains(body, leak) {
+					t.Errorf("own key shows %q: %s", leak, body)
+				}
+			}
+			// A bearer token that is no virtual key: anonymous use lists
+			// every model when keys are not required; it has no key to show.
+			unknown := ask(sdk.HolderModelsPath, "sk-not-a-virtual-key", "10.0.0.2")
+			if require {
+				if unknown.Status != 401 || !strings.Contains(string(unknown.Body), "invalid_api_key") {
+					t.Errorf("unknown key, keys required: %d %s", unknown.Status, unknown.Body)
+				}
+			} else if !models(unknown).All {
+				t.Errorf("unknown key, anonymous use: %s", unknown.Body)
+			}
+			if r := ask(sdk.HolderKeyPath, "", "10.0.0.3"); r.Status != 401 {
+				t.Errorf("own key without a key: %d %s", r.Status, r.Body)
+			}
+			if r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "DELETE", Path: sdk.HolderKeyPath, ApiKeyHash: HashSecret(key)}); r.Status != 405 {
+				t.Errorf("DELETE own key: %d", r.Status)
+			}
+			// The admin routes are never served on a key holder's request.
+			if r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: "/admin/keys", ApiKeyHash: HashSecret(key)}); r.Status != 404 {
+				t.Errorf("admin list with a holder's key: %d %s", r.Status, r.Body)
+			}
+			// A revoked key is refused, and a guesser is blocked as on a
+			// model call (failed_per_minute 2), with Retry-After.
+			if r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "DELETE", Path: "/admin/keys/" + id}); r.Status != 204 {
+				t.Fatalf("revoke: %d", r.Status)
+			}
+			for i := 0; i < 2; i++ {
+				if r := ask(sdk.HolderKeyPath, key, "10.0.0.9"); r.Status != 401 {
+					t.Fatalf("revoked key, try %d: %d %s", i, r.Status, r.Body)
+				}
+			}
+			blocked := ask(sdk.HolderModelsPath, key, "10.0.0.9")
+			if blocked.Status != 429 || blocked.Headers["Retry-After"] == "" || !strings.Contains(string(blocked.Body), "rate_limit_error") {
+				t.Errorf("a guesser's third try: %d %v %s", blocked.Status, blocked.Headers, blocked.Body)
+			}
+		})
+	}
 }

@@ -1,5 +1,8 @@
 """The official OpenAI Python SDK, unchanged, against the gateway."""
 
+import os
+
+import httpx
 import openai
 import pytest
 
@@ -82,6 +85,28 @@ def test_models_list(client):
     for m in models:
         assert m.object == "model"
         assert m.owned_by
+
+
+def test_models_list_is_the_keys(client, gateway_url):
+    """With a virtual key for one model, the SDK lists and retrieves only that
+    model, and its chat works; the list without one is the pipeline's."""
+    admin_token = os.environ.get("LLMGW_ADMIN_TOKEN")
+    if not admin_token:
+        pytest.fail("LLMGW_ADMIN_TOKEN is not set: run these tests through tests/e2e")
+    created = httpx.post(gateway_url + "/admin/keys", headers={"Authorization": "Bearer " + admin_token},
+                         json={"name": "python-sdk-models", "models": ["gemini-secondary"]})
+    assert created.status_code == 201, created.text
+    keyed = client.with_options(api_key=created.json()["key"])
+    assert [m.id for m in keyed.models.list()] == ["gemini-secondary"]
+    assert keyed.models.retrieve("gemini-secondary").id == "gemini-secondary"
+    with pytest.raises(openai.NotFoundError) as info:
+        keyed.models.retrieve("gpt-4o-primary")
+    check_error(info.value, 404, "model_not_found")
+    assert keyed.chat.completions.create(model="gemini-secondary", messages=USER).choices[0].message.content
+    with pytest.raises(openai.PermissionDeniedError) as info:
+        keyed.chat.completions.create(model="gpt-4o-primary", messages=USER)
+    check_error(info.value, 403, "model_not_allowed")
+    assert len(client.models.list().data) > 1
 
 
 def check_error(err, status, code):

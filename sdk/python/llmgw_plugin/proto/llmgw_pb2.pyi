@@ -547,24 +547,46 @@ class StageAfterRequest(_message.Message):
     def __init__(self, instance_id: _Optional[str] = ..., request_id: _Optional[str] = ..., request: _Optional[_Union[ChatRequest, _Mapping]] = ..., client_ip: _Optional[str] = ..., api_key_hash: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ..., usage: _Optional[_Union[Usage, _Mapping]] = ..., ok: _Optional[bool] = ..., model_used: _Optional[str] = ..., cost_nanos: _Optional[int] = ..., cost_known: _Optional[bool] = ..., route: _Optional[str] = ..., response: _Optional[_Union[CompleteResponse, _Mapping]] = ..., embeddings: _Optional[_Union[EmbeddingsRequest, _Mapping]] = ..., embeddings_response: _Optional[_Union[EmbedResponse, _Mapping]] = ..., answered_by: _Optional[str] = ..., annotations: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class AdminRequest(_message.Message):
-    __slots__ = ("instance_id", "method", "path", "body")
+    __slots__ = ("instance_id", "method", "path", "body", "api_key_hash", "client_ip", "headers")
+    class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     PATH_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
+    API_KEY_HASH_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_IP_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
     instance_id: str
     method: str
     path: str
     body: bytes
-    def __init__(self, instance_id: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., body: _Optional[bytes] = ...) -> None: ...
+    api_key_hash: str
+    client_ip: str
+    headers: _containers.ScalarMap[str, str]
+    def __init__(self, instance_id: _Optional[str] = ..., method: _Optional[str] = ..., path: _Optional[str] = ..., body: _Optional[bytes] = ..., api_key_hash: _Optional[str] = ..., client_ip: _Optional[str] = ..., headers: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class AdminResponse(_message.Message):
-    __slots__ = ("status", "body")
+    __slots__ = ("status", "body", "headers")
+    class HeadersEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     STATUS_FIELD_NUMBER: _ClassVar[int]
     BODY_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
     status: int
     body: bytes
-    def __init__(self, status: _Optional[int] = ..., body: _Optional[bytes] = ...) -> None: ...
+    headers: _containers.ScalarMap[str, str]
+    def __init__(self, status: _Optional[int] = ..., body: _Optional[bytes] = ..., headers: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class StageAfterResponse(_message.Message):
     __slots__ = ()

@@ -2595,14 +2595,23 @@ func (x *StageAfterRequest) GetAnnotations() map[string]string {
 	return nil
 }
 
-// AdminRequest is one admin HTTP request the host forwards to a stage.
+// AdminRequest is one admin HTTP request the host forwards to a stage (or a
+// key holder's request about its own key: see api_key_hash).
 type AdminRequest struct {
 	state      protoimpl.MessageState `protogen:"open.v1"`
 	InstanceId string                 `protobuf:"bytes,1,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
 	Method     string                 `protobuf:"bytes,2,opt,name=method,proto3" json:"method,omitempty"`
 	// The path below the admin route, e.g. "/admin/keys/vk_123".
-	Path          string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
-	Body          []byte `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	Path string `protobuf:"bytes,3,opt,name=path,proto3" json:"path,omitempty"`
+	Body []byte `protobuf:"bytes,4,opt,name=body,proto3" json:"body,omitempty"`
+	// Set only on a key holder's own requests, never on /admin/…: path
+	// "/v1/key" (the key's own view: limits, budget, spend) and "/v1/models"
+	// (the models the key may use). The stage authenticates them as it would
+	// a model call: the sha256 hex of the client's credential (empty when
+	// none), the client's address and its headers (as in StageRequest).
+	ApiKeyHash    string            `protobuf:"bytes,5,opt,name=api_key_hash,json=apiKeyHash,proto3" json:"api_key_hash,omitempty"`
+	ClientIp      string            `protobuf:"bytes,6,opt,name=client_ip,json=clientIp,proto3" json:"client_ip,omitempty"`
+	Headers       map[string]string `protobuf:"bytes,7,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2665,11 +2674,34 @@ func (x *AdminRequest) GetBody() []byte {
 	return nil
 }
 
+func (x *AdminRequest) GetApiKeyHash() string {
+	if x != nil {
+		return x.ApiKeyHash
+	}
+	return ""
+}
+
+func (x *AdminRequest) GetClientIp() string {
+	if x != nil {
+		return x.ClientIp
+	}
+	return ""
+}
+
+func (x *AdminRequest) GetHeaders() map[string]string {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
 // AdminResponse is the stage's JSON answer; the host writes it as is.
 type AdminResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Status        int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
-	Body          []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Status int32                  `protobuf:"varint,1,opt,name=status,proto3" json:"status,omitempty"`
+	Body   []byte                 `protobuf:"bytes,2,opt,name=body,proto3" json:"body,omitempty"`
+	// Headers to set on the answer (e.g. Retry-After on a 429).
+	Headers       map[string]string `protobuf:"bytes,3,rep,name=headers,proto3" json:"headers,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2714,6 +2746,13 @@ func (x *AdminResponse) GetStatus() int32 {
 func (x *AdminResponse) GetBody() []byte {
 	if x != nil {
 		return x.Body
+	}
+	return nil
+}
+
+func (x *AdminResponse) GetHeaders() map[string]string {
+	if x != nil {
+		return x.Headers
 	}
 	return nil
 }
@@ -4526,16 +4565,27 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
 	"\x10AnnotationsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"o\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xa9\x02\n" +
 	"\fAdminRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
 	"instanceId\x12\x16\n" +
 	"\x06method\x18\x02 \x01(\tR\x06method\x12\x12\n" +
 	"\x04path\x18\x03 \x01(\tR\x04path\x12\x12\n" +
-	"\x04body\x18\x04 \x01(\fR\x04body\";\n" +
+	"\x04body\x18\x04 \x01(\fR\x04body\x12 \n" +
+	"\fapi_key_hash\x18\x05 \x01(\tR\n" +
+	"apiKeyHash\x12\x1b\n" +
+	"\tclient_ip\x18\x06 \x01(\tR\bclientIp\x12=\n" +
+	"\aheaders\x18\a \x03(\v2#.llmgw.v1.AdminRequest.HeadersEntryR\aheaders\x1a:\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb7\x01\n" +
 	"\rAdminResponse\x12\x16\n" +
 	"\x06status\x18\x01 \x01(\x05R\x06status\x12\x12\n" +
-	"\x04body\x18\x02 \x01(\fR\x04body\"\x14\n" +
+	"\x04body\x18\x02 \x01(\fR\x04body\x12>\n" +
+	"\aheaders\x18\x03 \x03(\v2$.llmgw.v1.AdminResponse.HeadersEntryR\aheaders\x1a:\n" +
+	"\fHeadersEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x14\n" +
 	"\x12StageAfterResponse\"\xe2\x01\n" +
 	"\x0fCompleteRequest\x12\x1f\n" +
 	"\vinstance_id\x18\x01 \x01(\tR\n" +
@@ -4732,7 +4782,7 @@ func file_llmgw_v1_llmgw_proto_rawDescGZIP() []byte {
 }
 
 var file_llmgw_v1_llmgw_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
+var file_llmgw_v1_llmgw_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	(SecurityCounter)(0),         // 0: llmgw.v1.SecurityCounter
 	(ErrorClass)(0),              // 1: llmgw.v1.ErrorClass
@@ -4794,7 +4844,9 @@ var file_llmgw_v1_llmgw_proto_goTypes = []any{
 	nil,                          // 57: llmgw.v1.StageLease.AnnotationsEntry
 	nil,                          // 58: llmgw.v1.StageAfterRequest.HeadersEntry
 	nil,                          // 59: llmgw.v1.StageAfterRequest.AnnotationsEntry
-	nil,                          // 60: llmgw.v1.Event.AnnotationsEntry
+	nil,                          // 60: llmgw.v1.AdminRequest.HeadersEntry
+	nil,                          // 61: llmgw.v1.AdminResponse.HeadersEntry
+	nil,                          // 62: llmgw.v1.Event.AnnotationsEntry
 }
 var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	6,  // 0: llmgw.v1.ConfigureRequest.host:type_name -> llmgw.v1.HostInfo
@@ -4833,61 +4885,63 @@ var file_llmgw_v1_llmgw_proto_depIdxs = []int32{
 	18, // 33: llmgw.v1.StageAfterRequest.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
 	37, // 34: llmgw.v1.StageAfterRequest.embeddings_response:type_name -> llmgw.v1.EmbedResponse
 	59, // 35: llmgw.v1.StageAfterRequest.annotations:type_name -> llmgw.v1.StageAfterRequest.AnnotationsEntry
-	17, // 36: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
-	34, // 37: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
-	18, // 38: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
-	36, // 39: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
-	20, // 40: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
-	40, // 41: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
-	17, // 42: llmgw.v1.CountTokensRequest.request:type_name -> llmgw.v1.ChatRequest
-	40, // 43: llmgw.v1.CountTokensResponse.error:type_name -> llmgw.v1.ProviderError
-	1,  // 44: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
-	20, // 45: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
-	40, // 46: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
-	13, // 47: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
-	42, // 48: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
-	13, // 49: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
-	20, // 50: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
-	40, // 51: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
-	13, // 52: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
-	48, // 53: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
-	20, // 54: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
-	17, // 55: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
-	20, // 56: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
-	46, // 57: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
-	47, // 58: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
-	60, // 59: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
-	18, // 60: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
-	13, // 61: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
-	3,  // 62: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
-	5,  // 63: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
-	8,  // 64: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
-	21, // 65: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
-	29, // 66: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
-	30, // 67: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
-	24, // 68: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
-	33, // 69: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
-	33, // 70: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
-	35, // 71: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
-	38, // 72: llmgw.v1.Provider.CountTokens:input_type -> llmgw.v1.CountTokensRequest
-	44, // 73: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
-	4,  // 74: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
-	7,  // 75: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
-	9,  // 76: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
-	22, // 77: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
-	32, // 78: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
-	31, // 79: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
-	26, // 80: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
-	41, // 81: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
-	43, // 82: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
-	37, // 83: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
-	39, // 84: llmgw.v1.Provider.CountTokens:output_type -> llmgw.v1.CountTokensResponse
-	45, // 85: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
-	74, // [74:86] is the sub-list for method output_type
-	62, // [62:74] is the sub-list for method input_type
-	62, // [62:62] is the sub-list for extension type_name
-	62, // [62:62] is the sub-list for extension extendee
-	0,  // [0:62] is the sub-list for field type_name
+	60, // 36: llmgw.v1.AdminRequest.headers:type_name -> llmgw.v1.AdminRequest.HeadersEntry
+	61, // 37: llmgw.v1.AdminResponse.headers:type_name -> llmgw.v1.AdminResponse.HeadersEntry
+	17, // 38: llmgw.v1.CompleteRequest.request:type_name -> llmgw.v1.ChatRequest
+	34, // 39: llmgw.v1.CompleteRequest.assemble:type_name -> llmgw.v1.AssembleDeadlines
+	18, // 40: llmgw.v1.EmbedRequest.request:type_name -> llmgw.v1.EmbeddingsRequest
+	36, // 41: llmgw.v1.EmbedResponse.data:type_name -> llmgw.v1.Embedding
+	20, // 42: llmgw.v1.EmbedResponse.usage:type_name -> llmgw.v1.Usage
+	40, // 43: llmgw.v1.EmbedResponse.error:type_name -> llmgw.v1.ProviderError
+	17, // 44: llmgw.v1.CountTokensRequest.request:type_name -> llmgw.v1.ChatRequest
+	40, // 45: llmgw.v1.CountTokensResponse.error:type_name -> llmgw.v1.ProviderError
+	1,  // 46: llmgw.v1.ProviderError.class:type_name -> llmgw.v1.ErrorClass
+	20, // 47: llmgw.v1.CompleteResponse.usage:type_name -> llmgw.v1.Usage
+	40, // 48: llmgw.v1.CompleteResponse.error:type_name -> llmgw.v1.ProviderError
+	13, // 49: llmgw.v1.CompleteResponse.tool_calls:type_name -> llmgw.v1.ToolCall
+	42, // 50: llmgw.v1.CompleteResponse.more_choices:type_name -> llmgw.v1.Choice
+	13, // 51: llmgw.v1.Choice.tool_calls:type_name -> llmgw.v1.ToolCall
+	20, // 52: llmgw.v1.StreamChunk.usage:type_name -> llmgw.v1.Usage
+	40, // 53: llmgw.v1.StreamChunk.error:type_name -> llmgw.v1.ProviderError
+	13, // 54: llmgw.v1.StreamChunk.tool_calls:type_name -> llmgw.v1.ToolCall
+	48, // 55: llmgw.v1.TrackRequest.events:type_name -> llmgw.v1.Event
+	20, // 56: llmgw.v1.Attempt.usage:type_name -> llmgw.v1.Usage
+	17, // 57: llmgw.v1.Event.request:type_name -> llmgw.v1.ChatRequest
+	20, // 58: llmgw.v1.Event.usage:type_name -> llmgw.v1.Usage
+	46, // 59: llmgw.v1.Event.attempts:type_name -> llmgw.v1.Attempt
+	47, // 60: llmgw.v1.Event.stages:type_name -> llmgw.v1.StageSpan
+	62, // 61: llmgw.v1.Event.annotations:type_name -> llmgw.v1.Event.AnnotationsEntry
+	18, // 62: llmgw.v1.Event.embeddings:type_name -> llmgw.v1.EmbeddingsRequest
+	13, // 63: llmgw.v1.Event.tool_calls:type_name -> llmgw.v1.ToolCall
+	3,  // 64: llmgw.v1.Plugin.Describe:input_type -> llmgw.v1.DescribeRequest
+	5,  // 65: llmgw.v1.Plugin.Configure:input_type -> llmgw.v1.ConfigureRequest
+	8,  // 66: llmgw.v1.Plugin.Close:input_type -> llmgw.v1.CloseRequest
+	21, // 67: llmgw.v1.Stage.Process:input_type -> llmgw.v1.StageRequest
+	29, // 68: llmgw.v1.Stage.After:input_type -> llmgw.v1.StageAfterRequest
+	30, // 69: llmgw.v1.Stage.Admin:input_type -> llmgw.v1.AdminRequest
+	24, // 70: llmgw.v1.Stage.Release:input_type -> llmgw.v1.LeaseRelease
+	33, // 71: llmgw.v1.Provider.Complete:input_type -> llmgw.v1.CompleteRequest
+	33, // 72: llmgw.v1.Provider.Stream:input_type -> llmgw.v1.CompleteRequest
+	35, // 73: llmgw.v1.Provider.Embed:input_type -> llmgw.v1.EmbedRequest
+	38, // 74: llmgw.v1.Provider.CountTokens:input_type -> llmgw.v1.CountTokensRequest
+	44, // 75: llmgw.v1.Tracker.Track:input_type -> llmgw.v1.TrackRequest
+	4,  // 76: llmgw.v1.Plugin.Describe:output_type -> llmgw.v1.DescribeResponse
+	7,  // 77: llmgw.v1.Plugin.Configure:output_type -> llmgw.v1.ConfigureResponse
+	9,  // 78: llmgw.v1.Plugin.Close:output_type -> llmgw.v1.CloseResponse
+	22, // 79: llmgw.v1.Stage.Process:output_type -> llmgw.v1.StageResponse
+	32, // 80: llmgw.v1.Stage.After:output_type -> llmgw.v1.StageAfterResponse
+	31, // 81: llmgw.v1.Stage.Admin:output_type -> llmgw.v1.AdminResponse
+	26, // 82: llmgw.v1.Stage.Release:output_type -> llmgw.v1.LeaseReleaseResponse
+	41, // 83: llmgw.v1.Provider.Complete:output_type -> llmgw.v1.CompleteResponse
+	43, // 84: llmgw.v1.Provider.Stream:output_type -> llmgw.v1.StreamChunk
+	37, // 85: llmgw.v1.Provider.Embed:output_type -> llmgw.v1.EmbedResponse
+	39, // 86: llmgw.v1.Provider.CountTokens:output_type -> llmgw.v1.CountTokensResponse
+	45, // 87: llmgw.v1.Tracker.Track:output_type -> llmgw.v1.TrackResponse
+	76, // [76:88] is the sub-list for method output_type
+	64, // [64:76] is the sub-list for method input_type
+	64, // [64:64] is the sub-list for extension type_name
+	64, // [64:64] is the sub-list for extension extendee
+	0,  // [0:64] is the sub-list for field type_name
 }
 
 func init() { file_llmgw_v1_llmgw_proto_init() }
@@ -4905,7 +4959,7 @@ func file_llmgw_v1_llmgw_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_llmgw_v1_llmgw_proto_rawDesc), len(file_llmgw_v1_llmgw_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   58,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
