@@ -28,19 +28,23 @@ func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	resp, err := s.rt.StageAdmin(r.Context(), sdk.CapStageKeys, &pb.AdminRequest{Method: r.Method, Path: r.URL.Path, Body: body})
-	s.writeKeyStage(w, r, resp, err)
+	s.writeKeyStage(w, r, resp, err, fail)
 }
 
+// errorWriter writes an error answer in a route's shape: fail (OpenAI's
+// and the gateway's) or failAnthropic.
+type errorWriter func(w http.ResponseWriter, r *http.Request, status int, errType, code, param, message string)
+
 // writeKeyStage writes the key stage's answer to a forwarded request, or
-// the host's when there is none.
-func (s *Server) writeKeyStage(w http.ResponseWriter, r *http.Request, resp *pb.AdminResponse, err error) {
+// the host's when there is none; errors with failWith.
+func (s *Server) writeKeyStage(w http.ResponseWriter, r *http.Request, resp *pb.AdminResponse, err error, failWith errorWriter) {
 	switch {
 	case errors.Is(err, pipeline.ErrNoAdminStage):
-		fail(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "no virtual-keys stage in the pipeline: add the virtual-keys plugin's stage to pipeline.hcl")
+		failWith(w, r, http.StatusNotFound, "invalid_request_error", "not_found", "", "no virtual-keys stage in the pipeline: add the virtual-keys plugin's stage to pipeline.hcl")
 		return
 	case err != nil:
 		s.logger.Warn("key stage unavailable", "request_id", requestID(r), "error", err)
-		fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "plugin_unavailable", "", "the key stage is unavailable; retry shortly")
+		failWith(w, r, http.StatusServiceUnavailable, "service_unavailable", "plugin_unavailable", "", "the key stage is unavailable; retry shortly")
 		return
 	}
 	for k, v := range resp.GetHeaders() {
@@ -60,7 +64,7 @@ func (s *Server) writeKeyStage(w http.ResponseWriter, r *http.Request, resp *pb.
 		if e.Error.Param != nil {
 			param = *e.Error.Param
 		}
-		fail(w, r, status, e.Error.Type, e.Error.Code, param, e.Error.Message)
+		failWith(w, r, status, e.Error.Type, e.Error.Code, param, e.Error.Message)
 		return
 	}
 	if len(resp.GetBody()) == 0 {
@@ -83,7 +87,7 @@ func holderRequest(r *http.Request, path string) *pb.AdminRequest {
 // budget and spend — as the key stage shows it to its holder.
 func (s *Server) ownKey(w http.ResponseWriter, r *http.Request) {
 	resp, err := s.rt.StageAdmin(r.Context(), sdk.CapStageKeys, holderRequest(r, sdk.HolderKeyPath))
-	s.writeKeyStage(w, r, resp, err)
+	s.writeKeyStage(w, r, resp, err, fail)
 }
 
 // keyModels returns the models the client's key may use, nil for all of
@@ -91,8 +95,8 @@ func (s *Server) ownKey(w http.ResponseWriter, r *http.Request) {
 // pipeline has no key stage, or the stage answers that the key may use
 // every model (or a bearer token that is no virtual key, while keys are
 // not required). When the stage refuses the key, keyModels writes its
-// refusal and returns false.
-func (s *Server) keyModels(w http.ResponseWriter, r *http.Request) (map[string]bool, bool) {
+// refusal with failWith and returns false.
+func (s *Server) keyModels(w http.ResponseWriter, r *http.Request, failWith errorWriter) (map[string]bool, bool) {
 	if apiKeyHash(r) == "" {
 		return nil, true
 	}
@@ -101,13 +105,13 @@ func (s *Server) keyModels(w http.ResponseWriter, r *http.Request) (map[string]b
 	case errors.Is(err, pipeline.ErrNoAdminStage), err == nil && resp.GetStatus() == http.StatusNotFound:
 		return nil, true
 	case err != nil || resp.GetStatus() != http.StatusOK:
-		s.writeKeyStage(w, r, resp, err)
+		s.writeKeyStage(w, r, resp, err, failWith)
 		return nil, false
 	}
 	var hm sdk.HolderModels
 	if err := json.Unmarshal(resp.GetBody(), &hm); err != nil {
 		s.logger.Warn("key stage answered the models question with invalid JSON", "request_id", requestID(r), "error", err)
-		fail(w, r, http.StatusServiceUnavailable, "service_unavailable", "plugin_unavailable", "", "the key stage is unavailable; retry shortly")
+		failWith(w, r, http.StatusServiceUnavailable, "service_unavailable", "plugin_unavailable", "", "the key stage is unavailable; retry shortly")
 		return nil, false
 	}
 	if hm.All {

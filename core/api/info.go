@@ -4,7 +4,9 @@ import (
 	_ "embed"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -21,14 +23,15 @@ func (s *Server) current(w http.ResponseWriter, r *http.Request) *pipeline.Gener
 }
 
 // servedModels is the serving pipeline's models that the client's key may
-// use (all of them without a key). It writes the refusal and returns false
-// when there is no pipeline or the key is refused.
-func (s *Server) servedModels(w http.ResponseWriter, r *http.Request) ([]pipeline.ModelInfo, bool) {
-	g := s.current(w, r)
+// use (all of them without a key). It writes the refusal with failWith and
+// returns false when there is no pipeline or the key is refused.
+func (s *Server) servedModels(w http.ResponseWriter, r *http.Request, failWith errorWriter) ([]pipeline.ModelInfo, bool) {
+	g := s.rt.Current()
 	if g == nil {
+		failWith(w, r, http.StatusServiceUnavailable, "service_unavailable", "no_provider_configured", "", "no pipeline is loaded")
 		return nil, false
 	}
-	allowed, ok := s.keyModels(w, r)
+	allowed, ok := s.keyModels(w, r, failWith)
 	if !ok {
 		return nil, false
 	}
@@ -40,7 +43,7 @@ func (s *Server) servedModels(w http.ResponseWriter, r *http.Request) ([]pipelin
 }
 
 func (s *Server) models(w http.ResponseWriter, r *http.Request) {
-	if models, ok := s.servedModels(w, r); ok {
+	if models, ok := s.servedModels(w, r, fail); ok {
 		writeJSON(w, http.StatusOK, map[string]any{"models": models})
 	}
 }
@@ -65,28 +68,149 @@ func (s *Server) openAIModelsOf(models []pipeline.ModelInfo) []openAIModel {
 	return data
 }
 
-// openAIModels answers GET /v1/models: the models the client's key may use.
-func (s *Server) openAIModels(w http.ResponseWriter, r *http.Request) {
-	if models, ok := s.servedModels(w, r); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": s.openAIModelsOf(models)})
-	}
+// anthropicModel is a model in Anthropic's shape (its SDKs' models.list and
+// models.retrieve).
+type anthropicModel struct {
+	Type        string `json:"type"`
+	ID          string `json:"id"`
+	DisplayName string `json:"display_name"`
+	CreatedAt   string `json:"created_at"`
 }
 
-// openAIModel answers GET /v1/models/{model} (the SDKs' models.retrieve); a
-// model the client's key may not use does not exist for it.
+// fromAnthropic reports whether a request comes from an Anthropic client:
+// its SDKs send anthropic-version on every call, and GET /v1/models answers
+// them in Anthropic's shapes.
+func fromAnthropic(r *http.Request) bool { return r.Header.Get("Anthropic-Version") != "" }
+
+// anthropicModelsOf is the chat models in Anthropic's shape (the Messages
+// API serves no embeddings model).
+func (s *Server) anthropicModelsOf(models []pipeline.ModelInfo) []anthropicModel {
+	data := []anthropicModel{}
+	created := s.started.UTC().Format(time.RFC3339)
+	for _, m := range models {
+		if m.Kind == "" {
+			data = append(data, anthropicModel{Type: "model", ID: m.Name, DisplayName: m.Name, CreatedAt: created})
+		}
+	}
+	return data
+}
+
+// anthropicListParams are Anthropic's list parameters.
+var anthropicListParams = []string{"limit", "after_id", "before_id"}
+
+// anthropicPage is the page of a list that Anthropic's parameters ask for:
+// at most limit (1–1000, default 20) models after after_id or before
+// before_id, and whether more lie beyond them. A bad parameter is an error
+// naming it.
+func anthropicPage(data []anthropicModel, q url.Values) ([]anthropicModel, bool, string, error) {
+	limit := 20
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return nil, false, "limit", fmt.Errorf("limit: must be an integer from 1 to 1000, got %q", v)
+		}
+		limit = n
+	}
+	after, before := q.Get("after_id"), q.Get("before_id")
+	if after != "" && before != "" {
+		return nil, false, "before_id", fmt.Errorf("after_id and before_id cannot both be set")
+	}
+	at := func(param, id string) (int, error) {
+		i := slices.IndexFunc(data, func(m anthropicModel) bool { return m.ID == id })
+		if i < 0 {
+			return 0, fmt.Errorf("%s: no model %q in the list", param, id)
+		}
+		return i, nil
+	}
+	switch {
+	case before != "":
+		i, err := at("before_id", before)
+		if err != nil {
+			return nil, false, "before_id", err
+		}
+		from := max(0, i-limit)
+		return data[from:i], from > 0, "", nil
+	case after != "":
+		i, err := at("after_id", after)
+		if err != nil {
+			return nil, false, "after_id", err
+		}
+		data = data[i+1:]
+	}
+	if len(data) > limit {
+		return data[:limit], true, "", nil
+	}
+	return data, false, "", nil
+}
+
+// openAIModels answers GET /v1/models: the models the client's key may
+// use, in OpenAI's list shape, or in Anthropic's paged one for an
+// Anthropic client.
+func (s *Server) openAIModels(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if !fromAnthropic(r) {
+		for _, p := range anthropicListParams {
+			if q.Has(p) {
+				fail(w, r, http.StatusBadRequest, "invalid_request_error", "unknown_parameter", p,
+					fmt.Sprintf("%s is a parameter of Anthropic's model list, which answers requests with an anthropic-version header; OpenAI's list takes no parameters", p))
+				return
+			}
+		}
+		if models, ok := s.servedModels(w, r, fail); ok {
+			writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": s.openAIModelsOf(models)})
+		}
+		return
+	}
+	w.Header().Set("Request-Id", requestID(r))
+	models, ok := s.servedModels(w, r, failAnthropic)
+	if !ok {
+		return
+	}
+	page, more, param, err := anthropicPage(s.anthropicModelsOf(models), q)
+	if err != nil {
+		failAnthropic(w, r, http.StatusBadRequest, "invalid_request_error", "invalid_value", param, err.Error())
+		return
+	}
+	var first, last any
+	if len(page) > 0 {
+		first, last = page[0].ID, page[len(page)-1].ID
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": page, "has_more": more, "first_id": first, "last_id": last})
+}
+
+// openAIModel answers GET /v1/models/{model} (the SDKs' models.retrieve), in
+// OpenAI's or Anthropic's shape; a model the client's key may not use does
+// not exist for it.
 func (s *Server) openAIModel(w http.ResponseWriter, r *http.Request) {
-	models, ok := s.servedModels(w, r)
+	failWith := fail
+	if fromAnthropic(r) {
+		w.Header().Set("Request-Id", requestID(r))
+		failWith = failAnthropic
+	}
+	models, ok := s.servedModels(w, r, failWith)
 	if !ok {
 		return
 	}
 	name := mux.Vars(r)["model"]
-	for _, m := range s.openAIModelsOf(models) {
-		if m.ID == name {
-			writeJSON(w, http.StatusOK, m)
-			return
+	var found any
+	if fromAnthropic(r) {
+		for _, m := range s.anthropicModelsOf(models) {
+			if m.ID == name {
+				found = m
+			}
+		}
+	} else {
+		for _, m := range s.openAIModelsOf(models) {
+			if m.ID == name {
+				found = m
+			}
 		}
 	}
-	fail(w, r, http.StatusNotFound, "invalid_request_error", "model_not_found", "model", fmt.Sprintf("The model %q does not exist (GET /v1/models lists the models this gateway serves)", name))
+	if found != nil {
+		writeJSON(w, http.StatusOK, found)
+		return
+	}
+	failWith(w, r, http.StatusNotFound, "invalid_request_error", "model_not_found", "model", fmt.Sprintf("The model %q does not exist (GET /v1/models lists the models this gateway serves)", name))
 }
 
 func (s *Server) health(w http.ResponseWriter, _ *http.Request) {

@@ -535,6 +535,13 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	}
 	add("one model", "GET", "/v1/models/{model}", get(t, u+"/v1/models/gpt-4o-primary"), 200, "")
 	add("one unknown model", "GET", "/v1/models/{model}", get(t, u+"/v1/models/nope"), 404, "model_not_found")
+	// The model routes in Anthropic's shapes.
+	anth := map[string]string{"anthropic-version": "2023-06-01"}
+	add("anthropic models", "GET", "/v1/models", raw("GET", "/v1/models?limit=2", "", "", anth), 200, "")
+	add("anthropic model", "GET", "/v1/models/{model}", raw("GET", "/v1/models/claude-sonnet", "", "", anth), 200, "")
+	add("anthropic unknown model", "GET", "/v1/models/{model}", raw("GET", "/v1/models/nope", "", "", anth), 404, "")
+	add("anthropic bad limit", "GET", "/v1/models", raw("GET", "/v1/models?limit=0", "", "", anth), 400, "")
+	add("anthropic parameter without the header", "GET", "/v1/models", get(t, u+"/v1/models?limit=2"), 400, "unknown_parameter")
 	// A key holder's own views.
 	created := postJSON(t, u+"/admin/keys", map[string]any{"name": "doc", "models": []string{"gpt-4o-primary"}, "rpm": 60, "budget_usd": 1, "budget_period": "day"},
 		map[string]string{"Authorization": "Bearer " + conformanceAdminToken})

@@ -170,6 +170,29 @@ def test_unknown_model_is_not_found(claude):
     assert info.value.body["error"]["type"] == "not_found_error"
 
 
+def test_models_list_and_retrieve(claude):
+    """models.list() pages through the chat models in Anthropic's shape (no
+    embeddings model: the Messages API serves none); retrieve finds one."""
+    every = [m.id for m in claude.models.list(limit=1000)]
+    assert {"gpt-4o-primary", "claude-sonnet", "smart-router"} <= set(every)
+    assert not any(name.startswith("embed") for name in every)
+    pages = claude.models.list(limit=2)
+    assert len(pages.data) == 2 and pages.has_more and pages.first_id == every[0] and pages.last_id == every[1]
+    assert [m.id for m in pages] == every  # the SDK follows after_id to the end
+    back = claude.models.list(limit=2, before_id=every[2])
+    assert [m.id for m in back.data] == every[:2] and not back.has_more
+    model = claude.models.retrieve("claude-sonnet")
+    assert isinstance(model, anthropic.types.ModelInfo)
+    assert model.type == "model" and model.id == "claude-sonnet" and model.display_name == "claude-sonnet"
+    assert model.created_at.year >= 2026
+    with pytest.raises(anthropic.NotFoundError) as info:
+        claude.models.retrieve("embed-openai")
+    assert info.value.body["type"] == "error" and info.value.body["error"]["type"] == "not_found_error"
+    with pytest.raises(anthropic.BadRequestError) as info:
+        claude.models.list(limit=2, after_id="nope")
+    assert "after_id" in info.value.body["error"]["message"]
+
+
 def test_bad_request(claude):
     with pytest.raises(anthropic.BadRequestError) as info:
         claude.messages.create(model="claude-sonnet", max_tokens=10, messages=USER, extra_body={"temperature": 1.5})
