@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/gorilla/mux"
+
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 
@@ -20,7 +22,9 @@ func (s *Server) adminKeys(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var body []byte
-	if r.Method == http.MethodPost {
+	// A body is read for create and update, and for rotate when one is
+	// sent (the stage refuses it: rotate takes none).
+	if r.Method == http.MethodPatch || r.Method == http.MethodPost && (mux.Vars(r)["id"] == "" || r.ContentLength != 0) {
 		var derr *decodeError
 		if body, derr = readBody(r, s.settings.MaxBodyBytes); derr != nil {
 			fail(w, r, derr.status, "invalid_request_error", derr.code, derr.param, derr.msg)

@@ -82,7 +82,8 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/openapi.json", serveOpenAPI).Methods(http.MethodGet)
 	r.HandleFunc("/admin/reload", s.adminReload).Methods(http.MethodPost)
 	r.HandleFunc("/admin/keys", s.adminKeys).Methods(http.MethodGet, http.MethodPost)
-	r.HandleFunc("/admin/keys/{id}", s.adminKeys).Methods(http.MethodGet, http.MethodDelete)
+	r.HandleFunc("/admin/keys/{id}", s.adminKeys).Methods(http.MethodGet, http.MethodPatch, http.MethodDelete)
+	r.HandleFunc("/admin/keys/{id}/rotate", s.adminKeys).Methods(http.MethodPost)
 	s.routeUI(r)
 	return s.middleware(r)
 }

@@ -566,3 +566,80 @@ func TestProtectedModeHoldsOnReload(t *testing.T) {
 		t.Fatalf("the watched file made the gateway anonymous: %d %s", r.status, r.body)
 	}
 }
+
+// TestVirtualKeyUpdateAndRotateAcrossReplicas: a key changed on one replica
+// (PATCH: models, budget) is enforced by the other within a second, with its
+// spend kept; rotated with the real CLI (llmgw keys rotate), its old secret
+// is refused everywhere within a second and the new one serves; a revoked
+// key cannot be changed.
+func TestVirtualKeyUpdateAndRotateAcrossReplicas(t *testing.T) {
+	redisAddr := startRedis(t)
+	s := startSim(t)
+	cfg := fmt.Sprintf(`{ require_keys = true, redis_url = "redis://%s/0" }`, redisAddr)
+	a := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	b := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, a, map[string]any{"name": "rotating", "models": []string{"gpt-4o-primary"}, "budget_usd": 1, "budget_period": "total"})
+	if r := generateWith(t, b, "gpt-4o-primary", bearer(secret)); r.status != 200 {
+		t.Fatalf("the new key: %d %s", r.status, r.body)
+	}
+	waitFor(t, "the first answer's spend", 5*time.Second, func() bool { return spendOf(t, a, id).Sign() > 0 })
+	spent := spendOf(t, a, id)
+	patch := func(g *gateway, body string) reply {
+		t.Helper()
+		return do(t, "PATCH", g.url()+"/admin/keys/"+id, strings.NewReader(body),
+			map[string]string{"Authorization": "Bearer " + adminToken, "Content-Type": "application/json"})
+	}
+	within := func(what string, ok func() bool) {
+		t.Helper()
+		start := time.Now()
+		for !ok() {
+			if time.Since(start) > time.Second {
+				t.Fatalf("%s: not within 1 s", what)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Logf("%s after %s", what, time.Since(start).Round(time.Millisecond))
+	}
+
+	if r := patch(a, `{"models":["gpt-4o-primary","gemini-secondary"],"rpm":1000}`); r.status != 200 || !strings.Contains(string(r.body), `"rpm":1000`) {
+		t.Fatalf("PATCH: %d %s", r.status, r.body)
+	}
+	within("a model added on A served by B", func() bool { return generateWith(t, b, "gemini-secondary", bearer(secret)).status == 200 })
+
+	cli := exec.Command(binPath("llmgw"), "keys", "rotate", id, "--url", a.url())
+	cli.Env = append(os.Environ(), "LLMGW_ADMIN_TOKEN="+adminToken)
+	var cliErr bytes.Buffer
+	cli.Stderr = &cliErr
+	out, err := cli.Output()
+	var rotated struct{ ID, Key string }
+	if err != nil || json.Unmarshal(out, &rotated) != nil || rotated.ID != id || !strings.HasPrefix(rotated.Key, "llmgw-") || rotated.Key == secret {
+		t.Fatalf("llmgw keys rotate: %v %s %s", err, out, cliErr.String())
+	}
+	within("the old secret refused by B", func() bool {
+		return generateWith(t, b, "gpt-4o-primary", bearer(secret)).status == 401
+	})
+	if r := generateWith(t, b, "gpt-4o-primary", bearer(rotated.Key)); r.status != 200 {
+		t.Fatalf("the rotated secret on B: %d %s", r.status, r.body)
+	}
+	waitFor(t, "the spend to grow past the rotation", 5*time.Second, func() bool { return spendOf(t, b, id).Cmp(spent) > 0 })
+
+	// A budget lowered below the spend refuses the next request.
+	if r := patch(b, `{"budget_usd":0.000000001}`); r.status != 200 {
+		t.Fatalf("PATCH budget: %d %s", r.status, r.body)
+	}
+	within("the lowered budget enforced by A", func() bool {
+		r := generateWith(t, a, "gpt-4o-primary", bearer(rotated.Key))
+		return r.status == 429 && r.errorCode(t) == "budget_exceeded"
+	})
+	if r := admin(t, a, "DELETE", "/admin/keys/"+id, nil); r.status != 204 {
+		t.Fatalf("revoke: %d", r.status)
+	}
+	if r := patch(a, `{"rpm":1}`); r.status != 409 || r.errorCode(t) != "key_revoked" {
+		t.Errorf("PATCH a revoked key: %d %s", r.status, r.body)
+	}
+	for _, g := range []*gateway{a, b} {
+		if strings.Contains(g.output(), rotated.Key[len("llmgw-"):]) {
+			t.Fatalf("the rotated secret reached the log of %s", g.addr)
+		}
+	}
+}

@@ -338,7 +338,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 	spec.check(t, "GET", "/openapi.json", r)
 
 	// Every route the host serves is in the document, and nothing else.
-	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
+	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/keys/{id}/rotate", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
 		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/key", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses", "/v1/responses/input_tokens"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
@@ -551,6 +551,15 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	add("a key's models", "GET", "/v1/models", raw("GET", "/v1/models", "", "", holder), 200, "")
 	add("a key's models, course route", "GET", "/models", raw("GET", "/models", "", "", holder), 200, "")
 	add("a model the key may not use", "GET", "/v1/models/{model}", raw("GET", "/v1/models/gemini-secondary", "", "", holder), 404, "model_not_found")
+	keyPath := "/admin/keys/" + fmt.Sprint(created.json(t)["id"])
+	adminJSON := map[string]string{"Authorization": "Bearer " + conformanceAdminToken}
+	add("update a key", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"rpm":5,"budget_usd":null,"metadata":{"team":"x"}}`, adminJSON), 200, "")
+	add("update a key badly", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"colour":"red"}`, adminJSON), 400, "invalid_request")
+	add("rotate a key", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "", "", adminJSON), 200, "")
+	add("rotate with a body", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "application/json", `{"x":1}`, adminJSON), 400, "invalid_request")
+	add("revoke a key", "DELETE", "/admin/keys/{id}", raw("DELETE", keyPath, "", "", adminJSON), 204, "")
+	add("update a revoked key", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"rpm":1}`, adminJSON), 409, "key_revoked")
+	add("rotate a revoked key", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "", "", adminJSON), 409, "key_revoked")
 	if r := raw("DELETE", "/generate", "", "", nil); r.header.Get("Allow") != "POST" {
 		t.Errorf("405 must say which methods are allowed: Allow %q", r.header.Get("Allow"))
 	}

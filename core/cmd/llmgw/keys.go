@@ -21,11 +21,17 @@ const keysUsage = `usage: llmgw keys <command> [--url URL] …
   create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget-usd 0.01 --budget-period day|month|total] [--expires-at RFC3339] [--meta k=v]…
   list
   show ID
+  update ID [--name NAME] [--models a,b] [--rpm N] [--tpm N] [--budget-usd 0.01] [--budget-period P] [--expires-at RFC3339] [--meta k=v]…
+            [--no-budget] [--no-expiry] [--no-meta]
+  rotate ID
   revoke ID
 
 They talk to a running gateway's admin API (/admin/keys) with
 Authorization: Bearer $LLMGW_ADMIN_TOKEN, and print its JSON answer.
-The secret key is printed once, by create.
+update changes only what its flags set (--models "" = every model; --meta
+replaces all the metadata) and keeps the spend. rotate gives the key a new
+secret and refuses the old one at once; id, limits, budget and spend stay.
+The secret key is printed by create and rotate, and never again.
 `
 
 // keysMain is `llmgw keys …`.
@@ -46,8 +52,14 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		name, models, period, expires, budget string
 		rpm, tpm                              int64
 		meta                                  multiFlag
+		noBudget, noExpiry, noMeta            bool
 	)
-	if cmd == "create" {
+	if cmd == "update" {
+		fs.BoolVar(&noBudget, "no-budget", false, "remove the budget")
+		fs.BoolVar(&noExpiry, "no-expiry", false, "remove the expiry")
+		fs.BoolVar(&noMeta, "no-meta", false, "remove the metadata")
+	}
+	if cmd == "create" || cmd == "update" {
 		fs.StringVar(&name, "name", "", "a name for the key (who or what uses it)")
 		fs.StringVar(&models, "models", "", "comma-separated pipeline models the key may use (default: all)")
 		fs.Int64Var(&rpm, "rpm", 0, "requests per minute (0: no own limit)")
@@ -57,8 +69,16 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&expires, "expires-at", "", "expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z)")
 		fs.Var(&meta, "meta", "metadata key=value (repeatable)")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	// Flags may come before or after the key id ("update ID --rpm 5").
+	var ids []string
+	for rest := args[1:]; ; rest = fs.Args()[1:] {
+		if err := fs.Parse(rest); err != nil {
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		ids = append(ids, fs.Arg(0))
 	}
 	env := envMap(environ)
 	if *base == "" {
@@ -71,6 +91,10 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 	}
 	var method, path string
 	var body []byte
+	if (cmd == "create" || cmd == "list") && len(ids) > 0 {
+		fmt.Fprintf(stderr, "llmgw keys %s: unexpected argument %q (flags are --name value)\n", cmd, ids[0])
+		return 2
+	}
 	switch cmd {
 	case "create":
 		b, err := createBody(name, models, budget, period, expires, rpm, tpm, meta)
@@ -81,14 +105,26 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		method, path, body = http.MethodPost, "/admin/keys", b
 	case "list":
 		method, path = http.MethodGet, "/admin/keys"
-	case "show", "revoke":
-		if fs.NArg() != 1 {
+	case "show", "revoke", "update", "rotate":
+		if len(ids) != 1 {
 			fmt.Fprintf(stderr, "llmgw keys %s: give one key id\n", cmd)
 			return 2
 		}
-		method, path = http.MethodGet, "/admin/keys/"+url.PathEscape(fs.Arg(0))
-		if cmd == "revoke" {
+		method, path = http.MethodGet, "/admin/keys/"+url.PathEscape(ids[0])
+		switch cmd {
+		case "revoke":
 			method = http.MethodDelete
+		case "rotate":
+			method, path = http.MethodPost, path+"/rotate"
+		case "update":
+			set := map[string]bool{}
+			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+			b, err := updateBody(set, name, models, budget, period, expires, rpm, tpm, meta)
+			if err != nil {
+				fmt.Fprintln(stderr, "llmgw keys update:", err)
+				return 2
+			}
+			method, body = http.MethodPatch, b
 		}
 	default:
 		fmt.Fprintf(stderr, "llmgw keys: unknown command %q\n\n%s", cmd, keysUsage)
@@ -102,9 +138,45 @@ func createBody(name, models, budget, period, expires string, rpm, tpm int64, me
 	if name == "" {
 		return nil, fmt.Errorf("--name is required")
 	}
-	req := map[string]any{"name": name}
-	if models != "" {
-		var list []string
+	set := map[string]bool{"name": true, "models": models != "", "rpm": rpm > 0, "tpm": tpm > 0, "budget-usd": budget != "",
+		"budget-period": period != "", "expires-at": expires != "", "meta": len(meta) > 0}
+	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, meta)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(req)
+}
+
+// updateBody is PATCH /admin/keys/{id}'s JSON: the fields whose flags were
+// set (set holds the flags' names), null for --no-budget, --no-expiry and
+// --no-meta.
+func updateBody(set map[string]bool, name, models, budget, period, expires string, rpm, tpm int64, meta multiFlag) ([]byte, error) {
+	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, meta)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range [][3]string{{"no-budget", "budget-usd", "budget_usd"}, {"no-expiry", "expires-at", "expires_at"}, {"no-meta", "meta", "metadata"}} {
+		if set[c[0]] && set[c[1]] {
+			return nil, fmt.Errorf("--%s and --%s contradict each other", c[0], c[1])
+		}
+		if set[c[0]] {
+			req[c[2]] = nil
+		}
+	}
+	if len(req) == 0 {
+		return nil, fmt.Errorf("nothing to change: set at least one field's flag")
+	}
+	return json.Marshal(req)
+}
+
+// keyFields is a key's JSON fields from the flags that set names.
+func keyFields(set map[string]bool, name, models, budget, period, expires string, rpm, tpm int64, meta multiFlag) (map[string]any, error) {
+	req := map[string]any{}
+	if set["name"] {
+		req["name"] = name
+	}
+	if set["models"] {
+		list := []string{}
 		for _, m := range strings.Split(models, ",") {
 			if m = strings.TrimSpace(m); m != "" {
 				list = append(list, m)
@@ -112,28 +184,28 @@ func createBody(name, models, budget, period, expires string, rpm, tpm int64, me
 		}
 		req["models"] = list
 	}
-	if rpm > 0 {
+	if set["rpm"] {
 		req["rpm"] = rpm
 	}
-	if tpm > 0 {
+	if set["tpm"] {
 		req["tpm"] = tpm
 	}
-	if budget != "" {
+	if set["budget-usd"] {
 		req["budget_usd"] = json.Number(budget)
 		if !json.Valid([]byte(budget)) {
 			return nil, fmt.Errorf("--budget-usd: want a number, got %q", budget)
 		}
 	}
-	if period != "" {
+	if set["budget-period"] {
 		req["budget_period"] = period
 	}
-	if expires != "" {
+	if set["expires-at"] {
 		if _, err := time.Parse(time.RFC3339, expires); err != nil {
 			return nil, fmt.Errorf("--expires-at: want RFC 3339 (2027-01-01T00:00:00Z), got %q", expires)
 		}
 		req["expires_at"] = expires
 	}
-	if len(meta) > 0 {
+	if set["meta"] {
 		m := map[string]string{}
 		for _, kv := range meta {
 			k, v, ok := strings.Cut(kv, "=")
@@ -144,7 +216,7 @@ func createBody(name, models, budget, period, expires string, rpm, tpm int64, me
 		}
 		req["metadata"] = m
 	}
-	return json.Marshal(req)
+	return req, nil
 }
 
 // adminCall makes one admin request and prints the answer: the JSON on

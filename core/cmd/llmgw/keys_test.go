@@ -15,7 +15,7 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 	var body map[string]any
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = append(got, r.Method+" "+r.URL.Path+" "+r.Header.Get("Authorization"))
-		if r.Method == http.MethodPost {
+		if r.Method == http.MethodPost || r.Method == http.MethodPatch {
 			b, _ := io.ReadAll(r.Body)
 			_ = json.Unmarshal(b, &body)
 			w.WriteHeader(201)
@@ -55,7 +55,30 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 	if code, _, errOut := run("show", "nope"); code != 1 || !strings.Contains(errOut, `no key "nope"`) {
 		t.Fatalf("show unknown: %d %s", code, errOut)
 	}
-	want := []string{"POST /admin/keys Bearer tok", "GET /admin/keys Bearer tok", "DELETE /admin/keys/vk_1 Bearer tok", "GET /admin/keys/nope Bearer tok"}
+	// update sends only the fields its flags set, null for the --no-… ones,
+	// whether the flags come before or after the id.
+	for _, args := range [][]string{
+		{"update", "vk_1", "--rpm", "0", "--models", "", "--no-budget", "--meta", "a=b"},
+		{"update", "--rpm", "0", "--models", "", "--no-budget", "--meta", "a=b", "vk_1"},
+	} {
+		body = nil
+		if code, _, errOut := run(args...); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, errOut)
+		}
+		if b, _ := json.Marshal(body); string(b) != `{"budget_usd":null,"metadata":{"a":"b"},"models":[],"rpm":0}` {
+			t.Errorf("%v sent %s", args, b)
+		}
+	}
+	if code, out, _ := run("rotate", "vk_1"); code != 0 || !strings.Contains(out, "llmgw-secret") {
+		t.Fatalf("rotate: %d %s", code, out)
+	}
+	for _, args := range [][]string{{"update", "vk_1"}, {"update", "vk_1", "--no-expiry", "--expires-at", "2030-01-01T00:00:00Z"}, {"rotate"}, {"update", "vk_1", "vk_2", "--rpm", "1"}, {"list", "extra"}} {
+		if code, _, _ := run(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	want := []string{"POST /admin/keys Bearer tok", "GET /admin/keys Bearer tok", "DELETE /admin/keys/vk_1 Bearer tok", "GET /admin/keys/nope Bearer tok",
+		"PATCH /admin/keys/vk_1 Bearer tok", "PATCH /admin/keys/vk_1 Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("calls %q", got)
 	}

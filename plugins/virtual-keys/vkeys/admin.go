@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -72,13 +73,22 @@ func (s *Stage) Admin(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminRes
 	if !ok || req.GetApiKeyHash() != "" {
 		return adminJSON(404, errorBody(&adminError{status: 404, typ: "invalid_request_error", code: "not_found", msg: "no route " + req.GetPath()}))
 	}
-	id := strings.TrimPrefix(rest, "/")
+	id, action, _ := strings.Cut(strings.TrimPrefix(rest, "/"), "/")
 	var (
 		status int
 		body   any
 		err    error
 	)
 	switch {
+	case action == "rotate" && id != "" && req.GetMethod() == http.MethodPost:
+		if b := bytes.TrimSpace(req.GetBody()); len(b) > 0 && string(b) != "{}" {
+			return adminJSON(400, errorBody(badRequest("", "rotate takes no body")))
+		}
+		status, body, err = s.adminRotate(ctx, id)
+	case action != "":
+		return adminJSON(404, errorBody(&adminError{status: 404, typ: "invalid_request_error", code: "not_found", msg: "no route " + req.GetPath()}))
+	case id != "" && req.GetMethod() == http.MethodPatch:
+		status, body, err = s.adminUpdate(ctx, id, req.GetBody())
 	case id == "" && req.GetMethod() == http.MethodPost:
 		status, body, err = s.adminCreate(ctx, req.GetBody())
 	case id == "" && req.GetMethod() == http.MethodGet:
@@ -182,19 +192,37 @@ func (s *Stage) adminCreate(ctx context.Context, body []byte) (int, any, error) 
 // hash and creation time).
 func (s *Stage) validateCreate(body []byte) (*Key, error) {
 	var cr createRequest
+	if err := decodeStrict(body, &cr); err != nil {
+		return nil, err
+	}
+	return s.checkFields(&cr, func(string) bool { return true })
+}
+
+// decodeStrict decodes a JSON object body into v, refusing unknown fields.
+func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
-	if err := dec.Decode(&cr); err != nil {
-		return nil, badRequest("", "invalid JSON body: %v", strings.TrimPrefix(err.Error(), "json: "))
+	if err := dec.Decode(v); err != nil {
+		return badRequest("", "invalid JSON body: %v", strings.TrimPrefix(err.Error(), "json: "))
 	}
+	return nil
+}
+
+// checkFields checks a create or update request into a key's fields. The
+// fields check names are checked against the pipeline's models and the
+// clock too; an update checks only the fields it sets (a key's models may
+// predate the pipeline's, and an expired key may be given a new expiry).
+func (s *Stage) checkFields(cr *createRequest, check func(field string) bool) (*Key, error) {
 	cr.Name = strings.TrimSpace(cr.Name)
 	if cr.Name == "" || len(cr.Name) > 200 {
 		return nil, badRequest("name", "name is required (at most 200 characters)")
 	}
-	for _, m := range cr.Models {
-		if len(s.models) > 0 && !slices.Contains(s.models, m) {
-			return nil, badRequest("models", "unknown model %q (the pipeline defines %s)", m, strings.Join(s.models, ", "))
+	if check("models") {
+		for _, m := range cr.Models {
+			if len(s.models) > 0 && !slices.Contains(s.models, m) {
+				return nil, badRequest("models", "unknown model %q (the pipeline defines %s)", m, strings.Join(s.models, ", "))
+			}
 		}
 	}
 	if cr.RPM < 0 || cr.TPM < 0 {
@@ -219,13 +247,86 @@ func (s *Stage) validateCreate(body []byte) (*Key, error) {
 		return nil, badRequest("budget_usd", "budget_period without budget_usd")
 	}
 	if cr.ExpiresAt != nil {
-		if !cr.ExpiresAt.After(s.now()) {
+		if check("expires_at") && !cr.ExpiresAt.After(s.now()) {
 			return nil, badRequest("expires_at", "expires_at is in the past")
 		}
 		t := cr.ExpiresAt.UTC()
 		k.ExpiresAt = &t
 	}
 	return k, nil
+}
+
+// errRevoked refuses to change a revoked key.
+func errRevoked(id string) error {
+	return &adminError{status: 409, typ: "invalid_request_error", code: "key_revoked", msg: fmt.Sprintf("key %q is revoked: a revoked key cannot be changed or rotated; create a new one", id)}
+}
+
+// adminUpdate serves PATCH /admin/keys/{id}: the fields the body sets are
+// replaced (null removes a budget, an expiry or the metadata; models [] is
+// every model), the others kept; the spend is kept.
+func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, any, error) {
+	var patch map[string]json.RawMessage
+	if err := json.Unmarshal(body, &patch); err != nil || patch == nil {
+		return 0, nil, badRequest("", "the body must be a JSON object of the fields to change")
+	}
+	k, err := s.store.Update(ctx, id, func(k *Key) error {
+		if k.RevokedAt != nil {
+			return errRevoked(id)
+		}
+		cr := createRequest{Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, BudgetPeriod: k.BudgetPeriod, ExpiresAt: k.ExpiresAt, Metadata: k.Metadata}
+		if k.BudgetNanos > 0 {
+			n := json.Number(sdk.FormatUSD(k.BudgetNanos))
+			cr.BudgetUSD = &n
+		}
+		// Decoding into the current values would append to its models and
+		// merge into its metadata: a field the patch sets starts empty.
+		if _, ok := patch["models"]; ok {
+			cr.Models = nil
+		}
+		if _, ok := patch["metadata"]; ok {
+			cr.Metadata = nil
+		}
+		if err := decodeStrict(body, &cr); err != nil {
+			return err
+		}
+		_, setsBudget := patch["budget_usd"]
+		if _, setsPeriod := patch["budget_period"]; setsBudget && cr.BudgetUSD == nil && !setsPeriod {
+			cr.BudgetPeriod = "" // a budget removed takes its period with it
+		}
+		nk, err := s.checkFields(&cr, func(f string) bool { _, ok := patch[f]; return ok })
+		if err != nil {
+			return err
+		}
+		k.Name, k.Models, k.RPM, k.TPM, k.Metadata = nk.Name, nk.Models, nk.RPM, nk.TPM, nk.Metadata
+		k.BudgetNanos, k.BudgetPeriod, k.ExpiresAt = nk.BudgetNanos, nk.BudgetPeriod, nk.ExpiresAt
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	s.logger.Info("virtual key updated", "key_id", k.ID, "fields", strings.Join(slices.Sorted(maps.Keys(patch)), ","))
+	return http.StatusOK, s.view(ctx, k), nil
+}
+
+// adminRotate serves POST /admin/keys/{id}/rotate: a new secret for the
+// key, shown only in this answer; the old one is refused at once (on every
+// replica within the store's cache_ttl). Id, limits, budget and spend stay.
+func (s *Stage) adminRotate(ctx context.Context, id string) (int, any, error) {
+	secret := newSecret()
+	k, err := s.store.Update(ctx, id, func(k *Key) error {
+		if k.RevokedAt != nil {
+			return errRevoked(id)
+		}
+		k.Hash = HashSecret(secret)
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	s.logger.Info("virtual key rotated", "key_id", k.ID)
+	v := s.view(ctx, k)
+	v.Key = secret
+	return http.StatusOK, v, nil
 }
 
 func (s *Stage) adminList(ctx context.Context) (int, any, error) {

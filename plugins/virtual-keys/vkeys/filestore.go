@@ -31,7 +31,7 @@ type fileStore struct {
 }
 
 type logRecord struct {
-	Op     string     `json:"op"` // "create", "revoke", "spend"
+	Op     string     `json:"op"` // "create", "update" (the whole key), "revoke", "spend"
 	Key    *Key       `json:"key,omitempty"`
 	ID     string     `json:"id,omitempty"`
 	At     *time.Time `json:"at,omitempty"`
@@ -155,6 +155,12 @@ func (s *fileStore) apply(r *logRecord) {
 	case "create":
 		s.keys[r.Key.ID] = r.Key
 		s.byHash[r.Key.Hash] = r.Key.ID
+	case "update":
+		if old := s.keys[r.Key.ID]; old != nil && old.Hash != r.Key.Hash {
+			delete(s.byHash, old.Hash)
+		}
+		s.keys[r.Key.ID] = r.Key
+		s.byHash[r.Key.Hash] = r.Key.ID
 	case "revoke":
 		if k := s.keys[r.ID]; k != nil {
 			k.RevokedAt = r.At
@@ -232,6 +238,25 @@ func (s *fileStore) Revoke(_ context.Context, id string, at time.Time) error {
 	}
 	s.apply(r)
 	return nil
+}
+
+func (s *fileStore) Update(_ context.Context, id string, change func(*Key) error) (*Key, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := s.keys[id]
+	if k == nil {
+		return nil, ErrNotFound
+	}
+	c := k.clone()
+	if err := change(c); err != nil {
+		return nil, err
+	}
+	r := &logRecord{Op: "update", Key: c}
+	if err := s.appendLocked(r); err != nil {
+		return nil, err
+	}
+	s.apply(r)
+	return c.clone(), nil
 }
 
 func (s *fileStore) ByHash(_ context.Context, hash string) (*Key, error) {

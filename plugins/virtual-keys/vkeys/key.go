@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"maps"
 	"math/big"
 	"slices"
 	"time"
@@ -32,6 +33,22 @@ type Key struct {
 	Metadata     map[string]string `json:"metadata,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
 	RevokedAt    *time.Time        `json:"revoked_at,omitempty"`
+}
+
+// clone is a deep copy of the key (its slices, map and times its own).
+func (k *Key) clone() *Key {
+	c := *k
+	c.Models = slices.Clone(k.Models)
+	c.Metadata = maps.Clone(k.Metadata)
+	if k.ExpiresAt != nil {
+		t := *k.ExpiresAt
+		c.ExpiresAt = &t
+	}
+	if k.RevokedAt != nil {
+		t := *k.RevokedAt
+		c.RevokedAt = &t
+	}
+	return &c
 }
 
 // usable reports whether the key may be used at now.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -99,25 +100,68 @@ func (s *redisStore) List(ctx context.Context) ([]*Key, error) {
 }
 
 func (s *redisStore) Revoke(ctx context.Context, id string, at time.Time) error {
-	k, err := s.Get(ctx, id)
-	if err != nil {
-		return err
-	}
-	if k.RevokedAt != nil {
+	_, err := s.Update(ctx, id, func(k *Key) error {
+		if k.RevokedAt == nil {
+			k.RevokedAt = &at
+		}
 		return nil
+	})
+	return err
+}
+
+// Update changes the key in a WATCH transaction: a change made meanwhile
+// (another admin, another replica) makes it read the key again and retry.
+func (s *redisStore) Update(ctx context.Context, id string, change func(*Key) error) (*Key, error) {
+	var out *Key
+	var oldHash string
+	update := func(tx *redis.Tx) error {
+		b, err := tx.Get(ctx, s.k("key", id)).Bytes()
+		if errors.Is(err, redis.Nil) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var k Key
+		if err := json.Unmarshal(b, &k); err != nil {
+			return err
+		}
+		oldHash = k.Hash
+		if err := change(&k); err != nil {
+			return err
+		}
+		nb, err := json.Marshal(&k)
+		if err != nil {
+			return err
+		}
+		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			p.Set(ctx, s.k("key", id), nb, 0)
+			if k.Hash != oldHash {
+				p.Del(ctx, s.k("hash", oldHash))
+				p.Set(ctx, s.k("hash", k.Hash), id, 0)
+			}
+			return nil
+		})
+		out = &k
+		return err
 	}
-	k.RevokedAt = &at
-	b, err := json.Marshal(k)
+	// Each round of contention lets at least one change through; the
+	// jittered pause spreads the losers out.
+	var err error
+	for range 100 {
+		if err = s.rdb.Watch(ctx, update, s.k("key", id)); !errors.Is(err, redis.TxFailedErr) {
+			break
+		}
+		time.Sleep(time.Duration(1+rand.IntN(2000)) * time.Microsecond)
+	}
 	if err != nil {
-		return err
-	}
-	if err := s.rdb.Set(ctx, s.k("key", id), b, 0).Err(); err != nil {
-		return err
+		return nil, err
 	}
 	s.mu.Lock()
-	delete(s.cache, k.Hash)
+	delete(s.cache, oldHash)
+	delete(s.cache, out.Hash)
 	s.mu.Unlock()
-	return nil
+	return out, nil
 }
 
 func (s *redisStore) ByHash(ctx context.Context, hash string) (*Key, error) {

@@ -17,6 +17,11 @@ type Store interface {
 	List(ctx context.Context) ([]*Key, error)
 	// Revoke marks the key revoked at at; ErrNotFound when unknown.
 	Revoke(ctx context.Context, id string, at time.Time) error
+	// Update applies change to a copy of the key and stores the result in
+	// one step (ErrNotFound when unknown; change's error is returned and
+	// nothing is stored). A changed Hash re-indexes the key: the old
+	// secret no longer finds it.
+	Update(ctx context.Context, id string, change func(*Key) error) (*Key, error)
 	// ByHash finds the key whose secret hashes to hash (nil when none).
 	ByHash(ctx context.Context, hash string) (*Key, error)
 	Budgets

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -764,5 +765,170 @@ func TestKeyHolderSeesItsOwnKeyAndModels(t *testing.T) {
 				t.Errorf("a guesser's third try: %d %v %s", blocked.Status, blocked.Headers, blocked.Body)
 			}
 		})
+	}
+}
+
+// TestAdminUpdatesAndRotatesKeys: PATCH /admin/keys/{id} replaces the
+// fields it sets and keeps the rest (and the spend); rotate gives the key a
+// new secret and refuses the old one; a revoked key can be neither; both
+// survive a restart of the file store.
+func TestAdminUpdatesAndRotatesKeys(t *testing.T) {
+	dir := t.TempDir()
+	open := func() *Stage {
+		st, err := New(sdk.Config{Raw: []byte(`{"require_keys":true,"failed_per_minute":100}`), Host: &pb.HostInfo{DataDir: dir, Models: []string{"m1", "m2"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.(*Stage)
+	}
+	s := open()
+	ctx := context.Background()
+	admin := func(method, path, body string) (int32, map[string]any) {
+		t.Helper()
+		resp, err := s.Admin(ctx, &pb.AdminRequest{Method: method, Path: path, Body: []byte(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		_ = json.Unmarshal(resp.Body, &m)
+		return resp.Status, m
+	}
+	code := func(m map[string]any) any { e, _ := m["error"].(map[string]any); return e["code"] }
+	status, created := admin("POST", "/admin/keys", `{"name":"n","models":["m1"],"budget_usd":1,"budget_period":"day","metadata":{"a":"1"}}`)
+	if status != 201 {
+		t.Fatalf("create: %d %v", status, created)
+	}
+	id, secret := created["id"].(string), created["key"].(string)
+	process := func(key, model string) string {
+		t.Helper()
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "r-" + model, ClientIp: "10.0.0.1", ApiKeyHash: HashSecret(key), Request: &pb.ChatRequest{Model: model}, MaxCostNanos: 1000, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetReject().GetCode()
+	}
+	if c := process(secret, "m1"); c != "" {
+		t.Fatalf("new key: %q", c)
+	}
+	if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "r-m1", CostNanos: 700, CostKnown: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	status, v := admin("PATCH", "/admin/keys/"+id, `{"budget_usd":2,"metadata":{"b":"2"},"rpm":5,"models":["m1","m2"]}`)
+	if status != 200 || v["budget_usd"] != 2.0 || v["budget_period"] != "day" || v["rpm"] != 5.0 || v["name"] != "n" ||
+		fmt.Sprint(v["metadata"]) != "map[b:2]" || fmt.Sprint(v["models"]) != "[m1 m2]" || v["spend_usd"] != 0.0000007 || v["key"] != nil {
+		t.Fatalf("patch: %d %v", status, v)
+	}
+	if c := process(secret, "m2"); c != "" {
+		t.Errorf("a model added by the patch: %q", c)
+	}
+	for _, c := range []struct {
+		body string
+		want int32
+		code string
+	}{
+		{`{"expires_at":"2001-01-01T00:00:00Z"}`, 400, "invalid_request"},
+		{`{"colour":"red"}`, 400, "invalid_request"},
+		{`{"models":["nope"]}`, 400, "invalid_request"},
+		{`{"budget_period":"week"}`, 400, "invalid_request"},
+		{`[1]`, 400, "invalid_request"},
+	} {
+		if status, m := admin("PATCH", "/admin/keys/"+id, c.body); status != c.want || code(m) != c.code {
+			t.Errorf("PATCH %s: %d %v", c.body, status, m)
+		}
+	}
+	if status, m := admin("PATCH", "/admin/keys/vk_nope", `{"rpm":1}`); status != 404 || code(m) != "key_not_found" {
+		t.Errorf("PATCH an unknown key: %d %v", status, m)
+	}
+	status, v = admin("PATCH", "/admin/keys/"+id, `{"budget_usd":null,"expires_at":"2099-01-01T00:00:00Z"}`)
+	if status != 200 || v["budget_usd"] != nil || v["budget_period"] != nil || v["expires_at"] != "2099-01-01T00:00:00Z" || v["rpm"] != 5.0 {
+		t.Fatalf("removing the budget: %d %v", status, v)
+	}
+
+	status, rotated := admin("POST", "/admin/keys/"+id+"/rotate", "")
+	fresh, _ := rotated["key"].(string)
+	if status != 200 || rotated["id"] != id || !strings.HasPrefix(fresh, Prefix) || fresh == secret {
+		t.Fatalf("rotate: %d %v", status, rotated)
+	}
+	if c := process(secret, "m1"); c != "invalid_api_key" {
+		t.Errorf("the old secret after a rotation: %q", c)
+	}
+	if c := process(fresh, "m1"); c != "" {
+		t.Errorf("the new secret: %q", c)
+	}
+	if status, _ := admin("GET", "/admin/keys/"+id+"/nope", ""); status != 404 {
+		t.Errorf("an unknown action: %d", status)
+	}
+
+	// Restarted: the update and the rotation are in the file.
+	_ = s.Close()
+	s = open()
+	if c := process(fresh, "m2"); c != "" {
+		t.Errorf("the new secret after a restart: %q", c)
+	}
+	if c := process(secret, "m1"); c != "invalid_api_key" {
+		t.Errorf("the old secret after a restart: %q", c)
+	}
+	if status, v := admin("GET", "/admin/keys/"+id, ""); status != 200 || v["rpm"] != 5.0 || v["budget_usd"] != nil {
+		t.Errorf("the key after a restart: %d %v", status, v)
+	}
+	if status, _ := admin("DELETE", "/admin/keys/"+id, ""); status != 204 {
+		t.Fatal("revoke")
+	}
+	for _, c := range []struct{ method, path, body string }{{"PATCH", "/admin/keys/" + id, `{"rpm":1}`}, {"POST", "/admin/keys/" + id + "/rotate", ""}} {
+		if status, m := admin(c.method, c.path, c.body); status != 409 || code(m) != "key_revoked" {
+			t.Errorf("%s %s on a revoked key: %d %v", c.method, c.path, status, m)
+		}
+	}
+	_ = s.Close()
+}
+
+// TestRedisStoreUpdatesAreAtomicAndSeenByReplicas: concurrent updates
+// through two replicas all land (WATCH retries), and a rotation through one
+// is seen by the other within its cache TTL — the old secret finds nothing.
+func TestRedisStoreUpdatesAreAtomicAndSeenByReplicas(t *testing.T) {
+	url := startRedis(t)
+	a, _ := openRedisStore(url, "u:", time.Second, 300*time.Millisecond)
+	b, _ := openRedisStore(url, "u:", time.Second, 300*time.Millisecond)
+	defer a.Close()
+	defer b.Close()
+	ctx := context.Background()
+	k := &Key{ID: "vk_u", Hash: HashSecret("llmgw-old")}
+	if err := a.Create(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 20 {
+		st := []*redisStore{a, b}[i%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := st.Update(ctx, k.ID, func(k *Key) error { k.RPM++; return nil }); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got, _ := b.Get(ctx, k.ID); got.RPM != 20 {
+		t.Errorf("20 concurrent increments left rpm at %d", got.RPM)
+	}
+	if got, _ := b.ByHash(ctx, k.Hash); got == nil {
+		t.Fatal("b does not find the key")
+	}
+	if _, err := a.Update(ctx, k.ID, func(k *Key) error { k.Hash = HashSecret("llmgw-new"); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := a.ByHash(ctx, k.Hash); got != nil {
+		t.Errorf("a finds the key by its old secret right after rotating it")
+	}
+	time.Sleep(350 * time.Millisecond)
+	if got, _ := b.ByHash(ctx, k.Hash); got != nil {
+		t.Errorf("b finds the key by its old secret after its cache TTL")
+	}
+	if got, _ := b.ByHash(ctx, HashSecret("llmgw-new")); got == nil || got.ID != k.ID || got.RPM != 20 {
+		t.Errorf("b by the new secret: %+v", got)
+	}
+	if _, err := a.Update(ctx, "vk_nope", func(*Key) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown key: %v", err)
 	}
 }
