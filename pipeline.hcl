@@ -159,6 +159,10 @@ pipeline "default" {
     config = {
       require_keys = env("LLMGW_REQUIRE_KEYS", "0")
       redis_url    = env("REDIS_URL", "")
+      # Budget alerts (docs/keys.md): a JSON POST when a key has spent 80 %
+      # of its budget, and at its first refused request, once per window.
+      alert_webhook        = env("LLMGW_KEYS_ALERT_WEBHOOK", "")
+      alert_webhook_secret = env("LLMGW_KEYS_ALERT_SECRET", "")
     }
   }
 

@@ -3,11 +3,16 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -640,6 +645,78 @@ func TestVirtualKeyUpdateAndRotateAcrossReplicas(t *testing.T) {
 	for _, g := range []*gateway{a, b} {
 		if strings.Contains(g.output(), rotated.Key[len("llmgw-"):]) {
 			t.Fatalf("the rotated secret reached the log of %s", g.addr)
+		}
+	}
+}
+
+// TestBudgetAlertsOnceAcrossReplicas: a key spending its budget through
+// two replicas sharing Redis raises one budget.threshold alert (80 %) and
+// one budget.exceeded, each signed, however many requests each replica
+// served or refused.
+func TestBudgetAlertsOnceAcrossReplicas(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		alerts []map[string]any
+		bad    []string
+	)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mac := hmac.New(sha256.New, []byte("alert-secret"))
+		mac.Write(b)
+		var ev map[string]any
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-LLMGW-Signature") != "sha256="+hex.EncodeToString(mac.Sum(nil)) || json.Unmarshal(b, &ev) != nil {
+			bad = append(bad, string(b))
+			return
+		}
+		alerts = append(alerts, ev)
+	}))
+	defer hook.Close()
+	redisAddr := startRedis(t)
+	s := startSim(t)
+	cfg := fmt.Sprintf(`{ require_keys = true, redis_url = "redis://%s/0", alert_webhook = %q, alert_webhook_secret = "alert-secret" }`, redisAddr, hook.URL+"/budget?token=hook-token")
+	a := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	b := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, secret := createKey(t, a, map[string]any{"name": "alerted", "budget_usd": 0.002, "budget_period": "day"})
+	served, refused := 0, 0
+	for i := 0; refused < 4 && i < 200; i++ {
+		g := []*gateway{a, b}[i%2]
+		switch r := generateWith(t, g, "gpt-4o-primary", bearer(secret)); r.status {
+		case 200:
+			served++
+		case 429:
+			refused++
+		default:
+			t.Fatalf("request %d: %d %s", i, r.status, r.body)
+		}
+	}
+	t.Logf("served %d, refused %d", served, refused)
+	waitFor(t, "two alerts", 10*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(alerts) >= 2 })
+	time.Sleep(500 * time.Millisecond) // and no third
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bad) > 0 || len(alerts) != 2 {
+		t.Fatalf("alerts %v, unsigned or malformed %v", alerts, bad)
+	}
+	// Two replicas send them: their order is not fixed.
+	if alerts[0]["type"] == "budget.exceeded" {
+		alerts[0], alerts[1] = alerts[1], alerts[0]
+	}
+	if alerts[0]["type"] != "budget.threshold" || alerts[0]["threshold"] != 0.8 || alerts[1]["type"] != "budget.exceeded" {
+		t.Errorf("alerts %v", alerts)
+	}
+	for _, ev := range alerts {
+		if ev["key_id"] != id || ev["key_name"] != "alerted" || ev["budget_usd"] != 0.002 || ev["budget_period"] != "day" {
+			t.Errorf("alert %v", ev)
+		}
+	}
+	if spend := alerts[0]["spend_usd"].(float64); spend < 0.0016 || spend > 0.002 {
+		t.Errorf("threshold alert at a spend of %v, want 80–100 %% of 0.002", spend)
+	}
+	for _, g := range []*gateway{a, b} {
+		if out := g.output(); strings.Contains(out, "hook-token") || strings.Contains(out, "alert-secret") {
+			t.Errorf("the webhook's URL or secret reached the log of %s", g.addr)
 		}
 	}
 }

@@ -310,13 +310,16 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 
 // adminRotate serves POST /admin/keys/{id}/rotate: a new secret for the
 // key, shown only in this answer; the old one is refused at once (on every
-// replica within the store's cache_ttl). Id, limits, budget and spend stay.
+// replica within the store's cache_ttl), also while keys are not required
+// (its hash still finds the key, and no longer matches). Id, limits,
+// budget and spend stay.
 func (s *Stage) adminRotate(ctx context.Context, id string) (int, any, error) {
 	secret := newSecret()
 	k, err := s.store.Update(ctx, id, func(k *Key) error {
 		if k.RevokedAt != nil {
 			return errRevoked(id)
 		}
+		k.RetiredHashes = append(k.RetiredHashes, k.Hash)
 		k.Hash = HashSecret(secret)
 		return nil
 	})

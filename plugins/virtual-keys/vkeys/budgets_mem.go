@@ -13,8 +13,10 @@ type memBudgets struct {
 	mu      sync.Mutex
 	spent   map[string]int64
 	res     map[string]map[string]reservation
+	marks   map[string]bool // windowKey + "\x00" + event
 	now     func() time.Time
 	onSpend func(keyID, window string, cost int64) error
+	onMark  func(keyID, window, event string) error
 }
 
 type reservation struct {
@@ -23,7 +25,7 @@ type reservation struct {
 }
 
 func newMemBudgets(onSpend func(keyID, window string, cost int64) error) *memBudgets {
-	return &memBudgets{spent: map[string]int64{}, res: map[string]map[string]reservation{}, now: time.Now, onSpend: onSpend}
+	return &memBudgets{spent: map[string]int64{}, res: map[string]map[string]reservation{}, marks: map[string]bool{}, now: time.Now, onSpend: onSpend}
 }
 
 func windowKey(keyID, window string) string { return keyID + "\x00" + window }
@@ -85,4 +87,20 @@ func (m *memBudgets) Spent(_ context.Context, keyID, window string) (int64, erro
 // addSpent counts spend read back from the file at start.
 func (m *memBudgets) addSpent(keyID, window string, cost int64) {
 	m.spent[windowKey(keyID, window)] += cost
+}
+
+func (m *memBudgets) MarkOnce(_ context.Context, keyID, window, event string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	mk := windowKey(keyID, window) + "\x00" + event
+	if m.marks[mk] {
+		return false, nil
+	}
+	if m.onMark != nil {
+		if err := m.onMark(keyID, window, event); err != nil {
+			return false, err
+		}
+	}
+	m.marks[mk] = true
+	return true, nil
 }

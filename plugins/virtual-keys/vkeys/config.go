@@ -2,7 +2,10 @@ package vkeys
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +30,13 @@ type config struct {
 	// TrustedProxies are the proxies whose Forwarded / X-Forwarded-For name
 	// the client (the ratelimit plugin's rule, sdk/go/clientaddr).
 	TrustedProxies []string `json:"trusted_proxies"`
+	// AlertWebhook receives budget alerts (JSON POSTs); empty: none.
+	AlertWebhook string `json:"alert_webhook"`
+	// AlertWebhookSecret signs them (X-LLMGW-Signature: sha256=HMAC).
+	AlertWebhookSecret string `json:"alert_webhook_secret"`
+	// AlertThresholds are the fractions of a key's budget whose spending
+	// raises an alert, once per budget window.
+	AlertThresholds []float64 `json:"alert_thresholds"`
 }
 
 // flag is a bool given as a JSON bool or a string ("1", "true", "0", "").
@@ -66,6 +76,9 @@ type settings struct {
 	reservationTTL time.Duration
 	failedPerMin   int
 	trusted        clientaddr.Proxies
+	alertURL       string
+	alertSecret    string
+	thresholds     []float64
 }
 
 func parseConfig(c sdk.Config) (settings, error) {
@@ -118,6 +131,9 @@ func parseConfig(c sdk.Config) (settings, error) {
 		return s, err
 	}
 	s.trusted = trusted
+	if err := s.parseAlerts(raw); err != nil {
+		return s, err
+	}
 	if s.dataFile == "" && s.redisURL == "" {
 		dir := c.Host.GetDataDir()
 		if dir == "" {
@@ -128,11 +144,41 @@ func parseConfig(c sdk.Config) (settings, error) {
 	return s, nil
 }
 
+// parseAlerts checks the budget alerts' settings (the URL is never shown
+// in an error: it may hold a token).
+func (s *settings) parseAlerts(raw config) error {
+	s.alertURL, s.alertSecret = strings.TrimSpace(raw.AlertWebhook), raw.AlertWebhookSecret
+	if s.alertURL == "" {
+		if len(raw.AlertThresholds) > 0 || s.alertSecret != "" {
+			return sdk.ConfigError(`field "alert_thresholds" / "alert_webhook_secret": set "alert_webhook" too (the URL the alerts are posted to)`)
+		}
+		return nil
+	}
+	if u, err := url.Parse(s.alertURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return sdk.ConfigError(`field "alert_webhook": want an http:// or https:// URL`)
+	}
+	s.thresholds = []float64{0.8}
+	if raw.AlertThresholds != nil {
+		s.thresholds = slices.Sorted(slices.Values(raw.AlertThresholds))
+	}
+	for _, t := range s.thresholds {
+		if !(t > 0 && t <= 1) {
+			return sdk.ConfigError(`field "alert_thresholds": each is a fraction of the budget, above 0 and at most 1, got %g`, t)
+		}
+	}
+	s.thresholds = slices.Compact(s.thresholds)
+	return nil
+}
+
 // info is what /security-status may show (no secrets, no URL).
 func (s settings) info() map[string]string {
 	backend := "file"
 	if s.redisURL != "" {
 		backend = "redis"
 	}
-	return map[string]string{"require_keys": strconv.FormatBool(s.require), "backend": backend}
+	alerts := "off"
+	if s.alertURL != "" {
+		alerts = fmt.Sprint(s.thresholds)
+	}
+	return map[string]string{"require_keys": strconv.FormatBool(s.require), "backend": backend, "budget_alerts": alerts}
 }

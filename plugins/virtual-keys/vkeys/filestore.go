@@ -31,12 +31,13 @@ type fileStore struct {
 }
 
 type logRecord struct {
-	Op     string     `json:"op"` // "create", "update" (the whole key), "revoke", "spend"
+	Op     string     `json:"op"` // "create", "update" (the whole key), "revoke", "spend", "mark"
 	Key    *Key       `json:"key,omitempty"`
 	ID     string     `json:"id,omitempty"`
 	At     *time.Time `json:"at,omitempty"`
 	Window string     `json:"window,omitempty"`
 	Nanos  int64      `json:"nanos,omitempty"`
+	Event  string     `json:"event,omitempty"`
 }
 
 // openFileStore opens (or creates) the store at path and replays it.
@@ -50,6 +51,7 @@ func openFileStore(path string) (*fileStore, error) {
 	}
 	s := &fileStore{f: f, keys: map[string]*Key{}, byHash: map[string]string{}}
 	s.memBudgets = newMemBudgets(s.appendSpend)
+	s.onMark = s.appendMark
 	records, err := s.replay()
 	if err != nil {
 		_ = f.Close()
@@ -78,6 +80,11 @@ func (s *fileStore) compact(path string, now time.Time) error {
 			delete(s.spent, wk)
 		}
 	}
+	for mk := range s.marks {
+		if _, rest, _ := strings.Cut(mk, "\x00"); windowEnded(strings.Split(rest, "\x00")[0], now) {
+			delete(s.marks, mk)
+		}
+	}
 	tmp := path + ".compact"
 	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
@@ -91,6 +98,10 @@ func (s *fileStore) compact(path string, now time.Time) error {
 	for _, wk := range slices.Sorted(maps.Keys(s.spent)) {
 		id, window, _ := strings.Cut(wk, "\x00")
 		err = errors.Join(err, enc.Encode(&logRecord{Op: "spend", ID: id, Window: window, Nanos: s.spent[wk]}))
+	}
+	for _, mk := range slices.Sorted(maps.Keys(s.marks)) {
+		parts := strings.SplitN(mk, "\x00", 3)
+		err = errors.Join(err, enc.Encode(&logRecord{Op: "mark", ID: parts[0], Window: parts[1], Event: parts[2]}))
 	}
 	if err = errors.Join(err, w.Flush(), f.Sync()); err == nil {
 		err = os.Rename(tmp, path)
@@ -152,21 +163,19 @@ func (s *fileStore) replay() (int, error) {
 
 func (s *fileStore) apply(r *logRecord) {
 	switch r.Op {
-	case "create":
+	case "create", "update":
 		s.keys[r.Key.ID] = r.Key
-		s.byHash[r.Key.Hash] = r.Key.ID
-	case "update":
-		if old := s.keys[r.Key.ID]; old != nil && old.Hash != r.Key.Hash {
-			delete(s.byHash, old.Hash)
+		for _, h := range append(r.Key.RetiredHashes, r.Key.Hash) {
+			s.byHash[h] = r.Key.ID
 		}
-		s.keys[r.Key.ID] = r.Key
-		s.byHash[r.Key.Hash] = r.Key.ID
 	case "revoke":
 		if k := s.keys[r.ID]; k != nil {
 			k.RevokedAt = r.At
 		}
 	case "spend":
 		s.addSpent(r.ID, r.Window, r.Nanos)
+	case "mark":
+		s.marks[windowKey(r.ID, r.Window)+"\x00"+r.Event] = true
 	}
 }
 
@@ -180,6 +189,12 @@ func (s *fileStore) appendLocked(r *logRecord) error {
 		return err
 	}
 	return s.f.Sync()
+}
+
+func (s *fileStore) appendMark(keyID, window, event string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.appendLocked(&logRecord{Op: "mark", ID: keyID, Window: window, Event: event})
 }
 
 func (s *fileStore) appendSpend(keyID, window string, cost int64) error {

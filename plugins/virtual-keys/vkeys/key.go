@@ -33,6 +33,10 @@ type Key struct {
 	Metadata     map[string]string `json:"metadata,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
 	RevokedAt    *time.Time        `json:"revoked_at,omitempty"`
+	// RetiredHashes are the hashes of the secrets rotation replaced: they
+	// still find the key, so that an old secret is refused (401) rather
+	// than taken for no key at all when keys are not required.
+	RetiredHashes []string `json:"retired_hashes,omitempty"`
 }
 
 // clone is a deep copy of the key (its slices, map and times its own).
@@ -40,6 +44,7 @@ func (k *Key) clone() *Key {
 	c := *k
 	c.Models = slices.Clone(k.Models)
 	c.Metadata = maps.Clone(k.Metadata)
+	c.RetiredHashes = slices.Clone(k.RetiredHashes)
 	if k.ExpiresAt != nil {
 		t := *k.ExpiresAt
 		c.ExpiresAt = &t

@@ -137,7 +137,8 @@ func (s *redisStore) Update(ctx context.Context, id string, change func(*Key) er
 		_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			p.Set(ctx, s.k("key", id), nb, 0)
 			if k.Hash != oldHash {
-				p.Del(ctx, s.k("hash", oldHash))
+				// The old hash's entry stays: it finds the key (see
+				// Key.RetiredHashes).
 				p.Set(ctx, s.k("hash", k.Hash), id, 0)
 			}
 			return nil
@@ -266,6 +267,18 @@ func (s *redisStore) Spent(ctx context.Context, keyID, window string) (int64, er
 		return 0, nil
 	}
 	return n, err
+}
+
+func (s *redisStore) MarkOnce(ctx context.Context, keyID, window, event string) (bool, error) {
+	args := redis.SetArgs{Mode: "NX"}
+	if e := spentExpiry(window); e > 0 {
+		args.ExpireAt = time.UnixMilli(e)
+	}
+	_, err := s.rdb.SetArgs(ctx, s.k("mark", keyID, window, event), 1, args).Result()
+	if errors.Is(err, redis.Nil) {
+		return false, nil // set before
+	}
+	return err == nil, err
 }
 
 func (s *redisStore) Close() error { return s.rdb.Close() }

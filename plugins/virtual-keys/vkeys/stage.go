@@ -37,6 +37,8 @@ type Stage struct {
 	// failedAt is when this gateway last refused each address's key (the
 	// gate of guessBlocked).
 	failedAt map[string]time.Time
+	// alerts posts budget alerts; nil without alert_webhook.
+	alerts *alerter
 }
 
 type pendingReservation struct {
@@ -58,19 +60,28 @@ func New(c sdk.Config) (sdk.Stage, error) {
 	if logger == nil {
 		logger = hclog.NewNullLogger()
 	}
-	return &Stage{
+	s := &Stage{
 		cfg: cfg, store: h.Value().st, limits: h.Value().lim, release: h.Release, models: c.Host.GetModels(), logger: logger, now: time.Now,
 		pending:  map[string][]pendingReservation{},
 		settled:  map[string]time.Time{},
 		failedAt: map[string]time.Time{},
-	}, nil
+	}
+	if cfg.alertURL != "" {
+		s.alerts = newAlerter(cfg.alertURL, cfg.alertSecret, cfg.thresholds, logger)
+	}
+	return s, nil
 }
 
 // Info is shown in /security-status.
 func (s *Stage) Info() map[string]string { return s.cfg.info() }
 
-// Close releases the store.
-func (s *Stage) Close() error { return s.release() }
+// Close releases the store; budget alerts already queued are still sent.
+func (s *Stage) Close() error {
+	if s.alerts != nil {
+		s.alerts.close()
+	}
+	return s.release()
+}
 
 // errInvalidKey is the one answer for a missing, unknown, revoked or expired
 // key: the client learns nothing about which.
@@ -292,6 +303,9 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		// limit and may not fit what is left where a bounded one would.
 		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s: its prompt and max_tokens, or the model's output limit when max_tokens is not set)",
 			sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
+		if s.alerts != nil {
+			go s.alertExceeded(context.WithoutCancel(ctx), k, window, req.GetMaxCostNanos())
+		}
 		rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
 		if resets.IsZero() {
 			rj.Message = msg + "; a total budget never resets"
@@ -354,6 +368,9 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 		return fmt.Errorf("virtual-keys: settle budget of %s: %w", p.keyID, err)
 	}
 	s.markSettled(p.rid)
+	if s.alerts != nil && cost > 0 {
+		s.checkThresholds(ctx, p.keyID, p.window)
+	}
 	return nil
 }
 

@@ -19,8 +19,9 @@ type Store interface {
 	Revoke(ctx context.Context, id string, at time.Time) error
 	// Update applies change to a copy of the key and stores the result in
 	// one step (ErrNotFound when unknown; change's error is returned and
-	// nothing is stored). A changed Hash re-indexes the key: the old
-	// secret no longer finds it.
+	// nothing is stored). A changed Hash indexes the key under it too; the
+	// old hash (kept in RetiredHashes) still finds the key, whose Hash no
+	// longer matches it.
 	Update(ctx context.Context, id string, change func(*Key) error) (*Key, error)
 	// ByHash finds the key whose secret hashes to hash (nil when none).
 	ByHash(ctx context.Context, hash string) (*Key, error)
@@ -41,4 +42,8 @@ type Budgets interface {
 	Settle(ctx context.Context, keyID, window, rid string, cost int64) error
 	// Spent is the settled spend of the window.
 	Spent(ctx context.Context, keyID, window string) (int64, error)
+	// MarkOnce records that event happened to the key in the window and
+	// reports whether this was the first time (across every replica
+	// sharing the store): a budget alert is sent once per window.
+	MarkOnce(ctx context.Context, keyID, window, event string) (bool, error)
 }

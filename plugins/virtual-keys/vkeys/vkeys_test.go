@@ -853,6 +853,11 @@ func TestAdminUpdatesAndRotatesKeys(t *testing.T) {
 	if c := process(secret, "m1"); c != "invalid_api_key" {
 		t.Errorf("the old secret after a rotation: %q", c)
 	}
+	s.cfg.require = false // a rotated-out secret is refused, not served anonymously
+	if c := process(secret, "m1"); c != "invalid_api_key" {
+		t.Errorf("the old secret after a rotation, keys not required: %q", c)
+	}
+	s.cfg.require = true
 	if c := process(fresh, "m1"); c != "" {
 		t.Errorf("the new secret: %q", c)
 	}
@@ -860,15 +865,23 @@ func TestAdminUpdatesAndRotatesKeys(t *testing.T) {
 		t.Errorf("an unknown action: %d", status)
 	}
 
-	// Restarted: the update and the rotation are in the file.
+	// Restarted: the update and the rotation are in the file, also once it
+	// is compacted (the retired hash with the key).
 	_ = s.Close()
+	defer func(n int) { compactMin = n }(compactMin)
+	compactMin = 0
 	s = open()
+	if b, _ := os.ReadFile(filepath.Join(dir, "virtual-keys.jsonl")); strings.Count(string(b), "\n") > 3 || !strings.Contains(string(b), "retired_hashes") {
+		t.Errorf("the store was not compacted with its retired hash:\n%s", b)
+	}
 	if c := process(fresh, "m2"); c != "" {
 		t.Errorf("the new secret after a restart: %q", c)
 	}
+	s.cfg.require = false
 	if c := process(secret, "m1"); c != "invalid_api_key" {
 		t.Errorf("the old secret after a restart: %q", c)
 	}
+	s.cfg.require = true
 	if status, v := admin("GET", "/admin/keys/"+id, ""); status != 200 || v["rpm"] != 5.0 || v["budget_usd"] != nil {
 		t.Errorf("the key after a restart: %d %v", status, v)
 	}
@@ -918,12 +931,14 @@ func TestRedisStoreUpdatesAreAtomicAndSeenByReplicas(t *testing.T) {
 	if _, err := a.Update(ctx, k.ID, func(k *Key) error { k.Hash = HashSecret("llmgw-new"); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := a.ByHash(ctx, k.Hash); got != nil {
-		t.Errorf("a finds the key by its old secret right after rotating it")
+	// The old hash still finds the key, whose hash no longer matches it (so
+	// the old secret is refused, not taken for no key at all).
+	if got, _ := a.ByHash(ctx, k.Hash); got == nil || got.Hash == k.Hash {
+		t.Errorf("a by the old secret right after rotating it: %+v", got)
 	}
 	time.Sleep(350 * time.Millisecond)
-	if got, _ := b.ByHash(ctx, k.Hash); got != nil {
-		t.Errorf("b finds the key by its old secret after its cache TTL")
+	if got, _ := b.ByHash(ctx, k.Hash); got == nil || got.Hash == k.Hash {
+		t.Errorf("b by the old secret after its cache TTL: %+v", got)
 	}
 	if got, _ := b.ByHash(ctx, HashSecret("llmgw-new")); got == nil || got.ID != k.ID || got.RPM != 20 {
 		t.Errorf("b by the new secret: %+v", got)

@@ -1,0 +1,204 @@
+package vkeys
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+
+	sdk "github.com/llmgw/llmgw/sdk/go"
+)
+
+// The budget alerts a key's budget window can raise, each once per window
+// (Budgets.MarkOnce): a threshold of its budget spent, and the first
+// request its budget could not cover.
+const (
+	alertThreshold = "budget.threshold"
+	alertExceeded  = "budget.exceeded"
+)
+
+// alertEvent is the JSON an alert webhook receives.
+type alertEvent struct {
+	Type         string       `json:"type"`
+	KeyID        string       `json:"key_id"`
+	KeyName      string       `json:"key_name"`
+	Threshold    float64      `json:"threshold,omitempty"`
+	SpendUSD     json.Number  `json:"spend_usd"`
+	BudgetUSD    json.Number  `json:"budget_usd"`
+	BudgetPeriod string       `json:"budget_period"`
+	Window       string       `json:"window"`
+	ResetsAt     *time.Time   `json:"resets_at"`
+	RequestUSD   *json.Number `json:"request_usd,omitempty"`
+	At           time.Time    `json:"at"`
+}
+
+// alerter posts budget alerts to a webhook, off the request path: one
+// worker, a bounded queue, a few tries per alert. The URL and the secret
+// never reach a log line (only the key id and the alert).
+type alerter struct {
+	url, secret string
+	thresholds  []float64
+	client      *http.Client
+	logger      hclog.Logger
+	retries     []time.Duration // the pauses before the second, third … try
+
+	queue     chan alertEvent
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// alertQueue bounds the alerts waiting to be sent (each key and window
+// raises at most one per threshold, so a full queue means the receiver has
+// been down for long).
+const alertQueue = 1024
+
+func newAlerter(url, secret string, thresholds []float64, logger hclog.Logger) *alerter {
+	a := &alerter{url: url, secret: secret, thresholds: thresholds, logger: logger,
+		client:  &http.Client{Timeout: 5 * time.Second},
+		retries: []time.Duration{time.Second, 5 * time.Second, 30 * time.Second},
+		queue:   make(chan alertEvent, alertQueue), done: make(chan struct{})}
+	go a.run()
+	return a
+}
+
+// send queues an alert; a full queue loses it, with an error in the log
+// that names it.
+func (a *alerter) send(ev alertEvent) {
+	select {
+	case a.queue <- ev:
+	default:
+		a.logger.Error("budget alert not sent: the alert queue is full (the webhook has not answered for long)",
+			"type", ev.Type, "key_id", ev.KeyID, "window", ev.Window)
+	}
+}
+
+// close stops taking alerts; the worker sends those queued, then exits.
+func (a *alerter) close() { a.closeOnce.Do(func() { close(a.queue) }) }
+
+func (a *alerter) run() {
+	defer close(a.done)
+	for ev := range a.queue {
+		a.deliver(ev)
+	}
+}
+
+// deliver posts one alert, trying again after each of a.retries on a
+// failure (no answer, or a status other than 2xx).
+func (a *alerter) deliver(ev alertEvent) {
+	body, err := json.Marshal(ev)
+	if err != nil {
+		a.logger.Error("budget alert not sent: encode", "key_id", ev.KeyID, "error", err)
+		return
+	}
+	var last string
+	for try := 0; try <= len(a.retries); try++ {
+		if try > 0 {
+			time.Sleep(a.retries[try-1])
+		}
+		if last = a.post(body); last == "" {
+			a.logger.Info("budget alert sent", "type", ev.Type, "key_id", ev.KeyID, "window", ev.Window, "tries", try+1)
+			return
+		}
+	}
+	a.logger.Error("budget alert not sent: the webhook failed every try", "type", ev.Type, "key_id", ev.KeyID,
+		"window", ev.Window, "tries", len(a.retries)+1, "last", last)
+}
+
+// post makes one try and returns why it failed ("" when it did not).
+func (a *alerter) post(body []byte) string {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, a.url, bytes.NewReader(body))
+	if err != nil {
+		return "the request could not be built"
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "llmgw-virtual-keys")
+	if a.secret != "" {
+		mac := hmac.New(sha256.New, []byte(a.secret))
+		mac.Write(body)
+		req.Header.Set("X-LLMGW-Signature", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	}
+	resp, err := a.client.Do(req)
+	if err != nil {
+		// The error names the URL, which may hold a token (chat webhooks
+		// do): say only what kind of failure it was.
+		if ue, ok := err.(interface{ Timeout() bool }); ok && ue.Timeout() {
+			return "timed out"
+		}
+		return "no answer (connection failed)"
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return "status " + strconv.Itoa(resp.StatusCode)
+	}
+	return ""
+}
+
+// alertBase is the part of an alert every type shares.
+func alertBase(typ string, k *Key, window string, spent int64, now time.Time) alertEvent {
+	_, resets := budgetWindow(k.BudgetPeriod, now)
+	ev := alertEvent{Type: typ, KeyID: k.ID, KeyName: k.Name, SpendUSD: json.Number(sdk.FormatUSD(spent)),
+		BudgetUSD: json.Number(sdk.FormatUSD(k.BudgetNanos)), BudgetPeriod: k.BudgetPeriod, Window: window, At: now.UTC()}
+	if !resets.IsZero() {
+		ev.ResetsAt = &resets
+	}
+	return ev
+}
+
+// checkThresholds raises a key's threshold alerts that its window's spend
+// has reached and that were not raised before (by any replica).
+func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
+	k, err := s.store.Get(ctx, keyID)
+	if err != nil || k.BudgetNanos <= 0 {
+		return
+	}
+	spent, err := s.store.Spent(ctx, keyID, window)
+	if err != nil {
+		s.logger.Warn("budget alerts: could not read a key's spend", "key_id", keyID, "error", err)
+		return
+	}
+	for _, t := range s.alerts.thresholds {
+		if float64(spent) < t*float64(k.BudgetNanos) {
+			continue
+		}
+		first, err := s.store.MarkOnce(ctx, keyID, window, fmt.Sprintf("%s:%g", alertThreshold, t))
+		if err != nil {
+			s.logger.Warn("budget alerts: could not record an alert", "key_id", keyID, "error", err)
+			continue
+		}
+		if first {
+			ev := alertBase(alertThreshold, k, window, spent, s.now())
+			ev.Threshold = t
+			s.alerts.send(ev)
+		}
+	}
+}
+
+// alertExceeded raises the window's budget.exceeded alert, once: the first
+// request the key's budget could not cover (its worst case, requestNanos).
+func (s *Stage) alertExceeded(ctx context.Context, k *Key, window string, requestNanos int64) {
+	first, err := s.store.MarkOnce(ctx, k.ID, window, alertExceeded)
+	if err != nil {
+		s.logger.Warn("budget alerts: could not record an alert", "key_id", k.ID, "error", err)
+		return
+	}
+	if !first {
+		return
+	}
+	spent, err := s.store.Spent(ctx, k.ID, window)
+	if err != nil {
+		s.logger.Warn("budget alerts: could not read a key's spend", "key_id", k.ID, "error", err)
+	}
+	ev := alertBase(alertExceeded, k, window, spent, s.now())
+	n := json.Number(sdk.FormatUSD(requestNanos))
+	ev.RequestUSD = &n
+	s.alerts.send(ev)
+}
