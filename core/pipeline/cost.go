@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/llmgw/llmgw/core/config"
 	"github.com/llmgw/llmgw/core/pricing"
@@ -140,8 +141,15 @@ func (t *target) cutUsage(c *pb.ChatRequest, outBytes int64) *pb.Usage {
 // ErrNoAdminStage: no stage of the serving pipeline serves the admin route.
 var ErrNoAdminStage = errors.New("no stage of the pipeline serves this admin route")
 
+// adminTimeout is the least time an admin request (create, change, list
+// keys) is given; a key holder's own question gets the stage's timeout, as
+// a model call's key check does.
+const adminTimeout = 5 * time.Second
+
 // StageAdmin forwards an admin request to the first stage of the serving
-// pipeline that declares capability (e.g. sdk.CapStageKeys).
+// pipeline that declares capability (e.g. sdk.CapStageKeys), within the
+// stage's timeout (at least adminTimeout for the admin API): a hung stage
+// makes it fail, not hang.
 func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.AdminRequest) (*pb.AdminResponse, error) {
 	g := rt.acquire()
 	if g == nil {
@@ -152,6 +160,12 @@ func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.Ad
 		if !slices.Contains(s.describe.GetCapabilities(), capability) {
 			continue
 		}
+		timeout := s.timeout
+		if req.GetApiKeyHash() == "" && req.GetClientIp() == "" {
+			timeout = max(timeout, adminTimeout)
+		}
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
 		c, err := s.proc.Client(ctx)
 		if err != nil {
 			return nil, err

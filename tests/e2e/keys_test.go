@@ -720,3 +720,39 @@ func TestBudgetAlertsOnceAcrossReplicas(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyStageHungAnswersInTime: with the keys plugin frozen, a key
+// holder's model list and own view fail within the stage's timeout, and the
+// admin API within its own (5 s), with 503 — none of them hangs.
+func TestKeyStageHungAnswersInTime(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, keysHCL(s, `{ require_keys = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	_, secret := createKey(t, g, map[string]any{"name": "frozen"})
+	frozen := map[int]bool{}
+	for _, c := range []struct {
+		path   string
+		header map[string]string
+		within time.Duration
+	}{
+		{"/v1/models", bearer(secret), 3 * time.Second},
+		{"/v1/key", bearer(secret), 3 * time.Second},
+		{"/admin/keys", bearer(adminToken), 8 * time.Second},
+	} {
+		// Each on a freshly frozen plugin (the host replaces a hung one).
+		var pid int
+		waitFor(t, "a serving keys plugin", 20*time.Second, func() bool {
+			p := pluginNow(t, g, "virtual-keys")
+			pid = p.Pid
+			return p.State == "serving" && !frozen[pid]
+		})
+		frozen[pid] = true
+		freeze(t, pid)
+		start := time.Now()
+		r := do(t, "GET", g.url()+c.path, nil, c.header)
+		took := time.Since(start)
+		if r.status != 503 || took > c.within {
+			t.Errorf("GET %s with the key stage frozen: %d after %s (want 503 within %s): %s", c.path, r.status, took.Round(time.Millisecond), c.within, r.body)
+		}
+		t.Logf("GET %s: %d after %s", c.path, r.status, took.Round(time.Millisecond))
+	}
+}
