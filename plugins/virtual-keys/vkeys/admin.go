@@ -256,6 +256,9 @@ func (s *Stage) checkFields(cr *createRequest, check func(field string) bool) (*
 	return k, nil
 }
 
+// updatable are the fields PATCH /admin/keys/{id} may set.
+var updatable = []string{"name", "models", "rpm", "tpm", "budget_usd", "budget_period", "expires_at", "metadata"}
+
 // errRevoked refuses to change a revoked key.
 func errRevoked(id string) error {
 	return &adminError{status: 409, typ: "invalid_request_error", code: "key_revoked", msg: fmt.Sprintf("key %q is revoked: a revoked key cannot be changed or rotated; create a new one", id)}
@@ -268,6 +271,13 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 	var patch map[string]json.RawMessage
 	if err := json.Unmarshal(body, &patch); err != nil || patch == nil {
 		return 0, nil, badRequest("", "the body must be a JSON object of the fields to change")
+	}
+	// Named exactly (encoding/json would also take "Models" for models,
+	// past the checks below that look for the fields by name).
+	for f := range patch {
+		if !slices.Contains(updatable, f) {
+			return 0, nil, badRequest(f, "unknown field %q (a key's fields are %s)", f, strings.Join(updatable, ", "))
+		}
 	}
 	k, err := s.store.Update(ctx, id, func(k *Key) error {
 		if k.RevokedAt != nil {

@@ -829,6 +829,8 @@ func TestAdminUpdatesAndRotatesKeys(t *testing.T) {
 	}{
 		{`{"expires_at":"2001-01-01T00:00:00Z"}`, 400, "invalid_request"},
 		{`{"colour":"red"}`, 400, "invalid_request"},
+		{`{"Models":["nope"]}`, 400, "invalid_request"},
+		{`{"Expires_At":"2001-01-01T00:00:00Z"}`, 400, "invalid_request"},
 		{`{"models":["nope"]}`, 400, "invalid_request"},
 		{`{"budget_period":"week"}`, 400, "invalid_request"},
 		{`[1]`, 400, "invalid_request"},
