@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -153,9 +154,52 @@ func alertBase(typ string, k *Key, window string, spent int64, now time.Time) al
 	return ev
 }
 
+// raised reports whether this instance has claimed the alert (it raised
+// it, is raising it, or MarkOnce said another replica did): then it costs
+// no store call.
+func (s *Stage) raised(keyID, window, event string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.alerted[keyID+"\x00"+window+"\x00"+event]
+}
+
+// claim marks the alert as this instance's to raise, and reports whether it
+// was not claimed before: of concurrent requests, one goes on to the store.
+func (s *Stage) claim(keyID, window, event string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := keyID + "\x00" + window + "\x00" + event
+	if s.alerted[id] {
+		return false
+	}
+	if len(s.alerted) > 100_000 {
+		clear(s.alerted) // bounded; MarkOnce still holds the truth
+	}
+	s.alerted[id] = true
+	return true
+}
+
+// markOnce is Budgets.MarkOnce for an alert this instance claimed; a store
+// that fails gives the claim up, so that a later request tries again.
+func (s *Stage) markOnce(ctx context.Context, keyID, window, event string) bool {
+	first, err := s.store.MarkOnce(ctx, keyID, window, event)
+	if err != nil {
+		s.logger.Warn("budget alerts: could not record an alert", "key_id", keyID, "error", err)
+		s.mu.Lock()
+		delete(s.alerted, keyID+"\x00"+window+"\x00"+event)
+		s.mu.Unlock()
+	}
+	return first
+}
+
+func thresholdEvent(t float64) string { return fmt.Sprintf("%s:%g", alertThreshold, t) }
+
 // checkThresholds raises a key's threshold alerts that its window's spend
 // has reached and that were not raised before (by any replica).
 func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
+	if !slices.ContainsFunc(s.alerts.thresholds, func(t float64) bool { return !s.raised(keyID, window, thresholdEvent(t)) }) {
+		return // every threshold raised: no store call
+	}
 	k, err := s.store.Get(ctx, keyID)
 	if err != nil || k.BudgetNanos <= 0 {
 		return
@@ -166,15 +210,10 @@ func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
 		return
 	}
 	for _, t := range s.alerts.thresholds {
-		if float64(spent) < t*float64(k.BudgetNanos) {
+		if float64(spent) < t*float64(k.BudgetNanos) || !s.claim(keyID, window, thresholdEvent(t)) {
 			continue
 		}
-		first, err := s.store.MarkOnce(ctx, keyID, window, fmt.Sprintf("%s:%g", alertThreshold, t))
-		if err != nil {
-			s.logger.Warn("budget alerts: could not record an alert", "key_id", keyID, "error", err)
-			continue
-		}
-		if first {
+		if s.markOnce(ctx, keyID, window, thresholdEvent(t)) {
 			ev := alertBase(alertThreshold, k, window, spent, s.now())
 			ev.Threshold = t
 			s.alerts.send(ev)
@@ -184,13 +223,9 @@ func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
 
 // alertExceeded raises the window's budget.exceeded alert, once: the first
 // request the key's budget could not cover (its worst case, requestNanos).
+// The caller claimed it.
 func (s *Stage) alertExceeded(ctx context.Context, k *Key, window string, requestNanos int64) {
-	first, err := s.store.MarkOnce(ctx, k.ID, window, alertExceeded)
-	if err != nil {
-		s.logger.Warn("budget alerts: could not record an alert", "key_id", k.ID, "error", err)
-		return
-	}
-	if !first {
+	if !s.markOnce(ctx, k.ID, window, alertExceeded) {
 		return
 	}
 	spent, err := s.store.Spent(ctx, k.ID, window)

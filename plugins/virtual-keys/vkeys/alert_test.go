@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -89,6 +90,8 @@ func TestBudgetAlertsOncePerWindowSigned(t *testing.T) {
 		return s
 	}
 	s := open()
+	counted := &markCounting{Store: s.store}
+	s.store = counted
 	ctx := context.Background()
 	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"team-a","budget_usd":0.000001,"budget_period":"month"}`)}) // 1000 nano-USD
 	var created struct{ ID, Key string }
@@ -138,6 +141,11 @@ func TestBudgetAlertsOncePerWindowSigned(t *testing.T) {
 	}
 	if hook.tries != 4 {
 		t.Errorf("%d posts for 3 alerts with the first refused, want 4", hook.tries)
+	}
+	// Once raised, an alert costs no store call: the three refusals marked
+	// budget.exceeded once; the settles after 0.8 read no key.
+	if counted.marks.Load() != 3 || counted.gets.Load() != 3 {
+		t.Errorf("%d MarkOnce and %d Get calls, want 3 and 3", counted.marks.Load(), counted.gets.Load())
 	}
 	hook.mu.Unlock()
 	// Restarted, the window's alerts are not raised again.
@@ -204,4 +212,20 @@ func TestBudgetAlertSettingsAreChecked(t *testing.T) {
 			t.Errorf("%s: %v", c.config, err)
 		}
 	}
+}
+
+// markCounting counts a store's MarkOnce and Get calls.
+type markCounting struct {
+	Store
+	marks, gets atomic.Int32
+}
+
+func (m *markCounting) MarkOnce(ctx context.Context, keyID, window, event string) (bool, error) {
+	m.marks.Add(1)
+	return m.Store.MarkOnce(ctx, keyID, window, event)
+}
+
+func (m *markCounting) Get(ctx context.Context, id string) (*Key, error) {
+	m.gets.Add(1)
+	return m.Store.Get(ctx, id)
 }

@@ -39,6 +39,9 @@ type Stage struct {
 	failedAt map[string]time.Time
 	// alerts posts budget alerts; nil without alert_webhook.
 	alerts *alerter
+	// alerted are the budget alerts this instance knows were raised (key,
+	// window, event), so a key past them costs no store call.
+	alerted map[string]bool
 }
 
 type pendingReservation struct {
@@ -65,6 +68,7 @@ func New(c sdk.Config) (sdk.Stage, error) {
 		pending:  map[string][]pendingReservation{},
 		settled:  map[string]time.Time{},
 		failedAt: map[string]time.Time{},
+		alerted:  map[string]bool{},
 	}
 	if cfg.alertURL != "" {
 		s.alerts = newAlerter(cfg.alertURL, cfg.alertSecret, cfg.thresholds, logger)
@@ -303,7 +307,7 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		// limit and may not fit what is left where a bounded one would.
 		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s: its prompt and max_tokens, or the model's output limit when max_tokens is not set)",
 			sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
-		if s.alerts != nil {
+		if s.alerts != nil && s.claim(k.ID, window, alertExceeded) {
 			go s.alertExceeded(context.WithoutCancel(ctx), k, window, req.GetMaxCostNanos())
 		}
 		rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
