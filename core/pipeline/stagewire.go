@@ -141,12 +141,13 @@ func metadataView(sreq *pb.StageRequest) *pb.StageRequest {
 	return meta
 }
 
-// metadataChat is chat as a stage that reads metadata only receives it.
+// metadataChat is chat as a stage that reads metadata only receives it:
+// its model and the ids of its end user (user, safety_identifier).
 func metadataChat(chat *pb.ChatRequest) *pb.ChatRequest {
 	if chat == nil {
 		return nil
 	}
-	return &pb.ChatRequest{Model: chat.GetModel()}
+	return &pb.ChatRequest{Model: chat.GetModel(), User: chat.GetUser(), SafetyIdentifier: chat.GetSafetyIdentifier()}
 }
 
 // stageRequestFor is the StageRequest stage instance id receives: the

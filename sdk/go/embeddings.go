@@ -47,6 +47,33 @@ func RequestModel(req *pb.StageRequest) string {
 	return req.GetRequest().GetModel()
 }
 
+// RequestEndUser is the id the client gave its end user: the chat
+// request's safety_identifier (OpenAI's successor of user), else its user
+// (Anthropic's metadata.user_id arrives as user), or the embeddings
+// request's user; "" when none. Stages that read metadata only
+// (CapStageMetadata) get these fields too.
+func RequestEndUser(req *pb.StageRequest) string {
+	if e := req.GetEmbeddings(); e != nil {
+		return e.GetUser()
+	}
+	return chatEndUser(req.GetRequest())
+}
+
+// AfterRequestEndUser is RequestEndUser for an After call.
+func AfterRequestEndUser(req *pb.StageAfterRequest) string {
+	if e := req.GetEmbeddings(); e != nil {
+		return e.GetUser()
+	}
+	return chatEndUser(req.GetRequest())
+}
+
+func chatEndUser(c *pb.ChatRequest) string {
+	if id := c.GetSafetyIdentifier(); id != "" {
+		return id
+	}
+	return c.GetUser()
+}
+
 // AfterRequestModel is RequestModel for an After call.
 func AfterRequestModel(req *pb.StageAfterRequest) string {
 	if e := req.GetEmbeddings(); e != nil {

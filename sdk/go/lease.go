@@ -34,6 +34,8 @@ const (
 	// LeaseKeyModel is the chat request's model, or the embeddings request's.
 	LeaseKeyModel = "model"
 	LeaseKeyRoute = "route"
+	// LeaseKeyEndUser is the request's end user (RequestEndUser).
+	LeaseKeyEndUser = "end_user"
 	// LeaseKeyHeaderPrefix + a lower-case header name.
 	LeaseKeyHeaderPrefix = "header:"
 	// LeaseKeyAnnotationPrefix + an annotation an earlier stage set.
@@ -60,7 +62,7 @@ func LeaseKeyFields(caps []string) ([]string, bool) {
 			continue
 		}
 		switch {
-		case f == LeaseKeyClientIP, f == LeaseKeyAPIKeyHash, f == LeaseKeyModel, f == LeaseKeyRoute:
+		case f == LeaseKeyClientIP, f == LeaseKeyAPIKeyHash, f == LeaseKeyModel, f == LeaseKeyRoute, f == LeaseKeyEndUser:
 		case strings.HasPrefix(f, LeaseKeyHeaderPrefix) && len(f) > len(LeaseKeyHeaderPrefix) && f == strings.ToLower(f):
 		case strings.HasPrefix(f, LeaseKeyAnnotationPrefix) && len(f) > len(LeaseKeyAnnotationPrefix):
 		default:
@@ -82,6 +84,8 @@ func LeaseKeyValue(req *StageRequest, field string) string {
 		return RequestModel(req)
 	case LeaseKeyRoute:
 		return req.GetRoute()
+	case LeaseKeyEndUser:
+		return RequestEndUser(req)
 	}
 	if h, ok := strings.CutPrefix(field, LeaseKeyHeaderPrefix); ok {
 		return req.GetHeaders()[h]

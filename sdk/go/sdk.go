@@ -92,8 +92,9 @@ const (
 	// CapStageMetadata says the stage reads a request's metadata only —
 	// route, model, client address, key hash, headers, most cost,
 	// annotations — and never its messages: the host sends it the request
-	// as its model alone (StageRequest.request and StageAfterRequest.request
-	// hold only model; no tools, no parameters) and no answer in
+	// as its model and end-user ids alone (StageRequest.request and
+	// StageAfterRequest.request hold only model, user and
+	// safety_identifier; no tools, no parameters) and no answer in
 	// StageAfterRequest.response. On the embeddings route the inputs go as
 	// they are (their tokens may be counted). Such a stage may not change
 	// the request (StageResponse.mutated): the host treats that as the

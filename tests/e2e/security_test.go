@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -358,5 +359,48 @@ func TestRedisOutageFollowsPolicy(t *testing.T) {
 	}
 	if fmt.Sprint(codes) != "[200 200 200 200 200 429 429]" {
 		t.Errorf("after Redis came back, rpm 5 must let exactly 5 through: %v", codes)
+	}
+}
+
+// TestRateLimitPerEndUser: a rule keyed by "user" counts each end user of
+// an API key — OpenAI's user or safety_identifier, Anthropic's
+// metadata.user_id — exactly, through quota leases; a request without one
+// is not counted by it.
+func TestRateLimitPerEndUser(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)+securityHCL(`{ rules = [{ name = "per-user", key = "user", requests = 20, window = "1m" }] }`)))
+	chat := func(key string, body map[string]any) int {
+		t.Helper()
+		body["model"], body["messages"] = "gpt-4o-primary", []map[string]string{{"role": "user", "content": "count me"}}
+		return postJSON(t, g.url()+"/v1/chat/completions", body, bearer(key)).status
+	}
+	statuses := func(n int, key string, body func() map[string]any) string {
+		out := map[int]int{}
+		for range n {
+			out[chat(key, body())]++
+		}
+		return fmt.Sprint(out)
+	}
+	alice := func() map[string]any { return map[string]any{"user": "alice"} }
+	if got := statuses(25, "sk-app-1", alice); got != "map[200:20 429:5]" {
+		t.Errorf("alice of app 1, 25 requests: %v, want 20 served and 5 refused", got)
+	}
+	if got := statuses(3, "sk-app-1", func() map[string]any { return map[string]any{"safety_identifier": "bob"} }); got != "map[200:3]" {
+		t.Errorf("bob of app 1: %v", got)
+	}
+	if got := statuses(3, "sk-app-2", alice); got != "map[200:3]" {
+		t.Errorf("alice of app 2 (another key): %v", got)
+	}
+	if got := statuses(30, "sk-app-1", func() map[string]any { return map[string]any{} }); got != "map[200:30]" {
+		t.Errorf("requests without an end user: %v", got)
+	}
+	// Anthropic's metadata.user_id is the same end user.
+	r := postJSON(t, g.url()+"/v1/messages", map[string]any{"model": "gpt-4o-primary", "max_tokens": 10, "metadata": map[string]any{"user_id": "alice"},
+		"messages": []map[string]any{{"role": "user", "content": "count me"}}}, map[string]string{"x-api-key": "sk-app-1", "anthropic-version": "2023-06-01"})
+	if r.status != 429 {
+		t.Errorf("alice of app 1 on /v1/messages: %d %s", r.status, r.body)
+	}
+	if m := get(t, g.url()+"/metrics"); !regexp.MustCompile(`llmgw_stage_leased_total\{stage="ratelimit"\} [1-9]`).Match(m.body) {
+		t.Errorf("no request was admitted from a lease: the test did not exercise leases keyed by end user")
 	}
 }

@@ -93,6 +93,9 @@ const (
 	keyAPIKey
 	keyHeader
 	keyModel
+	// keyUser counts by the request's end user (sdk.RequestEndUser) within
+	// its API key: two apps' user ids never share a count.
+	keyUser
 )
 
 // rule is one validated limit.
@@ -220,6 +223,8 @@ func parseRule(field string, rc ruleConfig) (rule, error) {
 		r.key = keyAPIKey
 	case r.keySpec == "model":
 		r.key = keyModel
+	case r.keySpec == "user":
+		r.key = keyUser
 	case strings.HasPrefix(r.keySpec, "header:"):
 		r.key = keyHeader
 		r.header = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(r.keySpec, "header:")))
@@ -231,7 +236,7 @@ func parseRule(field string, rc ruleConfig) (rule, error) {
 		}
 		r.keySpec = "header:" + r.header
 	default:
-		return r, sdk.ConfigError(`field %q: must be "ip", "api_key", "model" or "header:NAME", got %q`, field+".key", r.keySpec)
+		return r, sdk.ConfigError(`field %q: must be "ip", "api_key", "user", "model" or "header:NAME", got %q`, field+".key", r.keySpec)
 	}
 	req, err := rc.Requests.get(field+".requests", 0, 1, maxLimit)
 	if err != nil {

@@ -47,6 +47,9 @@ func (s *Stage) leaseKeys() []string {
 			add(sdk.LeaseKeyHeaderPrefix + r.header)
 		case keyModel:
 			add(sdk.LeaseKeyModel)
+		case keyUser:
+			add(sdk.LeaseKeyAPIKeyHash)
+			add(sdk.LeaseKeyEndUser)
 		}
 	}
 	caps := []string{sdk.CapStageLease}

@@ -167,7 +167,7 @@ func (s *Stage) Close() error { return s.closeBackend() }
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	var cbuf [8]limiter.Check
 	var rbuf [8]*rule
-	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.RequestModel(req), false)
+	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.RequestModel(req), sdk.RequestEndUser(req), false)
 	if len(checks) == 0 {
 		return sdk.Continue(), nil
 	}
@@ -308,7 +308,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	}
 	var cbuf [8]limiter.Check
 	var rbuf [8]*rule
-	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.AfterRequestModel(req), true)
+	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.AfterRequestModel(req), sdk.AfterRequestEndUser(req), true)
 	if len(checks) == 0 {
 		return nil
 	}
@@ -320,8 +320,8 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 
 // checks builds the limiter checks of the rules that apply to a request
 // (only token rules when tokensOnly). A rule whose key is missing (no API
-// key, no such header, no model) does not apply.
-func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash string, hdrs map[string]string, model string, tokensOnly bool) ([]limiter.Check, []*rule) {
+// key, no such header, no model, no end user) does not apply.
+func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash string, hdrs map[string]string, model, endUser string, tokensOnly bool) ([]limiter.Check, []*rule) {
 	ipKey := ""
 	for i := range s.cfg.rules {
 		r := &s.cfg.rules[i]
@@ -355,6 +355,11 @@ func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash s
 				continue
 			}
 			part = keyPart(model)
+		case keyUser:
+			if endUser == "" {
+				continue
+			}
+			part = keyPart(apiKeyHash + "\x00" + endUser)
 		}
 		checks = append(checks, limiter.Check{Key: r.name + ":" + part, Kind: r.kind, Limit: r.limit, Window: r.window})
 		rules = append(rules, r)

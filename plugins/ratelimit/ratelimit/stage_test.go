@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,7 +75,7 @@ func TestConfig(t *testing.T) {
 		`{"redis_url":"redis://u:s3cret@[::1:bad/0"}`:                                              `field "redis_url"`,
 		`{"rules":[{"name":"a","key":"ip"}]}`:                                                      `field "rules[0]": set requests or tokens`,
 		`{"rules":[{"name":"a","key":"ip","requests":1,"tokens":5}]}`:                              `not both`,
-		`{"rules":[{"name":"a","key":"user","requests":1}]}`:                                       `field "rules[0].key"`,
+		`{"rules":[{"name":"a","key":"tenant","requests":1}]}`:                                       `field "rules[0].key"`,
 		`{"rules":[{"name":"a","key":"header:authorization","requests":1}]}`:                       `api_key`,
 		`{"rules":[{"key":"ip","requests":1}]}`:                                                    `field "rules[0].name"`,
 		`{"rules":[{"name":"a","key":"ip","requests":1},{"name":"a","key":"model","requests":1}]}`: `used twice`,
@@ -153,7 +154,7 @@ func TestTrustedProxies(t *testing.T) {
 		{"", nil, "unknown"},
 	}
 	for _, c := range cases {
-		checks, _ := s.checks(nil, nil, c.peer, "", c.headers, "", false)
+		checks, _ := s.checks(nil, nil, c.peer, "", c.headers, "", "", false)
 		if len(checks) != 1 || checks[0].Key != "per-ip:="+c.want {
 			t.Errorf("peer %q headers %v: key %v, want per-ip:=%s", c.peer, c.headers, checks, c.want)
 		}
@@ -223,9 +224,47 @@ func TestKeysAndCheckAllThenCommit(t *testing.T) {
 		t.Fatalf("unkeyed request: %+v", resp)
 	}
 	// A huge or odd header value is hashed into a bounded key.
-	checks, _ := s.checks(nil, nil, "", "", map[string]string{"x-tenant-id": strings.Repeat("x", 5000)}, "", false)
+	checks, _ := s.checks(nil, nil, "", "", map[string]string{"x-tenant-id": strings.Repeat("x", 5000)}, "", "", false)
 	if len(checks) != 1 || len(checks[0].Key) > 64 {
 		t.Fatalf("long header key: %v", checks)
+	}
+}
+
+// TestPerEndUserWithinItsKey: key = "user" counts each end user of each API
+// key (safety_identifier before user); a request without one is not
+// counted by the rule, and the lease capabilities name both fields.
+func TestPerEndUserWithinItsKey(t *testing.T) {
+	s, _ := newTestStage(t, `{"rules":[{"name":"per-user","key":"user","requests":2}]}`)
+	keyA, keyB := strings.Repeat("a", 64), strings.Repeat("b", 64)
+	req := func(key, user, safetyID string) *sdk.StageRequest {
+		return &sdk.StageRequest{ClientIp: "1.2.3.4", ApiKeyHash: key, Request: &sdk.ChatRequest{Model: "m", User: user, SafetyIdentifier: safetyID}}
+	}
+	for i := range 2 {
+		if resp := process(t, s, req(keyA, "alice", "")); sdk.IsReject(resp) {
+			t.Fatalf("alice's request %d: %+v", i, resp.Reject)
+		}
+	}
+	if resp := process(t, s, req(keyA, "", "alice")); !sdk.IsReject(resp) || !strings.Contains(resp.Reject.Message, "per-user") {
+		t.Fatalf("alice's third request (as safety_identifier): %+v", resp)
+	}
+	if resp := process(t, s, req(keyA, "alice", "bob")); sdk.IsReject(resp) {
+		t.Fatalf("safety_identifier bob before user alice: %+v", resp.Reject)
+	}
+	if resp := process(t, s, req(keyB, "alice", "")); sdk.IsReject(resp) {
+		t.Fatalf("another key's alice: %+v", resp.Reject)
+	}
+	for range 5 {
+		if resp := process(t, s, req(keyA, "", "")); sdk.IsReject(resp) || len(resp.ResponseHeaders) != 0 {
+			t.Fatalf("a request without an end user: %+v", resp)
+		}
+	}
+	emb := &sdk.StageRequest{ApiKeyHash: keyA, Embeddings: &sdk.EmbeddingsRequest{Model: "e", User: "alice"}}
+	if resp := process(t, s, emb); !sdk.IsReject(resp) {
+		t.Fatalf("alice's embeddings request after her two: %+v", resp)
+	}
+	fields, ok := sdk.LeaseKeyFields(s.Capabilities())
+	if !ok || !slices.Equal(fields, []string{"api_key_hash", "end_user"}) {
+		t.Fatalf("lease key fields %v (%v)", fields, ok)
 	}
 }
 
