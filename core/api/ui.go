@@ -323,9 +323,15 @@ func (s *Server) uiState(w http.ResponseWriter, r *http.Request, _ string, sess 
 	writeJSON(w, http.StatusOK, body)
 }
 
-// secretAssignment matches `name = "literal"` for names that hold secrets, so
-// the page never shows a key written into the file (env("…") stays visible).
-var secretAssignment = regexp.MustCompile(`(?im)^(\s*"?[a-z0-9_]*(?:api_key|secret|token|password)[a-z0-9_]*"?\s*[=:]\s*)"[^"\n]*"`)
+// secretAssignment matches `name = "literal"` for names that hold secrets
+// (a webhook's URL is one: chat webhooks carry their token in the path), so
+// the page never shows a key written into the file (env("…") stays
+// visible); urlCredentials matches the user and password of a URL (a
+// redis_url's).
+var (
+	secretAssignment = regexp.MustCompile(`(?im)^(\s*"?[a-z0-9_]*(?:api_key|secret|token|password|webhook)[a-z0-9_]*"?\s*[=:]\s*)"[^"\n]*"`)
+	urlCredentials   = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^/\s"@]+@`)
+)
 
 func (s *Server) pipelineFile() uiPipelineFile {
 	f := uiPipelineFile{Path: s.rt.File(), LastReload: s.rt.LastReload()}
@@ -335,6 +341,7 @@ func (s *Server) pipelineFile() uiPipelineFile {
 		return f
 	}
 	f.Text = secretAssignment.ReplaceAllString(string(text), `$1"…redacted…"`)
+	f.Text = urlCredentials.ReplaceAllString(f.Text, `${1}…redacted…@`)
 	return f
 }
 

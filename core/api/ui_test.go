@@ -153,6 +153,8 @@ func TestUIPipelineFileHidesLiteralSecrets(t *testing.T) {
     "client_secret" = "s3cr3t"
     base_url  = "https://api.example.com"
     auth_token = env("TOKEN", "")
+    redis_url  = "redis://:r3dis-pw@cache.internal:6379/0"
+    alert_webhook = "https://hooks.example.com/services/T0/B0/w3bh00k"
   }
 }
 `)
@@ -164,12 +166,12 @@ func TestUIPipelineFileHidesLiteralSecrets(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range []string{"sk-live-123", "s3cr3t"} {
+	for _, secret := range []string{"sk-live-123", "s3cr3t", "r3dis-pw", "w3bh00k"} {
 		if strings.Contains(st.Pipeline.Text, secret) {
 			t.Errorf("the page shows %q:\n%s", secret, st.Pipeline.Text)
 		}
 	}
-	for _, kept := range []string{`"https://api.example.com"`, `env("TOKEN", "")`, `api_key   = "…redacted…"`} {
+	for _, kept := range []string{`"https://api.example.com"`, `env("TOKEN", "")`, `api_key   = "…redacted…"`, `"redis://…redacted…@cache.internal:6379/0"`} {
 		if !strings.Contains(st.Pipeline.Text, kept) {
 			t.Errorf("the page lost %s:\n%s", kept, st.Pipeline.Text)
 		}
