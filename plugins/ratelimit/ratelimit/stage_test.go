@@ -75,7 +75,7 @@ func TestConfig(t *testing.T) {
 		`{"redis_url":"redis://u:s3cret@[::1:bad/0"}`:                                              `field "redis_url"`,
 		`{"rules":[{"name":"a","key":"ip"}]}`:                                                      `field "rules[0]": set requests or tokens`,
 		`{"rules":[{"name":"a","key":"ip","requests":1,"tokens":5}]}`:                              `not both`,
-		`{"rules":[{"name":"a","key":"tenant","requests":1}]}`:                                       `field "rules[0].key"`,
+		`{"rules":[{"name":"a","key":"tenant","requests":1}]}`:                                     `field "rules[0].key"`,
 		`{"rules":[{"name":"a","key":"header:authorization","requests":1}]}`:                       `api_key`,
 		`{"rules":[{"key":"ip","requests":1}]}`:                                                    `field "rules[0].name"`,
 		`{"rules":[{"name":"a","key":"ip","requests":1},{"name":"a","key":"model","requests":1}]}`: `used twice`,
