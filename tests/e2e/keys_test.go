@@ -628,6 +628,31 @@ func TestVirtualKeyUpdateAndRotateAcrossReplicas(t *testing.T) {
 	}
 	waitFor(t, "the spend to grow past the rotation", 5*time.Second, func() bool { return spendOf(t, b, id).Cmp(spent) > 0 })
 
+	// Rotated again with a grace period: the replaced secret keeps working
+	// on B until it ends, then is refused.
+	cli = exec.Command(binPath("llmgw"), "keys", "rotate", id, "--url", a.url(), "--grace-period", "2s")
+	cli.Env = append(os.Environ(), "LLMGW_ADMIN_TOKEN="+adminToken)
+	out, err = cli.Output()
+	var graced struct {
+		Key                 string
+		OldSecretValidUntil string `json:"old_secret_valid_until"`
+	}
+	if err != nil || json.Unmarshal(out, &graced) != nil || graced.OldSecretValidUntil == "" {
+		t.Fatalf("llmgw keys rotate --grace-period 2s: %v %s", err, out)
+	}
+	rotatedAt := time.Now()
+	if r := generateWith(t, b, "gpt-4o-primary", bearer(rotated.Key)); r.status != 200 && time.Since(rotatedAt) < 2*time.Second {
+		t.Fatalf("the replaced secret within its grace period: %d %s", r.status, r.body)
+	}
+	if r := generateWith(t, b, "gpt-4o-primary", bearer(graced.Key)); r.status != 200 {
+		t.Fatalf("the newest secret: %d %s", r.status, r.body)
+	}
+	time.Sleep(time.Until(rotatedAt.Add(2 * time.Second)))
+	within("the replaced secret refused by B after its grace period", func() bool {
+		return generateWith(t, b, "gpt-4o-primary", bearer(rotated.Key)).status == 401
+	})
+	rotated.Key = graced.Key
+
 	// A budget lowered below the spend refuses the next request.
 	if r := patch(b, `{"budget_usd":0.000000001}`); r.status != 200 {
 		t.Fatalf("PATCH budget: %d %s", r.status, r.body)

@@ -556,6 +556,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	add("update a key", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"rpm":5,"budget_usd":null,"metadata":{"team":"x"}}`, adminJSON), 200, "")
 	add("update a key badly", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"colour":"red"}`, adminJSON), 400, "invalid_request")
 	add("rotate a key", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "", "", adminJSON), 200, "")
+	add("rotate a key with a grace period", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "application/json", `{"grace_period_s":60}`, adminJSON), 200, "")
 	add("rotate with a body", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "application/json", `{"x":1}`, adminJSON), 400, "invalid_request")
 	add("revoke a key", "DELETE", "/admin/keys/{id}", raw("DELETE", keyPath, "", "", adminJSON), 204, "")
 	add("update a revoked key", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"rpm":1}`, adminJSON), 409, "key_revoked")

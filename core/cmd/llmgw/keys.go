@@ -23,14 +23,15 @@ const keysUsage = `usage: llmgw keys <command> [--url URL] …
   show ID
   update ID [--name NAME] [--models a,b] [--rpm N] [--tpm N] [--budget-usd 0.01] [--budget-period P] [--expires-at RFC3339] [--meta k=v]…
             [--no-budget] [--no-expiry] [--no-meta]
-  rotate ID
+  rotate ID [--grace-period 1h]
   revoke ID
 
 They talk to a running gateway's admin API (/admin/keys) with
 Authorization: Bearer $LLMGW_ADMIN_TOKEN, and print its JSON answer.
 update changes only what its flags set (--models "" = every model; --meta
 replaces all the metadata) and keeps the spend. rotate gives the key a new
-secret and refuses the old one at once; id, limits, budget and spend stay.
+secret and refuses the old one at once (or after --grace-period, up to 720h);
+id, limits, budget and spend stay.
 The secret key is printed by create and rotate, and never again.
 `
 
@@ -53,7 +54,11 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		rpm, tpm                              int64
 		meta                                  multiFlag
 		noBudget, noExpiry, noMeta            bool
+		grace                                 time.Duration
 	)
+	if cmd == "rotate" {
+		fs.DurationVar(&grace, "grace-period", 0, "keep the old secret working this long (e.g. 1h; default: refused at once)")
+	}
 	if cmd == "update" {
 		fs.BoolVar(&noBudget, "no-budget", false, "remove the budget")
 		fs.BoolVar(&noExpiry, "no-expiry", false, "remove the expiry")
@@ -116,6 +121,13 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 			method = http.MethodDelete
 		case "rotate":
 			method, path = http.MethodPost, path+"/rotate"
+			if grace < 0 || grace%time.Second != 0 {
+				fmt.Fprintln(stderr, "llmgw keys rotate: --grace-period: want whole seconds ≥ 0 (e.g. 90s, 1h)")
+				return 2
+			}
+			if grace > 0 {
+				body, _ = json.Marshal(map[string]int64{"grace_period_s": int64(grace / time.Second)})
+			}
 		case "update":
 			set := map[string]bool{}
 			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

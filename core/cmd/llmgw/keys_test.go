@@ -72,13 +72,17 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 	if code, out, _ := run("rotate", "vk_1"); code != 0 || !strings.Contains(out, "llmgw-secret") {
 		t.Fatalf("rotate: %d %s", code, out)
 	}
-	for _, args := range [][]string{{"update", "vk_1"}, {"update", "vk_1", "--no-expiry", "--expires-at", "2030-01-01T00:00:00Z"}, {"rotate"}, {"update", "vk_1", "vk_2", "--rpm", "1"}, {"list", "extra"}} {
+	body = nil
+	if code, _, _ := run("rotate", "vk_1", "--grace-period", "1h"); code != 0 || body["grace_period_s"] != 3600.0 {
+		t.Fatalf("rotate with a grace period: %d %v", code, body)
+	}
+	for _, args := range [][]string{{"update", "vk_1"}, {"update", "vk_1", "--no-expiry", "--expires-at", "2030-01-01T00:00:00Z"}, {"rotate"}, {"update", "vk_1", "vk_2", "--rpm", "1"}, {"list", "extra"}, {"rotate", "vk_1", "--grace-period", "1.5s"}} {
 		if code, _, _ := run(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
 	want := []string{"POST /admin/keys Bearer tok", "GET /admin/keys Bearer tok", "DELETE /admin/keys/vk_1 Bearer tok", "GET /admin/keys/nope Bearer tok",
-		"PATCH /admin/keys/vk_1 Bearer tok", "PATCH /admin/keys/vk_1 Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok"}
+		"PATCH /admin/keys/vk_1 Bearer tok", "PATCH /admin/keys/vk_1 Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("calls %q", got)
 	}

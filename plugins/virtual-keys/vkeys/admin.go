@@ -31,21 +31,24 @@ type createRequest struct {
 
 // keyView is a key as the admin API shows it: never the secret nor its hash.
 type keyView struct {
-	ID             string            `json:"id"`
-	Key            string            `json:"key,omitempty"`
-	Name           string            `json:"name"`
-	Status         string            `json:"status"`
-	Models         []string          `json:"models"`
-	RPM            int64             `json:"rpm"`
-	TPM            int64             `json:"tpm"`
-	BudgetUSD      *json.Number      `json:"budget_usd"`
-	BudgetPeriod   string            `json:"budget_period,omitempty"`
-	SpendUSD       *json.Number      `json:"spend_usd,omitempty"`
-	BudgetResetsAt *time.Time        `json:"budget_resets_at,omitempty"`
-	ExpiresAt      *time.Time        `json:"expires_at"`
-	Metadata       map[string]string `json:"metadata"`
-	CreatedAt      time.Time         `json:"created_at"`
-	RevokedAt      *time.Time        `json:"revoked_at,omitempty"`
+	ID             string       `json:"id"`
+	Key            string       `json:"key,omitempty"`
+	Name           string       `json:"name"`
+	Status         string       `json:"status"`
+	Models         []string     `json:"models"`
+	RPM            int64        `json:"rpm"`
+	TPM            int64        `json:"tpm"`
+	BudgetUSD      *json.Number `json:"budget_usd"`
+	BudgetPeriod   string       `json:"budget_period,omitempty"`
+	SpendUSD       *json.Number `json:"spend_usd,omitempty"`
+	BudgetResetsAt *time.Time   `json:"budget_resets_at,omitempty"`
+	ExpiresAt      *time.Time   `json:"expires_at"`
+	// OldSecretValidUntil is when the grace period of a secret a rotation
+	// replaced ends (absent when none is still valid).
+	OldSecretValidUntil *time.Time        `json:"old_secret_valid_until,omitempty"`
+	Metadata            map[string]string `json:"metadata"`
+	CreatedAt           time.Time         `json:"created_at"`
+	RevokedAt           *time.Time        `json:"revoked_at,omitempty"`
 }
 
 // adminError is an admin answer's error; the host writes it in the
@@ -81,10 +84,7 @@ func (s *Stage) Admin(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminRes
 	)
 	switch {
 	case action == "rotate" && id != "" && req.GetMethod() == http.MethodPost:
-		if b := bytes.TrimSpace(req.GetBody()); len(b) > 0 && string(b) != "{}" {
-			return adminJSON(400, errorBody(badRequest("", "rotate takes no body")))
-		}
-		status, body, err = s.adminRotate(ctx, id)
+		status, body, err = s.adminRotate(ctx, id, req.GetBody())
 	case action != "":
 		return adminJSON(404, errorBody(&adminError{status: 404, typ: "invalid_request_error", code: "not_found", msg: "no route " + req.GetPath()}))
 	case id != "" && req.GetMethod() == http.MethodPatch:
@@ -318,18 +318,44 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 	return http.StatusOK, s.view(ctx, k), nil
 }
 
+// rotateRequest is POST /admin/keys/{id}/rotate's optional body.
+type rotateRequest struct {
+	// GracePeriodS keeps the old secret working this many seconds more
+	// (0: refused at once).
+	GracePeriodS int64 `json:"grace_period_s"`
+}
+
+// maxGrace bounds a rotation's grace period.
+const maxGrace = 30 * 24 * time.Hour
+
 // adminRotate serves POST /admin/keys/{id}/rotate: a new secret for the
-// key, shown only in this answer; the old one is refused at once (on every
+// key, shown only in this answer. The old one is refused at once (on every
 // replica within the store's cache_ttl), also while keys are not required
-// (its hash still finds the key, and no longer matches). Id, limits,
-// budget and spend stay.
-func (s *Stage) adminRotate(ctx context.Context, id string) (int, any, error) {
+// (its hash still finds the key, and no longer matches) — or, with
+// grace_period_s, served as the key until that ends, so clients can move
+// without a gap. Id, limits, budget and spend stay.
+func (s *Stage) adminRotate(ctx context.Context, id string, body []byte) (int, any, error) {
+	var rr rotateRequest
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := decodeStrict(body, &rr); err != nil {
+			return 0, nil, err
+		}
+	}
+	if rr.GracePeriodS < 0 || time.Duration(rr.GracePeriodS)*time.Second > maxGrace {
+		return 0, nil, badRequest("grace_period_s", "grace_period_s must be from 0 to %d (30 days)", int64(maxGrace/time.Second))
+	}
 	secret := newSecret()
+	now := s.now().UTC()
 	k, err := s.store.Update(ctx, id, func(k *Key) error {
 		if k.RevokedAt != nil {
 			return errRevoked(id)
 		}
-		k.RetiredHashes = append(k.RetiredHashes, k.Hash)
+		old := RetiredSecret{Hash: k.Hash}
+		if rr.GracePeriodS > 0 {
+			until := now.Add(time.Duration(rr.GracePeriodS) * time.Second)
+			old.Until = &until
+		}
+		k.Retired = append(k.Retired, old)
 		k.Hash = HashSecret(secret)
 		return nil
 	})
@@ -375,6 +401,7 @@ func (s *Stage) view(ctx context.Context, k *Key) keyView {
 	now := s.now()
 	v := keyView{ID: k.ID, Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, ExpiresAt: k.ExpiresAt,
 		Metadata: k.Metadata, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt, BudgetPeriod: k.BudgetPeriod, Status: "active"}
+	v.OldSecretValidUntil = k.graceUntil(now)
 	if v.Models == nil {
 		v.Models = []string{}
 	}

@@ -165,8 +165,9 @@ func (s *fileStore) apply(r *logRecord) {
 	switch r.Op {
 	case "create", "update":
 		s.keys[r.Key.ID] = r.Key
-		for _, h := range append(r.Key.RetiredHashes, r.Key.Hash) {
-			s.byHash[h] = r.Key.ID
+		s.byHash[r.Key.Hash] = r.Key.ID
+		for _, old := range r.Key.Retired {
+			s.byHash[old.Hash] = r.Key.ID
 		}
 	case "revoke":
 		if k := s.keys[r.ID]; k != nil {

@@ -7,6 +7,7 @@ package vkeys
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"maps"
 	"math/big"
@@ -33,10 +34,46 @@ type Key struct {
 	Metadata     map[string]string `json:"metadata,omitempty"`
 	CreatedAt    time.Time         `json:"created_at"`
 	RevokedAt    *time.Time        `json:"revoked_at,omitempty"`
-	// RetiredHashes are the hashes of the secrets rotation replaced: they
-	// still find the key, so that an old secret is refused (401) rather
-	// than taken for no key at all when keys are not required.
-	RetiredHashes []string `json:"retired_hashes,omitempty"`
+	// Retired are the secrets rotation replaced: their hashes still find
+	// the key, so that an old secret is refused (401) rather than taken for
+	// no key at all when keys are not required — or, within its grace
+	// period, served as the key.
+	Retired []RetiredSecret `json:"retired,omitempty"`
+}
+
+// RetiredSecret is a secret a rotation replaced.
+type RetiredSecret struct {
+	Hash string `json:"hash"`
+	// Until is the end of its grace period (nil: none); until then it is
+	// served as the key.
+	Until *time.Time `json:"until,omitempty"`
+}
+
+// matches reports whether hash is the key's secret, or a retired one still
+// in its grace period at now (compared in constant time).
+func (k *Key) matches(hash string, now time.Time) bool {
+	if subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) == 1 {
+		return true
+	}
+	for _, r := range k.Retired {
+		if subtle.ConstantTimeCompare([]byte(r.Hash), []byte(hash)) == 1 && r.Until != nil && now.Before(*r.Until) {
+			return true
+		}
+	}
+	return false
+}
+
+// graceUntil is the latest end of a retired secret's grace period after now
+// (nil when none is still valid).
+func (k *Key) graceUntil(now time.Time) *time.Time {
+	var last *time.Time
+	for _, r := range k.Retired {
+		if r.Until != nil && now.Before(*r.Until) && (last == nil || r.Until.After(*last)) {
+			t := *r.Until
+			last = &t
+		}
+	}
+	return last
 }
 
 // clone is a deep copy of the key (its slices, map and times its own).
@@ -44,7 +81,7 @@ func (k *Key) clone() *Key {
 	c := *k
 	c.Models = slices.Clone(k.Models)
 	c.Metadata = maps.Clone(k.Metadata)
-	c.RetiredHashes = slices.Clone(k.RetiredHashes)
+	c.Retired = slices.Clone(k.Retired) // its Until pointers are never changed in place
 	if k.ExpiresAt != nil {
 		t := *k.ExpiresAt
 		c.ExpiresAt = &t

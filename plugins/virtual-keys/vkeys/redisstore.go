@@ -138,7 +138,7 @@ func (s *redisStore) Update(ctx context.Context, id string, change func(*Key) er
 			p.Set(ctx, s.k("key", id), nb, 0)
 			if k.Hash != oldHash {
 				// The old hash's entry stays: it finds the key (see
-				// Key.RetiredHashes).
+				// Key.Retired).
 				p.Set(ctx, s.k("hash", k.Hash), id, 0)
 			}
 			return nil

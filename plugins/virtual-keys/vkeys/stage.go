@@ -2,7 +2,6 @@ package vkeys
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"slices"
 	"strings"
@@ -217,7 +216,7 @@ func (s *Stage) authenticate(ctx context.Context, hash, ip string) (*Key, *sdk.R
 	if err != nil {
 		return nil, nil, fmt.Errorf("virtual-keys: look the key up: %w", err)
 	}
-	if k == nil || subtle.ConstantTimeCompare([]byte(k.Hash), []byte(hash)) != 1 || !k.usable(s.now()) {
+	if now := s.now(); k == nil || !k.matches(hash, now) || !k.usable(now) {
 		if k == nil && !s.cfg.require {
 			// A bearer token that is no virtual key (meant for something
 			// else): anonymous use is allowed.

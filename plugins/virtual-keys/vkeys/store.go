@@ -20,7 +20,7 @@ type Store interface {
 	// Update applies change to a copy of the key and stores the result in
 	// one step (ErrNotFound when unknown; change's error is returned and
 	// nothing is stored). A changed Hash indexes the key under it too; the
-	// old hash (kept in RetiredHashes) still finds the key, whose Hash no
+	// old hash (kept in Retired) still finds the key, whose Hash no
 	// longer matches it.
 	Update(ctx context.Context, id string, change func(*Key) error) (*Key, error)
 	// ByHash finds the key whose secret hashes to hash (nil when none).

@@ -873,7 +873,7 @@ func TestAdminUpdatesAndRotatesKeys(t *testing.T) {
 	defer func(n int) { compactMin = n }(compactMin)
 	compactMin = 0
 	s = open()
-	if b, _ := os.ReadFile(filepath.Join(dir, "virtual-keys.jsonl")); strings.Count(string(b), "\n") > 3 || !strings.Contains(string(b), "retired_hashes") {
+	if b, _ := os.ReadFile(filepath.Join(dir, "virtual-keys.jsonl")); strings.Count(string(b), "\n") > 3 || !strings.Contains(string(b), `"retired":[{"hash":`) {
 		t.Errorf("the store was not compacted with its retired hash:\n%s", b)
 	}
 	if c := process(fresh, "m2"); c != "" {
@@ -887,6 +887,33 @@ func TestAdminUpdatesAndRotatesKeys(t *testing.T) {
 	if status, v := admin("GET", "/admin/keys/"+id, ""); status != 200 || v["rpm"] != 5.0 || v["budget_usd"] != nil {
 		t.Errorf("the key after a restart: %d %v", status, v)
 	}
+	// A rotation with a grace period: the old secret works as the key until
+	// it ends, then is refused; a bad grace period is refused.
+	for _, body := range []string{`{"grace_period_s":-1}`, `{"grace_period_s":2592001}`, `{"grace":60}`} {
+		if status, m := admin("POST", "/admin/keys/"+id+"/rotate", body); status != 400 || code(m) != "invalid_request" {
+			t.Errorf("rotate %s: %d %v", body, status, m)
+		}
+	}
+	status, graced := admin("POST", "/admin/keys/"+id+"/rotate", `{"grace_period_s":60}`)
+	newest, _ := graced["key"].(string)
+	until, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(graced["old_secret_valid_until"]))
+	if status != 200 || newest == "" || until.Sub(time.Now()) < 55*time.Second || until.Sub(time.Now()) > 65*time.Second {
+		t.Fatalf("rotate with a grace period: %d %v", status, graced)
+	}
+	if c := process(fresh, "m1"); c != "" {
+		t.Errorf("the replaced secret within its grace period: %q", c)
+	}
+	if c := process(newest, "m1"); c != "" {
+		t.Errorf("the newest secret: %q", c)
+	}
+	s.now = func() time.Time { return time.Now().Add(61 * time.Second) }
+	if c := process(fresh, "m1"); c != "invalid_api_key" {
+		t.Errorf("the replaced secret after its grace period: %q", c)
+	}
+	if status, v := admin("GET", "/admin/keys/"+id, ""); status != 200 || v["old_secret_valid_until"] != nil {
+		t.Errorf("the key after the grace period: %d %v", status, v)
+	}
+	s.now = time.Now
 	if status, _ := admin("DELETE", "/admin/keys/"+id, ""); status != 204 {
 		t.Fatal("revoke")
 	}
