@@ -52,9 +52,12 @@ type alerter struct {
 	logger      hclog.Logger
 	retries     []time.Duration // the pauses before the second, third … try
 
-	queue     chan alertEvent
-	done      chan struct{}
-	closeOnce sync.Once
+	// mu guards closed: an alert raised after close (by a goroutine a
+	// request started before it) is logged, never sent on the closed queue.
+	mu     sync.Mutex
+	closed bool
+	queue  chan alertEvent
+	done   chan struct{}
 }
 
 // alertQueue bounds the alerts waiting to be sent (each key and window
@@ -71,19 +74,32 @@ func newAlerter(url, secret string, thresholds []float64, logger hclog.Logger) *
 	return a
 }
 
-// send queues an alert; a full queue loses it, with an error in the log
-// that names it.
+// send queues an alert; a full queue (or a closed stage) loses it, with an
+// error in the log that names it.
 func (a *alerter) send(ev alertEvent) {
-	select {
-	case a.queue <- ev:
-	default:
-		a.logger.Error("budget alert not sent: the alert queue is full (the webhook has not answered for long)",
-			"type", ev.Type, "key_id", ev.KeyID, "window", ev.Window)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	why := "the stage was closed (the pipeline was reloaded)"
+	if !a.closed {
+		select {
+		case a.queue <- ev:
+			return
+		default:
+			why = "the alert queue is full (the webhook has not answered for long)"
+		}
 	}
+	a.logger.Error("budget alert not sent: "+why, "type", ev.Type, "key_id", ev.KeyID, "window", ev.Window)
 }
 
 // close stops taking alerts; the worker sends those queued, then exits.
-func (a *alerter) close() { a.closeOnce.Do(func() { close(a.queue) }) }
+func (a *alerter) close() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.closed {
+		a.closed = true
+		close(a.queue)
+	}
+}
 
 func (a *alerter) run() {
 	defer close(a.done)

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/go-hclog"
+
 	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -228,4 +230,19 @@ func (m *markCounting) MarkOnce(ctx context.Context, keyID, window, event string
 func (m *markCounting) Get(ctx context.Context, id string) (*Key, error) {
 	m.gets.Add(1)
 	return m.Store.Get(ctx, id)
+}
+
+// TestAlertAfterCloseIsLoggedNotSent: an alert raised after its stage was
+// closed (a goroutine of a request started before a reload) is logged, and
+// does not panic on the closed queue.
+func TestAlertAfterCloseIsLoggedNotSent(t *testing.T) {
+	var logs strings.Builder
+	a := newAlerter("http://127.0.0.1:1/x", "", []float64{0.8}, hclog.New(&hclog.LoggerOptions{Output: &logs}))
+	a.close()
+	a.close()
+	a.send(alertEvent{Type: alertExceeded, KeyID: "vk_1", Window: "total"})
+	<-a.done
+	if !strings.Contains(logs.String(), "budget alert not sent: the stage was closed") {
+		t.Errorf("log: %s", logs.String())
+	}
 }
