@@ -161,7 +161,7 @@ func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.Ad
 			continue
 		}
 		timeout := s.timeout
-		if req.GetApiKeyHash() == "" && req.GetClientIp() == "" {
+		if p := req.GetPath(); p != sdk.HolderKeyPath && p != sdk.HolderModelsPath {
 			timeout = max(timeout, adminTimeout)
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
