@@ -781,3 +781,41 @@ func TestKeyStageHungAnswersInTime(t *testing.T) {
 		t.Logf("GET %s: %d after %s", c.path, r.status, took.Round(time.Millisecond))
 	}
 }
+
+// TestMaxParallelAcrossReplicas: a key with max_parallel 2 gets exactly two
+// requests running at once across two replicas sharing Redis — eight sent
+// together (the upstream takes 600 ms) are two served and six refused 429 —
+// and its slots come back when they finish.
+func TestMaxParallelAcrossReplicas(t *testing.T) {
+	redisAddr := startRedis(t)
+	s := startSim(t, "--latency", "600ms")
+	cfg := fmt.Sprintf(`{ require_keys = true, redis_url = "redis://%s/0" }`, redisAddr)
+	a := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	b := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	_, secret := createKey(t, a, map[string]any{"name": "parallel", "max_parallel": 2})
+	burst := func() map[int]int {
+		var mu sync.Mutex
+		got := map[int]int{}
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := generateWith(t, []*gateway{a, b}[i%2], "gpt-4o-primary", bearer(secret))
+				if r.status == 429 && r.header.Get("Retry-After") == "" {
+					t.Errorf("a 429 without Retry-After: %s", r.body)
+				}
+				mu.Lock()
+				got[r.status]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return got
+	}
+	for round := range 2 { // the second: every slot came back
+		if got := burst(); got[200] != 2 || got[429] != 6 {
+			t.Errorf("round %d, 8 at once with max_parallel 2: %v", round, got)
+		}
+	}
+}

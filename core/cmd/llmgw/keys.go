@@ -18,10 +18,10 @@ import (
 
 const keysUsage = `usage: llmgw keys <command> [--url URL] …
 
-  create --name NAME [--models a,b] [--rpm N] [--tpm N] [--budget-usd 0.01 --budget-period day|month|total] [--expires-at RFC3339] [--meta k=v]…
+  create --name NAME [--models a,b] [--rpm N] [--tpm N] [--max-parallel N] [--budget-usd 0.01 --budget-period day|month|total] [--expires-at RFC3339] [--meta k=v]…
   list
   show ID
-  update ID [--name NAME] [--models a,b] [--rpm N] [--tpm N] [--budget-usd 0.01] [--budget-period P] [--expires-at RFC3339] [--meta k=v]…
+  update ID [--name NAME] [--models a,b] [--rpm N] [--tpm N] [--max-parallel N] [--budget-usd 0.01] [--budget-period P] [--expires-at RFC3339] [--meta k=v]…
             [--no-budget] [--no-expiry] [--no-meta]
   rotate ID [--grace-period 1h]
   revoke ID
@@ -51,7 +51,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 	base := fs.String("url", "", "the gateway's base URL (default: from LLMGW_LISTEN, else http://127.0.0.1:8000)")
 	var (
 		name, models, period, expires, budget string
-		rpm, tpm                              int64
+		rpm, tpm, parallel                    int64
 		meta                                  multiFlag
 		noBudget, noExpiry, noMeta            bool
 		grace                                 time.Duration
@@ -69,6 +69,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&models, "models", "", "comma-separated pipeline models the key may use (default: all)")
 		fs.Int64Var(&rpm, "rpm", 0, "requests per minute (0: no own limit)")
 		fs.Int64Var(&tpm, "tpm", 0, "tokens per minute (0: no own limit)")
+		fs.Int64Var(&parallel, "max-parallel", 0, "requests running at once (0: no limit)")
 		fs.StringVar(&budget, "budget-usd", "", "budget in USD, e.g. 0.01")
 		fs.StringVar(&period, "budget-period", "", "day, month or total (default total)")
 		fs.StringVar(&expires, "expires-at", "", "expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z)")
@@ -102,7 +103,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 	}
 	switch cmd {
 	case "create":
-		b, err := createBody(name, models, budget, period, expires, rpm, tpm, meta)
+		b, err := createBody(name, models, budget, period, expires, rpm, tpm, parallel, meta)
 		if err != nil {
 			fmt.Fprintln(stderr, "llmgw keys create:", err)
 			return 2
@@ -131,7 +132,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		case "update":
 			set := map[string]bool{}
 			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-			b, err := updateBody(set, name, models, budget, period, expires, rpm, tpm, meta)
+			b, err := updateBody(set, name, models, budget, period, expires, rpm, tpm, parallel, meta)
 			if err != nil {
 				fmt.Fprintln(stderr, "llmgw keys update:", err)
 				return 2
@@ -146,13 +147,13 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 }
 
 // createBody is POST /admin/keys's JSON from the flags.
-func createBody(name, models, budget, period, expires string, rpm, tpm int64, meta multiFlag) ([]byte, error) {
+func createBody(name, models, budget, period, expires string, rpm, tpm, parallel int64, meta multiFlag) ([]byte, error) {
 	if name == "" {
 		return nil, fmt.Errorf("--name is required")
 	}
-	set := map[string]bool{"name": true, "models": models != "", "rpm": rpm > 0, "tpm": tpm > 0, "budget-usd": budget != "",
+	set := map[string]bool{"name": true, "models": models != "", "rpm": rpm > 0, "tpm": tpm > 0, "max-parallel": parallel > 0, "budget-usd": budget != "",
 		"budget-period": period != "", "expires-at": expires != "", "meta": len(meta) > 0}
-	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, meta)
+	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, parallel, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -162,8 +163,8 @@ func createBody(name, models, budget, period, expires string, rpm, tpm int64, me
 // updateBody is PATCH /admin/keys/{id}'s JSON: the fields whose flags were
 // set (set holds the flags' names), null for --no-budget, --no-expiry and
 // --no-meta.
-func updateBody(set map[string]bool, name, models, budget, period, expires string, rpm, tpm int64, meta multiFlag) ([]byte, error) {
-	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, meta)
+func updateBody(set map[string]bool, name, models, budget, period, expires string, rpm, tpm, parallel int64, meta multiFlag) ([]byte, error) {
+	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, parallel, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +183,7 @@ func updateBody(set map[string]bool, name, models, budget, period, expires strin
 }
 
 // keyFields is a key's JSON fields from the flags that set names.
-func keyFields(set map[string]bool, name, models, budget, period, expires string, rpm, tpm int64, meta multiFlag) (map[string]any, error) {
+func keyFields(set map[string]bool, name, models, budget, period, expires string, rpm, tpm, parallel int64, meta multiFlag) (map[string]any, error) {
 	req := map[string]any{}
 	if set["name"] {
 		req["name"] = name
@@ -201,6 +202,9 @@ func keyFields(set map[string]bool, name, models, budget, period, expires string
 	}
 	if set["tpm"] {
 		req["tpm"] = tpm
+	}
+	if set["max-parallel"] {
+		req["max_parallel"] = parallel
 	}
 	if set["budget-usd"] {
 		req["budget_usd"] = json.Number(budget)

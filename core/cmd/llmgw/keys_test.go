@@ -58,14 +58,14 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 	// update sends only the fields its flags set, null for the --no-… ones,
 	// whether the flags come before or after the id.
 	for _, args := range [][]string{
-		{"update", "vk_1", "--rpm", "0", "--models", "", "--no-budget", "--meta", "a=b"},
-		{"update", "--rpm", "0", "--models", "", "--no-budget", "--meta", "a=b", "vk_1"},
+		{"update", "vk_1", "--rpm", "0", "--models", "", "--no-budget", "--meta", "a=b", "--max-parallel", "4"},
+		{"update", "--rpm", "0", "--models", "", "--no-budget", "--meta", "a=b", "--max-parallel", "4", "vk_1"},
 	} {
 		body = nil
 		if code, _, errOut := run(args...); code != 0 {
 			t.Fatalf("%v: %d %s", args, code, errOut)
 		}
-		if b, _ := json.Marshal(body); string(b) != `{"budget_usd":null,"metadata":{"a":"b"},"models":[],"rpm":0}` {
+		if b, _ := json.Marshal(body); string(b) != `{"budget_usd":null,"max_parallel":4,"metadata":{"a":"b"},"models":[],"rpm":0}` {
 			t.Errorf("%v sent %s", args, b)
 		}
 	}

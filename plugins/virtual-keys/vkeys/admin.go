@@ -23,6 +23,7 @@ type createRequest struct {
 	Models       []string          `json:"models"`
 	RPM          int64             `json:"rpm"`
 	TPM          int64             `json:"tpm"`
+	MaxParallel  int64             `json:"max_parallel"`
 	BudgetUSD    *json.Number      `json:"budget_usd"`
 	BudgetPeriod string            `json:"budget_period"`
 	ExpiresAt    *time.Time        `json:"expires_at"`
@@ -38,6 +39,7 @@ type keyView struct {
 	Models         []string     `json:"models"`
 	RPM            int64        `json:"rpm"`
 	TPM            int64        `json:"tpm"`
+	MaxParallel    int64        `json:"max_parallel"`
 	BudgetUSD      *json.Number `json:"budget_usd"`
 	BudgetPeriod   string       `json:"budget_period,omitempty"`
 	SpendUSD       *json.Number `json:"spend_usd,omitempty"`
@@ -228,7 +230,10 @@ func (s *Stage) checkFields(cr *createRequest, check func(field string) bool) (*
 	if cr.RPM < 0 || cr.TPM < 0 {
 		return nil, badRequest("rpm", "rpm and tpm must be ≥ 0")
 	}
-	k := &Key{Name: cr.Name, Models: cr.Models, RPM: cr.RPM, TPM: cr.TPM, Metadata: cr.Metadata}
+	if cr.MaxParallel < 0 || cr.MaxParallel > 100_000 {
+		return nil, badRequest("max_parallel", "max_parallel must be from 0 (no limit) to 100000")
+	}
+	k := &Key{Name: cr.Name, Models: cr.Models, RPM: cr.RPM, TPM: cr.TPM, MaxParallel: cr.MaxParallel, Metadata: cr.Metadata}
 	if cr.BudgetUSD != nil {
 		n, err := sdk.ParseUSD(cr.BudgetUSD.String())
 		if err != nil {
@@ -257,7 +262,7 @@ func (s *Stage) checkFields(cr *createRequest, check func(field string) bool) (*
 }
 
 // updatable are the fields PATCH /admin/keys/{id} may set.
-var updatable = []string{"name", "models", "rpm", "tpm", "budget_usd", "budget_period", "expires_at", "metadata"}
+var updatable = []string{"name", "models", "rpm", "tpm", "max_parallel", "budget_usd", "budget_period", "expires_at", "metadata"}
 
 // errRevoked refuses to change a revoked key.
 func errRevoked(id string) error {
@@ -283,7 +288,7 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 		if k.RevokedAt != nil {
 			return errRevoked(id)
 		}
-		cr := createRequest{Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, BudgetPeriod: k.BudgetPeriod, ExpiresAt: k.ExpiresAt, Metadata: k.Metadata}
+		cr := createRequest{Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, MaxParallel: k.MaxParallel, BudgetPeriod: k.BudgetPeriod, ExpiresAt: k.ExpiresAt, Metadata: k.Metadata}
 		if k.BudgetNanos > 0 {
 			n := json.Number(sdk.FormatUSD(k.BudgetNanos))
 			cr.BudgetUSD = &n
@@ -307,7 +312,7 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 		if err != nil {
 			return err
 		}
-		k.Name, k.Models, k.RPM, k.TPM, k.Metadata = nk.Name, nk.Models, nk.RPM, nk.TPM, nk.Metadata
+		k.Name, k.Models, k.RPM, k.TPM, k.MaxParallel, k.Metadata = nk.Name, nk.Models, nk.RPM, nk.TPM, nk.MaxParallel, nk.Metadata
 		k.BudgetNanos, k.BudgetPeriod, k.ExpiresAt = nk.BudgetNanos, nk.BudgetPeriod, nk.ExpiresAt
 		return nil
 	})
@@ -399,7 +404,7 @@ func (s *Stage) adminRevoke(ctx context.Context, id string) (int, any, error) {
 // view is the admin API's picture of a key, with its current spend.
 func (s *Stage) view(ctx context.Context, k *Key) keyView {
 	now := s.now()
-	v := keyView{ID: k.ID, Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, ExpiresAt: k.ExpiresAt,
+	v := keyView{ID: k.ID, Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, MaxParallel: k.MaxParallel, ExpiresAt: k.ExpiresAt,
 		Metadata: k.Metadata, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt, BudgetPeriod: k.BudgetPeriod, Status: "active"}
 	v.OldSecretValidUntil = k.graceUntil(now)
 	if v.Models == nil {

@@ -22,12 +22,14 @@ const Prefix = "llmgw-"
 // Key is one virtual key as stored. The secret itself is never stored: Hash
 // is its sha256 (enough for a 190-bit random secret, no salt needed).
 type Key struct {
-	ID           string            `json:"id"`
-	Name         string            `json:"name"`
-	Hash         string            `json:"hash"`
-	Models       []string          `json:"models,omitempty"`
-	RPM          int64             `json:"rpm,omitempty"`
-	TPM          int64             `json:"tpm,omitempty"`
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Hash   string   `json:"hash"`
+	Models []string `json:"models,omitempty"`
+	RPM    int64    `json:"rpm,omitempty"`
+	TPM    int64    `json:"tpm,omitempty"`
+	// MaxParallel bounds the key's requests running at once (0: none).
+	MaxParallel  int64             `json:"max_parallel,omitempty"`
 	BudgetNanos  int64             `json:"budget_nanos,omitempty"`
 	BudgetPeriod string            `json:"budget_period,omitempty"`
 	ExpiresAt    *time.Time        `json:"expires_at,omitempty"`

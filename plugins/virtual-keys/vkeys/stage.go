@@ -124,24 +124,71 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	if refused != nil || err != nil {
 		return refused, err
 	}
-	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
-		if p != nil {
-			s.takePending(req.GetRequestId(), p.rid)
-			_ = s.store.Settle(ctx, p.keyID, p.window, p.rid, 0)
+	// release gives back what this request reserved when a later check
+	// refuses it.
+	release := func(ps ...*pendingReservation) {
+		for _, p := range ps {
+			if p != nil {
+				s.takePending(req.GetRequestId(), p.rid)
+				_ = s.store.Settle(ctx, p.keyID, p.window, p.rid, 0)
+			}
 		}
+	}
+	slot, refused, err := s.takeSlot(ctx, req, k, now)
+	if refused != nil || err != nil {
+		release(p)
+		return refused, err
+	}
+	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
+		release(p, slot)
 		return rej, err
 	}
+	// The request's own reservations go with it to After: a client may send
+	// one X-Request-ID on many requests at once.
 	if p != nil {
-		// The request's own reservation goes with it to After: a client may
-		// send one X-Request-ID on many requests at once.
 		resp.Annotations[annReservation] = p.window + "/" + p.rid
+	}
+	if slot != nil {
+		resp.Annotations[annParallel] = slot.rid
 	}
 	return resp, nil
 }
 
 // annReservation is the annotation naming the request's budget reservation
-// (window/rid; neither is secret).
-const annReservation = "key.reservation"
+// (window/rid; neither is secret); annParallel names its parallel slot
+// (rid).
+const (
+	annReservation = "key.reservation"
+	annParallel    = "key.parallel"
+)
+
+// parallelWindow is the Budgets window of a key's parallel requests: a
+// reservation of 1 per request under a budget of max_parallel, released
+// (settled at 0) by After — exact across replicas, and a slot whose After
+// never comes (the gateway died) frees itself after reservation_ttl.
+const parallelWindow = "parallel"
+
+// takeSlot takes one of the key's max_parallel slots for the request, or
+// refuses with 429 when all are taken.
+func (s *Stage) takeSlot(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*pendingReservation, *sdk.StageResponse, error) {
+	if k.MaxParallel <= 0 {
+		return nil, nil, nil
+	}
+	rid := randomBase62(16)
+	ok, err := s.store.Reserve(ctx, k.ID, parallelWindow, rid, 1, k.MaxParallel, s.cfg.reservationTTL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("virtual-keys: take a parallel slot: %w", err)
+	}
+	if !ok {
+		return nil, sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: time.Second,
+			Message: fmt.Sprintf("this key's %d parallel requests are all running; retry when one has finished", k.MaxParallel)}.Response(), nil
+	}
+	p := pendingReservation{keyID: k.ID, window: parallelWindow, rid: rid, at: now}
+	s.mu.Lock()
+	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
+	s.mu.Unlock()
+	return &p, nil, nil
+}
 
 // rateChecks are the key's own limits: rpm requests and tpm tokens in any
 // rolling minute (tokens charged after the answer).
@@ -346,6 +393,15 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 			}
 		}
 	}
+	// The request's parallel slot, by its annotation, first: so that the
+	// budget reservation below is told apart from it.
+	if slot := req.GetAnnotations()[annParallel]; slot != "" {
+		if _, ok := s.takePending(req.GetRequestId(), slot); ok || req.GetAnnotations()["key.id"] != "" {
+			if err := s.store.Settle(ctx, req.GetAnnotations()["key.id"], parallelWindow, slot, 0); err != nil {
+				return fmt.Errorf("virtual-keys: release a parallel slot of %s: %w", req.GetAnnotations()["key.id"], err)
+			}
+		}
+	}
 	// The request's own reservation, by its annotation (also after a
 	// restart of this plugin). Without one the host never saw this stage's
 	// continue (it timed out): release the request id's reservation only
@@ -360,7 +416,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 		return nil
 	}
 	var cost int64
-	if req.GetCostKnown() {
+	if req.GetCostKnown() && p.window != parallelWindow { // a slot has no cost
 		cost = req.GetCostNanos()
 	}
 	if err := s.store.Settle(ctx, p.keyID, p.window, p.rid, cost); err != nil {

@@ -976,3 +976,65 @@ func TestRedisStoreUpdatesAreAtomicAndSeenByReplicas(t *testing.T) {
 		t.Errorf("an unknown key: %v", err)
 	}
 }
+
+// TestMaxParallelSlots: a key with max_parallel 2 runs two requests at once;
+// a third is refused (429) without keeping its budget reservation or using
+// an rpm permit; After frees a slot, also when it comes to a restarted
+// plugin (by the annotation).
+func TestMaxParallelSlots(t *testing.T) {
+	s := newTestStage(t, `{"require_keys":true}`)
+	ctx := context.Background()
+	resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"p","max_parallel":2,"rpm":3,"budget_usd":1}`)})
+	var created struct {
+		ID, Key     string
+		MaxParallel int64 `json:"max_parallel"`
+	}
+	if json.Unmarshal(resp.Body, &created) != nil || created.MaxParallel != 2 {
+		t.Fatalf("create: %s", resp.Body)
+	}
+	start := func(rid string) *pb.StageResponse {
+		t.Helper()
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: rid, ApiKeyHash: HashSecret(created.Key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: 1000, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b := start("a"), start("b")
+	if a.GetReject() != nil || b.GetReject() != nil || a.Annotations[annParallel] == "" {
+		t.Fatalf("two requests: %v / %v", a, b)
+	}
+	c := start("c")
+	if c.GetReject().GetStatus() != 429 || !strings.Contains(c.GetReject().GetMessage(), "2 parallel requests") {
+		t.Fatalf("a third at once: %v", c)
+	}
+	s.mu.Lock()
+	left := len(s.pending["c"])
+	s.mu.Unlock()
+	if left != 0 {
+		t.Errorf("the refused request kept %d reservations", left)
+	}
+	if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "a", Annotations: a.Annotations, CostNanos: 10, CostKnown: true}); err != nil {
+		t.Fatal(err)
+	}
+	d := start("d") // a's slot is free; rpm: a, b, d = 3 (c used none)
+	if d.GetReject() != nil {
+		t.Fatalf("after one finished: %v", d.GetReject())
+	}
+	// A restarted plugin frees a slot by the annotation alone.
+	s.mu.Lock()
+	clear(s.pending)
+	s.mu.Unlock()
+	if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "b", Annotations: b.Annotations, CostNanos: 10, CostKnown: true}); err != nil {
+		t.Fatal(err)
+	}
+	if spent, _ := s.store.Spent(ctx, created.ID, "total"); spent != 20 {
+		t.Errorf("spend %d, want 20 (a slot costs nothing)", spent)
+	}
+	if e := start("e"); e.GetReject().GetCode() != "rate_limit_exceeded" || strings.Contains(e.GetReject().GetMessage(), "parallel") {
+		t.Errorf("a fourth request in the minute: the rpm limit, not the slots: %v", e.GetReject())
+	}
+	if r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "PATCH", Path: "/admin/keys/" + created.ID, Body: []byte(`{"max_parallel":-1}`)}); r.Status != 400 {
+		t.Errorf("max_parallel -1: %d", r.Status)
+	}
+}
