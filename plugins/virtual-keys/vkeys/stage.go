@@ -184,10 +184,19 @@ func (s *Stage) takeSlot(ctx context.Context, req *sdk.StageRequest, k *Key, now
 			Message: fmt.Sprintf("this key's %d parallel requests are all running; retry when one has finished", k.MaxParallel)}.Response(), nil
 	}
 	p := pendingReservation{keyID: k.ID, window: parallelWindow, rid: rid, at: now}
-	s.mu.Lock()
-	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
-	s.mu.Unlock()
+	s.addPending(req.GetRequestId(), p)
 	return &p, nil, nil
+}
+
+// addPending remembers a reservation of request reqID until its After (the
+// pending map is pruned of those whose After never came).
+func (s *Stage) addPending(reqID string, p pendingReservation) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.pending) >= 10_000 {
+		s.prunePendingLocked(p.at)
+	}
+	s.pending[reqID] = append(s.pending[reqID], p)
 }
 
 // rateChecks are the key's own limits: rpm requests and tpm tokens in any
@@ -366,12 +375,7 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		return nil, rj.Response(), nil
 	}
 	p := pendingReservation{keyID: k.ID, window: window, rid: rid, at: now}
-	s.mu.Lock()
-	if len(s.pending) >= 10_000 {
-		s.prunePendingLocked(now)
-	}
-	s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
-	s.mu.Unlock()
+	s.addPending(req.GetRequestId(), p)
 	return &p, nil, nil
 }
 
@@ -396,9 +400,13 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	// The request's parallel slot, by its annotation, first: so that the
 	// budget reservation below is told apart from it.
 	if slot := req.GetAnnotations()[annParallel]; slot != "" {
-		if _, ok := s.takePending(req.GetRequestId(), slot); ok || req.GetAnnotations()["key.id"] != "" {
-			if err := s.store.Settle(ctx, req.GetAnnotations()["key.id"], parallelWindow, slot, 0); err != nil {
-				return fmt.Errorf("virtual-keys: release a parallel slot of %s: %w", req.GetAnnotations()["key.id"], err)
+		keyID := req.GetAnnotations()["key.id"] // after a restart of this plugin, the annotation alone
+		if p, ok := s.takePending(req.GetRequestId(), slot); ok {
+			keyID = p.keyID
+		}
+		if keyID != "" {
+			if err := s.store.Settle(ctx, keyID, parallelWindow, slot, 0); err != nil {
+				return fmt.Errorf("virtual-keys: release a parallel slot of %s: %w", keyID, err)
 			}
 		}
 	}
