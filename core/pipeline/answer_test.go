@@ -25,7 +25,9 @@ import (
 // "incomplete" answers without a finish reason; "meta" declares
 // stage.metadata and continues, "metamutate" declares it and changes the
 // request; "refuse" refuses every request; "slow" continues after 300 ms
-// unless its call is cancelled first (counted in cancelled). Every instance
+// unless its call is cancelled first (counted in cancelled); "stuck" does
+// the same after 30 s, so only a cancellation ends it in time, however
+// loaded the machine. Every instance
 // records its After calls.
 type answerer struct {
 	mu        sync.Mutex
@@ -58,9 +60,13 @@ func (s *answererInst) Process(ctx context.Context, req *sdk.StageRequest) (*sdk
 	switch s.mode {
 	case "refuse":
 		return sdk.Reject(429, sdk.TypeRateLimit, "rate_limit_exceeded", "", "too many requests"), nil
-	case "slow":
+	case "slow", "stuck":
+		wait := 300 * time.Millisecond
+		if s.mode == "stuck" {
+			wait = 30 * time.Second
+		}
 		select {
-		case <-time.After(300 * time.Millisecond):
+		case <-time.After(wait):
 			return sdk.Continue(), nil
 		case <-ctx.Done():
 			s.a.cancelled.Add(1)
@@ -357,12 +363,12 @@ func TestDuringCallMetadataStageBesideAnnotations(t *testing.T) {
 }
 
 // A stage that refuses cancels the calls still running beside it in its
-// group: the refusal is the answer without waiting for the slow stage's
-// 300 ms, the cancelled stage is no failure (its on_error is not applied),
+// group: the refusal is the answer without waiting for the stuck stage's
+// 30 s, the cancelled stage is no failure (its on_error is not applied),
 // and its span says "cancelled". An answer beside it cancels nothing: the
 // stage beside it still has its say.
 func TestGroupRefusalCancelsTheOthers(t *testing.T) {
-	rt, a := newAnswerRuntime(t, "fail_closed", "slow/parallel", "refuse/parallel")
+	rt, a := newAnswerRuntime(t, "fail_closed", "stuck/parallel", "refuse/parallel")
 	w := rt.ask("hello", false)
 	if w.err == nil || w.err.Status != 429 || w.err.Code != "rate_limit_exceeded" {
 		t.Fatalf("answer %+v, want the refusal", w.err)
