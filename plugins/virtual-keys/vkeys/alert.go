@@ -20,8 +20,9 @@ import (
 )
 
 // The budget alerts a key's budget window can raise, each once per window
-// (Budgets.MarkOnce): a threshold of its budget spent, and the first
-// request its budget could not cover.
+// and budget (Budgets.MarkOnce; the event recorded names the budget, so a
+// budget changed in the middle of a window re-arms its alerts): a threshold
+// of its budget spent, and the first request its budget could not cover.
 const (
 	alertThreshold = "budget.threshold"
 	alertExceeded  = "budget.exceeded"
@@ -208,12 +209,21 @@ func (s *Stage) markOnce(ctx context.Context, keyID, window, event string) bool 
 	return first
 }
 
-func thresholdEvent(t float64) string { return fmt.Sprintf("%s:%g", alertThreshold, t) }
+// thresholdEvent and exceededEvent name an alert as MarkOnce records it:
+// its type, threshold and the budget it was raised for.
+func thresholdEvent(t float64, budget int64) string {
+	return fmt.Sprintf("%s:%g@%d", alertThreshold, t, budget)
+}
+
+func exceededEvent(budget int64) string { return fmt.Sprintf("%s@%d", alertExceeded, budget) }
 
 // checkThresholds raises a key's threshold alerts that its window's spend
-// has reached and that were not raised before (by any replica).
-func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
-	if !slices.ContainsFunc(s.alerts.thresholds, func(t float64) bool { return !s.raised(keyID, window, thresholdEvent(t)) }) {
+// has reached and that were not raised before (by any replica) for its
+// budget. budget is the key's budget when the request was reserved (0 when
+// not known, after a restart): when every threshold was raised for it, no
+// store call is made.
+func (s *Stage) checkThresholds(ctx context.Context, keyID, window string, budget int64) {
+	if budget > 0 && !slices.ContainsFunc(s.alerts.thresholds, func(t float64) bool { return !s.raised(keyID, window, thresholdEvent(t, budget)) }) {
 		return // every threshold raised: no store call
 	}
 	k, err := s.store.Get(ctx, keyID)
@@ -226,10 +236,11 @@ func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
 		return
 	}
 	for _, t := range s.alerts.thresholds {
-		if float64(spent) < t*float64(k.BudgetNanos) || !s.claim(keyID, window, thresholdEvent(t)) {
+		event := thresholdEvent(t, k.BudgetNanos)
+		if float64(spent) < t*float64(k.BudgetNanos) || !s.claim(keyID, window, event) {
 			continue
 		}
-		if s.markOnce(ctx, keyID, window, thresholdEvent(t)) {
+		if s.markOnce(ctx, keyID, window, event) {
 			ev := alertBase(alertThreshold, k, window, spent, s.now())
 			ev.Threshold = t
 			s.alerts.send(ev)
@@ -241,7 +252,7 @@ func (s *Stage) checkThresholds(ctx context.Context, keyID, window string) {
 // request the key's budget could not cover (its worst case, requestNanos).
 // The caller claimed it.
 func (s *Stage) alertExceeded(ctx context.Context, k *Key, window string, requestNanos int64) {
-	if !s.markOnce(ctx, k.ID, window, alertExceeded) {
+	if !s.markOnce(ctx, k.ID, window, exceededEvent(k.BudgetNanos)) {
 		return
 	}
 	spent, err := s.store.Spent(ctx, k.ID, window)

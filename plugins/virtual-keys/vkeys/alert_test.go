@@ -161,6 +161,23 @@ func TestBudgetAlertsOncePerWindowSigned(t *testing.T) {
 	if len(hook.events()) != 3 {
 		t.Errorf("alerts raised again after a restart: %+v", hook.events())
 	}
+	// A budget raised in the middle of the window re-arms its alerts: 900
+	// of 2000 is under 0.5, and the next answers cross it, then 0.8, then
+	// the new budget is refused once more.
+	if r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "PATCH", Path: "/admin/keys/" + created.ID, Body: []byte(`{"budget_usd":0.000002}`)}); r.GetStatus() != 200 {
+		t.Fatalf("raise the budget: %d %s", r.GetStatus(), r.GetBody())
+	}
+	spend(100, 50)  // 47.5 %: nothing
+	spend(200, 200) // 57.5 %: past 0.5 again
+	spend(500, 500) // 82.5 %: past 0.8 again
+	if c := spend(400, 0); c != "budget_exceeded" {
+		t.Fatalf("over the raised budget: %q", c)
+	}
+	got = hook.waitFor(t, 6)[3:]
+	if len(got) != 3 || got[0].Threshold != 0.5 || got[0].BudgetUSD != "0.000002" || got[0].SpendUSD != "0.00000115" ||
+		got[1].Threshold != 0.8 || got[1].SpendUSD != "0.00000165" || got[2].Type != alertExceeded || got[2].BudgetUSD != "0.000002" {
+		t.Errorf("alerts after the budget was raised: %+v", got)
+	}
 }
 
 // TestRedisMarkOnceAcrossReplicas: of two replicas marking the same alert,

@@ -46,6 +46,7 @@ type Stage struct {
 type pendingReservation struct {
 	keyID, window, rid string
 	at                 time.Time
+	budget             int64 // the key's budget when reserved (its alerts are per budget)
 }
 
 // New is the plugin's stage factory.
@@ -362,7 +363,7 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		// limit and may not fit what is left where a bounded one would.
 		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s: its prompt and max_tokens, or the model's output limit when max_tokens is not set)",
 			sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
-		if s.alerts != nil && s.claim(k.ID, window, alertExceeded) {
+		if s.alerts != nil && s.claim(k.ID, window, exceededEvent(k.BudgetNanos)) {
 			go s.alertExceeded(context.WithoutCancel(ctx), k, window, req.GetMaxCostNanos())
 		}
 		rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
@@ -374,7 +375,7 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		}
 		return nil, rj.Response(), nil
 	}
-	p := pendingReservation{keyID: k.ID, window: window, rid: rid, at: now}
+	p := pendingReservation{keyID: k.ID, window: window, rid: rid, at: now, budget: k.BudgetNanos}
 	s.addPending(req.GetRequestId(), p)
 	return &p, nil, nil
 }
@@ -436,7 +437,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	}
 	s.markSettled(p.rid)
 	if s.alerts != nil && cost > 0 {
-		s.checkThresholds(ctx, p.keyID, p.window)
+		s.checkThresholds(ctx, p.keyID, p.window, p.budget)
 	}
 	return nil
 }
