@@ -47,6 +47,24 @@ func RequestModel(req *pb.StageRequest) string {
 	return req.GetRequest().GetModel()
 }
 
+// AnnotationKeyID is the annotation the virtual-keys stage sets to the id
+// of the request's key, for the stages after it.
+const AnnotationKeyID = "key.id"
+
+// KeyIdentity names the API key a request came with, for stages that count
+// or partition per key: "key:<id>" when an earlier stage named its virtual
+// key (AnnotationKeyID; the same across the key's rotated secrets), else
+// "bearer:<hash>" of its bearer token, else "" (no key).
+func KeyIdentity(annotations map[string]string, apiKeyHash string) string {
+	if id := annotations[AnnotationKeyID]; id != "" {
+		return "key:" + id
+	}
+	if apiKeyHash != "" {
+		return "bearer:" + apiKeyHash
+	}
+	return ""
+}
+
 // RequestEndUser is the id the client gave its end user: the chat
 // request's safety_identifier (OpenAI's successor of user), else its user
 // (Anthropic's metadata.user_id arrives as user), or the embeddings

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -671,6 +672,59 @@ func TestVirtualKeyUpdateAndRotateAcrossReplicas(t *testing.T) {
 		if strings.Contains(g.output(), rotated.Key[len("llmgw-"):]) {
 			t.Fatalf("the rotated secret reached the log of %s", g.addr)
 		}
+	}
+}
+
+// TestRateLimitCountsARotatedKeyOnce: a ratelimit rule keyed by api_key
+// after the keys stage counts a virtual key, not a secret: while a
+// rotation's grace period lets the old and the new secret both in, their
+// requests share the key's limit exactly, through quota leases.
+func TestRateLimitCountsARotatedKeyOnce(t *testing.T) {
+	s := startSim(t)
+	hcl := providersHCL(s) + fmt.Sprintf(`
+plugin "virtual-keys" {
+  path = %q
+}
+
+plugin "ratelimit" {
+  path = %q
+}
+
+pipeline "default" {
+  stage "keys" {
+    plugin   = "virtual-keys"
+    on_error = "fail_closed"
+    timeout  = "1s"
+    config   = { require_keys = true }
+  }
+
+  stage "ratelimit" {
+    plugin   = "ratelimit"
+    on_error = "fail_closed"
+    timeout  = "1s"
+    config   = { rules = [{ name = "per-key", key = "api_key", requests = 20, window = "1m" }] }
+  }
+}
+`, binPath("plugins/virtual-keys"), binPath("plugins/ratelimit"))
+	g := startGateway(t, writePipeline(t, hcl), "LLMGW_ADMIN_TOKEN="+adminToken)
+	id, oldSecret := createKey(t, g, map[string]any{"name": "rotating"})
+	count := map[int]int{}
+	for range 8 {
+		count[generateWith(t, g, "gpt-4o-primary", bearer(oldSecret)).status]++
+	}
+	r := admin(t, g, "POST", "/admin/keys/"+id+"/rotate", map[string]any{"grace_period_s": 600})
+	newSecret, _ := r.json(t)["key"].(string)
+	if r.status != 200 || newSecret == "" {
+		t.Fatalf("rotate: %d %s", r.status, r.body)
+	}
+	for i := range 16 {
+		count[generateWith(t, g, "gpt-4o-primary", bearer([]string{oldSecret, newSecret}[i%2])).status]++
+	}
+	if fmt.Sprint(count) != "map[200:20 429:4]" {
+		t.Errorf("24 requests of one key over its two secrets: %v, want 20 served and 4 refused", count)
+	}
+	if m := get(t, g.url()+"/metrics"); !regexp.MustCompile(`llmgw_stage_leased_total\{stage="ratelimit"\} [1-9]`).Match(m.body) {
+		t.Errorf("no request was admitted from a lease: the test did not exercise leases keyed by the key")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
+	sdk "github.com/llmgw/llmgw/sdk/go"
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
 
@@ -18,13 +19,11 @@ const keyVersion = "llmgw-cache-v1"
 // annotation key.id of the virtual-keys stage), else its bearer token's
 // hash, else the anonymous clients'; one namespace for all when shared.
 func namespace(shared bool, annotations map[string]string, apiKeyHash string) string {
-	switch {
-	case shared:
+	if shared {
 		return "shared"
-	case annotations["key.id"] != "":
-		return "key:" + annotations["key.id"]
-	case apiKeyHash != "":
-		return "bearer:" + apiKeyHash
+	}
+	if id := sdk.KeyIdentity(annotations, apiKeyHash); id != "" {
+		return id
 	}
 	return "anonymous"
 }

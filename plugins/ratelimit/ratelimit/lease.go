@@ -42,13 +42,16 @@ func (s *Stage) leaseKeys() []string {
 				add(sdk.LeaseKeyHeaderPrefix + "x-forwarded-for")
 			}
 		case keyAPIKey:
+			// Counted by sdk.KeyIdentity: the virtual key's id, else the hash.
 			add(sdk.LeaseKeyAPIKeyHash)
+			add(sdk.LeaseKeyAnnotationPrefix + sdk.AnnotationKeyID)
 		case keyHeader:
 			add(sdk.LeaseKeyHeaderPrefix + r.header)
 		case keyModel:
 			add(sdk.LeaseKeyModel)
 		case keyUser:
 			add(sdk.LeaseKeyAPIKeyHash)
+			add(sdk.LeaseKeyAnnotationPrefix + sdk.AnnotationKeyID)
 			add(sdk.LeaseKeyEndUser)
 		}
 	}

@@ -93,7 +93,7 @@ func (h *leaseHost) releaseAll(t *testing.T) {
 func TestLeaseCapabilities(t *testing.T) {
 	s, _ := newTestStage(t, `{"trusted_proxies":["10.0.0.0/8"],"rules":[{"name":"ip","key":"ip","requests":100},{"name":"t","key":"header:X-Tenant","requests":100},{"name":"k","key":"api_key","requests":100},{"name":"m","key":"model","requests":100}]}`)
 	fields, ok := sdk.LeaseKeyFields(s.Capabilities())
-	want := []string{"client_ip", "header:forwarded", "header:x-forwarded-for", "header:x-tenant", "api_key_hash", "model"}
+	want := []string{"client_ip", "header:forwarded", "header:x-forwarded-for", "header:x-tenant", "api_key_hash", "annotation:key.id", "model"}
 	if !ok || !slices.Equal(fields, want) {
 		t.Fatalf("lease key fields %v (%v), want %v", fields, ok, want)
 	}

@@ -61,6 +61,8 @@ type Stage struct {
 	closeBackend func() error
 	logger       hclog.Logger
 	hasTokens    bool
+	// byAPIKey: a rule counts per API key (api_key or user).
+	byAPIKey bool
 	// leasing: the stage grants quota leases (lease.go).
 	leasing bool
 	info    map[string]string
@@ -82,6 +84,7 @@ func newStage(c sdk.Config, clock func() time.Time) (*Stage, error) {
 	s := &Stage{cfg: cfg, logger: logger}
 	for _, r := range cfg.rules {
 		s.hasTokens = s.hasTokens || r.kind == limiter.Tokens
+		s.byAPIKey = s.byAPIKey || r.key == keyAPIKey || r.key == keyUser
 	}
 	s.leasing = s.leaseKeys() != nil
 	lease := "off"
@@ -167,7 +170,7 @@ func (s *Stage) Close() error { return s.closeBackend() }
 func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	var cbuf [8]limiter.Check
 	var rbuf [8]*rule
-	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.RequestModel(req), sdk.RequestEndUser(req), false)
+	checks, rules := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetAnnotations(), req.GetApiKeyHash(), req.GetHeaders(), sdk.RequestModel(req), sdk.RequestEndUser(req), false)
 	if len(checks) == 0 {
 		return sdk.Continue(), nil
 	}
@@ -308,7 +311,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	}
 	var cbuf [8]limiter.Check
 	var rbuf [8]*rule
-	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetApiKeyHash(), req.GetHeaders(), sdk.AfterRequestModel(req), sdk.AfterRequestEndUser(req), true)
+	checks, _ := s.checks(cbuf[:0], rbuf[:0], req.GetClientIp(), req.GetAnnotations(), req.GetApiKeyHash(), req.GetHeaders(), sdk.AfterRequestModel(req), sdk.AfterRequestEndUser(req), true)
 	if len(checks) == 0 {
 		return nil
 	}
@@ -320,9 +323,15 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 
 // checks builds the limiter checks of the rules that apply to a request
 // (only token rules when tokensOnly). A rule whose key is missing (no API
-// key, no such header, no model, no end user) does not apply.
-func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash string, hdrs map[string]string, model, endUser string, tokensOnly bool) ([]limiter.Check, []*rule) {
-	ipKey := ""
+// key, no such header, no model, no end user) does not apply. An API key
+// is its virtual key's id when the keys stage named it (sdk.KeyIdentity),
+// so a key's old and new secret count as one while a rotation's grace
+// period lasts.
+func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer string, annotations map[string]string, apiKeyHash string, hdrs map[string]string, model, endUser string, tokensOnly bool) ([]limiter.Check, []*rule) {
+	ipKey, apiKey := "", ""
+	if s.byAPIKey {
+		apiKey = sdk.KeyIdentity(annotations, apiKeyHash)
+	}
 	for i := range s.cfg.rules {
 		r := &s.cfg.rules[i]
 		if tokensOnly && r.kind != limiter.Tokens {
@@ -340,10 +349,10 @@ func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash s
 			}
 			part = ipKey
 		case keyAPIKey:
-			if apiKeyHash == "" {
+			if apiKey == "" {
 				continue
 			}
-			part = keyPart(apiKeyHash)
+			part = keyPart(apiKey)
 		case keyHeader:
 			v := hdrs[r.header]
 			if v == "" {
@@ -359,7 +368,7 @@ func (s *Stage) checks(checks []limiter.Check, rules []*rule, peer, apiKeyHash s
 			if endUser == "" {
 				continue
 			}
-			part = keyPart(apiKeyHash + "\x00" + endUser)
+			part = keyPart(apiKey + "\x00" + endUser)
 		}
 		checks = append(checks, limiter.Check{Key: r.name + ":" + part, Kind: r.kind, Limit: r.limit, Window: r.window})
 		rules = append(rules, r)

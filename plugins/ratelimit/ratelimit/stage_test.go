@@ -154,7 +154,7 @@ func TestTrustedProxies(t *testing.T) {
 		{"", nil, "unknown"},
 	}
 	for _, c := range cases {
-		checks, _ := s.checks(nil, nil, c.peer, "", c.headers, "", "", false)
+		checks, _ := s.checks(nil, nil, c.peer, nil, "", c.headers, "", "", false)
 		if len(checks) != 1 || checks[0].Key != "per-ip:="+c.want {
 			t.Errorf("peer %q headers %v: key %v, want per-ip:=%s", c.peer, c.headers, checks, c.want)
 		}
@@ -224,9 +224,50 @@ func TestKeysAndCheckAllThenCommit(t *testing.T) {
 		t.Fatalf("unkeyed request: %+v", resp)
 	}
 	// A huge or odd header value is hashed into a bounded key.
-	checks, _ := s.checks(nil, nil, "", "", map[string]string{"x-tenant-id": strings.Repeat("x", 5000)}, "", "", false)
+	checks, _ := s.checks(nil, nil, "", nil, "", map[string]string{"x-tenant-id": strings.Repeat("x", 5000)}, "", "", false)
 	if len(checks) != 1 || len(checks[0].Key) > 64 {
 		t.Fatalf("long header key: %v", checks)
+	}
+}
+
+// TestAPIKeyIsTheVirtualKey: with the keys stage's annotation, api_key and
+// user rules count a virtual key's requests together whichever of its
+// secrets they came with (a rotation's grace period: old and new secret
+// hash differently); without it, each bearer token on its own.
+func TestAPIKeyIsTheVirtualKey(t *testing.T) {
+	s, _ := newTestStage(t, `{"rules":[{"name":"per-key","key":"api_key","requests":3},{"name":"per-user","key":"user","requests":2}]}`)
+	oldSecret, newSecret, other := strings.Repeat("a", 64), strings.Repeat("b", 64), strings.Repeat("c", 64)
+	req := func(hash, keyID, user string) *sdk.StageRequest {
+		r := &sdk.StageRequest{ClientIp: "1.2.3.4", ApiKeyHash: hash, Request: &sdk.ChatRequest{Model: "m", User: user}}
+		if keyID != "" {
+			r.Annotations = map[string]string{sdk.AnnotationKeyID: keyID}
+		}
+		return r
+	}
+	if resp := process(t, s, req(oldSecret, "vk_1", "alice")); sdk.IsReject(resp) {
+		t.Fatalf("alice with the old secret: %+v", resp.Reject)
+	}
+	if resp := process(t, s, req(newSecret, "vk_1", "alice")); sdk.IsReject(resp) {
+		t.Fatalf("alice with the new secret: %+v", resp.Reject)
+	}
+	if resp := process(t, s, req(newSecret, "vk_1", "alice")); !sdk.IsReject(resp) || !strings.Contains(resp.Reject.Message, "per-user") {
+		t.Fatalf("alice's third request of the key, over two secrets: %+v", resp)
+	}
+	// A refused request is not counted: the key has used two of its three.
+	if resp := process(t, s, req(newSecret, "vk_1", "")); sdk.IsReject(resp) {
+		t.Fatalf("the key's third counted request: %+v", resp.Reject)
+	}
+	if resp := process(t, s, req(oldSecret, "vk_1", "")); !sdk.IsReject(resp) || !strings.Contains(resp.Reject.Message, "per-key") {
+		t.Fatalf("the key's fourth request, over two secrets: %+v", resp)
+	}
+	// Without the annotation (no keys stage), each token counts alone.
+	for i := range 3 {
+		if resp := process(t, s, req(oldSecret, "", "")); sdk.IsReject(resp) {
+			t.Fatalf("the bare token's request %d: %+v", i, resp.Reject)
+		}
+	}
+	if resp := process(t, s, req(other, "vk_2", "")); sdk.IsReject(resp) {
+		t.Fatalf("another key: %+v", resp.Reject)
 	}
 }
 
@@ -263,7 +304,7 @@ func TestPerEndUserWithinItsKey(t *testing.T) {
 		t.Fatalf("alice's embeddings request after her two: %+v", resp)
 	}
 	fields, ok := sdk.LeaseKeyFields(s.Capabilities())
-	if !ok || !slices.Equal(fields, []string{"api_key_hash", "end_user"}) {
+	if !ok || !slices.Equal(fields, []string{"api_key_hash", "annotation:key.id", "end_user"}) {
 		t.Fatalf("lease key fields %v (%v)", fields, ok)
 	}
 }
