@@ -879,6 +879,9 @@ func authError(api apiKind, present bool) apiError {
 // badJSONMessage is OpenAI's message for a body that is no JSON object.
 const badJSONMessage = "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)"
 
+// maxStops is how many stop sequences OpenAI (and Azure) take.
+const maxStops = 4
+
 // validateChat checks a decoded request; bodyErr is the decoding error.
 // reasoning_effort and verbosity are checked as OpenAI does: their values,
 // and (on the OpenAI route) reasoning_effort only for reasoning models,
@@ -900,6 +903,8 @@ func validateChat(req *chatRequest, api apiKind, bodyErr error) (apiError, bool)
 		bad.message, bad.param, bad.code = "Invalid value: '"+*req.ReasoningEffort+"'. Supported values are: 'none', 'minimal', 'low', 'medium', 'high', and 'xhigh'.", "reasoning_effort", "invalid_value"
 	case req.ReasoningEffort != nil && api == apiOpenAI && !openAIReasoningModel(req.Model):
 		bad.message, bad.param, bad.code = "Unsupported parameter: 'reasoning_effort' is not supported with this model.", "reasoning_effort", "unsupported_parameter"
+	case (api == apiOpenAI || api == apiAzure) && len(req.stops()) > maxStops:
+		bad.message, bad.param, bad.code = "Invalid 'stop': array too long. Expected an array with maximum length "+strconv.Itoa(maxStops)+", but got an array with length "+strconv.Itoa(len(req.stops()))+" instead.", "stop", "array_above_max_length"
 	case req.Verbosity != nil && *req.Verbosity != "low" && *req.Verbosity != "medium" && *req.Verbosity != "high":
 		bad.message, bad.param, bad.code = "Invalid value: '"+*req.Verbosity+"'. Supported values are: 'low', 'medium', and 'high'.", "verbosity", "invalid_value"
 	case req.Verbosity != nil && *req.Verbosity != "medium" && api == apiOpenAI && !strings.HasPrefix(req.Model, "gpt-5"):

@@ -103,3 +103,29 @@ func TestOpenAIVerbosity(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAIStopSequencesAtMostFour: OpenAI and Azure refuse a fifth stop
+// sequence as OpenAI does (400 array_above_max_length on stop).
+func TestOpenAIStopSequencesAtMostFour(t *testing.T) {
+	_, ts := newServer(t, Config{})
+	four, five := `"stop":["a","b","c","d"]`, `"stop":["a","b","c","d","e"]`
+	for _, c := range []struct {
+		path, extra string
+		status      int
+	}{
+		{"/v1/chat/completions", four, 200},
+		{"/v1/chat/completions", `"stop":"a"`, 200},
+		{"/v1/chat/completions", five, 400},
+		{"/api/v1/chat/completions", five, 200},
+	} {
+		r := do(t, "POST", ts.URL+c.path, bearer, chatBody("gpt-4o", "hi", c.extra))
+		if r.status != c.status {
+			t.Errorf("%s %s: status %d, want %d: %s", c.path, c.extra, r.status, c.status, r.body)
+			continue
+		}
+		if c.status == 400 && (!strings.Contains(string(r.body), `"code":"array_above_max_length"`) || !strings.Contains(string(r.body), `"param":"stop"`) ||
+			!strings.Contains(string(r.body), "maximum length 4, but got an array with length 5")) {
+			t.Errorf("five stop sequences: %s", r.body)
+		}
+	}
+}
