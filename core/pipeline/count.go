@@ -85,7 +85,7 @@ func countFailed(t *target, pe *pb.ProviderError) *Error {
 	msg := fmt.Sprintf("provider %q could not count the tokens: %s", t.provider.name, pe.GetMessage())
 	switch pe.GetClass() {
 	case sdk.ClassBadRequest:
-		return &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request", Message: msg}
+		return &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request", Param: pe.GetUpstreamParam(), Message: msg}
 	case sdk.ClassRateLimited:
 		return &Error{Status: 429, Type: "rate_limit_error", Code: "rate_limit_exceeded", Message: msg}
 	}

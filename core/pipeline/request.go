@@ -744,7 +744,7 @@ func recordOutcome(t *target, pe *pb.ProviderError) *Error {
 	case sdk.ClassBadRequest:
 		// The caller's fault; the provider answered.
 		p.breaker.success()
-		return &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request",
+		return &Error{Status: 400, Type: "invalid_request_error", Code: "upstream_bad_request", Param: pe.UpstreamParam,
 			Message: fmt.Sprintf("provider %q refused the request: %s", p.name, pe.Message)}
 	case sdk.ClassContentFilter, sdk.ClassModelUnavailable:
 		// A judgement on the content, or a model this provider does not

@@ -429,6 +429,17 @@ func Fail(class ErrorClass, status int, retryAfter time.Duration, upstreamCode, 
 	}}
 }
 
+// WithParam names the request field a provider error is about (the
+// upstream's "param"), which a bad request's error passes on to the client;
+// err is returned unchanged when it is no Fail error or param is "".
+func WithParam(err error, param string) error {
+	var e *Error
+	if param != "" && errors.As(err, &e) {
+		e.PE.UpstreamParam = param
+	}
+	return err
+}
+
 // AsProviderError turns any error from a provider into a ProviderError:
 // a Fail error keeps its class, a deadline becomes timeout, the rest transport.
 func AsProviderError(err error) *ProviderError {

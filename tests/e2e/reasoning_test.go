@@ -91,7 +91,9 @@ model "gemini-3" {
 	// starting with it (a bad request is not retried elsewhere).
 	for _, model := range []string{"gpt-4o-primary", "smart-router"} {
 		r := chat(model, "low")
-		if r.status != 400 || r.errorCode(t) != "upstream_bad_request" || !strings.Contains(string(r.body), "reasoning_effort") {
+		// The upstream's param reaches the client (OpenAI's SDKs show it).
+		if r.status != 400 || r.errorCode(t) != "upstream_bad_request" || !strings.Contains(string(r.body), "reasoning_effort") ||
+			r.json(t)["error"].(map[string]any)["param"] != "reasoning_effort" {
 			t.Errorf("%s low: %d %s", model, r.status, r.body)
 		}
 	}
@@ -149,5 +151,11 @@ model "gpt-5" {
 	}
 	if r := chat("gpt-4o-primary", map[string]any{"verbosity": "low"}); r.status != 400 || r.errorCode(t) != "upstream_bad_request" {
 		t.Errorf("gpt-4o verbosity low: %d %s", r.status, r.body)
+	}
+	// OpenAI takes four stop sequences; its refusal of a fifth names stop.
+	five := []string{"a", "b", "c", "d", "e"}
+	if r := chat("gpt-4o-primary", map[string]any{"stop": five}); r.status != 400 || r.errorCode(t) != "upstream_bad_request" ||
+		r.json(t)["error"].(map[string]any)["param"] != "stop" || !strings.Contains(string(r.body), "maximum length 4") {
+		t.Errorf("gpt-4o with five stop sequences: %d %s", r.status, r.body)
 	}
 }

@@ -20,6 +20,8 @@ type upstreamError struct {
 	Message json.RawMessage `json:"message"`
 	Type    string          `json:"type"`
 	Code    json.RawMessage `json:"code"`
+	// Param is the request field the error is about (null when none).
+	Param *string `json:"param"`
 	// OpenRouter's 403 moderation refusal names the flagged categories.
 	Metadata *struct {
 		Reasons []string `json:"reasons"`
@@ -105,7 +107,15 @@ func (c *classifier) httpError(status int, header http.Header, body []byte) erro
 		// judgement on this input, never the provider's failure.
 		class, code = sdk.ClassContentFilter, "content_filter"
 	}
-	return c.fail(class, status, retryAfter(header, status), upstreamCode(code, ue.typ()), msg)
+	return sdk.WithParam(c.fail(class, status, retryAfter(header, status), upstreamCode(code, ue.typ()), msg), ue.param())
+}
+
+// param is the request field the error names, "" when none.
+func (u *upstreamError) param() string {
+	if u == nil || u.Param == nil || len(*u.Param) > 128 {
+		return ""
+	}
+	return *u.Param
 }
 
 // embeddedError classifies an error sent inside a 200 answer (OpenRouter's

@@ -182,8 +182,9 @@ func TestErrorClasses(t *testing.T) {
 		retryMs   int64
 		code      string
 		msgSubstr string
+		param     string
 	}{
-		{name: "openai 400", reply: reply{status: 400, file: "openai_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "empty_array", msgSubstr: "Invalid 'messages'"},
+		{name: "openai 400", reply: reply{status: 400, file: "openai_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "empty_array", msgSubstr: "Invalid 'messages'", param: "messages"},
 		{name: "openai 401", reply: reply{status: 401, file: "openai_401.json"}, class: sdk.ClassAuth, status: 401, code: "invalid_api_key"},
 		{name: "openai 403", reply: reply{status: 403, body: `{"error":{"message":"Project does not have access to model gpt-4o","type":"invalid_request_error","param":null,"code":"model_not_found"}}`}, class: sdk.ClassAuth, status: 403},
 		{name: "openai 403 region", reply: reply{status: 403, file: "openai_403_region.json"}, class: sdk.ClassAuth, status: 403, code: "unsupported_country_region_territory"},
@@ -215,7 +216,7 @@ func TestErrorClasses(t *testing.T) {
 		{name: "html 200", reply: reply{status: 200, file: "proxy_502.html"}, class: sdk.ClassUpstream5xx, status: 200},
 		{name: "no choices", reply: reply{status: 200, body: `{"id":"x","object":"chat.completion","choices":[]}`}, class: sdk.ClassUpstream5xx, status: 200, msgSubstr: "no choices"},
 		{name: "content filter", reply: reply{status: 200, body: `{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":""},"finish_reason":"content_filter"}]}`}, class: sdk.ClassContentFilter},
-		{name: "azure content filter 400", reply: reply{status: 400, body: `{"error":{"message":"The response was filtered","type":null,"param":"prompt","code":"content_filter","status":400}}`}, class: sdk.ClassContentFilter, status: 400},
+		{name: "azure content filter 400", reply: reply{status: 400, body: `{"error":{"message":"The response was filtered","type":null,"param":"prompt","code":"content_filter","status":400}}`}, class: sdk.ClassContentFilter, status: 400, param: "prompt"},
 		// OpenRouter's documented statuses (openrouter.ai/docs/api/reference/errors-and-debugging):
 		// the HTTP status equals error.code. See testdata/README.md for the classes.
 		{name: "openrouter 400", reply: reply{status: 400, file: "openrouter_400.json"}, class: sdk.ClassBadRequest, status: 400, code: "400", msgSubstr: "Input required"},
@@ -260,6 +261,9 @@ func TestErrorClasses(t *testing.T) {
 			}
 			if c.msgSubstr != "" && !strings.Contains(pe.Message, c.msgSubstr) {
 				t.Errorf("message %q does not contain %q", pe.Message, c.msgSubstr)
+			}
+			if pe.UpstreamParam != c.param {
+				t.Errorf("upstream_param = %q, want %q", pe.UpstreamParam, c.param)
 			}
 			if !strings.HasPrefix(pe.Message, "openai: ") {
 				t.Errorf("message %q does not name the instance", pe.Message)

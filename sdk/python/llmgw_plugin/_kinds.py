@@ -45,9 +45,19 @@ class ErrorClass:
 
 class ProviderFailure(Exception):
     """A classified provider failure. Raise it from ``complete`` or ``stream``;
-    the message must be safe to show to a client (no keys)."""
+    the message must be safe to show to a client (no keys). ``upstream_param``
+    names the request field the upstream's error is about; a bad request's
+    error passes it on to the client."""
 
-    def __init__(self, error_class: int, message: str, status: int = 0, retry_after_ms: int = 0, upstream_code: str = ""):
+    def __init__(
+        self,
+        error_class: int,
+        message: str,
+        status: int = 0,
+        retry_after_ms: int = 0,
+        upstream_code: str = "",
+        upstream_param: str = "",
+    ):
         super().__init__(message)
         self.error = pb.ProviderError(
             **{"class": error_class},
@@ -55,6 +65,7 @@ class ProviderFailure(Exception):
             message=message,
             retry_after_ms=retry_after_ms,
             upstream_code=upstream_code,
+            upstream_param=upstream_param,
         )
 
 

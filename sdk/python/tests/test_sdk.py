@@ -8,7 +8,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from llmgw_plugin import Config, ConfigError, Plugin, Stage, pb, proceed, reject, type_for_status  # noqa: E402
+from llmgw_plugin import Config, ConfigError, ErrorClass, Plugin, ProviderFailure, Stage, pb, proceed, reject, type_for_status  # noqa: E402
 from llmgw_plugin._log import get_logger  # noqa: E402
 from llmgw_plugin._mtls import make_server_cert  # noqa: E402
 
@@ -56,6 +56,13 @@ class AnswersTest(unittest.TestCase):
                          ["invalid_request_error", "authentication_error", "permission_error", "invalid_request_error",
                           "rate_limit_error", "service_unavailable", "", ""])
         self.assertEqual(proceed(response_headers={"X-A": "1"}).response_headers["X-A"], "1")
+
+    def test_provider_failure_names_the_field(self):
+        f = ProviderFailure(ErrorClass.BAD_REQUEST, "too many stop sequences", status=400, upstream_code="array_above_max_length",
+                            upstream_param="stop")
+        got = (getattr(f.error, "class"), f.error.status, f.error.upstream_code, f.error.upstream_param)
+        self.assertEqual(got, (pb.BAD_REQUEST, 400, "array_above_max_length", "stop"))
+        self.assertEqual(ProviderFailure(ErrorClass.TIMEOUT, "slow").error.upstream_param, "")
 
     def test_reject_sets_the_security_counter(self):
         self.assertEqual(reject(status=400, type="invalid_request_error", code="x", category="keyword", message="no").reject.counter,

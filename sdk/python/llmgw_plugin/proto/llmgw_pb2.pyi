@@ -667,17 +667,19 @@ class CountTokensResponse(_message.Message):
     def __init__(self, input_tokens: _Optional[int] = ..., error: _Optional[_Union[ProviderError, _Mapping]] = ...) -> None: ...
 
 class ProviderError(_message.Message):
-    __slots__ = ("status", "message", "retry_after_ms", "upstream_code")
+    __slots__ = ("status", "message", "retry_after_ms", "upstream_code", "upstream_param")
     CLASS_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     RETRY_AFTER_MS_FIELD_NUMBER: _ClassVar[int]
     UPSTREAM_CODE_FIELD_NUMBER: _ClassVar[int]
+    UPSTREAM_PARAM_FIELD_NUMBER: _ClassVar[int]
     status: int
     message: str
     retry_after_ms: int
     upstream_code: str
-    def __init__(self, status: _Optional[int] = ..., message: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., upstream_code: _Optional[str] = ..., **kwargs) -> None: ...
+    upstream_param: str
+    def __init__(self, status: _Optional[int] = ..., message: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., upstream_code: _Optional[str] = ..., upstream_param: _Optional[str] = ..., **kwargs) -> None: ...
 
 class CompleteResponse(_message.Message):
     __slots__ = ("id", "content", "finish_reason", "usage", "model", "error", "tool_calls", "refusal", "logprobs_json", "reasoning_content", "more_choices", "reasoning_signature", "first_chunk_nanos")

@@ -3252,7 +3252,10 @@ type ProviderError struct {
 	Message      string `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
 	RetryAfterMs int64  `protobuf:"varint,4,opt,name=retry_after_ms,json=retryAfterMs,proto3" json:"retry_after_ms,omitempty"`
 	// The upstream's own error code, e.g. "rate_limit_exceeded".
-	UpstreamCode  string `protobuf:"bytes,5,opt,name=upstream_code,json=upstreamCode,proto3" json:"upstream_code,omitempty"`
+	UpstreamCode string `protobuf:"bytes,5,opt,name=upstream_code,json=upstreamCode,proto3" json:"upstream_code,omitempty"`
+	// The request field the upstream's error names (OpenAI's "param", e.g.
+	// "stop"), "" when none: a bad request's error passes it to the client.
+	UpstreamParam string `protobuf:"bytes,6,opt,name=upstream_param,json=upstreamParam,proto3" json:"upstream_param,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3318,6 +3321,13 @@ func (x *ProviderError) GetRetryAfterMs() int64 {
 func (x *ProviderError) GetUpstreamCode() string {
 	if x != nil {
 		return x.UpstreamCode
+	}
+	return ""
+}
+
+func (x *ProviderError) GetUpstreamParam() string {
+	if x != nil {
+		return x.UpstreamParam
 	}
 	return ""
 }
@@ -4622,13 +4632,14 @@ const file_llmgw_v1_llmgw_proto_rawDesc = "" +
 	"\arequest\x18\x04 \x01(\v2\x15.llmgw.v1.ChatRequestR\arequest\"g\n" +
 	"\x13CountTokensResponse\x12!\n" +
 	"\finput_tokens\x18\x01 \x01(\x05R\vinputTokens\x12-\n" +
-	"\x05error\x18\x02 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xb8\x01\n" +
+	"\x05error\x18\x02 \x01(\v2\x17.llmgw.v1.ProviderErrorR\x05error\"\xdf\x01\n" +
 	"\rProviderError\x12*\n" +
 	"\x05class\x18\x01 \x01(\x0e2\x14.llmgw.v1.ErrorClassR\x05class\x12\x16\n" +
 	"\x06status\x18\x02 \x01(\x05R\x06status\x12\x18\n" +
 	"\amessage\x18\x03 \x01(\tR\amessage\x12$\n" +
 	"\x0eretry_after_ms\x18\x04 \x01(\x03R\fretryAfterMs\x12#\n" +
-	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\"\xfe\x03\n" +
+	"\rupstream_code\x18\x05 \x01(\tR\fupstreamCode\x12%\n" +
+	"\x0eupstream_param\x18\x06 \x01(\tR\rupstreamParam\"\xfe\x03\n" +
 	"\x10CompleteResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\acontent\x18\x02 \x01(\tR\acontent\x12#\n" +
