@@ -157,7 +157,7 @@ func (rt *Runtime) StageAdmin(ctx context.Context, capability string, req *pb.Ad
 	}
 	defer g.done()
 	for _, s := range g.stages {
-		if !slices.Contains(s.describe.GetCapabilities(), capability) {
+		if !slices.Contains(s.caps, capability) {
 			continue
 		}
 		timeout := s.timeout
@@ -188,7 +188,7 @@ func (g *Generation) KeysRequired() bool {
 		return false
 	}
 	for _, s := range g.stages {
-		if slices.Contains(s.describe.GetCapabilities(), sdk.CapStageKeys) && s.info["require_keys"] == "true" {
+		if slices.Contains(s.caps, sdk.CapStageKeys) && s.info["require_keys"] == "true" {
 			return true
 		}
 	}

@@ -23,7 +23,7 @@ const RouteCountTokens = sdk.RouteCountTokens
 func countStages(group []*stageInst) []*stageInst {
 	var out []*stageInst
 	for _, s := range group {
-		if slices.Contains(s.describe.GetCapabilities(), sdk.CapStageCountTokens) {
+		if slices.Contains(s.caps, sdk.CapStageCountTokens) {
 			out = append(out, s)
 		}
 	}

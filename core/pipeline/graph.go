@@ -116,7 +116,7 @@ func (rt *Runtime) HasKeysStage() bool {
 		return false
 	}
 	for _, s := range g.stages {
-		if slices.Contains(s.describe.GetCapabilities(), sdk.CapStageKeys) {
+		if slices.Contains(s.caps, sdk.CapStageKeys) {
 			return true
 		}
 	}

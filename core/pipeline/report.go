@@ -98,9 +98,9 @@ func (g *Generation) Stages() []StageReport {
 		}
 		if s.describe != nil {
 			switch {
-			case slices.Contains(s.describe.Capabilities, sdk.CapRoleGuard):
+			case slices.Contains(s.caps, sdk.CapRoleGuard):
 				r.Role = RoleGuard
-			case slices.Contains(s.describe.Capabilities, sdk.CapRoleRateLimit):
+			case slices.Contains(s.caps, sdk.CapRoleRateLimit):
 				r.Role = RoleRateLimit
 			}
 		}

@@ -321,7 +321,7 @@ func (g *Generation) runStages(ctx context.Context, req *Request, tr *Trace, m *
 		if req.Route != RouteCountTokens { // a count costs nothing
 			sreq.MaxCostNanos, sreq.CostKnown = g.requestWorstCost(req)
 		}
-		if sreq.CostKnown && slices.ContainsFunc(group, func(s *stageInst) bool { return slices.Contains(s.describe.GetCapabilities(), sdk.CapStageKeys) }) {
+		if sreq.CostKnown && slices.ContainsFunc(group, func(s *stageInst) bool { return slices.Contains(s.caps, sdk.CapStageKeys) }) {
 			tr.reservedNanos, tr.reserved = sreq.MaxCostNanos, true
 		}
 		// Encoded (or, without a wire, copied per stage) before the stages

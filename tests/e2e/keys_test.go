@@ -188,23 +188,26 @@ func TestVirtualKeysTwoReplicasRedis(t *testing.T) {
 	}
 }
 
+// listNames is the field name of each entry of a model list's array field.
+func listNames(t *testing.T, r reply, field, name string) []string {
+	t.Helper()
+	if r.status != 200 {
+		t.Fatalf("model list: %d %s", r.status, r.body)
+	}
+	var out []string
+	for _, m := range r.json(t)[field].([]any) {
+		out = append(out, m.(map[string]any)[name].(string))
+	}
+	return out
+}
+
 // checkKeyHolderViews: a key holder (a key for gpt-4o-primary only) sees
 // only its models in GET /v1/models, /v1/models/{model} and /models, and its
 // own key in GET /v1/key with the spend the admin sees; without a key, the
 // lists are the pipeline's.
 func checkKeyHolderViews(t *testing.T, a, b *gateway, id, secret string, spent *big.Rat) {
 	t.Helper()
-	names := func(r reply, field, name string) []string {
-		t.Helper()
-		if r.status != 200 {
-			t.Fatalf("model list: %d %s", r.status, r.body)
-		}
-		var out []string
-		for _, m := range r.json(t)[field].([]any) {
-			out = append(out, m.(map[string]any)[name].(string))
-		}
-		return out
-	}
+	names := func(r reply, field, name string) []string { t.Helper(); return listNames(t, r, field, name) }
 	for _, g := range []*gateway{a, b} {
 		if got := names(do(t, "GET", g.url()+"/v1/models", nil, bearer(secret)), "data", "id"); fmt.Sprint(got) != "[gpt-4o-primary]" {
 			t.Errorf("GET /v1/models with the key on %s: %v", g.addr, got)
@@ -672,6 +675,32 @@ func TestVirtualKeyUpdateAndRotateAcrossReplicas(t *testing.T) {
 		if strings.Contains(g.output(), rotated.Key[len("llmgw-"):]) {
 			t.Fatalf("the rotated secret reached the log of %s", g.addr)
 		}
+	}
+}
+
+// TestCustomKeyStageWithoutHolderQuestions: a team's own key stage that
+// answers 404 to a key holder's questions (it knows nothing of them) leaves
+// the model lists whole, and GET /v1/key says 404 as the stage did; the
+// admin API passes its answers on.
+func TestCustomKeyStageWithoutHolderQuestions(t *testing.T) {
+	s := startSim(t)
+	g := startGateway(t, writePipeline(t, providersHCL(s)+testStageHCL(`    config = { keys_stage = true }`)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	anon := listNames(t, get(t, g.url()+"/v1/models"), "data", "id")
+	withKey := listNames(t, do(t, "GET", g.url()+"/v1/models", nil, bearer("sk-team-own")), "data", "id")
+	if len(anon) < 4 || fmt.Sprint(withKey) != fmt.Sprint(anon) {
+		t.Errorf("GET /v1/models with a key the stage cannot answer for: %v, without a key: %v", withKey, anon)
+	}
+	if r := do(t, "GET", g.url()+"/v1/models/gemini-secondary", nil, bearer("sk-team-own")); r.status != 200 {
+		t.Errorf("GET /v1/models/gemini-secondary: %d %s", r.status, r.body)
+	}
+	if r := do(t, "GET", g.url()+"/v1/key", nil, bearer("sk-team-own")); r.status != 404 {
+		t.Errorf("GET /v1/key: %d %s", r.status, r.body)
+	}
+	if r := admin(t, g, "GET", "/admin/keys", nil); r.status != 404 || !strings.Contains(string(r.body), "no such path: /admin/keys") {
+		t.Errorf("GET /admin/keys: %d %s", r.status, r.body)
+	}
+	if r := generateWith(t, g, "gpt-4o-primary", bearer("sk-team-own")); r.status != 200 {
+		t.Errorf("a model call through the stage: %d %s", r.status, r.body)
 	}
 }
 

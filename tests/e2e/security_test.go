@@ -100,11 +100,13 @@ func TestGuardOnTheCourseExamples(t *testing.T) {
 		t.Errorf("security metrics: %+v", m)
 	}
 	var st struct {
-		Status string
-		Guard  map[string]string
+		Status    string
+		Guard     map[string]string
+		RateLimit map[string]string `json:"rate_limit"`
 	}
 	_ = json.Unmarshal(get(t, g.url()+"/security-status").body, &st)
-	if st.Status != "protected" || st.Guard["mode"] != "block" || st.Guard["max_prompt_chars"] != "2000" {
+	// The rate limiter's role comes from its instance's own capabilities.
+	if st.Status != "protected" || st.Guard["mode"] != "block" || st.Guard["max_prompt_chars"] != "2000" || len(st.RateLimit) == 0 {
 		t.Errorf("security status: %+v", st)
 	}
 }

@@ -290,12 +290,13 @@ func ceilSeconds(d time.Duration) int64 {
 // token rules needs the host to call After, so the others save that call;
 // an instance without them may grant quota leases, keyed by its rules' key
 // fields. Every instance reads the request's metadata only (its key
-// fields and, on the embeddings route, the inputs' estimated tokens).
+// fields and, on the embeddings route, the inputs' estimated tokens), and
+// every instance is the pipeline's rate limiter (its role).
 func (s *Stage) Capabilities() []string {
 	if s.hasTokens {
-		return []string{sdk.CapStageAfter, sdk.CapStageMetadata}
+		return []string{sdk.CapStageAfter, sdk.CapStageMetadata, sdk.CapRoleRateLimit}
 	}
-	return append(s.leaseKeys(), sdk.CapStageMetadata)
+	return append(s.leaseKeys(), sdk.CapStageMetadata, sdk.CapRoleRateLimit)
 }
 
 // After implements sdk.StageAfter: it charges the response's total tokens to

@@ -33,9 +33,22 @@ type stageConfig struct {
 	// RuntimeHeader answers with X-Test-Runtime: the process's GOMAXPROCS
 	// and GC percent, as sdk.Serve left them.
 	RuntimeHeader bool `json:"runtime_header"`
+	// KeysStage declares stage.keys with an Admin that answers 404 to every
+	// path: a team's own key stage that knows nothing of a key holder's
+	// questions (GET /v1/key, GET /v1/models).
+	KeysStage bool `json:"keys_stage"`
 }
 
 type stage struct{ cfg stageConfig }
+
+// keysStage is a stage with KeysStage set.
+type keysStage struct{ *stage }
+
+func (keysStage) Capabilities() []string { return []string{sdk.CapStageKeys} }
+
+func (keysStage) Admin(_ context.Context, req *sdk.AdminRequest) (*sdk.AdminResponse, error) {
+	return &sdk.AdminResponse{Status: 404, Body: []byte(`{"error":{"message":"no such path: ` + req.GetPath() + `","type":"invalid_request_error","code":"not_found"}}`)}, nil
+}
 
 func (s *stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageResponse, error) {
 	if s.cfg.Sleep > 0 {
@@ -110,6 +123,9 @@ func main() {
 			}
 			if cfg.IgnoreSIGTERM {
 				signal.Ignore(syscall.SIGTERM)
+			}
+			if cfg.KeysStage {
+				return keysStage{&stage{cfg: cfg}}, nil
 			}
 			return &stage{cfg: cfg}, nil
 		},
