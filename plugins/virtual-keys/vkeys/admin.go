@@ -28,6 +28,7 @@ type createRequest struct {
 	BudgetPeriod string            `json:"budget_period"`
 	ExpiresAt    *time.Time        `json:"expires_at"`
 	Metadata     map[string]string `json:"metadata"`
+	Team         *string           `json:"team"`
 }
 
 // keyView is a key as the admin API shows it: never the secret nor its hash.
@@ -49,6 +50,8 @@ type keyView struct {
 	// replaced ends (absent when none is still valid).
 	OldSecretValidUntil *time.Time        `json:"old_secret_valid_until,omitempty"`
 	Metadata            map[string]string `json:"metadata"`
+	// Team is the team whose budget the key also draws on (absent: none).
+	Team string `json:"team,omitempty"`
 	CreatedAt           time.Time         `json:"created_at"`
 	RevokedAt           *time.Time        `json:"revoked_at,omitempty"`
 }
@@ -73,6 +76,12 @@ func badRequest(param, format string, args ...any) *adminError {
 func (s *Stage) Admin(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminResponse, error) {
 	if path := req.GetPath(); path == sdk.HolderKeyPath || path == sdk.HolderModelsPath {
 		return s.holder(ctx, req)
+	}
+	if req.GetPath() == "/admin/teams" && req.GetApiKeyHash() == "" {
+		if req.GetMethod() != http.MethodGet {
+			return adminJSON(405, errorBody(&adminError{status: 405, typ: "invalid_request_error", code: "method_not_allowed", msg: req.GetMethod() + " is not allowed on /admin/teams (teams are configured in the pipeline file)"}))
+		}
+		return s.adminTeams(ctx)
 	}
 	rest, ok := strings.CutPrefix(req.GetPath(), "/admin/keys")
 	if !ok || req.GetApiKeyHash() != "" {
@@ -234,6 +243,12 @@ func (s *Stage) checkFields(cr *createRequest, check func(field string) bool) (*
 		return nil, badRequest("max_parallel", "max_parallel must be from 0 (no limit) to 100000")
 	}
 	k := &Key{Name: cr.Name, Models: cr.Models, RPM: cr.RPM, TPM: cr.TPM, MaxParallel: cr.MaxParallel, Metadata: cr.Metadata}
+	if cr.Team != nil && *cr.Team != "" {
+		if _, ok := s.cfg.teams[*cr.Team]; !ok && check("team") {
+			return nil, badRequest("team", "unknown team %q (the keys stage's config defines %s)", *cr.Team, s.teamNames())
+		}
+		k.Team = *cr.Team
+	}
 	if cr.BudgetUSD != nil {
 		n, err := sdk.ParseUSD(cr.BudgetUSD.String())
 		if err != nil {
@@ -262,7 +277,7 @@ func (s *Stage) checkFields(cr *createRequest, check func(field string) bool) (*
 }
 
 // updatable are the fields PATCH /admin/keys/{id} may set.
-var updatable = []string{"name", "models", "rpm", "tpm", "max_parallel", "budget_usd", "budget_period", "expires_at", "metadata"}
+var updatable = []string{"name", "models", "rpm", "tpm", "max_parallel", "budget_usd", "budget_period", "expires_at", "metadata", "team"}
 
 // errRevoked refuses to change a revoked key.
 func errRevoked(id string) error {
@@ -288,7 +303,8 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 		if k.RevokedAt != nil {
 			return errRevoked(id)
 		}
-		cr := createRequest{Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, MaxParallel: k.MaxParallel, BudgetPeriod: k.BudgetPeriod, ExpiresAt: k.ExpiresAt, Metadata: k.Metadata}
+		team := k.Team
+		cr := createRequest{Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, MaxParallel: k.MaxParallel, BudgetPeriod: k.BudgetPeriod, ExpiresAt: k.ExpiresAt, Metadata: k.Metadata, Team: &team}
 		if k.BudgetNanos > 0 {
 			n := json.Number(sdk.FormatUSD(k.BudgetNanos))
 			cr.BudgetUSD = &n
@@ -313,7 +329,7 @@ func (s *Stage) adminUpdate(ctx context.Context, id string, body []byte) (int, a
 			return err
 		}
 		k.Name, k.Models, k.RPM, k.TPM, k.MaxParallel, k.Metadata = nk.Name, nk.Models, nk.RPM, nk.TPM, nk.MaxParallel, nk.Metadata
-		k.BudgetNanos, k.BudgetPeriod, k.ExpiresAt = nk.BudgetNanos, nk.BudgetPeriod, nk.ExpiresAt
+		k.BudgetNanos, k.BudgetPeriod, k.ExpiresAt, k.Team = nk.BudgetNanos, nk.BudgetPeriod, nk.ExpiresAt, nk.Team
 		return nil
 	})
 	if err != nil {
@@ -405,7 +421,7 @@ func (s *Stage) adminRevoke(ctx context.Context, id string) (int, any, error) {
 func (s *Stage) view(ctx context.Context, k *Key) keyView {
 	now := s.now()
 	v := keyView{ID: k.ID, Name: k.Name, Models: k.Models, RPM: k.RPM, TPM: k.TPM, MaxParallel: k.MaxParallel, ExpiresAt: k.ExpiresAt,
-		Metadata: k.Metadata, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt, BudgetPeriod: k.BudgetPeriod, Status: "active"}
+		Metadata: k.Metadata, CreatedAt: k.CreatedAt, RevokedAt: k.RevokedAt, BudgetPeriod: k.BudgetPeriod, Status: "active", Team: k.Team}
 	v.OldSecretValidUntil = k.graceUntil(now)
 	if v.Models == nil {
 		v.Models = []string{}
@@ -432,4 +448,54 @@ func (s *Stage) view(ctx context.Context, k *Key) keyView {
 		}
 	}
 	return v
+}
+
+// teamView is a team as GET /admin/teams shows it.
+type teamView struct {
+	Name           string       `json:"name"`
+	BudgetUSD      json.Number  `json:"budget_usd"`
+	BudgetPeriod   string       `json:"budget_period"`
+	SpendUSD       *json.Number `json:"spend_usd"`
+	BudgetResetsAt *time.Time   `json:"budget_resets_at,omitempty"`
+	// Keys are the ids of the keys (not revoked) that draw on it.
+	Keys []string `json:"keys"`
+}
+
+// adminTeams serves GET /admin/teams: every configured team with its
+// window's spend and its keys.
+func (s *Stage) adminTeams(ctx context.Context) (*sdk.AdminResponse, error) {
+	keys, err := s.store.List(ctx)
+	if err != nil {
+		s.logger.Error("key store failed", "error", err)
+		return adminJSON(503, errorBody(&adminError{status: 503, typ: "service_unavailable", code: "key_store_unavailable", msg: "the key store is unavailable; retry shortly"}))
+	}
+	now := s.now()
+	out := make([]teamView, 0, len(s.cfg.teams))
+	for _, name := range slices.Sorted(maps.Keys(s.cfg.teams)) {
+		t := s.cfg.teams[name]
+		v := teamView{Name: name, BudgetUSD: json.Number(sdk.FormatUSD(t.budgetNanos)), BudgetPeriod: t.period, Keys: []string{}}
+		window, resets := budgetWindow(t.period, now)
+		if spent, err := s.store.Spent(ctx, teamStoreID(name), window); err == nil {
+			n := json.Number(sdk.FormatUSD(spent))
+			v.SpendUSD = &n
+		}
+		if !resets.IsZero() {
+			v.BudgetResetsAt = &resets
+		}
+		for _, k := range keys {
+			if k.Team == name && k.RevokedAt == nil {
+				v.Keys = append(v.Keys, k.ID)
+			}
+		}
+		out = append(out, v)
+	}
+	return adminJSON(200, map[string]any{"object": "list", "data": out})
+}
+
+// teamNames lists the configured teams for an error message.
+func (s *Stage) teamNames() string {
+	if len(s.cfg.teams) == 0 {
+		return "no teams"
+	}
+	return strings.Join(slices.Sorted(maps.Keys(s.cfg.teams)), ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +38,31 @@ type config struct {
 	// AlertThresholds are the fractions of a key's budget whose spending
 	// raises an alert, once per budget window.
 	AlertThresholds []float64 `json:"alert_thresholds"`
+	// Teams are budgets several keys share (a key names its team): team
+	// name → its budget.
+	Teams map[string]teamConfig `json:"teams"`
 }
+
+// teamConfig is one team's budget in the config.
+type teamConfig struct {
+	BudgetUSD    json.Number `json:"budget_usd"`
+	BudgetPeriod string      `json:"budget_period"`
+}
+
+// team is a budget shared by the keys that name it, exact across replicas
+// like a key's (its reservations in the budgets' store under teamStoreID).
+type team struct {
+	name        string
+	budgetNanos int64
+	period      string
+}
+
+// teamName is what a team may be called.
+var teamName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+// teamStoreID is the id a team's budget windows have in the store (no
+// key id starts with "team:").
+func teamStoreID(name string) string { return "team:" + name }
 
 // flag is a bool given as a JSON bool or a string ("1", "true", "0", "").
 type flag struct {
@@ -79,6 +104,7 @@ type settings struct {
 	alertURL       string
 	alertSecret    string
 	thresholds     []float64
+	teams          map[string]team
 }
 
 func parseConfig(c sdk.Config) (settings, error) {
@@ -134,6 +160,9 @@ func parseConfig(c sdk.Config) (settings, error) {
 	if err := s.parseAlerts(raw); err != nil {
 		return s, err
 	}
+	if err := s.parseTeams(raw.Teams); err != nil {
+		return s, err
+	}
 	if s.dataFile == "" && s.redisURL == "" {
 		dir := c.Host.GetDataDir()
 		if dir == "" {
@@ -170,6 +199,34 @@ func (s *settings) parseAlerts(raw config) error {
 	return nil
 }
 
+// parseTeams checks the teams' budgets.
+func (s *settings) parseTeams(raw map[string]teamConfig) error {
+	s.teams = make(map[string]team, len(raw))
+	for name, tc := range raw {
+		field := fmt.Sprintf("teams.%s", name)
+		if !teamName.MatchString(name) {
+			return sdk.ConfigError(`field "teams": a team's name is 1 to 64 letters, digits, '_', '.' or '-', got %q`, name)
+		}
+		if tc.BudgetUSD == "" {
+			return sdk.ConfigError(`field %q: budget_usd is required (the budget its keys share)`, field+".budget_usd")
+		}
+		n, err := sdk.ParseUSD(tc.BudgetUSD.String())
+		if err != nil || n <= 0 {
+			return sdk.ConfigError(`field %q: want an amount in USD above 0, got %q`, field+".budget_usd", tc.BudgetUSD.String())
+		}
+		t := team{name: name, budgetNanos: n, period: tc.BudgetPeriod}
+		switch t.period {
+		case "":
+			t.period = "total"
+		case "day", "month", "total":
+		default:
+			return sdk.ConfigError(`field %q: must be "day", "month" or "total", got %q`, field+".budget_period", t.period)
+		}
+		s.teams[name] = t
+	}
+	return nil
+}
+
 // info is what /security-status may show (no secrets, no URL).
 func (s settings) info() map[string]string {
 	backend := "file"
@@ -180,5 +237,5 @@ func (s settings) info() map[string]string {
 	if s.alertURL != "" {
 		alerts = fmt.Sprint(s.thresholds)
 	}
-	return map[string]string{"require_keys": strconv.FormatBool(s.require), "backend": backend, "budget_alerts": alerts}
+	return map[string]string{"require_keys": strconv.FormatBool(s.require), "backend": backend, "budget_alerts": alerts, "teams": strconv.Itoa(len(s.teams))}
 }

@@ -34,8 +34,10 @@ type Key struct {
 	BudgetPeriod string            `json:"budget_period,omitempty"`
 	ExpiresAt    *time.Time        `json:"expires_at,omitempty"`
 	Metadata     map[string]string `json:"metadata,omitempty"`
-	CreatedAt    time.Time         `json:"created_at"`
-	RevokedAt    *time.Time        `json:"revoked_at,omitempty"`
+	// Team is the team whose budget the key also draws on ("" none).
+	Team      string     `json:"team,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	// Retired are the secrets rotation replaced: their hashes still find
 	// the key, so that an old secret is refused (401) rather than taken for
 	// no key at all when keys are not required — or, within its grace

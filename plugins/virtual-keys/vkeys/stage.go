@@ -135,19 +135,27 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 			}
 		}
 	}
-	slot, refused, err := s.takeSlot(ctx, req, k, now)
+	tp, refused, err := s.reserveTeam(ctx, req, k, now)
 	if refused != nil || err != nil {
 		release(p)
 		return refused, err
 	}
+	slot, refused, err := s.takeSlot(ctx, req, k, now)
+	if refused != nil || err != nil {
+		release(p, tp)
+		return refused, err
+	}
 	if rej, err := s.limit(ctx, req, k); rej != nil || err != nil {
-		release(p, slot)
+		release(p, tp, slot)
 		return rej, err
 	}
 	// The request's own reservations go with it to After: a client may send
 	// one X-Request-ID on many requests at once.
 	if p != nil {
 		resp.Annotations[annReservation] = p.window + "/" + p.rid
+	}
+	if tp != nil {
+		resp.Annotations[annTeamReservation] = k.Team + "/" + tp.window + "/" + tp.rid
 	}
 	if slot != nil {
 		resp.Annotations[annParallel] = slot.rid
@@ -161,6 +169,9 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 const (
 	annReservation = "key.reservation"
 	annParallel    = "key.parallel"
+	// annTeamReservation names the reservation in the key's team's budget
+	// (team/window/rid).
+	annTeamReservation = "key.team_reservation"
 )
 
 // parallelWindow is the Budgets window of a key's parallel requests: a
@@ -358,26 +369,87 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 		return nil, nil, fmt.Errorf("virtual-keys: reserve budget: %w", err)
 	}
 	if !ok {
-		// The request's worst case is what is reserved: say so, since a
-		// request without max_tokens reserves the model's whole output
-		// limit and may not fit what is left where a bounded one would.
-		msg := fmt.Sprintf("the budget of this key ($%s per %s) does not cover this request (up to $%s: its prompt and max_tokens, or the model's output limit when max_tokens is not set)",
-			sdk.FormatUSD(k.BudgetNanos), k.BudgetPeriod, sdk.FormatUSD(req.GetMaxCostNanos()))
 		if s.alerts != nil && s.claim(k.ID, window, exceededEvent(k.BudgetNanos)) {
 			go s.alertExceeded(context.WithoutCancel(ctx), k, window, req.GetMaxCostNanos())
 		}
-		rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
-		if resets.IsZero() {
-			rj.Message = msg + "; a total budget never resets"
-		} else {
-			rj.Message = msg + "; it resets at " + resets.UTC().Format(time.RFC3339)
-			rj.RetryAfter = resets.Sub(now)
-		}
-		return nil, rj.Response(), nil
+		return nil, budgetRefusal("this key", k.BudgetNanos, k.BudgetPeriod, req.GetMaxCostNanos(), resets, now), nil
 	}
 	p := pendingReservation{keyID: k.ID, window: window, rid: rid, at: now, budget: k.BudgetNanos}
 	s.addPending(req.GetRequestId(), p)
 	return &p, nil, nil
+}
+
+// budgetRefusal is the 429 budget_exceeded of a budget (whose: "this key",
+// "this key's team \"x\"") that cannot cover a request's worst case.
+func budgetRefusal(whose string, budget int64, period string, requestNanos int64, resets, now time.Time) *sdk.StageResponse {
+	// The request's worst case is what is reserved: say so, since a
+	// request without max_tokens reserves the model's whole output limit
+	// and may not fit what is left where a bounded one would.
+	msg := fmt.Sprintf("the budget of %s ($%s per %s) does not cover this request (up to $%s: its prompt and max_tokens, or the model's output limit when max_tokens is not set)",
+		whose, sdk.FormatUSD(budget), period, sdk.FormatUSD(requestNanos))
+	rj := sdk.Rejection{Status: 429, Code: "budget_exceeded", Category: "budget", Counter: sdk.CountRateLimit}
+	if resets.IsZero() {
+		rj.Message = msg + "; a total budget never resets"
+	} else {
+		rj.Message = msg + "; it resets at " + resets.UTC().Format(time.RFC3339)
+		rj.RetryAfter = resets.Sub(now)
+	}
+	return rj.Response()
+}
+
+// reserveTeam reserves the request's worst case in the budget of the key's
+// team too, or refuses: with 429 budget_exceeded when it does not fit, with
+// 403 team_not_configured when the key names a team the config no longer
+// defines (a shared budget is never dropped silently).
+func (s *Stage) reserveTeam(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*pendingReservation, *sdk.StageResponse, error) {
+	if k.Team == "" || !req.GetCostKnown() {
+		return nil, nil, nil
+	}
+	t, ok := s.cfg.teams[k.Team]
+	if !ok {
+		return nil, sdk.Rejection{Status: 403, Code: "team_not_configured", Category: "auth",
+			Message: fmt.Sprintf("this key belongs to team %q, whose budget the gateway's configuration does not define; ask its operator", k.Team)}.Response(), nil
+	}
+	window, resets := budgetWindow(t.period, now)
+	rid := randomBase62(16)
+	ok, err := s.store.Reserve(ctx, teamStoreID(t.name), window, rid, req.GetMaxCostNanos(), t.budgetNanos, s.cfg.reservationTTL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("virtual-keys: reserve team budget: %w", err)
+	}
+	if !ok {
+		return nil, budgetRefusal(fmt.Sprintf("this key's team %q", t.name), t.budgetNanos, t.period, req.GetMaxCostNanos(), resets, now), nil
+	}
+	p := pendingReservation{keyID: teamStoreID(t.name), window: window, rid: rid, at: now}
+	s.addPending(req.GetRequestId(), p)
+	return &p, nil, nil
+}
+
+// settleTeam settles the request's reservation in its key's team's budget
+// to what the answer cost (its annotation names it, also after a restart
+// of this plugin).
+func (s *Stage) settleTeam(ctx context.Context, req *sdk.StageAfterRequest) error {
+	ann := req.GetAnnotations()[annTeamReservation]
+	name, rest, _ := strings.Cut(ann, "/")
+	window, rid, _ := strings.Cut(rest, "/")
+	if rid == "" || s.wasSettled(rid) {
+		return nil
+	}
+	p, ok := s.takePending(req.GetRequestId(), rid)
+	if !ok {
+		p = pendingReservation{keyID: teamStoreID(name), window: window, rid: rid}
+	}
+	var cost int64
+	if req.GetCostKnown() {
+		cost = req.GetCostNanos()
+	}
+	if err := s.store.Settle(ctx, p.keyID, p.window, p.rid, cost); err != nil {
+		s.mu.Lock()
+		s.pending[req.GetRequestId()] = append(s.pending[req.GetRequestId()], p)
+		s.mu.Unlock()
+		return fmt.Errorf("virtual-keys: settle the budget of team %s: %w", name, err)
+	}
+	s.markSettled(rid)
+	return nil
 }
 
 // After charges the answer's tokens to the key's tpm and settles the
@@ -410,6 +482,11 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 				return fmt.Errorf("virtual-keys: release a parallel slot of %s: %w", keyID, err)
 			}
 		}
+	}
+	// Its team's reservation before its own: a failure here is retried by
+	// the host, and a settled key reservation ends a retried After early.
+	if err := s.settleTeam(ctx, req); err != nil {
+		return err
 	}
 	// The request's own reservation, by its annotation (also after a
 	// restart of this plugin). Without one the host never saw this stage's

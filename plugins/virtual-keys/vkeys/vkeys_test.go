@@ -1038,3 +1038,125 @@ func TestMaxParallelSlots(t *testing.T) {
 		t.Errorf("max_parallel -1: %d", r.Status)
 	}
 }
+
+// TestTeamBudgetIsSharedByItsKeys: keys of one team draw on its budget
+// together (a request its key's budget covers is refused when the team's
+// does not, and its key's reservation is given back); GET /admin/teams
+// shows the team's spend and keys; a key taken out of the team (PATCH
+// null) is no longer held by it; a key whose team the config no longer
+// defines is refused 403, never served without the shared budget; a team
+// settles after a restart of the plugin by its annotation alone.
+func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
+	dir := t.TempDir()
+	open := func(config string) *Stage {
+		st, err := New(sdk.Config{Raw: []byte(config), Host: &pb.HostInfo{DataDir: dir}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.(*Stage)
+	}
+	s := open(`{"require_keys":true,"teams":{"research":{"budget_usd":"0.000001","budget_period":"month"}}}`) // 1000 nano-USD
+	ctx := context.Background()
+	admin := func(method, path, body string) *pb.AdminResponse {
+		t.Helper()
+		r, err := s.Admin(ctx, &pb.AdminRequest{Method: method, Path: path, Body: []byte(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := admin("POST", "/admin/keys", `{"name":"x","team":"physics"}`); r.Status != 400 || !strings.Contains(string(r.Body), `unknown team \"physics\"`) {
+		t.Fatalf("an unknown team: %d %s", r.Status, r.Body)
+	}
+	create := func(body string) (string, string) {
+		t.Helper()
+		var c struct{ ID, Key, Team string }
+		if r := admin("POST", "/admin/keys", body); r.Status != 201 || json.Unmarshal(r.Body, &c) != nil || c.Team != "research" {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		return c.ID, c.Key
+	}
+	idA, keyA := create(`{"name":"alice","team":"research"}`)
+	idB, keyB := create(`{"name":"bob","team":"research","budget_usd":1}`)
+	n := 0
+	call := func(key string, worst, cost int64) *pb.StageResponse {
+		t.Helper()
+		n++
+		rid := fmt.Sprintf("r%d", n)
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: rid, ApiKeyHash: HashSecret(key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: worst, CostKnown: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.GetReject() == nil {
+			if err := s.After(ctx, &pb.StageAfterRequest{RequestId: rid, Annotations: r.Annotations, CostNanos: cost, CostKnown: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return r
+	}
+	if r := call(keyA, 700, 600); r.GetReject() != nil || r.Annotations[annTeamReservation] == "" {
+		t.Fatalf("alice's first request: %v", r)
+	}
+	r := call(keyB, 500, 0)
+	if rj := r.GetReject(); rj.GetStatus() != 429 || rj.GetCode() != "budget_exceeded" || !strings.Contains(rj.GetMessage(), `team "research"`) || rj.GetRetryAfterMs() <= 0 {
+		t.Fatalf("bob's request over the team's budget (his own covers it): %v", r)
+	}
+	// Bob's own reservation was given back.
+	s.mu.Lock()
+	left := len(s.pending["r2"])
+	s.mu.Unlock()
+	if spent, _ := s.store.Spent(ctx, idB, "total"); spent != 0 || left != 0 {
+		t.Errorf("bob's spend %d and %d reservations kept after a refusal", spent, left)
+	}
+	if r := call(keyB, 400, 300); r.GetReject() != nil {
+		t.Fatalf("bob's request that fits what the team has left: %v", r.GetReject())
+	}
+	var teams struct {
+		Data []struct {
+			Name, BudgetPeriod string      `json:"budget_period"`
+			BudgetUSD          json.Number `json:"budget_usd"`
+			SpendUSD           json.Number `json:"spend_usd"`
+			Keys               []string
+		}
+	}
+	if r := admin("GET", "/admin/teams", ""); r.Status != 200 || json.Unmarshal(r.Body, &teams) != nil || len(teams.Data) != 1 ||
+		teams.Data[0].SpendUSD != "0.0000009" || teams.Data[0].BudgetUSD != "0.000001" || fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idA, idB}) && fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idB, idA}) {
+		t.Fatalf("GET /admin/teams: %d %s", r.Status, r.Body)
+	}
+	if r := admin("POST", "/admin/teams", `{}`); r.Status != 405 {
+		t.Errorf("POST /admin/teams: %d", r.Status)
+	}
+	// Out of the team, bob spends on his own budget only.
+	if r := admin("PATCH", "/admin/keys/"+idB, `{"team":null}`); r.Status != 200 || strings.Contains(string(r.Body), `"team"`) {
+		t.Fatalf("PATCH team null: %d %s", r.Status, r.Body)
+	}
+	if r := call(keyB, 500, 500); r.GetReject() != nil {
+		t.Fatalf("bob out of the team: %v", r.GetReject())
+	}
+	// After a restart of the plugin, a team reservation settles by its
+	// annotation: alice's 100 leave the team at 1000 of 1000.
+	pending, err := s.Process(ctx, &pb.StageRequest{RequestId: "late", ApiKeyHash: HashSecret(keyA), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: 100, CostKnown: true})
+	if err != nil || pending.GetReject() != nil {
+		t.Fatalf("alice's last request: %v %v", err, pending.GetReject())
+	}
+	_ = s.Close()
+	s = open(`{"require_keys":true,"teams":{"research":{"budget_usd":"0.000001","budget_period":"month"}}}`)
+	if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "late", Annotations: pending.Annotations, CostNanos: 100, CostKnown: true}); err != nil {
+		t.Fatal(err)
+	}
+	window, _ := budgetWindow("month", s.now())
+	if spent, _ := s.store.Spent(ctx, teamStoreID("research"), window); spent != 1000 {
+		t.Errorf("the team's spend after a restart: %d, want 1000", spent)
+	}
+	if r := call(keyA, 1, 0); r.GetReject().GetCode() != "budget_exceeded" {
+		t.Errorf("alice at the team's budget: %v", r)
+	}
+	// The team gone from the config: its keys are refused, not served
+	// without the budget they share.
+	_ = s.Close()
+	s = open(`{"require_keys":true}`)
+	defer s.Close()
+	if r := call(keyA, 1, 0); r.GetReject().GetStatus() != 403 || r.GetReject().GetCode() != "team_not_configured" {
+		t.Errorf("a key of a team no longer configured: %v", r)
+	}
+}
