@@ -1113,14 +1113,15 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 	}
 	var teams struct {
 		Data []struct {
-			Name, BudgetPeriod string      `json:"budget_period"`
-			BudgetUSD          json.Number `json:"budget_usd"`
-			SpendUSD           json.Number `json:"spend_usd"`
-			Keys               []string
+			Name         string
+			BudgetPeriod string      `json:"budget_period"`
+			BudgetUSD    json.Number `json:"budget_usd"`
+			SpendUSD     json.Number `json:"spend_usd"`
+			Keys         []string
 		}
 	}
 	if r := admin("GET", "/admin/teams", ""); r.Status != 200 || json.Unmarshal(r.Body, &teams) != nil || len(teams.Data) != 1 ||
-		teams.Data[0].SpendUSD != "0.0000009" || teams.Data[0].BudgetUSD != "0.000001" || fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idA, idB}) && fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idB, idA}) {
+		teams.Data[0].SpendUSD != "0.0000009" || teams.Data[0].BudgetUSD != "0.000001" || teams.Data[0].BudgetPeriod != "month" || fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idA, idB}) && fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idB, idA}) {
 		t.Fatalf("GET /admin/teams: %d %s", r.Status, r.Body)
 	}
 	if r := admin("POST", "/admin/teams", `{}`); r.Status != 405 {
