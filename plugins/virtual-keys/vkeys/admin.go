@@ -51,9 +51,9 @@ type keyView struct {
 	OldSecretValidUntil *time.Time        `json:"old_secret_valid_until,omitempty"`
 	Metadata            map[string]string `json:"metadata"`
 	// Team is the team whose budget the key also draws on (absent: none).
-	Team string `json:"team,omitempty"`
-	CreatedAt           time.Time         `json:"created_at"`
-	RevokedAt           *time.Time        `json:"revoked_at,omitempty"`
+	Team      string     `json:"team,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 }
 
 // adminError is an admin answer's error; the host writes it in the
