@@ -84,6 +84,7 @@ func New(rt *pipeline.Runtime, settings config.Settings, logger hclog.Logger) ht
 	r.HandleFunc("/admin/keys", s.adminKeys).Methods(http.MethodGet, http.MethodPost)
 	r.HandleFunc("/admin/keys/{id}", s.adminKeys).Methods(http.MethodGet, http.MethodPatch, http.MethodDelete)
 	r.HandleFunc("/admin/keys/{id}/rotate", s.adminKeys).Methods(http.MethodPost)
+	r.HandleFunc("/admin/teams", s.adminKeys).Methods(http.MethodGet)
 	s.routeUI(r)
 	return s.middleware(r)
 }

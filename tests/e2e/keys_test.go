@@ -757,6 +757,76 @@ pipeline "default" {
 	}
 }
 
+// TestTeamBudgetExactAcrossReplicas: two keys of one team, each spending
+// through two replicas sharing Redis at once, never take the team past its
+// budget: the team's spend is the sum of its keys' and at most the budget,
+// the requests past it are refused 429 budget_exceeded naming the team, and
+// GET /admin/teams (and llmgw keys teams) shows it.
+func TestTeamBudgetExactAcrossReplicas(t *testing.T) {
+	redisAddr := startRedis(t)
+	s := startSim(t)
+	cfg := fmt.Sprintf(`{ require_keys = true, redis_url = "redis://%s/0", teams = { research = { budget_usd = 0.002, budget_period = "total" } } }`, redisAddr)
+	a := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	b := startGateway(t, writePipeline(t, keysHCL(s, cfg)), "LLMGW_ADMIN_TOKEN="+adminToken)
+	idA, secretA := createKey(t, a, map[string]any{"name": "alice", "team": "research"})
+	idB, secretB := createKey(t, b, map[string]any{"name": "bob", "team": "research", "budget_usd": 1})
+	var (
+		mu      sync.Mutex
+		counts  = map[int]int{}
+		badBody []string
+		wg      sync.WaitGroup
+	)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g, secret := []*gateway{a, b}[w%2], []string{secretA, secretB}[w/2]
+			for range 15 {
+				r := generateWith(t, g, "gpt-4o-primary", bearer(secret))
+				mu.Lock()
+				counts[r.status]++
+				if r.status == 429 && !strings.Contains(string(r.body), `team \"research\"`) {
+					badBody = append(badBody, string(r.body))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	t.Logf("60 requests of the team's two keys: %v", counts)
+	if counts[200] == 0 || counts[429] == 0 || counts[200]+counts[429] != 60 || len(badBody) > 0 {
+		t.Fatalf("statuses %v; refusals not naming the team: %v", counts, badBody)
+	}
+	var teams struct {
+		Data []struct {
+			Name     string
+			SpendUSD json.Number `json:"spend_usd"`
+			Keys     []string
+		}
+	}
+	waitFor(t, "the last settles", 5*time.Second, func() bool {
+		r := admin(t, b, "GET", "/admin/teams", nil)
+		if r.status != 200 || json.Unmarshal(r.body, &teams) != nil || len(teams.Data) != 1 {
+			t.Fatalf("GET /admin/teams: %d %s", r.status, r.body)
+		}
+		sum := new(big.Rat).Add(spendOf(t, a, idA), spendOf(t, a, idB))
+		team, _ := new(big.Rat).SetString(teams.Data[0].SpendUSD.String())
+		return team != nil && team.Cmp(sum) == 0 && team.Sign() > 0
+	})
+	team, _ := new(big.Rat).SetString(teams.Data[0].SpendUSD.String())
+	if limit := big.NewRat(2, 1000); team.Cmp(limit) > 0 {
+		t.Errorf("the team spent %s, over its budget of 0.002", team.FloatString(9))
+	}
+	if k := teams.Data[0].Keys; len(k) != 2 {
+		t.Errorf("the team's keys: %v", k)
+	}
+	cli := exec.Command(binPath("llmgw"), "keys", "teams", "--url", a.url())
+	cli.Env = append(os.Environ(), "LLMGW_ADMIN_TOKEN="+adminToken)
+	if out, err := cli.Output(); err != nil || !strings.Contains(string(out), `"research"`) {
+		t.Errorf("llmgw keys teams: %v %s", err, out)
+	}
+}
+
 // TestBudgetAlertsOnceAcrossReplicas: a key spending its budget through
 // two replicas sharing Redis raises one budget.threshold alert (80 %) and
 // one budget.exceeded, each signed, however many requests each replica

@@ -289,6 +289,7 @@ model "cut" {
 pipeline "default" {
   stage "keys" {
     plugin = "virtual-keys"
+    config = { teams = { research = { budget_usd = 50, budget_period = "month" } } }
   }
   stage "guard" {
     plugin = "guard-injection"
@@ -338,7 +339,7 @@ func TestOpenAPIServedDocumentIsTheCheckedInOne(t *testing.T) {
 	spec.check(t, "GET", "/openapi.json", r)
 
 	// Every route the host serves is in the document, and nothing else.
-	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/keys/{id}/rotate", "/admin/reload", "/generate", "/health", "/metrics", "/models", "/openapi.json",
+	want := []string{"/admin/keys", "/admin/keys/{id}", "/admin/keys/{id}/rotate", "/admin/reload", "/admin/teams", "/generate", "/health", "/metrics", "/models", "/openapi.json",
 		"/security-metrics", "/security-status", "/v1/chat/completions", "/v1/embeddings", "/v1/key", "/v1/messages", "/v1/messages/count_tokens", "/v1/models", "/v1/models/{model}", "/v1/responses", "/v1/responses/input_tokens"}
 	paths, _ := spec.doc["paths"].(map[string]any)
 	if got := keys(paths); strings.Join(got, " ") != strings.Join(want, " ") {
@@ -543,7 +544,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	add("anthropic bad limit", "GET", "/v1/models", raw("GET", "/v1/models?limit=0", "", "", anth), 400, "")
 	add("anthropic parameter without the header", "GET", "/v1/models", get(t, u+"/v1/models?limit=2"), 400, "unknown_parameter")
 	// A key holder's own views.
-	created := postJSON(t, u+"/admin/keys", map[string]any{"name": "doc", "models": []string{"gpt-4o-primary"}, "rpm": 60, "budget_usd": 1, "budget_period": "day"},
+	created := postJSON(t, u+"/admin/keys", map[string]any{"name": "doc", "models": []string{"gpt-4o-primary"}, "rpm": 60, "budget_usd": 1, "budget_period": "day", "team": "research"},
 		map[string]string{"Authorization": "Bearer " + conformanceAdminToken})
 	holder := map[string]string{"Authorization": "Bearer " + fmt.Sprint(created.json(t)["key"])}
 	add("own key", "GET", "/v1/key", raw("GET", "/v1/key", "", "", holder), 200, "")
@@ -554,6 +555,10 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	keyPath := "/admin/keys/" + fmt.Sprint(created.json(t)["id"])
 	adminJSON := map[string]string{"Authorization": "Bearer " + conformanceAdminToken}
 	add("update a key", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"rpm":5,"budget_usd":null,"metadata":{"team":"x"}}`, adminJSON), 200, "")
+	add("the teams", "GET", "/admin/teams", raw("GET", "/admin/teams", "", "", adminJSON), 200, "")
+	add("the teams without the token", "GET", "/admin/teams", get(t, u+"/admin/teams"), 401, "unauthorized")
+	add("a key out of its team", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"team":null}`, adminJSON), 200, "")
+	add("a key in an unknown team", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"team":"physics"}`, adminJSON), 400, "invalid_request")
 	add("update a key badly", "PATCH", "/admin/keys/{id}", raw("PATCH", keyPath, "application/json", `{"colour":"red"}`, adminJSON), 400, "invalid_request")
 	add("rotate a key", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "", "", adminJSON), 200, "")
 	add("rotate a key with a grace period", "POST", "/admin/keys/{id}/rotate", raw("POST", keyPath+"/rotate", "application/json", `{"grace_period_s":60}`, adminJSON), 200, "")

@@ -18,13 +18,15 @@ import (
 
 const keysUsage = `usage: llmgw keys <command> [--url URL] …
 
-  create --name NAME [--models a,b] [--rpm N] [--tpm N] [--max-parallel N] [--budget-usd 0.01 --budget-period day|month|total] [--expires-at RFC3339] [--meta k=v]…
+  create --name NAME [--models a,b] [--rpm N] [--tpm N] [--max-parallel N] [--budget-usd 0.01 --budget-period day|month|total] [--expires-at RFC3339]
+         [--team NAME] [--meta k=v]…
   list
   show ID
-  update ID [--name NAME] [--models a,b] [--rpm N] [--tpm N] [--max-parallel N] [--budget-usd 0.01] [--budget-period P] [--expires-at RFC3339] [--meta k=v]…
-            [--no-budget] [--no-expiry] [--no-meta]
+  update ID [--name NAME] [--models a,b] [--rpm N] [--tpm N] [--max-parallel N] [--budget-usd 0.01] [--budget-period P] [--expires-at RFC3339]
+            [--team NAME] [--meta k=v]… [--no-budget] [--no-expiry] [--no-team] [--no-meta]
   rotate ID [--grace-period 1h]
   revoke ID
+  teams     the teams (the keys stage's teams config): budget, spend, keys
 
 They talk to a running gateway's admin API (/admin/keys) with
 Authorization: Bearer $LLMGW_ADMIN_TOKEN, and print its JSON answer.
@@ -50,11 +52,11 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	base := fs.String("url", "", "the gateway's base URL (default: from LLMGW_LISTEN, else http://127.0.0.1:8000)")
 	var (
-		name, models, period, expires, budget string
-		rpm, tpm, parallel                    int64
-		meta                                  multiFlag
-		noBudget, noExpiry, noMeta            bool
-		grace                                 time.Duration
+		name, models, period, expires, budget, team string
+		rpm, tpm, parallel                          int64
+		meta                                        multiFlag
+		noBudget, noExpiry, noMeta, noTeam          bool
+		grace                                       time.Duration
 	)
 	if cmd == "rotate" {
 		fs.DurationVar(&grace, "grace-period", 0, "keep the old secret working this long (e.g. 1h; default: refused at once)")
@@ -63,6 +65,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		fs.BoolVar(&noBudget, "no-budget", false, "remove the budget")
 		fs.BoolVar(&noExpiry, "no-expiry", false, "remove the expiry")
 		fs.BoolVar(&noMeta, "no-meta", false, "remove the metadata")
+		fs.BoolVar(&noTeam, "no-team", false, "take the key out of its team")
 	}
 	if cmd == "create" || cmd == "update" {
 		fs.StringVar(&name, "name", "", "a name for the key (who or what uses it)")
@@ -74,6 +77,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		fs.StringVar(&period, "budget-period", "", "day, month or total (default total)")
 		fs.StringVar(&expires, "expires-at", "", "expiry, RFC 3339 (e.g. 2027-01-01T00:00:00Z)")
 		fs.Var(&meta, "meta", "metadata key=value (repeatable)")
+		fs.StringVar(&team, "team", "", "a team of the keys stage's teams config, whose budget the key also draws on")
 	}
 	// Flags may come before or after the key id ("update ID --rpm 5").
 	var ids []string
@@ -97,13 +101,13 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 	}
 	var method, path string
 	var body []byte
-	if (cmd == "create" || cmd == "list") && len(ids) > 0 {
+	if (cmd == "create" || cmd == "list" || cmd == "teams") && len(ids) > 0 {
 		fmt.Fprintf(stderr, "llmgw keys %s: unexpected argument %q (flags are --name value)\n", cmd, ids[0])
 		return 2
 	}
 	switch cmd {
 	case "create":
-		b, err := createBody(name, models, budget, period, expires, rpm, tpm, parallel, meta)
+		b, err := createBody(name, models, budget, period, expires, team, rpm, tpm, parallel, meta)
 		if err != nil {
 			fmt.Fprintln(stderr, "llmgw keys create:", err)
 			return 2
@@ -111,6 +115,8 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		method, path, body = http.MethodPost, "/admin/keys", b
 	case "list":
 		method, path = http.MethodGet, "/admin/keys"
+	case "teams":
+		method, path = http.MethodGet, "/admin/teams"
 	case "show", "revoke", "update", "rotate":
 		if len(ids) != 1 {
 			fmt.Fprintf(stderr, "llmgw keys %s: give one key id\n", cmd)
@@ -132,7 +138,7 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 		case "update":
 			set := map[string]bool{}
 			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-			b, err := updateBody(set, name, models, budget, period, expires, rpm, tpm, parallel, meta)
+			b, err := updateBody(set, name, models, budget, period, expires, team, rpm, tpm, parallel, meta)
 			if err != nil {
 				fmt.Fprintln(stderr, "llmgw keys update:", err)
 				return 2
@@ -147,13 +153,13 @@ func runKeys(args, environ []string, stdout, stderr io.Writer) int {
 }
 
 // createBody is POST /admin/keys's JSON from the flags.
-func createBody(name, models, budget, period, expires string, rpm, tpm, parallel int64, meta multiFlag) ([]byte, error) {
+func createBody(name, models, budget, period, expires, team string, rpm, tpm, parallel int64, meta multiFlag) ([]byte, error) {
 	if name == "" {
 		return nil, fmt.Errorf("--name is required")
 	}
 	set := map[string]bool{"name": true, "models": models != "", "rpm": rpm > 0, "tpm": tpm > 0, "max-parallel": parallel > 0, "budget-usd": budget != "",
-		"budget-period": period != "", "expires-at": expires != "", "meta": len(meta) > 0}
-	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, parallel, meta)
+		"budget-period": period != "", "expires-at": expires != "", "meta": len(meta) > 0, "team": team != ""}
+	req, err := keyFields(set, name, models, budget, period, expires, team, rpm, tpm, parallel, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -161,14 +167,14 @@ func createBody(name, models, budget, period, expires string, rpm, tpm, parallel
 }
 
 // updateBody is PATCH /admin/keys/{id}'s JSON: the fields whose flags were
-// set (set holds the flags' names), null for --no-budget, --no-expiry and
-// --no-meta.
-func updateBody(set map[string]bool, name, models, budget, period, expires string, rpm, tpm, parallel int64, meta multiFlag) ([]byte, error) {
-	req, err := keyFields(set, name, models, budget, period, expires, rpm, tpm, parallel, meta)
+// set (set holds the flags' names), null for --no-budget, --no-expiry,
+// --no-team and --no-meta.
+func updateBody(set map[string]bool, name, models, budget, period, expires, team string, rpm, tpm, parallel int64, meta multiFlag) ([]byte, error) {
+	req, err := keyFields(set, name, models, budget, period, expires, team, rpm, tpm, parallel, meta)
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range [][3]string{{"no-budget", "budget-usd", "budget_usd"}, {"no-expiry", "expires-at", "expires_at"}, {"no-meta", "meta", "metadata"}} {
+	for _, c := range [][3]string{{"no-budget", "budget-usd", "budget_usd"}, {"no-expiry", "expires-at", "expires_at"}, {"no-meta", "meta", "metadata"}, {"no-team", "team", "team"}} {
 		if set[c[0]] && set[c[1]] {
 			return nil, fmt.Errorf("--%s and --%s contradict each other", c[0], c[1])
 		}
@@ -183,10 +189,13 @@ func updateBody(set map[string]bool, name, models, budget, period, expires strin
 }
 
 // keyFields is a key's JSON fields from the flags that set names.
-func keyFields(set map[string]bool, name, models, budget, period, expires string, rpm, tpm, parallel int64, meta multiFlag) (map[string]any, error) {
+func keyFields(set map[string]bool, name, models, budget, period, expires, team string, rpm, tpm, parallel int64, meta multiFlag) (map[string]any, error) {
 	req := map[string]any{}
 	if set["name"] {
 		req["name"] = name
+	}
+	if set["team"] {
+		req["team"] = team
 	}
 	if set["models"] {
 		list := []string{}

@@ -40,10 +40,10 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 		code := runKeys(append(args[:1:1], append([]string{"--url", srv.URL}, args[1:]...)...), env, &out, &errb)
 		return code, out.String(), errb.String()
 	}
-	if code, out, _ := run("create", "--name", "team", "--models", "a, b", "--budget-usd", "0.01", "--budget-period", "day", "--meta", "team=x"); code != 0 || !strings.Contains(out, "llmgw-secret") {
+	if code, out, _ := run("create", "--name", "team", "--models", "a, b", "--budget-usd", "0.01", "--budget-period", "day", "--meta", "team=x", "--team", "research"); code != 0 || !strings.Contains(out, "llmgw-secret") {
 		t.Fatalf("create: %d %s", code, out)
 	}
-	if body["name"] != "team" || body["budget_usd"] != 0.01 || body["budget_period"] != "day" || len(body["models"].([]any)) != 2 || body["metadata"].(map[string]any)["team"] != "x" {
+	if body["name"] != "team" || body["budget_usd"] != 0.01 || body["budget_period"] != "day" || len(body["models"].([]any)) != 2 || body["metadata"].(map[string]any)["team"] != "x" || body["team"] != "research" {
 		t.Fatalf("create body: %v", body)
 	}
 	if code, _, _ := run("list"); code != 0 {
@@ -69,6 +69,16 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 			t.Errorf("%v sent %s", args, b)
 		}
 	}
+	body = nil
+	if code, _, errOut := run("update", "vk_1", "--no-team"); code != 0 {
+		t.Fatalf("update --no-team: %d %s", code, errOut)
+	}
+	if b, _ := json.Marshal(body); string(b) != `{"team":null}` {
+		t.Errorf("update --no-team sent %s", b)
+	}
+	if code, _, _ := run("teams"); code != 0 {
+		t.Fatal("teams failed")
+	}
 	if code, out, _ := run("rotate", "vk_1"); code != 0 || !strings.Contains(out, "llmgw-secret") {
 		t.Fatalf("rotate: %d %s", code, out)
 	}
@@ -76,13 +86,13 @@ func TestKeysCLITalksToTheAdminAPI(t *testing.T) {
 	if code, _, _ := run("rotate", "vk_1", "--grace-period", "1h"); code != 0 || body["grace_period_s"] != 3600.0 {
 		t.Fatalf("rotate with a grace period: %d %v", code, body)
 	}
-	for _, args := range [][]string{{"update", "vk_1"}, {"update", "vk_1", "--no-expiry", "--expires-at", "2030-01-01T00:00:00Z"}, {"rotate"}, {"update", "vk_1", "vk_2", "--rpm", "1"}, {"list", "extra"}, {"rotate", "vk_1", "--grace-period", "1.5s"}} {
+	for _, args := range [][]string{{"update", "vk_1"}, {"update", "vk_1", "--no-expiry", "--expires-at", "2030-01-01T00:00:00Z"}, {"rotate"}, {"update", "vk_1", "vk_2", "--rpm", "1"}, {"list", "extra"}, {"rotate", "vk_1", "--grace-period", "1.5s"}, {"teams", "x"}, {"update", "vk_1", "--team", "a", "--no-team"}} {
 		if code, _, _ := run(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
 	want := []string{"POST /admin/keys Bearer tok", "GET /admin/keys Bearer tok", "DELETE /admin/keys/vk_1 Bearer tok", "GET /admin/keys/nope Bearer tok",
-		"PATCH /admin/keys/vk_1 Bearer tok", "PATCH /admin/keys/vk_1 Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok"}
+		"PATCH /admin/keys/vk_1 Bearer tok", "PATCH /admin/keys/vk_1 Bearer tok", "PATCH /admin/keys/vk_1 Bearer tok", "GET /admin/teams Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok", "POST /admin/keys/vk_1/rotate Bearer tok"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("calls %q", got)
 	}
