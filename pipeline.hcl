@@ -163,6 +163,9 @@ pipeline "default" {
       # of its budget, and at its first refused request, once per window.
       alert_webhook        = env("LLMGW_KEYS_ALERT_WEBHOOK", "")
       alert_webhook_secret = env("LLMGW_KEYS_ALERT_SECRET", "")
+      # Budgets several keys share (docs/keys.md, Team budgets); a key joins
+      # one with llmgw keys create --team research:
+      # teams = { research = { budget_usd = 100, budget_period = "month" } }
     }
   }
 
