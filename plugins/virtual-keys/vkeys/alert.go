@@ -30,9 +30,12 @@ const (
 
 // alertEvent is the JSON an alert webhook receives.
 type alertEvent struct {
-	Type         string       `json:"type"`
-	KeyID        string       `json:"key_id"`
-	KeyName      string       `json:"key_name"`
+	Type    string `json:"type"`
+	KeyID   string `json:"key_id"`
+	KeyName string `json:"key_name"`
+	// Team is set on a team budget's alert (key_id and key_name are then
+	// the key whose request crossed the threshold or was refused).
+	Team         string       `json:"team,omitempty"`
 	Threshold    float64      `json:"threshold,omitempty"`
 	SpendUSD     json.Number  `json:"spend_usd"`
 	BudgetUSD    json.Number  `json:"budget_usd"`
@@ -160,11 +163,29 @@ func (a *alerter) post(body []byte) string {
 	return ""
 }
 
+// budgetOwner is whose budget an alert is about: a key, or a team (then
+// the key is the one whose request raised it).
+type budgetOwner struct {
+	storeID        string // its id in the budgets' store
+	budget         int64
+	period         string
+	keyID, keyName string
+	team           string
+}
+
+func keyOwner(k *Key) budgetOwner {
+	return budgetOwner{storeID: k.ID, budget: k.BudgetNanos, period: k.BudgetPeriod, keyID: k.ID, keyName: k.Name}
+}
+
+func teamOwner(t team, keyID, keyName string) budgetOwner {
+	return budgetOwner{storeID: teamStoreID(t.name), budget: t.budgetNanos, period: t.period, keyID: keyID, keyName: keyName, team: t.name}
+}
+
 // alertBase is the part of an alert every type shares.
-func alertBase(typ string, k *Key, window string, spent int64, now time.Time) alertEvent {
-	_, resets := budgetWindow(k.BudgetPeriod, now)
-	ev := alertEvent{Type: typ, KeyID: k.ID, KeyName: k.Name, SpendUSD: json.Number(sdk.FormatUSD(spent)),
-		BudgetUSD: json.Number(sdk.FormatUSD(k.BudgetNanos)), BudgetPeriod: k.BudgetPeriod, Window: window, At: now.UTC()}
+func alertBase(typ string, o budgetOwner, window string, spent int64, now time.Time) alertEvent {
+	_, resets := budgetWindow(o.period, now)
+	ev := alertEvent{Type: typ, KeyID: o.keyID, KeyName: o.keyName, Team: o.team, SpendUSD: json.Number(sdk.FormatUSD(spent)),
+		BudgetUSD: json.Number(sdk.FormatUSD(o.budget)), BudgetPeriod: o.period, Window: window, At: now.UTC()}
 	if !resets.IsZero() {
 		ev.ResetsAt = &resets
 	}
@@ -223,43 +244,65 @@ func exceededEvent(budget int64) string { return fmt.Sprintf("%s@%d", alertExcee
 // not known, after a restart): when every threshold was raised for it, no
 // store call is made.
 func (s *Stage) checkThresholds(ctx context.Context, keyID, window string, budget int64) {
-	if budget > 0 && !slices.ContainsFunc(s.alerts.thresholds, func(t float64) bool { return !s.raised(keyID, window, thresholdEvent(t, budget)) }) {
-		return // every threshold raised: no store call
+	if s.allRaised(keyID, window, budget) {
+		return // no store call
 	}
 	k, err := s.store.Get(ctx, keyID)
 	if err != nil || k.BudgetNanos <= 0 {
 		return
 	}
-	spent, err := s.store.Spent(ctx, keyID, window)
+	s.raiseThresholds(ctx, keyOwner(k), window)
+}
+
+// checkTeamThresholds is checkThresholds for a team's budget, after a
+// settle of a request of key keyID (keyName).
+func (s *Stage) checkTeamThresholds(ctx context.Context, name, window, keyID, keyName string) {
+	t, ok := s.cfg.teams[name]
+	if !ok || s.allRaised(teamStoreID(name), window, t.budgetNanos) {
+		return
+	}
+	s.raiseThresholds(ctx, teamOwner(t, keyID, keyName), window)
+}
+
+// allRaised reports whether every threshold alert of a budget (budget > 0)
+// was raised in the window.
+func (s *Stage) allRaised(storeID, window string, budget int64) bool {
+	return budget > 0 && !slices.ContainsFunc(s.alerts.thresholds, func(t float64) bool { return !s.raised(storeID, window, thresholdEvent(t, budget)) })
+}
+
+// raiseThresholds raises the threshold alerts of o's budget that its
+// window's spend has reached, each once (by any replica).
+func (s *Stage) raiseThresholds(ctx context.Context, o budgetOwner, window string) {
+	spent, err := s.store.Spent(ctx, o.storeID, window)
 	if err != nil {
-		s.logger.Warn("budget alerts: could not read a key's spend", "key_id", keyID, "error", err)
+		s.logger.Warn("budget alerts: could not read a budget's spend", "key_id", o.keyID, "team", o.team, "error", err)
 		return
 	}
 	for _, t := range s.alerts.thresholds {
-		event := thresholdEvent(t, k.BudgetNanos)
-		if float64(spent) < t*float64(k.BudgetNanos) || !s.claim(keyID, window, event) {
+		event := thresholdEvent(t, o.budget)
+		if float64(spent) < t*float64(o.budget) || !s.claim(o.storeID, window, event) {
 			continue
 		}
-		if s.markOnce(ctx, keyID, window, event) {
-			ev := alertBase(alertThreshold, k, window, spent, s.now())
+		if s.markOnce(ctx, o.storeID, window, event) {
+			ev := alertBase(alertThreshold, o, window, spent, s.now())
 			ev.Threshold = t
 			s.alerts.send(ev)
 		}
 	}
 }
 
-// alertExceeded raises the window's budget.exceeded alert, once: the first
-// request the key's budget could not cover (its worst case, requestNanos).
-// The caller claimed it.
-func (s *Stage) alertExceeded(ctx context.Context, k *Key, window string, requestNanos int64) {
-	if !s.markOnce(ctx, k.ID, window, exceededEvent(k.BudgetNanos)) {
+// alertExceeded raises the window's budget.exceeded alert of o's budget,
+// once: the first request it could not cover (its worst case,
+// requestNanos). The caller claimed it.
+func (s *Stage) alertExceeded(ctx context.Context, o budgetOwner, window string, requestNanos int64) {
+	if !s.markOnce(ctx, o.storeID, window, exceededEvent(o.budget)) {
 		return
 	}
-	spent, err := s.store.Spent(ctx, k.ID, window)
+	spent, err := s.store.Spent(ctx, o.storeID, window)
 	if err != nil {
-		s.logger.Warn("budget alerts: could not read a key's spend", "key_id", k.ID, "error", err)
+		s.logger.Warn("budget alerts: could not read a budget's spend", "key_id", o.keyID, "team", o.team, "error", err)
 	}
-	ev := alertBase(alertExceeded, k, window, spent, s.now())
+	ev := alertBase(alertExceeded, o, window, spent, s.now())
 	n := json.Number(sdk.FormatUSD(requestNanos))
 	ev.RequestUSD = &n
 	s.alerts.send(ev)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -102,18 +103,7 @@ func TestBudgetAlertsOncePerWindowSigned(t *testing.T) {
 	spend := func(worst, cost int64) string {
 		t.Helper()
 		n++
-		rid := "r" + string(rune('a'+n))
-		r, err := s.Process(ctx, &pb.StageRequest{RequestId: rid, ApiKeyHash: HashSecret(created.Key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: worst, CostKnown: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code := r.GetReject().GetCode(); code != "" {
-			return code
-		}
-		if err := s.After(ctx, &pb.StageAfterRequest{RequestId: rid, Annotations: r.Annotations, CostNanos: cost, CostKnown: true}); err != nil {
-			t.Fatal(err)
-		}
-		return ""
+		return runRequest(t, s, fmt.Sprintf("r%d", n), created.Key, worst, cost).GetReject().GetCode()
 	}
 	spend(400, 400) // 40 %: nothing
 	spend(300, 300) // 70 %: past 0.5
@@ -262,4 +252,66 @@ func TestAlertAfterCloseIsLoggedNotSent(t *testing.T) {
 	if !strings.Contains(logs.String(), "budget alert not sent: the stage was closed") {
 		t.Errorf("log: %s", logs.String())
 	}
+}
+
+// TestTeamBudgetAlerts: a team's budget raises its alerts like a key's,
+// once, naming the team and the key whose request crossed the threshold or
+// was refused.
+func TestTeamBudgetAlerts(t *testing.T) {
+	hook := newWebhook(t, false)
+	st, err := New(sdk.Config{Raw: []byte(`{"alert_webhook":"` + hook.srv.URL + `","alert_thresholds":[0.5],"teams":{"lab":{"budget_usd":0.000001,"budget_period":"day"}}}`),
+		Host: &pb.HostInfo{DataDir: t.TempDir()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := st.(*Stage)
+	defer s.Close()
+	ctx := context.Background()
+	create := func(name string) (id, key string) {
+		resp, _ := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(`{"name":"` + name + `","team":"lab"}`)})
+		var c struct{ ID, Key string }
+		if json.Unmarshal(resp.Body, &c) != nil || c.ID == "" {
+			t.Fatalf("create: %s", resp.Body)
+		}
+		return c.ID, c.Key
+	}
+	idA, keyA := create("alice")
+	idB, keyB := create("bob")
+	n := 0
+	spend := func(key string, worst, cost int64) string {
+		t.Helper()
+		n++
+		return runRequest(t, s, fmt.Sprintf("r%d", n), key, worst, cost).GetReject().GetCode()
+	}
+	spend(keyA, 300, 300) // 30 %
+	spend(keyB, 300, 300) // 60 %: past 0.5, by bob
+	spend(keyA, 100, 100) // 70 %: nothing new
+	for range 2 {
+		if c := spend(keyA, 500, 0); c != "budget_exceeded" {
+			t.Fatalf("over the team's budget: %q", c)
+		}
+	}
+	got := hook.waitFor(t, 2)
+	if len(got) != 2 || got[0].Type != alertThreshold || got[0].Team != "lab" || got[0].KeyID != idB || got[0].KeyName != "bob" || got[0].Threshold != 0.5 ||
+		got[0].SpendUSD != "0.0000006" || got[0].BudgetUSD != "0.000001" || got[0].BudgetPeriod != "day" ||
+		got[1].Type != alertExceeded || got[1].Team != "lab" || got[1].KeyID != idA || got[1].SpendUSD != "0.0000007" || *got[1].RequestUSD != "0.0000005" {
+		t.Fatalf("team alerts %+v", got)
+	}
+}
+
+// runRequest runs one request of the key (its secret) through the stage:
+// Process with its worst case, then, unless refused, After with its cost.
+func runRequest(t *testing.T, s *Stage, rid, secret string, worst, cost int64) *pb.StageResponse {
+	t.Helper()
+	ctx := context.Background()
+	r, err := s.Process(ctx, &pb.StageRequest{RequestId: rid, ApiKeyHash: HashSecret(secret), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: worst, CostKnown: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.GetReject() == nil {
+		if err := s.After(ctx, &pb.StageAfterRequest{RequestId: rid, Annotations: r.Annotations, CostNanos: cost, CostKnown: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return r
 }

@@ -370,7 +370,7 @@ func (s *Stage) reserve(ctx context.Context, req *sdk.StageRequest, k *Key, now 
 	}
 	if !ok {
 		if s.alerts != nil && s.claim(k.ID, window, exceededEvent(k.BudgetNanos)) {
-			go s.alertExceeded(context.WithoutCancel(ctx), k, window, req.GetMaxCostNanos())
+			go s.alertExceeded(context.WithoutCancel(ctx), keyOwner(k), window, req.GetMaxCostNanos())
 		}
 		return nil, budgetRefusal("this key", k.BudgetNanos, k.BudgetPeriod, req.GetMaxCostNanos(), resets, now), nil
 	}
@@ -417,6 +417,9 @@ func (s *Stage) reserveTeam(ctx context.Context, req *sdk.StageRequest, k *Key, 
 		return nil, nil, fmt.Errorf("virtual-keys: reserve team budget: %w", err)
 	}
 	if !ok {
+		if s.alerts != nil && s.claim(teamStoreID(t.name), window, exceededEvent(t.budgetNanos)) {
+			go s.alertExceeded(context.WithoutCancel(ctx), teamOwner(t, k.ID, k.Name), window, req.GetMaxCostNanos())
+		}
 		return nil, budgetRefusal(fmt.Sprintf("this key's team %q", t.name), t.budgetNanos, t.period, req.GetMaxCostNanos(), resets, now), nil
 	}
 	p := pendingReservation{keyID: teamStoreID(t.name), window: window, rid: rid, at: now}
@@ -449,6 +452,9 @@ func (s *Stage) settleTeam(ctx context.Context, req *sdk.StageAfterRequest) erro
 		return fmt.Errorf("virtual-keys: settle the budget of team %s: %w", name, err)
 	}
 	s.markSettled(rid)
+	if s.alerts != nil && cost > 0 {
+		s.checkTeamThresholds(ctx, name, p.window, req.GetAnnotations()["key.id"], req.GetAnnotations()["key.name"])
+	}
 	return nil
 }
 

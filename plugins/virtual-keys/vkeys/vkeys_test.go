@@ -1082,17 +1082,7 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 	call := func(key string, worst, cost int64) *pb.StageResponse {
 		t.Helper()
 		n++
-		rid := fmt.Sprintf("r%d", n)
-		r, err := s.Process(ctx, &pb.StageRequest{RequestId: rid, ApiKeyHash: HashSecret(key), Request: &pb.ChatRequest{Model: "m"}, MaxCostNanos: worst, CostKnown: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.GetReject() == nil {
-			if err := s.After(ctx, &pb.StageAfterRequest{RequestId: rid, Annotations: r.Annotations, CostNanos: cost, CostKnown: true}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return r
+		return runRequest(t, s, fmt.Sprintf("r%d", n), key, worst, cost)
 	}
 	if r := call(keyA, 700, 600); r.GetReject() != nil || r.Annotations[annTeamReservation] == "" {
 		t.Fatalf("alice's first request: %v", r)
