@@ -345,8 +345,9 @@ func (s *Server) pipelineFile() uiPipelineFile {
 	return f
 }
 
-// uiKeys lists the virtual keys through the key stage's admin API (the one
-// /admin/keys uses); without a key stage the list is empty.
+// uiKeys lists the virtual keys, and the teams whose budgets they share,
+// through the key stage's admin API (the one /admin/keys and /admin/teams
+// use); without a key stage the lists are empty.
 func (s *Server) uiKeys(w http.ResponseWriter, r *http.Request, _ string, _ uiSession) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
@@ -364,7 +365,14 @@ func (s *Server) uiKeys(w http.ResponseWriter, r *http.Request, _ string, _ uiSe
 	if err := json.Unmarshal(resp.GetBody(), &list); err != nil || len(list.Data) == 0 {
 		list.Data = json.RawMessage("[]")
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"available": true, "data": list.Data})
+	var teams struct {
+		Data json.RawMessage `json:"data"`
+	}
+	tr, err := s.rt.StageAdmin(ctx, sdk.CapStageKeys, &pb.AdminRequest{Method: http.MethodGet, Path: "/admin/teams"})
+	if err != nil || tr.GetStatus() != http.StatusOK || json.Unmarshal(tr.GetBody(), &teams) != nil || len(teams.Data) == 0 {
+		teams.Data = json.RawMessage("[]") // a key stage without teams
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"available": true, "data": list.Data, "teams": teams.Data})
 }
 
 type statusError struct{ status int32 }

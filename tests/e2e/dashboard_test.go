@@ -56,7 +56,7 @@ plugin "ratelimit" {
 pipeline "default" {
   stage "keys" {
     plugin = "virtual-keys"
-    config = { require_keys = "0" }
+    config = { require_keys = "0", teams = { lab = { budget_usd = 0.01, budget_period = "month" } } }
   }
   stage "guard" {
     plugin   = "guard-injection"
@@ -78,7 +78,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	s := startSim(t)
 	file := writePipeline(t, dashboardHCL(s))
 	g := startGateway(t, file, "LLMGW_ADMIN_TOKEN="+adminToken)
-	keyID, secret := createKey(t, g, map[string]any{"name": "team-dash", "budget_usd": 0.001, "budget_period": "month"})
+	keyID, secret := createKey(t, g, map[string]any{"name": "team-dash", "budget_usd": 0.001, "budget_period": "month", "team": "lab"})
 
 	// Real traffic of every kind the page shows.
 	for i := 0; i < 6; i++ {

@@ -156,6 +156,14 @@ test("sign-in, every section, kill, reload, sign-out", async (t) => {
     const width = await bar.locator("i").evaluate((e) => parseFloat(e.style.width));
     assert.ok(width > 0 && width <= 100, `budget bar width ${width}%`);
     assert.match(await bar.innerText(), /\$.* \/ \$0\.0010 per month/);
+    assert.match(await page.locator(`tr[data-key="${keyID}"]`).innerText(), /team lab/);
+    // The team the key spends in: its own row and bar.
+    const team = page.locator('.bar[data-team="lab"]');
+    await team.waitFor();
+    const teamWidth = await team.locator("i").evaluate((e) => parseFloat(e.style.width));
+    assert.ok(teamWidth > 0 && teamWidth <= 100, `team budget bar width ${teamWidth}%`);
+    assert.match(await team.innerText(), /\$.* \/ \$0\.01 per month/);
+    assert.match(await page.locator('tr[data-team="lab"]').innerText(), /\b1\b/); // one key
   });
 
   await t.test("the pipeline file and its last reload", async () => {

@@ -265,14 +265,16 @@ function drawRecent(recent) {
 
 // --- keys -----------------------------------------------------------------
 
-function budgetBar(k) {
+// budgetBar draws a key's or a team's spend against its budget; attr names
+// it ({"data-key": id} or {"data-team": name}).
+function budgetBar(k, attr) {
   const spend = Number(k.spend_usd || 0);
   if (k.budget_usd === null || k.budget_usd === undefined) {
     return el("span", {}, `${fmtUSD(spend)} (no budget)`);
   }
   const budget = Number(k.budget_usd);
   const frac = budget > 0 ? Math.min(1, spend / budget) : 1;
-  const bar = el("div", {class: "bar" + (frac >= 1 ? " full" : frac >= 0.8 ? " high" : ""), "data-key": k.id, title: `${spend} of ${budget} USD`},
+  const bar = el("div", {class: "bar" + (frac >= 1 ? " full" : frac >= 0.8 ? " high" : ""), ...attr, title: `${spend} of ${budget} USD`},
     el("i"), el("span", {}, `${fmtUSD(spend)} / ${fmtUSD(budget)}${k.budget_period ? " per " + k.budget_period : ""}`));
   bar.firstChild.style.width = (frac * 100).toPrecision(3) + "%";
   return bar;
@@ -286,9 +288,15 @@ async function pollKeys() {
     $("keys-none").hidden = body.available;
     $("keys-table").hidden = !body.available;
     $("keys-rows").replaceChildren(...body.data.map((k) => el("tr", {"data-key": k.id},
-      el("td", {}, el("b", {}, k.name || k.id), el("div", {class: "muted"}, k.id)),
+      el("td", {}, el("b", {}, k.name || k.id), el("div", {class: "muted"}, k.id + (k.team ? " · team " + k.team : ""))),
       el("td", {}, k.status),
-      el("td", {}, budgetBar(k)))));
+      el("td", {}, budgetBar(k, {"data-key": k.id})))));
+    const teams = body.teams || [];
+    $("teams-table").hidden = teams.length === 0;
+    $("teams-rows").replaceChildren(...teams.map((t) => el("tr", {"data-team": t.name},
+      el("td", {}, el("b", {}, t.name)),
+      el("td", {}, String((t.keys || []).length)),
+      el("td", {}, budgetBar(t, {"data-team": t.name})))));
   } catch (e) { /* the next poll tries again */ }
 }
 
