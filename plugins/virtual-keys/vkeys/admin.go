@@ -171,7 +171,12 @@ func (s *Stage) holder(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminRe
 		rej := errInvalidKey
 		return adminJSON(401, errorBody(&adminError{status: 401, typ: rej.Type, code: rej.Code, msg: rej.Message}))
 	}
-	return adminJSON(200, holderView{keyView: s.view(ctx, k)})
+	v := holderView{keyView: s.view(ctx, k)}
+	if t, ok := s.cfg.teams[k.Team]; ok {
+		tb := s.teamBudget(ctx, t, s.now())
+		v.TeamBudget = &tb
+	}
+	return adminJSON(200, v)
 }
 
 // holderView is the key's own view: the admin's view of it without the
@@ -181,6 +186,9 @@ type holderView struct {
 	// Metadata hides keyView's (a field at the outer level wins; nil is
 	// left out).
 	Metadata *struct{} `json:"metadata,omitempty"`
+	// TeamBudget is the budget the key shares with its team, and the
+	// team's spend (absent without a team).
+	TeamBudget *teamBudgetView `json:"team_budget,omitempty"`
 }
 
 func (s *Stage) adminCreate(ctx context.Context, body []byte) (int, any, error) {
@@ -450,15 +458,34 @@ func (s *Stage) view(ctx context.Context, k *Key) keyView {
 	return v
 }
 
-// teamView is a team as GET /admin/teams shows it.
-type teamView struct {
+// teamBudgetView is a team's budget and its window's spend.
+type teamBudgetView struct {
 	Name           string       `json:"name"`
 	BudgetUSD      json.Number  `json:"budget_usd"`
 	BudgetPeriod   string       `json:"budget_period"`
 	SpendUSD       *json.Number `json:"spend_usd"`
 	BudgetResetsAt *time.Time   `json:"budget_resets_at,omitempty"`
+}
+
+// teamView is a team as GET /admin/teams shows it.
+type teamView struct {
+	teamBudgetView
 	// Keys are the ids of the keys (not revoked) that draw on it.
 	Keys []string `json:"keys"`
+}
+
+// teamBudget is team t's budget and its spend in the window of now.
+func (s *Stage) teamBudget(ctx context.Context, t team, now time.Time) teamBudgetView {
+	v := teamBudgetView{Name: t.name, BudgetUSD: json.Number(sdk.FormatUSD(t.budgetNanos)), BudgetPeriod: t.period}
+	window, resets := budgetWindow(t.period, now)
+	if spent, err := s.store.Spent(ctx, teamStoreID(t.name), window); err == nil {
+		n := json.Number(sdk.FormatUSD(spent))
+		v.SpendUSD = &n
+	}
+	if !resets.IsZero() {
+		v.BudgetResetsAt = &resets
+	}
+	return v
 }
 
 // adminTeams serves GET /admin/teams: every configured team with its
@@ -472,16 +499,7 @@ func (s *Stage) adminTeams(ctx context.Context) (*sdk.AdminResponse, error) {
 	now := s.now()
 	out := make([]teamView, 0, len(s.cfg.teams))
 	for _, name := range slices.Sorted(maps.Keys(s.cfg.teams)) {
-		t := s.cfg.teams[name]
-		v := teamView{Name: name, BudgetUSD: json.Number(sdk.FormatUSD(t.budgetNanos)), BudgetPeriod: t.period, Keys: []string{}}
-		window, resets := budgetWindow(t.period, now)
-		if spent, err := s.store.Spent(ctx, teamStoreID(name), window); err == nil {
-			n := json.Number(sdk.FormatUSD(spent))
-			v.SpendUSD = &n
-		}
-		if !resets.IsZero() {
-			v.BudgetResetsAt = &resets
-		}
+		v := teamView{teamBudgetView: s.teamBudget(ctx, s.cfg.teams[name], now), Keys: []string{}}
 		for _, k := range keys {
 			if k.Team == name && k.RevokedAt == nil {
 				v.Keys = append(v.Keys, k.ID)

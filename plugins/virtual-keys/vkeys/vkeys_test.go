@@ -1114,6 +1114,18 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 		teams.Data[0].SpendUSD != "0.0000009" || teams.Data[0].BudgetUSD != "0.000001" || teams.Data[0].BudgetPeriod != "month" || fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idA, idB}) && fmt.Sprint(teams.Data[0].Keys) != fmt.Sprint([]string{idB, idA}) {
 		t.Fatalf("GET /admin/teams: %d %s", r.Status, r.Body)
 	}
+	// Alice sees her team's budget and spend in her own view.
+	own, err := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: sdk.HolderKeyPath, ApiKeyHash: HashSecret(keyA)})
+	var ov struct {
+		Team       string
+		TeamBudget struct {
+			Name     string
+			SpendUSD json.Number `json:"spend_usd"`
+		} `json:"team_budget"`
+	}
+	if err != nil || own.Status != 200 || json.Unmarshal(own.Body, &ov) != nil || ov.Team != "research" || ov.TeamBudget.Name != "research" || ov.TeamBudget.SpendUSD != "0.0000009" {
+		t.Fatalf("alice's own view: %v %s", err, own.GetBody())
+	}
 	if r := admin("POST", "/admin/teams", `{}`); r.Status != 405 {
 		t.Errorf("POST /admin/teams: %d", r.Status)
 	}
