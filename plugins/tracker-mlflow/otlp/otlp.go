@@ -60,12 +60,13 @@ const (
 	TagStream         = "llmgw.stream"
 	TagStatus         = "llmgw.status"
 	TagErrorCode      = "llmgw.error_code"
-	// TagCostUSD, TagKeyID and TagKeyName come from the gateway's
-	// annotations (cost_usd, key.id, key.name), so traces can be searched
-	// by cost and by virtual key.
+	// TagCostUSD, TagKeyID, TagKeyName and TagKeyTeam come from the
+	// gateway's annotations (cost_usd, key.id, key.name, key.team), so
+	// traces can be searched by cost, by virtual key and by team.
 	TagCostUSD = "llmgw.cost_usd"
 	TagKeyID   = "llmgw.key_id"
 	TagKeyName = "llmgw.key_name"
+	TagKeyTeam = "llmgw.key_team"
 	// TagAnsweredBy is the stage that answered the request itself (the
 	// cache), TagSavedUSD what that answer saved (annotation saved_usd).
 	TagAnsweredBy = "llmgw.answered_by"
@@ -265,6 +266,7 @@ func tags(ev *sdk.Event) [][2]string {
 		{TagCostUSD, ev.Annotations["cost_usd"]},
 		{TagKeyID, ev.Annotations["key.id"]},
 		{TagKeyName, ev.Annotations["key.name"]},
+		{TagKeyTeam, ev.Annotations["key.team"]},
 		{TagAnsweredBy, ev.AnsweredBy},
 		{TagSavedUSD, ev.Annotations["saved_usd"]},
 	}

@@ -32,7 +32,7 @@ func fallbackEvent() *sdk.Event {
 		},
 		Stages:        []*sdk.StageSpan{{Name: "guard", Plugin: "guard-injection", Outcome: "continue", StartUnixNano: t0, EndUnixNano: t0 + 1e5}},
 		ClientKeyHash: "abc123",
-		Annotations:   map[string]string{"guard.score": "0.1", "cost_usd": "0.000065", "key.id": "vk_1", "key.name": "team-a"},
+		Annotations:   map[string]string{"guard.score": "0.1", "cost_usd": "0.000065", "key.id": "vk_1", "key.name": "team-a", "key.team": "research"},
 	}
 }
 
@@ -119,7 +119,8 @@ func TestAttributesAreJSON(t *testing.T) {
 		root[TraceTagPrefix+TagFallbackCount] != "1" || root[TraceTagPrefix+TagClientKeyHash] != "abc123" {
 		t.Errorf("root tags = %v", root)
 	}
-	if root[TraceTagPrefix+TagCostUSD] != "0.000065" || root[TraceTagPrefix+TagKeyID] != "vk_1" || root[TraceTagPrefix+TagKeyName] != "team-a" {
+	if root[TraceTagPrefix+TagCostUSD] != "0.000065" || root[TraceTagPrefix+TagKeyID] != "vk_1" || root[TraceTagPrefix+TagKeyName] != "team-a" ||
+		root[TraceTagPrefix+TagKeyTeam] != "research" {
 		t.Errorf("cost and key tags = %v", root)
 	}
 	if _, ok := root[TraceTagPrefix+TagAnsweredBy]; ok {

@@ -116,6 +116,9 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	}
 	resp := sdk.Continue()
 	resp.Annotations = map[string]string{"key.id": k.ID, "key.name": k.Name}
+	if k.Team != "" {
+		resp.Annotations["key.team"] = k.Team
+	}
 	if req.GetRoute() == sdk.RouteCountTokens {
 		// A count is no model call: the key must be valid and may use the
 		// model, and nothing is reserved or counted against its limits.

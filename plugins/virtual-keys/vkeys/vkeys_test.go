@@ -1084,7 +1084,7 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 		n++
 		return runRequest(t, s, fmt.Sprintf("r%d", n), key, worst, cost)
 	}
-	if r := call(keyA, 700, 600); r.GetReject() != nil || r.Annotations[annTeamReservation] == "" {
+	if r := call(keyA, 700, 600); r.GetReject() != nil || r.Annotations[annTeamReservation] == "" || r.Annotations["key.team"] != "research" {
 		t.Fatalf("alice's first request: %v", r)
 	}
 	r := call(keyB, 500, 0)
