@@ -552,6 +552,12 @@ func TestComposeFileWiresGatewayRedisAndMLflow(t *testing.T) {
 		}
 	}
 	checkNamedVolume(t, p, gw, imageDataDir)
+	// Redis holds the virtual keys and their spend (REDIS_URL), not only
+	// rate-limit windows: they must survive a restart.
+	if cmd := strings.Join(redis.Command, " "); !strings.Contains(cmd, "--appendonly yes") {
+		t.Errorf("redis command %q: want --appendonly yes (keys and budgets live there)", cmd)
+	}
+	checkNamedVolume(t, p, redis, "/data")
 	checkMLflowStore(t, p, mlflow)
 }
 

@@ -405,13 +405,17 @@ func budgetRefusal(whose string, budget int64, period string, requestNanos int64
 // 403 team_not_configured when the key names a team the config no longer
 // defines (a shared budget is never dropped silently).
 func (s *Stage) reserveTeam(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*pendingReservation, *sdk.StageResponse, error) {
-	if k.Team == "" || !req.GetCostKnown() {
+	if k.Team == "" {
 		return nil, nil, nil
 	}
 	t, ok := s.cfg.teams[k.Team]
 	if !ok {
+		// Whatever the model's price: the key is misconfigured.
 		return nil, sdk.Rejection{Status: 403, Code: "team_not_configured", Category: "auth",
 			Message: fmt.Sprintf("this key belongs to team %q, whose budget the gateway's configuration does not define; ask its operator", k.Team)}.Response(), nil
+	}
+	if !req.GetCostKnown() {
+		return nil, nil, nil // a model without a price reserves nothing, as for a key's own budget
 	}
 	window, resets := budgetWindow(t.period, now)
 	rid := randomBase62(16)

@@ -1162,4 +1162,9 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 	if r := call(keyA, 1, 0); r.GetReject().GetStatus() != 403 || r.GetReject().GetCode() != "team_not_configured" {
 		t.Errorf("a key of a team no longer configured: %v", r)
 	}
+	// Also for a model without a price (nothing to reserve).
+	if r, err := s.Process(ctx, &pb.StageRequest{RequestId: "unpriced", ApiKeyHash: HashSecret(keyA), Request: &pb.ChatRequest{Model: "m"}}); err != nil ||
+		r.GetReject().GetCode() != "team_not_configured" {
+		t.Errorf("a key of a team no longer configured, unpriced model: %v %v", r, err)
+	}
 }
