@@ -173,8 +173,8 @@ func (s *Stage) holder(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminRe
 	}
 	v := holderView{keyView: s.view(ctx, k)}
 	if t, ok := s.cfg.teams[k.Team]; ok {
-		tb := s.teamBudget(ctx, t, s.now())
-		v.TeamBudget = &tb
+		tl := s.teamLimits(ctx, t, s.now())
+		v.TeamLimits = &tl
 	}
 	return adminJSON(200, v)
 }
@@ -186,9 +186,9 @@ type holderView struct {
 	// Metadata hides keyView's (a field at the outer level wins; nil is
 	// left out).
 	Metadata *struct{} `json:"metadata,omitempty"`
-	// TeamBudget is the budget the key shares with its team, and the
-	// team's spend (absent without a team).
-	TeamBudget *teamBudgetView `json:"team_budget,omitempty"`
+	// TeamLimits are what the key shares with its team — its budget and
+	// the team's spend, rpm, tpm, models (absent without a team).
+	TeamLimits *teamLimitsView `json:"team_limits,omitempty"`
 }
 
 func (s *Stage) adminCreate(ctx context.Context, body []byte) (int, any, error) {
@@ -458,32 +458,44 @@ func (s *Stage) view(ctx context.Context, k *Key) keyView {
 	return v
 }
 
-// teamBudgetView is a team's budget and its window's spend.
-type teamBudgetView struct {
+// teamLimitsView is what a team's keys share: its budget (null: none)
+// with its window's spend, its rpm and tpm (0: none), its models (empty:
+// every model).
+type teamLimitsView struct {
 	Name           string       `json:"name"`
-	BudgetUSD      json.Number  `json:"budget_usd"`
-	BudgetPeriod   string       `json:"budget_period"`
+	BudgetUSD      *json.Number `json:"budget_usd"`
+	BudgetPeriod   string       `json:"budget_period,omitempty"`
 	SpendUSD       *json.Number `json:"spend_usd"`
 	BudgetResetsAt *time.Time   `json:"budget_resets_at,omitempty"`
+	RPM            int64        `json:"rpm"`
+	TPM            int64        `json:"tpm"`
+	Models         []string     `json:"models"`
 }
 
 // teamView is a team as GET /admin/teams shows it.
 type teamView struct {
-	teamBudgetView
+	teamLimitsView
 	// Keys are the ids of the keys (not revoked) that draw on it.
 	Keys []string `json:"keys"`
 }
 
-// teamBudget is team t's budget and its spend in the window of now.
-func (s *Stage) teamBudget(ctx context.Context, t team, now time.Time) teamBudgetView {
-	v := teamBudgetView{Name: t.name, BudgetUSD: json.Number(sdk.FormatUSD(t.budgetNanos)), BudgetPeriod: t.period}
+// teamLimits is team t's view, with its spend in the window of now.
+func (s *Stage) teamLimits(ctx context.Context, t team, now time.Time) teamLimitsView {
+	v := teamLimitsView{Name: t.name, RPM: t.rpm, TPM: t.tpm, Models: t.models}
+	if v.Models == nil {
+		v.Models = []string{}
+	}
 	window, resets := budgetWindow(t.period, now)
 	if spent, err := s.store.Spent(ctx, teamStoreID(t.name), window); err == nil {
 		n := json.Number(sdk.FormatUSD(spent))
 		v.SpendUSD = &n
 	}
-	if !resets.IsZero() {
-		v.BudgetResetsAt = &resets
+	if t.budgetNanos > 0 {
+		n := json.Number(sdk.FormatUSD(t.budgetNanos))
+		v.BudgetUSD, v.BudgetPeriod = &n, t.period
+		if !resets.IsZero() {
+			v.BudgetResetsAt = &resets
+		}
 	}
 	return v
 }
@@ -499,7 +511,7 @@ func (s *Stage) adminTeams(ctx context.Context) (*sdk.AdminResponse, error) {
 	now := s.now()
 	out := make([]teamView, 0, len(s.cfg.teams))
 	for _, name := range slices.Sorted(maps.Keys(s.cfg.teams)) {
-		v := teamView{teamBudgetView: s.teamBudget(ctx, s.cfg.teams[name], now), Keys: []string{}}
+		v := teamView{teamLimitsView: s.teamLimits(ctx, s.cfg.teams[name], now), Keys: []string{}}
 		for _, k := range keys {
 			if k.Team == name && k.RevokedAt == nil {
 				v.Keys = append(v.Keys, k.ID)

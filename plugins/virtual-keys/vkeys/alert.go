@@ -258,7 +258,7 @@ func (s *Stage) checkThresholds(ctx context.Context, keyID, window string, budge
 // settle of a request of key keyID (keyName).
 func (s *Stage) checkTeamThresholds(ctx context.Context, name, window, keyID, keyName string) {
 	t, ok := s.cfg.teams[name]
-	if !ok || s.allRaised(teamStoreID(name), window, t.budgetNanos) {
+	if !ok || t.budgetNanos <= 0 || s.allRaised(teamStoreID(name), window, t.budgetNanos) {
 		return
 	}
 	s.raiseThresholds(ctx, teamOwner(t, keyID, keyName), window)

@@ -43,18 +43,24 @@ type config struct {
 	Teams map[string]teamConfig `json:"teams"`
 }
 
-// teamConfig is one team's budget in the config.
+// teamConfig is one team in the config: what its keys share.
 type teamConfig struct {
 	BudgetUSD    json.Number `json:"budget_usd"`
 	BudgetPeriod string      `json:"budget_period"`
+	RPM          int64       `json:"rpm"`
+	TPM          int64       `json:"tpm"`
+	Models       []string    `json:"models"`
 }
 
-// team is a budget shared by the keys that name it, exact across replicas
-// like a key's (its reservations in the budgets' store under teamStoreID).
+// team is what the keys that name it share, exact across replicas like a
+// key's own: a budget (its reservations in the budgets' store under
+// teamStoreID), requests and tokens per minute, and the models they may use.
 type team struct {
 	name        string
-	budgetNanos int64
+	budgetNanos int64 // 0: no team budget
 	period      string
+	rpm, tpm    int64
+	models      []string // empty: every model
 }
 
 // teamName is what a team may be called.
@@ -207,20 +213,28 @@ func (s *settings) parseTeams(raw map[string]teamConfig) error {
 		if !teamName.MatchString(name) {
 			return sdk.ConfigError(`field "teams": a team's name is 1 to 64 letters, digits, '_', '.' or '-', got %q`, name)
 		}
-		if tc.BudgetUSD == "" {
-			return sdk.ConfigError(`field %q: budget_usd is required (the budget its keys share)`, field+".budget_usd")
+		t := team{name: name, period: tc.BudgetPeriod, rpm: tc.RPM, tpm: tc.TPM, models: tc.Models}
+		if tc.BudgetUSD != "" {
+			n, err := sdk.ParseUSD(tc.BudgetUSD.String())
+			if err != nil || n <= 0 {
+				return sdk.ConfigError(`field %q: want an amount in USD above 0, got %q`, field+".budget_usd", tc.BudgetUSD.String())
+			}
+			t.budgetNanos = n
+		} else if t.period != "" {
+			return sdk.ConfigError(`field %q: budget_period without budget_usd`, field+".budget_period")
 		}
-		n, err := sdk.ParseUSD(tc.BudgetUSD.String())
-		if err != nil || n <= 0 {
-			return sdk.ConfigError(`field %q: want an amount in USD above 0, got %q`, field+".budget_usd", tc.BudgetUSD.String())
-		}
-		t := team{name: name, budgetNanos: n, period: tc.BudgetPeriod}
 		switch t.period {
 		case "":
 			t.period = "total"
 		case "day", "month", "total":
 		default:
 			return sdk.ConfigError(`field %q: must be "day", "month" or "total", got %q`, field+".budget_period", t.period)
+		}
+		if t.rpm < 0 || t.tpm < 0 {
+			return sdk.ConfigError(`field %q: rpm and tpm must be ≥ 0`, field)
+		}
+		if t.budgetNanos == 0 && t.rpm == 0 && t.tpm == 0 && len(t.models) == 0 {
+			return sdk.ConfigError(`field %q: set what its keys share: budget_usd, rpm, tpm or models`, field)
 		}
 		s.teams[name] = t
 	}

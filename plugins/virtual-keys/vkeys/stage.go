@@ -70,6 +70,14 @@ func New(c sdk.Config) (sdk.Stage, error) {
 		failedAt: map[string]time.Time{},
 		alerted:  map[string]bool{},
 	}
+	for _, t := range cfg.teams {
+		for _, m := range t.models {
+			if len(s.models) > 0 && !slices.Contains(s.models, m) {
+				h.Release()
+				return nil, sdk.ConfigError(`field "teams.%s.models": unknown model %q (the pipeline defines %s)`, t.name, m, strings.Join(s.models, ", "))
+			}
+		}
+	}
 	if cfg.alertURL != "" {
 		s.alerts = newAlerter(cfg.alertURL, cfg.alertSecret, cfg.thresholds, logger)
 	}
@@ -113,6 +121,18 @@ func (s *Stage) Process(ctx context.Context, req *sdk.StageRequest) (*sdk.StageR
 	if !k.allows(model) {
 		return sdk.Rejection{Status: 403, Code: "model_not_allowed", Param: "model", Category: "auth",
 			Message: fmt.Sprintf("this key may not use the model %q", model)}.Response(), nil
+	}
+	if k.Team != "" {
+		t, ok := s.cfg.teams[k.Team]
+		switch {
+		case !ok:
+			// Whatever the model and its price: the key is misconfigured.
+			return sdk.Rejection{Status: 403, Code: "team_not_configured", Category: "auth",
+				Message: fmt.Sprintf("this key belongs to team %q, which the gateway's configuration does not define; ask its operator", k.Team)}.Response(), nil
+		case len(t.models) > 0 && !slices.Contains(t.models, model):
+			return sdk.Rejection{Status: 403, Code: "model_not_allowed", Param: "model", Category: "auth",
+				Message: fmt.Sprintf("this key's team %q may not use the model %q", t.name, model)}.Response(), nil
+		}
 	}
 	resp := sdk.Continue()
 	resp.Annotations = map[string]string{"key.id": k.ID, "key.name": k.Name}
@@ -214,22 +234,31 @@ func (s *Stage) addPending(reqID string, p pendingReservation) {
 	s.pending[reqID] = append(s.pending[reqID], p)
 }
 
-// rateChecks are the key's own limits: rpm requests and tpm tokens in any
-// rolling minute (tokens charged after the answer).
-func rateChecks(k *Key, tokensOnly bool) []limiter.Check {
-	var cs []limiter.Check
-	if k.RPM > 0 && !tokensOnly {
-		cs = append(cs, limiter.Check{Key: "rpm:" + k.ID, Kind: limiter.Requests, Limit: k.RPM, Window: time.Minute})
+// rateChecks are the key's limits — its own, and its team's — rpm requests
+// and tpm tokens in any rolling minute (tokens charged after the answer).
+func (s *Stage) rateChecks(k *Key, tokensOnly bool) []limiter.Check {
+	cs := minuteChecks(nil, k.ID, k.RPM, k.TPM, tokensOnly)
+	if t, ok := s.cfg.teams[k.Team]; ok {
+		cs = minuteChecks(cs, teamStoreID(t.name), t.rpm, t.tpm, tokensOnly)
 	}
-	if k.TPM > 0 {
-		cs = append(cs, limiter.Check{Key: "tpm:" + k.ID, Kind: limiter.Tokens, Limit: k.TPM, Window: time.Minute})
+	return cs
+}
+
+// minuteChecks appends the rpm and tpm checks of id (a key's id or a
+// team's store id).
+func minuteChecks(cs []limiter.Check, id string, rpm, tpm int64, tokensOnly bool) []limiter.Check {
+	if rpm > 0 && !tokensOnly {
+		cs = append(cs, limiter.Check{Key: "rpm:" + id, Kind: limiter.Requests, Limit: rpm, Window: time.Minute})
+	}
+	if tpm > 0 {
+		cs = append(cs, limiter.Check{Key: "tpm:" + id, Kind: limiter.Tokens, Limit: tpm, Window: time.Minute})
 	}
 	return cs
 }
 
 // limit enforces the key's rpm and tpm, or refuses with 429.
 func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.StageResponse, error) {
-	checks := rateChecks(k, false)
+	checks := s.rateChecks(k, false)
 	if len(checks) == 0 {
 		return nil, nil
 	}
@@ -250,11 +279,15 @@ func (s *Stage) limit(ctx context.Context, req *sdk.StageRequest, k *Key) (*sdk.
 	what := ""
 	for i, r := range results {
 		if !r.Allowed && r.RetryAfter >= wait {
-			wait, what = r.RetryAfter, fmt.Sprintf("%d %s per minute", checks[i].Limit, checks[i].Kind)
+			whose := "this key's rate limit"
+			if strings.Contains(checks[i].Key, ":team:") {
+				whose = fmt.Sprintf("the rate limit of this key's team %q", k.Team)
+			}
+			wait, what = r.RetryAfter, fmt.Sprintf("%s is reached: %d %s per minute", whose, checks[i].Limit, checks[i].Kind)
 		}
 	}
 	return sdk.Rejection{Status: 429, Code: "rate_limit_exceeded", Category: "rate_limit", RetryAfter: max(wait, time.Second),
-		Message: "this key's rate limit is reached: " + what}.Response(), nil
+		Message: what}.Response(), nil
 }
 
 // clientIP is the address failed key checks are counted against: the
@@ -405,16 +438,8 @@ func budgetRefusal(whose string, budget int64, period string, requestNanos int64
 // 403 team_not_configured when the key names a team the config no longer
 // defines (a shared budget is never dropped silently).
 func (s *Stage) reserveTeam(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*pendingReservation, *sdk.StageResponse, error) {
-	if k.Team == "" {
-		return nil, nil, nil
-	}
 	t, ok := s.cfg.teams[k.Team]
-	if !ok {
-		// Whatever the model's price: the key is misconfigured.
-		return nil, sdk.Rejection{Status: 403, Code: "team_not_configured", Category: "auth",
-			Message: fmt.Sprintf("this key belongs to team %q, whose budget the gateway's configuration does not define; ask its operator", k.Team)}.Response(), nil
-	}
-	if !req.GetCostKnown() {
+	if !ok || t.budgetNanos == 0 || !req.GetCostKnown() {
 		return nil, nil, nil // a model without a price reserves nothing, as for a key's own budget
 	}
 	window, resets := budgetWindow(t.period, now)
@@ -476,7 +501,7 @@ func (s *Stage) After(ctx context.Context, req *sdk.StageAfterRequest) error {
 	// A stage's own answer (a cache hit) used no provider tokens.
 	if total := int64(req.GetUsage().GetTotalTokens()); total > 0 && req.GetApiKeyHash() != "" && req.GetAnsweredBy() == "" {
 		if k, err := s.store.ByHash(ctx, req.GetApiKeyHash()); err == nil && k != nil {
-			if checks := rateChecks(k, true); len(checks) > 0 {
+			if checks := s.rateChecks(k, true); len(checks) > 0 {
 				if err := s.limits.Charge(ctx, checks, total); err != nil {
 					s.logger.Warn("could not charge a key's tokens", "key_id", k.ID, "error", err)
 				}

@@ -1118,12 +1118,12 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 	own, err := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: sdk.HolderKeyPath, ApiKeyHash: HashSecret(keyA)})
 	var ov struct {
 		Team       string
-		TeamBudget struct {
+		TeamLimits struct {
 			Name     string
 			SpendUSD json.Number `json:"spend_usd"`
-		} `json:"team_budget"`
+		} `json:"team_limits"`
 	}
-	if err != nil || own.Status != 200 || json.Unmarshal(own.Body, &ov) != nil || ov.Team != "research" || ov.TeamBudget.Name != "research" || ov.TeamBudget.SpendUSD != "0.0000009" {
+	if err != nil || own.Status != 200 || json.Unmarshal(own.Body, &ov) != nil || ov.Team != "research" || ov.TeamLimits.Name != "research" || ov.TeamLimits.SpendUSD != "0.0000009" {
 		t.Fatalf("alice's own view: %v %s", err, own.GetBody())
 	}
 	if r := admin("POST", "/admin/teams", `{}`); r.Status != 405 {
@@ -1166,5 +1166,80 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 	if r, err := s.Process(ctx, &pb.StageRequest{RequestId: "unpriced", ApiKeyHash: HashSecret(keyA), Request: &pb.ChatRequest{Model: "m"}}); err != nil ||
 		r.GetReject().GetCode() != "team_not_configured" {
 		t.Errorf("a key of a team no longer configured, unpriced model: %v %v", r, err)
+	}
+}
+
+// TestTeamRateLimitsAndModels: a team's rpm and tpm count its keys
+// together, its models bound theirs, and the refusals say it is the
+// team's; a team must share something, and only the pipeline's models.
+func TestTeamRateLimitsAndModels(t *testing.T) {
+	s := newTestStage(t, `{"teams":{"ops":{"rpm":3,"models":["m"]},"tok":{"tpm":100}}}`)
+	ctx := context.Background()
+	create := func(body string) string {
+		t.Helper()
+		r, err := s.Admin(ctx, &pb.AdminRequest{Method: "POST", Path: "/admin/keys", Body: []byte(body)})
+		var c struct{ Key string }
+		if err != nil || r.Status != 201 || json.Unmarshal(r.Body, &c) != nil {
+			t.Fatalf("create: %v %s", err, r.GetBody())
+		}
+		return c.Key
+	}
+	a, b, c := create(`{"name":"a","team":"ops"}`), create(`{"name":"b","team":"ops"}`), create(`{"name":"c","team":"tok"}`)
+	process := func(secret, model string) *pb.StageResponse {
+		t.Helper()
+		r, err := s.Process(ctx, &pb.StageRequest{RequestId: "x", ApiKeyHash: HashSecret(secret), Request: &pb.ChatRequest{Model: model}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := process(a, "other"); r.GetReject().GetCode() != "model_not_allowed" || !strings.Contains(r.GetReject().GetMessage(), `team "ops"`) {
+		t.Fatalf("a model the team may not use: %v", r)
+	}
+	for i, k := range []string{a, b, a} {
+		if r := process(k, "m"); r.GetReject() != nil {
+			t.Fatalf("request %d of the team: %v", i, r.GetReject())
+		}
+	}
+	if r := process(b, "m"); r.GetReject().GetCode() != "rate_limit_exceeded" || !strings.Contains(r.GetReject().GetMessage(), `team "ops" is reached: 3 requests per minute`) {
+		t.Fatalf("the team's fourth request in the minute: %v", r)
+	}
+	// tpm: the answer's tokens are charged to the team after it.
+	if r := process(c, "m"); r.GetReject() != nil {
+		t.Fatalf("c's first: %v", r.GetReject())
+	}
+	if err := s.After(ctx, &pb.StageAfterRequest{RequestId: "x", ApiKeyHash: HashSecret(c), Usage: &pb.Usage{TotalTokens: 150}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := process(c, "m"); r.GetReject().GetCode() != "rate_limit_exceeded" || !strings.Contains(r.GetReject().GetMessage(), `team "tok" is reached: 100 tokens per minute`) {
+		t.Fatalf("after the team's tokens: %v", r)
+	}
+	var teams struct {
+		Data []struct {
+			Name      string
+			BudgetUSD *json.Number `json:"budget_usd"`
+			RPM       int64
+			Models    []string
+		}
+	}
+	r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: "/admin/teams"})
+	if json.Unmarshal(r.Body, &teams) != nil || len(teams.Data) != 2 || teams.Data[0].Name != "ops" || teams.Data[0].BudgetUSD != nil || teams.Data[0].RPM != 3 ||
+		fmt.Sprint(teams.Data[0].Models) != "[m]" {
+		t.Fatalf("GET /admin/teams: %s", r.Body)
+	}
+	for config, want := range map[string]string{
+		`{"teams":{"empty":{}}}`:                           "set what its keys share",
+		`{"teams":{"x":{"budget_period":"day","rpm":1}}}`:  "budget_period without budget_usd",
+		`{"teams":{"x":{"rpm":-1}}}`:                       "must be ≥ 0",
+		`{"teams":{"bad name":{"rpm":1}}}`:                 "a team's name",
+		`{"teams":{"x":{"budget_usd":"-1"}}}`:              "above 0",
+		`{"teams":{"x":{"rpm":1,"budget_period":"week"}}}`: "budget_period",
+	} {
+		if _, err := New(sdk.Config{Raw: []byte(config), Host: &pb.HostInfo{DataDir: t.TempDir()}}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", config, err, want)
+		}
+	}
+	if _, err := New(sdk.Config{Raw: []byte(`{"teams":{"x":{"models":["nope"]}}}`), Host: &pb.HostInfo{DataDir: t.TempDir(), Models: []string{"m"}}}); err == nil || !strings.Contains(err.Error(), `unknown model "nope"`) {
+		t.Errorf("a team's unknown model: %v", err)
 	}
 }
