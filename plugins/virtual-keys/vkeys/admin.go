@@ -162,10 +162,10 @@ func (s *Stage) holder(ctx context.Context, req *sdk.AdminRequest) (*sdk.AdminRe
 		return resp, err
 	}
 	if req.GetPath() == sdk.HolderModelsPath {
-		if k == nil || len(k.Models) == 0 {
+		if k == nil {
 			return adminJSON(200, sdk.HolderModels{All: true, Models: []string{}})
 		}
-		return adminJSON(200, sdk.HolderModels{Models: k.Models})
+		return adminJSON(200, s.usableModels(k))
 	}
 	if k == nil { // anonymous use: there is no key to show
 		rej := errInvalidKey
@@ -528,4 +528,32 @@ func (s *Stage) teamNames() string {
 		return "no teams"
 	}
 	return strings.Join(slices.Sorted(maps.Keys(s.cfg.teams)), ", ")
+}
+
+// usableModels are the models a key may use: its own, within its team's
+// (a key of a team that left the config may use none).
+func (s *Stage) usableModels(k *Key) sdk.HolderModels {
+	var teamModels []string
+	if k.Team != "" {
+		t, ok := s.cfg.teams[k.Team]
+		if !ok {
+			return sdk.HolderModels{Models: []string{}}
+		}
+		teamModels = t.models
+	}
+	switch {
+	case len(k.Models) == 0 && len(teamModels) == 0:
+		return sdk.HolderModels{All: true, Models: []string{}}
+	case len(teamModels) == 0:
+		return sdk.HolderModels{Models: k.Models}
+	case len(k.Models) == 0:
+		return sdk.HolderModels{Models: teamModels}
+	}
+	both := []string{}
+	for _, m := range k.Models {
+		if slices.Contains(teamModels, m) {
+			both = append(both, m)
+		}
+	}
+	return sdk.HolderModels{Models: both}
 }

@@ -1214,6 +1214,19 @@ func TestTeamRateLimitsAndModels(t *testing.T) {
 	if r := process(c, "m"); r.GetReject().GetCode() != "rate_limit_exceeded" || !strings.Contains(r.GetReject().GetMessage(), `team "tok" is reached: 100 tokens per minute`) {
 		t.Fatalf("after the team's tokens: %v", r)
 	}
+	// The models question: the key's within its team's.
+	models := func(secret string) string {
+		t.Helper()
+		r, err := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: sdk.HolderModelsPath, ApiKeyHash: HashSecret(secret)})
+		if err != nil || r.Status != 200 {
+			t.Fatalf("models question: %v %s", err, r.GetBody())
+		}
+		return string(r.Body)
+	}
+	d := create(`{"name":"d","team":"ops","models":["m","n"]}`)
+	if got := models(a) + " " + models(d) + " " + models(c); got != `{"all":false,"models":["m"]} {"all":false,"models":["m"]} {"all":true,"models":[]}` {
+		t.Errorf("the models of a team's keys: %s", got)
+	}
 	var teams struct {
 		Data []struct {
 			Name      string
