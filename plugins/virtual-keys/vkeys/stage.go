@@ -439,12 +439,18 @@ func budgetRefusal(whose string, budget int64, period string, requestNanos int64
 // defines (a shared budget is never dropped silently).
 func (s *Stage) reserveTeam(ctx context.Context, req *sdk.StageRequest, k *Key, now time.Time) (*pendingReservation, *sdk.StageResponse, error) {
 	t, ok := s.cfg.teams[k.Team]
-	if !ok || t.budgetNanos == 0 || !req.GetCostKnown() {
+	if !ok || !req.GetCostKnown() {
 		return nil, nil, nil // a model without a price reserves nothing, as for a key's own budget
+	}
+	// A team without a budget is still accounted (its spend shows in
+	// GET /admin/teams), under a budget nothing reaches.
+	budget := t.budgetNanos
+	if budget <= 0 {
+		budget = 1 << 62
 	}
 	window, resets := budgetWindow(t.period, now)
 	rid := randomBase62(16)
-	ok, err := s.store.Reserve(ctx, teamStoreID(t.name), window, rid, req.GetMaxCostNanos(), t.budgetNanos, s.cfg.reservationTTL)
+	ok, err := s.store.Reserve(ctx, teamStoreID(t.name), window, rid, req.GetMaxCostNanos(), budget, s.cfg.reservationTTL)
 	if err != nil {
 		return nil, nil, fmt.Errorf("virtual-keys: reserve team budget: %w", err)
 	}

@@ -1173,7 +1173,7 @@ func TestTeamBudgetIsSharedByItsKeys(t *testing.T) {
 // together, its models bound theirs, and the refusals say it is the
 // team's; a team must share something, and only the pipeline's models.
 func TestTeamRateLimitsAndModels(t *testing.T) {
-	s := newTestStage(t, `{"teams":{"ops":{"rpm":3,"models":["m"]},"tok":{"tpm":100}}}`)
+	s := newTestStage(t, `{"teams":{"ops":{"rpm":3,"models":["m"]},"tok":{"tpm":100},"free":{"models":["m"]}}}`)
 	ctx := context.Background()
 	create := func(body string) string {
 		t.Helper()
@@ -1227,17 +1227,23 @@ func TestTeamRateLimitsAndModels(t *testing.T) {
 	if got := models(a) + " " + models(d) + " " + models(c); got != `{"all":false,"models":["m"]} {"all":false,"models":["m"]} {"all":true,"models":[]}` {
 		t.Errorf("the models of a team's keys: %s", got)
 	}
+	// A team without a budget still counts what its keys spend.
+	e := create(`{"name":"e","team":"free"}`)
+	if r := runRequest(t, s, "e1", e, 100, 40); r.GetReject() != nil {
+		t.Fatalf("e's priced request: %v", r.GetReject())
+	}
 	var teams struct {
 		Data []struct {
 			Name      string
 			BudgetUSD *json.Number `json:"budget_usd"`
+			SpendUSD  json.Number  `json:"spend_usd"`
 			RPM       int64
 			Models    []string
 		}
 	}
 	r, _ := s.Admin(ctx, &pb.AdminRequest{Method: "GET", Path: "/admin/teams"})
-	if json.Unmarshal(r.Body, &teams) != nil || len(teams.Data) != 2 || teams.Data[0].Name != "ops" || teams.Data[0].BudgetUSD != nil || teams.Data[0].RPM != 3 ||
-		fmt.Sprint(teams.Data[0].Models) != "[m]" {
+	if json.Unmarshal(r.Body, &teams) != nil || len(teams.Data) != 3 || teams.Data[1].Name != "ops" || teams.Data[1].BudgetUSD != nil || teams.Data[1].RPM != 3 ||
+		fmt.Sprint(teams.Data[1].Models) != "[m]" || teams.Data[0].Name != "free" || teams.Data[0].SpendUSD != "0.00000004" {
 		t.Fatalf("GET /admin/teams: %s", r.Body)
 	}
 	for config, want := range map[string]string{
