@@ -38,8 +38,8 @@ type config struct {
 	// AlertThresholds are the fractions of a key's budget whose spending
 	// raises an alert, once per budget window.
 	AlertThresholds []float64 `json:"alert_thresholds"`
-	// Teams are budgets several keys share (a key names its team): team
-	// name → its budget.
+	// Teams are what several keys share — a budget, rpm, tpm, models (a
+	// key names its team): team name → its settings.
 	Teams map[string]teamConfig `json:"teams"`
 }
 
@@ -205,7 +205,7 @@ func (s *settings) parseAlerts(raw config) error {
 	return nil
 }
 
-// parseTeams checks the teams' budgets.
+// parseTeams checks the teams' settings.
 func (s *settings) parseTeams(raw map[string]teamConfig) error {
 	s.teams = make(map[string]team, len(raw))
 	for name, tc := range raw {
