@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,33 +24,43 @@ import (
 // gRPC status errors, as the gRPC client's do: codes.Unavailable once the
 // connection is broken, codes.Canceled / DeadlineExceeded for the caller's
 // context, and the plugin's own status otherwise.
+//
+// No goroutine of its own reads the connection: a caller waiting for its
+// answer reads it (leader/followers). The first caller to wait becomes the
+// reader; it hands the frames of other calls to their callers and, once its
+// own has come, passes the reading on to a caller still waiting. So at one
+// call at a time the answer wakes the very goroutine that waits for it —
+// the hand-off from a reader goroutine to the caller, and the second thread
+// the Go scheduler wakes for it, are gone from the request path
+// (bench/README.md, "The caller reads its own answer").
 type Client struct {
 	conn net.Conn
 	w    *writer
+	rd   *frameReader // read only by the caller that is the reader
 
-	mu     sync.Mutex
-	calls  map[uint32]*call
-	nextID uint32
-	err    error // why the connection ended; nil while open
-	done   chan struct{}
+	mu      sync.Mutex
+	calls   map[uint32]*call
+	nextID  uint32
+	err     error // why the connection ended; nil while open
+	done    chan struct{}
+	reading bool    // a caller is reading the connection
+	waiters []*call // calls waiting for a frame while another reads
 }
 
 // call is one outstanding call: the frames the reader delivered to it.
 type call struct {
 	id     uint32
 	unary  bool          // its one data frame is also its last
-	notify chan struct{} // capacity 1: a frame is queued
+	notify chan struct{} // capacity 1: a frame is queued, or the reading is free
 	mu     sync.Mutex
 	queue  []Frame
 	failed error // the connection broke
 }
 
-// NewClient starts reading answers from conn, a connection to a plugin's
-// lane that the caller has authenticated.
+// NewClient wraps conn, a connection to a plugin's lane that the caller has
+// authenticated.
 func NewClient(conn net.Conn) *Client {
-	c := &Client{conn: conn, w: newWriter(conn), calls: map[uint32]*call{}, done: make(chan struct{})}
-	go c.readLoop()
-	return c
+	return &Client{conn: conn, w: newWriter(conn), rd: newFrameReader(conn), calls: map[uint32]*call{}, done: make(chan struct{})}
 }
 
 // Close ends the connection; outstanding calls fail with Unavailable.
@@ -70,35 +82,75 @@ func (c *Client) Broken() bool {
 // Done is closed when the connection ends.
 func (c *Client) Done() <-chan struct{} { return c.done }
 
-func (c *Client) readLoop() {
-	br := newBufReader(c.conn)
-	for {
-		f, err := ReadFrame(br)
+// aLongTimeAgo is a read deadline that has passed: it interrupts a read.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// lead reads the connection for cl's caller until a frame of cl's has come,
+// ctx ends or the connection breaks, delivering every frame to its call;
+// then it passes the reading on to a waiting caller. The caller has set
+// c.reading. A context that ends interrupts the read with a deadline in the
+// past; the frame reader keeps what it had read for the next reader.
+func (c *Client) lead(ctx context.Context, cl *call) {
+	var stop func() bool
+	if ctx.Done() != nil {
+		stop = context.AfterFunc(ctx, func() { _ = c.conn.SetReadDeadline(aLongTimeAgo) })
+	}
+	for !cl.ready() && ctx.Err() == nil {
+		f, err := c.rd.next()
 		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				// This caller's context ended, or an earlier reader's did
+				// after it stopped reading: the loop's test decides.
+				_ = c.conn.SetReadDeadline(time.Time{})
+				continue
+			}
 			if errors.Is(err, io.EOF) {
 				err = errors.New("plugin closed the lane")
 			}
 			c.fail(err)
-			return
+			break
 		}
-		if f.Type == TypeCall || f.Type == TypeCancel {
-			f.Release()
-			c.fail(errors.New("lane: plugin sent a host-only frame"))
-			return
+		if !c.deliver(f) {
+			break
 		}
-		c.mu.Lock()
-		cl := c.calls[f.ID]
-		if cl != nil && (cl.unary || f.Type != TypeData) {
-			// The call's last frame: later frames with its id are stray.
-			delete(c.calls, f.ID)
-		}
-		c.mu.Unlock()
-		if cl == nil {
-			// A call the host gave up on (cancelled).
-			f.Release()
-			continue
-		}
-		cl.push(f)
+	}
+	if stop != nil {
+		stop()
+	}
+	c.mu.Lock()
+	c.reading = false
+	c.passOn()
+	c.mu.Unlock()
+}
+
+// deliver hands one frame to its call; false when the frame broke the lane.
+func (c *Client) deliver(f Frame) bool {
+	if f.Type == TypeCall || f.Type == TypeCancel {
+		f.Release()
+		c.fail(errors.New("lane: plugin sent a host-only frame"))
+		return false
+	}
+	c.mu.Lock()
+	cl := c.calls[f.ID]
+	if cl != nil && (cl.unary || f.Type != TypeData) {
+		// The call's last frame: later frames with its id are stray.
+		delete(c.calls, f.ID)
+	}
+	c.mu.Unlock()
+	if cl == nil {
+		// A call the host gave up on (cancelled).
+		f.Release()
+		return true
+	}
+	cl.push(f)
+	return true
+}
+
+// passOn wakes a waiting caller to take the reading over when nobody reads
+// (c.mu held).
+func (c *Client) passOn() {
+	if !c.reading && len(c.waiters) > 0 {
+		c.waiters[0].wake()
 	}
 }
 
@@ -138,27 +190,69 @@ func (cl *call) wake() {
 	}
 }
 
-// next waits for the call's next frame.
-func (cl *call) next(ctx context.Context) (Frame, error) {
+// ready reports whether a frame (or the connection's failure) waits for
+// the call.
+func (cl *call) ready() bool {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	return len(cl.queue) > 0 || cl.failed != nil
+}
+
+// pop takes the call's next frame, or its failure; ok is false when neither
+// is there yet.
+func (cl *call) pop() (f Frame, err error, ok bool) {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	if len(cl.queue) > 0 {
+		f = cl.queue[0]
+		cl.queue[0] = Frame{}
+		cl.queue = cl.queue[1:]
+		return f, nil, true
+	}
+	return Frame{}, cl.failed, cl.failed != nil
+}
+
+// next waits for cl's next frame: it reads the connection itself when
+// nobody does, and otherwise waits for the reader to deliver the frame or
+// to pass the reading on.
+func (c *Client) next(ctx context.Context, cl *call) (Frame, error) {
 	for {
-		cl.mu.Lock()
-		if len(cl.queue) > 0 {
-			f := cl.queue[0]
-			cl.queue[0] = Frame{}
-			cl.queue = cl.queue[1:]
-			cl.mu.Unlock()
-			return f, nil
+		if f, err, ok := cl.pop(); ok {
+			c.mu.Lock()
+			c.passOn()
+			c.mu.Unlock()
+			return f, err
 		}
-		failed := cl.failed
-		cl.mu.Unlock()
-		if failed != nil {
-			return Frame{}, failed
+		c.mu.Lock()
+		if !c.reading && c.err == nil {
+			c.reading = true
+			c.mu.Unlock()
+			c.lead(ctx, cl)
+			if err := ctx.Err(); err != nil && !cl.ready() {
+				return Frame{}, status.FromContextError(err).Err()
+			}
+			continue
 		}
+		c.waiters = append(c.waiters, cl)
+		c.mu.Unlock()
+		var err error
 		select {
 		case <-cl.notify:
 		case <-ctx.Done():
-			return Frame{}, status.FromContextError(ctx.Err()).Err()
+			err = ctx.Err()
 		}
+		c.mu.Lock()
+		if i := slices.Index(c.waiters, cl); i >= 0 {
+			c.waiters = slices.Delete(c.waiters, i, i+1)
+		}
+		if err != nil && !cl.ready() {
+			// Leaving: the reading this caller may have been offered
+			// goes to the next one.
+			c.passOn()
+			c.mu.Unlock()
+			return Frame{}, status.FromContextError(err).Err()
+		}
+		c.mu.Unlock()
 	}
 }
 
@@ -217,7 +311,7 @@ func (c *Client) unary(ctx context.Context, method byte, req, resp proto.Message
 	if err != nil {
 		return err
 	}
-	f, err := cl.next(ctx)
+	f, err := c.next(ctx, cl)
 	if err != nil {
 		c.abandon(cl)
 		return err
@@ -350,7 +444,7 @@ func (s *stream) Recv() (*pb.StreamChunk, error) {
 	if s.end != nil {
 		return nil, s.end
 	}
-	f, err := s.cl.next(s.ctx)
+	f, err := s.c.next(s.ctx, s.cl)
 	if err != nil {
 		s.finish(err)
 		return nil, err

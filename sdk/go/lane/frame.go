@@ -113,15 +113,10 @@ func ReadFrame(r io.Reader) (Frame, error) {
 		}
 		return Frame{}, err
 	}
-	n := binary.BigEndian.Uint32(hdr[0:4])
-	if n < headerLen || n > MaxFrame {
-		return Frame{}, fmt.Errorf("%w: length %d", ErrMalformed, n)
+	f, body, err := parsePrefix(hdr[:])
+	if err != nil {
+		return Frame{}, err
 	}
-	f := Frame{Type: hdr[4], Aux: hdr[5], ID: binary.BigEndian.Uint32(hdr[6:10])}
-	if f.Type < TypeCall || f.Type > TypeError {
-		return Frame{}, fmt.Errorf("%w: type %d", ErrMalformed, f.Type)
-	}
-	body := int(n) - headerLen
 	if body > 0 {
 		f.buf = getBuf(body)
 		if _, err := io.ReadFull(r, *f.buf); err != nil {
@@ -131,6 +126,20 @@ func ReadFrame(r io.Reader) (Frame, error) {
 		f.Body = *f.buf
 	}
 	return f, nil
+}
+
+// parsePrefix decodes a frame's length prefix and header (prefixLen bytes):
+// the frame without its body, and the body's length.
+func parsePrefix(hdr []byte) (f Frame, body int, err error) {
+	n := binary.BigEndian.Uint32(hdr[0:4])
+	if n < headerLen || n > MaxFrame {
+		return Frame{}, 0, fmt.Errorf("%w: length %d", ErrMalformed, n)
+	}
+	f = Frame{Type: hdr[4], Aux: hdr[5], ID: binary.BigEndian.Uint32(hdr[6:10])}
+	if f.Type < TypeCall || f.Type > TypeError {
+		return Frame{}, 0, fmt.Errorf("%w: type %d", ErrMalformed, f.Type)
+	}
+	return f, int(n) - headerLen, nil
 }
 
 // appendHeader starts a frame in b (which must be empty): the length is

@@ -7,12 +7,14 @@ import (
 	"io"
 	"net"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	pb "github.com/llmgw/llmgw/sdk/go/proto/llmgw/v1"
 )
@@ -410,4 +412,95 @@ func FuzzClientInput(f *testing.F) {
 		}
 		c.Close()
 	})
+}
+
+// TestReadingPassesOnWithoutLoss: the caller that reads the connection for
+// everyone gives up (its context ends) in the middle of another call's
+// answer; the other caller takes the reading over and gets that answer
+// whole.
+func TestReadingPassesOnWithoutLoss(t *testing.T) {
+	a, b := socketPair(t)
+	c := NewClient(a)
+	stage := c.StageClient(nil)
+	state := func() (reading bool, waiters []uint32) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for _, w := range c.waiters {
+			waiters = append(waiters, w.id)
+		}
+		return c.reading, waiters
+	}
+	until := func(what string, ok func() bool) {
+		t.Helper()
+		for end := time.Now().Add(5 * time.Second); !ok(); time.Sleep(time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatal("timed out waiting until " + what)
+			}
+		}
+	}
+
+	ctxA, cancelA := context.WithCancel(context.Background())
+	gotA := make(chan error, 1)
+	go func() { _, err := stage.Process(ctxA, &pb.StageRequest{RequestId: "a"}); gotA <- err }()
+	if f, err := ReadFrame(b); err != nil || f.Type != TypeCall || f.ID != 1 {
+		t.Fatalf("call a: %+v %v", f, err)
+	}
+	until("a reads", func() bool { r, _ := state(); return r })
+
+	gotB := make(chan *pb.StageResponse, 1)
+	go func() {
+		resp, err := stage.Process(context.Background(), &pb.StageRequest{RequestId: "b"})
+		if err != nil {
+			t.Error(err)
+		}
+		gotB <- resp
+	}()
+	if f, err := ReadFrame(b); err != nil || f.Type != TypeCall || f.ID != 2 {
+		t.Fatalf("call b: %+v %v", f, err)
+	}
+	until("b waits", func() bool { _, w := state(); return slices.Equal(w, []uint32{2}) })
+
+	body, err := proto.Marshal(&pb.StageResponse{Annotations: map[string]string{"id": "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := finish(append(appendHeader(nil, TypeData, 0, 2), body...))
+	half := len(frame) / 2
+	if _, err := b.Write(frame[:half]); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // a reads the first half
+	cancelA()
+	if err := <-gotA; status.Code(err) != codes.Canceled {
+		t.Fatalf("a: %v", err)
+	}
+	until("b reads", func() bool { r, w := state(); return r && len(w) == 0 })
+	if _, err := b.Write(frame[half:]); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case resp := <-gotB:
+		if resp.GetAnnotations()["id"] != "b" {
+			t.Fatalf("b's answer: %v", resp)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("b never got its answer")
+	}
+	if c.Broken() {
+		t.Fatal("the hand-over broke the lane")
+	}
+}
+
+// TestFramesLargerThanTheReadBuffer: answers larger than the reader's
+// buffer, one after another and beside small ones, arrive whole.
+func TestFramesLargerThanTheReadBuffer(t *testing.T) {
+	c := pair(t, &testHandler{})
+	stage := c.StageClient(nil)
+	for _, n := range []int{3 * readBufSize, 10, readBufSize - 7, 5*readBufSize + 3, 1} {
+		id := strings.Repeat("x", n)
+		resp, err := stage.Process(context.Background(), &pb.StageRequest{RequestId: id})
+		if err != nil || resp.Annotations["id"] != id {
+			t.Fatalf("answer of %d bytes: %d bytes, %v", n, len(resp.GetAnnotations()["id"]), err)
+		}
+	}
 }
