@@ -305,12 +305,18 @@ func (c *Client) abandon(cl *call) {
 	cl.mu.Unlock()
 }
 
-// unary makes one call and decodes its answer into resp.
-func (c *Client) unary(ctx context.Context, method byte, req, resp proto.Message) error {
+// unary makes one call and decodes its answer into resp; sent is false when
+// the call never went out (start failed).
+func (c *Client) unary(ctx context.Context, method byte, req, resp proto.Message) (sent bool, err error) {
 	cl, err := c.start(ctx, method, req)
 	if err != nil {
-		return err
+		return false, err
 	}
+	return true, c.answer(ctx, cl, resp)
+}
+
+// answer waits for a unary call's answer and decodes it into resp.
+func (c *Client) answer(ctx context.Context, cl *call, resp proto.Message) error {
 	f, err := c.next(ctx, cl)
 	if err != nil {
 		c.abandon(cl)
@@ -405,12 +411,18 @@ func (p *providerClient) Complete(ctx context.Context, in *pb.CompleteRequest, o
 }
 
 // unaryOr makes a unary call on the lane into resp, or on gRPC (fallback)
-// once the lane is broken and a gRPC client is there.
+// once the lane is broken and a gRPC client is there. No goroutine watches
+// an idle lane (the callers read it), so a lane that broke while nothing
+// was in flight is found by the next call's write: that call never went
+// out, and gRPC carries it too.
 func unaryOr[T proto.Message](c *Client, ctx context.Context, method byte, in proto.Message, resp T, hasFallback bool, fallback func() (T, error)) (T, error) {
 	if hasFallback && c.Broken() {
 		return fallback()
 	}
-	if err := c.unary(ctx, method, in, resp); err != nil {
+	if sent, err := c.unary(ctx, method, in, resp); err != nil {
+		if !sent && hasFallback && c.Broken() {
+			return fallback()
+		}
 		var zero T
 		return zero, err
 	}
@@ -423,6 +435,10 @@ func (p *providerClient) Stream(ctx context.Context, in *pb.CompleteRequest, opt
 	}
 	cl, err := p.c.start(ctx, MethodProviderStream, in)
 	if err != nil {
+		if p.c.Broken() && p.ProviderClient != nil {
+			// It never went out (see unaryOr).
+			return p.ProviderClient.Stream(ctx, in, opts...)
+		}
 		return nil, err
 	}
 	s := &stream{c: p.c, cl: cl, ctx: ctx}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -502,5 +503,28 @@ func TestFramesLargerThanTheReadBuffer(t *testing.T) {
 		if err != nil || resp.Annotations["id"] != id {
 			t.Fatalf("answer of %d bytes: %d bytes, %v", n, len(resp.GetAnnotations()["id"]), err)
 		}
+	}
+}
+
+// grpcStage stands for the gRPC client a lane falls back to.
+type grpcFallbackStage struct{ pb.StageClient }
+
+func (grpcFallbackStage) Process(context.Context, *pb.StageRequest, ...grpc.CallOption) (*pb.StageResponse, error) {
+	return &pb.StageResponse{Annotations: map[string]string{"via": "grpc"}}, nil
+}
+
+// TestIdleLaneBrokenFallsBackToGRPC: nothing reads an idle lane, so a lane
+// the plugin closed while no call was in flight is found by the next call's
+// write; that call never went out, and goes over gRPC.
+func TestIdleLaneBrokenFallsBackToGRPC(t *testing.T) {
+	a, b := socketPair(t)
+	c := NewClient(a)
+	b.Close()
+	resp, err := c.StageClient(grpcFallbackStage{}).Process(context.Background(), &pb.StageRequest{RequestId: "r"})
+	if err != nil || resp.Annotations["via"] != "grpc" {
+		t.Fatalf("call on a lane closed while idle: %v, %v", resp, err)
+	}
+	if !c.Broken() {
+		t.Fatal("client not broken")
 	}
 }
