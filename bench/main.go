@@ -484,10 +484,11 @@ func progress(r *Run) string {
 func soak(s *Setup, d time.Duration, rate int) *SoakReport {
 	k := &SoakReport{Setup: s.Name, Duration: d.String(), Rate: rate, ErrKinds: map[string]int{}}
 	point := func(t0 time.Time) SoakPoint {
-		g := promGauges(s.MetricsURL, "go_goroutines", "process_resident_memory_bytes")
+		g := promGauges(s.MetricsURL, "go_goroutines", "process_resident_memory_bytes", "go_memstats_heap_inuse_bytes", "llmgw_tracker_queue_depth")
 		tr := treeRSS(s.Proc.pid())
 		return SoakPoint{AtSec: round3(time.Since(t0).Seconds()), TreeRSSMB: round3(tr.TotalMB), Processes: tr.Procs,
-			HostRSSMB: round3(g["process_resident_memory_bytes"] / (1 << 20)), Goroutines: g["go_goroutines"]}
+			HostRSSMB: round3(g["process_resident_memory_bytes"] / (1 << 20)), Goroutines: g["go_goroutines"],
+			HeapMB: round3(g["go_memstats_heap_inuse_bytes"] / (1 << 20)), Backlog: g["llmgw_tracker_queue_depth"]}
 	}
 	time.Sleep(2 * time.Second)
 	t0 := time.Now()
@@ -517,7 +518,7 @@ func soak(s *Setup, d time.Duration, rate int) *SoakReport {
 				mu.Lock()
 				k.Samples = append(k.Samples, pt)
 				mu.Unlock()
-				fmt.Fprintf(os.Stderr, "[soak %3.0fs/%.0fs] rss %.1f MB, goroutines %.0f\n", pt.AtSec, d.Seconds(), pt.TreeRSSMB, pt.Goroutines)
+				fmt.Fprintf(os.Stderr, "[soak %3.0fs/%.0fs] rss %.1f MB, host heap %.1f MB, tracker backlog %.0f events, goroutines %.0f\n", pt.AtSec, d.Seconds(), pt.TreeRSSMB, pt.HeapMB, pt.Backlog, pt.Goroutines)
 			}
 		}
 	}()
@@ -570,7 +571,13 @@ func soakVerdict(k *SoakReport) (bool, string) {
 		rssTol = 5
 	}
 	if k.End.TreeRSSMB-k.Start.TreeRSSMB > rssTol {
-		why = append(why, fmt.Sprintf("RSS grew %.1f → %.1f MB", k.Start.TreeRSSMB, k.End.TreeRSSMB))
+		grew := fmt.Sprintf("RSS grew %.1f → %.1f MB", k.Start.TreeRSSMB, k.End.TreeRSSMB)
+		if k.End.Backlog > k.Start.Backlog {
+			// Say what held it, so that a backlog is not read as a leak (nor
+			// the other way round: the verdict stays NOT FLAT).
+			grew += fmt.Sprintf(" while the tracker backlog grew %.0f → %.0f events (the trackers' sink fell behind)", k.Start.Backlog, k.End.Backlog)
+		}
+		why = append(why, grew)
 	}
 	gTol := k.Start.Goroutines * 0.10
 	if gTol < 20 {

@@ -155,6 +155,12 @@ type SoakPoint struct {
 	HostRSSMB  float64 `json:"host_rss_mb"`
 	Goroutines float64 `json:"host_goroutines"`
 	Processes  int     `json:"processes"`
+	// HeapMB is the host's Go heap in use; Backlog its tracker backlog
+	// (llmgw_tracker_queue_depth: events queued or not yet acknowledged),
+	// which holds memory while MLflow is behind — growth a leak does not
+	// explain.
+	HeapMB  float64 `json:"host_heap_inuse_mb"`
+	Backlog float64 `json:"tracker_backlog_events"`
 }
 
 // aggregate pools the runs of one setup.
@@ -644,12 +650,12 @@ func (rep *Report) Markdown() string {
 		if len(ks) > 0 {
 			p("\n")
 		}
-		p("| point | t s | RSS host+plugins MB | host RSS MB | host goroutines |\n|---|---:|---:|---:|---:|\n")
+		p("| point | t s | RSS host+plugins MB | host RSS MB | host heap in use MB | tracker backlog (events) | host goroutines |\n|---|---:|---:|---:|---:|---:|---:|\n")
 		for _, pt := range []struct {
 			n string
 			s SoakPoint
 		}{{"idle before", k.Idle}, {"start (under load)", k.Start}, {"end (under load)", k.End}, {"idle after", k.IdleAfter}} {
-			p("| %s | %.0f | %.1f | %.1f | %.0f |\n", pt.n, pt.s.AtSec, pt.s.TreeRSSMB, pt.s.HostRSSMB, pt.s.Goroutines)
+			p("| %s | %.0f | %.1f | %.1f | %.1f | %.0f | %.0f |\n", pt.n, pt.s.AtSec, pt.s.TreeRSSMB, pt.s.HostRSSMB, pt.s.HeapMB, pt.s.Backlog, pt.s.Goroutines)
 		}
 		p("\nVerdict: **%s**\n", k.Verdict)
 	}
