@@ -25,25 +25,27 @@ import (
 // connection is broken, codes.Canceled / DeadlineExceeded for the caller's
 // context, and the plugin's own status otherwise.
 //
-// No goroutine of its own reads the connection: a caller waiting for its
-// answer reads it (leader/followers). The first caller to wait becomes the
-// reader; it hands the frames of other calls to their callers and, once its
-// own has come, passes the reading on to a caller still waiting. So at one
-// call at a time the answer wakes the very goroutine that waits for it —
-// the hand-off from a reader goroutine to the caller, and the second thread
-// the Go scheduler wakes for it, are gone from the request path
+// No goroutine of its own sits reading the connection: a caller waiting
+// for its answer reads it. The first caller to wait becomes the reader; it
+// hands the frames of other calls to their callers and, once its own has
+// come, leaves the reading to a goroutine that reads for the callers still
+// waiting (if any) and stops when none is left. So at one call at a time the
+// answer wakes the very goroutine that waits for it — the hand-off from a
+// reader goroutine to the caller, and the second thread the Go scheduler
+// wakes for it, are gone from the request path — and under many calls at
+// once the lane is read as before, with no hand-over per call
 // (bench/README.md, "The caller reads its own answer").
 type Client struct {
 	conn net.Conn
 	w    *writer
-	rd   *frameReader // read only by the caller that is the reader
+	rd   *frameReader // read only by the reader (c.reading)
 
 	mu      sync.Mutex
 	calls   map[uint32]*call
 	nextID  uint32
 	err     error // why the connection ended; nil while open
 	done    chan struct{}
-	reading bool    // a caller is reading the connection
+	reading bool    // a caller, or readForWaiters, is reading the connection
 	waiters []*call // calls waiting for a frame while another reads
 }
 
@@ -51,7 +53,7 @@ type Client struct {
 type call struct {
 	id     uint32
 	unary  bool          // its one data frame is also its last
-	notify chan struct{} // capacity 1: a frame is queued, or the reading is free
+	notify chan struct{} // capacity 1: a frame is queued
 	mu     sync.Mutex
 	queue  []Frame
 	failed error // the connection broke
@@ -86,41 +88,71 @@ func (c *Client) Done() <-chan struct{} { return c.done }
 var aLongTimeAgo = time.Unix(1, 0)
 
 // lead reads the connection for cl's caller until a frame of cl's has come,
-// ctx ends or the connection breaks, delivering every frame to its call;
-// then it passes the reading on to a waiting caller. The caller has set
-// c.reading. A context that ends interrupts the read with a deadline in the
-// past; the frame reader keeps what it had read for the next reader.
+// ctx ends or the connection breaks, delivering every frame to its call.
+// The caller has set c.reading. A context that ends interrupts the read
+// with a deadline in the past; the frame reader keeps what it had read for
+// the next reader. When other callers wait as it stops, a goroutine of its
+// own reads for them (readForWaiters): under many calls at once the lane
+// is read as it was before callers read it, with no hand-over per call.
 func (c *Client) lead(ctx context.Context, cl *call) {
 	var stop func() bool
 	if ctx.Done() != nil {
 		stop = context.AfterFunc(ctx, func() { _ = c.conn.SetReadDeadline(aLongTimeAgo) })
 	}
-	for !cl.ready() && ctx.Err() == nil {
-		f, err := c.rd.next()
-		if err != nil {
-			if errors.Is(err, os.ErrDeadlineExceeded) {
-				// This caller's context ended, or an earlier reader's did
-				// after it stopped reading: the loop's test decides.
-				_ = c.conn.SetReadDeadline(time.Time{})
-				continue
-			}
-			if errors.Is(err, io.EOF) {
-				err = errors.New("plugin closed the lane")
-			}
-			c.fail(err)
-			break
-		}
-		if !c.deliver(f) {
-			break
-		}
+	for !cl.ready() && ctx.Err() == nil && c.readOne() {
 	}
 	if stop != nil {
 		stop()
 	}
 	c.mu.Lock()
+	if len(c.waiters) > 0 && c.err == nil {
+		c.mu.Unlock()
+		go c.readForWaiters()
+		return
+	}
 	c.reading = false
-	c.passOn()
 	c.mu.Unlock()
+}
+
+// readForWaiters reads the connection while callers wait on it, then gives
+// the reading back (c.reading stays set meanwhile): the next caller to
+// wait reads for itself again.
+func (c *Client) readForWaiters() {
+	for {
+		c.mu.Lock()
+		if len(c.waiters) == 0 || c.err != nil {
+			c.reading = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		if !c.readOne() {
+			c.mu.Lock()
+			c.reading = false
+			c.mu.Unlock()
+			return
+		}
+	}
+}
+
+// readOne reads one frame and delivers it; false when the lane broke. A
+// read cut short by a deadline in the past (a reader's context ended, now
+// or before this reader read) delivers nothing and returns true: the
+// reader's own loop decides whether to go on.
+func (c *Client) readOne() bool {
+	f, err := c.rd.next()
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			_ = c.conn.SetReadDeadline(time.Time{})
+			return true
+		}
+		if errors.Is(err, io.EOF) {
+			err = errors.New("plugin closed the lane")
+		}
+		c.fail(err)
+		return false
+	}
+	return c.deliver(f)
 }
 
 // deliver hands one frame to its call; false when the frame broke the lane.
@@ -132,9 +164,13 @@ func (c *Client) deliver(f Frame) bool {
 	}
 	c.mu.Lock()
 	cl := c.calls[f.ID]
-	if cl != nil && (cl.unary || f.Type != TypeData) {
-		// The call's last frame: later frames with its id are stray.
-		delete(c.calls, f.ID)
+	if cl != nil {
+		if cl.unary || f.Type != TypeData {
+			// The call's last frame: later frames with its id are stray.
+			delete(c.calls, f.ID)
+		}
+		// It waits no longer: a reader that finds nobody waiting stops.
+		c.unwait(cl)
 	}
 	c.mu.Unlock()
 	if cl == nil {
@@ -146,11 +182,10 @@ func (c *Client) deliver(f Frame) bool {
 	return true
 }
 
-// passOn wakes a waiting caller to take the reading over when nobody reads
-// (c.mu held).
-func (c *Client) passOn() {
-	if !c.reading && len(c.waiters) > 0 {
-		c.waiters[0].wake()
+// unwait takes cl off the waiters (c.mu held).
+func (c *Client) unwait(cl *call) {
+	if i := slices.Index(c.waiters, cl); i >= 0 {
+		c.waiters = slices.Delete(c.waiters, i, i+1)
 	}
 }
 
@@ -213,14 +248,12 @@ func (cl *call) pop() (f Frame, err error, ok bool) {
 }
 
 // next waits for cl's next frame: it reads the connection itself when
-// nobody does, and otherwise waits for the reader to deliver the frame or
-// to pass the reading on.
+// nobody does, and otherwise waits for the reader to deliver the frame.
+// Nobody waits unless someone reads (c.waiters is empty whenever c.reading
+// is not).
 func (c *Client) next(ctx context.Context, cl *call) (Frame, error) {
 	for {
 		if f, err, ok := cl.pop(); ok {
-			c.mu.Lock()
-			c.passOn()
-			c.mu.Unlock()
 			return f, err
 		}
 		c.mu.Lock()
@@ -242,17 +275,11 @@ func (c *Client) next(ctx context.Context, cl *call) (Frame, error) {
 			err = ctx.Err()
 		}
 		c.mu.Lock()
-		if i := slices.Index(c.waiters, cl); i >= 0 {
-			c.waiters = slices.Delete(c.waiters, i, i+1)
-		}
+		c.unwait(cl)
+		c.mu.Unlock()
 		if err != nil && !cl.ready() {
-			// Leaving: the reading this caller may have been offered
-			// goes to the next one.
-			c.passOn()
-			c.mu.Unlock()
 			return Frame{}, status.FromContextError(err).Err()
 		}
-		c.mu.Unlock()
 	}
 }
 

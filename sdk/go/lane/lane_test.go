@@ -417,8 +417,8 @@ func FuzzClientInput(f *testing.F) {
 
 // TestReadingPassesOnWithoutLoss: the caller that reads the connection for
 // everyone gives up (its context ends) in the middle of another call's
-// answer; the other caller takes the reading over and gets that answer
-// whole.
+// answer; the reading goes on for the caller still waiting, which gets that
+// answer whole, and then stops: the next caller reads for itself.
 func TestReadingPassesOnWithoutLoss(t *testing.T) {
 	a, b := socketPair(t)
 	c := NewClient(a)
@@ -475,7 +475,8 @@ func TestReadingPassesOnWithoutLoss(t *testing.T) {
 	if err := <-gotA; status.Code(err) != codes.Canceled {
 		t.Fatalf("a: %v", err)
 	}
-	until("b reads", func() bool { r, w := state(); return r && len(w) == 0 })
+	// b still waits, and the reading went on for it.
+	until("a is gone", func() bool { r, w := state(); return r && slices.Equal(w, []uint32{2}) })
 	if _, err := b.Write(frame[half:]); err != nil {
 		t.Fatal(err)
 	}
@@ -490,6 +491,7 @@ func TestReadingPassesOnWithoutLoss(t *testing.T) {
 	if c.Broken() {
 		t.Fatal("the hand-over broke the lane")
 	}
+	until("nobody reads", func() bool { r, w := state(); return !r && len(w) == 0 })
 }
 
 // TestFramesLargerThanTheReadBuffer: answers larger than the reader's
