@@ -24,6 +24,7 @@ targets=(
   "./plugins/provider-openai/openaiprovider FuzzEncodeRequest"
   "./sdk/go/lane FuzzReadFrame"
   "./sdk/go/lane FuzzClientInput"
+  "./sdk/go/lane FuzzServerInput"
 )
 i=0
 for t in "${targets[@]}"; do

@@ -103,8 +103,11 @@ func putBuf(p *[]byte) {
 	bufPool.Put(p)
 }
 
-// ReadFrame reads one frame. The returned frame's Body is valid until
-// Release. io.EOF means the peer closed the connection between frames.
+// ReadFrame reads one frame, and nothing past it (both ends of a lane read
+// their connection with a frameReader, which reads ahead; this is for a
+// peer that reads frame by frame, as the tests' stand-in plugin does). The
+// returned frame's Body is valid until Release. io.EOF means the peer
+// closed the connection between frames.
 func ReadFrame(r io.Reader) (Frame, error) {
 	var hdr [prefixLen]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {

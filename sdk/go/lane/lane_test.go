@@ -403,14 +403,7 @@ func FuzzClientInput(f *testing.F) {
 				}
 			}
 		}()
-		go func() { _, _ = io.Copy(io.Discard, b) }()
-		_, _ = b.Write(data)
-		b.Close()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("a call hung on plugin input")
-		}
+		feed(t, b, data, done, "a call hung on plugin input")
 		c.Close()
 	})
 }
@@ -528,5 +521,33 @@ func TestIdleLaneBrokenFallsBackToGRPC(t *testing.T) {
 	}
 	if !c.Broken() {
 		t.Fatal("client not broken")
+	}
+}
+
+// FuzzServerInput: whatever bytes a host sends, a plugin's lane server
+// never panics and ends when the connection does.
+func FuzzServerInput(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 14, TypeCall, MethodStageProcess, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{0, 0, 0, 6, TypeCancel, 0, 0, 0, 0, 1})
+	f.Add([]byte{0, 0, 0, 6, TypeData, 0, 0, 0, 0, 1})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, b := net.Pipe()
+		done := make(chan struct{})
+		go func() { defer close(done); _ = ServeConn(a, &testHandler{}) }()
+		feed(t, b, data, done, "the server hung on host input")
+	})
+}
+
+// feed plays the peer on b for a fuzz target: it writes data, closes, and
+// fails with hung unless done is closed within 5 s.
+func feed(t *testing.T, b net.Conn, data []byte, done <-chan struct{}, hung string) {
+	t.Helper()
+	go func() { _, _ = io.Copy(io.Discard, b) }()
+	_, _ = b.Write(data)
+	b.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal(hung)
 	}
 }

@@ -6,11 +6,12 @@ import (
 	"io"
 )
 
-// frameReader reads frames from a connection into a buffer of its own and
-// consumes a frame's bytes only once the whole frame is there, so a read
-// cut short by a deadline loses nothing: the host's client interrupts the
-// reading caller's read that way when that caller's context ends (Client.lead),
-// and the next reader goes on where it stopped.
+// frameReader reads frames from a connection — either end's: the host's
+// client and the plugin's server both read with it — into a buffer of its
+// own and consumes a frame's bytes only once the whole frame is there, so a
+// read cut short by a deadline loses nothing: the host's client interrupts
+// the reading caller's read that way when that caller's context ends
+// (Client.lead), and the next reader goes on where it stopped.
 type frameReader struct {
 	r          io.Reader
 	buf        []byte // buf[start:end] is read and not yet parsed

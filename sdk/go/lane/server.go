@@ -1,7 +1,6 @@
 package lane
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -27,8 +26,6 @@ type Handler interface {
 	Stream(ctx context.Context, req *pb.CompleteRequest, send func(*pb.StreamChunk) error) error
 }
 
-func newBufReader(r io.Reader) *bufio.Reader { return bufio.NewReaderSize(r, 64<<10) }
-
 // ServeConn serves calls from one authenticated host connection until it
 // closes or sends a malformed frame; every call still running then has its
 // context cancelled.
@@ -38,9 +35,9 @@ func ServeConn(conn net.Conn, h Handler) error {
 	defer s.cancelAll()
 	defer close(s.done)
 	defer conn.Close()
-	br := newBufReader(conn)
+	rd := newFrameReader(conn)
 	for {
-		f, err := ReadFrame(br)
+		f, err := rd.next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
