@@ -107,9 +107,12 @@ var trainingFiles = []struct {
 // loadTraining reads every training file, filling in missing sources and
 // categories. With byFile each row's source becomes its file's name, so that
 // leave-one-source-out leaves out a whole file: one writer's every source.
-func loadTraining(dir string, byFile bool) []evaluate.Row {
+func loadTraining(dir string, byFile bool, skip []string) []evaluate.Row {
 	var all []evaluate.Row
 	for _, f := range trainingFiles {
+		if slices.Contains(skip, f.name) {
+			continue
+		}
 		for _, r := range mustRead(filepath.Join(dir, f.name)) {
 			if r.Source == "" {
 				r.Source = f.source

@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/llmgw/llmgw/plugins/guard-injection/detect"
 	"github.com/llmgw/llmgw/plugins/guard-injection/evaluate"
@@ -61,10 +62,17 @@ func main() {
 	flag.Uint64Var(&p.seed, "seed", 1, "random seed (shuffling and folds)")
 	flag.IntVar(&p.bag, "bag", 1, "models (seeds seed, seed+1, …) whose weights are averaged")
 	flag.BoolVar(&p.lenBins, "lenbins", true, "learn an offset per prompt-length bin")
+	extra := flag.String("extra", "", "comma-separated CSV files (prompt,label,category,source) trained on beside trainingFiles (experiments)")
+	skip := flag.String("skip", "", "comma-separated trainingFiles left out (experiments: score them as unseen)")
 	byFile := flag.Bool("by-file", false, "leave one development file out instead of one source (a file is one writer's, and holds up to four sources)")
 	flag.Parse()
 
-	rows := loadTraining(*data, *byFile)
+	rows := loadTraining(*data, *byFile, strings.Split(*skip, ","))
+	if *extra != "" {
+		for _, f := range strings.Split(*extra, ",") {
+			rows = append(rows, mustRead(f)...)
+		}
+	}
 	exs := make([]example, len(rows))
 	for i, r := range rows {
 		exs[i] = featurize(r, p.lenBins)
