@@ -70,7 +70,12 @@ func main() {
 	rows := loadTraining(*data, *byFile, strings.Split(*skip, ","))
 	if *extra != "" {
 		for _, f := range strings.Split(*extra, ",") {
-			rows = append(rows, mustRead(f)...)
+			for _, r := range mustRead(f) {
+				if r.Source == "" || r.Category == "" {
+					fail(fmt.Errorf("%s: -extra rows need a source and a category", f))
+				}
+				rows = append(rows, r)
+			}
 		}
 	}
 	exs := make([]example, len(rows))
