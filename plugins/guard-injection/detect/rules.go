@@ -331,7 +331,14 @@ func (d *Detector) scanTokens(s string, toks []token, found phraseSet, rep *repo
 			}
 		case "dan":
 			if d.phrases.has(found, "do_anything") {
-				raise(i, 0.95, "jailbreak")
+				// The model named DAN ("you are DAN", "tu es DAN") beside
+				// DAN's own definition is the DAN jailbreak itself, beyond
+				// what the model's n-grams of a question around it say.
+				if anyClass(before(toks, i, 3), cYou) {
+					raise(i, 1, "jailbreak")
+				} else {
+					raise(i, 0.95, "jailbreak")
+				}
 			}
 		case "mode":
 			b := before(toks, i, 3)

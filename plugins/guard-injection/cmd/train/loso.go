@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -55,6 +56,9 @@ var trainingFiles = []struct {
 	{"own-readtell-96-dev.csv", "", "", ""},
 	{"own-agents-97-dev.csv", "", "", ""},
 	{"own-agents-98-dev.csv", "", "", ""},
+	{"own-agents-108-dev.csv", "", "", ""},
+	{"own-agents-109-dev.csv", "", "", ""},
+	{"own-agents-110-dev.csv", "", "", ""},
 	{"own-multilingual-32-dev.csv", "", "", ""},
 	{"own-multilingual-33-dev.csv", "", "", ""},
 	{"own-multilingual-34-dev.csv", "", "", ""},
@@ -111,6 +115,12 @@ var trainingFiles = []struct {
 	{"own-multilingual-92-dev.csv", "", "", ""},
 	{"own-multilingual-100-dev.csv", "", "", ""},
 	{"own-multilingual-101-dev.csv", "", "", ""},
+	{"own-multilingual-102-dev.csv", "", "", ""},
+	{"own-multilingual-103-dev.csv", "", "", ""},
+	{"own-multilingual-104-dev.csv", "", "", ""},
+	{"own-multilingual-105-dev.csv", "", "", ""},
+	{"own-multilingual-106-dev.csv", "", "", ""},
+	{"own-multilingual-107-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
@@ -142,6 +152,38 @@ func loadTraining(dir string, byFile bool, skip []string) []evaluate.Row {
 		}
 	}
 	return all
+}
+
+// sourceWeightRule weighs the rows whose source starts with prefix w times
+// in training (-weights; the first rule that matches counts).
+type sourceWeightRule struct {
+	prefix string
+	w      float64
+}
+
+// sourceWeight returns the training weight of a row of source src: 1 unless
+// a rule's prefix matches.
+func sourceWeight(src string, rules []sourceWeightRule) float64 {
+	for _, r := range rules {
+		if strings.HasPrefix(src, r.prefix) {
+			return r.w
+		}
+	}
+	return 1
+}
+
+// parseWeights reads -weights: "prefix=W,prefix=W".
+func parseWeights(s string) []sourceWeightRule {
+	var out []sourceWeightRule
+	for _, part := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(part, "=")
+		w, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || w <= 0 {
+			fail(fmt.Errorf("-weights: %q is not PREFIX=W with W > 0", part))
+		}
+		out = append(out, sourceWeightRule{k, w})
+	}
+	return out
 }
 
 // thresholdSweep are the thresholds leave-one-source-out chooses among.

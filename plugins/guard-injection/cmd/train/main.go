@@ -30,6 +30,8 @@ type example struct {
 	idx []uint32
 	val []float64
 	y   float64
+	// wt scales the example's gradient (sourceWeight).
+	wt float64
 }
 
 type params struct {
@@ -64,10 +66,15 @@ func main() {
 	flag.BoolVar(&p.lenBins, "lenbins", true, "learn an offset per prompt-length bin")
 	extra := flag.String("extra", "", "comma-separated CSV files (prompt,label,category,source) trained on beside trainingFiles (experiments)")
 	skip := flag.String("skip", "", "comma-separated trainingFiles left out (experiments: score them as unseen)")
+	weightFlag := flag.String("weights", "", "PREFIX=W,…: weigh the rows whose source starts with PREFIX W times in training (experiments)")
 	byFile := flag.Bool("by-file", false, "leave one development file out instead of one source (a file is one writer's, and holds up to four sources)")
 	flag.Parse()
 
 	rows := loadTraining(*data, *byFile, strings.Split(*skip, ","))
+	var srcW []sourceWeightRule
+	if *weightFlag != "" {
+		srcW = parseWeights(*weightFlag)
+	}
 	if *extra != "" {
 		for _, f := range strings.Split(*extra, ",") {
 			for _, r := range mustRead(f) {
@@ -81,6 +88,7 @@ func main() {
 	exs := make([]example, len(rows))
 	for i, r := range rows {
 		exs[i] = featurize(r, p.lenBins)
+		exs[i].wt = sourceWeight(r.Source, srcW)
 	}
 	var w io.Writer = os.Stdout
 	if *report != "" {
@@ -148,6 +156,7 @@ func fail(err error) {
 // number, plus (withLenBin) a 1 for the prompt's length bin, whose weight
 // sits after the NumBuckets bucket weights.
 func featurize(r evaluate.Row, withLenBin bool) (ex example) {
+	ex.wt = 1
 	canon := normalize.Normalize(r.Prompt).Canonical
 	feats := detect.AppendFeatures(nil, canon)
 	counts := map[uint32]float64{}
@@ -231,7 +240,7 @@ func train1(exs []example, p params) (float64, []float64) {
 			if e.y == 1 {
 				cw = wPos
 			}
-			g := (pr - e.y) * cw
+			g := (pr - e.y) * cw * e.wt
 			gb2 += g * g
 			bias -= p.lr * g / (math.Sqrt(gb2) + 1e-8)
 			for j, f := range e.idx {
