@@ -918,16 +918,30 @@ func TestKeyStageHungAnswersInTime(t *testing.T) {
 	} {
 		// Each on a freshly frozen plugin (the host replaces a hung one).
 		var pid int
-		waitFor(t, "a serving keys plugin", 20*time.Second, func() bool {
-			p := pluginNow(t, g, "virtual-keys")
-			pid = p.Pid
-			return p.State == "serving" && !frozen[pid]
-		})
-		frozen[pid] = true
-		freeze(t, pid)
-		start := time.Now()
-		r := do(t, "GET", g.url()+c.path, nil, c.header)
-		took := time.Since(start)
+		var r reply
+		var took time.Duration
+		for attempt := 1; ; attempt++ {
+			waitFor(t, "a serving keys plugin", 20*time.Second, func() bool {
+				p := pluginNow(t, g, "virtual-keys")
+				pid = p.Pid
+				return p.State == "serving" && !frozen[pid]
+			})
+			frozen[pid] = true
+			freeze(t, pid)
+			start := time.Now()
+			r = do(t, "GET", g.url()+c.path, nil, c.header)
+			took = time.Since(start)
+			// On a machine loaded enough that the plugin missed its liveness
+			// checks before it was frozen, the host may have replaced it
+			// between /health naming its pid and the freeze: the request then
+			// reached the replacement. That is the host working, not this
+			// case; freeze the replacement instead.
+			if r.status == 200 && attempt < 3 && pluginNow(t, g, "virtual-keys").Pid != pid {
+				t.Logf("GET %s: served by a replacement of pid %d, which the host had already replaced; again", c.path, pid)
+				continue
+			}
+			break
+		}
 		if r.status != 503 || took > c.within {
 			t.Errorf("GET %s with the key stage frozen: %d after %s (want 503 within %s): %s", c.path, r.status, took.Round(time.Millisecond), c.within, r.body)
 		}
