@@ -293,7 +293,7 @@ func (d *Detector) detectWith(sc *scratch, raw string, document bool) (Verdict, 
 				v.Category = modelCategory(v.RuleScore, h.category)
 			}
 		} else {
-			v.Score = combine(v.ModelScore, v.RuleScore, d.rw)
+			v.Score = combine(v.ModelScore, gatedRules(raw, v.RuleScore, v.ModelScore, h.category), d.rw)
 			if v.ModelScore > d.rw*v.RuleScore {
 				v.Category = modelCategory(v.RuleScore, h.category)
 			}
