@@ -68,6 +68,7 @@ func main() {
 	skip := flag.String("skip", "", "comma-separated trainingFiles left out (experiments: score them as unseen)")
 	weightFlag := flag.String("weights", "", "PREFIX=W,…: weigh the rows whose source starts with PREFIX W times in training (experiments)")
 	byFile := flag.Bool("by-file", false, "leave one development file out instead of one source (a file is one writer's, and holds up to four sources)")
+	heldOutDir := flag.String("held-out", "testdata", "folder of the held-out sets (heldout-*.csv): a development row with the text of one of their rows (case and spacing aside) is left out of training; empty: keep every row")
 	flag.Parse()
 
 	rows := loadTraining(*data, *byFile, strings.Split(*skip, ","))
@@ -85,6 +86,10 @@ func main() {
 			}
 		}
 	}
+	dropped := 0
+	if *heldOutDir != "" {
+		rows, dropped = withoutHeldOut(rows, heldOutTexts(*heldOutDir))
+	}
 	exs := make([]example, len(rows))
 	for i, r := range rows {
 		exs[i] = featurize(r, p.lenBins)
@@ -101,6 +106,7 @@ func main() {
 	}
 	fmt.Fprintf(w, "training data: %d rows from %v, seed %d, %d epochs (%d for the nested threshold models), lr %g, l2 %g, bag %d, length bins %v, %d hash buckets, binary features, rule weight %g (model weight %g on prompts under 40 bytes)\n",
 		len(rows), sources(rows), p.seed, p.epochs, p.innerEpochs, p.lr, p.l2, p.bag, p.lenBins, detect.NumBuckets, detect.DefaultRuleWeight, detect.DefaultModelWeight)
+	fmt.Fprintf(w, "left out of training: %d development rows whose text is a row of a held-out set in %s/heldout-*.csv\n", dropped, *heldOutDir)
 
 	if *folds > 1 {
 		crossValidate(w, rows, exs, *folds, p, *threshold, *missesFile)
