@@ -215,19 +215,25 @@ func train(exs []example, p params) (float64, []float64) {
 	return bias, w
 }
 
-// train1 fits logistic regression with AdaGrad, classes weighted to balance.
+// train1 fits logistic regression with AdaGrad, classes weighted to balance:
+// each class's rows, by their weights (-weights), weigh half of the total, so
+// a source weighted up takes a larger share of its own class and leaves the
+// balance of the classes as it was. (With every weight 1 the sums are the
+// row counts, and the model the same bytes as before weights were summed.)
 func train1(exs []example, p params) (float64, []float64) {
 	w := make([]float64, detect.NumBuckets+detect.NumLenBins)
 	g2 := make([]float64, detect.NumBuckets+detect.NumLenBins)
 	var bias, gb2 float64
-	pos := 0
+	var pos, neg float64
 	for _, e := range exs {
 		if e.y == 1 {
-			pos++
+			pos += e.wt
+		} else {
+			neg += e.wt
 		}
 	}
-	wPos := float64(len(exs)) / (2 * float64(max(pos, 1)))
-	wNeg := float64(len(exs)) / (2 * float64(max(len(exs)-pos, 1)))
+	wPos := (pos + neg) / (2 * max(pos, 1))
+	wNeg := (pos + neg) / (2 * max(neg, 1))
 	order := make([]int, len(exs))
 	for i := range order {
 		order[i] = i
