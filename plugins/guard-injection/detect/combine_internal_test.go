@@ -14,10 +14,19 @@ func TestCombineMapsThePivotOntoTheThreshold(t *testing.T) {
 			t.Errorf("combine(%v, %v) = %v, want %v", c.model, c.rules, got, c.want)
 		}
 	}
-	// On a longer prompt the rules cannot flag alone: their full score
-	// without the model's agreement stays under the default threshold.
-	if got := combine(0, 1, w); got >= 0.25 {
+	// On a longer prompt the rules cannot flag alone: a score under 1
+	// without the model's agreement stays under the default threshold ...
+	if got := combine(0, 0.99, w); got >= 0.25 {
 		t.Errorf("rules alone reach %v", got)
+	}
+	// ... and their certainty (1) reaches it exactly, whatever the model.
+	for _, m := range []float64{0, 0.05, 0.0913} {
+		if got := combine(m, 1, w); got < 0.25-1e-9 || got > 0.25+1e-9 {
+			t.Errorf("combine(%v, 1) = %v, want the threshold 0.25", m, got)
+		}
+	}
+	if got := combine(0, 1, 0); got != 0 {
+		t.Errorf("with the rules weighed 0, combine(0, 1) = %v, want 0", got)
 	}
 	// Monotone in both parts.
 	prev := -1.0

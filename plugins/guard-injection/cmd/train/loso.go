@@ -139,6 +139,22 @@ var trainingFiles = []struct {
 	{"own-multilingual-123-dev.csv", "", "", ""},
 	{"own-agents-124-dev.csv", "", "", ""},
 	{"own-agents-125-dev.csv", "", "", ""},
+	// version 34: six more files of the indirect brief's benign-heavy variant, two of the coding agents' users'
+	// brief and six of the indirect brief's variant on notes that name no reader (data/brief-indirect-poison.md)
+	{"own-multilingual-126-dev.csv", "", "", ""},
+	{"own-multilingual-127-dev.csv", "", "", ""},
+	{"own-multilingual-128-dev.csv", "", "", ""},
+	{"own-multilingual-129-dev.csv", "", "", ""},
+	{"own-multilingual-130-dev.csv", "", "", ""},
+	{"own-multilingual-131-dev.csv", "", "", ""},
+	{"own-agents-132-dev.csv", "", "", ""},
+	{"own-agents-133-dev.csv", "", "", ""},
+	{"own-multilingual-134-dev.csv", "", "", ""},
+	{"own-multilingual-135-dev.csv", "", "", ""},
+	{"own-multilingual-136-dev.csv", "", "", ""},
+	{"own-multilingual-137-dev.csv", "", "", ""},
+	{"own-multilingual-138-dev.csv", "", "", ""},
+	{"own-multilingual-139-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
