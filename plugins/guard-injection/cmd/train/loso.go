@@ -155,6 +155,20 @@ var trainingFiles = []struct {
 	{"own-multilingual-137-dev.csv", "", "", ""},
 	{"own-multilingual-138-dev.csv", "", "", ""},
 	{"own-multilingual-139-dev.csv", "", "", ""},
+	{"own-multilingual-140-dev.csv", "", "", ""},
+	{"own-multilingual-141-dev.csv", "", "", ""},
+	{"own-multilingual-142-dev.csv", "", "", ""},
+	{"own-multilingual-143-dev.csv", "", "", ""},
+	{"own-multilingual-144-dev.csv", "", "", ""},
+	{"own-multilingual-145-dev.csv", "", "", ""},
+	{"own-multilingual-146-dev.csv", "", "", ""},
+	{"own-multilingual-147-dev.csv", "", "", ""},
+	{"own-multilingual-148-dev.csv", "", "", ""},
+	{"own-multilingual-149-dev.csv", "", "", ""},
+	{"own-multilingual-150-dev.csv", "", "", ""},
+	{"own-multilingual-151-dev.csv", "", "", ""},
+	{"own-multilingual-152-dev.csv", "", "", ""},
+	{"own-multilingual-153-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
