@@ -169,6 +169,18 @@ var trainingFiles = []struct {
 	{"own-multilingual-151-dev.csv", "", "", ""},
 	{"own-multilingual-152-dev.csv", "", "", ""},
 	{"own-multilingual-153-dev.csv", "", "", ""},
+	{"own-multilingual-154-dev.csv", "", "", ""},
+	{"own-multilingual-155-dev.csv", "", "", ""},
+	{"own-multilingual-156-dev.csv", "", "", ""},
+	{"own-multilingual-157-dev.csv", "", "", ""},
+	{"own-multilingual-158-dev.csv", "", "", ""},
+	{"own-multilingual-159-dev.csv", "", "", ""},
+	{"own-multilingual-160-dev.csv", "", "", ""},
+	{"own-multilingual-161-dev.csv", "", "", ""},
+	{"own-multilingual-162-dev.csv", "", "", ""},
+	{"own-multilingual-163-dev.csv", "", "", ""},
+	{"own-multilingual-164-dev.csv", "", "", ""},
+	{"own-multilingual-165-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
