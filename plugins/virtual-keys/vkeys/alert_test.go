@@ -171,9 +171,14 @@ func TestBudgetAlertsOncePerWindowSigned(t *testing.T) {
 }
 
 // TestRedisMarkOnceAcrossReplicas: of two replicas marking the same alert,
-// only one is first.
+// only one is first. The windows are today's and tomorrow's: a mark outlives
+// its window by a day, so a past day's mark is gone at once (the test named
+// fixed dates until those dates passed).
 func TestRedisMarkOnceAcrossReplicas(t *testing.T) {
 	url := startRedis(t)
+	now := time.Now()
+	today, _ := budgetWindow("day", now)
+	tomorrow, _ := budgetWindow("day", now.AddDate(0, 0, 1))
 	a, _ := openRedisStore(url, "m:", time.Second, 0)
 	b, _ := openRedisStore(url, "m:", time.Second, 0)
 	defer a.Close()
@@ -186,7 +191,7 @@ func TestRedisMarkOnceAcrossReplicas(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			first, err := []*redisStore{a, b}[i%2].MarkOnce(ctx, "vk_1", "d:2026-12-05", alertExceeded)
+			first, err := []*redisStore{a, b}[i%2].MarkOnce(ctx, "vk_1", today, alertExceeded)
 			if err != nil {
 				t.Error(err)
 			}
@@ -201,10 +206,10 @@ func TestRedisMarkOnceAcrossReplicas(t *testing.T) {
 	if firsts != 1 {
 		t.Errorf("%d replicas were first", firsts)
 	}
-	if first, _ := a.MarkOnce(ctx, "vk_1", "d:2026-12-06", alertExceeded); !first {
+	if first, _ := a.MarkOnce(ctx, "vk_1", tomorrow, alertExceeded); !first {
 		t.Error("the next day's window is a new one")
 	}
-	if ttl := a.rdb.TTL(ctx, a.k("mark", "vk_1", "d:2026-12-05", alertExceeded)).Val(); ttl <= 0 {
+	if ttl := a.rdb.TTL(ctx, a.k("mark", "vk_1", today, alertExceeded)).Val(); ttl <= 0 {
 		t.Errorf("a day window's mark has no expiry: %v", ttl)
 	}
 }
