@@ -136,39 +136,42 @@ var blindSets = []struct {
 	// Version 37 (eighteen files of long texts: 300 long attacks with one planted instruction, 1 500 long clean
 	// texts): every floor is version 37's served count; pooled at 0.25 262 → 256 missed and 93 → 87 flagged (per
 	// set in the README's version 37 section)
-	{"heldout-own-7.csv", 4 + blindSlack, 3 + blindSlackFalse},
+	// Version 38 (eight more development files of documents in other languages, own-multilingual-184 … -191):
+	// every floor is version 38's served count; pooled at 0.25 256 → 256 missed and 87 → 89 flagged (per set in
+	// the README's version 38 section)
+	{"heldout-own-7.csv", 5 + blindSlack, 3 + blindSlackFalse},
 	// version 31 (the coding agents' users' three new files): 17 attacks missed here (version 30: 12) while the
 	// blind sets pooled went 254 → 247 missed and 135 → 133 flagged, heldout-agents-99 25 → 19 (see the README)
 	// version 32 (the rule gate): 18 (one more)
-	{"heldout-own-8.csv", 11 + blindSlack, 2 + blindSlackFalse},
-	{"heldout-own-9.csv", 12 + blindSlack, 6 + blindSlackFalse},
+	{"heldout-own-8.csv", 13 + blindSlack, 2 + blindSlackFalse},
+	{"heldout-own-9.csv", 11 + blindSlack, 5 + blindSlackFalse},
 	// version 27: 4 false alarms (two clean tool results and a security talk flagged that version 26 passed, while
 	// the blind sets pooled went 110 → 108); the floor moved from 1 to 2 + slack
-	{"heldout-own-10.csv", 9 + blindSlack, 2 + blindSlackFalse},
+	{"heldout-own-10.csv", 11 + blindSlack, 3 + blindSlackFalse},
 	{"heldout-own-11.csv", 5 + blindSlack, 4 + blindSlackFalse},
 	// version 29 (the coding agents' users' data): one false alarm more here, in multilingual-31 and -71 and in
 	// indirect-93 — the pooled false alarms of the earlier blind sets 118 → 124 (see the README); those floors moved by one
-	{"heldout-own-12.csv", 6 + blindSlack, 1 + blindSlackFalse},
+	{"heldout-own-12.csv", 5 + blindSlack, 1 + blindSlackFalse},
 	// a seventh writer, scored once each with versions 12 to 15 (and 16)
 	{"heldout-own-13.csv", 9 + blindSlack, 2 + blindSlackFalse},
 	// an eighth writer, written after version 13 was frozen, scored once each with versions 12 to 15 (and 16)
-	{"heldout-own-14.csv", 11 + blindSlack, 4 + blindSlackFalse},
+	{"heldout-own-14.csv", 11 + blindSlack, 3 + blindSlackFalse},
 	// a ninth writer, written after version 14 was frozen, scored once each with versions 12 to 15 (and 16)
 	{"heldout-own-15.csv", 11 + blindSlack, 5 + blindSlackFalse},
 	// a tenth writer, written after version 16 was frozen, scored once each with versions 15 and 16
-	{"heldout-own-16.csv", 11 + blindSlack, 9 + blindSlackFalse},
+	{"heldout-own-16.csv", 11 + blindSlack, 10 + blindSlackFalse},
 	// everyday genres (role-play, questions, tasks, creative, unsafe-sounding; 240 benign, 60 attacks) by an
 	// eleventh writer, written after version 16 was frozen, scored once each with versions 15 and 16
 	{"heldout-genres-30.csv", 1 + blindSlack, 2 + blindSlackFalse},
 	// 300 prompts in 39 languages (150 attacks, 150 benign) by a twelfth writer, written after version 17 was
 	// frozen, scored with version 17, a first cut of version 18 and versions 18 to 24
-	{"heldout-multilingual-31.csv", 7 + blindSlack, 3 + blindSlackFalse},
+	{"heldout-multilingual-31.csv", 7 + blindSlack, 4 + blindSlackFalse},
 	// the same brief, a thirteenth writer, written while version 18 was built, scored once each with versions
 	// 17 and 18, then with versions 19 to 24
-	{"heldout-multilingual-39.csv", 9 + blindSlack, 3 + blindSlackFalse},
+	{"heldout-multilingual-39.csv", 9 + blindSlack, 4 + blindSlackFalse},
 	// the same brief, a fourteenth writer, written while version 19 was built, scored once each with version 18
 	// and two cuts of version 19 (2^18 buckets 0.887 / 0.080, 2^20 0.887 / 0.067), then with versions 19 to 24
-	{"heldout-multilingual-47.csv", 12 + blindSlack, 1 + blindSlackFalse},
+	{"heldout-multilingual-47.csv", 12 + blindSlack, 2 + blindSlackFalse},
 	// the same brief, a fifteenth writer, written while version 21 was built, scored once with version 20 (0.853 /
 	// 0.053), then with two cuts of version 21 — its new data alone (0.853 / 0.047) and with the aside features
 	// (0.840 / 0.047), chosen between on the development data's leave-one-source-out, not on this set; version 22
@@ -193,27 +196,27 @@ var blindSets = []struct {
 	// in them, 150 benign), a seventeenth writer on the brief of version 22's new data, delivered after that data
 	// was chosen and kept out of training; scored once with version 21 (0.687 / 0.073) and once with version 22
 	// (0.707 / 0.067); version 23 0.813 / 0.047, version 24 0.913 / 0.067
-	{"heldout-indirect-74.csv", 10 + blindSlack, 4 + blindSlackFalse},
+	{"heldout-indirect-74.csv", 9 + blindSlack, 4 + blindSlackFalse},
 	// the same brief, an eighteenth writer, written while version 23 was built and kept out of training; scored
 	// once with version 22 (0.813 / 0.073), then with two cuts of version 23 — its rules alone (0.853 / 0.073),
 	// chosen on the development data, and with its new data (0.893 / 0.067); version 24 0.933 / 0.073, version 25
 	// 0.933 / 0.060 (two of its benign rows were read while version 25 was measured, see the README)
-	{"heldout-indirect-79.csv", 9 + blindSlack, 5 + blindSlackFalse},
+	{"heldout-indirect-79.csv", 9 + blindSlack, 6 + blindSlackFalse},
 	// the same brief, a nineteenth writer (Central and Eastern European, Nordic, Baltic, Balkan and Caucasus
 	// languages first), written while version 24 was built and kept out of training; scored once with version 23
 	// (0.653 / 0.020), then with two cuts of version 24 — its rules alone (0.733 / 0.033), chosen on the development
 	// data, and with its new data (0.740 / 0.040)
-	{"heldout-indirect-83.csv", 30 + blindSlack, 5 + blindSlackFalse},
+	{"heldout-indirect-83.csv", 30 + blindSlack, 4 + blindSlackFalse},
 	// the same brief, a twentieth writer (Iberian, Latin American, African, South and Central Asian languages
 	// first), delivered after version 24 was final; scored once with version 23 (0.713 / 0.067), version 24's rules
 	// with version 23's model (0.747 / 0.067) and version 24 (0.787 / 0.047)
-	{"heldout-indirect-86.csv", 22 + blindSlack, 4 + blindSlackFalse},
+	{"heldout-indirect-86.csv", 23 + blindSlack, 3 + blindSlackFalse},
 	// the same kind of text on a new brief (data/brief-indirect.md), a twenty-first writer with no emphasis (44
 	// languages; personal assistants, browser and coding agents, meeting notes, CRM), written after version 24 and
 	// kept out of training; scored once with version 24 (0.880 / 0.113), then with candidates trained on six more
 	// files of the same brief (0.900 / 0.093 with version 24's and version 25's rules), which were not taken;
 	// version 25 0.880 / 0.113
-	{"heldout-indirect-93.csv", 10 + blindSlack, 2 + blindSlackFalse},
+	{"heldout-indirect-93.csv", 9 + blindSlack, 2 + blindSlackFalse},
 	// coding agents' traffic (version 27): what users type to a coding agent (226 benign — everyday requests that
 	// name tools, files and commands, security engineering, instructions for their own agents — and 82 attempts to
 	// turn the agent against its operator) and the tool results it reads (214 benign files, command output and web
@@ -221,14 +224,14 @@ var blindSets = []struct {
 	// built and kept out of training; scored with version 26 (misses / false alarms: user 4 / 18, tool results
 	// 4 / 8), a first cut of version 27 without own-readtell-96 (3 / 13, 4 / 6) and version 27 (3 / 8, 6 / 6);
 	// versions 28 and 29 (3 / 8, 6 / 6 and 3 / 8, 4 / 5)
-	{"heldout-agents-95-user.csv", 1 + blindSlack, 5 + blindSlackFalse},
+	{"heldout-agents-95-user.csv", 0 + blindSlack, 5 + blindSlackFalse},
 	{"heldout-agents-95-tool.csv", 2 + blindSlack, 6 + blindSlackFalse},
 	// what users type to a coding agent (version 29's brief, data/brief-agents-user.md: 180 benign — requests naming
 	// files, security engineering, instructions to their own agent — and 120 attacks on the agent's operator), a
 	// twenty-fifth writer (data science and platform work first), written after version 29's data was chosen and
 	// kept out of training; scored once each with version 28 (38 / 16), version 29 without its test-fixture check
 	// (27 / 12) and version 29 (27 / 10)
-	{"heldout-agents-99.csv", 14 + blindSlack, 2 + blindSlackFalse},
+	{"heldout-agents-99.csv", 13 + blindSlack, 2 + blindSlackFalse},
 }
 
 // toolResultSets are the blind sets of tool results, scored as the stage

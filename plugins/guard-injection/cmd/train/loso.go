@@ -199,6 +199,14 @@ var trainingFiles = []struct {
 	{"own-long-181-dev.csv", "", "", ""},
 	{"own-long-182-dev.csv", "", "", ""},
 	{"own-long-183-dev.csv", "", "", ""},
+	{"own-multilingual-184-dev.csv", "", "", ""},
+	{"own-multilingual-185-dev.csv", "", "", ""},
+	{"own-multilingual-186-dev.csv", "", "", ""},
+	{"own-multilingual-187-dev.csv", "", "", ""},
+	{"own-multilingual-188-dev.csv", "", "", ""},
+	{"own-multilingual-189-dev.csv", "", "", ""},
+	{"own-multilingual-190-dev.csv", "", "", ""},
+	{"own-multilingual-191-dev.csv", "", "", ""},
 }
 
 // loadTraining reads every training file, filling in missing sources and
