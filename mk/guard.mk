@@ -4,7 +4,7 @@ GUARD_DATA ?= $(abspath $(GUARD_DIR)/data)
 
 .PHONY: guard-train guard-train-nested guard-train-check guard-eval guard-bench guard-fuzz
 
-## guard-train: retrain the guard's n-gram model (deterministic, seed 1) → plugins/guard-injection/detect/model.bin, with training-report.txt (5-fold and leave-one-source-out at the served threshold; ~65–100 min on 2 cores)
+## guard-train: retrain the guard's n-gram model (deterministic, seed 1) → plugins/guard-injection/detect/model.bin, with training-report.txt (5-fold and leave-one-source-out at the served threshold; ~100–150 min on 2 cores with version 38's data)
 guard-train:
 	cd $(GUARD_DIR) && $(GO) run ./cmd/train -data $(GUARD_DATA) -out detect/model.bin -nested=false -report training-report.txt
 
